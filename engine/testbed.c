@@ -1,0 +1,410 @@
+/* engine/testbed.c — who plays each role: simulated, or a device under test
+ *
+ * A testbed file (roles: {P: {kind: dut, address: udp:127.0.0.1:5060}})
+ * or --role P=dut:udp:127.0.0.1:5060 binds roles without touching the
+ * scenario. Simulated roles without an address get base + their index:
+ * 127.0.0.10, .11, … port 5060, so a capture shows one host per role.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "diag.h"
+#include "ynode.h"
+#include "testbed.h"
+
+
+static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
+
+
+static void binding_destructor(void *data)
+{
+	struct binding *b = data;
+
+	list_unlink(&b->le);
+	mem_deref(b->role);
+}
+
+
+static void destructor(void *data)
+{
+	struct testbed *tb = data;
+
+	list_flush(&tb->bindings);
+	mem_deref(tb->file);
+}
+
+
+/** An empty testbed: every role simulated, default addresses */
+int testbed_alloc(struct testbed **tbp)
+{
+	struct testbed *tb;
+
+	if (!tbp)
+		return EINVAL;
+
+	tb = mem_zalloc(sizeof(*tb), destructor);
+	if (!tb)
+		return ENOMEM;
+
+	sa_set_str(&tb->base, "127.0.0.10", 5060);
+	*tbp = tb;
+
+	return 0;
+}
+
+
+/**
+ * "udp:127.0.0.1:5060", "127.0.0.1:5060", "127.0.0.1", "udp:[::1]:5060",
+ * "[::1]". UDP and port 5060 when not given.
+ */
+int testbed_parse_addr(struct sa *sa, enum sip_transp *tp, const char *s)
+{
+	struct pl host, port = PL_INIT;
+	const char *p = s;
+	char buf[128];
+
+	if (!sa || !s || !*s)
+		return EINVAL;
+
+	if (!strncasecmp(p, "udp:", 4))
+		p += 4;
+	else if (!strncasecmp(p, "tcp:", 4) || !strncasecmp(p, "tls:", 4))
+		return ENOTSUP;
+
+	if (*p == '[') {
+		const char *close = strchr(p, ']');
+
+		if (!close)
+			return EINVAL;
+		host.p = p + 1;
+		host.l = (size_t)(close - p - 1);
+		if (close[1] == ':') {
+			pl_set_str(&port, close + 2);
+		}
+		else if (close[1]) {
+			return EINVAL;
+		}
+	}
+	else {
+		const char *colon = strchr(p, ':');
+
+		host.p = p;
+		host.l = colon ? (size_t)(colon - p) : strlen(p);
+		if (colon)
+			pl_set_str(&port, colon + 1);
+	}
+
+	if (pl_isset(&port)) {
+		size_t i;
+		for (i = 0; i < port.l; i++) {
+			if (port.p[i] < '0' || port.p[i] > '9')
+				return EINVAL;
+		}
+		if (!port.l || pl_u32(&port) == 0 || pl_u32(&port) > 65535)
+			return EINVAL;
+	}
+
+	re_snprintf(buf, sizeof(buf), "%r", &host);
+	if (sa_set_str(sa, buf, pl_isset(&port) ? (uint16_t)pl_u32(&port)
+						 : 5060))
+		return EINVAL;
+
+	if (tp)
+		*tp = SIP_TRANSP_UDP;
+
+	return 0;
+}
+
+
+static int kind_parse(enum role_kind *k, const char *s, size_t l)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if (strlen(kinds[i]) == l && !strncmp(s, kinds[i], l)) {
+			if (i == ROLE_PHONE)
+				return ENOTSUP;
+			*k = (enum role_kind)i;
+			return 0;
+		}
+	}
+
+	return EINVAL;
+}
+
+
+static struct binding *binding_new(struct testbed *tb, const char *role,
+				   size_t len)
+{
+	struct binding *b = mem_zalloc(sizeof(*b), binding_destructor);
+
+	if (!b)
+		return NULL;
+	if (re_sdprintf(&b->role, "%b", role, len)) {
+		mem_deref(b);
+		return NULL;
+	}
+	b->tp = SIP_TRANSP_UDP;
+	list_append(&tb->bindings, &b->le, b);
+
+	return b;
+}
+
+
+/** --role NAME=KIND[:TRANSPORT:HOST:PORT] */
+int testbed_add_arg(struct testbed *tb, const char *arg, struct diag *dg)
+{
+	const char *eq, *colon;
+	struct binding *b;
+	size_t klen;
+	int err;
+
+	if (!tb || !arg)
+		return EINVAL;
+
+	eq = strchr(arg, '=');
+	if (!eq || eq == arg) {
+		diag_err(dg, NULL, NULL, "--role %s: expected "
+			 "NAME=KIND[:udp:HOST:PORT], e.g. "
+			 "P=dut:udp:127.0.0.1:5060", arg);
+		return EINVAL;
+	}
+
+	b = binding_new(tb, arg, (size_t)(eq - arg));
+	if (!b)
+		return ENOMEM;
+
+	colon = strchr(eq + 1, ':');
+	klen = colon ? (size_t)(colon - eq - 1) : strlen(eq + 1);
+	err = kind_parse(&b->kind, eq + 1, klen);
+	if (err) {
+		diag_err(dg, NULL, NULL, "--role %s: %s kind '%b' (kinds: ua, "
+			 "proxy, dut)", arg, err == ENOTSUP ? "not yet "
+			 "available:" : "unknown", eq + 1, klen);
+		mem_deref(b);
+		return EINVAL;
+	}
+	b->has_kind = true;
+
+	if (colon) {
+		err = testbed_parse_addr(&b->addr, &b->tp, colon + 1);
+		if (err) {
+			diag_err(dg, NULL, NULL, "--role %s: '%s' is not "
+				 "[udp:]HOST[:PORT]%s", arg, colon + 1,
+				 err == ENOTSUP ? " (only UDP for now)" : "");
+			mem_deref(b);
+			return EINVAL;
+		}
+		b->has_addr = true;
+	}
+
+	return 0;
+}
+
+
+static void load_role(struct testbed *tb, struct ydoc *yd,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	static const char *const keys[] = {"kind", "address"};
+	const char *name = yscalar(k);
+	yaml_node_pair_t *p;
+	struct binding *b;
+
+	if (!name) {
+		yerr(yd, k, "a role name must be a plain value");
+		return;
+	}
+	if (ywant(yd, v, YAML_MAPPING_NODE, "a role binding"))
+		return;
+
+	b = binding_new(tb, name, strlen(name));
+	if (!b)
+		return;
+	b->pos = ypos(k);
+
+	YMAP_FOREACH(p, v) {
+		yaml_node_t *pk = ynode(yd, p->key);
+		yaml_node_t *pv = ynode(yd, p->value);
+		const char *vs = yscalar(pv);
+		int err;
+
+		if (ykey_check(yd, pk, keys, ARRAY_SIZE(keys), name))
+			continue;
+
+		if (!strcmp(yscalar(pk), "kind")) {
+			err = vs ? kind_parse(&b->kind, vs, strlen(vs))
+				 : EINVAL;
+			if (err)
+				yerr(yd, pv, "role %s: %s kind '%s' (kinds: "
+				     "ua, proxy, dut)", name,
+				     err == ENOTSUP ? "not yet available:"
+						    : "unknown",
+				     vs ? vs : "");
+			else
+				b->has_kind = true;
+		}
+		else {
+			err = vs ? testbed_parse_addr(&b->addr, &b->tp, vs)
+				 : EINVAL;
+			if (err)
+				yerr(yd, pv, "role %s: address '%s' is not "
+				     "[udp:]HOST[:PORT]%s", name,
+				     vs ? vs : "", err == ENOTSUP ?
+				     " (only UDP for now)" : "");
+			else
+				b->has_addr = true;
+		}
+	}
+}
+
+
+/** Load a testbed file */
+int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
+{
+	static const char *const keys[] = {"roles", "base-address"};
+	struct testbed *tb = NULL;
+	struct ydoc yd;
+	yaml_node_t *root;
+	yaml_node_pair_t *p, *q;
+	char *text = NULL;
+	FILE *f;
+	long n;
+	int err;
+
+	if (!tbp || !file)
+		return EINVAL;
+
+	f = fopen(file, "rb");
+	if (!f) {
+		err = errno;
+		diag_err(dg, file, NULL, "cannot read: %m", err);
+		return EINVAL;
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	if (n >= 0 && n < 1024 * 1024)
+		text = calloc(1, (size_t)n + 1);
+	if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(text);
+		diag_err(dg, file, NULL, "cannot read");
+		return EINVAL;
+	}
+	fclose(f);
+
+	err = testbed_alloc(&tb);
+	if (err) {
+		free(text);
+		return err;
+	}
+	str_dup(&tb->file, file);
+
+	err = ydoc_load(&yd, file, text, strlen(text), dg);
+	free(text);
+	if (err)
+		goto out;
+
+	root = ydoc_root(&yd);
+	if (ywant(&yd, root, YAML_MAPPING_NODE, "a testbed"))
+		goto out;
+
+	YMAP_FOREACH(p, root) {
+		yaml_node_t *k = ynode(&yd, p->key);
+		yaml_node_t *v = ynode(&yd, p->value);
+
+		if (ykey_check(&yd, k, keys, ARRAY_SIZE(keys), "testbed"))
+			continue;
+
+		if (!strcmp(yscalar(k), "base-address")) {
+			const char *vs = yscalar(v);
+			if (!vs || sa_set_str(&tb->base, vs, 5060))
+				yerr(&yd, v, "base-address '%s' is not an IP "
+				     "address", vs ? vs : "");
+			continue;
+		}
+
+		if (ywant(&yd, v, YAML_MAPPING_NODE, "roles"))
+			continue;
+		YMAP_FOREACH(q, v)
+			load_role(tb, &yd, ynode(&yd, q->key),
+				  ynode(&yd, q->value));
+	}
+
+ out:
+	err = yd.nerr ? EINVAL : err;
+	ydoc_free(&yd);
+	if (err)
+		mem_deref(tb);
+	else
+		*tbp = tb;
+
+	return err;
+}
+
+
+/**
+ * Apply a testbed to a scenario: bindings by role name (ones for roles the
+ * scenario lacks are ignored: a testbed serves a suite), then default
+ * addresses for simulated roles that have none.
+ */
+int scenario_bind(struct scenario *sc, const struct testbed *tb,
+		  struct diag *dg)
+{
+	struct le *le, *be;
+	int err = 0;
+
+	if (!sc)
+		return EINVAL;
+
+	for (le = sc->roles.head; le; le = le->next) {
+		struct role *r = le->data;
+		bool has_addr = sa_isset(&r->addr, SA_ADDR);
+
+		r->dut = r->kind == ROLE_DUT;
+		for (be = tb ? tb->bindings.head : NULL; be; be = be->next) {
+			const struct binding *b = be->data;
+
+			if (strcmp(b->role, r->name))
+				continue;
+			if (b->has_kind)
+				r->dut = b->kind == ROLE_DUT;
+			if (b->has_kind && b->kind == ROLE_PROXY &&
+			    r->kind == ROLE_UA) {
+				diag_err(dg, sc->file, &r->pos, "role %s is a "
+					 "ua in the scenario; a testbed can "
+					 "bind it to ua or dut, not proxy",
+					 r->name);
+				err = EINVAL;
+			}
+			if (b->has_addr) {
+				r->addr = b->addr;
+				r->tp = b->tp;
+				has_addr = true;
+			}
+		}
+
+		if (has_addr)
+			continue;
+
+		if (r->dut) {
+			diag_err(dg, sc->file, &r->pos, "role %s is bound to a "
+				 "DUT but has no address", r->name);
+			err = EINVAL;
+			continue;
+		}
+
+		if (tb && sa_af(&tb->base) == AF_INET) {
+			uint32_t ip = sa_in(&tb->base) + r->idx;
+			sa_set_in(&r->addr, ip, sa_port(&tb->base));
+		}
+		else {
+			sa_set_str(&r->addr, "127.0.0.10", 5060);
+			sa_set_in(&r->addr, sa_in(&r->addr) + r->idx, 5060);
+		}
+	}
+
+	return err;
+}

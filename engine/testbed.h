@@ -1,0 +1,33 @@
+/* engine/testbed.h — who plays each role: simulated, or a device under test */
+#ifndef SIPFLOW_TESTBED_H
+#define SIPFLOW_TESTBED_H
+
+struct diag;
+struct scenario;
+
+/** One role's binding, from a testbed file or a --role argument */
+struct binding {
+	struct le le;
+	char *role;
+	bool has_kind;
+	enum role_kind kind;   /* ua, proxy, dut */
+	bool has_addr;
+	struct sa addr;
+	enum sip_transp tp;
+	struct srcpos pos;
+};
+
+struct testbed {
+	char *file;
+	struct list bindings;  /* in order; a later one wins */
+	struct sa base;        /* first default address: 127.0.0.10:5060 */
+};
+
+int testbed_alloc(struct testbed **tbp);
+int testbed_load(struct testbed **tbp, const char *file, struct diag *dg);
+int testbed_add_arg(struct testbed *tb, const char *arg, struct diag *dg);
+int testbed_parse_addr(struct sa *sa, enum sip_transp *tp, const char *s);
+int scenario_bind(struct scenario *sc, const struct testbed *tb,
+		  struct diag *dg);
+
+#endif
