@@ -1,0 +1,18 @@
+/* capture/pcapw.h — write every packet of a run to a pcap file */
+#ifndef SIPFLOW_PCAPW_H
+#define SIPFLOW_PCAPW_H
+
+#include <sys/time.h>
+
+struct pcapw;
+
+int  pcapw_open(struct pcapw **pwp, const char *path);
+int  pcapw_write(struct pcapw *pw, const struct sa *src, const struct sa *dst,
+		 const uint8_t *payload, size_t len, uint32_t *framep);
+int  pcapw_write_ts(struct pcapw *pw, const struct timeval *ts,
+		    const struct sa *src, const struct sa *dst,
+		    const uint8_t *payload, size_t len, uint32_t *framep);
+uint32_t pcapw_frames(const struct pcapw *pw);
+const char *pcapw_path(const struct pcapw *pw);
+
+#endif
