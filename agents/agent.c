@@ -1,0 +1,179 @@
+/* agents/agent.c — one role's agent: socket, message lists, dialogs */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "dialog.h"
+#include "agent.h"
+
+
+static const struct agent_kind kinds[] = {
+	[ROLE_UA]    = {"ua", ua_build},
+	[ROLE_PROXY] = {"proxy", proxy_build},
+	[ROLE_PHONE] = {"phone", NULL},
+	[ROLE_DUT]   = {"dut", NULL},
+};
+
+
+static void destructor(void *data)
+{
+	struct agent *ag = data;
+
+	list_unlink(&ag->le);
+	list_flush(&ag->dialogs);
+	/* the records belong to the run; only unlink them from here */
+	list_clear(&ag->rx);
+	list_clear(&ag->tx);
+	mem_deref(ag->us);
+	mem_deref(ag->sdp);
+	mem_deref(ag->rtp);
+}
+
+
+static void udp_recv(const struct sa *src, struct mbuf *mb, void *arg)
+{
+	struct agent *ag = arg;
+
+	if (ag->recvh)
+		ag->recvh(ag, src, mb, ag->arg);
+}
+
+
+static void rtp_recv(const struct sa *src, const struct rtp_header *hdr,
+		     struct mbuf *mb, void *arg)
+{
+	/* scripted roles take no part in media; the port is real so that
+	 * SDP offers and answers name a socket that exists */
+	(void)src;
+	(void)hdr;
+	(void)mb;
+	(void)arg;
+}
+
+
+static int media_open(struct agent *ag)
+{
+	struct sa ip;
+	int err;
+
+	sa_cpy(&ip, &ag->role->addr);
+	sa_set_port(&ip, 0);
+
+	err = rtp_listen(&ag->rtp, IPPROTO_UDP, &ip, 20000, 60000, false,
+			 rtp_recv, NULL, ag);
+	if (err)
+		return err;
+
+	err = sdp_session_alloc(&ag->sdp, &ip);
+	if (err)
+		return err;
+
+	err = sdp_media_add(&ag->sdpm, ag->sdp, "audio",
+			    sa_port(rtp_local(ag->rtp)), "RTP/AVP");
+	if (err)
+		return err;
+
+	err = sdp_format_add(NULL, ag->sdpm, false, "0", "PCMU", 8000, 1,
+			     NULL, NULL, NULL, false, NULL);
+	err |= sdp_format_add(NULL, ag->sdpm, false, "8", "PCMA", 8000, 1,
+			      NULL, NULL, NULL, false, NULL);
+	err |= sdp_format_add(NULL, ag->sdpm, false, "101",
+			      "telephone-event", 8000, 1, NULL, NULL, NULL,
+			      false, "0-15");
+
+	return err;
+}
+
+
+/**
+ * An agent for a role. A simulated role (not a DUT) listens on its
+ * address; a DUT gets an agent without sockets, so that what it sends and
+ * receives is tracked the same way.
+ */
+int agent_alloc(struct agent **agp, struct role *role, agent_recv_h *recvh,
+		void *arg)
+{
+	struct agent *ag;
+	int err = 0;
+
+	if (!agp || !role)
+		return EINVAL;
+
+	ag = mem_zalloc(sizeof(*ag), destructor);
+	if (!ag)
+		return ENOMEM;
+
+	ag->role = role;
+	ag->kind = &kinds[role->dut ? ROLE_DUT : role->kind];
+	ag->recvh = recvh;
+	ag->arg = arg;
+
+	if (!role->dut) {
+		err = udp_listen(&ag->us, &role->addr, udp_recv, ag);
+		if (err)
+			goto out;
+
+		/* SIP messages can exceed a default receive buffer chunk */
+		udp_rxsz_set(ag->us, 65536);
+
+		err = media_open(ag);
+	}
+
+ out:
+	if (err)
+		mem_deref(ag);
+	else
+		*agp = ag;
+
+	return err;
+}
+
+
+/** Send one datagram from the agent's address */
+int agent_send(struct agent *ag, const struct sa *dst, struct mbuf *mb)
+{
+	if (!ag || !dst || !mb)
+		return EINVAL;
+
+	if (!ag->us)
+		return ENOTSUP;
+
+	mb->pos = 0;
+	return udp_send(ag->us, dst, mb);
+}
+
+
+/** The agent playing a role */
+struct agent *agent_find(const struct list *agents, const struct role *r)
+{
+	struct le *le;
+
+	for (le = agents ? agents->head : NULL; le; le = le->next) {
+		struct agent *ag = le->data;
+		if (ag->role == r)
+			return ag;
+	}
+
+	return NULL;
+}
+
+
+/** The agent whose role has this address (address and port) */
+struct agent *agent_by_addr(const struct list *agents, const struct sa *sa)
+{
+	struct le *le;
+
+	for (le = agents ? agents->head : NULL; le; le = le->next) {
+		struct agent *ag = le->data;
+		if (sa_cmp(&ag->role->addr, sa, SA_ALL))
+			return ag;
+	}
+
+	return NULL;
+}
+
+
+/** The RTP port the agent's SDP names */
+uint16_t agent_media_port(const struct agent *ag)
+{
+	return ag && ag->rtp ? sa_port(rtp_local(ag->rtp)) : 0;
+}

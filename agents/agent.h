@@ -1,0 +1,69 @@
+/* agents/agent.h — one role's agent: its socket, its messages, its dialogs */
+#ifndef SIPFLOW_AGENT_H
+#define SIPFLOW_AGENT_H
+
+struct agent;
+struct msgb;
+struct msgrec;
+struct role;
+struct scenario;
+struct step;
+
+/** A datagram arrived at an agent's socket */
+typedef void (agent_recv_h)(struct agent *ag, const struct sa *src,
+			    struct mbuf *mb, void *arg);
+
+/** What a step's builder may look at besides its own agent */
+struct buildctx {
+	const struct scenario *sc;
+	const struct step *st;
+	struct list *agents;        /* every agent of the run */
+	struct msgrec *answers;     /* answers: resolved, or NULL */
+	struct msgrec *forwards;    /* forwards: resolved, or NULL */
+	bool later;                 /* out: not possible yet (in a group) */
+	struct msgrec *fwd_of;      /* out: the message a proxy forwards */
+	char *why;                  /* out: why the build failed */
+};
+
+/** Build the message a step sends */
+typedef int (agent_build_h)(struct mbuf **mbp, struct agent *ag,
+			    struct buildctx *ctx);
+
+/** A role kind's behaviour: one row per kind */
+struct agent_kind {
+	const char *name;
+	agent_build_h *buildh;      /* NULL: the engine never sends for it */
+};
+
+struct agent {
+	struct le le;
+	struct role *role;
+	const struct agent_kind *kind;
+	struct udp_sock *us;        /* NULL for a device under test */
+	struct rtp_sock *rtp;       /* a real media port for SDP */
+	struct sdp_session *sdp;
+	struct sdp_media *sdpm;
+	struct list rx;             /* struct msgrec, received, in order */
+	struct list tx;             /* struct msgrec, sent, in order */
+	struct list dialogs;        /* struct dialog */
+	agent_recv_h *recvh;
+	void *arg;
+};
+
+int agent_alloc(struct agent **agp, struct role *role, agent_recv_h *recvh,
+		void *arg);
+int agent_send(struct agent *ag, const struct sa *dst, struct mbuf *mb);
+struct agent *agent_find(const struct list *agents, const struct role *r);
+struct agent *agent_by_addr(const struct list *agents, const struct sa *sa);
+uint16_t agent_media_port(const struct agent *ag);
+
+/* role kinds (agents/ua.c, agents/proxy.c) */
+int ua_build(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx);
+int proxy_build(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx);
+struct msgrec *ua_open_request(const struct agent *ag,
+			       const struct role *peer,
+			       struct buildctx *ctx);
+int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
+	       struct msgrec *req, bool contact);
+
+#endif

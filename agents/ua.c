@@ -1,0 +1,622 @@
+/* agents/ua.c — the scripted user agent: builds what its steps send
+ *
+ * Every message is derived from the agent's state: a response answers the
+ * newest open request from the step's receiver, an in-dialog request uses
+ * the dialog's target, route set, tags and next CSeq (RFC 3261 §12.2.1),
+ * ACK follows §17.1.1.3 (non-2xx) or §13.2.2.4 (2xx), SDP follows the
+ * offer/answer model (RFC 3264) through libre's sdp module.
+ */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "msgb.h"
+#include "msgrec.h"
+#include "hdr.h"
+#include "dialog.h"
+#include "placeholder.h"
+#include "build.h"
+#include "agent.h"
+
+
+static const char allow[] =
+	"INVITE, ACK, CANCEL, BYE, REFER, NOTIFY, OPTIONS, INFO, UPDATE";
+
+
+static const struct {
+	const char *name;
+	const char *pt;
+	uint32_t srate;
+	const char *params;
+} codecs[] = {
+	{"PCMU", "0", 8000, NULL},
+	{"PCMA", "8", 8000, NULL},
+	{"G722", "9", 8000, NULL},
+	{"telephone-event", "101", 8000, "0-15"},
+};
+
+
+static enum sdp_dir dir_parse(const char *s)
+{
+	if (!s)
+		return SDP_SENDRECV;
+	if (!strcmp(s, "sendonly"))
+		return SDP_SENDONLY;
+	if (!strcmp(s, "recvonly"))
+		return SDP_RECVONLY;
+	if (!strcmp(s, "inactive"))
+		return SDP_INACTIVE;
+
+	return SDP_SENDRECV;
+}
+
+
+/* a session with only the codecs the step names */
+static int session_for(struct sdp_session **sessp, struct sdp_media **mp,
+		       struct agent *ag, const struct sdp_spec *spec)
+{
+	struct sdp_session *sess;
+	struct sdp_media *m;
+	struct le *le;
+	int err;
+
+	err = sdp_session_alloc(&sess, &ag->role->addr);
+	if (err)
+		return err;
+
+	err = sdp_media_add(&m, sess, "audio", agent_media_port(ag),
+			    "RTP/AVP");
+	for (le = spec->codecs.head; le && !err; le = le->next) {
+		const struct strle *c = le->data;
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(codecs); i++) {
+			if (!str_casecmp(c->str, codecs[i].name))
+				break;
+		}
+		if (i == ARRAY_SIZE(codecs)) {
+			err = ENOTSUP;
+			break;
+		}
+
+		err = sdp_format_add(NULL, m, false, codecs[i].pt,
+				     codecs[i].name, codecs[i].srate, 1,
+				     NULL, NULL, NULL, false,
+				     codecs[i].params);
+	}
+
+	if (err) {
+		mem_deref(sess);
+		return err;
+	}
+
+	*sessp = sess;
+	*mp = m;
+	return 0;
+}
+
+
+/**
+ * The SDP a step sends: an offer (offer == NULL) or the answer to offer.
+ * sdp: false in the step means none (*mbp stays NULL).
+ */
+static int sdp_body(struct mbuf **mbp, struct agent *ag,
+		    struct buildctx *ctx, const struct msgrec *offer)
+{
+	const struct sdp_spec *spec = &ctx->st->sdp;
+	struct sdp_session *sess = ag->sdp;
+	struct sdp_media *m = ag->sdpm;
+	struct sdp_session *own = NULL;
+	int err;
+
+	*mbp = NULL;
+	if (spec->off)
+		return 0;
+
+	if (!list_isempty(&spec->codecs)) {
+		err = session_for(&own, &m, ag, spec);
+		if (err)
+			return build_fail(ctx, err, "sdp: a codec is not "
+					  "one of PCMU, PCMA, G722, "
+					  "telephone-event");
+		sess = own;
+	}
+
+	sdp_media_set_ldir(m, dir_parse(spec->direction));
+
+	if (offer) {
+		struct mbuf *omb;
+		struct pl body = msgrec_body(offer);
+
+		omb = mbuf_alloc(body.l);
+		if (!omb) {
+			err = ENOMEM;
+			goto out;
+		}
+		(void)mbuf_write_pl(omb, &body);
+		omb->pos = 0;
+		err = sdp_decode(sess, omb, true);
+		mem_deref(omb);
+		if (err) {
+			build_fail(ctx, err, "the SDP offer in %r does not "
+				   "decode (%m)", &offer->msg->cseq.met, err);
+			goto out;
+		}
+	}
+
+	err = sdp_encode(mbp, sess, offer == NULL);
+
+ out:
+	mem_deref(own);
+	return err;
+}
+
+
+static int add_sdp(struct msgb *b, struct agent *ag, struct buildctx *ctx,
+		   const struct msgrec *offer)
+{
+	struct mbuf *mb = NULL;
+	int err;
+
+	err = sdp_body(&mb, ag, ctx, offer);
+	if (err || !mb)
+		return err;
+
+	err = msgb_body(b, "application/sdp", mb->buf, mb->end);
+	mem_deref(mb);
+
+	return err;
+}
+
+
+static int add_contact(struct msgb *b, const struct agent *ag)
+{
+	return msgb_add(b, "Contact", "<sip:%s@%J>", ag->role->user,
+			&ag->role->addr);
+}
+
+
+/**
+ * The request a response step answers: the one answers: names, else the
+ * newest request from peer that has no final response yet (not ACK).
+ */
+struct msgrec *ua_open_request(const struct agent *ag,
+			       const struct role *peer,
+			       struct buildctx *ctx)
+{
+	struct le *le;
+
+	if (ctx->answers)
+		return ctx->answers->to == ag->role ? ctx->answers : NULL;
+
+	for (le = ag->rx.tail; le; le = le->prev) {
+		struct msgrec *r = le->data;
+
+		if (!r->msg || !r->msg->req || r->retrans)
+			continue;
+		if (r->from != peer || r->answered >= 200)
+			continue;
+		if (!pl_strcmp(&r->msg->met, "ACK"))
+			continue;
+
+		return r;
+	}
+
+	return NULL;
+}
+
+
+/** A response to req; contact: add our Contact where a dialog forms */
+int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
+	       struct msgrec *req, bool contact)
+{
+	const struct step *st = ctx->st;
+	const struct sip_msg *m = req->msg;
+	struct msgb *b = NULL;
+	struct phctx ph;
+	int err;
+
+	if (!req->ltag && st->scode > 100) {
+		err = build_token(&req->ltag);
+		if (err)
+			return err;
+	}
+
+	err = build_response(&b, m, st->scode, st->reason, req->ltag);
+	if (err)
+		return err;
+
+	if (contact && st->scode > 100 && st->scode < 300 &&
+	    build_is_dialog_creating(&m->met))
+		err = add_contact(b, ag);
+
+	/* RFC 3264: answer an offer in the INVITE; offer in a 2xx if the
+	 * INVITE had none (the ACK then answers) */
+	if (!err && !pl_strcmp(&m->met, "INVITE") &&
+	    (st->scode == 183 || (st->scode >= 200 && st->scode < 300))) {
+		if (msgrec_has_sdp(req))
+			err = add_sdp(b, ag, ctx, req);
+		else if (st->scode >= 200)
+			err = add_sdp(b, ag, ctx, NULL);
+	}
+
+	if (!err) {
+		char cid[128];
+
+		pl_strcpy(&m->callid, cid, sizeof(cid));
+		ph = (struct phctx){ctx->sc, cid, NULL, req->ltag,
+				    m->cseq.num};
+		err = build_finish(mbp, b, ctx, &ph);
+	}
+
+	mem_deref(b);
+	return err;
+}
+
+
+/* the newest INVITE we sent to peer that got a final response */
+static struct msgrec *answered_invite(const struct agent *ag,
+				      const struct role *peer)
+{
+	struct le *le;
+
+	for (le = ag->tx.tail; le; le = le->prev) {
+		struct msgrec *r = le->data;
+
+		if (!r->msg || !r->msg->req || r->to != peer)
+			continue;
+		if (pl_strcmp(&r->msg->met, "INVITE"))
+			continue;
+
+		return r->final ? r : NULL;
+	}
+
+	return NULL;
+}
+
+
+/* the newest INVITE we sent to peer still waiting for a final response */
+static struct msgrec *pending_invite(const struct agent *ag,
+				     const struct role *peer)
+{
+	struct le *le;
+
+	for (le = ag->tx.tail; le; le = le->prev) {
+		struct msgrec *r = le->data;
+
+		if (!r->msg || !r->msg->req || r->to != peer)
+			continue;
+		if (!pl_strcmp(&r->msg->met, "INVITE") && !r->final)
+			return r;
+	}
+
+	return NULL;
+}
+
+
+static int finish_plain(struct mbuf **mbp, struct msgb *b,
+			struct buildctx *ctx, const struct sip_msg *m)
+{
+	struct phctx ph;
+	char cid[128], tag[64];
+
+	pl_strcpy(&m->callid, cid, sizeof(cid));
+	pl_strcpy(&m->from.tag, tag, sizeof(tag));
+	ph = (struct phctx){ctx->sc, cid, NULL, tag, m->cseq.num};
+
+	return build_finish(mbp, b, ctx, &ph);
+}
+
+
+static int ack(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx);
+static int indialog(struct mbuf **mbp, struct agent *ag,
+		    struct buildctx *ctx, struct dialog *d,
+		    const struct msgrec *inv2xx);
+
+
+static int ack(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
+{
+	const struct role *peer = ctx->st->to;
+	struct msgrec *inv = answered_invite(ag, peer);
+	struct msgb *b = NULL;
+	struct dialog *d;
+	int err;
+
+	if (!inv)
+		return build_fail(ctx, ENOENT, "%s has no answered INVITE "
+				  "to %s to acknowledge",
+				  ag->role->name, peer->name);
+
+	if (inv->final >= 300) {
+		err = build_ack_non2xx(&b, inv->msg, inv->final_rec->msg);
+		if (!err)
+			err = finish_plain(mbp, b, ctx, inv->msg);
+		mem_deref(b);
+		if (!err)
+			inv->acked = true;
+		return err;
+	}
+
+	d = dialog_match(&ag->dialogs, inv->final_rec->msg, false);
+	if (!d)
+		return build_fail(ctx, ENOENT, "%s has no dialog for the "
+				  "2xx it acknowledges", ag->role->name);
+
+	return indialog(mbp, ag, ctx, d, inv);
+}
+
+
+/* methods that refresh the remote target and so carry a Contact */
+static bool target_refresh(const struct pl *met)
+{
+	return !pl_strcmp(met, "INVITE") || !pl_strcmp(met, "UPDATE") ||
+	       !pl_strcmp(met, "SUBSCRIBE") || !pl_strcmp(met, "NOTIFY") ||
+	       !pl_strcmp(met, "REFER");
+}
+
+
+/* a request within dialog d (RFC 3261 §12.2.1.1); ACK when inv2xx */
+static int indialog(struct mbuf **mbp, struct agent *ag,
+		    struct buildctx *ctx, struct dialog *d,
+		    const struct msgrec *inv2xx)
+{
+	const char *method = inv2xx ? "ACK" : ctx->st->method;
+	struct msgb *b = NULL;
+	struct phctx ph;
+	char *branch = NULL;
+	uint32_t cseq;
+	struct pl met;
+	struct le *le;
+	int err;
+
+	pl_set_str(&met, method);
+	cseq = inv2xx ? d->invite_cseq : ++d->lseq;
+
+	err = build_branch(&branch);
+	err |= msgb_alloc(&b);
+	if (err)
+		goto out;
+
+	err = msgb_start(b, "%s %s SIP/2.0", method, d->rtarget);
+	err |= build_via(b, ag->role, branch, false);
+	err |= msgb_add(b, "Max-Forwards", "70");
+	for (le = d->route.head; le; le = le->next) {
+		const struct strle *r = le->data;
+		err |= msgb_add(b, "Route", "%s", r->str);
+	}
+	err |= msgb_add(b, "From", "%s;tag=%s", d->luri, d->ltag);
+	err |= msgb_add(b, "To", "%s;tag=%s", d->ruri, d->rtag);
+	err |= msgb_add(b, "Call-ID", "%s", d->callid);
+	err |= msgb_add(b, "CSeq", "%u %s", cseq, method);
+	if (target_refresh(&met))
+		err |= add_contact(b, ag);
+	if (!inv2xx)
+		err |= msgb_add(b, "User-Agent", "sipflow/%s",
+				SIPFLOW_VERSION);
+	if (err)
+		goto out;
+
+	if (inv2xx) {
+		/* late offer: the 2xx offered, the ACK answers */
+		if (!msgrec_has_sdp(inv2xx) && msgrec_has_sdp(inv2xx->final_rec))
+			err = add_sdp(b, ag, ctx, inv2xx->final_rec);
+	}
+	else if (!pl_strcmp(&met, "INVITE")) {
+		err = add_sdp(b, ag, ctx, NULL);
+	}
+	if (err)
+		goto out;
+
+	ph = (struct phctx){ctx->sc, d->callid, branch, d->ltag, cseq};
+	err = build_finish(mbp, b, ctx, &ph);
+
+ out:
+	mem_deref(branch);
+	mem_deref(b);
+	return err;
+}
+
+
+/* the callee of a new request: to-user, else the receiver if not a proxy */
+static int callee_uri(char **out, const struct scenario *sc,
+		      const struct step *st)
+{
+	if (st->to_role)
+		return role_aor(out, sc, st->to_role);
+
+	if (st->to_user) {
+		const char *dom = role_domain(sc, st->from);
+		if (dom)
+			return re_sdprintf(out, "sip:%s@%s", st->to_user, dom);
+		return re_sdprintf(out, "sip:%s@%J", st->to_user,
+				   &st->to->addr);
+	}
+
+	if (!str_casecmp(st->method, "REGISTER")) {
+		const char *dom = role_domain(sc, st->from);
+		if (dom)
+			return re_sdprintf(out, "sip:%s", dom);
+		return re_sdprintf(out, "sip:%J", &st->to->addr);
+	}
+
+	return role_aor(out, sc, st->to);
+}
+
+
+/* a request outside any dialog: new Call-ID, From tag, CSeq 1 */
+static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
+{
+	const struct step *st = ctx->st;
+	const struct role *me = ag->role;
+	char *ruri = NULL, *aor = NULL, *branch = NULL, *tag = NULL;
+	char *callid = NULL;
+	bool reg = !str_casecmp(st->method, "REGISTER");
+	struct msgb *b = NULL;
+	struct phctx ph;
+	struct pl met;
+	int err;
+
+	pl_set_str(&met, st->method);
+
+	err = callee_uri(&ruri, ctx->sc, st);
+	err |= role_aor(&aor, ctx->sc, me);
+	err |= build_branch(&branch);
+	err |= build_token(&tag);
+	err |= build_token(&callid);
+	err |= msgb_alloc(&b);
+	if (err)
+		goto out;
+
+	err = msgb_start(b, "%s %s SIP/2.0", st->method, ruri);
+	err |= build_via(b, me, branch, false);
+	err |= msgb_add(b, "Max-Forwards", "70");
+	if (me->display)
+		err |= msgb_add(b, "From", "\"%s\" <%s>;tag=%s", me->display,
+				aor, tag);
+	else
+		err |= msgb_add(b, "From", "<%s>;tag=%s", aor, tag);
+	err |= msgb_add(b, "To", "<%s>", reg ? aor : ruri);
+	err |= msgb_add(b, "Call-ID", "%s@%j", callid, &me->addr);
+	err |= msgb_add(b, "CSeq", "1 %s", st->method);
+	if (reg || target_refresh(&met))
+		err |= add_contact(b, ag);
+	if (reg)
+		err |= msgb_add(b, "Expires", "3600");
+	if (!pl_strcmp(&met, "INVITE"))
+		err |= msgb_add(b, "Allow", "%s", allow);
+	err |= msgb_add(b, "User-Agent", "sipflow/%s", SIPFLOW_VERSION);
+	if (!err && !pl_strcmp(&met, "INVITE"))
+		err = add_sdp(b, ag, ctx, NULL);
+	if (err)
+		goto out;
+
+	{
+		char cid[160];
+		re_snprintf(cid, sizeof(cid), "%s@%j", callid, &me->addr);
+		ph = (struct phctx){ctx->sc, cid, branch, tag, 1};
+		err = build_finish(mbp, b, ctx, &ph);
+	}
+
+ out:
+	mem_deref(ruri);
+	mem_deref(aor);
+	mem_deref(branch);
+	mem_deref(tag);
+	mem_deref(callid);
+	mem_deref(b);
+	return err;
+}
+
+
+/* methods sent inside a dialog when the agent has one */
+static bool dialog_method(const char *m, bool *must)
+{
+	static const char *const always[] = {"BYE", "PRACK", "UPDATE"};
+	static const char *const maybe[] = {"INFO", "REFER", "NOTIFY",
+					    "MESSAGE"};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(always); i++) {
+		if (!strcmp(m, always[i])) {
+			*must = true;
+			return true;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(maybe); i++) {
+		if (!strcmp(m, maybe[i])) {
+			*must = false;
+			return true;
+		}
+	}
+
+	return false;
+}
+
+
+static int request(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
+{
+	const struct step *st = ctx->st;
+	struct dialog *d;
+	bool must = false;
+
+	if (!strcmp(st->method, "ACK"))
+		return ack(mbp, ag, ctx);
+
+	if (!strcmp(st->method, "CANCEL")) {
+		struct msgrec *inv = pending_invite(ag, st->to);
+		struct msgb *b = NULL;
+		int err;
+
+		if (!inv)
+			return build_fail(ctx, ENOENT, "%s has no pending "
+					  "INVITE to %s to cancel",
+					  ag->role->name, st->to->name);
+		err = build_cancel(&b, inv->msg);
+		if (!err)
+			err = finish_plain(mbp, b, ctx, inv->msg);
+		mem_deref(b);
+		return err;
+	}
+
+	/* a re-INVITE names its dialog; other methods find theirs */
+	if (!strcmp(st->method, "INVITE")) {
+		d = st->dialog ? dialog_pick(&ag->dialogs, st->dialog, NULL)
+			       : NULL;
+		if (d && !d->terminated)
+			return indialog(mbp, ag, ctx, d, NULL);
+		return newreq(mbp, ag, ctx);
+	}
+
+	if (dialog_method(st->method, &must)) {
+		d = dialog_pick(&ag->dialogs, st->dialog, st->to);
+		if (d && !d->terminated)
+			return indialog(mbp, ag, ctx, d, NULL);
+		if (must)
+			return build_fail(ctx, ENOENT, "%s has no dialog "
+					  "to send %s in%s%s",
+					  ag->role->name, st->method,
+					  st->dialog ? " named " : "",
+					  st->dialog ? st->dialog : "");
+	}
+
+	return newreq(mbp, ag, ctx);
+}
+
+
+/** Build what a ua step sends */
+int ua_build(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
+{
+	const struct step *st = ctx->st;
+	struct msgrec *req;
+
+	if (st->raw) {
+		struct phctx ph = {ctx->sc, NULL, NULL, NULL, 1};
+		char *branch = NULL, *tag = NULL, *cid = NULL;
+		int err;
+
+		err = build_branch(&branch);
+		err |= build_token(&tag);
+		err |= build_token(&cid);
+		ph.branch = branch;
+		ph.tag = tag;
+		ph.callid = cid;
+		if (!err)
+			err = build_raw(mbp, ctx, &ph);
+		mem_deref(branch);
+		mem_deref(tag);
+		mem_deref(cid);
+		return err;
+	}
+
+	if (st->req)
+		return request(mbp, ag, ctx);
+
+	req = ua_open_request(ag, st->to, ctx);
+	if (!req) {
+		ctx->later = true;
+		return build_fail(ctx, ENOENT, "%s has no open request from %s "
+				  "to answer with %u", ag->role->name,
+				  st->to->name, st->scode);
+	}
+
+	return ua_respond(mbp, ag, ctx, req, true);
+}

@@ -1,0 +1,542 @@
+/* engine/main.c — the sipflow command line: a table of subcommands
+ *
+ * Exit status: 0 all passed, 1 a verdict failed (or the run was
+ * interrupted), 2 bad input (scenario, testbed, arguments).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <signal.h>
+#include <getopt.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <re.h>
+#include "scenario.h"
+#include "diag.h"
+#include "duration.h"
+#include "testbed.h"
+#include "run.h"
+#include "console.h"
+
+
+enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_BAD = 2 };
+
+/* re_main's signal handler takes no argument: this is how it reaches the
+ * run in progress. It is the only file-level state, and only main.c's. */
+static struct run *g_current;
+static bool g_interrupted;
+
+
+struct cmd {
+	const char *name;
+	const char *usage;
+	const char *help;
+	int (*fn)(int argc, char *argv[]);
+};
+
+
+static int cmd_help(int argc, char *argv[]);
+
+
+/* ---- collecting scenario files ---- */
+
+struct files {
+	char **v;
+	size_t n, cap;
+};
+
+
+static int files_add(struct files *fl, const char *path)
+{
+	if (fl->n == fl->cap) {
+		size_t cap = fl->cap ? fl->cap * 2 : 16;
+		char **v = realloc(fl->v, cap * sizeof(*v));
+		if (!v)
+			return ENOMEM;
+		fl->v = v;
+		fl->cap = cap;
+	}
+
+	fl->v[fl->n] = strdup(path);
+	if (!fl->v[fl->n])
+		return ENOMEM;
+	++fl->n;
+
+	return 0;
+}
+
+
+static void files_free(struct files *fl)
+{
+	size_t i;
+
+	for (i = 0; i < fl->n; i++)
+		free(fl->v[i]);
+	free(fl->v);
+}
+
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+
+static bool is_yaml(const char *name)
+{
+	size_t l = strlen(name);
+
+	return (l > 5 && !strcmp(name + l - 5, ".yaml")) ||
+	       (l > 4 && !strcmp(name + l - 4, ".yml"));
+}
+
+
+/* a file as given, or every *.yaml below a folder, sorted */
+static int collect(struct files *fl, const char *path, unsigned depth)
+{
+	struct stat st;
+	struct dirent *de;
+	size_t first = fl->n;
+	DIR *d;
+	int err = 0;
+
+	if (stat(path, &st)) {
+		re_fprintf(stderr, "%s: %m\n", path, errno);
+		return errno;
+	}
+
+	if (!S_ISDIR(st.st_mode))
+		return files_add(fl, path);
+
+	if (depth > 8)
+		return 0;
+
+	d = opendir(path);
+	if (!d) {
+		re_fprintf(stderr, "%s: %m\n", path, errno);
+		return errno;
+	}
+
+	while (!err && (de = readdir(d))) {
+		char sub[1024];
+
+		if (de->d_name[0] == '.')
+			continue;
+
+		re_snprintf(sub, sizeof(sub), "%s%s%s", path,
+			    path[strlen(path) - 1] == '/' ? "" : "/",
+			    de->d_name);
+		if (stat(sub, &st))
+			continue;
+		if (S_ISDIR(st.st_mode))
+			err = collect(fl, sub, depth + 1);
+		else if (is_yaml(de->d_name))
+			err = files_add(fl, sub);
+	}
+	closedir(d);
+
+	if (!err)
+		qsort(fl->v + first, fl->n - first, sizeof(*fl->v), cmpstr);
+
+	return err;
+}
+
+
+static int mkdirs(const char *path)
+{
+	char buf[1024];
+	char *p;
+
+	re_snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) && errno != EEXIST)
+		return errno;
+
+	return 0;
+}
+
+
+/* ---- run ---- */
+
+struct suite {
+	struct console con;
+	struct run *run;
+};
+
+
+static void step_h(const struct run *run, const struct step *st,
+		   const struct verdict *v, void *arg)
+{
+	struct suite *s = arg;
+
+	(void)run;
+	console_step(&s->con, st, v);
+}
+
+
+static void log_h(const struct run *run, const char *line, void *arg)
+{
+	struct suite *s = arg;
+
+	(void)run;
+	console_log(&s->con, line);
+}
+
+
+static void done_h(struct run *run, void *arg)
+{
+	(void)run;
+	(void)arg;
+	re_cancel();
+}
+
+
+static void signal_h(int sig)
+{
+	g_interrupted = true;
+	if (g_current)
+		run_interrupt(g_current, sig == SIGINT ? "interrupted (SIGINT)"
+				: "interrupted (SIGTERM)");
+	else
+		re_cancel();
+}
+
+
+static void usage_run(void)
+{
+	re_fprintf(stderr,
+		   "usage: sipflow run SCENARIO|DIR... [--testbed FILE]\n"
+		   "         [--role NAME=KIND[:TRANSPORT:HOST:PORT]]... "
+		   "[--out DIR]\n"
+		   "         [--timeout DURATION] [--quiet]\n");
+}
+
+
+/* play one loaded scenario; 0 pass, 1 fail, 2 bad binding */
+static int play(struct suite *s, struct scenario *sc,
+		const struct testbed *tb, const char *outdir,
+		uint32_t timeout_ms)
+{
+	struct run_handlers h = {step_h, log_h, done_h, s};
+	struct run_opts opts;
+	struct diag dg;
+	char pcap[1024];
+	int err, rc;
+
+	diag_init(&dg);
+	err = scenario_bind(sc, tb, &dg);
+	if (err) {
+		re_fprintf(stderr, "%H", diag_print, &dg);
+		diag_reset(&dg);
+		return EXIT_BAD;
+	}
+
+	re_snprintf(pcap, sizeof(pcap), "%s/%s.pcap", outdir, sc->name);
+	opts.pcap_path = pcap;
+	opts.timeout_ms = timeout_ms;
+
+	err = run_alloc(&s->run, sc, &opts, &h, &dg);
+	if (err) {
+		if (dg.nerr)
+			re_fprintf(stderr, "%H", diag_print, &dg);
+		else
+			re_fprintf(stderr, "%s: cannot start: %m\n", sc->file,
+				   err);
+		diag_reset(&dg);
+		return EXIT_BAD;
+	}
+	diag_reset(&dg);
+
+	console_begin(&s->con, sc, pcap);
+	g_current = s->run;
+	err = run_start(s->run);
+	if (!err)
+		err = re_main(signal_h);
+	g_current = NULL;
+
+	console_end(&s->con, s->run, pcap);
+	rc = run_passed(s->run) ? EXIT_PASS : EXIT_FAIL;
+	s->run = mem_deref(s->run);
+
+	return rc;
+}
+
+
+static int cmd_run(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{"testbed", required_argument, NULL, 't'},
+		{"role",    required_argument, NULL, 'r'},
+		{"out",     required_argument, NULL, 'o'},
+		{"timeout", required_argument, NULL, 'T'},
+		{"quiet",   no_argument,       NULL, 'q'},
+		{"help",    no_argument,       NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct testbed *tb = NULL;
+	struct files fl = {NULL, 0, 0};
+	struct list scs = LIST_INIT;
+	const char *outdir = "sipflow-out";
+	uint32_t timeout_ms = 0;
+	unsigned passed = 0, failed = 0, notrun = 0;
+	struct suite s;
+	struct diag dg;
+	uint64_t t0;
+	bool quiet = false;
+	int c, rc = EXIT_PASS;
+	size_t i;
+
+	const char *tbfile = NULL, *roles[32];
+	size_t nroles = 0;
+
+	diag_init(&dg);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:r:o:T:qh", longopts, NULL))
+	       != -1) {
+		switch (c) {
+
+		case 't':
+			tbfile = optarg;
+			break;
+		case 'r':
+			if (nroles < ARRAY_SIZE(roles))
+				roles[nroles++] = optarg;
+			break;
+		case 'o':
+			outdir = optarg;
+			break;
+		case 'T':
+			if (duration_parse(&timeout_ms, optarg) ||
+			    !timeout_ms) {
+				re_fprintf(stderr, "--timeout: '%s' is not a "
+					   "duration (500ms, 2s, 1m)\n",
+					   optarg);
+				rc = EXIT_BAD;
+			}
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage_run();
+			goto out;
+		default:
+			usage_run();
+			rc = EXIT_BAD;
+			goto out;
+		}
+	}
+
+	/* the testbed file first, then each --role over it */
+	if (rc == EXIT_PASS) {
+		if (tbfile ? testbed_load(&tb, tbfile, &dg)
+			   : testbed_alloc(&tb))
+			rc = EXIT_BAD;
+		for (i = 0; rc == EXIT_PASS && i < nroles; i++) {
+			if (testbed_add_arg(tb, roles[i], &dg))
+				rc = EXIT_BAD;
+		}
+	}
+
+	if (rc == EXIT_PASS && optind >= argc) {
+		re_fprintf(stderr, "sipflow run: no scenario given\n");
+		usage_run();
+		rc = EXIT_BAD;
+	}
+
+	for (i = (size_t)optind; rc == EXIT_PASS && i < (size_t)argc; i++) {
+		if (collect(&fl, argv[i], 0))
+			rc = EXIT_BAD;
+	}
+
+	if (rc == EXIT_PASS && !fl.n) {
+		re_fprintf(stderr, "sipflow run: no *.yaml scenario found\n");
+		rc = EXIT_BAD;
+	}
+
+	/* load them all first: a broken file stops the suite before it
+	 * plays anything */
+	for (i = 0; rc == EXIT_PASS && i < fl.n; i++) {
+		struct scenario *sc = NULL;
+
+		if (scenario_load(&sc, fl.v[i], &dg)) {
+			continue;
+		}
+		list_append(&scs, &sc->le, sc);
+	}
+	if (dg.nerr)
+		rc = EXIT_BAD;
+
+	if (rc != EXIT_PASS)
+		goto out;
+
+	if (mkdirs(outdir)) {
+		re_fprintf(stderr, "%s: cannot create: %m\n", outdir, errno);
+		rc = EXIT_BAD;
+		goto out;
+	}
+
+	console_init(&s.con, stdout, quiet);
+	s.run = NULL;
+	t0 = tmr_jiffies();
+
+	{
+		struct le *le;
+
+		for (le = scs.head; le; le = le->next) {
+			int r;
+
+			if (g_interrupted) {
+				++notrun;
+				continue;
+			}
+
+			r = play(&s, le->data, tb, outdir, timeout_ms);
+			if (r == EXIT_PASS)
+				++passed;
+			else
+				++failed;
+			if (r > rc)
+				rc = r;
+		}
+	}
+
+	console_total(&s.con, passed, failed, notrun, tmr_jiffies() - t0);
+	if (g_interrupted && rc == EXIT_PASS)
+		rc = EXIT_FAIL;
+
+ out:
+	if (dg.nerr || dg.nwarn)
+		re_fprintf(stderr, "%H", diag_print, &dg);
+	diag_reset(&dg);
+	list_flush(&scs);
+	files_free(&fl);
+	mem_deref(tb);
+	return rc;
+}
+
+
+/* ---- lint ---- */
+
+static int cmd_lint(int argc, char *argv[])
+{
+	struct files fl = {NULL, 0, 0};
+	struct diag dg;
+	unsigned bad = 0;
+	int i, rc = EXIT_PASS;
+	size_t k;
+
+	if (argc < 2) {
+		re_fprintf(stderr, "usage: sipflow lint FILE|DIR...\n");
+		return EXIT_BAD;
+	}
+
+	for (i = 1; i < argc; i++) {
+		if (collect(&fl, argv[i], 0))
+			rc = EXIT_BAD;
+	}
+
+	diag_init(&dg);
+	for (k = 0; k < fl.n; k++) {
+		struct scenario *sc = NULL;
+		unsigned before = dg.nerr;
+
+		if (!scenario_load(&sc, fl.v[k], &dg))
+			mem_deref(sc);
+		if (dg.nerr > before)
+			++bad;
+	}
+
+	re_fprintf(stderr, "%H", diag_print, &dg);
+	re_printf("%zu files: %zu ok, %u with errors\n", fl.n,
+		  fl.n - bad, bad);
+	if (dg.nerr)
+		rc = EXIT_BAD;
+
+	diag_reset(&dg);
+	files_free(&fl);
+	return rc;
+}
+
+
+static int cmd_version(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	re_printf("sipflow %s (libre %s)\n", SIPFLOW_VERSION,
+		  sys_libre_version_get());
+	return EXIT_PASS;
+}
+
+
+static const struct cmd cmds[] = {
+	{"run", "SCENARIO|DIR... [options]",
+	 "play scenarios; a verdict per step, a pcap per scenario", cmd_run},
+	{"lint", "FILE|DIR...",
+	 "check scenarios; errors as file:line:column, exit 2", cmd_lint},
+	{"version", "", "print the version", cmd_version},
+	{"help", "", "this list", cmd_help},
+};
+
+
+static int cmd_help(int argc, char *argv[])
+{
+	size_t i;
+
+	(void)argc;
+	(void)argv;
+	re_printf("usage: sipflow COMMAND [ARGS]\n\n");
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		re_printf("  %-8s %-28s %s\n", cmds[i].name, cmds[i].usage,
+			  cmds[i].help);
+	re_printf("\nexit status: 0 all passed, 1 a verdict failed, "
+		  "2 bad input\n");
+	return EXIT_PASS;
+}
+
+
+int main(int argc, char *argv[])
+{
+	const struct cmd *cmd = NULL;
+	size_t i;
+	int rc, err;
+
+	if (argc < 2) {
+		cmd_help(0, NULL);
+		return EXIT_BAD;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		if (!strcmp(argv[1], cmds[i].name) ||
+		    (!strcmp(argv[1], "--help") && cmds[i].fn == cmd_help) ||
+		    (!strcmp(argv[1], "--version") &&
+		     cmds[i].fn == cmd_version))
+			cmd = &cmds[i];
+	}
+
+	if (!cmd) {
+		re_fprintf(stderr, "sipflow: unknown command '%s'\n",
+			   argv[1]);
+		cmd_help(0, NULL);
+		return EXIT_BAD;
+	}
+
+	err = libre_init();
+	if (err) {
+		re_fprintf(stderr, "sipflow: libre_init: %m\n", err);
+		return EXIT_BAD;
+	}
+
+	rc = cmd->fn(argc - 1, argv + 1);
+
+	libre_close();
+	return rc;
+}

@@ -1,0 +1,209 @@
+/* engine/match.c — does a received message fulfil an expected step?
+ *
+ * First the kind: sender, receiver, method or status. Then association:
+ * a response must answer a request its receiver sent (§17.1.3); an ACK
+ * for a non-2xx final response must reuse the INVITE's branch
+ * (§17.1.1.3); a request a proxy forwards keeps the Call-ID and CSeq of
+ * the one it received (§16.6). Last, the step's expect: assertions.
+ */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "msgrec.h"
+#include "agent.h"
+#include "track.h"
+#include "expect.h"
+#include "match.h"
+
+
+/** Same sender, receiver and method/status as the step */
+bool match_kind(const struct step *st, const struct msgrec *r)
+{
+	if (st->type != STEP_MSG || !r->msg)
+		return false;
+	if (r->from != st->from || r->to != st->to)
+		return false;
+	if (st->req)
+		return r->msg->req && !pl_strcmp(&r->msg->met, st->method);
+
+	return !r->msg->req && r->msg->scode == st->scode;
+}
+
+
+static int step_name(struct re_printf *pf, const struct msgrec *r)
+{
+	if (r && r->step)
+		return re_hprintf(pf, " (%s)", r->step->id);
+	return 0;
+}
+
+
+static enum match_res response(const struct step *st, struct msgrec *r,
+			       const struct list *agents,
+			       struct msgrec *const *steprec, char **why)
+{
+	struct agent *rcv = agent_find(agents, st->to);
+	struct msgrec *req = rcv ? track_client_txn(rcv, r) : NULL;
+
+	if (!req) {
+		(void)re_sdprintf(why, "%u %r does not answer any request %s "
+				  "sent (Via branch %r, CSeq %u %r; "
+				  "RFC 3261 §17.1.3)", r->msg->scode,
+				  &r->msg->reason, st->to->name,
+				  &r->msg->via.branch, r->msg->cseq.num,
+				  &r->msg->cseq.met);
+		return MATCH_BAD;
+	}
+
+	if (st->answers && steprec[st->answers->idx] != req) {
+		(void)re_sdprintf(why, "expected an answer to %s, but it "
+				  "answers %r%H", st->answers->id,
+				  &req->msg->met, step_name, req);
+		return MATCH_BAD;
+	}
+
+	return MATCH_YES;
+}
+
+
+/* the INVITE this ACK acknowledges with a non-2xx, if any */
+static struct msgrec *invite_non2xx(const struct agent *rcv,
+				    const struct msgrec *ack)
+{
+	struct le *le;
+
+	for (le = rcv->rx.tail; le; le = le->prev) {
+		struct msgrec *r = le->data;
+
+		if (!r->msg || !r->msg->req || r->retrans)
+			continue;
+		if (pl_strcmp(&r->msg->met, "INVITE") ||
+		    pl_cmp(&r->msg->callid, &ack->msg->callid) ||
+		    r->msg->cseq.num != ack->msg->cseq.num)
+			continue;
+
+		return r->answered >= 300 ? r : NULL;
+	}
+
+	return NULL;
+}
+
+
+/* the request a proxy received that this one forwards */
+static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
+				 const struct list *agents,
+				 struct msgrec *const *steprec)
+{
+	struct agent *snd;
+	struct le *le;
+
+	if (r->fwd_of)
+		return r->fwd_of;
+	if (st->forwards)
+		return steprec[st->forwards->idx];
+
+	snd = agent_find(agents, st->from);
+	for (le = snd ? snd->rx.head : NULL; le; le = le->next) {
+		struct msgrec *o = le->data;
+
+		if (!o->msg || !o->msg->req || o->retrans || o->forwarded)
+			continue;
+		if (!pl_cmp(&o->msg->met, &r->msg->met) &&
+		    !pl_cmp(&o->msg->callid, &r->msg->callid))
+			return o;
+	}
+
+	/* none with the same Call-ID: the oldest of that method, so the
+	 * verdict can say which Call-ID it should have had */
+	for (le = snd ? snd->rx.head : NULL; le; le = le->next) {
+		struct msgrec *o = le->data;
+
+		if (o->msg && o->msg->req && !o->retrans && !o->forwarded &&
+		    !pl_cmp(&o->msg->met, &r->msg->met))
+			return o;
+	}
+
+	return NULL;
+}
+
+
+static enum match_res request(const struct step *st, struct msgrec *r,
+			      const struct list *agents,
+			      struct msgrec *const *steprec,
+			      struct msgrec **antp, char **why)
+{
+	struct agent *rcv = agent_find(agents, st->to);
+	struct msgrec *inv, *ant;
+
+	if (!pl_strcmp(&r->msg->met, "ACK") && rcv &&
+	    (inv = invite_non2xx(rcv, r))) {
+		if (pl_cmp(&inv->msg->via.branch, &r->msg->via.branch)) {
+			(void)re_sdprintf(why, "ACK for %u must reuse the "
+					  "INVITE's branch %r%H, got %r "
+					  "(RFC 3261 §17.1.1.3)",
+					  inv->answered,
+					  &inv->msg->via.branch, step_name,
+					  inv, &r->msg->via.branch);
+			return MATCH_BAD;
+		}
+		return MATCH_YES;
+	}
+
+	if (st->from->kind != ROLE_PROXY)
+		return MATCH_YES;
+
+	ant = antecedent(st, r, agents, steprec);
+	if (!ant)
+		return MATCH_YES; /* the proxy originated it */
+
+	if (pl_cmp(&ant->msg->callid, &r->msg->callid)) {
+		(void)re_sdprintf(why, "forwarded %r has Call-ID %r, but the "
+				  "%r it forwards%H has %r (RFC 3261 §16.6)",
+				  &r->msg->met, &r->msg->callid,
+				  &ant->msg->met, step_name, ant,
+				  &ant->msg->callid);
+		return MATCH_BAD;
+	}
+	if (ant->msg->cseq.num != r->msg->cseq.num) {
+		(void)re_sdprintf(why, "forwarded %r has CSeq %u, but the %r "
+				  "it forwards%H has %u (RFC 3261 §16.6)",
+				  &r->msg->met, r->msg->cseq.num,
+				  &ant->msg->met, step_name, ant,
+				  ant->msg->cseq.num);
+		return MATCH_BAD;
+	}
+
+	*antp = ant;
+	return MATCH_YES;
+}
+
+
+/**
+ * Match r against an expected step. steprec holds, per step index, the
+ * record each finished step matched. *antp receives the request a proxy
+ * forwarded (to be marked as passed on), *why the reason for MATCH_BAD.
+ */
+enum match_res match_step(const struct step *st, struct msgrec *r,
+			  const struct list *agents,
+			  struct msgrec *const *steprec,
+			  struct msgrec **antp, char **why)
+{
+	enum match_res res;
+
+	*antp = NULL;
+	if (!match_kind(st, r))
+		return MATCH_NO;
+
+	if (r->msg->req)
+		res = request(st, r, agents, steprec, antp, why);
+	else
+		res = response(st, r, agents, steprec, why);
+
+	if (res != MATCH_YES)
+		return res;
+
+	if (expect_check(&st->expects, r, why))
+		return MATCH_BAD;
+
+	return MATCH_YES;
+}

@@ -1,0 +1,208 @@
+/* engine/placeholder.c — {C.uri}, {call-id} … resolved at send time
+ *
+ * Role fields: {X.uri} (address of record, sip:user@domain), {X.contact}
+ * (sip:user@host:port), {X.host}, {X.port}, {X.addr} (host:port),
+ * {X.user}, {X.domain}. Message fields: {call-id}, {branch}, {tag},
+ * {cseq}, and {body-length} (the length of what follows the blank line,
+ * computed last).
+ */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "placeholder.h"
+
+
+#define BODYLEN "{body-length}"
+
+
+/** The domain a role's address of record uses */
+const char *role_domain(const struct scenario *sc, const struct role *r)
+{
+	struct le *le;
+
+	if (r->domain)
+		return r->domain;
+
+	for (le = sc ? sc->roles.head : NULL; le; le = le->next) {
+		const struct role *p = le->data;
+		if (p->kind == ROLE_PROXY && p->domain)
+			return p->domain;
+	}
+
+	return NULL;
+}
+
+
+/** sip:user@domain (or @host:port when nobody serves a domain) */
+int role_aor(char **out, const struct scenario *sc, const struct role *r)
+{
+	const char *dom = role_domain(sc, r);
+
+	if (dom)
+		return re_sdprintf(out, "sip:%s@%s", r->user, dom);
+
+	return re_sdprintf(out, "sip:%s@%J", r->user, &r->addr);
+}
+
+
+/** sip:user@host:port — where the role really is */
+int role_contact(char **out, const struct role *r)
+{
+	return re_sdprintf(out, "sip:%s@%J", r->user, &r->addr);
+}
+
+
+static int role_field(struct mbuf *mb, const struct scenario *sc,
+		      const struct role *r, const struct pl *field)
+{
+	char *s = NULL;
+	int err;
+
+	if (!pl_strcmp(field, "uri")) {
+		err = role_aor(&s, sc, r);
+	}
+	else if (!pl_strcmp(field, "contact")) {
+		err = role_contact(&s, r);
+	}
+	else if (!pl_strcmp(field, "host")) {
+		return mbuf_printf(mb, "%j", &r->addr);
+	}
+	else if (!pl_strcmp(field, "port")) {
+		return mbuf_printf(mb, "%u", sa_port(&r->addr));
+	}
+	else if (!pl_strcmp(field, "addr")) {
+		return mbuf_printf(mb, "%J", &r->addr);
+	}
+	else if (!pl_strcmp(field, "user")) {
+		return mbuf_write_str(mb, r->user);
+	}
+	else if (!pl_strcmp(field, "domain")) {
+		const char *dom = role_domain(sc, r);
+		if (dom)
+			return mbuf_write_str(mb, dom);
+		return mbuf_printf(mb, "%j", &r->addr);
+	}
+	else {
+		return ENOENT;
+	}
+
+	if (!err)
+		err = mbuf_write_str(mb, s);
+	mem_deref(s);
+	return err;
+}
+
+
+static int one(struct mbuf *mb, const struct pl *name,
+	       const struct phctx *ctx)
+{
+	const char *dot = pl_strchr(name, '.');
+
+	if (dot) {
+		struct pl rname = {name->p, (size_t)(dot - name->p)};
+		struct pl field = {dot + 1, name->l - rname.l - 1};
+		struct le *le;
+
+		for (le = ctx->sc->roles.head; le; le = le->next) {
+			const struct role *r = le->data;
+			if (!pl_strcmp(&rname, r->name))
+				return role_field(mb, ctx->sc, r, &field);
+		}
+
+		return ENOENT;
+	}
+
+	if (!pl_strcmp(name, "call-id") && ctx->callid)
+		return mbuf_write_str(mb, ctx->callid);
+	if (!pl_strcmp(name, "branch") && ctx->branch)
+		return mbuf_write_str(mb, ctx->branch);
+	if (!pl_strcmp(name, "tag") && ctx->tag)
+		return mbuf_write_str(mb, ctx->tag);
+	if (!pl_strcmp(name, "cseq"))
+		return mbuf_printf(mb, "%u", ctx->cseq);
+	if (!pl_strcmp(name, "body-length"))
+		return mbuf_write_str(mb, BODYLEN);
+
+	return ENOENT;
+}
+
+
+static int body_length(char **out)
+{
+	char *s = *out, *mark, *body, *res = NULL;
+	size_t blen;
+	int err;
+
+	mark = strstr(s, BODYLEN);
+	if (!mark)
+		return 0;
+
+	body = strstr(s, "\r\n\r\n");
+	blen = body ? strlen(body + 4) : 0;
+	/* the body may itself hold the marker text; count it as replaced */
+	if (body && mark > body)
+		return EINVAL;
+
+	*mark = '\0';
+	err = re_sdprintf(&res, "%s%zu%s", s, blen, mark + strlen(BODYLEN));
+	if (err)
+		return err;
+
+	mem_deref(s);
+	*out = res;
+	return 0;
+}
+
+
+/**
+ * Replace every {placeholder} in text. An unknown one leaves *why set and
+ * returns ENOENT (the loader checks names, so this is a safety net).
+ */
+int ph_expand(char **out, const char *in, const struct phctx *ctx,
+	      char **why)
+{
+	struct mbuf *mb;
+	const char *p = in;
+	int err = 0;
+
+	if (!out || !in || !ctx)
+		return EINVAL;
+
+	mb = mbuf_alloc(strlen(in) + 64);
+	if (!mb)
+		return ENOMEM;
+
+	while (*p && !err) {
+		const char *open = strchr(p, '{');
+		const char *close = open ? strchr(open, '}') : NULL;
+		struct pl name;
+
+		if (!open || !close) {
+			err = mbuf_write_str(mb, p);
+			break;
+		}
+
+		err = mbuf_write_mem(mb, (const uint8_t *)p,
+				     (size_t)(open - p));
+		if (err)
+			break;
+
+		name.p = open + 1;
+		name.l = (size_t)(close - open - 1);
+		err = one(mb, &name, ctx);
+		if (err == ENOENT && why)
+			re_sdprintf(why, "unknown placeholder {%r}", &name);
+		p = close + 1;
+	}
+
+	if (!err) {
+		mb->pos = 0;
+		err = mbuf_strdup(mb, out, mb->end);
+	}
+	mem_deref(mb);
+
+	if (!err)
+		err = body_length(out);
+
+	return err;
+}

@@ -1,0 +1,23 @@
+/* engine/placeholder.h — {C.uri}, {call-id} … resolved at send time */
+#ifndef SIPFLOW_PLACEHOLDER_H
+#define SIPFLOW_PLACEHOLDER_H
+
+struct scenario;
+struct role;
+
+/** The values a message's own placeholders take */
+struct phctx {
+	const struct scenario *sc;
+	const char *callid;
+	const char *branch;
+	const char *tag;
+	uint32_t cseq;
+};
+
+int ph_expand(char **out, const char *in, const struct phctx *ctx,
+	      char **why);
+const char *role_domain(const struct scenario *sc, const struct role *r);
+int role_aor(char **out, const struct scenario *sc, const struct role *r);
+int role_contact(char **out, const struct role *r);
+
+#endif

@@ -1,0 +1,59 @@
+/* engine/run.h — play one scenario: the step cursor on libre's loop */
+#ifndef SIPFLOW_RUN_H
+#define SIPFLOW_RUN_H
+
+struct diag;
+struct msgrec;
+struct run;
+struct scenario;
+struct step;
+
+enum verdict_status {
+	VERDICT_PENDING = 0,
+	VERDICT_PASS,
+	VERDICT_FAIL,
+	VERDICT_SKIP,    /* an optional step that did not happen */
+	VERDICT_NOTRUN,  /* not reached: an earlier step failed */
+};
+
+/** What happened at one step: the evidence */
+struct verdict {
+	enum verdict_status status;
+	uint32_t frame;        /* pcap frame of its message, 0 if none */
+	uint64_t t_ms;         /* when it completed, ms since the start */
+	bool sent;             /* the engine sent it (a simulated sender) */
+	char *reason;          /* why it failed or was skipped */
+};
+
+struct run_opts {
+	const char *pcap_path; /* where to write the capture, NULL: none */
+	uint32_t timeout_ms;   /* per-step default when the scenario has none */
+};
+
+typedef void (run_step_h)(const struct run *run, const struct step *st,
+			  const struct verdict *v, void *arg);
+typedef void (run_log_h)(const struct run *run, const char *line,
+			 void *arg);
+typedef void (run_done_h)(struct run *run, void *arg);
+
+struct run_handlers {
+	run_step_h *steph;     /* a step got its verdict */
+	run_log_h *logh;       /* a note: retransmission absorbed, … */
+	run_done_h *doneh;     /* the run ended (pass, fail, interrupt) */
+	void *arg;
+};
+
+int  run_alloc(struct run **runp, struct scenario *sc,
+	       const struct run_opts *opts, const struct run_handlers *h,
+	       struct diag *dg);
+int  run_start(struct run *run);
+void run_interrupt(struct run *run, const char *why);
+const struct scenario *run_scenario(const struct run *run);
+const struct verdict *run_verdict(const struct run *run, unsigned idx);
+const struct msgrec *run_step_rec(const struct run *run, unsigned idx);
+unsigned run_count(const struct run *run, enum verdict_status s);
+bool run_passed(const struct run *run);
+uint64_t run_elapsed_ms(const struct run *run);
+const char *verdict_name(enum verdict_status s);
+
+#endif

@@ -1,0 +1,188 @@
+/* engine/track.c — transaction and dialog bookkeeping per agent
+ *
+ * Transactions are matched as RFC 3261 §17.1.3 and §17.2.3 say: by the
+ * top Via branch and the CSeq method (ACK and CANCEL aside). The agent's
+ * rx/tx lists are the transaction state: a request record carries its
+ * final status on either side.
+ */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "msgrec.h"
+#include "dialog.h"
+#include "agent.h"
+#include "track.h"
+
+
+static bool same_txn(const struct sip_msg *req, const struct sip_msg *resp)
+{
+	return !pl_cmp(&req->via.branch, &resp->via.branch) &&
+	       !pl_cmp(&req->cseq.met, &resp->cseq.met) &&
+	       req->cseq.num == resp->cseq.num;
+}
+
+
+/** The request in ag's tx that a response it received answers */
+struct msgrec *track_client_txn(const struct agent *ag,
+				const struct msgrec *resp)
+{
+	struct le *le;
+
+	for (le = ag->tx.tail; le; le = le->prev) {
+		struct msgrec *r = le->data;
+
+		if (r->msg && r->msg->req && same_txn(r->msg, resp->msg))
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/** The request in ag's rx that a response it sends answers */
+struct msgrec *track_server_txn(const struct agent *ag,
+				const struct msgrec *resp)
+{
+	struct le *le;
+
+	for (le = ag->rx.tail; le; le = le->prev) {
+		struct msgrec *r = le->data;
+
+		if (r->msg && r->msg->req && !r->retrans &&
+		    same_txn(r->msg, resp->msg))
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/**
+ * True if r repeats a message ag already received: the same bytes, or for
+ * a request the same method, branch and CSeq (§17.2.3), for a response
+ * the same status, branch, CSeq and To tag.
+ */
+bool track_is_retrans(const struct agent *ag, const struct msgrec *r)
+{
+	struct le *le;
+
+	for (le = ag->rx.head; le; le = le->next) {
+		const struct msgrec *o = le->data;
+
+		if (o == r)
+			continue;
+
+		if (!o->msg || !r->msg) {
+			if (o->mb->end == r->mb->end &&
+			    !memcmp(o->mb->buf, r->mb->buf, r->mb->end))
+				return true;
+			continue;
+		}
+
+		if (o->msg->req != r->msg->req || o->from != r->from)
+			continue;
+		if (pl_cmp(&o->msg->via.branch, &r->msg->via.branch) ||
+		    pl_cmp(&o->msg->cseq.met, &r->msg->cseq.met) ||
+		    o->msg->cseq.num != r->msg->cseq.num ||
+		    pl_cmp(&o->msg->callid, &r->msg->callid))
+			continue;
+
+		if (r->msg->req) {
+			if (!pl_cmp(&o->msg->met, &r->msg->met))
+				return true;
+		}
+		else if (o->msg->scode == r->msg->scode &&
+			 !pl_cmp(&o->msg->to.tag, &r->msg->to.tag)) {
+			return true;
+		}
+	}
+
+	return false;
+}
+
+
+static bool makes_dialog(const struct sip_msg *req, uint16_t scode)
+{
+	return !pl_strcmp(&req->met, "INVITE") && scode > 100 && scode < 300;
+}
+
+
+static void bye_seen(struct agent *ag, const struct sip_msg *m, bool uas)
+{
+	struct dialog *d = dialog_match(&ag->dialogs, m, uas);
+
+	if (d)
+		d->terminated = true;
+}
+
+
+/** ag sent r: update its transactions and dialogs */
+void track_sent(struct agent *ag, struct msgrec *r)
+{
+	bool ua = ag->role->kind != ROLE_PROXY;
+
+	list_append(&ag->tx, &r->tx_le, r);
+	if (!r->msg)
+		return;
+
+	if (r->msg->req) {
+		if (ua && !pl_strcmp(&r->msg->met, "BYE"))
+			bye_seen(ag, r->msg, false);
+		return;
+	}
+
+	{
+		struct msgrec *req = track_server_txn(ag, r);
+
+		if (!req)
+			return;
+
+		if (r->msg->scode >= 200 && r->msg->scode > req->answered)
+			req->answered = r->msg->scode;
+
+		if (ua && makes_dialog(req->msg, r->msg->scode) &&
+		    pl_isset(&r->msg->to.tag)) {
+			struct dialog *d = NULL;
+			char *ltag = NULL;
+
+			if (pl_strdup(&ltag, &r->msg->to.tag))
+				return;
+			if (!dialog_from_request(&d, &ag->dialogs, req, ltag,
+						 r->to) &&
+			    r->msg->scode >= 200)
+				d->confirmed = true;
+			mem_deref(ltag);
+		}
+	}
+}
+
+
+/** ag received r: update its transactions and dialogs */
+void track_received(struct agent *ag, struct msgrec *r)
+{
+	bool ua = ag->role->kind != ROLE_PROXY;
+	struct msgrec *req;
+
+	list_append(&ag->rx, &r->rx_le, r);
+	if (!r->msg || r->retrans)
+		return;
+
+	if (r->msg->req) {
+		if (ua && !pl_strcmp(&r->msg->met, "BYE"))
+			bye_seen(ag, r->msg, true);
+		return;
+	}
+
+	req = track_client_txn(ag, r);
+	if (!req)
+		return;
+
+	if (r->msg->scode >= 200 && !req->final) {
+		req->final = r->msg->scode;
+		req->final_rec = r;
+	}
+
+	if (ua && makes_dialog(req->msg, r->msg->scode))
+		(void)dialog_from_response(NULL, &ag->dialogs, req, r,
+					   r->from);
+}

@@ -1,0 +1,16 @@
+/* engine/track.h — transaction and dialog bookkeeping per agent */
+#ifndef SIPFLOW_TRACK_H
+#define SIPFLOW_TRACK_H
+
+struct agent;
+struct msgrec;
+
+void track_sent(struct agent *ag, struct msgrec *r);
+void track_received(struct agent *ag, struct msgrec *r);
+struct msgrec *track_client_txn(const struct agent *ag,
+				const struct msgrec *resp);
+struct msgrec *track_server_txn(const struct agent *ag,
+				const struct msgrec *resp);
+bool track_is_retrans(const struct agent *ag, const struct msgrec *r);
+
+#endif

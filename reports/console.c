@@ -1,0 +1,138 @@
+/* reports/console.c — the live console report: a line per step */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <re.h>
+#include "scenario.h"
+#include "run.h"
+#include "console.h"
+
+
+#define RED    "\x1b[31m"
+#define GREEN  "\x1b[32m"
+#define YELLOW "\x1b[33m"
+#define DIM    "\x1b[2m"
+#define RESET  "\x1b[0m"
+
+
+/** Colour only when f is a terminal and NO_COLOR is unset */
+void console_init(struct console *c, FILE *f, bool quiet)
+{
+	c->f = f;
+	c->quiet = quiet;
+	c->color = isatty(fileno(f)) && !getenv("NO_COLOR");
+}
+
+
+static const char *paint(const struct console *c, enum verdict_status s)
+{
+	if (!c->color)
+		return "";
+
+	switch (s) {
+
+	case VERDICT_PASS:   return GREEN;
+	case VERDICT_FAIL:   return RED;
+	case VERDICT_SKIP:   return YELLOW;
+	default:             return DIM;
+	}
+}
+
+
+void console_begin(struct console *c, const struct scenario *sc,
+		   const char *pcap)
+{
+	(void)pcap;
+	if (c->quiet)
+		return;
+
+	re_fprintf(c->f, "%s%s%s%s\n", sc->name, sc->title ? " — " : "",
+		   sc->title ? sc->title : "", sc->file ? "" : "");
+	fflush(c->f);
+}
+
+
+static int what(struct re_printf *pf, const struct step *st)
+{
+	if (st->type == STEP_WAIT)
+		return re_hprintf(pf, "wait %u ms", st->wait_ms);
+	if (st->req)
+		return re_hprintf(pf, "%s", st->method);
+
+	return re_hprintf(pf, "%u %s", st->scode, st->reason);
+}
+
+
+/** F5  302 Moved Temporarily  B -> P  pass  frame 9 */
+void console_step(struct console *c, const struct step *st,
+		  const struct verdict *v)
+{
+	char line[96];
+
+	if (c->quiet || st->type == STEP_GROUP)
+		return;
+
+	if (st->type == STEP_WAIT)
+		re_snprintf(line, sizeof(line), "%-6s %-26H", "", what, st);
+	else
+		re_snprintf(line, sizeof(line), "%-6s %-26H %s -> %s", st->id,
+			    what, st, st->from->name, st->to->name);
+
+	re_fprintf(c->f, "  %-48s %s%-7s%s", line, paint(c, v->status),
+		   verdict_name(v->status), c->color ? RESET : "");
+	if (v->frame)
+		re_fprintf(c->f, " frame %u", v->frame);
+	if (v->reason)
+		re_fprintf(c->f, "\n  %-6s %s%s%s", "", paint(c, v->status),
+			   v->reason, c->color ? RESET : "");
+	re_fprintf(c->f, "\n");
+	fflush(c->f);
+}
+
+
+/** A note from the run: absorbed retransmissions and the like */
+void console_log(struct console *c, const char *line)
+{
+	if (c->quiet)
+		return;
+
+	re_fprintf(c->f, "  %s%-6s note: %s%s\n", c->color ? DIM : "", "",
+		   line, c->color ? RESET : "");
+}
+
+
+/** The scenario's summary line */
+void console_end(struct console *c, const struct run *run,
+		 const char *pcap)
+{
+	const struct scenario *sc = run_scenario(run);
+	bool ok = run_passed(run);
+	uint64_t ms = run_elapsed_ms(run);
+
+	re_fprintf(c->f, "%s%s%s %s: %u passed, %u failed, %u skipped, "
+		   "%u not run (%llu.%03llu s)%s%s\n",
+		   paint(c, ok ? VERDICT_PASS : VERDICT_FAIL),
+		   ok ? "PASS" : "FAIL", c->color ? RESET : "", sc->name,
+		   run_count(run, VERDICT_PASS), run_count(run, VERDICT_FAIL),
+		   run_count(run, VERDICT_SKIP),
+		   run_count(run, VERDICT_NOTRUN),
+		   (unsigned long long)(ms / 1000),
+		   (unsigned long long)(ms % 1000), pcap ? "  pcap " : "",
+		   pcap ? pcap : "");
+	if (!c->quiet)
+		re_fprintf(c->f, "\n");
+	fflush(c->f);
+}
+
+
+/** The closing line of a suite */
+void console_total(struct console *c, unsigned passed, unsigned failed,
+		   unsigned notrun, uint64_t ms)
+{
+	re_fprintf(c->f, "scenarios: %u passed, %u failed", passed, failed);
+	if (notrun)
+		re_fprintf(c->f, ", %u not run", notrun);
+	re_fprintf(c->f, " (%llu.%03llu s)\n", (unsigned long long)(ms / 1000),
+		   (unsigned long long)(ms % 1000));
+	fflush(c->f);
+}

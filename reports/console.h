@@ -1,0 +1,27 @@
+/* reports/console.h — the live console report: a line per step */
+#ifndef SIPFLOW_CONSOLE_H
+#define SIPFLOW_CONSOLE_H
+
+struct run;
+struct scenario;
+struct step;
+struct verdict;
+
+struct console {
+	FILE *f;
+	bool color;            /* ANSI colours, only on a terminal */
+	bool quiet;            /* summaries only */
+};
+
+void console_init(struct console *c, FILE *f, bool quiet);
+void console_begin(struct console *c, const struct scenario *sc,
+		   const char *pcap);
+void console_step(struct console *c, const struct step *st,
+		  const struct verdict *v);
+void console_log(struct console *c, const char *line);
+void console_end(struct console *c, const struct run *run,
+		 const char *pcap);
+void console_total(struct console *c, unsigned passed, unsigned failed,
+		   unsigned notrun, uint64_t ms);
+
+#endif
