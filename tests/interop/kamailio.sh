@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Interop: the three Yealink flows with a real Kamailio as P (the device
+# under test), and a deliberately misbehaving Kamailio (no Record-Route,
+# answers REFER itself with 403) that must fail at the right steps.
+# usage: kamailio.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+here="$src/tests/interop"
+rm -rf "$out"; mkdir -p "$out"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+
+if ! command -v kamailio >/dev/null; then
+	echo "kamailio is not installed (bash scripts/setup.sh installs it)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# shellcheck source=lib/kamailio.sh
+. "$here/lib/kamailio.sh"
+trap 'kam_stop' EXIT
+
+testbed="$here/kamailio-testbed.yaml"
+
+# --- a well-behaved proxy: all three flows pass ------------------------
+kam_start "$here/kamailio.cfg" "$out/kam-good" || {
+	echo "FAIL kamailio did not start"; echo "0 passed, 1 failed"; exit 1; }
+for name in basic-call no-answer-forward blind-transfer; do
+	"$sipflow" run "$src/scenarios/yealink/$name.yaml" --testbed "$testbed" \
+		--out "$out/good" --timeout 3s >"$out/good-$name.txt" 2>&1
+	rc=$?
+	cat "$out/good-$name.txt"
+	check "$name with Kamailio as P: exit 0" "[ $rc -eq 0 ]"
+	check "$name: pcap written" "[ -s '$out/good/$name.pcap' ]"
+done
+# the same scenario, bound by --role instead of a testbed file
+"$sipflow" run "$src/scenarios/yealink/no-answer-forward.yaml" \
+	--role P=dut:udp:127.0.0.1:5060 --out "$out/role" --timeout 3s \
+	>"$out/role.txt" 2>&1
+rc=$?
+cat "$out/role.txt"
+check "no-answer-forward bound with --role: exit 0" "[ $rc -eq 0 ]"
+kam_stop
+
+# --- a misbehaving proxy: the verdicts name the step and the reason ----
+kam_start "$here/kamailio.cfg" "$out/kam-bad" SIPFLOW_BAD || {
+	echo "FAIL bad kamailio did not start"; echo "0 passed, 1 failed"; exit 1; }
+"$sipflow" run "$src/scenarios/yealink/basic-call.yaml" --testbed "$testbed" \
+	--out "$out/bad" --timeout 2s >"$out/bad-basic.txt" 2>&1
+rc=$?
+cat "$out/bad-basic.txt"
+check "basic-call, proxy without Record-Route: exit 1" "[ $rc -eq 1 ]"
+check "basic-call: F2 fails on the missing Record-Route" \
+	"grep -A1 '^  F2 ' '$out/bad-basic.txt' | grep -q 'header Record-Route: expected present, but the message has none'"
+
+"$sipflow" run "$src/scenarios/yealink/blind-transfer.yaml" --testbed "$testbed" \
+	--out "$out/bad" --timeout 2s >"$out/bad-transfer.txt" 2>&1
+rc=$?
+cat "$out/bad-transfer.txt"
+check "blind-transfer, proxy that refuses REFER: exit 1" "[ $rc -eq 1 ]"
+check "blind-transfer: F10 fails with the 403" \
+	"grep -A1 '^  F10 ' '$out/bad-transfer.txt' | grep -q 'expected 202 Accepted from P, got 403 Forbidden (frame'"
+kam_stop
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail

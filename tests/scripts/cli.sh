@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Command-line contract: bad arguments and bad input exit 2 with a clear
+# message; a failing verdict exits 1; lint reports file:line:column.
+# usage: cli.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+rm -rf "$out"; mkdir -p "$out"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+run() { "$sipflow" "$@" >"$out/o.txt" 2>&1; echo $?; }
+
+check "no command: exit 2" "[ $(run) -eq 2 ]"
+check "unknown command: exit 2" "[ $(run frobnicate) -eq 2 ]"
+check "unknown command is named" "grep -q \"unknown command 'frobnicate'\" '$out/o.txt'"
+check "run without scenario: exit 2" "[ $(run run) -eq 2 ]"
+check "run with a missing file: exit 2" "[ $(run run /nonexistent.yaml) -eq 2 ]"
+check "bad --timeout: exit 2" "[ $(run run "$src/scenarios" --timeout soon) -eq 2 ]"
+check "bad --role: exit 2" "[ $(run run "$src/scenarios" --role 'P=martian') -eq 2 ]"
+check "bad --testbed file: exit 2" "[ $(run run "$src/scenarios" --testbed /nonexistent.yaml) -eq 2 ]"
+check "lint of the bundled scenarios: exit 0" "[ $(run lint "$src/scenarios") -eq 0 ]"
+
+# every file in tests/lint names its expected error on line 1:
+#   # expect: FILE:LINE:COL: message
+for f in "$src"/tests/lint/*.yaml; do
+	want=$(head -1 "$f" | sed -n 's/^# expect: //p')
+	[ -n "$want" ] || continue
+	rc=$(run lint "$f")
+	got=$(grep -F "$want" "$out/o.txt" | head -1)
+	check "lint $(basename "$f"): exit 2" "[ $rc -eq 2 ]"
+	check "lint $(basename "$f"): '$want'" "[ -n \"\$got\" ]"
+	[ -n "$got" ] || cat "$out/o.txt"
+done
+
+# a scenario whose expectation cannot be met: exit 1, step named
+cat >"$out/bad-expect.yaml" <<'YAML'
+scenario: bad-expect
+roles:
+  A: {kind: ua, user: alice}
+  B: {kind: ua, user: bob}
+steps:
+  - F1: OPTIONS A -> B
+  - F2: 200 OK B -> A
+    expect: {header: {Allow: "~SUBSCRIBE"}}
+YAML
+rc=$(run run "$out/bad-expect.yaml" --out "$out/r" --role A=ua:udp:127.0.44.10:5060 --role B=ua:udp:127.0.44.11:5060)
+cat "$out/o.txt"
+check "unmet expectation: exit 1" "[ $rc -eq 1 ]"
+check "unmet expectation: F2 FAIL with the header" \
+	"grep -A1 '^  F2 ' '$out/o.txt' | grep -q 'header Allow: expected a value matching \"SUBSCRIBE\", but the message has none'"
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail

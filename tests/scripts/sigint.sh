@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# A run interrupted with SIGINT (and one with SIGTERM) while it waits on a
+# silent device: exit 1, the waiting step says it was interrupted, and the
+# pcap is whole (tshark reads it).
+# usage: sigint.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+rm -rf "$out"; mkdir -p "$out"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+
+for sig in INT TERM; do
+	d="$out/$sig"
+	"$sipflow" run "$src/scenarios/yealink/basic-call.yaml" --out "$d" \
+		--role P=dut:udp:127.0.43.99:5060 --role A=ua:udp:127.0.43.10:5060 \
+		--role B=ua:udp:127.0.43.11:5060 --timeout 30s >"$out/$sig.txt" 2>&1 &
+	pid=$!
+	# wait (bounded) until F1 went out, then interrupt
+	for _ in $(seq 50); do
+		grep -q 'F1 ' "$out/$sig.txt" 2>/dev/null && break
+		sleep 0.1
+	done
+	kill -"$sig" "$pid"
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+	wait "$pid"; rc=$?
+	cat "$out/$sig.txt"
+	check "SIG$sig: exit status 1" "[ $rc -eq 1 ]"
+	check "SIG$sig: F2 says interrupted" \
+		"grep -A1 'F2 ' '$out/$sig.txt' | grep -q 'interrupted (SIG$sig)'"
+	check "SIG$sig: pcap written" "[ -s '$d/basic-call.pcap' ]"
+	if command -v tshark >/dev/null; then
+		n=$(tshark -r "$d/basic-call.pcap" -Y sip 2>/dev/null | wc -l)
+		check "SIG$sig: tshark reads the INVITE in the pcap" "[ $n -eq 1 ]"
+	fi
+done
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail

@@ -1,0 +1,776 @@
+/* tests/unit/test_run.c — the runner and the scripted roles, end to end
+ *
+ * Each test plays scenarios over real UDP sockets on 127.0.42.x. A device
+ * under test is simulated by a second run in the same process that plays
+ * the other side of the same flow (a scripted proxy with A and B bound to
+ * the first run's agents), so a misbehaving device is just a variant of
+ * the flow on that side.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <errno.h>
+#include <re.h>
+#include <pcap/pcap.h>
+#include <CUnit/CUnit.h>
+#include "cunit_main.h"
+#include "scenario.h"
+#include "diag.h"
+#include "testbed.h"
+#include "msgrec.h"
+#include "hdr.h"
+#include "run.h"
+
+
+#define A_ADDR "127.0.42.10:5060"
+#define B_ADDR "127.0.42.11:5060"
+#define C_ADDR "127.0.42.12:5060"
+#define P_ADDR "127.0.42.13:5060"
+
+struct play {
+	struct scenario *sc;
+	struct run *run;
+	bool done;
+	unsigned *ndone;
+	unsigned nruns;
+	char pcap[64];
+	char log[2048];
+};
+
+
+static void done_h(struct run *run, void *arg)
+{
+	struct play *p = arg;
+
+	(void)run;
+	p->done = true;
+	if (++*p->ndone >= p->nruns)
+		re_cancel();
+}
+
+
+static void log_h(const struct run *run, const char *line, void *arg)
+{
+	struct play *p = arg;
+	size_t l = strlen(p->log);
+
+	(void)run;
+	re_snprintf(p->log + l, sizeof(p->log) - l, "%s\n", line);
+}
+
+
+static char *read_file(const char *rel)
+{
+	const char *src = getenv("SIPFLOW_SRC");
+	char path[512];
+	FILE *f;
+	char *buf;
+	long n;
+
+	re_snprintf(path, sizeof(path), "%s/%s", src ? src : ".", rel);
+	f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+
+/* load text, bind roles ("A=ua:udp:127.0.42.10:5060" …), make the run */
+static int setup(struct play *p, const char *name, const char *text,
+		 const char *const *roles, uint32_t timeout_ms,
+		 const char *pcap, unsigned *ndone, unsigned nruns)
+{
+	struct run_handlers h = {NULL, log_h, done_h, p};
+	struct run_opts opts = {pcap, timeout_ms};
+	struct testbed *tb = NULL;
+	struct diag dg;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	p->ndone = ndone;
+	p->nruns = nruns;
+	diag_init(&dg);
+
+	/* every run records, so verdicts carry frame numbers */
+	if (!pcap) {
+		int fd;
+
+		re_snprintf(p->pcap, sizeof(p->pcap),
+			    "/tmp/sipflow-run-XXXXXX.pcap");
+		fd = mkstemps(p->pcap, 5);
+		if (fd < 0)
+			return errno;
+		close(fd);
+		opts.pcap_path = p->pcap;
+	}
+
+	err = scenario_load_str(&p->sc, name, text, &dg);
+	if (!err)
+		err = testbed_alloc(&tb);
+	for (; !err && roles && *roles; roles++)
+		err = testbed_add_arg(tb, *roles, &dg);
+	if (!err)
+		err = scenario_bind(p->sc, tb, &dg);
+	if (!err)
+		err = run_alloc(&p->run, p->sc, &opts, &h, &dg);
+
+	if (err)
+		re_fprintf(stderr, "setup %s: %m\n%H", name, err, diag_print,
+			   &dg);
+	diag_reset(&dg);
+	mem_deref(tb);
+
+	return err;
+}
+
+
+static void teardown(struct play *p)
+{
+	p->run = mem_deref(p->run);
+	p->sc = mem_deref(p->sc);
+	if (p->pcap[0])
+		unlink(p->pcap);
+}
+
+
+/* play runs to their end, bounded by a guard timer */
+static void guard_h(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+
+static void play_all(struct play *v, unsigned n)
+{
+	struct tmr guard;
+	unsigned i;
+
+	tmr_init(&guard);
+	for (i = 0; i < n; i++)
+		CU_ASSERT_EQUAL_FATAL(run_start(v[i].run), 0);
+	tmr_start(&guard, 20000, guard_h, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&guard);
+	for (i = 0; i < n; i++)
+		CU_ASSERT_TRUE(v[i].done);
+}
+
+
+static const struct verdict *verdict_of(const struct play *p,
+					const char *id)
+{
+	const struct step *st = scenario_step(p->sc, id);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	return run_verdict(p->run, st->idx);
+}
+
+
+static const struct sip_msg *msg_of(const struct play *p, const char *id)
+{
+	const struct step *st = scenario_step(p->sc, id);
+	const struct msgrec *r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	r = run_step_rec(p->run, st->idx);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r->msg);
+	return r->msg;
+}
+
+
+static const char *const selfplay[] = {
+	"A=ua:udp:" A_ADDR, "B=ua:udp:" B_ADDR, "C=ua:udp:" C_ADDR,
+	"P=proxy:udp:" P_ADDR, NULL,
+};
+
+
+/* play one scenario alone, every role simulated */
+static int solo(struct play *p, const char *name, const char *text,
+		const char *const *roles, uint32_t timeout_ms)
+{
+	static unsigned ndone;
+	int err;
+
+	ndone = 0;
+	err = setup(p, name, text, roles ? roles : selfplay, timeout_ms,
+		    NULL, &ndone, 1);
+	if (err)
+		return err;
+
+	play_all(p, 1);
+	return 0;
+}
+
+
+static void assert_all_pass(const struct play *p)
+{
+	unsigned i;
+
+	for (i = 0; i < p->sc->nsteps; i++) {
+		const struct verdict *v = run_verdict(p->run, i);
+		const struct step *st = scenario_step_at(p->sc, i);
+
+		if (v->status != VERDICT_PASS)
+			re_fprintf(stderr, "  %s: %s %s\n", st->id,
+				   verdict_name(v->status),
+				   v->reason ? v->reason : "");
+		CU_ASSERT_EQUAL(v->status, VERDICT_PASS);
+	}
+	CU_ASSERT_TRUE(run_passed(p->run));
+}
+
+
+static void play_bundled(const char *rel)
+{
+	struct play p;
+	char *text = read_file(rel);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL_FATAL(solo(&p, rel, text, NULL, 2000), 0);
+	assert_all_pass(&p);
+	teardown(&p);
+	free(text);
+}
+
+
+static void test_selfplay_basic_call(void)
+{
+	play_bundled("scenarios/yealink/basic-call.yaml");
+}
+
+
+static void test_selfplay_no_answer_forward(void)
+{
+	play_bundled("scenarios/yealink/no-answer-forward.yaml");
+}
+
+
+static void test_selfplay_blind_transfer(void)
+{
+	play_bundled("scenarios/yealink/blind-transfer.yaml");
+}
+
+
+/* a header value as a C string for comparisons */
+static const char *hval(const struct sip_msg *m, const char *name,
+			char *buf, size_t sz)
+{
+	const struct pl *v = hdr_first(m, name);
+
+	buf[0] = '\0';
+	if (v)
+		pl_strcpy(v, buf, sz);
+	return buf;
+}
+
+
+static void test_proxy_forwarding_rules(void)
+{
+	struct play p;
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	const struct sip_msg *f1, *f2, *f3, *f4;
+	char a[256], b[256];
+	struct sip_via via2;
+	struct le *le;
+	unsigned n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL_FATAL(solo(&p, "basic.yaml", text, NULL, 2000), 0);
+	f1 = msg_of(&p, "F1");
+	f2 = msg_of(&p, "F2");
+	f3 = msg_of(&p, "F3");
+	f4 = msg_of(&p, "F4");
+
+	/* §16.6 step 3: Max-Forwards decremented */
+	CU_ASSERT_EQUAL(pl_u32(&f2->maxfwd) + 1, pl_u32(&f1->maxfwd));
+
+	/* step 8: one more Via, ours on top with a new branch */
+	CU_ASSERT_EQUAL(hdr_count(f2, "Via"), hdr_count(f1, "Via") + 1);
+	CU_ASSERT_EQUAL(0, re_regex(f2->via.branch.p, f2->via.branch.l,
+				    "z9hG4bK"));
+	CU_ASSERT_NOT_EQUAL(0, pl_cmp(&f2->via.branch, &f1->via.branch));
+	re_snprintf(a, sizeof(a), "%J", &f2->via.addr);
+	CU_ASSERT_STRING_EQUAL(a, P_ADDR);
+
+	/* §18.2.1/RFC 3581: the previous hop's Via gets received and rport */
+	n = 0;
+	for (le = f2->hdrl.head; le; le = le->next) {
+		const struct sip_hdr *h = le->data;
+
+		if (!hdr_name_eq("Via", &h->name) || n++ != 1)
+			continue;
+		CU_ASSERT_EQUAL(sip_via_decode(&via2, &h->val), 0);
+		CU_ASSERT_EQUAL(0, pl_cmp(&via2.branch, &f1->via.branch));
+		CU_ASSERT_PTR_NOT_NULL(strstr(h->val.p, "received=127.0.42.10"));
+		CU_ASSERT_EQUAL(0, re_regex(h->val.p, h->val.l, "rport=5060"));
+	}
+	CU_ASSERT_EQUAL(n, 2);
+
+	/* step 4: Record-Route with our address and lr */
+	hval(f2, "Record-Route", a, sizeof(a));
+	CU_ASSERT_STRING_EQUAL(a, "<sip:" P_ADDR ";lr>");
+
+	/* step 2: Request-URI is B's contact; dialog fields unchanged */
+	re_snprintf(a, sizeof(a), "%r", &f2->ruri);
+	CU_ASSERT_STRING_EQUAL(a, "sip:bob@" B_ADDR);
+	CU_ASSERT_EQUAL(0, pl_cmp(&f2->callid, &f1->callid));
+	CU_ASSERT_EQUAL(f2->cseq.num, f1->cseq.num);
+	CU_ASSERT_STRING_EQUAL(hval(f2, "From", a, sizeof(a)),
+			       hval(f1, "From", b, sizeof(b)));
+
+	/* §16.7 step 3: the response loses the proxy's Via */
+	CU_ASSERT_EQUAL(hdr_count(f4, "Via"), hdr_count(f3, "Via") - 1);
+	CU_ASSERT_EQUAL(0, pl_cmp(&f4->via.branch, &f1->via.branch));
+
+	teardown(&p);
+	free(text);
+}
+
+
+static void test_uas_response_fields(void)
+{
+	struct play p;
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	const struct sip_msg *f2, *f3, *f5;
+	char a[256], b[256];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL_FATAL(solo(&p, "basic.yaml", text, NULL, 2000), 0);
+	f2 = msg_of(&p, "F2");
+	f3 = msg_of(&p, "F3");
+	f5 = msg_of(&p, "F5");
+
+	/* §8.2.6: one To tag for the 180 and the 200 */
+	CU_ASSERT_TRUE(pl_isset(&f3->to.tag));
+	CU_ASSERT_EQUAL(0, pl_cmp(&f3->to.tag, &f5->to.tag));
+	CU_ASSERT_FALSE(pl_isset(&f2->to.tag));
+
+	/* all Vias copied in order, and the Record-Route (§12.1.1) */
+	CU_ASSERT_EQUAL(hdr_count(f3, "Via"), hdr_count(f2, "Via"));
+	CU_ASSERT_EQUAL(0, pl_cmp(&f3->via.branch, &f2->via.branch));
+	CU_ASSERT_STRING_EQUAL(hval(f5, "Record-Route", a, sizeof(a)),
+			       hval(f2, "Record-Route", b, sizeof(b)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(hval(f5, "Contact", a, sizeof(a)),
+				      "sip:bob@" B_ADDR));
+
+	teardown(&p);
+	free(text);
+}
+
+
+static void test_sdp_and_content_length(void)
+{
+	struct play p;
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	const struct sip_msg *f1, *f5;
+	struct pl port;
+	char body[1024];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL_FATAL(solo(&p, "basic.yaml", text, NULL, 2000), 0);
+	f1 = msg_of(&p, "F1");
+	f5 = msg_of(&p, "F5");
+
+	CU_ASSERT_EQUAL(pl_u32(&f1->clen), mbuf_get_left(f1->mb));
+	CU_ASSERT_TRUE(mbuf_get_left(f1->mb) > 0);
+	pl_strcpy(&(struct pl){(const char *)mbuf_buf(f1->mb),
+			       mbuf_get_left(f1->mb)}, body, sizeof(body));
+	CU_ASSERT_EQUAL(0, re_regex(body, strlen(body),
+				    "m=audio [0-9]+ RTP/AVP 0 8 101", &port));
+	CU_ASSERT_TRUE(pl_u32(&port) >= 20000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(body, "c=IN IP4 127.0.42.10"));
+
+	/* the answer (in the 200) comes from B, with B's address */
+	CU_ASSERT_EQUAL(pl_u32(&f5->clen), mbuf_get_left(f5->mb));
+	pl_strcpy(&(struct pl){(const char *)mbuf_buf(f5->mb),
+			       mbuf_get_left(f5->mb)}, body, sizeof(body));
+	CU_ASSERT_PTR_NOT_NULL(strstr(body, "c=IN IP4 127.0.42.11"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(body, "PCMU/8000"));
+
+	teardown(&p);
+	free(text);
+}
+
+
+static void test_ack_non2xx_reuses_branch(void)
+{
+	struct play p;
+	char *text = read_file("scenarios/yealink/no-answer-forward.yaml");
+	const struct sip_msg *f1, *f2, *f6, *f7, *f8, *f9;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL_FATAL(solo(&p, "naf.yaml", text, NULL, 2000), 0);
+	assert_all_pass(&p);
+	f1 = msg_of(&p, "F1");
+	f2 = msg_of(&p, "F2");
+	f6 = msg_of(&p, "F6");
+	f7 = msg_of(&p, "F7");
+	f8 = msg_of(&p, "F8");
+	f9 = msg_of(&p, "F9");
+
+	/* §17.1.1.3: the proxy's ACK to B on F2's branch, A's on F1's */
+	CU_ASSERT_EQUAL(0, pl_cmp(&f6->via.branch, &f2->via.branch));
+	CU_ASSERT_EQUAL(0, pl_cmp(&f8->via.branch, &f1->via.branch));
+	CU_ASSERT_EQUAL(f8->cseq.num, f1->cseq.num);
+	CU_ASSERT_EQUAL(0, pl_strcmp(&f8->cseq.met, "ACK"));
+	CU_ASSERT_EQUAL(0, pl_cmp(&f8->to.tag, &f7->to.tag));
+	CU_ASSERT_EQUAL(0, pl_cmp(&f8->ruri, &f1->ruri));
+	CU_ASSERT_EQUAL(0, pl_cmp(&f6->ruri, &f2->ruri));
+
+	/* the new INVITE to C is a new transaction */
+	CU_ASSERT_NOT_EQUAL(0, pl_cmp(&f9->via.branch, &f1->via.branch));
+
+	teardown(&p);
+	free(text);
+}
+
+
+static void test_ack_2xx_and_bye_in_dialog(void)
+{
+	struct play p;
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	const struct sip_msg *f1, *f6, *f7, *f9;
+	char a[256];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL_FATAL(solo(&p, "basic.yaml", text, NULL, 2000), 0);
+	f1 = msg_of(&p, "F1");
+	f6 = msg_of(&p, "F6");
+	f7 = msg_of(&p, "F7");
+	f9 = msg_of(&p, "F9");
+
+	/* §13.2.2.4: ACK for 2xx is a new transaction, same CSeq number,
+	 * sent to the remote target along the route set */
+	CU_ASSERT_NOT_EQUAL(0, pl_cmp(&f7->via.branch, &f1->via.branch));
+	CU_ASSERT_EQUAL(f7->cseq.num, f1->cseq.num);
+	re_snprintf(a, sizeof(a), "%r", &f7->ruri);
+	CU_ASSERT_STRING_EQUAL(a, "sip:bob@" B_ADDR);
+	CU_ASSERT_STRING_EQUAL(hval(f7, "Route", a, sizeof(a)),
+			       "<sip:" P_ADDR ";lr>");
+
+	/* §12.2.1.1: BYE in the dialog, CSeq above the INVITE's */
+	CU_ASSERT_EQUAL(0, pl_cmp(&f9->callid, &f1->callid));
+	CU_ASSERT_EQUAL(0, pl_cmp(&f9->from.tag, &f1->from.tag));
+	CU_ASSERT_EQUAL(0, pl_cmp(&f9->to.tag, &f6->to.tag));
+	CU_ASSERT_TRUE(f9->cseq.num > f1->cseq.num);
+	CU_ASSERT_EQUAL(hdr_count(f9, "Route"), 1);
+
+	teardown(&p);
+	free(text);
+}
+
+
+/* replace the first occurrence of from with to, in a copy */
+static char *variant(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	char *out;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	out = calloc(1, strlen(text) + strlen(to) + 1);
+	memcpy(out, text, (size_t)(at - text));
+	strcat(out, to);
+	strcat(out, at + strlen(from));
+	return out;
+}
+
+
+static void test_expect_mismatch_fails_at_step(void)
+{
+	struct play p;
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	char *bad = variant(text, "header: {Record-Route: present,",
+			    "header: {Record-Route: absent,");
+	const struct verdict *v;
+
+	CU_ASSERT_EQUAL_FATAL(solo(&p, "bad.yaml", bad, NULL, 2000), 0);
+	CU_ASSERT_FALSE(run_passed(p.run));
+	CU_ASSERT_EQUAL(verdict_of(&p, "F1")->status, VERDICT_PASS);
+	v = verdict_of(&p, "F2");
+	CU_ASSERT_EQUAL(v->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v->reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(v->reason, "Record-Route"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(v->reason, "expected absent"));
+	CU_ASSERT_TRUE(v->frame > 0);
+	CU_ASSERT_EQUAL(verdict_of(&p, "F3")->status, VERDICT_NOTRUN);
+
+	teardown(&p);
+	free(text);
+	free(bad);
+}
+
+
+static void test_dut_silent_times_out(void)
+{
+	static const char *const roles[] = {
+		"A=ua:udp:" A_ADDR, "B=ua:udp:" B_ADDR,
+		"P=dut:udp:127.0.42.99:5060", NULL,
+	};
+	struct play p;
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	const struct verdict *v;
+	uint64_t t0 = tmr_jiffies();
+
+	CU_ASSERT_EQUAL_FATAL(solo(&p, "basic.yaml", text, roles, 300), 0);
+	CU_ASSERT_FALSE(run_passed(p.run));
+	CU_ASSERT_EQUAL(verdict_of(&p, "F1")->status, VERDICT_PASS);
+	CU_ASSERT_TRUE(verdict_of(&p, "F1")->sent);
+	v = verdict_of(&p, "F2");
+	CU_ASSERT_EQUAL(v->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v->reason);
+	CU_ASSERT_STRING_EQUAL(v->reason,
+			       "no INVITE from P at B within 0.3 s");
+	CU_ASSERT_TRUE(tmr_jiffies() - t0 < 5000);
+
+	teardown(&p);
+	free(text);
+}
+
+
+/*
+ * Two runs: "tester" plays A and B (and C) with P as a DUT; "device"
+ * plays P as a scripted proxy from its variant of the flow, with A, B, C
+ * bound to the tester's agents as its DUTs.
+ */
+static void duo(struct play *v, const char *tester, const char *device,
+		uint32_t timeout_ms)
+{
+	static const char *const troles[] = {
+		"A=ua:udp:" A_ADDR, "B=ua:udp:" B_ADDR, "C=ua:udp:" C_ADDR,
+		"P=dut:udp:" P_ADDR, NULL,
+	};
+	static const char *const droles[] = {
+		"A=dut:udp:" A_ADDR, "B=dut:udp:" B_ADDR,
+		"C=dut:udp:" C_ADDR, "P=proxy:udp:" P_ADDR, NULL,
+	};
+	static unsigned ndone;
+
+	ndone = 0;
+	CU_ASSERT_EQUAL_FATAL(setup(&v[0], "tester.yaml", tester, troles,
+				    timeout_ms, NULL, &ndone, 2), 0);
+	CU_ASSERT_EQUAL_FATAL(setup(&v[1], "device.yaml", device, droles,
+				    timeout_ms, NULL, &ndone, 2), 0);
+	play_all(v, 2);
+}
+
+
+static void test_duo_stateful_proxy_order(void)
+{
+	/* the device forwards the REFER first and relays A's 202 after,
+	 * as Kamailio does; the manual's order must pass too */
+	char *text = read_file("scenarios/yealink/blind-transfer.yaml");
+	char *dev = variant(text,
+		"      - F10: 202 Accepted P -> B\n"
+		"      - F11: REFER P -> A\n"
+		"        expect: {header: {Refer-To: \"~carol@\"}}\n"
+		"      - F12: 202 Accepted A -> P\n",
+		"      - F11: REFER P -> A\n"
+		"      - F12: 202 Accepted A -> P\n"
+		"      - F10: 202 Accepted P -> B\n");
+	struct play v[2];
+
+	duo(v, text, dev, 2000);
+	assert_all_pass(&v[0]);
+	assert_all_pass(&v[1]);
+	/* the 202 B got is A's, relayed: its To tag is A's */
+	CU_ASSERT_EQUAL(0, pl_cmp(&msg_of(&v[0], "F10")->to.tag,
+				  &msg_of(&v[0], "F12")->to.tag));
+
+	teardown(&v[0]);
+	teardown(&v[1]);
+	free(text);
+	free(dev);
+}
+
+
+static void test_duo_wrong_status(void)
+{
+	char *text = read_file("scenarios/yealink/blind-transfer.yaml");
+	char *dev = variant(text, "      - F10: 202 Accepted P -> B\n",
+			    "      - F10: 403 Forbidden P -> B\n");
+	const struct verdict *vd;
+	struct play v[2];
+
+	duo(v, text, dev, 1000);
+	CU_ASSERT_FALSE(run_passed(v[0].run));
+	vd = verdict_of(&v[0], "F10");
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "expected 202 Accepted "
+				      "from P, got 403 Forbidden (frame"));
+	CU_ASSERT_EQUAL(verdict_of(&v[0], "F13")->status, VERDICT_NOTRUN);
+
+	teardown(&v[0]);
+	teardown(&v[1]);
+	free(text);
+	free(dev);
+}
+
+
+static void test_duo_stripped_header(void)
+{
+	/* a proxy that drops Record-Route: the tester's F2 expects it */
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	char *dev = variant(text, "  - F2: INVITE P -> B\n",
+			    "  - F2: INVITE P -> B\n"
+			    "    headers: {Record-Route: null}\n");
+	const struct verdict *vd;
+	struct play v[2];
+
+	duo(v, text, dev, 1000);
+	vd = verdict_of(&v[0], "F2");
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
+	CU_ASSERT_STRING_EQUAL(vd->reason, "header Record-Route: expected "
+			       "present, but the message has none");
+
+	teardown(&v[0]);
+	teardown(&v[1]);
+	free(text);
+	free(dev);
+}
+
+
+static void test_duo_late_answer(void)
+{
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	char *tester = variant(text, "  - F4: 180 Ringing P -> A\n",
+			       "  - F4: 180 Ringing P -> A\n"
+			       "    within: 100ms\n");
+	char *dev = variant(text, "  - F4: 180 Ringing P -> A\n",
+			    "  - wait: 400ms\n"
+			    "  - F4: 180 Ringing P -> A\n");
+	const struct verdict *vd;
+	struct play v[2];
+
+	duo(v, tester, dev, 2000);
+	vd = verdict_of(&v[0], "F4");
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "180 Ringing arrived "
+				      "after"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "within: allows 100 ms"));
+
+	teardown(&v[0]);
+	teardown(&v[1]);
+	free(text);
+	free(tester);
+	free(dev);
+}
+
+
+static void test_duo_malformed(void)
+{
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	char *dev = variant(text, "  - F4: 180 Ringing P -> A\n",
+			    "  - F4: 180 Ringing P -> A\n"
+			    "    raw: \"this is not SIP\\r\\n\\r\\n\"\n");
+	const struct verdict *vd;
+	struct play v[2];
+
+	duo(v, text, dev, 1000);
+	vd = verdict_of(&v[0], "F4");
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "malformed message from "
+				      "P at A (frame"));
+	CU_ASSERT_TRUE(vd->frame > 0);
+
+	teardown(&v[0]);
+	teardown(&v[1]);
+	free(text);
+	free(dev);
+}
+
+
+static void interrupt_h(void *arg)
+{
+	run_interrupt(arg, "interrupted (SIGINT)");
+}
+
+
+static void test_interrupt_leaves_pcap(void)
+{
+	static const char *const roles[] = {
+		"A=ua:udp:" A_ADDR, "B=ua:udp:" B_ADDR,
+		"P=dut:udp:127.0.42.99:5060", NULL,
+	};
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	char path[] = "/tmp/sipflow-test-XXXXXX.pcap";
+	char errbuf[PCAP_ERRBUF_SIZE];
+	static unsigned ndone;
+	const struct verdict *vd;
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+	struct tmr t;
+	struct play p;
+	pcap_t *pc;
+	int fd, n = 0;
+
+	fd = mkstemps(path, 5);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+
+	ndone = 0;
+	CU_ASSERT_EQUAL_FATAL(setup(&p, "basic.yaml", text, roles, 10000,
+				    path, &ndone, 1), 0);
+	tmr_init(&t);
+	tmr_start(&t, 200, interrupt_h, p.run);
+	play_all(&p, 1);
+	tmr_cancel(&t);
+
+	vd = verdict_of(&p, "F2");
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_STRING_EQUAL(vd->reason, "interrupted (SIGINT)");
+
+	/* the file is whole while the run still exists */
+	pc = pcap_open_offline(path, errbuf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pc);
+	while (pcap_next_ex(pc, &ph, &data) == 1)
+		++n;
+	pcap_close(pc);
+	CU_ASSERT_EQUAL(n, 1); /* F1, sent to the silent device */
+
+	teardown(&p);
+	unlink(path);
+	free(text);
+}
+
+
+int register_suites(void)
+{
+	static CU_TestInfo tests[] = {
+		{"selfplay_basic_call", test_selfplay_basic_call},
+		{"selfplay_no_answer_forward",
+		 test_selfplay_no_answer_forward},
+		{"selfplay_blind_transfer", test_selfplay_blind_transfer},
+		{"proxy_forwarding_rules", test_proxy_forwarding_rules},
+		{"uas_response_fields", test_uas_response_fields},
+		{"sdp_and_content_length", test_sdp_and_content_length},
+		{"ack_non2xx_reuses_branch", test_ack_non2xx_reuses_branch},
+		{"ack_2xx_and_bye_in_dialog", test_ack_2xx_and_bye_in_dialog},
+		{"expect_mismatch_fails_at_step",
+		 test_expect_mismatch_fails_at_step},
+		{"dut_silent_times_out", test_dut_silent_times_out},
+		{"duo_stateful_proxy_order", test_duo_stateful_proxy_order},
+		{"duo_wrong_status", test_duo_wrong_status},
+		{"duo_stripped_header", test_duo_stripped_header},
+		{"duo_late_answer", test_duo_late_answer},
+		{"duo_malformed", test_duo_malformed},
+		{"interrupt_leaves_pcap", test_interrupt_leaves_pcap},
+		CU_TEST_INFO_NULL,
+	};
+
+	return SUITE_ADD("run", tests);
+}
