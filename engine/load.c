@@ -583,9 +583,10 @@ static void parse_line(struct loader *ld, struct step *st,
 
 
 /* {A.uri}, {call-id}: every placeholder must be known */
-static void check_placeholders(struct loader *ld, const yaml_node_t *n,
+static bool check_placeholders(struct loader *ld, const yaml_node_t *n,
 			       const char *text, const char *id)
 {
+	unsigned before = ld->yd.nerr;
 	const char *p = text;
 
 	while ((p = strchr(p, '{'))) {
@@ -594,7 +595,7 @@ static void check_placeholders(struct loader *ld, const yaml_node_t *n,
 		size_t i;
 
 		if (!close)
-			return;
+			break;
 		re_snprintf(name, sizeof(name), "%b", p + 1,
 			    (size_t)(close - p - 1));
 		p = close + 1;
@@ -639,6 +640,8 @@ static void check_placeholders(struct loader *ld, const yaml_node_t *n,
 			     h ? "}?)" : "");
 		}
 	}
+
+	return ld->yd.nerr == before;
 }
 
 
@@ -808,8 +811,8 @@ static void load_headers(struct loader *ld, struct step *st,
 			continue;
 		}
 		str_dup(&h->value, yscalar(v));
-		check_placeholders(ld, v, h->value, st->id);
-		check_header_value(ld, v, name, h->value, st->id);
+		if (check_placeholders(ld, v, h->value, st->id))
+			check_header_value(ld, v, name, h->value, st->id);
 	}
 }
 

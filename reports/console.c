@@ -67,19 +67,22 @@ static int what(struct re_printf *pf, const struct step *st)
 void console_step(struct console *c, const struct step *st,
 		  const struct verdict *v)
 {
-	char line[96];
+	char w[64], dir[40];
 
 	if (c->quiet || st->type == STEP_GROUP)
 		return;
 
+	re_snprintf(w, sizeof(w), "%H", what, st);
 	if (st->type == STEP_WAIT)
-		re_snprintf(line, sizeof(line), "%-6s %-26H", "", what, st);
+		dir[0] = '\0';
 	else
-		re_snprintf(line, sizeof(line), "%-6s %-26H %s -> %s", st->id,
-			    what, st, st->from->name, st->to->name);
+		re_snprintf(dir, sizeof(dir), "%s -> %s", st->from->name,
+			    st->to->name);
 
-	re_fprintf(c->f, "  %-48s %s%-7s%s", line, paint(c, v->status),
-		   verdict_name(v->status), c->color ? RESET : "");
+	re_fprintf(c->f, "  %-6s %-26s %-10s %s%-7s%s",
+		   st->type == STEP_WAIT ? "" : st->id, w, dir,
+		   paint(c, v->status), verdict_name(v->status),
+		   c->color ? RESET : "");
 	if (v->frame)
 		re_fprintf(c->f, " frame %u", v->frame);
 	if (v->reason)

@@ -42,9 +42,11 @@ cat "$out/role.txt"
 check "no-answer-forward bound with --role: exit 0" "[ $rc -eq 0 ]"
 kam_stop
 
-# --- a misbehaving proxy: the verdicts name the step and the reason ----
-kam_start "$here/kamailio.cfg" "$out/kam-bad" SIPFLOW_BAD || {
-	echo "FAIL bad kamailio did not start"; echo "0 passed, 1 failed"; exit 1; }
+# --- misbehaving proxies: the verdicts name the step and the reason ----
+# (one Kamailio per case: a failed flow leaves the proxy retransmitting
+# to addresses the next flow reuses)
+kam_start "$here/kamailio.cfg" "$out/kam-norr" SIPFLOW_NO_RR || {
+	echo "FAIL kamailio (no Record-Route) did not start"; echo "0 passed, 1 failed"; exit 1; }
 "$sipflow" run "$src/scenarios/yealink/basic-call.yaml" --testbed "$testbed" \
 	--out "$out/bad" --timeout 2s >"$out/bad-basic.txt" 2>&1
 rc=$?
@@ -52,7 +54,10 @@ cat "$out/bad-basic.txt"
 check "basic-call, proxy without Record-Route: exit 1" "[ $rc -eq 1 ]"
 check "basic-call: F2 fails on the missing Record-Route" \
 	"grep -A1 '^  F2 ' '$out/bad-basic.txt' | grep -q 'header Record-Route: expected present, but the message has none'"
+kam_stop
 
+kam_start "$here/kamailio.cfg" "$out/kam-403" SIPFLOW_REFER_403 || {
+	echo "FAIL kamailio (REFER 403) did not start"; echo "0 passed, 1 failed"; exit 1; }
 "$sipflow" run "$src/scenarios/yealink/blind-transfer.yaml" --testbed "$testbed" \
 	--out "$out/bad" --timeout 2s >"$out/bad-transfer.txt" 2>&1
 rc=$?
