@@ -391,7 +391,7 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 			ybool(yd, v, &r->record_route);
 		}
 		else if (!strcmp(ks, "address")) {
-			if (!vs || testbed_parse_addr(&r->addr, &r->tp, vs))
+			if (!vs || testbed_parse_addr(&r->decl, &r->tp, vs))
 				yerr(yd, v, "role %s: address '%s' is not "
 				     "[udp:]HOST[:PORT]", name,
 				     vs ? vs : "");

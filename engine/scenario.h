@@ -30,6 +30,7 @@ struct role {
 	char *display;         /* display name, may be NULL */
 	char *domain;          /* proxy: domain it serves; may be NULL */
 	bool record_route;     /* proxy: insert Record-Route when forwarding */
+	struct sa decl;        /* address: as declared, or unset */
 	struct sa addr;        /* bound address (set by scenario_bind) */
 	enum sip_transp tp;    /* transport (UDP for now) */
 	unsigned idx;          /* 0-based declaration index */

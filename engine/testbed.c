@@ -361,7 +361,12 @@ int scenario_bind(struct scenario *sc, const struct testbed *tb,
 
 	for (le = sc->roles.head; le; le = le->next) {
 		struct role *r = le->data;
-		bool has_addr = sa_isset(&r->addr, SA_ADDR);
+		bool has_addr = sa_isset(&r->decl, SA_ADDR);
+
+		/* binding again starts from the scenario as declared */
+		sa_init(&r->addr, AF_UNSPEC);
+		if (has_addr)
+			r->addr = r->decl;
 
 		r->dut = r->kind == ROLE_DUT;
 		for (be = tb ? tb->bindings.head : NULL; be; be = be->next) {

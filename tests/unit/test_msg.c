@@ -8,6 +8,7 @@
 #include "hdr.h"
 #include "msgrec.h"
 #include "placeholder.h"
+#include "expect.h"
 
 
 static struct sip_msg *decode(const char *text)
@@ -200,6 +201,87 @@ static void test_placeholders(void)
 }
 
 
+static struct expect *expect_new(struct list *l, const char *name,
+				  enum expect_op op, const char *value)
+{
+	struct expect *e = mem_zalloc(sizeof(*e), NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	e->name = (char *)name;
+	e->op = op;
+	e->value = (char *)value;
+	if (op == EXPECT_REGEX) {
+		CU_ASSERT_EQUAL_FATAL(regcomp(&e->re, value, REG_EXTENDED |
+					      REG_NOSUB), 0);
+		e->re_ok = true;
+	}
+	list_append(l, &e->le, e);
+	return e;
+}
+
+
+static void expects_free(struct list *l)
+{
+	struct le *le;
+
+	while ((le = list_head(l))) {
+		struct expect *e = le->data;
+
+		list_unlink(le);
+		if (e->re_ok)
+			regfree(&e->re);
+		mem_deref(e);
+	}
+}
+
+
+static void test_expect_by_parsed_name(void)
+{
+	struct mbuf *mb = mbuf_alloc(sizeof(compact));
+	struct msgrec *r = NULL;
+	struct list l = LIST_INIT;
+	char *why = NULL;
+
+	mbuf_write_str(mb, compact);
+	CU_ASSERT_EQUAL_FATAL(msgrec_alloc(&r, mb), 0);
+
+	/* long names find compact headers; any list element may match */
+	expect_new(&l, "From", EXPECT_REGEX, "^<sip:alice@");
+	expect_new(&l, "Supported", EXPECT_EQUAL, "timer");
+	expect_new(&l, "Record-Route", EXPECT_EQUAL, "<sip:p2;lr>");
+	expect_new(&l, "Via", EXPECT_REGEX, "127\\.0\\.0\\.3");
+	expect_new(&l, "Refer-To", EXPECT_ABSENT, NULL);
+	expect_new(&l, "call-id", EXPECT_PRESENT, NULL);
+	CU_ASSERT_EQUAL(expect_check(&l, r, &why), 0);
+	CU_ASSERT_PTR_NULL(why);
+	expects_free(&l);
+
+	/* and each kind of assertion can fail, saying why */
+	expect_new(&l, "Supported", EXPECT_EQUAL, "100rel");
+	CU_ASSERT_EQUAL(expect_check(&l, r, &why), EPROTO);
+	CU_ASSERT_STRING_EQUAL(why, "header Supported: expected "
+			       "\"100rel\", got \"replaces\", \"timer\"");
+	why = mem_deref(why);
+	expects_free(&l);
+
+	expect_new(&l, "Contact", EXPECT_ABSENT, NULL);
+	CU_ASSERT_EQUAL(expect_check(&l, r, &why), EPROTO);
+	CU_ASSERT_STRING_EQUAL(why, "header Contact: expected absent, got "
+			       "\"<sip:alice@127.0.0.10>\"");
+	why = mem_deref(why);
+	expects_free(&l);
+
+	expect_new(&l, NULL, EXPECT_PRESENT, NULL);
+	CU_ASSERT_EQUAL(expect_check(&l, r, &why), EPROTO);
+	CU_ASSERT_PTR_NOT_NULL(why);
+	why = mem_deref(why);
+	expects_free(&l);
+
+	mem_deref(r);
+	mem_deref(mb);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -213,6 +295,7 @@ int register_suites(void)
 		{"msgb_set_replaces_and_removes",
 		 test_msgb_set_replaces_and_removes},
 		{"placeholders", test_placeholders},
+		{"expect_by_parsed_name", test_expect_by_parsed_name},
 		CU_TEST_INFO_NULL,
 	};
 

@@ -543,6 +543,21 @@ static void test_dut_silent_times_out(void)
  * plays P as a scripted proxy from its variant of the flow, with A, B, C
  * bound to the tester's agents as its DUTs.
  */
+static void duo_bound(struct play *v, const char *tester,
+		      const char *const *troles, const char *device,
+		      const char *const *droles, uint32_t timeout_ms)
+{
+	static unsigned ndone;
+
+	ndone = 0;
+	CU_ASSERT_EQUAL_FATAL(setup(&v[0], "tester.yaml", tester, troles,
+				    timeout_ms, NULL, &ndone, 2), 0);
+	CU_ASSERT_EQUAL_FATAL(setup(&v[1], "device.yaml", device, droles,
+				    timeout_ms, NULL, &ndone, 2), 0);
+	play_all(v, 2);
+}
+
+
 static void duo(struct play *v, const char *tester, const char *device,
 		uint32_t timeout_ms)
 {
@@ -554,14 +569,45 @@ static void duo(struct play *v, const char *tester, const char *device,
 		"A=dut:udp:" A_ADDR, "B=dut:udp:" B_ADDR,
 		"C=dut:udp:" C_ADDR, "P=proxy:udp:" P_ADDR, NULL,
 	};
-	static unsigned ndone;
 
-	ndone = 0;
-	CU_ASSERT_EQUAL_FATAL(setup(&v[0], "tester.yaml", tester, troles,
-				    timeout_ms, NULL, &ndone, 2), 0);
-	CU_ASSERT_EQUAL_FATAL(setup(&v[1], "device.yaml", device, droles,
-				    timeout_ms, NULL, &ndone, 2), 0);
-	play_all(v, 2);
+	duo_bound(v, tester, troles, device, droles, timeout_ms);
+}
+
+
+static void test_duo_retransmission_absorbed(void)
+{
+	/* the device is B, and it sends its 180 twice */
+	static const char *const troles[] = {
+		"A=ua:udp:" A_ADDR, "B=dut:udp:" B_ADDR,
+		"P=proxy:udp:" P_ADDR, NULL,
+	};
+	static const char *const droles[] = {
+		"B=ua:udp:" B_ADDR, "P=dut:udp:" P_ADDR, NULL,
+	};
+	static const char device[] =
+		"roles:\n"
+		"  B: {kind: ua, user: bob}\n"
+		"  P: {kind: proxy}\n"
+		"steps:\n"
+		"  - F2: INVITE P -> B\n"
+		"  - F3: 180 Ringing B -> P\n"
+		"  - F3r: 180 Ringing B -> P\n"
+		"  - F5: 200 OK B -> P\n"
+		"  - F8: ACK P -> B\n"
+		"  - F10: BYE P -> B\n"
+		"  - F11: 200 OK B -> P\n";
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	struct play v[2];
+
+	duo_bound(v, text, troles, device, droles, 2000);
+	assert_all_pass(&v[0]);
+	assert_all_pass(&v[1]);
+	CU_ASSERT_PTR_NOT_NULL(strstr(v[0].log, "absorbed a retransmission "
+				      "of 180 Ringing from B at P"));
+
+	teardown(&v[0]);
+	teardown(&v[1]);
+	free(text);
 }
 
 
@@ -768,6 +814,8 @@ int register_suites(void)
 		{"duo_stripped_header", test_duo_stripped_header},
 		{"duo_late_answer", test_duo_late_answer},
 		{"duo_malformed", test_duo_malformed},
+		{"duo_retransmission_absorbed",
+		 test_duo_retransmission_absorbed},
 		{"interrupt_leaves_pcap", test_interrupt_leaves_pcap},
 		CU_TEST_INFO_NULL,
 	};

@@ -1,0 +1,282 @@
+/* tests/unit/test_load.c — the scenario loader: the model it builds and
+ * the errors it reports (file:line:column) */
+#include <string.h>
+#include <re.h>
+#include <CUnit/CUnit.h>
+#include "cunit_main.h"
+#include "scenario.h"
+#include "diag.h"
+#include "testbed.h"
+
+
+static const char flow[] =
+	"scenario: demo\n"
+	"title: A demo\n"
+	"tags: [x, y]\n"
+	"timeout: 3s\n"
+	"roles:\n"
+	"  A: {kind: ua, user: alice, display: Alice}\n"
+	"  B: {kind: ua}\n"
+	"  P: {kind: proxy, domain: example.test, record-route: true}\n"
+	"steps:\n"
+	"  - F1: INVITE A -> P\n"
+	"    to-user: B\n"
+	"    sdp: {codecs: [PCMA], direction: sendonly}\n"
+	"  - F2: INVITE P -> B\n"
+	"    expect: {header: {Record-Route: present, Via: \"~127\", "
+	"Subject: absent, Max-Forwards: \"=69\"}, body: \"~v=0\"}\n"
+	"  - F3: 302 Move Temporarily B -> P\n"
+	"    headers: {Contact: \"<{A.contact}>\", Subject: null}\n"
+	"    optional: yes\n"
+	"    within: 250ms\n"
+	"  - wait: 1.5s\n"
+	"  - any-order:\n"
+	"      - F4: ACK P -> B\n"
+	"      - F5: 302 P -> A\n"
+	"        answers: F1\n"
+	"  - F6: BYE A -> P\n"
+	"    dialog: d1\n"
+	"    forwards: F2\n";
+
+
+static void test_model_from_flow(void)
+{
+	struct scenario *sc = NULL;
+	struct step *st, *g;
+	struct role *a, *b, *p;
+	struct expect *e;
+	struct hdr_spec *h;
+	struct diag dg;
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "demo.yaml", flow, &dg),
+			      0);
+	CU_ASSERT_EQUAL(dg.nerr, 0);
+
+	CU_ASSERT_STRING_EQUAL(sc->name, "demo");
+	CU_ASSERT_STRING_EQUAL(sc->title, "A demo");
+	CU_ASSERT_EQUAL(list_count(&sc->tags), 2);
+	CU_ASSERT_EQUAL(sc->timeout_ms, 3000);
+
+	a = scenario_role(sc, "A");
+	b = scenario_role(sc, "B");
+	p = scenario_role(sc, "P");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_STRING_EQUAL(a->user, "alice");
+	CU_ASSERT_STRING_EQUAL(a->display, "Alice");
+	CU_ASSERT_STRING_EQUAL(b->user, "b");
+	CU_ASSERT_EQUAL(p->kind, ROLE_PROXY);
+	CU_ASSERT_TRUE(p->record_route);
+	CU_ASSERT_EQUAL(p->idx, 2);
+
+	/* 6 messages, a wait and a group */
+	CU_ASSERT_EQUAL(sc->nsteps, 8);
+
+	st = scenario_step(sc, "F1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_TRUE(st->req);
+	CU_ASSERT_STRING_EQUAL(st->method, "INVITE");
+	CU_ASSERT_PTR_EQUAL(st->from, a);
+	CU_ASSERT_PTR_EQUAL(st->to, p);
+	CU_ASSERT_PTR_EQUAL(st->to_role, b);
+	CU_ASSERT_TRUE(st->sdp.set);
+	CU_ASSERT_STRING_EQUAL(st->sdp.direction, "sendonly");
+	CU_ASSERT_EQUAL(list_count(&st->sdp.codecs), 1);
+	CU_ASSERT_EQUAL(st->pos.line, 10);
+	CU_ASSERT_EQUAL(st->pos.col, 5);
+
+	st = scenario_step(sc, "F2");
+	CU_ASSERT_EQUAL_FATAL(list_count(&st->expects), 5);
+	e = st->expects.head->data;
+	CU_ASSERT_EQUAL(e->op, EXPECT_PRESENT);
+	e = st->expects.head->next->data;
+	CU_ASSERT_EQUAL(e->op, EXPECT_REGEX);
+	CU_ASSERT_STRING_EQUAL(e->value, "127");
+	e = st->expects.head->next->next->data;
+	CU_ASSERT_EQUAL(e->op, EXPECT_ABSENT);
+	e = st->expects.head->next->next->next->data;
+	CU_ASSERT_EQUAL(e->op, EXPECT_EQUAL);
+	CU_ASSERT_STRING_EQUAL(e->value, "69");
+	e = st->expects.tail->data;
+	CU_ASSERT_PTR_NULL(e->name);
+
+	/* the reason as written, not the standard one */
+	st = scenario_step(sc, "F3");
+	CU_ASSERT_FALSE(st->req);
+	CU_ASSERT_EQUAL(st->scode, 302);
+	CU_ASSERT_STRING_EQUAL(st->reason, "Move Temporarily");
+	CU_ASSERT_TRUE(st->optional);
+	CU_ASSERT_EQUAL(st->within_ms, 250);
+	CU_ASSERT_EQUAL_FATAL(list_count(&st->headers), 2);
+	h = st->headers.tail->data;
+	CU_ASSERT_STRING_EQUAL(h->name, "Subject");
+	CU_ASSERT_PTR_NULL(h->value);
+
+	st = scenario_step_at(sc, 3);
+	CU_ASSERT_EQUAL(st->type, STEP_WAIT);
+	CU_ASSERT_EQUAL(st->wait_ms, 1500);
+
+	g = scenario_step_at(sc, 4);
+	CU_ASSERT_EQUAL_FATAL(g->type, STEP_GROUP);
+	CU_ASSERT_EQUAL(list_count(&g->members), 2);
+	st = scenario_step(sc, "F5");
+	CU_ASSERT_PTR_EQUAL(st->group, g);
+	CU_ASSERT_STRING_EQUAL(st->reason, "Moved Temporarily");
+	CU_ASSERT_PTR_EQUAL(st->answers, scenario_step(sc, "F1"));
+	CU_ASSERT_EQUAL(st->idx, 6);
+
+	st = scenario_step(sc, "F6");
+	CU_ASSERT_STRING_EQUAL(st->dialog, "d1");
+	CU_ASSERT_PTR_EQUAL(st->forwards, scenario_step(sc, "F2"));
+
+	mem_deref(sc);
+	diag_reset(&dg);
+}
+
+
+/* load text that must fail; the first error must be want */
+static void fails_with(const char *text, const char *want)
+{
+	struct scenario *sc = NULL;
+	struct diag dg;
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(scenario_load_str(&sc, "t.yaml", text, &dg), EINVAL);
+	CU_ASSERT_PTR_NULL(sc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+	if (strcmp(diag_first(&dg), want))
+		re_fprintf(stderr, "\n  got:  %s\n  want: %s\n",
+			   diag_first(&dg), want);
+	CU_ASSERT_STRING_EQUAL(diag_first(&dg), want);
+	diag_reset(&dg);
+}
+
+
+#define ROLES "roles:\n  A: {kind: ua}\n  B: {kind: ua}\n"
+
+
+static void test_errors_have_places(void)
+{
+	fails_with("roles: {A: {kind: ua}}\nstpes: []\n",
+		   "t.yaml:2:1: scenario: unknown key 'stpes' (did you mean "
+		   "'steps'?)");
+	fails_with("roles:\n  A: {kind: phone}\nsteps:\n  - F1: BYE A -> A\n",
+		   "t.yaml:2:13: role A: role kind 'phone' is not available "
+		   "yet (the phone agent comes later); use ua");
+	fails_with("roles:\n  A: {knd: ua}\nsteps: []\n",
+		   "t.yaml:2:7: role: unknown key 'knd' (did you mean "
+		   "'kind'?)");
+	fails_with(ROLES "steps:\n  - F1: INVITE A -> B\n"
+		   "    answers: F9\n",
+		   "t.yaml:6:14: step F1: answers: 'F9' must name an earlier "
+		   "step");
+	fails_with(ROLES "steps:\n  - F1: INVITE A -> B\n"
+		   "  - F2: 200 OK B -> A\n    answers: F1\n"
+		   "  - F3: 200 OK B -> A\n    answers: F2\n",
+		   "t.yaml:9:14: step F3: answers: F2 is not a request");
+	fails_with(ROLES "steps:\n  - F1: INVITE A -> A\n",
+		   "t.yaml:5:21: step F1: a role cannot send to itself");
+	fails_with(ROLES "steps:\n  - F1: INVITE A B\n",
+		   "t.yaml:5:9: step F1: expected '<METHOD or STATUS> <FROM> "
+		   "-> <TO>', got 'INVITE A B'");
+	fails_with(ROLES "steps:\n  - F1: INVITE A -> B\n    within: soon\n",
+		   "t.yaml:6:13: step F1: within: 'soon' is not a duration "
+		   "(500ms, 2s, 1m)");
+	fails_with(ROLES "steps:\n  - F1: INVITE A -> B\n"
+		   "    headers: {CSeq: \"one INVITE\"}\n",
+		   "t.yaml:6:21: step F1: CSeq must be '<number> <METHOD>', "
+		   "got 'one INVITE'");
+	fails_with(ROLES "steps:\n  - F1: INVITE A -> B\n"
+		   "    raw: \"INVITE x SIP/2.0\"\n    body: hi\n",
+		   "t.yaml:5:5: step F1: raw: gives the whole message; "
+		   "headers/body/sdp do not apply");
+	fails_with(ROLES "steps:\n  - any-order:\n      - any-order: []\n",
+		   "t.yaml:6:9: any-order: groups cannot be nested");
+	fails_with(ROLES "steps:\n  - do: {dial: B}\n",
+		   "t.yaml:5:5: do: steps arrive with the phone agent; not "
+		   "supported yet");
+	fails_with("", "t.yaml:1:1: the file is empty");
+}
+
+
+static void test_all_errors_reported(void)
+{
+	struct scenario *sc = NULL;
+	struct diag dg;
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(scenario_load_str(&sc, "t.yaml", ROLES "steps:\n"
+					  "  - F1: INIVTE A -> B\n"
+					  "  - F2: 180 Ringing B -> Q\n"
+					  "  - F2: 200 OK B -> A\n", &dg),
+			EINVAL);
+	CU_ASSERT_EQUAL(dg.nerr, 3);
+	diag_reset(&dg);
+}
+
+
+static void test_testbed_args_and_binding(void)
+{
+	struct scenario *sc = NULL;
+	struct testbed *tb = NULL;
+	struct diag dg;
+	char buf[64];
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "demo.yaml", flow, &dg),
+			      0);
+	CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut:udp:127.0.0.1:5070", &dg),
+			0);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "B=ua:127.0.9.9", &dg), 0);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "Z=dut:127.0.0.1", &dg), 0);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=martian", &dg), EINVAL);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P", &dg), EINVAL);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut:udp:host:99999", &dg),
+			EINVAL);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut:tcp:127.0.0.1", &dg),
+			EINVAL);
+	CU_ASSERT_EQUAL(dg.nerr, 4);
+	diag_reset(&dg);
+
+	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
+	CU_ASSERT_TRUE(scenario_role(sc, "P")->dut);
+	CU_ASSERT_EQUAL(scenario_role(sc, "P")->kind, ROLE_PROXY);
+	re_snprintf(buf, sizeof(buf), "%J", &scenario_role(sc, "P")->addr);
+	CU_ASSERT_STRING_EQUAL(buf, "127.0.0.1:5070");
+	re_snprintf(buf, sizeof(buf), "%J", &scenario_role(sc, "B")->addr);
+	CU_ASSERT_STRING_EQUAL(buf, "127.0.9.9:5060");
+	CU_ASSERT_FALSE(scenario_role(sc, "B")->dut);
+	/* A keeps the default: base + its index */
+	re_snprintf(buf, sizeof(buf), "%J", &scenario_role(sc, "A")->addr);
+	CU_ASSERT_STRING_EQUAL(buf, "127.0.0.10:5060");
+
+	mem_deref(tb);
+	tb = NULL;
+	CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut", &dg), 0);
+	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), EINVAL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag_first(&dg), "role P is bound to "
+				      "a DUT but has no address"));
+
+	diag_reset(&dg);
+	mem_deref(tb);
+	mem_deref(sc);
+}
+
+
+int register_suites(void)
+{
+	static CU_TestInfo tests[] = {
+		{"model_from_flow", test_model_from_flow},
+		{"errors_have_places", test_errors_have_places},
+		{"all_errors_reported", test_all_errors_reported},
+		{"testbed_args_and_binding", test_testbed_args_and_binding},
+		CU_TEST_INFO_NULL,
+	};
+
+	return SUITE_ADD("load", tests);
+}
