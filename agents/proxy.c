@@ -19,6 +19,7 @@
 #include "hdr.h"
 #include "placeholder.h"
 #include "build.h"
+#include "track.h"
 #include "agent.h"
 
 
@@ -124,6 +125,32 @@ static int via_stamped(struct msgb *b, const struct msgrec *r,
 }
 
 
+/* the forwarded message: the body as received, the step's changes on
+ * top; the received one is then passed on */
+static int finish_forward(struct mbuf **mbp, struct msgb *b,
+			  struct buildctx *ctx, struct msgrec *in,
+			  const char *branch)
+{
+	struct pl body = msgrec_body(in);
+	struct phctx ph;
+	char cid[128];
+	int err = 0;
+
+	if (body.l)
+		err = msgb_body(b, NULL, (const uint8_t *)body.p, body.l);
+	if (err)
+		return err;
+
+	pl_strcpy(&in->msg->callid, cid, sizeof(cid));
+	ph = (struct phctx){ctx->sc, cid, branch, NULL, in->msg->cseq.num};
+	err = build_finish(mbp, b, ctx, &ph);
+	if (!err)
+		in->forwarded = true;
+
+	return err;
+}
+
+
 static int fwd_request(struct mbuf **mbp, struct agent *ag,
 		       struct buildctx *ctx, struct msgrec *in)
 {
@@ -134,9 +161,7 @@ static int fwd_request(struct mbuf **mbp, struct agent *ag,
 	bool first_via = true, route_checked = false;
 	char *branch = NULL, *target = NULL;
 	struct msgb *b = NULL;
-	struct phctx ph;
 	struct le *le;
-	char cid[128];
 	int err;
 
 	err = build_branch(&branch);
@@ -206,20 +231,8 @@ static int fwd_request(struct mbuf **mbp, struct agent *ag,
 		}
 	}
 
-	if (!err) {
-		struct pl body = msgrec_body(in);
-		if (body.l)
-			err = msgb_body(b, NULL, (const uint8_t *)body.p,
-					body.l);
-	}
-	if (err)
-		goto out;
-
-	pl_strcpy(&m->callid, cid, sizeof(cid));
-	ph = (struct phctx){ctx->sc, cid, branch, NULL, m->cseq.num};
-	err = build_finish(mbp, b, ctx, &ph);
 	if (!err)
-		in->forwarded = true;
+		err = finish_forward(mbp, b, ctx, in, branch);
 
  out:
 	mem_deref(branch);
@@ -284,9 +297,7 @@ static int fwd_response(struct mbuf **mbp, struct agent *ag,
 	struct msgrec *ct = ctrans_of(ag, in);
 	bool first_via = true;
 	struct msgb *b = NULL;
-	struct phctx ph;
 	struct le *le;
-	char cid[128];
 	int err;
 
 	err = msgb_alloc(&b);
@@ -308,25 +319,11 @@ static int fwd_response(struct mbuf **mbp, struct agent *ag,
 		err = msgb_addpl(b, &h->name, &h->val);
 	}
 
-	if (!err) {
-		struct pl body = msgrec_body(in);
-		if (body.l)
-			err = msgb_body(b, NULL, (const uint8_t *)body.p,
-					body.l);
-	}
-	if (err)
-		goto out;
+	if (!err)
+		err = finish_forward(mbp, b, ctx, in, NULL);
+	if (!err && ct && ct->fwd_of && m->scode >= 200)
+		ct->fwd_of->answered = m->scode;
 
-	pl_strcpy(&m->callid, cid, sizeof(cid));
-	ph = (struct phctx){ctx->sc, cid, NULL, NULL, m->cseq.num};
-	err = build_finish(mbp, b, ctx, &ph);
-	if (!err) {
-		in->forwarded = true;
-		if (ct && ct->fwd_of && m->scode >= 200)
-			ct->fwd_of->answered = m->scode;
-	}
-
- out:
 	mem_deref(b);
 	return err;
 }
@@ -336,38 +333,18 @@ static int fwd_response(struct mbuf **mbp, struct agent *ag,
 static struct msgrec *invite_to_ack(const struct agent *ag,
 				    const struct role *dst)
 {
-	struct le *le;
+	struct msgrec *r = track_last_sent(ag, dst, "INVITE");
 
-	for (le = ag->tx.tail; le; le = le->prev) {
-		struct msgrec *r = le->data;
-
-		if (!r->msg || !r->msg->req || r->to != dst)
-			continue;
-		if (pl_strcmp(&r->msg->met, "INVITE"))
-			continue;
-
-		return (r->final >= 300 && !r->acked) ? r : NULL;
-	}
-
-	return NULL;
+	return r && r->final >= 300 && !r->acked ? r : NULL;
 }
 
 
 static struct msgrec *invite_pending(const struct agent *ag,
 				     const struct role *dst)
 {
-	struct le *le;
+	struct msgrec *r = track_last_sent(ag, dst, "INVITE");
 
-	for (le = ag->tx.tail; le; le = le->prev) {
-		struct msgrec *r = le->data;
-
-		if (!r->msg || !r->msg->req || r->to != dst)
-			continue;
-		if (!pl_strcmp(&r->msg->met, "INVITE"))
-			return r->final ? NULL : r;
-	}
-
-	return NULL;
+	return r && !r->final ? r : NULL;
 }
 
 

@@ -15,6 +15,7 @@
 #include "dialog.h"
 #include "placeholder.h"
 #include "build.h"
+#include "track.h"
 #include "agent.h"
 
 
@@ -253,43 +254,23 @@ int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
 }
 
 
-/* the newest INVITE we sent to peer that got a final response */
+/* the newest INVITE we sent to peer, if it got a final response */
 static struct msgrec *answered_invite(const struct agent *ag,
 				      const struct role *peer)
 {
-	struct le *le;
+	struct msgrec *r = track_last_sent(ag, peer, "INVITE");
 
-	for (le = ag->tx.tail; le; le = le->prev) {
-		struct msgrec *r = le->data;
-
-		if (!r->msg || !r->msg->req || r->to != peer)
-			continue;
-		if (pl_strcmp(&r->msg->met, "INVITE"))
-			continue;
-
-		return r->final ? r : NULL;
-	}
-
-	return NULL;
+	return r && r->final ? r : NULL;
 }
 
 
-/* the newest INVITE we sent to peer still waiting for a final response */
+/* the newest INVITE we sent to peer, if it still waits for a final */
 static struct msgrec *pending_invite(const struct agent *ag,
 				     const struct role *peer)
 {
-	struct le *le;
+	struct msgrec *r = track_last_sent(ag, peer, "INVITE");
 
-	for (le = ag->tx.tail; le; le = le->prev) {
-		struct msgrec *r = le->data;
-
-		if (!r->msg || !r->msg->req || r->to != peer)
-			continue;
-		if (!pl_strcmp(&r->msg->met, "INVITE") && !r->final)
-			return r;
-	}
-
-	return NULL;
+	return r && !r->final ? r : NULL;
 }
 
 

@@ -108,15 +108,13 @@ int build_response(struct msgb **bp, const struct sip_msg *req,
 }
 
 
-/**
- * ACK for a non-2xx final response: same Request-URI, top Via (branch),
- * Route, From, Call-ID and CSeq number as the INVITE; To from the
- * response (RFC 3261 §17.1.1.3).
+/*
+ * A request on the INVITE's own transaction: same Request-URI, top Via
+ * (branch), Route, From, Call-ID and CSeq number; To as given.
  */
-int build_ack_non2xx(struct msgb **bp, const struct sip_msg *inv,
-		     const struct sip_msg *resp)
+static int same_txn_request(struct msgb **bp, const char *method,
+			    const struct sip_msg *inv, const struct pl *to)
 {
-	const struct pl *via = hdr_first(inv, "Via");
 	struct msgb *b;
 	int err;
 
@@ -124,14 +122,14 @@ int build_ack_non2xx(struct msgb **bp, const struct sip_msg *inv,
 	if (err)
 		return err;
 
-	err = msgb_start(b, "ACK %r SIP/2.0", &inv->ruri);
-	err |= msgb_add(b, "Via", "%r", via);
+	err = msgb_start(b, "%s %r SIP/2.0", method, &inv->ruri);
+	err |= msgb_add(b, "Via", "%r", hdr_first(inv, "Via"));
 	err |= copy_hdrs(b, inv, "Route");
 	err |= msgb_add(b, "Max-Forwards", "70");
 	err |= copy_hdrs(b, inv, "From");
-	err |= msgb_add(b, "To", "%r", &resp->to.val);
+	err |= msgb_add(b, "To", "%r", to);
 	err |= msgb_add(b, "Call-ID", "%r", &inv->callid);
-	err |= msgb_add(b, "CSeq", "%u ACK", inv->cseq.num);
+	err |= msgb_add(b, "CSeq", "%u %s", inv->cseq.num, method);
 
 	if (err)
 		mem_deref(b);
@@ -142,32 +140,21 @@ int build_ack_non2xx(struct msgb **bp, const struct sip_msg *inv,
 }
 
 
-/** CANCEL for a pending INVITE (RFC 3261 §9.1) */
+/**
+ * ACK for a non-2xx final response: on the INVITE's transaction, with the
+ * response's To (RFC 3261 §17.1.1.3).
+ */
+int build_ack_non2xx(struct msgb **bp, const struct sip_msg *inv,
+		     const struct sip_msg *resp)
+{
+	return same_txn_request(bp, "ACK", inv, &resp->to.val);
+}
+
+
+/** CANCEL for a pending INVITE: on its transaction (RFC 3261 §9.1) */
 int build_cancel(struct msgb **bp, const struct sip_msg *inv)
 {
-	const struct pl *via = hdr_first(inv, "Via");
-	struct msgb *b;
-	int err;
-
-	err = msgb_alloc(&b);
-	if (err)
-		return err;
-
-	err = msgb_start(b, "CANCEL %r SIP/2.0", &inv->ruri);
-	err |= msgb_add(b, "Via", "%r", via);
-	err |= copy_hdrs(b, inv, "Route");
-	err |= msgb_add(b, "Max-Forwards", "70");
-	err |= copy_hdrs(b, inv, "From");
-	err |= copy_hdrs(b, inv, "To");
-	err |= msgb_add(b, "Call-ID", "%r", &inv->callid);
-	err |= msgb_add(b, "CSeq", "%u CANCEL", inv->cseq.num);
-
-	if (err)
-		mem_deref(b);
-	else
-		*bp = b;
-
-	return err;
+	return same_txn_request(bp, "CANCEL", inv, &inv->to.val);
 }
 
 

@@ -24,36 +24,6 @@ static void destructor(void *data)
 }
 
 
-static void strle_destructor(void *data)
-{
-	struct strle *s = data;
-
-	list_unlink(&s->le);
-	mem_deref(s->str);
-}
-
-
-static int route_add(struct list *l, const struct pl *val, bool front)
-{
-	struct strle *s = mem_zalloc(sizeof(*s), strle_destructor);
-
-	if (!s)
-		return ENOMEM;
-
-	if (pl_strdup(&s->str, val)) {
-		mem_deref(s);
-		return ENOMEM;
-	}
-
-	if (front)
-		list_prepend(l, &s->le, s);
-	else
-		list_append(l, &s->le, s);
-
-	return 0;
-}
-
-
 struct rr_ctx {
 	struct list *l;
 	bool reverse;
@@ -65,7 +35,7 @@ static bool rr_h(const struct pl *val, void *arg)
 {
 	struct rr_ctx *c = arg;
 
-	c->err |= route_add(c->l, val, c->reverse);
+	c->err |= strle_add(c->l, val, NULL, c->reverse);
 	return false;
 }
 

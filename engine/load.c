@@ -13,6 +13,7 @@
 #include "duration.h"
 #include "testbed.h"
 #include "ynode.h"
+#include "placeholder.h"
 
 
 static const char *const top_keys[] = {
@@ -61,15 +62,6 @@ struct loader {
 
 
 /* ---- destructors ---- */
-
-static void strle_destructor(void *data)
-{
-	struct strle *s = data;
-
-	list_unlink(&s->le);
-	mem_deref(s->str);
-}
-
 
 static void role_destructor(void *data)
 {
@@ -266,18 +258,10 @@ static int dup_scalar(struct loader *ld, const yaml_node_t *n, char **out,
 
 static int add_str(struct list *l, const char *s, struct srcpos pos)
 {
-	struct strle *e = mem_zalloc(sizeof(*e), strle_destructor);
+	struct pl pl;
 
-	if (!e)
-		return ENOMEM;
-	if (str_dup(&e->str, s)) {
-		mem_deref(e);
-		return ENOMEM;
-	}
-	e->pos = pos;
-	list_append(l, &e->le, e);
-
-	return 0;
+	pl_set_str(&pl, s);
+	return strle_add(l, &pl, &pos, false);
 }
 
 
@@ -645,53 +629,30 @@ static bool check_placeholders(struct loader *ld, const yaml_node_t *n,
 }
 
 
-/* the text with each placeholder replaced by a sample of its kind */
+/* a sample value of a placeholder's kind, for checking header shapes */
+static int sample_h(struct mbuf *mb, const struct pl *nm, void *arg)
+{
+	const char *s = "x";
+
+	(void)arg;
+	if (!re_regex(nm->p, nm->l, "uri") || !re_regex(nm->p, nm->l,
+							 "contact"))
+		s = "sip:x@127.0.0.1";
+	else if (!re_regex(nm->p, nm->l, "host") ||
+		 !re_regex(nm->p, nm->l, "addr"))
+		s = "127.0.0.1";
+	else if (!re_regex(nm->p, nm->l, "port") ||
+		 !re_regex(nm->p, nm->l, "cseq") ||
+		 !re_regex(nm->p, nm->l, "length"))
+		s = "1";
+
+	return mbuf_write_str(mb, s);
+}
+
+
 static int sample(char **out, const char *text)
 {
-	struct mbuf *mb = mbuf_alloc(strlen(text) + 32);
-	const char *p = text;
-	int err = 0;
-
-	if (!mb)
-		return ENOMEM;
-
-	while (*p && !err) {
-		const char *open = strchr(p, '{');
-		const char *close = open ? strchr(open, '}') : NULL;
-		struct pl nm;
-
-		if (!open || !close) {
-			err = mbuf_write_str(mb, p);
-			break;
-		}
-		err = mbuf_write_mem(mb, (const uint8_t *)p,
-				     (size_t)(open - p));
-		nm.p = open + 1;
-		nm.l = (size_t)(close - open - 1);
-		if (!err) {
-			const char *s = "x";
-			if (re_regex(nm.p, nm.l, "uri") == 0 ||
-			    re_regex(nm.p, nm.l, "contact") == 0)
-				s = "sip:x@127.0.0.1";
-			else if (re_regex(nm.p, nm.l, "host") == 0 ||
-				 re_regex(nm.p, nm.l, "addr") == 0)
-				s = "127.0.0.1";
-			else if (re_regex(nm.p, nm.l, "port") == 0 ||
-				 re_regex(nm.p, nm.l, "cseq") == 0 ||
-				 re_regex(nm.p, nm.l, "length") == 0)
-				s = "1";
-			err = mbuf_write_str(mb, s);
-		}
-		p = close + 1;
-	}
-
-	if (!err) {
-		mb->pos = 0;
-		err = mbuf_strdup(mb, out, mb->end);
-	}
-	mem_deref(mb);
-
-	return err;
+	return ph_scan(out, text, sample_h, NULL);
 }
 
 

@@ -155,17 +155,16 @@ static int body_length(char **out)
 
 
 /**
- * Replace every {placeholder} in text. An unknown one leaves *why set and
- * returns ENOENT (the loader checks names, so this is a safety net).
+ * Copy in to *out, calling h for each {name} to write its replacement.
+ * The first error h returns stops the scan and is returned.
  */
-int ph_expand(char **out, const char *in, const struct phctx *ctx,
-	      char **why)
+int ph_scan(char **out, const char *in, ph_h *h, void *arg)
 {
 	struct mbuf *mb;
 	const char *p = in;
 	int err = 0;
 
-	if (!out || !in || !ctx)
+	if (!out || !in || !h)
 		return EINVAL;
 
 	mb = mbuf_alloc(strlen(in) + 64);
@@ -189,9 +188,7 @@ int ph_expand(char **out, const char *in, const struct phctx *ctx,
 
 		name.p = open + 1;
 		name.l = (size_t)(close - open - 1);
-		err = one(mb, &name, ctx);
-		if (err == ENOENT && why)
-			re_sdprintf(why, "unknown placeholder {%r}", &name);
+		err = h(mb, &name, arg);
 		p = close + 1;
 	}
 
@@ -201,6 +198,42 @@ int ph_expand(char **out, const char *in, const struct phctx *ctx,
 	}
 	mem_deref(mb);
 
+	return err;
+}
+
+
+struct expand {
+	const struct phctx *ctx;
+	char **why;
+};
+
+
+static int expand_h(struct mbuf *mb, const struct pl *name, void *arg)
+{
+	struct expand *x = arg;
+	int err = one(mb, name, x->ctx);
+
+	if (err == ENOENT && x->why)
+		re_sdprintf(x->why, "unknown placeholder {%r}", name);
+
+	return err;
+}
+
+
+/**
+ * Replace every {placeholder} in text. An unknown one leaves *why set and
+ * returns ENOENT (the loader checks names, so this is a safety net).
+ */
+int ph_expand(char **out, const char *in, const struct phctx *ctx,
+	      char **why)
+{
+	struct expand x = {ctx, why};
+	int err;
+
+	if (!out || !in || !ctx)
+		return EINVAL;
+
+	err = ph_scan(out, in, expand_h, &x);
 	if (!err)
 		err = body_length(out);
 

@@ -14,6 +14,10 @@ struct phctx {
 	uint32_t cseq;
 };
 
+/** Write the replacement of {name} into mb */
+typedef int (ph_h)(struct mbuf *mb, const struct pl *name, void *arg);
+
+int ph_scan(char **out, const char *in, ph_h *h, void *arg);
 int ph_expand(char **out, const char *in, const struct phctx *ctx,
 	      char **why);
 const char *role_domain(const struct scenario *sc, const struct role *r);

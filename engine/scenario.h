@@ -135,6 +135,8 @@ struct scenario {
 	uint32_t timeout_ms;   /* timeout: per-step default, 0 = engine's */
 };
 
+int strle_add(struct list *l, const struct pl *pl, const struct srcpos *pos,
+	      bool front);
 int scenario_load(struct scenario **scp, const char *file, struct diag *dg);
 int scenario_load_str(struct scenario **scp, const char *name,
 		      const char *text, struct diag *dg);

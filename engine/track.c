@@ -57,6 +57,24 @@ struct msgrec *track_server_txn(const struct agent *ag,
 }
 
 
+/** The newest request of this method ag sent to peer, or NULL */
+struct msgrec *track_last_sent(const struct agent *ag,
+			       const struct role *peer, const char *method)
+{
+	struct le *le;
+
+	for (le = ag->tx.tail; le; le = le->prev) {
+		struct msgrec *r = le->data;
+
+		if (r->msg && r->msg->req && r->to == peer &&
+		    !pl_strcmp(&r->msg->met, method))
+			return r;
+	}
+
+	return NULL;
+}
+
+
 /**
  * True if r repeats a message ag already received: the same bytes, or for
  * a request the same method, branch and CSeq (§17.2.3), for a response

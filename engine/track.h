@@ -4,6 +4,7 @@
 
 struct agent;
 struct msgrec;
+struct role;
 
 void track_sent(struct agent *ag, struct msgrec *r);
 void track_received(struct agent *ag, struct msgrec *r);
@@ -11,6 +12,8 @@ struct msgrec *track_client_txn(const struct agent *ag,
 				const struct msgrec *resp);
 struct msgrec *track_server_txn(const struct agent *ag,
 				const struct msgrec *resp);
+struct msgrec *track_last_sent(const struct agent *ag,
+			       const struct role *peer, const char *method);
 bool track_is_retrans(const struct agent *ag, const struct msgrec *r);
 
 #endif
