@@ -18,6 +18,7 @@
 #include "testbed.h"
 #include "run.h"
 #include "console.h"
+#include "report.h"
 
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_BAD = 2 };
@@ -169,6 +170,7 @@ static int mkdirs(const char *path)
 struct suite {
 	struct console con;
 	struct run *run;
+	struct report *report;
 };
 
 
@@ -210,13 +212,43 @@ static void signal_h(int sig)
 }
 
 
+/* report.json, junit.xml and report.html in the output folder */
+static void write_reports(const struct report *rp, const char *outdir,
+			  const char *junit)
+{
+	static const struct {
+		const char *name;
+		int (*write)(const struct report *rp, const char *path);
+	} files[] = {
+		{"report.json", report_write_json},
+		{"junit.xml", report_write_junit},
+		{"report.html", report_write_html},
+	};
+	char path[1024];
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		if (junit && files[i].write == report_write_junit)
+			re_snprintf(path, sizeof(path), "%s", junit);
+		else
+			re_snprintf(path, sizeof(path), "%s/%s", outdir,
+				    files[i].name);
+		err = files[i].write(rp, path);
+		if (err)
+			re_fprintf(stderr, "%s: cannot write: %m\n", path,
+				   err);
+	}
+}
+
+
 static void usage_run(void)
 {
 	re_fprintf(stderr,
 		   "usage: sipflow run SCENARIO|DIR... [--testbed FILE]\n"
 		   "         [--role NAME=KIND[:TRANSPORT:HOST:PORT]]... "
 		   "[--out DIR]\n"
-		   "         [--timeout DURATION] [--quiet]\n");
+		   "         [--timeout DURATION] [--junit FILE] [--quiet]\n");
 }
 
 
@@ -263,6 +295,9 @@ static int play(struct suite *s, struct scenario *sc,
 	g_current = NULL;
 
 	console_end(&s->con, s->run, pcap);
+	err = report_add_run(s->report, s->run, pcap);
+	if (err)
+		re_fprintf(stderr, "report: %m\n", err);
 	rc = run_passed(s->run) ? EXIT_PASS : EXIT_FAIL;
 	s->run = mem_deref(s->run);
 
@@ -278,6 +313,7 @@ static int cmd_run(int argc, char *argv[])
 		{"out",     required_argument, NULL, 'o'},
 		{"timeout", required_argument, NULL, 'T'},
 		{"quiet",   no_argument,       NULL, 'q'},
+		{"junit",   required_argument, NULL, 'j'},
 		{"help",    no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -294,12 +330,12 @@ static int cmd_run(int argc, char *argv[])
 	int c, rc = EXIT_PASS;
 	size_t i;
 
-	const char *tbfile = NULL, *roles[32];
+	const char *tbfile = NULL, *roles[32], *junit = NULL;
 	size_t nroles = 0;
 
 	diag_init(&dg);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:r:o:T:qh", longopts, NULL))
+	while ((c = getopt_long(argc, argv, "t:r:o:T:j:qh", longopts, NULL))
 	       != -1) {
 		switch (c) {
 
@@ -324,6 +360,9 @@ static int cmd_run(int argc, char *argv[])
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'j':
+			junit = optarg;
 			break;
 		case 'h':
 			usage_run();
@@ -386,6 +425,11 @@ static int cmd_run(int argc, char *argv[])
 
 	console_init(&s.con, stdout, quiet);
 	s.run = NULL;
+	s.report = NULL;
+	if (report_alloc(&s.report)) {
+		rc = EXIT_BAD;
+		goto out;
+	}
 	t0 = tmr_jiffies();
 
 	{
@@ -412,6 +456,12 @@ static int cmd_run(int argc, char *argv[])
 	console_total(&s.con, passed, failed, notrun, tmr_jiffies() - t0);
 	if (g_interrupted && rc == EXIT_PASS)
 		rc = EXIT_FAIL;
+
+	s.report->ms = tmr_jiffies() - t0;
+	s.report->interrupted = g_interrupted;
+	s.report->notrun = notrun;
+	write_reports(s.report, outdir, junit);
+	s.report = mem_deref(s.report);
 
  out:
 	if (dg.nerr || dg.nwarn)

@@ -880,6 +880,13 @@ const struct verdict *run_verdict(const struct run *run, unsigned idx)
 }
 
 
+/** Every message of the run, in the order sent or received */
+const struct list *run_msgs(const struct run *run)
+{
+	return run ? &run->msgs : NULL;
+}
+
+
 /** The message a step sent or matched, or NULL */
 const struct msgrec *run_step_rec(const struct run *run, unsigned idx)
 {

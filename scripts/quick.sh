@@ -13,7 +13,7 @@ run)
 	exec build/sipflow run scenarios/ --out sipflow-out
 	;;
 test)
-	bash scripts/setup.sh
+	bash scripts/setup.sh test
 	cmake -S . -B build-asan -DSIPFLOW_SANITIZE=ON -DSIPFLOW_WERROR=ON \
 		-DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build build-asan -j"$(nproc)"

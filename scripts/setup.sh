@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # scripts/setup.sh — install what sipflow needs from Debian 12, if missing.
-# Build: cmake, pkg-config, libre/librem, libyaml, libpcap, CUnit.
-# Tests: kamailio (proxy), tshark (pcap decoding), sip-tester (SIPp).
+#   setup.sh        to build and run: cmake, pkg-config, libre/librem,
+#                   libyaml, libpcap, CUnit
+#   setup.sh test   and what the tests use: kamailio (proxy under test),
+#                   tshark (pcap decoding), sip-tester (SIPp), chromium
+#                   (the HTML report), python3 (report checks)
 set -eu
 pkgs=(build-essential cmake pkg-config libre-dev librem-dev libyaml-dev
-      libpcap-dev libcunit1-dev kamailio tshark sip-tester)
+      libpcap-dev libcunit1-dev)
+if [ "${1:-}" = test ]; then
+	pkgs+=(kamailio tshark sip-tester chromium python3 iproute2)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

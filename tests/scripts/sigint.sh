@@ -33,6 +33,11 @@ for sig in INT TERM; do
 		n=$(tshark -r "$d/basic-call.pcap" -Y sip 2>/dev/null | wc -l)
 		check "SIG$sig: tshark reads the INVITE in the pcap" "[ $n -eq 1 ]"
 	fi
+	check "SIG$sig: report.json says interrupted, F2 failed" \
+		"python3 -c \"import json,sys; r=json.load(open('$d/report.json')); s=r['scenarios'][0]; f=[x for x in s['steps'] if x['id']=='F2'][0]; sys.exit(not (r['interrupted'] and f['status']=='fail' and 'interrupted' in f['reason']))\""
+	check "SIG$sig: junit.xml and report.html written" \
+		"[ -s '$d/junit.xml' ] && grep -q '<failure' '$d/junit.xml' && [ -s '$d/report.html' ]"
+
 done
 
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"

@@ -1,0 +1,251 @@
+/* reports/json.c — report.json: the whole suite run as one JSON document
+ *
+ * The schema is in docs/reports.md. Built as a libre odict and encoded
+ * with json_encode_odict, so the same shape can be read back (merge).
+ */
+#include <stdio.h>
+#include <re.h>
+#include "report.h"
+
+
+enum { HASH = 8 };
+
+static int put_str(struct odict *o, const char *key, const char *val)
+{
+	if (!val)
+		return odict_entry_add(o, key, ODICT_NULL);
+
+	return odict_entry_add(o, key, ODICT_STRING, val);
+}
+
+
+static int put_int(struct odict *o, const char *key, int64_t val)
+{
+	return odict_entry_add(o, key, ODICT_INT, val);
+}
+
+
+static int put_bool(struct odict *o, const char *key, bool val)
+{
+	return odict_entry_add(o, key, ODICT_BOOL, val);
+}
+
+
+/* a child object or array; the caller fills it, then puts it */
+static int child(struct odict **cp)
+{
+	return odict_alloc(cp, HASH);
+}
+
+
+static int put_child(struct odict *o, const char *key, int type,
+		     struct odict *c)
+{
+	int err = odict_entry_add(o, key, type, c);
+
+	mem_deref(c);
+	return err;
+}
+
+
+static int step_obj(struct odict *arr, unsigned i,
+		    const struct report_step *s)
+{
+	struct odict *o;
+	char key[16];
+	int err;
+
+	err = child(&o);
+	if (err)
+		return err;
+
+	err = put_str(o, "id", s->id);
+	err |= put_str(o, "type", s->type);
+	err |= put_str(o, "what", s->what);
+	err |= put_str(o, "from", s->from);
+	err |= put_str(o, "to", s->to);
+	err |= put_str(o, "group", s->group);
+	err |= put_str(o, "status", s->status);
+	err |= put_int(o, "frame", s->frame);
+	err |= put_int(o, "t_ms", (int64_t)s->t_ms);
+	err |= put_bool(o, "sent", s->sent);
+	err |= put_str(o, "reason", s->reason);
+
+	re_snprintf(key, sizeof(key), "%u", i);
+	return err | put_child(arr, key, ODICT_OBJECT, o);
+}
+
+
+static int msg_obj(struct odict *arr, unsigned i, const struct report_msg *m)
+{
+	struct odict *o;
+	char key[16];
+	int err;
+
+	err = child(&o);
+	if (err)
+		return err;
+
+	err = put_int(o, "frame", m->frame);
+	err |= put_int(o, "t_ms", (int64_t)m->t_ms);
+	err |= put_str(o, "from", m->from);
+	err |= put_str(o, "to", m->to);
+	err |= put_str(o, "line", m->line);
+	err |= put_str(o, "step", m->step);
+	err |= put_str(o, "status", m->status);
+	err |= put_str(o, "text", m->text);
+
+	re_snprintf(key, sizeof(key), "%u", i);
+	return err | put_child(arr, key, ODICT_OBJECT, o);
+}
+
+
+static int role_obj(struct odict *arr, unsigned i,
+		    const struct report_role *r)
+{
+	struct odict *o;
+	char key[16];
+	int err;
+
+	err = child(&o);
+	if (err)
+		return err;
+
+	err = put_str(o, "name", r->name);
+	err |= put_str(o, "kind", r->kind);
+	err |= put_str(o, "address", r->addr);
+
+	re_snprintf(key, sizeof(key), "%u", i);
+	return err | put_child(arr, key, ODICT_OBJECT, o);
+}
+
+
+static int scn_obj(struct odict *arr, unsigned i,
+		   const struct report_scn *s)
+{
+	struct odict *o, *a;
+	struct le *le;
+	char key[16];
+	unsigned n;
+	int err;
+
+	err = child(&o);
+	if (err)
+		return err;
+
+	err = put_str(o, "name", s->name);
+	err |= put_str(o, "file", s->file);
+	err |= put_str(o, "title", s->title);
+	err |= put_str(o, "source", s->source);
+	err |= put_str(o, "result", s->passed ? "pass" : "fail");
+	err |= put_int(o, "duration_ms", (int64_t)s->ms);
+	err |= put_str(o, "pcap", s->pcap);
+	err |= put_int(o, "passed", s->npass);
+	err |= put_int(o, "failed", s->nfail);
+	err |= put_int(o, "skipped", s->nskip);
+	err |= put_int(o, "not_run", s->nnotrun);
+
+	err |= child(&a);
+	for (n = 0, le = s->tags.head; !err && le; le = le->next, n++) {
+		const struct report_role *t = le->data;
+		re_snprintf(key, sizeof(key), "%u", n);
+		err = put_str(a, key, t->name);
+	}
+	err |= put_child(o, "tags", ODICT_ARRAY, a);
+
+	err |= child(&a);
+	for (n = 0, le = s->roles.head; !err && le; le = le->next)
+		err = role_obj(a, n++, le->data);
+	err |= put_child(o, "roles", ODICT_ARRAY, a);
+
+	err |= child(&a);
+	for (n = 0, le = s->steps.head; !err && le; le = le->next)
+		err = step_obj(a, n++, le->data);
+	err |= put_child(o, "steps", ODICT_ARRAY, a);
+
+	err |= child(&a);
+	for (n = 0, le = s->msgs.head; !err && le; le = le->next)
+		err = msg_obj(a, n++, le->data);
+	err |= put_child(o, "messages", ODICT_ARRAY, a);
+
+	re_snprintf(key, sizeof(key), "%u", i);
+	return err | put_child(arr, key, ODICT_OBJECT, o);
+}
+
+
+/** The report as an odict (the JSON document's tree) */
+int report_json_odict(struct odict **odp, const struct report *rp)
+{
+	struct odict *o, *a, *t;
+	struct le *le;
+	unsigned n;
+	int err;
+
+	if (!odp || !rp)
+		return EINVAL;
+
+	err = child(&o);
+	if (err)
+		return err;
+
+	err = put_str(o, "tool", "sipflow " SIPFLOW_VERSION);
+	err |= put_int(o, "schema", 1);
+	err |= put_str(o, "started", rp->started);
+	err |= put_int(o, "duration_ms", (int64_t)rp->ms);
+	err |= put_bool(o, "interrupted", rp->interrupted);
+
+	err |= child(&t);
+	err |= put_int(t, "scenarios", list_count(&rp->scns) + rp->notrun);
+	err |= put_int(t, "passed", report_count(rp, true));
+	err |= put_int(t, "failed", report_count(rp, false));
+	err |= put_int(t, "not_run", rp->notrun);
+	err |= put_child(o, "totals", ODICT_OBJECT, t);
+
+	err |= child(&a);
+	for (n = 0, le = rp->scns.head; !err && le; le = le->next)
+		err = scn_obj(a, n++, le->data);
+	err |= put_child(o, "scenarios", ODICT_ARRAY, a);
+
+	if (err)
+		mem_deref(o);
+	else
+		*odp = o;
+
+	return err;
+}
+
+
+static int print_h(const char *p, size_t size, void *arg)
+{
+	return fwrite(p, 1, size, arg) == size ? 0 : EIO;
+}
+
+
+/** Write report.json */
+int report_write_json(const struct report *rp, const char *path)
+{
+	struct re_printf pf = {print_h, NULL};
+	struct odict *o = NULL;
+	FILE *f;
+	int err;
+
+	err = report_json_odict(&o, rp);
+	if (err)
+		return err;
+
+	f = fopen(path, "w");
+	if (!f) {
+		mem_deref(o);
+		return errno;
+	}
+
+	pf.arg = f;
+	err = json_encode_odict(&pf, o);
+	if (!err && fputc('\n', f) == EOF)
+		err = EIO;
+	if (fclose(f) && !err)
+		err = EIO;
+	mem_deref(o);
+
+	return err;
+}

@@ -1,0 +1,142 @@
+/* reports/junit.c — junit.xml: one testsuite per scenario, one testcase
+ * per message step, failures carrying the verdict's reason
+ *
+ * The shape is the one Jenkins, GitLab and GitHub parsers read: a
+ * <testsuites> root, <testsuite name tests failures skipped errors time>,
+ * <testcase classname name time> with <failure message type> or <skipped>.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <re.h>
+#include "report.h"
+#include "xml.h"
+
+
+static int print_h(const char *p, size_t size, void *arg)
+{
+	return fwrite(p, 1, size, arg) == size ? 0 : EIO;
+}
+
+
+static int secs(struct re_printf *pf, const uint64_t *ms)
+{
+	return re_hprintf(pf, "%llu.%03llu", (unsigned long long)(*ms / 1000),
+			  (unsigned long long)(*ms % 1000));
+}
+
+
+static int testcase(struct re_printf *pf, const struct report_scn *s,
+		    const struct report_step *st, uint64_t prev)
+{
+	uint64_t took = st->t_ms > prev ? st->t_ms - prev : 0;
+	char name[160];
+	int err;
+
+	re_snprintf(name, sizeof(name), "%s %s %s -> %s", st->id, st->what,
+		    st->from, st->to);
+
+	err = re_hprintf(pf, "    <testcase classname=\"%H\" name=\"%H\" "
+			 "time=\"%H\"", xml_escape, s->name, xml_escape,
+			 name, secs, &took);
+
+	if (!strcmp(st->status, "pass"))
+		return err | re_hprintf(pf, "/>\n");
+
+	err |= re_hprintf(pf, ">\n");
+	if (!strcmp(st->status, "fail")) {
+		char frame[32] = "";
+
+		if (st->frame)
+			re_snprintf(frame, sizeof(frame), " (pcap frame %u)",
+				    st->frame);
+		err |= re_hprintf(pf, "      <failure type=\"verdict\" "
+				  "message=\"%H\">%H%s</failure>\n",
+				  xml_escape, st->reason ? st->reason : "",
+				  xml_escape, st->reason ? st->reason : "",
+				  frame);
+	}
+	else {
+		err |= re_hprintf(pf, "      <skipped message=\"%s\"/>\n",
+				  !strcmp(st->status, "skip")
+				  ? "optional step did not happen"
+				  : "not run: an earlier step failed");
+	}
+
+	return err | re_hprintf(pf, "    </testcase>\n");
+}
+
+
+static int testsuite(struct re_printf *pf, const struct report *rp,
+		     const struct report_scn *s)
+{
+	uint64_t prev = 0;
+	struct le *le;
+	int err;
+
+	err = re_hprintf(pf, "  <testsuite name=\"%H\" tests=\"%u\" "
+			 "failures=\"%u\" errors=\"0\" skipped=\"%u\" "
+			 "time=\"%H\" timestamp=\"%s\">\n", xml_escape,
+			 s->name, s->npass + s->nfail + s->nskip + s->nnotrun,
+			 s->nfail, s->nskip + s->nnotrun, secs, &s->ms,
+			 rp->started);
+	err |= re_hprintf(pf, "    <properties>\n"
+			  "      <property name=\"file\" value=\"%H\"/>\n"
+			  "      <property name=\"pcap\" value=\"%H\"/>\n"
+			  "    </properties>\n", xml_escape,
+			  s->file ? s->file : "", xml_escape,
+			  s->pcap ? s->pcap : "");
+
+	for (le = s->steps.head; le && !err; le = le->next) {
+		const struct report_step *st = le->data;
+
+		if (strcmp(st->type, "message"))
+			continue;
+		err = testcase(pf, s, st, prev);
+		if (st->t_ms)
+			prev = st->t_ms;
+	}
+
+	return err | re_hprintf(pf, "  </testsuite>\n");
+}
+
+
+
+
+int report_write_junit(const struct report *rp, const char *path)
+{
+	struct re_printf pf = {print_h, NULL};
+	unsigned tests = 0, failures = 0, skipped = 0;
+	struct le *le;
+	FILE *f;
+	int err;
+
+	if (!rp || !path)
+		return EINVAL;
+
+	for (le = rp->scns.head; le; le = le->next) {
+		const struct report_scn *s = le->data;
+
+		tests += s->npass + s->nfail + s->nskip + s->nnotrun;
+		failures += s->nfail;
+		skipped += s->nskip + s->nnotrun;
+	}
+
+	f = fopen(path, "w");
+	if (!f)
+		return errno;
+	pf.arg = f;
+
+	err = re_hprintf(&pf, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			 "<testsuites name=\"sipflow\" tests=\"%u\" "
+			 "failures=\"%u\" errors=\"0\" skipped=\"%u\" "
+			 "time=\"%H\">\n", tests, failures, skipped, secs,
+			 &rp->ms);
+	for (le = rp->scns.head; le && !err; le = le->next)
+		err = testsuite(&pf, rp, le->data);
+	err |= re_hprintf(&pf, "</testsuites>\n");
+
+	if (fclose(f) && !err)
+		err = EIO;
+
+	return err;
+}

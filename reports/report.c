@@ -1,0 +1,314 @@
+/* reports/report.c — what a suite run produced, kept for the reports
+ *
+ * A run is freed when its scenario ends; what the report files need of it
+ * (verdicts, every message with its text, the roles) is copied here.
+ */
+#include <string.h>
+#include <time.h>
+#include <re.h>
+#include "scenario.h"
+#include "msgrec.h"
+#include "run.h"
+#include "report.h"
+
+
+enum { TEXT_MAX = 16384 };
+
+
+static void role_destructor(void *data)
+{
+	struct report_role *r = data;
+
+	list_unlink(&r->le);
+	mem_deref(r->name);
+	mem_deref(r->kind);
+	mem_deref(r->addr);
+}
+
+
+static void step_destructor(void *data)
+{
+	struct report_step *s = data;
+
+	list_unlink(&s->le);
+	mem_deref(s->id);
+	mem_deref(s->type);
+	mem_deref(s->what);
+	mem_deref(s->from);
+	mem_deref(s->to);
+	mem_deref(s->group);
+	mem_deref(s->status);
+	mem_deref(s->reason);
+}
+
+
+static void msg_destructor(void *data)
+{
+	struct report_msg *m = data;
+
+	list_unlink(&m->le);
+	mem_deref(m->from);
+	mem_deref(m->to);
+	mem_deref(m->line);
+	mem_deref(m->step);
+	mem_deref(m->status);
+	mem_deref(m->text);
+}
+
+
+static void scn_destructor(void *data)
+{
+	struct report_scn *s = data;
+
+	list_unlink(&s->le);
+	list_flush(&s->tags);
+	list_flush(&s->roles);
+	list_flush(&s->steps);
+	list_flush(&s->msgs);
+	mem_deref(s->name);
+	mem_deref(s->file);
+	mem_deref(s->title);
+	mem_deref(s->source);
+	mem_deref(s->pcap);
+}
+
+
+static void destructor(void *data)
+{
+	struct report *rp = data;
+
+	list_flush(&rp->scns);
+	mem_deref(rp->started);
+}
+
+
+/** An empty report, stamped with the time it started */
+int report_alloc(struct report **rpp)
+{
+	struct report *rp;
+	char buf[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!rpp)
+		return EINVAL;
+
+	rp = mem_zalloc(sizeof(*rp), destructor);
+	if (!rp)
+		return ENOMEM;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (str_dup(&rp->started, buf)) {
+		mem_deref(rp);
+		return ENOMEM;
+	}
+
+	*rpp = rp;
+	return 0;
+}
+
+
+static const char *status_word(enum verdict_status s)
+{
+	switch (s) {
+
+	case VERDICT_PASS:   return "pass";
+	case VERDICT_FAIL:   return "fail";
+	case VERDICT_SKIP:   return "skip";
+	case VERDICT_NOTRUN: return "notrun";
+	default:             return "pending";
+	}
+}
+
+
+static int dup(char **out, const char *s)
+{
+	return s ? str_dup(out, s) : 0;
+}
+
+
+static int add_role(struct list *l, const char *name, const char *kind,
+		    const struct sa *addr)
+{
+	struct report_role *r = mem_zalloc(sizeof(*r), role_destructor);
+	int err;
+
+	if (!r)
+		return ENOMEM;
+
+	err = dup(&r->name, name);
+	err |= dup(&r->kind, kind);
+	if (addr && sa_isset(addr, SA_ADDR))
+		err |= re_sdprintf(&r->addr, "%J", addr);
+	list_append(l, &r->le, r);
+
+	return err;
+}
+
+
+static int step_what(struct re_printf *pf, const struct step *st)
+{
+	switch (st->type) {
+
+	case STEP_WAIT:
+		return re_hprintf(pf, "wait %u ms", st->wait_ms);
+	case STEP_GROUP:
+		return re_hprintf(pf, "any-order");
+	default:
+		if (st->req)
+			return re_hprintf(pf, "%s", st->method);
+		return re_hprintf(pf, "%u %s", st->scode, st->reason);
+	}
+}
+
+
+static int add_step(struct report_scn *s, const struct run *run,
+		    const struct step *st)
+{
+	static const char *const types[] = {"message", "wait", "group"};
+	const struct verdict *v = run_verdict(run, st->idx);
+	struct report_step *rs = mem_zalloc(sizeof(*rs), step_destructor);
+	int err;
+
+	if (!rs)
+		return ENOMEM;
+	list_append(&s->steps, &rs->le, rs);
+
+	err = dup(&rs->id, st->id);
+	err |= dup(&rs->type, types[st->type]);
+	err |= re_sdprintf(&rs->what, "%H", step_what, st);
+	if (st->type == STEP_MSG) {
+		err |= dup(&rs->from, st->from->name);
+		err |= dup(&rs->to, st->to->name);
+	}
+	if (st->group)
+		err |= dup(&rs->group, st->group->id);
+	err |= dup(&rs->status, status_word(v->status));
+	err |= dup(&rs->reason, v->reason);
+	rs->frame = v->frame;
+	rs->t_ms = v->t_ms;
+	rs->sent = v->sent;
+
+	if (st->type == STEP_MSG) {
+		switch (v->status) {
+
+		case VERDICT_PASS:   ++s->npass; break;
+		case VERDICT_FAIL:   ++s->nfail; break;
+		case VERDICT_SKIP:   ++s->nskip; break;
+		default:             ++s->nnotrun; break;
+		}
+	}
+	else if (v->status == VERDICT_FAIL) {
+		++s->nfail; /* an interrupted wait */
+	}
+
+	return err;
+}
+
+
+static int add_msg(struct report_scn *s, const struct run *run,
+		   const struct msgrec *r)
+{
+	struct report_msg *m = mem_zalloc(sizeof(*m), msg_destructor);
+	const uint8_t *p = r->mb->buf;
+	size_t len = r->mb->end, eol;
+	int err = 0;
+
+	if (!m)
+		return ENOMEM;
+	list_append(&s->msgs, &m->le, m);
+
+	m->frame = r->frame;
+	m->t_ms = r->t_ms;
+	if (r->from)
+		err |= dup(&m->from, r->from->name);
+	else
+		err |= re_sdprintf(&m->from, "%J", &r->src);
+	if (r->to)
+		err |= dup(&m->to, r->to->name);
+	else
+		err |= re_sdprintf(&m->to, "%J", &r->dst);
+
+	for (eol = 0; eol < len && p[eol] != '\r' && p[eol] != '\n'; eol++)
+		;
+	err |= re_sdprintf(&m->line, "%b", p, eol > 200 ? (size_t)200 : eol);
+	err |= re_sdprintf(&m->text, "%b", p, len > TEXT_MAX ? TEXT_MAX
+							   : len);
+	if (r->step) {
+		const struct verdict *v = run_verdict(run, r->step->idx);
+
+		err |= dup(&m->step, r->step->id);
+		err |= dup(&m->status, status_word(v->status));
+	}
+
+	return err;
+}
+
+
+/** Copy what the reports need of a finished run */
+int report_add_run(struct report *rp, const struct run *run,
+		   const char *pcap)
+{
+	static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
+	const struct scenario *sc = run_scenario(run);
+	struct report_scn *s;
+	struct le *le, *me;
+	int err = 0;
+
+	if (!rp || !sc)
+		return EINVAL;
+
+	s = mem_zalloc(sizeof(*s), scn_destructor);
+	if (!s)
+		return ENOMEM;
+	list_append(&rp->scns, &s->le, s);
+
+	err |= dup(&s->name, sc->name);
+	err |= dup(&s->file, sc->file);
+	err |= dup(&s->title, sc->title);
+	err |= dup(&s->source, sc->source);
+	err |= dup(&s->pcap, pcap);
+	s->passed = run_passed(run);
+	s->ms = run_elapsed_ms(run);
+
+	for (le = sc->tags.head; le; le = le->next) {
+		const struct strle *t = le->data;
+		err |= add_role(&s->tags, t->str, NULL, NULL);
+	}
+
+	for (le = sc->roles.head; le; le = le->next) {
+		const struct role *r = le->data;
+		err |= add_role(&s->roles, r->name,
+				r->dut ? "dut" : kinds[r->kind], &r->addr);
+	}
+
+	for (le = sc->steps.head; le; le = le->next) {
+		const struct step *st = le->data;
+
+		err |= add_step(s, run, st);
+		for (me = st->members.head; me; me = me->next)
+			err |= add_step(s, run, me->data);
+	}
+
+	for (le = run_msgs(run)->head; le; le = le->next)
+		err |= add_msg(s, run, le->data);
+
+	return err;
+}
+
+
+/** How many scenarios passed (passed) or failed (!passed) */
+unsigned report_count(const struct report *rp, bool passed)
+{
+	struct le *le;
+	unsigned n = 0;
+
+	for (le = rp ? rp->scns.head : NULL; le; le = le->next) {
+		const struct report_scn *s = le->data;
+		if (s->passed == passed)
+			++n;
+	}
+
+	return n;
+}

@@ -1,0 +1,74 @@
+/* reports/report.h — what a suite run produced, kept for the reports */
+#ifndef SIPFLOW_REPORT_H
+#define SIPFLOW_REPORT_H
+
+struct run;
+
+/** One step's verdict, as reports print it */
+struct report_step {
+	struct le le;
+	char *id;
+	char *type;            /* "message", "wait", "group" */
+	char *what;            /* "INVITE", "180 Ringing", "wait 500 ms" */
+	char *from, *to;       /* role names, NULL for wait/group */
+	char *group;           /* the any-order group it is in, or NULL */
+	char *status;          /* pass, fail, skip, notrun */
+	uint32_t frame;
+	uint64_t t_ms;
+	bool sent;             /* the engine sent it */
+	char *reason;
+};
+
+/** One message of the capture, for the ladder */
+struct report_msg {
+	struct le le;
+	uint32_t frame;
+	uint64_t t_ms;
+	char *from, *to;       /* role names, or addresses */
+	char *line;            /* the start line */
+	char *step;            /* the step it was for, or NULL */
+	char *status;          /* that step's status, or NULL */
+	char *text;            /* the whole message */
+};
+
+/** One role's column */
+struct report_role {
+	struct le le;
+	char *name;
+	char *kind;            /* ua, proxy, dut */
+	char *addr;
+};
+
+/** One scenario's run */
+struct report_scn {
+	struct le le;
+	char *name, *file, *title, *source;
+	struct list tags;      /* struct report_role reused: name only */
+	bool passed;
+	uint64_t ms;
+	char *pcap;
+	unsigned npass, nfail, nskip, nnotrun;
+	struct list roles;     /* struct report_role */
+	struct list steps;     /* struct report_step */
+	struct list msgs;      /* struct report_msg */
+};
+
+/** A suite run: what every report file is written from */
+struct report {
+	struct list scns;      /* struct report_scn, in run order */
+	char *started;         /* ISO 8601, UTC */
+	uint64_t ms;
+	bool interrupted;
+	unsigned notrun;       /* scenarios not reached (interrupted) */
+};
+
+int  report_alloc(struct report **rpp);
+int  report_add_run(struct report *rp, const struct run *run,
+		    const char *pcap);
+unsigned report_count(const struct report *rp, bool passed);
+int  report_write_json(const struct report *rp, const char *path);
+int  report_write_junit(const struct report *rp, const char *path);
+int  report_write_html(const struct report *rp, const char *path);
+int  report_json_odict(struct odict **odp, const struct report *rp);
+
+#endif

@@ -1,0 +1,7 @@
+/* reports/xml.h — text escaped for XML and HTML */
+#ifndef SIPFLOW_XML_H
+#define SIPFLOW_XML_H
+
+int xml_escape(struct re_printf *pf, const char *s);
+
+#endif

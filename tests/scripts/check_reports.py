@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Check report.json against the schema in docs/reports.md and junit.xml
+against the structure JUnit parsers (Jenkins, GitLab, GitHub) read.
+usage: check_reports.py OUTDIR pass|fail NSCENARIOS [JUNIT]"""
+import json
+import sys
+import xml.etree.ElementTree as ET
+
+out, want, nscn = sys.argv[1], sys.argv[2], int(sys.argv[3])
+junit = sys.argv[4] if len(sys.argv) > 4 else out + "/junit.xml"
+problems = []
+
+
+def need(cond, what):
+    if not cond:
+        problems.append(what)
+
+
+def typed(obj, key, types, where):
+    need(key in obj, f"{where}: no '{key}'")
+    if key in obj:
+        need(isinstance(obj[key], types),
+             f"{where}.{key}: {type(obj[key]).__name__}")
+
+
+rep = json.load(open(out + "/report.json"))
+for k, t in [("tool", str), ("schema", int), ("started", str),
+             ("duration_ms", int), ("interrupted", bool),
+             ("totals", dict), ("scenarios", list)]:
+    typed(rep, k, t, "report")
+need(rep.get("schema") == 1, "schema is not 1")
+tot = rep["totals"]
+need(tot["scenarios"] == nscn, f"totals.scenarios {tot['scenarios']}")
+need(len(rep["scenarios"]) == nscn, "scenario count")
+need(tot["passed"] + tot["failed"] + tot["not_run"] == tot["scenarios"],
+     "totals do not add up")
+
+STATUS = {"pass", "fail", "skip", "notrun"}
+for sc in rep["scenarios"]:
+    w = "scenario " + str(sc.get("name"))
+    for k, t in [("name", str), ("file", str), ("result", str),
+                 ("duration_ms", int), ("pcap", str), ("passed", int),
+                 ("failed", int), ("skipped", int), ("not_run", int),
+                 ("tags", list), ("roles", list), ("steps", list),
+                 ("messages", list)]:
+        typed(sc, k, t, w)
+    need(sc["result"] == want, f"{w}: result {sc['result']}")
+    msgsteps = [s for s in sc["steps"] if s["type"] == "message"]
+    counts = {s: sum(1 for x in msgsteps if x["status"] == s)
+              for s in STATUS}
+    need(counts["pass"] == sc["passed"], f"{w}: passed count")
+    need(counts["fail"] == sc["failed"], f"{w}: failed count")
+    need(counts["notrun"] == sc["not_run"], f"{w}: not_run count")
+    frames = {m["frame"] for m in sc["messages"]}
+    for s in sc["steps"]:
+        for k in ("id", "type", "what", "status"):
+            typed(s, k, str, f"{w} step")
+        need(s["status"] in STATUS, f"{w} {s['id']}: status {s['status']}")
+        need(s["type"] in ("message", "wait", "group"), f"{w}: type")
+        if s["status"] == "fail":
+            need(bool(s["reason"]), f"{w} {s['id']}: failure without reason")
+        if s["type"] == "message" and s["status"] == "pass":
+            need(s["frame"] in frames, f"{w} {s['id']}: frame not a message")
+    for m in sc["messages"]:
+        for k in ("from", "to", "line", "text"):
+            typed(m, k, str, f"{w} message")
+        need(m["text"].startswith(m["line"]), f"{w}: text/line")
+    need([m["frame"] for m in sc["messages"]] ==
+         sorted(m["frame"] for m in sc["messages"]), f"{w}: frame order")
+    if want == "fail":
+        need(counts["fail"] >= 1, f"{w}: no failing step")
+
+root = ET.parse(junit).getroot()
+need(root.tag == "testsuites", "junit root is not <testsuites>")
+suites = root.findall("testsuite")
+need(len(suites) == nscn, f"junit: {len(suites)} testsuites")
+total = fails = 0
+for ts, sc in zip(suites, rep["scenarios"]):
+    need(ts.get("name") == sc["name"], "junit: suite name")
+    cases = ts.findall("testcase")
+    for a in ("tests", "failures", "errors", "skipped", "time"):
+        need(ts.get(a) is not None, f"junit: testsuite without {a}")
+    need(int(ts.get("tests")) == len(cases), "junit: tests != testcases")
+    f = [c for c in cases if c.find("failure") is not None]
+    need(int(ts.get("failures")) == len(f), "junit: failures count")
+    need(len(f) == sc["failed"], "junit: failures vs report.json")
+    for c in cases:
+        need(c.get("classname") and c.get("name") and
+             c.get("time") is not None, "junit: testcase attributes")
+        float(c.get("time"))
+    for c in f:
+        need(bool(c.find("failure").get("message")), "junit: failure message")
+    total += len(cases)
+    fails += len(f)
+need(int(root.get("tests")) == total, "junit: root tests")
+need(int(root.get("failures")) == fails, "junit: root failures")
+
+for p in problems:
+    print("  " + p)
+sys.exit(1 if problems else 0)

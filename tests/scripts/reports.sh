@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Reports: report.json follows the schema in docs/reports.md, junit.xml has
+# the structure CI parsers read, report.html draws the ladder (checked in
+# headless Chromium) — for a passing suite and for a failing run.
+# usage: reports.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+rm -rf "$out"; mkdir -p "$out"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+
+# a passing suite
+"$sipflow" run "$src/scenarios" --out "$out/pass" --quiet \
+	--role A=ua:udp:127.0.45.10:5060 --role B=ua:udp:127.0.45.11:5060 \
+	--role C=ua:udp:127.0.45.12:5060 --role P=proxy:udp:127.0.45.13:5060 \
+	>"$out/pass.txt" 2>&1
+check "passing suite: exit 0" "[ $? -eq 0 ]"
+
+# a failing run: P bound to a device that never answers
+"$sipflow" run "$src/scenarios/yealink/basic-call.yaml" --out "$out/fail" \
+	--role A=ua:udp:127.0.45.10:5060 --role B=ua:udp:127.0.45.11:5060 \
+	--role P=dut:udp:127.0.45.99:5060 --timeout 300ms \
+	--junit "$out/fail/ci-junit.xml" >"$out/fail.txt" 2>&1
+check "failing run: exit 1" "[ $? -eq 1 ]"
+
+python3 "$src/tests/scripts/check_reports.py" "$out/pass" pass 3 &&
+	echo "ok   passing suite: report.json and junit.xml" ||
+	{ echo "FAIL passing suite: report.json and junit.xml"; fail=1; }
+python3 "$src/tests/scripts/check_reports.py" "$out/fail" fail 1 \
+	"$out/fail/ci-junit.xml" &&
+	echo "ok   failing run: report.json and junit.xml" ||
+	{ echo "FAIL failing run: report.json and junit.xml"; fail=1; }
+
+# the HTML, rendered by a real browser
+chrome=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chrome" ]; then
+	echo "FAIL chromium is not installed (scripts/setup.sh installs it)"
+	fail=1
+else
+	for kind in pass fail; do
+		html="$out/$kind/report.html"
+		"$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
+			--no-first-run --disable-background-networking \
+			--disable-component-update --disable-sync \
+			--user-data-dir="$out/chrome-$kind" --virtual-time-budget=3000 \
+			--dump-dom "file://$html" >"$out/$kind.dom" 2>"$out/$kind.chrome.log"
+		"$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
+			--no-first-run --disable-background-networking \
+			--disable-component-update --disable-sync \
+			--user-data-dir="$out/chrome-$kind" --window-size=1400,1600 \
+			--screenshot="$out/$kind.png" "file://$html" \
+			>/dev/null 2>>"$out/$kind.chrome.log"
+		check "$kind: screenshot taken" "[ -s '$out/$kind.png' ]"
+	done
+	python3 "$src/tests/scripts/check_html.py" "$out/pass/report.json" \
+		"$out/pass.dom" && echo "ok   pass: ladder has one arrow per message, none red" ||
+		{ echo "FAIL pass: ladder"; fail=1; }
+	python3 "$src/tests/scripts/check_html.py" "$out/fail/report.json" \
+		"$out/fail.dom" F2 && echo "ok   fail: ladder marks F2 red" ||
+		{ echo "FAIL fail: ladder"; fail=1; }
+	check "the page loads nothing from the network" \
+		"! grep -Eq '(src|href)=\"https?:' '$out/pass/report.html'"
+fi
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail
