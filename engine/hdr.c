@@ -9,6 +9,7 @@
  */
 #include <string.h>
 #include <ctype.h>
+#include <regex.h>
 #include <re.h>
 #include "hdr.h"
 
@@ -185,4 +186,31 @@ int hdr_param(const struct pl *val, const char *name, struct pl *out)
 int hdr_tag(const struct pl *val, struct pl *tag)
 {
 	return hdr_param(val, "tag", tag);
+}
+
+
+/**
+ * True if a value matches a POSIX extended regex (anchors work, unlike
+ * libre's re_regex, which finds a pattern anywhere).
+ */
+bool hdr_rx(const struct pl *val, const char *ere, bool icase)
+{
+	regex_t re;
+	char *s = NULL;
+	bool ok;
+
+	if (!val || !ere || pl_strdup(&s, val))
+		return false;
+
+	if (regcomp(&re, ere, REG_EXTENDED | REG_NOSUB |
+		    (icase ? REG_ICASE : 0))) {
+		mem_deref(s);
+		return false;
+	}
+
+	ok = 0 == regexec(&re, s, 0, NULL, 0);
+	regfree(&re);
+	mem_deref(s);
+
+	return ok;
 }

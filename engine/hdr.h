@@ -10,6 +10,7 @@ unsigned hdr_count(const struct sip_msg *msg, const char *name);
 bool hdr_apply(const struct sip_msg *msg, const char *name,
 	       hdr_value_h *h, void *arg);
 int  hdr_param(const struct pl *val, const char *name, struct pl *out);
+bool hdr_rx(const struct pl *val, const char *ere, bool icase);
 int  hdr_tag(const struct pl *val, struct pl *tag);
 
 #endif

@@ -14,11 +14,13 @@
 #include "testbed.h"
 #include "ynode.h"
 #include "placeholder.h"
+#include "rules.h"
+#include "hdr.h"
 
 
 static const char *const top_keys[] = {
 	"scenario", "title", "source", "description", "tags", "timeout",
-	"roles", "steps",
+	"roles", "steps", "rules",
 };
 
 static const char *const role_keys[] = {
@@ -125,6 +127,10 @@ static void scenario_destructor(void *data)
 	list_flush(&sc->steps);
 	list_flush(&sc->roles);
 	list_flush(&sc->tags);
+	list_flush(&sc->rules_off);
+	list_flush(&sc->rules_warn);
+	list_flush(&sc->rules_err);
+	mem_deref(sc->rules_reason);
 	mem_deref(sc->file);
 	mem_deref(sc->name);
 	mem_deref(sc->title);
@@ -712,7 +718,7 @@ static void check_header_value(struct loader *ld, const yaml_node_t *n,
 
 		pl_set_str(&pl, s);
 		if (sip_cseq_decode(&cs, &pl) || !cs.num ||
-		    re_regex(s, strlen(s), "^[0-9]+ [A-Z]+$"))
+		    !hdr_rx(&pl, "^[0-9]+ [A-Za-z]+$", false))
 			yerr(&ld->yd, n, "step %s: CSeq must be '<number> "
 			     "<METHOD>', got '%s'", id, value);
 	}
@@ -1163,6 +1169,97 @@ static void load_steps(struct loader *ld, const yaml_node_t *n,
 }
 
 
+/* a rule id the table knows, else an error with a suggestion */
+static bool known_rule(struct loader *ld, const yaml_node_t *n)
+{
+	const char *id = yscalar(n);
+	const char *ids[64];
+	const struct rule *t;
+	const char *h;
+	size_t i, nr;
+
+	if (id && rule_find(id))
+		return true;
+
+	t = rules_table(&nr);
+	for (i = 0; i < nr && i < ARRAY_SIZE(ids); i++)
+		ids[i] = t[i].id;
+	h = id ? diag_suggest(id, ids, i) : NULL;
+	yerr(&ld->yd, n, "rules: unknown rule '%s'%s%s%s (sipflow rules "
+	     "lists them)", id ? id : "", h ? " (did you mean '" : "",
+	     h ? h : "", h ? "'?)" : "");
+
+	return false;
+}
+
+
+/* rules: {disable: [ids], severity: {id: warning|error}, reason: text} */
+static void load_rules(struct loader *ld, const yaml_node_t *n)
+{
+	static const char *const keys[] = {"disable", "severity", "reason"};
+	struct ydoc *yd = &ld->yd;
+	bool tuned = false;
+	yaml_node_pair_t *p, *q;
+	yaml_node_item_t *it;
+
+	if (ywant(yd, n, YAML_MAPPING_NODE, "rules"))
+		return;
+
+	YMAP_FOREACH(p, n) {
+		yaml_node_t *k = ynode(yd, p->key);
+		yaml_node_t *v = ynode(yd, p->value);
+		const char *ks;
+
+		if (ykey_check(yd, k, keys, ARRAY_SIZE(keys), "rules"))
+			continue;
+		ks = yscalar(k);
+
+		if (!strcmp(ks, "reason")) {
+			dup_scalar(ld, v, &ld->sc->rules_reason, "reason");
+		}
+		else if (!strcmp(ks, "disable")) {
+			if (ywant(yd, v, YAML_SEQUENCE_NODE, "rules: disable"))
+				continue;
+			YSEQ_FOREACH(it, v) {
+				yaml_node_t *id = ynode(yd, *it);
+				if (known_rule(ld, id))
+					add_str(&ld->sc->rules_off,
+						yscalar(id), ypos(id));
+				tuned = true;
+			}
+		}
+		else {
+			if (ywant(yd, v, YAML_MAPPING_NODE,
+				  "rules: severity"))
+				continue;
+			YMAP_FOREACH(q, v) {
+				yaml_node_t *id = ynode(yd, q->key);
+				yaml_node_t *sv = ynode(yd, q->value);
+				const char *ss = yscalar(sv);
+
+				tuned = true;
+				if (!known_rule(ld, id))
+					continue;
+				if (ss && !strcmp(ss, "warning"))
+					add_str(&ld->sc->rules_warn,
+						yscalar(id), ypos(id));
+				else if (ss && !strcmp(ss, "error"))
+					add_str(&ld->sc->rules_err,
+						yscalar(id), ypos(id));
+				else
+					yerr(yd, sv, "rules: severity of %s "
+					     "is warning or error",
+					     yscalar(id));
+			}
+		}
+	}
+
+	if (tuned && (!ld->sc->rules_reason || !*ld->sc->rules_reason))
+		yerr(yd, n, "rules: say why in reason: when you disable or "
+		     "soften a rule");
+}
+
+
 static int stem(char **out, const char *file)
 {
 	const char *b = strrchr(file, '/');
@@ -1223,6 +1320,8 @@ int scenario_load_str(struct scenario **scp, const char *name,
 			dup_scalar(&ld, v, &ld.sc->name, "scenario");
 		else if (!strcmp(ks, "title"))
 			dup_scalar(&ld, v, &ld.sc->title, "title");
+		else if (!strcmp(ks, "rules"))
+			load_rules(&ld, v);
 		else if (!strcmp(ks, "source"))
 			dup_scalar(&ld, v, &ld.sc->source, "source");
 		else if (!strcmp(ks, "timeout")) {

@@ -19,6 +19,7 @@
 #include "run.h"
 #include "console.h"
 #include "report.h"
+#include "rules.h"
 
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_BAD = 2 };
@@ -517,6 +518,25 @@ static int cmd_lint(int argc, char *argv[])
 }
 
 
+static int cmd_rules(int argc, char *argv[])
+{
+	const struct rule *t;
+	size_t i, n;
+
+	(void)argc;
+	(void)argv;
+	t = rules_table(&n);
+	re_printf("%-22s %-8s %-28s %s\n", "id", "severity", "source", "rule");
+	for (i = 0; i < n; i++)
+		re_printf("%-22s %-8s %-28s %s\n", t[i].id,
+			  t[i].sev == RULE_ERROR ? "error" : "warning",
+			  t[i].rfc, t[i].text);
+	re_printf("%zu rules; a scenario tunes them with rules: {disable: "
+		  "[id], severity: {id: warning}, reason: ...}\n", n);
+	return EXIT_PASS;
+}
+
+
 static int cmd_version(int argc, char *argv[])
 {
 	(void)argc;
@@ -532,6 +552,7 @@ static const struct cmd cmds[] = {
 	 "play scenarios; a verdict per step, a pcap per scenario", cmd_run},
 	{"lint", "FILE|DIR...",
 	 "check scenarios; errors as file:line:column, exit 2", cmd_lint},
+	{"rules", "", "list the conformance rules", cmd_rules},
 	{"version", "", "print the version", cmd_version},
 	{"help", "", "this list", cmd_help},
 };

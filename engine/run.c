@@ -19,6 +19,7 @@
 #include "track.h"
 #include "match.h"
 #include "pcapw.h"
+#include "rules.h"
 #include "run.h"
 
 
@@ -37,6 +38,7 @@ struct run {
 	struct list agents;
 	struct list msgs;          /* struct msgrec, every message */
 	struct list inbox;         /* received, not yet taken by a step */
+	struct list findings;      /* struct finding: broken rules */
 	struct pcapw *pcap;
 	struct verdict *v;         /* per step index */
 	struct msgrec **steprec;   /* per step index: its message */
@@ -68,6 +70,7 @@ static void destructor(void *data)
 	tmr_cancel(&run->tmr_kick);
 	list_flush(&run->agents);
 	list_clear(&run->inbox);
+	list_flush(&run->findings);
 	list_flush(&run->msgs);
 	for (i = 0; run->v && i < run->sc->nsteps; i++)
 		mem_deref(run->v[i].reason);
@@ -289,6 +292,48 @@ static enum prog send_step(struct run *run, const struct step *st)
 }
 
 
+/*
+ * The conformance rules on a received message. Warnings become notes;
+ * returns the first error found (for the step's verdict), or NULL.
+ */
+static const struct finding *check_rules(struct run *run, struct msgrec *r,
+					 struct msgrec *ant,
+					 const struct step *st)
+{
+	struct agent *rcv = agent_find(&run->agents, r->to);
+	const struct finding *first = NULL;
+	struct rulectx c;
+	struct le *le;
+
+	if (!r->msg)
+		return NULL;
+
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.m = r->msg;
+	c.rcv = rcv;
+	c.ant = ant ? ant : r->fwd_of;
+	if (!r->msg->req && rcv)
+		c.req = track_client_txn(rcv, r);
+
+	le = run->findings.tail;
+	rules_check(&run->findings, &c, run->sc, st);
+
+	for (le = le ? le->next : run->findings.head; le; le = le->next) {
+		const struct finding *f = le->data;
+
+		if (f->sev == RULE_ERROR && !first)
+			first = f;
+		else if (f->sev == RULE_WARNING)
+			run_logf(run, "%s: warning: %H (frame %u)",
+				 st ? st->id : "-", finding_print, f,
+				 f->frame);
+	}
+
+	return first;
+}
+
+
 /* find the message an expected step is waiting for in the inbox */
 static enum prog take(struct run *run, const struct step *st)
 {
@@ -318,6 +363,16 @@ static enum prog take(struct run *run, const struct step *st)
 
 		if (ant)
 			ant->forwarded = true;
+
+		{
+			const struct finding *f = check_rules(run, r, ant, st);
+
+			if (f) {
+				step_fail(run, st, r->frame, "%H",
+					  finding_print, f);
+				return PROG_FAIL;
+			}
+		}
 
 		if (st->within_ms && since_prev(run) > st->within_ms) {
 			step_fail(run, st, r->frame, "%H arrived after %llu "
@@ -446,7 +501,18 @@ static bool unexpected(struct run *run)
 			continue;
 
 		if (r->msg && !r->msg->req && r->msg->scode == 100) {
+			const struct finding *f;
+
 			list_unlink(&r->in_le);
+			f = check_rules(run, r, NULL, NULL);
+			if (f) {
+				st = waiting_step(run, r->from, r->to);
+				if (st)
+					step_fail(run, st, r->frame, "%H in an "
+						  "unlisted 100 Trying",
+						  finding_print, f);
+				return true;
+			}
 			run_logf(run, "absorbed an unlisted 100 Trying from %H "
 			     "to %H (frame %u)", role_name, r->from,
 			     role_name, r->to, r->frame);
@@ -884,6 +950,13 @@ const struct verdict *run_verdict(const struct run *run, unsigned idx)
 const struct list *run_msgs(const struct run *run)
 {
 	return run ? &run->msgs : NULL;
+}
+
+
+/** The rules the run's messages broke (struct finding) */
+const struct list *run_findings(const struct run *run)
+{
+	return run ? &run->findings : NULL;
 }
 
 

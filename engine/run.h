@@ -51,6 +51,7 @@ void run_interrupt(struct run *run, const char *why);
 const struct scenario *run_scenario(const struct run *run);
 const struct verdict *run_verdict(const struct run *run, unsigned idx);
 const struct list *run_msgs(const struct run *run);
+const struct list *run_findings(const struct run *run);
 const struct msgrec *run_step_rec(const struct run *run, unsigned idx);
 unsigned run_count(const struct run *run, enum verdict_status s);
 bool run_passed(const struct run *run);

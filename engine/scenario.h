@@ -133,6 +133,10 @@ struct scenario {
 	struct list steps;     /* struct step, top level */
 	unsigned nsteps;       /* all steps, group members included */
 	uint32_t timeout_ms;   /* timeout: per-step default, 0 = engine's */
+	struct list rules_off; /* rules: disable: [ids] (struct strle) */
+	struct list rules_warn;/* rules: severity: {id: warning} */
+	struct list rules_err; /* rules: severity: {id: error} */
+	char *rules_reason;    /* rules: reason: why they are tuned */
 };
 
 int strle_add(struct list *l, const struct pl *pl, const struct srcpos *pos,

@@ -100,6 +100,30 @@ static int msg_obj(struct odict *arr, unsigned i, const struct report_msg *m)
 }
 
 
+static int finding_obj(struct odict *arr, unsigned i,
+		       const struct report_finding *f)
+{
+	struct odict *o;
+	char key[16];
+	int err;
+
+	err = child(&o);
+	if (err)
+		return err;
+
+	err = put_str(o, "rule", f->rule);
+	err |= put_str(o, "rfc", f->rfc);
+	err |= put_str(o, "severity", f->severity);
+	err |= put_str(o, "text", f->text);
+	err |= put_str(o, "got", f->got);
+	err |= put_str(o, "step", f->step);
+	err |= put_int(o, "frame", f->frame);
+
+	re_snprintf(key, sizeof(key), "%u", i);
+	return err | put_child(arr, key, ODICT_OBJECT, o);
+}
+
+
 static int role_obj(struct odict *arr, unsigned i,
 		    const struct report_role *r)
 {
@@ -167,6 +191,11 @@ static int scn_obj(struct odict *arr, unsigned i,
 	for (n = 0, le = s->msgs.head; !err && le; le = le->next)
 		err = msg_obj(a, n++, le->data);
 	err |= put_child(o, "messages", ODICT_ARRAY, a);
+
+	err |= child(&a);
+	for (n = 0, le = s->findings.head; !err && le; le = le->next)
+		err = finding_obj(a, n++, le->data);
+	err |= put_child(o, "findings", ODICT_ARRAY, a);
 
 	re_snprintf(key, sizeof(key), "%u", i);
 	return err | put_child(arr, key, ODICT_OBJECT, o);

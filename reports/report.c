@@ -9,10 +9,14 @@
 #include "scenario.h"
 #include "msgrec.h"
 #include "run.h"
+#include "rules.h"
 #include "report.h"
 
 
 enum { TEXT_MAX = 16384 };
+
+
+static int dup(char **out, const char *s);
 
 
 static void role_destructor(void *data)
@@ -56,6 +60,42 @@ static void msg_destructor(void *data)
 }
 
 
+static void finding_destructor(void *data)
+{
+	struct report_finding *f = data;
+
+	list_unlink(&f->le);
+	mem_deref(f->rule);
+	mem_deref(f->rfc);
+	mem_deref(f->severity);
+	mem_deref(f->text);
+	mem_deref(f->got);
+	mem_deref(f->step);
+}
+
+
+static int add_finding(struct report_scn *s, const struct finding *f)
+{
+	struct report_finding *rf = mem_zalloc(sizeof(*rf),
+					       finding_destructor);
+	int err;
+
+	if (!rf)
+		return ENOMEM;
+	list_append(&s->findings, &rf->le, rf);
+
+	err = dup(&rf->rule, f->rule->id);
+	err |= dup(&rf->rfc, f->rule->rfc);
+	err |= dup(&rf->severity, f->sev == RULE_ERROR ? "error" : "warning");
+	err |= dup(&rf->text, f->rule->text);
+	err |= dup(&rf->got, f->bad);
+	err |= dup(&rf->step, f->step);
+	rf->frame = f->frame;
+
+	return err;
+}
+
+
 static void scn_destructor(void *data)
 {
 	struct report_scn *s = data;
@@ -65,6 +105,7 @@ static void scn_destructor(void *data)
 	list_flush(&s->roles);
 	list_flush(&s->steps);
 	list_flush(&s->msgs);
+	list_flush(&s->findings);
 	mem_deref(s->name);
 	mem_deref(s->file);
 	mem_deref(s->title);
@@ -293,6 +334,9 @@ int report_add_run(struct report *rp, const struct run *run,
 
 	for (le = run_msgs(run)->head; le; le = le->next)
 		err |= add_msg(s, run, le->data);
+
+	for (le = run_findings(run)->head; le; le = le->next)
+		err |= add_finding(s, le->data);
 
 	return err;
 }

@@ -31,6 +31,13 @@ struct report_msg {
 	char *text;            /* the whole message */
 };
 
+/** One broken conformance rule */
+struct report_finding {
+	struct le le;
+	char *rule, *rfc, *severity, *text, *got, *step;
+	uint32_t frame;
+};
+
 /** One role's column */
 struct report_role {
 	struct le le;
@@ -51,6 +58,7 @@ struct report_scn {
 	struct list roles;     /* struct report_role */
 	struct list steps;     /* struct report_step */
 	struct list msgs;      /* struct report_msg */
+	struct list findings;  /* struct report_finding */
 };
 
 /** A suite run: what every report file is written from */

@@ -31,6 +31,14 @@ for f in "$src"/tests/lint/*.yaml; do
 	[ -n "$got" ] || cat "$out/o.txt"
 done
 
+# the rules table: sipflow rules lists it, docs/rules.md lists every id
+rc=$(run rules)
+n=$(grep -cE '^[A-Z0-9]+(-[A-Z0-9]+)+ ' "$out/o.txt")
+check "sipflow rules: exit 0, at least 40 rules" "[ $rc -eq 0 ] && [ $n -ge 40 ]"
+missing=$(grep -oE '^[A-Z0-9]+(-[A-Z0-9]+)+' "$out/o.txt" | while read -r id; do
+	grep -q "^| $id |" "$src/docs/rules.md" || echo "$id"; done)
+check "docs/rules.md lists every rule${missing:+ (missing: $missing)}" "[ -z '$missing' ]"
+
 # a scenario whose expectation cannot be met: exit 1, step named
 cat >"$out/bad-expect.yaml" <<'YAML'
 scenario: bad-expect

@@ -740,6 +740,34 @@ static void test_duo_malformed(void)
 }
 
 
+static void test_duo_rule_broken(void)
+{
+	/* a proxy that does not decrement Max-Forwards (RFC 3261 §16.6) */
+	char *text = read_file("scenarios/yealink/no-answer-forward.yaml");
+	char *dev = variant(text, "  - F2: INVITE P -> B\n",
+			    "  - F2: INVITE P -> B\n"
+			    "    headers: {Max-Forwards: \"70\"}\n");
+	const struct verdict *vd;
+	struct play v[2];
+
+	duo(v, text, dev, 1000);
+	vd = verdict_of(&v[0], "F2");
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "rule PROXY-MAXFWD (RFC "
+				      "3261 §16.6 step 3)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "got Max-Forwards: 70 "
+				      "(received 70)"));
+	CU_ASSERT_TRUE(vd->frame > 0);
+	CU_ASSERT_EQUAL(list_count(run_findings(v[0].run)), 1);
+
+	teardown(&v[0]);
+	teardown(&v[1]);
+	free(text);
+	free(dev);
+}
+
+
 static void interrupt_h(void *arg)
 {
 	run_interrupt(arg, "interrupted (SIGINT)");
@@ -814,6 +842,7 @@ int register_suites(void)
 		{"duo_stripped_header", test_duo_stripped_header},
 		{"duo_late_answer", test_duo_late_answer},
 		{"duo_malformed", test_duo_malformed},
+		{"duo_rule_broken", test_duo_rule_broken},
 		{"duo_retransmission_absorbed",
 		 test_duo_retransmission_absorbed},
 		{"interrupt_leaves_pcap", test_interrupt_leaves_pcap},

@@ -1,0 +1,258 @@
+/* engine/rules_sdp.c — rule checks on SDP bodies (RFC 4566) and on
+ * answers against their offers (RFC 3264). They read the SDP's lines as
+ * written: a conformance check must see what libre's decoder forgives. */
+#include <string.h>
+#include <stdlib.h>
+#include <re.h>
+#include "msgrec.h"
+#include "hdr.h"
+#include "rules.h"
+#include "rules_checks.h"
+
+
+enum { MAX_M = 8, MAX_FMT = 32 };
+
+/* what the checks need of one SDP */
+struct sdpl {
+	bool any;
+	bool v_first;
+	struct pl origin;
+	bool c_session;
+	unsigned nm;
+	struct {
+		struct pl line;
+		bool c;
+		unsigned nfmt;
+		int fmt[MAX_FMT];
+		char name[MAX_FMT][32];
+	} m[MAX_M];
+};
+
+
+static int fmt_index(const struct sdpl *s, unsigned mi, int pt)
+{
+	unsigned i;
+
+	for (i = 0; i < s->m[mi].nfmt; i++) {
+		if (s->m[mi].fmt[i] == pt)
+			return (int)i;
+	}
+
+	return -1;
+}
+
+
+static void parse(struct sdpl *s, const struct msgrec *r)
+{
+	struct pl body = msgrec_body(r);
+	const char *p = body.p, *end = body.p + body.l;
+	bool first = true;
+
+	memset(s, 0, sizeof(*s));
+	if (!msgrec_has_sdp(r))
+		return;
+	s->any = true;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		struct pl line;
+
+		line.p = p;
+		line.l = (size_t)((eol ? eol : end) - p);
+		if (line.l && line.p[line.l - 1] == '\r')
+			--line.l;
+		p = eol ? eol + 1 : end;
+
+		if (first)
+			s->v_first = !pl_strcmp(&line, "v=0");
+		first = false;
+
+		if (line.l < 2 || line.p[1] != '=')
+			continue;
+
+		switch (line.p[0]) {
+
+		case 'o':
+			s->origin = line;
+			break;
+
+		case 'c':
+			if (s->nm)
+				s->m[s->nm - 1].c = true;
+			else
+				s->c_session = true;
+			break;
+
+		case 'm':
+			if (s->nm < MAX_M) {
+				struct pl media, port, proto, fmts;
+				unsigned k = s->nm++;
+
+				s->m[k].line = line;
+				if (re_regex(line.p, line.l, "m=[^ ]+ [^ ]+ "
+					     "[^ ]+[ ]*[^]*", &media, &port,
+					     &proto, NULL, &fmts))
+					break;
+				while (fmts.l && s->m[k].nfmt < MAX_FMT) {
+					struct pl f;
+					if (re_regex(fmts.p, fmts.l, "[0-9]+",
+						     &f))
+						break;
+					s->m[k].fmt[s->m[k].nfmt++] =
+						(int)pl_u32(&f);
+					fmts.l -= (size_t)(f.p + f.l - fmts.p);
+					fmts.p = f.p + f.l;
+				}
+			}
+			break;
+
+		case 'a':
+			if (s->nm) {
+				struct pl pt, name;
+				unsigned k = s->nm - 1;
+				int i;
+
+				if (re_regex(line.p, line.l, "a=rtpmap:[0-9]+ "
+					     "[^/]+", &pt, &name))
+					break;
+				i = fmt_index(s, k, (int)pl_u32(&pt));
+				if (i >= 0)
+					pl_strcpy(&name, s->m[k].name[i],
+						  sizeof(s->m[k].name[i]));
+			}
+			break;
+		}
+	}
+}
+
+
+bool chk_sdp_version(const struct rulectx *c, char **bad)
+{
+	struct sdpl s;
+
+	(void)bad;
+	parse(&s, c->r);
+	return s.any && !s.v_first;
+}
+
+
+bool chk_sdp_origin(const struct rulectx *c, char **bad)
+{
+	struct sdpl s;
+
+	parse(&s, c->r);
+	if (!s.any)
+		return false;
+	if (pl_isset(&s.origin) &&
+	    hdr_rx(&s.origin, "^o=[^ ]+ [0-9]+ [0-9]+ [^ ]+ [^ ]+ [^ ]+$",
+		   false))
+		return false;
+	if (pl_isset(&s.origin))
+		re_sdprintf(bad, "%r", &s.origin);
+	return true;
+}
+
+
+bool chk_sdp_connection(const struct rulectx *c, char **bad)
+{
+	struct sdpl s;
+	unsigned i;
+
+	parse(&s, c->r);
+	if (!s.any || s.c_session)
+		return false;
+	for (i = 0; i < s.nm; i++) {
+		if (!s.m[i].c) {
+			re_sdprintf(bad, "%r has no c=", &s.m[i].line);
+			return true;
+		}
+	}
+
+	return s.nm == 0;
+}
+
+
+bool chk_sdp_rtpmap(const struct rulectx *c, char **bad)
+{
+	struct sdpl s;
+	unsigned i, j;
+
+	parse(&s, c->r);
+	for (i = 0; i < s.nm; i++) {
+		for (j = 0; j < s.m[i].nfmt; j++) {
+			if (s.m[i].fmt[j] >= 96 && !s.m[i].name[j][0]) {
+				re_sdprintf(bad, "payload type %d in %r has "
+					    "no a=rtpmap", s.m[i].fmt[j],
+					    &s.m[i].line);
+				return true;
+			}
+		}
+	}
+
+	return false;
+}
+
+
+/* the offer this message answers: the SDP of the request it answers */
+static bool offer_of(struct sdpl *offer, const struct rulectx *c)
+{
+	if (c->m->req || !c->req || c->m->scode < 180 ||
+	    c->m->scode >= 300)
+		return false;
+	parse(offer, c->req);
+	return offer->any;
+}
+
+
+bool chk_sdp_answer_mlines(const struct rulectx *c, char **bad)
+{
+	struct sdpl offer, ans;
+
+	if (!offer_of(&offer, c))
+		return false;
+	parse(&ans, c->r);
+	if (!ans.any || ans.nm == offer.nm)
+		return false;
+
+	re_sdprintf(bad, "%u m= lines (the offer had %u)", ans.nm, offer.nm);
+	return true;
+}
+
+
+bool chk_sdp_answer_pt(const struct rulectx *c, char **bad)
+{
+	struct sdpl offer, ans;
+	unsigned i, j;
+
+	if (!offer_of(&offer, c))
+		return false;
+	parse(&ans, c->r);
+
+	for (i = 0; i < ans.nm && i < offer.nm; i++) {
+		/* a rejected stream (port 0) may list anything */
+		if (hdr_rx(&ans.m[i].line, "^m=[^ ]+ 0 ", false))
+			continue;
+		for (j = 0; j < ans.m[i].nfmt; j++) {
+			int pt = ans.m[i].fmt[j];
+			int k = fmt_index(&offer, i, pt);
+
+			/* a dynamic type may be renumbered: match by name */
+			if (k < 0 && pt >= 96 && ans.m[i].name[j][0]) {
+				unsigned n;
+				for (n = 0; n < offer.m[i].nfmt; n++) {
+					if (!str_casecmp(offer.m[i].name[n],
+							 ans.m[i].name[j]))
+						k = (int)n;
+				}
+			}
+			if (k < 0) {
+				re_sdprintf(bad, "payload type %d in %r is not "
+					    "in the offer", pt,
+					    &ans.m[i].line);
+				return true;
+			}
+		}
+	}
+
+	return false;
+}

@@ -1,0 +1,455 @@
+/* tests/unit/test_rules.c — every conformance rule fires on a crafted
+ * message that breaks it and stays silent on a correct one */
+#include <string.h>
+#include <re.h>
+#include <CUnit/CUnit.h>
+#include "cunit_main.h"
+#include "scenario.h"
+#include "msgrec.h"
+#include "agent.h"
+#include "rules.h"
+#include "diag.h"
+
+
+#define SDP_OFFER \
+	"v=0\n" \
+	"o=alice 1 1 IN IP4 127.0.0.10\n" \
+	"s=-\n" \
+	"c=IN IP4 127.0.0.10\n" \
+	"t=0 0\n" \
+	"m=audio 20000 RTP/AVP 0 8 101\n" \
+	"a=rtpmap:101 telephone-event/8000\n"
+
+#define SDP_ANSWER \
+	"v=0\n" \
+	"o=bob 2 2 IN IP4 127.0.0.11\n" \
+	"s=-\n" \
+	"c=IN IP4 127.0.0.11\n" \
+	"t=0 0\n" \
+	"m=audio 20002 RTP/AVP 0 101\n" \
+	"a=rtpmap:101 telephone-event/8000\n"
+
+static const char invite[] =
+	"INVITE sip:bob@example.test SIP/2.0\n"
+	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport\n"
+	"Max-Forwards: 70\n"
+	"From: <sip:alice@example.test>;tag=a1\n"
+	"To: <sip:bob@example.test>\n"
+	"Call-ID: c1@127.0.0.10\n"
+	"CSeq: 1 INVITE\n"
+	"Contact: <sip:alice@127.0.0.10:5060>\n"
+	"Content-Type: application/sdp\n"
+	"Content-Length: ?\n"
+	"\n" SDP_OFFER;
+
+static const char invite_rr[] =
+	"INVITE sip:bob@127.0.0.11:5060 SIP/2.0\n"
+	"Via: SIP/2.0/UDP 127.0.0.13:5060;branch=z9hG4bKppp\n"
+	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport\n"
+	"Max-Forwards: 69\n"
+	"Record-Route: <sip:127.0.0.13:5060;lr>\n"
+	"From: <sip:alice@example.test>;tag=a1\n"
+	"To: <sip:bob@example.test>\n"
+	"Call-ID: c1@127.0.0.10\n"
+	"CSeq: 1 INVITE\n"
+	"Contact: <sip:alice@127.0.0.10:5060>\n"
+	"Content-Type: application/sdp\n"
+	"Content-Length: ?\n"
+	"\n" SDP_OFFER;
+
+static const char ok200[] =
+	"SIP/2.0 200 OK\n"
+	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport=5060;"
+	"received=127.0.0.10\n"
+	"From: <sip:alice@example.test>;tag=a1\n"
+	"To: <sip:bob@example.test>;tag=b1\n"
+	"Call-ID: c1@127.0.0.10\n"
+	"CSeq: 1 INVITE\n"
+	"Contact: <sip:bob@127.0.0.11:5060>\n"
+	"Content-Type: application/sdp\n"
+	"Content-Length: ?\n"
+	"\n" SDP_ANSWER;
+
+static const char ok200_rr[] =
+	"SIP/2.0 200 OK\n"
+	"Via: SIP/2.0/UDP 127.0.0.13:5060;branch=z9hG4bKppp\n"
+	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport\n"
+	"Record-Route: <sip:127.0.0.13:5060;lr>\n"
+	"From: <sip:alice@example.test>;tag=a1\n"
+	"To: <sip:bob@example.test>;tag=b1\n"
+	"Call-ID: c1@127.0.0.10\n"
+	"CSeq: 1 INVITE\n"
+	"Contact: <sip:bob@127.0.0.11:5060>\n"
+	"Content-Length: 0\n\n";
+
+static const char forwarded[] =
+	"INVITE sip:bob@127.0.0.11:5060 SIP/2.0\n"
+	"Via: SIP/2.0/UDP 127.0.0.13:5060;branch=z9hG4bKppp\n"
+	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport\n"
+	"Max-Forwards: 69\n"
+	"Record-Route: <sip:127.0.0.13:5060;lr>\n"
+	"From: <sip:alice@example.test>;tag=a1\n"
+	"To: <sip:bob@example.test>\n"
+	"Call-ID: c1@127.0.0.10\n"
+	"CSeq: 1 INVITE\n"
+	"Contact: <sip:alice@127.0.0.10:5060>\n"
+	"Content-Length: 0\n\n";
+
+#define RESP(code, reason, extra) \
+	"SIP/2.0 " code " " reason "\n" \
+	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa\n" \
+	"From: <sip:alice@example.test>;tag=a1\n" \
+	"To: <sip:bob@example.test>;tag=b1\n" \
+	"Call-ID: c1@127.0.0.10\n" \
+	"CSeq: 1 INVITE\n" extra \
+	"Content-Length: 0\n\n"
+
+#define INDIALOG(method, cseq, extra) \
+	method " sip:alice@127.0.0.10:5060 SIP/2.0\n" \
+	"Via: SIP/2.0/UDP 127.0.0.11:5060;branch=z9hG4bK" cseq "\n" \
+	"Max-Forwards: 70\n" \
+	"From: <sip:bob@example.test>;tag=b1\n" \
+	"To: <sip:alice@example.test>;tag=a1\n" \
+	"Call-ID: c1@127.0.0.10\n" \
+	"CSeq: " cseq " " method "\n" extra
+
+static const char notify[] =
+	INDIALOG("NOTIFY", "7", "Event: refer\n"
+		 "Subscription-State: active;expires=60\n"
+		 "Content-Type: message/sipfrag\n"
+		 "Content-Length: ?\n\nSIP/2.0 100 Trying\n");
+
+static const char cancel[] =
+	"CANCEL sip:bob@example.test SIP/2.0\n"
+	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport\n"
+	"Max-Forwards: 70\n"
+	"From: <sip:alice@example.test>;tag=a1\n"
+	"To: <sip:bob@example.test>\n"
+	"Call-ID: c1@127.0.0.10\n"
+	"CSeq: 1 CANCEL\n"
+	"Content-Length: 0\n\n";
+
+/* a rule, a correct message, and the edit (from -> to) that breaks it */
+struct row {
+	const char *id;
+	const char *good;
+	const char *from, *to;
+	const char *req;     /* the request a response answers */
+	const char *ant;     /* the request a proxy received */
+	const char *prev;    /* an earlier message the receiver got */
+};
+
+static const struct row rows[] = {
+	{"SIP-VERSION", ok200, "SIP/2.0 200", "SIP/3.0 200", invite},
+	{"VIA-PRESENT", invite,
+	 "Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport\n", ""},
+	{"VIA-BRANCH-COOKIE", invite, "branch=z9hG4bKaaa", "branch=1234"},
+	{"VIA-PROTOCOL", invite, "SIP/2.0/UDP 127", "SIP/2.0/FOO 127"},
+	{"FROM-PRESENT", invite, "From: <sip:alice@example.test>;tag=a1\n",
+	 ""},
+	{"TO-PRESENT", invite, "To: <sip:bob@example.test>\n", ""},
+	{"CALLID-PRESENT", invite, "Call-ID: c1@127.0.0.10\n", ""},
+	{"CSEQ-PRESENT", invite, "CSeq: 1 INVITE\n", ""},
+	{"CSEQ-RANGE", invite, "CSeq: 1 INVITE", "CSeq: 2147483648 INVITE"},
+	{"SINGLE-VALUED", invite, "Call-ID: c1@127.0.0.10\n",
+	 "Call-ID: c1@127.0.0.10\nCall-ID: c2@127.0.0.10\n"},
+	{"CONTENT-LENGTH", invite, "Content-Length: ?", "Content-Length: 3"},
+	{"CONTENT-TYPE", invite, "Content-Type: application/sdp\n", ""},
+	{"CALLID-SYNTAX", invite, "Call-ID: c1@127.0.0.10",
+	 "Call-ID: c1@127@0.0.10"},
+	{"FROM-TO-SCHEME", invite, "To: <sip:bob@example.test>",
+	 "To: <mailto:bob@example.test>"},
+	{"MAXFWD-PRESENT", invite, "Max-Forwards: 70\n", ""},
+	{"MAXFWD-RANGE", invite, "Max-Forwards: 70", "Max-Forwards: 256"},
+	{"FROM-TAG", invite, ">;tag=a1\nTo", ">\nTo"},
+	{"CSEQ-METHOD", invite, "CSeq: 1 INVITE", "CSeq: 1 OPTIONS"},
+	{"RURI-SCHEME", invite, "INVITE sip:bob", "INVITE http:bob"},
+	{"CONTACT-INVITE", invite, "Contact: <sip:alice@127.0.0.10:5060>\n",
+	 ""},
+	{"CONTACT-SINGLE", invite, "Contact: <sip:alice@127.0.0.10:5060>",
+	 "Contact: <sip:alice@127.0.0.10:5060>, <sip:alice@127.0.0.9>"},
+	{"INDIALOG-TO-TAG", INDIALOG("BYE", "5", "Content-Length: 0\n\n"),
+	 ">;tag=a1", ">"},
+	{"REFER-TO-ONE", INDIALOG("REFER", "5", "Refer-To: <sip:carol@x>\n"
+				  "Content-Length: 0\n\n"),
+	 "Refer-To: <sip:carol@x>\n",
+	 "Refer-To: <sip:carol@x>\nRefer-To: <sip:dave@x>\n"},
+	{"SUBSCRIBE-EVENT", INDIALOG("SUBSCRIBE", "5", "Event: presence\n"
+				     "Contact: <sip:bob@127.0.0.11>\n"
+				     "Content-Length: 0\n\n"),
+	 "Event: presence\n", ""},
+	{"NOTIFY-EVENT", notify, "Event: refer\n", ""},
+	{"NOTIFY-SUBSTATE", notify, "Subscription-State: active;expires=60\n",
+	 ""},
+	{"NOTIFY-REFER-SIPFRAG", notify, "message/sipfrag", "text/plain"},
+	{"CANCEL-MIRRORS-INVITE", cancel, "branch=z9hG4bKaaa",
+	 "branch=z9hG4bKbbb", NULL, NULL, invite},
+	{"CSEQ-INCREASES", INDIALOG("INFO", "6", "Content-Length: 0\n\n"),
+	 "CSeq: 6 INFO", "CSeq: 5 INFO", NULL, NULL,
+	 INDIALOG("INFO", "5", "Content-Length: 0\n\n")},
+	{"TO-TAG-RESPONSE", RESP("180", "Ringing", ""), ">;tag=b1", ">",
+	 invite},
+	{"RESP-VIA-ECHO", ok200, "branch=z9hG4bKaaa", "branch=z9hG4bKzzz",
+	 invite},
+	{"RESP-IDS-ECHO", ok200, "Call-ID: c1@", "Call-ID: c9@", invite},
+	{"RR-ECHO", ok200_rr, "Record-Route: <sip:127.0.0.13:5060;lr>\n", "",
+	 invite_rr},
+	{"CONTACT-2XX-INVITE", ok200, "Contact: <sip:bob@127.0.0.11:5060>\n",
+	 "", invite},
+	{"CONTACT-3XX", RESP("302", "Moved Temporarily",
+			     "Contact: <sip:carol@x>\n"),
+	 "Contact: <sip:carol@x>\n", "", invite},
+	{"ALLOW-405", RESP("405", "Method Not Allowed", "Allow: INVITE\n"),
+	 "Allow: INVITE\n", "", invite},
+	{"WWW-AUTH-401", RESP("401", "Unauthorized",
+			      "WWW-Authenticate: Digest realm=\"x\"\n"),
+	 "WWW-Authenticate: Digest realm=\"x\"\n", "", invite},
+	{"PROXY-AUTH-407", RESP("407", "Proxy Authentication Required",
+				"Proxy-Authenticate: Digest realm=\"x\"\n"),
+	 "Proxy-Authenticate: Digest realm=\"x\"\n", "", invite},
+	{"MIN-EXPIRES-423", RESP("423", "Interval Too Brief",
+				 "Min-Expires: 600\n"),
+	 "Min-Expires: 600\n", "", invite},
+	{"UNSUPPORTED-420", RESP("420", "Bad Extension",
+				 "Unsupported: foo\n"),
+	 "Unsupported: foo\n", "", invite},
+	{"PROXY-MAXFWD", forwarded, "Max-Forwards: 69", "Max-Forwards: 70",
+	 NULL, invite},
+	{"PROXY-VIA", forwarded,
+	 "Via: SIP/2.0/UDP 127.0.0.13:5060;branch=z9hG4bKppp\n", "", NULL,
+	 invite},
+	{"RR-LR", forwarded, "127.0.0.13:5060;lr>", "127.0.0.13:5060>"},
+	{"SDP-VERSION", invite, "\nv=0\n", "\nv=1\n"},
+	{"SDP-ORIGIN", invite, "o=alice 1 1 IN IP4 127.0.0.10\n",
+	 "o=alice 1 IN IP4 127.0.0.10\n"},
+	{"SDP-CONNECTION", invite, "c=IN IP4 127.0.0.10\n", ""},
+	{"SDP-RTPMAP", invite, "a=rtpmap:101 telephone-event/8000\n", ""},
+	{"SDP-ANSWER-MLINES", ok200, "a=rtpmap:101 telephone-event/8000\n",
+	 "a=rtpmap:101 telephone-event/8000\nm=video 0 RTP/AVP 31\n",
+	 invite},
+	{"SDP-ANSWER-PT", ok200, "RTP/AVP 0 101", "RTP/AVP 18 101", invite},
+};
+
+
+/* CRLF line ends; "Content-Length: ?" becomes the body's length */
+static struct mbuf *mk(const char *text)
+{
+	struct mbuf *mb = mbuf_alloc(strlen(text) * 2);
+	const char *body, *q, *p;
+	size_t blen = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	body = strstr(text, "\n\n");
+	if (body)
+		for (p = body + 2; *p; p++)
+			blen += *p == '\n' ? 2 : 1;
+
+	for (p = text; *p; p++) {
+		q = strstr(p, "Content-Length: ?");
+		if (q == p) {
+			mbuf_printf(mb, "Content-Length: %zu", blen);
+			p += strlen("Content-Length: ?") - 1;
+			continue;
+		}
+		if (*p == '\n')
+			mbuf_write_u8(mb, '\r');
+		mbuf_write_u8(mb, (uint8_t)*p);
+	}
+
+	mb->pos = 0;
+	return mb;
+}
+
+
+static char *edit(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	char *out;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	out = mem_zalloc(strlen(text) + strlen(to) + 1, NULL);
+	memcpy(out, text, (size_t)(at - text));
+	strcat(out, to);
+	strcat(out, at + strlen(from));
+	return out;
+}
+
+
+static struct role ra = {.name = "A"}, rb = {.name = "B"};
+
+
+static struct msgrec *rec(const char *text, struct role *from)
+{
+	struct mbuf *mb = mk(text);
+	struct msgrec *r = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(msgrec_alloc(&r, mb), 0);
+	mem_deref(mb);
+	if (!r->msg)
+		re_fprintf(stderr, "\n  does not parse (%m):\n%s\n",
+			   r->decode_err, text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r->msg);
+	r->from = from;
+	r->to = from == &ra ? &rb : &ra;
+	return r;
+}
+
+
+/* does the row's rule fire on text? */
+static bool fires(const struct row *w, const char *text)
+{
+	const struct rule *ru = rule_find(w->id);
+	struct msgrec *r, *req = NULL, *ant = NULL, *prev = NULL;
+	struct agent rcv;
+	struct rulectx c;
+	char *bad = NULL;
+	bool hit;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ru);
+	memset(&rcv, 0, sizeof(rcv));
+
+	r = rec(text, w->prev && strstr(w->prev, "INFO") ? &rb : &ra);
+	if (w->req)
+		req = rec(w->req, &ra);
+	if (w->ant)
+		ant = rec(w->ant, &ra);
+	if (w->prev) {
+		prev = rec(w->prev, r->from);
+		list_append(&rcv.rx, &prev->rx_le, prev);
+	}
+	list_append(&rcv.rx, &r->rx_le, r);
+
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.m = r->msg;
+	c.req = req;
+	c.ant = ant;
+	c.rcv = &rcv;
+	hit = ru->check(&c, &bad);
+
+	mem_deref(bad);
+	mem_deref(r);
+	mem_deref(req);
+	mem_deref(ant);
+	mem_deref(prev);
+	return hit;
+}
+
+
+static void test_each_rule_fires_and_stays_silent(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		const struct row *w = &rows[i];
+		char *bad = edit(w->good, w->from, w->to);
+		bool silent = !fires(w, w->good);
+		bool fired = fires(w, bad);
+
+		if (!silent || !fired)
+			re_fprintf(stderr, "\n  %s: silent on good: %s, fires "
+				   "on bad: %s", w->id, silent ? "yes" : "NO",
+				   fired ? "yes" : "NO");
+		CU_ASSERT_TRUE(silent);
+		CU_ASSERT_TRUE(fired);
+		mem_deref(bad);
+	}
+}
+
+
+/* a correct message breaks no rule at all */
+static void test_correct_messages_break_nothing(void)
+{
+	const char *good[] = {invite, ok200, forwarded, notify, cancel};
+	size_t i, j, n;
+	const struct rule *t = rules_table(&n);
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		for (j = 0; j < n; j++) {
+			struct row w = {t[j].id, good[i], "", "",
+					i == 1 ? invite : NULL,
+					i == 2 ? invite : NULL,
+					i == 4 ? invite : NULL};
+			bool f = fires(&w, good[i]);
+
+			if (f)
+				re_fprintf(stderr, "\n  %s fires on correct "
+					   "message %zu", t[j].id, i);
+			CU_ASSERT_FALSE(f);
+		}
+	}
+}
+
+
+static void test_every_rule_has_a_test(void)
+{
+	size_t i, j, n;
+	const struct rule *t = rules_table(&n);
+
+	CU_ASSERT_TRUE(n >= 40);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < ARRAY_SIZE(rows); j++) {
+			if (!strcmp(rows[j].id, t[i].id))
+				break;
+		}
+		if (j == ARRAY_SIZE(rows))
+			re_fprintf(stderr, "\n  no test row for %s", t[i].id);
+		CU_ASSERT_NOT_EQUAL(j, ARRAY_SIZE(rows));
+		CU_ASSERT_PTR_NOT_NULL(t[i].rfc);
+		CU_ASSERT_PTR_NOT_NULL(t[i].text);
+	}
+}
+
+
+static void test_scenario_tunes_rules(void)
+{
+	static const char yaml[] =
+		"roles: {A: {kind: ua}, B: {kind: ua}}\n"
+		"rules:\n"
+		"  disable: [RR-LR]\n"
+		"  severity: {CONTACT-3XX: warning}\n"
+		"  reason: the device under test predates RFC 3261\n"
+		"steps:\n"
+		"  - F1: OPTIONS A -> B\n";
+	struct scenario *sc = NULL;
+	struct diag dg;
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "t.yaml", yaml, &dg), 0);
+	CU_ASSERT_EQUAL(rule_severity(rule_find("RR-LR"), sc), RULE_OFF);
+	CU_ASSERT_EQUAL(rule_severity(rule_find("CONTACT-3XX"), sc),
+			RULE_WARNING);
+	CU_ASSERT_EQUAL(rule_severity(rule_find("FROM-TAG"), sc), RULE_ERROR);
+	sc = mem_deref(sc);
+
+	CU_ASSERT_EQUAL(scenario_load_str(&sc, "t.yaml",
+		"roles: {A: {kind: ua}, B: {kind: ua}}\n"
+		"rules: {disable: [RR-LX]}\n"
+		"steps:\n  - F1: OPTIONS A -> B\n", &dg), EINVAL);
+	CU_ASSERT_STRING_EQUAL(diag_first(&dg), "t.yaml:2:19: rules: unknown "
+			       "rule 'RR-LX' (did you mean 'RR-LR'?) (sipflow "
+			       "rules lists them)");
+	diag_reset(&dg);
+	CU_ASSERT_EQUAL(scenario_load_str(&sc, "t.yaml",
+		"roles: {A: {kind: ua}, B: {kind: ua}}\n"
+		"rules: {disable: [RR-LR]}\n"
+		"steps:\n  - F1: OPTIONS A -> B\n", &dg), EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag_first(&dg), "say why in reason:"));
+	diag_reset(&dg);
+}
+
+
+int register_suites(void)
+{
+	static CU_TestInfo tests[] = {
+		{"each_rule_fires_and_stays_silent",
+		 test_each_rule_fires_and_stays_silent},
+		{"correct_messages_break_nothing",
+		 test_correct_messages_break_nothing},
+		{"every_rule_has_a_test", test_every_rule_has_a_test},
+		{"scenario_tunes_rules", test_scenario_tunes_rules},
+		CU_TEST_INFO_NULL,
+	};
+
+	return SUITE_ADD("rules", tests);
+}
