@@ -20,14 +20,11 @@
 #include "console.h"
 #include "report.h"
 #include "rules.h"
+#include "suite.h"
 
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_BAD = 2 };
 
-/* re_main's signal handler takes no argument: this is how it reaches the
- * run in progress. It is the only file-level state, and only main.c's. */
-static struct run *g_current;
-static bool g_interrupted;
 
 
 struct cmd {
@@ -168,51 +165,6 @@ static int mkdirs(const char *path)
 
 /* ---- run ---- */
 
-struct suite {
-	struct console con;
-	struct run *run;
-	struct report *report;
-};
-
-
-static void step_h(const struct run *run, const struct step *st,
-		   const struct verdict *v, void *arg)
-{
-	struct suite *s = arg;
-
-	(void)run;
-	console_step(&s->con, st, v);
-}
-
-
-static void log_h(const struct run *run, const char *line, void *arg)
-{
-	struct suite *s = arg;
-
-	(void)run;
-	console_log(&s->con, line);
-}
-
-
-static void done_h(struct run *run, void *arg)
-{
-	(void)run;
-	(void)arg;
-	re_cancel();
-}
-
-
-static void signal_h(int sig)
-{
-	g_interrupted = true;
-	if (g_current)
-		run_interrupt(g_current, sig == SIGINT ? "interrupted (SIGINT)"
-				: "interrupted (SIGTERM)");
-	else
-		re_cancel();
-}
-
-
 /* report.json, junit.xml and report.html in the output folder */
 static void write_reports(const struct report *rp, const char *outdir,
 			  const char *junit)
@@ -248,61 +200,49 @@ static void usage_run(void)
 	re_fprintf(stderr,
 		   "usage: sipflow run SCENARIO|DIR... [--testbed FILE]\n"
 		   "         [--role NAME=KIND[:TRANSPORT:HOST:PORT]]... "
-		   "[--out DIR]\n"
-		   "         [--timeout DURATION] [--junit FILE] [--quiet]\n");
+		   "[--out DIR] [--junit FILE]\n"
+		   "         [--timeout DURATION] [--tag T]... [--jobs N] "
+		   "[--shard K/N] [--quiet]\n");
 }
 
 
-/* play one loaded scenario; 0 pass, 1 fail, 2 bad binding */
-static int play(struct suite *s, struct scenario *sc,
-		const struct testbed *tb, const char *outdir,
-		uint32_t timeout_ms)
+static bool has_tag(const struct scenario *sc, const char *const *tags,
+		    size_t ntags)
 {
-	struct run_handlers h = {step_h, log_h, done_h, s};
-	struct run_opts opts;
-	struct diag dg;
-	char pcap[1024];
-	int err, rc;
+	struct le *le;
+	size_t i;
 
-	diag_init(&dg);
-	err = scenario_bind(sc, tb, &dg);
-	if (err) {
-		re_fprintf(stderr, "%H", diag_print, &dg);
-		diag_reset(&dg);
-		return EXIT_BAD;
+	if (!ntags)
+		return true;
+
+	for (le = sc->tags.head; le; le = le->next) {
+		const struct strle *t = le->data;
+
+		for (i = 0; i < ntags; i++) {
+			if (!strcmp(t->str, tags[i]))
+				return true;
+		}
 	}
 
-	re_snprintf(pcap, sizeof(pcap), "%s/%s.pcap", outdir, sc->name);
-	opts.pcap_path = pcap;
-	opts.timeout_ms = timeout_ms;
+	return false;
+}
 
-	err = run_alloc(&s->run, sc, &opts, &h, &dg);
-	if (err) {
-		if (dg.nerr)
-			re_fprintf(stderr, "%H", diag_print, &dg);
-		else
-			re_fprintf(stderr, "%s: cannot start: %m\n", sc->file,
-				   err);
-		diag_reset(&dg);
-		return EXIT_BAD;
-	}
-	diag_reset(&dg);
 
-	console_begin(&s->con, sc, pcap);
-	g_current = s->run;
-	err = run_start(s->run);
-	if (!err)
-		err = re_main(signal_h);
-	g_current = NULL;
+static int parse_shard(unsigned *k, unsigned *n, const char *s)
+{
+	char *end = NULL;
+	unsigned long a, b;
 
-	console_end(&s->con, s->run, pcap);
-	err = report_add_run(s->report, s->run, pcap);
-	if (err)
-		re_fprintf(stderr, "report: %m\n", err);
-	rc = run_passed(s->run) ? EXIT_PASS : EXIT_FAIL;
-	s->run = mem_deref(s->run);
+	a = strtoul(s, &end, 10);
+	if (!end || *end != '/')
+		return EINVAL;
+	b = strtoul(end + 1, &end, 10);
+	if (!end || *end || !b || !a || a > b || b > 1000)
+		return EINVAL;
 
-	return rc;
+	*k = (unsigned)a;
+	*n = (unsigned)b;
+	return 0;
 }
 
 
@@ -313,31 +253,35 @@ static int cmd_run(int argc, char *argv[])
 		{"role",    required_argument, NULL, 'r'},
 		{"out",     required_argument, NULL, 'o'},
 		{"timeout", required_argument, NULL, 'T'},
-		{"quiet",   no_argument,       NULL, 'q'},
 		{"junit",   required_argument, NULL, 'j'},
+		{"tag",     required_argument, NULL, 'g'},
+		{"jobs",    required_argument, NULL, 'J'},
+		{"shard",   required_argument, NULL, 's'},
+		{"quiet",   no_argument,       NULL, 'q'},
 		{"help",    no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *tbfile = NULL, *roles[32], *tags[32], *junit = NULL;
+	size_t nroles = 0, ntags = 0, i, idx;
 	struct testbed *tb = NULL;
 	struct files fl = {NULL, 0, 0};
 	struct list scs = LIST_INIT;
-	const char *outdir = "sipflow-out";
-	uint32_t timeout_ms = 0;
-	unsigned passed = 0, failed = 0, notrun = 0;
-	struct suite s;
+	struct report *rp = NULL;
+	struct suite_opts so;
+	struct console con;
 	struct diag dg;
+	unsigned shard_k = 1, shard_n = 1;
+	bool quiet = false, interrupted = false;
 	uint64_t t0;
-	bool quiet = false;
 	int c, rc = EXIT_PASS;
-	size_t i;
 
-	const char *tbfile = NULL, *roles[32], *junit = NULL;
-	size_t nroles = 0;
-
+	memset(&so, 0, sizeof(so));
+	so.outdir = "sipflow-out";
+	so.jobs = 1;
 	diag_init(&dg);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:r:o:T:j:qh", longopts, NULL))
-	       != -1) {
+	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:qh", longopts,
+				NULL)) != -1) {
 		switch (c) {
 
 		case 't':
@@ -347,12 +291,38 @@ static int cmd_run(int argc, char *argv[])
 			if (nroles < ARRAY_SIZE(roles))
 				roles[nroles++] = optarg;
 			break;
+		case 'g':
+			if (ntags < ARRAY_SIZE(tags))
+				tags[ntags++] = optarg;
+			break;
 		case 'o':
-			outdir = optarg;
+			so.outdir = optarg;
+			break;
+		case 'j':
+			junit = optarg;
+			break;
+		case 'J': {
+			char *end = NULL;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (!end || *end || !n || n > 64) {
+				re_fprintf(stderr, "--jobs: '%s' is not a "
+					   "number from 1 to 64\n", optarg);
+				rc = EXIT_BAD;
+			}
+			so.jobs = (unsigned)n;
+			break;
+		}
+		case 's':
+			if (parse_shard(&shard_k, &shard_n, optarg)) {
+				re_fprintf(stderr, "--shard: '%s' is not K/N "
+					   "with 1 <= K <= N\n", optarg);
+				rc = EXIT_BAD;
+			}
 			break;
 		case 'T':
-			if (duration_parse(&timeout_ms, optarg) ||
-			    !timeout_ms) {
+			if (duration_parse(&so.timeout_ms, optarg) ||
+			    !so.timeout_ms) {
 				re_fprintf(stderr, "--timeout: '%s' is not a "
 					   "duration (500ms, 2s, 1m)\n",
 					   optarg);
@@ -361,9 +331,6 @@ static int cmd_run(int argc, char *argv[])
 			break;
 		case 'q':
 			quiet = true;
-			break;
-		case 'j':
-			junit = optarg;
 			break;
 		case 'h':
 			usage_run();
@@ -403,11 +370,16 @@ static int cmd_run(int argc, char *argv[])
 	}
 
 	/* load them all first: a broken file stops the suite before it
-	 * plays anything */
-	for (i = 0; rc == EXIT_PASS && i < fl.n; i++) {
+	 * plays anything. --tag filters, --shard K/N keeps every Nth of
+	 * what is left, in file order, so shards never overlap */
+	for (i = 0, idx = 0; rc == EXIT_PASS && i < fl.n; i++) {
 		struct scenario *sc = NULL;
 
-		if (scenario_load(&sc, fl.v[i], &dg)) {
+		if (scenario_load(&sc, fl.v[i], &dg))
+			continue;
+		if (!has_tag(sc, tags, ntags) ||
+		    (idx++ % shard_n) != shard_k - 1) {
+			mem_deref(sc);
 			continue;
 		}
 		list_append(&scs, &sc->le, sc);
@@ -418,51 +390,28 @@ static int cmd_run(int argc, char *argv[])
 	if (rc != EXIT_PASS)
 		goto out;
 
-	if (mkdirs(outdir)) {
-		re_fprintf(stderr, "%s: cannot create: %m\n", outdir, errno);
+	if (mkdirs(so.outdir)) {
+		re_fprintf(stderr, "%s: cannot create: %m\n", so.outdir,
+			   errno);
 		rc = EXIT_BAD;
 		goto out;
 	}
 
-	console_init(&s.con, stdout, quiet);
-	s.run = NULL;
-	s.report = NULL;
-	if (report_alloc(&s.report)) {
+	if (report_alloc(&rp)) {
 		rc = EXIT_BAD;
 		goto out;
 	}
+
+	console_init(&con, stdout, quiet);
+	so.tb = tb;
 	t0 = tmr_jiffies();
+	rc = suite_run(&scs, &so, &con, rp, &interrupted);
 
-	{
-		struct le *le;
-
-		for (le = scs.head; le; le = le->next) {
-			int r;
-
-			if (g_interrupted) {
-				++notrun;
-				continue;
-			}
-
-			r = play(&s, le->data, tb, outdir, timeout_ms);
-			if (r == EXIT_PASS)
-				++passed;
-			else
-				++failed;
-			if (r > rc)
-				rc = r;
-		}
-	}
-
-	console_total(&s.con, passed, failed, notrun, tmr_jiffies() - t0);
-	if (g_interrupted && rc == EXIT_PASS)
-		rc = EXIT_FAIL;
-
-	s.report->ms = tmr_jiffies() - t0;
-	s.report->interrupted = g_interrupted;
-	s.report->notrun = notrun;
-	write_reports(s.report, outdir, junit);
-	s.report = mem_deref(s.report);
+	rp->ms = tmr_jiffies() - t0;
+	rp->interrupted = interrupted;
+	console_total(&con, report_count(rp, true), report_count(rp, false),
+		      rp->notrun, rp->ms);
+	write_reports(rp, so.outdir, junit);
 
  out:
 	if (dg.nerr || dg.nwarn)
@@ -471,6 +420,7 @@ static int cmd_run(int argc, char *argv[])
 	list_flush(&scs);
 	files_free(&fl);
 	mem_deref(tb);
+	mem_deref(rp);
 	return rc;
 }
 

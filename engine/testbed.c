@@ -353,6 +353,14 @@ int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 int scenario_bind(struct scenario *sc, const struct testbed *tb,
 		  struct diag *dg)
 {
+	return scenario_bind_base(sc, tb, tb ? &tb->base : NULL, dg);
+}
+
+
+/** As scenario_bind, with default addresses counted from base */
+int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
+		       const struct sa *base, struct diag *dg)
+{
 	struct le *le, *be;
 	int err = 0;
 
@@ -401,9 +409,9 @@ int scenario_bind(struct scenario *sc, const struct testbed *tb,
 			continue;
 		}
 
-		if (tb && sa_af(&tb->base) == AF_INET) {
-			uint32_t ip = sa_in(&tb->base) + r->idx;
-			sa_set_in(&r->addr, ip, sa_port(&tb->base));
+		if (base && sa_af(base) == AF_INET) {
+			uint32_t ip = sa_in(base) + r->idx;
+			sa_set_in(&r->addr, ip, sa_port(base));
 		}
 		else {
 			sa_set_str(&r->addr, "127.0.0.10", 5060);

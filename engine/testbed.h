@@ -29,5 +29,7 @@ int testbed_add_arg(struct testbed *tb, const char *arg, struct diag *dg);
 int testbed_parse_addr(struct sa *sa, enum sip_transp *tp, const char *s);
 int scenario_bind(struct scenario *sc, const struct testbed *tb,
 		  struct diag *dg);
+int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
+		       const struct sa *base, struct diag *dg);
 
 #endif

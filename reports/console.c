@@ -20,6 +20,7 @@ void console_init(struct console *c, FILE *f, bool quiet)
 {
 	c->f = f;
 	c->quiet = quiet;
+	c->progress[0] = '\0';
 	c->color = isatty(fileno(f)) && !getenv("NO_COLOR");
 }
 
@@ -104,6 +105,32 @@ void console_log(struct console *c, const char *line)
 }
 
 
+/** All step lines of a finished run (parallel runs print at the end) */
+void console_replay(struct console *c, const struct run *run)
+{
+	const struct scenario *sc = run_scenario(run);
+	unsigned i;
+
+	if (c->quiet)
+		return;
+
+	console_begin(c, sc, NULL);
+	for (i = 0; i < sc->nsteps; i++)
+		console_step(c, scenario_step_at(sc, i), run_verdict(run, i));
+}
+
+
+/** Remember "[done/total]" for the next summary line of a suite */
+void console_progress(struct console *c, unsigned done, unsigned total)
+{
+	if (total > 1)
+		re_snprintf(c->progress, sizeof(c->progress), "[%u/%u] ",
+			    done, total);
+	else
+		c->progress[0] = '\0';
+}
+
+
 /** The scenario's summary line */
 void console_end(struct console *c, const struct run *run,
 		 const char *pcap)
@@ -112,8 +139,8 @@ void console_end(struct console *c, const struct run *run,
 	bool ok = run_passed(run);
 	uint64_t ms = run_elapsed_ms(run);
 
-	re_fprintf(c->f, "%s%s%s %s: %u passed, %u failed, %u skipped, "
-		   "%u not run (%llu.%03llu s)%s%s\n",
+	re_fprintf(c->f, "%s%s%s%s %s: %u passed, %u failed, %u skipped, "
+		   "%u not run (%llu.%03llu s)%s%s\n", c->progress,
 		   paint(c, ok ? VERDICT_PASS : VERDICT_FAIL),
 		   ok ? "PASS" : "FAIL", c->color ? RESET : "", sc->name,
 		   run_count(run, VERDICT_PASS), run_count(run, VERDICT_FAIL),

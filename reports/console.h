@@ -9,6 +9,7 @@ struct verdict;
 
 struct console {
 	FILE *f;
+	char progress[24];     /* "[2/30] " before a summary */
 	bool color;            /* ANSI colours, only on a terminal */
 	bool quiet;            /* summaries only */
 };
@@ -21,6 +22,8 @@ void console_step(struct console *c, const struct step *st,
 void console_log(struct console *c, const char *line);
 void console_end(struct console *c, const struct run *run,
 		 const char *pcap);
+void console_replay(struct console *c, const struct run *run);
+void console_progress(struct console *c, unsigned done, unsigned total);
 void console_total(struct console *c, unsigned passed, unsigned failed,
 		   unsigned notrun, uint64_t ms);
 

@@ -289,7 +289,7 @@ static int add_msg(struct report_scn *s, const struct run *run,
 
 /** Copy what the reports need of a finished run */
 int report_add_run(struct report *rp, const struct run *run,
-		   const char *pcap)
+		   const char *pcap, unsigned order)
 {
 	static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
 	const struct scenario *sc = run_scenario(run);
@@ -304,6 +304,7 @@ int report_add_run(struct report *rp, const struct run *run,
 	if (!s)
 		return ENOMEM;
 	list_append(&rp->scns, &s->le, s);
+	s->order = order;
 
 	err |= dup(&s->name, sc->name);
 	err |= dup(&s->file, sc->file);
@@ -339,6 +340,23 @@ int report_add_run(struct report *rp, const struct run *run,
 		err |= add_finding(s, le->data);
 
 	return err;
+}
+
+
+static bool order_h(struct le *le1, struct le *le2, void *arg)
+{
+	const struct report_scn *a = le1->data, *b = le2->data;
+
+	(void)arg;
+	return a->order <= b->order;
+}
+
+
+/** Put the scenarios in suite order (parallel runs finish in any) */
+void report_sort(struct report *rp)
+{
+	if (rp)
+		list_sort(&rp->scns, order_h, NULL);
 }
 
 

@@ -49,6 +49,7 @@ struct report_role {
 /** One scenario's run */
 struct report_scn {
 	struct le le;
+	unsigned order;        /* its place in the suite */
 	char *name, *file, *title, *source;
 	struct list tags;      /* struct report_role reused: name only */
 	bool passed;
@@ -72,7 +73,8 @@ struct report {
 
 int  report_alloc(struct report **rpp);
 int  report_add_run(struct report *rp, const struct run *run,
-		    const char *pcap);
+		    const char *pcap, unsigned order);
+void report_sort(struct report *rp);
 unsigned report_count(const struct report *rp, bool passed);
 int  report_write_json(const struct report *rp, const char *path);
 int  report_write_junit(const struct report *rp, const char *path);
