@@ -468,6 +468,73 @@ static int cmd_lint(int argc, char *argv[])
 }
 
 
+static bool by_file_h(struct le *le1, struct le *le2, void *arg)
+{
+	const struct report_scn *a = le1->data, *b = le2->data;
+
+	(void)arg;
+	return strcmp(a->file ? a->file : "", b->file ? b->file : "") <= 0;
+}
+
+
+/* sipflow merge OUT DIR...: shard outputs into one report set */
+static int cmd_merge(int argc, char *argv[])
+{
+	struct report *rp = NULL;
+	char path[1024];
+	struct stat st;
+	int i, err, rc = EXIT_PASS;
+
+	if (argc < 3) {
+		re_fprintf(stderr, "usage: sipflow merge OUTDIR DIR|REPORT.json"
+			   "...\n");
+		return EXIT_BAD;
+	}
+
+	if (report_alloc(&rp))
+		return EXIT_BAD;
+
+	for (i = 2; i < argc; i++) {
+		if (!stat(argv[i], &st) && S_ISDIR(st.st_mode))
+			re_snprintf(path, sizeof(path), "%s/report.json",
+				    argv[i]);
+		else
+			re_snprintf(path, sizeof(path), "%s", argv[i]);
+
+		err = report_load_json(rp, path);
+		if (err) {
+			re_fprintf(stderr, "%s: %s\n", path,
+				   err == EBADMSG ? "not a sipflow report.json"
+				   : err == EPROTO ? "unknown report schema"
+				   : strerror(err));
+			rc = EXIT_BAD;
+		}
+	}
+
+	if (rc == EXIT_PASS) {
+		list_sort(&rp->scns, by_file_h, NULL);
+		if (mkdirs(argv[1])) {
+			re_fprintf(stderr, "%s: cannot create: %m\n", argv[1],
+				   errno);
+			rc = EXIT_BAD;
+		}
+	}
+
+	if (rc == EXIT_PASS) {
+		write_reports(rp, argv[1], NULL);
+		re_printf("merged %u scenarios: %u passed, %u failed, %u not "
+			  "run\n", list_count(&rp->scns),
+			  report_count(rp, true), report_count(rp, false),
+			  rp->notrun);
+		if (report_count(rp, false) || rp->notrun)
+			rc = EXIT_FAIL;
+	}
+
+	mem_deref(rp);
+	return rc;
+}
+
+
 static int cmd_rules(int argc, char *argv[])
 {
 	const struct rule *t;
@@ -502,6 +569,8 @@ static const struct cmd cmds[] = {
 	 "play scenarios; a verdict per step, a pcap per scenario", cmd_run},
 	{"lint", "FILE|DIR...",
 	 "check scenarios; errors as file:line:column, exit 2", cmd_lint},
+	{"merge", "OUTDIR DIR...",
+	 "merge shard outputs (report.json) into one report set", cmd_merge},
 	{"rules", "", "list the conformance rules", cmd_rules},
 	{"version", "", "print the version", cmd_version},
 	{"help", "", "this list", cmd_help},

@@ -76,13 +76,12 @@ static void finding_destructor(void *data)
 
 static int add_finding(struct report_scn *s, const struct finding *f)
 {
-	struct report_finding *rf = mem_zalloc(sizeof(*rf),
-					       finding_destructor);
+	struct report_finding *rf;
 	int err;
 
-	if (!rf)
-		return ENOMEM;
-	list_append(&s->findings, &rf->le, rf);
+	err = report_finding_alloc(&rf, s);
+	if (err)
+		return err;
 
 	err = dup(&rf->rule, f->rule->id);
 	err |= dup(&rf->rfc, f->rule->rfc);
@@ -169,25 +168,6 @@ static int dup(char **out, const char *s)
 }
 
 
-static int add_role(struct list *l, const char *name, const char *kind,
-		    const struct sa *addr)
-{
-	struct report_role *r = mem_zalloc(sizeof(*r), role_destructor);
-	int err;
-
-	if (!r)
-		return ENOMEM;
-
-	err = dup(&r->name, name);
-	err |= dup(&r->kind, kind);
-	if (addr && sa_isset(addr, SA_ADDR))
-		err |= re_sdprintf(&r->addr, "%J", addr);
-	list_append(l, &r->le, r);
-
-	return err;
-}
-
-
 static int step_what(struct re_printf *pf, const struct step *st)
 {
 	switch (st->type) {
@@ -209,14 +189,14 @@ static int add_step(struct report_scn *s, const struct run *run,
 {
 	static const char *const types[] = {"message", "wait", "group"};
 	const struct verdict *v = run_verdict(run, st->idx);
-	struct report_step *rs = mem_zalloc(sizeof(*rs), step_destructor);
+	struct report_step *rs;
 	int err;
 
-	if (!rs)
-		return ENOMEM;
-	list_append(&s->steps, &rs->le, rs);
+	err = report_step_alloc(&rs, s);
+	if (err)
+		return err;
 
-	err = dup(&rs->id, st->id);
+	err |= dup(&rs->id, st->id);
 	err |= dup(&rs->type, types[st->type]);
 	err |= re_sdprintf(&rs->what, "%H", step_what, st);
 	if (st->type == STEP_MSG) {
@@ -251,14 +231,14 @@ static int add_step(struct report_scn *s, const struct run *run,
 static int add_msg(struct report_scn *s, const struct run *run,
 		   const struct msgrec *r)
 {
-	struct report_msg *m = mem_zalloc(sizeof(*m), msg_destructor);
 	const uint8_t *p = r->mb->buf;
 	size_t len = r->mb->end, eol;
-	int err = 0;
+	struct report_msg *m;
+	int err;
 
-	if (!m)
-		return ENOMEM;
-	list_append(&s->msgs, &m->le, m);
+	err = report_msg_alloc(&m, s);
+	if (err)
+		return err;
 
 	m->frame = r->frame;
 	m->t_ms = r->t_ms;
@@ -300,10 +280,9 @@ int report_add_run(struct report *rp, const struct run *run,
 	if (!rp || !sc)
 		return EINVAL;
 
-	s = mem_zalloc(sizeof(*s), scn_destructor);
-	if (!s)
-		return ENOMEM;
-	list_append(&rp->scns, &s->le, s);
+	err = report_scn_alloc(&s, rp);
+	if (err)
+		return err;
 	s->order = order;
 
 	err |= dup(&s->name, sc->name);
@@ -316,13 +295,16 @@ int report_add_run(struct report *rp, const struct run *run,
 
 	for (le = sc->tags.head; le; le = le->next) {
 		const struct strle *t = le->data;
-		err |= add_role(&s->tags, t->str, NULL, NULL);
+		err |= report_role_add(&s->tags, t->str, NULL, NULL);
 	}
 
 	for (le = sc->roles.head; le; le = le->next) {
 		const struct role *r = le->data;
-		err |= add_role(&s->roles, r->name,
-				r->dut ? "dut" : kinds[r->kind], &r->addr);
+		char addr[64];
+
+		re_snprintf(addr, sizeof(addr), "%J", &r->addr);
+		err |= report_role_add(&s->roles, r->name,
+				       r->dut ? "dut" : kinds[r->kind], addr);
 	}
 
 	for (le = sc->steps.head; le; le = le->next) {
@@ -357,6 +339,75 @@ void report_sort(struct report *rp)
 {
 	if (rp)
 		list_sort(&rp->scns, order_h, NULL);
+}
+
+
+/** A new scenario entry at the end of rp */
+int report_scn_alloc(struct report_scn **sp, struct report *rp)
+{
+	struct report_scn *s = mem_zalloc(sizeof(*s), scn_destructor);
+
+	if (!s)
+		return ENOMEM;
+	s->order = list_count(&rp->scns);
+	list_append(&rp->scns, &s->le, s);
+	*sp = s;
+	return 0;
+}
+
+
+int report_step_alloc(struct report_step **sp, struct report_scn *s)
+{
+	struct report_step *st = mem_zalloc(sizeof(*st), step_destructor);
+
+	if (!st)
+		return ENOMEM;
+	list_append(&s->steps, &st->le, st);
+	*sp = st;
+	return 0;
+}
+
+
+int report_msg_alloc(struct report_msg **mp, struct report_scn *s)
+{
+	struct report_msg *m = mem_zalloc(sizeof(*m), msg_destructor);
+
+	if (!m)
+		return ENOMEM;
+	list_append(&s->msgs, &m->le, m);
+	*mp = m;
+	return 0;
+}
+
+
+int report_finding_alloc(struct report_finding **fp, struct report_scn *s)
+{
+	struct report_finding *f = mem_zalloc(sizeof(*f), finding_destructor);
+
+	if (!f)
+		return ENOMEM;
+	list_append(&s->findings, &f->le, f);
+	*fp = f;
+	return 0;
+}
+
+
+/** A role (or tag: name only) at the end of l; addr as printed */
+int report_role_add(struct list *l, const char *name, const char *kind,
+		    const char *addr)
+{
+	struct report_role *r = mem_zalloc(sizeof(*r), role_destructor);
+	int err;
+
+	if (!r)
+		return ENOMEM;
+
+	err = dup(&r->name, name);
+	err |= dup(&r->kind, kind);
+	err |= dup(&r->addr, addr);
+	list_append(l, &r->le, r);
+
+	return err;
 }
 
 

@@ -79,6 +79,14 @@ unsigned report_count(const struct report *rp, bool passed);
 int  report_write_json(const struct report *rp, const char *path);
 int  report_write_junit(const struct report *rp, const char *path);
 int  report_write_html(const struct report *rp, const char *path);
+int  report_load_json(struct report *rp, const char *path);
+int  report_scn_alloc(struct report_scn **sp, struct report *rp);
+int  report_step_alloc(struct report_step **sp, struct report_scn *s);
+int  report_msg_alloc(struct report_msg **mp, struct report_scn *s);
+int  report_finding_alloc(struct report_finding **fp,
+			  struct report_scn *s);
+int  report_role_add(struct list *l, const char *name, const char *kind,
+		     const char *addr);
 int  report_json_odict(struct odict **odp, const struct report *rp);
 
 #endif

@@ -1,0 +1,207 @@
+/* reports/load.c — read a report.json back (for sipflow merge) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <re.h>
+#include "report.h"
+
+
+static const char *str(const struct odict *o, const char *key)
+{
+	return odict_string(o, key);
+}
+
+
+static int64_t num(const struct odict *o, const char *key)
+{
+	const struct odict_entry *e = odict_lookup(o, key);
+
+	return e && e->type == ODICT_INT ? e->u.integer : 0;
+}
+
+
+static const struct odict *arr(const struct odict *o, const char *key)
+{
+	const struct odict_entry *e = odict_lookup(o, key);
+
+	return e && (e->type == ODICT_ARRAY || e->type == ODICT_OBJECT)
+		       ? e->u.odict : NULL;
+}
+
+
+static int dup(char **out, const char *s)
+{
+	return s ? str_dup(out, s) : 0;
+}
+
+
+/* each object of an array, in order */
+#define EACH(e, a) \
+	for (struct le *le_ = (a) ? (a)->lst.head : NULL; \
+	     le_ && ((e) = le_->data, 1); le_ = le_->next) \
+		if ((e)->type == ODICT_OBJECT)
+
+
+static int load_scn(struct report *rp, const struct odict *o)
+{
+	struct report_scn *s;
+	const struct odict_entry *e;
+	int err = 0;
+
+	err = report_scn_alloc(&s, rp);
+	if (err)
+		return err;
+
+	err |= dup(&s->name, str(o, "name"));
+	err |= dup(&s->file, str(o, "file"));
+	err |= dup(&s->title, str(o, "title"));
+	err |= dup(&s->source, str(o, "source"));
+	err |= dup(&s->pcap, str(o, "pcap"));
+	s->passed = str(o, "result") && !strcmp(str(o, "result"), "pass");
+	s->ms = (uint64_t)num(o, "duration_ms");
+	s->npass = (unsigned)num(o, "passed");
+	s->nfail = (unsigned)num(o, "failed");
+	s->nskip = (unsigned)num(o, "skipped");
+	s->nnotrun = (unsigned)num(o, "not_run");
+
+	{
+		const struct odict *t = arr(o, "tags");
+		for (struct le *le = t ? t->lst.head : NULL; le;
+		     le = le->next) {
+			e = le->data;
+			if (e->type == ODICT_STRING)
+				err |= report_role_add(&s->tags, e->u.str,
+						       NULL, NULL);
+		}
+	}
+
+	EACH(e, arr(o, "roles"))
+		err |= report_role_add(&s->roles, str(e->u.odict, "name"),
+				       str(e->u.odict, "kind"),
+				       str(e->u.odict, "address"));
+
+	EACH(e, arr(o, "steps")) {
+		const struct odict *so = e->u.odict;
+		struct report_step *st;
+
+		err |= report_step_alloc(&st, s);
+		if (err)
+			break;
+		err |= dup(&st->id, str(so, "id"));
+		err |= dup(&st->type, str(so, "type"));
+		err |= dup(&st->what, str(so, "what"));
+		err |= dup(&st->from, str(so, "from"));
+		err |= dup(&st->to, str(so, "to"));
+		err |= dup(&st->group, str(so, "group"));
+		err |= dup(&st->status, str(so, "status"));
+		err |= dup(&st->reason, str(so, "reason"));
+		st->frame = (uint32_t)num(so, "frame");
+		st->t_ms = (uint64_t)num(so, "t_ms");
+		st->sent = odict_lookup(so, "sent") &&
+			   odict_lookup(so, "sent")->type == ODICT_BOOL &&
+			   odict_lookup(so, "sent")->u.boolean;
+	}
+
+	EACH(e, arr(o, "messages")) {
+		const struct odict *mo = e->u.odict;
+		struct report_msg *m;
+
+		err |= report_msg_alloc(&m, s);
+		if (err)
+			break;
+		m->frame = (uint32_t)num(mo, "frame");
+		m->t_ms = (uint64_t)num(mo, "t_ms");
+		err |= dup(&m->from, str(mo, "from"));
+		err |= dup(&m->to, str(mo, "to"));
+		err |= dup(&m->line, str(mo, "line"));
+		err |= dup(&m->step, str(mo, "step"));
+		err |= dup(&m->status, str(mo, "status"));
+		err |= dup(&m->text, str(mo, "text"));
+	}
+
+	EACH(e, arr(o, "findings")) {
+		const struct odict *fo = e->u.odict;
+		struct report_finding *f;
+
+		err |= report_finding_alloc(&f, s);
+		if (err)
+			break;
+		err |= dup(&f->rule, str(fo, "rule"));
+		err |= dup(&f->rfc, str(fo, "rfc"));
+		err |= dup(&f->severity, str(fo, "severity"));
+		err |= dup(&f->text, str(fo, "text"));
+		err |= dup(&f->got, str(fo, "got"));
+		err |= dup(&f->step, str(fo, "step"));
+		f->frame = (uint32_t)num(fo, "frame");
+	}
+
+	if (!s->name || !s->steps.head)
+		return EBADMSG;
+
+	return err;
+}
+
+
+/** Add the scenarios of a report.json to rp (schema 1) */
+int report_load_json(struct report *rp, const char *path)
+{
+	struct odict *o = NULL;
+	const struct odict_entry *e;
+	char *text;
+	FILE *f;
+	long n;
+	int err = 0;
+
+	if (!rp || !path)
+		return EINVAL;
+
+	f = fopen(path, "rb");
+	if (!f)
+		return errno;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	if (n <= 0 || n > 256L * 1024 * 1024) {
+		fclose(f);
+		return EBADMSG;
+	}
+	text = malloc((size_t)n + 1);
+	if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) {
+		free(text);
+		fclose(f);
+		return EIO;
+	}
+	text[n] = '\0';
+	fclose(f);
+
+	err = json_decode_odict(&o, 32, text, (size_t)n, 16);
+	free(text);
+	if (err)
+		return EBADMSG;
+
+	if (num(o, "schema") != 1 || !arr(o, "scenarios")) {
+		mem_deref(o);
+		return EPROTO;
+	}
+
+	rp->ms += (uint64_t)num(o, "duration_ms");
+	{
+		const struct odict_entry *ie = odict_lookup(o, "interrupted");
+		if (ie && ie->type == ODICT_BOOL && ie->u.boolean)
+			rp->interrupted = true;
+	}
+	{
+		const struct odict *t = arr(o, "totals");
+		if (t)
+			rp->notrun += (unsigned)num(t, "not_run");
+	}
+
+	EACH(e, arr(o, "scenarios")) {
+		err = load_scn(rp, e->u.odict);
+		if (err)
+			break;
+	}
+
+	mem_deref(o);
+	return err;
+}

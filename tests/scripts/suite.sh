@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Suite runs for CI: --jobs 2 gives the verdicts --jobs 1 gives, each job
+# on its own addresses; --shard K/N splits without overlap and sipflow
+# merge puts the shards back to the totals of one run; --tag filters.
+# usage: suite.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+rm -rf "$out"; mkdir -p "$out"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+dirs=("$src/scenarios" "$src/tests/scenarios")
+
+"$sipflow" run "${dirs[@]}" --out "$out/j1" --quiet >"$out/j1.txt" 2>&1
+check "jobs 1: exit 1 (one scenario fails by design)" "[ $? -eq 1 ]"
+"$sipflow" run "${dirs[@]}" --out "$out/j2" --jobs 2 --quiet >"$out/j2.txt" 2>&1
+check "jobs 2: exit 1" "[ $? -eq 1 ]"
+for k in 1 2 3; do
+	"$sipflow" run "${dirs[@]}" --out "$out/s$k" --shard $k/3 --quiet \
+		>"$out/s$k.txt" 2>&1
+done
+"$sipflow" merge "$out/merged" "$out/s1" "$out/s2" "$out/s3" >"$out/merge.txt" 2>&1
+check "merge of a failing suite: exit 1" "[ $? -eq 1 ]"
+"$sipflow" run "${dirs[@]}" --out "$out/tag" --tag transfer --tag smoke \
+	--quiet >"$out/tag.txt" 2>&1
+check "tags transfer+smoke: exit 0" "[ $? -eq 0 ]"
+"$sipflow" merge "$out/bad" /nonexistent >/dev/null 2>&1
+check "merge of a missing report: exit 2" "[ $? -eq 2 ]"
+"$sipflow" run "${dirs[0]}" --shard 3/2 >/dev/null 2>&1
+check "bad --shard: exit 2" "[ $? -eq 2 ]"
+"$sipflow" run "${dirs[0]}" --jobs 0 >/dev/null 2>&1
+check "bad --jobs: exit 2" "[ $? -eq 2 ]"
+
+python3 - "$out" <<'PY' || fail=1
+import json, sys
+out = sys.argv[1]
+load = lambda d: json.load(open(f"{out}/{d}/report.json"))
+def verdicts(r):
+    return {s["name"]: [(x["id"], x["status"], x["reason"]) for x in s["steps"]]
+            for s in r["scenarios"]}
+ok = True
+def check(what, cond):
+    global ok
+    print(("ok   " if cond else "FAIL ") + what)
+    ok &= bool(cond)
+j1, j2, m = load("j1"), load("j2"), load("merged")
+check("jobs 2 gives the same verdicts as jobs 1", verdicts(j1) == verdicts(j2))
+check("jobs 1 runs 5 scenarios, 1 fails", j1["totals"] == {"scenarios": 5, "passed": 4, "failed": 1, "not_run": 0})
+check("same scenario order with jobs 2", [s["name"] for s in j1["scenarios"]] == [s["name"] for s in j2["scenarios"]])
+addrs = {s["name"]: {r["address"] for r in s["roles"]} for s in j2["scenarios"]}
+blocks = {a.split(".")[2] for v in addrs.values() for a in v}
+check("jobs 2 used two loopback blocks", blocks == {"0", "1"})
+shards = [load(f"s{k}") for k in (1, 2, 3)]
+names = [s["name"] for r in shards for s in r["scenarios"]]
+check("shards do not overlap and cover the suite", sorted(names) == sorted(verdicts(j1)))
+check("merged totals equal one run's", m["totals"] == j1["totals"])
+check("merged verdicts equal one run's", verdicts(m) == verdicts(j1))
+t = load("tag")
+check("--tag transfer --tag smoke picks 2 scenarios",
+      sorted(s["name"] for s in t["scenarios"]) == ["blind-transfer", "options-ping"])
+sys.exit(0 if ok else 1)
+PY
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail
