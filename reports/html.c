@@ -161,6 +161,11 @@ static const char tail[] =
 " const pre=el('pre',{class:'msg'});pre.hidden=true;\n"
 " ladder(sc,box,pre);sec.append(pre);\n"
 " document.getElementById('scenarios').append(sec);}\n"
+"/* ?click=SCENARIO:FRAME clicks that arrow once the page is drawn */\n"
+"const q=new URLSearchParams(location.search).get('click');\n"
+"if(q){const [n,f]=q.split(':');const g=document.querySelector("
+"`#scn-${CSS.escape(n)} g.arrow[data-frame=\"${f}\"]`);"
+"if(g)g.dispatchEvent(new MouseEvent('click',{bubbles:true}));}\n"
 "</script></body></html>\n";
 
 

@@ -58,6 +58,15 @@ else
 	python3 "$src/tests/scripts/check_html.py" "$out/fail/report.json" \
 		"$out/fail.dom" F2 && echo "ok   fail: ladder marks F2 red" ||
 		{ echo "FAIL fail: ladder"; fail=1; }
+	# a click on F2's arrow of basic-call shows that message in full
+	"$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync \
+		--user-data-dir="$out/chrome-click" --virtual-time-budget=3000 \
+		--dump-dom "file://$out/pass/report.html?click=basic-call:2" \
+		>"$out/click.dom" 2>/dev/null
+	check "a click on an arrow shows the whole message" \
+		"python3 -c \"import re,sys; d=open('$out/click.dom').read(); m=re.search(r'<pre class=\\\"msg\\\">(.*?)</pre>', d, re.S); sys.exit(not (m and 'frame 2' in m.group(1) and 'INVITE sip:bob@' in m.group(1) and 'Max-Forwards: 69' in m.group(1)))\""
 	check "the page loads nothing from the network" \
 		"! grep -Eq '(src|href)=\"https?:' '$out/pass/report.html'"
 fi
