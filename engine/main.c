@@ -21,6 +21,8 @@
 #include "report.h"
 #include "rules.h"
 #include "suite.h"
+#include "trace.h"
+#include "pcapr.h"
 
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_BAD = 2 };
@@ -468,6 +470,108 @@ static int cmd_lint(int argc, char *argv[])
 }
 
 
+/* the ladder of a capture as a report scenario, for report.html */
+static int trace_report(struct report *rp, const struct trace *tr,
+			const char *path)
+{
+	struct report_scn *s;
+	struct le *le;
+	unsigned i;
+	int err;
+
+	err = report_scn_alloc(&s, rp);
+	if (err)
+		return err;
+
+	s->capture = true;
+	s->passed = true;
+	err |= str_dup(&s->name, path);
+	err |= str_dup(&s->file, path);
+	err |= str_dup(&s->pcap, path);
+	for (i = 0; i < tr->nparts; i++) {
+		char a[64];
+
+		re_snprintf(a, sizeof(a), "%J", &tr->parts[i]);
+		err |= report_role_add(&s->roles, a, "participant", a);
+	}
+
+	for (le = tr->msgs.head; le && !err; le = le->next) {
+		const struct trace_msg *m = le->data;
+		struct report_msg *rm;
+
+		err = report_msg_alloc(&rm, s);
+		if (err)
+			break;
+		rm->frame = m->frame;
+		rm->t_ms = m->t_us / 1000;
+		err |= re_sdprintf(&rm->from, "%J", &tr->parts[m->from - 1]);
+		err |= re_sdprintf(&rm->to, "%J", &tr->parts[m->to - 1]);
+		err |= str_dup(&rm->line, m->line);
+		err |= re_sdprintf(&rm->text, "%b", m->mb->buf,
+				   m->mb->end > 16384 ? (size_t)16384
+						      : m->mb->end);
+	}
+
+	return err;
+}
+
+
+/* sipflow ladder FILE.pcap [--html OUT] */
+static int cmd_ladder(int argc, char *argv[])
+{
+	struct trace *tr = NULL;
+	const char *html = NULL, *file = NULL;
+	char *why = NULL;
+	int i, err;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--html") && i + 1 < argc)
+			html = argv[++i];
+		else if (argv[i][0] != '-' && !file)
+			file = argv[i];
+		else {
+			file = NULL;
+			break;
+		}
+	}
+	if (!file) {
+		re_fprintf(stderr, "usage: sipflow ladder FILE.pcap "
+			   "[--html OUT.html]\n");
+		return EXIT_BAD;
+	}
+
+	err = trace_load(&tr, file, &why);
+	if (err) {
+		re_fprintf(stderr, "%s: %s\n", file, why ? why : strerror(err));
+		mem_deref(why);
+		return EXIT_BAD;
+	}
+
+	re_printf("%H", trace_print_ladder, tr);
+	if (tr->st->malformed || tr->st->truncated)
+		re_printf("\n%u malformed SIP messages and %u truncated "
+			  "packets skipped\n", tr->st->malformed,
+			  tr->st->truncated);
+
+	if (html) {
+		struct report *rp = NULL;
+
+		err = report_alloc(&rp);
+		if (!err)
+			err = trace_report(rp, tr, file);
+		if (!err)
+			err = report_write_html(rp, html);
+		if (err)
+			re_fprintf(stderr, "%s: %m\n", html, err);
+		mem_deref(rp);
+	}
+
+	mem_deref(why);
+	mem_deref(tr);
+	return err ? EXIT_BAD : EXIT_PASS;
+}
+
+
 static bool by_file_h(struct le *le1, struct le *le2, void *arg)
 {
 	const struct report_scn *a = le1->data, *b = le2->data;
@@ -569,6 +673,8 @@ static const struct cmd cmds[] = {
 	 "play scenarios; a verdict per step, a pcap per scenario", cmd_run},
 	{"lint", "FILE|DIR...",
 	 "check scenarios; errors as file:line:column, exit 2", cmd_lint},
+	{"ladder", "FILE.pcap [--html OUT]",
+	 "the SIP call flow of any capture, as text (and HTML)", cmd_ladder},
 	{"merge", "OUTDIR DIR...",
 	 "merge shard outputs (report.json) into one report set", cmd_merge},
 	{"rules", "", "list the conformance rules", cmd_rules},

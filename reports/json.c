@@ -161,7 +161,8 @@ static int scn_obj(struct odict *arr, unsigned i,
 	err |= put_str(o, "file", s->file);
 	err |= put_str(o, "title", s->title);
 	err |= put_str(o, "source", s->source);
-	err |= put_str(o, "result", s->passed ? "pass" : "fail");
+	err |= put_str(o, "result", s->capture ? "capture"
+					   : s->passed ? "pass" : "fail");
 	err |= put_int(o, "duration_ms", (int64_t)s->ms);
 	err |= put_str(o, "pcap", s->pcap);
 	err |= put_int(o, "passed", s->npass);

@@ -53,6 +53,7 @@ struct report_scn {
 	char *name, *file, *title, *source;
 	struct list tags;      /* struct report_role reused: name only */
 	bool passed;
+	bool capture;          /* a capture's ladder, not a run */
 	uint64_t ms;
 	char *pcap;
 	unsigned npass, nfail, nskip, nnotrun;
