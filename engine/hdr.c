@@ -51,19 +51,31 @@ static struct pl long_form(const struct pl *name)
 }
 
 
-/** True if header name a (as a scenario writes it) names header b */
-bool hdr_name_eq(const char *a, const struct pl *b)
+/** True if two header names name the same header (compact forms too) */
+bool hdr_name_eq_pl(const struct pl *a, const struct pl *b)
 {
-	struct pl pa, la, lb;
+	struct pl la, lb;
 
 	if (!a || !b)
 		return false;
 
-	pl_set_str(&pa, a);
-	la = long_form(&pa);
+	la = long_form(a);
 	lb = long_form(b);
 
 	return 0 == pl_casecmp(&la, &lb);
+}
+
+
+/** True if header name a (as a scenario writes it) names header b */
+bool hdr_name_eq(const char *a, const struct pl *b)
+{
+	struct pl pa;
+
+	if (!a)
+		return false;
+
+	pl_set_str(&pa, a);
+	return hdr_name_eq_pl(&pa, b);
 }
 
 

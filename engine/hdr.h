@@ -5,6 +5,7 @@
 typedef bool (hdr_value_h)(const struct pl *val, void *arg);
 
 bool hdr_name_eq(const char *a, const struct pl *b);
+bool hdr_name_eq_pl(const struct pl *a, const struct pl *b);
 const struct pl *hdr_first(const struct sip_msg *msg, const char *name);
 unsigned hdr_count(const struct sip_msg *msg, const char *name);
 bool hdr_apply(const struct sip_msg *msg, const char *name,

@@ -23,6 +23,7 @@
 #include "suite.h"
 #include "trace.h"
 #include "pcapr.h"
+#include "diff.h"
 
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_BAD = 2 };
@@ -572,6 +573,90 @@ static int cmd_ladder(int argc, char *argv[])
 }
 
 
+/* sipflow diff OLD.pcap NEW.pcap [--ignore H] [--keep H] [--tolerance T]
+ *              [--json] */
+static int cmd_diff(int argc, char *argv[])
+{
+	const char *files[2] = {NULL, NULL}, *ignore[32], *keep[32];
+	struct diff_opts o;
+	struct trace *tr[2] = {NULL, NULL};
+	struct list items = LIST_INIT;
+	bool json = false;
+	unsigned nf = 0;
+	int i, err = 0, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.ignore = ignore;
+	o.keep = keep;
+	o.tolerance_ms = 500;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--ignore") && i + 1 < argc &&
+		    o.nignore < ARRAY_SIZE(ignore))
+			ignore[o.nignore++] = argv[++i];
+		else if (!strcmp(argv[i], "--keep") && i + 1 < argc &&
+			 o.nkeep < ARRAY_SIZE(keep))
+			keep[o.nkeep++] = argv[++i];
+		else if (!strcmp(argv[i], "--tolerance") && i + 1 < argc) {
+			if (duration_parse(&o.tolerance_ms, argv[++i]))
+				err = EINVAL;
+		}
+		else if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (argv[i][0] != '-' && nf < 2)
+			files[nf++] = argv[i];
+		else
+			err = EINVAL;
+	}
+
+	if (err || nf != 2) {
+		re_fprintf(stderr, "usage: sipflow diff OLD.pcap NEW.pcap "
+			   "[--ignore HEADER]... [--keep HEADER]...\n"
+			   "         [--tolerance 500ms] [--json]\n");
+		return EXIT_BAD;
+	}
+
+	for (i = 0; i < 2; i++) {
+		char *why = NULL;
+
+		err = trace_load(&tr[i], files[i], &why);
+		if (err) {
+			re_fprintf(stderr, "%s: %s\n", files[i],
+				   why ? why : strerror(err));
+			mem_deref(why);
+			rc = EXIT_BAD;
+			goto out;
+		}
+		mem_deref(why);
+	}
+
+	err = diff_traces(&items, tr[0], tr[1], &o);
+	if (err) {
+		re_fprintf(stderr, "diff: %m\n", err);
+		rc = EXIT_BAD;
+		goto out;
+	}
+
+	if (json) {
+		re_printf("%H\n", diff_print_json, &items);
+	}
+	else {
+		re_printf("%s: %u SIP messages in %u calls; %s: %u in %u\n",
+			  files[0], list_count(&tr[0]->msgs), tr[0]->ncalls,
+			  files[1], list_count(&tr[1]->msgs), tr[1]->ncalls);
+		re_printf("%H", diff_print, &items);
+		re_printf("%u differences\n", list_count(&items));
+	}
+	rc = list_isempty(&items) ? EXIT_PASS : EXIT_FAIL;
+
+ out:
+	list_flush(&items);
+	mem_deref(tr[0]);
+	mem_deref(tr[1]);
+	return rc;
+}
+
+
 static bool by_file_h(struct le *le1, struct le *le2, void *arg)
 {
 	const struct report_scn *a = le1->data, *b = le2->data;
@@ -675,6 +760,8 @@ static const struct cmd cmds[] = {
 	 "check scenarios; errors as file:line:column, exit 2", cmd_lint},
 	{"ladder", "FILE.pcap [--html OUT]",
 	 "the SIP call flow of any capture, as text (and HTML)", cmd_ladder},
+	{"diff", "OLD.pcap NEW.pcap [options]",
+	 "regression comparison of two captures", cmd_diff},
 	{"merge", "OUTDIR DIR...",
 	 "merge shard outputs (report.json) into one report set", cmd_merge},
 	{"rules", "", "list the conformance rules", cmd_rules},
