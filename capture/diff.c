@@ -367,24 +367,73 @@ static int compare(struct list *items, const struct trace_msg *a,
 }
 
 
-/* the messages of call c, and their F-numbers in the capture */
-static unsigned call_msgs(const struct trace *tr, unsigned c,
-			  const struct trace_msg **v, unsigned *fnum)
+/* the messages of a trace grouped by call, with their F-numbers, built
+ * once: call c's messages are v[start[c - 1] .. start[c]) */
+struct bycall {
+	unsigned *start;
+	const struct trace_msg **v;
+	unsigned *fnum;
+};
+
+
+static void bycall_free(struct bycall *bc)
 {
-	unsigned n = 0, f = 0;
+	bc->start = mem_deref(bc->start);
+	bc->v = mem_deref(bc->v);
+	bc->fnum = mem_deref(bc->fnum);
+}
+
+
+static int bycall_init(struct bycall *bc, const struct trace *tr)
+{
+	unsigned n = list_count(&tr->msgs), c, f = 0;
+	unsigned *fill;
 	struct le *le;
 
+	bc->start = mem_zalloc((tr->ncalls + 1) * sizeof(unsigned), NULL);
+	bc->v = mem_zalloc((n + 1) * sizeof(*bc->v), NULL);
+	bc->fnum = mem_zalloc((n + 1) * sizeof(unsigned), NULL);
+	fill = mem_zalloc((tr->ncalls + 1) * sizeof(unsigned), NULL);
+	if (!bc->start || !bc->v || !bc->fnum || !fill) {
+		mem_deref(fill);
+		bycall_free(bc);
+		return ENOMEM;
+	}
+
+	/* counts, then running starts, then fill in capture order */
 	for (le = tr->msgs.head; le; le = le->next) {
 		const struct trace_msg *m = le->data;
+		++bc->start[m->call];
+	}
+	for (c = 1; c <= tr->ncalls; c++)
+		bc->start[c] += bc->start[c - 1];
+	for (le = tr->msgs.head; le; le = le->next) {
+		const struct trace_msg *m = le->data;
+		unsigned i = bc->start[m->call - 1] + fill[m->call]++;
 
-		++f;
-		if (m->call != c)
-			continue;
-		if (n < MAX_CALL_MSGS) {
-			v[n] = m;
-			fnum[n] = f;
-			n++;
-		}
+		bc->v[i] = m;
+		bc->fnum[i] = ++f;
+	}
+
+	mem_deref(fill);
+	return 0;
+}
+
+
+/* the messages of call c (at most MAX_CALL_MSGS) */
+static unsigned call_msgs(const struct bycall *bc, unsigned ncalls,
+			  unsigned c, const struct trace_msg **v,
+			  unsigned *fnum)
+{
+	unsigned i, n = 0;
+
+	if (c > ncalls)
+		return 0;
+
+	for (i = bc->start[c - 1]; i < bc->start[c] && n < MAX_CALL_MSGS;
+	     i++, n++) {
+		v[n] = bc->v[i];
+		fnum[n] = bc->fnum[i];
 	}
 
 	return n;
@@ -392,7 +441,8 @@ static unsigned call_msgs(const struct trace *tr, unsigned c,
 
 
 static int diff_call(struct list *items, const struct trace *ta,
-		     const struct trace *tb, unsigned c,
+		     const struct bycall *ba, const struct trace *tb,
+		     const struct bycall *bb, unsigned c,
 		     const struct diff_opts *o)
 {
 	static const struct trace_msg *va[MAX_CALL_MSGS], *vb[MAX_CALL_MSGS];
@@ -403,8 +453,8 @@ static int diff_call(struct list *items, const struct trace *ta,
 	char w[160];
 	int err = 0;
 
-	na = call_msgs(ta, c, va, fa);
-	nb = call_msgs(tb, c, vb, fb);
+	na = call_msgs(ba, ta->ncalls, c, va, fa);
+	nb = call_msgs(bb, tb->ncalls, c, vb, fb);
 	a0 = na ? va[0]->t_us : 0;
 	b0 = nb ? vb[0]->t_us : 0;
 
@@ -452,15 +502,28 @@ static int diff_call(struct list *items, const struct trace *ta,
 int diff_traces(struct list *items, const struct trace *a,
 		const struct trace *b, const struct diff_opts *o)
 {
+	struct bycall ba, bb;
 	unsigned c, n;
-	int err = 0;
+	int err;
 
 	if (!items || !a || !b || !o)
 		return EINVAL;
 
+	err = bycall_init(&ba, a);
+	if (err)
+		return err;
+	err = bycall_init(&bb, b);
+	if (err) {
+		bycall_free(&ba);
+		return err;
+	}
+
 	n = a->ncalls > b->ncalls ? a->ncalls : b->ncalls;
 	for (c = 1; c <= n && !err; c++)
-		err = diff_call(items, a, b, c, o);
+		err = diff_call(items, a, &ba, b, &bb, c, o);
+
+	bycall_free(&ba);
+	bycall_free(&bb);
 
 	if (a->nparts != b->nparts) {
 		char x[16], y[16];
