@@ -657,6 +657,164 @@ static int cmd_diff(int argc, char *argv[])
 }
 
 
+struct verify {
+	struct run *run;
+	uint64_t t0;
+	bool have_t0;
+	int err;
+};
+
+
+static void verify_msg_h(const struct pcapr_msg *m, void *arg)
+{
+	struct verify *v = arg;
+	uint64_t t = (uint64_t)m->ts.tv_sec * 1000 + m->ts.tv_usec / 1000;
+
+	if (!v->have_t0) {
+		v->t0 = t;
+		v->have_t0 = true;
+	}
+	if (!v->err)
+		v->err = run_inject(v->run, &m->src, &m->dst, m->p, m->len,
+				    m->frame, t - v->t0);
+}
+
+
+static void verify_step_h(const struct run *run, const struct step *st,
+			  const struct verdict *vd, void *arg)
+{
+	(void)run;
+	console_step(arg, st, vd);
+}
+
+
+static void verify_log_h(const struct run *run, const char *line,
+			 void *arg)
+{
+	(void)run;
+	console_log(arg, line);
+}
+
+
+/* sipflow verify SCENARIO --pcap FILE [--role NAME=HOST:PORT]...
+ *                [--out DIR] */
+static int cmd_verify(int argc, char *argv[])
+{
+	const char *file = NULL, *pcap = NULL, *outdir = NULL;
+	struct scenario *sc = NULL;
+	struct testbed *tb = NULL;
+	struct report *rp = NULL;
+	struct console con;
+	struct verify v;
+	struct run_handlers h = {verify_step_h, verify_log_h, NULL, &con};
+	struct run_opts ro = {NULL, 0, true};
+	struct diag dg;
+	char *why = NULL;
+	struct le *le;
+	int i, err = 0, rc = EXIT_BAD;
+
+	memset(&v, 0, sizeof(v));
+	diag_init(&dg);
+	if (testbed_alloc(&tb))
+		return EXIT_BAD;
+
+	for (i = 1; i < argc && !err; i++) {
+		if (!strcmp(argv[i], "--pcap") && i + 1 < argc) {
+			pcap = argv[++i];
+		}
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			outdir = argv[++i];
+		}
+		else if (!strcmp(argv[i], "--role") && i + 1 < argc) {
+			/* NAME=HOST:PORT: where the role is in the capture */
+			const char *eq = strchr(argv[++i], '=');
+			char arg[256];
+
+			if (!eq) {
+				err = EINVAL;
+				break;
+			}
+			re_snprintf(arg, sizeof(arg), "%b=dut:%s", argv[i],
+				    (size_t)(eq - argv[i]), eq + 1);
+			if (testbed_add_arg(tb, arg, &dg))
+				err = EINVAL;
+		}
+		else if (argv[i][0] != '-' && !file) {
+			file = argv[i];
+		}
+		else {
+			err = EINVAL;
+		}
+	}
+
+	if (err || !file || !pcap) {
+		re_fprintf(stderr, "%H", diag_print, &dg);
+		re_fprintf(stderr, "usage: sipflow verify SCENARIO --pcap FILE "
+			   "[--role NAME=HOST:PORT]... [--out DIR]\n");
+		goto out;
+	}
+
+	if (scenario_load(&sc, file, &dg))
+		goto out;
+
+	/* roles not named sit where sipflow puts them (127.0.0.10, …) */
+	for (le = sc->roles.head; le; le = le->next) {
+		struct role *r = le->data;
+		struct le *be;
+		bool bound = false;
+
+		for (be = tb->bindings.head; be; be = be->next) {
+			const struct binding *b = be->data;
+			bound |= !strcmp(b->role, r->name);
+		}
+		if (!bound) {
+			char arg[128];
+			struct sa a;
+
+			sa_set_in(&a, sa_in(&tb->base) + r->idx,
+				  sa_port(&tb->base));
+			re_snprintf(arg, sizeof(arg), "%s=dut:%J", r->name,
+				    &a);
+			if (testbed_add_arg(tb, arg, &dg))
+				goto out;
+		}
+	}
+	if (scenario_bind(sc, tb, &dg))
+		goto out;
+
+	console_init(&con, stdout, false);
+	if (run_alloc(&v.run, sc, &ro, &h, &dg))
+		goto out;
+
+	console_begin(&con, sc, NULL);
+	run_start(v.run);
+	err = pcapr_read(pcap, verify_msg_h, &v, NULL, &why);
+	if (err) {
+		re_fprintf(stderr, "%s: %s\n", pcap, why ? why : strerror(err));
+		goto out;
+	}
+	run_end_offline(v.run);
+	console_end(&con, v.run, pcap);
+
+	if (outdir && !mkdirs(outdir) && !report_alloc(&rp) &&
+	    !report_add_run(rp, v.run, pcap, 0))
+		write_reports(rp, outdir, NULL);
+
+	rc = run_passed(v.run) ? EXIT_PASS : EXIT_FAIL;
+
+ out:
+	if (dg.nerr)
+		re_fprintf(stderr, "%H", diag_print, &dg);
+	diag_reset(&dg);
+	mem_deref(why);
+	mem_deref(rp);
+	mem_deref(v.run);
+	mem_deref(sc);
+	mem_deref(tb);
+	return rc;
+}
+
+
 static bool by_file_h(struct le *le1, struct le *le2, void *arg)
 {
 	const struct report_scn *a = le1->data, *b = le2->data;
@@ -762,6 +920,8 @@ static const struct cmd cmds[] = {
 	 "the SIP call flow of any capture, as text (and HTML)", cmd_ladder},
 	{"diff", "OLD.pcap NEW.pcap [options]",
 	 "regression comparison of two captures", cmd_diff},
+	{"verify", "SCENARIO --pcap FILE",
+	 "check a capture against a scenario, step by step", cmd_verify},
 	{"merge", "OUTDIR DIR...",
 	 "merge shard outputs (report.json) into one report set", cmd_merge},
 	{"rules", "", "list the conformance rules", cmd_rules},

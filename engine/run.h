@@ -28,6 +28,9 @@ struct verdict {
 struct run_opts {
 	const char *pcap_path; /* where to write the capture, NULL: none */
 	uint32_t timeout_ms;   /* per-step default when the scenario has none */
+	bool offline;          /* verify a capture: every role observed, the
+				  messages come from run_inject, time from
+				  their timestamps */
 };
 
 typedef void (run_step_h)(const struct run *run, const struct step *st,
@@ -48,6 +51,9 @@ int  run_alloc(struct run **runp, struct scenario *sc,
 	       struct diag *dg);
 int  run_start(struct run *run);
 void run_interrupt(struct run *run, const char *why);
+int  run_inject(struct run *run, const struct sa *src, const struct sa *dst,
+		const uint8_t *p, size_t len, uint32_t frame, uint64_t t_ms);
+void run_end_offline(struct run *run);
 const struct scenario *run_scenario(const struct run *run);
 const struct verdict *run_verdict(const struct run *run, unsigned idx);
 const struct list *run_msgs(const struct run *run);

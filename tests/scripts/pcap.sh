@@ -112,5 +112,34 @@ check "diff --keep Call-ID: two runs differ in Call-ID" "[ $? -eq 1 ]"
 "$sipflow" diff "$out/r1/basic-call.pcap" >/dev/null 2>&1
 check "diff with one file: exit 2" "[ $? -eq 2 ]"
 
+# --- verify a capture against a scenario --------------------------------
+vroles=(--role A=127.0.46.10:5060 --role B=127.0.46.11:5060
+	--role C=127.0.46.12:5060 --role P=127.0.46.13:5060)
+for n in basic-call no-answer-forward blind-transfer; do
+	"$sipflow" verify "$src/scenarios/yealink/$n.yaml" --pcap "$out/r1/$n.pcap" \
+		"${vroles[@]}" --out "$out/verify-$n" >"$out/verify-$n.txt" 2>&1
+	check "verify $n against its capture: exit 0, reports written" \
+		"[ $? -eq 0 ] && [ -s '$out/verify-$n/report.json' ]"
+done
+# a proxy that dropped Record-Route: made by a variant with no expectations
+grep -vE '^ +(expect:|header:|body:)' "$src/scenarios/yealink/basic-call.yaml" |
+	sed 's/^  - F2: INVITE P -> B$/  - F2: INVITE P -> B\n    headers: {Record-Route: null}/' \
+	>"$out/v/basic-call.yaml"
+"$sipflow" run "$out/v/basic-call.yaml" --out "$out/r5" --quiet "${roles[@]}" >/dev/null 2>&1
+check "the variant without Record-Route plays" "[ $? -eq 0 ]"
+"$sipflow" verify "$src/scenarios/yealink/basic-call.yaml" --pcap "$out/r5/basic-call.pcap" \
+	"${vroles[@]}" >"$out/verify-norr.txt" 2>&1
+rc=$?
+cat "$out/verify-norr.txt"
+check "verify a capture without Record-Route: exit 1 at F2 with the header" \
+	"[ $rc -eq 1 ] && grep -A1 '^  F2 ' '$out/verify-norr.txt' | grep -q 'header Record-Route: expected present'"
+"$sipflow" verify "$src/scenarios/yealink/blind-transfer.yaml" --pcap "$out/cut.pcap" \
+	"${vroles[@]}" >"$out/verify-cut.txt" 2>&1
+rc=$?
+check "verify a truncated capture: exit 1, F24 not in the capture" \
+	"[ $rc -eq 1 ] && grep -q 'no ACK from P at C in the capture' '$out/verify-cut.txt'"
+"$sipflow" verify "$src/scenarios/yealink/basic-call.yaml" >/dev/null 2>&1
+check "verify without --pcap: exit 2" "[ $? -eq 2 ]"
+
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail
