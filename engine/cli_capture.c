@@ -1,0 +1,367 @@
+/* engine/cli_capture.c — sipflow ladder, diff and verify: commands on
+ * captures */
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <getopt.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <re.h>
+#include "scenario.h"
+#include "diag.h"
+#include "duration.h"
+#include "testbed.h"
+#include "run.h"
+#include "console.h"
+#include "report.h"
+#include "rules.h"
+#include "suite.h"
+#include "trace.h"
+#include "pcapr.h"
+#include "diff.h"
+#include "cli.h"
+
+
+/* the ladder of a capture as a report scenario, for report.html */
+static int trace_report(struct report *rp, const struct trace *tr,
+			const char *path)
+{
+	struct report_scn *s;
+	struct le *le;
+	unsigned i;
+	int err;
+
+	err = report_scn_alloc(&s, rp);
+	if (err)
+		return err;
+
+	s->capture = true;
+	s->passed = true;
+	err |= str_dup(&s->name, path);
+	err |= str_dup(&s->file, path);
+	err |= str_dup(&s->pcap, path);
+	for (i = 0; i < tr->nparts; i++) {
+		char a[64];
+
+		re_snprintf(a, sizeof(a), "%J", &tr->parts[i]);
+		err |= report_role_add(&s->roles, a, "participant", a);
+	}
+
+	for (le = tr->msgs.head; le && !err; le = le->next) {
+		const struct trace_msg *m = le->data;
+		struct report_msg *rm;
+
+		err = report_msg_alloc(&rm, s);
+		if (err)
+			break;
+		rm->frame = m->frame;
+		rm->t_ms = m->t_us / 1000;
+		err |= re_sdprintf(&rm->from, "%J", &tr->parts[m->from - 1]);
+		err |= re_sdprintf(&rm->to, "%J", &tr->parts[m->to - 1]);
+		err |= str_dup(&rm->line, m->line);
+		err |= re_sdprintf(&rm->text, "%b", m->mb->buf,
+				   m->mb->end > 16384 ? (size_t)16384
+						      : m->mb->end);
+	}
+
+	return err;
+}
+
+
+/* sipflow ladder FILE.pcap [--html OUT] */
+int cmd_ladder(int argc, char *argv[])
+{
+	struct trace *tr = NULL;
+	const char *html = NULL, *file = NULL;
+	char *why = NULL;
+	int i, err;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--html") && i + 1 < argc)
+			html = argv[++i];
+		else if (argv[i][0] != '-' && !file)
+			file = argv[i];
+		else {
+			file = NULL;
+			break;
+		}
+	}
+	if (!file) {
+		re_fprintf(stderr, "usage: sipflow ladder FILE.pcap "
+			   "[--html OUT.html]\n");
+		return EXIT_BAD;
+	}
+
+	err = trace_load(&tr, file, &why);
+	if (err) {
+		re_fprintf(stderr, "%s: %s\n", file, why ? why : strerror(err));
+		mem_deref(why);
+		return EXIT_BAD;
+	}
+
+	re_printf("%H", trace_print_ladder, tr);
+	if (tr->st->malformed || tr->st->truncated)
+		re_printf("\n%u malformed SIP messages and %u truncated "
+			  "packets skipped\n", tr->st->malformed,
+			  tr->st->truncated);
+
+	if (html) {
+		struct report *rp = NULL;
+
+		err = report_alloc(&rp);
+		if (!err)
+			err = trace_report(rp, tr, file);
+		if (!err)
+			err = report_write_html(rp, html);
+		if (err)
+			re_fprintf(stderr, "%s: %m\n", html, err);
+		mem_deref(rp);
+	}
+
+	mem_deref(why);
+	mem_deref(tr);
+	return err ? EXIT_BAD : EXIT_PASS;
+}
+
+
+/* sipflow diff OLD.pcap NEW.pcap [--ignore H] [--keep H] [--tolerance T]
+ *              [--json] */
+int cmd_diff(int argc, char *argv[])
+{
+	const char *files[2] = {NULL, NULL}, *ignore[32], *keep[32];
+	struct diff_opts o;
+	struct trace *tr[2] = {NULL, NULL};
+	struct list items = LIST_INIT;
+	bool json = false;
+	unsigned nf = 0;
+	int i, err = 0, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.ignore = ignore;
+	o.keep = keep;
+	o.tolerance_ms = 500;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--ignore") && i + 1 < argc &&
+		    o.nignore < ARRAY_SIZE(ignore))
+			ignore[o.nignore++] = argv[++i];
+		else if (!strcmp(argv[i], "--keep") && i + 1 < argc &&
+			 o.nkeep < ARRAY_SIZE(keep))
+			keep[o.nkeep++] = argv[++i];
+		else if (!strcmp(argv[i], "--tolerance") && i + 1 < argc) {
+			if (duration_parse(&o.tolerance_ms, argv[++i]))
+				err = EINVAL;
+		}
+		else if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (argv[i][0] != '-' && nf < 2)
+			files[nf++] = argv[i];
+		else
+			err = EINVAL;
+	}
+
+	if (err || nf != 2) {
+		re_fprintf(stderr, "usage: sipflow diff OLD.pcap NEW.pcap "
+			   "[--ignore HEADER]... [--keep HEADER]...\n"
+			   "         [--tolerance 500ms] [--json]\n");
+		return EXIT_BAD;
+	}
+
+	for (i = 0; i < 2; i++) {
+		char *why = NULL;
+
+		err = trace_load(&tr[i], files[i], &why);
+		if (err) {
+			re_fprintf(stderr, "%s: %s\n", files[i],
+				   why ? why : strerror(err));
+			mem_deref(why);
+			rc = EXIT_BAD;
+			goto out;
+		}
+		mem_deref(why);
+	}
+
+	err = diff_traces(&items, tr[0], tr[1], &o);
+	if (err) {
+		re_fprintf(stderr, "diff: %m\n", err);
+		rc = EXIT_BAD;
+		goto out;
+	}
+
+	if (json) {
+		re_printf("%H\n", diff_print_json, &items);
+	}
+	else {
+		re_printf("%s: %u SIP messages in %u calls; %s: %u in %u\n",
+			  files[0], list_count(&tr[0]->msgs), tr[0]->ncalls,
+			  files[1], list_count(&tr[1]->msgs), tr[1]->ncalls);
+		re_printf("%H", diff_print, &items);
+		re_printf("%u differences\n", list_count(&items));
+	}
+	rc = list_isempty(&items) ? EXIT_PASS : EXIT_FAIL;
+
+ out:
+	list_flush(&items);
+	mem_deref(tr[0]);
+	mem_deref(tr[1]);
+	return rc;
+}
+
+
+struct verify {
+	struct run *run;
+	uint64_t t0;
+	bool have_t0;
+	int err;
+};
+
+
+static void verify_msg_h(const struct pcapr_msg *m, void *arg)
+{
+	struct verify *v = arg;
+	uint64_t t = (uint64_t)m->ts.tv_sec * 1000 + m->ts.tv_usec / 1000;
+
+	if (!v->have_t0) {
+		v->t0 = t;
+		v->have_t0 = true;
+	}
+	if (!v->err)
+		v->err = run_inject(v->run, &m->src, &m->dst, m->p, m->len,
+				    m->frame, t - v->t0);
+}
+
+
+static void verify_step_h(const struct run *run, const struct step *st,
+			  const struct verdict *vd, void *arg)
+{
+	(void)run;
+	console_step(arg, st, vd);
+}
+
+
+static void verify_log_h(const struct run *run, const char *line,
+			 void *arg)
+{
+	(void)run;
+	console_log(arg, line);
+}
+
+
+/* sipflow verify SCENARIO --pcap FILE [--role NAME=HOST:PORT]...
+ *                [--out DIR] */
+int cmd_verify(int argc, char *argv[])
+{
+	const char *file = NULL, *pcap = NULL, *outdir = NULL;
+	struct scenario *sc = NULL;
+	struct testbed *tb = NULL;
+	struct report *rp = NULL;
+	struct console con;
+	struct verify v;
+	struct run_handlers h = {verify_step_h, verify_log_h, NULL, &con};
+	struct run_opts ro = {NULL, 0, true};
+	struct diag dg;
+	char *why = NULL;
+	struct le *le;
+	int i, err = 0, rc = EXIT_BAD;
+
+	memset(&v, 0, sizeof(v));
+	diag_init(&dg);
+	if (testbed_alloc(&tb))
+		return EXIT_BAD;
+
+	for (i = 1; i < argc && !err; i++) {
+		if (!strcmp(argv[i], "--pcap") && i + 1 < argc) {
+			pcap = argv[++i];
+		}
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			outdir = argv[++i];
+		}
+		else if (!strcmp(argv[i], "--role") && i + 1 < argc) {
+			/* NAME=HOST:PORT: where the role is in the capture */
+			const char *eq = strchr(argv[++i], '=');
+			char arg[256];
+
+			if (!eq) {
+				err = EINVAL;
+				break;
+			}
+			re_snprintf(arg, sizeof(arg), "%b=dut:%s", argv[i],
+				    (size_t)(eq - argv[i]), eq + 1);
+			if (testbed_add_arg(tb, arg, &dg))
+				err = EINVAL;
+		}
+		else if (argv[i][0] != '-' && !file) {
+			file = argv[i];
+		}
+		else {
+			err = EINVAL;
+		}
+	}
+
+	if (err || !file || !pcap) {
+		re_fprintf(stderr, "%H", diag_print, &dg);
+		re_fprintf(stderr, "usage: sipflow verify SCENARIO --pcap FILE "
+			   "[--role NAME=HOST:PORT]... [--out DIR]\n");
+		goto out;
+	}
+
+	if (scenario_load(&sc, file, &dg))
+		goto out;
+
+	/* roles not named sit where sipflow puts them (127.0.0.10, …) */
+	for (le = sc->roles.head; le; le = le->next) {
+		struct role *r = le->data;
+		struct le *be;
+		bool bound = false;
+
+		for (be = tb->bindings.head; be; be = be->next) {
+			const struct binding *b = be->data;
+			bound |= !strcmp(b->role, r->name);
+		}
+		if (!bound) {
+			char arg[128];
+			struct sa a;
+
+			sa_set_in(&a, sa_in(&tb->base) + r->idx,
+				  sa_port(&tb->base));
+			re_snprintf(arg, sizeof(arg), "%s=dut:%J", r->name,
+				    &a);
+			if (testbed_add_arg(tb, arg, &dg))
+				goto out;
+		}
+	}
+	if (scenario_bind(sc, tb, &dg))
+		goto out;
+
+	console_init(&con, stdout, false);
+	if (run_alloc(&v.run, sc, &ro, &h, &dg))
+		goto out;
+
+	console_begin(&con, sc, NULL);
+	run_start(v.run);
+	err = pcapr_read(pcap, verify_msg_h, &v, NULL, &why);
+	if (err) {
+		re_fprintf(stderr, "%s: %s\n", pcap, why ? why : strerror(err));
+		goto out;
+	}
+	run_end_offline(v.run);
+	console_end(&con, v.run, pcap);
+
+	if (outdir && !mkdirs(outdir) && !report_alloc(&rp) &&
+	    !report_add_run(rp, v.run, pcap, 0))
+		write_reports(rp, outdir, NULL);
+
+	rc = run_passed(v.run) ? EXIT_PASS : EXIT_FAIL;
+
+ out:
+	if (dg.nerr)
+		re_fprintf(stderr, "%H", diag_print, &dg);
+	diag_reset(&dg);
+	mem_deref(why);
+	mem_deref(rp);
+	mem_deref(v.run);
+	mem_deref(sc);
+	mem_deref(tb);
+	return rc;
+}
