@@ -16,6 +16,7 @@
 #include "placeholder.h"
 #include "rules.h"
 #include "hdr.h"
+#include "load.h"
 
 
 static const char *const top_keys[] = {
@@ -29,42 +30,6 @@ static const char *const role_keys[] = {
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
 
-static const char *const step_keys[] = {
-	"to-user", "headers", "body", "raw", "sdp", "expect", "optional",
-	"within", "timeout", "answers", "forwards", "dialog",
-};
-
-static const char *const methods[] = {
-	"INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "REFER",
-	"NOTIFY", "SUBSCRIBE", "INFO", "UPDATE", "PRACK", "MESSAGE",
-	"PUBLISH",
-};
-
-static const char *const role_fields[] = {
-	"uri", "contact", "host", "port", "addr", "user", "domain",
-};
-
-static const char *const msg_fields[] = {
-	"call-id", "branch", "tag", "cseq", "body-length",
-};
-
-static const char *const codec_names[] = {
-	"PCMU", "PCMA", "G722", "telephone-event",
-};
-
-static const char *const directions[] = {
-	"sendrecv", "sendonly", "recvonly", "inactive",
-};
-
-struct loader {
-	struct ydoc yd;
-	struct scenario *sc;
-	unsigned idx;
-};
-
-
-/* ---- destructors ---- */
-
 static void role_destructor(void *data)
 {
 	struct role *r = data;
@@ -74,48 +39,6 @@ static void role_destructor(void *data)
 	mem_deref(r->user);
 	mem_deref(r->display);
 	mem_deref(r->domain);
-}
-
-
-static void hdr_destructor(void *data)
-{
-	struct hdr_spec *h = data;
-
-	list_unlink(&h->le);
-	mem_deref(h->name);
-	mem_deref(h->value);
-}
-
-
-static void expect_destructor(void *data)
-{
-	struct expect *e = data;
-
-	list_unlink(&e->le);
-	if (e->re_ok)
-		regfree(&e->re);
-	mem_deref(e->name);
-	mem_deref(e->value);
-}
-
-
-static void step_destructor(void *data)
-{
-	struct step *st = data;
-
-	list_unlink(&st->le);
-	list_flush(&st->members);
-	list_flush(&st->headers);
-	list_flush(&st->expects);
-	list_flush(&st->sdp.codecs);
-	mem_deref(st->sdp.direction);
-	mem_deref(st->id);
-	mem_deref(st->method);
-	mem_deref(st->reason);
-	mem_deref(st->to_user);
-	mem_deref(st->body);
-	mem_deref(st->raw);
-	mem_deref(st->dialog);
 }
 
 
@@ -138,118 +61,8 @@ static void scenario_destructor(void *data)
 }
 
 
-/* ---- lookups ---- */
 
-/** The role called name, or NULL */
-struct role *scenario_role(const struct scenario *sc, const char *name)
-{
-	struct le *le;
-
-	for (le = sc && name ? sc->roles.head : NULL; le; le = le->next) {
-		struct role *r = le->data;
-		if (!strcmp(r->name, name))
-			return r;
-	}
-
-	return NULL;
-}
-
-
-/** The step with this id (group members included), or NULL */
-struct step *scenario_step(const struct scenario *sc, const char *id)
-{
-	struct le *le, *me;
-
-	for (le = sc && id ? sc->steps.head : NULL; le; le = le->next) {
-		struct step *st = le->data;
-
-		if (st->id && !strcmp(st->id, id))
-			return st;
-		for (me = st->members.head; me; me = me->next) {
-			struct step *m = me->data;
-			if (!strcmp(m->id, id))
-				return m;
-		}
-	}
-
-	return NULL;
-}
-
-
-/** The step with this flat index, or NULL */
-struct step *scenario_step_at(const struct scenario *sc, unsigned idx)
-{
-	struct le *le, *me;
-
-	for (le = sc ? sc->steps.head : NULL; le; le = le->next) {
-		struct step *st = le->data;
-
-		if (st->idx == idx)
-			return st;
-		for (me = st->members.head; me; me = me->next) {
-			struct step *m = me->data;
-			if (m->idx == idx)
-				return m;
-		}
-	}
-
-	return NULL;
-}
-
-
-/** The standard reason phrase of a status code (RFC 3261 §21 and on) */
-const char *sip_reason_std(uint16_t scode)
-{
-	static const struct {
-		uint16_t code;
-		const char *reason;
-	} t[] = {
-		{100, "Trying"}, {180, "Ringing"},
-		{181, "Call Is Being Forwarded"}, {182, "Queued"},
-		{183, "Session Progress"}, {199, "Early Dialog Terminated"},
-		{200, "OK"}, {202, "Accepted"}, {204, "No Notification"},
-		{300, "Multiple Choices"}, {301, "Moved Permanently"},
-		{302, "Moved Temporarily"}, {305, "Use Proxy"},
-		{380, "Alternative Service"}, {400, "Bad Request"},
-		{401, "Unauthorized"}, {402, "Payment Required"},
-		{403, "Forbidden"}, {404, "Not Found"},
-		{405, "Method Not Allowed"}, {406, "Not Acceptable"},
-		{407, "Proxy Authentication Required"},
-		{408, "Request Timeout"}, {410, "Gone"},
-		{413, "Request Entity Too Large"},
-		{414, "Request-URI Too Long"},
-		{415, "Unsupported Media Type"},
-		{416, "Unsupported URI Scheme"}, {420, "Bad Extension"},
-		{421, "Extension Required"}, {422, "Session Interval Too Small"},
-		{423, "Interval Too Brief"},
-		{480, "Temporarily Unavailable"},
-		{481, "Call/Transaction Does Not Exist"},
-		{482, "Loop Detected"}, {483, "Too Many Hops"},
-		{484, "Address Incomplete"}, {485, "Ambiguous"},
-		{486, "Busy Here"}, {487, "Request Terminated"},
-		{488, "Not Acceptable Here"}, {489, "Bad Event"},
-		{491, "Request Pending"}, {493, "Undecipherable"},
-		{500, "Server Internal Error"}, {501, "Not Implemented"},
-		{502, "Bad Gateway"}, {503, "Service Unavailable"},
-		{504, "Server Time-out"}, {505, "Version Not Supported"},
-		{513, "Message Too Large"}, {600, "Busy Everywhere"},
-		{603, "Decline"}, {604, "Does Not Exist Anywhere"},
-		{606, "Not Acceptable"},
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
-		if (t[i].code == scode)
-			return t[i].reason;
-	}
-
-	return "Unknown";
-}
-
-
-/* ---- pieces ---- */
-
-static int dup_scalar(struct loader *ld, const yaml_node_t *n, char **out,
+int ld_dup_scalar(struct loader *ld, const yaml_node_t *n, char **out,
 		      const char *what)
 {
 	const char *s = yscalar(n);
@@ -262,7 +75,7 @@ static int dup_scalar(struct loader *ld, const yaml_node_t *n, char **out,
 }
 
 
-static int add_str(struct list *l, const char *s, struct srcpos pos)
+int ld_add_str(struct list *l, const char *s, struct srcpos pos)
 {
 	struct pl pl;
 
@@ -271,7 +84,7 @@ static int add_str(struct list *l, const char *s, struct srcpos pos)
 }
 
 
-static int role_names(struct re_printf *pf, const struct scenario *sc)
+int ld_role_names(struct re_printf *pf, const struct scenario *sc)
 {
 	struct le *le;
 	int err = 0;
@@ -285,7 +98,7 @@ static int role_names(struct re_printf *pf, const struct scenario *sc)
 }
 
 
-static bool valid_name(const char *s, bool dots)
+bool ld_valid_name(const char *s, bool dots)
 {
 	if (!s || !isalpha((unsigned char)*s))
 		return false;
@@ -311,7 +124,7 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 	struct role *r;
 	bool have_kind = false;
 
-	if (!valid_name(name, false)) {
+	if (!ld_valid_name(name, false)) {
 		yerr(yd, key, "role name '%s' must be a letter followed by "
 		     "letters, digits or _", name ? name : "");
 		return;
@@ -369,13 +182,13 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 			}
 		}
 		else if (!strcmp(ks, "user")) {
-			dup_scalar(ld, v, &r->user, "user");
+			ld_dup_scalar(ld, v, &r->user, "user");
 		}
 		else if (!strcmp(ks, "display")) {
-			dup_scalar(ld, v, &r->display, "display");
+			ld_dup_scalar(ld, v, &r->display, "display");
 		}
 		else if (!strcmp(ks, "domain")) {
-			dup_scalar(ld, v, &r->domain, "domain");
+			ld_dup_scalar(ld, v, &r->domain, "domain");
 		}
 		else if (!strcmp(ks, "record-route")) {
 			ybool(yd, v, &r->record_route);
@@ -416,756 +229,6 @@ static void load_roles(struct loader *ld, const yaml_node_t *n)
 
 	if (list_isempty(&ld->sc->roles))
 		yerr(&ld->yd, n, "roles: declare at least two roles");
-}
-
-
-/* a token in the message line, with its column */
-struct tok {
-	const char *p;
-	size_t l;
-	unsigned col;
-};
-
-
-static size_t tokenize(const char *s, unsigned col0, struct tok *t,
-		       size_t max)
-{
-	size_t n = 0;
-	const char *p = s;
-
-	while (*p && n < max) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		t[n].p = p;
-		t[n].col = col0 + (unsigned)(p - s);
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		t[n].l = (size_t)(p - t[n].p);
-		n++;
-	}
-
-	return n;
-}
-
-
-static int tok_err(struct loader *ld, const yaml_node_t *n,
-		   const struct tok *t, const char *fmt, ...)
-{
-	struct srcpos pos = ypos(n);
-	char *msg = NULL;
-	va_list ap;
-
-	if (t)
-		pos.col = t->col;
-
-	va_start(ap, fmt);
-	(void)re_vsdprintf(&msg, fmt, ap);
-	va_end(ap);
-
-	++ld->yd.nerr;
-	diag_err(ld->yd.dg, ld->yd.file, &pos, "%s", msg ? msg : "");
-	mem_deref(msg);
-
-	return EINVAL;
-}
-
-
-static struct role *tok_role(struct loader *ld, const yaml_node_t *n,
-			     const struct tok *t, const char *id)
-{
-	char name[64];
-	struct role *r;
-
-	re_snprintf(name, sizeof(name), "%b", t->p, t->l);
-	r = scenario_role(ld->sc, name);
-	if (!r)
-		tok_err(ld, n, t, "step %s: role \"%s\" is not declared "
-			"(roles: %H)", id, name, role_names, ld->sc);
-
-	return r;
-}
-
-
-/* "INVITE A -> P", "180 Ringing B -> P" */
-static void parse_line(struct loader *ld, struct step *st,
-		       const yaml_node_t *n)
-{
-	const char *s = yscalar(n);
-	struct tok t[32];
-	size_t nt, arrow, i;
-	unsigned col0;
-
-	if (!s) {
-		ywant(&ld->yd, n, YAML_SCALAR_NODE, "a step's message line");
-		return;
-	}
-
-	col0 = ypos(n).col;
-	if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-	    n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
-		++col0;
-
-	nt = tokenize(s, col0, t, ARRAY_SIZE(t));
-	for (arrow = 0; arrow < nt; arrow++) {
-		if (t[arrow].l == 2 && !strncmp(t[arrow].p, "->", 2))
-			break;
-	}
-
-	if (arrow == nt || arrow < 2 || arrow + 2 != nt) {
-		tok_err(ld, n, NULL, "step %s: expected '<METHOD or STATUS> "
-			"<FROM> -> <TO>', got '%s'", st->id, s);
-		return;
-	}
-
-	if (isdigit((unsigned char)t[0].p[0])) {
-		char *end = NULL;
-		long code = strtol(t[0].p, &end, 10);
-
-		if (end != t[0].p + t[0].l || code < 100 || code > 699) {
-			tok_err(ld, n, &t[0], "step %s: unknown status "
-				"%b (a status is 100-699)", st->id, t[0].p,
-				t[0].l);
-			return;
-		}
-		st->req = false;
-		st->scode = (uint16_t)code;
-		if (arrow > 2)
-			re_sdprintf(&st->reason, "%b", t[1].p,
-				    (size_t)(t[arrow - 2].p + t[arrow - 2].l
-					     - t[1].p));
-		else
-			str_dup(&st->reason, sip_reason_std(st->scode));
-	}
-	else {
-		char m[32];
-
-		if (arrow != 2) {
-			tok_err(ld, n, &t[1], "step %s: a request line is "
-				"'<METHOD> <FROM> -> <TO>'", st->id);
-			return;
-		}
-		re_snprintf(m, sizeof(m), "%b", t[0].p, t[0].l);
-		for (i = 0; i < ARRAY_SIZE(methods); i++) {
-			if (!strcmp(m, methods[i]))
-				break;
-		}
-		if (i == ARRAY_SIZE(methods)) {
-			const char *h = diag_suggest(m, methods,
-						     ARRAY_SIZE(methods));
-			tok_err(ld, n, &t[0], "step %s: unknown method "
-				"'%s'%s%s%s", st->id, m,
-				h ? " (did you mean '" : "", h ? h : "",
-				h ? "'?)" : "");
-			return;
-		}
-		st->req = true;
-		str_dup(&st->method, m);
-	}
-
-	st->from = tok_role(ld, n, &t[arrow - 1], st->id);
-	st->to = tok_role(ld, n, &t[arrow + 1], st->id);
-	if (st->from && st->from == st->to)
-		tok_err(ld, n, &t[arrow + 1], "step %s: a role cannot send to "
-			"itself", st->id);
-}
-
-
-/* {A.uri}, {call-id}: every placeholder must be known */
-static bool check_placeholders(struct loader *ld, const yaml_node_t *n,
-			       const char *text, const char *id)
-{
-	unsigned before = ld->yd.nerr;
-	const char *p = text;
-
-	while ((p = strchr(p, '{'))) {
-		const char *close = strchr(p, '}');
-		char name[64], *dot;
-		size_t i;
-
-		if (!close)
-			break;
-		re_snprintf(name, sizeof(name), "%b", p + 1,
-			    (size_t)(close - p - 1));
-		p = close + 1;
-
-		dot = strchr(name, '.');
-		if (dot) {
-			*dot = '\0';
-			if (!scenario_role(ld->sc, name)) {
-				yerr(&ld->yd, n, "step %s: placeholder "
-				     "{%s.%s} names an undeclared role "
-				     "(roles: %H)", id, name, dot + 1,
-				     role_names, ld->sc);
-				continue;
-			}
-			for (i = 0; i < ARRAY_SIZE(role_fields); i++) {
-				if (!strcmp(dot + 1, role_fields[i]))
-					break;
-			}
-			if (i == ARRAY_SIZE(role_fields)) {
-				const char *h = diag_suggest(dot + 1,
-					role_fields, ARRAY_SIZE(role_fields));
-				yerr(&ld->yd, n, "step %s: unknown "
-				     "placeholder {%s.%s}%s%s%s%s%s", id,
-				     name, dot + 1,
-				     h ? " (did you mean {" : "",
-				     h ? name : "", h ? "." : "", h ? h : "",
-				     h ? "}?)" : "");
-			}
-			continue;
-		}
-
-		for (i = 0; i < ARRAY_SIZE(msg_fields); i++) {
-			if (!strcmp(name, msg_fields[i]))
-				break;
-		}
-		if (i == ARRAY_SIZE(msg_fields)) {
-			const char *h = diag_suggest(name, msg_fields,
-						     ARRAY_SIZE(msg_fields));
-			yerr(&ld->yd, n, "step %s: unknown placeholder "
-			     "{%s}%s%s%s", id, name,
-			     h ? " (did you mean {" : "", h ? h : "",
-			     h ? "}?)" : "");
-		}
-	}
-
-	return ld->yd.nerr == before;
-}
-
-
-/* a sample value of a placeholder's kind, for checking header shapes */
-static int sample_h(struct mbuf *mb, const struct pl *nm, void *arg)
-{
-	const char *s = "x";
-
-	(void)arg;
-	if (!re_regex(nm->p, nm->l, "uri") || !re_regex(nm->p, nm->l,
-							 "contact"))
-		s = "sip:x@127.0.0.1";
-	else if (!re_regex(nm->p, nm->l, "host") ||
-		 !re_regex(nm->p, nm->l, "addr"))
-		s = "127.0.0.1";
-	else if (!re_regex(nm->p, nm->l, "port") ||
-		 !re_regex(nm->p, nm->l, "cseq") ||
-		 !re_regex(nm->p, nm->l, "length"))
-		s = "1";
-
-	return mbuf_write_str(mb, s);
-}
-
-
-static int sample(char **out, const char *text)
-{
-	return ph_scan(out, text, sample_h, NULL);
-}
-
-
-static bool is_number(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (!isdigit((unsigned char)*s))
-			return false;
-	}
-
-	return true;
-}
-
-
-static bool is_token(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (!isalnum((unsigned char)*s) && !strchr("-.!%*_+`'~", *s))
-			return false;
-	}
-
-	return true;
-}
-
-
-/* the value of a header we know the shape of */
-static void check_header_value(struct loader *ld, const yaml_node_t *n,
-			       const char *name, const char *value,
-			       const char *id)
-{
-	static const char *const numeric[] = {
-		"Max-Forwards", "Expires", "Content-Length", "l",
-	};
-	static const char *const addr[] = {
-		"Contact", "m", "From", "f", "To", "t", "Refer-To", "r",
-		"Route", "Record-Route", "Referred-By", "b",
-	};
-	char *s = NULL;
-	size_t i;
-
-	if (sample(&s, value))
-		return;
-
-	for (i = 0; i < ARRAY_SIZE(numeric); i++) {
-		if (!str_casecmp(name, numeric[i]) && !is_number(s))
-			yerr(&ld->yd, n, "step %s: %s must be a number, got "
-			     "'%s'", id, name, value);
-	}
-
-	if (!str_casecmp(name, "CSeq")) {
-		struct sip_cseq cs;
-		struct pl pl;
-
-		pl_set_str(&pl, s);
-		if (sip_cseq_decode(&cs, &pl) || !cs.num ||
-		    !hdr_rx(&pl, "^[0-9]+ [A-Za-z]+$", false))
-			yerr(&ld->yd, n, "step %s: CSeq must be '<number> "
-			     "<METHOD>', got '%s'", id, value);
-	}
-
-	for (i = 0; i < ARRAY_SIZE(addr); i++) {
-		struct sip_addr a;
-		struct pl pl;
-
-		if (str_casecmp(name, addr[i]))
-			continue;
-		if (!strcmp(s, "*") && (!str_casecmp(name, "Contact") ||
-					!strcmp(name, "m")))
-			break;
-		pl_set_str(&pl, s);
-		if (sip_addr_decode(&a, &pl) || !pl_isset(&a.uri.scheme))
-			yerr(&ld->yd, n, "step %s: %s is not a valid "
-			     "address ('%s')", id, name, value);
-		break;
-	}
-
-	mem_deref(s);
-}
-
-
-static void load_headers(struct loader *ld, struct step *st,
-			 const yaml_node_t *n)
-{
-	yaml_node_pair_t *p;
-
-	if (ywant(&ld->yd, n, YAML_MAPPING_NODE, "headers"))
-		return;
-
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *k = ynode(&ld->yd, p->key);
-		yaml_node_t *v = ynode(&ld->yd, p->value);
-		const char *name = yscalar(k);
-		struct hdr_spec *h;
-
-		if (!name || !is_token(name)) {
-			yerr(&ld->yd, k, "step %s: '%s' is not a header name",
-			     st->id, name ? name : "");
-			continue;
-		}
-
-		h = mem_zalloc(sizeof(*h), hdr_destructor);
-		if (!h)
-			return;
-		str_dup(&h->name, name);
-		h->pos = ypos(k);
-		list_append(&st->headers, &h->le, h);
-
-		if (yis_null(v))
-			continue;
-
-		if (!yscalar(v)) {
-			ywant(&ld->yd, v, YAML_SCALAR_NODE, "a header value");
-			continue;
-		}
-		str_dup(&h->value, yscalar(v));
-		if (check_placeholders(ld, v, h->value, st->id))
-			check_header_value(ld, v, name, h->value, st->id);
-	}
-}
-
-
-static void load_spec(struct loader *ld, struct step *st,
-		      const yaml_node_t *v, const char *name)
-{
-	const char *s = yscalar(v);
-	struct expect *e;
-
-	if (!s) {
-		ywant(&ld->yd, v, YAML_SCALAR_NODE, "an expectation");
-		return;
-	}
-
-	e = mem_zalloc(sizeof(*e), expect_destructor);
-	if (!e)
-		return;
-	if (name)
-		str_dup(&e->name, name);
-	e->pos = ypos(v);
-	list_append(&st->expects, &e->le, e);
-
-	if (!strcmp(s, "absent")) {
-		e->op = EXPECT_ABSENT;
-	}
-	else if (!strcmp(s, "present")) {
-		e->op = EXPECT_PRESENT;
-	}
-	else if (s[0] == '~') {
-		int rc;
-
-		e->op = EXPECT_REGEX;
-		str_dup(&e->value, s + 1);
-		rc = regcomp(&e->re, s + 1, REG_EXTENDED | REG_NOSUB);
-		if (rc) {
-			char buf[128];
-
-			regerror(rc, &e->re, buf, sizeof(buf));
-			yerr(&ld->yd, v, "step %s: bad regular expression "
-			     "'%s': %s", st->id, s + 1, buf);
-		}
-		else {
-			e->re_ok = true;
-		}
-	}
-	else {
-		e->op = EXPECT_EQUAL;
-		str_dup(&e->value, s[0] == '=' ? s + 1 : s);
-	}
-}
-
-
-static void load_expect(struct loader *ld, struct step *st,
-			const yaml_node_t *n)
-{
-	static const char *const keys[] = {"header", "body"};
-	yaml_node_pair_t *p, *q;
-
-	if (ywant(&ld->yd, n, YAML_MAPPING_NODE, "expect"))
-		return;
-
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *k = ynode(&ld->yd, p->key);
-		yaml_node_t *v = ynode(&ld->yd, p->value);
-
-		if (ykey_check(&ld->yd, k, keys, ARRAY_SIZE(keys), "expect"))
-			continue;
-
-		if (!strcmp(yscalar(k), "body")) {
-			load_spec(ld, st, v, NULL);
-			continue;
-		}
-
-		if (ywant(&ld->yd, v, YAML_MAPPING_NODE, "expect: header"))
-			continue;
-		YMAP_FOREACH(q, v) {
-			yaml_node_t *hk = ynode(&ld->yd, q->key);
-			const char *hn = yscalar(hk);
-
-			if (!hn || !is_token(hn)) {
-				yerr(&ld->yd, hk, "step %s: '%s' is not a "
-				     "header name", st->id, hn ? hn : "");
-				continue;
-			}
-			load_spec(ld, st, ynode(&ld->yd, q->value), hn);
-		}
-	}
-}
-
-
-static bool one_of(const char *s, const char *const *v, size_t n,
-		   bool nocase)
-{
-	size_t i;
-
-	for (i = 0; s && i < n; i++) {
-		if (nocase ? !str_casecmp(s, v[i]) : !strcmp(s, v[i]))
-			return true;
-	}
-
-	return false;
-}
-
-
-static void load_sdp(struct loader *ld, struct step *st,
-		     const yaml_node_t *n)
-{
-	static const char *const keys[] = {"codecs", "direction"};
-	yaml_node_pair_t *p;
-	yaml_node_item_t *it;
-	bool b;
-
-	st->sdp.set = true;
-	if (yscalar(n)) {
-		if (!ybool(&ld->yd, n, &b)) {
-			if (b)
-				yerr(&ld->yd, n, "step %s: sdp: is false or a "
-				     "mapping {codecs, direction}", st->id);
-			st->sdp.off = !b;
-		}
-		return;
-	}
-
-	if (ywant(&ld->yd, n, YAML_MAPPING_NODE, "sdp"))
-		return;
-
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *k = ynode(&ld->yd, p->key);
-		yaml_node_t *v = ynode(&ld->yd, p->value);
-
-		if (ykey_check(&ld->yd, k, keys, ARRAY_SIZE(keys), "sdp"))
-			continue;
-
-		if (!strcmp(yscalar(k), "direction")) {
-			if (!one_of(yscalar(v), directions,
-				    ARRAY_SIZE(directions), false))
-				yerr(&ld->yd, v, "step %s: direction is "
-				     "sendrecv, sendonly, recvonly or "
-				     "inactive", st->id);
-			else
-				dup_scalar(ld, v, &st->sdp.direction,
-					   "direction");
-			continue;
-		}
-
-		if (ywant(&ld->yd, v, YAML_SEQUENCE_NODE, "codecs"))
-			continue;
-		YSEQ_FOREACH(it, v) {
-			yaml_node_t *c = ynode(&ld->yd, *it);
-
-			if (!one_of(yscalar(c), codec_names,
-				    ARRAY_SIZE(codec_names), true)) {
-				yerr(&ld->yd, c, "step %s: unknown codec '%s' "
-				     "(codecs: PCMU, PCMA, G722, "
-				     "telephone-event)", st->id,
-				     yscalar(c) ? yscalar(c) : "");
-				continue;
-			}
-			add_str(&st->sdp.codecs, yscalar(c), ypos(c));
-		}
-	}
-}
-
-
-/* answers: / forwards: name an earlier request step */
-static struct step *earlier_request(struct loader *ld, struct step *st,
-				    const yaml_node_t *v, const char *key)
-{
-	const char *id = yscalar(v);
-	struct step *o = scenario_step(ld->sc, id);
-
-	if (!id) {
-		ywant(&ld->yd, v, YAML_SCALAR_NODE, key);
-		return NULL;
-	}
-	if (!o || o == st || o->idx >= st->idx) {
-		yerr(&ld->yd, v, "step %s: %s: '%s' must name an earlier "
-		     "step", st->id, key, id);
-		return NULL;
-	}
-	if (o->type != STEP_MSG || !o->req) {
-		yerr(&ld->yd, v, "step %s: %s: %s is not a request", st->id,
-		     key, id);
-		return NULL;
-	}
-
-	return o;
-}
-
-
-static void step_option(struct loader *ld, struct step *st,
-			const yaml_node_t *k, const yaml_node_t *v)
-{
-	struct ydoc *yd = &ld->yd;
-	const char *key = yscalar(k);
-	const char *vs = yscalar(v);
-	bool b;
-
-	if (!strcmp(key, "to-user")) {
-		if (!dup_scalar(ld, v, &st->to_user, "to-user"))
-			st->to_role = scenario_role(ld->sc, st->to_user);
-	}
-	else if (!strcmp(key, "headers")) {
-		load_headers(ld, st, v);
-	}
-	else if (!strcmp(key, "body")) {
-		if (!dup_scalar(ld, v, &st->body, "body"))
-			check_placeholders(ld, v, st->body, st->id);
-	}
-	else if (!strcmp(key, "raw")) {
-		if (!dup_scalar(ld, v, &st->raw, "raw"))
-			check_placeholders(ld, v, st->raw, st->id);
-	}
-	else if (!strcmp(key, "sdp")) {
-		load_sdp(ld, st, v);
-	}
-	else if (!strcmp(key, "expect")) {
-		load_expect(ld, st, v);
-	}
-	else if (!strcmp(key, "optional")) {
-		if (!ybool(yd, v, &b))
-			st->optional = b;
-	}
-	else if (!strcmp(key, "within") || !strcmp(key, "timeout")) {
-		uint32_t ms = 0;
-
-		if (!vs || duration_parse(&ms, vs) || !ms)
-			yerr(yd, v, "step %s: %s: '%s' is not a duration "
-			     "(500ms, 2s, 1m)", st->id, key, vs ? vs : "");
-		else if (key[0] == 'w')
-			st->within_ms = ms;
-		else
-			st->timeout_ms = ms;
-	}
-	else if (!strcmp(key, "answers")) {
-		st->answers = earlier_request(ld, st, v, "answers");
-		if (st->req && st->answers)
-			yerr(yd, k, "step %s: answers: is for responses",
-			     st->id);
-	}
-	else if (!strcmp(key, "forwards")) {
-		st->forwards = earlier_request(ld, st, v, "forwards");
-	}
-	else if (!strcmp(key, "dialog")) {
-		dup_scalar(ld, v, &st->dialog, "dialog");
-	}
-}
-
-
-static struct step *new_step(struct loader *ld, enum step_type type,
-			     const yaml_node_t *at)
-{
-	struct step *st = mem_zalloc(sizeof(*st), step_destructor);
-
-	if (!st)
-		return NULL;
-
-	st->type = type;
-	st->pos = ypos(at);
-	st->idx = ld->sc->nsteps++;
-
-	return st;
-}
-
-
-static void load_steps(struct loader *ld, const yaml_node_t *n,
-		       struct step *group, struct list *into);
-
-
-static void load_step(struct loader *ld, const yaml_node_t *n,
-		      struct step *group, struct list *into)
-{
-	struct ydoc *yd = &ld->yd;
-	yaml_node_pair_t *p;
-	yaml_node_t *k0, *v0;
-	const char *id;
-	struct step *st;
-
-	if (ywant(yd, n, YAML_MAPPING_NODE, "a step"))
-		return;
-
-	p = n->data.mapping.pairs.start;
-	if (p == n->data.mapping.pairs.top) {
-		yerr(yd, n, "an empty step");
-		return;
-	}
-	k0 = ynode(yd, p->key);
-	v0 = ynode(yd, p->value);
-	id = yscalar(k0);
-
-	if (id && (!strcmp(id, "media") || !strcmp(id, "do"))) {
-		yerr(yd, k0, "%s: steps arrive with the phone agent; not "
-		     "supported yet", id);
-		return;
-	}
-
-	if (id && !strcmp(id, "wait")) {
-		uint32_t ms = 0;
-
-		if (!yscalar(v0) || duration_parse(&ms, yscalar(v0)) || !ms)
-			yerr(yd, v0, "wait: '%s' is not a duration (500ms, "
-			     "2s, 1m)", yscalar(v0) ? yscalar(v0) : "");
-		st = new_step(ld, STEP_WAIT, k0);
-		if (!st)
-			return;
-		re_sdprintf(&st->id, "wait@L%u", st->pos.line);
-		st->wait_ms = ms;
-		st->group = group;
-		list_append(into, &st->le, st);
-		if (group)
-			yerr(yd, k0, "wait: cannot be inside any-order:");
-		if (p + 1 < n->data.mapping.pairs.top)
-			yerr(yd, ynode(yd, p[1].key), "wait: takes no "
-			     "other keys");
-		return;
-	}
-
-	if (id && !strcmp(id, "any-order")) {
-		if (group) {
-			yerr(yd, k0, "any-order: groups cannot be nested");
-			return;
-		}
-		st = new_step(ld, STEP_GROUP, k0);
-		if (!st)
-			return;
-		re_sdprintf(&st->id, "any-order@L%u", st->pos.line);
-		list_append(into, &st->le, st);
-		if (!ywant(yd, v0, YAML_SEQUENCE_NODE, "any-order"))
-			load_steps(ld, v0, st, &st->members);
-		if (p + 1 < n->data.mapping.pairs.top)
-			yerr(yd, ynode(yd, p[1].key), "any-order: takes no "
-			     "other keys");
-		return;
-	}
-
-	if (!valid_name(id, true)) {
-		yerr(yd, k0, "'%s' is not a step id (a letter, then letters, "
-		     "digits, '.', '-' or '_': F1, F2a)", id ? id : "");
-		return;
-	}
-	if (scenario_step(ld->sc, id)) {
-		yerr(yd, k0, "duplicate step id '%s' (first at line %u)", id,
-		     scenario_step(ld->sc, id)->pos.line);
-		return;
-	}
-
-	st = new_step(ld, STEP_MSG, k0);
-	if (!st)
-		return;
-	str_dup(&st->id, id);
-	st->group = group;
-	list_append(into, &st->le, st);
-
-	parse_line(ld, st, v0);
-
-	for (p++; p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = ynode(yd, p->key);
-
-		if (ykey_check(yd, k, step_keys, ARRAY_SIZE(step_keys),
-			       st->id))
-			continue;
-		step_option(ld, st, k, ynode(yd, p->value));
-	}
-
-	if (st->raw && (!list_isempty(&st->headers) || st->body ||
-			st->sdp.set))
-		yerr(yd, k0, "step %s: raw: gives the whole message; "
-		     "headers/body/sdp do not apply", st->id);
-}
-
-
-static void load_steps(struct loader *ld, const yaml_node_t *n,
-		       struct step *group, struct list *into)
-{
-	yaml_node_item_t *it;
-
-	if (ywant(&ld->yd, n, YAML_SEQUENCE_NODE,
-		  group ? "any-order" : "steps"))
-		return;
-
-	YSEQ_FOREACH(it, n)
-		load_step(ld, ynode(&ld->yd, *it), group, into);
-
-	if (n->data.sequence.items.start == n->data.sequence.items.top)
-		yerr(&ld->yd, n, "%s: no steps", group ? "any-order" : "steps");
 }
 
 
@@ -1215,7 +278,7 @@ static void load_rules(struct loader *ld, const yaml_node_t *n)
 		ks = yscalar(k);
 
 		if (!strcmp(ks, "reason")) {
-			dup_scalar(ld, v, &ld->sc->rules_reason, "reason");
+			ld_dup_scalar(ld, v, &ld->sc->rules_reason, "reason");
 		}
 		else if (!strcmp(ks, "disable")) {
 			if (ywant(yd, v, YAML_SEQUENCE_NODE, "rules: disable"))
@@ -1223,7 +286,7 @@ static void load_rules(struct loader *ld, const yaml_node_t *n)
 			YSEQ_FOREACH(it, v) {
 				yaml_node_t *id = ynode(yd, *it);
 				if (known_rule(ld, id))
-					add_str(&ld->sc->rules_off,
+					ld_add_str(&ld->sc->rules_off,
 						yscalar(id), ypos(id));
 				tuned = true;
 			}
@@ -1241,10 +304,10 @@ static void load_rules(struct loader *ld, const yaml_node_t *n)
 				if (!known_rule(ld, id))
 					continue;
 				if (ss && !strcmp(ss, "warning"))
-					add_str(&ld->sc->rules_warn,
+					ld_add_str(&ld->sc->rules_warn,
 						yscalar(id), ypos(id));
 				else if (ss && !strcmp(ss, "error"))
-					add_str(&ld->sc->rules_err,
+					ld_add_str(&ld->sc->rules_err,
 						yscalar(id), ypos(id));
 				else
 					yerr(yd, sv, "rules: severity of %s "
@@ -1317,13 +380,13 @@ int scenario_load_str(struct scenario **scp, const char *name,
 		else if (!strcmp(ks, "steps"))
 			steps = v;
 		else if (!strcmp(ks, "scenario"))
-			dup_scalar(&ld, v, &ld.sc->name, "scenario");
+			ld_dup_scalar(&ld, v, &ld.sc->name, "scenario");
 		else if (!strcmp(ks, "title"))
-			dup_scalar(&ld, v, &ld.sc->title, "title");
+			ld_dup_scalar(&ld, v, &ld.sc->title, "title");
 		else if (!strcmp(ks, "rules"))
 			load_rules(&ld, v);
 		else if (!strcmp(ks, "source"))
-			dup_scalar(&ld, v, &ld.sc->source, "source");
+			ld_dup_scalar(&ld, v, &ld.sc->source, "source");
 		else if (!strcmp(ks, "timeout")) {
 			const char *vs = yscalar(v);
 			if (!vs || duration_parse(&ld.sc->timeout_ms, vs) ||
@@ -1340,7 +403,7 @@ int scenario_load_str(struct scenario **scp, const char *name,
 			YSEQ_FOREACH(it, v) {
 				yaml_node_t *t = ynode(&ld.yd, *it);
 				if (!ywant(&ld.yd, t, YAML_SCALAR_NODE, "a tag"))
-					add_str(&ld.sc->tags, yscalar(t),
+					ld_add_str(&ld.sc->tags, yscalar(t),
 						ypos(t));
 			}
 		}

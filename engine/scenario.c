@@ -1,0 +1,111 @@
+/* engine/scenario.c — the scenario model's lookups */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+
+
+/** The role called name, or NULL */
+struct role *scenario_role(const struct scenario *sc, const char *name)
+{
+	struct le *le;
+
+	for (le = sc && name ? sc->roles.head : NULL; le; le = le->next) {
+		struct role *r = le->data;
+		if (!strcmp(r->name, name))
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/** The step with this id (group members included), or NULL */
+struct step *scenario_step(const struct scenario *sc, const char *id)
+{
+	struct le *le, *me;
+
+	for (le = sc && id ? sc->steps.head : NULL; le; le = le->next) {
+		struct step *st = le->data;
+
+		if (st->id && !strcmp(st->id, id))
+			return st;
+		for (me = st->members.head; me; me = me->next) {
+			struct step *m = me->data;
+			if (!strcmp(m->id, id))
+				return m;
+		}
+	}
+
+	return NULL;
+}
+
+
+/** The step with this flat index, or NULL */
+struct step *scenario_step_at(const struct scenario *sc, unsigned idx)
+{
+	struct le *le, *me;
+
+	for (le = sc ? sc->steps.head : NULL; le; le = le->next) {
+		struct step *st = le->data;
+
+		if (st->idx == idx)
+			return st;
+		for (me = st->members.head; me; me = me->next) {
+			struct step *m = me->data;
+			if (m->idx == idx)
+				return m;
+		}
+	}
+
+	return NULL;
+}
+
+
+/** The standard reason phrase of a status code (RFC 3261 §21 and on) */
+const char *sip_reason_std(uint16_t scode)
+{
+	static const struct {
+		uint16_t code;
+		const char *reason;
+	} t[] = {
+		{100, "Trying"}, {180, "Ringing"},
+		{181, "Call Is Being Forwarded"}, {182, "Queued"},
+		{183, "Session Progress"}, {199, "Early Dialog Terminated"},
+		{200, "OK"}, {202, "Accepted"}, {204, "No Notification"},
+		{300, "Multiple Choices"}, {301, "Moved Permanently"},
+		{302, "Moved Temporarily"}, {305, "Use Proxy"},
+		{380, "Alternative Service"}, {400, "Bad Request"},
+		{401, "Unauthorized"}, {402, "Payment Required"},
+		{403, "Forbidden"}, {404, "Not Found"},
+		{405, "Method Not Allowed"}, {406, "Not Acceptable"},
+		{407, "Proxy Authentication Required"},
+		{408, "Request Timeout"}, {410, "Gone"},
+		{413, "Request Entity Too Large"},
+		{414, "Request-URI Too Long"},
+		{415, "Unsupported Media Type"},
+		{416, "Unsupported URI Scheme"}, {420, "Bad Extension"},
+		{421, "Extension Required"}, {422, "Session Interval Too Small"},
+		{423, "Interval Too Brief"},
+		{480, "Temporarily Unavailable"},
+		{481, "Call/Transaction Does Not Exist"},
+		{482, "Loop Detected"}, {483, "Too Many Hops"},
+		{484, "Address Incomplete"}, {485, "Ambiguous"},
+		{486, "Busy Here"}, {487, "Request Terminated"},
+		{488, "Not Acceptable Here"}, {489, "Bad Event"},
+		{491, "Request Pending"}, {493, "Undecipherable"},
+		{500, "Server Internal Error"}, {501, "Not Implemented"},
+		{502, "Bad Gateway"}, {503, "Service Unavailable"},
+		{504, "Server Time-out"}, {505, "Version Not Supported"},
+		{513, "Message Too Large"}, {600, "Busy Everywhere"},
+		{603, "Decline"}, {604, "Does Not Exist Anywhere"},
+		{606, "Not Acceptable"},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		if (t[i].code == scode)
+			return t[i].reason;
+	}
+
+	return "Unknown";
+}
