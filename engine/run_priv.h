@@ -1,0 +1,59 @@
+/* engine/run_priv.h — the runner's private parts, shared by run.c (the
+ * run, its messages in and out) and run_step.c (the step cursor) */
+#ifndef SIPFLOW_RUN_PRIV_H
+#define SIPFLOW_RUN_PRIV_H
+
+enum { DEFAULT_TIMEOUT_MS = 5000 };
+
+enum prog {
+	PROG_DONE = 0,
+	PROG_WAIT,
+	PROG_FAIL,
+};
+
+struct run {
+	struct scenario *sc;
+	struct run_opts opts;
+	struct run_handlers h;
+	struct list agents;
+	struct list msgs;          /* struct msgrec, every message */
+	struct list inbox;         /* received, not yet taken by a step */
+	struct list findings;      /* struct finding: broken rules */
+	struct pcapw *pcap;
+	struct verdict *v;         /* per step index */
+	struct msgrec **steprec;   /* per step index: its message */
+	bool *sent;                /* per step index: sent, not yet arrived */
+	struct le *cur;            /* current top-level step */
+	const struct step *armed;  /* the step the timeout is armed for */
+	bool wait_started;
+	uint64_t t0;               /* tmr_jiffies() at start */
+	uint64_t t_prev;           /* when the previous top step completed */
+	struct tmr tmr_to;
+	struct tmr tmr_wait;
+	struct tmr tmr_kick;
+	bool started;
+	bool finished;
+	bool offline;              /* verifying a capture (run_inject) */
+	uint64_t vclock;           /* offline: the capture's time, ms */
+};
+
+uint64_t run_now(const struct run *run);
+void run_logf(struct run *run, const char *fmt, ...);
+uint32_t run_step_timeout(const struct run *run, const struct step *st);
+void run_step_done(struct run *run, const struct step *st,
+	       enum verdict_status s, uint32_t frame, char *reason);
+void run_step_fail(struct run *run, const struct step *st, uint32_t frame,
+	       const char *fmt, ...);
+int  run_step_line(struct re_printf *pf, const struct step *st);
+int  run_rec_line(struct re_printf *pf, const struct msgrec *r);
+int  run_role_name(struct re_printf *pf, const struct role *r);
+uint64_t run_since_prev(const struct run *run);
+void run_write_pcap(struct run *run, struct msgrec *r);
+const struct step *run_waiting_step(const struct run *run,
+				const struct role *from,
+				const struct role *to);
+void run_advance(struct run *run);
+void run_kick(struct run *run);
+void run_finish(struct run *run);
+
+#endif

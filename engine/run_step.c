@@ -1,0 +1,557 @@
+/* engine/run_step.c — the step cursor: send what simulated roles send,
+ * take what arrives, groups, waits, optional steps, timeouts, and what no
+ * step can take */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "diag.h"
+#include "msgrec.h"
+#include "agent.h"
+#include "track.h"
+#include "match.h"
+#include "pcapw.h"
+#include "rules.h"
+#include "run.h"
+#include "run_priv.h"
+
+
+static enum prog send_step(struct run *run, const struct step *st)
+{
+	struct agent *ag = agent_find(&run->agents, st->from);
+	struct buildctx ctx;
+	struct msgrec *r = NULL;
+	struct mbuf *mb = NULL;
+	int err;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.sc = run->sc;
+	ctx.st = st;
+	ctx.agents = &run->agents;
+	ctx.answers = st->answers ? run->steprec[st->answers->idx] : NULL;
+	ctx.forwards = st->forwards ? run->steprec[st->forwards->idx] : NULL;
+
+	if (!ag || !ag->kind->buildh) {
+		run_step_fail(run, st, 0, "role %s (%s) cannot send", st->from->name,
+			  ag ? ag->kind->name : "no agent");
+		return PROG_FAIL;
+	}
+
+	err = ag->kind->buildh(&mb, ag, &ctx);
+	if (err) {
+		enum prog p = PROG_FAIL;
+
+		/* in a group, what it answers may simply not be there yet */
+		if (err == ENOENT && st->group) {
+			p = PROG_WAIT;
+		}
+		else if (ctx.why) {
+			run_step_fail(run, st, 0, "cannot build %H: %s", run_step_line,
+				  st, ctx.why);
+		}
+		else {
+			run_step_fail(run, st, 0, "cannot build %H: %m", run_step_line,
+				  st, err);
+		}
+		mem_deref(ctx.why);
+		return p;
+	}
+	mem_deref(ctx.why);
+
+	err = msgrec_alloc(&r, mb);
+	if (err) {
+		mem_deref(mb);
+		run_step_fail(run, st, 0, "cannot record message: %m", err);
+		return PROG_FAIL;
+	}
+
+	r->from = st->from;
+	r->to = st->to;
+	r->src = st->from->addr;
+	r->dst = st->to->addr;
+	r->step = st;
+	r->t_ms = run_now(run);
+	r->fwd_of = ctx.fwd_of;
+	if (st->dialog)
+		(void)str_dup(&r->dialog, st->dialog);
+	list_append(&run->msgs, &r->le, r);
+
+	run_write_pcap(run, r);
+	err = agent_send(ag, &r->dst, mb);
+	mem_deref(mb);
+	if (err) {
+		run_step_fail(run, st, r->frame, "cannot send from %J to %J: %m",
+			  &r->src, &r->dst, err);
+		return PROG_FAIL;
+	}
+
+	track_sent(ag, r);
+	run->v[st->idx].sent = true;
+	run->sent[st->idx] = true;
+
+	if (st->to->dut) {
+		/* the device's side of the story: it received r */
+		struct agent *dut = agent_find(&run->agents, st->to);
+
+		if (dut)
+			track_received(dut, r);
+		run->steprec[st->idx] = r;
+		r->step = st;
+		run_step_done(run, st, VERDICT_PASS, r->frame, NULL);
+	}
+
+	return PROG_DONE;
+}
+
+
+/*
+ * The conformance rules on a received message. Warnings become notes;
+ * returns the first error found (for the step's verdict), or NULL.
+ */
+static const struct finding *check_rules(struct run *run, struct msgrec *r,
+					 struct msgrec *ant,
+					 const struct step *st)
+{
+	struct agent *rcv = agent_find(&run->agents, r->to);
+	const struct finding *first = NULL;
+	struct rulectx c;
+	struct le *le;
+
+	if (!r->msg)
+		return NULL;
+
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.m = r->msg;
+	c.rcv = rcv;
+	c.ant = ant ? ant : r->fwd_of;
+	if (!r->msg->req && rcv)
+		c.req = track_client_txn(rcv, r);
+
+	le = run->findings.tail;
+	rules_check(&run->findings, &c, run->sc, st);
+
+	for (le = le ? le->next : run->findings.head; le; le = le->next) {
+		const struct finding *f = le->data;
+
+		if (f->sev == RULE_ERROR && !first)
+			first = f;
+		else if (f->sev == RULE_WARNING)
+			run_logf(run, "%s: warning: %H (frame %u)",
+				 st ? st->id : "-", finding_print, f,
+				 f->frame);
+	}
+
+	return first;
+}
+
+
+/* find the message an expected step is waiting for in the inbox */
+static enum prog take(struct run *run, const struct step *st)
+{
+	struct le *le;
+
+	for (le = run->inbox.head; le; le = le->next) {
+		struct msgrec *r = le->data, *ant = NULL;
+		enum match_res res;
+		char *why = NULL;
+
+		res = match_step(st, r, &run->agents, run->steprec, &ant,
+				 &why);
+		if (res == MATCH_NO) {
+			mem_deref(why);
+			continue;
+		}
+
+		list_unlink(&r->in_le);
+		r->step = st;
+		run->steprec[st->idx] = r;
+
+		if (res == MATCH_BAD) {
+			run_step_done(run, st, VERDICT_FAIL, r->frame, why);
+			return PROG_FAIL;
+		}
+		mem_deref(why);
+
+		if (ant)
+			ant->forwarded = true;
+
+		{
+			const struct finding *f = check_rules(run, r, ant, st);
+
+			if (f) {
+				run_step_fail(run, st, r->frame, "%H",
+					  finding_print, f);
+				return PROG_FAIL;
+			}
+		}
+
+		if (st->within_ms && run_since_prev(run) > st->within_ms) {
+			run_step_fail(run, st, r->frame, "%H arrived after %llu "
+				  "ms; within: allows %u ms", run_step_line, st,
+				  (unsigned long long)run_since_prev(run),
+				  st->within_ms);
+			return PROG_FAIL;
+		}
+
+		run_step_done(run, st, VERDICT_PASS, r->frame, NULL);
+		return PROG_DONE;
+	}
+
+	return PROG_WAIT;
+}
+
+
+static enum prog msg_progress(struct run *run, const struct step *st)
+{
+	enum prog p;
+
+	if (run->v[st->idx].status != VERDICT_PENDING)
+		return PROG_DONE;
+
+	if (!st->from->dut && !run->sent[st->idx]) {
+		p = send_step(run, st);
+		if (p != PROG_DONE || st->to->dut)
+			return p;
+	}
+
+	return take(run, st);
+}
+
+
+/* the steps from the cursor on, group members included, in order */
+typedef bool (step_visit_h)(const struct step *st, void *arg);
+
+static bool visit_rest(const struct run *run, step_visit_h *h, void *arg)
+{
+	struct le *le, *me;
+
+	for (le = run->cur; le; le = le->next) {
+		const struct step *st = le->data;
+
+		if (st->type != STEP_GROUP) {
+			if (h(st, arg))
+				return true;
+			continue;
+		}
+		for (me = st->members.head; me; me = me->next) {
+			if (h(me->data, arg))
+				return true;
+		}
+	}
+
+	return false;
+}
+
+
+struct later {
+	const struct run *run;
+	const struct msgrec *r;
+};
+
+
+static bool later_h(const struct step *st, void *arg)
+{
+	struct later *l = arg;
+
+	return l->run->v[st->idx].status == VERDICT_PENDING &&
+	       match_kind(st, l->r);
+}
+
+
+/* the first pending step at the cursor, preferring one between these
+ * two roles (a group has several) */
+const struct step *run_waiting_step(const struct run *run,
+				       const struct role *from,
+				       const struct role *to)
+{
+	const struct step *cur = run->cur ? run->cur->data : NULL;
+	const struct step *first = NULL;
+	struct le *le;
+
+	if (!cur || cur->type != STEP_GROUP)
+		return cur;
+
+	for (le = cur->members.head; le; le = le->next) {
+		const struct step *m = le->data;
+
+		if (run->v[m->idx].status != VERDICT_PENDING)
+			continue;
+		if (!first)
+			first = m;
+		if (m->from == from && m->to == to)
+			return m;
+	}
+
+	return first ? first : cur;
+}
+
+
+
+
+/*
+ * Messages in the inbox that no step from the cursor on can take: an
+ * unlisted 100 Trying is absorbed (it is hop by hop); anything else fails
+ * the step that was waiting. Returns true if the run failed.
+ */
+static bool unexpected(struct run *run)
+{
+	struct le *le = run->inbox.head;
+
+	while (le) {
+		struct msgrec *r = le->data;
+		const struct step *st;
+		struct later l = {run, r};
+
+		le = le->next;
+
+		if (r->msg && visit_rest(run, later_h, &l))
+			continue;
+
+		if (r->msg && !r->msg->req && r->msg->scode == 100) {
+			const struct finding *f;
+
+			list_unlink(&r->in_le);
+			f = check_rules(run, r, NULL, NULL);
+			if (f) {
+				st = run_waiting_step(run, r->from, r->to);
+				if (st)
+					run_step_fail(run, st, r->frame, "%H in an "
+						  "unlisted 100 Trying",
+						  finding_print, f);
+				return true;
+			}
+			run_logf(run, "absorbed an unlisted 100 Trying from %H "
+			     "to %H (frame %u)", run_role_name, r->from,
+			     run_role_name, r->to, r->frame);
+			continue;
+		}
+
+		st = run_waiting_step(run, r->from, r->to);
+		if (!st)
+			return false;
+
+		list_unlink(&r->in_le);
+		if (!r->msg) {
+			run_step_fail(run, st, r->frame, "malformed message from "
+				  "%H at %H (frame %u): %m", run_role_name,
+				  r->from, run_role_name, r->to, r->frame,
+				  r->decode_err);
+		}
+		else if (st->type == STEP_MSG && st->from == r->from &&
+			 st->to == r->to) {
+			run_step_fail(run, st, r->frame, "expected %H from %s, "
+				  "got %H (frame %u)", run_step_line, st,
+				  st->from->name, run_rec_line, r, r->frame);
+		}
+		else {
+			run_step_fail(run, st, r->frame, "unexpected %H from %H "
+				  "to %H (frame %u) while waiting for %H",
+				  run_rec_line, r, run_role_name, r->from, run_role_name,
+				  r->to, r->frame, run_step_line, st);
+		}
+		return true;
+	}
+
+	return false;
+}
+
+
+static void wait_h(void *arg)
+{
+	struct run *run = arg;
+	const struct step *st = run->cur ? run->cur->data : NULL;
+
+	if (st && st->type == STEP_WAIT)
+		run_step_done(run, st, VERDICT_PASS, 0, NULL);
+	run_kick(run);
+}
+
+
+static enum prog group_progress(struct run *run, const struct step *g)
+{
+	bool all = true;
+	struct le *le;
+
+	for (le = g->members.head; le; le = le->next) {
+		enum prog p = msg_progress(run, le->data);
+
+		if (p == PROG_FAIL)
+			return PROG_FAIL;
+		if (p == PROG_WAIT)
+			all = false;
+	}
+
+	if (all)
+		run_step_done(run, g, VERDICT_PASS, 0, NULL);
+
+	return all ? PROG_DONE : PROG_WAIT;
+}
+
+
+/* an optional step is skipped once the next step's message is here */
+static bool skip_optional(struct run *run, const struct step *st)
+{
+	struct le *le, *nx;
+
+	if (!st->optional || !st->from->dut)
+		return false;
+
+	for (nx = run->cur->next; nx; nx = nx->next) {
+		const struct step *n = nx->data;
+
+		if (n->type != STEP_MSG)
+			return false;
+
+		for (le = run->inbox.head; le; le = le->next) {
+			if (match_kind(n, le->data)) {
+				run_step_done(run, st, VERDICT_SKIP, 0, NULL);
+				return true;
+			}
+		}
+		if (!n->optional)
+			return false;
+	}
+
+	return false;
+}
+
+
+static enum prog progress(struct run *run, const struct step *st)
+{
+	enum prog p;
+
+	switch (st->type) {
+
+	case STEP_WAIT:
+		if (run->v[st->idx].status != VERDICT_PENDING)
+			return PROG_DONE;
+		if (run->offline) {
+			/* in a capture, the time has passed already */
+			run_step_done(run, st, VERDICT_PASS, 0, NULL);
+			return PROG_DONE;
+		}
+		if (!run->wait_started) {
+			run->wait_started = true;
+			tmr_start(&run->tmr_wait, st->wait_ms, wait_h, run);
+		}
+		return PROG_WAIT;
+
+	case STEP_GROUP:
+		return group_progress(run, st);
+
+	default:
+		p = msg_progress(run, st);
+		if (p == PROG_WAIT && skip_optional(run, st))
+			return PROG_DONE;
+		return p;
+	}
+}
+
+
+static void timeout_h(void *arg)
+{
+	struct run *run = arg;
+	const struct step *st = run_waiting_step(run, NULL, NULL);
+	uint32_t t;
+
+	if (!st || run->finished)
+		return;
+
+	if (st->type == STEP_WAIT)
+		return;
+
+	t = run_step_timeout(run, st);
+	if (st->type == STEP_MSG && st->optional && st->from->dut) {
+		run_step_done(run, st, VERDICT_SKIP, 0, NULL);
+		run_kick(run);
+		return;
+	}
+
+	if (run->sent[st->idx])
+		run_step_fail(run, st, 0, "%H was sent to %s but never arrived "
+			  "within %u.%u s", run_step_line, st, st->to->name,
+			  t / 1000, t % 1000 / 100);
+	else
+		run_step_fail(run, st, 0, "no %H from %s at %s within %u.%u s",
+			  run_step_line, st, st->from->name, st->to->name,
+			  t / 1000, t % 1000 / 100);
+
+	run_finish(run);
+}
+
+
+void run_advance(struct run *run)
+{
+	while (run->cur && !run->finished) {
+		const struct step *st = run->cur->data;
+		enum prog p = progress(run, st);
+
+		if (p == PROG_FAIL) {
+			run_finish(run);
+			return;
+		}
+
+		if (p == PROG_WAIT) {
+			if (unexpected(run)) {
+				run_finish(run);
+				return;
+			}
+			if (run->armed != st && !run->offline) {
+				const struct step *w;
+
+				w = run_waiting_step(run, NULL, NULL);
+				run->armed = st;
+				tmr_start(&run->tmr_to, run_step_timeout(run, w),
+					  timeout_h, run);
+			}
+			return;
+		}
+
+		run->cur = run->cur->next;
+		run->t_prev = run_now(run);
+		run->wait_started = false;
+		run->armed = NULL;
+		tmr_cancel(&run->tmr_to);
+	}
+
+	if (!run->finished)
+		run_finish(run);
+}
+
+
+static void kick_h(void *arg)
+{
+	run_advance(arg);
+}
+
+
+/* run the cursor after the current handler returns */
+void run_kick(struct run *run)
+{
+	if (!run->finished)
+		tmr_start(&run->tmr_kick, 0, kick_h, run);
+}
+
+
+void run_finish(struct run *run)
+{
+	unsigned i;
+
+	if (run->finished)
+		return;
+
+	run->finished = true;
+	tmr_cancel(&run->tmr_to);
+	tmr_cancel(&run->tmr_wait);
+	tmr_cancel(&run->tmr_kick);
+
+	for (i = 0; i < run->sc->nsteps; i++) {
+		const struct step *st = scenario_step_at(run->sc, i);
+
+		if (st && run->v[i].status == VERDICT_PENDING)
+			run_step_done(run, st, VERDICT_NOTRUN, 0, NULL);
+	}
+
+	if (run->h.doneh)
+		run->h.doneh(run, run->h.arg);
+}
