@@ -48,16 +48,44 @@ static int put_child(struct odict *o, const char *key, int type,
 }
 
 
-static int step_obj(struct odict *arr, unsigned i,
-		    const struct report_step *s)
+/* fills the object of one list element */
+typedef int (fill_h)(struct odict *o, const void *x);
+
+
+/* key: [ an object per element of l, filled by fill ] */
+static int put_list(struct odict *o, const char *key, const struct list *l,
+		    fill_h *fill)
 {
-	struct odict *o;
-	char key[16];
+	struct odict *arr, *e;
+	struct le *le;
+	unsigned i = 0;
 	int err;
 
-	err = child(&o);
-	if (err)
+	err = child(&arr);
+	for (le = l->head; le && !err; le = le->next) {
+		char k[16];
+
+		err = child(&e);
+		if (err)
+			break;
+		err = fill(e, le->data);
+		re_snprintf(k, sizeof(k), "%u", i++);
+		err |= put_child(arr, k, ODICT_OBJECT, e);
+	}
+
+	if (err) {
+		mem_deref(arr);
 		return err;
+	}
+
+	return put_child(o, key, ODICT_ARRAY, arr);
+}
+
+
+static int step_fill(struct odict *o, const void *x)
+{
+	const struct report_step *s = x;
+	int err;
 
 	err = put_str(o, "id", s->id);
 	err |= put_str(o, "type", s->type);
@@ -71,20 +99,14 @@ static int step_obj(struct odict *arr, unsigned i,
 	err |= put_bool(o, "sent", s->sent);
 	err |= put_str(o, "reason", s->reason);
 
-	re_snprintf(key, sizeof(key), "%u", i);
-	return err | put_child(arr, key, ODICT_OBJECT, o);
+	return err;
 }
 
 
-static int msg_obj(struct odict *arr, unsigned i, const struct report_msg *m)
+static int msg_fill(struct odict *o, const void *x)
 {
-	struct odict *o;
-	char key[16];
+	const struct report_msg *m = x;
 	int err;
-
-	err = child(&o);
-	if (err)
-		return err;
 
 	err = put_int(o, "frame", m->frame);
 	err |= put_int(o, "t_ms", (int64_t)m->t_ms);
@@ -95,21 +117,14 @@ static int msg_obj(struct odict *arr, unsigned i, const struct report_msg *m)
 	err |= put_str(o, "status", m->status);
 	err |= put_str(o, "text", m->text);
 
-	re_snprintf(key, sizeof(key), "%u", i);
-	return err | put_child(arr, key, ODICT_OBJECT, o);
+	return err;
 }
 
 
-static int finding_obj(struct odict *arr, unsigned i,
-		       const struct report_finding *f)
+static int finding_fill(struct odict *o, const void *x)
 {
-	struct odict *o;
-	char key[16];
+	const struct report_finding *f = x;
 	int err;
-
-	err = child(&o);
-	if (err)
-		return err;
 
 	err = put_str(o, "rule", f->rule);
 	err |= put_str(o, "rfc", f->rfc);
@@ -119,50 +134,37 @@ static int finding_obj(struct odict *arr, unsigned i,
 	err |= put_str(o, "step", f->step);
 	err |= put_int(o, "frame", f->frame);
 
-	re_snprintf(key, sizeof(key), "%u", i);
-	return err | put_child(arr, key, ODICT_OBJECT, o);
+	return err;
 }
 
 
-static int role_obj(struct odict *arr, unsigned i,
-		    const struct report_role *r)
+static int role_fill(struct odict *o, const void *x)
 {
-	struct odict *o;
-	char key[16];
+	const struct report_role *r = x;
 	int err;
-
-	err = child(&o);
-	if (err)
-		return err;
 
 	err = put_str(o, "name", r->name);
 	err |= put_str(o, "kind", r->kind);
 	err |= put_str(o, "address", r->addr);
 
-	re_snprintf(key, sizeof(key), "%u", i);
-	return err | put_child(arr, key, ODICT_OBJECT, o);
+	return err;
 }
 
 
-static int scn_obj(struct odict *arr, unsigned i,
-		   const struct report_scn *s)
+static int scn_fill(struct odict *o, const void *x)
 {
-	struct odict *o, *a;
+	const struct report_scn *s = x;
+	struct odict *a;
 	struct le *le;
-	char key[16];
 	unsigned n;
 	int err;
-
-	err = child(&o);
-	if (err)
-		return err;
 
 	err = put_str(o, "name", s->name);
 	err |= put_str(o, "file", s->file);
 	err |= put_str(o, "title", s->title);
 	err |= put_str(o, "source", s->source);
 	err |= put_str(o, "result", s->capture ? "capture"
-					   : s->passed ? "pass" : "fail");
+				   : s->passed ? "pass" : "fail");
 	err |= put_int(o, "duration_ms", (int64_t)s->ms);
 	err |= put_str(o, "pcap", s->pcap);
 	err |= put_int(o, "passed", s->npass);
@@ -170,45 +172,30 @@ static int scn_obj(struct odict *arr, unsigned i,
 	err |= put_int(o, "skipped", s->nskip);
 	err |= put_int(o, "not_run", s->nnotrun);
 
+	/* tags are plain strings */
 	err |= child(&a);
 	for (n = 0, le = s->tags.head; !err && le; le = le->next, n++) {
 		const struct report_role *t = le->data;
+		char key[16];
+
 		re_snprintf(key, sizeof(key), "%u", n);
 		err = put_str(a, key, t->name);
 	}
 	err |= put_child(o, "tags", ODICT_ARRAY, a);
 
-	err |= child(&a);
-	for (n = 0, le = s->roles.head; !err && le; le = le->next)
-		err = role_obj(a, n++, le->data);
-	err |= put_child(o, "roles", ODICT_ARRAY, a);
+	err |= put_list(o, "roles", &s->roles, role_fill);
+	err |= put_list(o, "steps", &s->steps, step_fill);
+	err |= put_list(o, "messages", &s->msgs, msg_fill);
+	err |= put_list(o, "findings", &s->findings, finding_fill);
 
-	err |= child(&a);
-	for (n = 0, le = s->steps.head; !err && le; le = le->next)
-		err = step_obj(a, n++, le->data);
-	err |= put_child(o, "steps", ODICT_ARRAY, a);
-
-	err |= child(&a);
-	for (n = 0, le = s->msgs.head; !err && le; le = le->next)
-		err = msg_obj(a, n++, le->data);
-	err |= put_child(o, "messages", ODICT_ARRAY, a);
-
-	err |= child(&a);
-	for (n = 0, le = s->findings.head; !err && le; le = le->next)
-		err = finding_obj(a, n++, le->data);
-	err |= put_child(o, "findings", ODICT_ARRAY, a);
-
-	re_snprintf(key, sizeof(key), "%u", i);
-	return err | put_child(arr, key, ODICT_OBJECT, o);
+	return err;
 }
 
 
 /** The report as an odict (the JSON document's tree) */
 int report_json_odict(struct odict **odp, const struct report *rp)
 {
-	struct odict *o, *a, *t;
-	struct le *le;
-	unsigned n;
+	struct odict *o, *t;
 	int err;
 
 	if (!odp || !rp)
@@ -231,10 +218,7 @@ int report_json_odict(struct odict **odp, const struct report *rp)
 	err |= put_int(t, "not_run", rp->notrun);
 	err |= put_child(o, "totals", ODICT_OBJECT, t);
 
-	err |= child(&a);
-	for (n = 0, le = rp->scns.head; !err && le; le = le->next)
-		err = scn_obj(a, n++, le->data);
-	err |= put_child(o, "scenarios", ODICT_ARRAY, a);
+	err |= put_list(o, "scenarios", &rp->scns, scn_fill);
 
 	if (err)
 		mem_deref(o);
