@@ -21,6 +21,8 @@
 #include "pcapr.h"
 #include "diff.h"
 #include "cli.h"
+#include "live.h"
+#include <signal.h>
 
 
 /* the ladder of a capture as a report scenario, for report.html */
@@ -364,4 +366,72 @@ int cmd_verify(int argc, char *argv[])
 	mem_deref(sc);
 	mem_deref(tb);
 	return rc;
+}
+
+
+static void record_stop_h(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+
+static void record_signal_h(int sig)
+{
+	(void)sig;
+	re_cancel();
+}
+
+
+/* sipflow record --interface IF [--filter BPF] --out FILE
+ *                [--duration 10s] */
+int cmd_record(int argc, char *argv[])
+{
+	const char *iface = NULL, *filter = NULL, *out = NULL;
+	uint32_t duration_ms = 0;
+	struct live *lv = NULL;
+	struct tmr tmr;
+	char *why = NULL;
+	int i, err = 0;
+
+	for (i = 1; i < argc && !err; i++) {
+		if (!strcmp(argv[i], "--interface") && i + 1 < argc)
+			iface = argv[++i];
+		else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
+			filter = argv[++i];
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--duration") && i + 1 < argc)
+			err = duration_parse(&duration_ms, argv[++i]);
+		else
+			err = EINVAL;
+	}
+	if (err || !iface || !out) {
+		re_fprintf(stderr, "usage: sipflow record --interface IF "
+			   "[--filter BPF] --out FILE.pcap [--duration T]\n");
+		return EXIT_BAD;
+	}
+
+	err = live_open(&lv, iface, filter, NULL, NULL, &why);
+	if (!err)
+		err = live_dump(lv, out);
+	if (err) {
+		re_fprintf(stderr, "sipflow record: %s\n",
+			   why ? why : strerror(err));
+		mem_deref(why);
+		mem_deref(lv);
+		return EXIT_BAD;
+	}
+
+	re_printf("recording %s%s%s to %s; SIGINT or SIGTERM stops\n", iface,
+		  filter ? " filtered by " : "", filter ? filter : "", out);
+	tmr_init(&tmr);
+	if (duration_ms)
+		tmr_start(&tmr, duration_ms, record_stop_h, NULL);
+	(void)re_main(record_signal_h);
+	tmr_cancel(&tmr);
+
+	re_printf("%u packets written to %s\n", live_count(lv), out);
+	mem_deref(lv);
+	return EXIT_PASS;
 }

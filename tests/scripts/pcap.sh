@@ -64,6 +64,26 @@ else
 	fail=1
 fi
 
+# --- sipflow record: live capture with libpcap --------------------------
+"$sipflow" record --interface lo --filter "udp port 5291 or udp port 5292" \
+	--out "$out/rec.pcap" --duration 10s >"$out/rec.log" 2>&1 &
+rpid=$!
+for _ in $(seq 50); do grep -q recording "$out/rec.log" 2>/dev/null && break; sleep 0.1; done
+sipp -sn uas -i 127.0.0.51 -p 5292 -m 1 >/dev/null 2>&1 & up=$!
+sleep 0.3
+sipp -sn uac 127.0.0.51:5292 -i 127.0.0.50 -p 5291 -m 1 -timeout 5s \
+	-timeout_error >/dev/null 2>&1
+sleep 0.3
+kill -INT "$rpid"; wait "$rpid"; rc=$?
+kill "$up" 2>/dev/null; wait "$up" 2>/dev/null
+check "record: stops on SIGINT with exit 0" "[ $rc -eq 0 ] && grep -q '^6 packets written' '$out/rec.log'"
+"$sipflow" ladder "$out/rec.pcap" >"$out/rec.txt" 2>&1
+check "record: the capture holds the SIPp call" "grep -q '^6 SIP messages in 1 calls' '$out/rec.txt'"
+"$sipflow" record --interface nosuchif0 --out "$out/x.pcap" --duration 1s >/dev/null 2>&1
+check "record on a missing interface: exit 2" "[ $? -eq 2 ]"
+"$sipflow" record --interface lo --filter "udp prot 5" --out "$out/x.pcap" >/dev/null 2>&1
+check "record with a bad filter: exit 2" "[ $? -eq 2 ]"
+
 # --- truncated and corrupt files --------------------------------------
 size=$(stat -c %s "$out/r1/blind-transfer.pcap")
 head -c $((size - 100)) "$out/r1/blind-transfer.pcap" >"$out/cut.pcap"
