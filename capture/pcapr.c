@@ -54,6 +54,7 @@ struct flow {
 };
 
 struct reader {
+	struct list *rtp;      /* struct pcapr_rtp, or NULL: not wanted */
 	pcapr_msg_h *h;
 	void *arg;
 	struct pcapr_stats *st;
@@ -112,14 +113,92 @@ static bool sip_start(const uint8_t *p, size_t len)
 }
 
 
+/* RTP (RFC 3550 §5.1): version 2, not RTCP (payload types 72-76 with
+ * the marker bit are RTCP's 200-204) */
+static void rtp(struct reader *rd, const struct sa *src, const struct sa *dst,
+		const uint8_t *p, size_t len)
+{
+	struct pcapr_rtp *s = NULL;
+	uint32_t ssrc, ts;
+	uint16_t seq;
+	uint8_t pt;
+	double arrival, transit;
+	struct le *le;
+
+	if (len < 12 || (p[0] >> 6) != 2)
+		return;
+	pt = p[1] & 0x7f;
+	if (pt >= 72 && pt <= 76)
+		return;
+	seq = (uint16_t)(p[2] << 8 | p[3]);
+	ts = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
+	     (uint32_t)p[6] << 8 | p[7];
+	ssrc = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 |
+	       (uint32_t)p[10] << 8 | p[11];
+
+	for (le = rd->rtp->head; le; le = le->next) {
+		struct pcapr_rtp *x = le->data;
+		if (x->ssrc == ssrc && sa_cmp(&x->src, src, SA_ALL) &&
+		    sa_cmp(&x->dst, dst, SA_ALL)) {
+			s = x;
+			break;
+		}
+	}
+	if (!s) {
+		if (list_count(rd->rtp) >= 1024)
+			return;
+		s = mem_zalloc(sizeof(*s), NULL);
+		if (!s)
+			return;
+		s->src = *src;
+		s->dst = *dst;
+		s->ssrc = ssrc;
+		s->pt = pt;
+		s->base_seq = seq;
+		s->max_seq = seq;
+		s->first = rd->ts;
+		s->first_frame = rd->frame;
+		list_append(rd->rtp, &s->le, s);
+	}
+	else {
+		/* §A.1: count sequence wraps */
+		if (seq < s->max_seq && s->max_seq - seq > 0x8000)
+			s->cycles += 0x10000;
+		if ((uint16_t)(seq - s->max_seq) < 0x8000)
+			s->max_seq = seq;
+	}
+
+	++s->packets;
+	s->last = rd->ts;
+	s->expected = s->cycles + s->max_seq - s->base_seq + 1;
+	s->lost = (int32_t)s->expected - (int32_t)s->packets;
+
+	/* §6.4.1 / §A.8, timestamps in 8 kHz units */
+	arrival = (double)rd->ts.tv_sec * 8000.0 +
+		  (double)rd->ts.tv_usec * 0.008;
+	transit = arrival - (double)ts;
+	if (s->have_transit) {
+		double d = transit - s->transit;
+		if (d < 0)
+			d = -d;
+		s->jitter_ms += (d / 8.0 - s->jitter_ms) / 16.0;
+	}
+	s->transit = transit;
+	s->have_transit = true;
+}
+
+
 static void emit(struct reader *rd, const struct sa *src, const struct sa *dst,
 		 bool tcp, const uint8_t *p, size_t len)
 {
 	struct pcapr_msg m;
 	struct mbuf *mb;
 
-	if (!sip_start(p, len))
+	if (!sip_start(p, len)) {
+		if (!tcp && rd->rtp)
+			rtp(rd, src, dst, p, len);
 		return;
+	}
 
 	mb = mbuf_alloc(len);
 	if (!mb)
@@ -604,6 +683,14 @@ static void ether(struct reader *rd, const uint8_t *p, size_t len,
 int pcapr_read(const char *path, pcapr_msg_h *h, void *arg,
 	       struct pcapr_stats *st, char **why)
 {
+	return pcapr_read_rtp(path, h, arg, st, NULL, why);
+}
+
+
+/** As pcapr_read, and summarise the RTP streams into rtp (if not NULL) */
+int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
+		   struct pcapr_stats *st, struct list *rtp, char **why)
+{
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcapr_stats local;
 	struct pcap_pkthdr *ph;
@@ -627,6 +714,7 @@ int pcapr_read(const char *path, pcapr_msg_h *h, void *arg,
 	}
 
 	memset(&rd, 0, sizeof(rd));
+	rd.rtp = rtp;
 	rd.h = h;
 	rd.arg = arg;
 	rd.st = st;

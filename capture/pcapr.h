@@ -25,9 +25,31 @@ struct pcapr_stats {
 	uint32_t fragments;      /* IP fragments reassembled */
 };
 
+/** One RTP stream (by source, destination and SSRC), RFC 3550 figures */
+struct pcapr_rtp {
+	struct le le;
+	struct sa src, dst;
+	uint32_t ssrc;
+	uint8_t pt;
+	uint32_t packets;
+	uint32_t expected;       /* by sequence numbers, with wrap */
+	int32_t lost;            /* expected - received (negative: dups) */
+	double jitter_ms;        /* interarrival jitter (§6.4.1), 8 kHz */
+	uint32_t first_frame;
+	struct timeval first, last;
+	/* state */
+	uint16_t max_seq;
+	uint32_t cycles;
+	uint32_t base_seq;
+	double transit;
+	bool have_transit;
+};
+
 typedef void (pcapr_msg_h)(const struct pcapr_msg *m, void *arg);
 
 int pcapr_read(const char *path, pcapr_msg_h *h, void *arg,
 	       struct pcapr_stats *st, char **why);
+int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
+		   struct pcapr_stats *st, struct list *rtp, char **why);
 
 #endif

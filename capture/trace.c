@@ -50,6 +50,7 @@ static void destructor(void *data)
 	struct trace *tr = data;
 
 	list_flush(&tr->msgs);
+	list_flush(&tr->rtp);
 	mem_deref(tr->parts);
 	mem_deref(tr->st);
 }
@@ -184,7 +185,8 @@ int trace_load(struct trace **trp, const char *path, char **why)
 	if (!err && !tr->st)
 		err = ENOMEM;
 	if (!err)
-		err = pcapr_read(path, msg_h, &ld, tr->st, why);
+		err = pcapr_read_rtp(path, msg_h, &ld, tr->st, &tr->rtp,
+				     why);
 	if (!err)
 		err = ld.err;
 
@@ -314,6 +316,34 @@ int trace_print_ladder(struct re_printf *pf, const struct trace *tr)
 		else {
 			err |= re_hprintf(pf, "%u -> %u  %-40s  call %u\n",
 					  m->from, m->to, m->line, m->call);
+		}
+	}
+
+	if (!err && !list_isempty(&tr->rtp)) {
+		err = re_hprintf(pf, "\n%u RTP streams:\n",
+				 list_count(&tr->rtp));
+		for (le = tr->rtp.head; le && !err; le = le->next) {
+			const struct pcapr_rtp *r = le->data;
+
+			err = re_hprintf(pf, "  %J -> %J  ssrc 0x%08x  pt %u"
+					 "  %u packets  lost %d  jitter "
+					 "%.1f ms\n", &r->src, &r->dst,
+					 r->ssrc, r->pt, r->packets, r->lost,
+					 r->jitter_ms);
+		}
+	}
+
+	if (!err && !list_isempty(&tr->rtp)) {
+		err = re_hprintf(pf, "\n%u RTP streams:\n",
+				 list_count(&tr->rtp));
+		for (le = tr->rtp.head; le && !err; le = le->next) {
+			const struct pcapr_rtp *r = le->data;
+
+			err = re_hprintf(pf, "  %J -> %J  ssrc 0x%08x  pt %u"
+					 "  %u packets  lost %d  jitter "
+					 "%.1f ms\n", &r->src, &r->dst,
+					 r->ssrc, r->pt, r->packets, r->lost,
+					 r->jitter_ms);
 		}
 	}
 

@@ -25,6 +25,7 @@ struct trace {
 	unsigned nparts;
 	unsigned ncalls;
 	struct pcapr_stats *st;
+	struct list rtp;        /* struct pcapr_rtp */
 };
 
 int trace_load(struct trace **trp, const char *path, char **why);

@@ -367,6 +367,67 @@ static void test_link_layers_and_bad_packets(void)
 }
 
 
+static void test_rtp_streams(void)
+{
+	char path[] = "/tmp/sipflow-pcapr-XXXXXX";
+	struct list streams = LIST_INIT;
+	const struct pcapr_rtp *r;
+	struct got g;
+	struct w w;
+	uint16_t seq;
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	memset(&w, 0, sizeof(w));
+	w_open(&w, DLT_RAW, path);
+
+	/* 20 PCMU packets every 20 ms, seq 65530.. (wraps), one lost */
+	for (seq = 65530; seq != 14; seq++) {
+		struct pcap_pkthdr h;
+		uint32_t n = (uint16_t)(seq - 65530);
+
+		if (seq == 3)
+			continue;
+		ip4(&w, 17, 8 + 12 + 160, 9, 0, false);
+		put16(&w, 20000);
+		put16(&w, 20002);
+		put16(&w, 8 + 12 + 160);
+		put16(&w, 0);
+		put16(&w, 0x8000);         /* V=2, PT 0 */
+		put16(&w, seq);
+		put32(&w, 1000 + n * 160); /* timestamp */
+		put32(&w, 0xabcdef01);
+		memset(w.f + w.n, 0xff, 160);
+		w.n += 160;
+		memset(&h, 0, sizeof(h));
+		h.ts.tv_sec = 1;
+		h.ts.tv_usec = (suseconds_t)(n * 20000 + (n % 2) * 4000);
+		h.caplen = h.len = (bpf_u_int32)w.n;
+		pcap_dump((u_char *)w.d, &h, w.f);
+		w.n = 0;
+	}
+	w_close(&w);
+
+	memset(&g, 0, sizeof(g));
+	CU_ASSERT_EQUAL(pcapr_read_rtp(path, msg_h, &g, NULL, &streams, NULL),
+			0);
+	CU_ASSERT_EQUAL(g.n, 0);
+	CU_ASSERT_EQUAL_FATAL(list_count(&streams), 1);
+	r = streams.head->data;
+	CU_ASSERT_EQUAL(r->ssrc, 0xabcdef01);
+	CU_ASSERT_EQUAL(r->pt, 0);
+	CU_ASSERT_EQUAL(r->packets, 19);
+	CU_ASSERT_EQUAL(r->expected, 20);
+	CU_ASSERT_EQUAL(r->lost, 1);
+	/* every other packet 4 ms late: jitter between 1 and 4 ms */
+	CU_ASSERT_TRUE(r->jitter_ms > 1.0 && r->jitter_ms < 4.0);
+
+	list_flush(&streams);
+	unlink(path);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -375,6 +436,7 @@ int register_suites(void)
 		{"ip_fragments", test_ip_fragments},
 		{"link_layers_and_bad_packets",
 		 test_link_layers_and_bad_packets},
+		{"rtp_streams", test_rtp_streams},
 		CU_TEST_INFO_NULL,
 	};
 
