@@ -655,24 +655,112 @@ static void ip(struct reader *rd, const uint8_t *p, size_t len)
 }
 
 
-static void ether(struct reader *rd, const uint8_t *p, size_t len,
-		  size_t off, uint16_t type)
+/**
+ * Where the IP header starts in a frame of link type dlt: 0 and *off, or
+ * EPROTO (not IP), EMSGSIZE (cut short), ENOTSUP (link type unknown).
+ */
+int pcapr_link_ip(int dlt, const uint8_t *p, size_t len, size_t *off)
 {
+	uint16_t type;
+	size_t o;
+
+	switch (dlt) {
+
+	case DLT_EN10MB:
+		o = 14;
+		if (len < o)
+			return EMSGSIZE;
+		type = (uint16_t)(p[12] << 8 | p[13]);
+		break;
+
+	case DLT_LINUX_SLL:
+		o = 16;
+		if (len < o)
+			return EMSGSIZE;
+		type = (uint16_t)(p[14] << 8 | p[15]);
+		break;
+
+	case DLT_LINUX_SLL2:
+		o = 20;
+		if (len < o)
+			return EMSGSIZE;
+		type = (uint16_t)(p[0] << 8 | p[1]);
+		break;
+
+	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+	case 101: /* LINKTYPE_RAW as some files carry it */
+		*off = 0;
+		return len ? 0 : EMSGSIZE;
+
+	case DLT_NULL:
+	case DLT_LOOP:
+		if (len < 4)
+			return EMSGSIZE;
+		*off = 4;
+		return 0;
+
+	default:
+		return ENOTSUP;
+	}
+
 	/* 802.1Q / 802.1ad tags */
-	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= len) {
-		type = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
-		off += 4;
+	while ((type == 0x8100 || type == 0x88a8) && o + 4 <= len) {
+		type = (uint16_t)(p[o + 2] << 8 | p[o + 3]);
+		o += 4;
 	}
 
-	if (off > len) {
-		++rd->st->truncated;
-		return;
+	if (type != 0x0800 && type != 0x86dd)
+		return EPROTO;
+	if (o >= len)
+		return EMSGSIZE;
+
+	*off = o;
+	return 0;
+}
+
+
+/**
+ * An unfragmented UDP datagram's addresses and payload, from its IP
+ * header on (IPv4 without fragments, IPv6 without extension headers).
+ */
+int pcapr_udp(const uint8_t *p, size_t len, struct sa *src, struct sa *dst,
+	      const uint8_t **payload, size_t *plen)
+{
+	size_t ihl, tot;
+
+	if (len >= 20 && (p[0] >> 4) == 4) {
+		uint32_t s, d;
+
+		ihl = (size_t)(p[0] & 0x0f) * 4;
+		tot = (size_t)(p[2] << 8 | p[3]);
+		if (p[9] != IPPROTO_UDP || ihl < 20 || tot > len ||
+		    tot < ihl + 8 || (p[6] & 0x3f) || p[7])
+			return EPROTO;
+		memcpy(&s, p + 12, 4);
+		memcpy(&d, p + 16, 4);
+		sa_set_in(src, ntohl(s), 0);
+		sa_set_in(dst, ntohl(d), 0);
+	}
+	else if (len >= 48 && (p[0] >> 4) == 6) {
+		ihl = 40;
+		tot = 40 + (size_t)(p[4] << 8 | p[5]);
+		if (p[6] != IPPROTO_UDP || tot > len)
+			return EPROTO;
+		sa_set_in6(src, p + 8, 0);
+		sa_set_in6(dst, p + 24, 0);
+	}
+	else {
+		return EPROTO;
 	}
 
-	if (type == 0x0800 || type == 0x86dd)
-		ip(rd, p + off, len - off);
-	else
-		++rd->st->skipped;
+	sa_set_port(src, (uint16_t)(p[ihl] << 8 | p[ihl + 1]));
+	sa_set_port(dst, (uint16_t)(p[ihl + 2] << 8 | p[ihl + 3]));
+	*payload = p + ihl + 8;
+	*plen = tot - ihl - 8;
+
+	return 0;
 }
 
 
@@ -721,52 +809,25 @@ int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
 	dlt = pcap_datalink(pc);
 
 	while ((rc = pcap_next_ex(pc, &ph, &data)) == 1) {
-		size_t len = ph->caplen;
+		size_t len = ph->caplen, off = 0;
 
 		rd.frame = ++st->frames;
 		rd.ts = ph->ts;
 		if (ph->caplen < ph->len)
 			++st->truncated;
 
-		switch (dlt) {
+		switch (pcapr_link_ip(dlt, data, len, &off)) {
 
-		case DLT_EN10MB:
-			if (len < 14)
-				++st->truncated;
-			else
-				ether(&rd, data, len, 14,
-				      (uint16_t)(data[12] << 8 | data[13]));
+		case 0:
+			ip(&rd, data + off, len - off);
 			break;
 
-		case DLT_LINUX_SLL:
-			if (len < 16)
-				++st->truncated;
-			else
-				ether(&rd, data, len, 16,
-				      (uint16_t)(data[14] << 8 | data[15]));
+		case EPROTO:
+			++st->skipped;
 			break;
 
-		case DLT_LINUX_SLL2:
-			if (len < 20)
-				++st->truncated;
-			else
-				ether(&rd, data, len, 20,
-				      (uint16_t)(data[0] << 8 | data[1]));
-			break;
-
-		case DLT_RAW:
-		case DLT_IPV4:
-		case DLT_IPV6:
-		case 101: /* LINKTYPE_RAW as some files carry it */
-			ip(&rd, data, len);
-			break;
-
-		case DLT_NULL:
-		case DLT_LOOP:
-			if (len < 4)
-				++st->truncated;
-			else
-				ip(&rd, data + 4, len - 4);
+		case EMSGSIZE:
+			++st->truncated;
 			break;
 
 		default:

@@ -49,6 +49,9 @@ typedef void (pcapr_msg_h)(const struct pcapr_msg *m, void *arg);
 
 int pcapr_read(const char *path, pcapr_msg_h *h, void *arg,
 	       struct pcapr_stats *st, char **why);
+int pcapr_link_ip(int dlt, const uint8_t *p, size_t len, size_t *off);
+int pcapr_udp(const uint8_t *p, size_t len, struct sa *src, struct sa *dst,
+	      const uint8_t **payload, size_t *plen);
 int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
 		   struct pcapr_stats *st, struct list *rtp, char **why);
 
