@@ -214,6 +214,30 @@ int pcapw_write_ts(struct pcapw *pw, const struct timeval *ts,
 }
 
 
+/** Write an IP packet as captured elsewhere (live capture of a DUT) */
+int pcapw_write_ip(struct pcapw *pw, const struct timeval *ts,
+		   const uint8_t *ip, size_t len, uint32_t *framep)
+{
+	struct pcap_pkthdr hdr;
+
+	if (!pw || !ts || !ip || !len || len > SNAPLEN)
+		return EINVAL;
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.ts = *ts;
+	hdr.len = hdr.caplen = (bpf_u_int32)len;
+	pcap_dump((u_char *)pw->dump, &hdr, ip);
+	if (pcap_dump_flush(pw->dump))
+		return EIO;
+
+	++pw->frames;
+	if (framep)
+		*framep = pw->frames;
+
+	return 0;
+}
+
+
 /** Write one UDP datagram stamped now */
 int pcapw_write(struct pcapw *pw, const struct sa *src, const struct sa *dst,
 		const uint8_t *payload, size_t len, uint32_t *framep)

@@ -261,7 +261,7 @@ int cmd_verify(int argc, char *argv[])
 	struct console con;
 	struct verify v;
 	struct run_handlers h = {verify_step_h, verify_log_h, NULL, &con};
-	struct run_opts ro = {NULL, 0, true};
+	struct run_opts ro = {.offline = true};
 	struct diag dg;
 	char *why = NULL;
 	struct le *le;

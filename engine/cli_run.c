@@ -29,7 +29,7 @@ static void usage_run(void)
 		   "         [--role NAME=KIND[:TRANSPORT:HOST:PORT]]... "
 		   "[--out DIR] [--junit FILE]\n"
 		   "         [--timeout DURATION] [--tag T]... [--jobs N] "
-		   "[--shard K/N] [--quiet]\n");
+		   "[--shard K/N] [--capture IFACE] [--quiet]\n");
 }
 
 
@@ -84,6 +84,7 @@ int cmd_run(int argc, char *argv[])
 		{"tag",     required_argument, NULL, 'g'},
 		{"jobs",    required_argument, NULL, 'J'},
 		{"shard",   required_argument, NULL, 's'},
+		{"capture", required_argument, NULL, 'c'},
 		{"quiet",   no_argument,       NULL, 'q'},
 		{"help",    no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -107,7 +108,7 @@ int cmd_run(int argc, char *argv[])
 	so.jobs = 1;
 	diag_init(&dg);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:qh", longopts,
+	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:qh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 
@@ -124,6 +125,9 @@ int cmd_run(int argc, char *argv[])
 			break;
 		case 'o':
 			so.outdir = optarg;
+			break;
+		case 'c':
+			so.capture = optarg;
 			break;
 		case 'j':
 			junit = optarg;

@@ -22,6 +22,9 @@
 #include "rules.h"
 #include "run.h"
 #include "run_priv.h"
+#include "live.h"
+#include "pcapr.h"
+#include <pcap/pcap.h>
 
 
 static void destructor(void *data)
@@ -32,6 +35,7 @@ static void destructor(void *data)
 	tmr_cancel(&run->tmr_to);
 	tmr_cancel(&run->tmr_wait);
 	tmr_cancel(&run->tmr_kick);
+	mem_deref(run->live);
 	list_flush(&run->agents);
 	list_clear(&run->inbox);
 	list_flush(&run->findings);
@@ -173,6 +177,11 @@ int run_role_name(struct re_printf *pf, const struct role *r)
 	return re_hprintf(pf, "%s", r ? r->name : "an unknown address");
 }
 
+static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
+		   void *arg);
+static int capture_filter(char *buf, size_t sz, const struct scenario *sc);
+
+
 /* a datagram at a simulated role's socket */
 static void recv_h(struct agent *ag, const struct sa *src, struct mbuf *mb,
 		   void *arg)
@@ -272,7 +281,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	if (!runp || !sc || !opts)
 		return EINVAL;
 
-	if (!opts->offline) {
+	if (!opts->offline && !opts->capture) {
 		err = check_visible(sc, dg);
 		if (err)
 			return err;
@@ -320,6 +329,26 @@ int run_alloc(struct run **runp, struct scenario *sc,
 		}
 	}
 
+	if (opts->capture) {
+		char filter[1024], *why = NULL;
+
+		if (capture_filter(filter, sizeof(filter), sc)) {
+			diag_err(dg, sc->file, NULL, "--capture: no role is "
+				 "bound to a DUT; there is nothing to "
+				 "capture");
+			err = EINVAL;
+			goto out;
+		}
+		err = live_open(&run->live, opts->capture, filter, live_h,
+				run, &why);
+		if (err) {
+			diag_err(dg, NULL, NULL, "--capture %s", why ? why
+				 : "failed");
+			mem_deref(why);
+			goto out;
+		}
+	}
+
  out:
 	if (err)
 		mem_deref(run);
@@ -349,29 +378,19 @@ int run_start(struct run *run)
 }
 
 
-/**
- * Offline: one message of the capture, as it went from src to dst at
- * t_ms. Messages between addresses no role has are ignored (0).
+/*
+ * A message the run observed rather than sent or received on its own
+ * sockets: from a capture (offline) or from the live capture of DUTs.
  */
-int run_inject(struct run *run, const struct sa *src, const struct sa *dst,
-	       const uint8_t *p, size_t len, uint32_t frame, uint64_t t_ms)
+static int observed(struct run *run, struct agent *snd, struct agent *rcv,
+		    const struct sa *src, const struct sa *dst,
+		    const uint8_t *p, size_t len, uint32_t frame,
+		    uint64_t t_ms)
 {
-	struct agent *snd, *rcv;
 	struct msgrec *r = NULL;
 	struct mbuf *mb;
 	int err;
 
-	if (!run || !run->offline || !src || !dst || !p)
-		return EINVAL;
-	if (run->finished)
-		return 0;
-
-	snd = agent_by_addr(&run->agents, src);
-	rcv = agent_by_addr(&run->agents, dst);
-	if (!snd && !rcv)
-		return 0;
-
-	run->vclock = t_ms;
 	mb = mbuf_alloc(len);
 	if (!mb)
 		return ENOMEM;
@@ -405,9 +424,96 @@ int run_inject(struct run *run, const struct sa *src, const struct sa *dst,
 	}
 
 	list_append(&run->inbox, &r->in_le, r);
-	run_advance(run);
+	if (run->offline)
+		run_advance(run);
+	else
+		run_kick(run);
 
 	return 0;
+}
+
+
+/**
+ * Offline: one message of the capture, as it went from src to dst at
+ * t_ms. Messages between addresses no role has are ignored (0).
+ */
+int run_inject(struct run *run, const struct sa *src, const struct sa *dst,
+	       const uint8_t *p, size_t len, uint32_t frame, uint64_t t_ms)
+{
+	struct agent *snd, *rcv;
+
+	if (!run || !run->offline || !src || !dst || !p)
+		return EINVAL;
+	if (run->finished)
+		return 0;
+
+	snd = agent_by_addr(&run->agents, src);
+	rcv = agent_by_addr(&run->agents, dst);
+	if (!snd && !rcv)
+		return 0;
+
+	run->vclock = t_ms;
+	return observed(run, snd, rcv, src, dst, p, len, frame, t_ms);
+}
+
+
+/*
+ * --capture: a packet from the interface. What a simulated role sent or
+ * received is already in the pcap; the rest (DUT to DUT, DUT to others)
+ * goes in now, and a message between two DUTs goes to the steps.
+ */
+static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
+		   void *arg)
+{
+	struct run *run = arg;
+	struct agent *snd, *rcv;
+	const uint8_t *payload;
+	struct sa src, dst;
+	size_t off, plen;
+	uint32_t frame = 0;
+
+	if (run->finished ||
+	    pcapr_link_ip(live_datalink(run->live), data, h->caplen, &off) ||
+	    pcapr_udp(data + off, h->caplen - off, &src, &dst, &payload,
+		      &plen))
+		return;
+
+	snd = agent_by_addr(&run->agents, &src);
+	rcv = agent_by_addr(&run->agents, &dst);
+	if ((snd && !snd->role->dut) || (rcv && !rcv->role->dut))
+		return;
+
+	if (run->pcap)
+		(void)pcapw_write_ip(run->pcap, &h->ts, data + off,
+				     h->caplen - off, &frame);
+
+	if (snd && rcv)
+		(void)observed(run, snd, rcv, &src, &dst, payload, plen, frame,
+			       run_now(run));
+}
+
+
+/* BPF: UDP to or from any DUT's address */
+static int capture_filter(char *buf, size_t sz, const struct scenario *sc)
+{
+	struct le *le;
+	size_t o;
+	bool any = false;
+
+	o = (size_t)re_snprintf(buf, sz, "udp and (");
+	for (le = sc->roles.head; le && o + 40 < sz; le = le->next) {
+		const struct role *r = le->data;
+
+		if (!r->dut)
+			continue;
+		o += (size_t)re_snprintf(buf + o, sz - o, "%s(host %j and "
+					 "port %u)", any ? " or " : "",
+					 &r->addr, sa_port(&r->addr));
+		any = true;
+	}
+	re_snprintf(buf + o, sz - o, ")");
+
+	return any ? 0 : ENOENT;
 }
 
 

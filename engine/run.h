@@ -28,6 +28,9 @@ struct verdict {
 struct run_opts {
 	const char *pcap_path; /* where to write the capture, NULL: none */
 	uint32_t timeout_ms;   /* per-step default when the scenario has none */
+	const char *capture;   /* live-capture this interface: DUTs' own
+				  packets go into the pcap, and steps
+				  between two DUTs become observable */
 	bool offline;          /* verify a capture: every role observed, the
 				  messages come from run_inject, time from
 				  their timestamps */

@@ -34,6 +34,7 @@ struct run {
 	bool started;
 	bool finished;
 	bool offline;              /* verifying a capture (run_inject) */
+	struct live *live;         /* --capture: a DUT's own traffic */
 	uint64_t vclock;           /* offline: the capture's time, ms */
 };
 

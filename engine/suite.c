@@ -8,6 +8,7 @@
  * scenarios finish in.
  */
 #include <signal.h>
+#include <string.h>
 #include <re.h>
 #include "scenario.h"
 #include "diag.h"
@@ -162,8 +163,10 @@ static void start_next(struct suite *su, struct slot *sl)
 		if (!err) {
 			re_snprintf(sl->pcap, sizeof(sl->pcap), "%s/%s.pcap",
 				    o->outdir, sc->name);
+			memset(&ro, 0, sizeof(ro));
 			ro.pcap_path = sl->pcap;
 			ro.timeout_ms = o->timeout_ms;
+			ro.capture = o->capture;
 			err = run_alloc(&sl->run, sc, &ro, &h, &dg);
 		}
 		if (err) {

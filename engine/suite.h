@@ -11,6 +11,7 @@ struct suite_opts {
 	uint32_t timeout_ms;
 	unsigned jobs;             /* scenarios played at once, >= 1 */
 	const struct testbed *tb;
+	const char *capture;       /* live-capture DUT traffic on this interface */
 };
 
 int suite_run(struct list *scenarios, const struct suite_opts *opts,
