@@ -33,6 +33,15 @@ for name in basic-call no-answer-forward blind-transfer; do
 	check "$name with Kamailio as P: exit 0" "[ $rc -eq 0 ]"
 	check "$name: pcap written" "[ -s '$out/good/$name.pcap' ]"
 done
+# Kamailio's forwarding, read back from the capture: ladder and verify
+"$sipflow" ladder "$out/good/blind-transfer.pcap" >"$out/ladder.txt" 2>&1
+check "ladder of the Kamailio capture: 26 messages (24 steps + two 100 Trying)" \
+	"grep -q '^26 SIP messages in 2 calls' '$out/ladder.txt'"
+"$sipflow" verify "$src/scenarios/yealink/blind-transfer.yaml" \
+	--pcap "$out/good/blind-transfer.pcap" --role P=127.0.0.1:5060 \
+	>"$out/verify.txt" 2>&1
+check "verify blind-transfer against the Kamailio capture: exit 0" "[ $? -eq 0 ]"
+
 # the same scenario, bound by --role instead of a testbed file
 "$sipflow" run "$src/scenarios/yealink/no-answer-forward.yaml" \
 	--role P=dut:udp:127.0.0.1:5060 --out "$out/role" --timeout 3s \
