@@ -333,19 +333,5 @@ int trace_print_ladder(struct re_printf *pf, const struct trace *tr)
 		}
 	}
 
-	if (!err && !list_isempty(&tr->rtp)) {
-		err = re_hprintf(pf, "\n%u RTP streams:\n",
-				 list_count(&tr->rtp));
-		for (le = tr->rtp.head; le && !err; le = le->next) {
-			const struct pcapr_rtp *r = le->data;
-
-			err = re_hprintf(pf, "  %J -> %J  ssrc 0x%08x  pt %u"
-					 "  %u packets  lost %d  jitter "
-					 "%.1f ms\n", &r->src, &r->dst,
-					 r->ssrc, r->pt, r->packets, r->lost,
-					 r->jitter_ms);
-		}
-	}
-
 	return err;
 }
