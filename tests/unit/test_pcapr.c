@@ -9,6 +9,7 @@
 #include <CUnit/CUnit.h>
 #include "cunit_main.h"
 #include "pcapr.h"
+#include "trace.h"
 
 
 static const char invite[] =
@@ -424,6 +425,27 @@ static void test_rtp_streams(void)
 	CU_ASSERT_TRUE(r->jitter_ms > 1.0 && r->jitter_ms < 4.0);
 
 	list_flush(&streams);
+
+	/* the ladder of that capture says so, once */
+	{
+		struct trace *tr = NULL;
+		struct mbuf *mb = mbuf_alloc(1024);
+		char *text = NULL;
+
+		CU_ASSERT_EQUAL_FATAL(trace_load(&tr, path, NULL), 0);
+		CU_ASSERT_EQUAL(mbuf_printf(mb, "%H", trace_print_ladder, tr),
+				0);
+		mb->pos = 0;
+		mbuf_strdup(mb, &text, mb->end);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "1 RTP streams:\n"));
+		CU_ASSERT_PTR_NULL(strstr(strstr(text, "RTP streams") + 1,
+					  "RTP streams"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, "ssrc 0xabcdef01  pt 0  "
+					      "19 packets  lost 1"));
+		mem_deref(text);
+		mem_deref(mb);
+		mem_deref(tr);
+	}
 	unlink(path);
 }
 
