@@ -152,6 +152,11 @@ static enum match_res request(const struct step *st, struct msgrec *r,
 	if (st->from->kind != ROLE_PROXY)
 		return MATCH_YES;
 
+	/* §16.10: a proxy's CANCEL is its own, hop by hop, not a forward
+	 * (CANCEL-MIRRORS-INVITE checks it against the INVITE it sent) */
+	if (!pl_strcmp(&r->msg->met, "CANCEL") && !st->forwards)
+		return MATCH_YES;
+
 	ant = antecedent(st, r, agents, steprec);
 	if (!ant)
 		return MATCH_YES; /* the proxy originated it */
