@@ -169,9 +169,10 @@ static int fwd_request(struct mbuf **mbp, struct agent *ag,
 	if (err)
 		goto out;
 
-	/* §16.6 step 2: an initial request goes to the target's contact */
+	/* §16.6 step 2: an initial request goes to the target's contact;
+	 * to a next proxy it keeps its Request-URI (that proxy resolves it) */
 	if (initial && pl_strcmp(&m->met, "ACK") &&
-	    pl_strcmp(&m->met, "CANCEL")) {
+	    pl_strcmp(&m->met, "CANCEL") && st->to->kind != ROLE_PROXY) {
 		err = role_contact(&target, st->to);
 		if (err)
 			goto out;

@@ -25,7 +25,7 @@ steps_of() {
 		awk '{print $1}'
 }
 
-for yaml in "$src"/scenarios/yealink/*.yaml; do
+for yaml in $(find "$src/scenarios" -name "*.yaml" | sort); do
 	name=$(basename "$yaml" .yaml)
 	pcap="$out/$name.pcap"
 	check "$name: pcap written" "[ -s '$pcap' ]"
