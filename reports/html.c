@@ -174,33 +174,25 @@ int report_write_html(const struct report *rp, const char *path)
 {
 	struct guard g = {NULL, 0};
 	struct re_printf pf = {guard_h, &g};
-	struct odict *o = NULL;
 	FILE *f;
 	int err;
 
 	if (!rp || !path)
 		return EINVAL;
 
-	err = report_json_odict(&o, rp);
-	if (err)
-		return err;
-
 	f = fopen(path, "w");
-	if (!f) {
-		mem_deref(o);
+	if (!f)
 		return errno;
-	}
 	g.f = f;
 
 	err = print_h(head, sizeof(head) - 1, f);
 	if (!err)
-		err = json_encode_odict(&pf, o);
+		err = report_json_print(&pf, rp);
 	if (!err)
 		err = print_h(tail, sizeof(tail) - 1, f);
 
 	if (fclose(f) && !err)
 		err = EIO;
-	mem_deref(o);
 
 	return err;
 }

@@ -235,31 +235,41 @@ static int print_h(const char *p, size_t size, void *arg)
 }
 
 
+/** Print the report as JSON (report.json, and inside report.html) */
+int report_json_print(struct re_printf *pf, const struct report *rp)
+{
+	struct odict *o = NULL;
+	int err;
+
+	err = report_json_odict(&o, rp);
+	if (!err)
+		err = json_encode_odict(pf, o);
+	mem_deref(o);
+
+	return err;
+}
+
+
 /** Write report.json */
 int report_write_json(const struct report *rp, const char *path)
 {
 	struct re_printf pf = {print_h, NULL};
-	struct odict *o = NULL;
 	FILE *f;
 	int err;
 
-	err = report_json_odict(&o, rp);
-	if (err)
-		return err;
+	if (!rp || !path)
+		return EINVAL;
 
 	f = fopen(path, "w");
-	if (!f) {
-		mem_deref(o);
+	if (!f)
 		return errno;
-	}
 
 	pf.arg = f;
-	err = json_encode_odict(&pf, o);
+	err = report_json_print(&pf, rp);
 	if (!err && fputc('\n', f) == EOF)
 		err = EIO;
 	if (fclose(f) && !err)
 		err = EIO;
-	mem_deref(o);
 
 	return err;
 }

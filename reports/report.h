@@ -88,6 +88,7 @@ int  report_finding_alloc(struct report_finding **fp,
 			  struct report_scn *s);
 int  report_role_add(struct list *l, const char *name, const char *kind,
 		     const char *addr);
+int  report_json_print(struct re_printf *pf, const struct report *rp);
 int  report_json_odict(struct odict **odp, const struct report *rp);
 
 #endif
