@@ -135,9 +135,8 @@ int run_step_line(struct re_printf *pf, const struct step *st)
 {
 	if (st->type != STEP_MSG)
 		return re_hprintf(pf, "%s", st->id);
-	if (st->req)
-		return re_hprintf(pf, "%s", st->method);
-	return re_hprintf(pf, "%u %s", st->scode, st->reason);
+
+	return step_print(pf, st);
 }
 
 

@@ -109,3 +109,21 @@ const char *sip_reason_std(uint16_t scode)
 
 	return "Unknown";
 }
+
+
+/** What a step is, as reports print it: "INVITE", "180 Ringing",
+ * "wait 500 ms", "any-order" */
+int step_print(struct re_printf *pf, const struct step *st)
+{
+	switch (st->type) {
+
+	case STEP_WAIT:
+		return re_hprintf(pf, "wait %u ms", st->wait_ms);
+	case STEP_GROUP:
+		return re_hprintf(pf, "any-order");
+	default:
+		if (st->req)
+			return re_hprintf(pf, "%s", st->method);
+		return re_hprintf(pf, "%u %s", st->scode, st->reason);
+	}
+}

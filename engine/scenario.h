@@ -148,5 +148,6 @@ struct role *scenario_role(const struct scenario *sc, const char *name);
 struct step *scenario_step(const struct scenario *sc, const char *id);
 struct step *scenario_step_at(const struct scenario *sc, unsigned idx);
 const char *sip_reason_std(uint16_t scode);
+int step_print(struct re_printf *pf, const struct step *st);
 
 #endif

@@ -47,20 +47,9 @@ void console_begin(struct console *c, const struct scenario *sc,
 	if (c->quiet)
 		return;
 
-	re_fprintf(c->f, "%s%s%s%s\n", sc->name, sc->title ? " — " : "",
-		   sc->title ? sc->title : "", sc->file ? "" : "");
+	re_fprintf(c->f, "%s%s%s\n", sc->name, sc->title ? " — " : "",
+		   sc->title ? sc->title : "");
 	fflush(c->f);
-}
-
-
-static int what(struct re_printf *pf, const struct step *st)
-{
-	if (st->type == STEP_WAIT)
-		return re_hprintf(pf, "wait %u ms", st->wait_ms);
-	if (st->req)
-		return re_hprintf(pf, "%s", st->method);
-
-	return re_hprintf(pf, "%u %s", st->scode, st->reason);
 }
 
 
@@ -73,7 +62,7 @@ void console_step(struct console *c, const struct step *st,
 	if (c->quiet || st->type == STEP_GROUP)
 		return;
 
-	re_snprintf(w, sizeof(w), "%H", what, st);
+	re_snprintf(w, sizeof(w), "%H", step_print, st);
 	if (st->type == STEP_WAIT)
 		dir[0] = '\0';
 	else

@@ -168,22 +168,6 @@ static int dup(char **out, const char *s)
 }
 
 
-static int step_what(struct re_printf *pf, const struct step *st)
-{
-	switch (st->type) {
-
-	case STEP_WAIT:
-		return re_hprintf(pf, "wait %u ms", st->wait_ms);
-	case STEP_GROUP:
-		return re_hprintf(pf, "any-order");
-	default:
-		if (st->req)
-			return re_hprintf(pf, "%s", st->method);
-		return re_hprintf(pf, "%u %s", st->scode, st->reason);
-	}
-}
-
-
 static int add_step(struct report_scn *s, const struct run *run,
 		    const struct step *st)
 {
@@ -198,7 +182,7 @@ static int add_step(struct report_scn *s, const struct run *run,
 
 	err |= dup(&rs->id, st->id);
 	err |= dup(&rs->type, types[st->type]);
-	err |= re_sdprintf(&rs->what, "%H", step_what, st);
+	err |= re_sdprintf(&rs->what, "%H", step_print, st);
 	if (st->type == STEP_MSG) {
 		err |= dup(&rs->from, st->from->name);
 		err |= dup(&rs->to, st->to->name);
