@@ -23,24 +23,12 @@
 #include "agent.h"
 
 
-/* an ACK on the branch of an INVITE we received: hop by hop, absorbed */
+/* an ACK for a non-2xx final: hop by hop, absorbed, never forwarded */
 static bool ack_hop(const struct agent *ag, const struct msgrec *ack)
 {
-	struct le *le;
+	const struct msgrec *inv = track_acked_invite(ag, ack);
 
-	if (pl_strcmp(&ack->msg->met, "ACK"))
-		return false;
-
-	for (le = ag->rx.head; le; le = le->next) {
-		const struct msgrec *r = le->data;
-
-		if (r->msg && r->msg->req &&
-		    !pl_strcmp(&r->msg->met, "INVITE") &&
-		    !pl_cmp(&r->msg->via.branch, &ack->msg->via.branch))
-			return true;
-	}
-
-	return false;
+	return inv && inv->answered >= 300;
 }
 
 

@@ -66,29 +66,6 @@ static enum match_res response(const struct step *st, struct msgrec *r,
 }
 
 
-/* the INVITE this ACK acknowledges with a non-2xx, if any */
-static struct msgrec *invite_non2xx(const struct agent *rcv,
-				    const struct msgrec *ack)
-{
-	struct le *le;
-
-	for (le = rcv->rx.tail; le; le = le->prev) {
-		struct msgrec *r = le->data;
-
-		if (!r->msg || !r->msg->req || r->retrans)
-			continue;
-		if (pl_strcmp(&r->msg->met, "INVITE") ||
-		    pl_cmp(&r->msg->callid, &ack->msg->callid) ||
-		    r->msg->cseq.num != ack->msg->cseq.num)
-			continue;
-
-		return r->answered >= 300 ? r : NULL;
-	}
-
-	return NULL;
-}
-
-
 /* the request a proxy received that this one forwards */
 static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
 				 const struct list *agents,
@@ -135,8 +112,8 @@ static enum match_res request(const struct step *st, struct msgrec *r,
 	struct agent *rcv = agent_find(agents, st->to);
 	struct msgrec *inv, *ant;
 
-	if (!pl_strcmp(&r->msg->met, "ACK") && rcv &&
-	    (inv = invite_non2xx(rcv, r))) {
+	inv = rcv ? track_acked_invite(rcv, r) : NULL;
+	if (inv && inv->answered >= 300) {
 		if (pl_cmp(&inv->msg->via.branch, &r->msg->via.branch)) {
 			(void)re_sdprintf(why, "ACK for %u must reuse the "
 					  "INVITE's branch %r%H, got %r "

@@ -76,6 +76,35 @@ struct msgrec *track_last_sent(const struct agent *ag,
 
 
 /**
+ * The INVITE ag received that an ACK acknowledges (same Call-ID and CSeq
+ * number), or NULL. If its final response was non-2xx, the ACK is hop by
+ * hop on the INVITE's transaction (RFC 3261 §17.1.1.3); else it is the
+ * end-to-end ACK of a 2xx (§13.2.2.4).
+ */
+struct msgrec *track_acked_invite(const struct agent *ag,
+				  const struct msgrec *ack)
+{
+	struct le *le;
+
+	if (!ack->msg || pl_strcmp(&ack->msg->met, "ACK"))
+		return NULL;
+
+	for (le = ag->rx.tail; le; le = le->prev) {
+		struct msgrec *r = le->data;
+
+		if (!r->msg || !r->msg->req || r->retrans)
+			continue;
+		if (!pl_strcmp(&r->msg->met, "INVITE") &&
+		    !pl_cmp(&r->msg->callid, &ack->msg->callid) &&
+		    r->msg->cseq.num == ack->msg->cseq.num)
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/**
  * True if r repeats a message ag already received: the same bytes, or for
  * a request the same method, branch and CSeq (§17.2.3), for a response
  * the same status, branch, CSeq and To tag.

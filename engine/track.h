@@ -14,6 +14,8 @@ struct msgrec *track_server_txn(const struct agent *ag,
 				const struct msgrec *resp);
 struct msgrec *track_last_sent(const struct agent *ag,
 			       const struct role *peer, const char *method);
+struct msgrec *track_acked_invite(const struct agent *ag,
+				  const struct msgrec *ack);
 bool track_is_retrans(const struct agent *ag, const struct msgrec *r);
 
 #endif
