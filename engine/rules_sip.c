@@ -2,6 +2,7 @@
  * (RFC 3261 §7, §8, §20, §21; RFC 3515; RFC 6665). The table that names
  * them is in rules.c. */
 #include <string.h>
+#include <strings.h>
 #include <ctype.h>
 #include <re.h>
 #include "msgrec.h"
@@ -17,6 +18,39 @@ static void bad_hdr(char **bad, const struct sip_msg *m, const char *name)
 
 	if (v)
 		re_sdprintf(bad, "%s: %r", name, v);
+}
+
+
+/* a decimal number of at most max digits, blanks around it allowed;
+ * checks run on every message, so no regex compiled per call */
+static bool decimal(const struct pl *v, size_t max)
+{
+	size_t i = 0, n = 0;
+
+	while (i < v->l && (v->p[i] == ' ' || v->p[i] == '\t'))
+		i++;
+	while (i < v->l && isdigit((unsigned char)v->p[i])) {
+		i++;
+		n++;
+	}
+	while (i < v->l && (v->p[i] == ' ' || v->p[i] == '\t'))
+		i++;
+
+	return n && n <= max && i == v->l;
+}
+
+
+/* s starts with word (any case) after blanks; *rest is what follows */
+static bool word(const char **s, const char *end, const char *w)
+{
+	size_t l = strlen(w);
+
+	while (*s < end && (**s == ' ' || **s == '\t'))
+		++*s;
+	if ((size_t)(end - *s) < l || strncasecmp(*s, w, l))
+		return false;
+	*s += l;
+	return true;
 }
 
 
@@ -69,9 +103,21 @@ static bool via_proto_h(const struct pl *val, void *arg)
 {
 	struct vp *v = arg;
 
-	if (hdr_rx(val, "^[ \t]*SIP[ \t]*/[ \t]*2\\.0[ \t]*/[ \t]*"
-		   "(UDP|TCP|TLS|SCTP|WS|WSS)[ \t]", true))
-		return false;
+	static const char *const tps[] = {"UDP", "TCP", "TLS", "SCTP",
+					  "WSS", "WS"};
+	const char *p = val->p, *end = val->p + val->l;
+	size_t i;
+
+	if (word(&p, end, "SIP") && word(&p, end, "/") &&
+	    word(&p, end, "2.0") && word(&p, end, "/")) {
+		for (i = 0; i < ARRAY_SIZE(tps); i++) {
+			const char *q = p;
+
+			if (word(&q, end, tps[i]) && q < end &&
+			    (*q == ' ' || *q == '\t'))
+				return false;
+		}
+	}
 
 	v->bad = val;
 	return true;
@@ -175,7 +221,7 @@ bool chk_clen(const struct rulectx *c, char **bad)
 
 	if (!v)
 		return false;
-	if (hdr_rx(v, "^[ \t]*[0-9]+[ \t]*$", false) && pl_u32(v) == body.l)
+	if (decimal(v, 9) && pl_u32(v) == body.l)
 		return false;
 	re_sdprintf(bad, "Content-Length: %r (body: %zu bytes)", v, body.l);
 	return true;
@@ -248,7 +294,7 @@ bool chk_maxfwd_range(const struct rulectx *c, char **bad)
 
 	if (!v)
 		return false;
-	if (hdr_rx(v, "^[ \t]*[0-9]{1,3}[ \t]*$", false) && pl_u32(v) <= 255)
+	if (decimal(v, 3) && pl_u32(v) <= 255)
 		return false;
 	re_sdprintf(bad, "Max-Forwards: %r", v);
 	return true;
@@ -345,8 +391,11 @@ bool chk_notify_sipfrag(const struct rulectx *c, char **bad)
 {
 	const struct pl *ev = hdr_first(c->m, "Event");
 
+	const char *p = ev ? ev->p : NULL;
+
 	if (!is_method(c->m, "NOTIFY") || !ev ||
-	    !hdr_rx(ev, "^[ \t]*refer([ \t;]|$)", true))
+	    !word(&p, ev->p + ev->l, "refer") ||
+	    (p < ev->p + ev->l && *p != ' ' && *p != '\t' && *p != ';'))
 		return false;
 	if (!pl_strcasecmp(&c->m->ctyp.type, "message") &&
 	    !pl_strcasecmp(&c->m->ctyp.subtype, "sipfrag"))
