@@ -1,0 +1,140 @@
+/* agents/media/mstream.h — one RTP audio leg of a phone: it sends a
+ * source (tone, silence, WAV, DTMF) as G.711 every 20 ms and receives,
+ * de-jitters, decodes and analyses what the far end sends (packets, loss,
+ * jitter, level, tones, DTMF, an E-model MOS). One stream per call leg.
+ */
+#ifndef SIPFLOW_MSTREAM_H
+#define SIPFLOW_MSTREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mstream;
+struct sa;
+
+enum { MSTREAM_SRATE = 8000, MSTREAM_PTIME = 20 };
+
+/** The codec a leg uses, as negotiated in SDP */
+enum mstream_codec {
+	MSTREAM_PCMU = 0,   /* payload type 0 */
+	MSTREAM_PCMA = 8,   /* payload type 8 */
+};
+
+/** What the stream sends */
+enum mstream_src {
+	MSTREAM_SRC_SILENCE = 0,
+	MSTREAM_SRC_TONE,       /* a sine at tone_hz, tone_dbov */
+	MSTREAM_SRC_WAV,        /* 8 kHz mono 16-bit WAV, looped */
+};
+
+/** Network impairment applied to what the stream sends (seeded) */
+struct mstream_impair {
+	double loss;        /* 0..1: fraction of packets dropped */
+	uint32_t jitter_ms; /* each packet delayed 0..jitter_ms, uniform */
+	double reorder;     /* 0..1: fraction held back one packet */
+	double duplicate;   /* 0..1: fraction sent twice */
+	uint32_t seed;      /* same seed, same run */
+};
+
+/** Counters since the stream was opened (the caller takes deltas) */
+struct mstream_stats {
+	uint32_t tx_packets;      /* RTP that left the socket (impaired) */
+	uint32_t rx_packets;      /* RTP audio packets received */
+	uint32_t rx_lost;         /* by sequence number gaps (RFC 3550) */
+	uint32_t rx_dup;          /* duplicates */
+	uint32_t rx_late;         /* too late for the jitter buffer */
+	uint32_t rx_wrong_pt;     /* a payload type not negotiated */
+	uint8_t  rx_pt;           /* last pt but telephone-event's */
+	uint32_t rx_ssrc;
+	double   jitter_ms;       /* RFC 3550 interarrival jitter */
+	uint32_t rx_silence;      /* frames played as silence: none due */
+};
+
+/** Every RTP/RTCP datagram the stream sends or receives (for the pcap) */
+typedef void (mstream_tap_h)(bool tx, const struct sa *src,
+			     const struct sa *dst, const uint8_t *pkt,
+			     size_t len, void *arg);
+
+/* lifetime: listens on laddr's IP, an even port in 20000..60000, RTCP on
+ * the next port */
+int  mstream_alloc(struct mstream **msp, const struct sa *laddr,
+		   const char *cname, mstream_tap_h *taph, void *arg);
+const struct sa *mstream_local(const struct mstream *ms);
+
+/* negotiated parameters; the stream sends only when it has a remote
+ * address and send is true; it analyses only when recv is true */
+int  mstream_set_remote(struct mstream *ms, const struct sa *rtp,
+			enum mstream_codec codec, int telev_pt);
+void mstream_set_dir(struct mstream *ms, bool send, bool recv);
+void mstream_stop(struct mstream *ms);   /* no more sending (hangup) */
+/* send this codec whatever was negotiated (a misbehaving phone; receiving
+ * still expects the negotiated one); -1 for the negotiated one again */
+int  mstream_send_codec(struct mstream *ms, int codec);
+
+/* what it sends; a tone at dbov 0 is sent at the default -10 dBov */
+int  mstream_source_tone(struct mstream *ms, uint32_t hz, int dbov);
+void mstream_source_silence(struct mstream *ms);
+int  mstream_source_wav(struct mstream *ms, const char *path);
+int  mstream_send_dtmf(struct mstream *ms, const char *digits,
+		       bool inband);                /* RFC 4733 or in-band */
+int  mstream_record_wav(struct mstream *ms, const char *path);
+void mstream_impair(struct mstream *ms, const struct mstream_impair *imp);
+
+/* what it received */
+void mstream_stats(const struct mstream *ms, struct mstream_stats *st);
+const struct sa *mstream_rx_src(const struct mstream *ms); /* last sender */
+const char *mstream_dtmf(const struct mstream *ms); /* all digits so far */
+/* the last n samples played out (decoded, after the jitter buffer);
+ * returns how many were available (fewer at the start) */
+size_t mstream_recent(const struct mstream *ms, int16_t *buf, size_t n);
+
+/* analysis of a block of 8 kHz samples (pure functions, unit tested) */
+double mstream_level_dbov(const int16_t *s, size_t n);
+/* share of the block's energy at hz (0..1), Goertzel over the block */
+double mstream_tone_share(const int16_t *s, size_t n, uint32_t hz);
+/* ITU-T G.107 simplified E-model for G.711: R and MOS from loss (0..1)
+ * and one-way delay in ms (network + jitter buffer) */
+double mstream_emodel_mos(double loss, double delay_ms, bool plc);
+
+/* --- internal to the files of agents/media, not for callers --- */
+struct mbuf;
+struct rtp_header;
+
+/* mstream_impair.c: the seeded network on the way out; emith sends */
+struct mimpair;
+typedef void (mimpair_emit_h)(const struct sa *dst, struct mbuf *mb,
+			      void *arg);
+int  mimpair_alloc(struct mimpair **mip, const struct mstream_impair *prm,
+		   mimpair_emit_h *emith, void *arg);
+void mimpair_send(struct mimpair *mi, const struct sa *dst, struct mbuf *mb);
+
+/* mstream_impair.c: RFC 3550 receive statistics of one stream */
+struct mrxstat;
+int  mrxstat_alloc(struct mrxstat **rsp);
+bool mrxstat_packet(struct mrxstat *rs, const struct rtp_header *hdr,
+		    bool timed);  /* true: a duplicate */
+uint32_t mrxstat_lost(const struct mrxstat *rs);
+double mrxstat_jitter_ms(const struct mrxstat *rs);
+
+/* mstream_dsp.c: the signal a stream sends, in-band DTMF keyed in */
+struct msource;
+int  msource_alloc(struct msource **srcp);
+int  msource_tone(struct msource *src, uint32_t hz, int dbov);
+void msource_silence(struct msource *src);
+int  msource_wav(struct msource *src, const char *path);
+int  msource_dtmf(struct msource *src, const char *digits);
+void msource_frame(struct msource *src, int16_t *pcm, size_t n);
+
+/* mstream_dsp.c: where the audio played out goes */
+struct msink;
+int  msink_alloc(struct msink **skp);
+void msink_play(struct msink *sk, const int16_t *pcm, size_t n,
+		bool concealed);
+void msink_digit(struct msink *sk, char digit);
+int  msink_record(struct msink *sk, const char *path);
+void msink_reset(struct msink *sk);
+size_t msink_recent(const struct msink *sk, int16_t *buf, size_t n);
+const char *msink_digits(const struct msink *sk);
+
+#endif
