@@ -66,6 +66,19 @@ static enum match_res response(const struct step *st, struct msgrec *r,
 }
 
 
+/* an ACK for a non-2xx final response ends at the proxy (§17.1.1.3) */
+static bool hop_ack(struct agent *ag, struct msgrec *o)
+{
+	struct msgrec *inv;
+
+	if (pl_strcmp(&o->msg->met, "ACK"))
+		return false;
+
+	inv = track_acked_invite(ag, o);
+	return inv && inv->answered >= 300;
+}
+
+
 /* the request a proxy received that this one forwards */
 static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
 				 const struct list *agents,
@@ -83,7 +96,8 @@ static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
 	for (le = snd ? snd->rx.head : NULL; le; le = le->next) {
 		struct msgrec *o = le->data;
 
-		if (!o->msg || !o->msg->req || o->retrans || o->forwarded)
+		if (!o->msg || !o->msg->req || o->retrans || o->forwarded ||
+		    hop_ack(snd, o))
 			continue;
 		if (!pl_cmp(&o->msg->met, &r->msg->met) &&
 		    !pl_cmp(&o->msg->callid, &r->msg->callid))
@@ -96,7 +110,7 @@ static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
 		struct msgrec *o = le->data;
 
 		if (o->msg && o->msg->req && !o->retrans && !o->forwarded &&
-		    !pl_cmp(&o->msg->met, &r->msg->met))
+		    !pl_cmp(&o->msg->met, &r->msg->met) && !hop_ack(snd, o))
 			return o;
 	}
 
