@@ -4,6 +4,7 @@
 #include "scenario.h"
 #include "dialog.h"
 #include "agent.h"
+#include "phone.h"
 
 
 static const struct agent_kind kinds[] = {
@@ -23,6 +24,7 @@ static void destructor(void *data)
 	/* the records belong to the run; only unlink them from here */
 	list_clear(&ag->rx);
 	list_clear(&ag->tx);
+	mem_deref(ag->phone);
 	mem_deref(ag->us);
 	mem_deref(ag->sdp);
 	mem_deref(ag->rtp);
@@ -33,8 +35,8 @@ static void udp_recv(const struct sa *src, struct mbuf *mb, void *arg)
 {
 	struct agent *ag = arg;
 
-	if (ag->recvh)
-		ag->recvh(ag, src, mb, ag->arg);
+	if (ag->h.recvh)
+		ag->h.recvh(ag, src, mb, ag->arg);
 }
 
 
@@ -84,12 +86,57 @@ static int media_open(struct agent *ag)
 }
 
 
+/* a phone's SIP: what it sends goes to the run as sent; what it receives
+ * goes the way a datagram at a scripted role's socket goes */
+static void phone_sig(bool tx, const struct sa *src, const struct sa *dst,
+		      const uint8_t *pkt, size_t len, void *arg)
+{
+	struct agent *ag = arg;
+	struct mbuf mb;
+
+	if (tx) {
+		if (ag->h.senth)
+			ag->h.senth(ag, dst, pkt, len, ag->arg);
+		return;
+	}
+
+	if (!ag->h.recvh)
+		return;
+
+	mbuf_init(&mb);
+	mb.buf = (uint8_t *)pkt;
+	mb.size = mb.end = len;
+	ag->h.recvh(ag, src, &mb, ag->arg);
+}
+
+
+static void phone_media(bool tx, const struct sa *src, const struct sa *dst,
+			const uint8_t *pkt, size_t len, void *arg)
+{
+	struct agent *ag = arg;
+
+	if (ag->h.mediah)
+		ag->h.mediah(ag, tx, src, dst, pkt, len, ag->arg);
+}
+
+
+static void phone_log(struct phone *ph, const char *line, void *arg)
+{
+	struct agent *ag = arg;
+	(void)ph;
+
+	if (ag->h.logh)
+		ag->h.logh(ag, line, ag->arg);
+}
+
+
 /**
  * An agent for a role. A simulated role (not a DUT) listens on its
  * address; a DUT gets an agent without sockets, so that what it sends and
  * receives is tracked the same way.
  */
-int agent_alloc(struct agent **agp, struct role *role, agent_recv_h *recvh,
+int agent_alloc(struct agent **agp, struct role *role,
+		const struct scenario *sc, const struct agent_handlers *h,
 		void *arg)
 {
 	struct agent *ag;
@@ -104,10 +151,18 @@ int agent_alloc(struct agent **agp, struct role *role, agent_recv_h *recvh,
 
 	ag->role = role;
 	ag->kind = &kinds[role->dut ? ROLE_DUT : role->kind];
-	ag->recvh = recvh;
+	if (h)
+		ag->h = *h;
 	ag->arg = arg;
 
-	if (!role->dut) {
+	if (!role->dut && role->kind == ROLE_PHONE) {
+		struct phone_handlers ph = {
+			phone_sig, phone_media, phone_log, ag,
+		};
+
+		err = phone_alloc(&ag->phone, role, sc, &ph);
+	}
+	else if (!role->dut) {
 		err = udp_listen(&ag->us, &role->addr, udp_recv, ag);
 		if (err)
 			goto out;

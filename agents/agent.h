@@ -13,6 +13,26 @@ struct step;
 typedef void (agent_recv_h)(struct agent *ag, const struct sa *src,
 			    struct mbuf *mb, void *arg);
 
+/** A message an autonomous agent (a phone) sent, as it left */
+typedef void (agent_sent_h)(struct agent *ag, const struct sa *dst,
+			    const uint8_t *pkt, size_t len, void *arg);
+
+/** An RTP/RTCP datagram an agent sent (tx) or received */
+typedef void (agent_media_h)(struct agent *ag, bool tx, const struct sa *src,
+			     const struct sa *dst, const uint8_t *pkt,
+			     size_t len, void *arg);
+
+/** A line for the run's log */
+typedef void (agent_log_h)(struct agent *ag, const char *line, void *arg);
+
+/** What an agent tells the run */
+struct agent_handlers {
+	agent_recv_h *recvh;
+	agent_sent_h *senth;
+	agent_media_h *mediah;
+	agent_log_h *logh;
+};
+
 /** What a step's builder may look at besides its own agent */
 struct buildctx {
 	const struct scenario *sc;
@@ -46,11 +66,13 @@ struct agent {
 	struct list rx;             /* struct msgrec, received, in order */
 	struct list tx;             /* struct msgrec, sent, in order */
 	struct list dialogs;        /* struct dialog */
-	agent_recv_h *recvh;
+	struct phone *phone;        /* kind phone: the autonomous agent */
+	struct agent_handlers h;
 	void *arg;
 };
 
-int agent_alloc(struct agent **agp, struct role *role, agent_recv_h *recvh,
+int agent_alloc(struct agent **agp, struct role *role,
+		const struct scenario *sc, const struct agent_handlers *h,
 		void *arg);
 int agent_send(struct agent *ag, const struct sa *dst, struct mbuf *mb);
 struct agent *agent_find(const struct list *agents, const struct role *r);

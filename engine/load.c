@@ -26,6 +26,10 @@ static const char *const top_keys[] = {
 
 static const char *const role_keys[] = {
 	"kind", "user", "display", "domain", "record-route", "address",
+	/* phones only (engine/load_do.c) */
+	"proxy", "codecs", "impair", "busy", "auto-answer",
+	"forward-no-answer", "forward-after", "mute", "tone", "dtmf-mode",
+	"send-codec",
 };
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
@@ -39,6 +43,7 @@ static void role_destructor(void *data)
 	mem_deref(r->user);
 	mem_deref(r->display);
 	mem_deref(r->domain);
+	list_flush(&r->codecs);
 }
 
 
@@ -167,14 +172,9 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 				const char *h = vs ? diag_suggest(vs, kinds,
 						ARRAY_SIZE(kinds)) : NULL;
 				yerr(yd, v, "role %s: unknown kind '%s'%s%s%s "
-				     "(kinds: ua, proxy, dut)", name,
+				     "(kinds: ua, proxy, phone, dut)", name,
 				     vs ? vs : "", h ? " (did you mean '" : "",
 				     h ? h : "", h ? "'?)" : "");
-			}
-			else if (i == ROLE_PHONE) {
-				yerr(yd, v, "role %s: role kind 'phone' is "
-				     "not available yet (the phone agent "
-				     "comes later); use ua", name);
 			}
 			else {
 				r->kind = (enum role_kind)i;
@@ -202,7 +202,8 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 	}
 
 	if (!have_kind)
-		yerr(yd, val, "role %s has no kind (ua, proxy or dut)", name);
+		yerr(yd, val, "role %s has no kind (ua, proxy, phone or dut)",
+		     name);
 
 	if (!r->user) {
 		char *u = NULL;
@@ -217,6 +218,77 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 }
 
 
+static void load_phone_keys(struct loader *ld, const yaml_node_t *key,
+			    const yaml_node_t *val)
+{
+	struct ydoc *yd = &ld->yd;
+	struct role *r = scenario_role(ld->sc, yscalar(key));
+	yaml_node_pair_t *p;
+
+	if (!r || val->type != YAML_MAPPING_NODE)
+		return;
+
+	/* a phone sends a tone of its own, so a listener knows who it hears */
+	r->cfg.tone_hz = 500 + 150 * r->idx;
+	r->cfg.auto_answer_ms = UINT32_MAX;
+	r->cfg.fwd_after_ms = 2000;
+	r->cfg.send_codec = -1;
+
+	YMAP_FOREACH(p, val) {
+		yaml_node_t *k = ynode(yd, p->key);
+		yaml_node_t *v = ynode(yd, p->value);
+		const char *ks = yscalar(k), *vs = yscalar(v);
+
+		if (!ld_phone_key(ks))
+			continue;
+		if (r->kind != ROLE_PHONE) {
+			yerr(yd, k, "role %s: '%s' applies to phones (kind: "
+			     "phone)", r->name, ks);
+			continue;
+		}
+
+		if (ld_phone_cfg(ld, k, v, &r->cfg))
+			continue;
+
+		if (!strcmp(ks, "proxy")) {
+			r->proxy = vs ? scenario_role(ld->sc, vs) : NULL;
+			if (!r->proxy)
+				yerr(yd, v, "role %s: proxy: '%s' is not a "
+				     "declared role (roles: %H)", r->name,
+				     vs ? vs : "", ld_role_names, ld->sc);
+			else if (r->proxy == r)
+				yerr(yd, v, "role %s: a phone is not its own "
+				     "proxy", r->name);
+		}
+		else if (!strcmp(ks, "impair")) {
+			ld_impair(ld, v, &r->impair);
+		}
+		else if (!strcmp(ks, "codecs")) {
+			yaml_node_item_t *it;
+
+			if (ywant(yd, v, YAML_SEQUENCE_NODE, "codecs"))
+				continue;
+			YSEQ_FOREACH(it, v) {
+				yaml_node_t *e = ynode(yd, *it);
+				const char *es = yscalar(e);
+
+				if (!es || (str_casecmp(es, "PCMU") &&
+					    str_casecmp(es, "PCMA"))) {
+					yerr(yd, e, "role %s: codec '%s': a "
+					     "phone speaks PCMU and PCMA",
+					     r->name, es ? es : "");
+					continue;
+				}
+				ld_add_str(&r->codecs, es, ypos(e));
+			}
+			if (list_isempty(&r->codecs))
+				yerr(yd, v, "role %s: codecs: name at least "
+				     "one (PCMU, PCMA)", r->name);
+		}
+	}
+}
+
+
 static void load_roles(struct loader *ld, const yaml_node_t *n)
 {
 	yaml_node_pair_t *p;
@@ -226,6 +298,11 @@ static void load_roles(struct loader *ld, const yaml_node_t *n)
 
 	YMAP_FOREACH(p, n)
 		load_role(ld, ynode(&ld->yd, p->key), ynode(&ld->yd, p->value));
+
+	/* phone keys name other roles: read them once all are declared */
+	YMAP_FOREACH(p, n)
+		load_phone_keys(ld, ynode(&ld->yd, p->key),
+				ynode(&ld->yd, p->value));
 
 	if (list_isempty(&ld->sc->roles))
 		yerr(&ld->yd, n, "roles: declare at least two roles");

@@ -14,6 +14,15 @@ int  ld_dup_scalar(struct loader *ld, const yaml_node_t *n, char **out,
 int  ld_add_str(struct list *l, const char *s, struct srcpos pos);
 int  ld_role_names(struct re_printf *pf, const struct scenario *sc);
 bool ld_valid_name(const char *s, bool dots);
+uint32_t ld_hz(const char *s);
+bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
+		  const yaml_node_t *v, struct phone_cfg *cfg);
+bool ld_phone_key(const char *ks);
+void ld_impair(struct loader *ld, const yaml_node_t *n,
+	       struct impair_spec *imp);
+void ld_do_step(struct loader *ld, struct step *st, const yaml_node_t *n);
+void ld_media_step(struct loader *ld, struct step *st,
+		   const yaml_node_t *n);
 void load_steps(struct loader *ld, const yaml_node_t *n, struct step *group,
 		struct list *into);
 

@@ -82,6 +82,8 @@ static void step_destructor(void *data)
 	mem_deref(st->body);
 	mem_deref(st->raw);
 	mem_deref(st->dialog);
+	mem_deref(st->act.text);
+	mem_deref(st->media.dtmf);
 }
 
 
@@ -736,8 +738,23 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 	id = yscalar(k0);
 
 	if (id && (!strcmp(id, "media") || !strcmp(id, "do"))) {
-		yerr(yd, k0, "%s: steps arrive with the phone agent; not "
-		     "supported yet", id);
+		bool is_do = !strcmp(id, "do");
+
+		st = new_step(ld, is_do ? STEP_DO : STEP_MEDIA, k0);
+		if (!st)
+			return;
+		re_sdprintf(&st->id, "%s@L%u", id, st->pos.line);
+		st->group = group;
+		list_append(into, &st->le, st);
+		if (group)
+			yerr(yd, k0, "%s: cannot be inside any-order:", id);
+		if (p + 1 < n->data.mapping.pairs.top)
+			yerr(yd, ynode(yd, p[1].key), "%s: takes no other "
+			     "keys", id);
+		if (is_do)
+			ld_do_step(ld, st, v0);
+		else
+			ld_media_step(ld, st, v0);
 		return;
 	}
 

@@ -35,6 +35,7 @@ static void destructor(void *data)
 	tmr_cancel(&run->tmr_to);
 	tmr_cancel(&run->tmr_wait);
 	tmr_cancel(&run->tmr_kick);
+	tmr_cancel(&run->tmr_media);
 	mem_deref(run->live);
 	list_flush(&run->agents);
 	list_clear(&run->inbox);
@@ -45,6 +46,8 @@ static void destructor(void *data)
 	mem_deref(run->v);
 	mem_deref(run->steprec);
 	mem_deref(run->sent);
+	mem_deref(run->dtmf_ms);
+	mem_deref(run->dtmf_mark);
 	mem_deref(run->pcap);
 }
 
@@ -240,6 +243,98 @@ static void recv_h(struct agent *ag, const struct sa *src, struct mbuf *mb,
 }
 
 
+/*
+ * A message a phone sent. If it goes to a simulated role, the record
+ * waits for its arrival there (recv_h finds it); if it goes to a device
+ * or to an address no role has, the run saw it leave and that is all it
+ * will see of it.
+ */
+static int observed(struct run *run, struct agent *snd, struct agent *rcv,
+		    const struct sa *src, const struct sa *dst,
+		    const uint8_t *p, size_t len, uint32_t frame,
+		    uint64_t t_ms);
+
+static void sent_h(struct agent *ag, const struct sa *dst,
+		   const uint8_t *pkt, size_t len, void *arg)
+{
+	struct run *run = arg;
+	struct agent *rcv = agent_by_addr(&run->agents, dst);
+	struct msgrec *r = NULL;
+	struct mbuf *mb;
+	uint32_t frame = 0;
+
+	if (run->finished)
+		return;
+
+	if (!rcv || rcv->role->dut) {
+		if (run->pcap)
+			(void)pcapw_write(run->pcap, &ag->role->addr, dst,
+					  pkt, len, &frame);
+		(void)observed(run, ag, rcv, &ag->role->addr, dst, pkt, len,
+			       frame, run_now(run));
+		return;
+	}
+
+	mb = mbuf_alloc(len);
+	if (!mb)
+		return;
+	(void)mbuf_write_mem(mb, pkt, len);
+	mb->pos = 0;
+	if (msgrec_alloc(&r, mb)) {
+		mem_deref(mb);
+		return;
+	}
+	mem_deref(mb);
+
+	r->from = ag->role;
+	r->to = rcv->role;
+	r->src = ag->role->addr;
+	r->dst = *dst;
+	r->t_ms = run_now(run);
+	list_append(&run->msgs, &r->le, r);
+	run_write_pcap(run, r);
+	track_sent(ag, r);
+}
+
+
+/* a simulated phone's media address: its packets are written once, when
+ * they leave */
+static bool simulated_ip(const struct run *run, const struct sa *sa)
+{
+	struct le *le;
+
+	for (le = run->agents.head; le; le = le->next) {
+		const struct agent *ag = le->data;
+
+		if (ag->phone && sa_cmp(&ag->role->addr, sa, SA_ADDR))
+			return true;
+	}
+
+	return false;
+}
+
+
+static void media_h(struct agent *ag, bool tx, const struct sa *src,
+		    const struct sa *dst, const uint8_t *pkt, size_t len,
+		    void *arg)
+{
+	struct run *run = arg;
+	(void)ag;
+
+	if (!run->pcap || (!tx && simulated_ip(run, src)))
+		return;
+
+	(void)pcapw_write(run->pcap, src, dst, pkt, len, NULL);
+}
+
+
+static void log_h(struct agent *ag, const char *line, void *arg)
+{
+	(void)ag;
+	run_logf(arg, "%s", line);
+}
+
+
 /* a step between two devices under test is out of sight */
 static int check_visible(const struct scenario *sc, struct diag *dg)
 {
@@ -273,6 +368,9 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	      const struct run_opts *opts, const struct run_handlers *h,
 	      struct diag *dg)
 {
+	static const struct agent_handlers handlers = {
+		recv_h, sent_h, media_h, log_h,
+	};
 	struct run *run;
 	struct le *le;
 	int err;
@@ -300,7 +398,12 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	run->steprec = mem_zalloc(sizeof(*run->steprec) * (sc->nsteps + 1),
 				  NULL);
 	run->sent = mem_zalloc(sizeof(*run->sent) * (sc->nsteps + 1), NULL);
-	if (!run->v || !run->steprec || !run->sent) {
+	run->dtmf_ms = mem_zalloc(sizeof(*run->dtmf_ms) *
+				  (list_count(&sc->roles) + 1), NULL);
+	run->dtmf_mark = mem_zalloc(sizeof(*run->dtmf_mark) *
+				    (list_count(&sc->roles) + 1), NULL);
+	if (!run->v || !run->steprec || !run->sent || !run->dtmf_ms ||
+	    !run->dtmf_mark) {
 		err = ENOMEM;
 		goto out;
 	}
@@ -309,7 +412,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 		struct role *role = le->data;
 		struct agent *ag;
 
-		err = agent_alloc(&ag, role, recv_h, run);
+		err = agent_alloc(&ag, role, sc, &handlers, run);
 		if (err) {
 			diag_err(dg, sc->file, &role->pos, "role %s: cannot "
 				 "listen on %s:%J: %m", role->name,
@@ -601,7 +704,7 @@ unsigned run_count(const struct run *run, enum verdict_status s)
 	for (i = 0; run && i < run->sc->nsteps; i++) {
 		const struct step *st = scenario_step_at(run->sc, i);
 
-		if (st && st->type == STEP_MSG && run->v[i].status == s)
+		if (st && step_is_check(st) && run->v[i].status == s)
 			++n;
 	}
 

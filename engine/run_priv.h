@@ -5,6 +5,14 @@
 
 enum { DEFAULT_TIMEOUT_MS = 5000 };
 
+#include "media/mstream.h"
+
+/** A media: step's window: the listener's counters when it began */
+struct media_probe {
+	struct mstream *ms;
+	struct mstream_stats st0;
+};
+
 enum prog {
 	PROG_DONE = 0,
 	PROG_WAIT,
@@ -36,6 +44,14 @@ struct run {
 	bool offline;              /* verifying a capture (run_inject) */
 	struct live *live;         /* --capture: a DUT's own traffic */
 	uint64_t vclock;           /* offline: the capture's time, ms */
+
+	/* media: steps (engine/run_media.c) */
+	struct tmr tmr_media;
+	bool media_started;
+	uint64_t media_until;
+	struct media_probe probe[2];   /* per direction */
+	struct mstream **dtmf_ms;      /* per role: the leg last checked */
+	size_t *dtmf_mark;             /* per role: digits already judged */
 };
 
 uint64_t run_now(const struct run *run);
@@ -54,6 +70,8 @@ const struct step *run_waiting_step(const struct run *run,
 				const struct role *from,
 				const struct role *to);
 void run_advance(struct run *run);
+enum prog run_do_step(struct run *run, const struct step *st);
+enum prog run_media_step(struct run *run, const struct step *st);
 void run_kick(struct run *run);
 void run_finish(struct run *run);
 

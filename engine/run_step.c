@@ -145,6 +145,40 @@ static const struct finding *check_rules(struct run *run, struct msgrec *r,
 }
 
 
+/* a request that starts something new: no To tag, not ACK or CANCEL */
+static bool starts_call(const struct sip_msg *m)
+{
+	return m->req && !pl_isset(&m->to.tag) &&
+	       pl_strcmp(&m->met, "ACK") && pl_strcmp(&m->met, "CANCEL");
+}
+
+
+/*
+ * A message of a call this run never saw begin and no step has touched:
+ * left over from an earlier run against the same device (a retransmitted
+ * BYE, a response to it). A request that starts something new is never a
+ * stray.
+ */
+static bool stray(const struct run *run, const struct msgrec *r)
+{
+	const struct sip_msg *m = r->msg;
+	struct le *le;
+
+	if (!m || starts_call(m))
+		return false;
+
+	for (le = run->msgs.head; le; le = le->next) {
+		const struct msgrec *o = le->data;
+
+		if (o != r && o->msg && (o->step || starts_call(o->msg)) &&
+		    !pl_cmp(&o->msg->callid, &m->callid))
+			return false;
+	}
+
+	return true;
+}
+
+
 /* find the message an expected step is waiting for in the inbox */
 static enum prog take(struct run *run, const struct step *st)
 {
@@ -154,6 +188,9 @@ static enum prog take(struct run *run, const struct step *st)
 		struct msgrec *r = le->data, *ant = NULL;
 		enum match_res res;
 		char *why = NULL;
+
+		if (stray(run, r))
+			continue;   /* unexpected() absorbs it */
 
 		res = match_step(st, r, &run->agents, run->steprec, &ant,
 				 &why);
@@ -208,7 +245,7 @@ static enum prog msg_progress(struct run *run, const struct step *st)
 	if (run->v[st->idx].status != VERDICT_PENDING)
 		return PROG_DONE;
 
-	if (!st->from->dut && !run->sent[st->idx]) {
+	if (!role_acts(st->from) && !run->sent[st->idx]) {
 		p = send_step(run, st);
 		if (p != PROG_DONE || st->to->dut)
 			return p;
@@ -304,6 +341,16 @@ static bool unexpected(struct run *run)
 
 		le = le->next;
 
+		if (stray(run, r)) {
+			list_unlink(&r->in_le);
+			run_logf(run, "absorbed %H from %H to %H (frame %u): its "
+				 "Call-ID %r belongs to no call of this run",
+				 run_rec_line, r, run_role_name, r->from,
+				 run_role_name, r->to, r->frame,
+				 &r->msg->callid);
+			continue;
+		}
+
 		if (r->msg && visit_rest(run, later_h, &l))
 			continue;
 
@@ -393,7 +440,7 @@ static bool skip_optional(struct run *run, const struct step *st)
 {
 	struct le *le, *nx;
 
-	if (!st->optional || !st->from->dut)
+	if (!st->optional || !role_acts(st->from))
 		return false;
 
 	for (nx = run->cur->next; nx; nx = nx->next) {
@@ -439,6 +486,12 @@ static enum prog progress(struct run *run, const struct step *st)
 	case STEP_GROUP:
 		return group_progress(run, st);
 
+	case STEP_DO:
+		return run_do_step(run, st);
+
+	case STEP_MEDIA:
+		return run_media_step(run, st);
+
 	default:
 		p = msg_progress(run, st);
 		if (p == PROG_WAIT && skip_optional(run, st))
@@ -457,11 +510,11 @@ static void timeout_h(void *arg)
 	if (!st || run->finished)
 		return;
 
-	if (st->type == STEP_WAIT)
+	if (st->type == STEP_WAIT || st->type == STEP_MEDIA)
 		return;
 
 	t = run_step_timeout(run, st);
-	if (st->type == STEP_MSG && st->optional && st->from->dut) {
+	if (st->type == STEP_MSG && st->optional && role_acts(st->from)) {
 		run_step_done(run, st, VERDICT_SKIP, 0, NULL);
 		run_kick(run);
 		return;
@@ -544,6 +597,7 @@ void run_finish(struct run *run)
 	tmr_cancel(&run->tmr_to);
 	tmr_cancel(&run->tmr_wait);
 	tmr_cancel(&run->tmr_kick);
+	tmr_cancel(&run->tmr_media);
 
 	for (i = 0; i < run->sc->nsteps; i++) {
 		const struct step *st = scenario_step_at(run->sc, i);

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <re.h>
 #include "scenario.h"
+#include "doverb.h"
 
 
 /** The role called name, or NULL */
@@ -111,6 +112,31 @@ const char *sip_reason_std(uint16_t scode)
 }
 
 
+/** "A <-> B two-way", "A -> B tone 1004 Hz", "B dtmf 123#" */
+int media_print(struct re_printf *pf, const struct media_spec *m)
+{
+	static const char *const words[] = {
+		"audio", "two-way", "tone", "dtmf", "silence",
+	};
+	int err;
+
+	if (m->from)
+		err = re_hprintf(pf, "%s %s %s %s", m->from->name,
+				 m->between ? "<->" : "->", m->to->name,
+				 words[m->expect]);
+	else
+		err = re_hprintf(pf, "%s %s", m->to ? m->to->name : "?",
+				 words[m->expect]);
+
+	if (m->expect == MEDIA_TONE)
+		err |= re_hprintf(pf, " %u Hz", m->tone_hz);
+	else if (m->expect == MEDIA_DTMF)
+		err |= re_hprintf(pf, " %s", m->dtmf);
+
+	return err;
+}
+
+
 /** What a step is, as reports print it: "INVITE", "180 Ringing",
  * "wait 500 ms", "any-order" */
 int step_print(struct re_printf *pf, const struct step *st)
@@ -121,6 +147,10 @@ int step_print(struct re_printf *pf, const struct step *st)
 		return re_hprintf(pf, "wait %u ms", st->wait_ms);
 	case STEP_GROUP:
 		return re_hprintf(pf, "any-order");
+	case STEP_DO:
+		return re_hprintf(pf, "do %H", doverb_print, &st->act);
+	case STEP_MEDIA:
+		return re_hprintf(pf, "media %H", media_print, &st->media);
 	default:
 		if (st->req)
 			return re_hprintf(pf, "%s", st->method);

@@ -16,8 +16,43 @@ struct srcpos {
 enum role_kind {
 	ROLE_UA = 0, /* scripted user agent */
 	ROLE_PROXY,  /* scripted proxy (RFC 3261 §16 forwarding) */
-	ROLE_PHONE,  /* autonomous phone agent (not yet built) */
+	ROLE_PHONE,  /* autonomous phone agent (agents/phone.c) */
 	ROLE_DUT,    /* declared as a device under test in the scenario */
+};
+
+/** What a phone is set to do (role keys, and set: in a do: step) */
+struct phone_cfg {
+	unsigned given;           /* PHONE_CFG_* bits: what was set */
+	bool busy;                /* answer new calls 486 Busy Here */
+	uint32_t auto_answer_ms;  /* answer after this long (given bit) */
+	struct role *fwd_noans;   /* 302 to this role when not answered */
+	uint32_t fwd_after_ms;    /* … after ringing this long */
+	bool mute;                /* send no audio (one-way audio fault) */
+	uint32_t tone_hz;         /* the tone it sends (0: silence) */
+	int dtmf_mode;            /* DTMF_RFC4733, DTMF_INBAND, DTMF_INFO */
+	int send_codec;           /* fault: send PT 0/8 whatever was agreed;
+				     -1: what was agreed */
+};
+
+enum {
+	PHONE_CFG_BUSY = 1u << 0,
+	PHONE_CFG_AUTO_ANSWER = 1u << 1,
+	PHONE_CFG_FWD_NOANS = 1u << 2,
+	PHONE_CFG_FWD_AFTER = 1u << 3,
+	PHONE_CFG_MUTE = 1u << 4,
+	PHONE_CFG_TONE = 1u << 5,
+	PHONE_CFG_DTMF_MODE = 1u << 6,
+	PHONE_CFG_SEND_CODEC = 1u << 7,
+};
+
+enum { DTMF_RFC4733 = 0, DTMF_INBAND, DTMF_INFO };
+
+/** Network impairment of a simulated phone's media (impair:) */
+struct impair_spec {
+	bool set;
+	double loss, reorder, duplicate;  /* 0..1 */
+	uint32_t jitter_ms;
+	uint32_t seed;
 };
 
 /** One participant: A, B, C, P … */
@@ -30,6 +65,10 @@ struct role {
 	char *display;         /* display name, may be NULL */
 	char *domain;          /* proxy: domain it serves; may be NULL */
 	bool record_route;     /* proxy: insert Record-Route when forwarding */
+	struct role *proxy;    /* phone: outbound proxy role, or NULL */
+	struct phone_cfg cfg;  /* phone: behaviour as declared */
+	struct list codecs;    /* phone: struct strle, offer order */
+	struct impair_spec impair; /* phone: media impairment */
 	struct sa decl;        /* address: as declared, or unset */
 	struct sa addr;        /* bound address (set by scenario_bind) */
 	enum sip_transp tp;    /* transport (UDP for now) */
@@ -41,6 +80,48 @@ enum step_type {
 	STEP_MSG = 0, /* a SIP message: "F3: 180 Ringing B -> P" */
 	STEP_WAIT,    /* "wait: 1s" */
 	STEP_GROUP,   /* "any-order: [steps…]" */
+	STEP_DO,      /* "do: B answer" — stimulate a phone or a device */
+	STEP_MEDIA,   /* "media: {between: [A, B], expect: two-way}" */
+};
+
+/** do: verbs, one row each in engine/doverb.c */
+enum do_verb {
+	DO_DIAL = 0, DO_ANSWER, DO_REJECT, DO_HANGUP, DO_HOLD, DO_RESUME,
+	DO_TRANSFER, DO_DTMF, DO_PLAY, DO_SET,
+	DO_NVERBS
+};
+
+/** do: one stimulus */
+struct do_spec {
+	struct role *actor;       /* who acts */
+	enum do_verb verb;
+	struct role *target;      /* dial:/transfer: a role */
+	uint16_t scode;           /* reject: a status code */
+	bool attended;            /* transfer: {to: C, attended: true} */
+	char *text;               /* dtmf: digits; play: a file */
+	struct phone_cfg set;     /* set: {…} */
+};
+
+/** media: what a listener must hear */
+enum media_expect {
+	MEDIA_AUDIO = 0,   /* the listener hears the talker */
+	MEDIA_TWO_WAY,     /* between: each hears the other */
+	MEDIA_TONE,        /* a tone at tone_hz */
+	MEDIA_DTMF,        /* these digits */
+	MEDIA_SILENCE,     /* nothing audible */
+};
+
+struct media_spec {
+	struct role *from;        /* the talker (between: the first) */
+	struct role *to;          /* the listener (between: the second) */
+	bool between;             /* both directions */
+	enum media_expect expect;
+	uint32_t tone_hz;
+	char *dtmf;
+	uint32_t for_ms;          /* how long to listen */
+	double max_loss;          /* 0..1; < 0: no bound */
+	uint32_t max_jitter_ms;   /* 0: no bound */
+	double min_mos;           /* 0: no bound */
 };
 
 /** headers: one entry; value NULL removes the header from the default */
@@ -119,6 +200,10 @@ struct step {
 
 	/* STEP_GROUP */
 	struct list members;   /* struct step */
+
+	/* STEP_DO, STEP_MEDIA */
+	struct do_spec act;
+	struct media_spec media;
 };
 
 /** One call flow, as loaded from one file */
@@ -148,6 +233,22 @@ struct role *scenario_role(const struct scenario *sc, const char *name);
 struct step *scenario_step(const struct scenario *sc, const char *id);
 struct step *scenario_step_at(const struct scenario *sc, unsigned idx);
 const char *sip_reason_std(uint16_t scode);
+
+/** A step with a verdict of its own: a message, a stimulus, a media
+ *  check (waits and groups only pace the others) */
+static inline bool step_is_check(const struct step *st)
+{
+	return st->type == STEP_MSG || st->type == STEP_DO ||
+	       st->type == STEP_MEDIA;
+}
+
+/** The role decides what it sends (a phone or a device under test): its
+ *  steps are expected and checked, never built by the engine */
+static inline bool role_acts(const struct role *r)
+{
+	return r->dut || r->kind == ROLE_PHONE;
+}
 int step_print(struct re_printf *pf, const struct step *st);
+int media_print(struct re_printf *pf, const struct media_spec *m);
 
 #endif

@@ -63,14 +63,15 @@ void console_step(struct console *c, const struct step *st,
 		return;
 
 	re_snprintf(w, sizeof(w), "%H", step_print, st);
-	if (st->type == STEP_WAIT)
+	if (st->type == STEP_WAIT || st->type == STEP_DO ||
+	    st->type == STEP_MEDIA)
 		dir[0] = '\0';
 	else
 		re_snprintf(dir, sizeof(dir), "%s -> %s", st->from->name,
 			    st->to->name);
 
 	re_fprintf(c->f, "  %-6s %-26s %-10s %s%-7s%s",
-		   st->type == STEP_WAIT ? "" : st->id, w, dir,
+		   st->type == STEP_MSG ? st->id : "", w, dir,
 		   paint(c, v->status), verdict_name(v->status),
 		   c->color ? RESET : "");
 	if (v->frame)

@@ -32,8 +32,11 @@ static int testcase(struct re_printf *pf, const struct report_scn *s,
 	char name[160];
 	int err;
 
-	re_snprintf(name, sizeof(name), "%s %s %s -> %s", st->id, st->what,
-		    st->from, st->to);
+	if (!strcmp(st->type, "message"))
+		re_snprintf(name, sizeof(name), "%s %s %s -> %s", st->id,
+			    st->what, st->from, st->to);
+	else
+		re_snprintf(name, sizeof(name), "%s %s", st->id, st->what);
 
 	err = re_hprintf(pf, "    <testcase classname=\"%H\" name=\"%H\" "
 			 "time=\"%H\"", xml_escape, s->name, xml_escape,
@@ -89,7 +92,9 @@ static int testsuite(struct re_printf *pf, const struct report *rp,
 	for (le = s->steps.head; le && !err; le = le->next) {
 		const struct report_step *st = le->data;
 
-		if (strcmp(st->type, "message"))
+		/* waits and groups only pace the steps that are checks */
+		if (strcmp(st->type, "message") && strcmp(st->type, "do") &&
+		    strcmp(st->type, "media"))
 			continue;
 		err = testcase(pf, s, st, prev);
 		if (st->t_ms)

@@ -171,7 +171,8 @@ static int dup(char **out, const char *s)
 static int add_step(struct report_scn *s, const struct run *run,
 		    const struct step *st)
 {
-	static const char *const types[] = {"message", "wait", "group"};
+	static const char *const types[] = {"message", "wait", "group", "do",
+						 "media"};
 	const struct verdict *v = run_verdict(run, st->idx);
 	struct report_step *rs;
 	int err;
@@ -187,6 +188,14 @@ static int add_step(struct report_scn *s, const struct run *run,
 		err |= dup(&rs->from, st->from->name);
 		err |= dup(&rs->to, st->to->name);
 	}
+	else if (st->type == STEP_MEDIA) {
+		if (st->media.from)
+			err |= dup(&rs->from, st->media.from->name);
+		err |= dup(&rs->to, st->media.to->name);
+	}
+	else if (st->type == STEP_DO) {
+		err |= dup(&rs->from, st->act.actor->name);
+	}
 	if (st->group)
 		err |= dup(&rs->group, st->group->id);
 	err |= dup(&rs->status, status_word(v->status));
@@ -195,7 +204,7 @@ static int add_step(struct report_scn *s, const struct run *run,
 	rs->t_ms = v->t_ms;
 	rs->sent = v->sent;
 
-	if (st->type == STEP_MSG) {
+	if (step_is_check(st)) {
 		switch (v->status) {
 
 		case VERDICT_PASS:   ++s->npass; break;

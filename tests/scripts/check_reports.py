@@ -45,7 +45,8 @@ for sc in rep["scenarios"]:
                  ("messages", list)]:
         typed(sc, k, t, w)
     need(sc["result"] == want, f"{w}: result {sc['result']}")
-    msgsteps = [s for s in sc["steps"] if s["type"] == "message"]
+    # waits and groups only pace the others; every other step is a check
+    msgsteps = [s for s in sc["steps"] if s["type"] in ("message", "do", "media")]
     counts = {s: sum(1 for x in msgsteps if x["status"] == s)
               for s in STATUS}
     need(counts["pass"] == sc["passed"], f"{w}: passed count")
@@ -56,7 +57,7 @@ for sc in rep["scenarios"]:
         for k in ("id", "type", "what", "status"):
             typed(s, k, str, f"{w} step")
         need(s["status"] in STATUS, f"{w} {s['id']}: status {s['status']}")
-        need(s["type"] in ("message", "wait", "group"), f"{w}: type")
+        need(s["type"] in ("message", "wait", "group", "do", "media"), f"{w}: type")
         if s["status"] == "fail":
             need(bool(s["reason"]), f"{w} {s['id']}: failure without reason")
         if s["type"] == "message" and s["status"] == "pass":

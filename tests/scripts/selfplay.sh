@@ -38,6 +38,15 @@ for yaml in $(find "$src/scenarios" -name "*.yaml" | sort); do
 	tshark -r "$pcap" -T fields -e sip.Method -e sip.Status-Code \
 		-Y sip 2>/dev/null | awk '{print $1}' >"$out/$name.seen"
 	steps_of "$yaml" >"$out/$name.want"
+	if grep -q 'kind: phone' "$yaml"; then
+		# phones act on their own: what they send at once (a 180 and an
+		# auto-answer 200, a 202 and a NOTIFY) may leave in either order
+		sort -o "$out/$name.want" "$out/$name.want"
+		sort -o "$out/$name.seen" "$out/$name.seen"
+		check "$name: the $(wc -l <"$out/$name.want") SIP messages of the steps" \
+			"diff '$out/$name.want' '$out/$name.seen' >/dev/null"
+		continue
+	fi
 	# in self-play the engine sends group members in file order too, so
 	# the capture holds exactly the steps' messages, in the steps' order
 	check "$name: $(wc -l <"$out/$name.want") SIP messages in flow order" \

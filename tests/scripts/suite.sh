@@ -56,8 +56,9 @@ check("shards do not overlap and cover the suite", sorted(names) == sorted(verdi
 check("merged totals equal one run's", m["totals"] == j1["totals"])
 check("merged verdicts equal one run's", verdicts(m) == verdicts(j1))
 t = load("tag")
-check("--tag transfer --tag smoke picks 2 scenarios",
-      sorted(s["name"] for s in t["scenarios"]) == ["blind-transfer", "options-ping"])
+check("--tag transfer --tag smoke picks 3 scenarios",
+      sorted(s["name"] for s in t["scenarios"]) ==
+      ["blind-transfer", "blind-transfer-phones", "options-ping"])
 sys.exit(0 if ok else 1)
 PY
 

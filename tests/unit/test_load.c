@@ -155,6 +155,47 @@ static void fails_with(const char *text, const char *want)
 
 
 #define ROLES "roles:\n  A: {kind: ua}\n  B: {kind: ua}\n"
+#define PHONES "roles:\n  A: {kind: phone}\n  B: {kind: phone}\n"
+
+
+/* do: and media: steps: each mistake named at its place */
+static void test_phone_steps(void)
+{
+	fails_with(PHONES "steps:\n  - do: B anwser\n",
+		   "t.yaml:5:9: do: unknown verb 'anwser' (did you mean "
+		   "'answer'?) "
+		   "(dial, answer, reject, hangup, hold, resume, transfer, "
+		   "dtmf, play, set)");
+	fails_with(PHONES "steps:\n  - do: A dial Q\n",
+		   "t.yaml:5:9: dial: role 'Q' is not declared (roles: A, B)");
+	fails_with(PHONES "steps:\n  - do: B reject 99\n",
+		   "t.yaml:5:9: do: reject: '99' is not a status code from "
+		   "300 to 699");
+	fails_with(PHONES "steps:\n  - do: A dtmf 12x\n",
+		   "t.yaml:5:9: do: dtmf: '12x' is not DTMF digits (0-9 * # "
+		   "A-D)");
+	fails_with(PHONES "steps:\n  - do: {B: {set: {bsy: true}}}\n",
+		   "t.yaml:5:20: set: unknown key 'bsy' (did you mean "
+		   "'busy'?)");
+	fails_with(PHONES "steps:\n  - do: A answer now\n",
+		   "t.yaml:5:9: do: answer takes nothing (answer — take the "
+		   "ringing call (200 OK with SDP))");
+	fails_with(PHONES "steps:\n  - media: {between: [A, B], "
+		   "expect: tone}\n",
+		   "t.yaml:5:38: media: expect 'tone' is not two-way, audio, "
+		   "silence, tone NHz or dtmf \"DIGITS\"");
+	fails_with(ROLES "steps:\n  - media: {from: A, to: B}\n",
+		   "t.yaml:5:12: media: B is a scripted ua without an audio "
+		   "path; make it kind: phone");
+	fails_with(PHONES "steps:\n  - media: {from: A, to: B, "
+		   "max-loss: 200%}\n",
+		   "t.yaml:5:39: media: max-loss: '200%' is not a share (1% "
+		   "or 0.01)");
+	fails_with(PHONES "steps:\n  - media: {from: A, to: B, "
+		   "expect: two-way}\n",
+		   "t.yaml:5:12: media: expect: two-way needs between: [X, "
+		   "Y]");
+}
 
 
 static void test_errors_have_places(void)
@@ -162,9 +203,10 @@ static void test_errors_have_places(void)
 	fails_with("roles: {A: {kind: ua}}\nstpes: []\n",
 		   "t.yaml:2:1: scenario: unknown key 'stpes' (did you mean "
 		   "'steps'?)");
-	fails_with("roles:\n  A: {kind: phone}\nsteps:\n  - F1: BYE A -> A\n",
-		   "t.yaml:2:13: role A: role kind 'phone' is not available "
-		   "yet (the phone agent comes later); use ua");
+	fails_with("roles:\n  A: {kind: ua, tone: 1004Hz}\n  B: {kind: ua}\n"
+		   "steps:\n  - F1: BYE A -> B\n",
+		   "t.yaml:2:17: role A: 'tone' applies to phones (kind: "
+		   "phone)");
 	fails_with("roles:\n  A: {knd: ua}\nsteps: []\n",
 		   "t.yaml:2:7: role: unknown key 'knd' (did you mean "
 		   "'kind'?)");
@@ -194,9 +236,9 @@ static void test_errors_have_places(void)
 		   "headers/body/sdp do not apply");
 	fails_with(ROLES "steps:\n  - any-order:\n      - any-order: []\n",
 		   "t.yaml:6:9: any-order: groups cannot be nested");
-	fails_with(ROLES "steps:\n  - do: {dial: B}\n",
-		   "t.yaml:5:5: do: steps arrive with the phone agent; not "
-		   "supported yet");
+	fails_with(ROLES "steps:\n  - do: A answer\n",
+		   "t.yaml:5:9: do: A is a scripted ua; only a phone or a "
+		   "device under test acts on do: (kind: phone)");
 	fails_with("", "t.yaml:1:1: the file is empty");
 }
 
@@ -273,6 +315,7 @@ int register_suites(void)
 	static CU_TestInfo tests[] = {
 		{"model_from_flow", test_model_from_flow},
 		{"errors_have_places", test_errors_have_places},
+		{"phone_steps", test_phone_steps},
 		{"all_errors_reported", test_all_errors_reported},
 		{"testbed_args_and_binding", test_testbed_args_and_binding},
 		CU_TEST_INFO_NULL,

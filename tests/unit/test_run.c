@@ -740,6 +740,37 @@ static void test_duo_malformed(void)
 }
 
 
+static void test_duo_stray_absorbed(void)
+{
+	/* before forwarding the BYE, the device sends B a BYE of a call
+	 * from an earlier run: the tester must not take it for F10 */
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	char *dev = variant(text, "  - F10: BYE P -> B\n",
+			    "  - F10s: BYE P -> B\n"
+			    "    raw: \"BYE sip:bob@{B.host}:{B.port} SIP/2.0\\n"
+			    "Via: SIP/2.0/UDP {P.host}:{P.port};branch="
+			    "z9hG4bKstray1\\nMax-Forwards: 70\\n"
+			    "From: <sip:alice@old.test>;tag=old1\\n"
+			    "To: <sip:bob@old.test>;tag=old2\\n"
+			    "Call-ID: stray-from-an-earlier-run\\n"
+			    "CSeq: 2 BYE\\nContent-Length: 0\\n\\n\"\n"
+			    "  - F10: BYE P -> B\n");
+	struct play v[2];
+
+	duo(v, text, dev, 1000);
+	assert_all_pass(&v[0]);
+	assert_all_pass(&v[1]);
+	CU_ASSERT_PTR_NOT_NULL(strstr(v[0].log, "its Call-ID "
+				      "stray-from-an-earlier-run belongs to "
+				      "no call of this run"));
+
+	teardown(&v[0]);
+	teardown(&v[1]);
+	free(text);
+	free(dev);
+}
+
+
 static void test_duo_rule_broken(void)
 {
 	/* a proxy that does not decrement Max-Forwards (RFC 3261 §16.6) */
@@ -842,6 +873,7 @@ int register_suites(void)
 		{"duo_stripped_header", test_duo_stripped_header},
 		{"duo_late_answer", test_duo_late_answer},
 		{"duo_malformed", test_duo_malformed},
+		{"duo_stray_absorbed", test_duo_stray_absorbed},
 		{"duo_rule_broken", test_duo_rule_broken},
 		{"duo_retransmission_absorbed",
 		 test_duo_retransmission_absorbed},

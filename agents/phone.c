@@ -1,0 +1,265 @@
+/* agents/phone.c — the phone agent: its own libre SIP stack on the role's
+ * address, sessions (sipsess) and REFER subscriptions (sipevent), and
+ * what it does with an incoming call (ring, auto-answer, busy, forward).
+ *
+ * The run sees every SIP message through libre's trace handler (both
+ * directions, as on the wire) and every RTP/RTCP packet through the media
+ * tap, so a phone's steps are checked like a device's.
+ */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "placeholder.h"
+#include "media/mstream.h"
+#include "phone.h"
+#include "phone_priv.h"
+
+
+static void destructor(void *data)
+{
+	struct phone *ph = data;
+
+	ph->closing = true;
+	list_flush(&ph->calls);
+	if (ph->sip)
+		sip_close(ph->sip, true);
+	mem_deref(ph->evsock);
+	mem_deref(ph->sock);
+	mem_deref(ph->sip);
+	mem_deref(ph->aor);
+	mem_deref(ph->route);
+	mem_deref(ph->wav);
+}
+
+
+void phone_logf(struct phone *ph, const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+
+	if (!ph->h.logh)
+		return;
+
+	va_start(ap, fmt);
+	(void)re_vsdprintf(&line, fmt, ap);
+	va_end(ap);
+
+	if (line)
+		ph->h.logh(ph, line, ph->h.arg);
+	mem_deref(line);
+}
+
+
+static void trace_h(bool tx, enum sip_transp tp, const struct sa *src,
+		    const struct sa *dst, const uint8_t *pkt, size_t len,
+		    void *arg)
+{
+	struct phone *ph = arg;
+	(void)tp;
+
+	if (ph->h.sigh && !ph->closing)
+		ph->h.sigh(tx, src, dst, pkt, len, ph->h.arg);
+}
+
+
+static void exit_h(void *arg)
+{
+	(void)arg;
+}
+
+
+/** The oldest call in state s, or NULL */
+struct pcall *phone_call_find(const struct phone *ph, enum pcall_state s)
+{
+	struct le *le;
+
+	for (le = ph->calls.head; le; le = le->next) {
+		struct pcall *c = le->data;
+
+		if (c->state == s)
+			return c;
+	}
+
+	return NULL;
+}
+
+
+/** The call in focus: the newest established one, else the newest that
+ *  is still ringing or calling */
+struct pcall *phone_call_current(const struct phone *ph)
+{
+	struct pcall *alive = NULL;
+	struct le *le;
+
+	for (le = ph->calls.tail; le; le = le->prev) {
+		struct pcall *c = le->data;
+
+		if (c->state == PCALL_ESTABLISHED)
+			return c;
+		if (c->state != PCALL_CLOSED && !alive)
+			alive = c;
+	}
+
+	return alive;
+}
+
+
+static void answer_tmr_h(void *arg)
+{
+	struct pcall *c = arg;
+
+	if (c->state != PCALL_RINGING_IN)
+		return;
+
+	phone_logf(c->ph, "%s: auto-answer", c->ph->role->name);
+	(void)pcall_answer(c);
+}
+
+
+static void fwd_tmr_h(void *arg)
+{
+	struct pcall *c = arg;
+	struct phone *ph = c->ph;
+	char *uri = NULL;
+
+	if (c->state != PCALL_RINGING_IN || !ph->cfg.fwd_noans)
+		return;
+
+	if (role_aor(&uri, ph->sc, ph->cfg.fwd_noans))
+		return;
+
+	phone_logf(ph, "%s: no answer, forwarding to %s", ph->role->name,
+		   uri);
+	(void)pcall_reject(c, 302, uri);
+	mem_deref(uri);
+}
+
+
+/* a new INVITE: ring, or say busy */
+static void conn_h(const struct sip_msg *msg, void *arg)
+{
+	struct phone *ph = arg;
+	struct pcall *c = NULL;
+	int err;
+
+	if (ph->cfg.busy) {
+		phone_logf(ph, "%s: busy, 486 to %r", ph->role->name,
+			   &msg->from.auri);
+		(void)sip_treply(NULL, ph->sip, msg, 486, "Busy Here");
+		return;
+	}
+
+	err = pcall_alloc(&c, ph, true);
+	if (!err)
+		err = pcall_incoming(c, msg);
+	if (err) {
+		phone_logf(ph, "%s: cannot take the call: %m",
+			   ph->role->name, err);
+		if (c)
+			mem_deref(c);
+		(void)sip_treply(NULL, ph->sip, msg, 500,
+				 "Server Internal Error");
+		return;
+	}
+
+	if (ph->cfg.auto_answer_ms != UINT32_MAX)
+		tmr_start(&c->tmr_answer, ph->cfg.auto_answer_ms,
+			  answer_tmr_h, c);
+	if (ph->cfg.fwd_noans)
+		tmr_start(&c->tmr_fwd, ph->cfg.fwd_after_ms, fwd_tmr_h, c);
+}
+
+
+static int addr_setup(struct phone *ph)
+{
+	const struct role *r = ph->role;
+	int err;
+
+	err = role_aor(&ph->aor, ph->sc, r);
+	if (err)
+		return err;
+
+	if (r->proxy)
+		err = re_sdprintf(&ph->route, "sip:%J", &r->proxy->addr);
+
+	return err;
+}
+
+
+/**
+ * A phone for a role: its SIP stack listens on the role's address. The
+ * handlers see every message and packet; settings start as declared.
+ */
+int phone_alloc(struct phone **php, const struct role *role,
+		const struct scenario *sc, const struct phone_handlers *h)
+{
+	struct phone *ph;
+	int err;
+
+	if (!php || !role || !sc)
+		return EINVAL;
+
+	ph = mem_zalloc(sizeof(*ph), destructor);
+	if (!ph)
+		return ENOMEM;
+
+	ph->role = role;
+	ph->sc = sc;
+	ph->cfg = role->cfg;
+	if (h)
+		ph->h = *h;
+
+	err = addr_setup(ph);
+	if (err)
+		goto out;
+
+	err = sip_alloc(&ph->sip, NULL, 32, 32, 32, "sipflow-phone/"
+			SIPFLOW_VERSION, exit_h, ph);
+	if (err)
+		goto out;
+
+	sip_set_trace_handler(ph->sip, trace_h);
+
+	err = sip_transp_add(ph->sip, SIP_TRANSP_UDP, &role->addr);
+	if (err)
+		goto out;
+
+	err = sipsess_listen(&ph->sock, ph->sip, 32, conn_h, ph);
+	if (err)
+		goto out;
+
+	err = sipevent_listen(&ph->evsock, ph->sip, 32, 32, NULL, NULL);
+
+ out:
+	if (err)
+		mem_deref(ph);
+	else
+		*php = ph;
+
+	return err;
+}
+
+
+/** The media leg of the call in focus, or NULL */
+struct mstream *phone_stream(const struct phone *ph)
+{
+	struct pcall *c = ph ? phone_call_current(ph) : NULL;
+
+	return c ? c->ms : NULL;
+}
+
+
+/** The tone the phone sends, so a listener can tell who it hears */
+uint32_t phone_tone_hz(const struct phone *ph)
+{
+	if (!ph || ph->cfg.mute || ph->wav)
+		return 0;
+
+	return ph->cfg.tone_hz;
+}
+
+
+const char *phone_name(const struct phone *ph)
+{
+	return ph ? ph->role->name : "?";
+}

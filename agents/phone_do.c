@@ -1,0 +1,257 @@
+/* agents/phone_do.c — what a phone does on a do: step: one handler per
+ * verb (the verbs themselves are engine/doverb.c's table) */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "placeholder.h"
+#include "doverb.h"
+#include "media/mstream.h"
+#include "phone.h"
+#include "phone_priv.h"
+
+
+typedef int (verb_h)(struct phone *ph, const struct do_spec *d, char **why);
+
+
+static int nocall(char **why, const struct phone *ph, const char *what)
+{
+	(void)re_sdprintf(why, "%s has no %s", ph->role->name, what);
+	return ENOENT;
+}
+
+
+static int do_dial(struct phone *ph, const struct do_spec *d, char **why)
+{
+	struct pcall *c = NULL;
+	char *uri = NULL;
+	int err;
+
+	err = role_aor(&uri, ph->sc, d->target);
+	if (!err)
+		err = pcall_alloc(&c, ph, false);
+	if (!err)
+		err = pcall_dial(c, uri);
+	if (err) {
+		(void)re_sdprintf(why, "%s cannot call %s: %m", ph->role->name,
+				  uri ? uri : d->target->name, err);
+		if (c)
+			c->state = PCALL_CLOSED;
+	}
+	mem_deref(uri);
+
+	return err;
+}
+
+
+static int do_answer(struct phone *ph, const struct do_spec *d, char **why)
+{
+	struct pcall *c = phone_call_find(ph, PCALL_RINGING_IN);
+	int err;
+	(void)d;
+
+	if (!c)
+		return nocall(why, ph, "ringing call to answer");
+
+	err = pcall_answer(c);
+	if (err)
+		(void)re_sdprintf(why, "%s cannot answer: %m", ph->role->name,
+				  err);
+	return err;
+}
+
+
+static int do_reject(struct phone *ph, const struct do_spec *d, char **why)
+{
+	struct pcall *c = phone_call_find(ph, PCALL_RINGING_IN);
+
+	if (!c)
+		return nocall(why, ph, "ringing call to reject");
+
+	return pcall_reject(c, d->scode, NULL);
+}
+
+
+static int do_hangup(struct phone *ph, const struct do_spec *d, char **why)
+{
+	struct pcall *c = phone_call_current(ph);
+	(void)d;
+
+	if (!c)
+		return nocall(why, ph, "call to hang up");
+
+	pcall_hangup(c);
+	return 0;
+}
+
+
+static int hold(struct phone *ph, bool on, char **why)
+{
+	struct pcall *c = phone_call_find(ph, PCALL_ESTABLISHED);
+	int err;
+
+	if (!c)
+		return nocall(why, ph, "established call");
+
+	err = pcall_hold(c, on);
+	if (err)
+		(void)re_sdprintf(why, "%s cannot %s: %m", ph->role->name,
+				  on ? "hold" : "resume", err);
+	return err;
+}
+
+
+static int do_hold(struct phone *ph, const struct do_spec *d, char **why)
+{
+	(void)d;
+	return hold(ph, true, why);
+}
+
+
+static int do_resume(struct phone *ph, const struct do_spec *d, char **why)
+{
+	(void)d;
+	return hold(ph, false, why);
+}
+
+
+static int do_transfer(struct phone *ph, const struct do_spec *d,
+		       char **why)
+{
+	struct pcall *c = phone_call_find(ph, PCALL_ESTABLISHED);
+	char *uri = NULL;
+	int err;
+
+	if (d->attended) {
+		(void)re_sdprintf(why, "attended transfer (Replaces) is not "
+				  "built yet");
+		return ENOTSUP;
+	}
+	if (!c)
+		return nocall(why, ph, "established call to transfer");
+
+	err = role_aor(&uri, ph->sc, d->target);
+	if (!err)
+		err = pcall_refer(c, uri);
+	if (err)
+		(void)re_sdprintf(why, "%s cannot REFER: %m", ph->role->name,
+				  err);
+	mem_deref(uri);
+
+	return err;
+}
+
+
+static int do_dtmf(struct phone *ph, const struct do_spec *d, char **why)
+{
+	struct pcall *c = phone_call_find(ph, PCALL_ESTABLISHED);
+	int err;
+
+	if (!c || !c->ms)
+		return nocall(why, ph, "established call to send DTMF in");
+
+	if (ph->cfg.dtmf_mode == DTMF_INFO) {
+		const char *p;
+
+		err = 0;
+		for (p = d->text; *p && !err; p++) {
+			struct mbuf *mb = mbuf_alloc(64);
+
+			if (!mb)
+				return ENOMEM;
+			(void)mbuf_printf(mb, "Signal=%c\r\nDuration=160\r\n",
+					  *p);
+			mb->pos = 0;
+			err = sipsess_info(c->sess, "application/dtmf-relay",
+					   mb, NULL, NULL);
+			mem_deref(mb);
+		}
+	}
+	else {
+		err = mstream_send_dtmf(c->ms, d->text,
+					ph->cfg.dtmf_mode == DTMF_INBAND);
+	}
+	if (err)
+		(void)re_sdprintf(why, "%s cannot send DTMF: %m",
+				  ph->role->name, err);
+	return err;
+}
+
+
+static int do_play(struct phone *ph, const struct do_spec *d, char **why)
+{
+	struct pcall *c = phone_call_current(ph);
+	int err;
+
+	mem_deref(ph->wav);
+	err = str_dup(&ph->wav, d->text);
+	if (!err && c)
+		err = pcall_media_source(c);
+	if (err)
+		(void)re_sdprintf(why, "%s cannot play %s: %m",
+				  ph->role->name, d->text, err);
+	return err;
+}
+
+
+static int do_set(struct phone *ph, const struct do_spec *d, char **why)
+{
+	const struct phone_cfg *s = &d->set;
+	struct phone_cfg *cfg = &ph->cfg;
+	struct pcall *c;
+	(void)why;
+
+	if (s->given & PHONE_CFG_BUSY)
+		cfg->busy = s->busy;
+	if (s->given & PHONE_CFG_AUTO_ANSWER)
+		cfg->auto_answer_ms = s->auto_answer_ms;
+	if (s->given & PHONE_CFG_FWD_NOANS)
+		cfg->fwd_noans = s->fwd_noans;
+	if (s->given & PHONE_CFG_FWD_AFTER)
+		cfg->fwd_after_ms = s->fwd_after_ms;
+	if (s->given & PHONE_CFG_MUTE)
+		cfg->mute = s->mute;
+	if (s->given & PHONE_CFG_TONE)
+		cfg->tone_hz = s->tone_hz;
+	if (s->given & PHONE_CFG_DTMF_MODE)
+		cfg->dtmf_mode = s->dtmf_mode;
+	if (s->given & PHONE_CFG_SEND_CODEC)
+		cfg->send_codec = s->send_codec;
+
+	/* what the current call sends follows at once */
+	c = phone_call_current(ph);
+	if (c && c->ms && c->state == PCALL_ESTABLISHED) {
+		(void)pcall_media_source(c);
+		pcall_media_update(c);
+	}
+
+	return 0;
+}
+
+
+static verb_h *const handlers[DO_NVERBS] = {
+	[DO_DIAL]     = do_dial,
+	[DO_ANSWER]   = do_answer,
+	[DO_REJECT]   = do_reject,
+	[DO_HANGUP]   = do_hangup,
+	[DO_HOLD]     = do_hold,
+	[DO_RESUME]   = do_resume,
+	[DO_TRANSFER] = do_transfer,
+	[DO_DTMF]     = do_dtmf,
+	[DO_PLAY]     = do_play,
+	[DO_SET]      = do_set,
+};
+
+
+/**
+ * Act on a do: step. 0 when the phone did it; else an errno and, in why,
+ * a sentence for the step's verdict.
+ */
+int phone_do(struct phone *ph, const struct do_spec *d, char **why)
+{
+	if (!ph || !d || d->verb >= DO_NVERBS || !handlers[d->verb])
+		return EINVAL;
+
+	phone_logf(ph, "%s: do %H", ph->role->name, doverb_print, d);
+
+	return handlers[d->verb](ph, d, why);
+}

@@ -1,0 +1,65 @@
+/* agents/phone_priv.h — the phone agent's parts, shared by phone.c (the
+ * SIP stack, incoming calls), phone_call.c (a call: session, SDP, media,
+ * transfer) and phone_do.c (the do: verbs) */
+#ifndef SIPFLOW_PHONE_PRIV_H
+#define SIPFLOW_PHONE_PRIV_H
+
+enum pcall_state {
+	PCALL_RINGING_IN = 0,  /* incoming, 180 sent, not answered */
+	PCALL_CALLING,         /* outgoing, no final response yet */
+	PCALL_ESTABLISHED,
+	PCALL_CLOSED,
+};
+
+struct phone {
+	const struct role *role;
+	const struct scenario *sc;
+	struct phone_cfg cfg;         /* settings now (role keys, set:) */
+	struct phone_handlers h;
+	struct sip *sip;
+	struct sipsess_sock *sock;
+	struct sipevent_sock *evsock;
+	struct list calls;            /* struct pcall, oldest first */
+	char *aor;                    /* sip:alice@example.test */
+	char *route;                  /* sip:HOST:PORT (libre adds ;lr) */
+	char *wav;                    /* play: the file it sends, or NULL */
+	bool closing;
+};
+
+struct pcall {
+	struct le le;
+	struct phone *ph;
+	struct sipsess *sess;
+	struct sdp_session *sdp;
+	struct sdp_media *sdpm;
+	struct mstream *ms;
+	enum pcall_state state;
+	bool incoming;
+	bool held;                    /* we put it on hold */
+	char *peer;                   /* the far end's URI */
+	struct sipnot *not;           /* REFERed: progress to the referrer */
+	struct sipsub *sub;           /* we REFERed: the transferee's NOTIFYs */
+	struct pcall *xfer_of;        /* made because of a REFER on that call */
+	bool xfer_hangup;             /* transferor: BYE on the final NOTIFY */
+	struct tmr tmr_answer;
+	struct tmr tmr_fwd;
+	struct tmr tmr_close;
+};
+
+void phone_logf(struct phone *ph, const char *fmt, ...);
+struct pcall *phone_call_find(const struct phone *ph, enum pcall_state s);
+struct pcall *phone_call_current(const struct phone *ph);
+
+int  pcall_alloc(struct pcall **cp, struct phone *ph, bool incoming);
+int  pcall_dial(struct pcall *c, const char *uri);
+int  pcall_incoming(struct pcall *c, const struct sip_msg *msg);
+int  pcall_answer(struct pcall *c);
+int  pcall_reject(struct pcall *c, uint16_t scode, const char *contact);
+void pcall_hangup(struct pcall *c);
+int  pcall_hold(struct pcall *c, bool hold);
+int  pcall_refer(struct pcall *c, const char *target);
+int  pcall_media_source(struct pcall *c);
+void pcall_media_update(struct pcall *c);
+void pcall_notify_xfer(struct pcall *c, uint16_t scode, const char *reason);
+
+#endif

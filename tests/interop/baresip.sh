@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Interop: a phone role calls a real baresip (Debian package) on loopback;
+# baresip echoes the audio (aubridge as both source and player), so the
+# phone hearing its own tone proves two-way audio. Negative: a phone that
+# sends nothing hears nothing back, and the media step says so.
+# usage: baresip.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+here="$src/tests/interop"
+rm -rf "$out"; mkdir -p "$out/cfg"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+addr=127.0.0.21:5060
+
+if ! command -v baresip >/dev/null; then
+	echo "baresip is not installed (bash scripts/setup.sh installs it)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+cat >"$out/cfg/config" <<CFG
+sip_listen		$addr
+audio_player		aubridge,echo
+audio_source		aubridge,echo
+audio_alert		aubridge,alert
+ausrc_srate		8000
+ausrc_channels		1
+auplay_srate		8000
+auplay_channels		1
+rtp_ports		30000-30100
+module_path		/usr/lib/baresip/modules
+module			g711.so
+module			aubridge.so
+module_app		account.so
+CFG
+echo "<sip:bob@${addr%:*}>;regint=0;answermode=auto" >"$out/cfg/accounts"
+
+# started here, stopped by its pid; -t bounds it if this script dies
+baresip -f "$out/cfg" -t 120 >"$out/baresip.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
+
+# ready when it answers an OPTIONS to its user (at most 50 probes, ~10 s)
+sed 's/to-user: ping/to-user: bob/' "$here/lib/probe.yaml" >"$out/probe.yaml"
+ready=0
+for _ in $(seq 1 50); do
+	kill -0 $pid 2>/dev/null || break
+	if "$sipflow" run "$out/probe.yaml" --role "A=ua:udp:127.0.0.9:5099" \
+		--role "P=dut:udp:$addr" --timeout 200ms --quiet \
+		--out "$out/probe" >/dev/null 2>&1; then
+		ready=1; break
+	fi
+	sleep 0.2
+done
+check "baresip (pid $pid) answers on $addr" "[ $ready -eq 1 ]"
+if [ $ready -ne 1 ]; then
+	cat "$out/baresip.log"
+	echo "0 passed, 1 failed"; exit 1
+fi
+
+"$sipflow" run "$here/baresip-echo.yaml" --role "B=dut:udp:$addr" \
+	--out "$out/good" --timeout 3s >"$out/good.txt" 2>&1
+rc=$?
+cat "$out/good.txt"
+check "phone calls baresip: exit 0" "[ $rc -eq 0 ]"
+check "A hears its own 700 Hz tone back through baresip" \
+	"grep -q '^  *media B -> A tone 700 Hz  *pass' '$out/good.txt'"
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$out/good/baresip-echo.pcap" -q -z rtp,streams 2>/dev/null |
+		grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.')
+	check "pcap: both RTP streams of the call (tshark found $n)" "[ $n -eq 2 ]"
+fi
+
+# negative: A sends nothing, so baresip has nothing to echo
+sed 's/tone: 700Hz/tone: 700Hz, mute: true/' "$here/baresip-echo.yaml" \
+	>"$out/mute.yaml"
+"$sipflow" run "$out/mute.yaml" --role "B=dut:udp:$addr" --out "$out/mute" \
+	--timeout 3s >"$out/mute.txt" 2>&1
+rc=$?
+cat "$out/mute.txt"
+check "muted phone: exit 1" "[ $rc -eq 1 ]"
+check "muted phone: the media step fails with what it measured" \
+	"grep -A1 '^  *media B -> A tone 700 Hz  *FAIL' '$out/mute.txt' | grep -qE 'B -> A: ([0-9]+ packets but only silence|heard nothing)'"
+
+kill $pid 2>/dev/null; wait $pid 2>/dev/null
+trap - EXIT
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The phone agent's media verdicts: a good call passes every kind of media
+# check; each misbehaving phone fails its media step, naming the direction
+# and the measured figure. Also: the phone scenarios' pcaps hold both RTP
+# streams of each call (tshark -z rtp,streams).
+# usage: phone.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+rm -rf "$out"; mkdir -p "$out"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+
+run() {  # run NAME: the scenario tests/phone/NAME.yaml; sets rc
+	"$sipflow" run "$src/tests/phone/$1.yaml" --out "$out/$1" \
+		--timeout 3s >"$out/$1.txt" 2>&1
+	rc=$?
+	cat "$out/$1.txt"
+}
+
+# verdict NAME STEP-REGEX REASON-REGEX: the step failed with that reason
+verdict() {
+	grep -A1 -E "^ +$2 +FAIL" "$out/$1.txt" | tail -1 | grep -qE "$3"
+}
+
+run media-ok
+check "media-ok: every media check passes (exit 0)" "[ $rc -eq 0 ]"
+
+run one-way
+check "one-way: exit 1" "[ $rc -eq 1 ]"
+# (a packet already on its way when B mutes may still arrive)
+check "one-way: the two-way step names B -> A and (almost) no packets" \
+	"verdict one-way 'media A <-> B two-way' 'B -> A: heard nothing: [0-2] RTP packets in 1000 ms \(expected about 50\)'"
+
+run wrong-dtmf
+check "wrong-dtmf: exit 1" "[ $rc -eq 1 ]"
+check "wrong-dtmf: expected 123#, received 124#" \
+	"verdict wrong-dtmf 'media A -> B dtmf 123#' 'expected DTMF \"123#\", received \"124#\"'"
+
+run no-tone
+check "no-tone: exit 1" "[ $rc -eq 1 ]"
+check "no-tone: silence measured in dBov" \
+	"verdict no-tone 'media B -> A tone 1004 Hz' 'B -> A: [0-9]+ packets but only silence \(-[0-9.]+ dBov\)'"
+
+run bad-codec
+check "bad-codec: exit 1" "[ $rc -eq 1 ]"
+check "bad-codec: payload type 8 was not negotiated" \
+	"verdict bad-codec 'media A <-> B two-way' 'B -> A: [0-9]+ packets with payload type 8, which was not negotiated'"
+
+run loss
+check "loss: exit 1" "[ $rc -eq 1 ]"
+check "loss: the measured loss is about 10 %" \
+	"verdict loss 'media A -> B audio' 'A -> B: loss (9|10|11|12)\.[0-9] % \([0-9]+ of [0-9]+ packets\), at most 1\.0 % allowed'"
+
+# the phone scenarios of the library: both RTP streams of each call
+"$sipflow" run "$src"/scenarios/yealink/*-phones.yaml --out "$out/lib" \
+	--quiet >"$out/lib.txt" 2>&1
+check "phone scenarios of the library pass in self-play" "[ $? -eq 0 ]"
+if command -v tshark >/dev/null; then
+	# basic call: A <-> B; blind transfer: A <-> B, then A <-> C
+	for want in basic-call-phones:2 blind-transfer-phones:4 \
+		    no-answer-forward-phones:2 hold-resume-phones:2; do
+		name=${want%%:*} n=${want##*:}
+		tshark -r "$out/lib/$name.pcap" -q -z rtp,streams 2>/dev/null |
+			grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.' >"$out/$name.streams"
+		check "$name: $n RTP streams in the pcap (tshark)" \
+			"[ \$(cat '$out/$name.streams') -eq $n ]"
+	done
+else
+	echo "skip rtp streams: tshark not installed"
+fi
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail
