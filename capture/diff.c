@@ -9,22 +9,27 @@
  * compared: status codes, the set of headers, header values, SDP codecs
  * and directions, and timing within a call (beyond a tolerance). See
  * docs/pcap.md.
+ *
+ * A capture of a million messages is not held whole: diff_load.c keeps
+ * of each message only what is compared.
  */
 #include <string.h>
+#include <stdlib.h>
 #include <ctype.h>
 #include <re.h>
 #include "hdr.h"
+#include "pcapr.h"
 #include "trace.h"
 #include "diff.h"
+#include "diff_priv.h"
 
 
-enum { MAX_CALL_MSGS = 512 };
+static const char *str_of(const struct diff_capture *dc, uint32_t id)
+{
+	const char *s = trace_strs_get(dc->strs, id, NULL);
 
-/* headers that always differ between runs: not compared by default */
-static const char *const volatile_hdrs[] = {
-	"Call-ID", "Content-Length", "Date", "Timestamp", "User-Agent",
-	"Server", "Via",
-};
+	return s ? s : "";
+}
 
 
 static void item_destructor(void *data)
@@ -36,19 +41,6 @@ static void item_destructor(void *data)
 	mem_deref(d->what);
 	mem_deref(d->old);
 	mem_deref(d->new);
-}
-
-
-static bool listed(const char *const *v, size_t n, const struct pl *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (hdr_name_eq(v[i], name))
-			return true;
-	}
-
-	return false;
 }
 
 
@@ -73,119 +65,46 @@ static int add(struct list *items, unsigned call, const char *where,
 }
 
 
-/* the value with what differs between runs replaced by a word:
- * addresses, ports, tags, branches, received/rport, CSeq numbers */
-static void mask(char *out, size_t sz, const struct pl *v,
-		 const struct pl *name)
-{
-	size_t i = 0, o = 0;
-
-	while (i < v->l && o + 12 < sz) {
-		const char *p = v->p + i;
-		size_t left = v->l - i;
-
-		if (isdigit((unsigned char)*p)) {
-			size_t j = 0, dots = 0;
-
-			while (j < left && (isdigit((unsigned char)p[j]) ||
-					    p[j] == '.')) {
-				dots += p[j] == '.';
-				j++;
-			}
-			if (dots == 3) {
-				if (j < left && p[j] == ':') {
-					j++;
-					while (j < left &&
-					       isdigit((unsigned char)p[j]))
-						j++;
-				}
-				o += (size_t)re_snprintf(out + o, sz - o,
-							 "<addr>");
-				i += j;
-				continue;
-			}
-		}
-
-		{
-			static const char *const params[] = {
-				";tag=", "branch=", "received=", "rport=",
-			};
-			size_t k;
-
-			for (k = 0; k < ARRAY_SIZE(params); k++) {
-				size_t pl = strlen(params[k]);
-
-				if (left > pl &&
-				    !strncasecmp(p, params[k], pl)) {
-					size_t j = pl;
-
-					while (j < left && p[j] != ';' &&
-					       p[j] != '>' && p[j] != ',')
-						j++;
-					o += (size_t)re_snprintf(out + o,
-						sz - o, "%b*", p, pl);
-					i += j;
-					break;
-				}
-			}
-			if (k < ARRAY_SIZE(params))
-				continue;
-		}
-
-		out[o++] = *p;
-		i++;
-	}
-	out[o] = '\0';
-
-	/* CSeq: the method counts, the number does not */
-	if (hdr_name_eq("CSeq", name)) {
-		char *sp = strchr(out, ' ');
-		if (sp)
-			memmove(out, sp + 1, strlen(sp));
-	}
-}
-
-
 /* a message's place in the report: "F5 302 Moved Temporarily 3->2" */
-static void where(char *out, size_t sz, const struct trace_msg *m,
-		  unsigned fnum)
+static void where(char *out, size_t sz, const struct diff_capture *dc,
+		  const struct dmsg *m, unsigned fnum)
 {
+	const char *line = str_of(dc, m->line);
+
 	re_snprintf(out, sz, "F%u %s %u->%u", fnum,
-		    !strncmp(m->line, "SIP/2.0 ", 8) ? m->line + 8 : m->method,
+		    !strncmp(line, "SIP/2.0 ", 8) ? line + 8
+						  : str_of(dc, m->method),
 		    m->from, m->to);
 }
 
 
-static bool same_shape(const struct trace_msg *a, const struct trace_msg *b)
+static bool same_shape(const struct diff_capture *ca, const struct dmsg *a,
+		       const struct diff_capture *cb, const struct dmsg *b)
 {
 	return a->from == b->from && a->to == b->to && a->req == b->req &&
-	       !strcmp(a->method, b->method) &&
+	       !strcmp(str_of(ca, a->method), str_of(cb, b->method)) &&
 	       (a->req || a->scode / 100 == b->scode / 100 ||
 		(a->scode >= 200 && b->scode >= 200));
 }
 
 
-struct hdrs {
-	const struct sip_hdr *v[128];
-	unsigned n;
-};
-
-
-static void collect(struct hdrs *h, const struct sip_msg *m,
-		    const struct diff_opts *o)
+static void unpack(struct hdrs *h, const struct diff_capture *dc,
+		   const struct dmsg *m)
 {
-	struct le *le;
+	size_t len, i;
+	const char *p = trace_strs_get(dc->strs, m->hdrs, &len);
 
 	h->n = 0;
-	for (le = m->hdrl.head; le && h->n < ARRAY_SIZE(h->v); le = le->next) {
-		const struct sip_hdr *x = le->data;
+	for (i = 0; p && i + 8 <= len && h->n < MAX_HDRS; i += 8) {
+		uint32_t id[2];
 
-		if (listed(o->ignore, o->nignore, &x->name))
-			continue;
-		if (listed(volatile_hdrs, ARRAY_SIZE(volatile_hdrs),
-			   &x->name) && !listed(o->keep, o->nkeep, &x->name))
-			continue;
-		h->v[h->n++] = x;
+		memcpy(id, p + i, sizeof(id));
+		h->nid[h->n] = id[0];
+		h->name[h->n].p = trace_strs_get(dc->strs, id[0],
+						 &h->name[h->n].l);
+		h->val[h->n].p = trace_strs_get(dc->strs, id[1],
+						&h->val[h->n].l);
+		h->n++;
 	}
 }
 
@@ -195,87 +114,60 @@ static unsigned count_name(const struct hdrs *h, const struct pl *name)
 	unsigned i, n = 0;
 
 	for (i = 0; i < h->n; i++)
-		n += hdr_name_eq_pl(name, &h->v[i]->name);
+		n += hdr_name_eq_pl(name, &h->name[i]);
 
 	return n;
 }
 
 
-/* the k-th value (0-based) of a header name */
-static const struct sip_hdr *nth(const struct hdrs *h, const struct pl *name,
-				 unsigned k)
+/* a difference whose value is shown as it is: the value is fetched
+ * from the capture once every call is compared */
+static int add_fetch(struct list *items, struct diff_capture *dc,
+		     const struct dmsg *m, uint32_t name, unsigned k,
+		     bool old, unsigned call, const char *w,
+		     const char *what)
 {
-	unsigned i;
+	struct fetch *f;
+	int err;
 
-	for (i = 0; i < h->n; i++) {
-		if (hdr_name_eq_pl(name, &h->v[i]->name) && !k--)
-			return h->v[i];
+	err = add(items, call, w, what, NULL, NULL);
+	if (err)
+		return err;
+
+	if (dc->nf == dc->fcap) {
+		uint32_t cap = dc->fcap ? 2 * dc->fcap : 64;
+		struct fetch *v = dc->fv ? mem_realloc(dc->fv,
+						       cap * sizeof(*v))
+					 : mem_alloc(cap * sizeof(*v), NULL);
+		if (!v)
+			return ENOMEM;
+		dc->fv = v;
+		dc->fcap = cap;
 	}
 
-	return NULL;
+	f = &dc->fv[dc->nf++];
+	f->d = items->tail->data;
+	f->ord = m->ord;
+	f->name = name;
+	f->k = k;
+	f->old = old;
+
+	return 0;
 }
 
 
-/* "PCMU PCMA telephone-event sendrecv" for each m= line */
-static void sdp_summary(char *out, size_t sz, const struct sip_msg *m)
-{
-	const char *p = (const char *)mbuf_buf(m->mb);
-	size_t len = mbuf_get_left(m->mb), o = 0;
-	const char *end = p + len;
-
-	out[0] = '\0';
-	while (p < end && o + 40 < sz) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		struct pl line = {p, (size_t)((eol ? eol : end) - p)};
-
-		if (line.l && line.p[line.l - 1] == '\r')
-			line.l--;
-		p = eol ? eol + 1 : end;
-
-		if (line.l > 2 && !strncmp(line.p, "m=", 2)) {
-			struct pl media, fmts;
-
-			if (!re_regex(line.p, line.l, "m=[^ ]+ [^ ]+ [^ ]+ "
-				      "[^]*", &media, NULL, NULL, &fmts))
-				o += (size_t)re_snprintf(out + o, sz - o,
-					"%s%r: %r", o ? "; " : "", &media,
-					&fmts);
-		}
-		else if (line.l > 9 && !strncmp(line.p, "a=rtpmap:", 9)) {
-			struct pl name;
-
-			if (!re_regex(line.p, line.l, "a=rtpmap:[0-9]+ [^/]+",
-				      NULL, &name))
-				o += (size_t)re_snprintf(out + o, sz - o,
-							 " %r", &name);
-		}
-		else if (!pl_strcmp(&line, "a=sendrecv") ||
-			 !pl_strcmp(&line, "a=sendonly") ||
-			 !pl_strcmp(&line, "a=recvonly") ||
-			 !pl_strcmp(&line, "a=inactive")) {
-			o += (size_t)re_snprintf(out + o, sz - o, " %r",
-						 &line);
-		}
-	}
-}
-
-
-static int compare(struct list *items, const struct trace_msg *a,
-		   const struct trace_msg *b, unsigned call, unsigned fnum,
+static int compare(struct list *items, struct diff_capture *ca,
+		   const struct dmsg *a, struct diff_capture *cb,
+		   const struct dmsg *b, unsigned call, unsigned fnum,
 		   const struct diff_opts *o, uint64_t ta, uint64_t tb)
 {
-	struct sip_msg *ma = trace_decode(a), *mb = trace_decode(b);
 	struct hdrs ha, hb;
-	char w[160], x[512], y[512];
+	const char *sa, *sb;
+	char w[160];
 	unsigned i, k;
 	int err = 0;
 
-	where(w, sizeof(w), a, fnum);
-	if (!ma || !mb) {
-		mem_deref(ma);
-		mem_deref(mb);
-		return 0;
-	}
+	where(w, sizeof(w), ca, a, fnum);
 
 	if (!a->req && a->scode != b->scode) {
 		char s1[8], s2[8];
@@ -285,66 +177,53 @@ static int compare(struct list *items, const struct trace_msg *a,
 		err |= add(items, call, w, "status", s1, s2);
 	}
 
-	collect(&ha, ma, o);
-	collect(&hb, mb, o);
+	unpack(&ha, ca, a);
+	unpack(&hb, cb, b);
 
 	/* names: removed/added; values: changed, in order per name */
 	for (i = 0; i < ha.n; i++) {
-		const struct pl *name = &ha.v[i]->name;
+		const struct pl *name = &ha.name[i];
 		unsigned na = count_name(&ha, name), nb;
+		char what[96];
 
-		if (nth(&ha, name, 0) != ha.v[i])
+		if (diff_hdrs_nth(&ha, name, 0) != (int)i)
 			continue; /* each name once */
 		nb = count_name(&hb, name);
+		re_snprintf(what, sizeof(what), "header %r", name);
 		for (k = 0; k < na || k < nb; k++) {
-			const struct sip_hdr *va = nth(&ha, name, k);
-			const struct sip_hdr *vb = nth(&hb, name, k);
-			bool exact = listed(o->keep, o->nkeep, name);
-			char what[96];
+			int va = diff_hdrs_nth(&ha, name, k), vb = diff_hdrs_nth(&hb, name, k);
 
-			re_snprintf(what, sizeof(what), "header %r", name);
-			if (va && !vb) {
-				re_snprintf(x, sizeof(x), "%r", &va->val);
-				err |= add(items, call, w, what, x, NULL);
-				continue;
-			}
-			if (!va && vb) {
-				re_snprintf(y, sizeof(y), "%r", &vb->val);
-				err |= add(items, call, w, what, NULL, y);
-				continue;
-			}
-			if (exact) {
-				re_snprintf(x, sizeof(x), "%r", &va->val);
-				re_snprintf(y, sizeof(y), "%r", &vb->val);
-			}
-			else {
-				mask(x, sizeof(x), &va->val, name);
-				mask(y, sizeof(y), &vb->val, name);
-			}
-			if (strcmp(x, y))
-				err |= add(items, call, w, what, x, y);
+			if (va >= 0 && vb < 0)
+				err |= add_fetch(items, ca, a, ha.nid[va], k,
+						 true, call, w, what);
+			else if (va < 0 && vb >= 0)
+				err |= add_fetch(items, cb, b, hb.nid[vb], k,
+						 false, call, w, what);
+			else if (va >= 0 && vb >= 0 &&
+				 pl_cmp(&ha.val[va], &hb.val[vb]))
+				err |= add(items, call, w, what,
+					   ha.val[va].p, hb.val[vb].p);
 		}
 	}
 	for (i = 0; i < hb.n; i++) {
-		const struct pl *name = &hb.v[i]->name;
+		const struct pl *name = &hb.name[i];
 		char what[96];
 
-		if (nth(&hb, name, 0) != hb.v[i] || count_name(&ha, name))
+		if (diff_hdrs_nth(&hb, name, 0) != (int)i || count_name(&ha, name))
 			continue;
 		re_snprintf(what, sizeof(what), "header %r", name);
-		for (k = 0; k < count_name(&hb, name); k++) {
-			re_snprintf(y, sizeof(y), "%r",
-				    &nth(&hb, name, k)->val);
-			err |= add(items, call, w, what, NULL, y);
-		}
+		for (k = 0; k < count_name(&hb, name); k++)
+			err |= add_fetch(items, cb, b,
+					 hb.nid[diff_hdrs_nth(&hb, name, k)], k, false,
+					 call, w, what);
 	}
 
 	/* SDP: codecs and directions */
-	sdp_summary(x, sizeof(x), ma);
-	sdp_summary(y, sizeof(y), mb);
-	if (strcmp(x, y))
-		err |= add(items, call, w, "sdp", x[0] ? x : NULL,
-			   y[0] ? y : NULL);
+	sa = str_of(ca, a->sdp);
+	sb = str_of(cb, b->sdp);
+	if (strcmp(sa, sb))
+		err |= add(items, call, w, "sdp", sa[0] ? sa : NULL,
+			   sb[0] ? sb : NULL);
 
 	/* timing within the call */
 	if (o->tolerance_ms) {
@@ -352,6 +231,8 @@ static int compare(struct list *items, const struct trace_msg *a,
 
 		if (d > (int64_t)o->tolerance_ms ||
 		    -d > (int64_t)o->tolerance_ms) {
+			char x[32], y[32];
+
 			re_snprintf(x, sizeof(x), "%llu ms",
 				    (unsigned long long)(ta / 1000));
 			re_snprintf(y, sizeof(y), "%llu ms",
@@ -361,58 +242,49 @@ static int compare(struct list *items, const struct trace_msg *a,
 		}
 	}
 
-	mem_deref(ma);
-	mem_deref(mb);
 	return err;
 }
 
 
-/* the messages of a trace grouped by call, with their F-numbers, built
- * once: call c's messages are v[start[c - 1] .. start[c]) */
+/* the messages of a capture grouped by call, built once: call c's
+ * messages are idx[start[c - 1] .. start[c]), each a message index (its
+ * F-number less one) */
 struct bycall {
-	unsigned *start;
-	const struct trace_msg **v;
-	unsigned *fnum;
+	uint32_t *start;
+	uint32_t *idx;
 };
 
 
 static void bycall_free(struct bycall *bc)
 {
 	bc->start = mem_deref(bc->start);
-	bc->v = mem_deref(bc->v);
-	bc->fnum = mem_deref(bc->fnum);
+	bc->idx = mem_deref(bc->idx);
 }
 
 
-static int bycall_init(struct bycall *bc, const struct trace *tr)
+static int bycall_init(struct bycall *bc, const struct diff_capture *dc)
 {
-	unsigned n = list_count(&tr->msgs), c, f = 0;
-	unsigned *fill;
-	struct le *le;
+	unsigned ncalls = dc->tr->ncalls, c;
+	uint32_t *fill, i;
 
-	bc->start = mem_zalloc((tr->ncalls + 1) * sizeof(unsigned), NULL);
-	bc->v = mem_zalloc((n + 1) * sizeof(*bc->v), NULL);
-	bc->fnum = mem_zalloc((n + 1) * sizeof(unsigned), NULL);
-	fill = mem_zalloc((tr->ncalls + 1) * sizeof(unsigned), NULL);
-	if (!bc->start || !bc->v || !bc->fnum || !fill) {
+	bc->start = mem_zalloc((ncalls + 1) * sizeof(*bc->start), NULL);
+	bc->idx = mem_zalloc((dc->n + 1) * sizeof(*bc->idx), NULL);
+	fill = mem_zalloc((ncalls + 1) * sizeof(*fill), NULL);
+	if (!bc->start || !bc->idx || !fill) {
 		mem_deref(fill);
 		bycall_free(bc);
 		return ENOMEM;
 	}
 
 	/* counts, then running starts, then fill in capture order */
-	for (le = tr->msgs.head; le; le = le->next) {
-		const struct trace_msg *m = le->data;
-		++bc->start[m->call];
-	}
-	for (c = 1; c <= tr->ncalls; c++)
+	for (i = 0; i < dc->n; i++)
+		++bc->start[dc->v[i].call];
+	for (c = 1; c <= ncalls; c++)
 		bc->start[c] += bc->start[c - 1];
-	for (le = tr->msgs.head; le; le = le->next) {
-		const struct trace_msg *m = le->data;
-		unsigned i = bc->start[m->call - 1] + fill[m->call]++;
+	for (i = 0; i < dc->n; i++) {
+		unsigned call = dc->v[i].call;
 
-		bc->v[i] = m;
-		bc->fnum[i] = ++f;
+		bc->idx[bc->start[call - 1] + fill[call]++] = i;
 	}
 
 	mem_deref(fill);
@@ -420,73 +292,85 @@ static int bycall_init(struct bycall *bc, const struct trace *tr)
 }
 
 
-/* the messages of call c (at most MAX_CALL_MSGS) */
-static unsigned call_msgs(const struct bycall *bc, unsigned ncalls,
-			  unsigned c, const struct trace_msg **v,
-			  unsigned *fnum)
-{
-	unsigned i, n = 0;
+/* a call's messages side by side, aligned by shape */
+struct work {
+	const struct dmsg *va[MAX_CALL_MSGS], *vb[MAX_CALL_MSGS];
+	unsigned fa[MAX_CALL_MSGS], fb[MAX_CALL_MSGS];
+	uint16_t lcs[MAX_CALL_MSGS + 1][MAX_CALL_MSGS + 1];
+};
 
-	if (c > ncalls)
+
+/* the messages of call c (at most MAX_CALL_MSGS) */
+static unsigned call_msgs(const struct bycall *bc,
+			  const struct diff_capture *dc, unsigned c,
+			  const struct dmsg **v, unsigned *fnum)
+{
+	unsigned n = 0;
+	uint32_t i;
+
+	if (c > dc->tr->ncalls)
 		return 0;
 
 	for (i = bc->start[c - 1]; i < bc->start[c] && n < MAX_CALL_MSGS;
 	     i++, n++) {
-		v[n] = bc->v[i];
-		fnum[n] = bc->fnum[i];
+		v[n] = &dc->v[bc->idx[i]];
+		fnum[n] = bc->idx[i] + 1;
 	}
 
 	return n;
 }
 
 
-static int diff_call(struct list *items, const struct trace *ta,
-		     const struct bycall *ba, const struct trace *tb,
-		     const struct bycall *bb, unsigned c,
-		     const struct diff_opts *o)
+static int diff_call(struct list *items, struct work *wk,
+		     struct diff_capture *ca, const struct bycall *ba,
+		     struct diff_capture *cb, const struct bycall *bb,
+		     unsigned c, const struct diff_opts *o)
 {
-	static const struct trace_msg *va[MAX_CALL_MSGS], *vb[MAX_CALL_MSGS];
-	static unsigned fa[MAX_CALL_MSGS], fb[MAX_CALL_MSGS];
-	static uint16_t lcs[MAX_CALL_MSGS + 1][MAX_CALL_MSGS + 1];
-	unsigned na, nb, i, j;
+	const struct dmsg **va = wk->va, **vb = wk->vb;
+	unsigned na, nb, i, j, *fa = wk->fa, *fb = wk->fb;
 	uint64_t a0, b0;
 	char w[160];
 	int err = 0;
 
-	na = call_msgs(ba, ta->ncalls, c, va, fa);
-	nb = call_msgs(bb, tb->ncalls, c, vb, fb);
+	na = call_msgs(ba, ca, c, va, fa);
+	nb = call_msgs(bb, cb, c, vb, fb);
 	a0 = na ? va[0]->t_us : 0;
 	b0 = nb ? vb[0]->t_us : 0;
 
 	for (i = na + 1; i-- > 0;) {
 		for (j = nb + 1; j-- > 0;) {
 			if (i == na || j == nb)
-				lcs[i][j] = 0;
-			else if (same_shape(va[i], vb[j]))
-				lcs[i][j] = (uint16_t)(lcs[i + 1][j + 1] + 1);
+				wk->lcs[i][j] = 0;
+			else if (same_shape(ca, va[i], cb, vb[j]))
+				wk->lcs[i][j] =
+					(uint16_t)(wk->lcs[i + 1][j + 1] + 1);
 			else
-				lcs[i][j] = lcs[i + 1][j] > lcs[i][j + 1]
-						    ? lcs[i + 1][j]
-						    : lcs[i][j + 1];
+				wk->lcs[i][j] =
+					wk->lcs[i + 1][j] > wk->lcs[i][j + 1]
+						? wk->lcs[i + 1][j]
+						: wk->lcs[i][j + 1];
 		}
 	}
 
 	i = j = 0;
 	while (i < na || j < nb) {
-		if (i < na && j < nb && same_shape(va[i], vb[j])) {
-			err |= compare(items, va[i], vb[j], c, fa[i], o,
-				       va[i]->t_us - a0, vb[j]->t_us - b0);
+		if (i < na && j < nb && same_shape(ca, va[i], cb, vb[j])) {
+			err |= compare(items, ca, va[i], cb, vb[j], c, fa[i],
+				       o, va[i]->t_us - a0, vb[j]->t_us - b0);
 			i++;
 			j++;
 		}
-		else if (j == nb || (i < na && lcs[i + 1][j] >= lcs[i][j + 1])) {
-			where(w, sizeof(w), va[i], fa[i]);
-			err |= add(items, c, w, "message", va[i]->line, NULL);
+		else if (j == nb ||
+			 (i < na && wk->lcs[i + 1][j] >= wk->lcs[i][j + 1])) {
+			where(w, sizeof(w), ca, va[i], fa[i]);
+			err |= add(items, c, w, "message",
+				   str_of(ca, va[i]->line), NULL);
 			i++;
 		}
 		else {
-			where(w, sizeof(w), vb[j], fb[j]);
-			err |= add(items, c, w, "message", NULL, vb[j]->line);
+			where(w, sizeof(w), cb, vb[j], fb[j]);
+			err |= add(items, c, w, "message", NULL,
+				   str_of(cb, vb[j]->line));
 			j++;
 		}
 	}
@@ -496,40 +380,54 @@ static int diff_call(struct list *items, const struct trace *ta,
 
 
 /**
- * Compare two captures; every difference is appended to items. The
- * captures are equivalent when items stays empty.
+ * Compare two captures loaded with the same options; every difference
+ * is appended to items. The captures are equivalent when items stays
+ * empty.
  */
-int diff_traces(struct list *items, const struct trace *a,
-		const struct trace *b, const struct diff_opts *o)
+int diff_captures(struct list *items, struct diff_capture *a,
+		  struct diff_capture *b, const struct diff_opts *o)
 {
 	struct bycall ba, bb;
+	struct work *wk;
 	unsigned c, n;
 	int err;
 
 	if (!items || !a || !b || !o)
 		return EINVAL;
 
+	wk = mem_zalloc(sizeof(*wk), NULL);
+	if (!wk)
+		return ENOMEM;
 	err = bycall_init(&ba, a);
-	if (err)
+	if (err) {
+		mem_deref(wk);
 		return err;
+	}
 	err = bycall_init(&bb, b);
 	if (err) {
 		bycall_free(&ba);
+		mem_deref(wk);
 		return err;
 	}
 
-	n = a->ncalls > b->ncalls ? a->ncalls : b->ncalls;
+	n = a->tr->ncalls > b->tr->ncalls ? a->tr->ncalls : b->tr->ncalls;
 	for (c = 1; c <= n && !err; c++)
-		err = diff_call(items, a, &ba, b, &bb, c, o);
+		err = diff_call(items, wk, a, &ba, b, &bb, c, o);
 
 	bycall_free(&ba);
 	bycall_free(&bb);
+	mem_deref(wk);
 
-	if (a->nparts != b->nparts) {
+	if (!err)
+		err = diff_fetch_all(a);
+	if (!err)
+		err = diff_fetch_all(b);
+
+	if (a->tr->nparts != b->tr->nparts) {
 		char x[16], y[16];
 
-		re_snprintf(x, sizeof(x), "%u", a->nparts);
-		re_snprintf(y, sizeof(y), "%u", b->nparts);
+		re_snprintf(x, sizeof(x), "%u", a->tr->nparts);
+		re_snprintf(y, sizeof(y), "%u", b->tr->nparts);
 		err |= add(items, 0, "capture", "participants", x, y);
 	}
 
@@ -555,7 +453,8 @@ int diff_print(struct re_printf *pf, const struct list *items)
 					 "%s%s%s\n", d->call, d->where,
 					 d->what, d->old ? "\"" : "",
 					 d->old ? d->old : "(none)",
-					 d->old ? "\"" : "", d->new ? "\"" : "",
+					 d->old ? "\"" : "",
+					 d->new ? "\"" : "",
 					 d->new ? d->new : "(none)",
 					 d->new ? "\"" : "");
 	}

@@ -2,7 +2,7 @@
 #ifndef SIPFLOW_DIFF_H
 #define SIPFLOW_DIFF_H
 
-struct trace;
+struct diff_capture;
 
 struct diff_opts {
 	const char *const *ignore;   /* headers not compared at all */
@@ -21,8 +21,12 @@ struct diff_item {
 	char *old, *new;             /* NULL where one side has nothing */
 };
 
-int diff_traces(struct list *items, const struct trace *a,
-		const struct trace *b, const struct diff_opts *o);
+int diff_load(struct diff_capture **dcp, const char *path,
+	      const struct diff_opts *o, char **why);
+unsigned diff_capture_msgs(const struct diff_capture *dc);
+unsigned diff_capture_calls(const struct diff_capture *dc);
+int diff_captures(struct list *items, struct diff_capture *a,
+		  struct diff_capture *b, const struct diff_opts *o);
 int diff_print(struct re_printf *pf, const struct list *items);
 int diff_print_json(struct re_printf *pf, const struct list *items);
 

@@ -5,9 +5,15 @@
  * (NULL/LOOP). IPv4 and IPv6 with fragments reassembled; UDP payloads and
  * TCP streams (reassembled in sequence order, messages framed by
  * Content-Length, several per segment or one across many). SIP is found
- * by content, on any port. What is malformed or truncated is counted and
+ * by content, on any port, and scanned where it lies (start line, Call-ID,
+ * CSeq method; no copy, no full decode): the handler sees the message in
+ * the reader's buffers. What is malformed or truncated is counted and
  * skipped; nothing in a capture can make the reader fail past its limits.
+ *
+ * (About 840 lines: one path from a file to a message, link layer to TCP
+ * reassembly; the SIP scanner is capture/sipscan.c.)
  */
+#define _GNU_SOURCE 1  /* memmem */
 #include <string.h>
 #include <ctype.h>
 #include <arpa/inet.h>
@@ -192,7 +198,6 @@ static void emit(struct reader *rd, const struct sa *src, const struct sa *dst,
 		 bool tcp, const uint8_t *p, size_t len)
 {
 	struct pcapr_msg m;
-	struct mbuf *mb;
 
 	if (!sip_start(p, len)) {
 		if (!tcp && rd->rtp)
@@ -200,16 +205,8 @@ static void emit(struct reader *rd, const struct sa *src, const struct sa *dst,
 		return;
 	}
 
-	mb = mbuf_alloc(len);
-	if (!mb)
-		return;
-	(void)mbuf_write_mem(mb, p, len);
-	mb->pos = 0;
-
-	memset(&m, 0, sizeof(m));
-	if (sip_msg_decode(&m.msg, mb) || !m.msg) {
+	if (pcapr_sip_scan(&m.sip, p, len)) {
 		++rd->st->malformed;
-		mem_deref(mb);
 		return;
 	}
 
@@ -219,12 +216,9 @@ static void emit(struct reader *rd, const struct sa *src, const struct sa *dst,
 	m.src = *src;
 	m.dst = *dst;
 	m.tcp = tcp;
-	m.p = mb->buf;
+	m.p = p;
 	m.len = len;
 	rd->h(&m, rd->arg);
-
-	mem_deref(m.msg);
-	mem_deref(mb);
 }
 
 
@@ -270,7 +264,7 @@ static void frame_stream(struct reader *rd, struct flow *fl)
 
 	for (;;) {
 		const uint8_t *p = mbuf_buf(b), *eoh = NULL;
-		size_t left = mbuf_get_left(b), i, hlen, clen;
+		size_t left = mbuf_get_left(b), hlen, clen;
 
 		/* keepalives (CRLF) between messages */
 		while (left && (*p == '\r' || *p == '\n')) {
@@ -286,14 +280,10 @@ static void frame_stream(struct reader *rd, struct flow *fl)
 			break;
 		}
 
-		for (i = 0; i + 3 < left; i++) {
-			if (!memcmp(p + i, "\r\n\r\n", 4)) {
-				eoh = p + i + 4;
-				break;
-			}
-		}
+		eoh = memmem(p, left, "\r\n\r\n", 4);
 		if (!eoh)
 			break;
+		eoh += 4;
 
 		hlen = (size_t)(eoh - p);
 		clen = clen_of(p, hlen);

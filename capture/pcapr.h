@@ -4,15 +4,29 @@
 
 #include <sys/time.h>
 
+/**
+ * What the scanner reads of a SIP message without decoding it: the start
+ * line, the Call-ID and the CSeq method. The pl's point into the message.
+ */
+struct pcapr_sip {
+	bool req;
+	uint16_t scode;          /* a response's status code */
+	struct pl line;          /* the start line, without its line end */
+	struct pl met;           /* a request's method */
+	struct pl cseq_met;      /* the CSeq method (empty if no CSeq) */
+	struct pl callid;        /* the Call-ID (empty if none) */
+	size_t hlen;             /* start line and headers, blank line too */
+};
+
 /** One SIP message found in a capture */
 struct pcapr_msg {
 	uint32_t frame;          /* the frame that completed it (1-based) */
 	struct timeval ts;
 	struct sa src, dst;
 	bool tcp;
-	const uint8_t *p;        /* the message's bytes */
-	size_t len;
-	struct sip_msg *msg;     /* decoded (valid during the handler) */
+	const uint8_t *p;        /* the message's bytes: in the reader's */
+	size_t len;              /* buffers, valid during the handler only */
+	struct pcapr_sip sip;    /* scanned */
 };
 
 /** What a read saw */
@@ -46,6 +60,8 @@ struct pcapr_rtp {
 };
 
 typedef void (pcapr_msg_h)(const struct pcapr_msg *m, void *arg);
+
+int pcapr_sip_scan(struct pcapr_sip *s, const uint8_t *p, size_t len);
 
 int pcapr_read(const char *path, pcapr_msg_h *h, void *arg,
 	       struct pcapr_stats *st, char **why);

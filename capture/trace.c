@@ -1,68 +1,81 @@
-/* capture/trace.c — the SIP messages of a capture, grouped for reading:
- * participants by address (numbered in order of first appearance), calls
- * by Call-ID (likewise), each message numbered within its call */
+/* capture/trace.c — the SIP messages of a capture, numbered for reading:
+ * participants by address and calls by Call-ID (each in order of first
+ * appearance); the ladder printed while the capture is read
+ *
+ * The ladder's head (participants, counts, columns) needs the whole
+ * capture, its lines only the numbers: so the capture is read twice, once
+ * to number and once to print, and nothing is kept per message — only
+ * the Call-IDs and the participants.
+ */
 #include <string.h>
 #include <re.h>
 #include "pcapr.h"
 #include "trace.h"
 
 
-enum { MAX_PARTS = 4096 };
-
-struct callid {
-	struct le he;
-	char *id;
-	unsigned num;
-	unsigned nmsg;
+enum {
+	MAX_PARTS = 4096,
+	PIDX = 2 * MAX_PARTS,  /* participant hash slots, a power of two */
+	OUTBUF = 16384,
 };
 
-struct loader {
+
+/* the ladder being printed: lines gathered and written in blocks */
+struct ladder {
+	struct re_printf *pf;
 	struct trace *tr;
-	struct hash *calls;
-	uint64_t t0;
-	bool have_t0;
+	unsigned nmsgs;
+	bool draw;
 	int err;
+	size_t n;
+	char buf[OUTBUF];
 };
-
-
-static void msg_destructor(void *data)
-{
-	struct trace_msg *m = data;
-
-	list_unlink(&m->le);
-	mem_deref(m->method);
-	mem_deref(m->line);
-	mem_deref(m->mb);
-}
-
-
-static void callid_destructor(void *data)
-{
-	struct callid *c = data;
-
-	hash_unlink(&c->he);
-	mem_deref(c->id);
-}
 
 
 static void destructor(void *data)
 {
 	struct trace *tr = data;
 
-	list_flush(&tr->msgs);
 	list_flush(&tr->rtp);
 	mem_deref(tr->parts);
-	mem_deref(tr->st);
+	mem_deref(tr->pidx);
+	mem_deref(tr->calls);
 }
 
 
+/** A trace with nothing numbered yet */
+int trace_alloc(struct trace **trp)
+{
+	struct trace *tr;
+	int err;
+
+	if (!trp)
+		return EINVAL;
+
+	tr = mem_zalloc(sizeof(*tr), destructor);
+	if (!tr)
+		return ENOMEM;
+
+	tr->pidx = mem_zalloc(PIDX * sizeof(*tr->pidx), NULL);
+	err = tr->pidx ? trace_strs_alloc(&tr->calls) : ENOMEM;
+	if (err) {
+		mem_deref(tr);
+		return err;
+	}
+
+	*trp = tr;
+	return 0;
+}
+
+
+/* the participant number of an address (MAX_PARTS for all beyond) */
 static unsigned part(struct trace *tr, const struct sa *sa)
 {
-	unsigned i;
+	uint32_t i = sa_hash(sa, SA_ALL) & (PIDX - 1);
 
-	for (i = 0; i < tr->nparts; i++) {
-		if (sa_cmp(&tr->parts[i], sa, SA_ALL))
-			return i + 1;
+	for (; tr->pidx[i]; i = (i + 1) & (PIDX - 1)) {
+		if (sa_cmp(&tr->parts[tr->pidx[i] - 1], sa, SA_ALL))
+			return tr->pidx[i];
 	}
 
 	if (tr->nparts >= MAX_PARTS)
@@ -77,162 +90,146 @@ static unsigned part(struct trace *tr, const struct sa *sa)
 		tr->parts = v;
 	}
 	tr->parts[tr->nparts++] = *sa;
+	tr->pidx[i] = (uint16_t)tr->nparts;
 
 	return tr->nparts;
 }
 
 
-static bool callid_cmp(struct le *le, void *arg)
+/**
+ * Read a capture into h (each message once, in frame order); h places
+ * the messages it keeps with trace_place.
+ */
+int trace_read(struct trace *tr, const char *path, pcapr_msg_h *h,
+	       void *arg, char **why)
 {
-	const struct callid *c = le->data;
-
-	return !pl_strcmp(arg, c->id);
-}
-
-
-static struct callid *call(struct loader *ld, const struct pl *id)
-{
-	uint32_t key = hash_joaat_pl(id);
-	struct le *le = hash_lookup(ld->calls, key, callid_cmp, (void *)id);
-	struct callid *c;
-
-	if (le)
-		return le->data;
-
-	c = mem_zalloc(sizeof(*c), callid_destructor);
-	if (!c || pl_strdup(&c->id, id)) {
-		mem_deref(c);
-		return NULL;
-	}
-	c->num = ++ld->tr->ncalls;
-	hash_append(ld->calls, key, &c->he, c);
-
-	return c;
-}
-
-
-static void msg_h(const struct pcapr_msg *pm, void *arg)
-{
-	struct loader *ld = arg;
-	const struct sip_msg *s = pm->msg;
-	uint64_t t = (uint64_t)pm->ts.tv_sec * 1000000 + pm->ts.tv_usec;
-	struct trace_msg *m;
-	struct callid *c;
-	size_t eol;
-
-	if (ld->err)
-		return;
-
-	if (!ld->have_t0) {
-		ld->t0 = t;
-		ld->have_t0 = true;
-	}
-
-	m = mem_zalloc(sizeof(*m), msg_destructor);
-	c = call(ld, &s->callid);
-	if (!m || !c) {
-		mem_deref(m);
-		ld->err = ENOMEM;
-		return;
-	}
-
-	m->frame = pm->frame;
-	m->t_us = t >= ld->t0 ? t - ld->t0 : 0;
-	m->from = part(ld->tr, &pm->src);
-	m->to = part(ld->tr, &pm->dst);
-	m->call = c->num;
-	m->seq = ++c->nmsg;
-	m->req = s->req;
-	m->scode = s->scode;
-
-	for (eol = 0; eol < pm->len && pm->p[eol] != '\r' &&
-		      pm->p[eol] != '\n'; eol++)
-		;
-
-	ld->err |= pl_strdup(&m->method, s->req ? &s->met : &s->cseq.met);
-	ld->err |= re_sdprintf(&m->line, "%b", pm->p, eol);
-	m->mb = mbuf_alloc(pm->len);
-	if (m->mb) {
-		(void)mbuf_write_mem(m->mb, pm->p, pm->len);
-		m->mb->pos = 0;
-	}
-	else {
-		ld->err = ENOMEM;
-	}
-
-	list_append(&ld->tr->msgs, &m->le, m);
-}
-
-
-/** Load the SIP messages of a capture */
-int trace_load(struct trace **trp, const char *path, char **why)
-{
-	struct loader ld;
-	struct trace *tr;
+	struct pcapr_stats st;
 	int err;
 
-	if (!trp || !path)
+	if (!tr || !path || !h)
 		return EINVAL;
 
-	tr = mem_zalloc(sizeof(*tr), destructor);
-	if (!tr)
-		return ENOMEM;
-	tr->st = mem_zalloc(sizeof(*tr->st), NULL);
+	if (tr->nreads) {
+		char *w = NULL;
 
-	memset(&ld, 0, sizeof(ld));
-	ld.tr = tr;
-	err = hash_alloc(&ld.calls, 1024);
-	if (!err && !tr->st)
-		err = ENOMEM;
+		err = pcapr_read(path, h, arg, &st, why ? &w : NULL);
+		if (err && why && !*why)
+			*why = w;
+		else
+			mem_deref(w);
+		return err;
+	}
+
+	err = pcapr_read_rtp(path, h, arg, &tr->st, &tr->rtp, why);
 	if (!err)
-		err = pcapr_read_rtp(path, msg_h, &ld, tr->st, &tr->rtp,
-				     why);
-	if (!err)
-		err = ld.err;
-
-	hash_flush(ld.calls);
-	mem_deref(ld.calls);
-
-	if (err)
-		mem_deref(tr);
-	else
-		*trp = tr;
+		++tr->nreads;
 
 	return err;
 }
 
 
-/** Decode a message again (the caller derefs the result) */
-struct sip_msg *trace_decode(const struct trace_msg *m)
+/** Number a message: its participants, its call, its time */
+int trace_place(struct trace *tr, struct trace_msg *m,
+		const struct pcapr_msg *pm)
 {
-	struct sip_msg *msg = NULL;
-	struct mbuf *mb;
+	uint64_t t;
+	uint32_t id;
+	int err;
 
-	mb = mbuf_alloc(m->mb->end);
-	if (!mb)
-		return NULL;
-	(void)mbuf_write_mem(mb, m->mb->buf, m->mb->end);
-	mb->pos = 0;
-	(void)sip_msg_decode(&msg, mb);
-	mem_deref(mb);
+	if (!tr || !m || !pm)
+		return EINVAL;
 
-	return msg;
+	t = (uint64_t)pm->ts.tv_sec * 1000000 + (uint64_t)pm->ts.tv_usec;
+	if (!tr->have_t0) {
+		tr->t0 = t;
+		tr->have_t0 = true;
+	}
+
+	err = trace_strs_add(tr->calls, &id, pm->sip.callid.p,
+			     pm->sip.callid.l);
+	if (err)
+		return err;
+	if (id >= tr->ncalls)
+		tr->ncalls = id + 1;
+
+	m->frame = pm->frame;
+	m->t_us = t >= tr->t0 ? t - tr->t0 : 0;
+	m->from = part(tr, &pm->src);
+	m->to = part(tr, &pm->dst);
+	m->call = id + 1;
+	m->req = pm->sip.req;
+	m->scode = pm->sip.scode;
+	m->method = pm->sip.req ? pm->sip.met : pm->sip.cseq_met;
+	m->line = pm->sip.line;
+	m->pm = pm;
+
+	return m->from && m->to ? 0 : ENOMEM;
+}
+
+
+static void out_flush(struct ladder *ld)
+{
+	if (ld->n && !ld->err)
+		ld->err = ld->pf->vph(ld->buf, ld->n, ld->pf->arg);
+	ld->n = 0;
+}
+
+
+static void out_put(struct ladder *ld, const void *p, size_t len)
+{
+	if (ld->n + len > sizeof(ld->buf)) {
+		out_flush(ld);
+		if (len > sizeof(ld->buf)) {
+			if (!ld->err)
+				ld->err = ld->pf->vph(p, len, ld->pf->arg);
+			return;
+		}
+	}
+
+	memcpy(ld->buf + ld->n, p, len);
+	ld->n += len;
+}
+
+
+/* a number, right-aligned in width, padded with pad */
+static void out_u(struct ladder *ld, uint64_t v, size_t width, char pad)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (i > 0 && sizeof(d) - i < width)
+		d[--i] = pad;
+
+	out_put(ld, d + i, sizeof(d) - i);
+}
+
+
+/* the start line as a string would hold it: up to a NUL, if any */
+static size_t line_len(const struct pl *line)
+{
+	const char *nul = memchr(line->p, '\0', line->l);
+
+	return nul ? (size_t)(nul - line->p) : line->l;
 }
 
 
 /* |----INVITE---->| drawn between two of at most 6 columns */
-static int arrow(struct re_printf *pf, const struct trace *tr,
-		 const struct trace_msg *m)
+static void arrow(struct ladder *ld, const struct trace_msg *m)
 {
 	enum { W = 22 };
 	char row[6 * W + 2];
 	unsigned a = m->from - 1, b = m->to - 1, lo, hi, i;
 	char label[W * 5];
+	const char *text;
 	size_t n, start;
 
 	memset(row, ' ', sizeof(row));
 	row[sizeof(row) - 1] = '\0';
-	for (i = 0; i < tr->nparts; i++)
+	for (i = 0; i < ld->tr->nparts; i++)
 		row[i * W + W / 2] = '|';
 
 	lo = a < b ? a : b;
@@ -244,36 +241,101 @@ static int arrow(struct re_printf *pf, const struct trace *tr,
 	else
 		row[lo * W + W / 2 + 1] = '<';
 
-	if (m->req)
-		re_snprintf(label, sizeof(label), " %s ", m->method);
-	else
-		re_snprintf(label, sizeof(label), " %s ",
-			    !strncmp(m->line, "SIP/2.0 ", 8) ? m->line + 8
-							     : m->line);
+	/* " INVITE " or " 180 Ringing " (the status line less its version) */
+	if (m->req) {
+		text = m->method.p;
+		n = m->method.l;
+	}
+	else {
+		text = m->line.p;
+		n = line_len(&m->line);
+		if (n >= 8 && !memcmp(text, "SIP/2.0 ", 8)) {
+			text += 8;
+			n -= 8;
+		}
+	}
+	if (n > sizeof(label) - 3)
+		n = sizeof(label) - 3;
+	label[0] = ' ';
+	memcpy(label + 1, text, n);
+	label[n + 1] = ' ';
+	n += 2;
+
 	/* the label sits on the shaft, clear of both ends */
-	n = strlen(label);
 	if (n > (hi - lo) * W - 6)
 		n = (hi - lo) * W - 6;
 	start = lo * W + W / 2 + 3 + ((hi - lo) * W - 6 - n) / 2;
 	memcpy(row + start, label, n);
 
-	/* trim trailing spaces */
-	for (i = sizeof(row) - 2; i > 0 && row[i] == ' '; i--)
-		row[i] = '\0';
+	/* without trailing spaces */
+	for (n = sizeof(row) - 1; n > 0 && row[n - 1] == ' '; n--)
+		;
 
-	return re_hprintf(pf, "%s", row);
+	out_put(ld, row, n);
 }
 
 
-/**
- * The ladder: participants, then one line per message with time, frame,
- * direction, start line and call number; arrows between columns when
- * there are at most six participants.
- */
-int trace_print_ladder(struct re_printf *pf, const struct trace *tr)
+/* one line per message: time, frame, arrow or addresses, call */
+static void print_msg(struct ladder *ld, const struct trace_msg *m)
 {
-	bool draw = tr->nparts >= 2 && tr->nparts <= 6;
-	struct le *le;
+	out_u(ld, m->t_us / 1000000, 4, ' ');
+	out_put(ld, ".", 1);
+	out_u(ld, m->t_us % 1000000, 6, '0');
+	out_put(ld, " ", 1);
+	out_u(ld, m->frame, 6, ' ');
+	out_put(ld, "  ", 2);
+
+	if (ld->draw) {
+		arrow(ld, m);
+	}
+	else {
+		size_t n = line_len(&m->line);
+
+		out_u(ld, m->from, 0, ' ');
+		out_put(ld, " -> ", 4);
+		out_u(ld, m->to, 0, ' ');
+		out_put(ld, "  ", 2);
+		out_put(ld, m->line.p, n);
+		for (; n < 40; n++)
+			out_put(ld, " ", 1);
+	}
+
+	out_put(ld, "  call ", 7);
+	out_u(ld, m->call, 0, ' ');
+	out_put(ld, "\n", 1);
+}
+
+
+static void count_h(const struct pcapr_msg *pm, void *arg)
+{
+	struct ladder *ld = arg;
+	struct trace_msg m;
+
+	if (ld->err)
+		return;
+
+	ld->err = trace_place(ld->tr, &m, pm);
+	++ld->nmsgs;
+}
+
+
+static void print_h(const struct pcapr_msg *pm, void *arg)
+{
+	struct ladder *ld = arg;
+	struct trace_msg m;
+
+	if (ld->err)
+		return;
+
+	ld->err = trace_place(ld->tr, &m, pm);
+	if (!ld->err)
+		print_msg(ld, &m);
+}
+
+
+static int print_head(struct re_printf *pf, const struct ladder *ld)
+{
+	const struct trace *tr = ld->tr;
 	unsigned i;
 	int err = 0;
 
@@ -281,57 +343,90 @@ int trace_print_ladder(struct re_printf *pf, const struct trace *tr)
 	for (i = 0; i < tr->nparts; i++)
 		err |= re_hprintf(pf, " %u=%J", i + 1, &tr->parts[i]);
 	err |= re_hprintf(pf, "\n%u SIP messages in %u calls\n\n",
-			  list_count(&tr->msgs), tr->ncalls);
+			  ld->nmsgs, tr->ncalls);
 
-	if (draw) {
-		err |= re_hprintf(pf, "%-20s", "");
-		for (i = 0; i < tr->nparts; i++) {
-			char h[24];
-			size_t pad;
+	if (!ld->draw)
+		return err;
 
-			char cell[23];
+	err |= re_hprintf(pf, "%-20s", "");
+	for (i = 0; i < tr->nparts; i++) {
+		char h[24], cell[23];
+		size_t pad;
 
-			re_snprintf(h, sizeof(h), "%J", &tr->parts[i]);
-			pad = strlen(h) < 22 ? (22 - strlen(h)) / 2 + 1 : 0;
-			memset(cell, ' ', sizeof(cell) - 1);
-			cell[sizeof(cell) - 1] = '\0';
-			memcpy(cell + pad, h, strlen(h) + pad > 22
-			       ? 22 - pad : strlen(h));
-			err |= re_hprintf(pf, "%s", cell);
-		}
-		err |= re_hprintf(pf, "\n");
+		re_snprintf(h, sizeof(h), "%J", &tr->parts[i]);
+		pad = strlen(h) < 22 ? (22 - strlen(h)) / 2 + 1 : 0;
+		memset(cell, ' ', sizeof(cell) - 1);
+		cell[sizeof(cell) - 1] = '\0';
+		memcpy(cell + pad, h, strlen(h) + pad > 22 ? 22 - pad
+							   : strlen(h));
+		err |= re_hprintf(pf, "%s", cell);
+	}
+	err |= re_hprintf(pf, "\n");
+
+	return err;
+}
+
+
+static int print_rtp(struct re_printf *pf, const struct trace *tr)
+{
+	struct le *le;
+	int err;
+
+	if (list_isempty(&tr->rtp))
+		return 0;
+
+	err = re_hprintf(pf, "\n%u RTP streams:\n", list_count(&tr->rtp));
+	for (le = tr->rtp.head; le && !err; le = le->next) {
+		const struct pcapr_rtp *r = le->data;
+
+		err = re_hprintf(pf, "  %J -> %J  ssrc 0x%08x  pt %u  %u "
+				 "packets  lost %d  jitter %.1f ms\n",
+				 &r->src, &r->dst, r->ssrc, r->pt, r->packets,
+				 r->lost, r->jitter_ms);
 	}
 
-	for (le = tr->msgs.head; le && !err; le = le->next) {
-		const struct trace_msg *m = le->data;
+	return err;
+}
 
-		err = re_hprintf(pf, "%4llu.%06llu %6u  ",
-				 (unsigned long long)(m->t_us / 1000000),
-				 (unsigned long long)(m->t_us % 1000000),
-				 m->frame);
-		if (draw) {
-			err |= arrow(pf, tr, m);
-			err |= re_hprintf(pf, "  call %u\n", m->call);
-		}
-		else {
-			err |= re_hprintf(pf, "%u -> %u  %-40s  call %u\n",
-					  m->from, m->to, m->line, m->call);
-		}
-	}
 
-	if (!err && !list_isempty(&tr->rtp)) {
-		err = re_hprintf(pf, "\n%u RTP streams:\n",
-				 list_count(&tr->rtp));
-		for (le = tr->rtp.head; le && !err; le = le->next) {
-			const struct pcapr_rtp *r = le->data;
+/**
+ * The ladder of a capture: participants, then one line per message with
+ * time, frame, direction, start line and call number (arrows between
+ * columns when there are at most six participants), then the RTP
+ * streams. tr is a fresh trace; it holds the numbers and figures after.
+ */
+int trace_ladder(struct re_printf *pf, struct trace *tr, const char *path,
+		 char **why)
+{
+	struct ladder *ld;
+	int err;
 
-			err = re_hprintf(pf, "  %J -> %J  ssrc 0x%08x  pt %u"
-					 "  %u packets  lost %d  jitter "
-					 "%.1f ms\n", &r->src, &r->dst,
-					 r->ssrc, r->pt, r->packets, r->lost,
-					 r->jitter_ms);
-		}
-	}
+	if (!pf || !tr || !path)
+		return EINVAL;
 
+	ld = mem_zalloc(sizeof(*ld), NULL);
+	if (!ld)
+		return ENOMEM;
+	ld->pf = pf;
+	ld->tr = tr;
+
+	err = trace_read(tr, path, count_h, ld, why);
+	if (err || ld->err)
+		goto out;
+
+	ld->draw = tr->nparts >= 2 && tr->nparts <= 6;
+	err = print_head(pf, ld);
+	if (err)
+		goto out;
+
+	err = trace_read(tr, path, print_h, ld, why);
+	out_flush(ld);
+	if (!err)
+		err = print_rtp(pf, tr);
+
+ out:
+	if (!err)
+		err = ld->err;
+	mem_deref(ld);
 	return err;
 }

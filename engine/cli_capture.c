@@ -26,11 +26,45 @@
 
 
 /* the ladder of a capture as a report scenario, for report.html */
-static int trace_report(struct report *rp, const struct trace *tr,
+struct html {
+	struct report_scn *s;
+	struct trace *tr;
+	int err;
+};
+
+
+static void html_msg_h(const struct pcapr_msg *pm, void *arg)
+{
+	struct html *h = arg;
+	struct report_msg *rm;
+	struct trace_msg m;
+
+	if (h->err)
+		return;
+
+	h->err = trace_place(h->tr, &m, pm);
+	if (!h->err)
+		h->err = report_msg_alloc(&rm, h->s);
+	if (h->err)
+		return;
+
+	rm->frame = m.frame;
+	rm->t_ms = m.t_us / 1000;
+	h->err |= re_sdprintf(&rm->from, "%J", &h->tr->parts[m.from - 1]);
+	h->err |= re_sdprintf(&rm->to, "%J", &h->tr->parts[m.to - 1]);
+	h->err |= re_sdprintf(&rm->line, "%b", m.line.p,
+			      strnlen(m.line.p, m.line.l));
+	h->err |= re_sdprintf(&rm->text, "%b", pm->p,
+			      pm->len > 16384 ? (size_t)16384 : pm->len);
+}
+
+
+/* tr has read the capture once already: its participants are known */
+static int trace_report(struct report *rp, struct trace *tr,
 			const char *path)
 {
 	struct report_scn *s;
-	struct le *le;
+	struct html h;
 	unsigned i;
 	int err;
 
@@ -49,31 +83,33 @@ static int trace_report(struct report *rp, const struct trace *tr,
 		re_snprintf(a, sizeof(a), "%J", &tr->parts[i]);
 		err |= report_role_add(&s->roles, a, "participant", a);
 	}
+	if (err)
+		return err;
 
-	for (le = tr->msgs.head; le && !err; le = le->next) {
-		const struct trace_msg *m = le->data;
-		struct report_msg *rm;
+	h.s = s;
+	h.tr = tr;
+	h.err = 0;
+	err = trace_read(tr, path, html_msg_h, &h, NULL);
 
-		err = report_msg_alloc(&rm, s);
-		if (err)
-			break;
-		rm->frame = m->frame;
-		rm->t_ms = m->t_us / 1000;
-		err |= re_sdprintf(&rm->from, "%J", &tr->parts[m->from - 1]);
-		err |= re_sdprintf(&rm->to, "%J", &tr->parts[m->to - 1]);
-		err |= str_dup(&rm->line, m->line);
-		err |= re_sdprintf(&rm->text, "%b", m->mb->buf,
-				   m->mb->end > 16384 ? (size_t)16384
-						      : m->mb->end);
-	}
+	return err ? err : h.err;
+}
 
-	return err;
+
+static int stdout_h(const char *p, size_t size, void *arg)
+{
+	(void)arg;
+
+	if (fwrite(p, 1, size, stdout) == size)
+		return 0;
+
+	return errno ? errno : EIO;
 }
 
 
 /* sipflow ladder FILE.pcap [--html OUT] */
 int cmd_ladder(int argc, char *argv[])
 {
+	struct re_printf pf = {stdout_h, NULL};
 	struct trace *tr = NULL;
 	const char *html = NULL, *file = NULL;
 	char *why = NULL;
@@ -95,18 +131,27 @@ int cmd_ladder(int argc, char *argv[])
 		return EXIT_BAD;
 	}
 
-	err = trace_load(&tr, file, &why);
-	if (err) {
-		re_fprintf(stderr, "%s: %s\n", file, why ? why : strerror(err));
+	err = trace_alloc(&tr);
+	if (!err)
+		err = trace_ladder(&pf, tr, file, &why);
+	if (err == EPIPE) {
+		/* the reader has seen enough (| head) */
 		mem_deref(why);
+		mem_deref(tr);
+		return EXIT_PASS;
+	}
+	if (err) {
+		re_fprintf(stderr, "%s: %s\n", file,
+			   why ? why : strerror(err));
+		mem_deref(why);
+		mem_deref(tr);
 		return EXIT_BAD;
 	}
 
-	re_printf("%H", trace_print_ladder, tr);
-	if (tr->st->malformed || tr->st->truncated)
+	if (tr->st.malformed || tr->st.truncated)
 		re_printf("\n%u malformed SIP messages and %u truncated "
-			  "packets skipped\n", tr->st->malformed,
-			  tr->st->truncated);
+			  "packets skipped\n", tr->st.malformed,
+			  tr->st.truncated);
 
 	if (html) {
 		struct report *rp = NULL;
@@ -133,7 +178,7 @@ int cmd_diff(int argc, char *argv[])
 {
 	const char *files[2] = {NULL, NULL}, *ignore[32], *keep[32];
 	struct diff_opts o;
-	struct trace *tr[2] = {NULL, NULL};
+	struct diff_capture *dc[2] = {NULL, NULL};
 	struct list items = LIST_INIT;
 	bool json = false;
 	unsigned nf = 0;
@@ -173,7 +218,7 @@ int cmd_diff(int argc, char *argv[])
 	for (i = 0; i < 2; i++) {
 		char *why = NULL;
 
-		err = trace_load(&tr[i], files[i], &why);
+		err = diff_load(&dc[i], files[i], &o, &why);
 		if (err) {
 			re_fprintf(stderr, "%s: %s\n", files[i],
 				   why ? why : strerror(err));
@@ -184,7 +229,7 @@ int cmd_diff(int argc, char *argv[])
 		mem_deref(why);
 	}
 
-	err = diff_traces(&items, tr[0], tr[1], &o);
+	err = diff_captures(&items, dc[0], dc[1], &o);
 	if (err) {
 		re_fprintf(stderr, "diff: %m\n", err);
 		rc = EXIT_BAD;
@@ -196,8 +241,10 @@ int cmd_diff(int argc, char *argv[])
 	}
 	else {
 		re_printf("%s: %u SIP messages in %u calls; %s: %u in %u\n",
-			  files[0], list_count(&tr[0]->msgs), tr[0]->ncalls,
-			  files[1], list_count(&tr[1]->msgs), tr[1]->ncalls);
+			  files[0], diff_capture_msgs(dc[0]),
+			  diff_capture_calls(dc[0]), files[1],
+			  diff_capture_msgs(dc[1]),
+			  diff_capture_calls(dc[1]));
 		re_printf("%H", diff_print, &items);
 		re_printf("%u differences\n", list_count(&items));
 	}
@@ -205,8 +252,8 @@ int cmd_diff(int argc, char *argv[])
 
  out:
 	list_flush(&items);
-	mem_deref(tr[0]);
-	mem_deref(tr[1]);
+	mem_deref(dc[0]);
+	mem_deref(dc[1]);
 	return rc;
 }
 
@@ -219,10 +266,33 @@ struct verify {
 };
 
 
+/* the reader only scans; what libre does not decode is not a message of
+ * the flow to the runner either (it was never fed one) */
+static bool decodes(const struct pcapr_msg *m)
+{
+	struct mbuf *mb = mbuf_alloc(m->len);
+	struct sip_msg *msg = NULL;
+	bool ok;
+
+	if (!mb)
+		return false;
+	(void)mbuf_write_mem(mb, m->p, m->len);
+	mb->pos = 0;
+	ok = !sip_msg_decode(&msg, mb) && msg;
+	mem_deref(msg);
+	mem_deref(mb);
+
+	return ok;
+}
+
+
 static void verify_msg_h(const struct pcapr_msg *m, void *arg)
 {
 	struct verify *v = arg;
 	uint64_t t = (uint64_t)m->ts.tv_sec * 1000 + m->ts.tv_usec / 1000;
+
+	if (!decodes(m))
+		return;
 
 	if (!v->have_t0) {
 		v->t0 = t;
@@ -303,8 +373,8 @@ int cmd_verify(int argc, char *argv[])
 
 	if (err || !file || !pcap) {
 		re_fprintf(stderr, "%H", diag_print, &dg);
-		re_fprintf(stderr, "usage: sipflow verify SCENARIO --pcap FILE "
-			   "[--role NAME=HOST:PORT]... [--out DIR]\n");
+		re_fprintf(stderr, "usage: sipflow verify SCENARIO --pcap "
+			   "FILE [--role NAME=HOST:PORT]... [--out DIR]\n");
 		goto out;
 	}
 
@@ -344,7 +414,8 @@ int cmd_verify(int argc, char *argv[])
 	run_start(v.run);
 	err = pcapr_read(pcap, verify_msg_h, &v, NULL, &why);
 	if (err) {
-		re_fprintf(stderr, "%s: %s\n", pcap, why ? why : strerror(err));
+		re_fprintf(stderr, "%s: %s\n", pcap,
+			   why ? why : strerror(err));
 		goto out;
 	}
 	run_end_offline(v.run);

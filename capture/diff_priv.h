@@ -1,0 +1,62 @@
+/* capture/diff_priv.h — the comparison's private parts, shared by
+ * diff_load.c (reading a capture: what is kept of each message) and
+ * diff.c (pairing calls and messages, reporting what differs) */
+#ifndef SIPFLOW_DIFF_PRIV_H
+#define SIPFLOW_DIFF_PRIV_H
+
+enum { MAX_CALL_MSGS = 512, MAX_HDRS = 128, VAL_MAX = 512 };
+
+/* what the comparison needs of one message; its strings are kept once
+ * in the capture's table */
+struct dmsg {
+	uint64_t t_us;
+	uint32_t ord;          /* its place among the SIP messages read */
+	uint32_t call;
+	uint32_t line;         /* start line */
+	uint32_t method;       /* request method, or the CSeq method */
+	uint32_t hdrs;         /* (name, value) id pairs, values as compared */
+	uint32_t sdp;          /* codecs and directions */
+	uint16_t from, to;
+	uint16_t scode;
+	bool req;
+};
+
+/* a header value shown as it is, where one side has the header and the
+ * other not: read again from the capture once all calls are compared */
+struct fetch {
+	struct diff_item *d;
+	uint32_t ord;
+	uint32_t name;         /* the name's id, as spelt */
+	unsigned k;            /* its k-th value */
+	bool old;
+};
+
+struct diff_capture {
+	char *path;
+	const struct diff_opts *o;
+	struct trace *tr;      /* participants and calls */
+	struct trace_strs *strs;
+	struct dmsg *v;        /* in capture order */
+	uint32_t n, cap;
+	uint32_t nread;        /* SIP messages read so far */
+	struct fetch *fv;
+	uint32_t nf, fcap, fi;
+	struct mbuf *mb;       /* reused to decode each message */
+	int err;
+};
+
+/* the headers compared, in message order: from a decoded message (raw
+ * values) or from the capture's table (values as compared) */
+struct hdrs {
+	struct pl name[MAX_HDRS];
+	struct pl val[MAX_HDRS];
+	uint32_t nid[MAX_HDRS];     /* from the table: the name's id */
+	unsigned n;
+};
+
+void diff_hdrs_collect(struct hdrs *h, const struct sip_msg *m,
+		       const struct diff_opts *o);
+int  diff_hdrs_nth(const struct hdrs *h, const struct pl *name, unsigned k);
+int  diff_fetch_all(struct diff_capture *dc);
+
+#endif
