@@ -135,12 +135,80 @@ static void fwd_tmr_h(void *arg)
 }
 
 
-/* a new INVITE: ring, or say busy */
+/** The call whose dialog this is (tags as this phone sees them) */
+struct pcall *phone_call_by_dialog(const struct phone *ph,
+				   const struct pl *callid,
+				   const struct pl *ltag,
+				   const struct pl *rtag)
+{
+	struct le *le;
+
+	for (le = ph->calls.head; le; le = le->next) {
+		struct pcall *c = le->data;
+
+		if (c->state == PCALL_ESTABLISHED && c->callid &&
+		    !pl_strcmp(callid, c->callid) &&
+		    !pl_strcmp(ltag, c->ltag) && !pl_strcmp(rtag, c->rtag))
+			return c;
+	}
+
+	return NULL;
+}
+
+
+/* Replaces: callid;to-tag=OURS;from-tag=THEIRS (RFC 3891 §3) — the call
+ * it names, or NULL */
+static struct pcall *replaced_call(const struct phone *ph,
+				   const struct sip_msg *msg, bool *has)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_REPLACES);
+	struct pl callid, params, totag, fromtag;
+
+	*has = h != NULL;
+	if (!h || re_regex(h->val.p, h->val.l, "[^;]+[^]*", &callid,
+			   &params))
+		return NULL;
+	if (msg_param_decode(&params, "to-tag", &totag) ||
+	    msg_param_decode(&params, "from-tag", &fromtag))
+		return NULL;
+
+	return phone_call_by_dialog(ph, &callid, &totag, &fromtag);
+}
+
+
+/* a new INVITE: ring, or say busy; one that replaces a call is taken at
+ * once, and the replaced call ends (RFC 3891 §3) */
 static void conn_h(const struct sip_msg *msg, void *arg)
 {
 	struct phone *ph = arg;
-	struct pcall *c = NULL;
+	struct pcall *c = NULL, *old;
+	bool has_replaces;
 	int err;
+
+	old = replaced_call(ph, msg, &has_replaces);
+	if (has_replaces && !old) {
+		phone_logf(ph, "%s: INVITE replaces no call of mine: 481",
+			   ph->role->name);
+		(void)sip_treply(NULL, ph->sip, msg, 481,
+				 "Call/Transaction Does Not Exist");
+		return;
+	}
+	if (old) {
+		err = pcall_alloc(&c, ph, true);
+		if (!err)
+			err = pcall_incoming(c, msg, true);
+		if (err) {
+			if (c)
+				c->state = PCALL_CLOSED;
+			(void)sip_treply(NULL, ph->sip, msg, 500,
+					 "Server Internal Error");
+			return;
+		}
+		phone_logf(ph, "%s: call from %s replaces the call with %s",
+			   ph->role->name, c->peer, old->peer);
+		pcall_hangup(old);
+		return;
+	}
 
 	if (ph->cfg.busy) {
 		phone_logf(ph, "%s: busy, 486 to %r", ph->role->name,
@@ -151,7 +219,7 @@ static void conn_h(const struct sip_msg *msg, void *arg)
 
 	err = pcall_alloc(&c, ph, true);
 	if (!err)
-		err = pcall_incoming(c, msg);
+		err = pcall_incoming(c, msg, false);
 	if (err) {
 		phone_logf(ph, "%s: cannot take the call: %m",
 			   ph->role->name, err);

@@ -30,6 +30,10 @@ static void destructor(void *data)
 	mem_deref(c->ms);
 	mem_deref(c->sdp);
 	mem_deref(c->peer);
+	mem_deref(c->callid);
+	mem_deref(c->ltag);
+	mem_deref(c->rtag);
+	mem_deref(c->replaces);
 }
 
 
@@ -204,7 +208,19 @@ static void progr_h(const struct sip_msg *msg, void *arg)
 static void estab_h(const struct sip_msg *msg, void *arg)
 {
 	struct pcall *c = arg;
-	(void)msg;
+
+	/* the dialog's identity, for a Replaces that names it (RFC 3891):
+	 * msg is the 2xx we received, or the ACK to the 2xx we sent */
+	if (!c->callid) {
+		const struct pl *lt = c->incoming ? &msg->to.tag
+				    : &msg->from.tag;
+		const struct pl *rt = c->incoming ? &msg->from.tag
+				    : &msg->to.tag;
+
+		(void)pl_strdup(&c->callid, &msg->callid);
+		(void)pl_strdup(&c->ltag, lt);
+		(void)pl_strdup(&c->rtag, rt);
+	}
 
 	c->state = PCALL_ESTABLISHED;
 	tmr_cancel(&c->tmr_answer);
@@ -337,7 +353,8 @@ static void refer_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 
 	pcall_notify_xfer(c, 100, "Trying");
 
-	/* the URI without its ?headers (Replaces is for attended) */
+	/* the URI without its ?headers; an attended transfer's Replaces
+	 * goes into the new INVITE (RFC 3891, RFC 5589 §7) */
 	err = re_sdprintf(&uri, "%r", &addr.auri);
 	if (!err) {
 		char *q = strchr(uri, '?');
@@ -348,7 +365,15 @@ static void refer_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 		err = pcall_alloc(&nc, ph, false);
 	}
 	if (!err) {
+		struct pl rep;
+
 		nc->xfer_of = c;
+		if (!re_regex(addr.auri.p, addr.auri.l, "Replaces=[^&]+",
+			      &rep))
+			err = re_sdprintf(&nc->replaces, "%H",
+					  uri_header_unescape, &rep);
+	}
+	if (!err) {
 		err = pcall_dial(nc, uri);
 		if (err)
 			nc->state = PCALL_CLOSED;
@@ -429,7 +454,10 @@ int pcall_dial(struct pcall *c, const char *uri)
 			      ph->aor, ph->role->user, routev,
 			      ph->route ? 1 : 0, "application/sdp", desc,
 			      NULL, NULL, false, offer_h, answer_h, progr_h,
-			      estab_h, NULL, refer_h, close_h, c, "%s", allow);
+			      estab_h, NULL, refer_h, close_h, c, "%s%s%s%s",
+			      allow, c->replaces ? "Replaces: " : "",
+			      c->replaces ? c->replaces : "",
+			      c->replaces ? "\r\n" : "");
 	mem_deref(desc);
 	if (!err)
 		phone_logf(ph, "%s: calling %s", ph->role->name, uri);
@@ -438,10 +466,12 @@ int pcall_dial(struct pcall *c, const char *uri)
 }
 
 
-/** An incoming INVITE: take its offer and ring (180) */
-int pcall_incoming(struct pcall *c, const struct sip_msg *msg)
+/** An incoming INVITE: take its offer and ring (180), or answer it at
+ *  once (200 with the SDP answer: a call that replaces another) */
+int pcall_incoming(struct pcall *c, const struct sip_msg *msg, bool answer)
 {
 	struct phone *ph = c->ph;
+	struct mbuf *desc = NULL;
 	int err;
 
 	err = re_sdprintf(&c->peer, "%r", &msg->from.auri);
@@ -454,15 +484,28 @@ int pcall_incoming(struct pcall *c, const struct sip_msg *msg)
 			return err;
 	}
 
-	err = sipsess_accept(&c->sess, ph->sock, msg, 180, "Ringing",
-			     ph->role->user, "application/sdp", NULL, NULL,
-			     NULL, false, offer_h, answer_h, estab_h, NULL,
-			     refer_h, close_h, c, "%s", allow);
-	if (!err)
+	if (answer) {
+		err = sdp_encode(&desc, c->sdp, false);
+		if (err)
+			return err;
+	}
+
+	err = sipsess_accept(&c->sess, ph->sock, msg, answer ? 200 : 180,
+			     answer ? "OK" : "Ringing", ph->role->user,
+			     "application/sdp", desc, NULL, NULL, false,
+			     offer_h, answer_h, estab_h, NULL, refer_h,
+			     close_h, c, "%s", allow);
+	mem_deref(desc);
+	if (err)
+		return err;
+
+	if (answer)
+		pcall_media_update(c);
+	else
 		phone_logf(ph, "%s: incoming call from %s, ringing",
 			   ph->role->name, c->peer);
 
-	return err;
+	return 0;
 }
 
 
@@ -552,16 +595,49 @@ int pcall_hold(struct pcall *c, bool hold)
 }
 
 
-/** REFER the far end to target; blind: leave once it reports 2xx */
-int pcall_refer(struct pcall *c, const char *target)
+/* "callid;to-tag=…;from-tag=…" escaped for a URI header (RFC 3891 §6.1:
+ * the tags as the target sees them: its own tag is the to-tag) */
+static int replaces_print(struct re_printf *pf, const struct pcall *r)
+{
+	char v[512];
+	struct pl pl;
+
+	re_snprintf(v, sizeof(v), "%s;to-tag=%s;from-tag=%s", r->callid,
+		    r->rtag, r->ltag);
+	pl_set_str(&pl, v);
+
+	return uri_header_escape(pf, &pl);
+}
+
+
+/**
+ * REFER the far end to target, and leave once it reports 2xx. Attended:
+ * replace names our established call with the target, which the far end's
+ * INVITE will replace.
+ */
+int pcall_refer(struct pcall *c, const char *target,
+		const struct pcall *replace)
 {
 	struct phone *ph = c->ph;
 	int err;
 
-	err = sipevent_drefer(&c->sub, ph->evsock, sipsess_dialog(c->sess),
-			      ph->role->user, NULL, NULL, false, sub_notify_h,
-			      sub_close_h, c, "Refer-To: <%s>\r\n"
-			      "Referred-By: <%s>\r\n", target, ph->aor);
+	if (replace && !replace->callid)
+		return EINVAL;
+
+	if (replace)
+		err = sipevent_drefer(&c->sub, ph->evsock,
+				      sipsess_dialog(c->sess), ph->role->user,
+				      NULL, NULL, false, sub_notify_h,
+				      sub_close_h, c, "Refer-To: <%s?Replaces="
+				      "%H>\r\nReferred-By: <%s>\r\n", target,
+				      replaces_print, replace, ph->aor);
+	else
+		err = sipevent_drefer(&c->sub, ph->evsock,
+				      sipsess_dialog(c->sess), ph->role->user,
+				      NULL, NULL, false, sub_notify_h,
+				      sub_close_h, c, "Refer-To: <%s>\r\n"
+				      "Referred-By: <%s>\r\n", target,
+				      ph->aor);
 	if (!err) {
 		c->xfer_hangup = true;
 		phone_logf(ph, "%s: REFER %s to %s", ph->role->name, c->peer,

@@ -114,24 +114,53 @@ static int do_resume(struct phone *ph, const struct do_spec *d, char **why)
 }
 
 
+/* attended: the established call with the target, and another one */
+static int consult_pair(struct phone *ph, const char *target,
+			struct pcall **xfer, struct pcall **consult)
+{
+	struct le *le;
+
+	*xfer = *consult = NULL;
+	for (le = ph->calls.head; le; le = le->next) {
+		struct pcall *c = le->data;
+
+		if (c->state != PCALL_ESTABLISHED)
+			continue;
+		if (!*consult && c->peer && !strcmp(c->peer, target))
+			*consult = c;
+		else if (!*xfer)
+			*xfer = c;
+	}
+
+	return *xfer && *consult ? 0 : ENOENT;
+}
+
+
 static int do_transfer(struct phone *ph, const struct do_spec *d,
 		       char **why)
 {
 	struct pcall *c = phone_call_find(ph, PCALL_ESTABLISHED);
+	struct pcall *consult = NULL;
 	char *uri = NULL;
 	int err;
 
-	if (d->attended) {
-		(void)re_sdprintf(why, "attended transfer (Replaces) is not "
-				  "built yet");
-		return ENOTSUP;
-	}
-	if (!c)
-		return nocall(why, ph, "established call to transfer");
-
 	err = role_aor(&uri, ph->sc, d->target);
-	if (!err)
-		err = pcall_refer(c, uri);
+	if (err)
+		return err;
+
+	if (d->attended && consult_pair(ph, uri, &c, &consult)) {
+		(void)re_sdprintf(why, "%s needs an established call with %s "
+				  "and another to transfer (attended)",
+				  ph->role->name, uri);
+		mem_deref(uri);
+		return ENOENT;
+	}
+	if (!c) {
+		mem_deref(uri);
+		return nocall(why, ph, "established call to transfer");
+	}
+
+	err = pcall_refer(c, uri, consult);
 	if (err)
 		(void)re_sdprintf(why, "%s cannot REFER: %m", ph->role->name,
 				  err);

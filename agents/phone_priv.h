@@ -37,6 +37,8 @@ struct pcall {
 	bool incoming;
 	bool held;                    /* we put it on hold */
 	char *peer;                   /* the far end's URI */
+	char *callid, *ltag, *rtag;   /* the dialog, once established */
+	char *replaces;               /* Replaces: value this call carries */
 	struct sipnot *not;           /* REFERed: progress to the referrer */
 	struct sipsub *sub;           /* we REFERed: the transferee's NOTIFYs */
 	struct pcall *xfer_of;        /* made because of a REFER on that call */
@@ -52,12 +54,18 @@ struct pcall *phone_call_current(const struct phone *ph);
 
 int  pcall_alloc(struct pcall **cp, struct phone *ph, bool incoming);
 int  pcall_dial(struct pcall *c, const char *uri);
-int  pcall_incoming(struct pcall *c, const struct sip_msg *msg);
+int  pcall_incoming(struct pcall *c, const struct sip_msg *msg,
+		    bool answer);
 int  pcall_answer(struct pcall *c);
 int  pcall_reject(struct pcall *c, uint16_t scode, const char *contact);
 void pcall_hangup(struct pcall *c);
 int  pcall_hold(struct pcall *c, bool hold);
-int  pcall_refer(struct pcall *c, const char *target);
+int  pcall_refer(struct pcall *c, const char *target,
+		 const struct pcall *replace);
+struct pcall *phone_call_by_dialog(const struct phone *ph,
+				   const struct pl *callid,
+				   const struct pl *ltag,
+				   const struct pl *rtag);
 int  pcall_media_source(struct pcall *c);
 void pcall_media_update(struct pcall *c);
 void pcall_notify_xfer(struct pcall *c, uint16_t scode, const char *reason);

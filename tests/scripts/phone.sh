@@ -56,9 +56,11 @@ check "loss: the measured loss is about 10 %" \
 	--quiet >"$out/lib.txt" 2>&1
 check "phone scenarios of the library pass in self-play" "[ $? -eq 0 ]"
 if command -v tshark >/dev/null; then
-	# basic call: A <-> B; blind transfer: A <-> B, then A <-> C
+	# basic call: A <-> B; blind transfer: A <-> B, then A <-> C;
+	# attended: A <-> B, B <-> C, then A <-> C
 	for want in basic-call-phones:2 blind-transfer-phones:4 \
-		    no-answer-forward-phones:2 hold-resume-phones:2; do
+		    no-answer-forward-phones:2 hold-resume-phones:2 \
+		    attended-transfer-phones:6; do
 		name=${want%%:*} n=${want##*:}
 		tshark -r "$out/lib/$name.pcap" -q -z rtp,streams 2>/dev/null |
 			grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.' >"$out/$name.streams"
