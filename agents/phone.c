@@ -317,6 +317,15 @@ struct mstream *phone_stream(const struct phone *ph)
 }
 
 
+/** The DTMF digits the call in focus received (RFC 4733, in band, INFO) */
+const char *phone_dtmf(const struct phone *ph)
+{
+	struct pcall *c = ph ? phone_call_current(ph) : NULL;
+
+	return c ? pcall_dtmf(c) : NULL;
+}
+
+
 /** The tone the phone sends, so a listener can tell who it hears */
 uint32_t phone_tone_hz(const struct phone *ph)
 {

@@ -28,6 +28,7 @@ int  phone_alloc(struct phone **php, const struct role *role,
 int  phone_do(struct phone *ph, const struct do_spec *d, char **why);
 struct mstream *phone_stream(const struct phone *ph);
 uint32_t phone_tone_hz(const struct phone *ph);
+const char *phone_dtmf(const struct phone *ph);
 const char *phone_name(const struct phone *ph);
 
 #endif

@@ -4,6 +4,7 @@
  * by libre's session itself: the INVITE goes again to the first Contact,
  * with the same To (RFC 3261 §8.1.3.4). */
 #include <string.h>
+#include <ctype.h>
 #include <re.h>
 #include "scenario.h"
 #include "placeholder.h"
@@ -275,6 +276,48 @@ static void close_h(int err, const struct sip_msg *msg, void *arg)
 }
 
 
+static void dtmf_add(struct pcall *c, char digit)
+{
+	if (c->ndtmf + 1 < sizeof(c->dtmf))
+		c->dtmf[c->ndtmf++] = digit;
+	c->dtmf[c->ndtmf] = '\0';
+}
+
+
+/** The digits this call received, in arrival order, however they came:
+ *  RFC 4733 and in-band (the media leg), SIP INFO (here) */
+const char *pcall_dtmf(struct pcall *c)
+{
+	const char *m = c->ms ? mstream_dtmf(c->ms) : NULL;
+	size_t n = m ? strlen(m) : 0;
+
+	for (; c->ms_dtmf < n; c->ms_dtmf++)
+		dtmf_add(c, m[c->ms_dtmf]);
+
+	return c->dtmf;
+}
+
+
+/* INFO application/dtmf-relay: "Signal=5" (and Duration) */
+static void info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
+{
+	struct pcall *c = arg;
+	struct pl sig;
+
+	if (!msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay") ||
+	    re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
+		     "Signal=[ ]*[^ \r\n]+", NULL, &sig) ||
+	    !strchr("0123456789*#ABCDabcd", sig.p[0])) {
+		(void)sip_treply(NULL, sip, msg, 415, "Unsupported Media Type");
+		return;
+	}
+
+	(void)pcall_dtmf(c);   /* what the leg had comes first */
+	dtmf_add(c, (char)toupper((unsigned char)sig.p[0]));
+	(void)sip_treply(NULL, sip, msg, 200, "OK");
+}
+
+
 /* NOTIFY from the transferee: the sipfrag tells how the transfer goes */
 static void sub_notify_h(struct sip *sip, const struct sip_msg *msg,
 			 void *arg)
@@ -454,7 +497,7 @@ int pcall_dial(struct pcall *c, const char *uri)
 			      ph->aor, ph->role->user, routev,
 			      ph->route ? 1 : 0, "application/sdp", desc,
 			      NULL, NULL, false, offer_h, answer_h, progr_h,
-			      estab_h, NULL, refer_h, close_h, c, "%s%s%s%s",
+			      estab_h, info_h, refer_h, close_h, c, "%s%s%s%s",
 			      allow, c->replaces ? "Replaces: " : "",
 			      c->replaces ? c->replaces : "",
 			      c->replaces ? "\r\n" : "");
@@ -493,7 +536,7 @@ int pcall_incoming(struct pcall *c, const struct sip_msg *msg, bool answer)
 	err = sipsess_accept(&c->sess, ph->sock, msg, answer ? 200 : 180,
 			     answer ? "OK" : "Ringing", ph->role->user,
 			     "application/sdp", desc, NULL, NULL, false,
-			     offer_h, answer_h, estab_h, NULL, refer_h,
+			     offer_h, answer_h, estab_h, info_h, refer_h,
 			     close_h, c, "%s", allow);
 	mem_deref(desc);
 	if (err)

@@ -39,6 +39,9 @@ struct pcall {
 	char *peer;                   /* the far end's URI */
 	char *callid, *ltag, *rtag;   /* the dialog, once established */
 	char *replaces;               /* Replaces: value this call carries */
+	char dtmf[128];               /* digits received, however they came */
+	size_t ndtmf;
+	size_t ms_dtmf;               /* the leg's digits already in dtmf */
 	struct sipnot *not;           /* REFERed: progress to the referrer */
 	struct sipsub *sub;           /* we REFERed: the transferee's NOTIFYs */
 	struct pcall *xfer_of;        /* made because of a REFER on that call */
@@ -68,6 +71,7 @@ struct pcall *phone_call_by_dialog(const struct phone *ph,
 				   const struct pl *rtag);
 int  pcall_media_source(struct pcall *c);
 void pcall_media_update(struct pcall *c);
+const char *pcall_dtmf(struct pcall *c);
 void pcall_notify_xfer(struct pcall *c, uint16_t scode, const char *reason);
 
 #endif

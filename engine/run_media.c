@@ -215,11 +215,19 @@ static char *judge(struct run *run, const struct step *st, unsigned i,
 }
 
 
+static const char *dtmf_of(const struct run *run, const struct role *r)
+{
+	struct agent *ag = agent_find(&run->agents, r);
+
+	return ag && ag->phone ? phone_dtmf(ag->phone) : NULL;
+}
+
+
 /* DTMF: the digits that arrived at the listener since it last checked */
 static const char *dtmf_new(struct run *run, const struct role *to)
 {
 	struct mstream *ms = stream_of(run, to);
-	const char *all = ms ? mstream_dtmf(ms) : NULL;
+	const char *all = dtmf_of(run, to);
 	size_t mark = run->dtmf_ms[to->idx] == ms ? run->dtmf_mark[to->idx]
 		    : 0;
 
@@ -233,7 +241,7 @@ static const char *dtmf_new(struct run *run, const struct role *to)
 static void dtmf_consume(struct run *run, const struct role *to)
 {
 	struct mstream *ms = stream_of(run, to);
-	const char *all = ms ? mstream_dtmf(ms) : NULL;
+	const char *all = dtmf_of(run, to);
 
 	run->dtmf_ms[to->idx] = ms;
 	run->dtmf_mark[to->idx] = all ? strlen(all) : 0;
