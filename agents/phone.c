@@ -7,6 +7,10 @@
  * tap, so a phone's steps are checked like a device's.
  */
 #include <string.h>
+#include <stdlib.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <sys/socket.h>
 #include <re.h>
 #include "scenario.h"
 #include "placeholder.h"
@@ -15,14 +19,64 @@
 #include "phone_priv.h"
 
 
+/*
+ * libre keeps a session whose 2xx awaits its ACK alive for up to 64*T1
+ * (32 s), and with it the received INVITE and the socket it came on. So
+ * that the next scenario can listen on this address at once, the socket
+ * bound to it is swapped (dup2) for a fresh unbound one: the address is
+ * free, and the descriptor libre still holds stays valid until it closes
+ * it.
+ */
+static void release_addr(const struct sa *addr)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+
+	if (!d)
+		return;
+
+	while ((de = readdir(d))) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int fd = atoi(de->d_name), type = 0, nfd;
+		socklen_t tl = sizeof(type);
+		struct sa sa;
+
+		if (fd <= 2 || fd == dirfd(d) ||
+		    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) ||
+		    type != SOCK_DGRAM ||
+		    getsockname(fd, (struct sockaddr *)&ss, &len))
+			continue;
+		if (sa_set_sa(&sa, (struct sockaddr *)&ss) ||
+		    !sa_cmp(&sa, addr, SA_ALL))
+			continue;
+
+		nfd = socket(ss.ss_family, SOCK_DGRAM, 0);
+		if (nfd >= 0) {
+			fd_close(fd);   /* the loop stops polling it */
+			(void)dup2(nfd, fd);
+			(void)close(nfd);
+		}
+	}
+
+	(void)closedir(d);
+}
+
+
 static void destructor(void *data)
 {
 	struct phone *ph = data;
 
 	ph->closing = true;
-	list_flush(&ph->calls);
 	if (ph->sip)
+		sip_set_trace_handler(ph->sip, NULL);  /* it may outlive us */
+	list_flush(&ph->calls);
+	if (ph->sip) {
 		sip_close(ph->sip, true);
+		sip_transp_flush(ph->sip);
+		if (mem_nrefs(ph->sip) > 1)
+			release_addr(&ph->role->addr);
+	}
 	mem_deref(ph->evsock);
 	mem_deref(ph->sock);
 	mem_deref(ph->sip);

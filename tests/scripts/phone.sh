@@ -51,6 +51,19 @@ check "loss: exit 1" "[ $rc -eq 1 ]"
 check "loss: the measured loss is about 10 %" \
 	"verdict loss 'media A -> B audio' 'A -> B: loss (9|10|11|12)\.[0-9] % \([0-9]+ of [0-9]+ packets\), at most 1\.0 % allowed'"
 
+# a run that fails while a phone's 2xx still awaits its ACK must not keep
+# the phone's address: the next scenario of the suite listens on it
+sed 's/expect: {header: {Contact: "~carol@"}}/expect: {header: {Contact: "~dave@"}}/' \
+	"$src/scenarios/yealink/attended-transfer-phones.yaml" >"$out/xfer-bad.yaml"
+"$sipflow" run "$out/xfer-bad.yaml" "$src/scenarios/yealink/basic-call-phones.yaml" \
+	--out "$out/seq" --quiet >"$out/seq.txt" 2>&1
+cat "$out/seq.txt"
+check "a failed transfer fails at F33" \
+	"grep -q 'FAIL attended-transfer-phones: 38 passed, 1 failed' '$out/seq.txt'"
+check "the next scenario on the same addresses passes" \
+	"grep -q 'PASS basic-call-phones' '$out/seq.txt'"
+check "no address left in use" "! grep -q 'in use' '$out/seq.txt'"
+
 # the phone scenarios of the library: both RTP streams of each call
 "$sipflow" run "$src"/scenarios/yealink/*-phones.yaml --out "$out/lib" \
 	--quiet >"$out/lib.txt" 2>&1
