@@ -138,23 +138,25 @@ struct pcall *phone_call_find(const struct phone *ph, enum pcall_state s)
 }
 
 
-/** The call in focus: the newest established one, else the newest that
- *  is still ringing or calling */
+/** The call in focus: the newest established one not on hold, else the
+ *  newest established, else the newest still ringing or calling */
 struct pcall *phone_call_current(const struct phone *ph)
 {
-	struct pcall *alive = NULL;
+	struct pcall *held = NULL, *alive = NULL;
 	struct le *le;
 
 	for (le = ph->calls.tail; le; le = le->prev) {
 		struct pcall *c = le->data;
 
-		if (c->state == PCALL_ESTABLISHED)
+		if (c->state == PCALL_ESTABLISHED && !c->held)
 			return c;
+		if (c->state == PCALL_ESTABLISHED && !held)
+			held = c;
 		if (c->state != PCALL_CLOSED && !alive)
 			alive = c;
 	}
 
-	return alive;
+	return held ? held : alive;
 }
 
 

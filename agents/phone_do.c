@@ -46,11 +46,28 @@ static int do_dial(struct phone *ph, const struct do_spec *d, char **why)
 static int do_answer(struct phone *ph, const struct do_spec *d, char **why)
 {
 	struct pcall *c = phone_call_find(ph, PCALL_RINGING_IN);
+	struct le *le;
 	int err;
 	(void)d;
 
 	if (!c)
 		return nocall(why, ph, "ringing call to answer");
+
+	/* call waiting: the call in progress goes on hold first */
+	for (le = ph->calls.head; le; le = le->next) {
+		struct pcall *o = le->data;
+
+		if (o == c || o->state != PCALL_ESTABLISHED || o->held)
+			continue;
+		err = pcall_hold(o, true);
+		if (err) {
+			(void)re_sdprintf(why, "%s cannot hold %s to answer: "
+					  "%m", ph->role->name, o->peer, err);
+			return err;
+		}
+		phone_logf(ph, "%s: holds %s to take the waiting call",
+			   ph->role->name, o->peer);
+	}
 
 	err = pcall_answer(c);
 	if (err)
@@ -84,13 +101,26 @@ static int do_hangup(struct phone *ph, const struct do_spec *d, char **why)
 }
 
 
+/* hold: the call in focus; resume: the oldest held call */
 static int hold(struct phone *ph, bool on, char **why)
 {
-	struct pcall *c = phone_call_find(ph, PCALL_ESTABLISHED);
+	struct pcall *c = NULL;
+	struct le *le;
 	int err;
 
+	for (le = ph->calls.head; le; le = le->next) {
+		struct pcall *o = le->data;
+
+		if (o->state == PCALL_ESTABLISHED && o->held != on) {
+			c = o;
+			if (!on)
+				break;
+		}
+	}
+
 	if (!c)
-		return nocall(why, ph, "established call");
+		return nocall(why, ph, on ? "established call to hold"
+			      : "held call to resume");
 
 	err = pcall_hold(c, on);
 	if (err)

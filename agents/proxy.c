@@ -32,11 +32,36 @@ static bool ack_hop(const struct agent *ag, const struct msgrec *ack)
 }
 
 
-/* the received request of this method to pass on to dst */
+/* has the proxy exchanged a message of this call with dst already? */
+static bool in_call_with(const struct agent *ag, const struct role *dst,
+			 const struct pl *callid)
+{
+	const struct list *lists[2] = {&ag->tx, &ag->rx};
+	unsigned i;
+	struct le *le;
+
+	for (i = 0; i < 2; i++) {
+		for (le = lists[i]->head; le; le = le->next) {
+			const struct msgrec *r = le->data;
+
+			if (r->msg && (i ? r->from : r->to) == dst &&
+			    !pl_cmp(&r->msg->callid, callid))
+				return true;
+		}
+	}
+
+	return false;
+}
+
+
+/* the received request of this method to pass on to dst, the oldest not
+ * passed on yet: a request inside a dialog (To tag) only along a call
+ * the proxy already has with dst; a new one to anyone */
 static struct msgrec *to_forward(const struct agent *ag, const char *method,
 				 const struct role *dst,
 				 struct buildctx *ctx)
 {
+	struct msgrec *first = NULL;
 	struct le *le;
 
 	if (ctx->forwards)
@@ -52,10 +77,13 @@ static struct msgrec *to_forward(const struct agent *ag, const char *method,
 		if (ack_hop(ag, r))
 			continue;
 
-		return r;
+		if (in_call_with(ag, dst, &r->msg->callid))
+			return r;
+		if (!first && !pl_isset(&r->msg->to.tag))
+			first = r;
 	}
 
-	return NULL;
+	return first;
 }
 
 
