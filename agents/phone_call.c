@@ -203,6 +203,12 @@ static void progr_h(const struct sip_msg *msg, void *arg)
 
 	phone_logf(c->ph, "%s: %u %r from %s", c->ph->role->name, msg->scode,
 		   &msg->reason, c->peer);
+
+	/* early media: a provisional answer with SDP is heard at once */
+	if (mbuf_get_left(msg->mb) &&
+	    msg_ctype_cmp(&msg->ctyp, "application", "sdp") &&
+	    !sdp_decode(c->sdp, msg->mb, false))
+		pcall_media_update(c);
 }
 
 
@@ -509,12 +515,14 @@ int pcall_dial(struct pcall *c, const char *uri)
 }
 
 
-/** An incoming INVITE: take its offer and ring (180), or answer it at
- *  once (200 with the SDP answer: a call that replaces another) */
+/** An incoming INVITE: take its offer and ring (180; 183 with the SDP
+ *  answer and audio when set to early media), or answer it at once (200
+ *  with the SDP answer: a call that replaces another) */
 int pcall_incoming(struct pcall *c, const struct sip_msg *msg, bool answer)
 {
 	struct phone *ph = c->ph;
 	struct mbuf *desc = NULL;
+	bool early;
 	int err;
 
 	err = re_sdprintf(&c->peer, "%r", &msg->from.auri);
@@ -527,14 +535,17 @@ int pcall_incoming(struct pcall *c, const struct sip_msg *msg, bool answer)
 			return err;
 	}
 
-	if (answer) {
+	early = !answer && ph->cfg.early_media;
+	if (answer || early) {
 		err = sdp_encode(&desc, c->sdp, false);
 		if (err)
 			return err;
 	}
 
-	err = sipsess_accept(&c->sess, ph->sock, msg, answer ? 200 : 180,
-			     answer ? "OK" : "Ringing", ph->role->user,
+	err = sipsess_accept(&c->sess, ph->sock, msg,
+			     answer ? 200 : early ? 183 : 180,
+			     answer ? "OK" : early ? "Session Progress"
+			     : "Ringing", ph->role->user,
 			     "application/sdp", desc, NULL, NULL, false,
 			     offer_h, answer_h, estab_h, info_h, refer_h,
 			     close_h, c, "%s", allow);
@@ -542,11 +553,11 @@ int pcall_incoming(struct pcall *c, const struct sip_msg *msg, bool answer)
 	if (err)
 		return err;
 
-	if (answer)
+	if (answer || early)
 		pcall_media_update(c);
-	else
-		phone_logf(ph, "%s: incoming call from %s, ringing",
-			   ph->role->name, c->peer);
+	if (!answer)
+		phone_logf(ph, "%s: incoming call from %s, %s", ph->role->name,
+			   c->peer, early ? "early media" : "ringing");
 
 	return 0;
 }

@@ -275,6 +275,8 @@ static int do_set(struct phone *ph, const struct do_spec *d, char **why)
 		cfg->dtmf_mode = s->dtmf_mode;
 	if (s->given & PHONE_CFG_SEND_CODEC)
 		cfg->send_codec = s->send_codec;
+	if (s->given & PHONE_CFG_EARLY_MEDIA)
+		cfg->early_media = s->early_media;
 
 	/* what the current call sends follows at once */
 	c = phone_call_current(ph);

@@ -27,7 +27,7 @@ static const struct do_verb_def verbs[] = {
 	 "play: FILE.wav — send a WAV file (8 kHz mono 16-bit)"},
 	{DO_SET,      "set",      DO_ARG_SET,
 	 "set: {busy, auto-answer, forward-no-answer, forward-after, mute, "
-	 "tone, dtmf-mode, send-codec}"},
+	 "tone, dtmf-mode, send-codec, early-media}"},
 };
 
 

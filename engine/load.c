@@ -29,7 +29,7 @@ static const char *const role_keys[] = {
 	/* phones only (engine/load_do.c) */
 	"proxy", "codecs", "impair", "busy", "auto-answer",
 	"forward-no-answer", "forward-after", "mute", "tone", "dtmf-mode",
-	"send-codec",
+	"send-codec", "early-media",
 };
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};

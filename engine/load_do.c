@@ -14,7 +14,7 @@
 
 static const char *const cfg_keys[] = {
 	"busy", "auto-answer", "forward-no-answer", "forward-after", "mute",
-	"tone", "dtmf-mode", "send-codec",
+	"tone", "dtmf-mode", "send-codec", "early-media",
 };
 
 static const char *const dtmf_modes[] = {"rfc4733", "inband", "info"};
@@ -131,6 +131,10 @@ bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 	if (!strcmp(ks, "busy")) {
 		ybool(&ld->yd, v, &cfg->busy);
 		cfg->given |= PHONE_CFG_BUSY;
+	}
+	else if (!strcmp(ks, "early-media")) {
+		ybool(&ld->yd, v, &cfg->early_media);
+		cfg->given |= PHONE_CFG_EARLY_MEDIA;
 	}
 	else if (!strcmp(ks, "mute")) {
 		ybool(&ld->yd, v, &cfg->mute);

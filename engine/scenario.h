@@ -30,6 +30,7 @@ struct phone_cfg {
 	bool mute;                /* send no audio (one-way audio fault) */
 	uint32_t tone_hz;         /* the tone it sends (0: silence) */
 	int dtmf_mode;            /* DTMF_RFC4733, DTMF_INBAND, DTMF_INFO */
+	bool early_media;         /* ring with 183 and SDP, and send audio */
 	int send_codec;           /* fault: send PT 0/8 whatever was agreed;
 				     -1: what was agreed */
 };
@@ -43,6 +44,7 @@ enum {
 	PHONE_CFG_TONE = 1u << 5,
 	PHONE_CFG_DTMF_MODE = 1u << 6,
 	PHONE_CFG_SEND_CODEC = 1u << 7,
+	PHONE_CFG_EARLY_MEDIA = 1u << 8,
 };
 
 enum { DTMF_RFC4733 = 0, DTMF_INBAND, DTMF_INFO };

@@ -25,9 +25,9 @@ testbed="$here/kamailio-testbed.yaml"
 # --- a well-behaved proxy: all three flows pass ------------------------
 kam_start "$here/kamailio.cfg" "$out/kam-good" || {
 	echo "FAIL kamailio did not start"; echo "0 passed, 1 failed"; exit 1; }
-for yaml in "$src"/scenarios/yealink/*.yaml; do
+for yaml in "$src"/scenarios/yealink/*.yaml "$src"/scenarios/rfc3665/*-phones.yaml; do
 	name=$(basename "$yaml" .yaml)
-	"$sipflow" run "$src/scenarios/yealink/$name.yaml" --testbed "$testbed" \
+	"$sipflow" run "$yaml" --testbed "$testbed" \
 		--out "$out/good" --timeout 3s >"$out/good-$name.txt" 2>&1
 	rc=$?
 	cat "$out/good-$name.txt"

@@ -51,6 +51,15 @@ check "loss: exit 1" "[ $rc -eq 1 ]"
 check "loss: the measured loss is about 10 %" \
 	"verdict loss 'media A -> B audio' 'A -> B: loss (9|10|11|12)\.[0-9] % \([0-9]+ of [0-9]+ packets\), at most 1\.0 % allowed'"
 
+# early media: without it, the media step before the answer hears nothing
+sed 's/early-media: true,//; s/183 Session Progress/180 Ringing/g; /expect: {body: "~m=audio \[1-9\]/d' \
+	"$src/scenarios/rfc3665/early-media-phones.yaml" >"$out/no-early.yaml"
+"$sipflow" run "$out/no-early.yaml" --out "$out/no-early" >"$out/no-early.txt" 2>&1
+rc=$?
+check "no early media: exit 1" "[ $rc -eq 1 ]"
+check "no early media: the tone before the answer is not heard" \
+	"verdict no-early 'media B -> A tone 425 Hz' 'B -> A: heard nothing: 0 RTP packets in 500 ms'"
+
 # a run that fails while a phone's 2xx still awaits its ACK must not keep
 # the phone's address: the next scenario of the suite listens on it
 sed 's/expect: {header: {Contact: "~carol@"}}/expect: {header: {Contact: "~dave@"}}/' \
