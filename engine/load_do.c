@@ -315,7 +315,13 @@ static void do_arg(struct loader *ld, struct step *st,
 			yerr(yd, n, "do: play needs a file (%s)", vd->usage);
 			break;
 		}
-		(void)str_dup(&d->text, text);
+		/* a relative path is the scenario file's neighbour */
+		if (text[0] != '/' && ld->sc->file && strrchr(ld->sc->file, '/'))
+			(void)re_sdprintf(&d->text, "%b/%s", ld->sc->file,
+					  (size_t)(strrchr(ld->sc->file, '/') -
+						   ld->sc->file), text);
+		else
+			(void)str_dup(&d->text, text);
 		break;
 
 	case DO_ARG_TRANSFER:

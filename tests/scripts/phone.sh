@@ -51,6 +51,32 @@ check "loss: exit 1" "[ $rc -eq 1 ]"
 check "loss: the measured loss is about 10 %" \
 	"verdict loss 'media A -> B audio' 'A -> B: loss (9|10|11|12)\.[0-9] % \([0-9]+ of [0-9]+ packets\), at most 1\.0 % allowed'"
 
+# play: a WAV file (made here, next to its scenario) replaces the tone
+mkdir -p "$out/play"
+for hz in 1004 600; do
+	python3 - "$out/play/tone-$hz.wav" "$hz" <<'PY'
+import math, struct, sys, wave
+w = wave.open(sys.argv[1], "wb")
+w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
+hz = int(sys.argv[2])
+w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * hz * i / 8000)))
+                       for i in range(8000)))
+w.close()
+PY
+	sed -n '1,/^  - F4:/p' "$src/tests/phone/media-ok.yaml" |
+		sed "s/^scenario: media-ok/scenario: play-$hz/" >"$out/play/play-$hz.yaml"
+	cat >>"$out/play/play-$hz.yaml" <<YAML
+  - do: A play tone-$hz.wav
+  - media: {from: A, to: B, expect: tone 1004Hz, for: 500ms}
+YAML
+	"$sipflow" run "$out/play/play-$hz.yaml" --out "$out/play/o" \
+		>"$out/play-$hz.txt" 2>&1
+	echo "rc=$?" >>"$out/play-$hz.txt"
+done
+check "play: A plays a 1004 Hz WAV, B hears 1004 Hz" "grep -q '^rc=0' '$out/play-1004.txt'"
+check "play: a 600 Hz WAV is not the 1004 Hz tone" \
+	"grep -q '^rc=1' '$out/play-600.txt' && verdict play-600 'media A -> B tone 1004 Hz' 'A -> B: expected a tone at 1004 Hz, measured a share of 0\.[0-4]'"
+
 # early media: without it, the media step before the answer hears nothing
 sed 's/early-media: true,//; s/183 Session Progress/180 Ringing/g; /expect: {body: "~m=audio \[1-9\]/d' \
 	"$src/scenarios/rfc3665/early-media-phones.yaml" >"$out/no-early.yaml"
