@@ -83,6 +83,7 @@ static void destructor(void *data)
 	mem_deref(ph->aor);
 	mem_deref(ph->route);
 	mem_deref(ph->wav);
+	mem_deref(ph->rec_prefix);
 }
 
 
@@ -389,6 +390,18 @@ uint32_t phone_tone_hz(const struct phone *ph)
 		return 0;
 
 	return ph->cfg.tone_hz;
+}
+
+
+/** Where recordings go: PREFIX-ROLE-N.wav, one per call (role key
+ *  record: true) */
+int phone_record_to(struct phone *ph, const char *prefix)
+{
+	if (!ph || !prefix)
+		return EINVAL;
+
+	ph->rec_prefix = mem_deref(ph->rec_prefix);
+	return str_dup(&ph->rec_prefix, prefix);
 }
 
 

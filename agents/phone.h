@@ -30,5 +30,6 @@ struct mstream *phone_stream(const struct phone *ph);
 uint32_t phone_tone_hz(const struct phone *ph);
 const char *phone_dtmf(const struct phone *ph);
 const char *phone_name(const struct phone *ph);
+int  phone_record_to(struct phone *ph, const char *prefix);
 
 #endif

@@ -70,6 +70,22 @@ static int media_setup(struct pcall *c)
 		mstream_impair(c->ms, &imp);
 	}
 
+	++c->ph->ncalls;
+	if (r->record && c->ph->rec_prefix) {
+		char path[512];
+
+		re_snprintf(path, sizeof(path), "%s-%s-%u.wav",
+			    c->ph->rec_prefix, r->name, c->ph->ncalls);
+		err = mstream_record_wav(c->ms, path);
+		if (err) {
+			phone_logf(c->ph, "%s: cannot record to %s: %m",
+				   r->name, path, err);
+			return err;
+		}
+		phone_logf(c->ph, "%s: recording what it hears to %s",
+			   r->name, path);
+	}
+
 	err = sdp_session_alloc(&c->sdp, &ip);
 	if (err)
 		return err;

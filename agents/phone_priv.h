@@ -23,6 +23,8 @@ struct phone {
 	char *aor;                    /* sip:alice@example.test */
 	char *route;                  /* sip:HOST:PORT (libre adds ;lr) */
 	char *wav;                    /* play: the file it sends, or NULL */
+	char *rec_prefix;             /* record: OUT/SCENARIO, or NULL */
+	unsigned ncalls;              /* calls so far (names recordings) */
 	bool closing;
 };
 

@@ -29,7 +29,7 @@ static const char *const role_keys[] = {
 	/* phones only (engine/load_do.c) */
 	"proxy", "codecs", "impair", "busy", "auto-answer",
 	"forward-no-answer", "forward-after", "mute", "tone", "dtmf-mode",
-	"send-codec", "early-media",
+	"send-codec", "early-media", "record",
 };
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
@@ -262,6 +262,9 @@ static void load_phone_keys(struct loader *ld, const yaml_node_t *key,
 		}
 		else if (!strcmp(ks, "impair")) {
 			ld_impair(ld, v, &r->impair);
+		}
+		else if (!strcmp(ks, "record")) {
+			ybool(yd, v, &r->record);
 		}
 		else if (!strcmp(ks, "codecs")) {
 			yaml_node_item_t *it;

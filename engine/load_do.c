@@ -197,7 +197,7 @@ bool ld_phone_key(const char *ks)
 	if (!ks)
 		return false;
 	if (!strcmp(ks, "proxy") || !strcmp(ks, "codecs") ||
-	    !strcmp(ks, "impair"))
+	    !strcmp(ks, "impair") || !strcmp(ks, "record"))
 		return true;
 
 	for (i = 0; i < ARRAY_SIZE(cfg_keys); i++) {

@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "msgrec.h"
 #include "agent.h"
+#include "phone.h"
 #include "track.h"
 #include "match.h"
 #include "pcapw.h"
@@ -420,6 +421,18 @@ int run_alloc(struct run **runp, struct scenario *sc,
 			goto out;
 		}
 		list_append(&run->agents, &ag->le, ag);
+
+		/* recordings go next to the pcap: OUT/SCENARIO-ROLE-N.wav */
+		if (ag->phone && opts->pcap_path) {
+			char prefix[512];
+			size_t l = strlen(opts->pcap_path);
+
+			if (l > 5 && !strcmp(opts->pcap_path + l - 5, ".pcap"))
+				l -= 5;
+			re_snprintf(prefix, sizeof(prefix), "%b",
+				    opts->pcap_path, l);
+			(void)phone_record_to(ag->phone, prefix);
+		}
 	}
 
 	if (opts->pcap_path) {

@@ -71,6 +71,7 @@ struct role {
 	struct phone_cfg cfg;  /* phone: behaviour as declared */
 	struct list codecs;    /* phone: struct strle, offer order */
 	struct impair_spec impair; /* phone: media impairment */
+	bool record;           /* phone: record what each call hears (WAV) */
 	struct sa decl;        /* address: as declared, or unset */
 	struct sa addr;        /* bound address (set by scenario_bind) */
 	enum sip_transp tp;    /* transport (UDP for now) */

@@ -77,6 +77,32 @@ check "play: A plays a 1004 Hz WAV, B hears 1004 Hz" "grep -q '^rc=0' '$out/play
 check "play: a 600 Hz WAV is not the 1004 Hz tone" \
 	"grep -q '^rc=1' '$out/play-600.txt' && verdict play-600 'media A -> B tone 1004 Hz' 'A -> B: expected a tone at 1004 Hz, measured a share of 0\.[0-4]'"
 
+# record: B records what it hears; the WAV holds A's 500 Hz tone (read
+# back here with Python, not with sipflow)
+mkdir -p "$out/rec"
+sed -n '1,/^  - F4:/p' "$src/tests/phone/media-ok.yaml" |
+	sed 's/^scenario: media-ok/scenario: rec/; s/tone: 1004Hz//; s/auto-answer: 0s/auto-answer: 0s, record: true/' \
+	>"$out/rec/rec.yaml"
+echo "  - wait: 1s" >>"$out/rec/rec.yaml"
+"$sipflow" run "$out/rec/rec.yaml" --out "$out/rec/o" >"$out/rec.txt" 2>&1
+check "record: the run passes" "[ $? -eq 0 ]"
+python3 - "$out/rec/o/rec-B-1.wav" >"$out/rec-check.txt" 2>&1 <<'PY'
+import math, struct, sys, wave
+w = wave.open(sys.argv[1])
+assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (8000, 1, 2), w.getparams()
+n = w.getnframes()
+s = struct.unpack("<%dh" % n, w.readframes(n))[-4000:]
+def share(f):
+    c = sum(x * math.cos(2 * math.pi * f * i / 8000) for i, x in enumerate(s))
+    d = sum(x * math.sin(2 * math.pi * f * i / 8000) for i, x in enumerate(s))
+    return (c * c + d * d) * 2 / len(s) / max(1, sum(x * x for x in s))
+print("frames", n, "share500", round(share(500), 2), "share650", round(share(650), 2))
+assert n >= 6000 and share(500) > 0.5 and share(650) < 0.1
+PY
+rc=$?
+cat "$out/rec-check.txt"
+check "record: rec-B-1.wav is 8 kHz mono and holds A's 500 Hz tone" "[ $rc -eq 0 ]"
+
 # early media: without it, the media step before the answer hears nothing
 sed 's/early-media: true,//; s/183 Session Progress/180 Ringing/g; /expect: {body: "~m=audio \[1-9\]/d' \
 	"$src/scenarios/rfc3665/early-media-phones.yaml" >"$out/no-early.yaml"
