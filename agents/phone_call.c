@@ -518,7 +518,8 @@ int pcall_dial(struct pcall *c, const char *uri)
 	err = sipsess_connect(&c->sess, ph->sock, uri, ph->role->display,
 			      ph->aor, ph->role->user, routev,
 			      ph->route ? 1 : 0, "application/sdp", desc,
-			      NULL, NULL, false, offer_h, answer_h, progr_h,
+			      phone_auth_h, ph, false, offer_h, answer_h,
+			      progr_h,
 			      estab_h, info_h, refer_h, close_h, c, "%s%s%s%s",
 			      allow, c->replaces ? "Replaces: " : "",
 			      c->replaces ? c->replaces : "",
@@ -562,7 +563,7 @@ int pcall_incoming(struct pcall *c, const struct sip_msg *msg, bool answer)
 			     answer ? 200 : early ? 183 : 180,
 			     answer ? "OK" : early ? "Session Progress"
 			     : "Ringing", ph->role->user,
-			     "application/sdp", desc, NULL, NULL, false,
+			     "application/sdp", desc, phone_auth_h, ph, false,
 			     offer_h, answer_h, estab_h, info_h, refer_h,
 			     close_h, c, "%s", allow);
 	mem_deref(desc);
@@ -697,14 +698,14 @@ int pcall_refer(struct pcall *c, const char *target,
 	if (replace)
 		err = sipevent_drefer(&c->sub, ph->evsock,
 				      sipsess_dialog(c->sess), ph->role->user,
-				      NULL, NULL, false, sub_notify_h,
+				      phone_auth_h, ph, false, sub_notify_h,
 				      sub_close_h, c, "Refer-To: <%s?Replaces="
 				      "%H>\r\nReferred-By: <%s>\r\n", target,
 				      replaces_print, replace, ph->aor);
 	else
 		err = sipevent_drefer(&c->sub, ph->evsock,
 				      sipsess_dialog(c->sess), ph->role->user,
-				      NULL, NULL, false, sub_notify_h,
+				      phone_auth_h, ph, false, sub_notify_h,
 				      sub_close_h, c, "Refer-To: <%s>\r\n"
 				      "Referred-By: <%s>\r\n", target,
 				      ph->aor);

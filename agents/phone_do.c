@@ -289,6 +289,23 @@ static int do_set(struct phone *ph, const struct do_spec *d, char **why)
 }
 
 
+static int do_register(struct phone *ph, const struct do_spec *d,
+		       char **why)
+{
+	int err = phone_register(ph, d->verb == DO_REGISTER);
+
+	if (err == ENOENT)
+		(void)re_sdprintf(why, "%s is not registered", ph->role->name);
+	else if (err == EDESTADDRREQ)
+		(void)re_sdprintf(why, "%s has no proxy and no domain to "
+				  "register with", ph->role->name);
+	else if (err)
+		(void)re_sdprintf(why, "%s cannot REGISTER: %m",
+				  ph->role->name, err);
+	return err;
+}
+
+
 static verb_h *const handlers[DO_NVERBS] = {
 	[DO_DIAL]     = do_dial,
 	[DO_ANSWER]   = do_answer,
@@ -300,6 +317,8 @@ static verb_h *const handlers[DO_NVERBS] = {
 	[DO_DTMF]     = do_dtmf,
 	[DO_PLAY]     = do_play,
 	[DO_SET]      = do_set,
+	[DO_REGISTER] = do_register,
+	[DO_UNREGISTER] = do_register,
 };
 
 

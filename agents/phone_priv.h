@@ -24,6 +24,7 @@ struct phone {
 	char *route;                  /* sip:HOST:PORT (libre adds ;lr) */
 	char *wav;                    /* play: the file it sends, or NULL */
 	char *rec_prefix;             /* record: OUT/SCENARIO, or NULL */
+	struct sipreg *reg;           /* register: its registration */
 	unsigned ncalls;              /* calls so far (names recordings) */
 	bool closing;
 };
@@ -54,6 +55,8 @@ struct pcall {
 };
 
 void phone_logf(struct phone *ph, const char *fmt, ...);
+int  phone_auth_h(char **user, char **pass, const char *realm, void *arg);
+int  phone_register(struct phone *ph, bool on);
 struct pcall *phone_call_find(const struct phone *ph, enum pcall_state s);
 struct pcall *phone_call_current(const struct phone *ph);
 

@@ -28,6 +28,11 @@ static const struct do_verb_def verbs[] = {
 	{DO_SET,      "set",      DO_ARG_SET,
 	 "set: {busy, auto-answer, forward-no-answer, forward-after, mute, "
 	 "tone, dtmf-mode, send-codec, early-media}"},
+	{DO_REGISTER, "register", DO_ARG_NONE,
+	 "register — REGISTER its address of record through its proxy "
+	 "(digest credentials from the testbed's auth:)"},
+	{DO_UNREGISTER, "unregister", DO_ARG_NONE,
+	 "unregister — REGISTER with Expires: 0"},
 };
 
 

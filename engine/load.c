@@ -29,7 +29,7 @@ static const char *const role_keys[] = {
 	/* phones only (engine/load_do.c) */
 	"proxy", "codecs", "impair", "busy", "auto-answer",
 	"forward-no-answer", "forward-after", "mute", "tone", "dtmf-mode",
-	"send-codec", "early-media", "record",
+	"send-codec", "early-media", "record", "auth",
 };
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
@@ -44,6 +44,8 @@ static void role_destructor(void *data)
 	mem_deref(r->display);
 	mem_deref(r->domain);
 	list_flush(&r->codecs);
+	mem_deref(r->auth_user);
+	mem_deref(r->auth_pass);
 }
 
 
@@ -265,6 +267,10 @@ static void load_phone_keys(struct loader *ld, const yaml_node_t *key,
 		}
 		else if (!strcmp(ks, "record")) {
 			ybool(yd, v, &r->record);
+		}
+		else if (!strcmp(ks, "auth")) {
+			testbed_parse_auth(yd, v, &r->auth_user, &r->auth_pass,
+					   r->name);
 		}
 		else if (!strcmp(ks, "codecs")) {
 			yaml_node_item_t *it;

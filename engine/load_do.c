@@ -197,7 +197,8 @@ bool ld_phone_key(const char *ks)
 	if (!ks)
 		return false;
 	if (!strcmp(ks, "proxy") || !strcmp(ks, "codecs") ||
-	    !strcmp(ks, "impair") || !strcmp(ks, "record"))
+	    !strcmp(ks, "impair") || !strcmp(ks, "record") ||
+	    !strcmp(ks, "auth"))
 		return true;
 
 	for (i = 0; i < ARRAY_SIZE(cfg_keys); i++) {
@@ -395,7 +396,8 @@ static const struct do_verb_def *verb_of(struct loader *ld,
 	(void)re_snprintf(buf, sizeof(buf), "%b", s, len);
 	h = diag_suggest(buf, names, i);
 	yerr(&ld->yd, n, "do: unknown verb '%s'%s%s%s (dial, answer, reject, "
-	     "hangup, hold, resume, transfer, dtmf, play, set)", buf,
+	     "hangup, hold, resume, transfer, dtmf, play, set, register, "
+	     "unregister)", buf,
 	     h ? " (did you mean '" : "", h ? h : "", h ? "'?)" : "");
 
 	return NULL;

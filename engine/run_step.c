@@ -501,6 +501,27 @@ static enum prog progress(struct run *run, const struct step *st)
 }
 
 
+/* what the sender sent the receiver while the step waited: a message a
+ * later step will take, held in the inbox (a 401 where a 200 was due) */
+static const struct msgrec *instead(const struct run *run,
+				    const struct step *st)
+{
+	struct le *le;
+
+	if (st->type != STEP_MSG)
+		return NULL;
+
+	for (le = run->inbox.head; le; le = le->next) {
+		const struct msgrec *r = le->data;
+
+		if (r->msg && r->from == st->from && r->to == st->to)
+			return r;
+	}
+
+	return NULL;
+}
+
+
 static void timeout_h(void *arg)
 {
 	struct run *run = arg;
@@ -520,14 +541,27 @@ static void timeout_h(void *arg)
 		return;
 	}
 
-	if (run->sent[st->idx])
+	if (run->sent[st->idx]) {
 		run_step_fail(run, st, 0, "%H was sent to %s but never arrived "
 			  "within %u.%u s", run_step_line, st, st->to->name,
 			  t / 1000, t % 1000 / 100);
-	else
-		run_step_fail(run, st, 0, "no %H from %s at %s within %u.%u s",
-			  run_step_line, st, st->from->name, st->to->name,
-			  t / 1000, t % 1000 / 100);
+	}
+	else {
+		const struct msgrec *r = instead(run, st);
+
+		if (r)
+			run_step_fail(run, st, r->frame, "no %H from %s at %s "
+				      "within %u.%u s; %s sent %H instead "
+				      "(frame %u)", run_step_line, st,
+				      st->from->name, st->to->name, t / 1000,
+				      t % 1000 / 100, st->from->name,
+				      run_rec_line, r, r->frame);
+		else
+			run_step_fail(run, st, 0, "no %H from %s at %s within "
+				      "%u.%u s", run_step_line, st,
+				      st->from->name, st->to->name, t / 1000,
+				      t % 1000 / 100);
+	}
 
 	run_finish(run);
 }

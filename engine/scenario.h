@@ -72,6 +72,8 @@ struct role {
 	struct list codecs;    /* phone: struct strle, offer order */
 	struct impair_spec impair; /* phone: media impairment */
 	bool record;           /* phone: record what each call hears (WAV) */
+	char *auth_user;       /* digest credentials (testbed), or NULL */
+	char *auth_pass;       /* never printed */
 	struct sa decl;        /* address: as declared, or unset */
 	struct sa addr;        /* bound address (set by scenario_bind) */
 	enum sip_transp tp;    /* transport (UDP for now) */
@@ -90,7 +92,7 @@ enum step_type {
 /** do: verbs, one row each in engine/doverb.c */
 enum do_verb {
 	DO_DIAL = 0, DO_ANSWER, DO_REJECT, DO_HANGUP, DO_HOLD, DO_RESUME,
-	DO_TRANSFER, DO_DTMF, DO_PLAY, DO_SET,
+	DO_TRANSFER, DO_DTMF, DO_PLAY, DO_SET, DO_REGISTER, DO_UNREGISTER,
 	DO_NVERBS
 };
 

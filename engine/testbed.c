@@ -24,6 +24,8 @@ static void binding_destructor(void *data)
 
 	list_unlink(&b->le);
 	mem_deref(b->role);
+	mem_deref(b->auth_user);
+	mem_deref(b->auth_pass);
 }
 
 
@@ -124,8 +126,6 @@ static int kind_parse(enum role_kind *k, const char *s, size_t l)
 
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		if (strlen(kinds[i]) == l && !strncmp(s, kinds[i], l)) {
-			if (i == ROLE_PHONE)
-				return ENOTSUP;
 			*k = (enum role_kind)i;
 			return 0;
 		}
@@ -204,10 +204,66 @@ int testbed_add_arg(struct testbed *tb, const char *arg, struct diag *dg)
 }
 
 
+/**
+ * auth: {user: alice, password: secret} or {user: alice, password-env:
+ * VAR} — digest credentials for a phone (a testbed's, or a scenario's lab
+ * default). The password never reaches a report or a log.
+ */
+void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
+			char **user, char **pass, const char *name)
+{
+	static const char *const keys[] = {"user", "password",
+					   "password-env"};
+	yaml_node_pair_t *p;
+
+	if (ywant(yd, v, YAML_MAPPING_NODE, "auth"))
+		return;
+
+	YMAP_FOREACH(p, v) {
+		yaml_node_t *pk = ynode(yd, p->key);
+		yaml_node_t *pv = ynode(yd, p->value);
+		const char *ks = yscalar(pk), *vs = yscalar(pv);
+
+		if (ykey_check(yd, pk, keys, ARRAY_SIZE(keys), "auth"))
+			continue;
+		if (!vs || !*vs) {
+			yerr(yd, pv, "role %s: auth: %s is empty", name, ks);
+			continue;
+		}
+		if (!strcmp(ks, "user")) {
+			mem_deref(*user);
+			*user = NULL;
+			(void)str_dup(user, vs);
+		}
+		else if (!strcmp(ks, "password")) {
+			mem_deref(*pass);
+			*pass = NULL;
+			(void)str_dup(pass, vs);
+		}
+		else {
+			const char *env = getenv(vs);
+
+			if (!env) {
+				yerr(yd, pv, "role %s: auth: password-env: %s "
+				     "is not set", name, vs);
+				continue;
+			}
+			mem_deref(*pass);
+			*pass = NULL;
+			(void)str_dup(pass, env);
+		}
+	}
+
+	if (!*user || !*pass)
+		yerr(yd, v, "role %s: auth: needs user and password (or "
+		     "password-env)", name);
+}
+
+
 static void load_role(struct testbed *tb, struct ydoc *yd,
 		      const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const char *const keys[] = {"kind", "address"};
+	static const char *const keys[] = {"kind", "address", "auth"};
 	const char *name = yscalar(k);
 	yaml_node_pair_t *p;
 	struct binding *b;
@@ -233,12 +289,18 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 		if (ykey_check(yd, pk, keys, ARRAY_SIZE(keys), name))
 			continue;
 
+		if (!strcmp(yscalar(pk), "auth")) {
+			testbed_parse_auth(yd, pv, &b->auth_user,
+					   &b->auth_pass, name);
+			continue;
+		}
+
 		if (!strcmp(yscalar(pk), "kind")) {
 			err = vs ? kind_parse(&b->kind, vs, strlen(vs))
 				 : EINVAL;
 			if (err)
 				yerr(yd, pv, "role %s: %s kind '%s' (kinds: "
-				     "ua, proxy, dut)", name,
+				     "ua, proxy, phone, dut)", name,
 				     err == ENOTSUP ? "not yet available:"
 						    : "unknown",
 				     vs ? vs : "");
@@ -384,6 +446,20 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 				continue;
 			if (b->has_kind)
 				r->dut = b->kind == ROLE_DUT;
+			if (b->has_kind && b->kind == ROLE_PHONE &&
+			    r->kind != ROLE_PHONE) {
+				diag_err(dg, sc->file, &r->pos, "role %s is not "
+					 "a phone in the scenario; a testbed "
+					 "binds a phone role to phone or dut",
+					 r->name);
+				err = EINVAL;
+			}
+			if (b->auth_user) {
+				mem_deref(r->auth_user);
+				mem_deref(r->auth_pass);
+				(void)str_dup(&r->auth_user, b->auth_user);
+				(void)str_dup(&r->auth_pass, b->auth_pass);
+			}
 			if (b->has_kind && b->kind == ROLE_PROXY &&
 			    r->kind == ROLE_UA) {
 				diag_err(dg, sc->file, &r->pos, "role %s is a "

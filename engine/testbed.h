@@ -14,6 +14,8 @@ struct binding {
 	bool has_addr;
 	struct sa addr;
 	enum sip_transp tp;
+	char *auth_user;       /* auth: digest credentials, or NULL */
+	char *auth_pass;
 	struct srcpos pos;
 };
 
@@ -31,5 +33,10 @@ int scenario_bind(struct scenario *sc, const struct testbed *tb,
 		  struct diag *dg);
 int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 		       const struct sa *base, struct diag *dg);
+
+struct ydoc;
+struct yaml_node_s;
+void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
+			char **user, char **pass, const char *name);
 
 #endif

@@ -43,6 +43,20 @@ check "ladder of the Kamailio capture: 26 messages (24 steps + two 100 Trying)" 
 	>"$out/verify.txt" 2>&1
 check "verify blind-transfer against the Kamailio capture: exit 0" "[ $? -eq 0 ]"
 
+# a wrong password: the registrar challenges again, and the step that
+# waits for the 200 says so
+sed 's/password: lab-secret/password: not-the-secret/' "$testbed" >"$out/wrong-pw.yaml"
+"$sipflow" run "$src/scenarios/rfc3665/registration-auth-phones.yaml" \
+	--testbed "$out/wrong-pw.yaml" --out "$out/wrong-pw" --timeout 2s \
+	>"$out/wrong-pw.txt" 2>&1
+rc=$?
+cat "$out/wrong-pw.txt"
+check "registration with a wrong password: exit 1" "[ $rc -eq 1 ]"
+check "registration with a wrong password: F4 names the 401" \
+	"grep -A1 '^  F4 ' '$out/wrong-pw.txt' | grep -q 'no 200 OK from P at A within 2.0 s; P sent 401 Unauthorized instead (frame 4)'"
+check "the password is in no report" \
+	"! grep -rq -e lab-secret -e not-the-secret '$out/good' '$out/wrong-pw' '$out'/*.txt"
+
 # the same scenario, bound by --role instead of a testbed file
 "$sipflow" run "$src/scenarios/yealink/no-answer-forward.yaml" \
 	--role P=dut:udp:127.0.0.1:5060 --out "$out/role" --timeout 3s \

@@ -165,7 +165,16 @@ static void test_phone_steps(void)
 		   "t.yaml:5:9: do: unknown verb 'anwser' (did you mean "
 		   "'answer'?) "
 		   "(dial, answer, reject, hangup, hold, resume, transfer, "
-		   "dtmf, play, set)");
+		   "dtmf, play, set, register, unregister)");
+	fails_with("roles:\n  A: {kind: phone, auth: {user: alice}}\n"
+		   "steps:\n  - do: A register\n",
+		   "t.yaml:2:26: role A: auth: needs user and password (or "
+		   "password-env)");
+	fails_with("roles:\n  A: {kind: phone, auth: {user: alice, "
+		   "password-env: SIPFLOW_NO_SUCH_VAR}}\nsteps:\n"
+		   "  - do: A register\n",
+		   "t.yaml:2:54: role A: auth: password-env: "
+		   "SIPFLOW_NO_SUCH_VAR is not set");
 	fails_with(PHONES "steps:\n  - do: A dial Q\n",
 		   "t.yaml:5:9: dial: role 'Q' is not declared (roles: A, B)");
 	fails_with(PHONES "steps:\n  - do: B reject 99\n",
