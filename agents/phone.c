@@ -68,6 +68,10 @@ static void destructor(void *data)
 	struct phone *ph = data;
 
 	ph->closing = true;
+	ph->uh = mem_deref(ph->uh);
+	ph->prime_lsnr = mem_deref(ph->prime_lsnr);
+	ph->prime_us = mem_deref(ph->prime_us);
+	mem_deref(ph->prime_callid);
 	ph->reg = mem_deref(ph->reg);
 	if (ph->sip)
 		sip_set_trace_handler(ph->sip, NULL);  /* it may outlive us */
@@ -113,8 +117,10 @@ static void trace_h(bool tx, enum sip_transp tp, const struct sa *src,
 	struct phone *ph = arg;
 	(void)tp;
 
-	if (ph->h.sigh && !ph->closing)
-		ph->h.sigh(tx, src, dst, pkt, len, ph->h.arg);
+	if (!ph->h.sigh || ph->closing || phone_wire_priming(ph, src))
+		return;
+
+	ph->h.sigh(tx, src, dst, pkt, len, ph->h.arg);
 }
 
 
@@ -417,6 +423,10 @@ int phone_alloc(struct phone **php, const struct role *role,
 	sip_set_trace_handler(ph->sip, trace_h);
 
 	err = sip_transp_add(ph->sip, SIP_TRANSP_UDP, &role->addr);
+	if (err)
+		goto out;
+
+	err = phone_wire_open(ph);   /* its listener before all others */
 	if (err)
 		goto out;
 

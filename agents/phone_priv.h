@@ -25,6 +25,12 @@ struct phone {
 	char *wav;                    /* play: the file it sends, or NULL */
 	char *rec_prefix;             /* record: OUT/SCENARIO, or NULL */
 	struct sipreg *reg;           /* register: its registration */
+	struct sip_lsnr *prime_lsnr;  /* phone_wire.c: claims the priming */
+	struct udp_sock *prime_us;    /* … and sends it */
+	struct sa prime_addr;
+	char *prime_callid;
+	struct udp_helper *uh;        /* on libre's socket: what it drops */
+	bool ready;
 	unsigned ncalls;              /* calls so far (names recordings) */
 	bool closing;
 };
@@ -55,6 +61,8 @@ struct pcall {
 };
 
 void phone_logf(struct phone *ph, const char *fmt, ...);
+int  phone_wire_open(struct phone *ph);
+bool phone_wire_priming(const struct phone *ph, const struct sa *src);
 int  phone_auth_h(char **user, char **pass, const char *realm, void *arg);
 int  phone_register(struct phone *ph, bool on);
 struct pcall *phone_call_find(const struct phone *ph, enum pcall_state s);

@@ -3,7 +3,7 @@
 #ifndef SIPFLOW_RUN_PRIV_H
 #define SIPFLOW_RUN_PRIV_H
 
-enum { DEFAULT_TIMEOUT_MS = 5000 };
+enum { DEFAULT_TIMEOUT_MS = 5000, READY_MS = 1000 };
 
 #include "media/mstream.h"
 
@@ -42,6 +42,7 @@ struct run {
 	bool started;
 	bool finished;
 	bool offline;              /* verifying a capture (run_inject) */
+	bool ready;                /* every phone's socket in sight */
 	struct live *live;         /* --capture: a DUT's own traffic */
 	uint64_t vclock;           /* offline: the capture's time, ms */
 

@@ -13,6 +13,7 @@
 #include "rules.h"
 #include "run.h"
 #include "run_priv.h"
+#include "phone.h"
 
 
 static enum prog send_step(struct run *run, const struct step *st)
@@ -567,8 +568,58 @@ static void timeout_h(void *arg)
 }
 
 
+static void kick_h(void *arg);
+
+
+/* a phone takes part once libre's socket is in sight (phone_wire.c):
+ * the first step waits for that, at most READY_MS */
+static const struct agent *unready(const struct run *run)
+{
+	struct le *le;
+
+	for (le = run->agents.head; le; le = le->next) {
+		const struct agent *ag = le->data;
+
+		if (ag->phone && !phone_ready(ag->phone))
+			return ag;
+	}
+
+	return NULL;
+}
+
+
+static bool wait_ready(struct run *run)
+{
+	const struct agent *ag;
+
+	if (run->ready || run->offline)
+		return false;
+
+	ag = unready(run);
+	if (!ag) {
+		run->ready = true;
+		return false;
+	}
+
+	if (run_now(run) < READY_MS) {
+		tmr_start(&run->tmr_kick, 2, kick_h, run);
+		return true;
+	}
+
+	if (run->cur)
+		run_step_fail(run, run->cur->data, 0, "phone %s: its SIP "
+			      "socket did not come up within %u ms",
+			      ag->role->name, READY_MS);
+	run_finish(run);
+	return true;
+}
+
+
 void run_advance(struct run *run)
 {
+	if (wait_ready(run))
+		return;
+
 	while (run->cur && !run->finished) {
 		const struct step *st = run->cur->data;
 		enum prog p = progress(run, st);

@@ -46,6 +46,11 @@ check "bad-codec: exit 1" "[ $rc -eq 1 ]"
 check "bad-codec: payload type 8 was not negotiated" \
 	"verdict bad-codec 'media A <-> B two-way' 'B -> A: [0-9]+ packets with payload type 8, which was not negotiated'"
 
+run malformed
+check "malformed: exit 1" "[ $rc -eq 1 ]"
+check "malformed: bytes libre cannot parse fail F2 as malformed, not as a timeout" \
+	"verdict malformed 'F2 .*' 'malformed message from B at A \(frame [0-9]+\)'"
+
 run loss
 check "loss: exit 1" "[ $rc -eq 1 ]"
 check "loss: the measured loss is about 10 %" \
