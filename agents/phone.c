@@ -68,6 +68,7 @@ static void destructor(void *data)
 	struct phone *ph = data;
 
 	ph->closing = true;
+	list_flush(&ph->delayed);
 	ph->uh = mem_deref(ph->uh);
 	ph->prime_lsnr = mem_deref(ph->prime_lsnr);
 	ph->prime_us = mem_deref(ph->prime_us);
@@ -118,6 +119,11 @@ static void trace_h(bool tx, enum sip_transp tp, const struct sa *src,
 	(void)tp;
 
 	if (!ph->h.sigh || ph->closing || phone_wire_priming(ph, src))
+		return;
+
+	/* impair-sip: a datagram about to be dropped or held back is not
+	 * on the wire yet (phone_wire.c reports it when it leaves) */
+	if (tx && !phone_wire_fate(ph))
 		return;
 
 	ph->h.sigh(tx, src, dst, pkt, len, ph->h.arg);

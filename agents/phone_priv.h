@@ -31,6 +31,11 @@ struct phone {
 	char *prime_callid;
 	struct udp_helper *uh;        /* on libre's socket: what it drops */
 	bool ready;
+	uint32_t rng;                 /* impair-sip: seeded xorshift */
+	int fate;                     /* what happens to the next send */
+	uint32_t fate_ms;
+	struct list delayed;          /* impair-sip: held datagrams */
+	struct udp_sock *prime_sock;  /* libre's socket (not ours to free) */
 	unsigned ncalls;              /* calls so far (names recordings) */
 	bool closing;
 };
@@ -63,6 +68,7 @@ struct pcall {
 void phone_logf(struct phone *ph, const char *fmt, ...);
 int  phone_wire_open(struct phone *ph);
 bool phone_wire_priming(const struct phone *ph, const struct sa *src);
+bool phone_wire_fate(struct phone *ph);
 int  phone_auth_h(char **user, char **pass, const char *realm, void *arg);
 int  phone_register(struct phone *ph, bool on);
 struct pcall *phone_call_find(const struct phone *ph, enum pcall_state s);

@@ -8,6 +8,12 @@
  * datagram before libre decodes it: what libre cannot parse it would drop
  * silently, so the helper gives it to the run, where the waiting step
  * fails as "malformed message" the way it does at a scripted role.
+ *
+ * The same helper impairs what the stack sends (impair-sip:). libre traces
+ * a datagram just before it sends it, so the fate of each one (pass, drop,
+ * delay, duplicate; seeded) is drawn in the trace handler: a dropped one
+ * is never reported, a delayed one is reported when it really leaves, a
+ * duplicate twice — the run and the pcap see the wire as it was.
  */
 #include <string.h>
 #include <re.h>
@@ -17,6 +23,146 @@
 
 
 enum { HELPER_LAYER = -1000 };
+
+enum fate { FATE_PASS = 0, FATE_DROP, FATE_DELAY, FATE_DUP };
+
+/* a datagram held back by impair-sip: jitter */
+struct held {
+	struct le le;
+	struct tmr tmr;
+	struct phone *ph;
+	struct sa dst;
+	struct mbuf *mb;
+};
+
+
+static void held_destructor(void *data)
+{
+	struct held *hd = data;
+
+	tmr_cancel(&hd->tmr);
+	list_unlink(&hd->le);
+	mem_deref(hd->mb);
+}
+
+
+static uint32_t rnd(struct phone *ph)
+{
+	uint32_t x = ph->rng ? ph->rng : 0x9e3779b9u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	ph->rng = x;
+
+	return x;
+}
+
+
+static bool chance(struct phone *ph, double p)
+{
+	return p > 0 && (double)rnd(ph) / 4294967296.0 < p;
+}
+
+
+/** Draw the fate of the datagram the stack is about to send; true when
+ *  the run should see it now */
+bool phone_wire_fate(struct phone *ph)
+{
+	const struct impair_spec *imp = &ph->role->impair_sip;
+
+	ph->fate = FATE_PASS;
+	if (!imp->set || !ph->uh)
+		return true;
+
+	/* loss, else a duplicate, else a delay of 0..jitter ms (messages
+	 * overtake each other when the delays cross: reordering) */
+	if (chance(ph, imp->loss)) {
+		ph->fate = FATE_DROP;
+	}
+	else if (chance(ph, imp->duplicate)) {
+		ph->fate = FATE_DUP;
+	}
+	else if (imp->jitter_ms) {
+		ph->fate_ms = rnd(ph) % (imp->jitter_ms + 1);
+		ph->fate = ph->fate_ms ? FATE_DELAY : FATE_PASS;
+	}
+
+	return ph->fate == FATE_PASS || ph->fate == FATE_DUP;
+}
+
+
+static void report_tx(struct phone *ph, const struct sa *dst,
+		      const struct mbuf *mb)
+{
+	if (ph->h.sigh && !ph->closing)
+		ph->h.sigh(true, &ph->role->addr, dst, mb->buf + mb->pos,
+			   mb->end - mb->pos, ph->h.arg);
+}
+
+
+static void held_h(void *arg)
+{
+	struct held *hd = arg;
+	struct phone *ph = hd->ph;
+
+	hd->mb->pos = 0;
+	report_tx(ph, &hd->dst, hd->mb);
+	(void)udp_send_helper(ph->prime_sock, &hd->dst, hd->mb, ph->uh);
+	mem_deref(hd);
+}
+
+
+static bool send_helper(int *err, struct sa *dst, struct mbuf *mb,
+			void *arg)
+{
+	struct phone *ph = arg;
+	enum fate f = (enum fate)ph->fate;
+	struct held *hd;
+	struct mbuf *cp;
+
+	ph->fate = FATE_PASS;
+	switch (f) {
+
+	case FATE_DROP:
+		phone_logf(ph, "%s: impair-sip: dropped a message to %J",
+			   ph->role->name, dst);
+		*err = 0;
+		return true;
+
+	case FATE_DUP:
+		cp = mbuf_alloc(mbuf_get_left(mb));
+		if (cp) {
+			(void)mbuf_write_mem(cp, mbuf_buf(mb),
+					     mbuf_get_left(mb));
+			cp->pos = 0;
+			report_tx(ph, dst, cp);
+			(void)udp_send_helper(ph->prime_sock, dst, cp, ph->uh);
+			mem_deref(cp);
+		}
+		return false;
+
+	case FATE_DELAY:
+		hd = mem_zalloc(sizeof(*hd), held_destructor);
+		cp = mbuf_alloc(mbuf_get_left(mb));
+		if (!hd || !cp) {
+			mem_deref(hd);
+			mem_deref(cp);
+			return false;
+		}
+		(void)mbuf_write_mem(cp, mbuf_buf(mb), mbuf_get_left(mb));
+		hd->ph = ph;
+		hd->dst = *dst;
+		hd->mb = cp;
+		list_append(&ph->delayed, &hd->le, hd);
+		tmr_start(&hd->tmr, ph->fate_ms, held_h, hd);
+		*err = 0;
+		return true;
+
+	default:
+		return false;
+	}
+}
 
 
 static bool recv_helper(struct sa *src, struct mbuf *mb, void *arg)
@@ -53,9 +199,13 @@ static bool prime_h(const struct sip_msg *msg, void *arg)
 	if (pl_strcmp(&msg->callid, ph->prime_callid))
 		return false;
 
-	if (!ph->uh && msg->sock)
+	if (!ph->uh && msg->sock) {
+		ph->prime_sock = msg->sock;
+		ph->rng = ph->role->impair_sip.seed ?
+			  ph->role->impair_sip.seed * 2654435761u : 1;
 		(void)udp_register_helper(&ph->uh, msg->sock, HELPER_LAYER,
-					  NULL, recv_helper, ph);
+					  send_helper, recv_helper, ph);
+	}
 	ph->ready = true;
 	ph->prime_us = mem_deref(ph->prime_us);
 

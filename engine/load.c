@@ -29,7 +29,7 @@ static const char *const role_keys[] = {
 	/* phones only (engine/load_do.c) */
 	"proxy", "codecs", "impair", "busy", "auto-answer",
 	"forward-no-answer", "forward-after", "mute", "tone", "dtmf-mode",
-	"send-codec", "early-media", "record", "auth",
+	"send-codec", "early-media", "record", "auth", "impair-sip",
 };
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
@@ -264,6 +264,9 @@ static void load_phone_keys(struct loader *ld, const yaml_node_t *key,
 		}
 		else if (!strcmp(ks, "impair")) {
 			ld_impair(ld, v, &r->impair);
+		}
+		else if (!strcmp(ks, "impair-sip")) {
+			ld_impair(ld, v, &r->impair_sip);
 		}
 		else if (!strcmp(ks, "record")) {
 			ybool(yd, v, &r->record);

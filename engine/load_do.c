@@ -198,6 +198,7 @@ bool ld_phone_key(const char *ks)
 		return false;
 	if (!strcmp(ks, "proxy") || !strcmp(ks, "codecs") ||
 	    !strcmp(ks, "impair") || !strcmp(ks, "record") ||
+	    !strcmp(ks, "impair-sip") ||
 	    !strcmp(ks, "auth"))
 		return true;
 

@@ -71,6 +71,7 @@ struct role {
 	struct phone_cfg cfg;  /* phone: behaviour as declared */
 	struct list codecs;    /* phone: struct strle, offer order */
 	struct impair_spec impair; /* phone: media impairment */
+	struct impair_spec impair_sip; /* phone: what its SIP stack sends */
 	bool record;           /* phone: record what each call hears (WAV) */
 	char *auth_user;       /* digest credentials (testbed), or NULL */
 	char *auth_pass;       /* never printed */

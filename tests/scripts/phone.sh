@@ -108,6 +108,34 @@ rc=$?
 cat "$out/rec-check.txt"
 check "record: rec-B-1.wav is 8 kHz mono and holds A's 500 Hz tone" "[ $rc -eq 0 ]"
 
+# impair-sip: every SIP message A sends leaves twice (the duplicates are on
+# the wire and absorbed as retransmissions), or none leaves at all
+mkdir -p "$out/imp"
+sed -n '1,/^  - F4:/p' "$src/tests/phone/media-ok.yaml" |
+	sed 's/^scenario: media-ok/scenario: dup/; s/tone: 1004Hz/impair-sip: {duplicate: 100%}/' \
+	>"$out/imp/dup.yaml"
+printf '  - do: A hangup\n  - F5: BYE A -> B\n  - F6: 200 OK B -> A\n' >>"$out/imp/dup.yaml"
+sed 's/^scenario: dup/scenario: lost/; s/duplicate: 100%/loss: 100%/' \
+	"$out/imp/dup.yaml" >"$out/imp/lost.yaml"
+"$sipflow" run "$out/imp/dup.yaml" --out "$out/imp/o" >"$out/dup.txt" 2>&1
+check "impair-sip duplicate: the flow passes" "[ $? -eq 0 ]"
+check "impair-sip duplicate: the duplicates are absorbed and noted" \
+	"grep -q 'absorbed a retransmission of INVITE from A at B' '$out/dup.txt'"
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$out/imp/o/dup.pcap" -Y 'sip.Method == "INVITE"' 2>/dev/null | wc -l)
+	check "impair-sip duplicate: the pcap holds the INVITE twice ($n)" "[ $n -eq 2 ]"
+fi
+"$sipflow" run "$out/imp/lost.yaml" --out "$out/imp/o" --timeout 1s \
+	>"$out/lost.txt" 2>&1
+rc=$?
+check "impair-sip loss 100 %: exit 1" "[ $rc -eq 1 ]"
+check "impair-sip loss 100 %: F1 never arrives" \
+	"grep -A1 '^  F1 ' '$out/lost.txt' | grep -q 'no INVITE from A at B within 1.0 s'"
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$out/imp/o/lost.pcap" -Y sip 2>/dev/null | wc -l)
+	check "impair-sip loss 100 %: nothing lost is in the pcap ($n)" "[ $n -eq 0 ]"
+fi
+
 # early media: without it, the media step before the answer hears nothing
 sed 's/early-media: true,//; s/183 Session Progress/180 Ringing/g; /expect: {body: "~m=audio \[1-9\]/d' \
 	"$src/scenarios/rfc3665/early-media-phones.yaml" >"$out/no-early.yaml"
