@@ -293,9 +293,20 @@ static void media_end(struct run *run, const struct step *st)
 		dtmf_consume(run, m->to);
 	}
 	else {
-		why = judge(run, st, 0, m->from, m->to);
-		if (!why && m->between)
+		/* a device's ears are not ours: only a simulated listener
+		 * judges (the step runs only if one direction is ours) */
+		if (!m->to->dut)
+			why = judge(run, st, 0, m->from, m->to);
+		else
+			run_logf(run, "%s: %s -> %s not measured: %s is a device "
+				 "under test", st->id, m->from->name,
+				 m->to->name, m->to->name);
+		if (!why && m->between && !m->from->dut)
 			why = judge(run, st, 1, m->to, m->from);
+		else if (!why && m->between)
+			run_logf(run, "%s: %s -> %s not measured: %s is a device "
+				 "under test", st->id, m->to->name,
+				 m->from->name, m->from->name);
 	}
 
 	if (why)
@@ -345,7 +356,7 @@ enum prog run_media_step(struct run *run, const struct step *st)
 		return PROG_DONE;
 	}
 
-	if (m->to->dut || (m->between && m->from->dut)) {
+	if (m->to->dut && (!m->between || m->from->dut)) {
 		char *why = NULL;
 
 		(void)re_sdprintf(&why, "a device under test: what it hears "
@@ -357,8 +368,9 @@ enum prog run_media_step(struct run *run, const struct step *st)
 	if (!run->media_started) {
 		run->media_started = true;
 		run->media_until = run_now(run) + m->for_ms;
-		snap(run, 0, m->to);
-		if (m->between)
+		if (!m->to->dut)
+			snap(run, 0, m->to);
+		if (m->between && !m->from->dut)
 			snap(run, 1, m->from);
 		tmr_start(&run->tmr_media, m->expect == MEDIA_DTMF ?
 			  DTMF_POLL_MS : m->for_ms, media_tmr_h, run);

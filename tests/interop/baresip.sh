@@ -65,6 +65,8 @@ cat "$out/good.txt"
 check "phone calls baresip: exit 0" "[ $rc -eq 0 ]"
 check "A hears its own 700 Hz tone back through baresip" \
 	"grep -q '^  *media B -> A tone 700 Hz  *pass' '$out/good.txt'"
+check "two-way with a device: B -> A judged, A -> B noted as not measured" \
+	"grep -q '^  *media A <-> B two-way  *pass' '$out/good.txt' && grep -q 'A -> B not measured: B is a device under test' '$out/good.txt'"
 if command -v tshark >/dev/null; then
 	n=$(tshark -r "$out/good/baresip-echo.pcap" -q -z rtp,streams 2>/dev/null |
 		grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.')
