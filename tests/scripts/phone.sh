@@ -27,9 +27,10 @@ check "media-ok: every media check passes (exit 0)" "[ $rc -eq 0 ]"
 
 run one-way
 check "one-way: exit 1" "[ $rc -eq 1 ]"
-# (a packet already on its way when B mutes may still arrive)
+# (packets already on their way when B mutes may still arrive; "heard
+# nothing" means fewer than half the expected 50)
 check "one-way: the two-way step names B -> A and (almost) no packets" \
-	"verdict one-way 'media A <-> B two-way' 'B -> A: heard nothing: [0-2] RTP packets in 1000 ms \(expected about 50\)'"
+	"verdict one-way 'media A <-> B two-way' 'B -> A: heard nothing: [0-9]+ RTP packets in 1000 ms \(expected about 50\)'"
 
 run wrong-dtmf
 check "wrong-dtmf: exit 1" "[ $rc -eq 1 ]"
