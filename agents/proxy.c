@@ -23,15 +23,6 @@
 #include "agent.h"
 
 
-/* an ACK for a non-2xx final: hop by hop, absorbed, never forwarded */
-static bool ack_hop(const struct agent *ag, const struct msgrec *ack)
-{
-	const struct msgrec *inv = track_acked_invite(ag, ack);
-
-	return inv && inv->answered >= 300;
-}
-
-
 /* has the proxy exchanged a message of this call with dst already? */
 static bool in_call_with(const struct agent *ag, const struct role *dst,
 			 const struct pl *callid)
@@ -74,7 +65,7 @@ static struct msgrec *to_forward(const struct agent *ag, const char *method,
 			continue;
 		if (r->from == dst || pl_strcmp(&r->msg->met, method))
 			continue;
-		if (ack_hop(ag, r))
+		if (track_ack_hop(ag, r))
 			continue;
 
 		if (in_call_with(ag, dst, &r->msg->callid))

@@ -66,19 +66,6 @@ static enum match_res response(const struct step *st, struct msgrec *r,
 }
 
 
-/* an ACK for a non-2xx final response ends at the proxy (§17.1.1.3) */
-static bool hop_ack(struct agent *ag, struct msgrec *o)
-{
-	struct msgrec *inv;
-
-	if (pl_strcmp(&o->msg->met, "ACK"))
-		return false;
-
-	inv = track_acked_invite(ag, o);
-	return inv && inv->answered >= 300;
-}
-
-
 /* the request a proxy received that this one forwards */
 static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
 				 const struct list *agents,
@@ -97,7 +84,7 @@ static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
 		struct msgrec *o = le->data;
 
 		if (!o->msg || !o->msg->req || o->retrans || o->forwarded ||
-		    hop_ack(snd, o))
+		    track_ack_hop(snd, o))
 			continue;
 		if (!pl_cmp(&o->msg->met, &r->msg->met) &&
 		    !pl_cmp(&o->msg->callid, &r->msg->callid))
@@ -110,7 +97,8 @@ static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
 		struct msgrec *o = le->data;
 
 		if (o->msg && o->msg->req && !o->retrans && !o->forwarded &&
-		    !pl_cmp(&o->msg->met, &r->msg->met) && !hop_ack(snd, o))
+		    !pl_cmp(&o->msg->met, &r->msg->met) &&
+		    !track_ack_hop(snd, o))
 			return o;
 	}
 

@@ -104,6 +104,16 @@ struct msgrec *track_acked_invite(const struct agent *ag,
 }
 
 
+/** An ACK ag received for a non-2xx final response: it ends at ag, hop
+ *  by hop (RFC 3261 §17.1.1.3), and is never forwarded */
+bool track_ack_hop(const struct agent *ag, const struct msgrec *ack)
+{
+	const struct msgrec *inv = track_acked_invite(ag, ack);
+
+	return inv && inv->answered >= 300;
+}
+
+
 /**
  * True if r repeats a message ag already received: the same bytes, or for
  * a request the same method, branch and CSeq (§17.2.3), for a response

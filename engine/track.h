@@ -16,6 +16,7 @@ struct msgrec *track_last_sent(const struct agent *ag,
 			       const struct role *peer, const char *method);
 struct msgrec *track_acked_invite(const struct agent *ag,
 				  const struct msgrec *ack);
+bool track_ack_hop(const struct agent *ag, const struct msgrec *ack);
 bool track_is_retrans(const struct agent *ag, const struct msgrec *r);
 
 #endif
