@@ -99,3 +99,13 @@ bool msgrec_has_sdp(const struct msgrec *r)
 	       !pl_strcasecmp(&r->msg->ctyp.type, "application") &&
 	       !pl_strcasecmp(&r->msg->ctyp.subtype, "sdp");
 }
+
+
+/** A request that starts something new: no To tag, not ACK or CANCEL */
+bool msgrec_starts_call(const struct msgrec *r)
+{
+	const struct sip_msg *m = r ? r->msg : NULL;
+
+	return m && m->req && !pl_isset(&m->to.tag) &&
+	       pl_strcmp(&m->met, "ACK") && pl_strcmp(&m->met, "CANCEL");
+}

@@ -45,6 +45,7 @@ int msgrec_alloc(struct msgrec **recp, struct mbuf *mb);
 const struct pl *msgrec_branch(const struct msgrec *r);
 struct pl msgrec_body(const struct msgrec *r);
 bool msgrec_has_sdp(const struct msgrec *r);
+bool msgrec_starts_call(const struct msgrec *r);
 int msgrec_print_line(struct re_printf *pf, const struct msgrec *r);
 
 #endif

@@ -42,6 +42,8 @@ static void destructor(void *data)
 	list_clear(&run->inbox);
 	list_flush(&run->findings);
 	list_flush(&run->msgs);
+	hash_flush(run->calls);
+	mem_deref(run->calls);
 	for (i = 0; run->v && i < run->sc->nsteps; i++)
 		mem_deref(run->v[i].reason);
 	mem_deref(run->v);
@@ -185,6 +187,117 @@ static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
 static int capture_filter(char *buf, size_t sz, const struct scenario *sc);
 
 
+/* a Call-ID the run has seen a call begin with, or a step touch */
+struct callid {
+	struct le he;
+	char *id;
+};
+
+
+static void callid_destructor(void *data)
+{
+	struct callid *c = data;
+
+	hash_unlink(&c->he);
+	mem_deref(c->id);
+}
+
+
+static bool callid_cmp(struct le *le, void *arg)
+{
+	const struct callid *c = le->data;
+
+	return !pl_strcmp(arg, c->id);
+}
+
+
+/** A call of this run: r starts it, or a step sent or took r */
+void run_call_note(struct run *run, const struct msgrec *r)
+{
+	struct callid *c;
+
+	if (!r->msg || run_call_known(run, &r->msg->callid))
+		return;
+
+	c = mem_zalloc(sizeof(*c), callid_destructor);
+	if (!c)
+		return;
+	if (pl_strdup(&c->id, &r->msg->callid)) {
+		mem_deref(c);
+		return;
+	}
+	hash_append(run->calls, hash_joaat_pl(&r->msg->callid), &c->he, c);
+}
+
+
+bool run_call_known(const struct run *run, const struct pl *callid)
+{
+	return hash_lookup(run->calls, hash_joaat_pl(callid), callid_cmp,
+			   (void *)callid) != NULL;
+}
+
+
+/*
+ * A message becomes a record: copied once, decoded, in the run's list,
+ * and in its sender's (when a role sent it). The pcap is the caller's.
+ */
+static struct msgrec *record(struct run *run, struct agent *snd,
+			     struct role *to, const struct sa *src,
+			     const struct sa *dst, const uint8_t *p,
+			     size_t len, uint64_t t_ms)
+{
+	struct msgrec *r = NULL;
+	struct mbuf mb;
+
+	mbuf_init(&mb);
+	mb.buf = (uint8_t *)p;
+	mb.size = mb.end = len;
+	if (msgrec_alloc(&r, &mb))
+		return NULL;
+
+	r->from = snd ? snd->role : NULL;
+	r->to = to;
+	r->src = *src;
+	r->dst = *dst;
+	r->t_ms = t_ms;
+	list_append(&run->msgs, &r->le, r);
+	if (snd)
+		track_sent(snd, r);
+	if (msgrec_starts_call(r))
+		run_call_note(run, r);
+
+	return r;
+}
+
+
+/*
+ * r arrived at rcv (or, with no rcv, was seen leaving for an address no
+ * role has): a retransmission is absorbed and noted, anything else goes
+ * to the inbox for the steps.
+ */
+static void arrived(struct run *run, struct agent *rcv, struct msgrec *r)
+{
+	r->t_rx = run_now(run);
+	if (rcv) {
+		r->retrans = r->msg && track_is_retrans(rcv, r);
+		track_received(rcv, r);
+	}
+
+	if (r->retrans) {
+		run_logf(run, "absorbed a retransmission of %H from %H at %H "
+			 "(frame %u)", run_rec_line, r, run_role_name, r->from,
+			 run_role_name, r->to, r->frame);
+		return;
+	}
+
+	list_append(&run->inbox, &r->in_le, r);
+	if (run->offline)
+		run_advance(run);
+	else
+		run_kick(run);
+}
+
+
 /* a datagram at a simulated role's socket */
 static void recv_h(struct agent *ag, const struct sa *src, struct mbuf *mb,
 		   void *arg)
@@ -214,33 +327,14 @@ static void recv_h(struct agent *ag, const struct sa *src, struct mbuf *mb,
 	}
 
 	if (!r) {
-		if (msgrec_alloc(&r, mb))
+		r = record(run, snd, ag->role, src, &ag->role->addr,
+			   mb->buf, mb->end, run_now(run));
+		if (!r)
 			return;
-
-		r->from = snd ? snd->role : NULL;
-		r->to = ag->role;
-		r->src = *src;
-		r->dst = ag->role->addr;
-		r->t_ms = run_now(run);
-		list_append(&run->msgs, &r->le, r);
 		run_write_pcap(run, r);
-		if (snd)
-			track_sent(snd, r);
 	}
 
-	r->t_rx = run_now(run);
-	r->retrans = r->msg && track_is_retrans(ag, r);
-	track_received(ag, r);
-
-	if (r->retrans) {
-		run_logf(run, "absorbed a retransmission of %H from %H at %s "
-		     "(frame %u)", run_rec_line, r, run_role_name, r->from,
-		     ag->role->name, r->frame);
-		return;
-	}
-
-	list_append(&run->inbox, &r->in_le, r);
-	run_kick(run);
+	arrived(run, ag, r);
 }
 
 
@@ -250,51 +344,24 @@ static void recv_h(struct agent *ag, const struct sa *src, struct mbuf *mb,
  * or to an address no role has, the run saw it leave and that is all it
  * will see of it.
  */
-static int observed(struct run *run, struct agent *snd, struct agent *rcv,
-		    const struct sa *src, const struct sa *dst,
-		    const uint8_t *p, size_t len, uint32_t frame,
-		    uint64_t t_ms);
-
 static void sent_h(struct agent *ag, const struct sa *dst,
 		   const uint8_t *pkt, size_t len, void *arg)
 {
 	struct run *run = arg;
 	struct agent *rcv = agent_by_addr(&run->agents, dst);
-	struct msgrec *r = NULL;
-	struct mbuf *mb;
-	uint32_t frame = 0;
+	struct msgrec *r;
 
 	if (run->finished)
 		return;
 
-	if (!rcv || rcv->role->dut) {
-		if (run->pcap)
-			(void)pcapw_write(run->pcap, &ag->role->addr, dst,
-					  pkt, len, &frame);
-		(void)observed(run, ag, rcv, &ag->role->addr, dst, pkt, len,
-			       frame, run_now(run));
+	r = record(run, ag, rcv ? rcv->role : NULL, &ag->role->addr, dst, pkt,
+		   len, run_now(run));
+	if (!r)
 		return;
-	}
-
-	mb = mbuf_alloc(len);
-	if (!mb)
-		return;
-	(void)mbuf_write_mem(mb, pkt, len);
-	mb->pos = 0;
-	if (msgrec_alloc(&r, mb)) {
-		mem_deref(mb);
-		return;
-	}
-	mem_deref(mb);
-
-	r->from = ag->role;
-	r->to = rcv->role;
-	r->src = ag->role->addr;
-	r->dst = *dst;
-	r->t_ms = run_now(run);
-	list_append(&run->msgs, &r->le, r);
 	run_write_pcap(run, r);
-	track_sent(ag, r);
+
+	if (!rcv || rcv->role->dut)
+		arrived(run, rcv, r);
 }
 
 
@@ -403,6 +470,9 @@ int run_alloc(struct run **runp, struct scenario *sc,
 				  (list_count(&sc->roles) + 1), NULL);
 	run->dtmf_mark = mem_zalloc(sizeof(*run->dtmf_mark) *
 				    (list_count(&sc->roles) + 1), NULL);
+	err = hash_alloc(&run->calls, 64);
+	if (err)
+		goto out;
 	if (!run->v || !run->steprec || !run->sent || !run->dtmf_ms ||
 	    !run->dtmf_mark) {
 		err = ENOMEM;
@@ -502,47 +572,14 @@ static int observed(struct run *run, struct agent *snd, struct agent *rcv,
 		    const uint8_t *p, size_t len, uint32_t frame,
 		    uint64_t t_ms)
 {
-	struct msgrec *r = NULL;
-	struct mbuf *mb;
-	int err;
+	struct msgrec *r;
 
-	mb = mbuf_alloc(len);
-	if (!mb)
+	r = record(run, snd, rcv ? rcv->role : NULL, src, dst, p, len, t_ms);
+	if (!r)
 		return ENOMEM;
-	(void)mbuf_write_mem(mb, p, len);
-	mb->pos = 0;
-	err = msgrec_alloc(&r, mb);
-	mem_deref(mb);
-	if (err)
-		return err;
 
-	r->from = snd ? snd->role : NULL;
-	r->to = rcv ? rcv->role : NULL;
-	r->src = *src;
-	r->dst = *dst;
 	r->frame = frame;
-	r->t_ms = t_ms;
-	r->t_rx = t_ms;
-	list_append(&run->msgs, &r->le, r);
-	if (snd)
-		track_sent(snd, r);
-
-	if (rcv) {
-		r->retrans = r->msg && track_is_retrans(rcv, r);
-		track_received(rcv, r);
-	}
-	if (r->retrans) {
-		run_logf(run, "absorbed a retransmission of %H from %H at %H "
-			 "(frame %u)", run_rec_line, r, run_role_name, r->from,
-			 run_role_name, r->to, r->frame);
-		return 0;
-	}
-
-	list_append(&run->inbox, &r->in_le, r);
-	if (run->offline)
-		run_advance(run);
-	else
-		run_kick(run);
+	arrived(run, rcv, r);
 
 	return 0;
 }

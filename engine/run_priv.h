@@ -27,6 +27,7 @@ struct run {
 	struct list msgs;          /* struct msgrec, every message */
 	struct list inbox;         /* received, not yet taken by a step */
 	struct list findings;      /* struct finding: broken rules */
+	struct hash *calls;        /* Call-IDs of this run (run_call_note) */
 	struct pcapw *pcap;
 	struct verdict *v;         /* per step index */
 	struct msgrec **steprec;   /* per step index: its message */
@@ -70,6 +71,8 @@ void run_write_pcap(struct run *run, struct msgrec *r);
 const struct step *run_waiting_step(const struct run *run,
 				const struct role *from,
 				const struct role *to);
+void run_call_note(struct run *run, const struct msgrec *r);
+bool run_call_known(const struct run *run, const struct pl *callid);
 void run_advance(struct run *run);
 enum prog run_do_step(struct run *run, const struct step *st);
 enum prog run_media_step(struct run *run, const struct step *st);

@@ -75,6 +75,7 @@ static enum prog send_step(struct run *run, const struct step *st)
 	if (st->dialog)
 		(void)str_dup(&r->dialog, st->dialog);
 	list_append(&run->msgs, &r->le, r);
+	run_call_note(run, r);
 
 	run_write_pcap(run, r);
 	err = agent_send(ag, &r->dst, mb);
@@ -146,14 +147,6 @@ static const struct finding *check_rules(struct run *run, struct msgrec *r,
 }
 
 
-/* a request that starts something new: no To tag, not ACK or CANCEL */
-static bool starts_call(const struct sip_msg *m)
-{
-	return m->req && !pl_isset(&m->to.tag) &&
-	       pl_strcmp(&m->met, "ACK") && pl_strcmp(&m->met, "CANCEL");
-}
-
-
 /*
  * A message of a call this run never saw begin and no step has touched:
  * left over from an earlier run against the same device (a retransmitted
@@ -162,21 +155,8 @@ static bool starts_call(const struct sip_msg *m)
  */
 static bool stray(const struct run *run, const struct msgrec *r)
 {
-	const struct sip_msg *m = r->msg;
-	struct le *le;
-
-	if (!m || starts_call(m))
-		return false;
-
-	for (le = run->msgs.head; le; le = le->next) {
-		const struct msgrec *o = le->data;
-
-		if (o != r && o->msg && (o->step || starts_call(o->msg)) &&
-		    !pl_cmp(&o->msg->callid, &m->callid))
-			return false;
-	}
-
-	return true;
+	return r->msg && !msgrec_starts_call(r) &&
+	       !run_call_known(run, &r->msg->callid);
 }
 
 
@@ -203,6 +183,7 @@ static enum prog take(struct run *run, const struct step *st)
 		list_unlink(&r->in_le);
 		r->step = st;
 		run->steprec[st->idx] = r;
+		run_call_note(run, r);
 
 		if (res == MATCH_BAD) {
 			run_step_done(run, st, VERDICT_FAIL, r->frame, why);
