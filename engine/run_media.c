@@ -1,7 +1,6 @@
-/* engine/run_media.c — the steps that are not messages: do: (stimulate a
- * phone or a device) and media: (listen to a leg for a while, then judge
- * what was heard: audio from the right party, a tone, DTMF, silence, and
- * bounds on loss, jitter and the E-model MOS) */
+/* engine/run_media.c — media: steps: listen to a leg for a while, then
+ * judge what was heard: audio from the right party, a tone, DTMF,
+ * silence, and bounds on loss, jitter and the E-model MOS */
 #include <string.h>
 #include <math.h>
 #include <re.h>
@@ -10,7 +9,6 @@
 #include "agent.h"
 #include "phone.h"
 #include "media/mstream.h"
-#include "doverb.h"
 #include "run.h"
 #include "run_priv.h"
 
@@ -49,57 +47,19 @@ static double tone_share(const int16_t *s, size_t n, uint32_t hz)
 }
 
 
-/** do: the actor acts now; the step passes when it could */
-enum prog run_do_step(struct run *run, const struct step *st)
+/* the phone playing a role, or NULL (a device, a scripted role) */
+static struct phone *phone_of(const struct run *run, const struct role *r)
 {
-	const struct do_spec *d = &st->act;
-	struct agent *ag = agent_find(&run->agents, d->actor);
-	char *why = NULL;
-	int err;
+	struct agent *ag = agent_find(&run->agents, r);
 
-	if (run->v[st->idx].status != VERDICT_PENDING)
-		return PROG_DONE;
-
-	if (run->offline) {
-		/* a capture holds what was done, not the doing */
-		run_step_done(run, st, VERDICT_SKIP, 0, NULL);
-		return PROG_DONE;
-	}
-
-	if (!ag || !ag->phone) {
-		run_step_fail(run, st, 0, "%s is a device under test with no "
-			      "driver to act through; do: %H cannot reach it",
-			      d->actor->name, doverb_print, d);
-		return PROG_FAIL;
-	}
-
-	err = phone_do(ag->phone, d, &why);
-	if (err) {
-		run_step_fail(run, st, 0, "%s", why ? why : "failed");
-		mem_deref(why);
-		return PROG_FAIL;
-	}
-	mem_deref(why);
-
-	run_step_done(run, st, VERDICT_PASS, 0, NULL);
-	return PROG_DONE;
+	return ag ? ag->phone : NULL;
 }
 
 
 static struct mstream *stream_of(const struct run *run,
 				 const struct role *r)
 {
-	struct agent *ag = agent_find(&run->agents, r);
-
-	return ag && ag->phone ? phone_stream(ag->phone) : NULL;
-}
-
-
-static uint32_t tone_of(const struct run *run, const struct role *r)
-{
-	struct agent *ag = agent_find(&run->agents, r);
-
-	return ag && ag->phone ? phone_tone_hz(ag->phone) : 0;
+	return phone_stream(phone_of(run, r));
 }
 
 
@@ -199,7 +159,7 @@ static char *judge(struct run *run, const struct step *st, unsigned i,
 	}
 
 	tone = m->expect == MEDIA_TONE ? m->tone_hz
-	     : from ? tone_of(run, from) : 0;
+	     : phone_tone_hz(phone_of(run, from));
 	if (tone) {
 		double share = tone_share(pcm, got, tone);
 		double need = m->expect == MEDIA_TONE ? TONE_SHARE
@@ -240,19 +200,11 @@ static char *judge(struct run *run, const struct step *st, unsigned i,
 }
 
 
-static const char *dtmf_of(const struct run *run, const struct role *r)
-{
-	struct agent *ag = agent_find(&run->agents, r);
-
-	return ag && ag->phone ? phone_dtmf(ag->phone) : NULL;
-}
-
-
 /* DTMF: the digits that arrived at the listener since it last checked */
 static const char *dtmf_new(struct run *run, const struct role *to)
 {
 	struct mstream *ms = stream_of(run, to);
-	const char *all = dtmf_of(run, to);
+	const char *all = phone_dtmf(phone_of(run, to));
 	size_t mark = run->dtmf_ms[to->idx] == ms ? run->dtmf_mark[to->idx]
 		    : 0;
 
@@ -266,7 +218,7 @@ static const char *dtmf_new(struct run *run, const struct role *to)
 static void dtmf_consume(struct run *run, const struct role *to)
 {
 	struct mstream *ms = stream_of(run, to);
-	const char *all = dtmf_of(run, to);
+	const char *all = phone_dtmf(phone_of(run, to));
 
 	run->dtmf_ms[to->idx] = ms;
 	run->dtmf_mark[to->idx] = all ? strlen(all) : 0;
