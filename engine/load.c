@@ -26,10 +26,6 @@ static const char *const top_keys[] = {
 
 static const char *const role_keys[] = {
 	"kind", "user", "display", "domain", "record-route", "address",
-	/* phones only (engine/load_do.c) */
-	"proxy", "codecs", "impair", "busy", "auto-answer",
-	"forward-no-answer", "forward-after", "mute", "tone", "dtmf-mode",
-	"send-codec", "early-media", "record", "auth", "impair-sip",
 };
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
@@ -127,9 +123,16 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 {
 	struct ydoc *yd = &ld->yd;
 	const char *name = yscalar(key);
+	const char *keys[ARRAY_SIZE(role_keys) + 32];
 	yaml_node_pair_t *p;
 	struct role *r;
 	bool have_kind = false;
+	size_t nkeys;
+
+	/* its own keys, and a phone's (read by load_phone_keys) */
+	memcpy(keys, role_keys, sizeof(role_keys));
+	nkeys = ARRAY_SIZE(role_keys);
+	nkeys += ld_phone_keys(keys + nkeys, ARRAY_SIZE(keys) - nkeys);
 
 	if (!ld_valid_name(name, false)) {
 		yerr(yd, key, "role name '%s' must be a letter followed by "
@@ -158,8 +161,7 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 		const char *ks = yscalar(k);
 		const char *vs = yscalar(v);
 
-		if (ykey_check(yd, k, role_keys, ARRAY_SIZE(role_keys),
-			       "role"))
+		if (ykey_check(yd, k, keys, nkeys, "role"))
 			continue;
 
 		if (!strcmp(ks, "kind")) {

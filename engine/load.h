@@ -18,6 +18,7 @@ uint32_t ld_hz(const char *s);
 bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 		  const yaml_node_t *v, struct phone_cfg *cfg);
 bool ld_phone_key(const char *ks);
+size_t ld_phone_keys(const char **v, size_t max);
 void ld_impair(struct loader *ld, const yaml_node_t *n,
 	       struct impair_spec *imp);
 void ld_do_step(struct loader *ld, struct step *st, const yaml_node_t *n);

@@ -17,6 +17,11 @@ static const char *const cfg_keys[] = {
 	"tone", "dtmf-mode", "send-codec", "early-media",
 };
 
+/* role keys only a phone has, besides its settings (cfg_keys) */
+static const char *const role_only[] = {
+	"proxy", "codecs", "impair", "impair-sip", "record", "auth",
+};
+
 static const char *const dtmf_modes[] = {"rfc4733", "inband", "info"};
 
 
@@ -192,22 +197,29 @@ bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 /** The role keys only a phone has; true when ks is one */
 bool ld_phone_key(const char *ks)
 {
-	size_t i;
+	const char *keys[ARRAY_SIZE(cfg_keys) + ARRAY_SIZE(role_only)];
+	size_t i, n = ld_phone_keys(keys, ARRAY_SIZE(keys));
 
-	if (!ks)
-		return false;
-	if (!strcmp(ks, "proxy") || !strcmp(ks, "codecs") ||
-	    !strcmp(ks, "impair") || !strcmp(ks, "record") ||
-	    !strcmp(ks, "impair-sip") ||
-	    !strcmp(ks, "auth"))
-		return true;
-
-	for (i = 0; i < ARRAY_SIZE(cfg_keys); i++) {
-		if (!strcmp(ks, cfg_keys[i]))
+	for (i = 0; ks && i < n; i++) {
+		if (!strcmp(ks, keys[i]))
 			return true;
 	}
 
 	return false;
+}
+
+
+/** The phone role keys (its settings and the rest) into v; how many */
+size_t ld_phone_keys(const char **v, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(role_only) && n < max; i++)
+		v[n++] = role_only[i];
+	for (i = 0; i < ARRAY_SIZE(cfg_keys) && n < max; i++)
+		v[n++] = cfg_keys[i];
+
+	return n;
 }
 
 

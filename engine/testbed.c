@@ -204,6 +204,13 @@ int testbed_add_arg(struct testbed *tb, const char *arg, struct diag *dg)
 }
 
 
+static void set_str(char **dst, const char *s)
+{
+	*dst = mem_deref(*dst);
+	(void)str_dup(dst, s);
+}
+
+
 /**
  * auth: {user: alice, password: secret} or {user: alice, password-env:
  * VAR} — digest credentials for a phone (a testbed's, or a scenario's lab
@@ -230,28 +237,16 @@ void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
 			yerr(yd, pv, "role %s: auth: %s is empty", name, ks);
 			continue;
 		}
-		if (!strcmp(ks, "user")) {
-			mem_deref(*user);
-			*user = NULL;
-			(void)str_dup(user, vs);
-		}
-		else if (!strcmp(ks, "password")) {
-			mem_deref(*pass);
-			*pass = NULL;
-			(void)str_dup(pass, vs);
-		}
-		else {
-			const char *env = getenv(vs);
-
-			if (!env) {
+		if (!strcmp(ks, "password-env")) {
+			vs = getenv(vs);
+			if (!vs) {
 				yerr(yd, pv, "role %s: auth: password-env: %s "
-				     "is not set", name, vs);
+				     "is not set", name, yscalar(pv));
 				continue;
 			}
-			mem_deref(*pass);
-			*pass = NULL;
-			(void)str_dup(pass, env);
 		}
+
+		set_str(!strcmp(ks, "user") ? user : pass, vs);
 	}
 
 	if (!*user || !*pass)
