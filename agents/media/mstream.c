@@ -20,7 +20,7 @@
 #include <sys/timerfd.h>
 #include <re.h>
 #include <rem.h>
-#include "mstream.h"
+#include "mstream_priv.h"
 
 
 enum {

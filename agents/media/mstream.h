@@ -97,44 +97,4 @@ double mstream_tone_share(const int16_t *s, size_t n, uint32_t hz);
  * and one-way delay in ms (network + jitter buffer) */
 double mstream_emodel_mos(double loss, double delay_ms, bool plc);
 
-/* --- internal to the files of agents/media, not for callers --- */
-struct mbuf;
-struct rtp_header;
-
-/* mstream_impair.c: the seeded network on the way out; emith sends */
-struct mimpair;
-typedef void (mimpair_emit_h)(const struct sa *dst, struct mbuf *mb,
-			      void *arg);
-int  mimpair_alloc(struct mimpair **mip, const struct mstream_impair *prm,
-		   mimpair_emit_h *emith, void *arg);
-void mimpair_send(struct mimpair *mi, const struct sa *dst, struct mbuf *mb);
-
-/* mstream_impair.c: RFC 3550 receive statistics of one stream */
-struct mrxstat;
-int  mrxstat_alloc(struct mrxstat **rsp);
-bool mrxstat_packet(struct mrxstat *rs, const struct rtp_header *hdr,
-		    bool timed);  /* true: a duplicate */
-uint32_t mrxstat_lost(const struct mrxstat *rs);
-double mrxstat_jitter_ms(const struct mrxstat *rs);
-
-/* mstream_dsp.c: the signal a stream sends, in-band DTMF keyed in */
-struct msource;
-int  msource_alloc(struct msource **srcp);
-int  msource_tone(struct msource *src, uint32_t hz, int dbov);
-void msource_silence(struct msource *src);
-int  msource_wav(struct msource *src, const char *path);
-int  msource_dtmf(struct msource *src, const char *digits);
-void msource_frame(struct msource *src, int16_t *pcm, size_t n);
-
-/* mstream_dsp.c: where the audio played out goes */
-struct msink;
-int  msink_alloc(struct msink **skp);
-void msink_play(struct msink *sk, const int16_t *pcm, size_t n,
-		bool concealed);
-void msink_digit(struct msink *sk, char digit);
-int  msink_record(struct msink *sk, const char *path);
-void msink_reset(struct msink *sk);
-size_t msink_recent(const struct msink *sk, int16_t *buf, size_t n);
-const char *msink_digits(const struct msink *sk);
-
 #endif

@@ -9,7 +9,7 @@
 #include <rem.h>
 #include <CUnit/CUnit.h>
 #include "cunit_main.h"
-#include "media/mstream.h"
+#include "media/mstream_priv.h"
 
 
 enum { MAXSEQ = 512, TELEV_PT = 101 };

@@ -1,0 +1,169 @@
+/* agents/media/mrxstat.c — the RFC 3550 measure of what the network did
+ * to the packets on the way in: loss by sequence numbers, duplicates,
+ * interarrival jitter (A.1, A.8) */
+#include <string.h>
+#include <time.h>
+#include <re.h>
+#include "mstream_priv.h"
+
+
+enum {
+	SEQ_DROPOUT  = 3000,  /* RFC 3550 A.1 MAX_DROPOUT */
+	SEQ_MISORDER = 100,   /* RFC 3550 A.1 MAX_MISORDER */
+	SEQ_WINDOW   = 64,    /* duplicates are found this far back */
+};
+
+/** RFC 3550 A.1 and A.8 state of the source being received */
+struct mrxstat {
+	bool init;
+	uint32_t ssrc;
+	uint32_t base;         /* extended seq of the first packet */
+	uint32_t max;          /* highest extended seq */
+	uint32_t received;     /* distinct packets */
+	uint64_t window;       /* bit i: seq max - i was received */
+	uint32_t lost_before;  /* lost in earlier sources and sequences */
+	double jitter;         /* timestamp units */
+	uint32_t transit;
+	bool transit_set;
+};
+
+
+/** Receive statistics of a stream, empty */
+int mrxstat_alloc(struct mrxstat **rsp)
+{
+	if (!rsp)
+		return EINVAL;
+
+	*rsp = mem_zalloc(sizeof(struct mrxstat), NULL);
+
+	return *rsp ? 0 : ENOMEM;
+}
+
+
+/** Packets lost so far: expected minus received (RFC 3550 A.3) */
+uint32_t mrxstat_lost(const struct mrxstat *rs)
+{
+	uint32_t expected;
+
+	if (!rs || !rs->init)
+		return rs ? rs->lost_before : 0;
+
+	expected = rs->max - rs->base + 1;
+
+	return rs->lost_before +
+		(expected > rs->received ? expected - rs->received : 0);
+}
+
+
+/** RFC 3550 A.8 interarrival jitter in ms */
+double mrxstat_jitter_ms(const struct mrxstat *rs)
+{
+	return rs ? rs->jitter * 1000.0 / MSTREAM_SRATE : 0;
+}
+
+
+static void seq_restart(struct mrxstat *rs, uint32_t ssrc, uint16_t seq)
+{
+	rs->lost_before = mrxstat_lost(rs);
+	if (ssrc != rs->ssrc)
+		rs->transit_set = false;
+	rs->init = true;
+	rs->ssrc = ssrc;
+	/* one cycle up, so a packet from before the first does not wrap */
+	rs->base = rs->max = 0x10000u + seq;
+	rs->received = 1;
+	rs->window = 1;
+}
+
+
+/* RFC 3550 A.1, simplified: a jump beyond MAX_DROPOUT, or back beyond
+ * MAX_MISORDER, or a new SSRC restarts the count at once */
+static bool seq_update(struct mrxstat *rs, uint32_t ssrc, uint16_t seq)
+{
+	int32_t delta;
+	uint32_t ext;
+
+	if (!rs->init || ssrc != rs->ssrc) {
+		seq_restart(rs, ssrc, seq);
+		return false;
+	}
+
+	delta = (int16_t)(seq - (uint16_t)rs->max);
+	if (delta > SEQ_DROPOUT || delta < -SEQ_MISORDER) {
+		seq_restart(rs, ssrc, seq);
+		return false;
+	}
+
+	ext = rs->max + (uint32_t)delta;
+
+	if (delta > 0) {
+		rs->window = delta >= SEQ_WINDOW ? 0 : rs->window << delta;
+		rs->window |= 1;
+		rs->max = ext;
+		++rs->received;
+		return false;
+	}
+
+	if (-delta < SEQ_WINDOW) {
+		const uint64_t bit = 1ULL << -delta;
+
+		if (rs->window & bit)
+			return true;
+		rs->window |= bit;
+	}
+
+	if (ext < rs->base)
+		rs->base = ext;
+	++rs->received;
+
+	return false;
+}
+
+
+/* RFC 3550 A.8: J += (|D| - J) / 16, in timestamp units */
+static void jitter_update(struct mrxstat *rs, uint32_t ts)
+{
+	struct timespec now;
+	uint32_t arrival, transit;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	arrival = (uint32_t)((uint64_t)now.tv_sec * MSTREAM_SRATE +
+			     (uint64_t)now.tv_nsec * MSTREAM_SRATE /
+			     1000000000u);
+	transit = arrival - ts;
+
+	if (rs->transit_set) {
+		const int64_t d = (int32_t)(transit - rs->transit);
+
+		rs->jitter += ((double)(d < 0 ? -d : d) - rs->jitter) / 16.0;
+	}
+
+	rs->transit = transit;
+	rs->transit_set = true;
+}
+
+
+/**
+ * Count one received RTP packet
+ *
+ * @param rs    Receive statistics
+ * @param hdr   Its header
+ * @param timed True if its timestamp follows the sampling clock (audio;
+ *              RFC 4733 events repeat one timestamp)
+ *
+ * @return True if it is a duplicate of one seen in the last 64
+ */
+bool mrxstat_packet(struct mrxstat *rs, const struct rtp_header *hdr,
+		    bool timed)
+{
+	if (!rs || !hdr)
+		return false;
+
+	if (seq_update(rs, hdr->ssrc, hdr->seq))
+		return true;
+
+	if (timed)
+		jitter_update(rs, hdr->ts);
+
+	return false;
+}
