@@ -7,10 +7,6 @@
  * tap, so a phone's steps are checked like a device's.
  */
 #include <string.h>
-#include <stdlib.h>
-#include <dirent.h>
-#include <unistd.h>
-#include <sys/socket.h>
 #include <re.h>
 #include "scenario.h"
 #include "placeholder.h"
@@ -19,60 +15,11 @@
 #include "phone_priv.h"
 
 
-/*
- * libre keeps a session whose 2xx awaits its ACK alive for up to 64*T1
- * (32 s), and with it the received INVITE and the socket it came on. So
- * that the next scenario can listen on this address at once, the socket
- * bound to it is swapped (dup2) for a fresh unbound one: the address is
- * free, and the descriptor libre still holds stays valid until it closes
- * it.
- */
-static void release_addr(const struct sa *addr)
-{
-	struct dirent *de;
-	DIR *d = opendir("/proc/self/fd");
-
-	if (!d)
-		return;
-
-	while ((de = readdir(d))) {
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-		int fd = atoi(de->d_name), type = 0, nfd;
-		socklen_t tl = sizeof(type);
-		struct sa sa;
-
-		if (fd <= 2 || fd == dirfd(d) ||
-		    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) ||
-		    type != SOCK_DGRAM ||
-		    getsockname(fd, (struct sockaddr *)&ss, &len))
-			continue;
-		if (sa_set_sa(&sa, (struct sockaddr *)&ss) ||
-		    !sa_cmp(&sa, addr, SA_ALL))
-			continue;
-
-		nfd = socket(ss.ss_family, SOCK_DGRAM, 0);
-		if (nfd >= 0) {
-			fd_close(fd);   /* the loop stops polling it */
-			(void)dup2(nfd, fd);
-			(void)close(nfd);
-		}
-	}
-
-	(void)closedir(d);
-}
-
-
 static void destructor(void *data)
 {
 	struct phone *ph = data;
 
 	ph->closing = true;
-	list_flush(&ph->delayed);
-	ph->uh = mem_deref(ph->uh);
-	ph->prime_lsnr = mem_deref(ph->prime_lsnr);
-	ph->prime_us = mem_deref(ph->prime_us);
-	mem_deref(ph->prime_callid);
 	ph->reg = mem_deref(ph->reg);
 	if (ph->sip)
 		sip_set_trace_handler(ph->sip, NULL);  /* it may outlive us */
@@ -80,9 +27,8 @@ static void destructor(void *data)
 	if (ph->sip) {
 		sip_close(ph->sip, true);
 		sip_transp_flush(ph->sip);
-		if (mem_nrefs(ph->sip) > 1)
-			release_addr(&ph->role->addr);
 	}
+	phone_wire_close(ph);
 	mem_deref(ph->evsock);
 	mem_deref(ph->sock);
 	mem_deref(ph->sip);
@@ -121,9 +67,12 @@ static void trace_h(bool tx, enum sip_transp tp, const struct sa *src,
 	if (!ph->h.sigh || ph->closing || phone_wire_priming(ph, src))
 		return;
 
-	/* impair-sip: a datagram about to be dropped or held back is not
-	 * on the wire yet (phone_wire.c reports it when it leaves) */
-	if (tx && !phone_wire_fate(ph))
+	/* what arrives, the receive helper reports once it is there */
+	if (!tx && ph->uh)
+		return;
+
+	/* impair-sip: phone_wire.c reports what leaves, when it leaves */
+	if (tx && ph->sipimp)
 		return;
 
 	ph->h.sigh(tx, src, dst, pkt, len, ph->h.arg);
@@ -133,76 +82,6 @@ static void trace_h(bool tx, enum sip_transp tp, const struct sa *src,
 static void exit_h(void *arg)
 {
 	(void)arg;
-}
-
-
-/** Digest credentials for a challenge (RFC 3261 §22): the testbed's
- *  auth: for this role; none, and the challenge stands */
-int phone_auth_h(char **user, char **pass, const char *realm, void *arg)
-{
-	struct phone *ph = arg;
-	int err;
-
-	if (!ph->role->auth_user || !ph->role->auth_pass) {
-		phone_logf(ph, "%s: challenged by realm \"%s\", but the "
-			   "testbed gives no auth: for it", ph->role->name,
-			   realm);
-		return EAUTH;
-	}
-
-	err = str_dup(user, ph->role->auth_user);
-	err |= str_dup(pass, ph->role->auth_pass);
-	if (!err)
-		phone_logf(ph, "%s: answers the challenge of realm \"%s\" "
-			   "as %s", ph->role->name, realm,
-			   ph->role->auth_user);
-
-	return err;
-}
-
-
-static void reg_resp_h(int err, const struct sip_msg *msg, void *arg)
-{
-	struct phone *ph = arg;
-
-	if (err)
-		phone_logf(ph, "%s: REGISTER failed: %m", ph->role->name, err);
-	else if (msg)
-		phone_logf(ph, "%s: REGISTER answered %u %r", ph->role->name,
-			   msg->scode, &msg->reason);
-}
-
-
-/** REGISTER the phone's address of record through its proxy */
-int phone_register(struct phone *ph, bool on)
-{
-	const char *routev[1];
-	const char *dom;
-	char reg_uri[256];
-
-	if (!on) {
-		if (!ph->reg)
-			return ENOENT;
-		ph->reg = mem_deref(ph->reg);  /* libre sends Expires: 0 */
-		return 0;
-	}
-
-	dom = role_domain(ph->sc, ph->role);
-	if (dom)
-		re_snprintf(reg_uri, sizeof(reg_uri), "sip:%s", dom);
-	else if (ph->role->proxy)
-		re_snprintf(reg_uri, sizeof(reg_uri), "sip:%J",
-			    &ph->role->proxy->addr);
-	else
-		return EDESTADDRREQ;
-
-	routev[0] = ph->route;
-	ph->reg = mem_deref(ph->reg);
-	return sipreg_register(&ph->reg, ph->sip, reg_uri, ph->aor,
-			       ph->role->display, ph->aor, 3600,
-			       ph->role->user, routev, ph->route ? 1 : 0, 0,
-			       phone_auth_h, ph, false, reg_resp_h, ph, NULL,
-			       NULL);
 }
 
 
@@ -489,10 +368,4 @@ int phone_record_to(struct phone *ph, const char *prefix)
 
 	ph->rec_prefix = mem_deref(ph->rec_prefix);
 	return str_dup(&ph->rec_prefix, prefix);
-}
-
-
-const char *phone_name(const struct phone *ph)
-{
-	return ph ? ph->role->name : "?";
 }

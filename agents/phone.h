@@ -29,7 +29,6 @@ int  phone_do(struct phone *ph, const struct do_spec *d, char **why);
 struct mstream *phone_stream(const struct phone *ph);
 uint32_t phone_tone_hz(const struct phone *ph);
 const char *phone_dtmf(const struct phone *ph);
-const char *phone_name(const struct phone *ph);
 int  phone_record_to(struct phone *ph, const char *prefix);
 bool phone_ready(const struct phone *ph);
 

@@ -38,6 +38,24 @@ static void destructor(void *data)
 }
 
 
+/* a ringing call stops ringing: no auto-answer, no forward on no answer */
+static void ringing_over(struct pcall *c)
+{
+	tmr_cancel(&c->tmr_answer);
+	tmr_cancel(&c->tmr_fwd);
+}
+
+
+/* the call is over, however it ended: nothing more is sent on its leg */
+static void ended(struct pcall *c)
+{
+	c->state = PCALL_CLOSED;
+	ringing_over(c);
+	if (c->ms)
+		mstream_stop(c->ms);
+}
+
+
 static void media_tap(bool tx, const struct sa *src, const struct sa *dst,
 		      const uint8_t *pkt, size_t len, void *arg)
 {
@@ -63,10 +81,8 @@ static int media_setup(struct pcall *c)
 	if (err)
 		return err;
 	if (r->impair.set) {
-		struct mstream_impair imp = {
-			r->impair.loss, r->impair.jitter_ms, r->impair.reorder,
-			r->impair.duplicate, r->impair.seed,
-		};
+		struct mstream_impair imp = phone_impair_prm(&r->impair);
+
 		mstream_impair(c->ms, &imp);
 	}
 
@@ -246,8 +262,7 @@ static void estab_h(const struct sip_msg *msg, void *arg)
 	}
 
 	c->state = PCALL_ESTABLISHED;
-	tmr_cancel(&c->tmr_answer);
-	tmr_cancel(&c->tmr_fwd);
+	ringing_over(c);
 	phone_logf(c->ph, "%s: call with %s established", c->ph->role->name,
 		   c->peer);
 
@@ -269,11 +284,7 @@ static void close_h(int err, const struct sip_msg *msg, void *arg)
 	struct pcall *c = arg;
 	struct phone *ph = c->ph;
 
-	c->state = PCALL_CLOSED;
-	tmr_cancel(&c->tmr_answer);
-	tmr_cancel(&c->tmr_fwd);
-	if (c->ms)
-		mstream_stop(c->ms);
+	ended(c);
 
 	if (err == ECONNRESET)
 		phone_logf(ph, "%s: call with %s ended by the far end",
@@ -596,8 +607,7 @@ int pcall_answer(struct pcall *c)
 		return err;
 
 	pcall_media_update(c);
-	tmr_cancel(&c->tmr_answer);
-	tmr_cancel(&c->tmr_fwd);
+	ringing_over(c);
 
 	return 0;
 }
@@ -616,12 +626,8 @@ int pcall_reject(struct pcall *c, uint16_t scode, const char *contact)
 		err = sipsess_reject(c->sess, scode, sip_reason_std(scode),
 				     NULL);
 
-	c->state = PCALL_CLOSED;
-	tmr_cancel(&c->tmr_answer);
-	tmr_cancel(&c->tmr_fwd);
+	ended(c);
 	c->sess = mem_deref(c->sess);
-	if (c->ms)
-		mstream_stop(c->ms);
 
 	return err;
 }
@@ -635,9 +641,7 @@ void pcall_hangup(struct pcall *c)
 		return;
 	}
 
-	c->state = PCALL_CLOSED;
-	if (c->ms)
-		mstream_stop(c->ms);
+	ended(c);
 	c->sess = mem_deref(c->sess);   /* libre sends BYE or CANCEL */
 	phone_logf(c->ph, "%s: hung up on %s", c->ph->role->name, c->peer);
 }
@@ -666,18 +670,22 @@ int pcall_hold(struct pcall *c, bool hold)
 }
 
 
-/* "callid;to-tag=…;from-tag=…" escaped for a URI header (RFC 3891 §6.1:
- * the tags as the target sees them: its own tag is the to-tag) */
+/* "?Replaces=callid;to-tag=…;from-tag=…" escaped for a URI header
+ * (RFC 3891 §6.1: the tags as the target sees them: its own tag is the
+ * to-tag); nothing for a blind transfer */
 static int replaces_print(struct re_printf *pf, const struct pcall *r)
 {
 	char v[512];
 	struct pl pl;
 
+	if (!r)
+		return 0;
+
 	re_snprintf(v, sizeof(v), "%s;to-tag=%s;from-tag=%s", r->callid,
 		    r->rtag, r->ltag);
 	pl_set_str(&pl, v);
 
-	return uri_header_escape(pf, &pl);
+	return re_hprintf(pf, "?Replaces=%H", uri_header_escape, &pl);
 }
 
 
@@ -695,20 +703,11 @@ int pcall_refer(struct pcall *c, const char *target,
 	if (replace && !replace->callid)
 		return EINVAL;
 
-	if (replace)
-		err = sipevent_drefer(&c->sub, ph->evsock,
-				      sipsess_dialog(c->sess), ph->role->user,
-				      phone_auth_h, ph, false, sub_notify_h,
-				      sub_close_h, c, "Refer-To: <%s?Replaces="
-				      "%H>\r\nReferred-By: <%s>\r\n", target,
-				      replaces_print, replace, ph->aor);
-	else
-		err = sipevent_drefer(&c->sub, ph->evsock,
-				      sipsess_dialog(c->sess), ph->role->user,
-				      phone_auth_h, ph, false, sub_notify_h,
-				      sub_close_h, c, "Refer-To: <%s>\r\n"
-				      "Referred-By: <%s>\r\n", target,
-				      ph->aor);
+	err = sipevent_drefer(&c->sub, ph->evsock, sipsess_dialog(c->sess),
+			      ph->role->user, phone_auth_h, ph, false,
+			      sub_notify_h, sub_close_h, c,
+			      "Refer-To: <%s%H>\r\nReferred-By: <%s>\r\n",
+			      target, replaces_print, replace, ph->aor);
 	if (!err) {
 		c->xfer_hangup = true;
 		phone_logf(ph, "%s: REFER %s to %s", ph->role->name, c->peer,

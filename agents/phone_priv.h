@@ -4,6 +4,8 @@
 #ifndef SIPFLOW_PHONE_PRIV_H
 #define SIPFLOW_PHONE_PRIV_H
 
+#include "media/mstream.h"
+
 enum pcall_state {
 	PCALL_RINGING_IN = 0,  /* incoming, 180 sent, not answered */
 	PCALL_CALLING,         /* outgoing, no final response yet */
@@ -31,11 +33,8 @@ struct phone {
 	char *prime_callid;
 	struct udp_helper *uh;        /* on libre's socket: what it drops */
 	bool ready;
-	uint32_t rng;                 /* impair-sip: seeded xorshift */
-	int fate;                     /* what happens to the next send */
-	uint32_t fate_ms;
-	struct list delayed;          /* impair-sip: held datagrams */
-	struct udp_sock *prime_sock;  /* libre's socket (not ours to free) */
+	struct mimpair *sipimp;       /* impair-sip: what the stack sends */
+	struct udp_sock *sipsock;     /* libre's SIP socket (a reference) */
 	unsigned ncalls;              /* calls so far (names recordings) */
 	bool closing;
 };
@@ -67,8 +66,20 @@ struct pcall {
 
 void phone_logf(struct phone *ph, const char *fmt, ...);
 int  phone_wire_open(struct phone *ph);
+void phone_wire_close(struct phone *ph);
 bool phone_wire_priming(const struct phone *ph, const struct sa *src);
-bool phone_wire_fate(struct phone *ph);
+
+/** A role's impair: spec as the media leg's network takes it */
+static inline struct mstream_impair phone_impair_prm(
+	const struct impair_spec *imp)
+{
+	struct mstream_impair prm = {
+		imp->loss, imp->jitter_ms, imp->reorder, imp->duplicate,
+		imp->seed,
+	};
+
+	return prm;
+}
 int  phone_auth_h(char **user, char **pass, const char *realm, void *arg);
 int  phone_register(struct phone *ph, bool on);
 struct pcall *phone_call_find(const struct phone *ph, enum pcall_state s);

@@ -5,188 +5,79 @@
  * it sends its own address one OPTIONS with a Call-ID of its own, claims
  * it with the first request listener (no answer, never traced), and then
  * registers a receive helper on that socket. The helper sees every
- * datagram before libre decodes it: what libre cannot parse it would drop
- * silently, so the helper gives it to the run, where the waiting step
- * fails as "malformed message" the way it does at a scripted role.
+ * datagram before libre decodes it and gives it to the run, which records
+ * (and decodes) it once: what libre cannot parse, and would drop unseen,
+ * fails the waiting step as "malformed message" the way it does at a
+ * scripted role. (Until the helper is there, the trace handler reports
+ * what arrives.)
  *
- * The same helper impairs what the stack sends (impair-sip:). libre traces
- * a datagram just before it sends it, so the fate of each one (pass, drop,
- * delay, duplicate; seeded) is drawn in the trace handler: a dropped one
- * is never reported, a delayed one is reported when it really leaves, a
- * duplicate twice — the run and the pcap see the wire as it was.
+ * The same helper passes what the stack sends through the media leg's
+ * seeded network (impair-sip:, agents/media/mimpair.h). libre traces a
+ * datagram before it sends it, so with impair-sip the run learns of it
+ * from what the network lets leave, when it leaves — a dropped one never,
+ * a duplicate twice: the run and the pcap see the wire as it was.
  */
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
 #include <re.h>
 #include "scenario.h"
+#include "pcapr.h"
+#include "media/mimpair.h"
 #include "phone.h"
 #include "phone_priv.h"
 
 
 enum { HELPER_LAYER = -1000 };
 
-enum fate { FATE_PASS = 0, FATE_DROP, FATE_DELAY, FATE_DUP };
-
-/* a datagram held back by impair-sip: jitter */
-struct held {
-	struct le le;
-	struct tmr tmr;
-	struct phone *ph;
-	struct sa dst;
-	struct mbuf *mb;
-};
-
-
-static void held_destructor(void *data)
+static bool recv_helper(struct sa *src, struct mbuf *mb, void *arg)
 {
-	struct held *hd = data;
+	struct phone *ph = arg;
+	struct pcapr_sip scan;
+	int err;
 
-	tmr_cancel(&hd->tmr);
-	list_unlink(&hd->le);
-	mem_deref(hd->mb);
-}
+	/* keepalives and STUN (first byte 0 or 1) are libre's business */
+	if (mbuf_get_left(mb) <= 4 || mbuf_buf(mb)[0] < 2 ||
+	    phone_wire_priming(ph, src))
+		return false;
 
-
-static uint32_t rnd(struct phone *ph)
-{
-	uint32_t x = ph->rng ? ph->rng : 0x9e3779b9u;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	ph->rng = x;
-
-	return x;
-}
-
-
-static bool chance(struct phone *ph, double p)
-{
-	return p > 0 && (double)rnd(ph) / 4294967296.0 < p;
-}
-
-
-/** Draw the fate of the datagram the stack is about to send; true when
- *  the run should see it now */
-bool phone_wire_fate(struct phone *ph)
-{
-	const struct impair_spec *imp = &ph->role->impair_sip;
-
-	ph->fate = FATE_PASS;
-	if (!imp->set || !ph->uh)
-		return true;
-
-	/* loss, else a duplicate, else a delay of 0..jitter ms (messages
-	 * overtake each other when the delays cross: reordering) */
-	if (chance(ph, imp->loss)) {
-		ph->fate = FATE_DROP;
-	}
-	else if (chance(ph, imp->duplicate)) {
-		ph->fate = FATE_DUP;
-	}
-	else if (imp->jitter_ms) {
-		ph->fate_ms = rnd(ph) % (imp->jitter_ms + 1);
-		ph->fate = ph->fate_ms ? FATE_DELAY : FATE_PASS;
-	}
-
-	return ph->fate == FATE_PASS || ph->fate == FATE_DUP;
-}
-
-
-static void report_tx(struct phone *ph, const struct sa *dst,
-		      const struct mbuf *mb)
-{
 	if (ph->h.sigh && !ph->closing)
-		ph->h.sigh(true, &ph->role->addr, dst, mb->buf + mb->pos,
-			   mb->end - mb->pos, ph->h.arg);
+		ph->h.sigh(false, src, &ph->role->addr, mbuf_buf(mb),
+			   mbuf_get_left(mb), ph->h.arg);
+
+	/* not even SIP in shape: libre would only complain on stderr */
+	err = pcapr_sip_scan(&scan, mbuf_buf(mb), mbuf_get_left(mb));
+	if (err)
+		phone_logf(ph, "%s: a message from %J that is not SIP (%m): "
+			   "not taken", ph->role->name, src, err);
+
+	return err != 0;
 }
 
 
-static void held_h(void *arg)
+/* what impair-sip lets leave: on the wire now, so the run sees it now */
+static void sip_emit(const struct sa *dst, struct mbuf *mb, void *arg)
 {
-	struct held *hd = arg;
-	struct phone *ph = hd->ph;
+	struct phone *ph = arg;
 
-	hd->mb->pos = 0;
-	report_tx(ph, &hd->dst, hd->mb);
-	(void)udp_send_helper(ph->prime_sock, &hd->dst, hd->mb, ph->uh);
-	mem_deref(hd);
+	if (ph->h.sigh && !ph->closing)
+		ph->h.sigh(true, &ph->role->addr, dst, mbuf_buf(mb),
+			   mbuf_get_left(mb), ph->h.arg);
+	(void)udp_send_helper(ph->sipsock, dst, mb, ph->uh);
 }
 
 
+/* impair-sip: every datagram the stack sends goes through the network */
 static bool send_helper(int *err, struct sa *dst, struct mbuf *mb,
 			void *arg)
 {
 	struct phone *ph = arg;
-	enum fate f = (enum fate)ph->fate;
-	struct held *hd;
-	struct mbuf *cp;
 
-	ph->fate = FATE_PASS;
-	switch (f) {
-
-	case FATE_DROP:
-		phone_logf(ph, "%s: impair-sip: dropped a message to %J",
-			   ph->role->name, dst);
-		*err = 0;
-		return true;
-
-	case FATE_DUP:
-		cp = mbuf_alloc(mbuf_get_left(mb));
-		if (cp) {
-			(void)mbuf_write_mem(cp, mbuf_buf(mb),
-					     mbuf_get_left(mb));
-			cp->pos = 0;
-			report_tx(ph, dst, cp);
-			(void)udp_send_helper(ph->prime_sock, dst, cp, ph->uh);
-			mem_deref(cp);
-		}
+	if (!ph->sipimp)
 		return false;
 
-	case FATE_DELAY:
-		hd = mem_zalloc(sizeof(*hd), held_destructor);
-		cp = mbuf_alloc(mbuf_get_left(mb));
-		if (!hd || !cp) {
-			mem_deref(hd);
-			mem_deref(cp);
-			return false;
-		}
-		(void)mbuf_write_mem(cp, mbuf_buf(mb), mbuf_get_left(mb));
-		hd->ph = ph;
-		hd->dst = *dst;
-		hd->mb = cp;
-		list_append(&ph->delayed, &hd->le, hd);
-		tmr_start(&hd->tmr, ph->fate_ms, held_h, hd);
-		*err = 0;
-		return true;
-
-	default:
-		return false;
-	}
-}
-
-
-static bool recv_helper(struct sa *src, struct mbuf *mb, void *arg)
-{
-	struct phone *ph = arg;
-	struct sip_msg *m = NULL;
-	size_t pos = mb->pos;
-	int err;
-
-	/* keepalives and STUN (first byte 0 or 1) are libre's business */
-	if (mbuf_get_left(mb) <= 4 || mbuf_buf(mb)[0] < 2)
-		return false;
-
-	err = sip_msg_decode(&m, mb);
-	mb->pos = pos;
-	mem_deref(m);
-	if (!err)
-		return false;
-
-	phone_logf(ph, "%s: a message from %J that libre cannot parse "
-		   "(%m): not taken", ph->role->name, src, err);
-	if (ph->h.sigh && !ph->closing)
-		ph->h.sigh(false, src, &ph->role->addr, mbuf_buf(mb),
-			   mbuf_get_left(mb), ph->h.arg);
+	mimpair_send(ph->sipimp, dst, mb);
+	*err = 0;
 
 	return true;
 }
@@ -200,11 +91,15 @@ static bool prime_h(const struct sip_msg *msg, void *arg)
 		return false;
 
 	if (!ph->uh && msg->sock) {
-		ph->prime_sock = msg->sock;
-		ph->rng = ph->role->impair_sip.seed ?
-			  ph->role->impair_sip.seed * 2654435761u : 1;
+		ph->sipsock = mem_ref(msg->sock);
 		(void)udp_register_helper(&ph->uh, msg->sock, HELPER_LAYER,
 					  send_helper, recv_helper, ph);
+		if (ph->role->impair_sip.set) {
+			struct mstream_impair prm =
+				phone_impair_prm(&ph->role->impair_sip);
+
+			(void)mimpair_alloc(&ph->sipimp, &prm, sip_emit, ph);
+		}
 	}
 	ph->ready = true;
 	ph->prime_us = mem_deref(ph->prime_us);
@@ -274,6 +169,37 @@ int phone_wire_open(struct phone *ph)
 	mem_deref(mb);
 
 	return err;
+}
+
+
+/**
+ * Let go of the socket (after the stack closed). libre keeps a session
+ * whose 2xx awaits its ACK alive for up to 64*T1 (32 s), and with it the
+ * received INVITE and the socket it came on. So that the next scenario
+ * can listen on this address at once, a socket libre still holds is
+ * swapped (dup2) for a fresh unbound one: the address is free, and the
+ * descriptor libre holds stays valid until it closes it.
+ */
+void phone_wire_close(struct phone *ph)
+{
+	ph->sipimp = mem_deref(ph->sipimp);
+	ph->uh = mem_deref(ph->uh);
+	ph->prime_lsnr = mem_deref(ph->prime_lsnr);
+	ph->prime_us = mem_deref(ph->prime_us);
+	ph->prime_callid = mem_deref(ph->prime_callid);
+
+	if (ph->sipsock && mem_nrefs(ph->sipsock) > 1) {
+		int fd = udp_sock_fd(ph->sipsock, sa_af(&ph->role->addr));
+		int nfd = fd >= 0 ? socket(sa_af(&ph->role->addr),
+					   SOCK_DGRAM, 0) : -1;
+
+		if (nfd >= 0) {
+			fd_close(fd);   /* the loop stops polling it */
+			(void)dup2(nfd, fd);
+			(void)close(nfd);
+		}
+	}
+	ph->sipsock = mem_deref(ph->sipsock);
 }
 
 

@@ -17,6 +17,13 @@ run() {  # run NAME: the scenario tests/phone/NAME.yaml; sets rc
 	cat "$out/$1.txt"
 }
 
+# call_setup NAME SED-SCRIPT: media-ok's call set-up (through F4), named
+# NAME and edited by the sed script, on standard output
+call_setup() {
+	sed -n '1,/^  - F4:/p' "$src/tests/phone/media-ok.yaml" |
+		sed "s/^scenario: media-ok/scenario: $1/; $2"
+}
+
 # verdict NAME STEP-REGEX REASON-REGEX: the step failed with that reason
 verdict() {
 	grep -A1 -E "^ +$2 +FAIL" "$out/$1.txt" | tail -1 | grep -qE "$3"
@@ -69,8 +76,7 @@ w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * hz * 
                        for i in range(8000)))
 w.close()
 PY
-	sed -n '1,/^  - F4:/p' "$src/tests/phone/media-ok.yaml" |
-		sed "s/^scenario: media-ok/scenario: play-$hz/" >"$out/play/play-$hz.yaml"
+	call_setup "play-$hz" "" >"$out/play/play-$hz.yaml"
 	cat >>"$out/play/play-$hz.yaml" <<YAML
   - do: A play tone-$hz.wav
   - media: {from: A, to: B, expect: tone 1004Hz, for: 500ms}
@@ -86,8 +92,7 @@ check "play: a 600 Hz WAV is not the 1004 Hz tone" \
 # record: B records what it hears; the WAV holds A's 500 Hz tone (read
 # back here with Python, not with sipflow)
 mkdir -p "$out/rec"
-sed -n '1,/^  - F4:/p' "$src/tests/phone/media-ok.yaml" |
-	sed 's/^scenario: media-ok/scenario: rec/; s/tone: 1004Hz//; s/auto-answer: 0s/auto-answer: 0s, record: true/' \
+call_setup rec 's/tone: 1004Hz//; s/auto-answer: 0s/auto-answer: 0s, record: true/' \
 	>"$out/rec/rec.yaml"
 echo "  - wait: 1s" >>"$out/rec/rec.yaml"
 "$sipflow" run "$out/rec/rec.yaml" --out "$out/rec/o" >"$out/rec.txt" 2>&1
@@ -112,8 +117,7 @@ check "record: rec-B-1.wav is 8 kHz mono and holds A's 500 Hz tone" "[ $rc -eq 0
 # impair-sip: every SIP message A sends leaves twice (the duplicates are on
 # the wire and absorbed as retransmissions), or none leaves at all
 mkdir -p "$out/imp"
-sed -n '1,/^  - F4:/p' "$src/tests/phone/media-ok.yaml" |
-	sed 's/^scenario: media-ok/scenario: dup/; s/tone: 1004Hz/impair-sip: {duplicate: 100%}/' \
+call_setup dup 's/tone: 1004Hz/impair-sip: {duplicate: 100%}/' \
 	>"$out/imp/dup.yaml"
 printf '  - do: A hangup\n  - F5: BYE A -> B\n  - F6: 200 OK B -> A\n' >>"$out/imp/dup.yaml"
 sed 's/^scenario: dup/scenario: lost/; s/duplicate: 100%/loss: 100%/' \
