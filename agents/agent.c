@@ -25,6 +25,7 @@ static void destructor(void *data)
 	list_clear(&ag->rx);
 	list_clear(&ag->tx);
 	mem_deref(ag->phone);
+	mem_deref(ag->hil);
 	mem_deref(ag->us);
 	mem_deref(ag->sdp);
 	mem_deref(ag->rtp);

@@ -67,6 +67,7 @@ struct agent {
 	struct list tx;             /* struct msgrec, sent, in order */
 	struct list dialogs;        /* struct dialog */
 	struct phone *phone;        /* kind phone: the autonomous agent */
+	struct hil *hil;            /* a device under test: its driver */
 	struct agent_handlers h;
 	void *arg;
 };

@@ -265,23 +265,36 @@ int cmd_lint(int argc, char *argv[])
 	int i, rc = EXIT_PASS;
 	size_t k;
 
+	struct testbed *tb = NULL;
+
 	if (argc < 2) {
-		re_fprintf(stderr, "usage: sipflow lint FILE|DIR...\n");
+		re_fprintf(stderr, "usage: sipflow lint FILE|DIR... "
+			   "[--testbed FILE]\n");
 		return EXIT_BAD;
 	}
 
+	diag_init(&dg);
 	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--testbed") && i + 1 < argc) {
+			/* a device's driver must be able to do its do: steps */
+			tb = mem_deref(tb);
+			if (testbed_load(&tb, argv[++i], &dg))
+				rc = EXIT_BAD;
+			continue;
+		}
 		if (collect(&fl, argv[i], 0))
 			rc = EXIT_BAD;
 	}
 
-	diag_init(&dg);
 	for (k = 0; k < fl.n; k++) {
 		struct scenario *sc = NULL;
 		unsigned before = dg.nerr;
 
-		if (!scenario_load(&sc, fl.v[k], &dg))
+		if (!scenario_load(&sc, fl.v[k], &dg)) {
+			if (tb && !scenario_bind(sc, tb, &dg))
+				(void)testbed_check_drivers(sc, &dg);
 			mem_deref(sc);
+		}
 		if (dg.nerr > before)
 			++bad;
 	}
@@ -294,5 +307,6 @@ int cmd_lint(int argc, char *argv[])
 
 	diag_reset(&dg);
 	files_free(&fl);
+	mem_deref(tb);
 	return rc;
 }

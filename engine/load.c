@@ -42,6 +42,7 @@ static void role_destructor(void *data)
 	list_flush(&r->codecs);
 	mem_deref(r->auth_user);
 	mem_deref(r->auth_pass);
+	mem_deref(r->driver);
 }
 
 

@@ -23,6 +23,8 @@
 #include "rules.h"
 #include "run.h"
 #include "run_priv.h"
+#include "testbed.h"
+#include "hil/hil.h"
 #include "live.h"
 #include "pcapr.h"
 #include <pcap/pcap.h>
@@ -115,6 +117,10 @@ void run_step_done(struct run *run, const struct step *st,
 	v->status = s;
 	v->frame = frame;
 	v->t_ms = run_now(run);
+	if (!v->stimulus)
+		v->device_ms = -1;
+	if (s == VERDICT_PASS && st->type == STEP_MSG && st->from->dut)
+		v->device_ms = (int64_t)run_since_prev(run);
 	mem_deref(v->reason);
 	v->reason = reason;
 
@@ -403,6 +409,29 @@ static void log_h(struct agent *ag, const char *line, void *arg)
 }
 
 
+/* the device's driver: an event it reported, or the device is lost */
+static void device_note_h(bool lost, const char *line, void *arg)
+{
+	struct agent *ag = arg;
+	struct run *run = ag->arg;
+	const struct step *st;
+
+	if (run->finished)
+		return;
+
+	if (!lost) {
+		run_logf(run, "device %s: %s", ag->role->name, line);
+		return;
+	}
+
+	st = run_waiting_step(run, NULL, NULL);
+	if (st && run->v[st->idx].status == VERDICT_PENDING)
+		run_step_fail(run, st, 0, "device %s is out of reach: %s",
+			      ag->role->name, line);
+	run_finish(run);
+}
+
+
 /* a step between two devices under test is out of sight */
 static int check_visible(const struct scenario *sc, struct diag *dg)
 {
@@ -451,6 +480,11 @@ int run_alloc(struct run **runp, struct scenario *sc,
 		if (err)
 			return err;
 	}
+	if (!opts->offline) {
+		err = testbed_check_drivers(sc, dg);
+		if (err)
+			return err;
+	}
 
 	run = mem_zalloc(sizeof(*run), destructor);
 	if (!run)
@@ -491,6 +525,18 @@ int run_alloc(struct run **runp, struct scenario *sc,
 			goto out;
 		}
 		list_append(&run->agents, &ag->le, ag);
+
+		if (role->dut && role->driver && !opts->offline) {
+			err = hil_alloc(&ag->hil, role->driver, role->name,
+					device_note_h, ag);
+			if (err) {
+				diag_err(dg, NULL, NULL, "role %s: driver %s: "
+					 "cannot start: %m", role->name,
+					 hil_driver_type(role->driver->drv),
+					 err);
+				goto out;
+			}
+		}
 
 		/* recordings go next to the pcap: OUT/SCENARIO-ROLE-N.wav */
 		if (ag->phone && opts->pcap_path) {
@@ -754,7 +800,10 @@ unsigned run_count(const struct run *run, enum verdict_status s)
 	for (i = 0; run && i < run->sc->nsteps; i++) {
 		const struct step *st = scenario_step_at(run->sc, i);
 
-		if (st && step_is_check(st) && run->v[i].status == s)
+		/* a wait or a group fails when something unexpected
+		 * came meanwhile: that counts, its passing does not */
+		if (st && (step_is_check(st) || s == VERDICT_FAIL) &&
+		    run->v[i].status == s)
 			++n;
 	}
 

@@ -22,6 +22,10 @@ struct verdict {
 	uint32_t frame;        /* pcap frame of its message, 0 if none */
 	uint64_t t_ms;         /* when it completed, ms since the start */
 	bool sent;             /* the engine sent it (a simulated sender) */
+	bool stimulus;         /* do: through a device's driver */
+	int64_t device_ms;     /* a device's message: ms since the step
+				  before (its reaction); do: through a
+				  driver: ms until it acknowledged; -1 */
 	char *reason;          /* why it failed or was skipped */
 };
 

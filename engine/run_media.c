@@ -63,6 +63,25 @@ static struct mstream *stream_of(const struct run *run,
 }
 
 
+/* the simulated phone whose media leg sent what ms hears, or NULL */
+static const struct role *simulated_source(const struct run *run,
+					   const struct mstream *ms)
+{
+	struct le *le;
+
+	for (le = run->agents.head; le; le = le->next) {
+		const struct agent *ag = le->data;
+		const struct mstream *o = phone_stream(ag->phone);
+
+		if (o && o != ms && sa_cmp(mstream_rx_src(ms),
+					   mstream_local(o), SA_ALL))
+			return ag->role;
+	}
+
+	return NULL;
+}
+
+
 /* the start of a listening window, per direction */
 static void snap(struct run *run, unsigned i, const struct role *to)
 {
@@ -152,6 +171,19 @@ static char *judge(struct run *run, const struct step *st, unsigned i,
 			    mstream_local(talker));
 		goto out;
 	}
+	/* a device's media address is its own affair (a baresip on
+	 * loopback sends from 127.0.0.1): only a simulated phone is known
+	 * not to be it */
+	if (from && from->dut) {
+		const struct role *other = simulated_source(run, ms);
+
+		if (other) {
+			re_sdprintf(&why, "%s: the audio comes from %s (%J), "
+				    "not from the device %s", dir, other->name,
+				    mstream_rx_src(ms), from->name);
+			goto out;
+		}
+	}
 	if (level <= AUDIBLE_DBOV) {
 		re_sdprintf(&why, "%s: %u packets but only silence (%.1f "
 			    "dBov)", dir, rx, level);
@@ -159,6 +191,7 @@ static char *judge(struct run *run, const struct step *st, unsigned i,
 	}
 
 	tone = m->expect == MEDIA_TONE ? m->tone_hz
+	     : from && from->dut ? from->dut_tone_hz   /* testbed's tone: */
 	     : phone_tone_hz(phone_of(run, from));
 	if (tone) {
 		double share = tone_share(pcm, got, tone);
@@ -292,16 +325,10 @@ static void media_tmr_h(void *arg)
 enum prog run_media_step(struct run *run, const struct step *st)
 {
 	const struct media_spec *m = &st->media;
+	enum prog p;
 
-	switch (run->v[st->idx].status) {
-
-	case VERDICT_PENDING:
-		break;
-	case VERDICT_FAIL:
-		return PROG_FAIL;
-	default:
-		return PROG_DONE;
-	}
+	if (run_step_settled(run, st, &p))
+		return p;
 
 	if (run->offline) {
 		run_step_done(run, st, VERDICT_SKIP, 0, NULL);

@@ -45,6 +45,8 @@ struct run {
 	bool offline;              /* verifying a capture (run_inject) */
 	bool ready;                /* every phone's socket in sight */
 	struct live *live;         /* --capture: a DUT's own traffic */
+	const struct step *acting; /* do: a device's driver is at it */
+	uint64_t t_acted;          /* when it started */
 	uint64_t vclock;           /* offline: the capture's time, ms */
 
 	/* media: steps (engine/run_media.c) */
@@ -73,6 +75,8 @@ const struct step *run_waiting_step(const struct run *run,
 				const struct role *to);
 void run_call_note(struct run *run, const struct msgrec *r);
 bool run_call_known(const struct run *run, const struct pl *callid);
+bool run_step_settled(const struct run *run, const struct step *st,
+		      enum prog *p);
 void run_advance(struct run *run);
 enum prog run_do_step(struct run *run, const struct step *st);
 enum prog run_media_step(struct run *run, const struct step *st);

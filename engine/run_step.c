@@ -13,6 +13,7 @@
 #include "rules.h"
 #include "run.h"
 #include "run_priv.h"
+#include "hil/hil.h"
 #include "phone.h"
 
 
@@ -385,6 +386,24 @@ static bool unexpected(struct run *run)
 }
 
 
+/** True when st has its verdict already; *p: how the cursor goes on */
+bool run_step_settled(const struct run *run, const struct step *st,
+		      enum prog *p)
+{
+	switch (run->v[st->idx].status) {
+
+	case VERDICT_PENDING:
+		return false;
+	case VERDICT_FAIL:
+		*p = PROG_FAIL;
+		return true;
+	default:
+		*p = PROG_DONE;
+		return true;
+	}
+}
+
+
 static void wait_h(void *arg)
 {
 	struct run *run = arg;
@@ -513,7 +532,9 @@ static void timeout_h(void *arg)
 	if (!st || run->finished)
 		return;
 
-	if (st->type == STEP_WAIT || st->type == STEP_MEDIA)
+	/* a device's driver bounds its own actions (hil_timeout) */
+	if (st->type == STEP_WAIT || st->type == STEP_MEDIA ||
+	    st->type == STEP_DO)
 		return;
 
 	t = run_step_timeout(run, st);
@@ -563,6 +584,8 @@ static const struct agent *unready(const struct run *run)
 
 		if (ag->phone && !phone_ready(ag->phone))
 			return ag;
+		if (ag->hil && !hil_ready(ag->hil))
+			return ag;
 	}
 
 	return NULL;
@@ -587,7 +610,11 @@ static bool wait_ready(struct run *run)
 		return true;
 	}
 
-	if (run->cur)
+	if (run->cur && ag->hil)
+		run_step_fail(run, run->cur->data, 0, "device %s: its driver "
+			      "(%H) did not reach it within %u ms",
+			      ag->role->name, hil_print, ag->hil, READY_MS);
+	else if (run->cur)
 		run_step_fail(run, run->cur->data, 0, "phone %s: its SIP "
 			      "socket did not come up within %u ms",
 			      ag->role->name, READY_MS);

@@ -5,6 +5,7 @@
 #include <regex.h>
 
 struct diag;
+struct hil_cfg;
 
 /** A place in a source file, 1-based as editors count */
 struct srcpos {
@@ -27,6 +28,8 @@ struct phone_cfg {
 	uint32_t auto_answer_ms;  /* answer after this long (given bit) */
 	struct role *fwd_noans;   /* 302 to this role when not answered */
 	uint32_t fwd_after_ms;    /* … after ringing this long */
+	struct role *fwd_always;  /* 302 to this role at once, no ringing */
+	struct role *fwd_busy;    /* 302 to this role instead of 486 */
 	bool mute;                /* send no audio (one-way audio fault) */
 	uint32_t tone_hz;         /* the tone it sends (0: silence) */
 	int dtmf_mode;            /* DTMF_RFC4733, DTMF_INBAND, DTMF_INFO */
@@ -45,6 +48,8 @@ enum {
 	PHONE_CFG_DTMF_MODE = 1u << 6,
 	PHONE_CFG_SEND_CODEC = 1u << 7,
 	PHONE_CFG_EARLY_MEDIA = 1u << 8,
+	PHONE_CFG_FWD_ALWAYS = 1u << 9,
+	PHONE_CFG_FWD_BUSY = 1u << 10,
 };
 
 enum { DTMF_RFC4733 = 0, DTMF_INBAND, DTMF_INFO };
@@ -75,6 +80,8 @@ struct role {
 	bool record;           /* phone: record what each call hears (WAV) */
 	char *auth_user;       /* digest credentials (testbed), or NULL */
 	char *auth_pass;       /* never printed */
+	struct hil_cfg *driver;/* a device under test: its driver, or NULL */
+	uint32_t dut_tone_hz;  /* a device under test: the tone it sends */
 	struct sa decl;        /* address: as declared, or unset */
 	struct sa addr;        /* bound address (set by scenario_bind) */
 	enum sip_transp tp;    /* transport (UDP for now) */

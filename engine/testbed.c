@@ -12,6 +12,7 @@
 #include "scenario.h"
 #include "diag.h"
 #include "ynode.h"
+#include "load.h"
 #include "testbed.h"
 
 
@@ -26,6 +27,7 @@ static void binding_destructor(void *data)
 	mem_deref(b->role);
 	mem_deref(b->auth_user);
 	mem_deref(b->auth_pass);
+	mem_deref(b->driver);
 }
 
 
@@ -258,7 +260,8 @@ void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
 static void load_role(struct testbed *tb, struct ydoc *yd,
 		      const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const char *const keys[] = {"kind", "address", "auth"};
+	static const char *const keys[] = {"kind", "address", "auth",
+					   "driver", "tone"};
 	const char *name = yscalar(k);
 	yaml_node_pair_t *p;
 	struct binding *b;
@@ -287,6 +290,17 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 		if (!strcmp(yscalar(pk), "auth")) {
 			testbed_parse_auth(yd, pv, &b->auth_user,
 					   &b->auth_pass, name);
+			continue;
+		}
+		if (!strcmp(yscalar(pk), "driver")) {
+			testbed_parse_driver(yd, pv, &b->driver, name);
+			continue;
+		}
+		if (!strcmp(yscalar(pk), "tone")) {
+			b->tone_hz = vs ? ld_hz(vs) : 0;
+			if (!b->tone_hz)
+				yerr(yd, pv, "role %s: tone: '%s' is not a "
+				     "frequency (1000Hz)", name, vs ? vs : "");
 			continue;
 		}
 
@@ -434,6 +448,8 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 			r->addr = r->decl;
 
 		r->dut = r->kind == ROLE_DUT;
+		r->driver = mem_deref(r->driver);
+		r->dut_tone_hz = 0;
 		for (be = tb ? tb->bindings.head : NULL; be; be = be->next) {
 			const struct binding *b = be->data;
 
@@ -449,6 +465,12 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 					 r->name);
 				err = EINVAL;
 			}
+			if (b->driver) {
+				mem_deref(r->driver);
+				r->driver = mem_ref(b->driver);
+			}
+			if (b->tone_hz)
+				r->dut_tone_hz = b->tone_hz;
 			if (b->auth_user) {
 				mem_deref(r->auth_user);
 				mem_deref(r->auth_pass);

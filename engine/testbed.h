@@ -4,6 +4,7 @@
 
 struct diag;
 struct scenario;
+struct hil_cfg;
 
 /** One role's binding, from a testbed file or a --role argument */
 struct binding {
@@ -16,6 +17,8 @@ struct binding {
 	enum sip_transp tp;
 	char *auth_user;       /* auth: digest credentials, or NULL */
 	char *auth_pass;
+	struct hil_cfg *driver; /* driver: a device's, or NULL */
+	uint32_t tone_hz;      /* tone: what a device sends, 0 unknown */
 	struct srcpos pos;
 };
 
@@ -38,5 +41,8 @@ struct ydoc;
 struct yaml_node_s;
 void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
 			char **user, char **pass, const char *name);
+void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
+			  struct hil_cfg **cfgp, const char *name);
+int  testbed_check_drivers(const struct scenario *sc, struct diag *dg);
 
 #endif

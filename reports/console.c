@@ -76,6 +76,9 @@ void console_step(struct console *c, const struct step *st,
 		   c->color ? RESET : "");
 	if (v->frame)
 		re_fprintf(c->f, " frame %u", v->frame);
+	if (v->device_ms >= 0)
+		re_fprintf(c->f, "  %s %lld ms", v->stimulus ? "driver"
+			   : "device", (long long)v->device_ms);
 	if (v->reason)
 		re_fprintf(c->f, "\n  %-6s %s%s%s", "", paint(c, v->status),
 			   v->reason, c->color ? RESET : "");

@@ -97,6 +97,10 @@ static int step_fill(struct odict *o, const void *x)
 	err |= put_int(o, "frame", s->frame);
 	err |= put_int(o, "t_ms", (int64_t)s->t_ms);
 	err |= put_bool(o, "sent", s->sent);
+	if (s->stimulus)
+		err |= put_bool(o, "stimulus", true);
+	if (s->device_ms >= 0)
+		err |= put_int(o, "device_ms", s->device_ms);
 	err |= put_str(o, "reason", s->reason);
 
 	return err;

@@ -6,6 +6,14 @@
 #include "report.h"
 
 
+static bool flag(const struct odict *o, const char *key)
+{
+	const struct odict_entry *e = odict_lookup(o, key);
+
+	return e && e->type == ODICT_BOOL && e->u.boolean;
+}
+
+
 static const char *str(const struct odict *o, const char *key)
 {
 	return odict_string(o, key);
@@ -97,9 +105,10 @@ static int load_scn(struct report *rp, const struct odict *o)
 		err |= dup(&st->reason, str(so, "reason"));
 		st->frame = (uint32_t)num(so, "frame");
 		st->t_ms = (uint64_t)num(so, "t_ms");
-		st->sent = odict_lookup(so, "sent") &&
-			   odict_lookup(so, "sent")->type == ODICT_BOOL &&
-			   odict_lookup(so, "sent")->u.boolean;
+		st->sent = flag(so, "sent");
+		st->stimulus = flag(so, "stimulus");
+		if (odict_lookup(so, "device_ms"))
+			st->device_ms = (int64_t)num(so, "device_ms");
 	}
 
 	EACH(e, arr(o, "messages")) {

@@ -203,8 +203,10 @@ static int add_step(struct report_scn *s, const struct run *run,
 	rs->frame = v->frame;
 	rs->t_ms = v->t_ms;
 	rs->sent = v->sent;
+	rs->stimulus = v->stimulus;
+	rs->device_ms = v->device_ms;
 
-	if (step_is_check(st)) {
+	if (step_is_check(st) || v->status == VERDICT_FAIL) {
 		switch (v->status) {
 
 		case VERDICT_PASS:   ++s->npass; break;
@@ -355,6 +357,7 @@ int report_step_alloc(struct report_step **sp, struct report_scn *s)
 
 	if (!st)
 		return ENOMEM;
+	st->device_ms = -1;
 	list_append(&s->steps, &st->le, st);
 	*sp = st;
 	return 0;

@@ -16,6 +16,9 @@ struct report_step {
 	uint32_t frame;
 	uint64_t t_ms;
 	bool sent;             /* the engine sent it */
+	bool stimulus;         /* do: through a device's driver */
+	int64_t device_ms;     /* a device's reaction (or its driver's
+				  acknowledgement), ms; -1 none */
 	char *reason;
 };
 

@@ -1,0 +1,53 @@
+/* agents/hil/hil.h — hardware in the loop: a device under test driven
+ * through a driver (baresip's control socket, a Yealink's Action URI, a
+ * command per verb, a person at the terminal), one table of driver kinds
+ * behind this small interface */
+#ifndef SIPFLOW_HIL_H
+#define SIPFLOW_HIL_H
+
+#include "scenario.h"
+
+struct hil;
+struct hil_driver;
+
+/** A device's driver as the testbed sets it (driver: {type: …, …}) */
+struct hil_cfg {
+	const struct hil_driver *drv;
+	char *control;            /* baresip: its ctrl_tcp host:port */
+	char *url;                /* yealink-http: http://phone[:port] */
+	char *events;             /* yealink-http: host:port for Action URL */
+	char *user;               /* yealink-http: the phone's web login */
+	char *pass;               /* never printed */
+	char *cmd[DO_NVERBS];     /* exec: a shell command per verb */
+	char *input;              /* manual: answers from this file (FIFO);
+				     NULL: standard input */
+	char *output;             /* manual: prompts to this file; NULL:
+				     standard error */
+	uint32_t timeout_ms;      /* how long an action may take */
+};
+
+/** The driver finished an action: err 0, or why it could not */
+typedef void (hil_done_h)(int err, const char *why, void *arg);
+
+/** A line about the device: an event it reported, or its driver's fate;
+ *  lost: the driver can no longer reach the device */
+typedef void (hil_note_h)(bool lost, const char *line, void *arg);
+
+const struct hil_driver *hil_driver_find(const char *type);
+const char *hil_driver_type(const struct hil_driver *drv);
+int  hil_driver_types(struct re_printf *pf, void *unused);
+const char *const *hil_driver_keys(const struct hil_driver *drv,
+				   size_t *n, const char **required);
+
+int  hil_cfg_alloc(struct hil_cfg **cfgp, const struct hil_driver *drv);
+const char *hil_check(const struct hil_cfg *cfg, const struct do_spec *d);
+uint32_t hil_timeout(const struct hil_cfg *cfg);
+
+int  hil_alloc(struct hil **hp, const struct hil_cfg *cfg,
+	       const char *role, hil_note_h *noteh, void *arg);
+bool hil_ready(const struct hil *h);
+int  hil_act(struct hil *h, const struct do_spec *d, const char *uri,
+	     hil_done_h *doneh, void *arg);
+int  hil_print(struct re_printf *pf, const struct hil *h);
+
+#endif

@@ -1,0 +1,309 @@
+/* agents/hil/hil_baresip.c — a baresip as the device: its ctrl_tcp
+ * control socket takes netstring JSON commands ({"command": "dial",
+ * "params": URI, "token": T}) and answers each ({"response": true, "ok":
+ * …, "token": T}); between answers it streams its events ({"event": true,
+ * "type": "CALL_RINGING", …}), which become notes in the run's log */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "hil_priv.h"
+
+
+enum {
+	NETSTRING_MAX = 65536,   /* a longer one is not baresip talking */
+	JSON_DEPTH = 8,
+};
+
+struct bsip {
+	struct hil *h;
+	struct tcp_conn *tc;
+	struct sa addr;
+	struct mbuf *rx;         /* what came in, not yet a whole netstring */
+	uint32_t token;          /* of the command in progress */
+	const char *cmd;         /* its name, for messages */
+};
+
+/* the verbs, as baresip's long commands (menu module) */
+static const struct {
+	enum do_verb verb;
+	const char *cmd;
+} cmds[] = {
+	{DO_DIAL,     "dial"},
+	{DO_ANSWER,   "accept"},
+	{DO_REJECT,   "hangup"},    /* an incoming call: 486 Rejected */
+	{DO_HANGUP,   "hangup"},
+	{DO_HOLD,     "hold"},
+	{DO_RESUME,   "resume"},
+	{DO_TRANSFER, "transfer"},  /* blind: REFER */
+	{DO_DTMF,     "sndcode"},   /* RFC 4733 telephone events */
+};
+
+
+static const char *command_of(enum do_verb verb)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		if (cmds[i].verb == verb)
+			return cmds[i].cmd;
+	}
+
+	return NULL;
+}
+
+
+static const char *check(const struct hil_cfg *cfg, const struct do_spec *d)
+{
+	(void)cfg;
+
+	if (!command_of(d->verb))
+		return "baresip's control socket has no command for it";
+	if (d->verb == DO_REJECT && d->scode != 486)
+		return "baresip rejects a call with 486 only";
+	if (d->verb == DO_TRANSFER && d->attended)
+		return "baresip transfers blind only (no Replaces)";
+
+	return NULL;
+}
+
+
+static int where(struct re_printf *pf, const struct hil *h)
+{
+	return re_hprintf(pf, "%s", h->cfg->control);
+}
+
+
+static void event(struct bsip *b, const struct odict *od)
+{
+	const char *type = odict_string(od, "type");
+	const char *peer = odict_string(od, "peeruri");
+	const char *param = odict_string(od, "param");
+
+	hil_note(b->h, "%s%s%s%s%s", type ? type : "event",
+		 peer ? " " : "", peer ? peer : "",
+		 param ? ": " : "", param ? param : "");
+}
+
+
+static void response(struct bsip *b, const struct odict *od)
+{
+	const char *tok = odict_string(od, "token");
+	const char *data = odict_string(od, "data");
+	char want[16];
+	bool ok = false;
+
+	re_snprintf(want, sizeof(want), "%u", b->token);
+	if (!b->cmd || !tok || strcmp(tok, want))
+		return;   /* not the answer to ours (another client's) */
+
+	(void)odict_get_boolean(od, &ok, "ok");
+	if (ok)
+		hil_done(b->h, 0, NULL);
+	else
+		hil_done(b->h, EPROTO, "baresip refused '%s'%s%s", b->cmd,
+			 str_isset(data) ? ": " : "", str_isset(data) ? data
+			 : "");
+	b->cmd = NULL;
+}
+
+
+/* one message of the control socket */
+static int message(struct bsip *b, const char *p, size_t n)
+{
+	struct odict *od = NULL;
+	bool flag = false;
+	int err;
+
+	err = json_decode_odict(&od, 16, p, n, JSON_DEPTH);
+	if (err)
+		return err;
+
+	if (odict_get_boolean(od, &flag, "response") && flag)
+		response(b, od);
+	else if (odict_get_boolean(od, &flag, "event") && flag)
+		event(b, od);
+	else
+		err = EBADMSG;
+
+	mem_deref(od);
+	return err;
+}
+
+
+/* "LEN:DATA," — the whole ones in b->rx; a broken one loses the device */
+static void recv_h(struct mbuf *mb, void *arg)
+{
+	struct bsip *b = arg;
+	struct mbuf *rx = b->rx;
+
+	rx->pos = rx->end;
+	if (mbuf_write_mem(rx, mbuf_buf(mb), mbuf_get_left(mb)))
+		return;
+	rx->pos = 0;
+
+	while (mbuf_get_left(rx)) {
+		const char *p = (const char *)mbuf_buf(rx);
+		size_t left = mbuf_get_left(rx), i, len = 0;
+
+		for (i = 0; i < left && p[i] >= '0' && p[i] <= '9'; i++) {
+			len = len * 10 + (size_t)(p[i] - '0');
+			if (len > NETSTRING_MAX)
+				break;
+		}
+		if (i == left)
+			break;   /* the length is not all here yet */
+		if (i == 0 || p[i] != ':' || len > NETSTRING_MAX) {
+			struct hil_text t = {p, left < 24 ? left : 24};
+
+			hil_lost(b->h, "baresip at %s sent a malformed control "
+				 "message (not a netstring: \"%H\")",
+				 b->h->cfg->control, hil_print_text, &t);
+			return;
+		}
+		if (left < i + 1 + len + 1)
+			break;   /* the rest is on its way */
+		if (p[i + 1 + len] != ',') {
+			hil_lost(b->h, "baresip at %s sent a malformed control "
+				 "message (a netstring without its ',')",
+				 b->h->cfg->control);
+			return;
+		}
+		if (message(b, p + i + 1, len)) {
+			struct hil_text t = {p + i + 1, len < 60 ? len : 60};
+
+			hil_lost(b->h, "baresip at %s sent a malformed control "
+				 "message: \"%H\"", b->h->cfg->control,
+				 hil_print_text, &t);
+			return;
+		}
+		mbuf_advance(rx, (ssize_t)(i + 1 + len + 1));
+	}
+
+	/* keep only what is not parsed yet */
+	if (rx->pos) {
+		size_t left = mbuf_get_left(rx);
+
+		memmove(rx->buf, mbuf_buf(rx), left);
+		rx->end = left;
+	}
+	rx->pos = 0;
+}
+
+
+static void estab_h(void *arg)
+{
+	struct bsip *b = arg;
+
+	hil_set_ready(b->h);
+}
+
+
+static void close_h(int err, void *arg)
+{
+	struct bsip *b = arg;
+
+	b->tc = mem_deref(b->tc);
+	if (b->h->ready)
+		hil_lost(b->h, "baresip's control connection at %s closed "
+			 "(%m): did baresip exit?", b->h->cfg->control, err);
+	else
+		hil_lost(b->h, "cannot reach baresip's control socket at %s: "
+			 "%m", b->h->cfg->control, err ? err : ECONNRESET);
+}
+
+
+static void destructor(void *data)
+{
+	struct bsip *b = data;
+
+	mem_deref(b->tc);
+	mem_deref(b->rx);
+}
+
+
+static int open_(struct hil *h)
+{
+	struct bsip *b;
+	int err;
+
+	b = mem_zalloc(sizeof(*b), destructor);
+	if (!b)
+		return ENOMEM;
+	b->h = h;
+	h->st = b;
+
+	b->rx = mbuf_alloc(1024);
+	if (!b->rx)
+		return ENOMEM;
+
+	err = sa_decode(&b->addr, h->cfg->control, str_len(h->cfg->control));
+	if (err)
+		return err;
+
+	return tcp_connect(&b->tc, &b->addr, estab_h, recv_h, close_h, b);
+}
+
+
+static int act(struct hil *h, const struct do_spec *d, const char *uri)
+{
+	struct bsip *b = h->st;
+	struct odict *od = NULL;
+	struct mbuf *js = NULL, *out = NULL;
+	char tok[16];
+	int err;
+
+	if (!b->tc || !h->ready)
+		return ENOTCONN;
+
+	b->cmd = command_of(d->verb);
+	b->token++;
+	re_snprintf(tok, sizeof(tok), "%u", b->token);
+
+	err = odict_alloc(&od, 4);
+	if (err)
+		return err;
+	err = odict_entry_add(od, "command", ODICT_STRING, b->cmd);
+	if (uri && (d->verb == DO_DIAL || d->verb == DO_TRANSFER))
+		err |= odict_entry_add(od, "params", ODICT_STRING, uri);
+	else if (d->verb == DO_DTMF)
+		err |= odict_entry_add(od, "params", ODICT_STRING, d->text);
+	err |= odict_entry_add(od, "token", ODICT_STRING, tok);
+	if (err)
+		goto out;
+
+	js = mbuf_alloc(256);
+	out = mbuf_alloc(256);
+	if (!js || !out) {
+		err = ENOMEM;
+		goto out;
+	}
+	err = mbuf_printf(js, "%H", json_encode_odict, od);
+	if (!err)
+		err = mbuf_printf(out, "%zu:%b,", js->end, js->buf, js->end);
+	if (err)
+		goto out;
+
+	out->pos = 0;
+	err = tcp_send(b->tc, out);
+
+ out:
+	mem_deref(od);
+	mem_deref(js);
+	mem_deref(out);
+	return err;
+}
+
+
+static const char *const keys[] = {"type", "control", "timeout"};
+
+const struct hil_driver hil_baresip = {
+	.type = "baresip",
+	.keys = keys,
+	.nkeys = ARRAY_SIZE(keys),
+	.required = "control",
+	.timeout_ms = 5000,
+	.check = check,
+	.open = open_,
+	.act = act,
+	.where = where,
+};

@@ -1,0 +1,65 @@
+/* agents/hil/hil_priv.h — what the drivers share with the core (hil.c):
+ * the driver row, the handle, and how a driver reports back */
+#ifndef SIPFLOW_HIL_PRIV_H
+#define SIPFLOW_HIL_PRIV_H
+
+#include "hil.h"
+
+/** One driver kind: a row of the table in hil.c */
+struct hil_driver {
+	const char *type;
+	const char *const *keys;    /* the driver: keys it takes */
+	size_t nkeys;
+	const char *required;       /* a key it cannot do without, or NULL */
+	uint32_t timeout_ms;        /* default bound on one action */
+
+	/* NULL when the driver can do d (for this cfg), else why not */
+	const char *(*check)(const struct hil_cfg *cfg,
+			     const struct do_spec *d);
+	/* connect, listen, …: h->st is the driver's state */
+	int (*open)(struct hil *h);
+	/* start the action; report its end with hil_done() */
+	int (*act)(struct hil *h, const struct do_spec *d, const char *uri);
+	/* where it reaches the device, for messages */
+	int (*where)(struct re_printf *pf, const struct hil *h);
+};
+
+struct hil {
+	const struct hil_cfg *cfg;  /* referenced */
+	char *role;
+	hil_note_h *noteh;
+	void *arg;
+	void *st;                   /* the driver's own state */
+	bool ready;                 /* the device can be acted on */
+	char *lost;                 /* why the driver is gone, or NULL */
+
+	/* the action in progress */
+	struct tmr tmr;
+	hil_done_h *doneh;
+	void *done_arg;
+	int err;                    /* its end, reported from the loop */
+	char *why;
+};
+
+void hil_done(struct hil *h, int err, const char *fmt, ...);
+void hil_note(struct hil *h, const char *fmt, ...);
+void hil_lost(struct hil *h, const char *fmt, ...);
+void hil_set_ready(struct hil *h);
+bool hil_busy(const struct hil *h);
+/** A piece of what a device sent, for hil_print_text */
+struct hil_text {
+	const char *p;
+	size_t n;
+};
+
+int  hil_print_text(struct re_printf *pf, const struct hil_text *t);
+int  hil_subst(char **out, const char *tmpl, const struct hil *h,
+	       const struct do_spec *d, const char *uri, bool quote);
+
+/* the drivers (one file each) */
+extern const struct hil_driver hil_baresip;
+extern const struct hil_driver hil_yealink;
+extern const struct hil_driver hil_exec;
+extern const struct hil_driver hil_manual;
+
+#endif

@@ -1,0 +1,215 @@
+/* engine/testbed_driver.c — a device's driver: in a testbed, and checked
+ * against the scenario before anything runs
+ *
+ *   A: {kind: dut, address: udp:192.0.2.50:5060,
+ *       driver: {type: baresip, control: 127.0.0.1:4444}}
+ *
+ * Each driver kind takes its own keys (agents/hil/); a do: step its
+ * driver cannot perform is an error at its line, as lint reports it, not
+ * a surprise in the middle of a run.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "diag.h"
+#include "ynode.h"
+#include "doverb.h"
+#include "duration.h"
+#include "hil/hil.h"
+#include "testbed.h"
+
+
+static void set_str(char **dst, const char *s)
+{
+	*dst = mem_deref(*dst);
+	(void)str_dup(dst, s);
+}
+
+
+/* exec: commands: {dial: "phonectl {uri}", answer: …} */
+static void parse_commands(struct ydoc *yd, const yaml_node_t *v,
+			   struct hil_cfg *cfg, const char *name)
+{
+	yaml_node_pair_t *p;
+
+	if (ywant(yd, v, YAML_MAPPING_NODE, "commands"))
+		return;
+
+	YMAP_FOREACH(p, v) {
+		yaml_node_t *pk = ynode(yd, p->key);
+		yaml_node_t *pv = ynode(yd, p->value);
+		const char *ks = yscalar(pk), *vs = yscalar(pv);
+		const struct do_verb_def *vd;
+
+		vd = ks ? doverb_find(ks, strlen(ks)) : NULL;
+		if (!vd) {
+			yerr(yd, pk, "role %s: driver: commands: '%s' is not "
+			     "a do: verb", name, ks ? ks : "");
+			continue;
+		}
+		if (!vs || !*vs) {
+			yerr(yd, pv, "role %s: driver: commands: %s: needs a "
+			     "command line", name, ks);
+			continue;
+		}
+		set_str(&cfg->cmd[vd->verb], vs);
+	}
+}
+
+
+static void parse_key(struct ydoc *yd, const yaml_node_t *pk,
+		      const yaml_node_t *pv, struct hil_cfg *cfg,
+		      const char *name)
+{
+	const char *ks = yscalar(pk), *vs = yscalar(pv);
+	static const struct {
+		const char *key;
+		size_t off;
+	} strs[] = {
+		{"control",  offsetof(struct hil_cfg, control)},
+		{"url",      offsetof(struct hil_cfg, url)},
+		{"events",   offsetof(struct hil_cfg, events)},
+		{"user",     offsetof(struct hil_cfg, user)},
+		{"password", offsetof(struct hil_cfg, pass)},
+		{"input",    offsetof(struct hil_cfg, input)},
+		{"output",   offsetof(struct hil_cfg, output)},
+	};
+	size_t i;
+
+	if (!strcmp(ks, "commands")) {
+		parse_commands(yd, pv, cfg, name);
+		return;
+	}
+	if (!vs || !*vs) {
+		yerr(yd, pv, "role %s: driver: %s is empty", name, ks);
+		return;
+	}
+	if (!strcmp(ks, "timeout")) {
+		if (duration_parse(&cfg->timeout_ms, vs) || !cfg->timeout_ms)
+			yerr(yd, pv, "role %s: driver: timeout: '%s' is not a "
+			     "duration (5s, 500ms, 2m)", name, vs);
+		return;
+	}
+	if (!strcmp(ks, "password-env")) {
+		const char *pw = getenv(vs);
+
+		if (!pw)
+			yerr(yd, pv, "role %s: driver: password-env: %s is not "
+			     "set", name, vs);
+		else
+			set_str(&cfg->pass, pw);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(strs); i++) {
+		if (!strcmp(ks, strs[i].key)) {
+			set_str((char **)(void *)((char *)cfg + strs[i].off),
+				vs);
+			return;
+		}
+	}
+}
+
+
+/**
+ * driver: {type: KIND, …} — the keys the kind takes (did you mean …
+ * otherwise), the one it needs; the password may come from the
+ * environment (password-env) and is never printed.
+ */
+void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
+			  struct hil_cfg **cfgp, const char *name)
+{
+	const struct hil_driver *drv = NULL;
+	const yaml_node_t *type = NULL;
+	const char *const *keys;
+	const char *required;
+	yaml_node_pair_t *p;
+	bool has_required = false;
+	size_t n;
+
+	if (ywant(yd, v, YAML_MAPPING_NODE, "driver"))
+		return;
+
+	YMAP_FOREACH(p, v) {
+		yaml_node_t *pk = ynode(yd, p->key);
+
+		if (yscalar(pk) && !strcmp(yscalar(pk), "type"))
+			type = ynode(yd, p->value);
+	}
+	if (!type) {
+		yerr(yd, v, "role %s: driver: needs type: (%H)", name,
+		     hil_driver_types, NULL);
+		return;
+	}
+	drv = hil_driver_find(yscalar(type));
+	if (!drv) {
+		yerr(yd, type, "role %s: driver: unknown type '%s' (types: %H)",
+		     name, yscalar(type) ? yscalar(type) : "",
+		     hil_driver_types, NULL);
+		return;
+	}
+
+	*cfgp = mem_deref(*cfgp);
+	if (hil_cfg_alloc(cfgp, drv))
+		return;
+
+	keys = hil_driver_keys(drv, &n, &required);
+	YMAP_FOREACH(p, v) {
+		yaml_node_t *pk = ynode(yd, p->key);
+		char where[64];
+
+		re_snprintf(where, sizeof(where), "driver %s", hil_driver_type(drv));
+		if (ykey_check(yd, pk, keys, n, where))
+			continue;
+		if (required && !strcmp(yscalar(pk), required))
+			has_required = true;
+		if (strcmp(yscalar(pk), "type"))
+			parse_key(yd, pk, ynode(yd, p->value), *cfgp, name);
+	}
+
+	if (required && !has_required)
+		yerr(yd, v, "role %s: driver %s needs %s:", name,
+		     hil_driver_type(drv), required);
+}
+
+
+/**
+ * Every do: step of a device under test must reach it through its
+ * driver, and the driver must be able to do it: said at the step's line.
+ */
+int testbed_check_drivers(const struct scenario *sc, struct diag *dg)
+{
+	unsigned i;
+	int err = 0;
+
+	for (i = 0; i < sc->nsteps; i++) {
+		const struct step *st = scenario_step_at(sc, i);
+		const struct role *r;
+		const char *why;
+
+		if (!st || st->type != STEP_DO || !st->act.actor->dut)
+			continue;
+		r = st->act.actor;
+
+		if (!r->driver) {
+			diag_err(dg, sc->file, &st->pos, "do: %H: %s is a "
+				 "device under test without a driver (the "
+				 "testbed's driver: {type: %H})", doverb_print,
+				 &st->act, r->name, hil_driver_types, NULL);
+			err = EINVAL;
+			continue;
+		}
+
+		why = hil_check(r->driver, &st->act);
+		if (why) {
+			diag_err(dg, sc->file, &st->pos, "do: %H: %s's driver "
+				 "(%s) cannot do it: %s", doverb_print,
+				 &st->act, r->name,
+				 hil_driver_type(r->driver->drv), why);
+			err = EINVAL;
+		}
+	}
+
+	return err;
+}

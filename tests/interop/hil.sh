@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# Hardware in the loop with real software in the handset's place: two
+# baresip (Debian package) on loopback, driven through each driver kind.
+#   baresip driver: the three Yealink flows with baresip as A (it dials,
+#     follows the 302, acts on the REFER); baresip as B answers and hangs
+#     up on command; its 1000 Hz sine is checked by the media steps
+#   yealink-http: the same flows through an Action URI endpoint that
+#     presses the keys on that baresip (tests/hil/yealink_endpoint.py)
+#   exec, manual: a command per verb; a person (tests/hil/person.py)
+# Negatives: B never told to answer, a wrong tone, a verb the driver
+# cannot do (lint time), a wrong password, a malformed control message,
+# a baresip that dies, one that is not there, a failing command, a person
+# who says no.
+# usage: hil.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+hil="$src/tests/hil"
+yl="$src/scenarios/yealink"
+rm -rf "$out"; mkdir -p "$out"
+pass=0 fail=0 pids=()
+check() {
+	if eval "$2"; then echo "ok   $1"; pass=$((pass + 1))
+	else echo "FAIL $1"; fail=$((fail + 1)); fi
+}
+finish() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	echo "$pass passed, $fail failed"
+	[ $fail -eq 0 ]; exit
+}
+trap finish EXIT
+
+if ! command -v baresip >/dev/null; then
+	echo "baresip is not installed (bash scripts/setup.sh installs it)"
+	fail=1; exit
+fi
+
+# a baresip on its own loopback address: NAME USER IP RTPBASE
+start_baresip() {
+	local d="$out/$1"
+	mkdir -p "$d"
+	cat >"$d/config" <<CFG
+sip_listen		$3:5060
+audio_player		aubridge,nil
+audio_source		ausine,1000
+audio_alert		aubridge,alert
+ausrc_srate		48000
+ausrc_channels		2
+auplay_srate		8000
+auplay_channels		1
+rtp_ports		$4-$(($4 + 99))
+module_path		/usr/lib/baresip/modules
+module			g711.so
+module			aubridge.so
+module			ausine.so
+module_app		account.so
+module_app		menu.so
+module_app		ctrl_tcp.so
+ctrl_tcp_listen		$3:4444
+CFG
+	echo "<sip:$2@example.test>;outbound=\"sip:127.0.0.43:5060\";regint=0;answermode=manual" \
+		>"$d/accounts"
+	baresip -f "$d" -t 240 >"$d/log" 2>&1 &
+	pids+=($!)
+	# ready when its control socket and its SIP side (an OPTIONS to its
+	# user) answer: at most 50 tries, ~10 s
+	sed "s/to-user: ping/to-user: $2/" "$src/tests/interop/lib/probe.yaml" \
+		>"$d/probe.yaml"
+	local i
+	for i in $(seq 1 50); do
+		kill -0 "${pids[-1]}" 2>/dev/null || break
+		if python3 "$hil/ctl.py" "$3:4444" listcalls >/dev/null 2>&1 &&
+		   "$sipflow" run "$d/probe.yaml" --role "A=ua:udp:127.0.0.9:5099" \
+			--role "P=dut:udp:$3:5060" --timeout 200ms --quiet \
+			--out "$d/probe" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	cat "$d/log"
+	return 1
+}
+
+check "baresip alice (A) comes up on 127.0.0.30" \
+	"start_baresip alice alice 127.0.0.30 30200"
+check "baresip bob (B) comes up on 127.0.0.31" \
+	"start_baresip bob bob 127.0.0.31 30400"
+
+# a testbed: FILE ROLE DRIVER-MAPPING [TONE]
+testbed() {
+	local ip=127.0.0.30; [ "$2" = B ] && ip=127.0.0.31
+	{
+		echo "roles:"
+		[ "$2" = A ] || echo "  A: {address: udp:127.0.0.40:5060}"
+		[ "$2" = B ] || echo "  B: {address: udp:127.0.0.41:5060}"
+		echo "  C: {address: udp:127.0.0.42:5060}"
+		echo "  P: {address: udp:127.0.0.43:5060}"
+		echo "  $2: {kind: dut, address: udp:$ip:5060, tone: ${4:-1000Hz},"
+		echo "      driver: $3}"
+	} >"$out/$1"
+}
+
+# run NAME SCENARIO TESTBED [ENV…]: output in $out/NAME.txt, status in rc
+run() {
+	local name=$1 sc=$2 tb=$3; shift 3
+	env "$@" "$sipflow" run "$sc" --testbed "$out/$tb" --out "$out/$name" \
+		--timeout 3s >"$out/$name.txt" 2>&1
+	rc=$?
+}
+has() { grep -qE -- "$2" "$out/$1.txt"; }
+
+# --- baresip driver ------------------------------------------------------
+testbed a.yaml A '{type: baresip, control: "127.0.0.30:4444"}'
+testbed b.yaml B '{type: baresip, control: "127.0.0.31:4444"}'
+
+for f in basic-call-phones no-answer-forward-phones blind-transfer-phones; do
+	run "bs-$f" "$yl/$f.yaml" a.yaml
+	check "baresip as A: $f passes" "[ $rc -eq 0 ]"
+done
+check "baresip as A: dial went through the driver to the device" \
+	"has bs-basic-call-phones 'A dial B through baresip at 127.0.0.30:4444: sip:bob@example.test'"
+check "baresip as A: B hears A's 1000 Hz sine (media step measured it)" \
+	"has bs-basic-call-phones 'A -> B: [0-9]+ packets, loss'"
+check "baresip as A: followed the 302 (F9 INVITE to C passed)" \
+	"has bs-no-answer-forward-phones '^ +F9 +INVITE +A -> P +pass'"
+check "baresip as A: acted on the REFER (F17 INVITE to C, F25 NOTIFY 200)" \
+	"has bs-blind-transfer-phones '^ +F17 +INVITE +A -> P +pass' && has bs-blind-transfer-phones '^ +F25 +NOTIFY +A -> P +pass'"
+check "baresip as A: its events are in the log" \
+	"has bs-basic-call-phones 'device A: CALL_ESTABLISHED'"
+check "pcap: the device's own packets are in the run's capture" \
+	"tshark -r '$out/bs-basic-call-phones/basic-call-phones.pcap' -Y 'sip && ip.src==127.0.0.30' 2>/dev/null | grep -q INVITE"
+
+run bs-b-basic "$yl/basic-call-phones.yaml" b.yaml
+check "baresip as B: answers on command (basic call passes)" "[ $rc -eq 0 ]"
+run bs-b-hangup "$hil/callee-hangs-up.yaml" b.yaml
+check "baresip as B: hangs up on command (BYE B -> P within 1 s)" \
+	"[ $rc -eq 0 ] && has bs-b-hangup '^ +F9 +BYE +B -> P +pass'"
+
+# negative: B is never told to answer
+sed '/do: B answer/d' "$yl/basic-call-phones.yaml" >"$out/no-answer.yaml"
+run bs-noanswer "$out/no-answer.yaml" b.yaml
+check "B not told to answer: exit 1, F5 fails naming the 200 OK it waited for" \
+	"[ $rc -eq 1 ] && grep -A1 -E '^ +F5 +200 OK +B -> P +FAIL' '$out/bs-noanswer.txt' | grep -q 'no 200 OK from B at P within'"
+
+# negative: the device sends another tone than the testbed says
+testbed a700.yaml A '{type: baresip, control: "127.0.0.30:4444"}' 700Hz
+run bs-tone "$yl/basic-call-phones.yaml" a700.yaml
+check "wrong tone from the device: the media step fails with what it measured" \
+	"[ $rc -eq 1 ] && has bs-tone 'A -> B: expected the talker.s tone at 700 Hz, measured a share of'"
+
+# negative: a verb the driver cannot do is refused before the run
+run bs-lint "$yl/attended-transfer-phones.yaml" b.yaml
+check "attended transfer through baresip: exit 2 at the step's line" \
+	"[ $rc -eq 2 ] && has bs-lint 'attended-transfer-phones.yaml:[0-9]+:[0-9]+: do: B transfer C \\(attended\\): B.s driver \\(baresip\\) cannot do it'"
+"$sipflow" lint "$yl/attended-transfer-phones.yaml" --testbed "$out/b.yaml" \
+	>"$out/lint.txt" 2>&1
+rc=$?
+check "sipflow lint --testbed says the same, exit 2" \
+	"[ $rc -eq 2 ] && has lint 'cannot do it: baresip transfers blind only'"
+
+# negative: control sockets that misbehave, or none
+python3 "$hil/fake_ctrl.py" 127.0.0.32:4444 garbage 60 >/dev/null 2>&1 & pids+=($!)
+python3 "$hil/fake_ctrl.py" 127.0.0.33:4444 close 60 >/dev/null 2>&1 & pids+=($!)
+sleep 0.5
+for m in 32 33 34; do
+	cat >"$out/f$m.yaml" <<TB
+roles:
+  A: {kind: dut, address: udp:127.0.0.$m:5060,
+      driver: {type: baresip, control: "127.0.0.$m:4444"}}
+  B: {address: udp:127.0.0.41:5060}
+  P: {address: udp:127.0.0.43:5060}
+TB
+	run "fake$m" "$yl/basic-call-phones.yaml" "f$m.yaml"
+	eval "rc$m=$rc"
+done
+check "malformed control message: exit 1, the do: step fails saying so" \
+	"[ $rc32 -eq 1 ] && grep -A1 -E '^ +do A dial B +FAIL' '$out/fake32.txt' | grep -q 'sent a malformed control message (not a netstring: \"HTTP/1.0 200 OK\\\\r'"
+check "baresip dies mid-run: exit 1, the waiting step names the lost device" \
+	"[ $rc33 -eq 1 ] && grep -A1 -E '^ +F1 +INVITE +A -> P +FAIL' '$out/fake33.txt' | grep -q 'device A is out of reach: baresip.s control connection at 127.0.0.33:4444 closed'"
+check "no baresip there: exit 1, connection refused named" \
+	"[ $rc34 -eq 1 ] && has fake34 'cannot reach baresip.s control socket at 127.0.0.34:4444: Connection refused'"
+check "the pcap is written even when the driver fails" \
+	"[ -s '$out/fake32/basic-call-phones.pcap' ]"
+
+# --- yealink-http driver --------------------------------------------------
+# the endpoint takes over alice's control socket (one client at a time)
+python3 "$hil/yealink_endpoint.py" 127.0.0.30:8080 127.0.0.30:4444 \
+	127.0.0.44:8081 admin lab-pw "$out/yealink.log" 180 >/dev/null 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do
+	python3 -c "import socket;socket.create_connection(('127.0.0.30',8080),1)" 2>/dev/null && break
+	sleep 0.2
+done
+testbed y.yaml A '{type: yealink-http, url: "http://127.0.0.30:8080", user: admin, password-env: PHONE_PW, events: "127.0.0.44:8081"}'
+for f in basic-call-phones no-answer-forward-phones blind-transfer-phones; do
+	run "yl-$f" "$yl/$f.yaml" y.yaml PHONE_PW=lab-pw
+	check "yealink-http as A: $f passes" "[ $rc -eq 0 ]"
+done
+check "yealink-http: dial is number= and outgoing_uri=, with the login" \
+	"grep -qx 'GET /servlet?key=number=bob&outgoing_uri=sip:bob@example.test auth=admin:ok' '$out/yealink.log'"
+check "yealink-http: hangup is key=CALLEND" \
+	"grep -qx 'GET /servlet?key=CALLEND auth=admin:ok' '$out/yealink.log'"
+check "yealink-http: every request carried the right login" \
+	"! grep -v 'auth=admin:ok\$' '$out/yealink.log' | grep -q ."
+check "yealink-http: the phone's Action URL events reached the run's log" \
+	"has yl-basic-call-phones 'device A: Action URL /event\\?name=established&remote=sip:bob@example.test'"
+check "yealink-http: the password is in no report" \
+	"! grep -rq lab-pw '$out'/yl-*"
+run yl-badpw "$yl/basic-call-phones.yaml" y.yaml PHONE_PW=wrong-pw
+check "wrong password: exit 1, the do: step names the HTTP 401" \
+	"[ $rc -eq 1 ] && grep -A1 -E '^ +do A dial B +FAIL' '$out/yl-badpw.txt' | grep -q 'refused the credentials (HTTP 401 Unauthorized)'"
+kill "${pids[-1]}" 2>/dev/null; wait "${pids[-1]}" 2>/dev/null
+sleep 0.3
+
+# --- exec driver ---------------------------------------------------------
+ctl="python3 $hil/ctl.py 127.0.0.30:4444"
+testbed x.yaml A "{type: exec, commands: {dial: \"$ctl dial {uri}\", hangup: \"$ctl hangup\"}}"
+run ex-basic "$yl/basic-call-phones.yaml" x.yaml
+check "exec as A: the basic call passes, the command line in the log" \
+	"[ $rc -eq 0 ] && has ex-basic \"exec: python3 .*ctl.py 127.0.0.30:4444 dial 'sip:bob@example.test'\""
+testbed x2.yaml A "{type: exec, commands: {dial: \"echo no such phone >&2; exit 3\", hangup: \"true\"}}"
+run ex-fail "$yl/basic-call-phones.yaml" x2.yaml
+check "exec command failing: exit 1, its status and last line named" \
+	"[ $rc -eq 1 ] && has ex-fail 'failed: the command exited with 3: no such phone'"
+run ex-lint "$yl/hold-resume-phones.yaml" x.yaml
+check "exec without a command for hold: exit 2 at the step's line" \
+	"[ $rc -eq 2 ] && has ex-lint 'hold-resume-phones.yaml:[0-9]+:[0-9]+: do: A hold: .*no command for it'"
+
+# --- manual driver: prompts read and answered through pipes ----------------
+testbed m.yaml A '{type: manual, timeout: 20s}'
+python3 "$hil/person.py" 127.0.0.30:4444 -- "$sipflow" run \
+	"$yl/basic-call-phones.yaml" --testbed "$out/m.yaml" --out "$out/man" \
+	>"$out/man.txt" 2>&1
+rc=$?
+check "manual as A: the person dials and hangs up when prompted; passes" \
+	"[ $rc -eq 0 ] && has man 'prompt: \\[sipflow\\] Phone A: dial bob \\(sip:bob@example.test\\)' && has man 'prompt: \\[sipflow\\] Phone A: hang up'"
+python3 "$hil/person.py" 127.0.0.30:4444 --refuse -- "$sipflow" run \
+	"$yl/basic-call-phones.yaml" --testbed "$out/m.yaml" --out "$out/man-no" \
+	>"$out/man-no.txt" 2>&1
+rc=$?
+check "manual: a person who says it cannot be done fails the step with why" \
+	"[ $rc -eq 1 ] && has man-no 'the person at the phone said it could not be done: the handset shows no dial tone'"
