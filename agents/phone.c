@@ -195,8 +195,32 @@ static struct pcall *replaced_call(const struct phone *ph,
 }
 
 
-/* a new INVITE: ring, or say busy; one that replaces a call is taken at
- * once, and the replaced call ends (RFC 3891 §3) */
+/* a call the phone does not take: 302 to the role it forwards to (Contact:
+ * that role's address of record, RFC 3261 §8.1.3.4), else 486 */
+static void refuse(struct phone *ph, const struct sip_msg *msg,
+		   const struct role *fwd, const char *why)
+{
+	char *uri = NULL;
+
+	if (fwd && !role_aor(&uri, ph->sc, fwd)) {
+		phone_logf(ph, "%s: %s, forwarding %r to %s", ph->role->name,
+			   why, &msg->from.auri, uri);
+		(void)sip_treplyf(NULL, NULL, ph->sip, msg, false, 302,
+				  "Moved Temporarily", "Contact: <%s>\r\n"
+				  "Content-Length: 0\r\n\r\n", uri);
+		mem_deref(uri);
+		return;
+	}
+
+	phone_logf(ph, "%s: %s, 486 to %r", ph->role->name, why,
+		   &msg->from.auri);
+	(void)sip_treply(NULL, ph->sip, msg, 486, "Busy Here");
+}
+
+
+/* a new INVITE: ring, or say busy, or forward at once (always, or busy);
+ * one that replaces a call is taken at once, and the replaced call ends
+ * (RFC 3891 §3) */
 static void conn_h(const struct sip_msg *msg, void *arg)
 {
 	struct phone *ph = arg;
@@ -229,10 +253,12 @@ static void conn_h(const struct sip_msg *msg, void *arg)
 		return;
 	}
 
+	if (ph->cfg.fwd_always) {
+		refuse(ph, msg, ph->cfg.fwd_always, "forward always");
+		return;
+	}
 	if (ph->cfg.busy) {
-		phone_logf(ph, "%s: busy, 486 to %r", ph->role->name,
-			   &msg->from.auri);
-		(void)sip_treply(NULL, ph->sip, msg, 486, "Busy Here");
+		refuse(ph, msg, ph->cfg.fwd_busy, "busy");
 		return;
 	}
 

@@ -267,6 +267,10 @@ static int do_set(struct phone *ph, const struct do_spec *d, char **why)
 		cfg->fwd_noans = s->fwd_noans;
 	if (s->given & PHONE_CFG_FWD_AFTER)
 		cfg->fwd_after_ms = s->fwd_after_ms;
+	if (s->given & PHONE_CFG_FWD_ALWAYS)
+		cfg->fwd_always = s->fwd_always;
+	if (s->given & PHONE_CFG_FWD_BUSY)
+		cfg->fwd_busy = s->fwd_busy;
 	if (s->given & PHONE_CFG_MUTE)
 		cfg->mute = s->mute;
 	if (s->given & PHONE_CFG_TONE)

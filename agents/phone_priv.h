@@ -27,6 +27,7 @@ struct phone {
 	char *wav;                    /* play: the file it sends, or NULL */
 	char *rec_prefix;             /* record: OUT/SCENARIO, or NULL */
 	struct sipreg *reg;           /* register: its registration */
+	bool reg_auth_sent;           /* … answered a challenge, no 2xx yet */
 	struct sip_lsnr *prime_lsnr;  /* phone_wire.c: claims the priming */
 	struct udp_sock *prime_us;    /* … and sends it */
 	struct sa prime_addr;

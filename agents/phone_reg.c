@@ -33,9 +33,35 @@ int phone_auth_h(char **user, char **pass, const char *realm, void *arg)
 }
 
 
+/* a REGISTER's challenge: answered once; challenged again before a 2xx,
+ * the registrar has rejected the credentials, and they are not sent again
+ * (RFC 3261 §22.1; libre's sipreg would retry them up to 16 times) */
+static int reg_auth_h(char **user, char **pass, const char *realm,
+		      void *arg)
+{
+	struct phone *ph = arg;
+	int err;
+
+	if (ph->reg_auth_sent) {
+		phone_logf(ph, "%s: challenged again by realm \"%s\": the "
+			   "registrar rejects its credentials; it does not "
+			   "send them again", ph->role->name, realm);
+		return EAUTH;
+	}
+
+	err = phone_auth_h(user, pass, realm, arg);
+	ph->reg_auth_sent = !err;
+
+	return err;
+}
+
+
 static void reg_resp_h(int err, const struct sip_msg *msg, void *arg)
 {
 	struct phone *ph = arg;
+
+	if (msg && msg->scode >= 200 && msg->scode < 300)
+		ph->reg_auth_sent = false;   /* a refresh may be challenged */
 
 	if (err)
 		phone_logf(ph, "%s: REGISTER failed: %m", ph->role->name, err);
@@ -70,9 +96,10 @@ int phone_register(struct phone *ph, bool on)
 
 	routev[0] = ph->route;
 	ph->reg = mem_deref(ph->reg);
+	ph->reg_auth_sent = false;
 	return sipreg_register(&ph->reg, ph->sip, reg_uri, ph->aor,
 			       ph->role->display, ph->aor, 3600,
 			       ph->role->user, routev, ph->route ? 1 : 0, 0,
-			       phone_auth_h, ph, false, reg_resp_h, ph, NULL,
+			       reg_auth_h, ph, false, reg_resp_h, ph, NULL,
 			       NULL);
 }

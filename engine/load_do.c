@@ -1,5 +1,6 @@
 /* engine/load_do.c — load what phones do and hear: do: steps, media:
  * steps, and the phone settings (role keys and set: in a do: step) */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
@@ -14,7 +15,8 @@
 
 static const char *const cfg_keys[] = {
 	"busy", "auto-answer", "forward-no-answer", "forward-after", "mute",
-	"tone", "dtmf-mode", "send-codec", "early-media",
+	"tone", "dtmf-mode", "send-codec", "early-media", "forward-always",
+	"forward-busy",
 };
 
 /* role keys only a phone has, besides its settings (cfg_keys) */
@@ -116,6 +118,40 @@ static void set_duration(struct loader *ld, const yaml_node_t *v,
 }
 
 
+/* the forwarding settings: each names a role (where the call goes) */
+static bool fwd_key(struct loader *ld, const yaml_node_t *k,
+		    const yaml_node_t *v, struct phone_cfg *cfg)
+{
+	static const struct {
+		const char *key;
+		size_t off;       /* its struct role * in struct phone_cfg */
+		unsigned given;
+	} fwd[] = {
+		{"forward-no-answer", offsetof(struct phone_cfg, fwd_noans),
+		 PHONE_CFG_FWD_NOANS},
+		{"forward-always", offsetof(struct phone_cfg, fwd_always),
+		 PHONE_CFG_FWD_ALWAYS},
+		{"forward-busy", offsetof(struct phone_cfg, fwd_busy),
+		 PHONE_CFG_FWD_BUSY},
+	};
+	const char *ks = yscalar(k), *vs = yscalar(v);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fwd); i++) {
+		struct role **rp;
+
+		if (strcmp(ks, fwd[i].key))
+			continue;
+		rp = (struct role **)(void *)((char *)cfg + fwd[i].off);
+		*rp = actor_role(ld, v, vs, vs ? strlen(vs) : 0, ks);
+		cfg->given |= fwd[i].given;
+		return true;
+	}
+
+	return false;
+}
+
+
 /**
  * One phone setting (a role key or a key in set:). Returns false when the
  * key is not a phone setting at all.
@@ -153,10 +189,8 @@ bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 		set_duration(ld, v, &cfg->fwd_after_ms, ks);
 		cfg->given |= PHONE_CFG_FWD_AFTER;
 	}
-	else if (!strcmp(ks, "forward-no-answer")) {
-		cfg->fwd_noans = actor_role(ld, v, vs, vs ? strlen(vs) : 0,
-					    ks);
-		cfg->given |= PHONE_CFG_FWD_NOANS;
+	else if (fwd_key(ld, k, v, cfg)) {
+		/* forward-no-answer, forward-always, forward-busy: a role */
 	}
 	else if (!strcmp(ks, "tone")) {
 		if (vs && (!strcmp(vs, "off") || !strcmp(vs, "silence")))

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Interop: the three Yealink flows with a real Kamailio as P (the device
-# under test), and a deliberately misbehaving Kamailio (no Record-Route,
-# answers REFER itself with 403) that must fail at the right steps.
+# Interop: the library's flows with a proxy role, with a real Kamailio as
+# P (the device under test) — the Yealink flows, the phone flows of
+# rfc3665/, rfc5589/ and rfc5359/, and rfc3665/no-response.yaml — and a
+# deliberately misbehaving Kamailio (no Record-Route, answers REFER itself
+# with 403) that must fail at the right steps. Two flows need their own
+# set-up: session-auth-phones a Kamailio that challenges INVITEs, and
+# registration-unsuccessful-phones a testbed with a wrong password.
 # usage: kamailio.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -25,15 +29,34 @@ testbed="$here/kamailio-testbed.yaml"
 # --- a well-behaved proxy: all three flows pass ------------------------
 kam_start "$here/kamailio.cfg" "$out/kam-good" || {
 	echo "FAIL kamailio did not start"; echo "0 passed, 1 failed"; exit 1; }
-for yaml in "$src"/scenarios/yealink/*.yaml "$src"/scenarios/rfc3665/*-phones.yaml; do
-	name=$(basename "$yaml" .yaml)
-	"$sipflow" run "$yaml" --testbed "$testbed" \
-		--out "$out/good" --timeout 3s >"$out/good-$name.txt" 2>&1
+# good NAME YAML [TESTBED]: the flow passes with this Kamailio as P
+good() {
+	"$sipflow" run "$2" --testbed "${3:-$testbed}" \
+		--out "$out/good" --timeout 3s >"$out/good-$1.txt" 2>&1
 	rc=$?
-	cat "$out/good-$name.txt"
-	check "$name with Kamailio as P: exit 0" "[ $rc -eq 0 ]"
-	check "$name: pcap written" "[ -s '$out/good/$name.pcap' ]"
+	cat "$out/good-$1.txt"
+	check "$1 with Kamailio as P: exit 0" "[ $rc -eq 0 ]"
+	check "$1: pcap written" "[ -s '$out/good/$1.pcap' ]"
+}
+for yaml in "$src"/scenarios/yealink/*.yaml "$src"/scenarios/rfc3665/*-phones.yaml \
+	    "$src"/scenarios/rfc3665/no-response.yaml \
+	    "$src"/scenarios/rfc5589/*.yaml "$src"/scenarios/rfc5359/*.yaml; do
+	name=$(basename "$yaml" .yaml)
+	case $name in
+	session-auth-phones|registration-unsuccessful-phones)
+		continue ;;  # below, each with its own set-up
+	esac
+	good "$name" "$yaml"
 done
+# a registrar that rejects the credentials: 401 twice, and the phone does
+# not send them a third time (RFC 3261 §22.1)
+sed 's/password: lab-secret/password: not-the-secret/' "$testbed" >"$out/wrong-pw.yaml"
+good registration-unsuccessful-phones \
+	"$src/scenarios/rfc3665/registration-unsuccessful-phones.yaml" "$out/wrong-pw.yaml"
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$out/good/registration-unsuccessful-phones.pcap" -Y sip 2>/dev/null | wc -l)
+	check "registration-unsuccessful-phones: 4 SIP messages, no third REGISTER ($n)" "[ $n -eq 4 ]"
+fi
 # Kamailio's forwarding, read back from the capture: ladder and verify
 "$sipflow" ladder "$out/good/blind-transfer.pcap" >"$out/ladder.txt" 2>&1
 check "ladder of the Kamailio capture: 26 messages (24 steps + two 100 Trying)" \
@@ -43,15 +66,20 @@ check "ladder of the Kamailio capture: 26 messages (24 steps + two 100 Trying)" 
 	>"$out/verify.txt" 2>&1
 check "verify blind-transfer against the Kamailio capture: exit 0" "[ $? -eq 0 ]"
 
+# refused NAME SCENARIO: the flow with a wrong password (output NAME.txt);
+# it must fail (exit 1)
+refused() {
+	"$sipflow" run "$src/scenarios/rfc3665/$2.yaml" \
+		--testbed "$out/wrong-pw.yaml" --out "$out/wrong-pw" --timeout 2s \
+		>"$out/$1.txt" 2>&1
+	rc=$?
+	cat "$out/$1.txt"
+	check "$2 with a wrong password: exit 1" "[ $rc -eq 1 ]"
+}
+
 # a wrong password: the registrar challenges again, and the step that
 # waits for the 200 says so
-sed 's/password: lab-secret/password: not-the-secret/' "$testbed" >"$out/wrong-pw.yaml"
-"$sipflow" run "$src/scenarios/rfc3665/registration-auth-phones.yaml" \
-	--testbed "$out/wrong-pw.yaml" --out "$out/wrong-pw" --timeout 2s \
-	>"$out/wrong-pw.txt" 2>&1
-rc=$?
-cat "$out/wrong-pw.txt"
-check "registration with a wrong password: exit 1" "[ $rc -eq 1 ]"
+refused wrong-pw registration-auth-phones
 check "registration with a wrong password: F4 names the 401" \
 	"grep -A1 '^  F4 ' '$out/wrong-pw.txt' | grep -q 'no 200 OK from P at A within 2.0 s; P sent 401 Unauthorized instead (frame 4)'"
 check "the password is in no report" \
@@ -64,6 +92,16 @@ check "the password is in no report" \
 rc=$?
 cat "$out/role.txt"
 check "no-answer-forward bound with --role: exit 0" "[ $rc -eq 0 ]"
+kam_stop
+
+# --- a proxy that challenges INVITEs (407): the phone answers it -------
+kam_start "$here/kamailio.cfg" "$out/kam-auth" SIPFLOW_AUTH_INVITE || {
+	echo "FAIL kamailio (INVITE auth) did not start"; echo "0 passed, 1 failed"; exit 1; }
+good session-auth-phones "$src/scenarios/rfc3665/session-auth-phones.yaml"
+# with a wrong password the proxy challenges the answered INVITE again
+refused auth-wrong-pw session-auth-phones
+check "session-auth with a wrong password: F5 names the second 407" \
+	"grep -A1 '^  F5 ' '$out/auth-wrong-pw.txt' | grep -q '407 Proxy Authentication Required'"
 kam_stop
 
 # --- misbehaving proxies: the verdicts name the step and the reason ----

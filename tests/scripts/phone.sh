@@ -150,6 +150,36 @@ check "no early media: exit 1" "[ $rc -eq 1 ]"
 check "no early media: the tone before the answer is not heard" \
 	"verdict no-early 'media B -> A tone 425 Hz' 'B -> A: heard nothing: 0 RTP packets in 500 ms'"
 
+# mutant NAME SCENARIO SED-SCRIPT: a library scenario edited by the sed
+# script, run as NAME with a 1 s timeout; it must fail (exit 1)
+mutant() {
+	sed "$3" "$2" >"$out/$1.yaml"
+	"$sipflow" run "$out/$1.yaml" --out "$out/$1" --timeout 1s \
+		>"$out/$1.txt" 2>&1
+	rc=$?
+	check "$1: exit 1" "[ $rc -eq 1 ]"
+}
+
+# forwarding: without its forward key a phone rings (always) or answers
+# 486 (busy), and the 302 step names what came instead
+mutant no-fwd-always "$src/scenarios/yealink/always-forward-phones.yaml" \
+	's/, forward-always: C}/}/'
+check "no forward-always: F3 names the 180 B sent instead of the 302" \
+	"verdict no-fwd-always 'F3 .*' '180 Ringing'"
+mutant no-fwd-busy "$src/scenarios/yealink/busy-forward-phones.yaml" \
+	's/busy: true,$/busy: true}/; /^      forward-busy: C}$/d'
+check "no forward-busy: F3 names the 486 B sent instead of the 302" \
+	"verdict no-fwd-busy 'F3 .*' '486 Busy Here'"
+
+# rejected credentials are not sent again: a flow that waits for a third
+# REGISTER fails on it
+mutant reg-again "$src/scenarios/rfc3665/registration-unsuccessful-phones.yaml" \
+	's/^  - wait: 500ms$/  - F5: REGISTER A -> P/'
+check "rejected credentials: F5 names the REGISTER that never came" \
+	"verdict reg-again 'F5 .*' 'no REGISTER from A at P within 1.0 s'"
+check "rejected credentials: the phone says why" \
+	"grep -q 'the registrar rejects its credentials; it does not send them again' '$out/reg-again.txt'"
+
 # a run that fails while a phone's 2xx still awaits its ACK must not keep
 # the phone's address: the next scenario of the suite listens on it
 sed 's/expect: {header: {Contact: "~carol@"}}/expect: {header: {Contact: "~dave@"}}/' \
@@ -169,10 +199,11 @@ check "no address left in use" "! grep -q 'in use' '$out/seq.txt'"
 check "phone scenarios of the library pass in self-play" "[ $? -eq 0 ]"
 if command -v tshark >/dev/null; then
 	# basic call: A <-> B; blind transfer: A <-> B, then A <-> C;
-	# attended: A <-> B, B <-> C, then A <-> C
+	# attended: A <-> B, B <-> C, then A <-> C; forwards: only A <-> C
 	for want in basic-call-phones:2 blind-transfer-phones:4 \
 		    no-answer-forward-phones:2 hold-resume-phones:2 \
-		    attended-transfer-phones:6; do
+		    attended-transfer-phones:6 always-forward-phones:2 \
+		    busy-forward-phones:2; do
 		name=${want%%:*} n=${want##*:}
 		tshark -r "$out/lib/$name.pcap" -q -z rtp,streams 2>/dev/null |
 			grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.' >"$out/$name.streams"
