@@ -43,6 +43,7 @@ static void role_destructor(void *data)
 	mem_deref(r->auth_user);
 	mem_deref(r->auth_pass);
 	mem_deref(r->driver);
+	mem_deref(r->capture_if);
 }
 
 

@@ -468,12 +468,19 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	static const struct agent_handlers handlers = {
 		recv_h, sent_h, media_h, log_h,
 	};
+	struct run_opts o;
 	struct run *run;
 	struct le *le;
 	int err;
 
 	if (!runp || !sc || !opts)
 		return EINVAL;
+
+	/* --capture, else the testbed's capture: of a device */
+	o = *opts;
+	if (!o.capture && !o.offline)
+		o.capture = testbed_capture_if(sc);
+	opts = &o;
 
 	if (!opts->offline && !opts->capture) {
 		err = check_visible(sc, dg);

@@ -82,6 +82,8 @@ struct role {
 	char *auth_pass;       /* never printed */
 	struct hil_cfg *driver;/* a device under test: its driver, or NULL */
 	uint32_t dut_tone_hz;  /* a device under test: the tone it sends */
+	char *capture_if;      /* a device under test: capture its traffic
+				  on this interface (testbed), or NULL */
 	struct sa decl;        /* address: as declared, or unset */
 	struct sa addr;        /* bound address (set by scenario_bind) */
 	enum sip_transp tp;    /* transport (UDP for now) */

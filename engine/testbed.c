@@ -28,6 +28,7 @@ static void binding_destructor(void *data)
 	mem_deref(b->auth_user);
 	mem_deref(b->auth_pass);
 	mem_deref(b->driver);
+	mem_deref(b->capture_if);
 }
 
 
@@ -257,11 +258,37 @@ void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
 }
 
 
+/* capture: {interface: eth1} — where a device's own traffic is seen */
+static void parse_capture(struct ydoc *yd, const yaml_node_t *v, char **ifp,
+			  const char *name)
+{
+	static const char *const keys[] = {"interface"};
+	yaml_node_pair_t *p;
+
+	if (ywant(yd, v, YAML_MAPPING_NODE, "capture"))
+		return;
+
+	YMAP_FOREACH(p, v) {
+		yaml_node_t *pk = ynode(yd, p->key);
+		const char *vs = yscalar(ynode(yd, p->value));
+
+		if (ykey_check(yd, pk, keys, ARRAY_SIZE(keys), "capture"))
+			continue;
+		if (!vs || !*vs) {
+			yerr(yd, ynode(yd, p->value), "role %s: capture: "
+			     "interface is empty", name);
+			continue;
+		}
+		set_str(ifp, vs);
+	}
+}
+
+
 static void load_role(struct testbed *tb, struct ydoc *yd,
 		      const yaml_node_t *k, const yaml_node_t *v)
 {
 	static const char *const keys[] = {"kind", "address", "auth",
-					   "driver", "tone"};
+					   "driver", "tone", "capture"};
 	const char *name = yscalar(k);
 	yaml_node_pair_t *p;
 	struct binding *b;
@@ -294,6 +321,10 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 		}
 		if (!strcmp(yscalar(pk), "driver")) {
 			testbed_parse_driver(yd, pv, &b->driver, name);
+			continue;
+		}
+		if (!strcmp(yscalar(pk), "capture")) {
+			parse_capture(yd, pv, &b->capture_if, name);
 			continue;
 		}
 		if (!strcmp(yscalar(pk), "tone")) {
@@ -449,6 +480,7 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 
 		r->dut = r->kind == ROLE_DUT;
 		r->driver = mem_deref(r->driver);
+		r->capture_if = mem_deref(r->capture_if);
 		r->dut_tone_hz = 0;
 		for (be = tb ? tb->bindings.head : NULL; be; be = be->next) {
 			const struct binding *b = be->data;
@@ -471,6 +503,10 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 			}
 			if (b->tone_hz)
 				r->dut_tone_hz = b->tone_hz;
+			if (b->capture_if) {
+				mem_deref(r->capture_if);
+				(void)str_dup(&r->capture_if, b->capture_if);
+			}
 			if (b->auth_user) {
 				mem_deref(r->auth_user);
 				mem_deref(r->auth_pass);
@@ -513,4 +549,20 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 	}
 
 	return err;
+}
+
+
+/** The interface a testbed captures its devices' traffic on, or NULL */
+const char *testbed_capture_if(const struct scenario *sc)
+{
+	struct le *le;
+
+	for (le = sc ? sc->roles.head : NULL; le; le = le->next) {
+		const struct role *r = le->data;
+
+		if (r->dut && r->capture_if)
+			return r->capture_if;
+	}
+
+	return NULL;
 }

@@ -19,6 +19,7 @@ struct binding {
 	char *auth_pass;
 	struct hil_cfg *driver; /* driver: a device's, or NULL */
 	uint32_t tone_hz;      /* tone: what a device sends, 0 unknown */
+	char *capture_if;      /* capture: {interface: IF}, or NULL */
 	struct srcpos pos;
 };
 
@@ -44,5 +45,6 @@ void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
 void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
 			  struct hil_cfg **cfgp, const char *name);
 int  testbed_check_drivers(const struct scenario *sc, struct diag *dg);
+const char *testbed_capture_if(const struct scenario *sc);
 
 #endif

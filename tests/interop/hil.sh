@@ -129,6 +129,20 @@ check "baresip as A: its events are in the log" \
 check "pcap: the device's own packets are in the run's capture" \
 	"tshark -r '$out/bs-basic-call-phones/basic-call-phones.pcap' -Y 'sip && ip.src==127.0.0.30' 2>/dev/null | grep -q INVITE"
 
+# the testbed's capture: puts the device's own packets in the run's pcap
+# (live, libpcap on lo), each once
+testbed acap.yaml A '{type: baresip, control: "127.0.0.30:4444"}'
+sed -i 's/^  A: {kind: dut,/  A: {kind: dut, capture: {interface: lo},/' "$out/acap.yaml"
+run bs-cap "$yl/basic-call-phones.yaml" acap.yaml
+n=$(tshark -r "$out/bs-cap/basic-call-phones.pcap" -Y 'sip.Method==INVITE && ip.src==127.0.0.30' 2>/dev/null | wc -l)
+check "capture: {interface: lo} in the testbed: passes, the device's INVITE once in the pcap ($n)" \
+	"[ $rc -eq 0 ] && [ $n -eq 1 ]"
+
+sed 's/interface: lo/interface: nosuch0/' "$out/acap.yaml" >"$out/acap2.yaml"
+run bs-cap2 "$yl/basic-call-phones.yaml" acap2.yaml
+check "capture: on an interface that does not exist: exit 2, named" \
+	"[ $rc -eq 2 ] && has bs-cap2 'nosuch0: No such device'"
+
 run bs-b-basic "$yl/basic-call-phones.yaml" b.yaml
 check "baresip as B: answers on command (basic call passes)" "[ $rc -eq 0 ]"
 run bs-b-hangup "$hil/callee-hangs-up.yaml" b.yaml
