@@ -156,6 +156,53 @@ static int add_fetch(struct list *items, struct diff_capture *dc,
 }
 
 
+/* two strings by id, each in its capture's table, are the same */
+static bool same_str(const struct diff_capture *ca, uint32_t a,
+		     const struct diff_capture *cb, uint32_t b)
+{
+	size_t la, lb;
+	const char *sa = trace_strs_get(ca->strs, a, &la);
+	const char *sb = trace_strs_get(cb->strs, b, &lb);
+
+	return sa && sb && la == lb && !memcmp(sa, sb, la);
+}
+
+
+/* the same headers in the same order, spelt alike, with the same values
+ * as compared: nothing to report of them (most messages of two runs) */
+static bool same_hdrs(const struct diff_capture *ca, const struct dmsg *a,
+		      const struct diff_capture *cb, const struct dmsg *b)
+{
+	size_t la, lb, i;
+	const char *pa = trace_strs_get(ca->strs, a->hdrs, &la);
+	const char *pb = trace_strs_get(cb->strs, b->hdrs, &lb);
+
+	if (!pa || !pb || la != lb)
+		return false;
+
+	for (i = 0; i < la / sizeof(uint32_t); i++) {
+		uint32_t x, y;
+
+		memcpy(&x, pa + i * sizeof(x), sizeof(x));
+		memcpy(&y, pb + i * sizeof(y), sizeof(y));
+		if (!same_str(ca, x, cb, y))
+			return false;
+	}
+
+	return true;
+}
+
+
+/* the time into the call shifts by more than the tolerance */
+static bool time_shifts(const struct diff_opts *o, uint64_t ta, uint64_t tb)
+{
+	int64_t d = ((int64_t)tb - (int64_t)ta) / 1000;
+
+	return o->tolerance_ms && (d > (int64_t)o->tolerance_ms ||
+				   -d > (int64_t)o->tolerance_ms);
+}
+
+
 static int compare(struct list *items, struct diff_capture *ca,
 		   const struct dmsg *a, struct diff_capture *cb,
 		   const struct dmsg *b, unsigned call, unsigned fnum,
@@ -166,6 +213,10 @@ static int compare(struct list *items, struct diff_capture *ca,
 	char w[160];
 	unsigned i, k;
 	int err = 0;
+
+	if ((a->req || a->scode == b->scode) && same_hdrs(ca, a, cb, b) &&
+	    same_str(ca, a->sdp, cb, b->sdp) && !time_shifts(o, ta, tb))
+		return 0;
 
 	where(w, sizeof(w), ca, a, fnum);
 
@@ -226,20 +277,14 @@ static int compare(struct list *items, struct diff_capture *ca,
 			   sb[0] ? sb : NULL);
 
 	/* timing within the call */
-	if (o->tolerance_ms) {
-		int64_t d = ((int64_t)tb - (int64_t)ta) / 1000;
+	if (time_shifts(o, ta, tb)) {
+		char x[32], y[32];
 
-		if (d > (int64_t)o->tolerance_ms ||
-		    -d > (int64_t)o->tolerance_ms) {
-			char x[32], y[32];
-
-			re_snprintf(x, sizeof(x), "%llu ms",
-				    (unsigned long long)(ta / 1000));
-			re_snprintf(y, sizeof(y), "%llu ms",
-				    (unsigned long long)(tb / 1000));
-			err |= add(items, call, w, "time into the call", x,
-				   y);
-		}
+		re_snprintf(x, sizeof(x), "%llu ms",
+			    (unsigned long long)(ta / 1000));
+		re_snprintf(y, sizeof(y), "%llu ms",
+			    (unsigned long long)(tb / 1000));
+		err |= add(items, call, w, "time into the call", x, y);
 	}
 
 	return err;

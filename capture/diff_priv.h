@@ -41,21 +41,33 @@ struct diff_capture {
 	uint32_t nread;        /* SIP messages read so far */
 	struct fetch *fv;
 	uint32_t nf, fcap, fi;
-	struct mbuf *mb;       /* reused to decode each message */
+	struct trace_strs *names;  /* header names as spelt ... */
+	struct dname *namev;   /* ... and how each is compared, by id */
+	uint32_t nnames, namecap;
+	uint32_t byid[4096];   /* by libre's header id: a name's id + 1 */
 	int err;
 };
 
-/* the headers compared, in message order: from a decoded message (raw
+/* how a header name (as spelt) is compared, decided once per capture */
+struct dname {
+	uint32_t sid;          /* the name's id in the capture's strings */
+	bool skip;             /* ignored, or not compared by default */
+	bool keep;             /* compared exactly, unmasked */
+	bool cseq;             /* its number is masked */
+};
+
+enum { HDR_KEEP = 1, HDR_CSEQ = 2 };
+
+/* the headers compared, in message order: from a message as read (raw
  * values) or from the capture's table (values as compared) */
 struct hdrs {
 	struct pl name[MAX_HDRS];
 	struct pl val[MAX_HDRS];
-	uint32_t nid[MAX_HDRS];     /* from the table: the name's id */
+	uint32_t nid[MAX_HDRS];     /* the name's id in the table */
+	uint8_t flags[MAX_HDRS];    /* as read: HDR_KEEP, HDR_CSEQ */
 	unsigned n;
 };
 
-void diff_hdrs_collect(struct hdrs *h, const struct sip_msg *m,
-		       const struct diff_opts *o);
 int  diff_hdrs_nth(const struct hdrs *h, const struct pl *name, unsigned k);
 int  diff_fetch_all(struct diff_capture *dc);
 

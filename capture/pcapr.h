@@ -18,6 +18,24 @@ struct pcapr_sip {
 	size_t hlen;             /* start line and headers, blank line too */
 };
 
+/** One header as libre's decoder lists it (pcapr_hdrs_next) */
+struct pcapr_hdr {
+	struct pl name;          /* as spelt */
+	struct pl val;           /* white space around it dropped */
+	enum sip_hdrid id;       /* libre's: compact forms, any case */
+};
+
+/** A walk over a message's headers */
+struct pcapr_hdrs {
+	const uint8_t *p, *end;  /* the next line; after the last, the body */
+	struct pcapr_hdr line;   /* the line being read */
+	const char *rest, *rend; /* its values not given yet (Via, Route) */
+	bool split;              /* more values of the line to come */
+	bool eoh;                /* the last line was read */
+	bool via;                /* the first Via value was checked */
+	struct pl cseq_met;      /* the last CSeq's method */
+};
+
 /** One SIP message found in a capture */
 struct pcapr_msg {
 	uint32_t frame;          /* the frame that completed it (1-based) */
@@ -62,6 +80,8 @@ struct pcapr_rtp {
 typedef void (pcapr_msg_h)(const struct pcapr_msg *m, void *arg);
 
 int pcapr_sip_scan(struct pcapr_sip *s, const uint8_t *p, size_t len);
+void pcapr_hdrs_init(struct pcapr_hdrs *it, const uint8_t *p, size_t len);
+int pcapr_hdrs_next(struct pcapr_hdrs *it, struct pcapr_hdr *h);
 
 int pcapr_read(const char *path, pcapr_msg_h *h, void *arg,
 	       struct pcapr_stats *st, char **why);

@@ -1,7 +1,8 @@
 /* capture/strtab.c — a set of strings (any bytes), each kept once and
  * numbered: the ladder keeps Call-IDs in it, diff every value it compares
  * (runs of one flow repeat them), so memory follows what is distinct, not
- * how many messages a capture holds. Open addressing on FNV-1a. */
+ * how many messages a capture holds. Open addressing on a word-wise
+ * multiplicative hash. */
 #include <string.h>
 #include <re.h>
 #include "trace.h"
@@ -55,17 +56,27 @@ int trace_strs_alloc(struct trace_strs **tsp)
 }
 
 
-/* FNV-1a */
+/* eight bytes at a time, multiplied and folded (FxHash's step, a
+ * murmur finish): the strings are header values, tens of bytes long */
 static uint32_t strs_hash(const uint8_t *p, size_t len)
 {
-	uint32_t h = 2166136261u;
+	const uint64_t k = 0x9e3779b97f4a7c15u;
+	uint64_t h = len * k, w;
 
-	while (len--) {
-		h ^= *p++;
-		h *= 16777619u;
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = ((h << 5 | h >> 59) ^ w) * k;
 	}
+	if (len) {
+		w = 0;
+		memcpy(&w, p, len);
+		h = ((h << 5 | h >> 59) ^ w) * k;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
 
-	return h;
+	return (uint32_t)h;
 }
 
 

@@ -1,7 +1,9 @@
 /* tests/unit/test_pcapr.c — the capture reader on crafted frames: TCP
  * split, merged and out of order; IPv4 and IPv6 fragments; VLAN, SLL2 and
  * loopback link layers; malformed and truncated packets. The SIP scanner
- * (start line, Call-ID, CSeq) against libre's decoder; the string table;
+ * (start line, Call-ID, CSeq) and its header walk (compact, folded,
+ * repeated, empty, list headers, what libre refuses) against libre's
+ * decoder; the string table;
  * the ladder printed while read; diff showing a removed header as sent */
 #include <string.h>
 #include <stdlib.h>
@@ -634,6 +636,253 @@ static void test_scan_truncated_and_broken(void)
 }
 
 
+/* --- the header walk, against libre's list --------------------------- */
+
+/* walk text's headers; EBADMSG/ENODATA as the walk ends, else 0 */
+static int walk(const char *text, struct pcapr_hdr *v, size_t max,
+		size_t *n)
+{
+	struct pcapr_hdrs it;
+	int err;
+
+	*n = 0;
+	pcapr_hdrs_init(&it, (const uint8_t *)text, strlen(text));
+	while (!(err = pcapr_hdrs_next(&it, &v[*n]))) {
+		CU_ASSERT_FATAL(*n + 1 < max);
+		++*n;
+	}
+
+	return err == ENOENT ? 0 : err;
+}
+
+
+/* the walk gives what libre's decode lists, name, id and value, and
+ * refuses what it refuses */
+static void same_as_libre(const char *text)
+{
+	struct mbuf *mb = mbuf_alloc(strlen(text) + 1);
+	struct sip_msg *msg = NULL;
+	struct pcapr_hdr v[32];
+	struct le *le;
+	size_t n, i = 0;
+	int err, lerr;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	(void)mbuf_write_str(mb, text);
+	mb->pos = 0;
+	lerr = sip_msg_decode(&msg, mb);
+	err = walk(text, v, ARRAY_SIZE(v), &n);
+	if (!!err != !!lerr)
+		printf("\nwalk %d, libre %d: %s\n", err, lerr, text);
+	CU_ASSERT_EQUAL(!!err, !!lerr);
+
+	for (le = msg ? msg->hdrl.head : NULL; le && !err; le = le->next) {
+		const struct sip_hdr *h = le->data;
+
+		CU_ASSERT_FATAL(i < n);
+		CU_ASSERT_EQUAL(pl_cmp(&h->name, &v[i].name), 0);
+		CU_ASSERT_EQUAL(h->id, v[i].id);
+		CU_ASSERT_EQUAL(h->val.l, v[i].val.l);
+		if (h->val.l && v[i].val.l)
+			CU_ASSERT_EQUAL(pl_cmp(&h->val, &v[i].val), 0);
+		++i;
+	}
+	if (!err)
+		CU_ASSERT_EQUAL(i, n);
+
+	mem_deref(msg);
+	mem_deref(mb);
+}
+
+
+#define RESP "SIP/2.0 200 OK\r\n"
+#define VIA "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1\r\n"
+#define ADDRS "From: <sip:a@example.test>;tag=1\r\n" \
+	      "To: \"Bob\" <sip:b@example.test>\r\n"
+
+
+static void test_hdrs_compact_forms(void)
+{
+	static const char text[] = RESP
+		"v: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKc\r\n"
+		"f: <sip:a@example.test>;tag=1\r\nt: sip:b@example.test\r\n"
+		"i: c@test\r\nCSEQ: 1 INVITE\r\nm: <sip:a@10.0.0.1>\r\n"
+		"l: 0\r\n\r\n";
+	struct pcapr_hdr v[16];
+	size_t n;
+
+	CU_ASSERT_EQUAL_FATAL(walk(text, v, ARRAY_SIZE(v), &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 7);
+	CU_ASSERT_EQUAL(v[0].id, SIP_HDR_VIA);
+	CU_ASSERT_EQUAL(pl_strcmp(&v[0].name, "v"), 0);
+	CU_ASSERT_EQUAL(v[1].id, SIP_HDR_FROM);
+	CU_ASSERT_EQUAL(v[2].id, SIP_HDR_TO);
+	CU_ASSERT_EQUAL(v[3].id, SIP_HDR_CALL_ID);
+	CU_ASSERT_EQUAL(pl_strcmp(&v[3].val, "c@test"), 0);
+	CU_ASSERT_EQUAL(v[4].id, SIP_HDR_CSEQ);   /* any case */
+	CU_ASSERT_EQUAL(v[5].id, SIP_HDR_CONTACT);
+	CU_ASSERT_EQUAL(v[6].id, SIP_HDR_CONTENT_LENGTH);
+	same_as_libre(text);
+}
+
+
+static void test_hdrs_folded_and_empty(void)
+{
+	static const char text[] = RESP VIA ADDRS
+		"Subject: one\r\n two \r\n\tthree\r\n"
+		"X-Empty:\r\n"
+		"X-Spaces:   \r\n"
+		"CSeq: 1 INVITE\r\n\r\nbody";
+	struct pcapr_hdr v[16];
+	size_t n;
+
+	CU_ASSERT_EQUAL_FATAL(walk(text, v, ARRAY_SIZE(v), &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 7);
+	/* RFC 3261 §7.3.1: a folded value keeps its line breaks */
+	CU_ASSERT_EQUAL(pl_strcmp(&v[3].val, "one\r\n two \r\n\tthree"), 0);
+	CU_ASSERT_EQUAL(pl_strcmp(&v[4].name, "X-Empty"), 0);
+	CU_ASSERT_EQUAL(v[4].val.l, 0);
+	CU_ASSERT_EQUAL(v[4].id, SIP_HDR_NONE);
+	CU_ASSERT_EQUAL(v[5].val.l, 0);
+	same_as_libre(text);
+}
+
+
+static void test_hdrs_duplicates_and_lists(void)
+{
+	static const char text[] = RESP
+		"Via: SIP/2.0/UDP a.test;branch=z9hG4bK1, SIP/2.0/UDP "
+		"b.test;branch=z9hG4bK2\r\n"
+		"Via: SIP/2.0/UDP c.test;branch=z9hG4bK3\r\n" ADDRS
+		"Route: <sip:p1.test;lr>,<sip:p2.test;lr>\r\n"
+		"Contact: \"a, b\" <sip:a@x.test>, <sip:b@x.test>\r\n"
+		"Subject: one, two\r\nSubject: three\r\n"
+		"CSeq: 1 INVITE\r\n\r\n";
+	struct pcapr_hdr v[16];
+	size_t n;
+
+	CU_ASSERT_EQUAL_FATAL(walk(text, v, ARRAY_SIZE(v), &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 11);
+	/* Via and Route: one per value; a list header: its line whole */
+	CU_ASSERT_EQUAL(pl_strcmp(&v[1].val, "SIP/2.0/UDP b.test;"
+				  "branch=z9hG4bK2"), 0);
+	CU_ASSERT_EQUAL(pl_strcmp(&v[2].val, "SIP/2.0/UDP c.test;"
+				  "branch=z9hG4bK3"), 0);
+	CU_ASSERT_EQUAL(pl_strcmp(&v[5].val, "<sip:p1.test;lr>"), 0);
+	CU_ASSERT_EQUAL(pl_strcmp(&v[6].val, "<sip:p2.test;lr>"), 0);
+	CU_ASSERT_EQUAL(pl_strcmp(&v[7].val, "\"a, b\" <sip:a@x.test>, "
+				  "<sip:b@x.test>"), 0);
+	CU_ASSERT_EQUAL(pl_strcmp(&v[8].val, "one, two"), 0);
+	CU_ASSERT_EQUAL(pl_strcmp(&v[9].val, "three"), 0);
+	same_as_libre(text);
+}
+
+
+static void test_hdrs_truncated(void)
+{
+	static const char whole[] = RESP VIA ADDRS "CSeq: 1 INVITE\r\n\r\n";
+	struct pcapr_hdrs it;
+	struct pcapr_hdr h;
+	size_t cut;
+	int err;
+
+	/* cut anywhere: the walk ends short (never past what it has) */
+	for (cut = 0; cut < strlen(whole) - 1; cut++) {
+		pcapr_hdrs_init(&it, (const uint8_t *)whole, cut);
+		while (!(err = pcapr_hdrs_next(&it, &h)))
+			CU_ASSERT(h.val.p + h.val.l <= whole + cut);
+		CU_ASSERT_TRUE(err == ENODATA || err == EBADMSG);
+	}
+	pcapr_hdrs_init(&it, (const uint8_t *)whole, strlen(whole));
+	while (!(err = pcapr_hdrs_next(&it, &h)))
+		;
+	CU_ASSERT_EQUAL(err, ENOENT);
+	CU_ASSERT_PTR_EQUAL(it.p, (const uint8_t *)whole + strlen(whole));
+}
+
+
+/* a name whose libre id is another header's: libre decodes it as that
+ * header, and so does the walk */
+static void test_hdrs_by_libre_id(void)
+{
+	char name[4] = "aaa", text[256];
+	uint32_t i;
+
+	for (i = 0; i < 26 * 26 * 26; i++) {
+		name[0] = (char)('a' + i / 676);
+		name[1] = (char)('a' + i / 26 % 26);
+		name[2] = (char)('a' + i % 26);
+		if ((hash_joaat_ci(name, 3) & 0xfff) == SIP_HDR_TO)
+			break;
+	}
+	CU_ASSERT_FATAL(i < 26 * 26 * 26);
+
+	re_snprintf(text, sizeof(text), RESP VIA ADDRS "%s: ;\r\n"
+		    "CSeq: 1 A\r\n\r\n", name);
+	same_as_libre(text);
+	re_snprintf(text, sizeof(text), RESP VIA ADDRS "%s: sip:c@d\r\n"
+		    "CSeq: 1 A\r\n\r\n", name);
+	same_as_libre(text);
+}
+
+
+/* what libre's decoders refuse (and what they take that looks odd) */
+static void test_hdrs_refused_as_libre(void)
+{
+	static const char *const v[] = {
+		/* Via: no branch; no sent-by; not SIP/2.0; spaced out */
+		RESP "Via: SIP/2.0/UDP 10.0.0.1\r\n" ADDRS "CSeq: 1 A\r\n\r\n",
+		RESP "Via: SIP/2.0/UDP\r\n" ADDRS "CSeq: 1 A\r\n\r\n",
+		RESP "Via: SIP/3.0/UDP h;branch=z\r\n" ADDRS
+		"CSeq: 1 A\r\n\r\n",
+		RESP "Via: sip / 2.0 / udp h ; branch = z\r\n" ADDRS
+		"CSeq: 1 A\r\n\r\n",
+		RESP "Via: x SIP/2.0/UDP h;branch=z\r\n" ADDRS
+		"CSeq: 1 A\r\n\r\n",
+		RESP "Via: SIP/2.0/UDP ::;branch=z\r\n" ADDRS
+		"CSeq: 1 A\r\n\r\n",
+		RESP "Via: SIP/2.0/UDP [::1]:5060;branch=\"z\"\r\n" ADDRS
+		"CSeq: 1 A\r\n\r\n",
+		/* only the first Via value is decoded */
+		RESP "Via: SIP/2.0/UDP h;branch=z, junk\r\n" ADDRS
+		"CSeq: 1 A\r\n\r\n",
+		RESP "Via: , SIP/2.0/UDP h;branch=z\r\n" ADDRS
+		"CSeq: 1 A\r\n\r\n",
+		/* From and To: forms libre takes and refuses */
+		RESP VIA "From: sip:a@b;tag=1\r\nTo: <sip:c@d>\r\n"
+		"CSeq: 1 A\r\n\r\n",
+		RESP VIA "From: a b <sip:a@b>\r\nTo: <>\r\nCSeq: 1 A\r\n\r\n",
+		RESP VIA "From: \"x<y\" <sip:a@b>\r\nTo: <sip:c@d>\r\n"
+		"CSeq: 1 A\r\n\r\n",
+		RESP VIA "From: <nocolon>\r\nTo: <sip:c@d>\r\n"
+		"CSeq: 1 A\r\n\r\n",
+		RESP VIA "From: ;tag=1\r\nTo: <sip:c@d>\r\nCSeq: 1 A\r\n\r\n",
+		RESP VIA "From: <sip::>\r\nTo: <sip:c@d>\r\nCSeq: 1 A\r\n\r\n",
+		RESP VIA "From: <sip:a@:>\r\nTo: <sip:c@d>\r\n"
+		"CSeq: 1 A\r\n\r\n",
+		RESP VIA "From: <tel:+123>\r\nTo: <sip:c@d\r\n"
+		"CSeq: 1 A\r\n\r\n",
+		/* Content-Type, CSeq */
+		RESP VIA ADDRS "CSeq: 1 A\r\nContent-Type: text\r\n\r\n",
+		RESP VIA ADDRS "CSeq: 1 A\r\nc: a / b ; x=y\r\n\r\n",
+		RESP VIA ADDRS "CSeq: 1 A\r\nContent-Type: ;a/b\r\n\r\n",
+		RESP VIA ADDRS "CSeq: x 1 A\r\n\r\n",
+		RESP VIA ADDRS "CSeq: 1\r\n\r\n",
+		/* list headers: commas before, between and after values */
+		RESP VIA ADDRS "Contact: ,<sip:a@b>\r\nCSeq: 1 A\r\n\r\n",
+		RESP VIA ADDRS "Contact: <sip:a@b> ,\r\nCSeq: 1 A\r\n\r\n",
+		RESP VIA ADDRS "Supported: ,\r\nCSeq: 1 A\r\n\r\n",
+		RESP VIA ADDRS "Route: <a>,, <b> ,\r\nCSeq: 1 A\r\n\r\n",
+		RESP VIA ADDRS "Route: \"a,b\" <c>\r\nCSeq: 1 A\r\n\r\n",
+		RESP VIA ADDRS "X-Route: a, b\r\nCSeq: 1 A\r\n\r\n",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		same_as_libre(v[i]);
+}
+
+
 /* --- strings kept once ----------------------------------------------- */
 
 static void test_strs_once_in_order(void)
@@ -826,6 +1075,12 @@ int register_suites(void)
 		{"scan_call_id_forms", test_scan_call_id_forms},
 		{"scan_without_call_id", test_scan_without_call_id},
 		{"scan_truncated_and_broken", test_scan_truncated_and_broken},
+		{"hdrs_compact_forms", test_hdrs_compact_forms},
+		{"hdrs_folded_and_empty", test_hdrs_folded_and_empty},
+		{"hdrs_duplicates_and_lists", test_hdrs_duplicates_and_lists},
+		{"hdrs_truncated", test_hdrs_truncated},
+		{"hdrs_by_libre_id", test_hdrs_by_libre_id},
+		{"hdrs_refused_as_libre", test_hdrs_refused_as_libre},
 		{"strs_once_in_order", test_strs_once_in_order},
 		{"ladder_lines", test_ladder_lines},
 		{"diff_removed_header_as_sent",
