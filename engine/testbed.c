@@ -207,10 +207,29 @@ int testbed_add_arg(struct testbed *tb, const char *arg, struct diag *dg)
 }
 
 
-static void set_str(char **dst, const char *s)
+/** *dst becomes a copy of s (what it held is released) */
+void testbed_set_str(char **dst, const char *s)
 {
 	*dst = mem_deref(*dst);
 	(void)str_dup(dst, s);
+}
+
+
+/**
+ * password-env: VAR — the password from the environment into *pass; an
+ * error at v when VAR is not set (where: "auth", "driver")
+ */
+void testbed_password_env(struct ydoc *yd, const struct yaml_node_s *v,
+			  char **pass, const char *name, const char *where)
+{
+	const char *var = yscalar(v);
+	const char *pw = var ? getenv(var) : NULL;
+
+	if (!pw)
+		yerr(yd, v, "role %s: %s: password-env: %s is not set", name,
+		     where, var ? var : "");
+	else
+		testbed_set_str(pass, pw);
 }
 
 
@@ -240,16 +259,10 @@ void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
 			yerr(yd, pv, "role %s: auth: %s is empty", name, ks);
 			continue;
 		}
-		if (!strcmp(ks, "password-env")) {
-			vs = getenv(vs);
-			if (!vs) {
-				yerr(yd, pv, "role %s: auth: password-env: %s "
-				     "is not set", name, yscalar(pv));
-				continue;
-			}
-		}
-
-		set_str(!strcmp(ks, "user") ? user : pass, vs);
+		if (!strcmp(ks, "password-env"))
+			testbed_password_env(yd, pv, pass, name, "auth");
+		else
+			testbed_set_str(!strcmp(ks, "user") ? user : pass, vs);
 	}
 
 	if (!*user || !*pass)
@@ -279,7 +292,7 @@ static void parse_capture(struct ydoc *yd, const yaml_node_t *v, char **ifp,
 			     "interface is empty", name);
 			continue;
 		}
-		set_str(ifp, vs);
+		testbed_set_str(ifp, vs);
 	}
 }
 
@@ -447,6 +460,16 @@ int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 }
 
 
+/* the role holds a reference to what the binding holds */
+static void share(void *dstp, void *obj)
+{
+	void **dst = dstp;
+
+	mem_deref(*dst);
+	*dst = mem_ref(obj);
+}
+
+
 /**
  * Apply a testbed to a scenario: bindings by role name (ones for roles the
  * scenario lacks are ignored: a testbed serves a suite), then default
@@ -497,21 +520,15 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 					 r->name);
 				err = EINVAL;
 			}
-			if (b->driver) {
-				mem_deref(r->driver);
-				r->driver = mem_ref(b->driver);
-			}
+			if (b->driver)
+				share(&r->driver, b->driver);
 			if (b->tone_hz)
 				r->dut_tone_hz = b->tone_hz;
-			if (b->capture_if) {
-				mem_deref(r->capture_if);
-				(void)str_dup(&r->capture_if, b->capture_if);
-			}
+			if (b->capture_if)
+				share(&r->capture_if, b->capture_if);
 			if (b->auth_user) {
-				mem_deref(r->auth_user);
-				mem_deref(r->auth_pass);
-				(void)str_dup(&r->auth_user, b->auth_user);
-				(void)str_dup(&r->auth_pass, b->auth_pass);
+				share(&r->auth_user, b->auth_user);
+				share(&r->auth_pass, b->auth_pass);
 			}
 			if (b->has_kind && b->kind == ROLE_PROXY &&
 			    r->kind == ROLE_UA) {

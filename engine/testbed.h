@@ -42,6 +42,9 @@ struct ydoc;
 struct yaml_node_s;
 void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
 			char **user, char **pass, const char *name);
+void testbed_set_str(char **dst, const char *s);
+void testbed_password_env(struct ydoc *yd, const struct yaml_node_s *v,
+			  char **pass, const char *name, const char *where);
 void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
 			  struct hil_cfg **cfgp, const char *name);
 int  testbed_check_drivers(const struct scenario *sc, struct diag *dg);

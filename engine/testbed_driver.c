@@ -9,7 +9,6 @@
  * a surprise in the middle of a run.
  */
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 #include <re.h>
 #include "scenario.h"
@@ -19,13 +18,6 @@
 #include "duration.h"
 #include "hil/hil.h"
 #include "testbed.h"
-
-
-static void set_str(char **dst, const char *s)
-{
-	*dst = mem_deref(*dst);
-	(void)str_dup(dst, s);
-}
 
 
 /* exec: commands: {dial: "phonectl {uri}", answer: …} */
@@ -54,7 +46,7 @@ static void parse_commands(struct ydoc *yd, const yaml_node_t *v,
 			     "command line", name, ks);
 			continue;
 		}
-		set_str(&cfg->cmd[vd->verb], vs);
+		testbed_set_str(&cfg->cmd[vd->verb], vs);
 	}
 }
 
@@ -93,18 +85,12 @@ static void parse_key(struct ydoc *yd, const yaml_node_t *pk,
 		return;
 	}
 	if (!strcmp(ks, "password-env")) {
-		const char *pw = getenv(vs);
-
-		if (!pw)
-			yerr(yd, pv, "role %s: driver: password-env: %s is not "
-			     "set", name, vs);
-		else
-			set_str(&cfg->pass, pw);
+		testbed_password_env(yd, pv, &cfg->pass, name, "driver");
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(strs); i++) {
 		if (!strcmp(ks, strs[i].key)) {
-			set_str((char **)(void *)((char *)cfg + strs[i].off),
+			testbed_set_str((char **)(void *)((char *)cfg + strs[i].off),
 				vs);
 			return;
 		}
