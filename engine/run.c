@@ -807,14 +807,22 @@ unsigned run_count(const struct run *run, enum verdict_status s)
 	for (i = 0; run && i < run->sc->nsteps; i++) {
 		const struct step *st = scenario_step_at(run->sc, i);
 
-		/* a wait or a group fails when something unexpected
-		 * came meanwhile: that counts, its passing does not */
-		if (st && (step_is_check(st) || s == VERDICT_FAIL) &&
-		    run->v[i].status == s)
+		if (st && run->v[i].status == s && verdict_counts(st, s))
 			++n;
 	}
 
 	return n;
+}
+
+
+/**
+ * Whether a step's verdict is counted: every one of a check; of a wait or
+ * a group only a failure (something unexpected came meanwhile, or the
+ * run was interrupted there), never its passing
+ */
+bool verdict_counts(const struct step *st, enum verdict_status s)
+{
+	return step_is_check(st) || s == VERDICT_FAIL;
 }
 
 
