@@ -6,14 +6,6 @@
 #include "report.h"
 
 
-static bool flag(const struct odict *o, const char *key)
-{
-	const struct odict_entry *e = odict_lookup(o, key);
-
-	return e && e->type == ODICT_BOOL && e->u.boolean;
-}
-
-
 static const char *str(const struct odict *o, const char *key)
 {
 	return odict_string(o, key);
@@ -105,8 +97,8 @@ static int load_scn(struct report *rp, const struct odict *o)
 		err |= dup(&st->reason, str(so, "reason"));
 		st->frame = (uint32_t)num(so, "frame");
 		st->t_ms = (uint64_t)num(so, "t_ms");
-		st->sent = flag(so, "sent");
-		st->stimulus = flag(so, "stimulus");
+		(void)odict_get_boolean(so, &st->sent, "sent");
+		(void)odict_get_boolean(so, &st->stimulus, "stimulus");
 		if (odict_lookup(so, "device_ms"))
 			st->device_ms = (int64_t)num(so, "device_ms");
 	}

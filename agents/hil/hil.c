@@ -169,12 +169,6 @@ void hil_set_ready(struct hil *h)
 }
 
 
-bool hil_busy(const struct hil *h)
-{
-	return h && h->doneh;
-}
-
-
 static void done_tmr_h(void *arg)
 {
 	struct hil *h = arg;

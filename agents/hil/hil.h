@@ -41,7 +41,6 @@ const char *const *hil_driver_keys(const struct hil_driver *drv,
 
 int  hil_cfg_alloc(struct hil_cfg **cfgp, const struct hil_driver *drv);
 const char *hil_check(const struct hil_cfg *cfg, const struct do_spec *d);
-uint32_t hil_timeout(const struct hil_cfg *cfg);
 
 int  hil_alloc(struct hil **hp, const struct hil_cfg *cfg,
 	       const char *role, hil_note_h *noteh, void *arg);

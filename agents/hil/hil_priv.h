@@ -45,7 +45,7 @@ void hil_done(struct hil *h, int err, const char *fmt, ...);
 void hil_note(struct hil *h, const char *fmt, ...);
 void hil_lost(struct hil *h, const char *fmt, ...);
 void hil_set_ready(struct hil *h);
-bool hil_busy(const struct hil *h);
+uint32_t hil_timeout(const struct hil_cfg *cfg);
 /** A piece of what a device sent, for hil_print_text */
 struct hil_text {
 	const char *p;
