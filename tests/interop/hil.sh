@@ -25,7 +25,8 @@ check() {
 finish() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	echo "$pass passed, $fail failed"
-	[ $fail -eq 0 ]; exit
+	# an EXIT trap's bare `exit` keeps the status from before the trap
+	exit $((fail > 0))
 }
 trap finish EXIT
 
@@ -126,6 +127,16 @@ check "baresip as A: acted on the REFER (F17 INVITE to C, F25 NOTIFY 200)" \
 	"has bs-blind-transfer-phones '^ +F17 +INVITE +A -> P +pass' && has bs-blind-transfer-phones '^ +F25 +NOTIFY +A -> P +pass'"
 check "baresip as A: its events are in the log" \
 	"has bs-basic-call-phones 'device A: CALL_ESTABLISHED'"
+# the HTML report shows the same reaction times as the console
+chrome=$(command -v chromium || true)
+check "HTML report: the do: step shows the driver's time, the device's step its reaction" \
+	"[ -n '$chrome' ] && '$chrome' --headless --no-sandbox --disable-gpu \
+		--no-first-run --disable-background-networking --disable-sync \
+		--user-data-dir='$out/chrome' --virtual-time-budget=3000 \
+		--dump-dom 'file://$out/bs-basic-call-phones/report.html' \
+		>'$out/bs.dom' 2>/dev/null &&
+	grep -qE '<td>pass \(driver [0-9]+ ms\)</td>' '$out/bs.dom' &&
+	grep -qE '<td>pass \(device [0-9]+ ms\)</td>' '$out/bs.dom'"
 check "pcap: the device's own packets are in the run's capture" \
 	"tshark -r '$out/bs-basic-call-phones/basic-call-phones.pcap' -Y 'sip && ip.src==127.0.0.30' 2>/dev/null | grep -q INVITE"
 
