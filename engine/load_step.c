@@ -666,9 +666,10 @@ static void rtx_option(struct loader *ld, struct step *st,
 		else if (o->from != st->from || o->to != st->to ||
 			 o->req != st->req || o->scode != st->scode ||
 			 (o->req && strcmp(o->method, st->method)))
-			yerr(yd, v, "step %s: retransmission-of: %s is %H; a "
-			     "retransmission repeats it", st->id, o->id,
-			     step_print, o);
+			yerr(yd, v, "step %s: retransmission-of: %s is %H %s "
+			     "-> %s; a retransmission repeats it", st->id,
+			     o->id, step_print, o, o->from ? o->from->name
+			     : "?", o->to ? o->to->name : "?");
 		else
 			st->rtx_of = o;
 		return;
