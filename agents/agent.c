@@ -233,3 +233,11 @@ uint16_t agent_media_port(const struct agent *ag)
 {
 	return ag && ag->rtp ? sa_port(rtp_local(ag->rtp)) : 0;
 }
+
+
+/** The role's transport delivers by itself (TCP, TLS): nothing to
+ *  retransmit (RFC 3261 §17.1.1.2); only UDP for now */
+bool agent_reliable(const struct agent *ag)
+{
+	return ag->role->tp != SIP_TRANSP_UDP;
+}

@@ -259,7 +259,7 @@ static struct msgrec *ctrans_of(const struct agent *ag,
 	for (le = ag->tx.tail; le; le = le->prev) {
 		struct msgrec *r = le->data;
 
-		if (!r->msg || !r->msg->req)
+		if (!r->msg || !r->msg->req || r->copy_of)
 			continue;
 		if (pl_cmp(&r->msg->via.branch, &resp->msg->via.branch))
 			continue;

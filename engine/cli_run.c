@@ -20,6 +20,7 @@
 #include "pcapr.h"
 #include "diff.h"
 #include "cli.h"
+#include "retrans.h"
 
 
 static void usage_run(void)
@@ -29,7 +30,8 @@ static void usage_run(void)
 		   "         [--role NAME=KIND[:TRANSPORT:HOST:PORT]]... "
 		   "[--out DIR] [--junit FILE]\n"
 		   "         [--timeout DURATION] [--tag T]... [--jobs N] "
-		   "[--shard K/N] [--capture IFACE] [--quiet]\n");
+		   "[--shard K/N] [--capture IFACE] [--quiet]\n"
+		   "         [--timer T1|T2|T4=DURATION]...\n");
 }
 
 
@@ -86,6 +88,7 @@ int cmd_run(int argc, char *argv[])
 		{"shard",   required_argument, NULL, 's'},
 		{"capture", required_argument, NULL, 'c'},
 		{"quiet",   no_argument,       NULL, 'q'},
+		{"timer",   required_argument, NULL, 'm'},
 		{"help",    no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -96,6 +99,7 @@ int cmd_run(int argc, char *argv[])
 	struct list scs = LIST_INIT;
 	struct report *rp = NULL;
 	struct suite_opts so;
+	struct sip_timers timers = {0, 0, 0};
 	struct console con;
 	struct diag dg;
 	unsigned shard_k = 1, shard_n = 1;
@@ -106,9 +110,10 @@ int cmd_run(int argc, char *argv[])
 	memset(&so, 0, sizeof(so));
 	so.outdir = "sipflow-out";
 	so.jobs = 1;
+	so.timers = &timers;
 	diag_init(&dg);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:qh", longopts,
+	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 
@@ -160,6 +165,21 @@ int cmd_run(int argc, char *argv[])
 				rc = EXIT_BAD;
 			}
 			break;
+		case 'm': {
+			/* --timer T1=100ms: RFC 3261's timers, over timers: */
+			char name[4] = "";
+			const char *eq = strchr(optarg, '=');
+
+			if (eq && eq - optarg < (long)sizeof(name))
+				memcpy(name, optarg, (size_t)(eq - optarg));
+			if (!eq || sip_timer_set(&timers, name, eq + 1)) {
+				re_fprintf(stderr, "--timer: '%s' is not "
+					   "T1|T2|T4=DURATION (T1=100ms)\n",
+					   optarg);
+				rc = EXIT_BAD;
+			}
+			break;
+		}
 		case 'q':
 			quiet = true;
 			break;

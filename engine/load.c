@@ -17,15 +17,17 @@
 #include "rules.h"
 #include "hdr.h"
 #include "load.h"
+#include "retrans.h"
 
 
 static const char *const top_keys[] = {
 	"scenario", "title", "source", "description", "tags", "timeout",
-	"roles", "steps", "rules",
+	"roles", "steps", "rules", "timers", "retransmit",
 };
 
 static const char *const role_keys[] = {
 	"kind", "user", "display", "domain", "record-route", "address",
+	"retransmit",
 };
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
@@ -198,6 +200,12 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 		}
 		else if (!strcmp(ks, "record-route")) {
 			ybool(yd, v, &r->record_route);
+		}
+		else if (!strcmp(ks, "retransmit")) {
+			bool b;
+
+			if (!ybool(yd, v, &b))
+				r->no_retransmit = !b;
 		}
 		else if (!strcmp(ks, "address")) {
 			if (!vs || testbed_parse_addr(&r->decl, &r->tp, vs))
@@ -416,6 +424,38 @@ static void load_rules(struct loader *ld, const yaml_node_t *n)
 }
 
 
+/* timers: {T1: 100ms, T2: 1s, T4: 5s} — RFC 3261's, for this scenario */
+static void load_timers(struct loader *ld, const yaml_node_t *n)
+{
+	struct ydoc *yd = &ld->yd;
+	struct sip_timers *t = &ld->sc->timers;
+	struct sip_timers full;
+	yaml_node_pair_t *p;
+
+	if (ywant(yd, n, YAML_MAPPING_NODE, "timers"))
+		return;
+
+	YMAP_FOREACH(p, n) {
+		yaml_node_t *k = ynode(yd, p->key);
+		yaml_node_t *v = ynode(yd, p->value);
+		const char *ks = yscalar(k), *vs = yscalar(v);
+
+		if (!ks || (str_casecmp(ks, "T1") && str_casecmp(ks, "T2") &&
+			    str_casecmp(ks, "T4")))
+			yerr(yd, k, "timers: unknown timer '%s' (T1, T2, T4)",
+			     ks ? ks : "");
+		else if (sip_timer_set(t, ks, vs))
+			yerr(yd, v, "timers: %s: '%s' is not a duration "
+			     "(500ms, 2s)", ks, vs ? vs : "");
+	}
+
+	sip_timers_resolve(&full, NULL, t);
+	if (!sip_timers_valid(&full))
+		yerr(yd, n, "timers: T2 (%u ms) is shorter than T1 (%u ms)",
+		     full.t2, full.t1);
+}
+
+
 static int stem(char **out, const char *file)
 {
 	const char *b = strrchr(file, '/');
@@ -478,6 +518,14 @@ int scenario_load_str(struct scenario **scp, const char *name,
 			ld_dup_scalar(&ld, v, &ld.sc->title, "title");
 		else if (!strcmp(ks, "rules"))
 			load_rules(&ld, v);
+		else if (!strcmp(ks, "timers"))
+			load_timers(&ld, v);
+		else if (!strcmp(ks, "retransmit")) {
+			bool b;
+
+			if (!ybool(&ld.yd, v, &b))
+				ld.sc->no_retransmit = !b;
+		}
 		else if (!strcmp(ks, "source"))
 			ld_dup_scalar(&ld, v, &ld.sc->source, "source");
 		else if (!strcmp(ks, "timeout")) {

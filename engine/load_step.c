@@ -21,6 +21,7 @@
 static const char *const step_keys[] = {
 	"to-user", "headers", "body", "raw", "sdp", "expect", "optional",
 	"within", "timeout", "answers", "forwards", "dialog",
+	"retransmit", "drop", "lose", "retransmission-of",
 };
 
 static const char *const methods[] = {
@@ -641,6 +642,63 @@ static struct step *earlier_request(struct loader *ld, struct step *st,
 }
 
 
+/* retransmit:, drop:, lose:, retransmission-of: (RFC 3261 timers) */
+static void rtx_option(struct loader *ld, struct step *st,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct ydoc *yd = &ld->yd;
+	const char *key = yscalar(k), *vs = yscalar(v);
+	struct step *o;
+	bool b;
+
+	if (!strcmp(key, "retransmit")) {
+		if (!ybool(yd, v, &b))
+			st->no_retransmit = !b;
+		return;
+	}
+
+	if (!strcmp(key, "retransmission-of")) {
+		o = vs ? scenario_step(ld->sc, vs) : NULL;
+		if (!o || o == st || o->type != STEP_MSG)
+			yerr(yd, v, "step %s: retransmission-of: '%s' must "
+			     "name an earlier message step", st->id,
+			     vs ? vs : "");
+		else if (o->from != st->from || o->to != st->to ||
+			 o->req != st->req || o->scode != st->scode ||
+			 (o->req && strcmp(o->method, st->method)))
+			yerr(yd, v, "step %s: retransmission-of: %s is %H %s "
+			     "-> %s; a retransmission repeats it", st->id,
+			     o->id, step_print, o, o->from ? o->from->name
+			     : "?", o->to ? o->to->name : "?");
+		else
+			st->rtx_of = o;
+		return;
+	}
+
+	/* drop: true is lose: 1 */
+	if (!strcmp(key, "drop")) {
+		if (!ybool(yd, v, &b))
+			st->lose = b ? 1 : 0;
+	}
+	else {
+		char *end = NULL;
+		unsigned long n = vs ? strtoul(vs, &end, 10) : 0;
+
+		if (!vs || !end || *end || !n || n > 64) {
+			yerr(yd, v, "step %s: lose: '%s' is not a number of "
+			     "copies from 1 to 64", st->id, vs ? vs : "");
+			return;
+		}
+		st->lose = (uint32_t)n;
+	}
+
+	if (st->lose && st->from && role_acts(st->from))
+		yerr(yd, k, "step %s: %s: %s is not played by sipflow; only "
+		     "what sipflow sends can be lost", st->id, key,
+		     st->from->name);
+}
+
+
 static void step_option(struct loader *ld, struct step *st,
 			const yaml_node_t *k, const yaml_node_t *v)
 {
@@ -696,6 +754,9 @@ static void step_option(struct loader *ld, struct step *st,
 	}
 	else if (!strcmp(key, "dialog")) {
 		ld_dup_scalar(ld, v, &st->dialog, "dialog");
+	}
+	else {
+		rtx_option(ld, st, k, v);
 	}
 }
 

@@ -26,6 +26,11 @@ struct msgrec {
 	uint64_t t_ms;           /* ms since the run started */
 	const struct step *step; /* the step it was sent for or matched */
 	bool retrans;            /* a retransmission, absorbed */
+	struct msgrec *copy_of;  /* a scripted role's retransmission: the
+				    record it repeats (run_rtx.c) */
+	bool lost;               /* left the sender, never delivered (a
+				    step's drop:/lose:) */
+	uint32_t lose_left;      /* copies of it still to lose */
 
 	/* a request, as its receiver handles it (server transaction) */
 	uint16_t answered;       /* final status the receiver sent, 0 none */

@@ -27,6 +27,7 @@
 #include "hil/hil.h"
 #include "live.h"
 #include "pcapr.h"
+#include "retrans.h"
 #include <pcap/pcap.h>
 
 
@@ -39,6 +40,7 @@ static void destructor(void *data)
 	tmr_cancel(&run->tmr_wait);
 	tmr_cancel(&run->tmr_kick);
 	tmr_cancel(&run->tmr_media);
+	list_flush(&run->rtxs);
 	mem_deref(run->live);
 	list_flush(&run->agents);
 	list_clear(&run->inbox);
@@ -101,6 +103,9 @@ uint32_t run_step_timeout(const struct run *run, const struct step *st)
 		   : run->sc->timeout_ms ? run->sc->timeout_ms
 		   : run->opts.timeout_ms ? run->opts.timeout_ms
 		   : DEFAULT_TIMEOUT_MS;
+
+	if (st->rtx_of && !st->timeout_ms)
+		return run_rtx_timeout(run, st);
 
 	if (st->within_ms && st->within_ms + 500 > t)
 		t = st->within_ms + 500;
@@ -290,10 +295,16 @@ static void arrived(struct run *run, struct agent *rcv, struct msgrec *r)
 	}
 
 	if (r->retrans) {
-		run_logf(run, "absorbed a retransmission of %H from %H at %H "
-			 "(frame %u)", run_rec_line, r, run_role_name, r->from,
+		bool wanted = run_rtx_wanted(run, r);
+
+		run_logf(run, "%s a retransmission of %H from %H at %H "
+			 "(frame %u)", wanted ? "received" : "absorbed",
+			 run_rec_line, r, run_role_name, r->from,
 			 run_role_name, r->to, r->frame);
-		return;
+		if (rcv)
+			run_rtx_answer(run, rcv, r);
+		if (!wanted)
+			return;
 	}
 
 	list_append(&run->inbox, &r->in_le, r);
@@ -321,7 +332,7 @@ static void recv_h(struct agent *ag, const struct sa *src, struct mbuf *mb,
 		for (le = run->msgs.head; le; le = le->next) {
 			struct msgrec *o = le->data;
 
-			if (o->rx_le.list || o->to != ag->role ||
+			if (o->rx_le.list || o->lost || o->to != ag->role ||
 			    o->from != snd->role)
 				continue;
 			if (o->mb->end == mbuf_get_left(mb) &&
@@ -502,6 +513,15 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	run->offline = opts->offline;
 	if (h)
 		run->h = *h;
+
+	sip_timers_resolve(&run->timers, opts->timers, &sc->timers);
+	if (!sip_timers_valid(&run->timers)) {
+		diag_err(dg, sc->file, NULL, "timers: T2 (%u ms) is shorter "
+			 "than T1 (%u ms) (timers: and --timer)",
+			 run->timers.t2, run->timers.t1);
+		err = EINVAL;
+		goto out;
+	}
 
 	run->v = mem_zalloc(sizeof(*run->v) * (sc->nsteps + 1), NULL);
 	run->steprec = mem_zalloc(sizeof(*run->steprec) * (sc->nsteps + 1),

@@ -6,6 +6,7 @@ struct diag;
 struct msgrec;
 struct run;
 struct scenario;
+struct sip_timers;
 struct step;
 
 enum verdict_status {
@@ -38,6 +39,8 @@ struct run_opts {
 	bool offline;          /* verify a capture: every role observed, the
 				  messages come from run_inject, time from
 				  their timestamps */
+	const struct sip_timers *timers; /* --timer: each one set wins
+					    over the scenario's; NULL */
 };
 
 typedef void (run_step_h)(const struct run *run, const struct step *st,

@@ -6,6 +6,7 @@
 enum { DEFAULT_TIMEOUT_MS = 5000, READY_MS = 1000 };
 
 #include "media/mstream.h"
+#include "scenario.h"
 
 /** A media: step's window: the listener's counters when it began */
 struct media_probe {
@@ -27,6 +28,8 @@ struct run {
 	struct list msgs;          /* struct msgrec, every message */
 	struct list inbox;         /* received, not yet taken by a step */
 	struct list findings;      /* struct finding: broken rules */
+	struct list rtxs;          /* struct rtx: what roles resend */
+	struct sip_timers timers;  /* T1, T2, T4 of this run */
 	struct hash *calls;        /* Call-IDs of this run (run_call_note) */
 	struct pcapw *pcap;
 	struct verdict *v;         /* per step index */
@@ -82,5 +85,18 @@ enum prog run_do_step(struct run *run, const struct step *st);
 enum prog run_media_step(struct run *run, const struct step *st);
 void run_kick(struct run *run);
 void run_finish(struct run *run);
+
+/* retransmissions (engine/run_rtx.c) */
+int  run_xmit(struct run *run, struct agent *ag, struct msgrec *r);
+void run_rtx_start(struct run *run, struct agent *ag, struct msgrec *r);
+void run_rtx_answer(struct run *run, struct agent *rcv, struct msgrec *r);
+bool run_rtx_wanted(const struct run *run, const struct msgrec *r);
+bool run_rtx_fits(const struct run *run, const struct step *st,
+		  const struct msgrec *r);
+char *run_rtx_late(const struct run *run, const struct step *st,
+		   const struct msgrec *r);
+uint32_t run_rtx_timeout(const struct run *run, const struct step *st);
+void run_rtx_missing(struct run *run, const struct step *st, uint32_t t);
+void run_rtx_stop(struct run *run);
 
 #endif

@@ -78,8 +78,8 @@ static enum prog send_step(struct run *run, const struct step *st)
 	list_append(&run->msgs, &r->le, r);
 	run_call_note(run, r);
 
-	run_write_pcap(run, r);
-	err = agent_send(ag, &r->dst, mb);
+	r->lose_left = st->lose;
+	err = run_xmit(run, ag, r);
 	mem_deref(mb);
 	if (err) {
 		run_step_fail(run, st, r->frame, "cannot send from %J to %J: %m",
@@ -88,6 +88,7 @@ static enum prog send_step(struct run *run, const struct step *st)
 	}
 
 	track_sent(ag, r);
+	run_rtx_start(run, ag, r);
 	run->v[st->idx].sent = true;
 	run->sent[st->idx] = true;
 
@@ -173,6 +174,8 @@ static enum prog take(struct run *run, const struct step *st)
 
 		if (stray(run, r))
 			continue;   /* unexpected() absorbs it */
+		if (!run_rtx_fits(run, st, r))
+			continue;
 
 		res = match_step(st, r, &run->agents, run->steprec, &ant,
 				 &why);
@@ -201,6 +204,16 @@ static enum prog take(struct run *run, const struct step *st)
 			if (f) {
 				run_step_fail(run, st, r->frame, "%H",
 					  finding_print, f);
+				return PROG_FAIL;
+			}
+		}
+
+		if (st->rtx_of) {
+			char *late = run_rtx_late(run, st, r);
+
+			if (late) {
+				run_step_done(run, st, VERDICT_FAIL, r->frame,
+					      late);
 				return PROG_FAIL;
 			}
 		}
@@ -544,7 +557,10 @@ static void timeout_h(void *arg)
 		return;
 	}
 
-	if (run->sent[st->idx]) {
+	if (st->type == STEP_MSG && st->rtx_of) {
+		run_rtx_missing(run, st, t);
+	}
+	else if (run->sent[st->idx]) {
 		run_step_fail(run, st, 0, "%H was sent to %s but never arrived "
 			  "within %u.%u s", run_step_line, st, st->to->name,
 			  t / 1000, t % 1000 / 100);
@@ -687,6 +703,7 @@ void run_finish(struct run *run)
 		return;
 
 	run->finished = true;
+	run_rtx_stop(run);
 	tmr_cancel(&run->tmr_to);
 	tmr_cancel(&run->tmr_wait);
 	tmr_cancel(&run->tmr_kick);

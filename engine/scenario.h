@@ -13,6 +13,11 @@ struct srcpos {
 	unsigned col;
 };
 
+/** RFC 3261 timers (timers:, --timer), ms; 0: not set here */
+struct sip_timers {
+	uint32_t t1, t2, t4;
+};
+
 /** What a role is in the scenario (how it behaves in the flow) */
 enum role_kind {
 	ROLE_UA = 0, /* scripted user agent */
@@ -87,6 +92,7 @@ struct role {
 	struct sa decl;        /* address: as declared, or unset */
 	struct sa addr;        /* bound address (set by scenario_bind) */
 	enum sip_transp tp;    /* transport (UDP for now) */
+	bool no_retransmit;    /* retransmit: false — send each once */
 	unsigned idx;          /* 0-based declaration index */
 	struct srcpos pos;     /* where it is declared */
 };
@@ -209,6 +215,11 @@ struct step {
 	struct step *answers;  /* answers: Fn (a request step), or NULL */
 	struct step *forwards; /* forwards: Fn (a request step), or NULL */
 	char *dialog;          /* dialog: name, or NULL */
+	bool no_retransmit;    /* retransmit: false — send it once */
+	uint32_t lose;         /* drop: / lose: N — the first N copies
+				  leave the sender but are not delivered */
+	struct step *rtx_of;   /* retransmission-of: Fn — this step is a
+				  retransmission of that step's message */
 
 	/* STEP_WAIT */
 	uint32_t wait_ms;
@@ -237,6 +248,8 @@ struct scenario {
 	struct list rules_warn;/* rules: severity: {id: warning} */
 	struct list rules_err; /* rules: severity: {id: error} */
 	char *rules_reason;    /* rules: reason: why they are tuned */
+	struct sip_timers timers; /* timers: {T1, T2, T4} */
+	bool no_retransmit;    /* retransmit: false — for every role */
 };
 
 int strle_add(struct list *l, const struct pl *pl, const struct srcpos *pos,

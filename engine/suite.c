@@ -167,6 +167,7 @@ static void start_next(struct suite *su, struct slot *sl)
 			ro.pcap_path = sl->pcap;
 			ro.timeout_ms = o->timeout_ms;
 			ro.capture = o->capture;
+			ro.timers = o->timers;
 			err = run_alloc(&sl->run, sc, &ro, &h, &dg);
 		}
 		if (err) {

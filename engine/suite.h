@@ -4,6 +4,7 @@
 
 struct console;
 struct report;
+struct sip_timers;
 struct testbed;
 
 struct suite_opts {
@@ -12,6 +13,7 @@ struct suite_opts {
 	unsigned jobs;             /* scenarios played at once, >= 1 */
 	const struct testbed *tb;
 	const char *capture;       /* live-capture DUT traffic on this interface */
+	const struct sip_timers *timers; /* --timer, or NULL */
 };
 
 int suite_run(struct list *scenarios, const struct suite_opts *opts,

@@ -14,7 +14,8 @@
 #include "track.h"
 
 
-static bool same_txn(const struct sip_msg *req, const struct sip_msg *resp)
+/** resp belongs to req's transaction (§17.1.3): branch and CSeq */
+bool track_same_txn(const struct sip_msg *req, const struct sip_msg *resp)
 {
 	return !pl_cmp(&req->via.branch, &resp->via.branch) &&
 	       !pl_cmp(&req->cseq.met, &resp->cseq.met) &&
@@ -31,7 +32,9 @@ struct msgrec *track_client_txn(const struct agent *ag,
 	for (le = ag->tx.tail; le; le = le->prev) {
 		struct msgrec *r = le->data;
 
-		if (r->msg && r->msg->req && same_txn(r->msg, resp->msg))
+		/* a retransmitted copy stands for nothing of its own */
+		if (r->msg && r->msg->req && !r->copy_of &&
+		    track_same_txn(r->msg, resp->msg))
 			return r;
 	}
 
@@ -49,7 +52,7 @@ struct msgrec *track_server_txn(const struct agent *ag,
 		struct msgrec *r = le->data;
 
 		if (r->msg && r->msg->req && !r->retrans &&
-		    same_txn(r->msg, resp->msg))
+		    track_same_txn(r->msg, resp->msg))
 			return r;
 	}
 
@@ -66,7 +69,7 @@ struct msgrec *track_last_sent(const struct agent *ag,
 	for (le = ag->tx.tail; le; le = le->prev) {
 		struct msgrec *r = le->data;
 
-		if (r->msg && r->msg->req && r->to == peer &&
+		if (r->msg && r->msg->req && r->to == peer && !r->copy_of &&
 		    !pl_strcmp(&r->msg->met, method))
 			return r;
 	}
@@ -115,46 +118,52 @@ bool track_ack_hop(const struct agent *ag, const struct msgrec *ack)
 
 
 /**
- * True if r repeats a message ag already received: the same bytes, or for
- * a request the same method, branch and CSeq (§17.2.3), for a response
- * the same status, branch, CSeq and To tag.
+ * r repeats o: the same bytes, or for a request the same method, branch
+ * and CSeq (§17.2.3), for a response the same status, branch, CSeq and To
+ * tag; from the same sender
  */
-bool track_is_retrans(const struct agent *ag, const struct msgrec *r)
+bool track_same_msg(const struct msgrec *o, const struct msgrec *r)
+{
+	if (!o->msg || !r->msg)
+		return o->mb->end == r->mb->end &&
+		       !memcmp(o->mb->buf, r->mb->buf, r->mb->end);
+
+	if (o->msg->req != r->msg->req || o->from != r->from)
+		return false;
+	if (pl_cmp(&o->msg->via.branch, &r->msg->via.branch) ||
+	    pl_cmp(&o->msg->cseq.met, &r->msg->cseq.met) ||
+	    o->msg->cseq.num != r->msg->cseq.num ||
+	    pl_cmp(&o->msg->callid, &r->msg->callid))
+		return false;
+
+	if (r->msg->req)
+		return !pl_cmp(&o->msg->met, &r->msg->met);
+
+	return o->msg->scode == r->msg->scode &&
+	       !pl_cmp(&o->msg->to.tag, &r->msg->to.tag);
+}
+
+
+/** The first message ag received that r repeats, or NULL */
+struct msgrec *track_original(const struct agent *ag, const struct msgrec *r)
 {
 	struct le *le;
 
 	for (le = ag->rx.head; le; le = le->next) {
-		const struct msgrec *o = le->data;
+		struct msgrec *o = le->data;
 
-		if (o == r)
-			continue;
-
-		if (!o->msg || !r->msg) {
-			if (o->mb->end == r->mb->end &&
-			    !memcmp(o->mb->buf, r->mb->buf, r->mb->end))
-				return true;
-			continue;
-		}
-
-		if (o->msg->req != r->msg->req || o->from != r->from)
-			continue;
-		if (pl_cmp(&o->msg->via.branch, &r->msg->via.branch) ||
-		    pl_cmp(&o->msg->cseq.met, &r->msg->cseq.met) ||
-		    o->msg->cseq.num != r->msg->cseq.num ||
-		    pl_cmp(&o->msg->callid, &r->msg->callid))
-			continue;
-
-		if (r->msg->req) {
-			if (!pl_cmp(&o->msg->met, &r->msg->met))
-				return true;
-		}
-		else if (o->msg->scode == r->msg->scode &&
-			 !pl_cmp(&o->msg->to.tag, &r->msg->to.tag)) {
-			return true;
-		}
+		if (o != r && track_same_msg(o, r))
+			return o;
 	}
 
-	return false;
+	return NULL;
+}
+
+
+/** True if r repeats a message ag already received */
+bool track_is_retrans(const struct agent *ag, const struct msgrec *r)
+{
+	return track_original(ag, r) != NULL;
 }
 
 

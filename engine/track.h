@@ -5,6 +5,7 @@
 struct agent;
 struct msgrec;
 struct role;
+struct sip_msg;
 
 void track_sent(struct agent *ag, struct msgrec *r);
 void track_received(struct agent *ag, struct msgrec *r);
@@ -18,5 +19,8 @@ struct msgrec *track_acked_invite(const struct agent *ag,
 				  const struct msgrec *ack);
 bool track_ack_hop(const struct agent *ag, const struct msgrec *ack);
 bool track_is_retrans(const struct agent *ag, const struct msgrec *r);
+bool track_same_msg(const struct msgrec *o, const struct msgrec *r);
+struct msgrec *track_original(const struct agent *ag, const struct msgrec *r);
+bool track_same_txn(const struct sip_msg *req, const struct sip_msg *resp);
 
 #endif

@@ -35,9 +35,25 @@ for yaml in $(find "$src/scenarios" -name "*.yaml" | sort); do
 	tshark -r "$pcap" -T fields -e _ws.malformed -e _ws.expert.severity \
 		-Y '_ws.malformed' 2>/dev/null >"$out/$name.malformed"
 	check "$name: no malformed packets" "[ ! -s '$out/$name.malformed' ]"
-	tshark -r "$pcap" -T fields -e sip.Method -e sip.Status-Code \
-		-Y sip 2>/dev/null | awk '{print $1}' >"$out/$name.seen"
+	# a retransmission (RFC 3261 timers) repeats a message: same method
+	# or status, Call-ID, CSeq, top Via branch and To tag. It is counted
+	# apart, and only a flow that loses a copy on purpose may have one
+	tshark -r "$pcap" -T fields -E separator='|' -E occurrence=f \
+		-e sip.Method -e sip.Status-Code -e sip.Call-ID -e sip.CSeq \
+		-e sip.Via.branch -e sip.to.tag -Y sip 2>/dev/null |
+		awk -F'|' -v copies="$out/$name.copies" '
+			seen[$0]++ { n++; next }
+			{ print ($1 != "" ? $1 : $2) }
+			END { print n + 0 >copies }' >"$out/$name.seen"
 	steps_of "$yaml" >"$out/$name.want"
+	lost=$(grep -cE '^\s*(drop: true|lose: [1-9])' "$yaml")
+	copies=$(cat "$out/$name.copies")
+	if [ "$lost" -eq 0 ]; then
+		check "$name: no retransmissions" "[ '$copies' -eq 0 ]"
+	else
+		check "$name: $lost lost on purpose, $copies resent" \
+			"[ '$copies' -ge '$lost' ]"
+	fi
 	if grep -q 'kind: phone' "$yaml"; then
 		# phones act on their own: what they send at once (a 180 and an
 		# auto-answer 200, a 202 and a NOTIFY) may leave in either order

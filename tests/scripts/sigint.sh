@@ -13,9 +13,11 @@ for sig in INT TERM; do
 	d="$out/$sig"
 	"$sipflow" run "$src/scenarios/yealink/basic-call.yaml" --out "$d" \
 		--role P=dut:udp:127.0.43.99:5060 --role A=ua:udp:127.0.43.10:5060 \
-		--role B=ua:udp:127.0.43.11:5060 --timeout 30s >"$out/$sig.txt" 2>&1 &
+		--role B=ua:udp:127.0.43.11:5060 --timeout 30s \
+		--timer T1=30s --timer T2=30s >"$out/$sig.txt" 2>&1 &
 	pid=$!
-	# wait (bounded) until F1 went out, then interrupt
+	# wait (bounded) until F1 went out, then interrupt; T1 = 30 s keeps
+	# it the only INVITE (no Timer A retransmission before the signal)
 	for _ in $(seq 50); do
 		grep -q 'F1 ' "$out/$sig.txt" 2>/dev/null && break
 		sleep 0.1

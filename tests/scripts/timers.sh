@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# RFC 3261 timers: a dropped 200 OK recovered by the UAS's retransmission
+# T1 later; a retransmission-of: step that passes against a peer that
+# retransmits and fails, named, against one that does not; Timer B on an
+# INVITE to a silent address; a request retransmission answered with the
+# last response; a UAS giving up on its 2xx after 64*T1. Peers are second
+# sipflow runs (scripted stand-ins), started and stopped by pid.
+# usage: timers.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+rm -rf "$out"; mkdir -p "$out"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+have_tshark=0; command -v tshark >/dev/null && have_tshark=1
+A=127.0.61.10:5060 B=127.0.61.11:5060
+
+# the SIP messages of a pcap: time, method or status, CSeq
+sip_lines() {
+	tshark -r "$1" -T fields -E separator='|' -e frame.time_relative \
+		-e sip.Method -e sip.Status-Code -e sip.CSeq -Y sip 2>/dev/null
+}
+
+# wait (bounded) until a UDP address is bound
+wait_bound() {
+	for _ in $(seq 50); do
+		ss -Hlun "src $1" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+stop() {
+	for _ in $(seq 30); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$1" 2>/dev/null; then kill -TERM "$1"; fi
+	wait "$1" 2>/dev/null
+}
+
+# 1. the bundled flow with T1 = 100 ms: B's 200 OK is lost once, B
+#    resends it ~T1 later, A ACKs, the call goes on
+d="$out/dropped"
+"$sipflow" run "$src/scenarios/rfc3261/dropped-200-ok.yaml" --out "$d" \
+	--role A=ua:udp:$A --role B=ua:udp:$B --timer T1=100ms \
+	>"$d.txt" 2>&1
+rc=$?
+cat "$d.txt"
+check "dropped 200 OK: the flow passes" "[ $rc -eq 0 ]"
+check "dropped 200 OK: the loss is noted" \
+	"grep -q 'F3: 200 OK from B to A (frame 3) lost on purpose' '$d.txt'"
+check "dropped 200 OK: F3 passes on the retransmission (frame 4)" \
+	"grep -E '^  F3 .*pass +frame 4$' '$d.txt' >/dev/null"
+if [ $have_tshark -eq 1 ]; then
+	sip_lines "$d/dropped-200-ok.pcap" >"$d.sip"
+	n=$(grep -c '|200|1 INVITE$' "$d.sip")
+	check "dropped 200 OK: the pcap holds two 200 OKs to the INVITE ($n)" \
+		"[ $n -eq 2 ]"
+	gap=$(grep '|200|1 INVITE$' "$d.sip" | cut -d'|' -f1 |
+		awk 'NR == 1 { t = $1 } NR == 2 { printf "%d", ($1 - t) * 1000 }')
+	check "dropped 200 OK: ~T1 apart (${gap} ms; 100..300)" \
+		"[ '${gap:-0}' -ge 100 ] && [ '${gap:-0}' -le 300 ]"
+	check "dropped 200 OK: the ACK after the second 200 OK" \
+		"sed -n 5p '$d.sip' | grep -q '|ACK||1 ACK$'"
+fi
+
+# 2. asserting a peer's retransmission. The peer B is a stand-in: a
+#    second run playing B as a scripted UAS; A asserts F3r
+cat >"$out/peer.yaml" <<'YAML'
+scenario: peer
+roles:
+  A: {kind: dut}
+  B: {kind: ua, user: bob}
+steps:
+  - F1: INVITE A -> B
+  - F2: 180 Ringing B -> A
+  - F3: 200 OK B -> A
+  - F4: ACK A -> B
+  - F5: BYE A -> B
+  - F6: 200 OK B -> A
+YAML
+sed 's/^  B: {kind: ua, user: bob}$/  B: {kind: ua, user: bob, retransmit: false}/' \
+	"$out/peer.yaml" >"$out/peer-once.yaml"
+cat >"$out/assert.yaml" <<'YAML'
+scenario: assert
+roles:
+  A: {kind: ua, user: alice}
+  B: {kind: dut}
+steps:
+  - F1: INVITE A -> B
+  - F2: 180 Ringing B -> A
+  - F3: 200 OK B -> A
+  # A holds its ACK back: B must resend its 200 OK T1 later (§13.3.1.4)
+  - F3r: 200 OK B -> A
+    retransmission-of: F3
+  - F4: ACK A -> B
+  - F5: BYE A -> B
+  - F6: 200 OK B -> A
+YAML
+cp "$out/peer.yaml" "$out/peer-fast.yaml"
+for peer in peer peer-once peer-fast; do
+	d="$out/$peer"
+	# peer-fast resends after 20 ms where A expects T1 = 100 ms
+	t1=100ms; [ $peer = peer-fast ] && t1=20ms
+	"$sipflow" run "$out/$peer.yaml" --out "$d/peer" --role A=dut:udp:$A \
+		--role B=ua:udp:$B --timer T1=$t1 --timeout 4s \
+		>"$d.peer.txt" 2>&1 &
+	pid=$!
+	wait_bound "$B" || echo "peer did not bind $B"
+	"$sipflow" run "$out/assert.yaml" --out "$d" --role A=ua:udp:$A \
+		--role B=dut:udp:$B --timer T1=100ms >"$d.txt" 2>&1
+	rc=$?
+	stop "$pid"
+	cat "$d.txt"
+	if [ $peer = peer ]; then
+		check "a peer that retransmits: the run passes" "[ $rc -eq 0 ]"
+		check "a peer that retransmits: F3r passes" \
+			"grep -qE '^  F3r .*pass' '$d.txt'"
+	elif [ $peer = peer-fast ]; then
+		check "a peer that resends too early: F3r fails, named" \
+			"grep -A1 -E '^  F3r .*FAIL' '$d.txt' | grep -qE 'retransmission 1 of 200 OK \\(F3\\) arrived [0-9]+ ms after the copy before it \\(frame 3\\); RFC 3261 timers \\(T1 = 100 ms, T2 = 4000 ms\\) put it 100 ms after, accepted 75..350 ms'"
+	else
+		check "a peer that sends once: exit 1" "[ $rc -eq 1 ]"
+		check "a peer that sends once: F3r fails, named" \
+			"grep -A1 -E '^  F3r .*FAIL' '$d.txt' | grep -q 'no retransmission of 200 OK (F3) from B at A within 450 ms (T1 = 100 ms)'"
+		check "a peer that sends once: F4 not run" \
+			"grep -qE '^  F4 .*not run' '$d.txt'"
+	fi
+done
+
+# 3. Timer B: an INVITE to a silent address, T1 = 50 ms: resent at 50,
+#    150, 350, 750, 1550, 3150 ms; the step fails at 64*T1 = 3.2 s
+cat >"$out/silent.yaml" <<'YAML'
+scenario: silent
+roles:
+  A: {kind: ua, user: alice}
+  B: {kind: dut}
+steps:
+  - F1: INVITE A -> B
+  - F2: 100 Trying B -> A
+    timeout: 10s
+YAML
+d="$out/silent"
+t0=$(date +%s%N)
+"$sipflow" run "$out/silent.yaml" --out "$d" --role A=ua:udp:$A \
+	--role B=dut:udp:127.0.61.99:5060 --timer T1=50ms >"$d.txt" 2>&1
+rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+cat "$d.txt"
+check "Timer B: exit 1" "[ $rc -eq 1 ]"
+check "Timer B: F2 fails with Timer B" \
+	"grep -A1 -E '^  F2 .*FAIL' '$d.txt' | grep -q 'no response to INVITE F1 from B: Timer B fired after 3.2 s (64\*T1; sent 7 times)'"
+check "Timer B: within 64*T1, not the step's 10 s ($ms ms)" \
+	"[ $ms -lt 6000 ]"
+if [ $have_tshark -eq 1 ]; then
+	n=$(sip_lines "$d/silent.pcap" | grep -c '|INVITE||1 INVITE$')
+	check "Timer B: the pcap holds 7 INVITEs ($n)" "[ $n -eq 7 ]"
+fi
+
+# 4. a request retransmission gets the last response resent (§17.2.2):
+#    B's 200 OK to OPTIONS is lost; A resends OPTIONS T1 later (Timer E)
+#    and B answers the copy with its 200 OK again
+cat >"$out/options.yaml" <<'YAML'
+scenario: options
+roles:
+  A: {kind: ua, user: alice}
+  B: {kind: ua, user: bob}
+steps:
+  - F1: OPTIONS A -> B
+  - F2: 200 OK B -> A
+    drop: true
+    timeout: 2s
+YAML
+sed 's/^    drop: true$/    drop: true\n    retransmit: false/' "$out/options.yaml" \
+	>"$out/options-once.yaml"
+for f in options options-once; do
+	d="$out/$f"
+	"$sipflow" run "$out/$f.yaml" --out "$d" --role A=ua:udp:$A \
+		--role B=ua:udp:$B --timer T1=100ms >"$d.txt" 2>&1
+	rc=$?
+	cat "$d.txt"
+	if [ $f = options ]; then rc_options=$rc; else rc_once=$rc; fi
+done
+check "OPTIONS retransmitted: the lost 200 OK is resent, the flow passes" \
+	"[ $rc_options -eq 0 ]"
+check "OPTIONS retransmitted: B says it resent its 200 OK" \
+	"grep -q 'B resent 200 OK (frame 4) for the retransmitted OPTIONS (frame 3)' '$out/options.txt'"
+if [ $have_tshark -eq 1 ]; then
+	sip_lines "$out/options/options.pcap" | cut -d'|' -f2,3 | tr -d '|' \
+		>"$out/options.seq"
+	check "OPTIONS retransmitted: OPTIONS, 200, OPTIONS, 200 in the pcap" \
+		"[ \"\$(tr '\n' ' ' <'$out/options.seq')\" = 'OPTIONS 200 OPTIONS 200 ' ]"
+fi
+check "without B's retransmission (retransmit: false) F2 fails" \
+	"[ $rc_once -eq 1 ] && grep -qE '^  F2 .*FAIL' '$out/options-once.txt'"
+
+# 5. a UAS gives up on its 2xx after 64*T1 with no ACK, and says BYE is
+#    due: every copy of A's ACK is lost
+cat >"$out/noack.yaml" <<'YAML'
+scenario: noack
+roles:
+  A: {kind: ua, user: alice}
+  B: {kind: ua, user: bob}
+steps:
+  - F1: INVITE A -> B
+  - F2: 200 OK B -> A
+  - F3: ACK A -> B
+    lose: 64
+    timeout: 4s
+YAML
+d="$out/noack"
+"$sipflow" run "$out/noack.yaml" --out "$d" --role A=ua:udp:$A \
+	--role B=ua:udp:$B --timer T1=50ms --timer T2=400ms >"$d.txt" 2>&1
+cat "$d.txt"
+check "no ACK: B gives up after 64*T1 and says BYE is due" \
+	"grep -q 'F2: no ACK for 200 OK from A at B within 3.2 s (64\*T1); sent [0-9]* times; RFC 3261 §13.3.1.4: the UAS should end the dialog with BYE' '$d.txt'"
+check "no ACK: A resends its ACK for every 200 OK copy" \
+	"[ \$(grep -c 'A resent ACK' '$d.txt') -ge 5 ]"
+check "no ACK: F3, every copy lost, never arrives" \
+	"grep -A1 -E '^  F3 .*FAIL' '$d.txt' | grep -q 'ACK was sent to B but never arrived within 4.0 s'"
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail
