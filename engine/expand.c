@@ -13,6 +13,8 @@
  * so far plus the block's own); a repeat: iteration appends ".k" (F3.2).
  * answers:/forwards: inside a block or a loop follow their step's new id.
  * See docs/scenario-format.md, "Blocks, variables and loops".
+ * (About 900 lines: the copy, variables, ids and repeat: share the scope
+ * and origin machinery; include: and its params are expand_block.c.)
  */
 #include <stdio.h>
 #include <stdlib.h>
