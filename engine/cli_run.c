@@ -31,7 +31,38 @@ static void usage_run(void)
 		   "[--out DIR] [--junit FILE]\n"
 		   "         [--timeout DURATION] [--tag T]... [--jobs N] "
 		   "[--shard K/N] [--capture IFACE] [--quiet]\n"
-		   "         [--timer T1|T2|T4=DURATION]...\n");
+		   "         [--timer T1|T2|T4=DURATION]... [--var NAME=VALUE]...\n");
+}
+
+
+/* --var NAME=VALUE onto vars; false (said why) if malformed */
+static bool var_opt(struct list *vars, const char *arg)
+{
+	if (!var_arg_add(vars, arg))
+		return true;
+
+	re_fprintf(stderr, "--var: '%s' is not NAME=VALUE\n", arg);
+	return false;
+}
+
+
+/* a --var no loaded flow declares in vars: is a typo or the wrong suite */
+static bool vars_used(const struct list *vars, struct diag *dg)
+{
+	struct le *le;
+	bool ok = true;
+
+	for (le = vars->head; le; le = le->next) {
+		const struct var_arg *a = le->data;
+
+		if (a->used)
+			continue;
+		diag_err(dg, NULL, NULL, "--var %s: no scenario declares %s "
+			 "in vars:", a->name, a->name);
+		ok = false;
+	}
+
+	return ok;
 }
 
 
@@ -89,6 +120,7 @@ int cmd_run(int argc, char *argv[])
 		{"capture", required_argument, NULL, 'c'},
 		{"quiet",   no_argument,       NULL, 'q'},
 		{"timer",   required_argument, NULL, 'm'},
+		{"var",     required_argument, NULL, 'V'},
 		{"help",    no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -96,7 +128,7 @@ int cmd_run(int argc, char *argv[])
 	size_t nroles = 0, ntags = 0, i, idx;
 	struct testbed *tb = NULL;
 	struct files fl = {NULL, 0, 0};
-	struct list scs = LIST_INIT;
+	struct list scs = LIST_INIT, vars = LIST_INIT;
 	struct report *rp = NULL;
 	struct suite_opts so;
 	struct sip_timers timers = {0, 0, 0};
@@ -113,7 +145,7 @@ int cmd_run(int argc, char *argv[])
 	so.timers = &timers;
 	diag_init(&dg);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qh", longopts,
+	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qV:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
 
@@ -183,6 +215,10 @@ int cmd_run(int argc, char *argv[])
 		case 'q':
 			quiet = true;
 			break;
+		case 'V':
+			if (!var_opt(&vars, optarg))
+				rc = EXIT_BAD;
+			break;
 		case 'h':
 			usage_run();
 			goto out;
@@ -226,7 +262,8 @@ int cmd_run(int argc, char *argv[])
 	for (i = 0, idx = 0; rc == EXIT_PASS && i < fl.n; i++) {
 		struct scenario *sc = NULL;
 
-		if (scenario_load(&sc, fl.v[i], &dg))
+		/* a block (ENOTSUP) is played where a flow includes it */
+		if (scenario_load_vars(&sc, fl.v[i], NULL, &vars, &dg))
 			continue;
 		if (!has_tag(sc, tags, ntags) ||
 		    (idx++ % shard_n) != shard_k - 1) {
@@ -235,6 +272,8 @@ int cmd_run(int argc, char *argv[])
 		}
 		list_append(&scs, &sc->le, sc);
 	}
+	if (rc == EXIT_PASS && !vars_used(&vars, &dg))
+		rc = EXIT_BAD;
 	if (dg.nerr)
 		rc = EXIT_BAD;
 
@@ -269,6 +308,7 @@ int cmd_run(int argc, char *argv[])
 		re_fprintf(stderr, "%H", diag_print, &dg);
 	diag_reset(&dg);
 	list_flush(&scs);
+	list_flush(&vars);
 	files_free(&fl);
 	mem_deref(tb);
 	mem_deref(rp);
@@ -280,6 +320,7 @@ int cmd_run(int argc, char *argv[])
 int cmd_lint(int argc, char *argv[])
 {
 	struct files fl = {NULL, 0, 0};
+	struct list vars = LIST_INIT;
 	struct diag dg;
 	unsigned bad = 0;
 	int i, rc = EXIT_PASS;
@@ -289,7 +330,7 @@ int cmd_lint(int argc, char *argv[])
 
 	if (argc < 2) {
 		re_fprintf(stderr, "usage: sipflow lint FILE|DIR... "
-			   "[--testbed FILE]\n");
+			   "[--testbed FILE] [--var NAME=VALUE]...\n");
 		return EXIT_BAD;
 	}
 
@@ -302,6 +343,11 @@ int cmd_lint(int argc, char *argv[])
 				rc = EXIT_BAD;
 			continue;
 		}
+		if (!strcmp(argv[i], "--var") && i + 1 < argc) {
+			if (!var_opt(&vars, argv[++i]))
+				rc = EXIT_BAD;
+			continue;
+		}
 		if (collect(&fl, argv[i], 0))
 			rc = EXIT_BAD;
 	}
@@ -310,7 +356,9 @@ int cmd_lint(int argc, char *argv[])
 		struct scenario *sc = NULL;
 		unsigned before = dg.nerr;
 
-		if (!scenario_load(&sc, fl.v[k], &dg)) {
+		/* a block (ENOTSUP) says what it takes; its steps are
+		 * checked in each flow that includes it */
+		if (!scenario_load_vars(&sc, fl.v[k], NULL, &vars, &dg)) {
 			if (tb && !scenario_bind(sc, tb, &dg))
 				(void)testbed_check_drivers(sc, &dg);
 			mem_deref(sc);
@@ -319,6 +367,7 @@ int cmd_lint(int argc, char *argv[])
 			++bad;
 	}
 
+	(void)vars_used(&vars, &dg);
 	re_fprintf(stderr, "%H", diag_print, &dg);
 	re_printf("%zu files: %zu ok, %u with errors\n", fl.n,
 		  fl.n - bad, bad);
@@ -326,6 +375,7 @@ int cmd_lint(int argc, char *argv[])
 		rc = EXIT_BAD;
 
 	diag_reset(&dg);
+	list_flush(&vars);
 	files_free(&fl);
 	mem_deref(tb);
 	return rc;

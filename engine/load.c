@@ -18,11 +18,12 @@
 #include "hdr.h"
 #include "load.h"
 #include "retrans.h"
+#include "expand.h"
 
 
 static const char *const top_keys[] = {
 	"scenario", "title", "source", "description", "tags", "timeout",
-	"roles", "steps", "rules", "timers", "retransmit",
+	"roles", "steps", "rules", "timers", "retransmit", "vars",
 };
 
 static const char *const role_keys[] = {
@@ -469,20 +470,71 @@ static int stem(char **out, const char *file)
 }
 
 
-/** Load a scenario from text; name is the file name errors carry */
-int scenario_load_str(struct scenario **scp, const char *name,
-		      const char *text, struct diag *dg)
+/* the flow as written (src) expanded into ld->yd: a block is not a
+ * flow (ENOTSUP, after checking what it says of itself) */
+static int expand(struct loader *ld, struct ydoc *src,
+		  const struct list *vars)
 {
-	struct loader ld;
-	yaml_node_t *root, *roles = NULL, *steps = NULL;
-	yaml_node_pair_t *p;
+	yaml_node_t *root = ydoc_root(src);
+	unsigned nerr = 0;
 	int err;
 
-	if (!scp || !name || !text)
+	if (xp_is_block(src))
+		return xp_check_block(src) ? EINVAL : ENOTSUP;
+
+	if (!root || root->type != YAML_MAPPING_NODE) {
+		/* the loader says what is wrong with it */
+		ld->yd = *src;
+		memset(src, 0, sizeof(*src));
+		return 0;
+	}
+
+	err = xp_expand(&ld->yd, src, vars, &nerr);
+	if (!err && (nerr || src->nerr))
+		err = EINVAL;
+
+	return err;
+}
+
+
+/** Load a scenario from text (NULL: read the file); file is the name
+ *  errors carry and includes are relative to; vars (struct var_arg,
+ *  may be NULL) override its vars:. ENOTSUP: the file is a block (not
+ *  an error; nothing to play) */
+int scenario_load_vars(struct scenario **scp, const char *file,
+		       const char *text, const struct list *vars,
+		       struct diag *dg)
+{
+	struct loader ld;
+	struct ydoc src;
+	yaml_node_t *root, *roles = NULL, *steps = NULL;
+	yaml_node_pair_t *p;
+	char *buf = NULL;
+	int err;
+
+	if (!scp || !file)
 		return EINVAL;
 
+	if (!text) {
+		err = xp_read(&buf, file);
+		if (err == EFBIG)
+			diag_err(dg, file, NULL, "not a scenario (larger than "
+				 "4 MB)");
+		else if (err == EILSEQ)
+			diag_err(dg, file, NULL, "not a text file");
+		else if (err)
+			diag_err(dg, file, NULL, "cannot read: %m", err);
+		if (err)
+			return err;
+		text = buf;
+	}
+
 	memset(&ld, 0, sizeof(ld));
-	err = ydoc_load(&ld.yd, name, text, strlen(text), dg);
+	err = ydoc_load(&src, file, text, strlen(text), dg);
+	if (!err)
+		err = expand(&ld, &src, vars);
+	ydoc_free(&src);
+	mem_deref(buf);
 	if (err) {
 		ydoc_free(&ld.yd);
 		return err;
@@ -493,7 +545,7 @@ int scenario_load_str(struct scenario **scp, const char *name,
 		ydoc_free(&ld.yd);
 		return ENOMEM;
 	}
-	str_dup(&ld.sc->file, name);
+	str_dup(&ld.sc->file, file);
 
 	root = ydoc_root(&ld.yd);
 	if (ywant(&ld.yd, root, YAML_MAPPING_NODE, "a scenario"))
@@ -561,7 +613,7 @@ int scenario_load_str(struct scenario **scp, const char *name,
 		load_steps(&ld, steps, NULL, &ld.sc->steps);
 
 	if (!ld.sc->name)
-		stem(&ld.sc->name, name);
+		stem(&ld.sc->name, file);
 
  out:
 	err = ld.yd.nerr ? EINVAL : 0;
@@ -576,54 +628,34 @@ int scenario_load_str(struct scenario **scp, const char *name,
 }
 
 
+/* the old entry points: a block given as a flow is a mistake there */
+static int no_block(int err, const char *file, struct diag *dg)
+{
+	if (err != ENOTSUP)
+		return err;
+
+	diag_err(dg, file, NULL, "a block (block:), not a flow: include it "
+		 "from a flow");
+
+	return EINVAL;
+}
+
+
+/** Load a scenario from text; name is the file name errors carry */
+int scenario_load_str(struct scenario **scp, const char *name,
+		      const char *text, struct diag *dg)
+{
+	if (!text)
+		return EINVAL;
+
+	return no_block(scenario_load_vars(scp, name, text, NULL, dg), name,
+			dg);
+}
+
+
 /** Load a scenario file */
 int scenario_load(struct scenario **scp, const char *file, struct diag *dg)
 {
-	FILE *f;
-	char *text;
-	long n;
-	int err;
-
-	if (!scp || !file)
-		return EINVAL;
-
-	f = fopen(file, "rb");
-	if (!f) {
-		err = errno;
-		diag_err(dg, file, NULL, "cannot read: %m", err);
-		return err ? err : EIO;
-	}
-
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	if (n < 0 || n > 4 * 1024 * 1024) {
-		fclose(f);
-		diag_err(dg, file, NULL, "not a scenario (size %ld)", n);
-		return EINVAL;
-	}
-
-	text = calloc(1, (size_t)n + 1);
-	if (!text) {
-		fclose(f);
-		return ENOMEM;
-	}
-	if (fread(text, 1, (size_t)n, f) != (size_t)n) {
-		free(text);
-		fclose(f);
-		diag_err(dg, file, NULL, "cannot read");
-		return EIO;
-	}
-	fclose(f);
-
-	if (memchr(text, '\0', (size_t)n)) {
-		free(text);
-		diag_err(dg, file, NULL, "not a text file");
-		return EINVAL;
-	}
-
-	err = scenario_load_str(scp, file, text, dg);
-	free(text);
-
-	return err;
+	return no_block(scenario_load_vars(scp, file, NULL, NULL, dg), file,
+			dg);
 }

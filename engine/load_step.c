@@ -135,8 +135,7 @@ static int tok_err(struct loader *ld, const yaml_node_t *n,
 	(void)re_vsdprintf(&msg, fmt, ap);
 	va_end(ap);
 
-	++ld->yd.nerr;
-	diag_err(ld->yd.dg, ld->yd.file, &pos, "%s", msg ? msg : "");
+	yerr_pos(&ld->yd, n, pos, msg);
 	mem_deref(msg);
 
 	return EINVAL;
@@ -779,6 +778,15 @@ static struct step *new_step(struct loader *ld, enum step_type type,
 
 
 
+/* a step without an id of its own inside a repeat: (its iteration) */
+static const char *id_suffix(const struct loader *ld, const yaml_node_t *n)
+{
+	const struct yorigin *o = yorigin(&ld->yd, n);
+
+	return o ? o->suffix : "";
+}
+
+
 static void load_step(struct loader *ld, const yaml_node_t *n,
 		      struct step *group, struct list *into)
 {
@@ -806,7 +814,8 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 		st = new_step(ld, is_do ? STEP_DO : STEP_MEDIA, k0);
 		if (!st)
 			return;
-		re_sdprintf(&st->id, "%s@L%u", id, st->pos.line);
+		re_sdprintf(&st->id, "%s@L%u%s", id, st->pos.line,
+			    id_suffix(ld, k0));
 		st->group = group;
 		list_append(into, &st->le, st);
 		if (group)
@@ -830,7 +839,8 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 		st = new_step(ld, STEP_WAIT, k0);
 		if (!st)
 			return;
-		re_sdprintf(&st->id, "wait@L%u", st->pos.line);
+		re_sdprintf(&st->id, "wait@L%u%s", st->pos.line,
+			    id_suffix(ld, k0));
 		st->wait_ms = ms;
 		st->group = group;
 		list_append(into, &st->le, st);
@@ -850,7 +860,8 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 		st = new_step(ld, STEP_GROUP, k0);
 		if (!st)
 			return;
-		re_sdprintf(&st->id, "any-order@L%u", st->pos.line);
+		re_sdprintf(&st->id, "any-order@L%u%s", st->pos.line,
+			    id_suffix(ld, k0));
 		list_append(into, &st->le, st);
 		if (!ywant(yd, v0, YAML_SEQUENCE_NODE, "any-order"))
 			load_steps(ld, v0, st, &st->members);

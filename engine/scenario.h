@@ -252,8 +252,20 @@ struct scenario {
 	bool no_retransmit;    /* retransmit: false — for every role */
 };
 
+/** --var NAME=VALUE: overrides the flow's vars: entry NAME */
+struct var_arg {
+	struct le le;
+	char *name;
+	char *value;
+	unsigned used;         /* flows whose vars: it overrode */
+};
+
 int strle_add(struct list *l, const struct pl *pl, const struct srcpos *pos,
 	      bool front);
+int var_arg_add(struct list *l, const char *arg);
+int scenario_load_vars(struct scenario **scp, const char *file,
+		       const char *text, const struct list *vars,
+		       struct diag *dg);
 int scenario_load(struct scenario **scp, const char *file, struct diag *dg);
 int scenario_load_str(struct scenario **scp, const char *name,
 		      const char *text, struct diag *dg);

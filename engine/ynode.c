@@ -14,12 +14,23 @@
 int ydoc_load(struct ydoc *yd, const char *file, const char *text,
 	      size_t len, struct diag *dg)
 {
+	return ydoc_load_from(yd, file, text, len, NULL, dg);
+}
+
+
+/** Parse an included file: its errors end with from ("(included …)") */
+int ydoc_load_from(struct ydoc *yd, const char *file, const char *text,
+		   size_t len, const char *from, struct diag *dg)
+{
 	yaml_parser_t parser;
 	int err = 0;
 
 	memset(yd, 0, sizeof(*yd));
 	yd->file = file;
 	yd->dg = dg;
+	yd->from = from;
+	if (!from)
+		from = "";
 
 	if (!yaml_parser_initialize(&parser))
 		return ENOMEM;
@@ -35,10 +46,10 @@ int ydoc_load(struct ydoc *yd, const char *file, const char *text,
 
 		pos.line = (unsigned)mk->line + 1;
 		pos.col = (unsigned)mk->column + 1;
-		diag_err(dg, file, &pos, "YAML syntax error: %s%s%s",
+		diag_err(dg, file, &pos, "YAML syntax error: %s%s%s%s",
 			 parser.problem ? parser.problem : "unknown",
 			 parser.context ? " " : "",
-			 parser.context ? parser.context : "");
+			 parser.context ? parser.context : "", from);
 		++yd->nerr;
 		err = EINVAL;
 	}
@@ -46,7 +57,7 @@ int ydoc_load(struct ydoc *yd, const char *file, const char *text,
 		yd->loaded = true;
 		if (!yaml_document_get_root_node(&yd->doc)) {
 			struct srcpos pos = {1, 1};
-			diag_err(dg, file, &pos, "the file is empty");
+			diag_err(dg, file, &pos, "the file is empty%s", from);
 			++yd->nerr;
 			err = EINVAL;
 		}
@@ -59,10 +70,31 @@ int ydoc_load(struct ydoc *yd, const char *file, const char *text,
 
 void ydoc_free(struct ydoc *yd)
 {
-	if (yd && yd->loaded) {
+	if (!yd)
+		return;
+
+	if (yd->loaded) {
 		yaml_document_delete(&yd->doc);
 		yd->loaded = false;
 	}
+	yd->orig = NULL;
+	yd->norig = 0;
+	yd->owner = mem_deref(yd->owner);
+}
+
+
+/** Where a node of an expanded document was written, or NULL */
+const struct yorigin *yorigin(const struct ydoc *yd, const yaml_node_t *n)
+{
+	size_t i;
+
+	if (!yd || !yd->orig || !n || n < yd->doc.nodes.start ||
+	    n >= yd->doc.nodes.top)
+		return NULL;
+
+	i = (size_t)(n - yd->doc.nodes.start);
+
+	return i < yd->norig ? yd->orig[i] : NULL;
 }
 
 
@@ -115,10 +147,54 @@ bool yis_null(const yaml_node_t *n)
 }
 
 
+/* an error already reported at this place (file:line:col:) */
+static bool reported(const struct diag *dg, const char *file,
+		     struct srcpos pos)
+{
+	char pre[512];
+	struct le *le;
+	size_t n;
+
+	if (!dg || re_snprintf(pre, sizeof(pre), "%s:%u:%u:", file,
+			       pos.line, pos.col) < 0)
+		return false;
+
+	n = strlen(pre);
+	for (le = dg->items.head; le; le = le->next) {
+		const struct diag_item *it = le->data;
+
+		if (!strncmp(it->text, pre, n))
+			return true;
+	}
+
+	return false;
+}
+
+
+/** An error at pos, a place in node n's file (its origin, when the
+ *  document is expanded: the block or flow it was written in) */
+int yerr_pos(struct ydoc *yd, const yaml_node_t *n, struct srcpos pos,
+	     const char *msg)
+{
+	const struct yorigin *o = yorigin(yd, n);
+	const char *file = o ? o->file : yd->file;
+	const char *from = o ? o->from : (yd->from ? yd->from : "");
+
+	++yd->nerr;
+
+	/* a repeat: body is checked once per iteration: say it once */
+	if (o && o->again && reported(yd->dg, file, pos))
+		return EINVAL;
+
+	diag_err(yd->dg, file, &pos, "%s%s", msg ? msg : "error", from);
+
+	return EINVAL;
+}
+
+
 /** An error at a node's place; returns EINVAL */
 int yerr(struct ydoc *yd, const yaml_node_t *n, const char *fmt, ...)
 {
-	struct srcpos pos = ypos(n);
 	char *msg = NULL;
 	va_list ap;
 
@@ -126,8 +202,7 @@ int yerr(struct ydoc *yd, const yaml_node_t *n, const char *fmt, ...)
 	(void)re_vsdprintf(&msg, fmt, ap);
 	va_end(ap);
 
-	++yd->nerr;
-	diag_err(yd->dg, yd->file, &pos, "%s", msg ? msg : "error");
+	yerr_pos(yd, n, ypos(n), msg);
 	mem_deref(msg);
 
 	return EINVAL;
