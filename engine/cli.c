@@ -115,7 +115,8 @@ int collect(struct files *fl, const char *path, unsigned depth)
 	}
 	closedir(d);
 
-	if (!err)
+	/* an empty directory added nothing: qsort's array may be NULL */
+	if (!err && fl->n > first)
 		qsort(fl->v + first, fl->n - first, sizeof(*fl->v), cmpstr);
 
 	return err;

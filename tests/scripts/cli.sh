@@ -18,6 +18,9 @@ check "bad --timeout: exit 2" "[ $(run run "$src/scenarios" --timeout soon) -eq 
 check "bad --role: exit 2" "[ $(run run "$src/scenarios" --role 'P=martian') -eq 2 ]"
 check "bad --testbed file: exit 2" "[ $(run run "$src/scenarios" --testbed /nonexistent.yaml) -eq 2 ]"
 check "lint of the bundled scenarios: exit 0" "[ $(run lint "$src/scenarios") -eq 0 ]"
+mkdir -p "$out/tree/empty"; cp "$src/scenarios/rfc3665/direct-call.yaml" "$out/tree/"
+check "lint of a directory with an empty subdirectory: exit 0, no sanitizer report" \
+	"[ $(run lint "$out/tree") -eq 0 ] && ! grep -q 'runtime error' '$out/o.txt'"
 
 # every file in tests/lint names its expected error on line 1:
 #   # expect: FILE:LINE:COL: message
