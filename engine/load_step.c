@@ -79,6 +79,8 @@ static void step_destructor(void *data)
 	list_flush(&st->sdp.codecs);
 	mem_deref(st->sdp.direction);
 	mem_deref(st->id);
+	mem_deref(st->file);
+	mem_deref(st->incl);
 	mem_deref(st->method);
 	mem_deref(st->reason);
 	mem_deref(st->to_user);
@@ -764,12 +766,21 @@ static struct step *new_step(struct loader *ld, enum step_type type,
 			     const yaml_node_t *at)
 {
 	struct step *st = mem_zalloc(sizeof(*st), step_destructor);
+	const struct yorigin *o = yorigin(&ld->yd, at);
 
 	if (!st)
 		return NULL;
 
 	st->type = type;
 	st->pos = ypos(at);
+
+	/* the run's own messages about a step (before it plays) name the
+	 * file it was written in, as the loader's do */
+	if (o && o->file && strcmp(o->file, ld->yd.file) &&
+	    str_dup(&st->file, o->file))
+		return mem_deref(st);
+	if (o && o->from && *o->from && str_dup(&st->incl, o->from))
+		return mem_deref(st);
 	st->idx = ld->sc->nsteps++;
 
 	return st;

@@ -455,10 +455,11 @@ static int check_visible(const struct scenario *sc, struct diag *dg)
 		if (!st || st->type != STEP_MSG)
 			continue;
 		if (st->from->dut && st->to->dut) {
-			diag_err(dg, sc->file, &st->pos, "step %s: %s and %s "
-				 "are both devices under test; sipflow "
-				 "cannot see that message", st->id,
-				 st->from->name, st->to->name);
+			diag_err(dg, step_file(sc, st), &st->pos,
+				 "step %s: %s and %s are both devices under "
+				 "test; sipflow cannot see that message%s",
+				 st->id, st->from->name, st->to->name,
+				 step_from(st));
 			err = EINVAL;
 		}
 	}

@@ -157,3 +157,17 @@ int step_print(struct re_printf *pf, const struct step *st)
 		return re_hprintf(pf, "%u %s", st->scode, st->reason);
 	}
 }
+
+
+/** The file a step was written in: a block's, when it was included */
+const char *step_file(const struct scenario *sc, const struct step *st)
+{
+	return st && st->file ? st->file : sc ? sc->file : NULL;
+}
+
+
+/** " (included from FILE:L:C with …)" for an included step, else "" */
+const char *step_from(const struct step *st)
+{
+	return st && st->incl ? st->incl : "";
+}

@@ -193,6 +193,9 @@ struct step {
 	char *id;              /* "F5"; for wait/group: "wait@L12" */
 	unsigned idx;          /* 0..scenario.nsteps-1, flat, in file order */
 	struct srcpos pos;     /* where the step starts */
+	char *file;            /* an included step: the block file pos is
+				  in (else NULL: the scenario's file) */
+	char *incl;            /* " (included from …)", or NULL */
 	struct step *group;    /* the any-order group it is in, or NULL */
 
 	/* STEP_MSG */
@@ -272,6 +275,8 @@ int scenario_load_str(struct scenario **scp, const char *name,
 struct role *scenario_role(const struct scenario *sc, const char *name);
 struct step *scenario_step(const struct scenario *sc, const char *id);
 struct step *scenario_step_at(const struct scenario *sc, unsigned idx);
+const char *step_file(const struct scenario *sc, const struct step *st);
+const char *step_from(const struct step *st);
 const char *sip_reason_std(uint16_t scode);
 
 /** A step with a verdict of its own: a message, a stimulus, a media

@@ -179,20 +179,22 @@ int testbed_check_drivers(const struct scenario *sc, struct diag *dg)
 		r = st->act.actor;
 
 		if (!r->driver) {
-			diag_err(dg, sc->file, &st->pos, "do: %H: %s is a "
-				 "device under test without a driver (the "
-				 "testbed's driver: {type: %H})", doverb_print,
-				 &st->act, r->name, hil_driver_types, NULL);
+			diag_err(dg, step_file(sc, st), &st->pos,
+				 "do: %H: %s is a device under test without "
+				 "a driver (the testbed's driver: {type: %H})"
+				 "%s", doverb_print, &st->act, r->name,
+				 hil_driver_types, NULL, step_from(st));
 			err = EINVAL;
 			continue;
 		}
 
 		why = hil_check(r->driver, &st->act);
 		if (why) {
-			diag_err(dg, sc->file, &st->pos, "do: %H: %s's driver "
-				 "(%s) cannot do it: %s", doverb_print,
-				 &st->act, r->name,
-				 hil_driver_type(r->driver->drv), why);
+			diag_err(dg, step_file(sc, st), &st->pos,
+				 "do: %H: %s's driver (%s) cannot do it: "
+				 "%s%s", doverb_print, &st->act, r->name,
+				 hil_driver_type(r->driver->drv), why,
+				 step_from(st));
 			err = EINVAL;
 		}
 	}

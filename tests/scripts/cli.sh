@@ -22,6 +22,12 @@ mkdir -p "$out/tree/empty"; cp "$src/scenarios/rfc3665/direct-call.yaml" "$out/t
 check "lint of a directory with an empty subdirectory: exit 0, no sanitizer report" \
 	"[ $(run lint "$out/tree") -eq 0 ] && ! grep -q 'runtime error' '$out/o.txt'"
 
+# a refusal about an included step names the block's line and the include
+rc=$(run run "$src/scenarios/yealink/hold-resume.yaml" --out "$out/hr" \
+	--role A=dut:udp:127.0.0.99:5060 --role P=dut:udp:127.0.0.98:5060)
+check "two devices in an included step: exit 2 at the block's line, with where it was included" \
+	"[ $rc -eq 2 ] && grep -qE '^[^ ]*scenarios/blocks/call-setup.yaml:13:5: step F1: A and P are both devices under test; .* \\(included from [^ ]*hold-resume.yaml:[0-9]+:[0-9]+ ' '$out/o.txt'"
+
 # every file in tests/lint names its expected error on line 1:
 #   # expect: FILE:LINE:COL: message
 for f in "$src"/tests/lint/*.yaml; do
