@@ -233,3 +233,16 @@ uint16_t agent_media_port(const struct agent *ag)
 {
 	return ag && ag->rtp ? sa_port(rtp_local(ag->rtp)) : 0;
 }
+
+
+/**
+ * Whether the agent's transport is reliable (TCP, TLS): RFC 3261 17.1.1.2
+ * and 17.2.1 retransmit only over an unreliable one (UDP)
+ */
+bool agent_reliable(const struct agent *ag)
+{
+	if (!ag || !ag->role)
+		return false;
+
+	return ag->role->tp == SIP_TRANSP_TCP || ag->role->tp == SIP_TRANSP_TLS;
+}
