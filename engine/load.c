@@ -44,6 +44,7 @@ static void role_destructor(void *data)
 	mem_deref(r->auth_pass);
 	mem_deref(r->driver);
 	mem_deref(r->capture_if);
+	mem_deref(r->tls);
 }
 
 
@@ -202,7 +203,7 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 		else if (!strcmp(ks, "address")) {
 			if (!vs || testbed_parse_addr(&r->decl, &r->tp, vs))
 				yerr(yd, v, "role %s: address '%s' is not "
-				     "[udp:]HOST[:PORT]", name,
+				     "[udp:|tcp:|tls:]HOST[:PORT]", name,
 				     vs ? vs : "");
 		}
 	}

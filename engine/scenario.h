@@ -6,6 +6,7 @@
 
 struct diag;
 struct hil_cfg;
+struct tls_cfg;
 
 /** A place in a source file, 1-based as editors count */
 struct srcpos {
@@ -86,7 +87,8 @@ struct role {
 				  on this interface (testbed), or NULL */
 	struct sa decl;        /* address: as declared, or unset */
 	struct sa addr;        /* bound address (set by scenario_bind) */
-	enum sip_transp tp;    /* transport (UDP for now) */
+	enum sip_transp tp;    /* transport: UDP, TCP or TLS */
+	struct tls_cfg *tls;   /* TLS settings (testbed), or NULL */
 	unsigned idx;          /* 0-based declaration index */
 	struct srcpos pos;     /* where it is declared */
 };
