@@ -269,30 +269,48 @@ static int read_pem(struct mbuf *mb, const char *file)
 }
 
 
-static int tls_setup(struct transport *t, const struct tls_cfg *cfg)
+/**
+ * A TLS context for a role: its certificate (cfg cert and key, else a
+ * self-signed one) and the CA it trusts (cfg ca)
+ */
+int transport_tls(struct tls **tlsp, const struct tls_cfg *cfg)
 {
-	struct mbuf *mb;
+	struct tls *tls = NULL;
+	struct mbuf *mb = NULL;
 	int err;
 
-	err = tls_alloc(&t->tls, TLS_METHOD_SSLV23, NULL, NULL);
+	if (!tlsp)
+		return EINVAL;
+
+	err = tls_alloc(&tls, TLS_METHOD_SSLV23, NULL, NULL);
 	if (err)
 		return err;
 
-	if (!cfg || !cfg->cert)
-		return tls_set_selfsigned(t->tls, "sipflow");
+	if (!cfg || !cfg->cert) {
+		/* OpenSSL 3 refuses the 1024-bit key of tls_set_selfsigned */
+		err = tls_set_selfsigned_rsa(tls, "sipflow", 2048);
+		goto out;
+	}
 
 	mb = mbuf_alloc(8192);
-	if (!mb)
-		return ENOMEM;
+	if (!mb) {
+		err = ENOMEM;
+		goto out;
+	}
 	err = read_pem(mb, cfg->cert);
 	if (!err && cfg->key)
 		err = read_pem(mb, cfg->key);
 	if (!err)
-		err = tls_set_certificate(t->tls, (const char *)mb->buf,
-					  mb->end);
+		err = tls_set_certificate(tls, (const char *)mb->buf, mb->end);
+
+ out:
+	if (!err && cfg && cfg->ca)
+		err = tls_add_ca(tls, cfg->ca);
 	mem_deref(mb);
-	if (!err && cfg->ca)
-		err = tls_add_ca(t->tls, cfg->ca);
+	if (err)
+		mem_deref(tls);
+	else
+		*tlsp = tls;
 
 	return err;
 }
@@ -332,7 +350,7 @@ int transport_listen(struct transport **tp, enum sip_transp kind,
 		break;
 
 	case SIP_TRANSP_TLS:
-		err = tls_setup(t, tls);
+		err = transport_tls(&t->tls, tls);
 		t->verify = tls && tls->verify;
 		if (err)
 			break;

@@ -324,13 +324,15 @@ static void recv_h(struct agent *ag, const struct sa *src,
 	if (run->finished)
 		return;
 
-	/* from a simulated role: the record made when it was sent */
-	if (snd && !snd->role->dut) {
+	/* from a simulated role: the record made when it was sent (a
+	 * phone's stack connects from an address the system chose, so an
+	 * unknown source may be one too) */
+	if (!snd || !snd->role->dut) {
 		for (le = run->msgs.head; le; le = le->next) {
 			struct msgrec *o = le->data;
 
-			if (o->rx_le.list || o->to != ag->role ||
-			    o->from != snd->role)
+			if (o->rx_le.list || o->to != ag->role || !o->from ||
+			    o->from->dut || (snd && o->from != snd->role))
 				continue;
 			if (o->mb->end == mbuf_get_left(mb) &&
 			    !memcmp(o->mb->buf, mbuf_buf(mb), o->mb->end)) {
@@ -340,7 +342,14 @@ static void recv_h(struct agent *ag, const struct sa *src,
 		}
 	}
 
-	if (!r) {
+	if (r && !r->frame) {
+		/* a phone's, over a stream: the wire's addresses are the
+		 * connection's, which its stack's trace does not give */
+		r->src = *src;
+		r->dst = *dst;
+		run_write_pcap(run, r);
+	}
+	else if (!r) {
 		r = record(run, snd, ag->role, src, dst, mb->buf, mb->end,
 			   run_now(run));
 		if (!r)
@@ -415,7 +424,8 @@ static void sent_h(struct agent *ag, const struct sa *src,
 	if (!r)
 		return;
 	r->tp = ag->role->tp;
-	run_write_pcap(run, r);
+	if (!rcv || rcv->role->dut || !agent_reliable(ag))
+		run_write_pcap(run, r);
 
 	if (!rcv || rcv->role->dut)
 		arrived(run, rcv, r);
