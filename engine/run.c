@@ -395,9 +395,10 @@ static void close_h(struct agent *ag, const struct sa *peer, const char *why,
 		return;
 
 	run_step_fail(run, st, 0, "%s connection between %s and %H (%J) "
-		      "ended while waiting for %H: %s",
+		      "ended while step %s (%H %s -> %s) waited: %s",
 		      sip_transp_name(ag->role->tp), ag->role->name,
-		      run_role_name, pr, peer, run_step_line, st, why);
+		      run_role_name, pr, peer, st->id, run_step_line, st,
+		      st->from->name, st->to->name, why);
 	run_finish(run);
 }
 

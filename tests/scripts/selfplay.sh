@@ -18,12 +18,7 @@ n=$(find "$src/scenarios" -name '*.yaml' | wc -l)
 check "closing line counts $n passed" \
 	"grep -q '^scenarios: $n passed, 0 failed' '$out/console.txt'"
 
-# the method/status sequence a scenario's steps list, in file order
-steps_of() {
-	grep -E '^\s*-?\s*F[0-9]+[a-z]?:' "$1" |
-		sed -E 's/^\s*-?\s*F[0-9]+[a-z]?:\s*//; s/\s+[A-Z][A-Za-z0-9_]*\s*->.*$//' |
-		awk '{print $1}'
-}
+. "$src/tests/scripts/lib/steps.sh"
 
 for yaml in $(find "$src/scenarios" -name "*.yaml" | sort); do
 	name=$(basename "$yaml" .yaml)
@@ -32,10 +27,10 @@ for yaml in $(find "$src/scenarios" -name "*.yaml" | sort); do
 	if ! command -v tshark >/dev/null; then
 		echo "skip $name: tshark not installed"; continue
 	fi
-	tshark -r "$pcap" -T fields -e _ws.malformed -e _ws.expert.severity \
+	tshark -r "$pcap" "${SIP_DECODE[@]}" -T fields -e _ws.malformed -e _ws.expert.severity \
 		-Y '_ws.malformed' 2>/dev/null >"$out/$name.malformed"
 	check "$name: no malformed packets" "[ ! -s '$out/$name.malformed' ]"
-	tshark -r "$pcap" -T fields -e sip.Method -e sip.Status-Code \
+	tshark -r "$pcap" "${SIP_DECODE[@]}" -T fields -e sip.Method -e sip.Status-Code \
 		-Y sip 2>/dev/null | awk '{print $1}' >"$out/$name.seen"
 	steps_of "$yaml" >"$out/$name.want"
 	if grep -q 'kind: phone' "$yaml"; then
