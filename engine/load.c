@@ -155,7 +155,7 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 	(void)str_dup(&r->name, name);
 	r->pos = ypos(key);
 	r->idx = ld->idx++;
-	r->tp = SIP_TRANSP_UDP;
+	r->tp = r->decl_tp = SIP_TRANSP_UDP;
 	list_append(&ld->sc->roles, &r->le, r);
 
 	YMAP_FOREACH(p, val) {
@@ -201,7 +201,7 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 			ybool(yd, v, &r->record_route);
 		}
 		else if (!strcmp(ks, "address")) {
-			if (!vs || testbed_parse_addr(&r->decl, &r->tp, vs))
+			if (!vs || testbed_parse_addr(&r->decl, &r->decl_tp, vs))
 				yerr(yd, v, "role %s: address '%s' is not "
 				     "[udp:|tcp:|tls:]HOST[:PORT]", name,
 				     vs ? vs : "");

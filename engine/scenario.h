@@ -86,6 +86,7 @@ struct role {
 	char *capture_if;      /* a device under test: capture its traffic
 				  on this interface (testbed), or NULL */
 	struct sa decl;        /* address: as declared, or unset */
+	enum sip_transp decl_tp; /* … and its transport */
 	struct sa addr;        /* bound address (set by scenario_bind) */
 	enum sip_transp tp;    /* transport: UDP, TCP or TLS */
 	struct tls_cfg *tls;   /* TLS settings (testbed), or NULL */

@@ -591,6 +591,7 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 		sa_init(&r->addr, AF_UNSPEC);
 		if (has_addr)
 			r->addr = r->decl;
+		r->tp = r->decl_tp;
 
 		r->dut = r->kind == ROLE_DUT;
 		r->driver = mem_deref(r->driver);
