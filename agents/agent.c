@@ -5,6 +5,7 @@
 #include "dialog.h"
 #include "agent.h"
 #include "phone.h"
+#include "transport.h"
 
 
 static const struct agent_kind kinds[] = {
@@ -26,18 +27,28 @@ static void destructor(void *data)
 	list_clear(&ag->tx);
 	mem_deref(ag->phone);
 	mem_deref(ag->hil);
-	mem_deref(ag->us);
+	mem_deref(ag->tr);
 	mem_deref(ag->sdp);
 	mem_deref(ag->rtp);
 }
 
 
-static void udp_recv(const struct sa *src, struct mbuf *mb, void *arg)
+static void tr_recv(const struct sa *src, const struct sa *dst,
+		    struct mbuf *mb, const char *bad, void *arg)
 {
 	struct agent *ag = arg;
 
 	if (ag->h.recvh)
-		ag->h.recvh(ag, src, mb, ag->arg);
+		ag->h.recvh(ag, src, dst, mb, bad, ag->arg);
+}
+
+
+static void tr_close(const struct sa *peer, const char *why, void *arg)
+{
+	struct agent *ag = arg;
+
+	if (ag->h.closeh)
+		ag->h.closeh(ag, peer, why, ag->arg);
 }
 
 
@@ -97,7 +108,7 @@ static void phone_sig(bool tx, const struct sa *src, const struct sa *dst,
 
 	if (tx) {
 		if (ag->h.senth)
-			ag->h.senth(ag, dst, pkt, len, ag->arg);
+			ag->h.senth(ag, src, dst, pkt, len, ag->arg);
 		return;
 	}
 
@@ -107,7 +118,7 @@ static void phone_sig(bool tx, const struct sa *src, const struct sa *dst,
 	mbuf_init(&mb);
 	mb.buf = (uint8_t *)pkt;
 	mb.size = mb.end = len;
-	ag->h.recvh(ag, src, &mb, ag->arg);
+	ag->h.recvh(ag, src, dst, &mb, NULL, ag->arg);
 }
 
 
@@ -164,12 +175,10 @@ int agent_alloc(struct agent **agp, struct role *role,
 		err = phone_alloc(&ag->phone, role, sc, &ph);
 	}
 	else if (!role->dut) {
-		err = udp_listen(&ag->us, &role->addr, udp_recv, ag);
+		err = transport_listen(&ag->tr, role->tp, &role->addr,
+				       role->tls, tr_recv, tr_close, ag);
 		if (err)
 			goto out;
-
-		/* SIP messages can exceed a default receive buffer chunk */
-		udp_rxsz_set(ag->us, 65536);
 
 		err = media_open(ag);
 	}
@@ -184,17 +193,20 @@ int agent_alloc(struct agent **agp, struct role *role,
 }
 
 
-/** Send one datagram from the agent's address */
-int agent_send(struct agent *ag, const struct sa *dst, struct mbuf *mb)
+/**
+ * Send one message on the agent's transport (a datagram, or over the
+ * connection to dst); *src: the address it leaves from
+ */
+int agent_send(struct agent *ag, const struct sa *dst, struct mbuf *mb,
+	       struct sa *src)
 {
 	if (!ag || !dst || !mb)
 		return EINVAL;
 
-	if (!ag->us)
+	if (!ag->tr)
 		return ENOTSUP;
 
-	mb->pos = 0;
-	return udp_send(ag->us, dst, mb);
+	return transport_send(ag->tr, dst, mb, src);
 }
 
 
@@ -213,9 +225,16 @@ struct agent *agent_find(const struct list *agents, const struct role *r)
 }
 
 
-/** The agent whose role has this address (address and port) */
+/**
+ * The agent whose role has this address: its own (address and port); a
+ * connection a simulated role opened from there (TCP, TLS); else, for a
+ * port no role has, the one role on a stream transport at that IP (a
+ * device or a phone connects from a port the system chose)
+ */
 struct agent *agent_by_addr(const struct list *agents, const struct sa *sa)
 {
+	struct agent *ip = NULL;
+	unsigned nip = 0;
 	struct le *le;
 
 	for (le = agents ? agents->head : NULL; le; le = le->next) {
@@ -224,7 +243,19 @@ struct agent *agent_by_addr(const struct list *agents, const struct sa *sa)
 			return ag;
 	}
 
-	return NULL;
+	for (le = agents ? agents->head : NULL; le; le = le->next) {
+		struct agent *ag = le->data;
+
+		if (ag->tr && transport_leaves_from(ag->tr, sa))
+			return ag;
+		if (agent_reliable(ag) &&
+		    sa_cmp(&ag->role->addr, sa, SA_ADDR)) {
+			ip = ag;
+			++nip;
+		}
+	}
+
+	return nip == 1 ? ip : NULL;
 }
 
 
@@ -235,9 +266,14 @@ uint16_t agent_media_port(const struct agent *ag)
 }
 
 
-/** The role's transport delivers by itself (TCP, TLS): nothing to
- *  retransmit (RFC 3261 §17.1.1.2); only UDP for now */
+/**
+ * Whether the agent's transport is reliable (TCP, TLS): RFC 3261 17.1.1.2
+ * and 17.2.1 retransmit only over an unreliable one (UDP)
+ */
 bool agent_reliable(const struct agent *ag)
 {
-	return ag->role->tp != SIP_TRANSP_UDP;
+	if (!ag || !ag->role)
+		return false;
+
+	return ag->role->tp == SIP_TRANSP_TCP || ag->role->tp == SIP_TRANSP_TLS;
 }

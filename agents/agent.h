@@ -9,13 +9,22 @@ struct role;
 struct scenario;
 struct step;
 
-/** A datagram arrived at an agent's socket */
+/**
+ * A message arrived at an agent from src at dst (as the socket sees
+ * them). bad: NULL, or why a stream's bytes could not be framed
+ */
 typedef void (agent_recv_h)(struct agent *ag, const struct sa *src,
-			    struct mbuf *mb, void *arg);
+			    const struct sa *dst, struct mbuf *mb,
+			    const char *bad, void *arg);
 
 /** A message an autonomous agent (a phone) sent, as it left */
-typedef void (agent_sent_h)(struct agent *ag, const struct sa *dst,
-			    const uint8_t *pkt, size_t len, void *arg);
+typedef void (agent_sent_h)(struct agent *ag, const struct sa *src,
+			    const struct sa *dst, const uint8_t *pkt,
+			    size_t len, void *arg);
+
+/** A connection of the agent with peer ended (TCP, TLS): why */
+typedef void (agent_close_h)(struct agent *ag, const struct sa *peer,
+			     const char *why, void *arg);
 
 /** An RTP/RTCP datagram an agent sent (tx) or received */
 typedef void (agent_media_h)(struct agent *ag, bool tx, const struct sa *src,
@@ -31,6 +40,7 @@ struct agent_handlers {
 	agent_sent_h *senth;
 	agent_media_h *mediah;
 	agent_log_h *logh;
+	agent_close_h *closeh;
 };
 
 /** What a step's builder may look at besides its own agent */
@@ -42,6 +52,8 @@ struct buildctx {
 	struct msgrec *forwards;    /* forwards: resolved, or NULL */
 	bool later;                 /* out: not possible yet (in a group) */
 	struct msgrec *fwd_of;      /* out: the message a proxy forwards */
+	struct msgrec *reply_to;    /* out: the request a response answers
+				       (it goes back where that came from) */
 	char *why;                  /* out: why the build failed */
 };
 
@@ -59,7 +71,7 @@ struct agent {
 	struct le le;
 	struct role *role;
 	const struct agent_kind *kind;
-	struct udp_sock *us;        /* NULL for a device under test */
+	struct transport *tr;       /* NULL for a device under test */
 	struct rtp_sock *rtp;       /* a real media port for SDP */
 	struct sdp_session *sdp;
 	struct sdp_media *sdpm;
@@ -75,7 +87,8 @@ struct agent {
 int agent_alloc(struct agent **agp, struct role *role,
 		const struct scenario *sc, const struct agent_handlers *h,
 		void *arg);
-int agent_send(struct agent *ag, const struct sa *dst, struct mbuf *mb);
+int agent_send(struct agent *ag, const struct sa *dst, struct mbuf *mb,
+	       struct sa *src);
 struct agent *agent_find(const struct list *agents, const struct role *r);
 struct agent *agent_by_addr(const struct list *agents, const struct sa *sa);
 uint16_t agent_media_port(const struct agent *ag);

@@ -13,6 +13,7 @@
 #include "media/mstream.h"
 #include "phone.h"
 #include "phone_priv.h"
+#include "transport.h"
 
 
 static void destructor(void *data)
@@ -293,7 +294,28 @@ static int addr_setup(struct phone *ph)
 		return err;
 
 	if (r->proxy)
-		err = re_sdprintf(&ph->route, "sip:%J", &r->proxy->addr);
+		err = re_sdprintf(&ph->route, "sip:%J%s", &r->proxy->addr,
+				  sip_transp_param(r->proxy->tp));
+
+	return err;
+}
+
+
+/* the stack's transport: the role's, UDP, TCP or TLS (with the role's
+ * certificate and CA, agents/transport.h) */
+static int transp_add(struct phone *ph)
+{
+	const struct role *role = ph->role;
+	struct tls *tls = NULL;
+	int err;
+
+	if (role->tp != SIP_TRANSP_TLS)
+		return sip_transp_add(ph->sip, role->tp, &role->addr);
+
+	err = transport_tls(&tls, role->tls);
+	if (!err)
+		err = sip_transp_add(ph->sip, SIP_TRANSP_TLS, &role->addr, tls);
+	mem_deref(tls);
 
 	return err;
 }
@@ -333,11 +355,15 @@ int phone_alloc(struct phone **php, const struct role *role,
 
 	sip_set_trace_handler(ph->sip, trace_h);
 
-	err = sip_transp_add(ph->sip, SIP_TRANSP_UDP, &role->addr);
+	err = transp_add(ph);
 	if (err)
 		goto out;
 
-	err = phone_wire_open(ph);   /* its listener before all others */
+	/* the receive helper is a datagram socket's (phone_wire.c) */
+	if (role->tp == SIP_TRANSP_UDP)
+		err = phone_wire_open(ph);  /* its listener before all others */
+	else
+		ph->ready = true;
 	if (err)
 		goto out;
 

@@ -230,7 +230,8 @@ static int fwd_request(struct mbuf **mbp, struct agent *ag,
 		struct msgb_hdr *h = msgb_find(b, "Record-Route");
 		struct msgb_hdr *rr;
 
-		err = msgb_add(b, "Record-Route", "<sip:%J;lr>", &me->addr);
+		err = msgb_add(b, "Record-Route", "<sip:%J%s;lr>", &me->addr,
+			       sip_transp_param(me->tp));
 		if (!err && h) {
 			/* ours goes above the ones already there */
 			rr = b->hdrs.tail->data;
@@ -331,6 +332,8 @@ static int fwd_response(struct mbuf **mbp, struct agent *ag,
 		err = finish_forward(mbp, b, ctx, in, NULL);
 	if (!err && ct && ct->fwd_of && m->scode >= 200)
 		ct->fwd_of->answered = m->scode;
+	if (!err && ct)
+		ctx->reply_to = ct->fwd_of;
 
 	mem_deref(b);
 	return err;

@@ -171,8 +171,15 @@ static int add_sdp(struct msgb *b, struct agent *ag, struct buildctx *ctx,
 
 static int add_contact(struct msgb *b, const struct agent *ag)
 {
-	return msgb_add(b, "Contact", "<sip:%s@%J>", ag->role->user,
-			&ag->role->addr);
+	char *uri = NULL;
+	int err;
+
+	err = role_contact(&uri, ag->role);
+	if (!err)
+		err = msgb_add(b, "Contact", "<%s>", uri);
+	mem_deref(uri);
+
+	return err;
 }
 
 
@@ -225,6 +232,7 @@ int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
 	err = build_response(&b, m, st->scode, st->reason, req->ltag);
 	if (err)
 		return err;
+	ctx->reply_to = req;
 
 	if (contact && st->scode > 100 && st->scode < 300 &&
 	    build_is_dialog_creating(&m->met))
@@ -408,15 +416,16 @@ static int callee_uri(char **out, const struct scenario *sc,
 		const char *dom = role_domain(sc, st->from);
 		if (dom)
 			return re_sdprintf(out, "sip:%s@%s", st->to_user, dom);
-		return re_sdprintf(out, "sip:%s@%J", st->to_user,
-				   &st->to->addr);
+		return re_sdprintf(out, "sip:%s@%J%s", st->to_user,
+				   &st->to->addr, sip_transp_param(st->to->tp));
 	}
 
 	if (!str_casecmp(st->method, "REGISTER")) {
 		const char *dom = role_domain(sc, st->from);
 		if (dom)
 			return re_sdprintf(out, "sip:%s", dom);
-		return re_sdprintf(out, "sip:%J", &st->to->addr);
+		return re_sdprintf(out, "sip:%J%s", &st->to->addr,
+				   sip_transp_param(st->to->tp));
 	}
 
 	return role_aor(out, sc, st->to);

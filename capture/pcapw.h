@@ -12,6 +12,9 @@ int  pcapw_write(struct pcapw *pw, const struct sa *src, const struct sa *dst,
 int  pcapw_write_ts(struct pcapw *pw, const struct timeval *ts,
 		    const struct sa *src, const struct sa *dst,
 		    const uint8_t *payload, size_t len, uint32_t *framep);
+int  pcapw_write_tcp(struct pcapw *pw, const struct sa *src,
+		     const struct sa *dst, const uint8_t *payload, size_t len,
+		     uint32_t *framep);
 int  pcapw_write_ip(struct pcapw *pw, const struct timeval *ts,
 		    const uint8_t *ip, size_t len, uint32_t *framep);
 uint32_t pcapw_frames(const struct pcapw *pw);

@@ -47,6 +47,7 @@ static void role_destructor(void *data)
 	mem_deref(r->auth_pass);
 	mem_deref(r->driver);
 	mem_deref(r->capture_if);
+	mem_deref(r->tls);
 }
 
 
@@ -157,7 +158,7 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 	(void)str_dup(&r->name, name);
 	r->pos = ypos(key);
 	r->idx = ld->idx++;
-	r->tp = SIP_TRANSP_UDP;
+	r->tp = r->decl_tp = SIP_TRANSP_UDP;
 	list_append(&ld->sc->roles, &r->le, r);
 
 	YMAP_FOREACH(p, val) {
@@ -209,9 +210,9 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 				r->no_retransmit = !b;
 		}
 		else if (!strcmp(ks, "address")) {
-			if (!vs || testbed_parse_addr(&r->decl, &r->tp, vs))
+			if (!vs || testbed_parse_addr(&r->decl, &r->decl_tp, vs))
 				yerr(yd, v, "role %s: address '%s' is not "
-				     "[udp:]HOST[:PORT]", name,
+				     "[udp:|tcp:|tls:]HOST[:PORT]", name,
 				     vs ? vs : "");
 		}
 	}

@@ -18,6 +18,8 @@ struct msgrec {
 	struct sip_msg *msg;     /* decoded, or NULL if it does not parse */
 	struct mbuf *mb;         /* the bytes as sent or received */
 	int decode_err;          /* why msg is NULL */
+	const char *bad;         /* or why a stream could not be framed */
+	enum sip_transp tp;      /* the transport it went over */
 	uint64_t t_rx;           /* ms since start when it arrived */
 	struct role *from;       /* sender role, NULL if not a role */
 	struct role *to;         /* receiver role */

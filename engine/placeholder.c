@@ -41,14 +41,18 @@ int role_aor(char **out, const struct scenario *sc, const struct role *r)
 	if (dom)
 		return re_sdprintf(out, "sip:%s@%s", r->user, dom);
 
-	return re_sdprintf(out, "sip:%s@%J", r->user, &r->addr);
+	return role_contact(out, r);
 }
 
 
-/** sip:user@host:port — where the role really is */
+/**
+ * sip:user@host:port — where the role really is; ;transport=tcp or tls
+ * when it is not on UDP (RFC 3261 §19.1.1)
+ */
 int role_contact(char **out, const struct role *r)
 {
-	return re_sdprintf(out, "sip:%s@%J", r->user, &r->addr);
+	return re_sdprintf(out, "sip:%s@%J%s", r->user, &r->addr,
+			   sip_transp_param(r->tp));
 }
 
 

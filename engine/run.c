@@ -180,8 +180,14 @@ void run_write_pcap(struct run *run, struct msgrec *r)
 	if (!run->pcap)
 		return;
 
-	err = pcapw_write(run->pcap, &r->src, &r->dst, r->mb->buf,
-			  r->mb->end, &r->frame);
+	/* TCP and TLS: a TCP segment of its connection (TLS as the SIP it
+	 * carried, docs/decisions/0005-tls-in-the-pcap.md) */
+	if (r->tp == SIP_TRANSP_TCP || r->tp == SIP_TRANSP_TLS)
+		err = pcapw_write_tcp(run->pcap, &r->src, &r->dst, r->mb->buf,
+				      r->mb->end, &r->frame);
+	else
+		err = pcapw_write(run->pcap, &r->src, &r->dst, r->mb->buf,
+				  r->mb->end, &r->frame);
 	if (err)
 		run_logf(run, "pcap: cannot write frame: %m", err);
 }
@@ -315,8 +321,10 @@ static void arrived(struct run *run, struct agent *rcv, struct msgrec *r)
 }
 
 
-/* a datagram at a simulated role's socket */
-static void recv_h(struct agent *ag, const struct sa *src, struct mbuf *mb,
+/* a message at a simulated role's socket (bad: a stream that could not
+ * be framed, its bytes) */
+static void recv_h(struct agent *ag, const struct sa *src,
+		   const struct sa *dst, struct mbuf *mb, const char *bad,
 		   void *arg)
 {
 	struct run *run = arg;
@@ -327,13 +335,16 @@ static void recv_h(struct agent *ag, const struct sa *src, struct mbuf *mb,
 	if (run->finished)
 		return;
 
-	/* from a simulated role: the record made when it was sent */
-	if (snd && !snd->role->dut) {
+	/* from a simulated role: the record made when it was sent (a
+	 * phone's stack connects from an address the system chose, so an
+	 * unknown source may be one too) */
+	if (!snd || !snd->role->dut) {
 		for (le = run->msgs.head; le; le = le->next) {
 			struct msgrec *o = le->data;
 
 			if (o->rx_le.list || o->lost || o->to != ag->role ||
-			    o->from != snd->role)
+			    !o->from || o->from->dut ||
+			    (snd && o->from != snd->role))
 				continue;
 			if (o->mb->end == mbuf_get_left(mb) &&
 			    !memcmp(o->mb->buf, mbuf_buf(mb), o->mb->end)) {
@@ -343,15 +354,64 @@ static void recv_h(struct agent *ag, const struct sa *src, struct mbuf *mb,
 		}
 	}
 
-	if (!r) {
-		r = record(run, snd, ag->role, src, &ag->role->addr,
-			   mb->buf, mb->end, run_now(run));
+	if (r && !r->frame) {
+		/* a phone's, over a stream: the wire's addresses are the
+		 * connection's, which its stack's trace does not give */
+		r->src = *src;
+		r->dst = *dst;
+		run_write_pcap(run, r);
+	}
+	else if (!r) {
+		r = record(run, snd, ag->role, src, dst, mb->buf, mb->end,
+			   run_now(run));
 		if (!r)
 			return;
+		r->tp = ag->role->tp;
+		if (bad) {
+			r->msg = mem_deref(r->msg);
+			r->bad = bad;
+		}
 		run_write_pcap(run, r);
 	}
 
 	arrived(run, ag, r);
+}
+
+
+/*
+ * A connection of a simulated role ended. The step waiting for a message
+ * between it and that peer fails: nothing will come over it now.
+ */
+static void close_h(struct agent *ag, const struct sa *peer, const char *why,
+		    void *arg)
+{
+	struct run *run = arg;
+	struct agent *pa = agent_by_addr(&run->agents, peer);
+	const struct role *pr = pa ? pa->role : NULL;
+	const struct step *st;
+
+	if (run->finished)
+		return;
+
+	run_logf(run, "%s: %s connection with %H (%J): %s", ag->role->name,
+		 sip_transp_name(ag->role->tp), run_role_name, pr, peer, why);
+
+	st = run_waiting_step(run, pr, ag->role);
+	if (st && (st->from != pr || st->to != ag->role))
+		st = run_waiting_step(run, ag->role, pr);
+	if (!st || st->type != STEP_MSG ||
+	    run->v[st->idx].status != VERDICT_PENDING)
+		return;
+	if (!((st->from == ag->role && st->to == pr) ||
+	      (st->to == ag->role && st->from == pr)))
+		return;
+
+	run_step_fail(run, st, 0, "%s connection between %s and %H (%J) "
+		      "ended while step %s (%H %s -> %s) waited: %s",
+		      sip_transp_name(ag->role->tp), ag->role->name,
+		      run_role_name, pr, peer, st->id, run_step_line, st,
+		      st->from->name, st->to->name, why);
+	run_finish(run);
 }
 
 
@@ -361,8 +421,9 @@ static void recv_h(struct agent *ag, const struct sa *src, struct mbuf *mb,
  * or to an address no role has, the run saw it leave and that is all it
  * will see of it.
  */
-static void sent_h(struct agent *ag, const struct sa *dst,
-		   const uint8_t *pkt, size_t len, void *arg)
+static void sent_h(struct agent *ag, const struct sa *src,
+		   const struct sa *dst, const uint8_t *pkt, size_t len,
+		   void *arg)
 {
 	struct run *run = arg;
 	struct agent *rcv = agent_by_addr(&run->agents, dst);
@@ -371,11 +432,13 @@ static void sent_h(struct agent *ag, const struct sa *dst,
 	if (run->finished)
 		return;
 
-	r = record(run, ag, rcv ? rcv->role : NULL, &ag->role->addr, dst, pkt,
-		   len, run_now(run));
+	r = record(run, ag, rcv ? rcv->role : NULL, src, dst, pkt, len,
+		   run_now(run));
 	if (!r)
 		return;
-	run_write_pcap(run, r);
+	r->tp = ag->role->tp;
+	if (!rcv || rcv->role->dut || !agent_reliable(ag))
+		run_write_pcap(run, r);
 
 	if (!rcv || rcv->role->dut)
 		arrived(run, rcv, r);
@@ -478,7 +541,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	      struct diag *dg)
 {
 	static const struct agent_handlers handlers = {
-		recv_h, sent_h, media_h, log_h,
+		recv_h, sent_h, media_h, log_h, close_h,
 	};
 	struct run_opts o;
 	struct run *run;

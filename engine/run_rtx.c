@@ -64,10 +64,10 @@ int run_xmit(struct run *run, struct agent *ag, struct msgrec *r)
 {
 	struct msgrec *o = r->copy_of ? r->copy_of : r;
 	struct mbuf mb;
-
-	run_write_pcap(run, r);
+	int err;
 
 	if (o->lose_left) {
+		run_write_pcap(run, r);
 		--o->lose_left;
 		r->lost = true;
 		run_logf(run, "%s: %H from %H to %H (frame %u) lost on "
@@ -83,7 +83,11 @@ int run_xmit(struct run *run, struct agent *ag, struct msgrec *r)
 	mb.buf = r->mb->buf;
 	mb.size = mb.end = r->mb->end;
 
-	return agent_send(ag, &r->dst, &mb);
+	/* sent first: a connection chooses the address it leaves from */
+	err = agent_send(ag, &r->dst, &mb, &r->src);
+	run_write_pcap(run, r);
+
+	return err;
 }
 
 
@@ -93,7 +97,7 @@ static bool rtx_allowed(const struct run *run, const struct agent *ag,
 {
 	const struct step *st = rec_step(r);
 
-	return !run->offline && ag->us && ag->kind->buildh &&
+	return !run->offline && ag->tr && ag->kind->buildh &&
 	       !role_acts(ag->role) && !agent_reliable(ag) &&
 	       !run->sc->no_retransmit && !ag->role->no_retransmit &&
 	       !(st && st->no_retransmit);

@@ -70,6 +70,11 @@ static enum prog send_step(struct run *run, const struct step *st)
 	r->to = st->to;
 	r->src = st->from->addr;
 	r->dst = st->to->addr;
+	r->tp = st->from->tp;
+	/* RFC 3261 18.2.2: over a stream a response goes back over the
+	 * connection its request came in on (to that request's source) */
+	if (ctx.reply_to && agent_reliable(ag))
+		r->dst = ctx.reply_to->src;
 	r->step = st;
 	r->t_ms = run_now(run);
 	r->fwd_of = ctx.fwd_of;
@@ -375,10 +380,13 @@ static bool unexpected(struct run *run)
 
 		list_unlink(&r->in_le);
 		if (!r->msg) {
+			char ebuf[64];
+
 			run_step_fail(run, st, r->frame, "malformed message from "
-				  "%H at %H (frame %u): %m", run_role_name,
+				  "%H at %H (frame %u): %s", run_role_name,
 				  r->from, run_role_name, r->to, r->frame,
-				  r->decode_err);
+				  r->bad ? r->bad
+				  : str_error(r->decode_err, ebuf, sizeof(ebuf)));
 		}
 		else if (st->type == STEP_MSG && st->from == r->from &&
 			 st->to == r->to) {

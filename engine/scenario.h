@@ -6,6 +6,7 @@
 
 struct diag;
 struct hil_cfg;
+struct tls_cfg;
 
 /** A place in a source file, 1-based as editors count */
 struct srcpos {
@@ -90,8 +91,10 @@ struct role {
 	char *capture_if;      /* a device under test: capture its traffic
 				  on this interface (testbed), or NULL */
 	struct sa decl;        /* address: as declared, or unset */
+	enum sip_transp decl_tp; /* … and its transport */
 	struct sa addr;        /* bound address (set by scenario_bind) */
-	enum sip_transp tp;    /* transport (UDP for now) */
+	enum sip_transp tp;    /* transport: UDP, TCP or TLS */
+	struct tls_cfg *tls;   /* TLS settings (testbed), or NULL */
 	bool no_retransmit;    /* retransmit: false — send each once */
 	unsigned idx;          /* 0-based declaration index */
 	struct srcpos pos;     /* where it is declared */

@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <re.h>
 #include "scenario.h"
 #include "diag.h"
 #include "ynode.h"
 #include "load.h"
 #include "testbed.h"
+#include "transport.h"
 
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
@@ -29,6 +31,7 @@ static void binding_destructor(void *data)
 	mem_deref(b->auth_pass);
 	mem_deref(b->driver);
 	mem_deref(b->capture_if);
+	mem_deref(b->tls);
 }
 
 
@@ -61,22 +64,36 @@ int testbed_alloc(struct testbed **tbp)
 
 
 /**
- * "udp:127.0.0.1:5060", "127.0.0.1:5060", "127.0.0.1", "udp:[::1]:5060",
- * "[::1]". UDP and port 5060 when not given.
+ * "udp:127.0.0.1:5060", "127.0.0.1:5060", "127.0.0.1", "tcp:[::1]:5062",
+ * "tls:127.0.0.1", "[::1]". UDP when not given; port 5060, for TLS 5061
+ * (RFC 3261 §19.1.2).
  */
 int testbed_parse_addr(struct sa *sa, enum sip_transp *tp, const char *s)
 {
+	static const struct {
+		const char *prefix;
+		enum sip_transp tp;
+	} tps[] = {
+		{"udp:", SIP_TRANSP_UDP},
+		{"tcp:", SIP_TRANSP_TCP},
+		{"tls:", SIP_TRANSP_TLS},
+	};
+	enum sip_transp t = SIP_TRANSP_UDP;
 	struct pl host, port = PL_INIT;
 	const char *p = s;
 	char buf[128];
+	size_t k;
 
 	if (!sa || !s || !*s)
 		return EINVAL;
 
-	if (!strncasecmp(p, "udp:", 4))
-		p += 4;
-	else if (!strncasecmp(p, "tcp:", 4) || !strncasecmp(p, "tls:", 4))
-		return ENOTSUP;
+	for (k = 0; k < ARRAY_SIZE(tps); k++) {
+		if (!strncasecmp(p, tps[k].prefix, 4)) {
+			t = tps[k].tp;
+			p += 4;
+			break;
+		}
+	}
 
 	if (*p == '[') {
 		const char *close = strchr(p, ']');
@@ -113,11 +130,11 @@ int testbed_parse_addr(struct sa *sa, enum sip_transp *tp, const char *s)
 
 	re_snprintf(buf, sizeof(buf), "%r", &host);
 	if (sa_set_str(sa, buf, pl_isset(&port) ? (uint16_t)pl_u32(&port)
-						 : 5060))
+			 : t == SIP_TRANSP_TLS ? 5061 : 5060))
 		return EINVAL;
 
 	if (tp)
-		*tp = SIP_TRANSP_UDP;
+		*tp = t;
 
 	return 0;
 }
@@ -195,8 +212,8 @@ int testbed_add_arg(struct testbed *tb, const char *arg, struct diag *dg)
 		err = testbed_parse_addr(&b->addr, &b->tp, colon + 1);
 		if (err) {
 			diag_err(dg, NULL, NULL, "--role %s: '%s' is not "
-				 "[udp:]HOST[:PORT]%s", arg, colon + 1,
-				 err == ENOTSUP ? " (only UDP for now)" : "");
+				 "[udp:|tcp:|tls:]HOST[:PORT]", arg,
+				 colon + 1);
 			mem_deref(b);
 			return EINVAL;
 		}
@@ -297,11 +314,82 @@ static void parse_capture(struct ydoc *yd, const yaml_node_t *v, char **ifp,
 }
 
 
+static void tls_destructor(void *data)
+{
+	struct tls_cfg *cfg = data;
+
+	mem_deref(cfg->cert);
+	mem_deref(cfg->key);
+	mem_deref(cfg->ca);
+}
+
+
+/*
+ * tls: {cert: FILE, key: FILE, ca: FILE, verify: BOOL} — what a TLS role
+ * shows (cert, key; default: a self-signed certificate) and whom it
+ * trusts (ca); verify is on when ca is given, unless set
+ */
+static void parse_tls(struct ydoc *yd, const yaml_node_t *v,
+		      struct tls_cfg **cfgp, const char *name)
+{
+	static const char *const keys[] = {"cert", "key", "ca", "verify"};
+	struct tls_cfg *cfg;
+	yaml_node_pair_t *p;
+	bool has_verify = false;
+
+	if (ywant(yd, v, YAML_MAPPING_NODE, "tls"))
+		return;
+
+	cfg = mem_zalloc(sizeof(*cfg), tls_destructor);
+	if (!cfg)
+		return;
+
+	YMAP_FOREACH(p, v) {
+		yaml_node_t *pk = ynode(yd, p->key);
+		yaml_node_t *pv = ynode(yd, p->value);
+		const char *ks = yscalar(pk), *vs = yscalar(pv);
+		char **dst;
+
+		if (ykey_check(yd, pk, keys, ARRAY_SIZE(keys), "tls"))
+			continue;
+		if (!strcmp(ks, "verify")) {
+			ybool(yd, pv, &cfg->verify);
+			has_verify = true;
+			continue;
+		}
+
+		dst = !strcmp(ks, "cert") ? &cfg->cert
+		    : !strcmp(ks, "key") ? &cfg->key : &cfg->ca;
+		if (!vs || !*vs) {
+			yerr(yd, pv, "role %s: tls: %s is empty", name, ks);
+			continue;
+		}
+		if (access(vs, R_OK)) {
+			yerr(yd, pv, "role %s: tls: %s: cannot read '%s': %m",
+			     name, ks, vs, errno);
+			continue;
+		}
+		testbed_set_str(dst, vs);
+	}
+
+	if (!has_verify)
+		cfg->verify = cfg->ca != NULL;
+	if (cfg->verify && !cfg->ca)
+		yerr(yd, v, "role %s: tls: verify needs ca (the CA file to "
+		     "verify the peer with)", name);
+	if (cfg->key && !cfg->cert)
+		yerr(yd, v, "role %s: tls: key without cert", name);
+
+	mem_deref(*cfgp);
+	*cfgp = cfg;
+}
+
+
 static void load_role(struct testbed *tb, struct ydoc *yd,
 		      const yaml_node_t *k, const yaml_node_t *v)
 {
 	static const char *const keys[] = {"kind", "address", "auth",
-					   "driver", "tone", "capture"};
+					   "driver", "tone", "capture", "tls"};
 	const char *name = yscalar(k);
 	yaml_node_pair_t *p;
 	struct binding *b;
@@ -340,6 +428,10 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 			parse_capture(yd, pv, &b->capture_if, name);
 			continue;
 		}
+		if (!strcmp(yscalar(pk), "tls")) {
+			parse_tls(yd, pv, &b->tls, name);
+			continue;
+		}
 		if (!strcmp(yscalar(pk), "tone")) {
 			b->tone_hz = vs ? ld_hz(vs) : 0;
 			if (!b->tone_hz)
@@ -365,9 +457,8 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 				 : EINVAL;
 			if (err)
 				yerr(yd, pv, "role %s: address '%s' is not "
-				     "[udp:]HOST[:PORT]%s", name,
-				     vs ? vs : "", err == ENOTSUP ?
-				     " (only UDP for now)" : "");
+				     "[udp:|tcp:|tls:]HOST[:PORT]", name,
+				     vs ? vs : "");
 			else
 				b->has_addr = true;
 		}
@@ -500,10 +591,12 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 		sa_init(&r->addr, AF_UNSPEC);
 		if (has_addr)
 			r->addr = r->decl;
+		r->tp = r->decl_tp;
 
 		r->dut = r->kind == ROLE_DUT;
 		r->driver = mem_deref(r->driver);
 		r->capture_if = mem_deref(r->capture_if);
+		r->tls = mem_deref(r->tls);
 		r->dut_tone_hz = 0;
 		for (be = tb ? tb->bindings.head : NULL; be; be = be->next) {
 			const struct binding *b = be->data;
@@ -526,6 +619,8 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 				r->dut_tone_hz = b->tone_hz;
 			if (b->capture_if)
 				share(&r->capture_if, b->capture_if);
+			if (b->tls)
+				share(&r->tls, b->tls);
 			if (b->auth_user) {
 				share(&r->auth_user, b->auth_user);
 				share(&r->auth_pass, b->auth_pass);
@@ -543,6 +638,13 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 				r->tp = b->tp;
 				has_addr = true;
 			}
+		}
+
+		if (r->tls && r->tp != SIP_TRANSP_TLS) {
+			diag_err(dg, sc->file, &r->pos, "role %s has tls: "
+				 "settings but its address is %s, not tls:",
+				 r->name, sip_transp_name(r->tp));
+			err = EINVAL;
 		}
 
 		if (has_addr)

@@ -20,6 +20,7 @@ struct binding {
 	struct hil_cfg *driver; /* driver: a device's, or NULL */
 	uint32_t tone_hz;      /* tone: what a device sends, 0 unknown */
 	char *capture_if;      /* capture: {interface: IF}, or NULL */
+	struct tls_cfg *tls;   /* tls: {cert, key, ca, verify}, or NULL */
 	struct srcpos pos;
 };
 

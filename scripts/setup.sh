@@ -5,13 +5,14 @@
 #   setup.sh test   and what the tests use: kamailio (proxy under test),
 #                   tshark (pcap decoding), sip-tester (SIPp), chromium
 #                   (the HTML report), python3 (report checks), baresip-core
-#                   (a real phone for the phone agent and HIL tests)
+#                   (a real phone for the phone agent and HIL tests),
+#                   openssl (TLS test certificates)
 set -eu
 pkgs=(build-essential cmake pkg-config libre-dev librem-dev libyaml-dev
       libpcap-dev libcunit1-dev)
 if [ "${1:-}" = test ]; then
 	pkgs+=(kamailio tshark sip-tester chromium python3 iproute2
-	       baresip-core)
+	       baresip-core openssl)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -20,12 +20,7 @@ n=$(echo "$flows" | wc -l)
 check "closing line counts $n passed" \
 	"grep -q '^scenarios: $n passed, 0 failed' '$out/console.txt'"
 
-# the method/status sequence a scenario's steps list, in order, with
-# include:, repeat: and ${vars} expanded by a script of its own (not the
-# engine's expansion checking itself)
-steps_of() {
-	python3 "$src/tests/scripts/flow_messages.py" "$1"
-}
+. "$src/tests/scripts/lib/steps.sh"
 
 for yaml in $flows; do
 	name=$(basename "$yaml" .yaml)
@@ -34,13 +29,13 @@ for yaml in $flows; do
 	if ! command -v tshark >/dev/null; then
 		echo "skip $name: tshark not installed"; continue
 	fi
-	tshark -r "$pcap" -T fields -e _ws.malformed -e _ws.expert.severity \
+	tshark -r "$pcap" "${SIP_DECODE[@]}" -T fields -e _ws.malformed -e _ws.expert.severity \
 		-Y '_ws.malformed' 2>/dev/null >"$out/$name.malformed"
 	check "$name: no malformed packets" "[ ! -s '$out/$name.malformed' ]"
 	# a retransmission (RFC 3261 timers) repeats a message: same method
 	# or status, Call-ID, CSeq, top Via branch and To tag. It is counted
 	# apart, and only a flow that loses a copy on purpose may have one
-	tshark -r "$pcap" -T fields -E separator='|' -E occurrence=f \
+	tshark -r "$pcap" "${SIP_DECODE[@]}" -T fields -E separator='|' -E occurrence=f \
 		-e sip.Method -e sip.Status-Code -e sip.Call-ID -e sip.CSeq \
 		-e sip.Via.branch -e sip.to.tag -Y sip 2>/dev/null |
 		awk -F'|' -v copies="$out/$name.copies" '

@@ -268,6 +268,44 @@ static void test_all_errors_reported(void)
 }
 
 
+/* tcp:, tls:, udp: or none; IPv6 in brackets; TLS defaults to 5061 */
+static void test_testbed_addr_transports(void)
+{
+	static const struct {
+		const char *in;
+		int err;
+		enum sip_transp tp;
+		const char *addr;
+	} cases[] = {
+		{"127.0.0.1", 0, SIP_TRANSP_UDP, "127.0.0.1:5060"},
+		{"udp:127.0.0.1:5070", 0, SIP_TRANSP_UDP, "127.0.0.1:5070"},
+		{"tcp:127.0.0.1", 0, SIP_TRANSP_TCP, "127.0.0.1:5060"},
+		{"TCP:[::1]:5062", 0, SIP_TRANSP_TCP, "[::1]:5062"},
+		{"tls:127.0.0.1", 0, SIP_TRANSP_TLS, "127.0.0.1:5061"},
+		{"tls:[::1]:5071", 0, SIP_TRANSP_TLS, "[::1]:5071"},
+		{"[::1]", 0, SIP_TRANSP_UDP, "[::1]:5060"},
+		{"sctp:127.0.0.1", EINVAL, SIP_TRANSP_NONE, NULL},
+		{"tcp:[::1", EINVAL, SIP_TRANSP_NONE, NULL},
+		{"tls:", EINVAL, SIP_TRANSP_NONE, NULL},
+	};
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		enum sip_transp tp = SIP_TRANSP_NONE;
+		struct sa sa;
+		int err = testbed_parse_addr(&sa, &tp, cases[i].in);
+
+		CU_ASSERT_EQUAL(err, cases[i].err);
+		if (err || cases[i].err)
+			continue;
+		CU_ASSERT_EQUAL(tp, cases[i].tp);
+		re_snprintf(buf, sizeof(buf), "%J", &sa);
+		CU_ASSERT_STRING_EQUAL(buf, cases[i].addr);
+	}
+}
+
+
 static void test_testbed_args_and_binding(void)
 {
 	struct scenario *sc = NULL;
@@ -287,7 +325,7 @@ static void test_testbed_args_and_binding(void)
 	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P", &dg), EINVAL);
 	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut:udp:host:99999", &dg),
 			EINVAL);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut:tcp:127.0.0.1", &dg),
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut:sctp:127.0.0.1", &dg),
 			EINVAL);
 	CU_ASSERT_EQUAL(dg.nerr, 4);
 	diag_reset(&dg);
@@ -326,6 +364,7 @@ int register_suites(void)
 		{"errors_have_places", test_errors_have_places},
 		{"phone_steps", test_phone_steps},
 		{"all_errors_reported", test_all_errors_reported},
+		{"testbed_addr_transports", test_testbed_addr_transports},
 		{"testbed_args_and_binding", test_testbed_args_and_binding},
 		CU_TEST_INFO_NULL,
 	};

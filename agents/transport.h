@@ -1,0 +1,37 @@
+/* agents/transport.h — a scripted role's SIP transport: a UDP socket, or a
+ * TCP or TLS listener and the connections it opens and accepts */
+#ifndef SIPFLOW_TRANSPORT_H
+#define SIPFLOW_TRANSPORT_H
+
+struct transport;
+
+/** A role's TLS settings (testbed tls:), shared by reference */
+struct tls_cfg {
+	char *cert;     /* PEM certificate (chain) a listening role shows */
+	char *key;      /* PEM private key; NULL: it is in cert */
+	char *ca;       /* PEM CA file the role trusts; NULL: none */
+	bool verify;    /* verify the peer's certificate and address */
+};
+
+/**
+ * A message arrived from src at dst (the addresses as the socket sees
+ * them). bad: NULL, or why the stream's bytes could not be framed (mb
+ * holds them; the connection is being closed).
+ */
+typedef void (transport_recv_h)(const struct sa *src, const struct sa *dst,
+				struct mbuf *mb, const char *bad, void *arg);
+
+/** A connection with peer ended: closed by it, refused, or failed */
+typedef void (transport_close_h)(const struct sa *peer, const char *why,
+				 void *arg);
+
+int transport_listen(struct transport **tp, enum sip_transp kind,
+		     const struct sa *laddr, const struct tls_cfg *tls,
+		     transport_recv_h *recvh, transport_close_h *closeh,
+		     void *arg);
+int transport_send(struct transport *t, const struct sa *dst,
+		   struct mbuf *mb, struct sa *src);
+int transport_tls(struct tls **tlsp, const struct tls_cfg *cfg);
+bool transport_leaves_from(const struct transport *t, const struct sa *sa);
+
+#endif
