@@ -17,6 +17,7 @@
 #include "hdr.h"
 #include "digest.h"
 #include "agent.h"
+#include "track.h"
 #include "authcheck.h"
 
 
@@ -277,7 +278,7 @@ static int check_creds(const struct msgrec *r, uint16_t code,
 					  &cr.username, r->from->name);
 		else
 			(void)re_sdprintf(why, "user %r is not a user %s "
-					  "knows (%s is %s)", &cr.username,
+					  "knows (%s's user is %s)", &cr.username,
 					  rcv->role->name,
 					  r->from ? r->from->name : "?",
 					  r->from ? r->from->auth_user : "");
@@ -385,4 +386,41 @@ int auth_check(const struct step *st, const struct msgrec *r,
 
 	mem_deref(reason);
 	return 0;
+}
+
+
+/**
+ * Print ": P rejected the credentials for user alice (wrong password?)"
+ * when rj->resp is a 401/407 to a request that carried credentials of
+ * that kind (a registrar or proxy under test refusing them); else
+ * nothing.
+ */
+int auth_rejected_print(struct re_printf *pf, const struct auth_reject *rj)
+{
+	const struct msgrec *resp = rj->resp, *req;
+	const struct agent *uac;
+	struct digest_cred cr;
+	const struct pl *v;
+	char *why = NULL;
+	uint16_t code;
+
+	if (!resp || !resp->msg || resp->msg->req || !rj->agents)
+		return 0;
+	code = resp->msg->scode;
+	uac = agent_find(rj->agents, resp->to);
+	req = (code == 401 || code == 407) && uac ?
+		track_client_txn(uac, resp) : NULL;
+	v = req ? hdr_first(req->msg, cred_hdr(code)) : NULL;
+	if (!v)
+		return 0;
+
+	if (digest_cred_decode(&cr, v, &why)) {
+		mem_deref(why);
+		return re_hprintf(pf, ": %s rejected the credentials",
+				  resp->from ? resp->from->name : "it");
+	}
+
+	return re_hprintf(pf, ": %s rejected the credentials for user %r "
+			  "(wrong password?)", resp->from ? resp->from->name
+			  : "it", &cr.username);
 }

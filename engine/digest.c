@@ -88,8 +88,13 @@ static int params(const struct pl *hval, param_h *h, void *arg, char **why)
 	p = skip_lws(p, end, false);
 	if ((size_t)(end - p) < 7 || strncasecmp(p, "Digest", 6) ||
 	    !strchr(" \t\r\n", p[6])) {
+		/* only the scheme: Basic credentials are the password */
+		name.p = p;
+		while (p < end && is_tchar(*p) && p - name.p < 20)
+			p++;
+		name.l = p - name.p;
 		(void)re_sdprintf(why, "the scheme is not Digest: '%r'",
-				  &(struct pl){p, min((size_t)(end - p), 20)});
+				  &name);
 		return EBADMSG;
 	}
 	p += 6;

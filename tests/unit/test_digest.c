@@ -128,6 +128,8 @@ static void test_digest_challenge_bad_input(void)
 		{"Digest nonce=\"x\"", EBADMSG, "no realm in the challenge"},
 		{"Basic realm=\"x\"", EBADMSG, "not Digest"},
 		{"Digest", EBADMSG, "not Digest"},
+		/* the scheme is named, the credentials never */
+		{"Basic YWxpY2U6c2VjcmV0", EBADMSG, "not Digest: 'Basic'"},
 		{"Digest nonce=n, realm=\"x", EBADMSG, "does not end"},
 		{"Digest realm=\"x\" nonce=\"n\"", EBADMSG, "expected ','"},
 		{"Digest =x, realm=\"x\"", EBADMSG, "name=value"},
