@@ -278,7 +278,8 @@ static int check_creds(const struct msgrec *r, uint16_t code,
 					  &cr.username, r->from->name);
 		else
 			(void)re_sdprintf(why, "user %r is not a user %s "
-					  "knows (%s's user is %s)", &cr.username,
+					  "knows (%s's user is %s)",
+					  &cr.username,
 					  rcv->role->name,
 					  r->from ? r->from->name : "?",
 					  r->from ? r->from->auth_user : "");
@@ -369,8 +370,9 @@ int auth_check(const struct step *st, const struct msgrec *r,
 			return 0;
 		}
 		if (!err)
-			(void)re_sdprintf(why, "%s checks for user %s; the step "
-					  "expects credentials that do not",
+			(void)re_sdprintf(why, "%s checks for user %s; the "
+					  "step expects credentials that do "
+					  "not",
 					  cred_hdr(code),
 					  r->from && r->from->auth_user ?
 					  r->from->auth_user : "?");

@@ -86,6 +86,10 @@ static int params(const struct pl *hval, param_h *h, void *arg, char **why)
 	struct pl name, val;
 
 	p = skip_lws(p, end, false);
+	if (end - p == 6 && !strncasecmp(p, "Digest", 6)) {
+		(void)re_sdprintf(why, "no parameters after Digest");
+		return EBADMSG;
+	}
 	if ((size_t)(end - p) < 7 || strncasecmp(p, "Digest", 6) ||
 	    !strchr(" \t\r\n", p[6])) {
 		/* only the scheme: Basic credentials are the password */

@@ -127,7 +127,7 @@ static void test_digest_challenge_bad_input(void)
 		{"Digest realm=\"x\"", EBADMSG, "no nonce in the challenge"},
 		{"Digest nonce=\"x\"", EBADMSG, "no realm in the challenge"},
 		{"Basic realm=\"x\"", EBADMSG, "not Digest"},
-		{"Digest", EBADMSG, "not Digest"},
+		{"Digest", EBADMSG, "no parameters after Digest"},
 		/* the scheme is named, the credentials never */
 		{"Basic YWxpY2U6c2VjcmV0", EBADMSG, "not Digest: 'Basic'"},
 		{"Digest nonce=n, realm=\"x", EBADMSG, "does not end"},
