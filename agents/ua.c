@@ -16,6 +16,7 @@
 #include "placeholder.h"
 #include "build.h"
 #include "track.h"
+#include "digest.h"
 #include "agent.h"
 
 
@@ -213,6 +214,39 @@ struct msgrec *ua_open_request(const struct agent *ag,
 }
 
 
+/*
+ * WWW-Authenticate (401) or Proxy-Authenticate (407) with a fresh nonce
+ * (RFC 3261 §22.1, §22.3): realm = challenge: {realm}, else the role's
+ * domain, else its address; algorithm and qop from challenge:, MD5 and
+ * qop="auth" by default. A headers: entry of the same name replaces it.
+ */
+static int add_challenge(struct msgb *b, const struct agent *ag,
+			 const struct buildctx *ctx)
+{
+	const struct step *st = ctx->st;
+	const char *dom = role_domain(ctx->sc, ag->role);
+	char *realm = NULL, *hval = NULL;
+	int err;
+
+	if (st->auth.realm)
+		err = str_dup(&realm, st->auth.realm);
+	else if (dom)
+		err = str_dup(&realm, dom);
+	else
+		err = re_sdprintf(&realm, "%j", &ag->role->addr);
+	if (!err)
+		err = digest_challenge(&hval, realm, st->auth.algo,
+				       !st->auth.noqop);
+	if (!err)
+		err = msgb_add(b, st->scode == 407 ? "Proxy-Authenticate" :
+			       "WWW-Authenticate", "%s", hval);
+	mem_deref(realm);
+	mem_deref(hval);
+
+	return err;
+}
+
+
 /** A response to req; contact: add our Contact where a dialog forms */
 int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
 	       struct msgrec *req, bool contact)
@@ -237,6 +271,8 @@ int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
 	if (contact && st->scode > 100 && st->scode < 300 &&
 	    build_is_dialog_creating(&m->met))
 		err = add_contact(b, ag);
+	if (!err && (st->scode == 401 || st->scode == 407))
+		err = add_challenge(b, ag, ctx);
 
 	/* RFC 3264: answer an offer in the INVITE; offer in a 2xx if the
 	 * INVITE had none (the ACK then answers) */
@@ -432,14 +468,114 @@ static int callee_uri(char **out, const struct scenario *sc,
 }
 
 
-/* a request outside any dialog: new Call-ID, From tag, CSeq 1 */
+/* the last request of this method to the step's receiver, when its
+ * final response was a challenge (401/407) still to be answered */
+static struct msgrec *challenged(const struct agent *ag,
+				 const struct step *st)
+{
+	struct msgrec *r = track_last_sent(ag, st->to, st->method);
+
+	return r && r->final_rec && (r->final == 401 || r->final == 407)
+		? r : NULL;
+}
+
+
+struct pick {
+	struct digest_chal chal;
+	char *why;             /* why the first one cannot be answered */
+	bool found;
+};
+
+
+/* RFC 8760 §2.4: the topmost challenge we can answer */
+static bool pick_h(const struct pl *val, void *arg)
+{
+	struct pick *pk = arg;
+	char *why = NULL;
+
+	pk->found = !digest_chal_decode(&pk->chal, val, &why);
+	if (!pk->found && !pk->why)
+		pk->why = why;
+	else
+		mem_deref(why);
+
+	return pk->found;
+}
+
+
+/*
+ * Authorization (401) or Proxy-Authorization (407) answering the
+ * challenge prev got (RFC 3261 §22.2, §22.3), computed with the step's
+ * auth: or the role's credentials; auth: false sends none.
+ */
+static int add_credentials(struct msgb *b, struct agent *ag,
+			   struct buildctx *ctx, const struct msgrec *prev,
+			   const char *ruri)
+{
+	const struct step *st = ctx->st;
+	const struct role *me = ag->role;
+	const char *user = st->auth.user ? st->auth.user : me->auth_user;
+	const char *pass = st->auth.pass ? st->auth.pass : me->auth_pass;
+	bool proxy = prev->final == 407;
+	struct pick pk = {.found = false};
+	const struct step *cst = prev->final_rec->step;
+	char *hval = NULL;
+	int err;
+
+	if (st->auth.off)
+		return 0;
+
+	if (!user || !pass)
+		return build_fail(ctx, EACCES, "%s has no credentials to "
+				  "answer the %u from %s%s%s%s: give role %s "
+				  "auth: in the testbed (or the step auth: "
+				  "{user, password})", me->name, prev->final,
+				  st->to->name, cst ? " (" : "",
+				  cst ? cst->id : "", cst ? ")" : "",
+				  me->name);
+
+	(void)hdr_apply(prev->final_rec->msg, proxy ? "Proxy-Authenticate"
+			: "WWW-Authenticate", pick_h, &pk);
+	if (!pk.found) {
+		err = build_fail(ctx, EPROTO, "the %u from %s has no %s "
+				 "%s can answer%s%s", prev->final,
+				 st->to->name, proxy ? "Proxy-Authenticate"
+				 : "WWW-Authenticate", me->name,
+				 pk.why ? ": " : "", pk.why ? pk.why : "");
+		mem_deref(pk.why);
+		return err;
+	}
+	mem_deref(pk.why);
+
+	err = digest_answer(&hval, &pk.chal, user, pass, st->method, ruri);
+	if (err == ENOTSUP)
+		return build_fail(ctx, err, "the %u from %s offers only "
+				  "qop=%r", prev->final, st->to->name,
+				  &pk.chal.qop);
+	if (!err)
+		err = msgb_add(b, proxy ? "Proxy-Authorization"
+			       : "Authorization", "%s", hval);
+	mem_deref(hval);
+
+	return err;
+}
+
+
+/*
+ * A request outside any dialog: new Call-ID, From tag, CSeq 1 — or, when
+ * the last one of this method to the receiver was challenged, its
+ * resubmission with credentials: same Call-ID and From tag, CSeq + 1
+ * (RFC 3261 §22.2, §8.1.3.5).
+ */
 static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 {
 	const struct step *st = ctx->st;
 	const struct role *me = ag->role;
+	const struct msgrec *prev = challenged(ag, st);
 	char *ruri = NULL, *aor = NULL, *branch = NULL, *tag = NULL;
 	char *callid = NULL;
 	bool reg = !str_casecmp(st->method, "REGISTER");
+	uint32_t cseq = prev ? prev->msg->cseq.num + 1 : 1;
 	struct msgb *b = NULL;
 	struct phctx ph;
 	struct pl met;
@@ -450,8 +586,18 @@ static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 	err = callee_uri(&ruri, ctx->sc, st);
 	err |= role_aor(&aor, ctx->sc, me);
 	err |= build_branch(&branch);
-	err |= build_token(&tag);
-	err |= build_token(&callid);
+	if (prev) {
+		err |= pl_strdup(&tag, &prev->msg->from.tag);
+		err |= pl_strdup(&callid, &prev->msg->callid);
+	}
+	else {
+		char *tok = NULL;
+
+		err |= build_token(&tag);
+		err |= build_token(&tok);
+		err |= re_sdprintf(&callid, "%s@%j", tok, &me->addr);
+		mem_deref(tok);
+	}
 	err |= msgb_alloc(&b);
 	if (err)
 		goto out;
@@ -465,8 +611,8 @@ static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 	else
 		err |= msgb_add(b, "From", "<%s>;tag=%s", aor, tag);
 	err |= msgb_add(b, "To", "<%s>", reg ? aor : ruri);
-	err |= msgb_add(b, "Call-ID", "%s@%j", callid, &me->addr);
-	err |= msgb_add(b, "CSeq", "1 %s", st->method);
+	err |= msgb_add(b, "Call-ID", "%s", callid);
+	err |= msgb_add(b, "CSeq", "%u %s", cseq, st->method);
 	if (reg || target_refresh(&met))
 		err |= add_contact(b, ag);
 	if (reg)
@@ -474,17 +620,15 @@ static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 	if (!pl_strcmp(&met, "INVITE"))
 		err |= msgb_add(b, "Allow", "%s", allow);
 	err |= msgb_add(b, "User-Agent", "sipflow/%s", SIPFLOW_VERSION);
+	if (!err && prev)
+		err = add_credentials(b, ag, ctx, prev, ruri);
 	if (!err && !pl_strcmp(&met, "INVITE"))
 		err = add_sdp(b, ag, ctx, NULL);
 	if (err)
 		goto out;
 
-	{
-		char cid[160];
-		re_snprintf(cid, sizeof(cid), "%s@%j", callid, &me->addr);
-		ph = (struct phctx){ctx->sc, cid, branch, tag, 1};
-		err = build_finish(mbp, b, ctx, &ph);
-	}
+	ph = (struct phctx){ctx->sc, callid, branch, tag, cseq};
+	err = build_finish(mbp, b, ctx, &ph);
 
  out:
 	mem_deref(ruri);

@@ -257,9 +257,13 @@ static void load_phone_keys(struct loader *ld, const yaml_node_t *key,
 
 		if (!ld_phone_key(ks))
 			continue;
-		if (r->kind != ROLE_PHONE) {
+		/* credentials also serve a scripted ua, and a device a
+		 * scripted registrar checks (docs/engine.md, digest) */
+		if (r->kind != ROLE_PHONE &&
+		    (strcmp(ks, "auth") || r->kind == ROLE_PROXY)) {
 			yerr(yd, k, "role %s: '%s' applies to phones (kind: "
-			     "phone)", r->name, ks);
+			     "phone)%s", r->name, ks, strcmp(ks, "auth") ? ""
+			     : ", user agents and devices");
 			continue;
 		}
 

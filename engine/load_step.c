@@ -21,7 +21,8 @@
 static const char *const step_keys[] = {
 	"to-user", "headers", "body", "raw", "sdp", "expect", "optional",
 	"within", "timeout", "answers", "forwards", "dialog",
-	"retransmit", "drop", "lose", "retransmission-of",
+	"retransmit", "drop", "lose", "retransmission-of", "auth",
+	"challenge",
 };
 
 static const char *const methods[] = {
@@ -87,6 +88,9 @@ static void step_destructor(void *data)
 	mem_deref(st->body);
 	mem_deref(st->raw);
 	mem_deref(st->dialog);
+	mem_deref(st->auth.user);
+	mem_deref(st->auth.pass);
+	mem_deref(st->auth.realm);
 	mem_deref(st->act.text);
 	mem_deref(st->media.dtmf);
 }
@@ -508,7 +512,7 @@ static void load_spec(struct loader *ld, struct step *st,
 static void load_expect(struct loader *ld, struct step *st,
 			const yaml_node_t *n)
 {
-	static const char *const keys[] = {"header", "body"};
+	static const char *const keys[] = {"header", "body", "auth"};
 	yaml_node_pair_t *p, *q;
 
 	if (ywant(&ld->yd, n, YAML_MAPPING_NODE, "expect"))
@@ -523,6 +527,10 @@ static void load_expect(struct loader *ld, struct step *st,
 
 		if (!strcmp(yscalar(k), "body")) {
 			load_spec(ld, st, v, NULL);
+			continue;
+		}
+		if (!strcmp(yscalar(k), "auth")) {
+			ld_expect_auth(ld, st, v);
 			continue;
 		}
 
@@ -755,6 +763,9 @@ static void step_option(struct loader *ld, struct step *st,
 	}
 	else if (!strcmp(key, "dialog")) {
 		ld_dup_scalar(ld, v, &st->dialog, "dialog");
+	}
+	else if (!strcmp(key, "auth") || !strcmp(key, "challenge")) {
+		ld_auth(ld, st, k, v);
 	}
 	else {
 		rtx_option(ld, st, k, v);

@@ -4,7 +4,8 @@
  * a response must answer a request its receiver sent (§17.1.3); an ACK
  * for a non-2xx final response must reuse the INVITE's branch
  * (§17.1.1.3); a request a proxy forwards keeps the Call-ID and CSeq of
- * the one it received (§16.6). Last, the step's expect: assertions.
+ * the one it received (§16.6). Last, the step's expect: assertions and
+ * the digest credentials a challenge asked for (engine/authcheck.c).
  */
 #include <string.h>
 #include <re.h>
@@ -13,6 +14,7 @@
 #include "agent.h"
 #include "track.h"
 #include "expect.h"
+#include "authcheck.h"
 #include "match.h"
 
 
@@ -187,6 +189,9 @@ enum match_res match_step(const struct step *st, struct msgrec *r,
 		return res;
 
 	if (expect_check(&st->expects, r, why))
+		return MATCH_BAD;
+
+	if (auth_check(st, r, agents, why))
 		return MATCH_BAD;
 
 	return MATCH_YES;

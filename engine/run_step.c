@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "track.h"
 #include "match.h"
+#include "authcheck.h"
 #include "pcapw.h"
 #include "rules.h"
 #include "run.h"
@@ -390,9 +391,12 @@ static bool unexpected(struct run *run)
 		}
 		else if (st->type == STEP_MSG && st->from == r->from &&
 			 st->to == r->to) {
+			struct auth_reject rj = {r, &run->agents};
+
 			run_step_fail(run, st, r->frame, "expected %H from %s, "
-				  "got %H (frame %u)", run_step_line, st,
-				  st->from->name, run_rec_line, r, r->frame);
+				  "got %H (frame %u)%H", run_step_line, st,
+				  st->from->name, run_rec_line, r, r->frame,
+				  auth_rejected_print, &rj);
 		}
 		else {
 			run_step_fail(run, st, r->frame, "unexpected %H from %H "
@@ -575,14 +579,16 @@ static void timeout_h(void *arg)
 	}
 	else {
 		const struct msgrec *r = instead(run, st);
+		struct auth_reject rj = {r, &run->agents};
 
 		if (r)
 			run_step_fail(run, st, r->frame, "no %H from %s at %s "
 				      "within %u.%u s; %s sent %H instead "
-				      "(frame %u)", run_step_line, st,
+				      "(frame %u)%H", run_step_line, st,
 				      st->from->name, st->to->name, t / 1000,
 				      t % 1000 / 100, st->from->name,
-				      run_rec_line, r, r->frame);
+				      run_rec_line, r, r->frame,
+				      auth_rejected_print, &rj);
 		else
 			run_step_fail(run, st, 0, "no %H from %s at %s within "
 				      "%u.%u s", run_step_line, st,

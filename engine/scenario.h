@@ -182,6 +182,27 @@ struct sdp_spec {
 	char *direction;       /* sendrecv, sendonly, recvonly, inactive */
 };
 
+/** What a received request's credentials must be: expect: {auth: …} */
+enum auth_expect {
+	AUTH_AUTO = 0, /* valid, when the receiver challenged the last
+			  request of this method from the sender */
+	AUTH_VALID,    /* present, and they check */
+	AUTH_INVALID,  /* present, and they do not (a negative flow) */
+	AUTH_ABSENT,   /* none */
+	AUTH_ANY,      /* not checked */
+};
+
+/** Digest on a step (engine/digest.c, engine/authcheck.c) */
+struct auth_spec {
+	bool off;              /* auth: false — answer no challenge */
+	char *user, *pass;     /* auth: {user, password}: instead of the
+				  role's credentials; never printed */
+	int algo;              /* challenge: {algorithm}: enum digest_algo */
+	bool noqop;            /* challenge: {qop: none} */
+	char *realm;           /* challenge: {realm}: instead of the domain */
+	enum auth_expect expect;
+};
+
 /** a string in a list */
 struct strle {
 	struct le le;
@@ -226,6 +247,7 @@ struct step {
 				  leave the sender but are not delivered */
 	struct step *rtx_of;   /* retransmission-of: Fn — this step is a
 				  retransmission of that step's message */
+	struct auth_spec auth; /* auth:, challenge:, expect: {auth: …} */
 
 	/* STEP_WAIT */
 	uint32_t wait_ms;

@@ -5,7 +5,10 @@
 # deliberately misbehaving Kamailio (no Record-Route, answers REFER itself
 # with 403) that must fail at the right steps. Two flows need their own
 # set-up: session-auth-phones a Kamailio that challenges INVITEs, and
-# registration-unsuccessful-phones a testbed with a wrong password.
+# registration-unsuccessful-phones a testbed with a wrong password. The
+# scripted digest flows (registration-auth, registration-unsuccessful,
+# session-auth) run against it too, with MD5 and with SHA-256 challenges,
+# and a wrong password makes Kamailio refuse them at the step that says so.
 # usage: kamailio.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -57,6 +60,11 @@ if command -v tshark >/dev/null; then
 	n=$(tshark -r "$out/good/registration-unsuccessful-phones.pcap" -Y sip 2>/dev/null | wc -l)
 	check "registration-unsuccessful-phones: 4 SIP messages, no third REGISTER ($n)" "[ $n -eq 4 ]"
 fi
+# the scripted UA answers the registrar's challenge; F3 of the unsuccessful
+# flow is checked against Kamailio's challenge and the testbed's password
+for name in registration-auth registration-unsuccessful; do
+	good "$name" "$src/scenarios/rfc3665/$name.yaml"
+done
 # Kamailio's forwarding, read back from the capture: ladder and verify
 "$sipflow" ladder "$out/good/blind-transfer.pcap" >"$out/ladder.txt" 2>&1
 check "ladder of the Kamailio capture: 26 messages (24 steps + two 100 Trying)" \
@@ -82,6 +90,9 @@ refused() {
 refused wrong-pw registration-auth-phones
 check "registration with a wrong password: F4 names the 401" \
 	"grep -A1 '^  F4 ' '$out/wrong-pw.txt' | grep -q 'no 200 OK from P at A within 2.0 s; P sent 401 Unauthorized instead (frame 4)'"
+refused wrong-pw-scripted registration-auth
+check "scripted registration with a wrong password: F4 names the 401 and the user" \
+	"grep -A1 '^  F4 ' '$out/wrong-pw-scripted.txt' | grep -q 'expected 200 OK from P, got 401 Unauthorized (frame 4): P rejected the credentials for user alice (wrong password?)'"
 check "the password is in no report" \
 	"! grep -rq -e lab-secret -e not-the-secret '$out/good' '$out/wrong-pw' '$out'/*.txt"
 
@@ -102,6 +113,26 @@ good session-auth-phones "$src/scenarios/rfc3665/session-auth-phones.yaml"
 refused auth-wrong-pw session-auth-phones
 check "session-auth with a wrong password: F5 names the second 407" \
 	"grep -A1 '^  F5 ' '$out/auth-wrong-pw.txt' | grep -q '407 Proxy Authentication Required'"
+good session-auth "$src/scenarios/rfc3665/session-auth.yaml"
+refused auth-wrong-pw-scripted session-auth
+check "scripted session-auth with a wrong password: F5 names the 407 and the user" \
+	"grep -A1 '^  F5 ' '$out/auth-wrong-pw-scripted.txt' | grep -q 'got 407 Proxy Authentication Required (frame 5): P rejected the credentials for user alice (wrong password?)'"
+kam_stop
+
+# --- SHA-256 challenges with qop=auth (RFC 8760): the scripted UA answers
+kam_start "$here/kamailio.cfg" "$out/kam-sha" SIPFLOW_AUTH_INVITE SIPFLOW_AUTH_SHA256 || {
+	echo "FAIL kamailio (SHA-256) did not start"; echo "0 passed, 1 failed"; exit 1; }
+mv "$out/good" "$out/good-md5"
+for name in registration-auth session-auth; do
+	good "$name" "$src/scenarios/rfc3665/$name.yaml"
+	check "$name: answered with SHA-256 and qop=auth" \
+		"grep -a -q '^\(Proxy-\)\?Authorization: Digest .*algorithm=SHA-256, qop=auth' '$out/good/$name.pcap'"
+done
+refused sha-wrong-pw registration-auth
+check "SHA-256 with a wrong password: Kamailio refuses it at F4" \
+	"grep -A1 '^  F4 ' '$out/sha-wrong-pw.txt' | grep -q 'P rejected the credentials for user alice'"
+check "the password is in no SHA-256 report" \
+	"! grep -a -rq -e lab-secret -e not-the-secret '$out/good' '$out/wrong-pw' '$out'/*.txt"
 kam_stop
 
 # --- misbehaving proxies: the verdicts name the step and the reason ----

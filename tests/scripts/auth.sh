@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Digest authentication of scripted roles in self-play: the rfc3665 auth
+# flows pass (the scripted P challenges and checks the answers; SHA-256
+# and MD5-sess too); every fault fails the step that carries it, naming
+# the reason; no password reaches the console, report.json, JUnit, the
+# HTML or the pcap.
+# usage: auth.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+here="$src/tests/auth"
+rm -rf "$out"; mkdir -p "$out"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+
+# run NAME YAML [ARGS...]: play it, console in NAME.txt, exit status in $rc
+run() {
+	local name=$1 yaml=$2; shift 2
+	"$sipflow" run "$yaml" --out "$out/$name" --junit "$out/$name/junit.xml" \
+		--timeout 2s "$@" >"$out/$name.txt" 2>&1
+	rc=$?
+	cat "$out/$name.txt"
+}
+# step_says NAME STEP TEXT: the line under STEP in NAME.txt holds TEXT
+step_says() { grep -A1 "^  $2 " "$out/$1.txt" | tail -n1 | grep -qF -- "$3"; }
+
+# --- the flows pass --------------------------------------------------
+for f in registration-auth session-auth registration-unsuccessful; do
+	run "$f" "$src/scenarios/rfc3665/$f.yaml"
+	check "$f passes in self-play" "[ $rc -eq 0 ]"
+done
+pcap="$out/registration-auth/registration-auth.pcap"
+check "registration-auth: F3 resubmits on the same Call-ID, CSeq 2" \
+	"[ \$(grep -a '^Call-ID:' '$pcap' | sort -u | wc -l) -eq 1 ] &&
+	 [ \$(grep -a -c '^CSeq: 2 REGISTER' '$pcap') -eq 2 ]"
+run sha256 "$here/sha256.yaml"
+check "SHA-256 and MD5-sess pass in self-play" "[ $rc -eq 0 ]"
+
+# a phone (libre's digest) answers the scripted P's challenge: P checks
+# it too, so the two implementations agree
+run phones "$src/scenarios/rfc3665/registration-auth-phones.yaml"
+check "a phone's answer checks against the scripted registrar" "[ $rc -eq 0 ]"
+
+# --- faults fail the step that carries them --------------------------
+run wrong-pw "$here/wrong-password.yaml"
+check "wrong password: exit 1" "[ $rc -eq 1 ]"
+check "wrong password: F3 says the response does not match" \
+	"step_says wrong-pw F3 'digest response does not match for user alice realm example.test (wrong password?)'"
+
+run no-cred "$here/no-credentials.yaml"
+check "no credentials: exit 1" "[ $rc -eq 1 ]"
+check "no credentials: F3 says what is missing" \
+	"step_says no-cred F3 'A has no credentials to answer the 401 from P (F2): give role A auth: in the testbed'"
+
+sed 's/^    auth: {user: alice, password: pw-on-the-step}/    auth: false/' \
+	"$here/wrong-password.yaml" >"$out/auth-off.yaml"
+run auth-off "$out/auth-off.yaml"
+check "auth: false: F3 fails, no Authorization" \
+	"[ $rc -eq 1 ] && step_says auth-off F3 \"no Authorization answers P's challenge (F2)\""
+
+# a UA whose password is right fails a step that expects a wrong one
+grep -v 'password: not-the-secret' "$src/scenarios/rfc3665/registration-unsuccessful.yaml" \
+	>"$out/not-invalid.yaml"
+run not-invalid "$out/not-invalid.yaml"
+check "expect auth: invalid with good credentials: F3 fails" \
+	"[ $rc -eq 1 ] && step_says not-invalid F3 'Authorization checks for user alice; the step expects credentials that do not'"
+
+# tamper KIND CREDENTIALS TEXT: F5 answers P's second challenge (nonce-two)
+# with these credentials and fails saying TEXT
+tamper() {
+	sed "s|TAMPER|$2|" "$here/tamper.yaml" >"$out/tamper-$1.yaml"
+	run "tamper-$1" "$out/tamper-$1.yaml"
+	want=$3
+	check "$1: F5 fails: $3" "[ $rc -eq 1 ] && step_says tamper-$1 F5 \"\$want\""
+}
+base='username="alice", uri="sip:example.test", response="0123"'
+tamper stale "Digest $base, realm=\"example.test\", nonce=\"nonce-one\"" \
+	"stale nonce: it is from P's 401 (F2), but P challenged again (F4)"
+tamper unknown "Digest $base, realm=\"example.test\", nonce=\"nonce-x\"" \
+	'unknown nonce "nonce-x": P never issued it'
+tamper realm "Digest $base, realm=\"other.test\", nonce=\"nonce-two\"" \
+	"realm \"other.test\" is not P's realm \"example.test\""
+tamper uri "Digest username=\"alice\", realm=\"example.test\", nonce=\"nonce-two\", uri=\"sip:other.test\", response=\"0123\"" \
+	'uri "sip:other.test" is not the Request-URI "sip:example.test"'
+tamper algorithm "Digest $base, realm=\"example.test\", nonce=\"nonce-two\", algorithm=SHA-256" \
+	"algorithm SHA-256 does not answer P's challenge for MD5"
+tamper basic "Basic YWxpY2U6c2VjcmV0" "the scheme is not Digest: 'Basic'"
+check "Basic credentials are not echoed" "! grep -q YWxp '$out/tamper-basic.txt'"
+
+# --- no password in any output ---------------------------------------
+# (pcap included: the messages carry the response hash, never a password)
+check "every run wrote a report, JUnit and HTML" \
+	"[ \$(ls '$out'/*/report.json '$out'/*/junit.xml '$out'/*/report.html | wc -l) -ge 42 ]"
+# the search does find what is there: the user name is in every report
+check "control: user alice is in the reports" \
+	"grep -a -r -q -w alice '$out' --include='*.json'"
+for pw in secret pw-in-scenario pw-on-the-step sha-secret not-the-secret; do
+	check "password '$pw' is in no output" \
+		"! grep -a -r -l -w -e '$pw' '$out' --include='*.txt' --include='*.json' --include='*.xml' --include='*.html' --include='*.pcap'"
+done
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail
