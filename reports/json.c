@@ -120,6 +120,10 @@ static int msg_fill(struct odict *o, const void *x)
 	err |= put_str(o, "step", m->step);
 	err |= put_str(o, "status", m->status);
 	err |= put_str(o, "text", m->text);
+	if (m->copy_of)
+		err |= put_int(o, "copy_of", m->copy_of);
+	if (m->lost)
+		err |= put_bool(o, "lost", true);
 
 	return err;
 }

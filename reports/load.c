@@ -118,6 +118,8 @@ static int load_scn(struct report *rp, const struct odict *o)
 		err |= dup(&m->step, str(mo, "step"));
 		err |= dup(&m->status, str(mo, "status"));
 		err |= dup(&m->text, str(mo, "text"));
+		m->copy_of = (uint32_t)num(mo, "copy_of");
+		(void)odict_get_boolean(mo, &m->lost, "lost");
 	}
 
 	EACH(e, arr(o, "findings")) {

@@ -234,6 +234,8 @@ static int add_msg(struct report_scn *s, const struct run *run,
 
 	m->frame = r->frame;
 	m->t_ms = r->t_ms;
+	m->copy_of = r->copy_of ? r->copy_of->frame : 0;
+	m->lost = r->lost;
 	if (r->from)
 		err |= dup(&m->from, r->from->name);
 	else

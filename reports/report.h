@@ -32,6 +32,10 @@ struct report_msg {
 	char *step;            /* the step it was for, or NULL */
 	char *status;          /* that step's status, or NULL */
 	char *text;            /* the whole message */
+	uint32_t copy_of;      /* a retransmission: its original's frame,
+				  else 0 */
+	bool lost;             /* lost on purpose (drop:, lose:): written,
+				  never delivered */
 };
 
 /** One broken conformance rule */

@@ -48,6 +48,18 @@ check "dropped 200 OK: the loss is noted" \
 	"grep -q 'F3: 200 OK from B to A (frame 3) lost on purpose' '$d.txt'"
 check "dropped 200 OK: F3 passes on the retransmission (frame 4)" \
 	"grep -E '^  F3 .*pass +frame 4$' '$d.txt' >/dev/null"
+check "dropped 200 OK: report.json marks frame 3 lost and frame 4 a copy of it" \
+	"python3 -c \"import json,sys; m={x['frame']:x for x in json.load(open('$d/report.json'))['scenarios'][0]['messages']}; sys.exit(not (m[3].get('lost') is True and 'copy_of' not in m[3] and m[4].get('copy_of') == 3 and 'lost' not in m[4] and not any('lost' in x or 'copy_of' in x for f, x in m.items() if f not in (3, 4))))\""
+chrome=$(command -v chromium || true)
+if [ -n "$chrome" ]; then
+	"$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
+		--disable-background-networking --disable-sync \
+		--user-data-dir="$out/chrome" --virtual-time-budget=3000 \
+		--dump-dom "file://$d/report.html" >"$d.dom" 2>/dev/null
+	check "dropped 200 OK: the HTML ladder draws the lost copy dashed and labels the resent one" \
+		"grep -qE '<g class=\"arrow lost\" data-step=\"F3\" data-frame=\"3\">.*\\(lost\\)</text>' '$d.dom' &&
+		 grep -qE '<g class=\"arrow copy\" data-step=\"F3\" data-frame=\"4\">.*\\(copy of 3\\)</text>' '$d.dom'"
+fi
 if [ $have_tshark -eq 1 ]; then
 	sip_lines "$d/dropped-200-ok.pcap" >"$d.sip"
 	n=$(grep -c '|200|1 INVITE$' "$d.sip")
