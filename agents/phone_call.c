@@ -9,6 +9,7 @@
 #include "scenario.h"
 #include "placeholder.h"
 #include "media/mstream.h"
+#include "media/mmix.h"
 #include "phone.h"
 #include "phone_priv.h"
 
@@ -28,6 +29,7 @@ static void destructor(void *data)
 	mem_deref(c->not);
 	mem_deref(c->sub);
 	mem_deref(c->sess);
+	mem_deref(c->conf);
 	mem_deref(c->ms);
 	mem_deref(c->sdp);
 	mem_deref(c->peer);
@@ -53,6 +55,10 @@ static void ended(struct pcall *c)
 	ringing_over(c);
 	if (c->ms)
 		mstream_stop(c->ms);
+	if (c->conf) {
+		(void)mstream_mix(c->ms, NULL);
+		c->conf = mem_deref(c->conf);
+	}
 }
 
 
@@ -667,6 +673,28 @@ int pcall_hold(struct pcall *c, bool hold)
 	}
 
 	return err;
+}
+
+
+/** Join an established call to a conference mixed in this phone: its
+ *  leg hears the other legs from now on, and a held call is resumed */
+int pcall_conference(struct pcall *c, struct mmix *mix)
+{
+	int err;
+
+	if (c->state != PCALL_ESTABLISHED || !c->ms)
+		return EINVAL;
+	if (c->conf == mix)
+		return 0;
+
+	err = mstream_mix(c->ms, mix);
+	if (err)
+		return err;
+
+	mem_deref(c->conf);
+	c->conf = mem_ref(mix);
+
+	return c->held ? pcall_hold(c, false) : 0;
 }
 
 

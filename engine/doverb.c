@@ -34,6 +34,9 @@ static const struct do_verb_def verbs[] = {
 	 "(digest credentials from the testbed's auth:)"},
 	{DO_UNREGISTER, "unregister", DO_ARG_NONE,
 	 "unregister — REGISTER with Expires: 0"},
+	{DO_CONFERENCE, "conference", DO_ARG_NONE,
+	 "conference — join its established calls into a three-way call, "
+	 "held ones resumed, mixed in the phone"},
 };
 
 

@@ -423,6 +423,22 @@ static void do_arg(struct loader *ld, struct step *st,
 }
 
 
+/* "dial, answer, …": every verb, in the table's order */
+static int verbs_print(struct re_printf *pf, void *arg)
+{
+	const struct do_verb_def *t;
+	size_t i, nv;
+	int err = 0;
+	(void)arg;
+
+	t = doverb_table(&nv);
+	for (i = 0; i < nv; i++)
+		err |= re_hprintf(pf, "%s%s", i ? ", " : "", t[i].name);
+
+	return err;
+}
+
+
 static const struct do_verb_def *verb_of(struct loader *ld,
 					 const yaml_node_t *n,
 					 const char *s, size_t len)
@@ -442,10 +458,9 @@ static const struct do_verb_def *verb_of(struct loader *ld,
 		names[i] = t[i].name;
 	(void)re_snprintf(buf, sizeof(buf), "%b", s, len);
 	h = diag_suggest(buf, names, i);
-	yerr(&ld->yd, n, "do: unknown verb '%s'%s%s%s (dial, answer, reject, "
-	     "hangup, hold, resume, transfer, dtmf, play, set, register, "
-	     "unregister)", buf,
-	     h ? " (did you mean '" : "", h ? h : "", h ? "'?)" : "");
+	yerr(&ld->yd, n, "do: unknown verb '%s'%s%s%s (%H)", buf,
+	     h ? " (did you mean '" : "", h ? h : "", h ? "'?)" : "",
+	     verbs_print, NULL);
 
 	return NULL;
 }
