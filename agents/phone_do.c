@@ -348,6 +348,8 @@ static int do_set(struct phone *ph, const struct do_spec *d, char **why)
 		cfg->send_codec = s->send_codec;
 	if (s->given & PHONE_CFG_EARLY_MEDIA)
 		cfg->early_media = s->early_media;
+	if (s->given & PHONE_CFG_GIVE_UP)
+		cfg->giveup_ms = s->giveup_ms;
 
 	/* what the current call sends follows at once */
 	c = phone_call_current(ph);

@@ -63,6 +63,7 @@ struct pcall {
 	struct mmix *conf;            /* in a conference mixed here, or NULL */
 	struct tmr tmr_answer;
 	struct tmr tmr_fwd;
+	struct tmr tmr_giveup;        /* outgoing: cancel when unanswered */
 	struct tmr tmr_close;
 };
 

@@ -16,7 +16,7 @@
 static const char *const cfg_keys[] = {
 	"busy", "auto-answer", "forward-no-answer", "forward-after", "mute",
 	"tone", "dtmf-mode", "send-codec", "early-media", "forward-always",
-	"forward-busy",
+	"forward-busy", "give-up",
 };
 
 /* role keys only a phone has, besides its settings (cfg_keys) */
@@ -188,6 +188,10 @@ bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 	else if (!strcmp(ks, "forward-after")) {
 		set_duration(ld, v, &cfg->fwd_after_ms, ks);
 		cfg->given |= PHONE_CFG_FWD_AFTER;
+	}
+	else if (!strcmp(ks, "give-up")) {
+		set_duration(ld, v, &cfg->giveup_ms, ks);
+		cfg->given |= PHONE_CFG_GIVE_UP;
 	}
 	else if (fwd_key(ld, k, v, cfg)) {
 		/* forward-no-answer, forward-always, forward-busy: a role */

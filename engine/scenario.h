@@ -36,6 +36,8 @@ struct phone_cfg {
 	bool early_media;         /* ring with 183 and SDP, and send audio */
 	int send_codec;           /* fault: send PT 0/8 whatever was agreed;
 				     -1: what was agreed */
+	uint32_t giveup_ms;       /* cancel its own call unanswered this
+				     long (0: never) */
 };
 
 enum {
@@ -50,6 +52,7 @@ enum {
 	PHONE_CFG_EARLY_MEDIA = 1u << 8,
 	PHONE_CFG_FWD_ALWAYS = 1u << 9,
 	PHONE_CFG_FWD_BUSY = 1u << 10,
+	PHONE_CFG_GIVE_UP = 1u << 11,
 };
 
 enum { DTMF_RFC4733 = 0, DTMF_INBAND, DTMF_INFO };
