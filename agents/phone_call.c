@@ -9,6 +9,7 @@
 #include "scenario.h"
 #include "placeholder.h"
 #include "media/mstream.h"
+#include "media/mmix.h"
 #include "phone.h"
 #include "phone_priv.h"
 
@@ -23,11 +24,13 @@ static void destructor(void *data)
 
 	tmr_cancel(&c->tmr_answer);
 	tmr_cancel(&c->tmr_fwd);
+	tmr_cancel(&c->tmr_giveup);
 	tmr_cancel(&c->tmr_close);
 	list_unlink(&c->le);
 	mem_deref(c->not);
 	mem_deref(c->sub);
 	mem_deref(c->sess);
+	mem_deref(c->conf);
 	mem_deref(c->ms);
 	mem_deref(c->sdp);
 	mem_deref(c->peer);
@@ -38,11 +41,13 @@ static void destructor(void *data)
 }
 
 
-/* a ringing call stops ringing: no auto-answer, no forward on no answer */
+/* a ringing call stops ringing: no auto-answer, no forward on no
+ * answer, no giving up on our own call */
 static void ringing_over(struct pcall *c)
 {
 	tmr_cancel(&c->tmr_answer);
 	tmr_cancel(&c->tmr_fwd);
+	tmr_cancel(&c->tmr_giveup);
 }
 
 
@@ -53,6 +58,10 @@ static void ended(struct pcall *c)
 	ringing_over(c);
 	if (c->ms)
 		mstream_stop(c->ms);
+	if (c->conf) {
+		(void)mstream_mix(c->ms, NULL);
+		c->conf = mem_deref(c->conf);
+	}
 }
 
 
@@ -509,6 +518,25 @@ int pcall_alloc(struct pcall **cp, struct phone *ph, bool incoming)
 }
 
 
+/* give-up: our call rang out unanswered too long: cancel it. A
+ * referrer hears the outcome at once, the 487 the INVITE ends with (RFC
+ * 3515 §2.4.5): libre takes that 487 after the session is let go, and no
+ * handler of ours sees it */
+static void giveup_h(void *arg)
+{
+	struct pcall *c = arg;
+
+	if (c->state != PCALL_CALLING)
+		return;
+
+	phone_logf(c->ph, "%s: gives up on %s after %u ms unanswered",
+		   c->ph->role->name, c->peer, c->ph->cfg.giveup_ms);
+	if (c->xfer_of)
+		pcall_notify_xfer(c->xfer_of, 487, NULL);
+	pcall_hangup(c);
+}
+
+
 /** Call uri with an SDP offer, through the phone's proxy if it has one */
 int pcall_dial(struct pcall *c, const char *uri)
 {
@@ -538,6 +566,8 @@ int pcall_dial(struct pcall *c, const char *uri)
 	mem_deref(desc);
 	if (!err)
 		phone_logf(ph, "%s: calling %s", ph->role->name, uri);
+	if (!err && ph->cfg.giveup_ms)
+		tmr_start(&c->tmr_giveup, ph->cfg.giveup_ms, giveup_h, c);
 
 	return err;
 }
@@ -667,6 +697,28 @@ int pcall_hold(struct pcall *c, bool hold)
 	}
 
 	return err;
+}
+
+
+/** Join an established call to a conference mixed in this phone: its
+ *  leg hears the other legs from now on, and a held call is resumed */
+int pcall_conference(struct pcall *c, struct mmix *mix)
+{
+	int err;
+
+	if (c->state != PCALL_ESTABLISHED || !c->ms)
+		return EINVAL;
+	if (c->conf == mix)
+		return 0;
+
+	err = mstream_mix(c->ms, mix);
+	if (err)
+		return err;
+
+	mem_deref(c->conf);
+	c->conf = mem_ref(mix);
+
+	return c->held ? pcall_hold(c, false) : 0;
 }
 
 

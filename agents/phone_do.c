@@ -6,6 +6,7 @@
 #include "placeholder.h"
 #include "doverb.h"
 #include "media/mstream.h"
+#include "media/mmix.h"
 #include "phone.h"
 #include "phone_priv.h"
 
@@ -95,6 +96,22 @@ static int do_hangup(struct phone *ph, const struct do_spec *d, char **why)
 
 	if (!c)
 		return nocall(why, ph, "call to hang up");
+
+	/* the host of a conference ends it: every leg */
+	if (c->conf) {
+		struct mmix *conf = mem_ref(c->conf);
+		struct le *le = ph->calls.head;
+
+		while (le) {
+			struct pcall *o = le->data;
+
+			le = le->next;
+			if (o->conf == conf)
+				pcall_hangup(o);
+		}
+		mem_deref(conf);
+		return 0;
+	}
 
 	pcall_hangup(c);
 	return 0;
@@ -200,6 +217,56 @@ static int do_transfer(struct phone *ph, const struct do_spec *d,
 }
 
 
+/* a three-way call: every established call, held ones resumed, mixed
+ * here (an existing conference takes the new calls in) */
+static int do_conference(struct phone *ph, const struct do_spec *d,
+			 char **why)
+{
+	struct mmix *mix = NULL;
+	unsigned n = 0;
+	struct le *le;
+	int err = 0;
+	(void)d;
+
+	for (le = ph->calls.head; le; le = le->next) {
+		struct pcall *c = le->data;
+
+		if (c->state != PCALL_ESTABLISHED)
+			continue;
+		++n;
+		if (c->conf && !mix)
+			mix = mem_ref(c->conf);
+	}
+
+	if (n < 2) {
+		(void)re_sdprintf(why, "%s needs two established calls to "
+				  "conference (it has %u)", ph->role->name, n);
+		mem_deref(mix);
+		return ENOENT;
+	}
+
+	if (!mix)
+		err = mmix_alloc(&mix);
+
+	for (le = ph->calls.head; le && !err; le = le->next) {
+		struct pcall *c = le->data;
+
+		if (c->state == PCALL_ESTABLISHED)
+			err = pcall_conference(c, mix);
+	}
+
+	if (err)
+		(void)re_sdprintf(why, "%s cannot conference: %m",
+				  ph->role->name, err);
+	else
+		phone_logf(ph, "%s: conference of %u calls, mixed here",
+			   ph->role->name, mmix_count(mix));
+	mem_deref(mix);
+
+	return err;
+}
+
+
 static int do_dtmf(struct phone *ph, const struct do_spec *d, char **why)
 {
 	struct pcall *c = phone_call_find(ph, PCALL_ESTABLISHED);
@@ -281,6 +348,8 @@ static int do_set(struct phone *ph, const struct do_spec *d, char **why)
 		cfg->send_codec = s->send_codec;
 	if (s->given & PHONE_CFG_EARLY_MEDIA)
 		cfg->early_media = s->early_media;
+	if (s->given & PHONE_CFG_GIVE_UP)
+		cfg->giveup_ms = s->giveup_ms;
 
 	/* what the current call sends follows at once */
 	c = phone_call_current(ph);
@@ -323,6 +392,7 @@ static verb_h *const handlers[DO_NVERBS] = {
 	[DO_SET]      = do_set,
 	[DO_REGISTER] = do_register,
 	[DO_UNREGISTER] = do_register,
+	[DO_CONFERENCE] = do_conference,
 };
 
 

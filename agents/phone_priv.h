@@ -60,8 +60,10 @@ struct pcall {
 	struct sipsub *sub;           /* we REFERed: the transferee's NOTIFYs */
 	struct pcall *xfer_of;        /* made because of a REFER on that call */
 	bool xfer_hangup;             /* transferor: BYE on the final NOTIFY */
+	struct mmix *conf;            /* in a conference mixed here, or NULL */
 	struct tmr tmr_answer;
 	struct tmr tmr_fwd;
+	struct tmr tmr_giveup;        /* outgoing: cancel when unanswered */
 	struct tmr tmr_close;
 };
 
@@ -94,6 +96,7 @@ int  pcall_answer(struct pcall *c);
 int  pcall_reject(struct pcall *c, uint16_t scode, const char *contact);
 void pcall_hangup(struct pcall *c);
 int  pcall_hold(struct pcall *c, bool hold);
+int  pcall_conference(struct pcall *c, struct mmix *mix);
 int  pcall_refer(struct pcall *c, const char *target,
 		 const struct pcall *replace);
 struct pcall *phone_call_by_dialog(const struct phone *ph,

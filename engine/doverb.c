@@ -27,13 +27,16 @@ static const struct do_verb_def verbs[] = {
 	 "play: FILE.wav — send a WAV file (8 kHz mono 16-bit)"},
 	{DO_SET,      "set",      DO_ARG_SET,
 	 "set: {busy, auto-answer, forward-no-answer, forward-after, "
-	 "forward-always, forward-busy, mute, tone, dtmf-mode, send-codec, "
-	 "early-media}"},
+	 "forward-always, forward-busy, give-up, mute, tone, dtmf-mode, "
+	 "send-codec, early-media}"},
 	{DO_REGISTER, "register", DO_ARG_NONE,
 	 "register — REGISTER its address of record through its proxy "
 	 "(digest credentials from the testbed's auth:)"},
 	{DO_UNREGISTER, "unregister", DO_ARG_NONE,
 	 "unregister — REGISTER with Expires: 0"},
+	{DO_CONFERENCE, "conference", DO_ARG_NONE,
+	 "conference — join its established calls into a three-way call, "
+	 "held ones resumed, mixed in the phone"},
 };
 
 

@@ -16,7 +16,7 @@
 static const char *const cfg_keys[] = {
 	"busy", "auto-answer", "forward-no-answer", "forward-after", "mute",
 	"tone", "dtmf-mode", "send-codec", "early-media", "forward-always",
-	"forward-busy",
+	"forward-busy", "give-up",
 };
 
 /* role keys only a phone has, besides its settings (cfg_keys) */
@@ -188,6 +188,10 @@ bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 	else if (!strcmp(ks, "forward-after")) {
 		set_duration(ld, v, &cfg->fwd_after_ms, ks);
 		cfg->given |= PHONE_CFG_FWD_AFTER;
+	}
+	else if (!strcmp(ks, "give-up")) {
+		set_duration(ld, v, &cfg->giveup_ms, ks);
+		cfg->given |= PHONE_CFG_GIVE_UP;
 	}
 	else if (fwd_key(ld, k, v, cfg)) {
 		/* forward-no-answer, forward-always, forward-busy: a role */
@@ -423,6 +427,22 @@ static void do_arg(struct loader *ld, struct step *st,
 }
 
 
+/* "dial, answer, …": every verb, in the table's order */
+static int verbs_print(struct re_printf *pf, void *arg)
+{
+	const struct do_verb_def *t;
+	size_t i, nv;
+	int err = 0;
+	(void)arg;
+
+	t = doverb_table(&nv);
+	for (i = 0; i < nv; i++)
+		err |= re_hprintf(pf, "%s%s", i ? ", " : "", t[i].name);
+
+	return err;
+}
+
+
 static const struct do_verb_def *verb_of(struct loader *ld,
 					 const yaml_node_t *n,
 					 const char *s, size_t len)
@@ -442,10 +462,9 @@ static const struct do_verb_def *verb_of(struct loader *ld,
 		names[i] = t[i].name;
 	(void)re_snprintf(buf, sizeof(buf), "%b", s, len);
 	h = diag_suggest(buf, names, i);
-	yerr(&ld->yd, n, "do: unknown verb '%s'%s%s%s (dial, answer, reject, "
-	     "hangup, hold, resume, transfer, dtmf, play, set, register, "
-	     "unregister)", buf,
-	     h ? " (did you mean '" : "", h ? h : "", h ? "'?)" : "");
+	yerr(&ld->yd, n, "do: unknown verb '%s'%s%s%s (%H)", buf,
+	     h ? " (did you mean '" : "", h ? h : "", h ? "'?)" : "",
+	     verbs_print, NULL);
 
 	return NULL;
 }

@@ -42,6 +42,8 @@ struct phone_cfg {
 	bool early_media;         /* ring with 183 and SDP, and send audio */
 	int send_codec;           /* fault: send PT 0/8 whatever was agreed;
 				     -1: what was agreed */
+	uint32_t giveup_ms;       /* cancel its own call unanswered this
+				     long (0: never) */
 };
 
 enum {
@@ -56,6 +58,7 @@ enum {
 	PHONE_CFG_EARLY_MEDIA = 1u << 8,
 	PHONE_CFG_FWD_ALWAYS = 1u << 9,
 	PHONE_CFG_FWD_BUSY = 1u << 10,
+	PHONE_CFG_GIVE_UP = 1u << 11,
 };
 
 enum { DTMF_RFC4733 = 0, DTMF_INBAND, DTMF_INFO };
@@ -112,6 +115,7 @@ enum step_type {
 enum do_verb {
 	DO_DIAL = 0, DO_ANSWER, DO_REJECT, DO_HANGUP, DO_HOLD, DO_RESUME,
 	DO_TRANSFER, DO_DTMF, DO_PLAY, DO_SET, DO_REGISTER, DO_UNREGISTER,
+	DO_CONFERENCE,
 	DO_NVERBS
 };
 

@@ -21,6 +21,7 @@
 #include <re.h>
 #include <rem.h>
 #include "mstream_priv.h"
+#include "mmix.h"
 
 
 enum {
@@ -68,6 +69,7 @@ struct mstream {
 	struct mimpair *imp;
 	struct telev *telev;
 	struct msource *src;
+	struct mmix_leg *mixleg;      /* in a conference: hears the others */
 
 	/* receiving */
 	bool play_on;                 /* the clock plays out */
@@ -95,6 +97,7 @@ static void destructor(void *data)
 		(void)close(ms->tfd);
 	}
 	ms->imp = mem_deref(ms->imp);
+	mem_deref(ms->mixleg);
 	mem_deref(ms->rtp);
 	mem_deref(ms->jb);
 	mem_deref(ms->rxs);
@@ -228,6 +231,7 @@ static void send_frame(struct mstream *ms)
 	}
 
 	msource_frame(ms->src, pcm, FRAME);
+	mmix_add(ms->mixleg, pcm, FRAME);
 
 	for (i = 0; i < FRAME; i++) {
 		mb->buf[RTP_HEADER_SIZE + i] = codec == MSTREAM_PCMA ?
@@ -312,6 +316,7 @@ static bool play_frame(struct mstream *ms)
 	}
 
 	msink_play(ms->sink, pcm, FRAME, !mb);
+	mmix_put(ms->mixleg, pcm, FRAME);
 	mem_deref(mb);
 
 	return true;
@@ -606,6 +611,20 @@ void mstream_set_dir(struct mstream *ms, bool send, bool recv)
 	ms->recv = recv;
 
 	clock_update(ms);
+}
+
+
+/** Join a conference (what the leg sends is its source plus what the
+ *  other legs receive; what it receives goes to them), or with mix NULL
+ *  leave it */
+int mstream_mix(struct mstream *ms, struct mmix *mix)
+{
+	if (!ms)
+		return EINVAL;
+
+	ms->mixleg = mem_deref(ms->mixleg);
+
+	return mix ? mmix_join(&ms->mixleg, mix) : 0;
 }
 
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct mstream;
+struct mmix;
 struct sa;
 
 enum { MSTREAM_SRATE = 8000, MSTREAM_PTIME = 20 };
@@ -71,6 +72,10 @@ void mstream_stop(struct mstream *ms);   /* no more sending (hangup) */
 /* send this codec whatever was negotiated (a misbehaving phone; receiving
  * still expects the negotiated one); -1 for the negotiated one again */
 int  mstream_send_codec(struct mstream *ms, int codec);
+
+/* in a conference (agents/media/mmix.h): also send what the other legs
+ * receive; NULL: leave it */
+int  mstream_mix(struct mstream *ms, struct mmix *mix);
 
 /* what it sends; a tone at dbov 0 is sent at the default -10 dBov */
 int  mstream_source_tone(struct mstream *ms, uint32_t hz, int dbov);

@@ -3,9 +3,10 @@
 # P (the device under test) — the Yealink flows, the phone flows of
 # rfc3665/, rfc5589/ and rfc5359/, and rfc3665/no-response.yaml — and a
 # deliberately misbehaving Kamailio (no Record-Route, answers REFER itself
-# with 403) that must fail at the right steps. Two flows need their own
-# set-up: session-auth-phones a Kamailio that challenges INVITEs, and
-# registration-unsuccessful-phones a testbed with a wrong password. The
+# with 403) that must fail at the right steps. Some flows need their own
+# set-up: session-auth-phones a Kamailio that challenges INVITEs,
+# registration-unsuccessful-phones a testbed with a wrong password, and
+# rfc5359/*-server.yaml a Kamailio that forwards Bob's calls to carol. The
 # scripted digest flows (registration-auth, registration-unsuccessful,
 # session-auth) run against it too, with MD5 and with SHA-256 challenges,
 # and a wrong password makes Kamailio refuse them at the step that says so.
@@ -46,7 +47,7 @@ for yaml in "$src"/scenarios/yealink/*.yaml "$src"/scenarios/rfc3665/*-phones.ya
 	    "$src"/scenarios/rfc5589/*.yaml "$src"/scenarios/rfc5359/*.yaml; do
 	name=$(basename "$yaml" .yaml)
 	case $name in
-	session-auth-phones|registration-unsuccessful-phones)
+	session-auth-phones|registration-unsuccessful-phones|*-server)
 		continue ;;  # below, each with its own set-up
 	esac
 	good "$name" "$yaml"
@@ -133,6 +134,26 @@ check "SHA-256 with a wrong password: Kamailio refuses it at F4" \
 	"grep -A1 '^  F4 ' '$out/sha-wrong-pw.txt' | grep -q 'P rejected the credentials for user alice'"
 check "the password is in no SHA-256 report" \
 	"! grep -a -rq -e lab-secret -e not-the-secret '$out/good' '$out/wrong-pw' '$out'/*.txt"
+kam_stop
+
+# --- a proxy that forwards Bob's calls to carol on 486 or no answer ----
+kam_start "$here/kamailio.cfg" "$out/kam-fwd" SIPFLOW_FORWARD || {
+	echo "FAIL kamailio (forwarding) did not start"; echo "0 passed, 1 failed"; exit 1; }
+for yaml in "$src"/scenarios/rfc5359/*-server.yaml; do
+	good "$(basename "$yaml" .yaml)" "$yaml"
+done
+kam_stop
+# the same flow against the plain proxy, which relays B's 486 to A: the
+# step after the 486 names it
+kam_start "$here/kamailio.cfg" "$out/kam-nofwd" || {
+	echo "FAIL kamailio did not start"; echo "0 passed, 1 failed"; exit 1; }
+"$sipflow" run "$src/scenarios/rfc5359/forward-busy-server.yaml" \
+	--testbed "$testbed" --out "$out/nofwd" --timeout 2s >"$out/nofwd.txt" 2>&1
+rc=$?
+cat "$out/nofwd.txt"
+check "forward-busy-server, proxy without forwarding: exit 1" "[ $rc -eq 1 ]"
+check "forward-busy-server: F6 names the 486 relayed to A" \
+	"grep -A1 '^  F6 ' '$out/nofwd.txt' | grep -q 'got 486 Busy Here (frame'"
 kam_stop
 
 # --- misbehaving proxies: the verdicts name the step and the reason ----

@@ -171,6 +171,20 @@ mutant no-fwd-busy "$src/scenarios/yealink/busy-forward-phones.yaml" \
 check "no forward-busy: F3 names the 486 B sent instead of the 302" \
 	"verdict no-fwd-busy 'F3 .*' '486 Busy Here'"
 
+# three-way conference: A resumes B instead of conferencing, so nothing
+# is mixed; B hears only A's silence, not C's 800 Hz
+mutant no-conf "$src/scenarios/yealink/three-way-conference-phones.yaml" \
+	's/^  - do: A conference$/  - do: A resume/'
+check "no conference: B does not hear C (the step names silence)" \
+	"verdict no-conf 'media B tone 800 Hz' 'at B: [0-9]+ packets but only silence \(-[0-9.]+ dBov\)'"
+
+# a transferee without give-up never cancels the unanswered INVITE: the
+# final NOTIFY (487) never comes, and F27 says so
+mutant no-giveup "$src/scenarios/rfc5589/failed-transfer-no-answer-phones.yaml" \
+	'/give-up: 1s/d'
+check "no give-up: F27 names the NOTIFY that never came" \
+	"verdict no-giveup 'F27 .*' 'no NOTIFY from A at P within 1.0 s'"
+
 # rejected credentials are not sent again: a flow that waits for a third
 # REGISTER fails on it
 mutant reg-again "$src/scenarios/rfc3665/registration-unsuccessful-phones.yaml" \

@@ -56,11 +56,11 @@ check("shards do not overlap and cover the suite", sorted(names) == sorted(verdi
 check("merged totals equal one run's", m["totals"] == j1["totals"])
 check("merged verdicts equal one run's", verdicts(m) == verdicts(j1))
 t = load("tag")
-check("--tag transfer --tag smoke picks 6 scenarios",
+check("--tag transfer --tag smoke picks 7 scenarios",
       sorted(s["name"] for s in t["scenarios"]) ==
       ["attended-transfer-phones", "basic-transfer-phones", "blind-transfer",
        "blind-transfer-phones", "failed-transfer-busy-phones",
-       "options-ping"])
+       "failed-transfer-no-answer-phones", "options-ping"])
 sys.exit(0 if ok else 1)
 PY
 

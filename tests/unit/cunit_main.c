@@ -5,6 +5,24 @@
 #include "cunit_main.h"
 
 
+static void loop_stop_h(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+
+void cunit_loop_for(uint32_t ms)
+{
+	struct tmr t;
+
+	tmr_init(&t);
+	tmr_start(&t, ms, loop_stop_h, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&t);
+}
+
+
 int main(void)
 {
 	unsigned failed;

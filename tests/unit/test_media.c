@@ -81,25 +81,6 @@ static void tap_h(bool tx, const struct sa *src, const struct sa *dst,
 }
 
 
-static void stop_h(void *arg)
-{
-	(void)arg;
-	re_cancel();
-}
-
-
-/* run libre's loop for ms milliseconds */
-static void run_for(uint32_t ms)
-{
-	struct tmr t;
-
-	tmr_init(&t);
-	tmr_start(&t, ms, stop_h, NULL);
-	(void)re_main(NULL);
-	tmr_cancel(&t);
-}
-
-
 static int leg_open(struct leg *l)
 {
 	struct sa lo;
@@ -177,7 +158,7 @@ static void test_tones_cross_both_ways(void)
 	CU_ASSERT_EQUAL(mstream_source_tone(b->ms, 600, 0), 0);
 
 	t0 = tmr_jiffies();
-	run_for(600);
+	cunit_loop_for(600);
 	elapsed = tmr_jiffies() - t0;
 
 	sa_ = stats_of(a);
@@ -293,7 +274,7 @@ static void test_pcma_wav_and_wrong_pt(void)
 	CU_ASSERT_EQUAL(mstream_source_wav(e->ms, wav), 0);
 	CU_ASSERT_EQUAL(mstream_record_wav(f->ms, rec), 0);
 
-	run_for(600);
+	cunit_loop_for(600);
 
 	/* PCMA both ways */
 	st = stats_of(b);
@@ -351,7 +332,7 @@ static void test_dtmf_rfc4733_and_inband(void)
 	CU_ASSERT_EQUAL(mstream_send_dtmf(x->ms, "1", false), ENOTSUP);
 
 	/* RFC 4733: 12 packets of 20 ms per digit; in-band: 160 ms */
-	run_for(1300);
+	cunit_loop_for(1300);
 
 	CU_ASSERT_STRING_EQUAL(mstream_dtmf(b1->ms), "123#");
 	CU_ASSERT_STRING_EQUAL(mstream_dtmf(b2->ms), "124#");
@@ -412,10 +393,10 @@ static void test_impairment_is_seeded_and_measured(void)
 	mstream_impair(v[10].ms, &jit);
 	mstream_impair(v[12].ms, &reo);
 
-	run_for(2500);
+	cunit_loop_for(2500);
 	for (i = 0; i < 14; i++)
 		mstream_stop(v[i].ms);
-	run_for(150);   /* let delayed and held packets arrive */
+	cunit_loop_for(150);   /* let delayed and held packets arrive */
 
 	/* 10 % loss over 125 packets */
 	st = stats_of(&v[1]);
@@ -468,28 +449,28 @@ static void test_hold_stops_sending(void)
 	pair_open(a, b, MSTREAM_PCMU, MSTREAM_PCMU, TELEV_PT);
 	CU_ASSERT_EQUAL(mstream_source_tone(a->ms, 1004, -10), 0);
 
-	run_for(300);
+	cunit_loop_for(300);
 	CU_ASSERT(stats_of(b).rx_packets > 5);
 
 	mstream_set_dir(a->ms, false, true);   /* sendonly -> recvonly */
-	run_for(60);
+	cunit_loop_for(60);
 	held = stats_of(b).rx_packets;
 	a_rx = stats_of(a).rx_packets;
-	run_for(400);
+	cunit_loop_for(400);
 	CU_ASSERT_EQUAL(stats_of(b).rx_packets, held);
 	CU_ASSERT(stats_of(a).rx_packets > a_rx + 10);   /* b still sends */
 
 	mstream_set_dir(a->ms, true, true);    /* resume */
-	run_for(300);
+	cunit_loop_for(300);
 	CU_ASSERT(stats_of(b).rx_packets > held + 5);
 	CU_ASSERT_EQUAL(stats_of(b).rx_lost, 0);
 	CU_ASSERT_EQUAL(a->tap_markers, 2);    /* a new talkspurt */
 	CU_ASSERT_EQUAL(a->tap_bad_ts, 1);     /* the clock ran on */
 
 	mstream_stop(a->ms);                   /* hangup */
-	run_for(60);
+	cunit_loop_for(60);
 	held = stats_of(b).rx_packets;
-	run_for(200);
+	cunit_loop_for(200);
 	CU_ASSERT_EQUAL(stats_of(b).rx_packets, held);
 
 	legs_close(v, 2);
