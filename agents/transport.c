@@ -79,10 +79,11 @@ static void conn_gone(struct conn *c, const char *why)
 {
 	struct transport *t = c->t;
 	struct sa peer = c->peer;
+	bool up = c->estab;
 
 	mem_deref(c);
 	if (t->closeh)
-		t->closeh(&peer, why, t->arg);
+		t->closeh(&peer, up, why, t->arg);
 }
 
 

@@ -380,10 +380,14 @@ static void recv_h(struct agent *ag, const struct sa *src,
 
 /*
  * A connection of a simulated role ended. The step waiting for a message
- * between it and that peer fails: nothing will come over it now.
+ * between it and that peer fails: nothing will come over it now. A
+ * connection to a device that never came up (refused, TLS handshake
+ * failed) also fails a step waiting for a message from that device: what
+ * the role sent it never reached it (a proxy's forward, P -> B, after A's
+ * INVITE to P was lost so).
  */
-static void close_h(struct agent *ag, const struct sa *peer, const char *why,
-		    void *arg)
+static void close_h(struct agent *ag, const struct sa *peer, bool up,
+		    const char *why, void *arg)
 {
 	struct run *run = arg;
 	struct agent *pa = agent_by_addr(&run->agents, peer);
@@ -403,7 +407,8 @@ static void close_h(struct agent *ag, const struct sa *peer, const char *why,
 	    run->v[st->idx].status != VERDICT_PENDING)
 		return;
 	if (!((st->from == ag->role && st->to == pr) ||
-	      (st->to == ag->role && st->from == pr)))
+	      (st->to == ag->role && st->from == pr)) &&
+	    !(pr && pr->dut && !up && st->from == pr))
 		return;
 
 	run_step_fail(run, st, 0, "%s connection between %s and %H (%J) "

@@ -18,18 +18,8 @@ for tool in openssl tshark python3; do
 done
 
 # --- test certificates: a CA, a cert for the test addresses, another CA
-ssl() { openssl "$@" >>"$out/openssl.log" 2>&1; }
-mkca() { # $1: name
-	ssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=sipflow test $1" \
-		-keyout "$out/$1.key" -out "$out/$1.pem"
-}
-mkca ca; mkca otherca
-ssl req -newkey rsa:2048 -nodes -subj "/CN=sipflow roles" \
-	-keyout "$out/server.key" -out "$out/server.csr"
-printf 'subjectAltName=IP:127.0.0.10,IP:127.0.0.11,IP:127.0.0.12,IP:::1\n' \
-	>"$out/san.ext"
-ssl x509 -req -in "$out/server.csr" -CA "$out/ca.pem" -CAkey "$out/ca.key" \
-	-CAcreateserial -days 2 -extfile "$out/san.ext" -out "$out/server.pem"
+. "$src/tests/scripts/lib/certs.sh"
+make_certs "$out" 127.0.0.10 127.0.0.11 127.0.0.12 ::1
 check "openssl made the test certificates" "[ -s '$out/server.pem' ]"
 
 tlsbed() { # $1: file, $2: the CA the roles trust
@@ -63,13 +53,7 @@ play() { # $1: name, $2: scenario, $3: the top Via's start, rest: bindings
 	tshark -r "$pcap" "${dec[@]}" -Y '_ws.malformed' 2>/dev/null \
 		>"$out/$name.malformed"
 	check "$name: no malformed packets" "[ -s '$pcap' ] && [ ! -s '$out/$name.malformed' ]"
-	tshark -r "$pcap" "${dec[@]}" -Y sip -T fields -e sip.Method \
-		-e sip.Status-Code 2>/dev/null | awk '{print $1}' >"$out/$name.seen"
-	steps_of "$yaml" >"$out/$name.want"
-	if grep -q 'kind: phone' "$yaml"; then
-		sort -o "$out/$name.want" "$out/$name.want"
-		sort -o "$out/$name.seen" "$out/$name.seen"
-	fi
+	flow_of "$pcap" "$yaml" "$out/$name" sip "${dec[@]}"
 	check "$name: the $(wc -l <"$out/$name.want") SIP messages of the steps, in order" \
 		"diff '$out/$name.want' '$out/$name.seen' >/dev/null"
 	tshark -r "$pcap" "${dec[@]}" -Y 'sip.Method == "INVITE"' -T fields \
