@@ -251,6 +251,28 @@ static int conn_open(struct conn **cp, struct transport *t,
 }
 
 
+/**
+ * The framer of a connection with a peer at peer's IP (a device connects
+ * from a port the system chose) that holds bytes of a message not yet
+ * whole, or NULL
+ */
+const struct sipframe *transport_held(const struct transport *t,
+				      const struct sa *peer)
+{
+	struct le *le;
+
+	for (le = t ? t->conns.head : NULL; le; le = le->next) {
+		const struct conn *c = le->data;
+
+		if (!c->closing && sa_cmp(&c->peer, peer, SA_ADDR) &&
+		    sipframe_pending(c->fr, NULL))
+			return c->fr;
+	}
+
+	return NULL;
+}
+
+
 /* a PEM file's text appended to mb */
 static int read_pem(struct mbuf *mb, const char *file)
 {

@@ -35,6 +35,8 @@ int transport_listen(struct transport **tp, enum sip_transp kind,
 int transport_send(struct transport *t, const struct sa *dst,
 		   struct mbuf *mb, struct sa *src);
 int transport_tls(struct tls **tlsp, const struct tls_cfg *cfg);
+const struct sipframe *transport_held(const struct transport *t,
+				      const struct sa *peer);
 bool transport_leaves_from(const struct transport *t, const struct sa *sa);
 
 #endif

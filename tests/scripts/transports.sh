@@ -5,8 +5,9 @@
 # pcap decodes in tshark with the SIP messages in flow order, no malformed
 # packets, and the Via naming the transport. Negatives: a TLS peer whose
 # certificate is not trusted, a testbed naming a missing certificate, a TCP
-# peer that sends a bad Content-Length or garbage, and one that closes the
-# connection while a step waits.
+# peer that sends a bad Content-Length or garbage, one that closes the
+# connection while a step waits, and one whose Content-Length promises
+# more than it sends (the step's timeout says what the framer holds).
 # usage: transports.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -142,6 +143,10 @@ check "garbage: the pcap holds the INVITE and the garbage (got $n)" "[ $n -eq 2 
 hostile close
 check "closed connection: F2 fails, naming it" \
 	"grep -E '^  F2 .*FAIL' '$out/run-close.txt' >/dev/null && grep -q 'TCP connection between A and B (127.0.0.11:5060) ended while step F2 (180 Ringing B -> A) waited: connection closed by the peer' '$out/run-close.txt'"
+
+hostile biglen
+check "Content-Length larger than what came: F2 times out saying what is held" \
+	"grep -q 'no 180 Ringing from B at A within 3.0 s; the TCP connection from B (127.0.0.11) holds an incomplete message (SIP/2.0 180 Ringing): Content-Length 5000, 12 bytes of body arrived' '$out/run-biglen.txt'"
 
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail
