@@ -202,6 +202,7 @@ int run_role_name(struct re_printf *pf, const struct role *r)
 static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
 		   void *arg);
 static int capture_filter(char *buf, size_t sz, const struct scenario *sc);
+static const struct role *capture_stream_dut(const struct scenario *sc);
 
 
 /* a Call-ID the run has seen a call begin with, or a step touch */
@@ -658,7 +659,22 @@ int run_alloc(struct run **runp, struct scenario *sc,
 
 	if (opts->capture) {
 		char filter[1024], *why = NULL;
+		const struct role *sr = capture_stream_dut(sc);
 
+		if (sr) {
+			/* refused rather than a capture that sees nothing */
+			diag_err(dg, sc->file, NULL, "--capture: %s is a "
+				 "device on %s (%J): %s", sr->name,
+				 sip_transp_name(sr->tp), &sr->addr,
+				 sr->tp == SIP_TRANSP_TLS ?
+				 "its SIP over TLS cannot be read off the "
+				 "wire (the capture has no keys to decrypt "
+				 "it)" : "the live capture reads SIP over "
+				 "UDP only (TCP streams are not reassembled "
+				 "yet)");
+			err = EINVAL;
+			goto out;
+		}
 		if (capture_filter(filter, sizeof(filter), sc)) {
 			diag_err(dg, sc->file, NULL, "--capture: no role is "
 				 "bound to a DUT; there is nothing to "
@@ -788,6 +804,22 @@ static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
 
 
 /* BPF: UDP to or from any DUT's address */
+/* a device on a stream transport, which the live capture cannot read */
+static const struct role *capture_stream_dut(const struct scenario *sc)
+{
+	struct le *le;
+
+	for (le = sc->roles.head; le; le = le->next) {
+		const struct role *r = le->data;
+
+		if (r->dut && r->tp != SIP_TRANSP_UDP)
+			return r;
+	}
+
+	return NULL;
+}
+
+
 static int capture_filter(char *buf, size_t sz, const struct scenario *sc)
 {
 	struct le *le;
