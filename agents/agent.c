@@ -43,12 +43,13 @@ static void tr_recv(const struct sa *src, const struct sa *dst,
 }
 
 
-static void tr_close(const struct sa *peer, const char *why, void *arg)
+static void tr_close(const struct sa *peer, bool up, const char *why,
+		     void *arg)
 {
 	struct agent *ag = arg;
 
 	if (ag->h.closeh)
-		ag->h.closeh(ag, peer, why, ag->arg);
+		ag->h.closeh(ag, peer, up, why, ag->arg);
 }
 
 

@@ -22,9 +22,12 @@ typedef void (agent_sent_h)(struct agent *ag, const struct sa *src,
 			    const struct sa *dst, const uint8_t *pkt,
 			    size_t len, void *arg);
 
-/** A connection of the agent with peer ended (TCP, TLS): why */
+/**
+ * A connection of the agent with peer ended (TCP, TLS): why. up: it had
+ * been established (false: nothing sent on it reached the peer)
+ */
 typedef void (agent_close_h)(struct agent *ag, const struct sa *peer,
-			     const char *why, void *arg);
+			     bool up, const char *why, void *arg);
 
 /** An RTP/RTCP datagram an agent sent (tx) or received */
 typedef void (agent_media_h)(struct agent *ag, bool tx, const struct sa *src,

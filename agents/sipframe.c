@@ -261,3 +261,42 @@ size_t sipframe_pending(const struct sipframe *f, const uint8_t **p)
 
 	return mbuf_get_left(f->mb);
 }
+
+
+/**
+ * What the framer holds, for a person (%H): "an incomplete message
+ * (SIP/2.0 180 Ringing): Content-Length 5000, 12 bytes of body arrived",
+ * or "an incomplete message (…): 40 bytes of headers, no blank line
+ * yet". Nothing when it holds nothing.
+ */
+int sipframe_held_print(struct re_printf *pf, const struct sipframe *f)
+{
+	const uint8_t *b, *eol, *eoh;
+	size_t left, clen = 0, sl;
+	int err;
+
+	left = sipframe_pending(f, &b);
+	while (left && (*b == '\r' || *b == '\n')) {
+		++b;
+		--left;
+	}
+	if (!left)
+		return 0;
+
+	eol = find(b, left, "\r\n");
+	sl = eol ? (size_t)(eol - b) : left;
+	err = re_hprintf(pf, "an incomplete message (%b%s): ", b,
+			 sl > 60 ? (size_t)60 : sl, sl > 60 ? "…" : "");
+
+	eoh = eol ? find(b, left, "\r\n\r\n") : NULL;
+	if (!eoh ||
+	    content_length(eol + 2, (size_t)(eoh - eol), &clen, f->max)) {
+		return err | re_hprintf(pf, "%zu bytes of headers, no blank "
+					"line yet", left);
+	}
+
+	left -= (size_t)(eoh - b) + 4;
+
+	return err | re_hprintf(pf, "Content-Length %zu, %zu byte%s of body "
+				"arrived", clen, left, left == 1 ? "" : "s");
+}

@@ -13,5 +13,6 @@ int sipframe_alloc(struct sipframe **fp, size_t max);
 int sipframe_feed(struct sipframe *f, const uint8_t *p, size_t n,
 		  sipframe_msg_h *msgh, void *arg, const char **why);
 size_t sipframe_pending(const struct sipframe *f, const uint8_t **p);
+int sipframe_held_print(struct re_printf *pf, const struct sipframe *f);
 
 #endif

@@ -79,10 +79,11 @@ static void conn_gone(struct conn *c, const char *why)
 {
 	struct transport *t = c->t;
 	struct sa peer = c->peer;
+	bool up = c->estab;
 
 	mem_deref(c);
 	if (t->closeh)
-		t->closeh(&peer, why, t->arg);
+		t->closeh(&peer, up, why, t->arg);
 }
 
 
@@ -247,6 +248,28 @@ static int conn_open(struct conn **cp, struct transport *t,
 		*cp = c;
 
 	return err;
+}
+
+
+/**
+ * The framer of a connection with a peer at peer's IP (a device connects
+ * from a port the system chose) that holds bytes of a message not yet
+ * whole, or NULL
+ */
+const struct sipframe *transport_held(const struct transport *t,
+				      const struct sa *peer)
+{
+	struct le *le;
+
+	for (le = t ? t->conns.head : NULL; le; le = le->next) {
+		const struct conn *c = le->data;
+
+		if (!c->closing && sa_cmp(&c->peer, peer, SA_ADDR) &&
+		    sipframe_pending(c->fr, NULL))
+			return c->fr;
+	}
+
+	return NULL;
 }
 
 

@@ -21,9 +21,12 @@ struct tls_cfg {
 typedef void (transport_recv_h)(const struct sa *src, const struct sa *dst,
 				struct mbuf *mb, const char *bad, void *arg);
 
-/** A connection with peer ended: closed by it, refused, or failed */
-typedef void (transport_close_h)(const struct sa *peer, const char *why,
-				 void *arg);
+/**
+ * A connection with peer ended: closed by it, refused, or failed. up:
+ * it had been established (false: what was sent on it never left)
+ */
+typedef void (transport_close_h)(const struct sa *peer, bool up,
+				 const char *why, void *arg);
 
 int transport_listen(struct transport **tp, enum sip_transp kind,
 		     const struct sa *laddr, const struct tls_cfg *tls,
@@ -32,6 +35,8 @@ int transport_listen(struct transport **tp, enum sip_transp kind,
 int transport_send(struct transport *t, const struct sa *dst,
 		   struct mbuf *mb, struct sa *src);
 int transport_tls(struct tls **tlsp, const struct tls_cfg *cfg);
+const struct sipframe *transport_held(const struct transport *t,
+				      const struct sa *peer);
 bool transport_leaves_from(const struct transport *t, const struct sa *sa);
 
 #endif

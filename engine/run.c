@@ -202,6 +202,7 @@ int run_role_name(struct re_printf *pf, const struct role *r)
 static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
 		   void *arg);
 static int capture_filter(char *buf, size_t sz, const struct scenario *sc);
+static const struct role *capture_stream_dut(const struct scenario *sc);
 
 
 /* a Call-ID the run has seen a call begin with, or a step touch */
@@ -380,10 +381,14 @@ static void recv_h(struct agent *ag, const struct sa *src,
 
 /*
  * A connection of a simulated role ended. The step waiting for a message
- * between it and that peer fails: nothing will come over it now.
+ * between it and that peer fails: nothing will come over it now. A
+ * connection to a device that never came up (refused, TLS handshake
+ * failed) also fails a step waiting for a message from that device: what
+ * the role sent it never reached it (a proxy's forward, P -> B, after A's
+ * INVITE to P was lost so).
  */
-static void close_h(struct agent *ag, const struct sa *peer, const char *why,
-		    void *arg)
+static void close_h(struct agent *ag, const struct sa *peer, bool up,
+		    const char *why, void *arg)
 {
 	struct run *run = arg;
 	struct agent *pa = agent_by_addr(&run->agents, peer);
@@ -403,7 +408,8 @@ static void close_h(struct agent *ag, const struct sa *peer, const char *why,
 	    run->v[st->idx].status != VERDICT_PENDING)
 		return;
 	if (!((st->from == ag->role && st->to == pr) ||
-	      (st->to == ag->role && st->from == pr)))
+	      (st->to == ag->role && st->from == pr)) &&
+	    !(pr && pr->dut && !up && st->from == pr))
 		return;
 
 	run_step_fail(run, st, 0, "%s connection between %s and %H (%J) "
@@ -653,7 +659,22 @@ int run_alloc(struct run **runp, struct scenario *sc,
 
 	if (opts->capture) {
 		char filter[1024], *why = NULL;
+		const struct role *sr = capture_stream_dut(sc);
 
+		if (sr) {
+			/* refused rather than a capture that sees nothing */
+			diag_err(dg, sc->file, NULL, "--capture: %s is a "
+				 "device on %s (%J): %s", sr->name,
+				 sip_transp_name(sr->tp), &sr->addr,
+				 sr->tp == SIP_TRANSP_TLS ?
+				 "its SIP over TLS cannot be read off the "
+				 "wire (the capture has no keys to decrypt "
+				 "it)" : "the live capture reads SIP over "
+				 "UDP only (TCP streams are not reassembled "
+				 "yet)");
+			err = EINVAL;
+			goto out;
+		}
 		if (capture_filter(filter, sizeof(filter), sc)) {
 			diag_err(dg, sc->file, NULL, "--capture: no role is "
 				 "bound to a DUT; there is nothing to "
@@ -783,6 +804,22 @@ static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
 
 
 /* BPF: UDP to or from any DUT's address */
+/* a device on a stream transport, which the live capture cannot read */
+static const struct role *capture_stream_dut(const struct scenario *sc)
+{
+	struct le *le;
+
+	for (le = sc->roles.head; le; le = le->next) {
+		const struct role *r = le->data;
+
+		if (r->dut && r->tp != SIP_TRANSP_UDP)
+			return r;
+	}
+
+	return NULL;
+}
+
+
 static int capture_filter(char *buf, size_t sz, const struct scenario *sc)
 {
 	struct le *le;

@@ -7,6 +7,8 @@
 #include "diag.h"
 #include "msgrec.h"
 #include "agent.h"
+#include "transport.h"
+#include "sipframe.h"
 #include "track.h"
 #include "match.h"
 #include "authcheck.h"
@@ -548,6 +550,33 @@ static const struct msgrec *instead(const struct run *run,
 }
 
 
+struct held {
+	const struct run *run;
+	const struct step *st;
+};
+
+
+/* "; the TCP connection from B (127.0.0.11) holds an incomplete message
+ * (…): Content-Length 5000, 12 bytes of body arrived": why a message
+ * that began to arrive never reached the step (sipframe.c) */
+static int held_print(struct re_printf *pf, const struct held *h)
+{
+	const struct agent *rcv = agent_find(&h->run->agents, h->st->to);
+	const struct sipframe *fr;
+
+	if (h->st->type != STEP_MSG || !rcv || !rcv->tr)
+		return 0;
+
+	fr = transport_held(rcv->tr, &h->st->from->addr);
+	if (!fr)
+		return 0;
+
+	return re_hprintf(pf, "; the %s connection from %s (%j) holds %H",
+			  sip_transp_name(h->st->to->tp), h->st->from->name,
+			  &h->st->from->addr, sipframe_held_print, fr);
+}
+
+
 static void timeout_h(void *arg)
 {
 	struct run *run = arg;
@@ -591,9 +620,10 @@ static void timeout_h(void *arg)
 				      auth_rejected_print, &rj);
 		else
 			run_step_fail(run, st, 0, "no %H from %s at %s within "
-				      "%u.%u s", run_step_line, st,
+				      "%u.%u s%H", run_step_line, st,
 				      st->from->name, st->to->name, t / 1000,
-				      t % 1000 / 100);
+				      t % 1000 / 100, held_print, &(struct held){
+					      run, st});
 	}
 
 	run_finish(run);

@@ -19,6 +19,18 @@ device=(--role A=dut:udp:$A --role B=ua:udp:$B --role P=proxy:udp:$P)
 check "steps between two DUTs without --capture: exit 2" "[ $? -eq 2 ]"
 check "the refusal names the step" "grep -q 'step F2: P and B are both devices under test' '$out/nocap.txt'"
 
+# devices on a stream: refused before the run, saying why (exit 2)
+for t in tcp tls; do
+	"$sipflow" run "$flow" --role A=ua:$t:127.0.48.10 --role B=dut:$t:127.0.48.11 \
+		--role P=dut:$t:127.0.48.13 --capture lo --out "$out/$t" \
+		>"$out/$t.txt" 2>&1
+	check "--capture with devices on $t: exit 2" "[ $? -eq 2 ]"
+done
+check "--capture on TCP: says TCP is not read" \
+	"grep -q 'capture: B is a device on TCP (127.0.48.11:5060): the live capture reads SIP over UDP only' '$out/tcp.txt'"
+check "--capture on TLS: says TLS cannot be decrypted" \
+	"grep -q 'capture: B is a device on TLS (127.0.48.11:5061): its SIP over TLS cannot be read off the wire' '$out/tls.txt'"
+
 play() { # $1: device scenario, $2: name
 	"$sipflow" run "$1" "${device[@]}" --out "$out/dev-$2" --timeout 5s \
 		>"$out/dev-$2.txt" 2>&1 &

@@ -4,7 +4,9 @@ connection, reads the first message (at most 3 s), then, by MODE:
   badlen  answers with a response whose Content-Length is not a number
   garbage answers with bytes that are not SIP
   close   closes the connection without a word
-and exits (at most 5 s in all).
+  biglen  answers with a response whose Content-Length (5000) is more
+          than it sends (12 bytes), and keeps the connection open 4 s
+and exits (at most 8 s in all).
 usage: tcp_peer.py HOST PORT MODE"""
 import socket
 import sys
@@ -37,6 +39,10 @@ while b"\r\n\r\n" not in data and time.time() < end:
 if mode == "badlen":
     conn.sendall(b"SIP/2.0 180 Ringing\r\nCSeq: 1 INVITE\r\n"
                  b"Content-Length: twelve\r\n\r\n")
+elif mode == "biglen":
+    conn.sendall(b"SIP/2.0 180 Ringing\r\nCSeq: 1 INVITE\r\n"
+                 b"Content-Length: 5000\r\n\r\nhello world!")
+    time.sleep(3)
 elif mode == "garbage":
     conn.sendall(b"\x16\x03\x01 this is not SIP\r\n\r\n")
 conn.close() if mode == "close" else time.sleep(1)

@@ -5,8 +5,9 @@
 # pcap decodes in tshark with the SIP messages in flow order, no malformed
 # packets, and the Via naming the transport. Negatives: a TLS peer whose
 # certificate is not trusted, a testbed naming a missing certificate, a TCP
-# peer that sends a bad Content-Length or garbage, and one that closes the
-# connection while a step waits.
+# peer that sends a bad Content-Length or garbage, one that closes the
+# connection while a step waits, and one whose Content-Length promises
+# more than it sends (the step's timeout says what the framer holds).
 # usage: transports.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -18,18 +19,8 @@ for tool in openssl tshark python3; do
 done
 
 # --- test certificates: a CA, a cert for the test addresses, another CA
-ssl() { openssl "$@" >>"$out/openssl.log" 2>&1; }
-mkca() { # $1: name
-	ssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=sipflow test $1" \
-		-keyout "$out/$1.key" -out "$out/$1.pem"
-}
-mkca ca; mkca otherca
-ssl req -newkey rsa:2048 -nodes -subj "/CN=sipflow roles" \
-	-keyout "$out/server.key" -out "$out/server.csr"
-printf 'subjectAltName=IP:127.0.0.10,IP:127.0.0.11,IP:127.0.0.12,IP:::1\n' \
-	>"$out/san.ext"
-ssl x509 -req -in "$out/server.csr" -CA "$out/ca.pem" -CAkey "$out/ca.key" \
-	-CAcreateserial -days 2 -extfile "$out/san.ext" -out "$out/server.pem"
+. "$src/tests/scripts/lib/certs.sh"
+make_certs "$out" 127.0.0.10 127.0.0.11 127.0.0.12 ::1
 check "openssl made the test certificates" "[ -s '$out/server.pem' ]"
 
 tlsbed() { # $1: file, $2: the CA the roles trust
@@ -63,13 +54,7 @@ play() { # $1: name, $2: scenario, $3: the top Via's start, rest: bindings
 	tshark -r "$pcap" "${dec[@]}" -Y '_ws.malformed' 2>/dev/null \
 		>"$out/$name.malformed"
 	check "$name: no malformed packets" "[ -s '$pcap' ] && [ ! -s '$out/$name.malformed' ]"
-	tshark -r "$pcap" "${dec[@]}" -Y sip -T fields -e sip.Method \
-		-e sip.Status-Code 2>/dev/null | awk '{print $1}' >"$out/$name.seen"
-	steps_of "$yaml" >"$out/$name.want"
-	if grep -q 'kind: phone' "$yaml"; then
-		sort -o "$out/$name.want" "$out/$name.want"
-		sort -o "$out/$name.seen" "$out/$name.seen"
-	fi
+	flow_of "$pcap" "$yaml" "$out/$name" sip "${dec[@]}"
 	check "$name: the $(wc -l <"$out/$name.want") SIP messages of the steps, in order" \
 		"diff '$out/$name.want' '$out/$name.seen' >/dev/null"
 	tshark -r "$pcap" "${dec[@]}" -Y 'sip.Method == "INVITE"' -T fields \
@@ -158,6 +143,10 @@ check "garbage: the pcap holds the INVITE and the garbage (got $n)" "[ $n -eq 2 
 hostile close
 check "closed connection: F2 fails, naming it" \
 	"grep -E '^  F2 .*FAIL' '$out/run-close.txt' >/dev/null && grep -q 'TCP connection between A and B (127.0.0.11:5060) ended while step F2 (180 Ringing B -> A) waited: connection closed by the peer' '$out/run-close.txt'"
+
+hostile biglen
+check "Content-Length larger than what came: F2 times out saying what is held" \
+	"grep -q 'no 180 Ringing from B at A within 3.0 s; the TCP connection from B (127.0.0.11) holds an incomplete message (SIP/2.0 180 Ringing): Content-Length 5000, 12 bytes of body arrived' '$out/run-biglen.txt'"
 
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail

@@ -205,6 +205,42 @@ static void test_garbage_and_short_content_length(void)
 }
 
 
+/* what an incomplete message is said to be after a step's timeout */
+static void test_held_says_what_is_missing(void)
+{
+	struct sipframe *f = NULL;
+	const char *why = NULL;
+	struct got g = {0};
+	char out[256];
+
+	CU_ASSERT_EQUAL_FATAL(sipframe_alloc(&f, 0), 0);
+
+	/* nothing held: nothing said */
+	CU_ASSERT_EQUAL(feed(f, "\r\n", &g, &why), 0);
+	re_snprintf(out, sizeof(out), "%H", sipframe_held_print, f);
+	CU_ASSERT_STRING_EQUAL(out, "");
+
+	/* headers without their end */
+	CU_ASSERT_EQUAL(feed(f, "SIP/2.0 180 Ringing\r\nCSeq: 1 INVITE\r\n",
+			     &g, &why), 0);
+	re_snprintf(out, sizeof(out), "%H", sipframe_held_print, f);
+	CU_ASSERT_STRING_EQUAL(out, "an incomplete message (SIP/2.0 180 "
+			       "Ringing): 37 bytes of headers, no blank line "
+			       "yet");
+
+	/* the body promised, and 12 bytes of it */
+	CU_ASSERT_EQUAL(feed(f, "Content-Length: 5000\r\n\r\nhello world!",
+			     &g, &why), 0);
+	CU_ASSERT_EQUAL(g.n, 0);
+	re_snprintf(out, sizeof(out), "%H", sipframe_held_print, f);
+	CU_ASSERT_STRING_EQUAL(out, "an incomplete message (SIP/2.0 180 "
+			       "Ringing): Content-Length 5000, 12 bytes of "
+			       "body arrived");
+
+	mem_deref(f);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -217,6 +253,7 @@ int register_suites(void)
 		{"oversize", test_oversize},
 		{"garbage_and_short_content_length",
 		 test_garbage_and_short_content_length},
+		{"held_says_what_is_missing", test_held_says_what_is_missing},
 		CU_TEST_INFO_NULL,
 	};
 
