@@ -170,6 +170,34 @@ static bool stray(const struct run *run, const struct msgrec *r)
 }
 
 
+/* in an any-order group, a message another pending member takes as its
+ * own (answers:, forwards:, expect:) is that member's, not a wrong one
+ * for st: a device may answer two requests in either order */
+static bool fits_other_member(struct run *run, const struct step *st,
+			      struct msgrec *r)
+{
+	struct le *le;
+
+	for (le = st->group ? st->group->members.head : NULL; le;
+	     le = le->next) {
+		const struct step *m = le->data;
+		struct msgrec *ant = NULL;
+		enum match_res res;
+		char *why = NULL;
+
+		if (m == st || run->v[m->idx].status != VERDICT_PENDING)
+			continue;
+		res = match_step(m, r, &run->agents, run->steprec, &ant,
+				 &why);
+		mem_deref(why);
+		if (res == MATCH_YES)
+			return true;
+	}
+
+	return false;
+}
+
+
 /* find the message an expected step is waiting for in the inbox */
 static enum prog take(struct run *run, const struct step *st)
 {
@@ -187,7 +215,8 @@ static enum prog take(struct run *run, const struct step *st)
 
 		res = match_step(st, r, &run->agents, run->steprec, &ant,
 				 &why);
-		if (res == MATCH_NO) {
+		if (res == MATCH_NO ||
+		    (res == MATCH_BAD && fits_other_member(run, st, r))) {
 			mem_deref(why);
 			continue;
 		}

@@ -640,6 +640,54 @@ static void test_duo_stateful_proxy_order(void)
 }
 
 
+static void test_duo_group_answers_order(void)
+{
+	/* the device answers A's second request first; in an any-order
+	 * group each 200 goes to the member whose answers: it fits */
+	static const char *const troles[] = {
+		"A=ua:udp:" A_ADDR, "B=dut:udp:" B_ADDR, NULL,
+	};
+	static const char *const droles[] = {
+		"A=dut:udp:" A_ADDR, "B=ua:udp:" B_ADDR, NULL,
+	};
+	static const char tester[] =
+		"roles:\n"
+		"  A: {kind: ua, user: alice}\n"
+		"  B: {kind: ua, user: bob}\n"
+		"steps:\n"
+		"  - F1: OPTIONS A -> B\n"
+		"  - F2: MESSAGE A -> B\n"
+		"  - any-order:\n"
+		"      - F3: 200 OK B -> A\n"
+		"        answers: F1\n"
+		"      - F4: 200 OK B -> A\n"
+		"        answers: F2\n";
+	static const char device[] =
+		"roles:\n"
+		"  A: {kind: ua, user: alice}\n"
+		"  B: {kind: ua, user: bob}\n"
+		"steps:\n"
+		"  - F1: OPTIONS A -> B\n"
+		"  - F2: MESSAGE A -> B\n"
+		"  - F4: 200 OK B -> A\n"
+		"    answers: F2\n"
+		"  - F3: 200 OK B -> A\n"
+		"    answers: F1\n";
+	struct play v[2];
+
+	duo_bound(v, tester, troles, device, droles, 2000);
+	assert_all_pass(&v[0]);
+	assert_all_pass(&v[1]);
+	CU_ASSERT_EQUAL(0, pl_strcmp(&msg_of(&v[0], "F3")->cseq.met,
+				     "OPTIONS"));
+	CU_ASSERT_EQUAL(0, pl_strcmp(&msg_of(&v[0], "F4")->cseq.met,
+				     "MESSAGE"));
+
+	teardown(&v[0]);
+	teardown(&v[1]);
+}
+
+
 static void test_duo_wrong_status(void)
 {
 	char *text = read_file("scenarios/yealink/blind-transfer.yaml");
@@ -870,6 +918,7 @@ int register_suites(void)
 		{"dut_silent_times_out", test_dut_silent_times_out},
 		{"duo_stateful_proxy_order", test_duo_stateful_proxy_order},
 		{"duo_wrong_status", test_duo_wrong_status},
+		{"duo_group_answers_order", test_duo_group_answers_order},
 		{"duo_stripped_header", test_duo_stripped_header},
 		{"duo_late_answer", test_duo_late_answer},
 		{"duo_malformed", test_duo_malformed},
