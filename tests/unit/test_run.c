@@ -688,6 +688,50 @@ static void test_duo_group_answers_order(void)
 }
 
 
+static void test_duo_unexpected_in_last_wait(void)
+{
+	/* the flow ends with a wait; the device sends a request nobody
+	 * listed during it: the wait fails and so does the run */
+	static const char *const troles[] = {
+		"A=ua:udp:" A_ADDR, "B=dut:udp:" B_ADDR, NULL,
+	};
+	static const char *const droles[] = {
+		"A=dut:udp:" A_ADDR, "B=ua:udp:" B_ADDR, NULL,
+	};
+	static const char tester[] =
+		"roles:\n"
+		"  A: {kind: ua, user: alice}\n"
+		"  B: {kind: ua, user: bob}\n"
+		"steps:\n"
+		"  - F1: OPTIONS A -> B\n"
+		"  - F2: 200 OK B -> A\n"
+		"  - wait: 600ms\n";
+	static const char device[] =
+		"roles:\n"
+		"  A: {kind: ua, user: alice}\n"
+		"  B: {kind: ua, user: bob}\n"
+		"steps:\n"
+		"  - F1: OPTIONS A -> B\n"
+		"  - F2: 200 OK B -> A\n"
+		"  - F3: MESSAGE B -> A\n"
+		"    optional: true\n";
+	const struct verdict *vd;
+	struct play v[2];
+
+	duo_bound(v, tester, troles, device, droles, 1000);
+	CU_ASSERT_EQUAL(verdict_of(&v[0], "F2")->status, VERDICT_PASS);
+	vd = verdict_of(&v[0], "wait@L7");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd);
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "unexpected MESSAGE"));
+	CU_ASSERT_FALSE(run_passed(v[0].run));
+
+	teardown(&v[0]);
+	teardown(&v[1]);
+}
+
+
 static void test_duo_wrong_status(void)
 {
 	char *text = read_file("scenarios/yealink/blind-transfer.yaml");
@@ -919,6 +963,8 @@ int register_suites(void)
 		{"duo_stateful_proxy_order", test_duo_stateful_proxy_order},
 		{"duo_wrong_status", test_duo_wrong_status},
 		{"duo_group_answers_order", test_duo_group_answers_order},
+		{"duo_unexpected_in_last_wait",
+		 test_duo_unexpected_in_last_wait},
 		{"duo_stripped_header", test_duo_stripped_header},
 		{"duo_late_answer", test_duo_late_answer},
 		{"duo_malformed", test_duo_malformed},
