@@ -77,10 +77,10 @@ int cmd_merge(int argc, char *argv[])
 	if (rc == EXIT_PASS) {
 		write_reports(rp, argv[1], NULL);
 		re_printf("merged %u scenarios: %u passed, %u failed, %u not "
-			  "run\n", list_count(&rp->scns),
+			  "run, %u refused\n", list_count(&rp->scns),
 			  report_count(rp, true), report_count(rp, false),
-			  rp->notrun);
-		if (report_count(rp, false) || rp->notrun)
+			  rp->notrun, rp->refused);
+		if (report_count(rp, false) || rp->notrun || rp->refused)
 			rc = EXIT_FAIL;
 	}
 

@@ -37,6 +37,7 @@ struct suite {
 	struct slot slots[MAX_JOBS];
 	unsigned jobs;
 	unsigned started, done, total;
+	unsigned refused;          /* could not be bound or started */
 	unsigned order;
 	int rc;
 	bool interrupted;
@@ -178,6 +179,7 @@ static void start_next(struct suite *su, struct slot *sl)
 					   sc->file, err);
 			diag_reset(&dg);
 			su->rc = EXIT_BAD;
+			++su->refused;
 			++su->done;
 			continue;
 		}
@@ -189,6 +191,7 @@ static void start_next(struct suite *su, struct slot *sl)
 		if (run_start(sl->run)) {
 			sl->run = mem_deref(sl->run);
 			su->rc = EXIT_BAD;
+			++su->refused;
 			continue;
 		}
 		return;
@@ -250,6 +253,7 @@ int suite_run(struct list *scenarios, const struct suite_opts *opts,
 
 	report_sort(rp);
 	rp->notrun = su->total - su->started;
+	rp->refused = su->refused;
 	if (interrupted)
 		*interrupted = su->interrupted;
 	rc = su->rc;

@@ -150,11 +150,13 @@ void console_end(struct console *c, const struct run *run,
 
 /** The closing line of a suite */
 void console_total(struct console *c, unsigned passed, unsigned failed,
-		   unsigned notrun, uint64_t ms)
+		   unsigned notrun, unsigned refused, uint64_t ms)
 {
 	re_fprintf(c->f, "scenarios: %u passed, %u failed", passed, failed);
 	if (notrun)
 		re_fprintf(c->f, ", %u not run", notrun);
+	if (refused)
+		re_fprintf(c->f, ", %u refused (see above)", refused);
 	re_fprintf(c->f, " (%llu.%03llu s)\n", (unsigned long long)(ms / 1000),
 		   (unsigned long long)(ms % 1000));
 	fflush(c->f);

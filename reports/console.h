@@ -25,6 +25,6 @@ void console_end(struct console *c, const struct run *run,
 void console_replay(struct console *c, const struct run *run);
 void console_progress(struct console *c, unsigned done, unsigned total);
 void console_total(struct console *c, unsigned passed, unsigned failed,
-		   unsigned notrun, uint64_t ms);
+		   unsigned notrun, unsigned refused, uint64_t ms);
 
 #endif

@@ -220,10 +220,12 @@ int report_json_odict(struct odict **odp, const struct report *rp)
 	err |= put_bool(o, "interrupted", rp->interrupted);
 
 	err |= child(&t);
-	err |= put_int(t, "scenarios", list_count(&rp->scns) + rp->notrun);
+	err |= put_int(t, "scenarios", list_count(&rp->scns) + rp->notrun +
+		       rp->refused);
 	err |= put_int(t, "passed", report_count(rp, true));
 	err |= put_int(t, "failed", report_count(rp, false));
 	err |= put_int(t, "not_run", rp->notrun);
+	err |= put_int(t, "refused", rp->refused);
 	err |= put_child(o, "totals", ODICT_OBJECT, t);
 
 	err |= put_list(o, "scenarios", &rp->scns, scn_fill);

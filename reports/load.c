@@ -195,8 +195,10 @@ int report_load_json(struct report *rp, const char *path)
 	}
 	{
 		const struct odict *t = arr(o, "totals");
-		if (t)
+		if (t) {
 			rp->notrun += (unsigned)num(t, "not_run");
+			rp->refused += (unsigned)num(t, "refused");
+		}
 	}
 
 	EACH(e, arr(o, "scenarios")) {

@@ -77,6 +77,8 @@ struct report {
 	uint64_t ms;
 	bool interrupted;
 	unsigned notrun;       /* scenarios not reached (interrupted) */
+	unsigned refused;      /* scenarios refused before they played
+				  (could not be bound or started) */
 };
 
 int  report_alloc(struct report **rpp);

@@ -32,8 +32,10 @@ need(rep.get("schema") == 1, "schema is not 1")
 tot = rep["totals"]
 need(tot["scenarios"] == nscn, f"totals.scenarios {tot['scenarios']}")
 need(len(rep["scenarios"]) == nscn, "scenario count")
-need(tot["passed"] + tot["failed"] + tot["not_run"] == tot["scenarios"],
-     "totals do not add up")
+typed(tot, "refused", int, "totals")
+need(tot["passed"] + tot["failed"] + tot["not_run"] + tot.get("refused", 0)
+     == tot["scenarios"], "totals do not add up")
+need(tot.get("refused") == 0, "a scenario was refused")
 
 STATUS = {"pass", "fail", "skip", "notrun"}
 for sc in rep["scenarios"]:

@@ -25,6 +25,9 @@ check "lint of a directory with an empty subdirectory: exit 0, no sanitizer repo
 # a refusal about an included step names the block's line and the include
 rc=$(run run "$src/scenarios/yealink/hold-resume.yaml" --out "$out/hr" \
 	--role A=dut:udp:127.0.0.99:5060 --role P=dut:udp:127.0.0.98:5060)
+check "a refused scenario is counted in the closing line and report.json" \
+	"grep -q '^scenarios: 0 passed, 0 failed, 1 refused (see above)' '$out/o.txt' &&
+	 python3 -c \"import json,sys; t=json.load(open('$out/hr/report.json'))['totals']; sys.exit(not (t['refused'] == 1 and t['scenarios'] == 1))\""
 check "two devices in an included step: exit 2 at the block's line, with where it was included" \
 	"[ $rc -eq 2 ] && grep -qE '^[^ ]*scenarios/blocks/call-setup.yaml:13:5: step F1: A and P are both devices under test; .* \\(included from [^ ]*hold-resume.yaml:[0-9]+:[0-9]+ ' '$out/o.txt'"
 
