@@ -549,6 +549,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	static const struct agent_handlers handlers = {
 		recv_h, sent_h, media_h, log_h, close_h,
 	};
+	char capsrc[64] = "--capture";
 	struct run_opts o;
 	struct run *run;
 	struct le *le;
@@ -557,10 +558,18 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	if (!runp || !sc || !opts)
 		return EINVAL;
 
-	/* --capture, else the testbed's capture: of a device */
+	/* --capture, else the testbed's capture: of a device; errors name
+	 * the one that asked */
 	o = *opts;
-	if (!o.capture && !o.offline)
-		o.capture = testbed_capture_if(sc);
+	if (!o.capture && !o.offline) {
+		const struct role *cr = testbed_capture_role(sc);
+
+		if (cr) {
+			o.capture = cr->capture_if;
+			re_snprintf(capsrc, sizeof(capsrc), "testbed "
+				    "capture: of %s", cr->name);
+		}
+	}
 	opts = &o;
 
 	if (!opts->offline && !opts->capture) {
@@ -663,8 +672,8 @@ int run_alloc(struct run **runp, struct scenario *sc,
 
 		if (sr) {
 			/* refused rather than a capture that sees nothing */
-			diag_err(dg, sc->file, NULL, "--capture: %s is a "
-				 "device on %s (%J): %s", sr->name,
+			diag_err(dg, sc->file, NULL, "%s: %s is a device "
+				 "on %s (%J): %s", capsrc, sr->name,
 				 sip_transp_name(sr->tp), &sr->addr,
 				 sr->tp == SIP_TRANSP_TLS ?
 				 "its SIP over TLS cannot be read off the "
@@ -676,17 +685,17 @@ int run_alloc(struct run **runp, struct scenario *sc,
 			goto out;
 		}
 		if (capture_filter(filter, sizeof(filter), sc)) {
-			diag_err(dg, sc->file, NULL, "--capture: no role is "
-				 "bound to a DUT; there is nothing to "
-				 "capture");
+			diag_err(dg, sc->file, NULL, "%s: no role is bound "
+				 "to a DUT; there is nothing to capture",
+				 capsrc);
 			err = EINVAL;
 			goto out;
 		}
 		err = live_open(&run->live, opts->capture, filter, live_h,
 				run, &why);
 		if (err) {
-			diag_err(dg, NULL, NULL, "--capture %s", why ? why
-				 : "failed");
+			diag_err(dg, NULL, NULL, "%s: %s", capsrc,
+				 why ? why : "failed");
 			mem_deref(why);
 			goto out;
 		}

@@ -671,8 +671,9 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 }
 
 
-/** The interface a testbed captures its devices' traffic on, or NULL */
-const char *testbed_capture_if(const struct scenario *sc)
+/** The device whose testbed capture: names the interface its traffic is
+ *  captured on, or NULL */
+const struct role *testbed_capture_role(const struct scenario *sc)
 {
 	struct le *le;
 
@@ -680,7 +681,7 @@ const char *testbed_capture_if(const struct scenario *sc)
 		const struct role *r = le->data;
 
 		if (r->dut && r->capture_if)
-			return r->capture_if;
+			return r;
 	}
 
 	return NULL;

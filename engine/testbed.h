@@ -49,6 +49,6 @@ void testbed_password_env(struct ydoc *yd, const struct yaml_node_s *v,
 void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
 			  struct hil_cfg **cfgp, const char *name);
 int  testbed_check_drivers(const struct scenario *sc, struct diag *dg);
-const char *testbed_capture_if(const struct scenario *sc);
+const struct role *testbed_capture_role(const struct scenario *sc);
 
 #endif

@@ -152,7 +152,7 @@ check "capture: {interface: lo} in the testbed: passes, the device's INVITE once
 sed 's/interface: lo/interface: nosuch0/' "$out/acap.yaml" >"$out/acap2.yaml"
 run bs-cap2 "$yl/basic-call-phones.yaml" acap2.yaml
 check "capture: on an interface that does not exist: exit 2, named" \
-	"[ $rc -eq 2 ] && has bs-cap2 'nosuch0: No such device'"
+	"[ $rc -eq 2 ] && has bs-cap2 'testbed capture: of A: nosuch0: No such device'"
 
 run bs-b-basic "$yl/basic-call-phones.yaml" b.yaml
 check "baresip as B: answers on command (basic call passes)" "[ $rc -eq 0 ]"
