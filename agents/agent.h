@@ -53,6 +53,8 @@ struct buildctx {
 	struct list *agents;        /* every agent of the run */
 	struct msgrec *answers;     /* answers: resolved, or NULL */
 	struct msgrec *forwards;    /* forwards: resolved, or NULL */
+	struct msgrec *const *steprec; /* per step index, its message so far
+				       (placeholders {F2.call-id} …) */
 	bool later;                 /* out: not possible yet (in a group) */
 	struct msgrec *fwd_of;      /* out: the message a proxy forwards */
 	struct msgrec *reply_to;    /* out: the request a response answers

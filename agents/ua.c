@@ -702,6 +702,10 @@ static int request(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 
 	if (dialog_method(st->method, &must)) {
 		d = dialog_pick(&ag->dialogs, st->dialog, st->to);
+		/* a REFER, NOTIFY … to a role we have no dialog with starts
+		 * one of its own, not inside a call with somebody else */
+		if (d && !must && !st->dialog && d->peer != st->to)
+			d = NULL;
 		if (d && !d->terminated)
 			return indialog(mbp, ag, ctx, d, NULL);
 		if (must)

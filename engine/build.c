@@ -191,7 +191,8 @@ static int apply_headers(struct msgb *b, struct buildctx *ctx,
 			continue;
 		}
 
-		err = ph_expand(&val, hs->value, ph, &ctx->why);
+		err = ph_expand_steps(&val, hs->value, ph, ctx->steprec,
+				      &ctx->why);
 		if (!err)
 			err = msgb_set(b, hs->name, val);
 		mem_deref(val);
@@ -215,7 +216,8 @@ int build_finish(struct mbuf **mbp, struct msgb *b, struct buildctx *ctx,
 		char *body = NULL;
 		const char *ctype;
 
-		err = ph_expand(&body, ctx->st->body, ph, &ctx->why);
+		err = ph_expand_steps(&body, ctx->st->body, ph,
+				      ctx->steprec, &ctx->why);
 		if (err)
 			return err;
 
@@ -264,7 +266,8 @@ int build_raw(struct mbuf **mbp, struct buildctx *ctx,
 	}
 	mem_deref(mb);
 	if (!err)
-		err = ph_expand(&text, crlf, ph, &ctx->why);
+		err = ph_expand_steps(&text, crlf, ph, ctx->steprec,
+				      &ctx->why);
 	mem_deref(crlf);
 	if (err)
 		return err;

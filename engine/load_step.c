@@ -39,6 +39,10 @@ static const char *const msg_fields[] = {
 	"call-id", "branch", "tag", "cseq", "body-length",
 };
 
+static const char *const step_fields[] = {
+	"call-id", "from-tag", "to-tag",
+};
+
 static const char *const codec_names[] = {
 	"PCMU", "PCMA", "G722", "telephone-event",
 };
@@ -248,6 +252,32 @@ static void parse_line(struct loader *ld, struct step *st,
 }
 
 
+/* {F2.call-id}: an earlier message step, one of its fields */
+static void check_step_placeholder(struct loader *ld, const yaml_node_t *n,
+				   const char *sid, const char *field,
+				   const char *id)
+{
+	const struct step *o = scenario_step(ld->sc, sid);
+	const char *h;
+	size_t i;
+
+	if (!strcmp(sid, id) || o->type != STEP_MSG) {
+		yerr(&ld->yd, n, "step %s: placeholder {%s.%s} must name an "
+		     "earlier message step", id, sid, field);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(step_fields); i++) {
+		if (!strcmp(field, step_fields[i]))
+			return;
+	}
+	h = diag_suggest(field, step_fields, ARRAY_SIZE(step_fields));
+	yerr(&ld->yd, n, "step %s: unknown placeholder {%s.%s}%s%s%s%s%s "
+	     "(a step's fields: call-id, from-tag, to-tag)", id, sid, field,
+	     h ? " (did you mean {" : "", h ? sid : "", h ? "." : "",
+	     h ? h : "", h ? "}?)" : "");
+}
+
+
 /* {A.uri}, {call-id}: every placeholder must be known */
 static bool check_placeholders(struct loader *ld, const yaml_node_t *n,
 			       const char *text, const char *id)
@@ -266,14 +296,20 @@ static bool check_placeholders(struct loader *ld, const yaml_node_t *n,
 			    (size_t)(close - p - 1));
 		p = close + 1;
 
-		dot = strchr(name, '.');
+		dot = strrchr(name, '.');
 		if (dot) {
 			*dot = '\0';
+			if (!scenario_role(ld->sc, name) &&
+			    scenario_step(ld->sc, name)) {
+				check_step_placeholder(ld, n, name, dot + 1,
+						       id);
+				continue;
+			}
 			if (!scenario_role(ld->sc, name)) {
 				yerr(&ld->yd, n, "step %s: placeholder "
-				     "{%s.%s} names an undeclared role "
-				     "(roles: %H)", id, name, dot + 1,
-				     ld_role_names, ld->sc);
+				     "{%s.%s} names neither a declared role "
+				     "(roles: %H) nor an earlier step", id,
+				     name, dot + 1, ld_role_names, ld->sc);
 				continue;
 			}
 			for (i = 0; i < ARRAY_SIZE(role_fields); i++) {

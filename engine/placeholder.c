@@ -4,11 +4,14 @@
  * (sip:user@host:port), {X.host}, {X.port}, {X.addr} (host:port),
  * {X.user}, {X.domain}. Message fields: {call-id}, {branch}, {tag},
  * {cseq}, and {body-length} (the length of what follows the blank line,
- * computed last).
+ * computed last). Fields of an earlier step's message: {F2.call-id},
+ * {F2.from-tag}, {F2.to-tag} — what a phone learns from a dialog-info
+ * NOTIFY and puts in Replaces (RFC 3891), written into the flow.
  */
 #include <string.h>
 #include <re.h>
 #include "scenario.h"
+#include "msgrec.h"
 #include "placeholder.h"
 
 
@@ -97,10 +100,59 @@ static int role_field(struct mbuf *mb, const struct scenario *sc,
 }
 
 
-static int one(struct mbuf *mb, const struct pl *name,
-	       const struct phctx *ctx)
+/* {F2.call-id}: a field of the message step F2 sent or matched */
+static int step_field(struct mbuf *mb, const struct pl *sname,
+		      const struct pl *field, const struct phctx *ctx,
+		      struct msgrec *const *steprec, char **why)
 {
-	const char *dot = pl_strchr(name, '.');
+	const struct sip_msg *m;
+	const struct step *st;
+	const struct pl *v;
+	char id[64];
+
+	if (pl_strcpy(sname, id, sizeof(id)))
+		return ENOENT;
+	st = scenario_step(ctx->sc, id);
+	if (!st || st->type != STEP_MSG)
+		return ENOENT;
+
+	if (!pl_strcmp(field, "call-id") || !pl_strcmp(field, "from-tag") ||
+	    !pl_strcmp(field, "to-tag")) {
+		m = steprec && steprec[st->idx] ? steprec[st->idx]->msg
+						: NULL;
+		if (!m) {
+			if (why)
+				re_sdprintf(why, "{%r.%r}: step %s has no "
+					    "message (yet)", sname, field, id);
+			return ENODATA;
+		}
+		v = !pl_strcmp(field, "call-id") ? &m->callid :
+		    !pl_strcmp(field, "from-tag") ? &m->from.tag : &m->to.tag;
+		if (!pl_isset(v)) {
+			if (why)
+				re_sdprintf(why, "{%r.%r}: the message of step "
+					    "%s has no %r", sname, field, id,
+					    field);
+			return ENODATA;
+		}
+		return mbuf_write_pl(mb, v);
+	}
+
+	return ENOENT;
+}
+
+
+static int one(struct mbuf *mb, const struct pl *name,
+	       const struct phctx *ctx, struct msgrec *const *steprec,
+	       char **why)
+{
+	const char *dot = NULL, *p;
+
+	/* the last dot: a step id may hold dots (F3.2 in a repeat) */
+	for (p = name->p; p < name->p + name->l; p++) {
+		if (*p == '.')
+			dot = p;
+	}
 
 	if (dot) {
 		struct pl rname = {name->p, (size_t)(dot - name->p)};
@@ -113,7 +165,7 @@ static int one(struct mbuf *mb, const struct pl *name,
 				return role_field(mb, ctx->sc, r, &field);
 		}
 
-		return ENOENT;
+		return step_field(mb, &rname, &field, ctx, steprec, why);
 	}
 
 	if (!pl_strcmp(name, "call-id") && ctx->callid)
@@ -208,6 +260,7 @@ int ph_scan(char **out, const char *in, ph_h *h, void *arg)
 
 struct expand {
 	const struct phctx *ctx;
+	struct msgrec *const *steprec;
 	char **why;
 };
 
@@ -215,7 +268,7 @@ struct expand {
 static int expand_h(struct mbuf *mb, const struct pl *name, void *arg)
 {
 	struct expand *x = arg;
-	int err = one(mb, name, x->ctx);
+	int err = one(mb, name, x->ctx, x->steprec, x->why);
 
 	if (err == ENOENT && x->why)
 		re_sdprintf(x->why, "unknown placeholder {%r}", name);
@@ -225,13 +278,15 @@ static int expand_h(struct mbuf *mb, const struct pl *name, void *arg)
 
 
 /**
- * Replace every {placeholder} in text. An unknown one leaves *why set and
- * returns ENOENT (the loader checks names, so this is a safety net).
+ * Replace every {placeholder} in text; steprec (per step index, its
+ * message so far, or NULL) resolves {F2.call-id} and the other fields of
+ * an earlier step. An unknown one leaves *why set and returns ENOENT (the
+ * loader checks names, so this is a safety net).
  */
-int ph_expand(char **out, const char *in, const struct phctx *ctx,
-	      char **why)
+int ph_expand_steps(char **out, const char *in, const struct phctx *ctx,
+		    struct msgrec *const *steprec, char **why)
 {
-	struct expand x = {ctx, why};
+	struct expand x = {ctx, steprec, why};
 	int err;
 
 	if (!out || !in || !ctx)
@@ -242,4 +297,12 @@ int ph_expand(char **out, const char *in, const struct phctx *ctx,
 		err = body_length(out);
 
 	return err;
+}
+
+
+/** ph_expand_steps() without the steps' messages */
+int ph_expand(char **out, const char *in, const struct phctx *ctx,
+	      char **why)
+{
+	return ph_expand_steps(out, in, ctx, NULL, why);
 }

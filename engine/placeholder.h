@@ -4,6 +4,7 @@
 
 struct scenario;
 struct role;
+struct msgrec;
 
 /** The values a message's own placeholders take */
 struct phctx {
@@ -20,6 +21,8 @@ typedef int (ph_h)(struct mbuf *mb, const struct pl *name, void *arg);
 int ph_scan(char **out, const char *in, ph_h *h, void *arg);
 int ph_expand(char **out, const char *in, const struct phctx *ctx,
 	      char **why);
+int ph_expand_steps(char **out, const char *in, const struct phctx *ctx,
+		    struct msgrec *const *steprec, char **why);
 const char *role_domain(const struct scenario *sc, const struct role *r);
 int role_aor(char **out, const struct scenario *sc, const struct role *r);
 int role_contact(char **out, const struct role *r);

@@ -34,6 +34,7 @@ static enum prog send_step(struct run *run, const struct step *st)
 	ctx.agents = &run->agents;
 	ctx.answers = st->answers ? run->steprec[st->answers->idx] : NULL;
 	ctx.forwards = st->forwards ? run->steprec[st->forwards->idx] : NULL;
+	ctx.steprec = run->steprec;
 
 	if (!ag || !ag->kind->buildh) {
 		run_step_fail(run, st, 0, "role %s (%s) cannot send", st->from->name,

@@ -167,8 +167,15 @@ bool track_is_retrans(const struct agent *ag, const struct msgrec *r)
 }
 
 
+/* an INVITE's 1xx/2xx (§12.1); a SUBSCRIBE's or REFER's 2xx (RFC 6665
+ * §4.1.2.1, RFC 3515 §2.4.4), so that the NOTIFYs go in the subscription's
+ * dialog */
 static bool makes_dialog(const struct sip_msg *req, uint16_t scode)
 {
+	if (!pl_strcmp(&req->met, "SUBSCRIBE") ||
+	    !pl_strcmp(&req->met, "REFER"))
+		return scode >= 200 && scode < 300;
+
 	return !pl_strcmp(&req->met, "INVITE") && scode > 100 && scode < 300;
 }
 

@@ -44,7 +44,7 @@ good() {
 }
 for yaml in "$src"/scenarios/yealink/*.yaml "$src"/scenarios/rfc3665/*-phones.yaml \
 	    "$src"/scenarios/rfc3665/no-response.yaml \
-	    "$src"/scenarios/rfc5589/*.yaml "$src"/scenarios/rfc5359/*.yaml; do
+	    "$src"/scenarios/rfc5589/*.yaml "$src"/scenarios/rfc5359/*-phones.yaml; do
 	name=$(basename "$yaml" .yaml)
 	case $name in
 	session-auth-phones|registration-unsuccessful-phones|*-server)

@@ -201,6 +201,87 @@ static void test_placeholders(void)
 }
 
 
+/* text does not expand: err, and why says reason */
+static void expand_fails(const char *text, const struct phctx *ph,
+			 struct msgrec *const *steprec, int err,
+			 const char *reason)
+{
+	char *out = NULL, *why = NULL;
+
+	CU_ASSERT_EQUAL(ph_expand_steps(&out, text, ph, steprec, &why), err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+	CU_ASSERT_STRING_EQUAL(why, reason);
+	mem_deref(why);
+	mem_deref(out);
+}
+
+
+/* {F2.call-id}, {F2.from-tag}, {F2.to-tag}: an earlier step's message */
+static void test_step_placeholders(void)
+{
+	static const char yaml[] =
+		"roles:\n"
+		"  A: {kind: ua, user: alice}\n"
+		"  B: {kind: ua, user: bob}\n"
+		"steps:\n"
+		"  - F1: INVITE A -> B\n"
+		"  - F2: 180 Ringing B -> A\n";
+	struct scenario *sc = NULL;
+	struct msgrec f1, f2;
+	struct msgrec *steprec[2] = {NULL, NULL};
+	struct phctx ph;
+	char *out = NULL, *why = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "ph.yaml", yaml, NULL),
+			      0);
+	memset(&f1, 0, sizeof(f1));
+	memset(&f2, 0, sizeof(f2));
+	f1.msg = decode("INVITE sip:bob@example.test SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP 127.0.0.10;branch=z9hG4bKa\r\n"
+			"From: <sip:alice@example.test>;tag=alicetag\r\n"
+			"To: <sip:bob@example.test>\r\n"
+			"Call-ID: early@h\r\nCSeq: 1 INVITE\r\n"
+			"Content-Length: 0\r\n\r\n");
+	f2.msg = decode("SIP/2.0 180 Ringing\r\n"
+			"Via: SIP/2.0/UDP 127.0.0.10;branch=z9hG4bKa\r\n"
+			"From: <sip:alice@example.test>;tag=alicetag\r\n"
+			"To: <sip:bob@example.test>;tag=bobtag\r\n"
+			"Call-ID: early@h\r\nCSeq: 1 INVITE\r\n"
+			"Content-Length: 0\r\n\r\n");
+	ph = (struct phctx){sc, "other@h", "z9hG4bKq", "tg", 1};
+
+	/* F2 not there yet: a reason naming the step, not a guess */
+	steprec[0] = &f1;
+	expand_fails("{F2.call-id}", &ph, steprec, ENODATA,
+		     "{F2.call-id}: step F2 has no message (yet)");
+
+	/* a request without a To tag has none to give */
+	expand_fails("{F1.to-tag}", &ph, steprec, ENODATA,
+		     "{F1.to-tag}: the message of step F1 has no to-tag");
+
+	/* Replaces as the receiver of the early dialog (the caller) sees it */
+	steprec[1] = &f2;
+	CU_ASSERT_EQUAL(ph_expand_steps(&out, "{F2.call-id};to-tag="
+					"{F2.from-tag};from-tag={F2.to-tag}"
+					" {call-id}", &ph, steprec, &why), 0);
+	CU_ASSERT_STRING_EQUAL(out, "early@h;to-tag=alicetag;"
+			       "from-tag=bobtag other@h");
+	out = mem_deref(out);
+
+	expand_fails("{F2.via}", &ph, steprec, ENOENT,
+		     "unknown placeholder {F2.via}");
+
+	/* without the steps' messages (ph_expand), none resolves */
+	CU_ASSERT_EQUAL(ph_expand(&out, "{F2.call-id}", &ph, &why), ENODATA);
+
+	mem_deref(why);
+	mem_deref(out);
+	mem_deref(f1.msg);
+	mem_deref(f2.msg);
+	mem_deref(sc);
+}
+
+
 static struct expect *expect_new(struct list *l, const char *name,
 				  enum expect_op op, const char *value)
 {
@@ -295,6 +376,7 @@ int register_suites(void)
 		{"msgb_set_replaces_and_removes",
 		 test_msgb_set_replaces_and_removes},
 		{"placeholders", test_placeholders},
+		{"step_placeholders", test_step_placeholders},
 		{"expect_by_parsed_name", test_expect_by_parsed_name},
 		CU_TEST_INFO_NULL,
 	};
