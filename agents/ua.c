@@ -257,6 +257,17 @@ int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
 	struct phctx ph;
 	int err;
 
+	/* the 200 to a CANCEL carries the To tag of the responses to the
+	 * INVITE it cancels (RFC 3261 §9.2) */
+	if (!req->ltag && !pl_strcmp(&m->met, "CANCEL")) {
+		struct msgrec *inv = track_cancelled(ag, req);
+
+		if (inv && !inv->ltag && build_token(&inv->ltag))
+			return ENOMEM;
+		if (inv && str_dup(&req->ltag, inv->ltag))
+			return ENOMEM;
+	}
+
 	if (!req->ltag && st->scode > 100) {
 		err = build_token(&req->ltag);
 		if (err)

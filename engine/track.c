@@ -60,6 +60,28 @@ struct msgrec *track_server_txn(const struct agent *ag,
 }
 
 
+/** The INVITE in ag's rx a CANCEL it received cancels: same branch and
+ *  CSeq number (RFC 3261 §9.2), or NULL */
+struct msgrec *track_cancelled(const struct agent *ag,
+			       const struct msgrec *cancel)
+{
+	const struct sip_msg *c = cancel->msg;
+	struct le *le;
+
+	for (le = ag->rx.tail; c && le; le = le->prev) {
+		struct msgrec *r = le->data;
+
+		if (r->msg && r->msg->req && !r->retrans &&
+		    !pl_strcmp(&r->msg->met, "INVITE") &&
+		    !pl_cmp(&r->msg->via.branch, &c->via.branch) &&
+		    r->msg->cseq.num == c->cseq.num)
+			return r;
+	}
+
+	return NULL;
+}
+
+
 /** The newest request of this method ag sent to peer, or NULL */
 struct msgrec *track_last_sent(const struct agent *ag,
 			       const struct role *peer, const char *method)

@@ -22,5 +22,7 @@ bool track_is_retrans(const struct agent *ag, const struct msgrec *r);
 bool track_same_msg(const struct msgrec *o, const struct msgrec *r);
 struct msgrec *track_original(const struct agent *ag, const struct msgrec *r);
 bool track_same_txn(const struct sip_msg *req, const struct sip_msg *resp);
+struct msgrec *track_cancelled(const struct agent *ag,
+			       const struct msgrec *cancel);
 
 #endif

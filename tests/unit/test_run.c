@@ -250,6 +250,26 @@ static void test_selfplay_basic_call(void)
 }
 
 
+static void test_cancel_200_keeps_invite_to_tag(void)
+{
+	/* RFC 3261 §9.2: B's 200 to the CANCEL and its 487 to the INVITE
+	 * carry the same To tag (the one its 180 gave) */
+	const char *rel = "scenarios/yealink/no-answer-cancel.yaml";
+	char *text = read_file(rel);
+	struct play p;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL_FATAL(solo(&p, rel, text, NULL, 2000), 0);
+	assert_all_pass(&p);
+	CU_ASSERT_EQUAL(0, pl_cmp(&msg_of(&p, "F8")->to.tag,
+				  &msg_of(&p, "F9")->to.tag));
+	CU_ASSERT_EQUAL(0, pl_cmp(&msg_of(&p, "F3")->to.tag,
+				  &msg_of(&p, "F8")->to.tag));
+	teardown(&p);
+	free(text);
+}
+
+
 static void test_selfplay_no_answer_forward(void)
 {
 	play_bundled("scenarios/yealink/no-answer-forward.yaml");
@@ -952,6 +972,8 @@ int register_suites(void)
 		{"selfplay_no_answer_forward",
 		 test_selfplay_no_answer_forward},
 		{"selfplay_blind_transfer", test_selfplay_blind_transfer},
+		{"cancel_200_keeps_invite_to_tag",
+		 test_cancel_200_keeps_invite_to_tag},
 		{"proxy_forwarding_rules", test_proxy_forwarding_rules},
 		{"uas_response_fields", test_uas_response_fields},
 		{"sdp_and_content_length", test_sdp_and_content_length},
