@@ -10,6 +10,7 @@
 # scripted digest flows (registration-auth, registration-unsuccessful,
 # session-auth) run against it too, with MD5 and with SHA-256 challenges,
 # and a wrong password makes Kamailio refuse them at the step that says so.
+# tests/interop/kamailio-more.sh plays the remaining scripted proxy flows.
 # usage: kamailio.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3

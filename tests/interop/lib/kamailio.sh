@@ -3,7 +3,10 @@
 #
 #   kam_start CFG WORKDIR [DEFINE...]   start in the foreground, wait until it
 #                                       answers OPTIONS; 0 ready, 1 not
-#   kam_stop                            stop it by its process id
+#   kam_keep                            set the running one aside, so that
+#                                       kam_start can start a second (two
+#                                       proxies: another LISTEN address)
+#   kam_stop                            stop it (and any kept) by process id
 #
 # DEFINE is passed as `-A DEFINE`: SIPFLOW_BAD, SIPFLOW_NO_RR,
 # SIPFLOW_REFER_403, LISTEN=udp:IP:PORT, ALICE_ADDR=IP:PORT (an *_ADDR value
@@ -19,10 +22,12 @@
 # probes and at most 10 s (plus one probe's time).
 #
 # After this:   KAM_PID   the main Kamailio process (foreground, -DD)
+#               KAM_KEPT  the ones set aside by kam_keep
 #               KAM_LOG   its stderr log
 #               KAM_RUN_ADDR  IP:PORT it listens on
 
 KAM_PID=
+KAM_KEPT=()
 KAM_LOG=
 KAM_RUN_ADDR=
 KAM_ADDR=${KAM_ADDR:-127.0.0.1:5060}
@@ -145,21 +150,21 @@ kam_start() {
 	return 1
 }
 
-kam_stop() {
-	[ -n "$KAM_PID" ] || return 0
-	local pids p
-	pids=$(_kam_tree "$KAM_PID")
-	kill -TERM "$KAM_PID" 2>/dev/null
+# stop one Kamailio we started, by its pid: TERM, then KILL
+_kam_stop_pid() {
+	local main=$1 pids p
+	pids=$(_kam_tree "$main")
+	kill -TERM "$main" 2>/dev/null
 	# bounded: 50 x 0.1 s for the main process to take its children down
 	for _ in $(seq 50); do
-		kill -0 "$KAM_PID" 2>/dev/null || break
+		kill -0 "$main" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -KILL "$KAM_PID" 2>/dev/null
-	wait "$KAM_PID" 2>/dev/null
+	kill -KILL "$main" 2>/dev/null
+	wait "$main" 2>/dev/null
 	# children left behind (only after a KILL): by pid, if still Kamailio's
 	for p in $pids; do
-		[ "$p" = "$KAM_PID" ] && continue
+		[ "$p" = "$main" ] && continue
 		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = kamailio ] && kill -KILL "$p" 2>/dev/null
 	done
 	# and gone (bounded: 20 x 0.1 s)
@@ -168,5 +173,20 @@ kam_stop() {
 		_kam_alive $pids || break
 		sleep 0.1
 	done
+}
+
+# keep the running Kamailio and free kam_start for another one (a second
+# proxy on another address); kam_stop stops both
+kam_keep() {
+	[ -n "$KAM_PID" ] || return 0
+	KAM_KEPT+=("$KAM_PID")
 	KAM_PID=
+}
+
+kam_stop() {
+	local p
+	[ -n "$KAM_PID" ] && _kam_stop_pid "$KAM_PID"
+	KAM_PID=
+	for p in "${KAM_KEPT[@]}"; do _kam_stop_pid "$p"; done
+	KAM_KEPT=()
 }

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Interop, continued (tests/interop/kamailio.sh plays the rest): the
+# scripted rfc3665/ flows with a proxy or registrar role, each with the
+# Kamailio set-up it needs, and for each set-up a deliberately wrong one
+# that must fail at the step that says why:
+#   - unsuccessful-404, unsuccessful-503-to-500 and proxy-failure-503
+#     against the plain proxy (it turns B's 503 into 500: RFC 3261 §16.7
+#     step 6); one that relays the 503 fails F5 naming it;
+#   - registration, registration-cancel against an open registrar
+#     (SIPFLOW_OPEN_REGISTRAR); the challenging one fails F2 naming 401;
+#   - session-two-proxies against two Kamailios (P1 on 127.0.0.1 sends bob
+#     to P2 on 127.0.0.2, P2 to B), seen whole through --capture lo; with
+#     P2 not record-routing, the ACK skips it and F11 names the ACK.
+# usage: kamailio-more.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+here="$src/tests/interop"
+flows="$src/scenarios/rfc3665"
+rm -rf "$out"; mkdir -p "$out"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+abort() { echo "FAIL $1"; echo "0 passed, 1 failed"; exit 1; }
+
+command -v kamailio >/dev/null ||
+	abort "kamailio is not installed (bash scripts/setup.sh installs it)"
+
+# shellcheck source=lib/kamailio.sh
+. "$here/lib/kamailio.sh"
+trap 'kam_stop' EXIT
+testbed="$here/kamailio-testbed.yaml"
+# §3.4: the failing primary proxy is scripted, the secondary is Kamailio
+failover=(--role P1=proxy:udp:127.0.0.13:5060 --role P2=dut:udp:127.0.0.1:5060)
+# §3.2: both proxies are Kamailio; the steps between them are captured
+two=(--role P1=dut:udp:127.0.0.1:5060 --role P2=dut:udp:127.0.0.2:5060 --capture lo)
+
+# play NAME [ARGS...]: run flow rfc3665/NAME.yaml against the testbed
+# (output in $out/$tag-NAME.txt, pcap in $out/$tag/); sets rc
+play() {
+	local name=$1
+	shift
+	"$sipflow" run "$flows/$name.yaml" --testbed "$testbed" "$@" \
+		--out "$out/$tag" --timeout 3s >"$out/$tag-$name.txt" 2>&1
+	rc=$?
+	cat "$out/$tag-$name.txt"
+}
+# good NAME [ARGS...]: the flow passes
+good() {
+	play "$@"
+	check "$1 ($tag): exit 0" "[ $rc -eq 0 ]"
+	check "$1 ($tag): pcap written" "[ -s '$out/$tag/$1.pcap' ]"
+}
+# bad NAME STEP TEXT [ARGS...]: the flow fails, and STEP's verdict says TEXT
+bad() {
+	local name=$1 step=$2 text=$3
+	shift 3
+	play "$name" "$@"
+	check "$name ($tag): exit 1" "[ $rc -eq 1 ]"
+	check "$name ($tag): $step says '$text'" \
+		"grep -A1 '^  $step ' '$out/$tag-$name.txt' | grep -qF '$text'"
+}
+# sip_lines PCAP: source, destination and first line of each SIP message
+sip_lines() {
+	tshark -r "$1" -Y sip -T fields -e ip.src -e ip.dst \
+		-e sip.Status-Line -e sip.Request-Line 2>/dev/null
+}
+
+# --- the plain proxy ------------------------------------------------------
+tag=plain
+kam_start "$here/kamailio.cfg" "$out/kam-plain" || abort "kamailio did not start"
+good unsuccessful-404
+good unsuccessful-503-to-500
+good proxy-failure-503 "${failover[@]}"
+# the registrar challenges every REGISTER: a flow that prints no
+# challenge fails at the 200 it expected
+bad registration F2 "expected 200 OK from R, got 401 Unauthorized (frame 2)"
+kam_stop
+if command -v tshark >/dev/null; then
+	sip_lines "$out/plain/unsuccessful-503-to-500.pcap" >"$out/plain-503.txt"
+	check "Kamailio answers A 500 (the 503 stays between P and B)" \
+		"grep -q '^127.0.0.1	127.0.0.10	SIP/2.0 500 ' '$out/plain-503.txt' &&
+		 ! grep -q '127.0.0.10	SIP/2.0 503' '$out/plain-503.txt'"
+	sip_lines "$out/plain/proxy-failure-503.pcap" >"$out/plain-failover.txt"
+	check "failover: the 503 from P1 (127.0.0.13), then the INVITE to Kamailio" \
+		"grep -n '' '$out/plain-failover.txt' | grep -q '^2:127.0.0.13	127.0.0.10	SIP/2.0 503 ' &&
+		 grep -n '' '$out/plain-failover.txt' | grep -q '^4:127.0.0.10	127.0.0.1		INVITE '"
+fi
+
+# --- a proxy that relays 503 (RFC 3261 §16.7 step 6 says 500) ------------
+tag=relay503
+kam_start "$here/kamailio.cfg" "$out/kam-503" SIPFLOW_RELAY_503 ||
+	abort "kamailio (relaying 503) did not start"
+bad unsuccessful-503-to-500 F5 "expected 500 Server Internal Error from P, got 503 Service Unavailable (frame"
+kam_stop
+# the secondary proxy that does not record-route: F5 says so
+tag=norr
+kam_start "$here/kamailio.cfg" "$out/kam-norr" SIPFLOW_NO_RR ||
+	abort "kamailio (no Record-Route) did not start"
+bad proxy-failure-503 F5 "header Record-Route: expected present, but the message has none" \
+	"${failover[@]}"
+kam_stop
+
+# --- an open registrar: the flows without a challenge ---------------------
+tag=open
+kam_start "$here/kamailio.cfg" "$out/kam-open" SIPFLOW_OPEN_REGISTRAR ||
+	abort "kamailio (open registrar) did not start"
+good registration
+# after the registration, so there is a binding to remove; the flow checks
+# that the 200 lists no Contact any more
+good registration-cancel
+kam_stop
+check "registration: Kamailio granted 3600 s" \
+	"grep -a -q '^Contact: <sip:alice@127.0.0.10:5060>;expires=3600' '$out/open/registration.pcap'"
+
+# --- two proxies: P1 -> P2 -> B, both Kamailio ----------------------------
+tag=two
+kam_start "$here/kamailio.cfg" "$out/kam-p1" BOB_ADDR=127.0.0.2:5060 ||
+	abort "kamailio P1 did not start"
+kam_keep
+kam_start "$here/kamailio.cfg" "$out/kam-p2" LISTEN=udp:127.0.0.2:5060 ||
+	abort "kamailio P2 did not start"
+good session-two-proxies "${two[@]}"
+kam_stop
+if command -v tshark >/dev/null; then
+	tshark -r "$out/two/session-two-proxies.pcap" -Y 'ip.dst==127.0.0.11 && sip.Method==INVITE' \
+		-T fields -E occurrence=a -E aggregator=' ' -e sip.Record-Route \
+		2>/dev/null >"$out/two-rr.txt"
+	check "two proxies: the INVITE at B has P2's Record-Route above P1's" \
+		"grep -q '^<sip:127.0.0.2;lr> <sip:127.0.0.1;lr>$' '$out/two-rr.txt'"
+fi
+
+# P2 does not record-route: A's ACK goes from P1 straight to B
+tag=two_norr
+kam_start "$here/kamailio.cfg" "$out/kam-p1b" BOB_ADDR=127.0.0.2:5060 ||
+	abort "kamailio P1 did not start"
+kam_keep
+kam_start "$here/kamailio.cfg" "$out/kam-p2b" LISTEN=udp:127.0.0.2:5060 SIPFLOW_NO_RR ||
+	abort "kamailio P2 (no Record-Route) did not start"
+bad session-two-proxies F11 "unexpected ACK from P1 to B (frame" "${two[@]}"
+kam_stop
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail
