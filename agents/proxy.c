@@ -438,9 +438,10 @@ int proxy_build(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 	 * when it comes, not made up (§16.7); in a group it may come later */
 	if (in->forwarded && st->scode >= 200 && !ctx->answers && st->group) {
 		ctx->later = true;
-		return build_fail(ctx, ENOENT, "%s waits for the response to "
-				  "the %r it forwarded", ag->role->name,
-				  &in->msg->met);
+		return build_fail(ctx, ENOENT, "%s waits for a %u to relay "
+				  "for the %r it forwarded (answers: Fn makes "
+				  "it answer that request itself)",
+				  ag->role->name, st->scode, &in->msg->met);
 	}
 
 	return ua_respond(mbp, ag, ctx, in, false);

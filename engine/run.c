@@ -50,6 +50,9 @@ static void destructor(void *data)
 	mem_deref(run->calls);
 	for (i = 0; run->v && i < run->sc->nsteps; i++)
 		mem_deref(run->v[i].reason);
+	for (i = 0; run->defer && i < run->sc->nsteps; i++)
+		mem_deref(run->defer[i]);
+	mem_deref(run->defer);
 	mem_deref(run->v);
 	mem_deref(run->steprec);
 	mem_deref(run->sent);
@@ -606,6 +609,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	run->steprec = mem_zalloc(sizeof(*run->steprec) * (sc->nsteps + 1),
 				  NULL);
 	run->sent = mem_zalloc(sizeof(*run->sent) * (sc->nsteps + 1), NULL);
+	run->defer = mem_zalloc(sizeof(*run->defer) * (sc->nsteps + 1), NULL);
 	run->dtmf_ms = mem_zalloc(sizeof(*run->dtmf_ms) *
 				  (list_count(&sc->roles) + 1), NULL);
 	run->dtmf_mark = mem_zalloc(sizeof(*run->dtmf_mark) *
@@ -613,7 +617,8 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	err = hash_alloc(&run->calls, 64);
 	if (err)
 		goto out;
-	if (!run->v || !run->steprec || !run->sent || !run->dtmf_ms ||
+	if (!run->v || !run->steprec || !run->sent || !run->defer ||
+	    !run->dtmf_ms ||
 	    !run->dtmf_mark) {
 		err = ENOMEM;
 		goto out;

@@ -35,6 +35,8 @@ struct run {
 	struct verdict *v;         /* per step index */
 	struct msgrec **steprec;   /* per step index: its message */
 	bool *sent;                /* per step index: sent, not yet arrived */
+	char **defer;              /* per step index: why a group member
+				      could not be built yet, or NULL */
 	struct le *cur;            /* current top-level step */
 	const struct step *armed;  /* the step the timeout is armed for */
 	bool wait_started;

@@ -48,6 +48,10 @@ static enum prog send_step(struct run *run, const struct step *st)
 
 		/* in a group, what it answers may simply not be there yet */
 		if (err == ENOENT && st->group) {
+			/* kept, so a timeout can say why it never left */
+			mem_deref(run->defer[st->idx]);
+			run->defer[st->idx] = ctx.why;
+			ctx.why = NULL;
 			p = PROG_WAIT;
 		}
 		else if (ctx.why) {
@@ -648,6 +652,11 @@ static void timeout_h(void *arg)
 				      t % 1000 / 100, st->from->name,
 				      run_rec_line, r, r->frame,
 				      auth_rejected_print, &rj);
+		else if (run->defer[st->idx])
+			run_step_fail(run, st, 0, "no %H from %s at %s within "
+				      "%u.%u s: %s", run_step_line, st,
+				      st->from->name, st->to->name, t / 1000,
+				      t % 1000 / 100, run->defer[st->idx]);
 		else
 			run_step_fail(run, st, 0, "no %H from %s at %s within "
 				      "%u.%u s%H", run_step_line, st,

@@ -752,6 +752,29 @@ static void test_duo_unexpected_in_last_wait(void)
 }
 
 
+static void test_group_proxy_answer_names_why(void)
+{
+	/* the proxy's own 500 in a group without answers: waits for a 500
+	 * to relay that never comes; the timeout says so */
+	const char *rel = "scenarios/rfc3665/unsuccessful-503-to-500.yaml";
+	char *text = read_file(rel);
+	char *bad = text ? variant(text, "        answers: F1\n", "") : NULL;
+	const struct verdict *vd;
+	struct play p;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(bad);
+	CU_ASSERT_EQUAL_FATAL(solo(&p, rel, bad, NULL, 500), 0);
+	vd = verdict_of(&p, "F5");
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "P waits for a 500 to "
+				      "relay for the INVITE it forwarded"));
+	teardown(&p);
+	free(text);
+	free(bad);
+}
+
+
 static void test_duo_wrong_status(void)
 {
 	char *text = read_file("scenarios/yealink/blind-transfer.yaml");
@@ -985,6 +1008,8 @@ int register_suites(void)
 		{"duo_stateful_proxy_order", test_duo_stateful_proxy_order},
 		{"duo_wrong_status", test_duo_wrong_status},
 		{"duo_group_answers_order", test_duo_group_answers_order},
+		{"group_proxy_answer_names_why",
+		 test_group_proxy_answer_names_why},
 		{"duo_unexpected_in_last_wait",
 		 test_duo_unexpected_in_last_wait},
 		{"duo_stripped_header", test_duo_stripped_header},
