@@ -194,6 +194,19 @@ mutant no-giveup "$src/scenarios/rfc5589/failed-transfer-no-answer-phones.yaml" 
 check "no give-up: F27 names the NOTIFY that never came" \
 	"verdict no-giveup 'F27 .*' 'no NOTIFY from A at P within 1.0 s'"
 
+# a failure inside an included block is named by the flow's step id:
+# C not busy rings instead of refusing (blocks/refused.yaml, F25 here),
+# and A holds C instead of taking B off hold (blocks/reinvite-phones.yaml,
+# F23: the re-INVITE offers sendonly, not sendrecv)
+mutant c-not-busy "$src/scenarios/rfc5589/failed-transfer-busy-phones.yaml" \
+	's/^\(  C: {.*\), busy: true}$/\1}/'
+check "C not busy: F25 (in the refused block) names the 180 it got" \
+	"verdict c-not-busy 'F25 +486 Busy Here +C -> P' 'expected 486 Busy Here from C, got 180 Ringing'"
+mutant hold-not-conf "$src/scenarios/yealink/three-way-conference-phones.yaml" \
+	's/^  - do: A conference$/  - do: A hold/'
+check "hold for conference: F23 (in the reinvite block) names the body" \
+	"verdict hold-not-conf 'F23 +INVITE +A -> P' 'body: expected a value matching a=sendrecv'"
+
 # rejected credentials are not sent again: a flow that waits for a third
 # REGISTER fails on it
 mutant reg-again "$src/scenarios/rfc3665/registration-unsuccessful-phones.yaml" \
