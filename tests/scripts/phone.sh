@@ -9,6 +9,14 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 fail=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# lib_variant SCENARIO NAME: the file for a variant of a library flow,
+# $out/lib-v/DIR/NAME.yaml next to a link to the library's blocks, so
+# that its include: ../blocks/… finds the real ones
+mkdir -p "$out/lib-v"; ln -s "$src/scenarios/blocks" "$out/lib-v/blocks"
+lib_variant() {
+	local d="$out/lib-v/$(basename "$(dirname "$1")")"
+	mkdir -p "$d"; echo "$d/$2.yaml"
+}
 
 run() {  # run NAME: the scenario tests/phone/NAME.yaml; sets rc
 	"$sipflow" run "$src/tests/phone/$1.yaml" --out "$out/$1" \
@@ -142,9 +150,10 @@ if command -v tshark >/dev/null; then
 fi
 
 # early media: without it, the media step before the answer hears nothing
+flow=$src/scenarios/rfc3665/early-media-phones.yaml
 sed 's/early-media: true,//; s/183 Session Progress/180 Ringing/g; /expect: {body: "~m=audio \[1-9\]/d' \
-	"$src/scenarios/rfc3665/early-media-phones.yaml" >"$out/no-early.yaml"
-"$sipflow" run "$out/no-early.yaml" --out "$out/no-early" >"$out/no-early.txt" 2>&1
+	"$flow" >"$(lib_variant "$flow" no-early)"
+"$sipflow" run "$(lib_variant "$flow" no-early)" --out "$out/no-early" >"$out/no-early.txt" 2>&1
 rc=$?
 check "no early media: exit 1" "[ $rc -eq 1 ]"
 check "no early media: the tone before the answer is not heard" \
@@ -153,8 +162,8 @@ check "no early media: the tone before the answer is not heard" \
 # mutant NAME SCENARIO SED-SCRIPT: a library scenario edited by the sed
 # script, run as NAME with a 1 s timeout; it must fail (exit 1)
 mutant() {
-	sed "$3" "$2" >"$out/$1.yaml"
-	"$sipflow" run "$out/$1.yaml" --out "$out/$1" --timeout 1s \
+	sed "$3" "$2" >"$(lib_variant "$2" "$1")"
+	"$sipflow" run "$(lib_variant "$2" "$1")" --out "$out/$1" --timeout 1s \
 		>"$out/$1.txt" 2>&1
 	rc=$?
 	check "$1: exit 1" "[ $rc -eq 1 ]"
@@ -185,6 +194,19 @@ mutant no-giveup "$src/scenarios/rfc5589/failed-transfer-no-answer-phones.yaml" 
 check "no give-up: F27 names the NOTIFY that never came" \
 	"verdict no-giveup 'F27 .*' 'no NOTIFY from A at P within 1.0 s'"
 
+# a failure inside an included block is named by the flow's step id:
+# C not busy rings instead of refusing (blocks/refused.yaml, F25 here),
+# and A holds C instead of taking B off hold (blocks/reinvite-phones.yaml,
+# F23: the re-INVITE offers sendonly, not sendrecv)
+mutant c-not-busy "$src/scenarios/rfc5589/failed-transfer-busy-phones.yaml" \
+	's/^\(  C: {.*\), busy: true}$/\1}/'
+check "C not busy: F25 (in the refused block) names the 180 it got" \
+	"verdict c-not-busy 'F25 +486 Busy Here +C -> P' 'expected 486 Busy Here from C, got 180 Ringing'"
+mutant hold-not-conf "$src/scenarios/yealink/three-way-conference-phones.yaml" \
+	's/^  - do: A conference$/  - do: A hold/'
+check "hold for conference: F23 (in the reinvite block) names the body" \
+	"verdict hold-not-conf 'F23 +INVITE +A -> P' 'body: expected a value matching a=sendrecv'"
+
 # rejected credentials are not sent again: a flow that waits for a third
 # REGISTER fails on it
 mutant reg-again "$src/scenarios/rfc3665/registration-unsuccessful-phones.yaml" \
@@ -196,9 +218,10 @@ check "rejected credentials: the phone says why" \
 
 # a run that fails while a phone's 2xx still awaits its ACK must not keep
 # the phone's address: the next scenario of the suite listens on it
+flow=$src/scenarios/yealink/attended-transfer-phones.yaml
 sed 's/expect: {header: {Contact: "~carol@"}}/expect: {header: {Contact: "~dave@"}}/' \
-	"$src/scenarios/yealink/attended-transfer-phones.yaml" >"$out/xfer-bad.yaml"
-"$sipflow" run "$out/xfer-bad.yaml" "$src/scenarios/yealink/basic-call-phones.yaml" \
+	"$flow" >"$(lib_variant "$flow" xfer-bad)"
+"$sipflow" run "$(lib_variant "$flow" xfer-bad)" "$src/scenarios/yealink/basic-call-phones.yaml" \
 	--out "$out/seq" --quiet >"$out/seq.txt" 2>&1
 cat "$out/seq.txt"
 check "a failed transfer fails at F33" \

@@ -59,15 +59,23 @@ static void log_h(const struct run *run, const char *line, void *arg)
 }
 
 
-static char *read_file(const char *rel)
+/* a file of the source tree, by its path there */
+static void src_path(char *path, size_t size, const char *rel)
 {
 	const char *src = getenv("SIPFLOW_SRC");
+
+	re_snprintf(path, size, "%s/%s", src ? src : ".", rel);
+}
+
+
+static char *read_file(const char *rel)
+{
 	char path[512];
 	FILE *f;
 	char *buf;
 	long n;
 
-	re_snprintf(path, sizeof(path), "%s/%s", src ? src : ".", rel);
+	src_path(path, sizeof(path), rel);
 	f = fopen(path, "rb");
 	if (!f)
 		return NULL;
@@ -84,7 +92,11 @@ static char *read_file(const char *rel)
 }
 
 
-/* load text, bind roles ("A=ua:udp:127.0.42.10:5060" …), make the run */
+/*
+ * load text, bind roles ("A=ua:udp:127.0.42.10:5060" …), make the run;
+ * name is the text's place in the source tree, where its include:s are
+ * found (a variant of a bundled flow goes in that flow's directory)
+ */
 static int setup(struct play *p, const char *name, const char *text,
 		 const char *const *roles, uint32_t timeout_ms,
 		 const char *pcap, unsigned *ndone, unsigned nruns)
@@ -93,6 +105,7 @@ static int setup(struct play *p, const char *name, const char *text,
 	struct run_opts opts = {pcap, timeout_ms};
 	struct testbed *tb = NULL;
 	struct diag dg;
+	char path[512];
 	int err;
 
 	memset(p, 0, sizeof(*p));
@@ -113,7 +126,8 @@ static int setup(struct play *p, const char *name, const char *text,
 		opts.pcap_path = p->pcap;
 	}
 
-	err = scenario_load_str(&p->sc, name, text, &dg);
+	src_path(path, sizeof(path), name);
+	err = scenario_load_str(&p->sc, path, text, &dg);
 	if (!err)
 		err = testbed_alloc(&tb);
 	for (; !err && roles && *roles; roles++)
@@ -426,11 +440,12 @@ static void test_sdp_and_content_length(void)
 static void test_ack_non2xx_reuses_branch(void)
 {
 	struct play p;
-	char *text = read_file("scenarios/yealink/no-answer-forward.yaml");
+	const char *rel = "scenarios/yealink/no-answer-forward.yaml";
+	char *text = read_file(rel);
 	const struct sip_msg *f1, *f2, *f6, *f7, *f8, *f9;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	CU_ASSERT_EQUAL_FATAL(solo(&p, "naf.yaml", text, NULL, 2000), 0);
+	CU_ASSERT_EQUAL_FATAL(solo(&p, rel, text, NULL, 2000), 0);
 	assert_all_pass(&p);
 	f1 = msg_of(&p, "F1");
 	f2 = msg_of(&p, "F2");
@@ -570,10 +585,13 @@ static void duo_bound(struct play *v, const char *tester,
 	static unsigned ndone;
 
 	ndone = 0;
-	CU_ASSERT_EQUAL_FATAL(setup(&v[0], "tester.yaml", tester, troles,
-				    timeout_ms, NULL, &ndone, 2), 0);
-	CU_ASSERT_EQUAL_FATAL(setup(&v[1], "device.yaml", device, droles,
-				    timeout_ms, NULL, &ndone, 2), 0);
+	/* variants of the yealink flows: their includes are found there */
+	CU_ASSERT_EQUAL_FATAL(setup(&v[0], "scenarios/yealink/tester.yaml",
+				    tester, troles, timeout_ms, NULL, &ndone,
+				    2), 0);
+	CU_ASSERT_EQUAL_FATAL(setup(&v[1], "scenarios/yealink/device.yaml",
+				    device, droles, timeout_ms, NULL, &ndone,
+				    2), 0);
 	play_all(v, 2);
 }
 
