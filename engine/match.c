@@ -32,6 +32,27 @@ bool match_kind(const struct step *st, const struct msgrec *r)
 }
 
 
+/**
+ * r is a response of st's kind that answers another request than the one
+ * st's answers: names (so it may well be a later step's)
+ */
+bool match_answers_other(const struct step *st, const struct msgrec *r,
+			 const struct list *agents,
+			 struct msgrec *const *steprec)
+{
+	struct agent *rcv;
+	struct msgrec *req;
+
+	if (!st->answers || !match_kind(st, r) || r->msg->req)
+		return false;
+
+	rcv = agent_find(agents, st->to);
+	req = rcv ? track_client_txn(rcv, r) : NULL;
+
+	return req && req != steprec[st->answers->idx];
+}
+
+
 static int step_name(struct re_printf *pf, const struct msgrec *r)
 {
 	if (r && r->step)

@@ -12,6 +12,9 @@ enum match_res {
 };
 
 bool match_kind(const struct step *st, const struct msgrec *r);
+bool match_answers_other(const struct step *st, const struct msgrec *r,
+			 const struct list *agents,
+			 struct msgrec *const *steprec);
 enum match_res match_step(const struct step *st, struct msgrec *r,
 			  const struct list *agents,
 			  struct msgrec *const *steprec,

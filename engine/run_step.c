@@ -175,31 +175,48 @@ static bool stray(const struct run *run, const struct msgrec *r)
 }
 
 
-/* in an any-order group, a message another pending member takes as its
- * own (answers:, forwards:, expect:) is that member's, not a wrong one
- * for st: a device may answer two requests in either order */
-static bool fits_other_member(struct run *run, const struct step *st,
+/* a response that answers another request than st's answers: names,
+ * and that a later pending step (or another member of st's group) takes
+ * whole, is that step's: a device may answer two requests in either
+ * order (a proxy relays the 200 to a NOTIFY before the 200 to a CANCEL) */
+typedef bool (step_visit_h)(const struct step *st, void *arg);
+
+struct elsewhere {
+	struct run *run;
+	const struct step *st;
+	struct msgrec *r;
+};
+
+
+static bool elsewhere_h(const struct step *m, void *arg)
+{
+	struct elsewhere *e = arg;
+	struct msgrec *ant = NULL;
+	enum match_res res;
+	char *why = NULL;
+
+	if (m == e->st || e->run->v[m->idx].status != VERDICT_PENDING ||
+	    !match_kind(m, e->r))
+		return false;
+
+	res = match_step(m, e->r, &e->run->agents, e->run->steprec, &ant,
+			 &why);
+	mem_deref(why);
+
+	return res == MATCH_YES;
+}
+
+
+static bool visit_rest(const struct run *run, step_visit_h *h, void *arg);
+
+
+static bool answers_elsewhere(struct run *run, const struct step *st,
 			      struct msgrec *r)
 {
-	struct le *le;
+	struct elsewhere e = {run, st, r};
 
-	for (le = st->group ? st->group->members.head : NULL; le;
-	     le = le->next) {
-		const struct step *m = le->data;
-		struct msgrec *ant = NULL;
-		enum match_res res;
-		char *why = NULL;
-
-		if (m == st || run->v[m->idx].status != VERDICT_PENDING)
-			continue;
-		res = match_step(m, r, &run->agents, run->steprec, &ant,
-				 &why);
-		mem_deref(why);
-		if (res == MATCH_YES)
-			return true;
-	}
-
-	return false;
+	return match_answers_other(st, r, &run->agents, run->steprec) &&
+	       visit_rest(run, elsewhere_h, &e);
 }
 
 
@@ -221,7 +238,7 @@ static enum prog take(struct run *run, const struct step *st)
 		res = match_step(st, r, &run->agents, run->steprec, &ant,
 				 &why);
 		if (res == MATCH_NO ||
-		    (res == MATCH_BAD && fits_other_member(run, st, r))) {
+		    (res == MATCH_BAD && answers_elsewhere(run, st, r))) {
 			mem_deref(why);
 			continue;
 		}
@@ -294,8 +311,6 @@ static enum prog msg_progress(struct run *run, const struct step *st)
 
 
 /* the steps from the cursor on, group members included, in order */
-typedef bool (step_visit_h)(const struct step *st, void *arg);
-
 static bool visit_rest(const struct run *run, step_visit_h *h, void *arg)
 {
 	struct le *le, *me;

@@ -726,6 +726,64 @@ static void test_duo_group_answers_order(void)
 }
 
 
+static void test_duo_answers_out_of_order(void)
+{
+	/* the same crossing without a group: the 200 to F2 arrives while
+	 * F3 waits for the 200 to F1; it waits for F4. A device that never
+	 * answers F1 still fails F3, naming what it sent instead */
+	static const char *const troles[] = {
+		"A=ua:udp:" A_ADDR, "B=dut:udp:" B_ADDR, NULL,
+	};
+	static const char *const droles[] = {
+		"A=dut:udp:" A_ADDR, "B=ua:udp:" B_ADDR, NULL,
+	};
+	static const char tester[] =
+		"roles:\n"
+		"  A: {kind: ua, user: alice}\n"
+		"  B: {kind: ua, user: bob}\n"
+		"steps:\n"
+		"  - F1: OPTIONS A -> B\n"
+		"  - F2: MESSAGE A -> B\n"
+		"  - F3: 200 OK B -> A\n"
+		"    answers: F1\n"
+		"  - F4: 200 OK B -> A\n"
+		"    answers: F2\n";
+	static const char device[] =
+		"roles:\n"
+		"  A: {kind: ua, user: alice}\n"
+		"  B: {kind: ua, user: bob}\n"
+		"steps:\n"
+		"  - F1: OPTIONS A -> B\n"
+		"  - F2: MESSAGE A -> B\n"
+		"  - F4: 200 OK B -> A\n"
+		"    answers: F2\n"
+		"  - F3: 200 OK B -> A\n"
+		"    answers: F1\n";
+	char *silent = variant(device, "  - F3: 200 OK B -> A\n"
+			       "    answers: F1\n", "");
+	const struct verdict *vd;
+	struct play v[2];
+
+	duo_bound(v, tester, troles, device, droles, 2000);
+	assert_all_pass(&v[0]);
+	CU_ASSERT_EQUAL(0, pl_strcmp(&msg_of(&v[0], "F3")->cseq.met,
+				     "OPTIONS"));
+	teardown(&v[0]);
+	teardown(&v[1]);
+
+	duo_bound(v, tester, troles, silent, droles, 1000);
+	vd = verdict_of(&v[0], "F3");
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "no 200 OK from B at A "
+				      "within"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "B sent 200 OK instead"));
+	teardown(&v[0]);
+	teardown(&v[1]);
+	free(silent);
+}
+
+
 static void test_duo_unexpected_in_last_wait(void)
 {
 	/* the flow ends with a wait; the device sends a request nobody
@@ -1026,6 +1084,7 @@ int register_suites(void)
 		{"duo_stateful_proxy_order", test_duo_stateful_proxy_order},
 		{"duo_wrong_status", test_duo_wrong_status},
 		{"duo_group_answers_order", test_duo_group_answers_order},
+		{"duo_answers_out_of_order", test_duo_answers_out_of_order},
 		{"group_proxy_answer_names_why",
 		 test_group_proxy_answer_names_why},
 		{"duo_unexpected_in_last_wait",
