@@ -9,6 +9,7 @@
 #include "scenario.h"
 #include "msgrec.h"
 #include "hdr.h"
+#include "placeholder.h"
 #include "expect.h"
 
 
@@ -128,11 +129,58 @@ static int check_one(const struct expect *e, const struct msgrec *r,
 }
 
 
+/* e with its {B.host}, {F2.to-tag} … resolved now: the roles are bound
+ * and the earlier steps have their messages */
+static int check_refs(const struct expect *e, const struct msgrec *r,
+		      const struct scenario *sc,
+		      struct msgrec *const *steprec, char **why)
+{
+	const struct phctx ctx = {sc, NULL, NULL, NULL, 0};
+	struct expect t = *e;
+	char *value = NULL, *bad = NULL;
+	int err;
+
+	if (!sc)
+		return EINVAL;
+
+	err = ph_expand_refs(&value, e->value, &ctx, steprec,
+			     e->op == EXPECT_REGEX, &bad);
+	if (err) {
+		(void)re_sdprintf(why, "%s%s: cannot resolve \"%s\": %s",
+				  e->name ? "header " : "body",
+				  e->name ? e->name : "", e->value,
+				  bad ? bad : "unknown reference");
+		mem_deref(bad);
+		return EPROTO;
+	}
+
+	t.value = value;
+	t.re_ok = false;
+	if (e->op == EXPECT_REGEX &&
+	    regcomp(&t.re, value, REG_EXTENDED | REG_NOSUB)) {
+		(void)re_sdprintf(why, "%s%s: \"%s\" is not a regex once "
+				  "resolved", e->name ? "header " : "body",
+				  e->name ? e->name : "", value);
+		mem_deref(value);
+		return EPROTO;
+	}
+
+	err = check_one(&t, r, why);
+
+	if (e->op == EXPECT_REGEX)
+		regfree(&t.re);
+	mem_deref(value);
+
+	return err;
+}
+
+
 /**
  * Check every assertion; on the first that fails return EPROTO with the
  * reason in *why (allocated).
  */
 int expect_check(const struct list *expects, const struct msgrec *r,
+		 const struct scenario *sc, struct msgrec *const *steprec,
 		 char **why)
 {
 	struct le *le;
@@ -141,8 +189,12 @@ int expect_check(const struct list *expects, const struct msgrec *r,
 	if (!expects || !r || !r->msg)
 		return EINVAL;
 
-	for (le = expects->head; le && !err; le = le->next)
-		err = check_one(le->data, r, why);
+	for (le = expects->head; le && !err; le = le->next) {
+		const struct expect *e = le->data;
+
+		err = e->refs ? check_refs(e, r, sc, steprec, why)
+			      : check_one(e, r, why);
+	}
 
 	return err;
 }

@@ -3,8 +3,10 @@
 #define SIPFLOW_EXPECT_H
 
 struct msgrec;
+struct scenario;
 
 int expect_check(const struct list *expects, const struct msgrec *r,
+		 const struct scenario *sc, struct msgrec *const *steprec,
 		 char **why);
 
 #endif

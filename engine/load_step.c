@@ -496,6 +496,42 @@ static void load_headers(struct loader *ld, struct step *st,
 }
 
 
+/* a role/step reference in a regex, for a syntax check at load */
+static int probe_h(struct mbuf *mb, const struct pl *name, void *arg)
+{
+	char *one = NULL;
+	int n;
+
+	if (re_sdprintf(&one, "{%r}", name))
+		return ENOMEM;
+	n = ph_refs(one, arg, NULL);
+	mem_deref(one);
+
+	return n == 1 ? mbuf_write_str(mb, "x")
+		      : mbuf_printf(mb, "{%r}", name);
+}
+
+
+/* mark e when its value names {B.host}, {F2.to-tag} …; false on a role
+ * or step with a field it does not have (said where) */
+static bool expect_refs(struct loader *ld, const struct step *st,
+			const yaml_node_t *v, struct expect *e)
+{
+	char *why = NULL;
+	int n = e->value ? ph_refs(e->value, ld->sc, &why) : 0;
+
+	if (n < 0) {
+		yerr(&ld->yd, v, "step %s: %s", st->id,
+		     why ? why : "bad reference");
+		mem_deref(why);
+		return false;
+	}
+	e->refs = n > 0;
+
+	return true;
+}
+
+
 static void load_spec(struct loader *ld, struct step *st,
 		      const yaml_node_t *v, const char *name)
 {
@@ -522,17 +558,30 @@ static void load_spec(struct loader *ld, struct step *st,
 		e->op = EXPECT_PRESENT;
 	}
 	else if (s[0] == '~') {
+		char *probe = NULL;
 		int rc;
 
 		e->op = EXPECT_REGEX;
 		str_dup(&e->value, s + 1);
-		rc = regcomp(&e->re, s + 1, REG_EXTENDED | REG_NOSUB);
+		if (!expect_refs(ld, st, v, e))
+			return;
+
+		/* with references, check the syntax with a stand-in for
+		 * each; the real one is compiled when a message comes */
+		if (e->refs && ph_scan(&probe, s + 1, probe_h, ld->sc))
+			return;
+		rc = regcomp(&e->re, probe ? probe : s + 1,
+			     REG_EXTENDED | REG_NOSUB);
+		mem_deref(probe);
 		if (rc) {
 			char buf[128];
 
 			regerror(rc, &e->re, buf, sizeof(buf));
 			yerr(&ld->yd, v, "step %s: bad regular expression "
 			     "'%s': %s", st->id, s + 1, buf);
+		}
+		else if (e->refs) {
+			regfree(&e->re);
 		}
 		else {
 			e->re_ok = true;
@@ -541,6 +590,7 @@ static void load_spec(struct loader *ld, struct step *st,
 	else {
 		e->op = EXPECT_EQUAL;
 		str_dup(&e->value, s[0] == '=' ? s + 1 : s);
+		(void)expect_refs(ld, st, v, e);
 	}
 }
 

@@ -190,7 +190,8 @@ static enum match_res request(const struct step *st, struct msgrec *r,
  * record each finished step matched. *antp receives the request a proxy
  * forwarded (to be marked as passed on), *why the reason for MATCH_BAD.
  */
-enum match_res match_step(const struct step *st, struct msgrec *r,
+enum match_res match_step(const struct step *st,
+			  const struct scenario *sc, struct msgrec *r,
 			  const struct list *agents,
 			  struct msgrec *const *steprec,
 			  struct msgrec **antp, char **why)
@@ -209,7 +210,7 @@ enum match_res match_step(const struct step *st, struct msgrec *r,
 	if (res != MATCH_YES)
 		return res;
 
-	if (expect_check(&st->expects, r, why))
+	if (expect_check(&st->expects, r, sc, steprec, why))
 		return MATCH_BAD;
 
 	if (auth_check(st, r, agents, why))

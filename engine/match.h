@@ -15,7 +15,8 @@ bool match_kind(const struct step *st, const struct msgrec *r);
 bool match_answers_other(const struct step *st, const struct msgrec *r,
 			 const struct list *agents,
 			 struct msgrec *const *steprec);
-enum match_res match_step(const struct step *st, struct msgrec *r,
+enum match_res match_step(const struct step *st,
+			  const struct scenario *sc, struct msgrec *r,
 			  const struct list *agents,
 			  struct msgrec *const *steprec,
 			  struct msgrec **antp, char **why);

@@ -306,3 +306,146 @@ int ph_expand(char **out, const char *in, const struct phctx *ctx,
 {
 	return ph_expand_steps(out, in, ctx, NULL, why);
 }
+
+
+/*
+ * References in an expect: value — {X.field} of a declared role, or
+ * {Fn.field} of an earlier step's message — resolved when a message is
+ * checked. Any other {…} (a regex's {3}) stays as written.
+ */
+static const char *const role_fields[] = {
+	"uri", "contact", "host", "port", "addr", "user", "domain",
+};
+static const char *const step_fields[] = {"call-id", "from-tag", "to-tag"};
+
+
+static bool in_list(const struct pl *f, const char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!pl_strcmp(f, v[i]))
+			return true;
+	}
+
+	return false;
+}
+
+
+/* 1: a reference with a known field; 0: not a reference; -1: a role or
+ * step with a field it does not have */
+static int ref_kind(const struct pl *name, const struct scenario *sc)
+{
+	const char *dot = NULL, *p;
+	struct pl pre, field;
+	char id[64];
+
+	for (p = name->p; p < name->p + name->l; p++) {
+		if (*p == '.')
+			dot = p;
+	}
+	if (!dot || !sc)
+		return 0;
+
+	pre = (struct pl){name->p, (size_t)(dot - name->p)};
+	field = (struct pl){dot + 1, name->l - pre.l - 1};
+	if (pl_strcpy(&pre, id, sizeof(id)))
+		return 0;
+
+	if (scenario_role(sc, id))
+		return in_list(&field, role_fields, ARRAY_SIZE(role_fields))
+			? 1 : -1;
+	if (scenario_step(sc, id))
+		return in_list(&field, step_fields, ARRAY_SIZE(step_fields))
+			? 1 : -1;
+
+	return 0;
+}
+
+
+struct refs {
+	const struct scenario *sc;
+	const struct phctx *ctx;
+	struct msgrec *const *steprec;
+	bool re_quote;
+	unsigned n;
+	char **why;
+};
+
+
+static int refs_count_h(struct mbuf *mb, const struct pl *name, void *arg)
+{
+	struct refs *x = arg;
+	int k = ref_kind(name, x->sc);
+
+	(void)mb;
+	if (k < 0) {
+		if (x->why)
+			re_sdprintf(x->why, "{%r}: no such field", name);
+		return EINVAL;
+	}
+	x->n += (unsigned)k;
+
+	return 0;
+}
+
+
+/** How many role/step references in is has for an expect: value, or -1
+ *  (*why set) for a role or step with a field it does not have */
+int ph_refs(const char *in, const struct scenario *sc, char **why)
+{
+	struct refs x = {sc, NULL, NULL, false, 0, why};
+	char *out = NULL;
+	int err;
+
+	err = ph_scan(&out, in, refs_count_h, &x);
+	mem_deref(out);
+
+	return err ? -1 : (int)x.n;
+}
+
+
+static int refs_expand_h(struct mbuf *mb, const struct pl *name, void *arg)
+{
+	struct refs *x = arg;
+	struct mbuf *v;
+	size_t i;
+	int err;
+
+	if (ref_kind(name, x->sc) != 1)
+		return mbuf_printf(mb, "{%r}", name);
+
+	v = mbuf_alloc(64);
+	if (!v)
+		return ENOMEM;
+
+	err = one(v, name, x->ctx, x->steprec, x->why);
+	for (i = 0; !err && i < v->end; i++) {
+		char ch = (char)v->buf[i];
+
+		if (x->re_quote && strchr("\\^$.|?*+()[]{}", ch))
+			err = mbuf_write_u8(mb, '\\');
+		if (!err)
+			err = mbuf_write_u8(mb, (uint8_t)ch);
+	}
+	mem_deref(v);
+
+	return err;
+}
+
+
+/**
+ * Resolve the role/step references of an expect: value; re_quote escapes
+ * what they put in, for a regex
+ */
+int ph_expand_refs(char **out, const char *in, const struct phctx *ctx,
+		   struct msgrec *const *steprec, bool re_quote, char **why)
+{
+	struct refs x = {ctx ? ctx->sc : NULL, ctx, steprec, re_quote, 0,
+			 why};
+
+	if (!out || !in || !ctx)
+		return EINVAL;
+
+	return ph_scan(out, in, refs_expand_h, &x);
+}

@@ -23,6 +23,9 @@ int ph_expand(char **out, const char *in, const struct phctx *ctx,
 	      char **why);
 int ph_expand_steps(char **out, const char *in, const struct phctx *ctx,
 		    struct msgrec *const *steprec, char **why);
+int ph_refs(const char *in, const struct scenario *sc, char **why);
+int ph_expand_refs(char **out, const char *in, const struct phctx *ctx,
+		   struct msgrec *const *steprec, bool re_quote, char **why);
 const char *role_domain(const struct scenario *sc, const struct role *r);
 int role_aor(char **out, const struct scenario *sc, const struct role *r);
 int role_contact(char **out, const struct role *r);

@@ -199,7 +199,7 @@ static bool elsewhere_h(const struct step *m, void *arg)
 	    !match_kind(m, e->r))
 		return false;
 
-	res = match_step(m, e->r, &e->run->agents, e->run->steprec, &ant,
+	res = match_step(m, e->run->sc, e->r, &e->run->agents, e->run->steprec, &ant,
 			 &why);
 	mem_deref(why);
 
@@ -235,7 +235,7 @@ static enum prog take(struct run *run, const struct step *st)
 		if (!run_rtx_fits(run, st, r))
 			continue;
 
-		res = match_step(st, r, &run->agents, run->steprec, &ant,
+		res = match_step(st, run->sc, r, &run->agents, run->steprec, &ant,
 				 &why);
 		if (res == MATCH_NO ||
 		    (res == MATCH_BAD && answers_elsewhere(run, st, r))) {

@@ -175,6 +175,8 @@ struct expect {
 	char *value;           /* EQUAL: text; REGEX: source (without ~) */
 	regex_t re;            /* compiled when op == EXPECT_REGEX */
 	bool re_ok;            /* re needs regfree */
+	bool refs;             /* value names {B.host}, {F2.to-tag} …:
+				  resolved (and re compiled) when checked */
 	struct srcpos pos;
 };
 

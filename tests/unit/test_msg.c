@@ -333,27 +333,27 @@ static void test_expect_by_parsed_name(void)
 	expect_new(&l, "Via", EXPECT_REGEX, "127\\.0\\.0\\.3");
 	expect_new(&l, "Refer-To", EXPECT_ABSENT, NULL);
 	expect_new(&l, "call-id", EXPECT_PRESENT, NULL);
-	CU_ASSERT_EQUAL(expect_check(&l, r, &why), 0);
+	CU_ASSERT_EQUAL(expect_check(&l, r, NULL, NULL, &why), 0);
 	CU_ASSERT_PTR_NULL(why);
 	expects_free(&l);
 
 	/* and each kind of assertion can fail, saying why */
 	expect_new(&l, "Supported", EXPECT_EQUAL, "100rel");
-	CU_ASSERT_EQUAL(expect_check(&l, r, &why), EPROTO);
+	CU_ASSERT_EQUAL(expect_check(&l, r, NULL, NULL, &why), EPROTO);
 	CU_ASSERT_STRING_EQUAL(why, "header Supported: expected "
 			       "\"100rel\", got \"replaces\", \"timer\"");
 	why = mem_deref(why);
 	expects_free(&l);
 
 	expect_new(&l, "Contact", EXPECT_ABSENT, NULL);
-	CU_ASSERT_EQUAL(expect_check(&l, r, &why), EPROTO);
+	CU_ASSERT_EQUAL(expect_check(&l, r, NULL, NULL, &why), EPROTO);
 	CU_ASSERT_STRING_EQUAL(why, "header Contact: expected absent, got "
 			       "\"<sip:alice@127.0.0.10>\"");
 	why = mem_deref(why);
 	expects_free(&l);
 
 	expect_new(&l, NULL, EXPECT_PRESENT, NULL);
-	CU_ASSERT_EQUAL(expect_check(&l, r, &why), EPROTO);
+	CU_ASSERT_EQUAL(expect_check(&l, r, NULL, NULL, &why), EPROTO);
 	CU_ASSERT_PTR_NOT_NULL(why);
 	why = mem_deref(why);
 	expects_free(&l);

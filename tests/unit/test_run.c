@@ -851,6 +851,41 @@ static void test_group_proxy_answer_names_why(void)
 }
 
 
+static void test_expect_refs(void)
+{
+	/* expect: values naming an earlier step's and a role's values,
+	 * resolved when the message is checked */
+	const char *rel = "scenarios/yealink/basic-call.yaml";
+	char *text = read_file(rel);
+	char *good = variant(text, "  - F4: 180 Ringing P -> A\n",
+		"  - F4: 180 Ringing P -> A\n"
+		"    expect: {header: {Call-ID: \"{F1.call-id}\", "
+		"To: \"~tag={F3.to-tag}$\", Via: \"~{A.host}\"}}\n");
+	char *bad = variant(text, "  - F4: 180 Ringing P -> A\n",
+		"  - F4: 180 Ringing P -> A\n"
+		"    expect: {header: {Call-ID: \"{F1.from-tag}\"}}\n");
+	const struct verdict *vd;
+	struct play p;
+
+	CU_ASSERT_EQUAL_FATAL(solo(&p, rel, good, NULL, 2000), 0);
+	assert_all_pass(&p);
+	teardown(&p);
+
+	CU_ASSERT_EQUAL_FATAL(solo(&p, rel, bad, NULL, 1000), 0);
+	vd = verdict_of(&p, "F4");
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "header Call-ID: expected "
+				      "\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "got \""));
+	teardown(&p);
+
+	free(text);
+	free(good);
+	free(bad);
+}
+
+
 static void test_duo_wrong_status(void)
 {
 	char *text = read_file("scenarios/yealink/blind-transfer.yaml");
@@ -1084,6 +1119,7 @@ int register_suites(void)
 		{"duo_stateful_proxy_order", test_duo_stateful_proxy_order},
 		{"duo_wrong_status", test_duo_wrong_status},
 		{"duo_group_answers_order", test_duo_group_answers_order},
+		{"expect_refs", test_expect_refs},
 		{"duo_answers_out_of_order", test_duo_answers_out_of_order},
 		{"group_proxy_answer_names_why",
 		 test_group_proxy_answer_names_why},
