@@ -31,18 +31,6 @@ static const char *const methods[] = {
 	"PUBLISH",
 };
 
-static const char *const role_fields[] = {
-	"uri", "contact", "host", "port", "addr", "user", "domain",
-};
-
-static const char *const msg_fields[] = {
-	"call-id", "branch", "tag", "cseq", "body-length",
-};
-
-static const char *const step_fields[] = {
-	"call-id", "from-tag", "to-tag",
-};
-
 static const char *const codec_names[] = {
 	"PCMU", "PCMA", "G722", "telephone-event",
 };
@@ -266,11 +254,11 @@ static void check_step_placeholder(struct loader *ld, const yaml_node_t *n,
 		     "earlier message step", id, sid, field);
 		return;
 	}
-	for (i = 0; i < ARRAY_SIZE(step_fields); i++) {
-		if (!strcmp(field, step_fields[i]))
+	for (i = 0; i < ph_nstep_fields; i++) {
+		if (!strcmp(field, ph_step_fields[i]))
 			return;
 	}
-	h = diag_suggest(field, step_fields, ARRAY_SIZE(step_fields));
+	h = diag_suggest(field, ph_step_fields, ph_nstep_fields);
 	yerr(&ld->yd, n, "step %s: unknown placeholder {%s.%s}%s%s%s%s%s "
 	     "(a step's fields: call-id, from-tag, to-tag)", id, sid, field,
 	     h ? " (did you mean {" : "", h ? sid : "", h ? "." : "",
@@ -312,13 +300,13 @@ static bool check_placeholders(struct loader *ld, const yaml_node_t *n,
 				     name, dot + 1, ld_role_names, ld->sc);
 				continue;
 			}
-			for (i = 0; i < ARRAY_SIZE(role_fields); i++) {
-				if (!strcmp(dot + 1, role_fields[i]))
+			for (i = 0; i < ph_nrole_fields; i++) {
+				if (!strcmp(dot + 1, ph_role_fields[i]))
 					break;
 			}
-			if (i == ARRAY_SIZE(role_fields)) {
+			if (i == ph_nrole_fields) {
 				const char *h = diag_suggest(dot + 1,
-					role_fields, ARRAY_SIZE(role_fields));
+					ph_role_fields, ph_nrole_fields);
 				yerr(&ld->yd, n, "step %s: unknown "
 				     "placeholder {%s.%s}%s%s%s%s%s", id,
 				     name, dot + 1,
@@ -329,13 +317,13 @@ static bool check_placeholders(struct loader *ld, const yaml_node_t *n,
 			continue;
 		}
 
-		for (i = 0; i < ARRAY_SIZE(msg_fields); i++) {
-			if (!strcmp(name, msg_fields[i]))
+		for (i = 0; i < ph_nmsg_fields; i++) {
+			if (!strcmp(name, ph_msg_fields[i]))
 				break;
 		}
-		if (i == ARRAY_SIZE(msg_fields)) {
-			const char *h = diag_suggest(name, msg_fields,
-						     ARRAY_SIZE(msg_fields));
+		if (i == ph_nmsg_fields) {
+			const char *h = diag_suggest(name, ph_msg_fields,
+						     ph_nmsg_fields);
 			yerr(&ld->yd, n, "step %s: unknown placeholder "
 			     "{%s}%s%s%s", id, name,
 			     h ? " (did you mean {" : "", h ? h : "",
@@ -499,16 +487,8 @@ static void load_headers(struct loader *ld, struct step *st,
 /* a role/step reference in a regex, for a syntax check at load */
 static int probe_h(struct mbuf *mb, const struct pl *name, void *arg)
 {
-	char *one = NULL;
-	int n;
-
-	if (re_sdprintf(&one, "{%r}", name))
-		return ENOMEM;
-	n = ph_refs(one, arg, NULL);
-	mem_deref(one);
-
-	return n == 1 ? mbuf_write_str(mb, "x")
-		      : mbuf_printf(mb, "{%r}", name);
+	return ph_ref_kind(name, arg) == 1 ? mbuf_write_str(mb, "x")
+					    : mbuf_printf(mb, "{%r}", name);
 }
 
 

@@ -18,6 +18,45 @@
 #define BODYLEN "{body-length}"
 
 
+/* the fields a placeholder may name: {X.uri} of a role, {call-id} of the
+ * message itself, {F2.to-tag} of an earlier step's message */
+const char *const ph_role_fields[] = {
+	"uri", "contact", "host", "port", "addr", "user", "domain",
+};
+const size_t ph_nrole_fields = ARRAY_SIZE(ph_role_fields);
+
+const char *const ph_msg_fields[] = {
+	"call-id", "branch", "tag", "cseq", "body-length",
+};
+const size_t ph_nmsg_fields = ARRAY_SIZE(ph_msg_fields);
+
+const char *const ph_step_fields[] = {
+	"call-id", "from-tag", "to-tag",
+};
+const size_t ph_nstep_fields = ARRAY_SIZE(ph_step_fields);
+
+
+/* {F3.2.call-id}: split at the last dot (a step id may hold dots);
+ * false when there is none */
+static bool split_ref(const struct pl *name, struct pl *pre,
+		      struct pl *field)
+{
+	const char *dot = NULL, *p;
+
+	for (p = name->p; p < name->p + name->l; p++) {
+		if (*p == '.')
+			dot = p;
+	}
+	if (!dot)
+		return false;
+
+	*pre = (struct pl){name->p, (size_t)(dot - name->p)};
+	*field = (struct pl){dot + 1, name->l - pre->l - 1};
+
+	return true;
+}
+
+
 /** The domain a role's address of record uses */
 const char *role_domain(const struct scenario *sc, const struct role *r)
 {
@@ -146,17 +185,9 @@ static int one(struct mbuf *mb, const struct pl *name,
 	       const struct phctx *ctx, struct msgrec *const *steprec,
 	       char **why)
 {
-	const char *dot = NULL, *p;
+	struct pl rname, field;
 
-	/* the last dot: a step id may hold dots (F3.2 in a repeat) */
-	for (p = name->p; p < name->p + name->l; p++) {
-		if (*p == '.')
-			dot = p;
-	}
-
-	if (dot) {
-		struct pl rname = {name->p, (size_t)(dot - name->p)};
-		struct pl field = {dot + 1, name->l - rname.l - 1};
+	if (split_ref(name, &rname, &field)) {
 		struct le *le;
 
 		for (le = ctx->sc->roles.head; le; le = le->next) {
@@ -313,12 +344,6 @@ int ph_expand(char **out, const char *in, const struct phctx *ctx,
  * {Fn.field} of an earlier step's message — resolved when a message is
  * checked. Any other {…} (a regex's {3}) stays as written.
  */
-static const char *const role_fields[] = {
-	"uri", "contact", "host", "port", "addr", "user", "domain",
-};
-static const char *const step_fields[] = {"call-id", "from-tag", "to-tag"};
-
-
 static bool in_list(const struct pl *f, const char *const *v, size_t n)
 {
 	size_t i;
@@ -332,31 +357,22 @@ static bool in_list(const struct pl *f, const char *const *v, size_t n)
 }
 
 
-/* 1: a reference with a known field; 0: not a reference; -1: a role or
- * step with a field it does not have */
-static int ref_kind(const struct pl *name, const struct scenario *sc)
+/** 1: {name} is a role's or step's field; 0: it is no reference; -1: a
+ *  role or step with a field it does not have */
+int ph_ref_kind(const struct pl *name, const struct scenario *sc)
 {
-	const char *dot = NULL, *p;
 	struct pl pre, field;
 	char id[64];
 
-	for (p = name->p; p < name->p + name->l; p++) {
-		if (*p == '.')
-			dot = p;
-	}
-	if (!dot || !sc)
-		return 0;
-
-	pre = (struct pl){name->p, (size_t)(dot - name->p)};
-	field = (struct pl){dot + 1, name->l - pre.l - 1};
-	if (pl_strcpy(&pre, id, sizeof(id)))
+	if (!sc || !split_ref(name, &pre, &field) ||
+	    pl_strcpy(&pre, id, sizeof(id)))
 		return 0;
 
 	if (scenario_role(sc, id))
-		return in_list(&field, role_fields, ARRAY_SIZE(role_fields))
+		return in_list(&field, ph_role_fields, ph_nrole_fields)
 			? 1 : -1;
 	if (scenario_step(sc, id))
-		return in_list(&field, step_fields, ARRAY_SIZE(step_fields))
+		return in_list(&field, ph_step_fields, ph_nstep_fields)
 			? 1 : -1;
 
 	return 0;
@@ -376,7 +392,7 @@ struct refs {
 static int refs_count_h(struct mbuf *mb, const struct pl *name, void *arg)
 {
 	struct refs *x = arg;
-	int k = ref_kind(name, x->sc);
+	int k = ph_ref_kind(name, x->sc);
 
 	(void)mb;
 	if (k < 0) {
@@ -412,7 +428,7 @@ static int refs_expand_h(struct mbuf *mb, const struct pl *name, void *arg)
 	size_t i;
 	int err;
 
-	if (ref_kind(name, x->sc) != 1)
+	if (ph_ref_kind(name, x->sc) != 1)
 		return mbuf_printf(mb, "{%r}", name);
 
 	v = mbuf_alloc(64);

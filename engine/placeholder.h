@@ -23,6 +23,14 @@ int ph_expand(char **out, const char *in, const struct phctx *ctx,
 	      char **why);
 int ph_expand_steps(char **out, const char *in, const struct phctx *ctx,
 		    struct msgrec *const *steprec, char **why);
+extern const char *const ph_role_fields[];
+extern const size_t ph_nrole_fields;
+extern const char *const ph_msg_fields[];
+extern const size_t ph_nmsg_fields;
+extern const char *const ph_step_fields[];
+extern const size_t ph_nstep_fields;
+
+int ph_ref_kind(const struct pl *name, const struct scenario *sc);
 int ph_refs(const char *in, const struct scenario *sc, char **why);
 int ph_expand_refs(char **out, const char *in, const struct phctx *ctx,
 		   struct msgrec *const *steprec, bool re_quote, char **why);
