@@ -612,6 +612,28 @@ static void duo(struct play *v, const char *tester, const char *device,
 }
 
 
+/* two scripted UAs, A (alice) and B (bob): the tester plays A with B a
+ * device, the device run plays B with A a device */
+#define AB_FLOW \
+	"roles:\n" \
+	"  A: {kind: ua, user: alice}\n" \
+	"  B: {kind: ua, user: bob}\n" \
+	"steps:\n"
+
+static void duo_ab(struct play *v, const char *tester, const char *device,
+		   uint32_t timeout_ms)
+{
+	static const char *const troles[] = {
+		"A=ua:udp:" A_ADDR, "B=dut:udp:" B_ADDR, NULL,
+	};
+	static const char *const droles[] = {
+		"A=dut:udp:" A_ADDR, "B=ua:udp:" B_ADDR, NULL,
+	};
+
+	duo_bound(v, tester, troles, device, droles, timeout_ms);
+}
+
+
 static void test_duo_retransmission_absorbed(void)
 {
 	/* the device is B, and it sends its 180 twice */
@@ -678,21 +700,23 @@ static void test_duo_stateful_proxy_order(void)
 }
 
 
+/* a device answering A's two requests the other way round */
+static const char crossing[] =
+	AB_FLOW
+	"  - F1: OPTIONS A -> B\n"
+	"  - F2: MESSAGE A -> B\n"
+	"  - F4: 200 OK B -> A\n"
+	"    answers: F2\n"
+	"  - F3: 200 OK B -> A\n"
+	"    answers: F1\n";
+
+
 static void test_duo_group_answers_order(void)
 {
 	/* the device answers A's second request first; in an any-order
 	 * group each 200 goes to the member whose answers: it fits */
-	static const char *const troles[] = {
-		"A=ua:udp:" A_ADDR, "B=dut:udp:" B_ADDR, NULL,
-	};
-	static const char *const droles[] = {
-		"A=dut:udp:" A_ADDR, "B=ua:udp:" B_ADDR, NULL,
-	};
 	static const char tester[] =
-		"roles:\n"
-		"  A: {kind: ua, user: alice}\n"
-		"  B: {kind: ua, user: bob}\n"
-		"steps:\n"
+		AB_FLOW
 		"  - F1: OPTIONS A -> B\n"
 		"  - F2: MESSAGE A -> B\n"
 		"  - any-order:\n"
@@ -700,20 +724,9 @@ static void test_duo_group_answers_order(void)
 		"        answers: F1\n"
 		"      - F4: 200 OK B -> A\n"
 		"        answers: F2\n";
-	static const char device[] =
-		"roles:\n"
-		"  A: {kind: ua, user: alice}\n"
-		"  B: {kind: ua, user: bob}\n"
-		"steps:\n"
-		"  - F1: OPTIONS A -> B\n"
-		"  - F2: MESSAGE A -> B\n"
-		"  - F4: 200 OK B -> A\n"
-		"    answers: F2\n"
-		"  - F3: 200 OK B -> A\n"
-		"    answers: F1\n";
 	struct play v[2];
 
-	duo_bound(v, tester, troles, device, droles, 2000);
+	duo_ab(v, tester, crossing, 2000);
 	assert_all_pass(&v[0]);
 	assert_all_pass(&v[1]);
 	CU_ASSERT_EQUAL(0, pl_strcmp(&msg_of(&v[0], "F3")->cseq.met,
@@ -731,47 +744,27 @@ static void test_duo_answers_out_of_order(void)
 	/* the same crossing without a group: the 200 to F2 arrives while
 	 * F3 waits for the 200 to F1; it waits for F4. A device that never
 	 * answers F1 still fails F3, naming what it sent instead */
-	static const char *const troles[] = {
-		"A=ua:udp:" A_ADDR, "B=dut:udp:" B_ADDR, NULL,
-	};
-	static const char *const droles[] = {
-		"A=dut:udp:" A_ADDR, "B=ua:udp:" B_ADDR, NULL,
-	};
 	static const char tester[] =
-		"roles:\n"
-		"  A: {kind: ua, user: alice}\n"
-		"  B: {kind: ua, user: bob}\n"
-		"steps:\n"
+		AB_FLOW
 		"  - F1: OPTIONS A -> B\n"
 		"  - F2: MESSAGE A -> B\n"
 		"  - F3: 200 OK B -> A\n"
 		"    answers: F1\n"
 		"  - F4: 200 OK B -> A\n"
 		"    answers: F2\n";
-	static const char device[] =
-		"roles:\n"
-		"  A: {kind: ua, user: alice}\n"
-		"  B: {kind: ua, user: bob}\n"
-		"steps:\n"
-		"  - F1: OPTIONS A -> B\n"
-		"  - F2: MESSAGE A -> B\n"
-		"  - F4: 200 OK B -> A\n"
-		"    answers: F2\n"
-		"  - F3: 200 OK B -> A\n"
-		"    answers: F1\n";
-	char *silent = variant(device, "  - F3: 200 OK B -> A\n"
+	char *silent = variant(crossing, "  - F3: 200 OK B -> A\n"
 			       "    answers: F1\n", "");
 	const struct verdict *vd;
 	struct play v[2];
 
-	duo_bound(v, tester, troles, device, droles, 2000);
+	duo_ab(v, tester, crossing, 2000);
 	assert_all_pass(&v[0]);
 	CU_ASSERT_EQUAL(0, pl_strcmp(&msg_of(&v[0], "F3")->cseq.met,
 				     "OPTIONS"));
 	teardown(&v[0]);
 	teardown(&v[1]);
 
-	duo_bound(v, tester, troles, silent, droles, 1000);
+	duo_ab(v, tester, silent, 1000);
 	vd = verdict_of(&v[0], "F3");
 	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
@@ -788,25 +781,13 @@ static void test_duo_unexpected_in_last_wait(void)
 {
 	/* the flow ends with a wait; the device sends a request nobody
 	 * listed during it: the wait fails and so does the run */
-	static const char *const troles[] = {
-		"A=ua:udp:" A_ADDR, "B=dut:udp:" B_ADDR, NULL,
-	};
-	static const char *const droles[] = {
-		"A=dut:udp:" A_ADDR, "B=ua:udp:" B_ADDR, NULL,
-	};
 	static const char tester[] =
-		"roles:\n"
-		"  A: {kind: ua, user: alice}\n"
-		"  B: {kind: ua, user: bob}\n"
-		"steps:\n"
+		AB_FLOW
 		"  - F1: OPTIONS A -> B\n"
 		"  - F2: 200 OK B -> A\n"
 		"  - wait: 600ms\n";
 	static const char device[] =
-		"roles:\n"
-		"  A: {kind: ua, user: alice}\n"
-		"  B: {kind: ua, user: bob}\n"
-		"steps:\n"
+		AB_FLOW
 		"  - F1: OPTIONS A -> B\n"
 		"  - F2: 200 OK B -> A\n"
 		"  - F3: MESSAGE B -> A\n"
@@ -814,7 +795,7 @@ static void test_duo_unexpected_in_last_wait(void)
 	const struct verdict *vd;
 	struct play v[2];
 
-	duo_bound(v, tester, troles, device, droles, 1000);
+	duo_ab(v, tester, device, 1000);
 	CU_ASSERT_EQUAL(verdict_of(&v[0], "F2")->status, VERDICT_PASS);
 	vd = verdict_of(&v[0], "wait@L7");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vd);
