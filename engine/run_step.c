@@ -175,13 +175,52 @@ static bool stray(const struct run *run, const struct msgrec *r)
 }
 
 
+typedef bool (step_visit_h)(const struct step *st, void *arg);
+
+/* the steps from the cursor on, group members included, in order */
+static bool visit_rest(const struct run *run, step_visit_h *h, void *arg)
+{
+	struct le *le, *me;
+
+	for (le = run->cur; le; le = le->next) {
+		const struct step *st = le->data;
+
+		if (st->type != STEP_GROUP) {
+			if (h(st, arg))
+				return true;
+			continue;
+		}
+		for (me = st->members.head; me; me = me->next) {
+			if (h(me->data, arg))
+				return true;
+		}
+	}
+
+	return false;
+}
+
+
+struct later {
+	const struct run *run;
+	const struct msgrec *r;
+};
+
+
+static bool later_h(const struct step *st, void *arg)
+{
+	struct later *l = arg;
+
+	return l->run->v[st->idx].status == VERDICT_PENDING &&
+	       match_kind(st, l->r);
+}
+
+
 /* a response that answers another request than st's answers: names,
  * and that a later pending step (or another member of st's group) takes
  * whole, is that step's: a device may answer two requests in either
  * order (a proxy relays the 200 to a NOTIFY before the 200 to a CANCEL) */
-typedef bool (step_visit_h)(const struct step *st, void *arg);
-
 struct elsewhere {
+	struct later l;          /* a pending step of the message's kind */
 	struct run *run;
 	const struct step *st;
 	struct msgrec *r;
@@ -195,25 +234,21 @@ static bool elsewhere_h(const struct step *m, void *arg)
 	enum match_res res;
 	char *why = NULL;
 
-	if (m == e->st || e->run->v[m->idx].status != VERDICT_PENDING ||
-	    !match_kind(m, e->r))
+	if (m == e->st || !later_h(m, &e->l))
 		return false;
 
-	res = match_step(m, e->run->sc, e->r, &e->run->agents, e->run->steprec, &ant,
-			 &why);
+	res = match_step(m, e->run->sc, e->r, &e->run->agents,
+			 e->run->steprec, &ant, &why);
 	mem_deref(why);
 
 	return res == MATCH_YES;
 }
 
 
-static bool visit_rest(const struct run *run, step_visit_h *h, void *arg);
-
-
 static bool answers_elsewhere(struct run *run, const struct step *st,
 			      struct msgrec *r)
 {
-	struct elsewhere e = {run, st, r};
+	struct elsewhere e = {{run, r}, run, st, r};
 
 	return match_answers_other(st, r, &run->agents, run->steprec) &&
 	       visit_rest(run, elsewhere_h, &e);
@@ -310,42 +345,6 @@ static enum prog msg_progress(struct run *run, const struct step *st)
 }
 
 
-/* the steps from the cursor on, group members included, in order */
-static bool visit_rest(const struct run *run, step_visit_h *h, void *arg)
-{
-	struct le *le, *me;
-
-	for (le = run->cur; le; le = le->next) {
-		const struct step *st = le->data;
-
-		if (st->type != STEP_GROUP) {
-			if (h(st, arg))
-				return true;
-			continue;
-		}
-		for (me = st->members.head; me; me = me->next) {
-			if (h(me->data, arg))
-				return true;
-		}
-	}
-
-	return false;
-}
-
-
-struct later {
-	const struct run *run;
-	const struct msgrec *r;
-};
-
-
-static bool later_h(const struct step *st, void *arg)
-{
-	struct later *l = arg;
-
-	return l->run->v[st->idx].status == VERDICT_PENDING &&
-	       match_kind(st, l->r);
-}
 
 
 /* the first pending step at the cursor, preferring one between these
