@@ -24,7 +24,8 @@ void sip_timers_resolve(struct sip_timers *t, const struct sip_timers *cli,
 
 
 /**
- * How m is retransmitted when its sender is a transaction user on UDP.
+ * How m is retransmitted when its sender is a transaction user (on UDP;
+ * a 2xx to INVITE on any transport, run_rtx.c).
  * uas_core: the sender is a user agent (only a UAS core retransmits a 2xx,
  * §13.3.1.4; a proxy passes the UAS's retransmissions on, §16.7).
  */

@@ -91,16 +91,30 @@ int run_xmit(struct run *run, struct agent *ag, struct msgrec *r)
 }
 
 
-/* the role, the scenario and r's step allow ag to resend r */
+/*
+ * The role, the transport, the scenario and r's step allow ag to resend
+ * r. end_to_end: r is a 2xx to INVITE or the ACK for one; those are resent
+ * on a reliable transport too, since a hop further on may be UDP
+ * (§13.3.1.4: "independent of whatever transport protocols are used";
+ * §13.2.2.4: an ACK for each 2xx that arrives); the rest only on UDP.
+ */
 static bool rtx_allowed(const struct run *run, const struct agent *ag,
-			const struct msgrec *r)
+			const struct msgrec *r, bool end_to_end)
 {
 	const struct step *st = rec_step(r);
 
 	return !run->offline && ag->tr && ag->kind->buildh &&
-	       !role_acts(ag->role) && !agent_reliable(ag) &&
+	       !role_acts(ag->role) && (end_to_end || !agent_reliable(ag)) &&
 	       !run->sc->no_retransmit && !ag->role->no_retransmit &&
 	       !(st && st->no_retransmit);
+}
+
+
+/* m is a 2xx response to INVITE */
+static bool is_2xx_invite(const struct sip_msg *m)
+{
+	return m && !m->req && m->scode >= 200 && m->scode < 300 &&
+	       !pl_strcmp(&m->cseq.met, "INVITE");
 }
 
 
@@ -247,11 +261,11 @@ void run_rtx_start(struct run *run, struct agent *ag, struct msgrec *r)
 	enum rtx_kind kind;
 	struct rtx *x;
 
-	if (!r->msg || !rtx_allowed(run, ag, r))
+	if (!r->msg)
 		return;
 
 	kind = retrans_kind(r->msg, ag->role->kind == ROLE_UA);
-	if (kind == RTX_NONE)
+	if (kind == RTX_NONE || !rtx_allowed(run, ag, r, kind == RTX_2XX))
 		return;
 
 	x = mem_zalloc(sizeof(*x), rtx_destructor);
@@ -324,7 +338,7 @@ void run_rtx_answer(struct run *run, struct agent *rcv, struct msgrec *r)
 		return;
 
 	a = answer_of(rcv, o);
-	if (!a || !rtx_allowed(run, rcv, a))
+	if (!a || !rtx_allowed(run, rcv, a, is_2xx_invite(o->msg)))
 		return;
 
 	c = rtx_copy(run, rcv, a);

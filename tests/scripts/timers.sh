@@ -3,7 +3,8 @@
 # T1 later; a retransmission-of: step that passes against a peer that
 # retransmits and fails, named, against one that does not; Timer B on an
 # INVITE to a silent address; a request retransmission answered with the
-# last response; a UAS giving up on its 2xx after 64*T1. Peers are second
+# last response; a UAS giving up on its 2xx after 64*T1; on TCP the 2xx
+# still resent, nothing else. Peers are second
 # sipflow runs (scripted stand-ins), started and stopped by pid.
 # usage: timers.sh SIPFLOW SRCDIR OUTDIR
 set -u
@@ -227,6 +228,29 @@ check "no ACK: A resends its ACK for every 200 OK copy" \
 	"[ \$(grep -c 'A resent ACK' '$d.txt') -ge 5 ]"
 check "no ACK: F3, every copy lost, never arrives" \
 	"grep -A1 -E '^  F3 .*FAIL' '$d.txt' | grep -q 'ACK was sent to B but never arrived within 4.0 s'"
+
+# 6. TCP: a UAS resends its 2xx to INVITE whatever the transport (a hop
+#    further on may be UDP, §13.3.1.4), so the dropped 200 OK is recovered
+#    on TCP too; anything else goes once on a reliable transport (§17.1.2.2:
+#    no Timer E), so the OPTIONS whose 200 OK is lost is not recovered
+d="$out/dropped-tcp"
+"$sipflow" run "$src/scenarios/rfc3261/dropped-200-ok.yaml" --out "$d" \
+	--role A=ua:tcp:$A --role B=ua:tcp:$B --timer T1=100ms >"$d.txt" 2>&1
+rc=$?
+cat "$d.txt"
+check "TCP: dropped 200 OK recovered by B's retransmission, the flow passes" \
+	"[ $rc -eq 0 ] && grep -E '^  F3 .*pass +frame 4$' '$d.txt' >/dev/null"
+d="$out/options-tcp"
+"$sipflow" run "$out/options.yaml" --out "$d" --role A=ua:tcp:$A \
+	--role B=ua:tcp:$B --timer T1=100ms >"$d.txt" 2>&1
+rc=$?
+cat "$d.txt"
+check "TCP: the OPTIONS is not resent, F2 fails" \
+	"[ $rc -eq 1 ] && grep -qE '^  F2 .*FAIL' '$d.txt' && ! grep -q resent '$d.txt'"
+if [ $have_tshark -eq 1 ]; then
+	n=$(sip_lines "$d/options.pcap" | grep -c '|OPTIONS||')
+	check "TCP: one OPTIONS in the pcap ($n)" "[ $n -eq 1 ]"
+fi
 
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail
