@@ -6,7 +6,8 @@
 # with 403) that must fail at the right steps. Some flows need their own
 # set-up: session-auth-phones a Kamailio that challenges INVITEs,
 # registration-unsuccessful-phones a testbed with a wrong password, and
-# rfc5359/*-server.yaml a Kamailio that forwards Bob's calls to carol. The
+# rfc5359/*-server.yaml a Kamailio that forwards Bob's calls to carol (on 486 or
+# no answer; always, for the unconditional flow). The
 # scripted digest flows (registration-auth, registration-unsuccessful,
 # session-auth) run against it too, with MD5 and with SHA-256 challenges,
 # and a wrong password makes Kamailio refuse them at the step that says so.
@@ -140,9 +141,33 @@ kam_stop
 # --- a proxy that forwards Bob's calls to carol on 486 or no answer ----
 kam_start "$here/kamailio.cfg" "$out/kam-fwd" SIPFLOW_FORWARD || {
 	echo "FAIL kamailio (forwarding) did not start"; echo "0 passed, 1 failed"; exit 1; }
-for yaml in "$src"/scenarios/rfc5359/*-server.yaml; do
-	good "$(basename "$yaml" .yaml)" "$yaml"
+for name in forward-busy-server forward-no-answer-server; do
+	good "$name" "$src/scenarios/rfc5359/$name.yaml"
 done
+# the unconditional flow against it: Kamailio offers the call to B first,
+# which the flow forbids; the step waiting then (the optional 181) names it
+"$sipflow" run "$src/scenarios/rfc5359/forward-unconditional-server.yaml" \
+	--testbed "$testbed" --out "$out/fwd-late" --timeout 2s \
+	>"$out/fwd-late.txt" 2>&1
+rc=$?
+cat "$out/fwd-late.txt"
+check "forward-unconditional-server, proxy that tries B first: exit 1" "[ $rc -eq 1 ]"
+check "forward-unconditional-server: F2 names the INVITE sent to B" \
+	"grep -A1 -E '^  F2 .*FAIL' '$out/fwd-late.txt' | grep -q 'unexpected INVITE from P to B (frame [0-9]*) while waiting for 181'"
+kam_stop
+kam_start "$here/kamailio.cfg" "$out/kam-fwd-always" SIPFLOW_FORWARD_ALWAYS || {
+	echo "FAIL kamailio (forwarding always) did not start"; echo "0 passed, 1 failed"; exit 1; }
+good forward-unconditional-server \
+	"$src/scenarios/rfc5359/forward-unconditional-server.yaml"
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$out/good/forward-unconditional-server.pcap" \
+		-Y 'sip.Method == "INVITE" && sip.r-uri.user == "bob"' 2>/dev/null | wc -l)
+	m=$(tshark -r "$out/good/forward-unconditional-server.pcap" \
+		-Y 'sip.Method == "INVITE" && sip.r-uri.user == "carol" && sip.to.user == "bob"' \
+		2>/dev/null | wc -l)
+	check "forward-unconditional-server: one INVITE for bob (A's), one retargeted to carol still To bob ($n, $m)" \
+		"[ $n -eq 1 ] && [ $m -eq 1 ]"
+fi
 kam_stop
 # the same flow against the plain proxy, which relays B's 486 to A: the
 # step after the 486 names it
