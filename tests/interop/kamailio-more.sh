@@ -3,8 +3,9 @@
 # scripted rfc3665/ flows with a proxy or registrar role, each with the
 # Kamailio set-up it needs, and for each set-up a deliberately wrong one
 # that must fail at the step that says why:
-#   - unsuccessful-404, unsuccessful-503-to-500 and proxy-failure-503
-#     against the plain proxy (it turns B's 503 into 500: RFC 3261 §16.7
+#   - unsuccessful-404, unsuccessful-503-to-500, proxy-failure-503 and
+#     redirect-sdp-in-ack (a scripted redirect server) against the plain
+#     proxy (it turns B's 503 into 500: RFC 3261 §16.7
 #     step 6); one that relays the 503 fails F5 naming it;
 #   - registration, registration-cancel against an open registrar
 #     (SIPFLOW_OPEN_REGISTRAR); the challenging one fails F2 naming 401;
@@ -70,6 +71,9 @@ kam_start "$here/kamailio.cfg" "$out/kam-plain" || abort "kamailio did not start
 good unsuccessful-404
 good unsuccessful-503-to-500
 good proxy-failure-503 "${failover[@]}"
+# §3.6: the redirect server is scripted, the proxy Kamailio; the offer in
+# Bob's 200 OK and the answer in Alice's ACK pass through it
+good redirect-sdp-in-ack --role R=ua:udp:127.0.0.13:5060
 # the registrar challenges every REGISTER: a flow that prints no
 # challenge fails at the 200 it expected
 bad registration F2 "expected 200 OK from R, got 401 Unauthorized (frame 2)"
