@@ -224,23 +224,22 @@ static int add_challenge(struct msgb *b, const struct agent *ag,
 			 const struct buildctx *ctx)
 {
 	const struct step *st = ctx->st;
-	const char *dom = role_domain(ctx->sc, ag->role);
-	char *realm = NULL, *hval = NULL;
-	int err;
+	const char *realm = st->auth.realm ? st->auth.realm
+			  : role_domain(ctx->sc, ag->role);
+	char *addr = NULL, *hval = NULL;
+	int err = 0;
 
-	if (st->auth.realm)
-		err = str_dup(&realm, st->auth.realm);
-	else if (dom)
-		err = str_dup(&realm, dom);
-	else
-		err = re_sdprintf(&realm, "%j", &ag->role->addr);
+	if (!realm) {
+		err = re_sdprintf(&addr, "%j", &ag->role->addr);
+		realm = addr;
+	}
 	if (!err)
 		err = digest_challenge(&hval, realm, st->auth.algo,
 				       !st->auth.noqop);
 	if (!err)
 		err = msgb_add(b, st->scode == 407 ? "Proxy-Authenticate" :
 			       "WWW-Authenticate", "%s", hval);
-	mem_deref(realm);
+	mem_deref(addr);
 	mem_deref(hval);
 
 	return err;
