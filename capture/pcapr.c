@@ -712,31 +712,33 @@ int pcapr_link_ip(int dlt, const uint8_t *p, size_t len, size_t *off)
 
 
 /**
- * An unfragmented UDP datagram's addresses and payload, from its IP
- * header on (IPv4 without fragments, IPv6 without extension headers).
+ * The addresses and ports of an unfragmented UDP datagram or TCP segment,
+ * from its IP header on (IPv4 without fragments, IPv6 without extension
+ * headers): 0, or EPROTO.
  */
-int pcapr_udp(const uint8_t *p, size_t len, struct sa *src, struct sa *dst,
-	      const uint8_t **payload, size_t *plen)
+int pcapr_addrs(const uint8_t *p, size_t len, struct sa *src, struct sa *dst)
 {
 	size_t ihl, tot;
+	uint8_t proto;
 
 	if (len >= 20 && (p[0] >> 4) == 4) {
 		uint32_t s, d;
 
 		ihl = (size_t)(p[0] & 0x0f) * 4;
 		tot = (size_t)(p[2] << 8 | p[3]);
-		if (p[9] != IPPROTO_UDP || ihl < 20 || tot > len ||
-		    tot < ihl + 8 || (p[6] & 0x3f) || p[7])
+		proto = p[9];
+		if (ihl < 20 || tot > len || (p[6] & 0x3f) || p[7])
 			return EPROTO;
 		memcpy(&s, p + 12, 4);
 		memcpy(&d, p + 16, 4);
 		sa_set_in(src, ntohl(s), 0);
 		sa_set_in(dst, ntohl(d), 0);
 	}
-	else if (len >= 48 && (p[0] >> 4) == 6) {
+	else if (len >= 40 && (p[0] >> 4) == 6) {
 		ihl = 40;
 		tot = 40 + (size_t)(p[4] << 8 | p[5]);
-		if (p[6] != IPPROTO_UDP || tot > len)
+		proto = p[6];
+		if (tot > len)
 			return EPROTO;
 		sa_set_in6(src, p + 8, 0);
 		sa_set_in6(dst, p + 24, 0);
@@ -745,12 +747,45 @@ int pcapr_udp(const uint8_t *p, size_t len, struct sa *src, struct sa *dst,
 		return EPROTO;
 	}
 
+	if ((proto != IPPROTO_UDP || tot < ihl + 8) &&
+	    (proto != IPPROTO_TCP || tot < ihl + 20))
+		return EPROTO;
+
 	sa_set_port(src, (uint16_t)(p[ihl] << 8 | p[ihl + 1]));
 	sa_set_port(dst, (uint16_t)(p[ihl + 2] << 8 | p[ihl + 3]));
-	*payload = p + ihl + 8;
-	*plen = tot - ihl - 8;
 
 	return 0;
+}
+
+
+/* one frame of link type dlt into the reader: 0, or ENOTSUP when the
+ * link type is not one the reader knows */
+static int frame_in(struct reader *rd, int dlt, const struct pcap_pkthdr *ph,
+		    const uint8_t *data)
+{
+	size_t off = 0;
+
+	rd->ts = ph->ts;
+	if (ph->caplen < ph->len)
+		++rd->st->truncated;
+
+	switch (pcapr_link_ip(dlt, data, ph->caplen, &off)) {
+
+	case 0:
+		ip(rd, data + off, ph->caplen - off);
+		return 0;
+
+	case EPROTO:
+		++rd->st->skipped;
+		return 0;
+
+	case EMSGSIZE:
+		++rd->st->truncated;
+		return 0;
+
+	default:
+		return ENOTSUP;
+	}
 }
 
 
@@ -799,28 +834,9 @@ int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
 	dlt = pcap_datalink(pc);
 
 	while ((rc = pcap_next_ex(pc, &ph, &data)) == 1) {
-		size_t len = ph->caplen, off = 0;
 
 		rd.frame = ++st->frames;
-		rd.ts = ph->ts;
-		if (ph->caplen < ph->len)
-			++st->truncated;
-
-		switch (pcapr_link_ip(dlt, data, len, &off)) {
-
-		case 0:
-			ip(&rd, data + off, len - off);
-			break;
-
-		case EPROTO:
-			++st->skipped;
-			break;
-
-		case EMSGSIZE:
-			++st->truncated;
-			break;
-
-		default:
+		if (frame_in(&rd, dlt, ph, data)) {
 			pcap_close(pc);
 			list_flush(&rd.frags);
 			list_flush(&rd.flows);
@@ -844,4 +860,64 @@ int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
 	list_flush(&rd.flows);
 
 	return 0;
+}
+
+
+/* a reader fed one frame at a time: a live capture */
+struct pcapr_feed {
+	struct reader rd;
+	struct pcapr_stats st;
+	int dlt;
+};
+
+
+static void feed_destructor(void *data)
+{
+	struct pcapr_feed *f = data;
+
+	list_flush(&f->rd.frags);
+	list_flush(&f->rd.flows);
+}
+
+
+/**
+ * A reader for frames of link type dlt handed over one by one (a live
+ * capture): the SIP messages they carry go to h as pcapr_read finds them
+ * in a file — datagrams, and TCP streams in sequence order framed by
+ * Content-Length — with the frame number the caller gives each frame.
+ */
+int pcapr_feed_alloc(struct pcapr_feed **fp, int dlt, pcapr_msg_h *h,
+		     void *arg)
+{
+	struct pcapr_feed *f;
+
+	if (!fp || !h)
+		return EINVAL;
+
+	f = mem_zalloc(sizeof(*f), feed_destructor);
+	if (!f)
+		return ENOMEM;
+
+	f->rd.h = h;
+	f->rd.arg = arg;
+	f->rd.st = &f->st;
+	f->dlt = dlt;
+	*fp = f;
+
+	return 0;
+}
+
+
+/** One frame; its messages reach the handler before this returns.
+ *  ENOTSUP: the link type is not one the reader knows */
+int pcapr_feed(struct pcapr_feed *f, const struct pcap_pkthdr *ph,
+	       const uint8_t *data, uint32_t frame)
+{
+	if (!f || !ph || !data)
+		return EINVAL;
+
+	++f->st.frames;
+	f->rd.frame = frame;
+
+	return frame_in(&f->rd, f->dlt, ph, data);
 }

@@ -86,8 +86,13 @@ int pcapr_hdrs_next(struct pcapr_hdrs *it, struct pcapr_hdr *h);
 int pcapr_read(const char *path, pcapr_msg_h *h, void *arg,
 	       struct pcapr_stats *st, char **why);
 int pcapr_link_ip(int dlt, const uint8_t *p, size_t len, size_t *off);
-int pcapr_udp(const uint8_t *p, size_t len, struct sa *src, struct sa *dst,
-	      const uint8_t **payload, size_t *plen);
+int pcapr_addrs(const uint8_t *p, size_t len, struct sa *src, struct sa *dst);
+struct pcap_pkthdr;
+struct pcapr_feed;
+int pcapr_feed_alloc(struct pcapr_feed **fp, int dlt, pcapr_msg_h *h,
+		     void *arg);
+int pcapr_feed(struct pcapr_feed *f, const struct pcap_pkthdr *ph,
+	       const uint8_t *data, uint32_t frame);
 int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
 		   struct pcapr_stats *st, struct list *rtp, char **why);
 

@@ -42,6 +42,7 @@ static void destructor(void *data)
 	tmr_cancel(&run->tmr_media);
 	list_flush(&run->rtxs);
 	mem_deref(run->live);
+	mem_deref(run->feed);
 	list_flush(&run->agents);
 	list_clear(&run->inbox);
 	list_flush(&run->findings);
@@ -204,8 +205,9 @@ int run_role_name(struct re_printf *pf, const struct role *r)
 
 static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
 		   void *arg);
+static void live_msg_h(const struct pcapr_msg *m, void *arg);
 static int capture_filter(char *buf, size_t sz, const struct scenario *sc);
-static const struct role *capture_stream_dut(const struct scenario *sc);
+static const struct role *capture_tls_dut(const struct scenario *sc);
 
 
 /* a Call-ID the run has seen a call begin with, or a step touch */
@@ -673,19 +675,14 @@ int run_alloc(struct run **runp, struct scenario *sc,
 
 	if (opts->capture) {
 		char filter[1024], *why = NULL;
-		const struct role *sr = capture_stream_dut(sc);
+		const struct role *sr = capture_tls_dut(sc);
 
 		if (sr) {
 			/* refused rather than a capture that sees nothing */
 			diag_err(dg, sc->file, NULL, "%s: %s is a device "
-				 "on %s (%J): %s", capsrc, sr->name,
-				 sip_transp_name(sr->tp), &sr->addr,
-				 sr->tp == SIP_TRANSP_TLS ?
-				 "its SIP over TLS cannot be read off the "
-				 "wire (the capture has no keys to decrypt "
-				 "it)" : "the live capture reads SIP over "
-				 "UDP only (TCP streams are not reassembled "
-				 "yet)");
+				 "on TLS (%J): its SIP over TLS cannot be read "
+				 "off the wire (the capture has no keys to "
+				 "decrypt it)", capsrc, sr->name, &sr->addr);
 			err = EINVAL;
 			goto out;
 		}
@@ -698,6 +695,10 @@ int run_alloc(struct run **runp, struct scenario *sc,
 		}
 		err = live_open(&run->live, opts->capture, filter, live_h,
 				run, &why);
+		if (!err)
+			err = pcapr_feed_alloc(&run->feed,
+					       live_datalink(run->live),
+					       live_msg_h, run);
 		if (err) {
 			diag_err(dg, NULL, NULL, "%s: %s", capsrc,
 				 why ? why : "failed");
@@ -781,25 +782,42 @@ int run_inject(struct run *run, const struct sa *src, const struct sa *dst,
 }
 
 
+/* a message the capture read (a datagram, or cut out of a TCP stream):
+ * between two DUTs it goes to the steps */
+static void live_msg_h(const struct pcapr_msg *m, void *arg)
+{
+	struct run *run = arg;
+	struct agent *snd = agent_by_addr(&run->agents, &m->src);
+	struct agent *rcv = agent_by_addr(&run->agents, &m->dst);
+
+	if (run->finished || !snd || !rcv || !snd->role->dut ||
+	    !rcv->role->dut)
+		return;
+
+	(void)observed(run, snd, rcv, &m->src, &m->dst, m->p, m->len,
+		       m->frame, run_now(run));
+}
+
+
 /*
  * --capture: a packet from the interface. What a simulated role sent or
  * received is already in the pcap; the rest (DUT to DUT, DUT to others)
- * goes in now, and a message between two DUTs goes to the steps.
+ * goes in now, and into the reader, which hands on the messages of
+ * datagrams and of TCP streams (in sequence order, framed by
+ * Content-Length) with the frame that completed each.
  */
 static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
 		   void *arg)
 {
 	struct run *run = arg;
 	struct agent *snd, *rcv;
-	const uint8_t *payload;
 	struct sa src, dst;
-	size_t off, plen;
 	uint32_t frame = 0;
+	size_t off;
 
 	if (run->finished ||
 	    pcapr_link_ip(live_datalink(run->live), data, h->caplen, &off) ||
-	    pcapr_udp(data + off, h->caplen - off, &src, &dst, &payload,
-		      &plen))
+	    pcapr_addrs(data + off, h->caplen - off, &src, &dst))
 		return;
 
 	snd = agent_by_addr(&run->agents, &src);
@@ -811,22 +829,19 @@ static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
 		(void)pcapw_write_ip(run->pcap, &h->ts, data + off,
 				     h->caplen - off, &frame);
 
-	if (snd && rcv)
-		(void)observed(run, snd, rcv, &src, &dst, payload, plen, frame,
-			       run_now(run));
+	(void)pcapr_feed(run->feed, h, data, frame);
 }
 
 
-/* BPF: UDP to or from any DUT's address */
-/* a device on a stream transport, which the live capture cannot read */
-static const struct role *capture_stream_dut(const struct scenario *sc)
+/* a device on TLS, whose SIP the live capture cannot read */
+static const struct role *capture_tls_dut(const struct scenario *sc)
 {
 	struct le *le;
 
 	for (le = sc->roles.head; le; le = le->next) {
 		const struct role *r = le->data;
 
-		if (r->dut && r->tp != SIP_TRANSP_UDP)
+		if (r->dut && r->tp == SIP_TRANSP_TLS)
 			return r;
 	}
 
@@ -834,13 +849,15 @@ static const struct role *capture_stream_dut(const struct scenario *sc)
 }
 
 
+/* BPF: UDP or TCP to or from any DUT's address and port (a DUT's TCP
+ * connection from another port is seen where it reaches another DUT) */
 static int capture_filter(char *buf, size_t sz, const struct scenario *sc)
 {
 	struct le *le;
 	size_t o;
 	bool any = false;
 
-	o = (size_t)re_snprintf(buf, sz, "udp and (");
+	o = (size_t)re_snprintf(buf, sz, "(udp or tcp) and (");
 	for (le = sc->roles.head; le && o + 40 < sz; le = le->next) {
 		const struct role *r = le->data;
 

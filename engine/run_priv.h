@@ -50,6 +50,7 @@ struct run {
 	bool offline;              /* verifying a capture (run_inject) */
 	bool ready;                /* every phone's socket in sight */
 	struct live *live;         /* --capture: a DUT's own traffic */
+	struct pcapr_feed *feed;   /* its SIP messages, UDP and TCP */
 	const struct step *acting; /* do: a device's driver is at it */
 	uint64_t t_acted;          /* when it started */
 	uint64_t vclock;           /* offline: the capture's time, ms */

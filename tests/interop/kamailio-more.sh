@@ -10,7 +10,8 @@
 #   - registration, registration-cancel against an open registrar
 #     (SIPFLOW_OPEN_REGISTRAR); the challenging one fails F2 naming 401;
 #   - session-two-proxies against two Kamailios (P1 on 127.0.0.1 sends bob
-#     to P2 on 127.0.0.2, P2 to B), seen whole through --capture lo; with
+#     to P2 on 127.0.0.2, P2 to B), seen whole through --capture lo, on
+#     UDP and on TCP (the capture reassembles P1-P2's stream); with
 #     P2 not record-routing, F3 names the Record-Route P2 did not add.
 # usage: kamailio-more.sh SIPFLOW SRCDIR OUTDIR
 set -u
@@ -130,6 +131,28 @@ if command -v tshark >/dev/null; then
 		2>/dev/null >"$out/two-rr.txt"
 	check "two proxies: the INVITE at B has P2's Record-Route above P1's" \
 		"grep -q '^<sip:127.0.0.2;lr> <sip:127.0.0.1;lr>$' '$out/two-rr.txt'"
+fi
+
+# the same over TCP: A, P1, P2 and B on TCP; the segments between the
+# two Kamailios are put in order and cut into messages by the capture
+tag=two_tcp
+kam_start "$here/kamailio.cfg" "$out/kam-p1t" LISTEN2=tcp:127.0.0.1:5060 \
+	'ALICE_ADDR=sip:127.0.0.10:5060;transport=tcp' \
+	'BOB_ADDR=sip:127.0.0.2:5060;transport=tcp' ||
+	abort "kamailio P1 (TCP) did not start"
+kam_keep
+kam_start "$here/kamailio.cfg" "$out/kam-p2t" LISTEN=udp:127.0.0.2:5060 \
+	LISTEN2=tcp:127.0.0.2:5060 TCP_SOURCE=127.0.0.2 'BOB_ADDR=sip:127.0.0.11:5060;transport=tcp' ||
+	abort "kamailio P2 (TCP) did not start"
+good session-two-proxies --role A=ua:tcp:127.0.0.10 --role B=ua:tcp:127.0.0.11 \
+	--role P1=dut:tcp:127.0.0.1:5060 --role P2=dut:tcp:127.0.0.2:5060 \
+	--capture lo
+kam_stop
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$out/two_tcp/session-two-proxies.pcap" \
+		-Y 'tcp && sip && ip.src==127.0.0.1 && ip.dst==127.0.0.2' 2>/dev/null | wc -l)
+	check "two proxies on TCP: the pcap holds P1's 3 messages to P2 (INVITE, ACK, 200 OK) over TCP ($n)" \
+		"[ $n -eq 3 ]"
 fi
 
 # P2 does not record-route: A's ACK goes from P1 straight to B

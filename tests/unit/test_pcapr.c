@@ -60,6 +60,7 @@ static const char udp_msg[] =
 struct got {
 	char lines[16][64];
 	bool tcp[16];
+	uint32_t frame[16];
 	unsigned n;
 };
 
@@ -76,6 +77,7 @@ static void msg_h(const struct pcapr_msg *m, void *arg)
 	re_snprintf(g->lines[g->n], sizeof(g->lines[0]), "%b", m->p,
 		    eol < 60 ? eol : (size_t)60);
 	g->tcp[g->n] = m->tcp;
+	g->frame[g->n] = m->frame;
 	g->n++;
 }
 
@@ -203,18 +205,14 @@ static void read_all(const char *path, struct got *g, struct pcapr_stats *st)
 }
 
 
-static void test_tcp_split_merged_out_of_order(void)
+/* a TCP connection's segments out of order, a retransmission, two
+ * messages in one segment (frames 1-7: the INVITE is whole at frame 5) */
+static void write_tcp_stream(const char *path)
 {
-	char path[] = "/tmp/sipflow-pcapr-XXXXXX";
-	struct pcapr_stats st;
-	struct got g;
 	struct w w;
 	size_t n = strlen(invite), a = 40, b = 150;
 	uint32_t isn = 1000;
-	int fd = mkstemp(path);
 
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
 	memset(&w, 0, sizeof(w));
 	w_open(&w, DLT_EN10MB, path);
 
@@ -231,6 +229,19 @@ static void test_tcp_split_merged_out_of_order(void)
 	tcp_seg(&w, isn + 1 + (uint32_t)n, "\r\n\r\n", 4);
 	tcp_seg(&w, isn + 5 + (uint32_t)n, ok_and_bye, strlen(ok_and_bye));
 	w_close(&w);
+}
+
+
+static void test_tcp_split_merged_out_of_order(void)
+{
+	char path[] = "/tmp/sipflow-pcapr-XXXXXX";
+	struct pcapr_stats st;
+	struct got g;
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	write_tcp_stream(path);
 
 	read_all(path, &g, &st);
 	CU_ASSERT_EQUAL(st.frames, 7);
@@ -243,6 +254,95 @@ static void test_tcp_split_merged_out_of_order(void)
 			       "SIP/2.0");
 	CU_ASSERT_TRUE(g.tcp[0] && g.tcp[2]);
 	unlink(path);
+}
+
+
+/* the live path: the same frames handed over one by one find the same
+ * messages, each with the number the caller gave the frame completing it;
+ * and the packet-level addresses of a TCP segment and a UDP datagram */
+static void test_feed_frame_by_frame(void)
+{
+	char path[] = "/tmp/sipflow-pcapr-XXXXXX", errbuf[PCAP_ERRBUF_SIZE];
+	struct pcapr_feed *f = NULL;
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+	struct sa src, dst;
+	struct got g;
+	uint32_t i = 0;
+	size_t off;
+	pcap_t *pc;
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	write_tcp_stream(path);
+	memset(&g, 0, sizeof(g));
+
+	pc = pcap_open_offline(path, errbuf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pc);
+	CU_ASSERT_EQUAL_FATAL(pcapr_feed_alloc(&f, pcap_datalink(pc), msg_h,
+					       &g), 0);
+	while (pcap_next_ex(pc, &ph, &data) == 1) {
+		++i;
+		CU_ASSERT_EQUAL(pcapr_feed(f, ph, data, 100 + i), 0);
+		CU_ASSERT_EQUAL(pcapr_link_ip(DLT_EN10MB, data, ph->caplen,
+					      &off), 0);
+		CU_ASSERT_EQUAL(pcapr_addrs(data + off, ph->caplen - off,
+					    &src, &dst), 0);
+		CU_ASSERT_EQUAL(sa_port(&src), 40000);
+		CU_ASSERT_EQUAL(sa_port(&dst), 5060);
+		CU_ASSERT_EQUAL(sa_in(&dst), 0x0a000002);
+	}
+	pcap_close(pc);
+	mem_deref(f);
+	unlink(path);
+
+	CU_ASSERT_EQUAL(i, 7);
+	CU_ASSERT_EQUAL_FATAL(g.n, 3);
+	CU_ASSERT_STRING_EQUAL(g.lines[0], "INVITE sip:bob@example.test "
+			       "SIP/2.0");
+	CU_ASSERT_EQUAL(g.frame[0], 105);
+	CU_ASSERT_STRING_EQUAL(g.lines[2], "BYE sip:alice@example.test "
+			       "SIP/2.0");
+	CU_ASSERT_EQUAL(g.frame[1], 107);
+	CU_ASSERT_EQUAL(g.frame[2], 107);
+	CU_ASSERT_TRUE(g.tcp[0] && g.tcp[1] && g.tcp[2]);
+}
+
+
+static void test_addrs_refuses_fragments_and_others(void)
+{
+	struct sa src, dst;
+	struct w w;
+
+	memset(&w, 0, sizeof(w));
+	ip4(&w, 17, 8 + 4, 7, 0, false);
+	udp_hdr(&w, 4);
+	put(&w, "ping", 4);
+	CU_ASSERT_EQUAL(pcapr_addrs(w.f, w.n, &src, &dst), 0);
+	CU_ASSERT_EQUAL(sa_port(&src), 5060);
+	CU_ASSERT_EQUAL(sa_in(&src), 0x0a000001);
+
+	/* the first fragment of a datagram: refused (its reassembly is the
+	 * reader's) */
+	w.n = 0;
+	ip4(&w, 17, 8 + 4, 7, 0, true);
+	udp_hdr(&w, 4);
+	put(&w, "ping", 4);
+	CU_ASSERT_EQUAL(pcapr_addrs(w.f, w.n, &src, &dst), EPROTO);
+
+	/* ICMP, and a TCP header cut short */
+	w.n = 0;
+	ip4(&w, 1, 8, 7, 0, false);
+	put32(&w, 0);
+	put32(&w, 0);
+	CU_ASSERT_EQUAL(pcapr_addrs(w.f, w.n, &src, &dst), EPROTO);
+	w.n = 0;
+	ip4(&w, 6, 12, 7, 0, false);
+	put32(&w, 0);
+	put32(&w, 0);
+	put32(&w, 0);
+	CU_ASSERT_EQUAL(pcapr_addrs(w.f, w.n, &src, &dst), EPROTO);
 }
 
 
@@ -1067,6 +1167,9 @@ int register_suites(void)
 	static CU_TestInfo tests[] = {
 		{"tcp_split_merged_out_of_order",
 		 test_tcp_split_merged_out_of_order},
+		{"feed_frame_by_frame", test_feed_frame_by_frame},
+		{"addrs_refuses_fragments_and_others",
+		 test_addrs_refuses_fragments_and_others},
 		{"ip_fragments", test_ip_fragments},
 		{"link_layers_and_bad_packets",
 		 test_link_layers_and_bad_packets},
