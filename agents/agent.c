@@ -22,6 +22,7 @@ static void destructor(void *data)
 
 	list_unlink(&ag->le);
 	list_flush(&ag->dialogs);
+	list_flush(&ag->sdpcalls);
 	/* the records belong to the run; only unlink them from here */
 	list_clear(&ag->rx);
 	list_clear(&ag->tx);

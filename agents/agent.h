@@ -80,6 +80,7 @@ struct agent {
 	struct rtp_sock *rtp;       /* a real media port for SDP */
 	struct sdp_session *sdp;
 	struct sdp_media *sdpm;
+	struct list sdpcalls;       /* per call: its o= line (sdporigin.c) */
 	struct list rx;             /* struct msgrec, received, in order */
 	struct list tx;             /* struct msgrec, sent, in order */
 	struct list dialogs;        /* struct dialog */

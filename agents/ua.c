@@ -14,6 +14,7 @@
 #include "hdr.h"
 #include "dialog.h"
 #include "placeholder.h"
+#include "sdporigin.h"
 #include "build.h"
 #include "track.h"
 #include "digest.h"
@@ -153,9 +154,12 @@ static int sdp_body(struct mbuf **mbp, struct agent *ag,
 }
 
 
+/* the SDP of b, an offer or the answer to offer, numbered as the next of
+ * b's call (its Call-ID is in b already) */
 static int add_sdp(struct msgb *b, struct agent *ag, struct buildctx *ctx,
 		   const struct msgrec *offer)
 {
+	const struct msgb_hdr *cid = msgb_find(b, "Call-ID");
 	struct mbuf *mb = NULL;
 	int err;
 
@@ -163,7 +167,10 @@ static int add_sdp(struct msgb *b, struct agent *ag, struct buildctx *ctx,
 	if (err || !mb)
 		return err;
 
-	err = msgb_body(b, "application/sdp", mb->buf, mb->end);
+	if (cid)
+		err = sdporigin_apply(&ag->sdpcalls, cid->value, &mb);
+	if (!err)
+		err = msgb_body(b, "application/sdp", mb->buf, mb->end);
 	mem_deref(mb);
 
 	return err;

@@ -1,0 +1,104 @@
+/* agents/sdporigin.c — the o= line of the SDP a scripted role sends.
+ *
+ * RFC 3264 §8: each new SDP a party sends in a session keeps the o= line
+ * of the one before, with the version raised by one. libre's encoder
+ * counts per session object, and a scripted role shares one between its
+ * calls (and makes a fresh one for a step that names its codecs), so the
+ * line it writes is renumbered here per call: the session id of the
+ * call's first SDP, and its version plus one for each SDP after it. */
+#include <re.h>
+#include "sdporigin.h"
+
+
+struct sdpcall {
+	struct le le;
+	char *callid;
+	uint32_t id;
+	uint32_t ver;
+};
+
+
+static void destructor(void *data)
+{
+	struct sdpcall *c = data;
+
+	list_unlink(&c->le);
+	mem_deref(c->callid);
+}
+
+
+static struct sdpcall *call_get(struct list *calls, const char *callid,
+				const struct pl *id, const struct pl *ver)
+{
+	struct sdpcall *c;
+	struct le *le;
+
+	for (le = calls->head; le; le = le->next) {
+		c = le->data;
+		if (!str_cmp(c->callid, callid)) {
+			++c->ver;
+			return c;
+		}
+	}
+
+	c = mem_zalloc(sizeof(*c), destructor);
+	if (!c)
+		return NULL;
+	if (str_dup(&c->callid, callid)) {
+		mem_deref(c);
+		return NULL;
+	}
+	c->id = pl_u32(id);
+	c->ver = pl_u32(ver);
+	list_append(calls, &c->le, c);
+
+	return c;
+}
+
+
+/**
+ * Renumber the o= line of the SDP in *mbp (whole, pos ignored) as the
+ * next SDP of call callid in calls: *mbp is replaced. An SDP without an
+ * o= line is left as it is.
+ */
+int sdporigin_apply(struct list *calls, const char *callid,
+		    struct mbuf **mbp)
+{
+	struct mbuf *mb, *out;
+	struct pl id, ver;
+	const char *p, *tail;
+	struct sdpcall *c;
+	int err;
+
+	if (!calls || !callid || !mbp || !*mbp)
+		return EINVAL;
+
+	mb = *mbp;
+	p = (const char *)mb->buf;
+	if (re_regex(p, mb->end, "o=[^ ]+ [0-9]+ [0-9]+ ", NULL, &id, &ver))
+		return 0;
+
+	c = call_get(calls, callid, &id, &ver);
+	if (!c)
+		return ENOMEM;
+
+	out = mbuf_alloc(mb->end + 24);
+	if (!out)
+		return ENOMEM;
+
+	tail = ver.p + ver.l;
+	err = mbuf_write_mem(out, mb->buf, (size_t)(id.p - p));
+	err |= mbuf_printf(out, "%u %u", c->id, c->ver);
+	err |= mbuf_write_mem(out, (const uint8_t *)tail,
+			      mb->end - (size_t)(tail - p));
+	if (err) {
+		mem_deref(out);
+		return err;
+	}
+
+	out->pos = 0;
+	mem_deref(mb);
+	*mbp = out;
+
+	return 0;
+}
