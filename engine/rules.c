@@ -123,6 +123,9 @@ static const struct rule table[] = {
 	 "an answer has as many m= lines as the offer"},
 	{"SDP-ANSWER-PT", "RFC 3264 §6.1", E, chk_sdp_answer_pt,
 	 "an answer's payload types come from the offer"},
+	{"SDP-ORIGIN-NEXT", "RFC 3264 §8", E, chk_sdp_origin_next,
+	 "a party's next SDP in a call keeps its o= line and raises the "
+	 "version by one, or repeats the SDP unchanged"},
 };
 
 #undef E

@@ -51,5 +51,6 @@ bool chk_sdp_connection(const struct rulectx *c, char **bad);
 bool chk_sdp_rtpmap(const struct rulectx *c, char **bad);
 bool chk_sdp_answer_mlines(const struct rulectx *c, char **bad);
 bool chk_sdp_answer_pt(const struct rulectx *c, char **bad);
+bool chk_sdp_origin_next(const struct rulectx *c, char **bad);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <re.h>
 #include "msgrec.h"
+#include "agent.h"
 #include "rules.h"
 #include "rules_checks.h"
 
@@ -287,6 +288,96 @@ bool chk_sdp_answer_pt(const struct rulectx *c, char **bad)
 				return true;
 			}
 		}
+	}
+
+	return false;
+}
+
+
+/* the six fields of an o= line: user, session id, version, network
+ * type, address type, address */
+static bool origin_fields(const struct pl *o, struct pl f[6])
+{
+	return pl_isset(o) &&
+	       !re_regex(o->p, o->l, "o=[^ ]+ [0-9]+ [0-9]+ [^ ]+ [^ ]+ "
+			 "[^ ]+", &f[0], &f[1], &f[2], &f[3], &f[4], &f[5]);
+}
+
+
+/* the tag of the party that wrote m's SDP: a request's From tag, a
+ * response's To tag */
+static const struct pl *party_tag(const struct sip_msg *m)
+{
+	return m->req ? &m->from.tag : &m->to.tag;
+}
+
+
+/* o is an earlier message c's receiver got: if it holds the SDP its
+ * party sent before c's in c's call, *found, and whether c's breaks the
+ * rule against it */
+static bool origin_next(const struct rulectx *c, const struct sdpl *s,
+			const struct pl now[6], const struct msgrec *o,
+			char **bad, bool *found)
+{
+	struct pl was[6], body, pbody;
+	uint64_t v, w;
+	struct sdpl e;
+
+	if (o->retrans || !o->msg || pl_cmp(&o->msg->callid, &c->m->callid) ||
+	    pl_cmp(party_tag(o->msg), party_tag(c->m)))
+		return false;
+	parse(&e, o);
+	if (!e.any || !origin_fields(&e.origin, was))
+		return false;
+
+	*found = true;
+	if (pl_cmp(&now[0], &was[0]) || pl_cmp(&now[1], &was[1]) ||
+	    pl_cmp(&now[3], &was[3]) || pl_cmp(&now[4], &was[4]) ||
+	    pl_cmp(&now[5], &was[5])) {
+		re_sdprintf(bad, "%r (the party's SDP in frame %u had %r)",
+			    &s->origin, o->frame, &e.origin);
+		return true;
+	}
+
+	v = pl_u64(&now[2]);
+	w = pl_u64(&was[2]);
+	if (v == w + 1)
+		return false;
+	if (v == w) {
+		body = msgrec_body(c->r);
+		pbody = msgrec_body(o);
+		if (!pl_cmp(&body, &pbody))
+			return false;
+		re_sdprintf(bad, "%r: the version of the party's SDP in frame "
+			    "%u, with a different SDP", &s->origin, o->frame);
+		return true;
+	}
+
+	re_sdprintf(bad, "%r (the party's SDP in frame %u had version %r)",
+		    &s->origin, o->frame, &was[2]);
+	return true;
+}
+
+
+bool chk_sdp_origin_next(const struct rulectx *c, char **bad)
+{
+	struct pl now[6];
+	struct sdpl s;
+	struct le *le;
+	bool found = false;
+
+	parse(&s, c->r);
+	if (!s.any || !c->rcv || !origin_fields(&s.origin, now) ||
+	    !pl_isset(party_tag(c->m)))
+		return false;
+
+	/* from the message itself back, when the receiver holds it */
+	le = c->r->rx_le.list == &c->rcv->rx ? c->r->rx_le.prev
+					      : c->rcv->rx.tail;
+	for (; le && !found; le = le->prev) {
+		if (le->data != c->r &&
+		    origin_next(c, &s, now, le->data, bad, &found))
+			return true;
 	}
 
 	return false;

@@ -68,5 +68,36 @@ check "unmet expectation: exit 1" "[ $rc -eq 1 ]"
 check "unmet expectation: F2 FAIL with the header" \
 	"grep -A1 '^  F2 ' '$out/o.txt' | grep -q 'header Allow: expected a value matching \"SUBSCRIBE\", but the message has none'"
 
+# RFC 3264 §8 end to end: B holds with a new offer whose o= version is
+# its answer's plus one (passes), or the same (F4 fails naming the rule)
+for v in 2 1; do
+	cat >"$out/sdp-v$v.yaml" <<YAML
+scenario: sdp-v$v
+roles:
+  A: {kind: ua, user: alice}
+  B: {kind: ua, user: bob}
+steps:
+  - F1: INVITE A -> B
+    dialog: call
+  - F2: 200 OK B -> A
+    body: "v=0\no=bob 7 1 IN IP4 127.0.44.11\ns=-\nc=IN IP4 127.0.44.11\nt=0 0\nm=audio 20002 RTP/AVP 0\n"
+  - F3: ACK A -> B
+  - F4: INVITE B -> A
+    dialog: call
+    body: "v=0\no=bob 7 $v IN IP4 127.0.44.11\ns=-\nc=IN IP4 127.0.44.11\nt=0 0\nm=audio 20002 RTP/AVP 0\na=sendonly\n"
+  - F5: 200 OK A -> B
+  - F6: ACK B -> A
+YAML
+	rc=$(run run "$out/sdp-v$v.yaml" --out "$out/sdp-v$v" --role A=ua:udp:127.0.44.10:5060 --role B=ua:udp:127.0.44.11:5060)
+	cat "$out/o.txt"
+	if [ $v = 2 ]; then
+		check "hold offer with the o= version raised by one: exit 0" "[ $rc -eq 0 ]"
+	else
+		check "hold offer with the o= version unchanged: exit 1" "[ $rc -eq 1 ]"
+		check "it fails F4 naming SDP-ORIGIN-NEXT and the answer's frame" \
+			"grep -A1 '^  F4 ' '$out/o.txt' | grep -q 'rule SDP-ORIGIN-NEXT (RFC 3264 §8): .* got o=bob 7 1 IN IP4 127.0.44.11: the version of the party.s SDP in frame 2, with a different SDP'"
+	fi
+done
+
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail

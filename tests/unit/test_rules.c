@@ -119,6 +119,21 @@ static const char notify[] =
 		 "Content-Type: message/sipfrag\n"
 		 "Content-Length: ?\n\nSIP/2.0 100 Trying\n");
 
+/* B's re-INVITE, after its 200 OK (ok200: o=bob 2 2): the version rises
+ * by one and the direction changes */
+static const char reinvite_b[] =
+	INDIALOG("INVITE", "6", "Contact: <sip:bob@127.0.0.11:5060>\n"
+		 "Content-Type: application/sdp\n"
+		 "Content-Length: ?\n\n"
+		 "v=0\n"
+		 "o=bob 2 3 IN IP4 127.0.0.11\n"
+		 "s=-\n"
+		 "c=IN IP4 127.0.0.11\n"
+		 "t=0 0\n"
+		 "m=audio 20002 RTP/AVP 0 101\n"
+		 "a=rtpmap:101 telephone-event/8000\n"
+		 "a=sendonly\n");
+
 static const char cancel[] =
 	"CANCEL sip:bob@example.test SIP/2.0\n"
 	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport\n"
@@ -228,6 +243,8 @@ static const struct row rows[] = {
 	 "a=rtpmap:101 telephone-event/8000\nm=video 0 RTP/AVP 31\n",
 	 invite},
 	{"SDP-ANSWER-PT", ok200, "RTP/AVP 0 101", "RTP/AVP 18 101", invite},
+	{"SDP-ORIGIN-NEXT", reinvite_b, "o=bob 2 3 ", "o=bob 2 5 ", NULL,
+	 NULL, ok200},
 };
 
 
@@ -381,6 +398,53 @@ static void test_correct_messages_break_nothing(void)
 }
 
 
+/* SDP-ORIGIN-NEXT beyond its row: what counts as the party's SDP before */
+static void test_sdp_origin_next_cases(void)
+{
+	static const char same[] =
+		INDIALOG("INVITE", "6", "Contact: <sip:bob@127.0.0.11:5060>\n"
+			 "Content-Type: application/sdp\n"
+			 "Content-Length: ?\n\n" SDP_ANSWER);
+	struct row w = {"SDP-ORIGIN-NEXT", NULL, "", "", NULL, NULL, ok200};
+	char *t, *t2;
+
+	/* another session id, another address in o= */
+	t = edit(reinvite_b, "o=bob 2 3 ", "o=bob 9 3 ");
+	CU_ASSERT_TRUE(fires(&w, t));
+	mem_deref(t);
+	t = edit(reinvite_b, "o=bob 2 3 IN IP4 127.0.0.11",
+		 "o=bob 2 3 IN IP4 192.0.2.11");
+	CU_ASSERT_TRUE(fires(&w, t));
+	mem_deref(t);
+
+	/* the same version: only with the very same SDP */
+	CU_ASSERT_FALSE(fires(&w, same));
+	t = edit(same, "RTP/AVP 0 101", "RTP/AVP 0 8 101");
+	CU_ASSERT_TRUE(fires(&w, t));
+	mem_deref(t);
+
+	/* a lower version */
+	t = edit(reinvite_b, "o=bob 2 3 ", "o=bob 2 1 ");
+	CU_ASSERT_TRUE(fires(&w, t));
+	mem_deref(t);
+
+	/* another call, or another party (Alice's INVITE: From tag a1, where
+	 * B's re-INVITE has b1, as B's 200 OK had in To): nothing to compare
+	 * with */
+	t = edit(reinvite_b, "o=bob 2 3 ", "o=bob 2 7 ");
+	CU_ASSERT_TRUE(fires(&w, t));
+	w.prev = invite;
+	CU_ASSERT_FALSE(fires(&w, t));
+	mem_deref(t);
+	w.prev = ok200;
+	t = edit(reinvite_b, "o=bob 2 3 ", "o=bob 2 7 ");
+	t2 = edit(t, "Call-ID: c1@", "Call-ID: c2@");
+	CU_ASSERT_FALSE(fires(&w, t2));
+	mem_deref(t2);
+	mem_deref(t);
+}
+
+
 static void test_every_rule_has_a_test(void)
 {
 	size_t i, j, n;
@@ -446,6 +510,7 @@ int register_suites(void)
 		 test_each_rule_fires_and_stays_silent},
 		{"correct_messages_break_nothing",
 		 test_correct_messages_break_nothing},
+		{"sdp_origin_next_cases", test_sdp_origin_next_cases},
 		{"every_rule_has_a_test", test_every_rule_has_a_test},
 		{"scenario_tunes_rules", test_scenario_tunes_rules},
 		CU_TEST_INFO_NULL,
