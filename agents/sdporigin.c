@@ -3,9 +3,9 @@
  * RFC 3264 §8: each new SDP a party sends in a session keeps the o= line
  * of the one before, with the version raised by one. libre's encoder
  * counts per session object, and a scripted role shares one between its
- * calls (and makes a fresh one for a step that names its codecs), so the
- * line it writes is renumbered here per call: the session id of the
- * call's first SDP, and its version plus one for each SDP after it. */
+ * calls (and makes a fresh one for a step that names its codecs or its
+ * address), so the line it writes is replaced here per call: the o= line
+ * of the call's first SDP, its version plus one for each SDP after it. */
 #include <re.h>
 #include "sdporigin.h"
 
@@ -13,6 +13,8 @@
 struct sdpcall {
 	struct le le;
 	char *callid;
+	char *user;      /* of the call's first o= line */
+	char *rest;      /* its network type, address type and address */
 	uint32_t id;
 	uint32_t ver;
 };
@@ -24,11 +26,14 @@ static void destructor(void *data)
 
 	list_unlink(&c->le);
 	mem_deref(c->callid);
+	mem_deref(c->user);
+	mem_deref(c->rest);
 }
 
 
 static struct sdpcall *call_get(struct list *calls, const char *callid,
-				const struct pl *id, const struct pl *ver)
+				const struct pl *user, const struct pl *id,
+				const struct pl *ver, const struct pl *rest)
 {
 	struct sdpcall *c;
 	struct le *le;
@@ -44,7 +49,8 @@ static struct sdpcall *call_get(struct list *calls, const char *callid,
 	c = mem_zalloc(sizeof(*c), destructor);
 	if (!c)
 		return NULL;
-	if (str_dup(&c->callid, callid)) {
+	if (str_dup(&c->callid, callid) || pl_strdup(&c->user, user) ||
+	    pl_strdup(&c->rest, rest)) {
 		mem_deref(c);
 		return NULL;
 	}
@@ -57,15 +63,15 @@ static struct sdpcall *call_get(struct list *calls, const char *callid,
 
 
 /**
- * Renumber the o= line of the SDP in *mbp (whole, pos ignored) as the
- * next SDP of call callid in calls: *mbp is replaced. An SDP without an
- * o= line is left as it is.
+ * Give the SDP in *mbp (whole, pos ignored) the o= line of the next SDP
+ * of call callid in calls: *mbp is replaced. An SDP without an o= line
+ * is left as it is.
  */
 int sdporigin_apply(struct list *calls, const char *callid,
 		    struct mbuf **mbp)
 {
 	struct mbuf *mb, *out;
-	struct pl id, ver;
+	struct pl user, id, ver, rest;
 	const char *p, *tail;
 	struct sdpcall *c;
 	int err;
@@ -75,20 +81,22 @@ int sdporigin_apply(struct list *calls, const char *callid,
 
 	mb = *mbp;
 	p = (const char *)mb->buf;
-	if (re_regex(p, mb->end, "o=[^ ]+ [0-9]+ [0-9]+ ", NULL, &id, &ver))
+	if (re_regex(p, mb->end, "o=[^ ]+ [0-9]+ [0-9]+ [^\r\n]+", &user,
+		     &id, &ver, &rest))
 		return 0;
 
-	c = call_get(calls, callid, &id, &ver);
+	c = call_get(calls, callid, &user, &id, &ver, &rest);
 	if (!c)
 		return ENOMEM;
 
-	out = mbuf_alloc(mb->end + 24);
+	out = mbuf_alloc(mb->end + 64);
 	if (!out)
 		return ENOMEM;
 
-	tail = ver.p + ver.l;
-	err = mbuf_write_mem(out, mb->buf, (size_t)(id.p - p));
-	err |= mbuf_printf(out, "%u %u", c->id, c->ver);
+	tail = rest.p + rest.l;
+	err = mbuf_write_mem(out, mb->buf, (size_t)(user.p - p));
+	err |= mbuf_printf(out, "%s %u %u %s", c->user, c->id, c->ver,
+			   c->rest);
 	err |= mbuf_write_mem(out, (const uint8_t *)tail,
 			      mb->end - (size_t)(tail - p));
 	if (err) {

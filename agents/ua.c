@@ -53,13 +53,36 @@ static enum sdp_dir dir_parse(const char *s)
 }
 
 
-/* a session with only the codecs the step names */
+/* what a role offers unless a step names its codecs (agent.c's own) */
+static const char *const default_codecs[] = {"PCMU", "PCMA",
+					     "telephone-event"};
+
+
+static int add_codec(struct sdp_media *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(codecs); i++) {
+		if (!str_casecmp(name, codecs[i].name))
+			return sdp_format_add(NULL, m, false, codecs[i].pt,
+					      codecs[i].name, codecs[i].srate,
+					      1, NULL, NULL, NULL, false,
+					      codecs[i].params);
+	}
+
+	return ENOTSUP;
+}
+
+
+/* a session of the step's own: the codecs it names (else the role's),
+ * the media at the address it names (else the role's) */
 static int session_for(struct sdp_session **sessp, struct sdp_media **mp,
 		       struct agent *ag, const struct sdp_spec *spec)
 {
 	struct sdp_session *sess;
 	struct sdp_media *m;
 	struct le *le;
+	size_t i;
 	int err;
 
 	err = sdp_session_alloc(&sess, &ag->role->addr);
@@ -70,21 +93,18 @@ static int session_for(struct sdp_session **sessp, struct sdp_media **mp,
 			    "RTP/AVP");
 	for (le = spec->codecs.head; le && !err; le = le->next) {
 		const struct strle *c = le->data;
-		size_t i;
 
-		for (i = 0; i < ARRAY_SIZE(codecs); i++) {
-			if (!str_casecmp(c->str, codecs[i].name))
-				break;
-		}
-		if (i == ARRAY_SIZE(codecs)) {
-			err = ENOTSUP;
-			break;
-		}
+		err = add_codec(m, c->str);
+	}
+	for (i = 0; list_isempty(&spec->codecs) && !err &&
+		    i < ARRAY_SIZE(default_codecs); i++)
+		err = add_codec(m, default_codecs[i]);
 
-		err = sdp_format_add(NULL, m, false, codecs[i].pt,
-				     codecs[i].name, codecs[i].srate, 1,
-				     NULL, NULL, NULL, false,
-				     codecs[i].params);
+	if (!err && sa_isset(&spec->addr, SA_ADDR)) {
+		struct sa a = spec->addr;
+
+		sa_set_port(&a, agent_media_port(ag));
+		sdp_media_set_laddr(m, &a);
 	}
 
 	if (err) {
@@ -115,7 +135,7 @@ static int sdp_body(struct mbuf **mbp, struct agent *ag,
 	if (spec->off)
 		return 0;
 
-	if (!list_isempty(&spec->codecs)) {
+	if (!list_isempty(&spec->codecs) || sa_isset(&spec->addr, SA_ADDR)) {
 		err = session_for(&own, &m, ag, spec);
 		if (err)
 			return build_fail(ctx, err, "sdp: a codec is not "

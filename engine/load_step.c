@@ -634,7 +634,7 @@ static bool one_of(const char *s, const char *const *v, size_t n,
 static void load_sdp(struct loader *ld, struct step *st,
 		     const yaml_node_t *n)
 {
-	static const char *const keys[] = {"codecs", "direction"};
+	static const char *const keys[] = {"codecs", "direction", "address"};
 	yaml_node_pair_t *p;
 	yaml_node_item_t *it;
 	bool b;
@@ -644,7 +644,8 @@ static void load_sdp(struct loader *ld, struct step *st,
 		if (!ybool(&ld->yd, n, &b)) {
 			if (b)
 				yerr(&ld->yd, n, "step %s: sdp: is false or a "
-				     "mapping {codecs, direction}", st->id);
+				     "mapping {codecs, direction, address}",
+				     st->id);
 			st->sdp.off = !b;
 		}
 		return;
@@ -659,6 +660,15 @@ static void load_sdp(struct loader *ld, struct step *st,
 
 		if (ykey_check(&ld->yd, k, keys, ARRAY_SIZE(keys), "sdp"))
 			continue;
+
+		if (!strcmp(yscalar(k), "address")) {
+			if (!yscalar(v) ||
+			    sa_set_str(&st->sdp.addr, yscalar(v), 0))
+				yerr(&ld->yd, v, "step %s: sdp: address is an "
+				     "IPv4 or IPv6 address, without a port",
+				     st->id);
+			continue;
+		}
 
 		if (!strcmp(yscalar(k), "direction")) {
 			if (!one_of(yscalar(v), directions,

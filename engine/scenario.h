@@ -186,6 +186,8 @@ struct sdp_spec {
 	bool off;              /* sdp: false — no SDP body */
 	struct list codecs;    /* struct strle: "PCMU", "PCMA", … */
 	char *direction;       /* sendrecv, sendonly, recvonly, inactive */
+	struct sa addr;        /* address: the media's connection address
+				* (unset: the role's) */
 };
 
 /** What a received request's credentials must be: expect: {auth: …} */
