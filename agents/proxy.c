@@ -65,7 +65,8 @@ static struct msgrec *to_forward(const struct agent *ag, const char *method,
 			continue;
 		if (r->from == dst || pl_strcmp(&r->msg->met, method))
 			continue;
-		if (track_ack_hop(ag, r))
+		/* one it refused itself (a 407 challenge, a 404) stays */
+		if (r->answered >= 300 || track_ack_hop(ag, r))
 			continue;
 
 		if (in_call_with(ag, dst, &r->msg->callid))
@@ -330,6 +331,8 @@ static int fwd_response(struct mbuf **mbp, struct agent *ag,
 
 	if (!err)
 		err = finish_forward(mbp, b, ctx, in, NULL);
+	if (!err)
+		ctx->fwd_of = in;   /* relayed, not the proxy's own */
 	if (!err && ct && ct->fwd_of && m->scode >= 200)
 		ct->fwd_of->answered = m->scode;
 	if (!err && ct)
