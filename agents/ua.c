@@ -541,6 +541,61 @@ static bool pick_h(const struct pl *val, void *arg)
 
 
 /*
+ * RFC 3261 §22.3: the challenges of other realms ag got earlier in prev's
+ * call (a proxy further on challenged after the first: two 407s, two
+ * realms, RFC 3665 §3.3) are answered again, the newest per realm, so
+ * that each proxy finds its own. Those it cannot answer are left out.
+ */
+static int add_older_credentials(struct msgb *b, const struct agent *ag,
+				 const struct step *st,
+				 const struct msgrec *prev, struct pl realm,
+				 const char *user, const char *pass,
+				 const char *ruri)
+{
+	struct pl done[8];
+	unsigned n = 0, i;
+	struct le *le;
+	int err = 0;
+
+	done[n++] = realm;
+	for (le = ag->rx.tail; le && !err && n < ARRAY_SIZE(done);
+	     le = le->prev) {
+		const struct msgrec *r = le->data;
+		struct pick pk = {.found = false};
+		bool proxy;
+		char *hval = NULL;
+
+		if (r == prev->final_rec || !r->msg || r->msg->req ||
+		    r->retrans || (r->msg->scode != 401 &&
+				   r->msg->scode != 407) ||
+		    pl_cmp(&r->msg->callid, &prev->msg->callid))
+			continue;
+
+		proxy = r->msg->scode == 407;
+		(void)hdr_apply(r->msg, proxy ? "Proxy-Authenticate"
+				: "WWW-Authenticate", pick_h, &pk);
+		mem_deref(pk.why);
+		if (!pk.found)
+			continue;
+		for (i = 0; i < n && pl_cmp(&done[i], &pk.chal.realm); i++)
+			;
+		if (i < n)
+			continue;
+		done[n++] = pk.chal.realm;
+
+		if (digest_answer(&hval, &pk.chal, user, pass, st->method,
+				  ruri))
+			continue;
+		err = msgb_add(b, proxy ? "Proxy-Authorization"
+			       : "Authorization", "%s", hval);
+		mem_deref(hval);
+	}
+
+	return err;
+}
+
+
+/*
  * Authorization (401) or Proxy-Authorization (407) answering the
  * challenge prev got (RFC 3261 §22.2, §22.3), computed with the step's
  * auth: or the role's credentials; auth: false sends none.
@@ -593,6 +648,10 @@ static int add_credentials(struct msgb *b, struct agent *ag,
 		err = msgb_add(b, proxy ? "Proxy-Authorization"
 			       : "Authorization", "%s", hval);
 	mem_deref(hval);
+
+	if (!err)
+		err = add_older_credentials(b, ag, st, prev, pk.chal.realm,
+					    user, pass, ruri);
 
 	return err;
 }

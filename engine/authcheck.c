@@ -224,6 +224,53 @@ static const struct role *user_role(const struct list *agents,
 }
 
 
+/* the credentials value for a realm (RFC 3261 §22.3: a proxy finds its
+ * own among those for proxies further on) */
+struct own_realm {
+	struct pl realm;
+	const struct pl *v;
+};
+
+
+static bool own_realm_h(const struct pl *val, void *arg)
+{
+	struct own_realm *o = arg;
+	struct digest_cred cr;
+	char *why = NULL;
+
+	if (digest_cred_decode(&cr, val, &why)) {
+		mem_deref(why);
+		return false;
+	}
+	if (pl_cmp(&cr.realm, &o->realm))
+		return false;
+
+	o->v = val;
+	return true;
+}
+
+
+/* of the values of header hn in m, the one for the realm of rcv's
+ * challenge ch; else the first */
+static const struct pl *creds_for(const struct sip_msg *m, const char *hn,
+				  const struct msgrec *ch, uint16_t code)
+{
+	struct own_realm o = {.v = NULL};
+	const struct pl *cv;
+	struct digest_chal c;
+	char *why = NULL;
+
+	cv = ch ? hdr_first(ch->msg, chal_hdr(code)) : NULL;
+	if (cv && !digest_chal_decode(&c, cv, &why)) {
+		o.realm = c.realm;
+		(void)hdr_apply(m, hn, own_realm_h, &o);
+	}
+	mem_deref(why);
+
+	return o.v ? o.v : hdr_first(m, hn);
+}
+
+
 /*
  * The credentials of kind code (401: Authorization, 407:
  * Proxy-Authorization) in r: ENOENT when there are none, EACCES and a
@@ -234,7 +281,7 @@ static int check_creds(const struct msgrec *r, uint16_t code,
 		       char **why)
 {
 	const char *hn = cred_hdr(code);
-	const struct pl *v = hdr_first(r->msg, hn);
+	const struct pl *v;
 	const struct msgrec *ch;
 	const struct role *u;
 	struct digest_cred cr;
@@ -242,6 +289,7 @@ static int check_creds(const struct msgrec *r, uint16_t code,
 	int err;
 
 	ch = last_challenge(rcv, r->from, code);
+	v = creds_for(r->msg, hn, ch, code);
 	if (!v) {
 		(void)re_sdprintf(why, "no %s%s%s%s%H", hn,
 				  ch ? " answers " : "",

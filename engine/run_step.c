@@ -577,11 +577,13 @@ static enum prog progress(struct run *run, const struct step *st)
 }
 
 
-/* what the sender sent the receiver while the step waited: a message a
- * later step will take, held in the inbox (a 401 where a 200 was due) */
+/* what the sender sent while the step waited, held in the inbox for a
+ * later step: to the step's receiver (a 401 where a 200 was due), else
+ * to anyone (a proxy that challenges again instead of forwarding) */
 static const struct msgrec *instead(const struct run *run,
 				    const struct step *st)
 {
+	const struct msgrec *other = NULL;
 	struct le *le;
 
 	if (st->type != STEP_MSG)
@@ -590,11 +592,15 @@ static const struct msgrec *instead(const struct run *run,
 	for (le = run->inbox.head; le; le = le->next) {
 		const struct msgrec *r = le->data;
 
-		if (r->msg && r->from == st->from && r->to == st->to)
+		if (!r->msg || r->from != st->from)
+			continue;
+		if (r->to == st->to)
 			return r;
+		if (!other)
+			other = r;
 	}
 
-	return NULL;
+	return other;
 }
 
 
@@ -660,12 +666,14 @@ static void timeout_h(void *arg)
 
 		if (r)
 			run_step_fail(run, st, r->frame, "no %H from %s at %s "
-				      "within %u.%u s; %s sent %H instead "
+				      "within %u.%u s; %s sent %H%s%s instead "
 				      "(frame %u)%H", run_step_line, st,
 				      st->from->name, st->to->name, t / 1000,
 				      t % 1000 / 100, st->from->name,
-				      run_rec_line, r, r->frame,
-				      auth_rejected_print, &rj);
+				      run_rec_line, r,
+				      r->to != st->to && r->to ? " to " : "",
+				      r->to != st->to && r->to ? r->to->name
+				      : "", r->frame, auth_rejected_print, &rj);
 		else if (run->defer[st->idx])
 			run_step_fail(run, st, 0, "no %H from %s at %s within "
 				      "%u.%u s: %s", run_step_line, st,
