@@ -9,6 +9,9 @@
 #     step 6); one that relays the 503 fails F5 naming it;
 #   - registration, registration-cancel against an open registrar
 #     (SIPFLOW_OPEN_REGISTRAR); the challenging one fails F2 naming 401;
+#   - session-multi-proxy-auth against two Kamailios that both challenge
+#     (realms a. and b.example.test); with a wrong password F5 names P1's
+#     second 407;
 #   - session-two-proxies against two Kamailios (P1 on 127.0.0.1 sends bob
 #     to P2 on 127.0.0.2, P2 to B), seen whole through --capture lo, on
 #     UDP and on TCP (the capture reassembles P1-P2's stream); with
@@ -154,6 +157,42 @@ if command -v tshark >/dev/null; then
 	check "two proxies on TCP: the pcap holds P1's 3 messages to P2 (INVITE, ACK, 200 OK) over TCP ($n)" \
 		"[ $n -eq 3 ]"
 fi
+
+# §3.3: both Kamailios challenge A's INVITE, each with a realm of its own;
+# A answers both, each finds its own (P1 consumes it). With a wrong
+# password P1 challenges the second INVITE again: F5 names that 407
+tag=two_auth
+kam_start "$here/kamailio.cfg" "$out/kam-p1a" BOB_ADDR=127.0.0.2:5060 \
+	SIPFLOW_AUTH_INVITE 'AUTH_REALM="a.example.test"' ||
+	abort "kamailio P1 (auth) did not start"
+kam_keep
+kam_start "$here/kamailio.cfg" "$out/kam-p2a" LISTEN=udp:127.0.0.2:5060 \
+	SIPFLOW_AUTH_INVITE 'AUTH_REALM="b.example.test"' ||
+	abort "kamailio P2 (auth) did not start"
+good session-multi-proxy-auth "${two[@]}"
+kam_stop
+# (fresh proxies: a failed flow leaves transactions behind)
+tag=two_auth_bad
+kam_start "$here/kamailio.cfg" "$out/kam-p1w" BOB_ADDR=127.0.0.2:5060 \
+	SIPFLOW_AUTH_INVITE 'AUTH_REALM="a.example.test"' ||
+	abort "kamailio P1 (auth) did not start"
+kam_keep
+kam_start "$here/kamailio.cfg" "$out/kam-p2w" LISTEN=udp:127.0.0.2:5060 \
+	SIPFLOW_AUTH_INVITE 'AUTH_REALM="b.example.test"' ||
+	abort "kamailio P2 (auth) did not start"
+sed 's/password: lab-secret/password: not-the-secret/' "$testbed" >"$out/wrong-pw.yaml"
+testbed_good=$testbed testbed="$out/wrong-pw.yaml"
+bad session-multi-proxy-auth F5 "P1 sent 407 Proxy Authentication Required to A instead (frame 5): P1 rejected the credentials for user alice" "${two[@]}"
+testbed=$testbed_good
+kam_stop
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$out/two_auth/session-multi-proxy-auth.pcap" \
+		-Y 'ip.src==127.0.0.10 && sip.Method==INVITE' -T fields \
+		-e sip.Proxy-Authorization 2>/dev/null | tail -1 | grep -o 'realm=' | wc -l)
+	check "two proxies with auth: A's last INVITE answers both realms ($n)" "[ $n -eq 2 ]"
+fi
+check "the password is in no report of the two challenging proxies" \
+	"! grep -a -rq -e lab-secret -e not-the-secret '$out/two_auth' '$out/two_auth_bad' '$out'/two_auth*-*.txt"
 
 # P2 does not record-route: A's ACK goes from P1 straight to B
 tag=two_norr

@@ -24,7 +24,8 @@ run() {
 step_says() { grep -A1 "^  $2 " "$out/$1.txt" | tail -n1 | grep -qF -- "$3"; }
 
 # --- the flows pass --------------------------------------------------
-for f in registration-auth session-auth registration-unsuccessful; do
+for f in registration-auth session-auth registration-unsuccessful \
+	 session-multi-proxy-auth; do
 	run "$f" "$src/scenarios/rfc3665/$f.yaml"
 	check "$f passes in self-play" "[ $rc -eq 0 ]"
 done
@@ -40,7 +41,25 @@ check "SHA-256 and MD5-sess pass in self-play" "[ $rc -eq 0 ]"
 run phones "$src/scenarios/rfc3665/registration-auth-phones.yaml"
 check "a phone's answer checks against the scripted registrar" "[ $rc -eq 0 ]"
 
+if command -v tshark >/dev/null; then
+	tshark -r "$out/session-multi-proxy-auth/session-multi-proxy-auth.pcap" \
+		-Y 'ip.src==127.0.0.10 && sip.Method=="INVITE" && sip.CSeq.seq==3' \
+		-T fields -E occurrence=a -e sip.Proxy-Authorization 2>/dev/null |
+		grep -o 'realm="[ab].example.test"' | sort | tr '\n' ' ' >"$out/realms.txt"
+	check "session-multi-proxy-auth: A's third INVITE answers both realms ($(cat "$out/realms.txt"))" \
+		"[ \"\$(cat '$out/realms.txt')\" = 'realm=\"a.example.test\" realm=\"b.example.test\" ' ]"
+fi
+
 # --- faults fail the step that carries them --------------------------
+# two challenges: a UA that answers only the newest (P2's realm, as a
+# careless stack does) fails at P1, which finds no answer to its own
+sed 's/^  - F10: INVITE A -> P1$/  - F10: INVITE A -> P1\n    headers: {Proxy-Authorization: "Digest username=\\"alice\\", realm=\\"b.example.test\\", nonce=\\"x\\", uri=\\"sip:bob@b.example.test\\", response=\\"00000000000000000000000000000000\\""}/' \
+	"$src/scenarios/rfc3665/session-multi-proxy-auth.yaml" >"$out/one-realm.yaml"
+run one-realm "$out/one-realm.yaml"
+check "one realm answered of two: F10 fails at P1 naming its realm" \
+	"[ $rc -eq 1 ] && step_says one-realm F10 'realm \"b.example.test\" is not P1'\''s realm \"a.example.test\"'"
+
+
 run wrong-pw "$here/wrong-password.yaml"
 check "wrong password: exit 1" "[ $rc -eq 1 ]"
 check "wrong password: F3 says the response does not match" \
