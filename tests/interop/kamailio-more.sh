@@ -161,25 +161,23 @@ fi
 # §3.3: both Kamailios challenge A's INVITE, each with a realm of its own;
 # A answers both, each finds its own (P1 consumes it). With a wrong
 # password P1 challenges the second INVITE again: F5 names that 407
-tag=two_auth
-kam_start "$here/kamailio.cfg" "$out/kam-p1a" BOB_ADDR=127.0.0.2:5060 \
-	SIPFLOW_AUTH_INVITE 'AUTH_REALM="a.example.test"' ||
-	abort "kamailio P1 (auth) did not start"
-kam_keep
-kam_start "$here/kamailio.cfg" "$out/kam-p2a" LISTEN=udp:127.0.0.2:5060 \
-	SIPFLOW_AUTH_INVITE 'AUTH_REALM="b.example.test"' ||
-	abort "kamailio P2 (auth) did not start"
+# two_auth_kams TAG: P1 (realm a.example.test) sends bob to P2 (realm
+# b.example.test); both challenge INVITEs
+two_auth_kams() {
+	tag=$1
+	kam_start "$here/kamailio.cfg" "$out/kam-p1-$tag" BOB_ADDR=127.0.0.2:5060 \
+		SIPFLOW_AUTH_INVITE 'AUTH_REALM="a.example.test"' ||
+		abort "kamailio P1 (auth) did not start"
+	kam_keep
+	kam_start "$here/kamailio.cfg" "$out/kam-p2-$tag" LISTEN=udp:127.0.0.2:5060 \
+		SIPFLOW_AUTH_INVITE 'AUTH_REALM="b.example.test"' ||
+		abort "kamailio P2 (auth) did not start"
+}
+two_auth_kams two_auth
 good session-multi-proxy-auth "${two[@]}"
 kam_stop
 # (fresh proxies: a failed flow leaves transactions behind)
-tag=two_auth_bad
-kam_start "$here/kamailio.cfg" "$out/kam-p1w" BOB_ADDR=127.0.0.2:5060 \
-	SIPFLOW_AUTH_INVITE 'AUTH_REALM="a.example.test"' ||
-	abort "kamailio P1 (auth) did not start"
-kam_keep
-kam_start "$here/kamailio.cfg" "$out/kam-p2w" LISTEN=udp:127.0.0.2:5060 \
-	SIPFLOW_AUTH_INVITE 'AUTH_REALM="b.example.test"' ||
-	abort "kamailio P2 (auth) did not start"
+two_auth_kams two_auth_bad
 sed 's/password: lab-secret/password: not-the-secret/' "$testbed" >"$out/wrong-pw.yaml"
 testbed_good=$testbed testbed="$out/wrong-pw.yaml"
 bad session-multi-proxy-auth F5 "P1 sent 407 Proxy Authentication Required to A instead (frame 5): P1 rejected the credentials for user alice" "${two[@]}"
