@@ -342,7 +342,11 @@ void run_rtx_answer(struct run *run, struct agent *rcv, struct msgrec *r)
 		return;
 
 	c = rtx_copy(run, rcv, a);
-	if (c)
+	if (c && a->fwd_of)
+		run_logf(run, "%H passed on the retransmitted %H (frame %u) "
+			 "as frame %u (RFC 3261 §16.7)", run_role_name,
+			 rcv->role, run_rec_line, r, r->frame, c->frame);
+	else if (c)
 		run_logf(run, "%H resent %H (frame %u) for the retransmitted "
 			 "%H (frame %u)", run_role_name, rcv->role,
 			 run_rec_line, c, c->frame, run_rec_line, r,

@@ -4,8 +4,8 @@
 # retransmits and fails, named, against one that does not; Timer B on an
 # INVITE to a silent address; a request retransmission answered with the
 # last response; a UAS giving up on its 2xx after 64*T1; on TCP the 2xx
-# still resent, nothing else. Peers are second
-# sipflow runs (scripted stand-ins), started and stopped by pid.
+# still resent, nothing else; a proxy passes a 2xx copy on. Peers are
+# second sipflow runs (scripted stand-ins), started and stopped by pid.
 # usage: timers.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -251,6 +251,38 @@ if [ $have_tshark -eq 1 ]; then
 	n=$(sip_lines "$d/options.pcap" | grep -c '|OPTIONS||')
 	check "TCP: one OPTIONS in the pcap ($n)" "[ $n -eq 1 ]"
 fi
+
+# 7. through a proxy: P's copy of the 200 OK to A is lost; B resends its
+#    2xx (no ACK came) and P passes the copy on (§16.7: a proxy forwards
+#    2xx retransmissions statelessly), so A still gets its 200 OK
+cat >"$out/proxy-drop.yaml" <<'YAML'
+scenario: proxy-drop
+roles:
+  A: {kind: ua, user: alice}
+  B: {kind: ua, user: bob}
+  P: {kind: proxy, domain: example.test, record-route: true}
+steps:
+  - F1: INVITE A -> P
+    to-user: B
+  - F2: INVITE P -> B
+  - F3: 180 Ringing B -> P
+  - F4: 180 Ringing P -> A
+  - F5: 200 OK B -> P
+  - F6: 200 OK P -> A
+    drop: true
+  - F7: ACK A -> P
+  - F8: ACK P -> B
+YAML
+d="$out/proxy-drop"
+"$sipflow" run "$out/proxy-drop.yaml" --out "$d" --role A=ua:udp:$A \
+	--role B=ua:udp:$B --role P=proxy:udp:127.0.61.13:5060 \
+	--timer T1=100ms >"$d.txt" 2>&1
+rc=$?
+cat "$d.txt"
+check "through a proxy: the flow passes on B's retransmission" \
+	"[ $rc -eq 0 ] && grep -E '^  F6 .*pass +frame 8$' '$d.txt' >/dev/null"
+check "through a proxy: P says it passed the copy on" \
+	"grep -q 'P passed on the retransmitted 200 OK (frame 7) as frame 8 (RFC 3261 §16.7)' '$d.txt'"
 
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail
