@@ -358,7 +358,8 @@ static bool in_list(const struct pl *f, const char *const *v, size_t n)
 
 
 /** 1: {name} is a role's or step's field; 0: it is no reference; -1: a
- *  role or step with a field it does not have */
+ *  role or step with a field it does not have; -2: a step's field of a
+ *  step there is not (in a repeat: F2 is F2.1, F2.2 …) */
 int ph_ref_kind(const struct pl *name, const struct scenario *sc)
 {
 	struct pl pre, field;
@@ -374,6 +375,8 @@ int ph_ref_kind(const struct pl *name, const struct scenario *sc)
 	if (scenario_step(sc, id))
 		return in_list(&field, ph_step_fields, ph_nstep_fields)
 			? 1 : -1;
+	if (in_list(&field, ph_step_fields, ph_nstep_fields))
+		return -2;
 
 	return 0;
 }
@@ -395,6 +398,15 @@ static int refs_count_h(struct mbuf *mb, const struct pl *name, void *arg)
 	int k = ph_ref_kind(name, x->sc);
 
 	(void)mb;
+	if (k == -2) {
+		struct pl pre, field;
+
+		if (x->why && split_ref(name, &pre, &field))
+			re_sdprintf(x->why, "{%r}: no such step (in a repeat: "
+				    "step ids get the iteration, {%r.${i}."
+				    "%r})", name, &pre, &field);
+		return EINVAL;
+	}
 	if (k < 0) {
 		if (x->why)
 			re_sdprintf(x->why, "{%r}: no such field", name);
