@@ -445,6 +445,119 @@ static void test_sdp_origin_next_cases(void)
 }
 
 
+/* a fixed-seed generator: the same hostile messages on every run */
+static uint32_t lcg(uint32_t *st)
+{
+	*st = *st * 1664525u + 1013904223u;
+	return *st >> 8;
+}
+
+
+/* a good message cut, flipped and stuffed at random places */
+static size_t mangle(char *b, size_t n, size_t cap, uint32_t *st)
+{
+	static const char marks[] = " =:;\r\n0<>\"@,";
+	unsigned k = 1 + lcg(st) % 8, i;
+
+	for (i = 0; i < k && n; i++) {
+		size_t at = lcg(st) % n, l;
+
+		switch (lcg(st) % 4) {
+
+		case 0:
+			b[at] = (char)lcg(st);
+			break;
+		case 1:
+			b[at] = marks[lcg(st) % (sizeof(marks) - 1)];
+			break;
+		case 2:
+			l = lcg(st) % (n - at);
+			memmove(b + at, b + at + l, n - at - l);
+			n -= l;
+			break;
+		default:
+			if (n + 8 < cap) {
+				memmove(b + at + 8, b + at, n - at);
+				memcpy(b + at, "o=x 9 9 ", 8);
+				n += 8;
+			}
+			break;
+		}
+	}
+
+	return n;
+}
+
+
+/* hostile input: thousands of mangled messages (what a broken or hostile
+ * device sends) through every rule, with earlier messages of the call in
+ * the receiver's list; nothing may crash (the suite runs under ASan and
+ * UBSan), and every finding names a rule of the table */
+static void test_hostile_messages_never_crash(void)
+{
+	const char *seeds[] = {invite, ok200, reinvite_b, forwarded, notify,
+			       cancel};
+	uint32_t st = 42;
+	unsigned i, decoded = 0, found = 0;
+
+	for (i = 0; i < 3000; i++) {
+		struct mbuf *good = mk(seeds[i % ARRAY_SIZE(seeds)]);
+		struct msgrec *r = NULL, *p1 = rec(invite, &ra);
+		struct msgrec *p2 = rec(ok200, &rb);
+		struct list findings = LIST_INIT;
+		char buf[4096];
+		struct agent rcv;
+		struct rulectx c;
+		struct mbuf mb;
+		size_t n = good->end < sizeof(buf) ? good->end : sizeof(buf);
+		struct le *le;
+		int nerr;
+
+		memcpy(buf, good->buf, n);
+		mem_deref(good);
+		n = mangle(buf, n, sizeof(buf), &st);
+		mbuf_init(&mb);
+		mb.buf = (uint8_t *)buf;
+		mb.size = mb.end = n;
+		memset(&rcv, 0, sizeof(rcv));
+		list_append(&rcv.rx, &p1->rx_le, p1);
+		list_append(&rcv.rx, &p2->rx_le, p2);
+
+		if (!msgrec_alloc(&r, &mb) && r->msg) {
+			++decoded;
+			r->from = &rb;
+			r->to = &ra;
+			list_append(&rcv.rx, &r->rx_le, r);
+			memset(&c, 0, sizeof(c));
+			c.r = r;
+			c.m = r->msg;
+			c.rcv = &rcv;
+			c.req = r->msg->req ? NULL : p1;
+			c.ant = r->msg->req ? p1 : NULL;
+			nerr = rules_check(&findings, &c, NULL, NULL);
+			CU_ASSERT_TRUE(nerr >= 0 &&
+				       (unsigned)nerr <= list_count(&findings));
+			for (le = findings.head; le; le = le->next) {
+				const struct finding *f = le->data;
+
+				CU_ASSERT_PTR_NOT_NULL(rule_find(f->rule->id));
+				++found;
+			}
+			list_flush(&findings);
+		}
+		list_clear(&rcv.rx);
+		mem_deref(r);
+		mem_deref(p1);
+		mem_deref(p2);
+	}
+
+	/* the mangling keeps enough of the messages to reach the rules, and
+	 * breaks enough of them to make the rules speak */
+	CU_ASSERT_TRUE(decoded > 500);
+	CU_ASSERT_TRUE(found > 500);
+}
+
+
 static void test_every_rule_has_a_test(void)
 {
 	size_t i, j, n;
@@ -511,6 +624,8 @@ int register_suites(void)
 		{"correct_messages_break_nothing",
 		 test_correct_messages_break_nothing},
 		{"sdp_origin_next_cases", test_sdp_origin_next_cases},
+		{"hostile_messages_never_crash",
+		 test_hostile_messages_never_crash},
 		{"every_rule_has_a_test", test_every_rule_has_a_test},
 		{"scenario_tunes_rules", test_scenario_tunes_rules},
 		CU_TEST_INFO_NULL,
