@@ -657,21 +657,130 @@ static int add_credentials(struct msgb *b, struct agent *ag,
 }
 
 
+/* the newest 401/407 the step's receiver sent ag for a request of the
+ * step's method, or NULL */
+static const struct msgrec *known_challenge(const struct agent *ag,
+					    const struct step *st)
+{
+	struct le *le;
+
+	for (le = ag->rx.tail; le; le = le->prev) {
+		const struct msgrec *r = le->data;
+
+		if (!r->msg || r->msg->req || r->retrans || r->from != st->to)
+			continue;
+		if ((r->msg->scode == 401 || r->msg->scode == 407) &&
+		    !pl_strcmp(&r->msg->cseq.met, st->method))
+			return r;
+	}
+
+	return NULL;
+}
+
+
+struct uses {
+	const struct pl *nonce;
+	bool hit;
+};
+
+
+static bool uses_h(const struct pl *val, void *arg)
+{
+	struct uses *u = arg;
+	size_t i;
+
+	for (i = 0; !u->hit && u->nonce->l && i + u->nonce->l <= val->l;
+	     i++)
+		u->hit = !memcmp(val->p + i, u->nonce->p, u->nonce->l);
+
+	return u->hit;
+}
+
+
+/* how many requests ag sent with credentials for nonce */
+static uint32_t nonce_uses(const struct agent *ag, const struct pl *nonce)
+{
+	uint32_t n = 0;
+	struct le *le;
+
+	for (le = ag->tx.head; le; le = le->next) {
+		const struct msgrec *o = le->data;
+		struct uses u = {nonce, false};
+
+		if (!o->msg || !o->msg->req || o->copy_of)
+			continue;
+		(void)hdr_apply(o->msg, "Authorization", uses_h, &u);
+		(void)hdr_apply(o->msg, "Proxy-Authorization", uses_h, &u);
+		n += u.hit;
+	}
+
+	return n;
+}
+
+
+/*
+ * RFC 3261 §22.1: once the receiver challenged a request of this method,
+ * a later one carries credentials for that challenge at once, with the
+ * nonce's next nc (what a phone does on a re-REGISTER; RFC 3665 §2.2,
+ * §2.4). Nothing when the role has no credentials or the step says
+ * auth: false.
+ */
+static int add_preemptive(struct msgb *b, const struct agent *ag,
+			  const struct step *st, const struct msgrec *ch,
+			  const char *ruri)
+{
+	const char *user = st->auth.user ? st->auth.user
+				: ag->role->auth_user;
+	const char *pass = st->auth.pass ? st->auth.pass
+				: ag->role->auth_pass;
+	bool proxy = ch->msg->scode == 407;
+	struct pick pk = {.found = false};
+	char *hval = NULL;
+	int err;
+
+	if (st->auth.off || !user || !pass)
+		return 0;
+
+	(void)hdr_apply(ch->msg, proxy ? "Proxy-Authenticate"
+			: "WWW-Authenticate", pick_h, &pk);
+	mem_deref(pk.why);
+	if (!pk.found)
+		return 0;
+
+	err = digest_answer_nc(&hval, &pk.chal, user, pass, st->method, ruri,
+			       nonce_uses(ag, &pk.chal.nonce) + 1);
+	if (err)
+		return err == ENOTSUP ? 0 : err;
+
+	err = msgb_add(b, proxy ? "Proxy-Authorization" : "Authorization",
+		       "%s", hval);
+	mem_deref(hval);
+
+	return err;
+}
+
+
 /*
  * A request outside any dialog: new Call-ID, From tag, CSeq 1 — or, when
  * the last one of this method to the receiver was challenged, its
  * resubmission with credentials: same Call-ID and From tag, CSeq + 1
- * (RFC 3261 §22.2, §8.1.3.5).
+ * (RFC 3261 §22.2, §8.1.3.5). A REGISTER to a registrar it registered
+ * with before keeps that Call-ID, CSeq + 1 (§10.2), and credentials the
+ * registrar asked for before go with it (add_preemptive).
  */
 static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 {
 	const struct step *st = ctx->st;
 	const struct role *me = ag->role;
 	const struct msgrec *prev = challenged(ag, st);
+	const struct msgrec *known = prev ? NULL : known_challenge(ag, st);
 	char *ruri = NULL, *aor = NULL, *branch = NULL, *tag = NULL;
 	char *callid = NULL;
 	bool reg = !str_casecmp(st->method, "REGISTER");
-	uint32_t cseq = prev ? prev->msg->cseq.num + 1 : 1;
+	const struct msgrec *lastreg = reg && !prev
+		? track_last_sent(ag, st->to, "REGISTER") : NULL;
+	uint32_t cseq = prev ? prev->msg->cseq.num + 1
+		      : lastreg ? lastreg->msg->cseq.num + 1 : 1;
 	struct msgb *b = NULL;
 	struct phctx ph;
 	struct pl met;
@@ -685,6 +794,10 @@ static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 	if (prev) {
 		err |= pl_strdup(&tag, &prev->msg->from.tag);
 		err |= pl_strdup(&callid, &prev->msg->callid);
+	}
+	else if (lastreg) {
+		err |= build_token(&tag);
+		err |= pl_strdup(&callid, &lastreg->msg->callid);
 	}
 	else {
 		char *tok = NULL;
@@ -718,6 +831,8 @@ static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 	err |= msgb_add(b, "User-Agent", "sipflow/%s", SIPFLOW_VERSION);
 	if (!err && prev)
 		err = add_credentials(b, ag, ctx, prev, ruri);
+	else if (!err && known)
+		err = add_preemptive(b, ag, st, known, ruri);
 	if (!err && !pl_strcmp(&met, "INVITE"))
 		err = add_sdp(b, ag, ctx, NULL);
 	if (err)

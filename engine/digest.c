@@ -396,7 +396,19 @@ int digest_answer(char **hval, const struct digest_chal *c,
 		  const char *user, const char *pass, const char *method,
 		  const char *uri)
 {
-	char resp[DIGEST_HEX_SIZE], cnonce[17];
+	return digest_answer_nc(hval, c, user, pass, method, uri, 1);
+}
+
+
+/**
+ * As digest_answer, for the nc-th use of c's nonce (a request that
+ * reuses credentials pre-emptively: RFC 3261 §22.1, RFC 7616 §3.4)
+ */
+int digest_answer_nc(char **hval, const struct digest_chal *c,
+		     const char *user, const char *pass, const char *method,
+		     const char *uri, uint32_t nc)
+{
+	char resp[DIGEST_HEX_SIZE], cnonce[17], ncs[9];
 	struct digest_in in;
 	struct mbuf *mb;
 	int err;
@@ -414,7 +426,8 @@ int digest_answer(char **hval, const struct digest_chal *c,
 	in.realm = c->realm;
 	in.nonce = c->nonce;
 	pl_set_str(&in.cnonce, cnonce);
-	pl_set_str(&in.nc, "00000001");
+	(void)re_snprintf(ncs, sizeof(ncs), "%08x", nc);
+	pl_set_str(&in.nc, ncs);
 	if (c->qop_auth)
 		pl_set_str(&in.qop, "auth");
 	pl_set_str(&in.method, method);

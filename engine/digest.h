@@ -49,6 +49,9 @@ int  digest_challenge(char **hval, const char *realm, enum digest_algo algo,
 int  digest_answer(char **hval, const struct digest_chal *c,
 		   const char *user, const char *pass, const char *method,
 		   const char *uri);
+int  digest_answer_nc(char **hval, const struct digest_chal *c,
+		      const char *user, const char *pass, const char *method,
+		      const char *uri, uint32_t nc);
 int  digest_verify(const struct digest_cred *cr, const char *method,
 		   const char *pass, char **why);
 

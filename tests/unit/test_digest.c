@@ -235,6 +235,38 @@ static void test_digest_answer_round_trip(void)
 
 
 /* RFC 2069 style: no qop in the challenge, none in the answer */
+/* a nonce used again (pre-emptive credentials): nc is its count, in hex,
+ * and is part of the hash */
+static void test_digest_answer_nc(void)
+{
+	char *ch = NULL, *ans = NULL, *why = NULL;
+	struct digest_chal c;
+	struct digest_cred cr;
+	struct pl v;
+
+	CU_ASSERT_EQUAL_FATAL(digest_challenge(&ch, "example.test",
+					       DIGEST_MD5, true), 0);
+	v = P(ch);
+	CU_ASSERT_EQUAL_FATAL(digest_chal_decode(&c, &v, &why), 0);
+	CU_ASSERT_EQUAL_FATAL(digest_answer_nc(&ans, &c, "alice", "pw",
+					       "REGISTER", "sip:example.test",
+					       26), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ans, ", nc=0000001a,"));
+	v = P(ans);
+	CU_ASSERT_EQUAL_FATAL(digest_cred_decode(&cr, &v, &why), 0);
+	CU_ASSERT_EQUAL(pl_strcmp(&cr.nc, "0000001a"), 0);
+	CU_ASSERT_EQUAL(digest_verify(&cr, "REGISTER", "pw", &why), 0);
+
+	/* the same answer claiming another count does not verify */
+	cr.nc.p = "00000001";
+	why = mem_deref(why);
+	CU_ASSERT_EQUAL(digest_verify(&cr, "REGISTER", "pw", &why), EACCES);
+	mem_deref(why);
+	mem_deref(ch);
+	mem_deref(ans);
+}
+
+
 static void test_digest_answer_without_qop(void)
 {
 	struct pl v = P("Digest realm=\"r\", nonce=\"n\"");
@@ -277,6 +309,7 @@ int register_suites(void)
 		 test_digest_credentials_need_response},
 		{"answer_round_trip", test_digest_answer_round_trip},
 		{"answer_without_qop", test_digest_answer_without_qop},
+		{"answer_nc", test_digest_answer_nc},
 		CU_TEST_INFO_NULL,
 	};
 
