@@ -78,6 +78,9 @@ good proxy-failure-503 "${failover[@]}"
 # §3.6: the redirect server is scripted, the proxy Kamailio; the offer in
 # Bob's 200 OK and the answer in Alice's ACK pass through it
 good redirect-sdp-in-ack --role R=ua:udp:127.0.0.13:5060
+# §2.1/§2.2/§2.4 in one flow: after the first challenge, the update and
+# the cancellation carry credentials pre-emptively and pass unchallenged
+good registration-update-cancel
 # the registrar challenges every REGISTER: a flow that prints no
 # challenge fails at the 200 it expected
 bad registration F2 "expected 200 OK from R, got 401 Unauthorized (frame 2)"

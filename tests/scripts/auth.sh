@@ -25,7 +25,7 @@ step_says() { grep -A1 "^  $2 " "$out/$1.txt" | tail -n1 | grep -qF -- "$3"; }
 
 # --- the flows pass --------------------------------------------------
 for f in registration-auth session-auth registration-unsuccessful \
-	 session-multi-proxy-auth; do
+	 session-multi-proxy-auth registration-update-cancel; do
 	run "$f" "$src/scenarios/rfc3665/$f.yaml"
 	check "$f passes in self-play" "[ $rc -eq 0 ]"
 done
@@ -49,6 +49,19 @@ if command -v tshark >/dev/null; then
 	check "session-multi-proxy-auth: A's third INVITE answers both realms ($(cat "$out/realms.txt"))" \
 		"[ \"\$(cat '$out/realms.txt')\" = 'realm=\"a.example.test\" realm=\"b.example.test\" ' ]"
 fi
+
+# pre-emptive credentials: the update and the cancellation reuse the
+# challenge's nonce with nc 2 and 3, on the REGISTER Call-ID
+pcap="$out/registration-update-cancel/registration-update-cancel.pcap"
+check "registration-update-cancel: nc 1, 2, 3 on one nonce, one Call-ID" \
+	"[ \"\$(grep -a -o 'nc=0000000[0-9]' '$pcap' | tr '\n' ' ')\" = 'nc=00000001 nc=00000002 nc=00000003 ' ] &&
+	 [ \$(grep -a -o ' nonce=\"[0-9a-f]*\"' '$pcap' | sort -u | wc -l) -eq 1 ] &&
+	 [ \$(grep -a '^Call-ID:' '$pcap' | sort -u | wc -l) -eq 1 ]"
+sed 's/^      auth: valid$/      auth: valid\n    auth: {user: alice, password: wrong}/' \
+	"$src/scenarios/rfc3665/registration-update-cancel.yaml" >"$out/preempt-wrong.yaml"
+run preempt-wrong "$out/preempt-wrong.yaml"
+check "a wrong password sent pre-emptively: F5 fails, named" \
+	"[ $rc -eq 1 ] && step_says preempt-wrong F5 'digest response does not match for user alice realm example.test (wrong password?)'"
 
 # --- faults fail the step that carries them --------------------------
 # two challenges: a UA that answers only the newest (P2's realm, as a
