@@ -21,7 +21,7 @@
 static const char *const step_keys[] = {
 	"to-user", "headers", "body", "raw", "sdp", "expect", "optional",
 	"within", "timeout", "answers", "forwards", "dialog",
-	"retransmit", "drop", "lose", "retransmission-of", "auth",
+	"retransmit", "drop", "lose", "retransmission-of", "absent", "auth",
 	"challenge",
 };
 
@@ -742,6 +742,12 @@ static void rtx_option(struct loader *ld, struct step *st,
 		return;
 	}
 
+	if (!strcmp(key, "absent")) {
+		if (!ybool(yd, v, &b))
+			st->absent = b;
+		return;
+	}
+
 	if (!strcmp(key, "retransmission-of")) {
 		o = vs ? scenario_step(ld->sc, vs) : NULL;
 		if (!o || o == st || o->type != STEP_MSG)
@@ -1002,6 +1008,9 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 			st->sdp.set))
 		yerr(yd, k0, "step %s: raw: gives the whole message; "
 		     "headers/body/sdp do not apply", st->id);
+	if (st->absent && !st->rtx_of)
+		yerr(yd, k0, "step %s: absent: asserts that no retransmission "
+		     "comes; it needs retransmission-of:", st->id);
 }
 
 

@@ -128,7 +128,8 @@ void run_step_done(struct run *run, const struct step *st,
 	v->t_ms = run_now(run);
 	if (!v->stimulus)
 		v->device_ms = -1;
-	if (s == VERDICT_PASS && st->type == STEP_MSG && st->from->dut)
+	if (s == VERDICT_PASS && st->type == STEP_MSG && st->from->dut &&
+	    !st->absent)
 		v->device_ms = (int64_t)run_since_prev(run);
 	mem_deref(v->reason);
 	v->reason = reason;

@@ -100,6 +100,8 @@ char *run_rtx_late(const struct run *run, const struct step *st,
 		   const struct msgrec *r);
 uint32_t run_rtx_timeout(const struct run *run, const struct step *st);
 void run_rtx_missing(struct run *run, const struct step *st, uint32_t t);
+void run_rtx_unwanted(struct run *run, const struct step *st,
+		      const struct msgrec *r);
 void run_rtx_stop(struct run *run);
 
 #endif

@@ -372,6 +372,10 @@ bool run_rtx_wanted(const struct run *run, const struct msgrec *r)
 		const struct step *st = scenario_step_at(run->sc, i);
 		const struct msgrec *o = st ? rtx_orig(run, st) : NULL;
 
+		/* an absent: step only minds the copies that come while it
+		 * waits; one before is absorbed as usual */
+		if (st->absent && st != run_waiting_step(run, NULL, NULL))
+			continue;
 		if (o && run->v[i].status == VERDICT_PENDING &&
 		    st->from == r->from && st->to == r->to &&
 		    track_same_msg(o, r))
@@ -488,6 +492,20 @@ void run_rtx_missing(struct run *run, const struct step *st, uint32_t t)
 		      "%s within %u ms (T1 = %u ms)", run_step_line,
 		      st->rtx_of, st->rtx_of->id, st->from->name,
 		      st->to->name, t, run->timers.t1);
+}
+
+
+/** An absent: step took r, a copy that should not have come: it fails,
+ *  saying how long after the step began waiting it came */
+void run_rtx_unwanted(struct run *run, const struct step *st,
+		      const struct msgrec *r)
+{
+	run_step_fail(run, st, r->frame, "a retransmission of %H (%s) from "
+		      "%s came (frame %u) %llu ms after the step before; "
+		      "absent: asserts none within %u ms", run_step_line,
+		      st->rtx_of, st->rtx_of->id, st->from->name, r->frame,
+		      (unsigned long long)run_since_prev(run),
+		      run_step_timeout(run, st));
 }
 
 

@@ -255,6 +255,8 @@ struct step {
 				  leave the sender but are not delivered */
 	struct step *rtx_of;   /* retransmission-of: Fn — this step is a
 				  retransmission of that step's message */
+	bool absent;           /* absent: true — with retransmission-of:, no
+				* copy may come while the step waits */
 	struct auth_spec auth; /* auth:, challenge:, expect: {auth: …} */
 
 	/* STEP_WAIT */
