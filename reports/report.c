@@ -204,6 +204,7 @@ static int add_step(struct report_scn *s, const struct run *run,
 	rs->t_ms = v->t_ms;
 	rs->sent = v->sent;
 	rs->stimulus = v->stimulus;
+	rs->absent = st->absent;
 	rs->device_ms = v->device_ms;
 
 	if (verdict_counts(st, v->status)) {

@@ -63,7 +63,11 @@ for sc in rep["scenarios"]:
         if s["status"] == "fail":
             need(bool(s["reason"]), f"{w} {s['id']}: failure without reason")
         if s["type"] == "message" and s["status"] == "pass":
-            need(s["frame"] in frames, f"{w} {s['id']}: frame not a message")
+            # absent: passes because no message came: no frame
+            if s.get("absent"):
+                need(s["frame"] == 0, f"{w} {s['id']}: absent step with a frame")
+            else:
+                need(s["frame"] in frames, f"{w} {s['id']}: frame not a message")
     for m in sc["messages"]:
         for k in ("from", "to", "line", "text"):
             typed(m, k, str, f"{w} message")

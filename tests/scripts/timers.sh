@@ -307,6 +307,9 @@ for q in quiet quiet-lost; do
 	if [ $q = quiet ]; then
 		check "a peer that stops at the ACK: absent: passes" \
 			"[ $rc -eq 0 ] && grep -qE '^  F4q .*pass' '$d.txt'"
+		check "a peer that stops at the ACK: report.json holds the absent step (frame 0) and checks" \
+			"python3 '$src/tests/scripts/check_reports.py' '$d' pass 1 >/dev/null &&
+			 python3 -c \"import json,sys; s=[x for x in json.load(open('$d/report.json'))['scenarios'][0]['steps'] if x['id']=='F4q'][0]; sys.exit(not (s.get('absent') is True and s['frame'] == 0))\""
 	else
 		check "a peer that goes on after the ACK: F4q fails, naming the copy" \
 			"[ $rc -eq 1 ] && grep -A1 -E '^  F4q .*FAIL' '$d.txt' | grep -qE 'a retransmission of 200 OK \\(F3\\) from B came \\(frame [0-9]+\\) [0-9]+ ms after the step before; absent: asserts none within 700 ms'"
