@@ -11,14 +11,13 @@
 #include "scenario.h"
 #include "msgb.h"
 #include "msgrec.h"
-#include "hdr.h"
 #include "dialog.h"
 #include "placeholder.h"
 #include "sdporigin.h"
 #include "build.h"
 #include "track.h"
-#include "digest.h"
 #include "agent.h"
+#include "ua_priv.h"
 
 
 static const char allow[] =
@@ -241,38 +240,6 @@ struct msgrec *ua_open_request(const struct agent *ag,
 }
 
 
-/*
- * WWW-Authenticate (401) or Proxy-Authenticate (407) with a fresh nonce
- * (RFC 3261 §22.1, §22.3): realm = challenge: {realm}, else the role's
- * domain, else its address; algorithm and qop from challenge:, MD5 and
- * qop="auth" by default. A headers: entry of the same name replaces it.
- */
-static int add_challenge(struct msgb *b, const struct agent *ag,
-			 const struct buildctx *ctx)
-{
-	const struct step *st = ctx->st;
-	const char *realm = st->auth.realm ? st->auth.realm
-			  : role_domain(ctx->sc, ag->role);
-	char *addr = NULL, *hval = NULL;
-	int err = 0;
-
-	if (!realm) {
-		err = re_sdprintf(&addr, "%j", &ag->role->addr);
-		realm = addr;
-	}
-	if (!err)
-		err = digest_challenge(&hval, realm, st->auth.algo,
-				       !st->auth.noqop);
-	if (!err)
-		err = msgb_add(b, st->scode == 407 ? "Proxy-Authenticate" :
-			       "WWW-Authenticate", "%s", hval);
-	mem_deref(addr);
-	mem_deref(hval);
-
-	return err;
-}
-
-
 /** A response to req; contact: add our Contact where a dialog forms */
 int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
 	       struct msgrec *req, bool contact)
@@ -309,7 +276,7 @@ int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
 	    build_is_dialog_creating(&m->met))
 		err = add_contact(b, ag);
 	if (!err && (st->scode == 401 || st->scode == 407))
-		err = add_challenge(b, ag, ctx);
+		err = ua_add_challenge(b, ag, ctx);
 
 	/* RFC 3264: answer an offer in the INVITE; offer in a 2xx if the
 	 * INVITE had none (the ACK then answers) */
@@ -505,275 +472,19 @@ static int callee_uri(char **out, const struct scenario *sc,
 }
 
 
-/* the last request of this method to the step's receiver, when its
- * final response was a challenge (401/407) still to be answered */
-static struct msgrec *challenged(const struct agent *ag,
-				 const struct step *st)
-{
-	struct msgrec *r = track_last_sent(ag, st->to, st->method);
-
-	return r && r->final_rec && (r->final == 401 || r->final == 407)
-		? r : NULL;
-}
-
-
-struct pick {
-	struct digest_chal chal;
-	char *why;             /* why the first one cannot be answered */
-	bool found;
-};
-
-
-/* RFC 8760 §2.4: the topmost challenge we can answer */
-static bool pick_h(const struct pl *val, void *arg)
-{
-	struct pick *pk = arg;
-	char *why = NULL;
-
-	pk->found = !digest_chal_decode(&pk->chal, val, &why);
-	if (!pk->found && !pk->why)
-		pk->why = why;
-	else
-		mem_deref(why);
-
-	return pk->found;
-}
-
-
-/*
- * RFC 3261 §22.3: the challenges of other realms ag got earlier in prev's
- * call (a proxy further on challenged after the first: two 407s, two
- * realms, RFC 3665 §3.3) are answered again, the newest per realm, so
- * that each proxy finds its own. Those it cannot answer are left out.
- */
-static int add_older_credentials(struct msgb *b, const struct agent *ag,
-				 const struct step *st,
-				 const struct msgrec *prev, struct pl realm,
-				 const char *user, const char *pass,
-				 const char *ruri)
-{
-	struct pl done[8];
-	unsigned n = 0, i;
-	struct le *le;
-	int err = 0;
-
-	done[n++] = realm;
-	for (le = ag->rx.tail; le && !err && n < ARRAY_SIZE(done);
-	     le = le->prev) {
-		const struct msgrec *r = le->data;
-		struct pick pk = {.found = false};
-		bool proxy;
-		char *hval = NULL;
-
-		if (r == prev->final_rec || !r->msg || r->msg->req ||
-		    r->retrans || (r->msg->scode != 401 &&
-				   r->msg->scode != 407) ||
-		    pl_cmp(&r->msg->callid, &prev->msg->callid))
-			continue;
-
-		proxy = r->msg->scode == 407;
-		(void)hdr_apply(r->msg, proxy ? "Proxy-Authenticate"
-				: "WWW-Authenticate", pick_h, &pk);
-		mem_deref(pk.why);
-		if (!pk.found)
-			continue;
-		for (i = 0; i < n && pl_cmp(&done[i], &pk.chal.realm); i++)
-			;
-		if (i < n)
-			continue;
-		done[n++] = pk.chal.realm;
-
-		if (digest_answer(&hval, &pk.chal, user, pass, st->method,
-				  ruri))
-			continue;
-		err = msgb_add(b, proxy ? "Proxy-Authorization"
-			       : "Authorization", "%s", hval);
-		mem_deref(hval);
-	}
-
-	return err;
-}
-
-
-/*
- * Authorization (401) or Proxy-Authorization (407) answering the
- * challenge prev got (RFC 3261 §22.2, §22.3), computed with the step's
- * auth: or the role's credentials; auth: false sends none.
- */
-static int add_credentials(struct msgb *b, struct agent *ag,
-			   struct buildctx *ctx, const struct msgrec *prev,
-			   const char *ruri)
-{
-	const struct step *st = ctx->st;
-	const struct role *me = ag->role;
-	const char *user = st->auth.user ? st->auth.user : me->auth_user;
-	const char *pass = st->auth.pass ? st->auth.pass : me->auth_pass;
-	bool proxy = prev->final == 407;
-	struct pick pk = {.found = false};
-	const struct step *cst = prev->final_rec->step;
-	char *hval = NULL;
-	int err;
-
-	if (st->auth.off)
-		return 0;
-
-	if (!user || !pass)
-		return build_fail(ctx, EACCES, "%s has no credentials to "
-				  "answer the %u from %s%s%s%s: give role %s "
-				  "auth: in the testbed (or the step auth: "
-				  "{user, password})", me->name, prev->final,
-				  st->to->name, cst ? " (" : "",
-				  cst ? cst->id : "", cst ? ")" : "",
-				  me->name);
-
-	(void)hdr_apply(prev->final_rec->msg, proxy ? "Proxy-Authenticate"
-			: "WWW-Authenticate", pick_h, &pk);
-	if (!pk.found) {
-		err = build_fail(ctx, EPROTO, "the %u from %s has no %s "
-				 "%s can answer%s%s", prev->final,
-				 st->to->name, proxy ? "Proxy-Authenticate"
-				 : "WWW-Authenticate", me->name,
-				 pk.why ? ": " : "", pk.why ? pk.why : "");
-		mem_deref(pk.why);
-		return err;
-	}
-	mem_deref(pk.why);
-
-	err = digest_answer(&hval, &pk.chal, user, pass, st->method, ruri);
-	if (err == ENOTSUP)
-		return build_fail(ctx, err, "the %u from %s offers only "
-				  "qop=%r", prev->final, st->to->name,
-				  &pk.chal.qop);
-	if (!err)
-		err = msgb_add(b, proxy ? "Proxy-Authorization"
-			       : "Authorization", "%s", hval);
-	mem_deref(hval);
-
-	if (!err)
-		err = add_older_credentials(b, ag, st, prev, pk.chal.realm,
-					    user, pass, ruri);
-
-	return err;
-}
-
-
-/* the newest 401/407 the step's receiver sent ag for a request of the
- * step's method, or NULL */
-static const struct msgrec *known_challenge(const struct agent *ag,
-					    const struct step *st)
-{
-	struct le *le;
-
-	for (le = ag->rx.tail; le; le = le->prev) {
-		const struct msgrec *r = le->data;
-
-		if (!r->msg || r->msg->req || r->retrans || r->from != st->to)
-			continue;
-		if ((r->msg->scode == 401 || r->msg->scode == 407) &&
-		    !pl_strcmp(&r->msg->cseq.met, st->method))
-			return r;
-	}
-
-	return NULL;
-}
-
-
-struct uses {
-	const struct pl *nonce;
-	bool hit;
-};
-
-
-static bool uses_h(const struct pl *val, void *arg)
-{
-	struct uses *u = arg;
-	size_t i;
-
-	for (i = 0; !u->hit && u->nonce->l && i + u->nonce->l <= val->l;
-	     i++)
-		u->hit = !memcmp(val->p + i, u->nonce->p, u->nonce->l);
-
-	return u->hit;
-}
-
-
-/* how many requests ag sent with credentials for nonce */
-static uint32_t nonce_uses(const struct agent *ag, const struct pl *nonce)
-{
-	uint32_t n = 0;
-	struct le *le;
-
-	for (le = ag->tx.head; le; le = le->next) {
-		const struct msgrec *o = le->data;
-		struct uses u = {nonce, false};
-
-		if (!o->msg || !o->msg->req || o->copy_of)
-			continue;
-		(void)hdr_apply(o->msg, "Authorization", uses_h, &u);
-		(void)hdr_apply(o->msg, "Proxy-Authorization", uses_h, &u);
-		n += u.hit;
-	}
-
-	return n;
-}
-
-
-/*
- * RFC 3261 §22.1: once the receiver challenged a request of this method,
- * a later one carries credentials for that challenge at once, with the
- * nonce's next nc (what a phone does on a re-REGISTER; RFC 3665 §2.2,
- * §2.4). Nothing when the role has no credentials or the step says
- * auth: false.
- */
-static int add_preemptive(struct msgb *b, const struct agent *ag,
-			  const struct step *st, const struct msgrec *ch,
-			  const char *ruri)
-{
-	const char *user = st->auth.user ? st->auth.user
-				: ag->role->auth_user;
-	const char *pass = st->auth.pass ? st->auth.pass
-				: ag->role->auth_pass;
-	bool proxy = ch->msg->scode == 407;
-	struct pick pk = {.found = false};
-	char *hval = NULL;
-	int err;
-
-	if (st->auth.off || !user || !pass)
-		return 0;
-
-	(void)hdr_apply(ch->msg, proxy ? "Proxy-Authenticate"
-			: "WWW-Authenticate", pick_h, &pk);
-	mem_deref(pk.why);
-	if (!pk.found)
-		return 0;
-
-	err = digest_answer_nc(&hval, &pk.chal, user, pass, st->method, ruri,
-			       nonce_uses(ag, &pk.chal.nonce) + 1);
-	if (err)
-		return err == ENOTSUP ? 0 : err;
-
-	err = msgb_add(b, proxy ? "Proxy-Authorization" : "Authorization",
-		       "%s", hval);
-	mem_deref(hval);
-
-	return err;
-}
-
-
 /*
  * A request outside any dialog: new Call-ID, From tag, CSeq 1 — or, when
  * the last one of this method to the receiver was challenged, its
  * resubmission with credentials: same Call-ID and From tag, CSeq + 1
  * (RFC 3261 §22.2, §8.1.3.5). A REGISTER to a registrar it registered
  * with before keeps that Call-ID, CSeq + 1 (§10.2), and credentials the
- * registrar asked for before go with it (add_preemptive).
+ * registrar asked for before go with it (ua_add_credentials).
  */
 static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 {
 	const struct step *st = ctx->st;
 	const struct role *me = ag->role;
-	const struct msgrec *prev = challenged(ag, st);
-	const struct msgrec *known = prev ? NULL : known_challenge(ag, st);
+	const struct msgrec *prev = ua_challenged(ag, st);
 	char *ruri = NULL, *aor = NULL, *branch = NULL, *tag = NULL;
 	char *callid = NULL;
 	bool reg = !str_casecmp(st->method, "REGISTER");
@@ -829,10 +540,8 @@ static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 	if (!pl_strcmp(&met, "INVITE"))
 		err |= msgb_add(b, "Allow", "%s", allow);
 	err |= msgb_add(b, "User-Agent", "sipflow/%s", SIPFLOW_VERSION);
-	if (!err && prev)
-		err = add_credentials(b, ag, ctx, prev, ruri);
-	else if (!err && known)
-		err = add_preemptive(b, ag, st, known, ruri);
+	if (!err)
+		err = ua_add_credentials(b, ag, ctx, prev, ruri);
 	if (!err && !pl_strcmp(&met, "INVITE"))
 		err = add_sdp(b, ag, ctx, NULL);
 	if (err)
