@@ -110,14 +110,6 @@ static bool rtx_allowed(const struct run *run, const struct agent *ag,
 }
 
 
-/* m is a 2xx response to INVITE */
-static bool is_2xx_invite(const struct sip_msg *m)
-{
-	return m && !m->req && m->scode >= 200 && m->scode < 300 &&
-	       !pl_strcmp(&m->cseq.met, "INVITE");
-}
-
-
 /* resend o from ag as a record of its own */
 static struct msgrec *rtx_copy(struct run *run, struct agent *ag,
 			       struct msgrec *o)
@@ -338,7 +330,8 @@ void run_rtx_answer(struct run *run, struct agent *rcv, struct msgrec *r)
 		return;
 
 	a = answer_of(rcv, o);
-	if (!a || !rtx_allowed(run, rcv, a, is_2xx_invite(o->msg)))
+	if (!a || !rtx_allowed(run, rcv, a,
+			       retrans_kind(o->msg, true) == RTX_2XX))
 		return;
 
 	c = rtx_copy(run, rcv, a);
