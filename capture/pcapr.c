@@ -863,11 +863,10 @@ int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
 }
 
 
-/* a reader fed one frame at a time: a live capture */
+/* a reader fed one packet at a time: a live capture */
 struct pcapr_feed {
 	struct reader rd;
 	struct pcapr_stats st;
-	int dlt;
 };
 
 
@@ -881,13 +880,13 @@ static void feed_destructor(void *data)
 
 
 /**
- * A reader for frames of link type dlt handed over one by one (a live
- * capture): the SIP messages they carry go to h as pcapr_read finds them
- * in a file — datagrams, and TCP streams in sequence order framed by
- * Content-Length — with the frame number the caller gives each frame.
+ * A reader for IP packets handed over one by one (a live capture, whose
+ * caller has found the IP header with pcapr_link_ip): the SIP messages
+ * they carry go to h as pcapr_read finds them in a file — datagrams, and
+ * TCP streams in sequence order framed by Content-Length — with the frame
+ * number the caller gives each packet.
  */
-int pcapr_feed_alloc(struct pcapr_feed **fp, int dlt, pcapr_msg_h *h,
-		     void *arg)
+int pcapr_feed_alloc(struct pcapr_feed **fp, pcapr_msg_h *h, void *arg)
 {
 	struct pcapr_feed *f;
 
@@ -901,23 +900,24 @@ int pcapr_feed_alloc(struct pcapr_feed **fp, int dlt, pcapr_msg_h *h,
 	f->rd.h = h;
 	f->rd.arg = arg;
 	f->rd.st = &f->st;
-	f->dlt = dlt;
 	*fp = f;
 
 	return 0;
 }
 
 
-/** One frame; its messages reach the handler before this returns.
- *  ENOTSUP: the link type is not one the reader knows */
-int pcapr_feed(struct pcapr_feed *f, const struct pcap_pkthdr *ph,
-	       const uint8_t *data, uint32_t frame)
+/** One IP packet (from its IP header on), captured at ts; its messages
+ *  reach the handler before this returns */
+int pcapr_feed(struct pcapr_feed *f, const struct timeval *ts,
+	       const uint8_t *pkt, size_t len, uint32_t frame)
 {
-	if (!f || !ph || !data)
+	if (!f || !ts || !pkt)
 		return EINVAL;
 
 	++f->st.frames;
 	f->rd.frame = frame;
+	f->rd.ts = *ts;
+	ip(&f->rd, pkt, len);
 
-	return frame_in(&f->rd, f->dlt, ph, data);
+	return 0;
 }

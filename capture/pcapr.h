@@ -87,12 +87,10 @@ int pcapr_read(const char *path, pcapr_msg_h *h, void *arg,
 	       struct pcapr_stats *st, char **why);
 int pcapr_link_ip(int dlt, const uint8_t *p, size_t len, size_t *off);
 int pcapr_addrs(const uint8_t *p, size_t len, struct sa *src, struct sa *dst);
-struct pcap_pkthdr;
 struct pcapr_feed;
-int pcapr_feed_alloc(struct pcapr_feed **fp, int dlt, pcapr_msg_h *h,
-		     void *arg);
-int pcapr_feed(struct pcapr_feed *f, const struct pcap_pkthdr *ph,
-	       const uint8_t *data, uint32_t frame);
+int pcapr_feed_alloc(struct pcapr_feed **fp, pcapr_msg_h *h, void *arg);
+int pcapr_feed(struct pcapr_feed *f, const struct timeval *ts,
+	       const uint8_t *pkt, size_t len, uint32_t frame);
 int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
 		   struct pcapr_stats *st, struct list *rtp, char **why);
 

@@ -697,9 +697,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 		err = live_open(&run->live, opts->capture, filter, live_h,
 				run, &why);
 		if (!err)
-			err = pcapr_feed_alloc(&run->feed,
-					       live_datalink(run->live),
-					       live_msg_h, run);
+			err = pcapr_feed_alloc(&run->feed, live_msg_h, run);
 		if (err) {
 			diag_err(dg, NULL, NULL, "%s: %s", capsrc,
 				 why ? why : "failed");
@@ -830,7 +828,8 @@ static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
 		(void)pcapw_write_ip(run->pcap, &h->ts, data + off,
 				     h->caplen - off, &frame);
 
-	(void)pcapr_feed(run->feed, h, data, frame);
+	(void)pcapr_feed(run->feed, &h->ts, data + off, h->caplen - off,
+			 frame);
 }
 
 

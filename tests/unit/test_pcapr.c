@@ -257,7 +257,7 @@ static void test_tcp_split_merged_out_of_order(void)
 }
 
 
-/* the live path: the same frames handed over one by one find the same
+/* the live path: the same packets handed over one by one find the same
  * messages, each with the number the caller gave the frame completing it;
  * and the packet-level addresses of a TCP segment and a UDP datagram */
 static void test_feed_frame_by_frame(void)
@@ -280,13 +280,13 @@ static void test_feed_frame_by_frame(void)
 
 	pc = pcap_open_offline(path, errbuf);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(pc);
-	CU_ASSERT_EQUAL_FATAL(pcapr_feed_alloc(&f, pcap_datalink(pc), msg_h,
-					       &g), 0);
+	CU_ASSERT_EQUAL_FATAL(pcapr_feed_alloc(&f, msg_h, &g), 0);
 	while (pcap_next_ex(pc, &ph, &data) == 1) {
 		++i;
-		CU_ASSERT_EQUAL(pcapr_feed(f, ph, data, 100 + i), 0);
-		CU_ASSERT_EQUAL(pcapr_link_ip(DLT_EN10MB, data, ph->caplen,
-					      &off), 0);
+		CU_ASSERT_EQUAL(pcapr_link_ip(pcap_datalink(pc), data,
+					      ph->caplen, &off), 0);
+		CU_ASSERT_EQUAL(pcapr_feed(f, &ph->ts, data + off,
+					   ph->caplen - off, 100 + i), 0);
 		CU_ASSERT_EQUAL(pcapr_addrs(data + off, ph->caplen - off,
 					    &src, &dst), 0);
 		CU_ASSERT_EQUAL(sa_port(&src), 40000);
