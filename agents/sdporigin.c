@@ -31,22 +31,29 @@ static void destructor(void *data)
 }
 
 
-static struct sdpcall *call_get(struct list *calls, const char *callid,
-				const struct pl *user, const struct pl *id,
-				const struct pl *ver, const struct pl *rest)
+static struct sdpcall *call_find(const struct list *calls,
+				 const char *callid)
 {
-	struct sdpcall *c;
 	struct le *le;
 
 	for (le = calls->head; le; le = le->next) {
-		c = le->data;
-		if (!str_cmp(c->callid, callid)) {
-			++c->ver;
+		struct sdpcall *c = le->data;
+
+		if (!str_cmp(c->callid, callid))
 			return c;
-		}
 	}
 
-	c = mem_zalloc(sizeof(*c), destructor);
+	return NULL;
+}
+
+
+/* the call's first SDP: its o= line is the call's from now on */
+static struct sdpcall *call_add(struct list *calls, const char *callid,
+				const struct pl *user, const struct pl *id,
+				const struct pl *ver, const struct pl *rest)
+{
+	struct sdpcall *c = mem_zalloc(sizeof(*c), destructor);
+
 	if (!c)
 		return NULL;
 	if (str_dup(&c->callid, callid) || pl_strdup(&c->user, user) ||
@@ -85,7 +92,11 @@ int sdporigin_apply(struct list *calls, const char *callid,
 		     &id, &ver, &rest))
 		return 0;
 
-	c = call_get(calls, callid, &user, &id, &ver, &rest);
+	c = call_find(calls, callid);
+	if (c)
+		++c->ver;
+	else
+		c = call_add(calls, callid, &user, &id, &ver, &rest);
 	if (!c)
 		return ENOMEM;
 
