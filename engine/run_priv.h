@@ -96,12 +96,10 @@ void run_rtx_answer(struct run *run, struct agent *rcv, struct msgrec *r);
 bool run_rtx_wanted(const struct run *run, const struct msgrec *r);
 bool run_rtx_fits(const struct run *run, const struct step *st,
 		  const struct msgrec *r);
-char *run_rtx_late(const struct run *run, const struct step *st,
-		   const struct msgrec *r);
+char *run_rtx_check(const struct run *run, const struct step *st,
+		    const struct msgrec *r);
 uint32_t run_rtx_timeout(const struct run *run, const struct step *st);
 void run_rtx_missing(struct run *run, const struct step *st, uint32_t t);
-void run_rtx_unwanted(struct run *run, const struct step *st,
-		      const struct msgrec *r);
 void run_rtx_stop(struct run *run);
 
 #endif

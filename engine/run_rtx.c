@@ -406,11 +406,12 @@ static uint32_t expected_ival(const struct run *run, const struct step *st,
 
 /**
  * A retransmission-of: step took r: it must have come about one interval
- * after the copy before it (the first: T1 after the original). NULL when
- * it did, else why not (the caller owns it).
+ * after the copy before it (the first: T1 after the original) — or, for
+ * an absent: step, not at all. NULL when it fits, else why not (the
+ * caller owns it).
  */
-char *run_rtx_late(const struct run *run, const struct step *st,
-		   const struct msgrec *r)
+char *run_rtx_check(const struct run *run, const struct step *st,
+		    const struct msgrec *r)
 {
 	const struct msgrec *o = rtx_orig(run, st), *prev = o;
 	const struct agent *rcv = agent_find(&run->agents, r->to);
@@ -418,6 +419,17 @@ char *run_rtx_late(const struct run *run, const struct step *st,
 	unsigned n = 0;
 	char *why = NULL;
 	struct le *le;
+
+	if (st->absent) {
+		(void)re_sdprintf(&why, "a retransmission of %H (%s) from %s "
+				  "came (frame %u) %llu ms after the step "
+				  "before; absent: asserts none within %u ms",
+				  run_step_line, st->rtx_of, st->rtx_of->id,
+				  st->from->name, r->frame,
+				  (unsigned long long)run_since_prev(run),
+				  run_step_timeout(run, st));
+		return why;
+	}
 
 	for (le = rcv ? rcv->rx.head : NULL; le && le->data != r;
 	     le = le->next) {
@@ -485,20 +497,6 @@ void run_rtx_missing(struct run *run, const struct step *st, uint32_t t)
 		      "%s within %u ms (T1 = %u ms)", run_step_line,
 		      st->rtx_of, st->rtx_of->id, st->from->name,
 		      st->to->name, t, run->timers.t1);
-}
-
-
-/** An absent: step took r, a copy that should not have come: it fails,
- *  saying how long after the step began waiting it came */
-void run_rtx_unwanted(struct run *run, const struct step *st,
-		      const struct msgrec *r)
-{
-	run_step_fail(run, st, r->frame, "a retransmission of %H (%s) from "
-		      "%s came (frame %u) %llu ms after the step before; "
-		      "absent: asserts none within %u ms", run_step_line,
-		      st->rtx_of, st->rtx_of->id, st->from->name, r->frame,
-		      (unsigned long long)run_since_prev(run),
-		      run_step_timeout(run, st));
 }
 
 
