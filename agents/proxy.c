@@ -61,12 +61,8 @@ static struct msgrec *to_forward(const struct agent *ag, const char *method,
 	for (le = ag->rx.head; le; le = le->next) {
 		struct msgrec *r = le->data;
 
-		if (!r->msg || !r->msg->req || r->retrans || r->forwarded)
-			continue;
-		if (r->from == dst || pl_strcmp(&r->msg->met, method))
-			continue;
-		/* one it refused itself (a 407 challenge, a 404) stays */
-		if (r->answered >= 300 || track_ack_hop(ag, r))
+		if (!track_forwardable(ag, r) || r->from == dst ||
+		    pl_strcmp(&r->msg->met, method))
 			continue;
 
 		if (in_call_with(ag, dst, &r->msg->callid))

@@ -106,10 +106,7 @@ static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
 	for (le = snd ? snd->rx.head : NULL; le; le = le->next) {
 		struct msgrec *o = le->data;
 
-		/* not one the proxy refused itself (a 407 challenge): the
-		 * request that answers it comes later, same Call-ID */
-		if (!o->msg || !o->msg->req || o->retrans || o->forwarded ||
-		    o->answered >= 300 || track_ack_hop(snd, o))
+		if (!track_forwardable(snd, o))
 			continue;
 		if (!pl_cmp(&o->msg->met, &r->msg->met) &&
 		    !pl_cmp(&o->msg->callid, &r->msg->callid))

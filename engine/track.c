@@ -140,6 +140,19 @@ bool track_ack_hop(const struct agent *ag, const struct msgrec *ack)
 
 
 /**
+ * A request proxy ag received that it may still forward: not a
+ * retransmission, not forwarded yet, not one it refused itself (its 407
+ * challenge, a 404: the request that answers it comes later), not the
+ * hop-by-hop ACK of a non-2xx final (RFC 3261 §16.7 step 9)
+ */
+bool track_forwardable(const struct agent *ag, const struct msgrec *r)
+{
+	return r->msg && r->msg->req && !r->retrans && !r->forwarded &&
+	       r->answered < 300 && !track_ack_hop(ag, r);
+}
+
+
+/**
  * r repeats o: the same bytes, or for a request the same method, branch
  * and CSeq (§17.2.3), for a response the same status, branch, CSeq and To
  * tag; from the same sender

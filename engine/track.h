@@ -18,6 +18,7 @@ struct msgrec *track_last_sent(const struct agent *ag,
 struct msgrec *track_acked_invite(const struct agent *ag,
 				  const struct msgrec *ack);
 bool track_ack_hop(const struct agent *ag, const struct msgrec *ack);
+bool track_forwardable(const struct agent *ag, const struct msgrec *r);
 bool track_is_retrans(const struct agent *ag, const struct msgrec *r);
 bool track_same_msg(const struct msgrec *o, const struct msgrec *r);
 struct msgrec *track_original(const struct agent *ag, const struct msgrec *r);
