@@ -487,7 +487,7 @@ static void load_headers(struct loader *ld, struct step *st,
 /* a role/step reference in a regex, for a syntax check at load */
 static int probe_h(struct mbuf *mb, const struct pl *name, void *arg)
 {
-	return ph_ref_kind(name, arg) == 1 ? mbuf_write_str(mb, "x")
+	return ph_ref_kind(name, arg) == PH_REF ? mbuf_write_str(mb, "x")
 					    : mbuf_printf(mb, "{%r}", name);
 }
 

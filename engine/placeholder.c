@@ -357,28 +357,26 @@ static bool in_list(const struct pl *f, const char *const *v, size_t n)
 }
 
 
-/** 1: {name} is a role's or step's field; 0: it is no reference; -1: a
- *  role or step with a field it does not have; -2: a step's field of a
- *  step there is not (in a repeat: F2 is F2.1, F2.2 …) */
-int ph_ref_kind(const struct pl *name, const struct scenario *sc)
+/** What {name} is (enum ph_ref) */
+enum ph_ref ph_ref_kind(const struct pl *name, const struct scenario *sc)
 {
 	struct pl pre, field;
 	char id[64];
 
 	if (!sc || !split_ref(name, &pre, &field) ||
 	    pl_strcpy(&pre, id, sizeof(id)))
-		return 0;
+		return PH_TEXT;
 
 	if (scenario_role(sc, id))
 		return in_list(&field, ph_role_fields, ph_nrole_fields)
-			? 1 : -1;
+			? PH_REF : PH_NO_FIELD;
 	if (scenario_step(sc, id))
 		return in_list(&field, ph_step_fields, ph_nstep_fields)
-			? 1 : -1;
+			? PH_REF : PH_NO_FIELD;
 	if (in_list(&field, ph_step_fields, ph_nstep_fields))
-		return -2;
+		return PH_NO_STEP;
 
-	return 0;
+	return PH_TEXT;
 }
 
 
@@ -395,10 +393,10 @@ struct refs {
 static int refs_count_h(struct mbuf *mb, const struct pl *name, void *arg)
 {
 	struct refs *x = arg;
-	int k = ph_ref_kind(name, x->sc);
+	enum ph_ref k = ph_ref_kind(name, x->sc);
 
 	(void)mb;
-	if (k == -2) {
+	if (k == PH_NO_STEP) {
 		struct pl pre, field;
 
 		if (x->why && split_ref(name, &pre, &field))
@@ -407,12 +405,13 @@ static int refs_count_h(struct mbuf *mb, const struct pl *name, void *arg)
 				    "%r})", name, &pre, &field);
 		return EINVAL;
 	}
-	if (k < 0) {
+	if (k == PH_NO_FIELD) {
 		if (x->why)
 			re_sdprintf(x->why, "{%r}: no such field", name);
 		return EINVAL;
 	}
-	x->n += (unsigned)k;
+	if (k == PH_REF)
+		++x->n;
 
 	return 0;
 }
@@ -440,7 +439,7 @@ static int refs_expand_h(struct mbuf *mb, const struct pl *name, void *arg)
 	size_t i;
 	int err;
 
-	if (ph_ref_kind(name, x->sc) != 1)
+	if (ph_ref_kind(name, x->sc) != PH_REF)
 		return mbuf_printf(mb, "{%r}", name);
 
 	v = mbuf_alloc(64);

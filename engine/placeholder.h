@@ -30,7 +30,16 @@ extern const size_t ph_nmsg_fields;
 extern const char *const ph_step_fields[];
 extern const size_t ph_nstep_fields;
 
-int ph_ref_kind(const struct pl *name, const struct scenario *sc);
+/** What {name} in an expect: value is */
+enum ph_ref {
+	PH_TEXT = 0,     /* no reference: stays as written (a regex's {3}) */
+	PH_REF,          /* a role's or a step's field */
+	PH_NO_FIELD,     /* a role or step with a field it does not have */
+	PH_NO_STEP,      /* a step's field of a step there is not (in a
+			  * repeat: F2 is F2.1, F2.2 …) */
+};
+
+enum ph_ref ph_ref_kind(const struct pl *name, const struct scenario *sc);
 int ph_refs(const char *in, const struct scenario *sc, char **why);
 int ph_expand_refs(char **out, const char *in, const struct phctx *ctx,
 		   struct msgrec *const *steprec, bool re_quote, char **why);
