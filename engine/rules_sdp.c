@@ -312,30 +312,53 @@ static const struct pl *party_tag(const struct sip_msg *m)
 }
 
 
-/* o is an earlier message c's receiver got: if it holds the SDP its
- * party sent before c's in c's call, *found, and whether c's breaks the
- * rule against it */
-static bool origin_next(const struct rulectx *c, const struct sdpl *s,
-			const struct pl now[6], const struct msgrec *o,
-			char **bad, bool *found)
+/* the SDP c's receiver got last from c's party in c's call, before c
+ * (its lines in e, its o= fields in was), or NULL */
+static const struct msgrec *party_before(const struct rulectx *c,
+					 struct sdpl *e, struct pl was[6])
 {
-	struct pl was[6], body, pbody;
+	struct le *le;
+
+	/* from the message itself back, when the receiver holds it */
+	le = c->r->rx_le.list == &c->rcv->rx ? c->r->rx_le.prev
+					      : c->rcv->rx.tail;
+	for (; le; le = le->prev) {
+		const struct msgrec *o = le->data;
+
+		if (o == c->r || o->retrans || !o->msg ||
+		    pl_cmp(&o->msg->callid, &c->m->callid) ||
+		    pl_cmp(party_tag(o->msg), party_tag(c->m)))
+			continue;
+		parse(e, o);
+		if (e->any && origin_fields(&e->origin, was))
+			return o;
+	}
+
+	return NULL;
+}
+
+
+bool chk_sdp_origin_next(const struct rulectx *c, char **bad)
+{
+	struct pl now[6], was[6], body, pbody;
+	const struct msgrec *o;
+	struct sdpl s, e;
 	uint64_t v, w;
-	struct sdpl e;
 
-	if (o->retrans || !o->msg || pl_cmp(&o->msg->callid, &c->m->callid) ||
-	    pl_cmp(party_tag(o->msg), party_tag(c->m)))
-		return false;
-	parse(&e, o);
-	if (!e.any || !origin_fields(&e.origin, was))
+	parse(&s, c->r);
+	if (!s.any || !c->rcv || !origin_fields(&s.origin, now) ||
+	    !pl_isset(party_tag(c->m)))
 		return false;
 
-	*found = true;
+	o = party_before(c, &e, was);
+	if (!o)
+		return false;
+
 	if (pl_cmp(&now[0], &was[0]) || pl_cmp(&now[1], &was[1]) ||
 	    pl_cmp(&now[3], &was[3]) || pl_cmp(&now[4], &was[4]) ||
 	    pl_cmp(&now[5], &was[5])) {
 		re_sdprintf(bad, "%r (the party's SDP in frame %u had %r)",
-			    &s->origin, o->frame, &e.origin);
+			    &s.origin, o->frame, &e.origin);
 		return true;
 	}
 
@@ -349,36 +372,11 @@ static bool origin_next(const struct rulectx *c, const struct sdpl *s,
 		if (!pl_cmp(&body, &pbody))
 			return false;
 		re_sdprintf(bad, "%r: the version of the party's SDP in frame "
-			    "%u, with a different SDP", &s->origin, o->frame);
+			    "%u, with a different SDP", &s.origin, o->frame);
 		return true;
 	}
 
 	re_sdprintf(bad, "%r (the party's SDP in frame %u had version %r)",
-		    &s->origin, o->frame, &was[2]);
+		    &s.origin, o->frame, &was[2]);
 	return true;
-}
-
-
-bool chk_sdp_origin_next(const struct rulectx *c, char **bad)
-{
-	struct pl now[6];
-	struct sdpl s;
-	struct le *le;
-	bool found = false;
-
-	parse(&s, c->r);
-	if (!s.any || !c->rcv || !origin_fields(&s.origin, now) ||
-	    !pl_isset(party_tag(c->m)))
-		return false;
-
-	/* from the message itself back, when the receiver holds it */
-	le = c->r->rx_le.list == &c->rcv->rx ? c->r->rx_le.prev
-					      : c->rcv->rx.tail;
-	for (; le && !found; le = le->prev) {
-		if (le->data != c->r &&
-		    origin_next(c, &s, now, le->data, bad, &found))
-			return true;
-	}
-
-	return false;
 }
