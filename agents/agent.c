@@ -66,6 +66,64 @@ static void rtp_recv(const struct sa *src, const struct rtp_header *hdr,
 }
 
 
+static const struct {
+	const char *name;
+	const char *pt;
+	uint32_t srate;
+	const char *params;
+} codecs[] = {
+	{"PCMU", "0", 8000, NULL},
+	{"PCMA", "8", 8000, NULL},
+	{"G722", "9", 8000, NULL},
+	{"telephone-event", "101", 8000, "0-15"},
+};
+
+/* what a scripted role offers unless a step names its codecs */
+static const char *const default_codecs[] = {"PCMU", "PCMA",
+					     "telephone-event"};
+
+
+static int codec_add(struct sdp_media *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(codecs); i++) {
+		if (!str_casecmp(name, codecs[i].name))
+			return sdp_format_add(NULL, m, false, codecs[i].pt,
+					      codecs[i].name, codecs[i].srate,
+					      1, NULL, NULL, NULL, false,
+					      codecs[i].params);
+	}
+
+	return ENOTSUP;
+}
+
+
+/**
+ * The formats of a scripted role's media line m: the codecs names lists
+ * (struct strle), or when it is NULL or empty PCMU, PCMA and
+ * telephone-event. ENOTSUP for a name not among PCMU, PCMA, G722,
+ * telephone-event.
+ */
+int agent_codecs_add(struct sdp_media *m, const struct list *names)
+{
+	struct le *le;
+	size_t i;
+	int err = 0;
+
+	for (le = names ? names->head : NULL; le && !err; le = le->next) {
+		const struct strle *c = le->data;
+
+		err = codec_add(m, c->str);
+	}
+	for (i = 0; (!names || list_isempty(names)) && !err &&
+		    i < ARRAY_SIZE(default_codecs); i++)
+		err = codec_add(m, default_codecs[i]);
+
+	return err;
+}
+
+
 static int media_open(struct agent *ag)
 {
 	struct sa ip;
@@ -88,15 +146,7 @@ static int media_open(struct agent *ag)
 	if (err)
 		return err;
 
-	err = sdp_format_add(NULL, ag->sdpm, false, "0", "PCMU", 8000, 1,
-			     NULL, NULL, NULL, false, NULL);
-	err |= sdp_format_add(NULL, ag->sdpm, false, "8", "PCMA", 8000, 1,
-			      NULL, NULL, NULL, false, NULL);
-	err |= sdp_format_add(NULL, ag->sdpm, false, "101",
-			      "telephone-event", 8000, 1, NULL, NULL, NULL,
-			      false, "0-15");
-
-	return err;
+	return agent_codecs_add(ag->sdpm, NULL);
 }
 
 

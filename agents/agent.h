@@ -98,6 +98,7 @@ int agent_send(struct agent *ag, const struct sa *dst, struct mbuf *mb,
 struct agent *agent_find(const struct list *agents, const struct role *r);
 struct agent *agent_by_addr(const struct list *agents, const struct sa *sa);
 uint16_t agent_media_port(const struct agent *ag);
+int agent_codecs_add(struct sdp_media *m, const struct list *names);
 bool agent_reliable(const struct agent *ag);
 
 /* role kinds (agents/ua.c, agents/proxy.c) */

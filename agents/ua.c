@@ -24,19 +24,6 @@ static const char allow[] =
 	"INVITE, ACK, CANCEL, BYE, REFER, NOTIFY, OPTIONS, INFO, UPDATE";
 
 
-static const struct {
-	const char *name;
-	const char *pt;
-	uint32_t srate;
-	const char *params;
-} codecs[] = {
-	{"PCMU", "0", 8000, NULL},
-	{"PCMA", "8", 8000, NULL},
-	{"G722", "9", 8000, NULL},
-	{"telephone-event", "101", 8000, "0-15"},
-};
-
-
 static enum sdp_dir dir_parse(const char *s)
 {
 	if (!s)
@@ -52,27 +39,6 @@ static enum sdp_dir dir_parse(const char *s)
 }
 
 
-/* what a role offers unless a step names its codecs (agent.c's own) */
-static const char *const default_codecs[] = {"PCMU", "PCMA",
-					     "telephone-event"};
-
-
-static int add_codec(struct sdp_media *m, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(codecs); i++) {
-		if (!str_casecmp(name, codecs[i].name))
-			return sdp_format_add(NULL, m, false, codecs[i].pt,
-					      codecs[i].name, codecs[i].srate,
-					      1, NULL, NULL, NULL, false,
-					      codecs[i].params);
-	}
-
-	return ENOTSUP;
-}
-
-
 /* a session of the step's own: the codecs it names (else the role's),
  * the media at the address it names (else the role's) */
 static int session_for(struct sdp_session **sessp, struct sdp_media **mp,
@@ -80,8 +46,6 @@ static int session_for(struct sdp_session **sessp, struct sdp_media **mp,
 {
 	struct sdp_session *sess;
 	struct sdp_media *m;
-	struct le *le;
-	size_t i;
 	int err;
 
 	err = sdp_session_alloc(&sess, &ag->role->addr);
@@ -90,14 +54,8 @@ static int session_for(struct sdp_session **sessp, struct sdp_media **mp,
 
 	err = sdp_media_add(&m, sess, "audio", agent_media_port(ag),
 			    "RTP/AVP");
-	for (le = spec->codecs.head; le && !err; le = le->next) {
-		const struct strle *c = le->data;
-
-		err = add_codec(m, c->str);
-	}
-	for (i = 0; list_isempty(&spec->codecs) && !err &&
-		    i < ARRAY_SIZE(default_codecs); i++)
-		err = add_codec(m, default_codecs[i]);
+	if (!err)
+		err = agent_codecs_add(m, &spec->codecs);
 
 	if (!err && sa_isset(&spec->addr, SA_ADDR)) {
 		struct sa a = spec->addr;
