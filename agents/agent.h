@@ -52,6 +52,8 @@ struct buildctx {
 	const struct step *st;
 	struct list *agents;        /* every agent of the run */
 	struct msgrec *answers;     /* answers: resolved, or NULL */
+	struct msgrec *assoc;       /* a response step's request (st->assoc)
+				       as played so far, or NULL */
 	struct msgrec *forwards;    /* forwards: resolved, or NULL */
 	struct msgrec *const *steprec; /* per step index, its message so far
 				       (placeholders {F2.call-id} …) */
@@ -104,6 +106,7 @@ bool agent_reliable(const struct agent *ag);
 /* role kinds (agents/ua.c, agents/proxy.c) */
 int ua_build(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx);
 int proxy_build(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx);
+int ua_no_request(const struct agent *ag, struct buildctx *ctx);
 struct msgrec *ua_open_request(const struct agent *ag,
 			       const struct role *peer,
 			       struct buildctx *ctx);

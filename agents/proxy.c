@@ -271,11 +271,16 @@ static struct msgrec *ctrans_of(const struct agent *ag,
 }
 
 
-/* a received response with this status that goes back to dst */
+/*
+ * A received response with this status to relay for a response step:
+ * one to the request forwarded from the step's request (§16.7), or,
+ * when the step names none (raw:), one to any request forwarded from dst.
+ * A CANCEL is never forwarded (§16.10), so its 200 is the proxy's own.
+ */
 static struct msgrec *resp_to_forward(const struct agent *ag,
-				      uint16_t scode,
-				      const struct role *dst)
+				      const struct buildctx *ctx)
 {
+	const struct step *st = ctx->st;
 	struct le *le;
 
 	for (le = ag->rx.head; le; le = le->next) {
@@ -284,11 +289,14 @@ static struct msgrec *resp_to_forward(const struct agent *ag,
 
 		if (!r->msg || r->msg->req || r->retrans || r->forwarded)
 			continue;
-		if (r->msg->scode != scode)
+		if (r->msg->scode != st->scode)
 			continue;
 
 		ct = ctrans_of(ag, r);
-		if (ct && ct->fwd_of && ct->fwd_of->from == dst)
+		if (!ct || !ct->fwd_of)
+			continue;
+		if (st->assoc ? ct->fwd_of == ctx->assoc
+			      : ct->fwd_of->from == st->to)
 			return r;
 	}
 
@@ -418,7 +426,7 @@ int proxy_build(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 		return fwd_request(mbp, ag, ctx, in);
 	}
 
-	in = ctx->answers ? NULL : resp_to_forward(ag, st->scode, st->to);
+	in = ctx->answers ? NULL : resp_to_forward(ag, ctx);
 	if (in)
 		return fwd_response(mbp, ag, ctx, in);
 
@@ -427,10 +435,7 @@ int proxy_build(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 	in = ua_open_request(ag, st->to, ctx);
 	if (!in) {
 		ctx->later = true;
-		return build_fail(ctx, ENOENT, "%s has neither a %u to "
-				  "forward to %s nor a request from %s to "
-				  "answer", ag->role->name, st->scode,
-				  st->to->name, st->to->name);
+		return ua_no_request(ag, ctx);
 	}
 
 	/* a final response to a request the proxy passed on is relayed

@@ -169,8 +169,10 @@ static int add_contact(struct msgb *b, const struct agent *ag)
 
 
 /**
- * The request a response step answers: the one answers: names, else the
- * newest request from peer that has no final response yet (not ACK).
+ * The request a response step answers: its request step's message
+ * (engine/assoc.c), once it has arrived — never a stray or another
+ * scenario's request; a step with none (raw:) answers the newest request
+ * from peer that has no final response yet (not ACK).
  */
 struct msgrec *ua_open_request(const struct agent *ag,
 			       const struct role *peer,
@@ -178,8 +180,9 @@ struct msgrec *ua_open_request(const struct agent *ag,
 {
 	struct le *le;
 
-	if (ctx->answers)
-		return ctx->answers->to == ag->role ? ctx->answers : NULL;
+	if (ctx->st->assoc)
+		return ctx->assoc && ctx->assoc->to == ag->role ? ctx->assoc
+								: NULL;
 
 	for (le = ag->rx.tail; le; le = le->prev) {
 		struct msgrec *r = le->data;
@@ -195,6 +198,23 @@ struct msgrec *ua_open_request(const struct agent *ag,
 	}
 
 	return NULL;
+}
+
+
+/** Why a response step has no request to answer (ENOENT) */
+int ua_no_request(const struct agent *ag, struct buildctx *ctx)
+{
+	const struct step *st = ctx->st, *rq = st->assoc;
+
+	if (!rq)
+		return build_fail(ctx, ENOENT, "%s has no open request from "
+				  "%s to answer with %u", ag->role->name,
+				  st->to->name, st->scode);
+
+	return build_fail(ctx, ENOENT, "%s has not received the %s of %s "
+			  "from %s that %u %s answers", ag->role->name,
+			  rq->method, rq->id, st->to->name, st->scode,
+			  st->id);
 }
 
 
@@ -629,9 +649,7 @@ int ua_build(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 	req = ua_open_request(ag, st->to, ctx);
 	if (!req) {
 		ctx->later = true;
-		return build_fail(ctx, ENOENT, "%s has no open request from %s "
-				  "to answer with %u", ag->role->name,
-				  st->to->name, st->scode);
+		return ua_no_request(ag, ctx);
 	}
 
 	return ua_respond(mbp, ag, ctx, req, true);

@@ -17,6 +17,7 @@
 #include "rules.h"
 #include "hdr.h"
 #include "load.h"
+#include "assoc.h"
 #include "retrans.h"
 #include "expand.h"
 
@@ -616,6 +617,9 @@ int scenario_load_vars(struct scenario **scp, const char *file,
 		yerr(&ld.yd, root, "the scenario has no steps:");
 	else
 		load_steps(&ld, steps, NULL, &ld.sc->steps);
+
+	if (!ld.yd.nerr)
+		(void)scenario_associate(ld.sc, dg, &ld.yd.nerr);
 
 	if (!ld.sc->name)
 		stem(&ld.sc->name, file);

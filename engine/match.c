@@ -34,7 +34,7 @@ bool match_kind(const struct step *st, const struct msgrec *r)
 
 /**
  * r is a response of st's kind that answers another request than the one
- * st's answers: names (so it may well be a later step's)
+ * st answers (so it may well be a later step's)
  */
 bool match_answers_other(const struct step *st, const struct msgrec *r,
 			 const struct list *agents,
@@ -43,13 +43,13 @@ bool match_answers_other(const struct step *st, const struct msgrec *r,
 	struct agent *rcv;
 	struct msgrec *req;
 
-	if (!st->answers || !match_kind(st, r) || r->msg->req)
+	if (!st->assoc || !match_kind(st, r) || r->msg->req)
 		return false;
 
 	rcv = agent_find(agents, st->to);
 	req = rcv ? track_client_txn(rcv, r) : NULL;
 
-	return req && req != steprec[st->answers->idx];
+	return req && req != steprec[st->assoc->idx];
 }
 
 
@@ -67,6 +67,7 @@ static enum match_res response(const struct step *st, struct msgrec *r,
 {
 	struct agent *rcv = agent_find(agents, st->to);
 	struct msgrec *req = rcv ? track_client_txn(rcv, r) : NULL;
+	struct msgrec *want;
 
 	if (!req) {
 		(void)re_sdprintf(why, "%u %r does not answer any request %s "
@@ -78,10 +79,22 @@ static enum match_res response(const struct step *st, struct msgrec *r,
 		return MATCH_BAD;
 	}
 
-	if (st->answers && steprec[st->answers->idx] != req) {
-		(void)re_sdprintf(why, "expected an answer to %s, but it "
-				  "answers %r%H", st->answers->id,
-				  &req->msg->met, step_name, req);
+	if (!st->assoc)
+		return MATCH_YES;   /* raw: steps name no request */
+
+	/* §17.1.3: the response belongs to one client transaction, the
+	 * one of the request step it answers (engine/assoc.c) */
+	want = steprec[st->assoc->idx];
+	if (want != req) {
+		(void)re_sdprintf(why, "got %u %r to %r%s%s (CSeq %u %r, "
+				  "frame %u); %s waits for the answer to %s "
+				  "%s%s", r->msg->scode, &r->msg->reason,
+				  &req->msg->met, req->step ? " " : "",
+				  req->step ? req->step->id : "",
+				  r->msg->cseq.num, &r->msg->cseq.met,
+				  r->frame, st->id, st->assoc->method,
+				  st->assoc->id,
+				  want ? "" : ", which was not played");
 		return MATCH_BAD;
 	}
 

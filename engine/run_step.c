@@ -33,6 +33,7 @@ static enum prog send_step(struct run *run, const struct step *st)
 	ctx.st = st;
 	ctx.agents = &run->agents;
 	ctx.answers = st->answers ? run->steprec[st->answers->idx] : NULL;
+	ctx.assoc = st->assoc ? run->steprec[st->assoc->idx] : NULL;
 	ctx.forwards = st->forwards ? run->steprec[st->forwards->idx] : NULL;
 	ctx.steprec = run->steprec;
 

@@ -248,6 +248,8 @@ struct step {
 	uint32_t within_ms;    /* 0 = no bound */
 	uint32_t timeout_ms;   /* 0 = scenario/engine default */
 	struct step *answers;  /* answers: Fn (a request step), or NULL */
+	struct step *assoc;    /* response: the request step it answers
+				  (answers:, else implicit; engine/assoc.c) */
 	struct step *forwards; /* forwards: Fn (a request step), or NULL */
 	char *dialog;          /* dialog: name, or NULL */
 	bool no_retransmit;    /* retransmit: false — send it once */

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Association by transaction (docs/engine.md "Matching a received
+# message"): a response step passes only on the answer to the request step
+# it answers, and a scripted role's reply answers only that request —
+# never a stray. Peers: SIPp's built-in UAS (a device that answers at
+# once) and second sipflow runs as stand-ins, started and stopped by pid.
+# usage: assoc.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+rm -rf "$out"; mkdir -p "$out"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/peer.sh
+. "$src/tests/scripts/lib/peer.sh"
+
+# SIP messages of a pcap as "src>dst method-or-status CSeq" lines
+sip_lines() {
+	tshark -r "$1" -T fields -E separator=' ' -e ip.src -e ip.dst \
+		-e sip.Method -e sip.Status-Code -e sip.CSeq -Y sip 2>/dev/null
+}
+have() { command -v "$1" >/dev/null || { echo "FAIL $1 is not installed (bash scripts/setup.sh test installs it)"; fail=1; return 1; }; }
+
+# 1. no-answer-cancel with B a device that answers at once (180, then
+#    200 to the INVITE). The proxy answers A's CANCEL itself (RFC 3261
+#    §16.10) — F6 is its own 200 to CANCEL, not B's 200 to the INVITE
+#    relayed — and B's 200 to the INVITE cannot pass for F8, the answer
+#    to the CANCEL: the run fails, naming both. First B is a sipflow
+#    stand-in (its 200 surely comes before A's CANCEL), then SIPp.
+A=127.0.73.10:5060 B=127.0.73.11:5060 P=127.0.73.12:5060
+cat >"$out/answers-at-once.yaml" <<'YAML'
+scenario: answers-at-once
+roles:
+  B: {kind: ua, user: bob}
+  P: {kind: dut}
+steps:
+  - F2: INVITE P -> B
+  - F3: 180 Ringing B -> P
+  - F3a: 200 OK B -> P
+  - F7: CANCEL P -> B
+    optional: true
+YAML
+d="$out/answers"
+"$sipflow" run "$out/answers-at-once.yaml" --out "$d/peer" \
+	--role B=ua:udp:$B --role P=dut:udp:$P --timeout 3s \
+	>"$d.peer.txt" 2>&1 &
+bpid=$!
+wait_bound "$B" || echo "stand-in B did not bind $B"
+"$sipflow" run "$src/scenarios/yealink/no-answer-cancel.yaml" --out "$d" \
+	--role A=ua:udp:$A --role P=proxy:udp:$P --role B=dut:udp:$B \
+	--timeout 2s >"$d.txt" 2>&1
+rc=$?
+stop "$bpid"
+cat "$d.txt"
+check "B answers at once: the run fails (exit 1)" "[ $rc -eq 1 ]"
+check "B answers at once: F8 fails naming B's 200 to the INVITE and the CANCEL" \
+	"grep -Eq 'got 200 OK to INVITE F2 \(CSeq 1 INVITE, frame [0-9]+\); F8 waits for the answer to CANCEL F7' '$d.txt'"
+check "B answers at once: F6 passes" "grep -Eq '^ +F6 .* pass' '$d.txt'"
+if have tshark; then
+	sip_lines "$d/no-answer-cancel.pcap" >"$d.sip"
+	check "B answers at once: F6 is the proxy's own 200 to the CANCEL" \
+		"grep -q '^${P%:*} ${A%:*}  200 1 CANCEL' '$d.sip'"
+	check "B answers at once: the proxy relays no 200 to the INVITE to A" \
+		"! grep -q '^${P%:*} ${A%:*}  200 1 INVITE' '$d.sip'"
+fi
+
+# the same against SIPp (tests/scripts/sipp/): whether its 200 or A's
+# CANCEL comes first is a race, but either way the run fails after F5 and
+# F6 is the proxy's own 200 to the CANCEL
+if have sipp && have tshark; then
+	d="$out/sipp"
+	sipp -sf "$src/tests/scripts/sipp/uas-answers-at-once.xml" \
+		-i ${B%:*} -p 5060 -m 1 -timeout 20s -trace_err \
+		-error_file "$out/sipp-errors.log" >/dev/null 2>&1 </dev/null &
+	spid=$!
+	wait_bound "$B" || echo "SIPp did not bind $B"
+	"$sipflow" run "$src/scenarios/yealink/no-answer-cancel.yaml" \
+		--out "$d" --role A=ua:udp:$A --role P=proxy:udp:$P \
+		--role B=dut:udp:$B --timeout 2s >"$d.txt" 2>&1
+	rc=$?
+	kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+	cat "$d.txt"
+	sip_lines "$d/no-answer-cancel.pcap" >"$d.sip"
+	check "SIPp answers at once: the run fails at F8 or later" \
+		"[ $rc -eq 1 ] && grep -Eq '^ +F(8|9|1[0-2]) .* FAIL' '$d.txt'"
+	check "SIPp answers at once: F6 is the proxy's own 200 to the CANCEL" \
+		"grep -q '^${P%:*} ${A%:*}  200 1 CANCEL' '$d.sip' &&
+		 ! grep -q '^${P%:*} ${A%:*}  200 1 INVITE' '$d.sip'"
+fi
+
+# 2. a stray request (a BYE of a call this run never saw) arrives before
+#    the REFER that a group's 202 answers: the 202 waits for the REFER
+#    and answers it; nothing answers the stray.
+cat >"$out/tester.yaml" <<'YAML'
+scenario: refer-wait
+roles:
+  A: {kind: ua, user: alice}
+  P: {kind: dut}
+steps:
+  - any-order:
+      - F1: REFER P -> A
+      - F2: 202 Accepted A -> P
+YAML
+cat >"$out/peer.yaml" <<'YAML'
+scenario: refer-peer
+roles:
+  A: {kind: dut}
+  P: {kind: ua, user: pbx}
+steps:
+  - F0: BYE P -> A
+    raw: |+
+      BYE sip:alice@127.0.73.20:5060 SIP/2.0
+      Via: SIP/2.0/UDP 127.0.73.21:5060;branch=z9hG4bK-stray-1
+      Max-Forwards: 70
+      From: <sip:pbx@127.0.73.21>;tag=old-1
+      To: <sip:alice@127.0.73.20>;tag=old-2
+      Call-ID: left-over-from-an-earlier-run
+      CSeq: 7 BYE
+      Content-Length: 0
+
+  - wait: 300ms
+  - F1: REFER P -> A
+    headers: {Refer-To: "<sip:carol@127.0.73.22>"}
+  - F2: 202 Accepted A -> P
+YAML
+A=127.0.73.20 P=127.0.73.21
+d="$out/stray"
+"$sipflow" run "$out/tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
+	--role P=dut:udp:$P:5060 --timeout 3s >"$d.txt" 2>&1 &
+tpid=$!
+wait_bound "$A:5060" || echo "tester did not bind $A:5060"
+"$sipflow" run "$out/peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
+	--role P=ua:udp:$P:5060 --timeout 3s >"$d.peer.txt" 2>&1
+prc=$?
+stop "$tpid"; trc=$?
+cat "$d.txt" "$d.peer.txt"
+check "stray before REFER: the tester passes" "[ $trc -eq 0 ]"
+check "stray before REFER: the peer gets its 202 to the REFER (exit 0)" \
+	"[ $prc -eq 0 ]"
+check "stray before REFER: the stray is absorbed, named" \
+	"grep -q 'absorbed.*BYE' '$d.txt'"
+if have tshark; then
+	sip_lines "$d/refer-wait.pcap" >"$d.sip"
+	check "stray before REFER: A answers nothing but the REFER" \
+		"[ \$(grep -c '^$A $P ' '$d.sip') -eq 1 ] &&
+		 grep -q '^$A $P  202 1 REFER' '$d.sip'"
+fi
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail
