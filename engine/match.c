@@ -34,11 +34,11 @@ bool match_kind(const struct step *st, const struct msgrec *r)
 
 /**
  * r is a response of st's kind that answers another request than the one
- * st answers (so it may well be a later step's)
+ * st answers (so it may well be a later step's); *reqp gets that request
  */
 bool match_answers_other(const struct step *st, const struct msgrec *r,
 			 const struct list *agents,
-			 struct msgrec *const *steprec)
+			 struct msgrec *const *steprec, struct msgrec **reqp)
 {
 	struct agent *rcv;
 	struct msgrec *req;
@@ -48,6 +48,8 @@ bool match_answers_other(const struct step *st, const struct msgrec *r,
 
 	rcv = agent_find(agents, st->to);
 	req = rcv ? track_client_txn(rcv, r) : NULL;
+	if (reqp)
+		*reqp = req;
 
 	return req && req != steprec[st->assoc->idx];
 }

@@ -889,8 +889,7 @@ void run_end_offline(struct run *run)
 	st = run_waiting_step(run, NULL, NULL);
 	if (st && st->type == STEP_MSG &&
 	    run->v[st->idx].status == VERDICT_PENDING)
-		run_step_fail(run, st, 0, "no %H from %s at %s in the capture",
-			  run_step_line, st, st->from->name, st->to->name);
+		run_step_missing(run, st, "in the capture");
 
 	run_finish(run);
 }

@@ -69,6 +69,8 @@ void run_logf(struct run *run, const char *fmt, ...);
 uint32_t run_step_timeout(const struct run *run, const struct step *st);
 void run_step_done(struct run *run, const struct step *st,
 	       enum verdict_status s, uint32_t frame, char *reason);
+void run_step_missing(struct run *run, const struct step *st,
+		      const char *when);
 void run_step_fail(struct run *run, const struct step *st, uint32_t frame,
 	       const char *fmt, ...);
 int  run_step_line(struct re_printf *pf, const struct step *st);

@@ -246,13 +246,31 @@ static bool elsewhere_h(const struct step *m, void *arg)
 }
 
 
+/* a pending step of r's kind other than st */
+static bool another_h(const struct step *m, void *arg)
+{
+	struct elsewhere *e = arg;
+
+	return m != e->st && later_h(m, &e->l);
+}
+
+
+/* ... or the request it answers is not a step's yet (it waits in the
+ * inbox for a later step): the response came before the cursor reached
+ * its request — a phone sends a NOTIFY and an INVITE at once, and the
+ * answers cross — and a later step of its kind will judge it */
 static bool answers_elsewhere(struct run *run, const struct step *st,
 			      struct msgrec *r)
 {
 	struct elsewhere e = {{run, r}, run, st, r};
+	struct msgrec *req = NULL;
 
-	return match_answers_other(st, r, &run->agents, run->steprec) &&
-	       visit_rest(run, elsewhere_h, &e);
+	if (!match_answers_other(st, r, &run->agents, run->steprec, &req))
+		return false;
+	if (!req->step && visit_rest(run, another_h, &e))
+		return true;
+
+	return visit_rest(run, elsewhere_h, &e);
 }
 
 
@@ -632,6 +650,56 @@ static int held_print(struct re_printf *pf, const struct held *h)
 }
 
 
+struct sent {
+	const struct step *st;
+	const struct msgrec *r;
+};
+
+
+/* " to INVITE" when r answers another method than st's request */
+static int other_method(struct re_printf *pf, const struct sent *sn)
+{
+	const struct step *st = sn->st;
+	const struct msgrec *r = sn->r;
+
+	if (!r->msg || r->msg->req || !st->assoc ||
+	    !pl_strcmp(&r->msg->cseq.met, st->assoc->method))
+		return 0;
+
+	return re_hprintf(pf, " to %r", &r->msg->cseq.met);
+}
+
+
+/**
+ * A message step's message never came (when: "within 2.0 s", "in the
+ * capture"): it fails, naming what its sender sent instead, if anything
+ */
+void run_step_missing(struct run *run, const struct step *st,
+		      const char *when)
+{
+	const struct msgrec *r = instead(run, st);
+	struct auth_reject rj = {r, &run->agents};
+
+	if (r)
+		run_step_fail(run, st, r->frame, "no %H from %s at %s %s; %s "
+			      "sent %H%H%s%s instead (frame %u)%H",
+			      run_step_line, st, st->from->name, st->to->name,
+			      when, st->from->name, run_rec_line, r,
+			      other_method, &(struct sent){st, r},
+			      r->to != st->to && r->to ? " to " : "",
+			      r->to != st->to && r->to ? r->to->name : "",
+			      r->frame, auth_rejected_print, &rj);
+	else if (run->defer[st->idx])
+		run_step_fail(run, st, 0, "no %H from %s at %s %s: %s",
+			      run_step_line, st, st->from->name, st->to->name,
+			      when, run->defer[st->idx]);
+	else
+		run_step_fail(run, st, 0, "no %H from %s at %s %s%H",
+			      run_step_line, st, st->from->name, st->to->name,
+			      when, held_print, &(struct held){run, st});
+}
+
+
 static void timeout_h(void *arg)
 {
 	struct run *run = arg;
@@ -666,30 +734,11 @@ static void timeout_h(void *arg)
 			  t / 1000, t % 1000 / 100);
 	}
 	else {
-		const struct msgrec *r = instead(run, st);
-		struct auth_reject rj = {r, &run->agents};
+		char when[32];
 
-		if (r)
-			run_step_fail(run, st, r->frame, "no %H from %s at %s "
-				      "within %u.%u s; %s sent %H%s%s instead "
-				      "(frame %u)%H", run_step_line, st,
-				      st->from->name, st->to->name, t / 1000,
-				      t % 1000 / 100, st->from->name,
-				      run_rec_line, r,
-				      r->to != st->to && r->to ? " to " : "",
-				      r->to != st->to && r->to ? r->to->name
-				      : "", r->frame, auth_rejected_print, &rj);
-		else if (run->defer[st->idx])
-			run_step_fail(run, st, 0, "no %H from %s at %s within "
-				      "%u.%u s: %s", run_step_line, st,
-				      st->from->name, st->to->name, t / 1000,
-				      t % 1000 / 100, run->defer[st->idx]);
-		else
-			run_step_fail(run, st, 0, "no %H from %s at %s within "
-				      "%u.%u s%H", run_step_line, st,
-				      st->from->name, st->to->name, t / 1000,
-				      t % 1000 / 100, held_print, &(struct held){
-					      run, st});
+		(void)re_snprintf(when, sizeof(when), "within %u.%u s",
+				  t / 1000, t % 1000 / 100);
+		run_step_missing(run, st, when);
 	}
 
 	run_finish(run);

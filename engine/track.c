@@ -32,8 +32,9 @@ struct msgrec *track_client_txn(const struct agent *ag,
 	for (le = ag->tx.tail; le; le = le->prev) {
 		struct msgrec *r = le->data;
 
-		/* a retransmitted copy stands for nothing of its own */
-		if (r->msg && r->msg->req && !r->copy_of &&
+		/* a retransmitted copy stands for nothing of its own, ours
+		 * (copy_of) or another sender's (its receiver saw a copy) */
+		if (r->msg && r->msg->req && !r->copy_of && !r->retrans &&
 		    track_same_txn(r->msg, resp->msg))
 			return r;
 	}

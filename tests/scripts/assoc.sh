@@ -145,5 +145,56 @@ if have tshark; then
 		 grep -q '^$A $P  202 1 REFER' '$d.sip'"
 fi
 
+# 3. answers that cross: A sends a NOTIFY and an INVITE at once (as a
+#    phone does after a transfer) and P answers the INVITE first. The
+#    200 to the INVITE comes before the cursor reaches the INVITE's step:
+#    it waits for F4 instead of failing (or passing) F2. Checked offline
+#    (verify) on a capture of that order made by a scripted pair; a P
+#    that never answers the NOTIFY still fails F2, naming what it sent.
+cat >"$out/cross-play.yaml" <<'YAML'
+scenario: cross
+roles:
+  A: {kind: ua, user: alice}
+  P: {kind: ua, user: pbx}
+steps:
+  - F1: NOTIFY A -> P
+    headers: {Event: presence, Subscription-State: active}
+  - F2: INVITE A -> P
+  - F3: 200 OK P -> A
+    answers: F2
+  - F4: 200 OK P -> A
+    answers: F1
+  - F5: ACK A -> P
+YAML
+cat >"$out/cross.yaml" <<'YAML'
+scenario: cross
+roles:
+  A: {kind: ua, user: alice}
+  P: {kind: ua, user: pbx}
+steps:
+  - F1: NOTIFY A -> P
+  - F2: 200 OK P -> A
+  - F3: INVITE A -> P
+  - F4: 200 OK P -> A
+  - F5: ACK A -> P
+YAML
+sed '/^  - F4:/,/answers: F1/d' "$out/cross-play.yaml" >"$out/cross-silent.yaml"
+A=127.0.73.30:5060 P=127.0.73.31:5060
+for c in cross-play cross-silent; do
+	"$sipflow" run "$out/$c.yaml" --out "$out/$c" --role A=ua:udp:$A \
+		--role P=ua:udp:$P >"$out/$c.run.txt" 2>&1
+	"$sipflow" verify "$out/cross.yaml" --pcap "$out/$c/cross.pcap" \
+		--role A=$A --role P=$P >"$out/$c.txt" 2>&1
+	echo "rc=$?" >>"$out/$c.txt"
+	cat "$out/$c.txt"
+done
+check "crossing answers: each 200 passes at its own step" \
+	"grep -q '^rc=0' '$out/cross-play.txt' &&
+	 grep -Eq '^ +F2 .* pass +frame 4' '$out/cross-play.txt' &&
+	 grep -Eq '^ +F4 .* pass +frame 3' '$out/cross-play.txt'"
+check "P never answers the NOTIFY: F2 fails naming the 200 it sent" \
+	"grep -q '^rc=1' '$out/cross-silent.txt' &&
+	 grep -A1 -E '^ +F2 .* FAIL' '$out/cross-silent.txt' | grep -q 'P sent 200 OK to INVITE instead (frame 3)'"
+
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail
