@@ -271,9 +271,9 @@ static struct msgrec *ctrans_of(const struct agent *ag,
 }
 
 
-/* a received response with this status that goes back to dst */
+/* a received response with a status st accepts that goes back to dst */
 static struct msgrec *resp_to_forward(const struct agent *ag,
-				      uint16_t scode,
+				      const struct step *st,
 				      const struct role *dst)
 {
 	struct le *le;
@@ -284,7 +284,7 @@ static struct msgrec *resp_to_forward(const struct agent *ag,
 
 		if (!r->msg || r->msg->req || r->retrans || r->forwarded)
 			continue;
-		if (r->msg->scode != scode)
+		if (!step_accepts(st, r->msg->scode))
 			continue;
 
 		ct = ctrans_of(ag, r);
@@ -418,7 +418,7 @@ int proxy_build(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 		return fwd_request(mbp, ag, ctx, in);
 	}
 
-	in = ctx->answers ? NULL : resp_to_forward(ag, st->scode, st->to);
+	in = ctx->answers ? NULL : resp_to_forward(ag, st, st->to);
 	if (in)
 		return fwd_response(mbp, ag, ctx, in);
 
