@@ -22,20 +22,7 @@ sip_lines() {
 		-e sip.Method -e sip.Status-Code -e sip.CSeq -Y sip 2>/dev/null
 }
 
-# wait (bounded) until a UDP address is bound
-wait_bound() {
-	for _ in $(seq 50); do
-		ss -Hlun "src $1" 2>/dev/null | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-stop() {
-	for _ in $(seq 30); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-	if kill -0 "$1" 2>/dev/null; then kill -TERM "$1"; fi
-	wait "$1" 2>/dev/null
-}
+. "$src/tests/scripts/lib/peer.sh"
 
 # 1. the bundled flow with T1 = 100 ms: B's 200 OK is lost once, B
 #    resends it ~T1 later, A ACKs, the call goes on
