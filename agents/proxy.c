@@ -289,7 +289,7 @@ static struct msgrec *resp_to_forward(const struct agent *ag,
 
 		if (!r->msg || r->msg->req || r->retrans || r->forwarded)
 			continue;
-		if (r->msg->scode != st->scode)
+		if (!step_accepts(st, r->msg->scode))
 			continue;
 
 		ct = ctrans_of(ag, r);

@@ -26,6 +26,8 @@ void ld_media_step(struct loader *ld, struct step *st,
 		   const yaml_node_t *n);
 void ld_auth(struct loader *ld, struct step *st, const yaml_node_t *k,
 	     const yaml_node_t *v);
+void ld_status(struct loader *ld, struct step *st, const yaml_node_t *k,
+	       const yaml_node_t *v);
 void ld_expect_auth(struct loader *ld, struct step *st,
 		    const yaml_node_t *v);
 void load_steps(struct loader *ld, const yaml_node_t *n, struct step *group,

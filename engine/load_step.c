@@ -22,7 +22,7 @@ static const char *const step_keys[] = {
 	"to-user", "headers", "body", "raw", "sdp", "expect", "optional",
 	"within", "timeout", "answers", "forwards", "dialog",
 	"retransmit", "drop", "lose", "retransmission-of", "absent", "auth",
-	"challenge",
+	"challenge", "status",
 };
 
 static const char *const methods[] = {
@@ -848,6 +848,9 @@ static void step_option(struct loader *ld, struct step *st,
 	}
 	else if (!strcmp(key, "auth") || !strcmp(key, "challenge")) {
 		ld_auth(ld, st, k, v);
+	}
+	else if (!strcmp(key, "status")) {
+		ld_status(ld, st, k, v);
 	}
 	else {
 		rtx_option(ld, st, k, v);

@@ -18,7 +18,7 @@
 #include "match.h"
 
 
-/** Same sender, receiver and method/status as the step */
+/** Same sender, receiver and method/status (one the step accepts) */
 bool match_kind(const struct step *st, const struct msgrec *r)
 {
 	if (st->type != STEP_MSG || !r->msg)
@@ -28,7 +28,7 @@ bool match_kind(const struct step *st, const struct msgrec *r)
 	if (st->req)
 		return r->msg->req && !pl_strcmp(&r->msg->met, st->method);
 
-	return !r->msg->req && r->msg->scode == st->scode;
+	return !r->msg->req && step_accepts(st, r->msg->scode);
 }
 
 

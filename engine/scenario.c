@@ -137,8 +137,41 @@ int media_print(struct re_printf *pf, const struct media_spec *m)
 }
 
 
+/** Whether a response with this code fulfils the response step st: its
+ * message line's code, or one of its status: alternatives */
+bool step_accepts(const struct step *st, uint16_t scode)
+{
+	unsigned i;
+
+	if (!st->nalt)
+		return scode == st->scode;
+
+	for (i = 0; i < st->nalt; i++) {
+		if (st->alt[i] == scode)
+			return true;
+	}
+
+	return false;
+}
+
+
+/* "408 or 480", "408, 480 or 404": what a step with alternatives accepts */
+static int alt_print(struct re_printf *pf, const struct step *st)
+{
+	int err = 0;
+	unsigned i;
+
+	for (i = 0; i < st->nalt; i++) {
+		err |= re_hprintf(pf, "%s%u", !i ? "" : i + 1 < st->nalt
+				  ? ", " : " or ", st->alt[i]);
+	}
+
+	return err;
+}
+
+
 /** What a step is, as reports print it: "INVITE", "180 Ringing",
- * "wait 500 ms", "any-order" */
+ * "408 or 480" (status: alternatives), "wait 500 ms", "any-order" */
 int step_print(struct re_printf *pf, const struct step *st)
 {
 	switch (st->type) {
@@ -154,6 +187,8 @@ int step_print(struct re_printf *pf, const struct step *st)
 	default:
 		if (st->req)
 			return re_hprintf(pf, "%s", st->method);
+		if (st->nalt > 1)
+			return alt_print(pf, st);
 		return re_hprintf(pf, "%u %s", st->scode, st->reason);
 	}
 }

@@ -218,6 +218,9 @@ struct strle {
 	struct srcpos pos;
 };
 
+/** status: lists at most this many codes */
+enum { STEP_NALT = 8 };
+
 /** One step of the flow */
 struct step {
 	struct le le;          /* in scenario.steps or in group.members */
@@ -235,6 +238,10 @@ struct step {
 	char *method;          /* request: "INVITE"; response: NULL */
 	uint16_t scode;        /* response: 100..699 */
 	char *reason;          /* response: phrase as written, or standard */
+	uint16_t alt[STEP_NALT]; /* status: the codes a received response
+				  may have (scode among them), in the
+				  order written */
+	unsigned nalt;         /* 0: no status: key, scode alone */
 	struct role *from;     /* sender */
 	struct role *to;       /* receiver */
 	char *to_user;         /* to-user: a role name or a literal user */
@@ -331,6 +338,7 @@ static inline bool role_acts(const struct role *r)
 	return r->dut || r->kind == ROLE_PHONE;
 }
 int step_print(struct re_printf *pf, const struct step *st);
+bool step_accepts(const struct step *st, uint16_t scode);
 int media_print(struct re_printf *pf, const struct media_spec *m);
 
 #endif

@@ -357,12 +357,72 @@ static void test_testbed_args_and_binding(void)
 }
 
 
+/* status: [408, 480]: the codes a received response may have; the message
+ * line's code is what a scripted sender sends, and must be listed */
+static void test_status_alternatives(void)
+{
+	static const char text[] =
+		ROLES "steps:\n  - F1: INVITE A -> B\n"
+		"  - F2: 408 Request Timeout B -> A\n"
+		"    status: [408, 480, 404]\n"
+		"  - F3: ACK A -> B\n"
+		"  - F4: OPTIONS A -> B\n"
+		"  - F5: 200 OK B -> A\n"
+		"    status: [200]\n";
+	struct scenario *sc = NULL;
+	const struct step *st;
+	struct diag dg;
+	char w[64];
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "t.yaml", text, &dg), 0);
+
+	st = scenario_step(sc, "F2");
+	CU_ASSERT_EQUAL(st->scode, 408);
+	CU_ASSERT_STRING_EQUAL(st->reason, "Request Timeout");
+	CU_ASSERT_EQUAL(st->nalt, 3);
+	CU_ASSERT_TRUE(step_accepts(st, 408));
+	CU_ASSERT_TRUE(step_accepts(st, 480));
+	CU_ASSERT_TRUE(step_accepts(st, 404));
+	CU_ASSERT_FALSE(step_accepts(st, 486));
+	CU_ASSERT_FALSE(step_accepts(st, 500));
+	re_snprintf(w, sizeof(w), "%H", step_print, st);
+	CU_ASSERT_STRING_EQUAL(w, "408, 480 or 404");
+
+	/* one code: the line's alone, printed as before */
+	st = scenario_step(sc, "F5");
+	CU_ASSERT_TRUE(step_accepts(st, 200));
+	CU_ASSERT_FALSE(step_accepts(st, 202));
+	re_snprintf(w, sizeof(w), "%H", step_print, st);
+	CU_ASSERT_STRING_EQUAL(w, "200 OK");
+
+	/* without status: only the line's code */
+	st = scenario_step(sc, "F1");
+	CU_ASSERT_FALSE(step_accepts(st, 408));
+	mem_deref(sc);
+
+	fails_with(ROLES "steps:\n  - F1: INVITE A -> B\n"
+		   "  - F2: 408 Request Timeout B -> A\n    status: 480\n",
+		   "t.yaml:7:13: step F2: status: is a list of codes, as [408, "
+		   "480]");
+	fails_with(ROLES "steps:\n  - F1: INVITE A -> B\n"
+		   "  - F2: 408 Request Timeout B -> A\n    status: []\n",
+		   "t.yaml:7:13: step F2: status: lists no code");
+	fails_with(ROLES "steps:\n  - F1: INVITE A -> B\n"
+		   "  - F2: 180 Ringing B -> A\n    status: [180, 183, 200]\n",
+		   "t.yaml:7:24: step F2: status: 200 and 180 do not end the "
+		   "transaction alike; alternatives are all 1xx, all 2xx or "
+		   "all 3xx-6xx");
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
 		{"model_from_flow", test_model_from_flow},
 		{"errors_have_places", test_errors_have_places},
 		{"phone_steps", test_phone_steps},
+		{"status_alternatives", test_status_alternatives},
 		{"all_errors_reported", test_all_errors_reported},
 		{"testbed_addr_transports", test_testbed_addr_transports},
 		{"testbed_args_and_binding", test_testbed_args_and_binding},

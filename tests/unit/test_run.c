@@ -811,11 +811,13 @@ static void test_duo_unexpected_in_last_wait(void)
 
 static void test_group_proxy_answer_names_why(void)
 {
-	/* the proxy's own 500 in a group without answers: waits for a 500
-	 * to relay that never comes; the timeout says so */
+	/* the proxy's own 500 in a group without answers (nor the 503 as
+	 * an alternative, which it would relay): waits for a 500 to relay
+	 * that never comes; the timeout says so */
 	const char *rel = "scenarios/rfc3665/unsuccessful-503-to-500.yaml";
 	char *text = read_file(rel);
-	char *bad = text ? variant(text, "        answers: F1\n", "") : NULL;
+	char *bad = text ? variant(text, "        status: [500, 503]\n"
+				   "        answers: F1\n", "") : NULL;
 	const struct verdict *vd;
 	struct play p;
 
@@ -888,6 +890,64 @@ static void test_duo_wrong_status(void)
 	teardown(&v[1]);
 	free(text);
 	free(dev);
+}
+
+
+/* no-response.yaml against a proxy that gives up with CODE (the device
+ * plays P from a variant of the flow whose F3 is LINE) */
+static void no_response_against(struct play *v, const char *text,
+				const char *line)
+{
+	static const char *const troles[] = {
+		"A=ua:udp:" A_ADDR, "B=ua:udp:" B_ADDR,
+		"P=dut:udp:" P_ADDR, NULL,
+	};
+	static const char *const droles[] = {
+		"A=dut:udp:" A_ADDR, "B=dut:udp:" B_ADDR,
+		"P=proxy:udp:" P_ADDR, NULL,
+	};
+	char *dev = variant(text, "  - F3: 408 Request Timeout P -> A\n"
+			    "    status: [408, 480]\n", line);
+
+	duo_bound(v, text, troles, dev, droles, 1000);
+	free(dev);
+}
+
+
+/* status: [408, 480]: either code passes the step (RFC 3261 §16.7 step 6
+ * and RFC 3665 §3.10), any other fails it naming both alternatives */
+static void test_duo_status_alternatives(void)
+{
+	char *text = read_file("scenarios/rfc3665/no-response.yaml");
+	const struct verdict *vd;
+	struct play v[2];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+
+	no_response_against(v, text, "  - F3: 408 Request Timeout P -> A\n");
+	assert_all_pass(&v[0]);
+	teardown(&v[0]);
+	teardown(&v[1]);
+
+	no_response_against(v, text, "  - F3: 480 No Response P -> A\n");
+	assert_all_pass(&v[0]);
+	teardown(&v[0]);
+	teardown(&v[1]);
+
+	no_response_against(v, text,
+			    "  - F3: 500 Server Internal Error P -> A\n");
+	CU_ASSERT_FALSE(run_passed(v[0].run));
+	vd = verdict_of(&v[0], "F3");
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "expected 408 or 480 from "
+				      "P, got 500 Server Internal Error "
+				      "(frame"));
+	CU_ASSERT_EQUAL(verdict_of(&v[0], "F4")->status, VERDICT_NOTRUN);
+	teardown(&v[0]);
+	teardown(&v[1]);
+
+	free(text);
 }
 
 
@@ -1099,6 +1159,7 @@ int register_suites(void)
 		{"dut_silent_times_out", test_dut_silent_times_out},
 		{"duo_stateful_proxy_order", test_duo_stateful_proxy_order},
 		{"duo_wrong_status", test_duo_wrong_status},
+		{"duo_status_alternatives", test_duo_status_alternatives},
 		{"duo_group_answers_order", test_duo_group_answers_order},
 		{"expect_refs", test_expect_refs},
 		{"duo_answers_out_of_order", test_duo_answers_out_of_order},
