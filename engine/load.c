@@ -45,6 +45,7 @@ static void role_destructor(void *data)
 	mem_deref(r->domain);
 	list_flush(&r->codecs);
 	mem_deref(r->auth_user);
+	mem_deref(r->reg_with);
 	mem_deref(r->auth_pass);
 	mem_deref(r->driver);
 	mem_deref(r->capture_if);

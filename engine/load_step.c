@@ -61,31 +61,6 @@ static void expect_destructor(void *data)
 }
 
 
-static void step_destructor(void *data)
-{
-	struct step *st = data;
-
-	list_unlink(&st->le);
-	list_flush(&st->members);
-	list_flush(&st->headers);
-	list_flush(&st->expects);
-	list_flush(&st->sdp.codecs);
-	mem_deref(st->sdp.direction);
-	mem_deref(st->id);
-	mem_deref(st->file);
-	mem_deref(st->incl);
-	mem_deref(st->method);
-	mem_deref(st->reason);
-	mem_deref(st->to_user);
-	mem_deref(st->body);
-	mem_deref(st->raw);
-	mem_deref(st->dialog);
-	mem_deref(st->auth.user);
-	mem_deref(st->auth.pass);
-	mem_deref(st->auth.realm);
-	mem_deref(st->act.text);
-	mem_deref(st->media.dtmf);
-}
 
 
 /* a token in the message line, with its column */
@@ -861,13 +836,12 @@ static void step_option(struct loader *ld, struct step *st,
 static struct step *new_step(struct loader *ld, enum step_type type,
 			     const yaml_node_t *at)
 {
-	struct step *st = mem_zalloc(sizeof(*st), step_destructor);
+	struct step *st = step_alloc(type);
 	const struct yorigin *o = yorigin(&ld->yd, at);
 
 	if (!st)
 		return NULL;
 
-	st->type = type;
 	st->pos = ypos(at);
 
 	/* the run's own messages about a step (before it plays) name the

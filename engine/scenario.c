@@ -5,6 +5,45 @@
 #include "doverb.h"
 
 
+static void step_destructor(void *data)
+{
+	struct step *st = data;
+
+	list_unlink(&st->le);
+	list_flush(&st->members);
+	list_flush(&st->headers);
+	list_flush(&st->expects);
+	list_flush(&st->sdp.codecs);
+	mem_deref(st->sdp.direction);
+	mem_deref(st->id);
+	mem_deref(st->file);
+	mem_deref(st->incl);
+	mem_deref(st->method);
+	mem_deref(st->reason);
+	mem_deref(st->to_user);
+	mem_deref(st->body);
+	mem_deref(st->raw);
+	mem_deref(st->dialog);
+	mem_deref(st->auth.user);
+	mem_deref(st->auth.pass);
+	mem_deref(st->auth.realm);
+	mem_deref(st->act.text);
+	mem_deref(st->media.dtmf);
+}
+
+
+/** A new step of this type (its fields empty), or NULL */
+struct step *step_alloc(enum step_type type)
+{
+	struct step *st = mem_zalloc(sizeof(*st), step_destructor);
+
+	if (st)
+		st->type = type;
+
+	return st;
+}
+
+
 /** The role called name, or NULL */
 struct role *scenario_role(const struct scenario *sc, const char *name)
 {

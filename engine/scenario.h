@@ -98,6 +98,8 @@ struct role {
 	struct sa addr;        /* bound address (set by scenario_bind) */
 	enum sip_transp tp;    /* transport: UDP, TCP or TLS */
 	struct tls_cfg *tls;   /* TLS settings (testbed), or NULL */
+	char *reg_with;        /* testbed register: the registrar role's
+				  name, or NULL (engine/prologue.c) */
 	bool no_retransmit;    /* retransmit: false — send each once */
 	unsigned idx;          /* 0-based declaration index */
 	struct srcpos pos;     /* where it is declared */
@@ -264,6 +266,8 @@ struct step {
 				  leave the sender but are not delivered */
 	struct step *rtx_of;   /* retransmission-of: Fn — this step is a
 				  retransmission of that step's message */
+	bool setup;            /* added by the testbed before the flow
+				  (register:), not written in the file */
 	bool absent;           /* absent: true — with retransmission-of:, no
 				* copy may come while the step waits */
 	struct auth_spec auth; /* auth:, challenge:, expect: {auth: …} */
@@ -320,6 +324,7 @@ struct role *scenario_role(const struct scenario *sc, const char *name);
 struct step *scenario_step(const struct scenario *sc, const char *id);
 struct step *scenario_step_at(const struct scenario *sc, unsigned idx);
 const char *step_file(const struct scenario *sc, const struct step *st);
+struct step *step_alloc(enum step_type type);
 const char *step_from(const struct step *st);
 const char *sip_reason_std(uint16_t scode);
 

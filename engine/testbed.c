@@ -15,6 +15,7 @@
 #include "ynode.h"
 #include "load.h"
 #include "testbed.h"
+#include "prologue.h"
 #include "transport.h"
 
 
@@ -32,6 +33,7 @@ static void binding_destructor(void *data)
 	mem_deref(b->driver);
 	mem_deref(b->capture_if);
 	mem_deref(b->tls);
+	mem_deref(b->reg_with);
 }
 
 
@@ -389,7 +391,8 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 		      const yaml_node_t *k, const yaml_node_t *v)
 {
 	static const char *const keys[] = {"kind", "address", "auth",
-					   "driver", "tone", "capture", "tls"};
+					   "driver", "tone", "capture", "tls",
+					   "register"};
 	const char *name = yscalar(k);
 	yaml_node_pair_t *p;
 	struct binding *b;
@@ -430,6 +433,10 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 		}
 		if (!strcmp(yscalar(pk), "tls")) {
 			parse_tls(yd, pv, &b->tls, name);
+			continue;
+		}
+		if (!strcmp(yscalar(pk), "register")) {
+			testbed_parse_register(yd, pv, b, name);
 			continue;
 		}
 		if (!strcmp(yscalar(pk), "tone")) {
@@ -597,6 +604,7 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 		r->driver = mem_deref(r->driver);
 		r->capture_if = mem_deref(r->capture_if);
 		r->tls = mem_deref(r->tls);
+		r->reg_with = mem_deref(r->reg_with);
 		r->dut_tone_hz = 0;
 		for (be = tb ? tb->bindings.head : NULL; be; be = be->next) {
 			const struct binding *b = be->data;
@@ -621,6 +629,8 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 				share(&r->capture_if, b->capture_if);
 			if (b->tls)
 				share(&r->tls, b->tls);
+			if (b->reg_with)
+				share(&r->reg_with, b->reg_with);
 			if (b->auth_user) {
 				share(&r->auth_user, b->auth_user);
 				share(&r->auth_pass, b->auth_pass);
@@ -666,6 +676,9 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 			sa_set_in(&r->addr, sa_in(&r->addr) + r->idx, 5060);
 		}
 	}
+
+	if (!err)
+		err = scenario_prologue(sc, dg);
 
 	return err;
 }

@@ -21,6 +21,7 @@ struct binding {
 	uint32_t tone_hz;      /* tone: what a device sends, 0 unknown */
 	char *capture_if;      /* capture: {interface: IF}, or NULL */
 	struct tls_cfg *tls;   /* tls: {cert, key, ca, verify}, or NULL */
+	char *reg_with;        /* register: the registrar's role, or NULL */
 	struct srcpos pos;
 };
 
@@ -46,6 +47,8 @@ void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
 void testbed_set_str(char **dst, const char *s);
 void testbed_password_env(struct ydoc *yd, const struct yaml_node_s *v,
 			  char **pass, const char *name, const char *where);
+void testbed_parse_register(struct ydoc *yd, const struct yaml_node_s *v,
+			    struct binding *b, const char *name);
 void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
 			  struct hil_cfg **cfgp, const char *name);
 int  testbed_check_drivers(const struct scenario *sc, struct diag *dg);

@@ -770,7 +770,8 @@ static void test_duo_answers_out_of_order(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
 	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "no 200 OK from B at A "
 				      "within"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "B sent 200 OK instead"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(vd->reason, "B sent 200 OK to MESSAGE "
+				      "instead"));
 	teardown(&v[0]);
 	teardown(&v[1]);
 	free(silent);

@@ -8,7 +8,10 @@
 #                                       proxies: another LISTEN address)
 #   kam_stop                            stop it (and any kept) by process id
 #
-# DEFINE is passed as `-A DEFINE`: SIPFLOW_BAD, SIPFLOW_NO_RR,
+# DEFINE is passed as `-A DEFINE`, except --listen=udp:IP:PORT (passed as
+# `-l`, for a config that does not read LISTEN, e.g. the one Debian ships)
+# and any other --option=VALUE (passed as it is: --alias=example.test).
+# Otherwise: SIPFLOW_BAD, SIPFLOW_NO_RR,
 # SIPFLOW_REFER_403, LISTEN=udp:IP:PORT, ALICE_ADDR=IP:PORT (an *_ADDR value
 # without quotes is turned into "sip:IP:PORT" here). Without LISTEN the proxy
 # listens on $KAM_ADDR (default 127.0.0.1:5060).
@@ -17,7 +20,8 @@
 # survive for kam_stop. Pair it with `trap kam_stop EXIT`.
 #
 # Readiness probe: with $sipflow set (the binary under test) it plays
-# lib/probe.yaml; otherwise it sends tests/interop/options.xml with SIPp.
+# lib/probe.yaml (or lib/$KAM_PROBE: probe-keepalive.yaml for a config as
+# its package ships it); otherwise it sends tests/interop/options.xml with SIPp.
 # Both expect 200 OK to an OPTIONS sent to the proxy itself. At most 50
 # probes and at most 10 s (plus one probe's time).
 #
@@ -64,7 +68,7 @@ _kam_alive() {
 _kam_probe() {
 	local dir=$1
 	if [ -n "${sipflow:-}" ] && [ -x "${sipflow:-}" ]; then
-		"$sipflow" run "$KAM_LIB_DIR/probe.yaml" \
+		"$sipflow" run "$KAM_LIB_DIR/${KAM_PROBE:-probe.yaml}" \
 			--role "A=ua:udp:127.0.0.9:5099" --role "P=dut:udp:$KAM_RUN_ADDR" \
 			--timeout 200ms --quiet --out "$dir/probe" >/dev/null 2>&1
 	else
@@ -83,6 +87,8 @@ kam_start() {
 	fi
 	for d in "$@"; do
 		case $d in
+		--listen=*) listen=${d#--listen=}; defs+=(-l "$listen"); continue ;;
+		--*) defs+=("$d"); continue ;;
 		LISTEN=*) listen=${d#LISTEN=} ;;
 		*_ADDR=\"*) ;;
 		*_ADDR=sip:*) d="${d%%=*}=\"${d#*=}\"" ;;
@@ -116,7 +122,9 @@ kam_start() {
 
 	# -DD: the creator stays in the foreground (its children are forked
 	# from it), so $! is the process to stop; -E: log to stderr
-	kamailio -f "$cfg" -DD -E -w "$dir" "${defs[@]}" >"$KAM_LOG" 2>&1 &
+	# -Y: its runtime files (the ctl socket of a stock config) in dir
+	kamailio -f "$cfg" -DD -E -w "$dir" -Y "$dir" "${defs[@]}" \
+		>"$KAM_LOG" 2>&1 &
 	KAM_PID=$!
 
 	deadline=$((SECONDS + 10))
