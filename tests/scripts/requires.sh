@@ -67,6 +67,9 @@ check "report.html: the skip and its reason" \
 	"grep -qF '\"skip_reason\":\"$why\"' '$out/skip/report.html' &&
 	 grep -qF \"'skipped: '+sc.skip_reason\" '$out/skip/report.html'"
 check "no pcap for a scenario that was not played" "[ ! -e '$out/skip/need.pcap' ]"
+check "report.json and junit.xml keep their schema with a skipped scenario" \
+	"python3 '$src/tests/scripts/check_reports.py' '$out/skip' pass 2 '$out/skip/junit.xml'"
+
 "$sipflow" merge "$out/merged" "$out/skip" >"$out/merge.txt" 2>&1
 rc=$?
 check "merge keeps the skip: exit 0, 1 skipped" \
@@ -120,6 +123,14 @@ check "testbed offers: unknown name: exit 2 with did-you-mean" \
 	"[ $rc -eq 2 ] && grep -q \"typo.yaml:2:67: role P: offers: unknown capability 'forward-on-buys' (did you mean 'forward-on-busy'?)\" '$out/typo.txt'"
 "$sipflow" lint "$out/need.yaml" --testbed "$out/typo.yaml" >"$out/lint-typo.txt" 2>&1
 check "lint --testbed with that testbed: exit 2" "[ $? -eq 2 ]"
+
+# the vocabulary is documented where scenarios and testbeds are
+names=$(sed -n 's/.*(capabilities: \(.*\))$/\1/p' "$out/typo.txt" | tr -d ,)
+missing=$(for n in $names; do
+	grep -q "^| \`$n\` |" "$src/docs/testbed.md" &&
+	grep -q "^| \`$n\` |" "$src/docs/scenario-format.md" || echo "$n"; done)
+check "docs/testbed.md and docs/scenario-format.md list every capability${missing:+ (missing: $missing)}" \
+	"[ -n '$names' ] && [ -z '$missing' ]"
 
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail
