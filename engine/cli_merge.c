@@ -76,9 +76,10 @@ int cmd_merge(int argc, char *argv[])
 
 	if (rc == EXIT_PASS) {
 		write_reports(rp, argv[1], NULL);
-		re_printf("merged %u scenarios: %u passed, %u failed, %u not "
-			  "run, %u refused\n", list_count(&rp->scns),
-			  report_count(rp, true), report_count(rp, false),
+		re_printf("merged %u scenarios: %u passed, %u failed, %u "
+			  "skipped, %u not run, %u refused\n",
+			  list_count(&rp->scns), report_count(rp, true),
+			  report_count(rp, false), report_skipped(rp),
 			  rp->notrun, rp->refused);
 		if (report_count(rp, false) || rp->notrun || rp->refused)
 			rc = EXIT_FAIL;

@@ -300,7 +300,7 @@ int cmd_run(int argc, char *argv[])
 	rp->ms = tmr_jiffies() - t0;
 	rp->interrupted = interrupted;
 	console_total(&con, report_count(rp, true), report_count(rp, false),
-		      rp->notrun, rp->refused, rp->ms);
+		      report_skipped(rp), rp->notrun, rp->refused, rp->ms);
 	write_reports(rp, so.outdir, junit);
 
  out:

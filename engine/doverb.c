@@ -94,3 +94,99 @@ int doverb_print(struct re_printf *pf, const struct do_spec *d)
 
 	return err;
 }
+
+
+/* the phone settings (role keys and set:), by bit number: bit i of
+ * phone_cfg.given is settings[i] */
+static const char *const settings[PHONE_CFG_NKEYS] = {
+	"busy", "auto-answer", "forward-no-answer", "forward-after", "mute",
+	"tone", "dtmf-mode", "send-codec", "early-media", "forward-always",
+	"forward-busy", "give-up",
+};
+
+_Static_assert(PHONE_CFG_GIVE_UP == 1u << 11 &&
+	       PHONE_CFG_FWD_BUSY == 1u << 10 && PHONE_CFG_BUSY == 1u,
+	       "settings[] is indexed by the PHONE_CFG_* bit");
+
+
+const char *const *doverb_settings(size_t *n)
+{
+	if (n)
+		*n = ARRAY_SIZE(settings);
+
+	return settings;
+}
+
+
+/** "forward-busy" for PHONE_CFG_FWD_BUSY */
+const char *doverb_setting_name(unsigned bit)
+{
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(settings); i++) {
+		if (bit == 1u << i)
+			return settings[i];
+	}
+
+	return "?";
+}
+
+
+static int ms_print(struct re_printf *pf, uint32_t ms)
+{
+	if (ms == UINT32_MAX)
+		return re_hprintf(pf, "off");
+	if (ms % 1000 == 0)
+		return re_hprintf(pf, "%us", ms / 1000);
+
+	return re_hprintf(pf, "%ums", ms);
+}
+
+
+/** A setting's value as written: true, 2s, off, C, 425Hz, rfc4733 */
+int doverb_setting_value(struct re_printf *pf, const struct do_setting *s)
+{
+	static const char *const modes[] = {"rfc4733", "inband", "info"};
+	const struct phone_cfg *c = s->cfg;
+	const struct role *r = NULL;
+
+	switch (s->bit) {
+
+	case PHONE_CFG_BUSY:        return re_hprintf(pf, "%s", c->busy ?
+						      "true" : "false");
+	case PHONE_CFG_MUTE:        return re_hprintf(pf, "%s", c->mute ?
+						      "true" : "false");
+	case PHONE_CFG_EARLY_MEDIA: return re_hprintf(pf, "%s",
+						      c->early_media ? "true"
+						      : "false");
+	case PHONE_CFG_AUTO_ANSWER: return ms_print(pf, c->auto_answer_ms);
+	case PHONE_CFG_FWD_AFTER:   return ms_print(pf, c->fwd_after_ms);
+	case PHONE_CFG_GIVE_UP:     return ms_print(pf, c->giveup_ms);
+	case PHONE_CFG_TONE:
+		return c->tone_hz ? re_hprintf(pf, "%uHz", c->tone_hz)
+				  : re_hprintf(pf, "off");
+	case PHONE_CFG_DTMF_MODE:
+		return re_hprintf(pf, "%s", c->dtmf_mode >= 0 &&
+				  c->dtmf_mode < 3 ? modes[c->dtmf_mode] : "?");
+	case PHONE_CFG_SEND_CODEC:
+		return re_hprintf(pf, "%s", c->send_codec == 8 ? "PCMA"
+				  : "PCMU");
+	case PHONE_CFG_FWD_NOANS:   r = c->fwd_noans; break;
+	case PHONE_CFG_FWD_ALWAYS:  r = c->fwd_always; break;
+	case PHONE_CFG_FWD_BUSY:    r = c->fwd_busy; break;
+	default:                    return re_hprintf(pf, "?");
+	}
+
+	if (s->uri)
+		return re_hprintf(pf, "%s", s->uri);
+
+	return re_hprintf(pf, "%s", r ? r->name : "?");
+}
+
+
+/** "busy: true" */
+int doverb_setting_print(struct re_printf *pf, const struct do_setting *s)
+{
+	return re_hprintf(pf, "%s: %H", doverb_setting_name(s->bit),
+			  doverb_setting_value, s);
+}

@@ -26,4 +26,17 @@ const struct do_verb_def *doverb_def(enum do_verb verb);
 const struct do_verb_def *doverb_table(size_t *n);
 int doverb_print(struct re_printf *pf, const struct do_spec *d);
 
+/** One phone setting of a set (bit: PHONE_CFG_*), for messages and
+ *  drivers: "busy: true", "forward-busy: C" (or the target's uri) */
+struct do_setting {
+	const struct phone_cfg *cfg;
+	unsigned bit;
+	const char *uri;     /* forward-*: the target's URI, or NULL */
+};
+
+const char *const *doverb_settings(size_t *n);
+const char *doverb_setting_name(unsigned bit);
+int doverb_setting_value(struct re_printf *pf, const struct do_setting *s);
+int doverb_setting_print(struct re_printf *pf, const struct do_setting *s);
+
 #endif

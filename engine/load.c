@@ -20,11 +20,13 @@
 #include "assoc.h"
 #include "retrans.h"
 #include "expand.h"
+#include "capability.h"
 
 
 static const char *const top_keys[] = {
 	"scenario", "title", "source", "description", "tags", "timeout",
 	"roles", "steps", "rules", "timers", "retransmit", "vars",
+	"requires",
 };
 
 static const char *const role_keys[] = {
@@ -50,6 +52,7 @@ static void role_destructor(void *data)
 	mem_deref(r->driver);
 	mem_deref(r->capture_if);
 	mem_deref(r->tls);
+	mem_deref(r->dut_name);
 }
 
 
@@ -514,7 +517,7 @@ int scenario_load_vars(struct scenario **scp, const char *file,
 {
 	struct loader ld;
 	struct ydoc src;
-	yaml_node_t *root, *roles = NULL, *steps = NULL;
+	yaml_node_t *root, *roles = NULL, *steps = NULL, *requires = NULL;
 	yaml_node_pair_t *p;
 	char *buf = NULL;
 	int err;
@@ -571,6 +574,8 @@ int scenario_load_vars(struct scenario **scp, const char *file,
 			roles = v;
 		else if (!strcmp(ks, "steps"))
 			steps = v;
+		else if (!strcmp(ks, "requires"))
+			requires = v;
 		else if (!strcmp(ks, "scenario"))
 			ld_dup_scalar(&ld, v, &ld.sc->name, "scenario");
 		else if (!strcmp(ks, "title"))
@@ -613,6 +618,10 @@ int scenario_load_vars(struct scenario **scp, const char *file,
 		yerr(&ld.yd, root, "the scenario has no roles:");
 	else
 		load_roles(&ld, roles);
+
+	/* it names roles: read once they are all declared */
+	if (requires)
+		capability_load_requires(&ld.yd, requires, ld.sc);
 
 	if (!steps)
 		yerr(&ld.yd, root, "the scenario has no steps:");

@@ -13,13 +13,8 @@
 #include "load.h"
 
 
-static const char *const cfg_keys[] = {
-	"busy", "auto-answer", "forward-no-answer", "forward-after", "mute",
-	"tone", "dtmf-mode", "send-codec", "early-media", "forward-always",
-	"forward-busy", "give-up",
-};
 
-/* role keys only a phone has, besides its settings (cfg_keys) */
+/* role keys only a phone has, besides its settings (doverb_settings) */
 static const char *const role_only[] = {
 	"proxy", "codecs", "impair", "impair-sip", "record", "auth",
 };
@@ -160,14 +155,17 @@ bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 		  const yaml_node_t *v, struct phone_cfg *cfg)
 {
 	const char *ks = yscalar(k), *vs = yscalar(v);
-	size_t i;
+	size_t i, nkeys;
+	const char *const *cfg_keys = doverb_settings(&nkeys);
 
-	for (i = 0; ks && i < ARRAY_SIZE(cfg_keys); i++) {
+	for (i = 0; ks && i < nkeys; i++) {
 		if (!strcmp(ks, cfg_keys[i]))
 			break;
 	}
-	if (!ks || i == ARRAY_SIZE(cfg_keys))
+	if (!ks || i == nkeys)
 		return false;
+	/* where it is written: a device that cannot apply it says so there */
+	cfg->at[i] = ypos(k);
 
 	if (!strcmp(ks, "busy")) {
 		ybool(&ld->yd, v, &cfg->busy);
@@ -235,7 +233,7 @@ bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 /** The role keys only a phone has; true when ks is one */
 bool ld_phone_key(const char *ks)
 {
-	const char *keys[ARRAY_SIZE(cfg_keys) + ARRAY_SIZE(role_only)];
+	const char *keys[PHONE_CFG_NKEYS + ARRAY_SIZE(role_only)];
 	size_t i, n = ld_phone_keys(keys, ARRAY_SIZE(keys));
 
 	for (i = 0; ks && i < n; i++) {
@@ -250,11 +248,12 @@ bool ld_phone_key(const char *ks)
 /** The phone role keys (its settings and the rest) into v; how many */
 size_t ld_phone_keys(const char **v, size_t max)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, nkeys;
+	const char *const *cfg_keys = doverb_settings(&nkeys);
 
 	for (i = 0; i < ARRAY_SIZE(role_only) && n < max; i++)
 		v[n++] = role_only[i];
-	for (i = 0; i < ARRAY_SIZE(cfg_keys) && n < max; i++)
+	for (i = 0; i < nkeys && n < max; i++)
 		v[n++] = cfg_keys[i];
 
 	return n;
@@ -416,10 +415,12 @@ static void do_arg(struct loader *ld, struct step *st,
 			YMAP_FOREACH(p, n) {
 				yaml_node_t *k = ynode(yd, p->key);
 
+				size_t nk;
+				const char *const *keys = doverb_settings(&nk);
+
 				if (!ld_phone_cfg(ld, k, ynode(yd, p->value),
 						  &d->set))
-					ykey_check(yd, k, cfg_keys,
-						   ARRAY_SIZE(cfg_keys), "set");
+					ykey_check(yd, k, keys, nk, "set");
 			}
 		}
 		break;

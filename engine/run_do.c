@@ -1,7 +1,10 @@
 /* engine/run_do.c — do: steps: a phone acts at once; a device acts
  * through its driver (agents/hil/), and the step waits for the driver to
  * say it was done. Either way the step passes when the actor could act;
- * what the actor then sends is checked by the F-steps that follow. */
+ * what the actor then sends is checked by the F-steps that follow.
+ * Settings reach a device one at a time (set: steps, and before the
+ * first step the role's own keys); lint made sure its driver can. */
+#include <string.h>
 #include <re.h>
 #include "scenario.h"
 #include "msgrec.h"
@@ -14,17 +17,79 @@
 #include "run_priv.h"
 
 
+static void driver_done_h(int err, const char *why, void *arg);
+
+
+/* the forward-* target a setting names, or NULL */
+static const struct role *setting_target(const struct phone_cfg *c,
+					 unsigned bit)
+{
+	switch (bit) {
+
+	case PHONE_CFG_FWD_NOANS:  return c->fwd_noans;
+	case PHONE_CFG_FWD_ALWAYS: return c->fwd_always;
+	case PHONE_CFG_FWD_BUSY:   return c->fwd_busy;
+	default:                   return NULL;
+	}
+}
+
+
+/*
+ * The next of run->set_left to the device ag plays, as a set: of that
+ * one setting (a forward-* target as its URI); doneh hears the driver.
+ * The tone is never sent: a device's is the testbed's tone:.
+ */
+static int set_next(struct run *run, struct agent *ag,
+		    const struct phone_cfg *c, hil_done_h *doneh)
+{
+	unsigned bit = run->set_left & (~run->set_left + 1);
+	const struct role *to = setting_target(c, bit);
+	struct do_setting ds = {c, bit, NULL};
+	struct do_spec one;
+	char *uri = NULL;
+	int err;
+
+	run->set_left &= ~bit;
+	memset(&one, 0, sizeof(one));
+	one.actor = ag->role;
+	one.verb = DO_SET;
+	one.set = *c;
+	one.set.given = bit;
+
+	err = to ? role_aor(&uri, run->sc, to) : 0;
+	if (err)
+		return err;
+	ds.uri = uri;
+
+	run_logf(run, "%s: set %H through %H", ag->role->name,
+		 doverb_setting_print, &ds, hil_print, ag->hil);
+	err = hil_act(ag->hil, &one, uri, doneh, run);
+	mem_deref(uri);
+
+	return err;
+}
+
+
 static void driver_done_h(int err, const char *why, void *arg)
 {
 	struct run *run = arg;
 	const struct step *st = run->acting;
 	struct agent *ag;
 
-	run->acting = NULL;
-	if (!st || run->finished)
+	if (!st || run->finished) {
+		run->acting = NULL;
 		return;
+	}
 
 	ag = agent_find(&run->agents, st->act.actor);
+	/* a set: step is done when its last setting is */
+	if (!err && run->set_left && ag) {
+		err = set_next(run, ag, &st->act.set, driver_done_h);
+		if (!err)
+			return;
+		why = "the driver could not start it";
+	}
+	run->acting = NULL;
 	if (err) {
 		run_step_fail(run, st, 0, "%s's driver (%H) failed: %s",
 			      st->act.actor->name, hil_print, ag ? ag->hil
@@ -59,13 +124,27 @@ static enum prog drive(struct run *run, const struct step *st,
 		}
 	}
 
+	if (d->verb == DO_SET && !(d->set.given & ~PHONE_CFG_TONE)) {
+		/* nothing to send: the tone is the device's own, and lint
+		 * made sure the testbed's agrees */
+		run_step_done(run, st, VERDICT_PASS, 0, NULL);
+		return PROG_DONE;
+	}
+
 	run->acting = st;
 	run->t_acted = run_now(run);
 	run->v[st->idx].stimulus = true;
 	run->v[st->idx].device_ms = -1;
-	run_logf(run, "%s: %H through %H%s%s", st->id, doverb_print, d,
-		 hil_print, ag->hil, uri ? ": " : "", uri ? uri : "");
-	err = hil_act(ag->hil, d, uri, driver_done_h, run);
+	if (d->verb == DO_SET) {
+		run->set_left = d->set.given & ~PHONE_CFG_TONE;
+		err = set_next(run, ag, &d->set, driver_done_h);
+	}
+	else {
+		run_logf(run, "%s: %H through %H%s%s", st->id, doverb_print,
+			 d, hil_print, ag->hil, uri ? ": " : "",
+			 uri ? uri : "");
+		err = hil_act(ag->hil, d, uri, driver_done_h, run);
+	}
 	mem_deref(uri);
 	if (err) {
 		run->acting = NULL;
@@ -116,4 +195,78 @@ enum prog run_do_step(struct run *run, const struct step *st)
 
 	run_step_done(run, st, VERDICT_PASS, 0, NULL);
 	return PROG_DONE;
+}
+
+
+static void preset_done_h(int err, const char *why, void *arg)
+{
+	struct run *run = arg;
+	const struct role *r = run->presetting;
+	struct agent *ag = r ? agent_find(&run->agents, r) : NULL;
+
+	if (!r || !ag || run->finished) {
+		run->presetting = NULL;
+		return;
+	}
+
+	if (!err && run->set_left) {
+		err = set_next(run, ag, &r->cfg, preset_done_h);
+		if (!err)
+			return;
+		why = "the driver could not start it";
+	}
+	run->presetting = NULL;
+
+	if (err) {
+		if (run->cur)
+			run_step_fail(run, run->cur->data, 0, "%s's driver "
+				      "(%H) could not apply the scenario's "
+				      "settings for %s: %s", r->name,
+				      hil_print, ag->hil, r->name,
+				      why ? why : "no reason given");
+		run_finish(run);
+		return;
+	}
+
+	run_kick(run);
+}
+
+
+/**
+ * Before the first step, each device that plays a role the scenario
+ * declares a phone gets that role's settings (busy:, auto-answer: …)
+ * through its driver, one at a time. True while that is under way.
+ */
+bool run_do_presets(struct run *run)
+{
+	struct le *le;
+
+	if (run->preset || run->offline)
+		return false;
+	if (run->presetting)
+		return true;
+
+	for (le = run->agents.head; le; le = le->next) {
+		struct agent *ag = le->data;
+		const struct role *r = ag->role;
+		int err;
+
+		if (!ag->hil || !r->dut || r->kind != ROLE_PHONE ||
+		    r->idx < run->preset_from)
+			continue;
+		run->preset_from = r->idx + 1;
+		run->set_left = r->cfg.given & ~PHONE_CFG_TONE;
+		if (!run->set_left)
+			continue;
+
+		run->presetting = r;
+		err = set_next(run, ag, &r->cfg, preset_done_h);
+		if (err)
+			preset_done_h(err, "the driver could not start it",
+				      run);
+		return true;
+	}
+
+	run->preset = true;
+	return false;
 }

@@ -53,6 +53,13 @@ struct run {
 	struct pcapr_feed *feed;   /* its SIP messages, UDP and TCP */
 	const struct step *acting; /* do: a device's driver is at it */
 	uint64_t t_acted;          /* when it started */
+	unsigned set_left;         /* set: the settings still to apply (one
+				      driver action each), PHONE_CFG_* */
+	const struct role *presetting; /* a device's own settings (the
+				      role's keys) going to its driver
+				      before the first step, or NULL */
+	unsigned preset_from;      /* … roles from this index on are left */
+	bool preset;               /* every device has its settings */
 	uint64_t vclock;           /* offline: the capture's time, ms */
 
 	/* media: steps (engine/run_media.c) */
@@ -87,6 +94,7 @@ bool run_step_settled(const struct run *run, const struct step *st,
 		      enum prog *p);
 void run_advance(struct run *run);
 enum prog run_do_step(struct run *run, const struct step *st);
+bool run_do_presets(struct run *run);
 enum prog run_media_step(struct run *run, const struct step *st);
 void run_kick(struct run *run);
 void run_finish(struct run *run);

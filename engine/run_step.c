@@ -776,6 +776,9 @@ static bool wait_ready(struct run *run)
 
 	ag = unready(run);
 	if (!ag) {
+		/* then each device gets the settings its role declares */
+		if (run_do_presets(run))
+			return true;
 		run->ready = true;
 		return false;
 	}

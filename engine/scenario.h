@@ -44,6 +44,8 @@ struct phone_cfg {
 				     -1: what was agreed */
 	uint32_t giveup_ms;       /* cancel its own call unanswered this
 				     long (0: never) */
+	struct srcpos at[12];     /* where each given setting is written,
+				     by bit number (PHONE_CFG_NKEYS) */
 };
 
 enum {
@@ -59,6 +61,7 @@ enum {
 	PHONE_CFG_FWD_ALWAYS = 1u << 9,
 	PHONE_CFG_FWD_BUSY = 1u << 10,
 	PHONE_CFG_GIVE_UP = 1u << 11,
+	PHONE_CFG_NKEYS = 12,      /* one name each, engine/doverb.c */
 };
 
 enum { DTMF_RFC4733 = 0, DTMF_INBAND, DTMF_INFO };
@@ -91,6 +94,13 @@ struct role {
 	char *auth_pass;       /* never printed */
 	struct hil_cfg *driver;/* a device under test: its driver, or NULL */
 	uint32_t dut_tone_hz;  /* a device under test: the tone it sends */
+	char *dut_name;        /* a device under test: its testbed name:,
+				  or NULL (reports give its address) */
+	uint32_t dut_offers;   /* a device under test: what it offers
+				  (testbed offers:, engine/capability.c) */
+	bool dut_has_offers;   /* … the testbed said so */
+	uint32_t requires;     /* what the scenario needs of whoever plays
+				  it (requires:, engine/capability.c) */
 	char *capture_if;      /* a device under test: capture its traffic
 				  on this interface (testbed), or NULL */
 	struct sa decl;        /* address: as declared, or unset */

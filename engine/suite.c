@@ -17,6 +17,7 @@
 #include "console.h"
 #include "report.h"
 #include "suite.h"
+#include "capability.h"
 
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_BAD = 2, MAX_JOBS = 64 };
@@ -142,6 +143,30 @@ static void slot_base(struct sa *base, const struct testbed *tb, unsigned s)
 }
 
 
+/* a scenario whose requires: the bound roles do not meet is not played:
+ * skipped, with the reason, in every report */
+static bool skipped(struct suite *su, const struct scenario *sc,
+		    unsigned order)
+{
+	char *why = NULL;
+	int err;
+
+	if (capability_unmet(&why, sc) != ENOTSUP)
+		return false;
+
+	++su->done;
+	console_progress(su->con, su->done, su->total);
+	console_skip(su->con, sc, why ? why : "a requirement is not met");
+	err = report_add_skip(su->rp, sc, why ? why : "a requirement is not "
+			      "met", su->order - 1);
+	if (err)
+		re_fprintf(stderr, "report: %m\n", err);
+	mem_deref(why);
+
+	return true;
+}
+
+
 static void start_next(struct suite *su, struct slot *sl)
 {
 	const struct suite_opts *o = su->opts;
@@ -161,6 +186,8 @@ static void start_next(struct suite *su, struct slot *sl)
 
 		slot_base(&base, o->tb, (unsigned)(sl - su->slots));
 		err = scenario_bind_base(sc, o->tb, &base, &dg);
+		if (!err && skipped(su, sc, sl->order))
+			continue;
 		if (!err) {
 			re_snprintf(sl->pcap, sizeof(sl->pcap), "%s/%s.pcap",
 				    o->outdir, sc->name);

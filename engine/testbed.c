@@ -17,6 +17,7 @@
 #include "testbed.h"
 #include "prologue.h"
 #include "transport.h"
+#include "capability.h"
 
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
@@ -34,6 +35,7 @@ static void binding_destructor(void *data)
 	mem_deref(b->capture_if);
 	mem_deref(b->tls);
 	mem_deref(b->reg_with);
+	mem_deref(b->name);
 }
 
 
@@ -392,7 +394,7 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 {
 	static const char *const keys[] = {"kind", "address", "auth",
 					   "driver", "tone", "capture", "tls",
-					   "register"};
+					   "register", "name", "offers"};
 	const char *name = yscalar(k);
 	yaml_node_pair_t *p;
 	struct binding *b;
@@ -437,6 +439,22 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 		}
 		if (!strcmp(yscalar(pk), "register")) {
 			testbed_parse_register(yd, pv, b, name);
+			continue;
+		}
+		if (!strcmp(yscalar(pk), "offers")) {
+			char where[64];
+
+			re_snprintf(where, sizeof(where), "role %s: offers",
+				    name);
+			b->offers = capability_parse(yd, pv, where);
+			b->has_offers = true;
+			continue;
+		}
+		if (!strcmp(yscalar(pk), "name")) {
+			if (!vs || !*vs)
+				yerr(yd, pv, "role %s: name is empty", name);
+			else
+				testbed_set_str(&b->name, vs);
 			continue;
 		}
 		if (!strcmp(yscalar(pk), "tone")) {
@@ -606,6 +624,9 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 		r->tls = mem_deref(r->tls);
 		r->reg_with = mem_deref(r->reg_with);
 		r->dut_tone_hz = 0;
+		r->dut_name = mem_deref(r->dut_name);
+		r->dut_offers = 0;
+		r->dut_has_offers = false;
 		for (be = tb ? tb->bindings.head : NULL; be; be = be->next) {
 			const struct binding *b = be->data;
 
@@ -625,6 +646,12 @@ int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
 				share(&r->driver, b->driver);
 			if (b->tone_hz)
 				r->dut_tone_hz = b->tone_hz;
+			if (b->name)
+				share(&r->dut_name, b->name);
+			if (b->has_offers) {
+				r->dut_offers = b->offers;
+				r->dut_has_offers = true;
+			}
 			if (b->capture_if)
 				share(&r->capture_if, b->capture_if);
 			if (b->tls)
@@ -698,4 +725,16 @@ const struct role *testbed_capture_role(const struct scenario *sc)
 	}
 
 	return NULL;
+}
+
+
+/** How messages name the device playing r: its testbed name:, else its
+ *  address ("bob-phone", "udp:127.0.0.1:5060") */
+int testbed_device_print(struct re_printf *pf, const struct role *r)
+{
+	if (r->dut_name)
+		return re_hprintf(pf, "%s", r->dut_name);
+
+	return re_hprintf(pf, "%s:%J", r->tp == SIP_TRANSP_TCP ? "tcp"
+			  : r->tp == SIP_TRANSP_TLS ? "tls" : "udp", &r->addr);
 }

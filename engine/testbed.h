@@ -22,6 +22,10 @@ struct binding {
 	char *capture_if;      /* capture: {interface: IF}, or NULL */
 	struct tls_cfg *tls;   /* tls: {cert, key, ca, verify}, or NULL */
 	char *reg_with;        /* register: the registrar's role, or NULL */
+	char *name;            /* name: how messages call the device */
+	bool has_offers;
+	uint32_t offers;       /* offers: what the device does
+				  (engine/capability.c) */
 	struct srcpos pos;
 };
 
@@ -53,5 +57,6 @@ void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
 			  struct hil_cfg **cfgp, const char *name);
 int  testbed_check_drivers(const struct scenario *sc, struct diag *dg);
 const struct role *testbed_capture_role(const struct scenario *sc);
+int  testbed_device_print(struct re_printf *pf, const struct role *r);
 
 #endif

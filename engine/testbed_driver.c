@@ -160,14 +160,113 @@ void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
 }
 
 
+/* why the device playing r cannot apply setting bit of c, or NULL */
+static const char *setting_why(const struct role *r,
+			       const struct phone_cfg *c, unsigned bit,
+			       char *buf, size_t sz)
+{
+	struct do_spec one;
+
+	/* the tone a device sends is its own: the testbed's tone: says
+	 * which, and a setting can only agree with it */
+	if (bit == PHONE_CFG_TONE) {
+		if (r->dut_tone_hz && r->dut_tone_hz == c->tone_hz)
+			return NULL;
+		if (r->dut_tone_hz)
+			re_snprintf(buf, sz, "it sends %u Hz, the testbed's "
+				    "tone:", r->dut_tone_hz);
+		else
+			re_snprintf(buf, sz, "the tone it sends is its own, "
+				    "and the testbed gives it no tone:");
+		return buf;
+	}
+	if (!r->driver)
+		return "";
+
+	memset(&one, 0, sizeof(one));
+	one.actor = (struct role *)r;
+	one.verb = DO_SET;
+	one.set = *c;
+	one.set.given = bit;
+
+	return hil_check(r->driver, &one);
+}
+
+
+/*
+ * Each setting in c (a role's own, or a do: set step's) must reach the
+ * device through its driver: "scenario.yaml:12:5: B is bound to device
+ * bob-phone (driver baresip), which cannot apply busy: true (…)"
+ */
+static int check_settings(const struct role *r, const struct phone_cfg *c,
+			  const char *file, const char *from, struct diag *dg)
+{
+	unsigned i;
+	int err = 0;
+
+	for (i = 0; i < PHONE_CFG_NKEYS; i++) {
+		struct do_setting ds = {c, 1u << i, NULL};
+		char buf[128];
+		const char *why;
+
+		if (!(c->given & (1u << i)))
+			continue;
+		why = setting_why(r, c, 1u << i, buf, sizeof(buf));
+		if (!why)
+			continue;
+
+		diag_err(dg, file, &c->at[i], "%s is bound to device %H "
+			 "(%s%s), which cannot apply %H%s%s%s%s", r->name,
+			 testbed_device_print, r, r->driver ? "driver " :
+			 "no driver", r->driver ?
+			 hil_driver_type(r->driver->drv) : "",
+			 doverb_setting_print, &ds, *why ? " (" : "", why,
+			 *why ? ")" : "", from ? from : "");
+		err = EINVAL;
+	}
+
+	return err;
+}
+
+
+/* the settings a scenario gives a role it declares a phone, when a
+ * device plays it */
+static int check_role_settings(const struct scenario *sc, struct diag *dg)
+{
+	struct le *le;
+	int err = 0;
+
+	for (le = sc->roles.head; le; le = le->next) {
+		const struct role *r = le->data;
+
+		if (!r->dut || r->kind != ROLE_PHONE)
+			continue;
+		err |= check_settings(r, &r->cfg, sc->file, NULL, dg);
+		if (r->impair.set || r->impair_sip.set) {
+			diag_err(dg, sc->file, &r->pos, "%s is bound to device "
+				 "%H, which cannot apply impair%s: (only a "
+				 "simulated phone's packets can be lost on "
+				 "purpose)", r->name, testbed_device_print, r,
+				 r->impair.set ? "" : "-sip");
+			err = EINVAL;
+		}
+	}
+
+	return err;
+}
+
+
 /**
  * Every do: step of a device under test must reach it through its
  * driver, and the driver must be able to do it: said at the step's line.
+ * Every phone setting of a role a device plays must reach it too (set:
+ * steps and the role's own keys), or be said at its line: a setting a
+ * device silently ignores makes a verdict for the wrong reason.
  */
 int testbed_check_drivers(const struct scenario *sc, struct diag *dg)
 {
 	unsigned i;
-	int err = 0;
+	int err = check_role_settings(sc, dg) ? EINVAL : 0;
 
 	for (i = 0; i < sc->nsteps; i++) {
 		const struct step *st = scenario_step_at(sc, i);
@@ -177,6 +276,13 @@ int testbed_check_drivers(const struct scenario *sc, struct diag *dg)
 		if (!st || st->type != STEP_DO || !st->act.actor->dut)
 			continue;
 		r = st->act.actor;
+
+		if (st->act.verb == DO_SET) {
+			if (check_settings(r, &st->act.set, step_file(sc, st),
+					   step_from(st), dg))
+				err = EINVAL;
+			continue;
+		}
 
 		if (!r->driver) {
 			diag_err(dg, step_file(sc, st), &st->pos,

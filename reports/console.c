@@ -148,11 +148,27 @@ void console_end(struct console *c, const struct run *run,
 }
 
 
+/** A scenario not played: what plays a role cannot serve it */
+void console_skip(struct console *c, const struct scenario *sc,
+		  const char *why)
+{
+	re_fprintf(c->f, "%s%sSKIP%s %s: skipped: %s\n", c->progress,
+		   paint(c, VERDICT_SKIP), c->color ? RESET : "", sc->name,
+		   why);
+	if (!c->quiet)
+		re_fprintf(c->f, "\n");
+	fflush(c->f);
+}
+
+
 /** The closing line of a suite */
 void console_total(struct console *c, unsigned passed, unsigned failed,
-		   unsigned notrun, unsigned refused, uint64_t ms)
+		   unsigned skipped, unsigned notrun, unsigned refused,
+		   uint64_t ms)
 {
 	re_fprintf(c->f, "scenarios: %u passed, %u failed", passed, failed);
+	if (skipped)
+		re_fprintf(c->f, ", %u skipped", skipped);
 	if (notrun)
 		re_fprintf(c->f, ", %u not run", notrun);
 	if (refused)

@@ -24,7 +24,10 @@ void console_end(struct console *c, const struct run *run,
 		 const char *pcap);
 void console_replay(struct console *c, const struct run *run);
 void console_progress(struct console *c, unsigned done, unsigned total);
+void console_skip(struct console *c, const struct scenario *sc,
+		  const char *why);
 void console_total(struct console *c, unsigned passed, unsigned failed,
-		   unsigned notrun, unsigned refused, uint64_t ms);
+		   unsigned skipped, unsigned notrun, unsigned refused,
+		   uint64_t ms);
 
 #endif

@@ -174,7 +174,10 @@ static int scn_fill(struct odict *o, const void *x)
 	err |= put_str(o, "title", s->title);
 	err |= put_str(o, "source", s->source);
 	err |= put_str(o, "result", s->capture ? "capture"
+				   : s->skipped ? "skip"
 				   : s->passed ? "pass" : "fail");
+	if (s->skipped)
+		err |= put_str(o, "skip_reason", s->skipped);
 	err |= put_int(o, "duration_ms", (int64_t)s->ms);
 	err |= put_str(o, "pcap", s->pcap);
 	err |= put_int(o, "passed", s->npass);
@@ -226,6 +229,7 @@ int report_json_odict(struct odict **odp, const struct report *rp)
 		       rp->refused);
 	err |= put_int(t, "passed", report_count(rp, true));
 	err |= put_int(t, "failed", report_count(rp, false));
+	err |= put_int(t, "skipped", report_skipped(rp));
 	err |= put_int(t, "not_run", rp->notrun);
 	err |= put_int(t, "refused", rp->refused);
 	err |= put_child(o, "totals", ODICT_OBJECT, t);

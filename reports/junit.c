@@ -69,12 +69,34 @@ static int testcase(struct re_printf *pf, const struct report_scn *s,
 }
 
 
+/* a scenario not played: one test case, skipped with the reason */
+static int skipped_suite(struct re_printf *pf, const struct report *rp,
+			 const struct report_scn *s)
+{
+	int err;
+
+	err = re_hprintf(pf, "  <testsuite name=\"%H\" tests=\"1\" "
+			 "failures=\"0\" errors=\"0\" skipped=\"1\" "
+			 "time=\"0.000\" timestamp=\"%s\">\n", xml_escape,
+			 s->name, rp->started);
+	err |= re_hprintf(pf, "    <testcase classname=\"%H\" name=\"%H\" "
+			  "time=\"0.000\">\n      <skipped message=\"%H\"/>\n"
+			  "    </testcase>\n", xml_escape, s->name,
+			  xml_escape, s->name, xml_escape, s->skipped);
+
+	return err | re_hprintf(pf, "  </testsuite>\n");
+}
+
+
 static int testsuite(struct re_printf *pf, const struct report *rp,
 		     const struct report_scn *s)
 {
 	uint64_t prev = 0;
 	struct le *le;
 	int err;
+
+	if (s->skipped)
+		return skipped_suite(pf, rp, s);
 
 	err = re_hprintf(pf, "  <testsuite name=\"%H\" tests=\"%u\" "
 			 "failures=\"%u\" errors=\"0\" skipped=\"%u\" "
@@ -121,6 +143,11 @@ int report_write_junit(const struct report *rp, const char *path)
 	for (le = rp->scns.head; le; le = le->next) {
 		const struct report_scn *s = le->data;
 
+		if (s->skipped) {
+			++tests;
+			++skipped;
+			continue;
+		}
 		tests += s->npass + s->nfail + s->nskip + s->nnotrun;
 		failures += s->nfail;
 		skipped += s->nskip + s->nnotrun;

@@ -58,6 +58,9 @@ static int load_scn(struct report *rp, const struct odict *o)
 	err |= dup(&s->source, str(o, "source"));
 	err |= dup(&s->pcap, str(o, "pcap"));
 	s->passed = str(o, "result") && !strcmp(str(o, "result"), "pass");
+	if (str(o, "result") && !strcmp(str(o, "result"), "skip"))
+		err |= dup(&s->skipped, str(o, "skip_reason") ?
+			   str(o, "skip_reason") : "skipped");
 	s->ms = (uint64_t)num(o, "duration_ms");
 	s->npass = (unsigned)num(o, "passed");
 	s->nfail = (unsigned)num(o, "failed");
@@ -139,7 +142,8 @@ static int load_scn(struct report *rp, const struct odict *o)
 		f->frame = (uint32_t)num(fo, "frame");
 	}
 
-	if (!s->name || !s->steps.head)
+	/* a skipped scenario has no steps: it was not played */
+	if (!s->name || (!s->steps.head && !s->skipped))
 		return EBADMSG;
 
 	return err;

@@ -110,6 +110,7 @@ static void scn_destructor(void *data)
 	mem_deref(s->title);
 	mem_deref(s->source);
 	mem_deref(s->pcap);
+	mem_deref(s->skipped);
 }
 
 
@@ -262,31 +263,25 @@ static int add_msg(struct report_scn *s, const struct run *run,
 }
 
 
-/** Copy what the reports need of a finished run */
-int report_add_run(struct report *rp, const struct run *run,
-		   const char *pcap, unsigned order)
+/* what every scenario entry carries: names, tags, roles */
+static int add_scn(struct report_scn **sp, struct report *rp,
+		   const struct scenario *sc, unsigned order)
 {
 	static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
-	const struct scenario *sc = run_scenario(run);
 	struct report_scn *s;
-	struct le *le, *me;
-	int err = 0;
-
-	if (!rp || !sc)
-		return EINVAL;
+	struct le *le;
+	int err;
 
 	err = report_scn_alloc(&s, rp);
 	if (err)
 		return err;
 	s->order = order;
+	*sp = s;
 
 	err |= dup(&s->name, sc->name);
 	err |= dup(&s->file, sc->file);
 	err |= dup(&s->title, sc->title);
 	err |= dup(&s->source, sc->source);
-	err |= dup(&s->pcap, pcap);
-	s->passed = run_passed(run);
-	s->ms = run_elapsed_ms(run);
 
 	for (le = sc->tags.head; le; le = le->next) {
 		const struct strle *t = le->data;
@@ -302,6 +297,30 @@ int report_add_run(struct report *rp, const struct run *run,
 				       r->dut ? "dut" : kinds[r->kind], addr);
 	}
 
+	return err;
+}
+
+
+/** Copy what the reports need of a finished run */
+int report_add_run(struct report *rp, const struct run *run,
+		   const char *pcap, unsigned order)
+{
+	const struct scenario *sc = run_scenario(run);
+	struct report_scn *s = NULL;
+	struct le *le, *me;
+	int err = 0;
+
+	if (!rp || !sc)
+		return EINVAL;
+
+	err = add_scn(&s, rp, sc, order);
+	if (!s)
+		return err;
+
+	err |= dup(&s->pcap, pcap);
+	s->passed = run_passed(run);
+	s->ms = run_elapsed_ms(run);
+
 	for (le = sc->steps.head; le; le = le->next) {
 		const struct step *st = le->data;
 
@@ -315,6 +334,25 @@ int report_add_run(struct report *rp, const struct run *run,
 
 	for (le = run_findings(run)->head; le; le = le->next)
 		err |= add_finding(s, le->data);
+
+	return err;
+}
+
+
+/** A scenario not played because what plays a role cannot serve it
+ *  (requires:): skipped, with why */
+int report_add_skip(struct report *rp, const struct scenario *sc,
+		    const char *why, unsigned order)
+{
+	struct report_scn *s = NULL;
+	int err;
+
+	if (!rp || !sc || !why)
+		return EINVAL;
+
+	err = add_scn(&s, rp, sc, order);
+	if (s)
+		err |= dup(&s->skipped, why);
 
 	return err;
 }
@@ -407,7 +445,8 @@ int report_role_add(struct list *l, const char *name, const char *kind,
 }
 
 
-/** How many scenarios passed (passed) or failed (!passed) */
+/** How many scenarios passed (passed) or failed (!passed); a skipped
+ *  one did neither */
 unsigned report_count(const struct report *rp, bool passed)
 {
 	struct le *le;
@@ -415,7 +454,23 @@ unsigned report_count(const struct report *rp, bool passed)
 
 	for (le = rp ? rp->scns.head : NULL; le; le = le->next) {
 		const struct report_scn *s = le->data;
-		if (s->passed == passed)
+		if (!s->skipped && s->passed == passed)
+			++n;
+	}
+
+	return n;
+}
+
+
+/** How many scenarios were skipped (requires: not met) */
+unsigned report_skipped(const struct report *rp)
+{
+	struct le *le;
+	unsigned n = 0;
+
+	for (le = rp ? rp->scns.head : NULL; le; le = le->next) {
+		const struct report_scn *s = le->data;
+		if (s->skipped)
 			++n;
 	}
 

@@ -3,6 +3,7 @@
 #define SIPFLOW_REPORT_H
 
 struct run;
+struct scenario;
 
 /** One step's verdict, as reports print it */
 struct report_step {
@@ -62,6 +63,8 @@ struct report_scn {
 	struct list tags;      /* struct report_role reused: name only */
 	bool passed;
 	bool capture;          /* a capture's ladder, not a run */
+	char *skipped;         /* not played, and why ("P (kamailio) does
+				  not offer forward-on-busy"), or NULL */
 	uint64_t ms;
 	char *pcap;
 	unsigned npass, nfail, nskip, nnotrun;
@@ -86,7 +89,10 @@ int  report_alloc(struct report **rpp);
 int  report_add_run(struct report *rp, const struct run *run,
 		    const char *pcap, unsigned order);
 void report_sort(struct report *rp);
+int  report_add_skip(struct report *rp, const struct scenario *sc,
+		     const char *why, unsigned order);
 unsigned report_count(const struct report *rp, bool passed);
+unsigned report_skipped(const struct report *rp);
 int  report_write_json(const struct report *rp, const char *path);
 int  report_write_junit(const struct report *rp, const char *path);
 int  report_write_html(const struct report *rp, const char *path);

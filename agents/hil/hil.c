@@ -346,8 +346,9 @@ static int put_value(struct mbuf *mb, const char *v, bool quote)
 
 /*
  * A command or prompt with its fields filled in: {role} {verb} {uri}
- * {user} (the target's user part) {digits} {code} {file}; with quote,
- * every value goes in single quotes for /bin/sh.
+ * {user} (the target's user part) {digits} {code} {file}, and for set
+ * (one setting at a time) {setting} {value} (forward-*: the target's
+ * uri); with quote, every value goes in single quotes for /bin/sh.
  */
 int hil_subst(char **out, const char *tmpl, const struct hil *h,
 	      const struct do_spec *d, const char *uri, bool quote)
@@ -355,13 +356,17 @@ int hil_subst(char **out, const char *tmpl, const struct hil *h,
 	const struct do_verb_def *vd = doverb_def(d->verb);
 	struct mbuf *mb = mbuf_alloc(256);
 	const char *p = tmpl;
-	char code[8], user[128] = "";
+	char code[8], user[128] = "", value[160] = "";
+	struct do_setting ds = {&d->set, d->set.given, uri};
 	int err = 0;
 
 	if (!mb)
 		return ENOMEM;
 
 	re_snprintf(code, sizeof(code), "%u", d->scode);
+	if (d->verb == DO_SET)
+		re_snprintf(value, sizeof(value), "%H", doverb_setting_value,
+			    &ds);
 	if (uri) {
 		struct pl u;
 
@@ -394,6 +399,10 @@ int hil_subst(char **out, const char *tmpl, const struct hil *h,
 			v = d->text ? d->text : "";
 		else if (!pl_strcmp(&name, "code"))
 			v = code;
+		else if (!pl_strcmp(&name, "setting") && d->verb == DO_SET)
+			v = doverb_setting_name(d->set.given);
+		else if (!pl_strcmp(&name, "value") && d->verb == DO_SET)
+			v = value;
 
 		if (!v) {
 			err = mbuf_write_u8(mb, (uint8_t)*p++);

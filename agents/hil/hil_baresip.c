@@ -36,6 +36,7 @@ static const struct {
 	{DO_RESUME,   "resume"},
 	{DO_TRANSFER, "transfer"},  /* blind: REFER */
 	{DO_DTMF,     "sndcode"},   /* RFC 4733 telephone events */
+	{DO_SET,      "answermode"},/* auto-answer only: answermode() */
 };
 
 
@@ -52,10 +53,37 @@ static const char *command_of(enum do_verb verb)
 }
 
 
+/*
+ * set: the one setting baresip's control socket can change is its
+ * account's answer mode (menu's 'answermode manual|early|auto'): auto
+ * answers every call at once, manual leaves it ringing. NULL when there
+ * is none for this setting (*why then says so)
+ */
+static const char *answermode(const struct phone_cfg *c, const char **why)
+{
+	*why = "baresip's control socket has no command for it";
+
+	if (c->given != PHONE_CFG_AUTO_ANSWER)
+		return NULL;
+
+	if (c->auto_answer_ms == 0)
+		return "auto";
+	if (c->auto_answer_ms == UINT32_MAX)
+		return "manual";
+
+	*why = "baresip answers at once or when told, not after a delay";
+	return NULL;
+}
+
+
 static const char *check(const struct hil_cfg *cfg, const struct do_spec *d)
 {
+	const char *why;
+
 	(void)cfg;
 
+	if (d->verb == DO_SET)
+		return answermode(&d->set, &why) ? NULL : why;
 	if (!command_of(d->verb))
 		return "baresip's control socket has no command for it";
 	if (d->verb == DO_REJECT && d->scode != 486)
@@ -267,6 +295,15 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 		err |= odict_entry_add(od, "params", ODICT_STRING, uri);
 	else if (d->verb == DO_DTMF)
 		err |= odict_entry_add(od, "params", ODICT_STRING, d->text);
+	else if (d->verb == DO_SET) {
+		const char *why, *mode = answermode(&d->set, &why);
+
+		if (!mode) {
+			err = ENOTSUP;
+			goto out;
+		}
+		err |= odict_entry_add(od, "params", ODICT_STRING, mode);
+	}
 	err |= odict_entry_add(od, "token", ODICT_STRING, tok);
 	if (err)
 		goto out;

@@ -1,7 +1,8 @@
 /* agents/hil/hil_exec.c — any vendor's tooling: the testbed gives a shell
  * command per verb ({uri}, {user}, {digits}, {code}, {role} filled in,
- * each value single-quoted); exit status 0 means done, anything else
- * fails the step with the command's last line of output */
+ * each value single-quoted; set: runs once per setting with {setting}
+ * and {value}); exit status 0 means done, anything else fails the step
+ * with the command's last line of output */
 #include <string.h>
 #include <signal.h>
 #include <unistd.h>

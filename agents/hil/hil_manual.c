@@ -36,6 +36,7 @@ static const char *const asks[DO_NVERBS] = {
 	[DO_DTMF]       = "press the keys {digits} during the call",
 	[DO_REGISTER]   = "register the phone (its SIP account on)",
 	[DO_UNREGISTER] = "unregister the phone (its SIP account off)",
+	[DO_SET]        = "set the phone's {setting} to {value}",
 };
 
 

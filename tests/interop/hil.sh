@@ -160,6 +160,24 @@ run bs-b-hangup "$hil/callee-hangs-up.yaml" b.yaml
 check "baresip as B: hangs up on command (BYE B -> P within 1 s)" \
 	"[ $rc -eq 0 ] && has bs-b-hangup '^ +F9 +BYE +B -> P +pass'"
 
+# a setting the driver can apply: the scenario's auto-answer: 0s reaches
+# baresip (answermode auto) before the first step, and B answers by itself
+run bs-b-auto "$hil/auto-answer.yaml" b.yaml
+check "baresip as B: auto-answer: 0s applied through the driver, the call is answered without do: B answer" \
+	"[ $rc -eq 0 ] && has bs-b-auto 'note: B: set auto-answer: 0s through baresip at 127.0.0.31:4444' &&
+	 has bs-b-auto '^ +F5 +200 OK +B -> P +pass'"
+# negative, and back to answering when told: auto-answer: off (answermode
+# manual) leaves the call ringing, and F5 says so
+sed 's/auto-answer: 0s/auto-answer: off/' "$hil/auto-answer.yaml" >"$out/auto-off.yaml"
+run bs-b-auto-off "$out/auto-off.yaml" b.yaml
+check "baresip as B: auto-answer: off applied: F5 fails, no 200 OK" \
+	"[ $rc -eq 1 ] && has bs-b-auto-off 'note: B: set auto-answer: off through baresip' &&
+	 grep -A1 -E '^ +F5 +200 OK +B -> P +FAIL' '$out/bs-b-auto-off.txt' | grep -q 'no 200 OK from B at P within'"
+# a setting baresip cannot apply is refused before the run, naming it
+run bs-b-busy "$src/scenarios/yealink/busy-phones.yaml" b.yaml
+check "baresip as B: busy: true refused before the run (exit 2), naming the setting, role and driver" \
+	"[ $rc -eq 2 ] && has bs-b-busy 'busy-phones.yaml:[0-9]+:[0-9]+: B is bound to device udp:127.0.0.31:5060 \\(driver baresip\\), which cannot apply busy: true'"
+
 # negative: B is never told to answer
 sed '/do: B answer/d' "$yl/basic-call-phones.yaml" >"$out/no-answer.yaml"
 run bs-noanswer "$out/no-answer.yaml" b.yaml
@@ -249,6 +267,27 @@ check "exec command failing: exit 1, its status and last line named" \
 run ex-lint "$yl/hold-resume-phones.yaml" x.yaml
 check "exec without a command for hold: exit 2 at the step's line" \
 	"[ $rc -eq 2 ] && has ex-lint 'hold-resume-phones.yaml:[0-9]+:[0-9]+: do: A hold: .*no command for it'"
+# set: one command per setting, {setting} and {value} filled in: here a
+# script that turns auto-answer into baresip's answer mode
+cat >"$out/set-bob.sh" <<SH
+#!/bin/sh
+[ "\$1" = auto-answer ] || { echo "cannot set \$1" >&2; exit 4; }
+case \$2 in 0s) m=auto ;; off) m=manual ;; *) echo "no delay" >&2; exit 4 ;; esac
+exec python3 $hil/ctl.py 127.0.0.31:4444 answermode \$m
+SH
+chmod +x "$out/set-bob.sh"
+testbed xs.yaml B "{type: exec, commands: {set: \"$out/set-bob.sh {setting} {value}\"}}"
+run ex-set "$hil/auto-answer.yaml" xs.yaml
+check "exec as B: its set: command applies auto-answer: 0s and B answers by itself" \
+	"[ $rc -eq 0 ] && has ex-set \"exec: .*set-bob.sh 'auto-answer' '0s'\" &&
+	 has ex-set '^ +F5 +200 OK +B -> P +pass'"
+run ex-set-off "$out/auto-off.yaml" xs.yaml
+check "exec as B: auto-answer: off through the same command: F5 fails" \
+	"[ $rc -eq 1 ] && has ex-set-off \"exec: .*set-bob.sh 'auto-answer' 'off'\""
+testbed xb.yaml B '{type: exec, commands: {answer: "true"}}'
+run ex-set-lint "$src/scenarios/yealink/busy-phones.yaml" xb.yaml
+check "exec without a set: command: busy: true refused at its line (exit 2)" \
+	"[ $rc -eq 2 ] && has ex-set-lint 'busy-phones.yaml:[0-9]+:[0-9]+: B is bound to device udp:127.0.0.31:5060 \\(driver exec\\), which cannot apply busy: true \\(the testbed gives no command for it'"
 
 # --- manual driver: prompts read and answered through pipes ----------------
 testbed m.yaml A '{type: manual, timeout: 20s}'

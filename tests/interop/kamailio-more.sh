@@ -115,10 +115,15 @@ kam_stop
 tag=open
 kam_start "$here/kamailio.cfg" "$out/kam-open" SIPFLOW_OPEN_REGISTRAR ||
 	abort "kamailio (open registrar) did not start"
+# this set-up neither challenges nor grants 2 s: its testbed says so
+sed 's/offers: \[registrar, register-digest, short-expiry\]/offers: [registrar]/' \
+	"$testbed" >"$out/tb-open.yaml"
+testbed_good=$testbed testbed="$out/tb-open.yaml"
 good registration
 # after the registration, so there is a binding to remove; the flow checks
 # that the 200 lists no Contact any more
 good registration-cancel
+testbed=$testbed_good
 kam_stop
 check "registration: Kamailio granted 3600 s" \
 	"grep -a -q '^Contact: <sip:alice@127.0.0.10:5060>;expires=3600' '$out/open/registration.pcap'"

@@ -31,6 +31,12 @@ fi
 trap 'kam_stop' EXIT
 
 testbed="$here/kamailio-testbed.yaml"
+# offering CAPS NAME: the testbed with P offering CAPS as well (what the
+# Kamailio set-up at hand does besides the default's), as $out/NAME.yaml
+offering() {
+	sed "s/offers: \[registrar, /offers: [$1, registrar, /" "$testbed" \
+		>"$out/$2.yaml"
+}
 
 # --- a well-behaved proxy: all three flows pass ------------------------
 kam_start "$here/kamailio.cfg" "$out/kam-good" || {
@@ -111,6 +117,9 @@ kam_stop
 # --- a proxy that challenges INVITEs (407): the phone answers it -------
 kam_start "$here/kamailio.cfg" "$out/kam-auth" SIPFLOW_AUTH_INVITE || {
 	echo "FAIL kamailio (INVITE auth) did not start"; echo "0 passed, 1 failed"; exit 1; }
+offering invite-digest tb-auth
+testbed_plain=$testbed testbed=$out/tb-auth.yaml
+sed 's/password: lab-secret/password: not-the-secret/' "$testbed" >"$out/wrong-pw.yaml"
 good session-auth-phones "$src/scenarios/rfc3665/session-auth-phones.yaml"
 # with a wrong password the proxy challenges the answered INVITE again
 refused auth-wrong-pw session-auth-phones
@@ -137,17 +146,29 @@ check "SHA-256 with a wrong password: Kamailio refuses it at F4" \
 check "the password is in no SHA-256 report" \
 	"! grep -a -rq -e lab-secret -e not-the-secret '$out/good' '$out/wrong-pw' '$out'/*.txt"
 kam_stop
+testbed=$testbed_plain
 
 # --- a proxy that forwards Bob's calls to carol on 486 or no answer ----
 kam_start "$here/kamailio.cfg" "$out/kam-fwd" SIPFLOW_FORWARD || {
 	echo "FAIL kamailio (forwarding) did not start"; echo "0 passed, 1 failed"; exit 1; }
+offering "forward-on-busy, forward-on-no-answer" tb-fwd
 for name in forward-busy-server forward-no-answer-server; do
-	good "$name" "$src/scenarios/rfc5359/$name.yaml"
+	good "$name" "$src/scenarios/rfc5359/$name.yaml" "$out/tb-fwd.yaml"
 done
-# the unconditional flow against it: Kamailio offers the call to B first,
-# which the flow forbids; the step waiting then (the optional 181) names it
+# the unconditional flow: this set-up does not offer it, so it is skipped
 "$sipflow" run "$src/scenarios/rfc5359/forward-unconditional-server.yaml" \
-	--testbed "$testbed" --out "$out/fwd-late" --timeout 2s \
+	--testbed "$out/tb-fwd.yaml" --out "$out/fwd-skip" --timeout 2s \
+	>"$out/fwd-skip.txt" 2>&1
+rc=$?
+cat "$out/fwd-skip.txt"
+check "forward-unconditional-server against a proxy that does not offer forward-always: skipped with the reason, exit 0" \
+	"[ $rc -eq 0 ] && grep -qF 'SKIP forward-unconditional-server: skipped: P (kamailio) does not offer forward-always' '$out/fwd-skip.txt'"
+# a testbed that says it does, wrongly: Kamailio offers the call to B
+# first, which the flow forbids; the step waiting then (the optional 181)
+# names it
+offering forward-always tb-fwd-claims
+"$sipflow" run "$src/scenarios/rfc5359/forward-unconditional-server.yaml" \
+	--testbed "$out/tb-fwd-claims.yaml" --out "$out/fwd-late" --timeout 2s \
 	>"$out/fwd-late.txt" 2>&1
 rc=$?
 cat "$out/fwd-late.txt"
@@ -157,8 +178,10 @@ check "forward-unconditional-server: F2 names the INVITE sent to B" \
 kam_stop
 kam_start "$here/kamailio.cfg" "$out/kam-fwd-always" SIPFLOW_FORWARD_ALWAYS || {
 	echo "FAIL kamailio (forwarding always) did not start"; echo "0 passed, 1 failed"; exit 1; }
+offering forward-always tb-fwd-always
 good forward-unconditional-server \
-	"$src/scenarios/rfc5359/forward-unconditional-server.yaml"
+	"$src/scenarios/rfc5359/forward-unconditional-server.yaml" \
+	"$out/tb-fwd-always.yaml"
 if command -v tshark >/dev/null; then
 	n=$(tshark -r "$out/good/forward-unconditional-server.pcap" \
 		-Y 'sip.Method == "INVITE" && sip.r-uri.user == "bob"' 2>/dev/null | wc -l)
@@ -169,12 +192,24 @@ if command -v tshark >/dev/null; then
 		"[ $n -eq 1 ] && [ $m -eq 1 ]"
 fi
 kam_stop
-# the same flow against the plain proxy, which relays B's 486 to A: the
-# step after the 486 names it
+# the same flow against the plain proxy: its testbed does not offer
+# forward-on-busy, so the flow is skipped, saying so
 kam_start "$here/kamailio.cfg" "$out/kam-nofwd" || {
 	echo "FAIL kamailio did not start"; echo "0 passed, 1 failed"; exit 1; }
 "$sipflow" run "$src/scenarios/rfc5359/forward-busy-server.yaml" \
-	--testbed "$testbed" --out "$out/nofwd" --timeout 2s >"$out/nofwd.txt" 2>&1
+	--testbed "$testbed" --out "$out/nofwd-skip" --timeout 2s \
+	--junit "$out/nofwd-skip/junit.xml" >"$out/nofwd-skip.txt" 2>&1
+rc=$?
+cat "$out/nofwd-skip.txt"
+check "forward-busy-server, proxy without forwarding: skipped (exit 0), in the console and junit.xml" \
+	"[ $rc -eq 0 ] && grep -q '^scenarios: 0 passed, 0 failed, 1 skipped' '$out/nofwd-skip.txt' &&
+	 grep -qF '<skipped message=\"P (kamailio) does not offer forward-on-busy\"/>' '$out/nofwd-skip/junit.xml'"
+# a testbed that claims it wrongly: Kamailio relays B's 486 to A, and the
+# step after the 486 names it
+offering forward-on-busy tb-nofwd-claims
+"$sipflow" run "$src/scenarios/rfc5359/forward-busy-server.yaml" \
+	--testbed "$out/tb-nofwd-claims.yaml" --out "$out/nofwd" --timeout 2s \
+	>"$out/nofwd.txt" 2>&1
 rc=$?
 cat "$out/nofwd.txt"
 check "forward-busy-server, proxy without forwarding: exit 1" "[ $rc -eq 1 ]"

@@ -33,13 +33,22 @@ tot = rep["totals"]
 need(tot["scenarios"] == nscn, f"totals.scenarios {tot['scenarios']}")
 need(len(rep["scenarios"]) == nscn, "scenario count")
 typed(tot, "refused", int, "totals")
-need(tot["passed"] + tot["failed"] + tot["not_run"] + tot.get("refused", 0)
-     == tot["scenarios"], "totals do not add up")
+typed(tot, "skipped", int, "totals")
+need(tot["passed"] + tot["failed"] + tot["skipped"] + tot["not_run"] +
+     tot.get("refused", 0) == tot["scenarios"], "totals do not add up")
+need(tot["skipped"] == sum(1 for s in rep["scenarios"] if s["result"] == "skip"),
+     "totals.skipped")
 need(tot.get("refused") == 0, "a scenario was refused")
 
 STATUS = {"pass", "fail", "skip", "notrun"}
 for sc in rep["scenarios"]:
     w = "scenario " + str(sc.get("name"))
+    if sc.get("result") == "skip":
+        # not played (requires: not met): why, and nothing of a run
+        typed(sc, "skip_reason", str, w)
+        need(sc.get("pcap") is None and not sc["steps"] and
+             not sc["messages"], f"{w}: a skipped scenario with a run")
+        continue
     for k, t in [("name", str), ("file", str), ("result", str),
                  ("duration_ms", int), ("pcap", str), ("passed", int),
                  ("failed", int), ("skipped", int), ("not_run", int),
@@ -85,6 +94,13 @@ total = fails = 0
 for ts, sc in zip(suites, rep["scenarios"]):
     need(ts.get("name") == sc["name"], "junit: suite name")
     cases = ts.findall("testcase")
+    if sc["result"] == "skip":
+        sk = [c.find("skipped") for c in cases]
+        need(len(cases) == 1 and sk[0] is not None and
+             sk[0].get("message") == sc["skip_reason"],
+             "junit: a skipped scenario is one <skipped> test case with its reason")
+        total += len(cases)
+        continue
     for a in ("tests", "failures", "errors", "skipped", "time"):
         need(ts.get(a) is not None, f"junit: testsuite without {a}")
     need(int(ts.get("tests")) == len(cases), "junit: tests != testcases")

@@ -33,10 +33,13 @@ check "two devices in an included step: exit 2 at the block's line, with where i
 
 # every file in tests/lint names its expected error on line 1:
 #   # expect: FILE:LINE:COL: message
+# and may name a testbed (relative to tests/lint/) on line 2:
+#   # testbed: testbeds/FILE.yaml
 for f in "$src"/tests/lint/*.yaml; do
 	want=$(head -1 "$f" | sed -n 's/^# expect: //p')
 	[ -n "$want" ] || continue
-	rc=$(run lint "$f")
+	tb=$(sed -n '2s/^# testbed: //p' "$f")
+	rc=$(run lint "$f" ${tb:+--testbed "$src/tests/lint/$tb"})
 	got=$(grep -F "$want" "$out/o.txt" | head -1)
 	check "lint $(basename "$f"): exit 2" "[ $rc -eq 2 ]"
 	check "lint $(basename "$f"): '$want'" "[ -n \"\$got\" ]"

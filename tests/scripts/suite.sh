@@ -45,7 +45,7 @@ def check(what, cond):
     ok &= bool(cond)
 j1, j2, m = load("j1"), load("j2"), load("merged")
 check("jobs 2 gives the same verdicts as jobs 1", verdicts(j1) == verdicts(j2))
-check(f"jobs 1 runs {n} scenarios, 1 fails", j1["totals"] == {"scenarios": n, "passed": n - 1, "failed": 1, "not_run": 0, "refused": 0})
+check(f"jobs 1 runs {n} scenarios, 1 fails", j1["totals"] == {"scenarios": n, "passed": n - 1, "failed": 1, "skipped": 0, "not_run": 0, "refused": 0})
 check("same scenario order with jobs 2", [s["name"] for s in j1["scenarios"]] == [s["name"] for s in j2["scenarios"]])
 addrs = {s["name"]: {r["address"] for r in s["roles"]} for s in j2["scenarios"]}
 blocks = {a.split(".")[2] for v in addrs.values() for a in v}
