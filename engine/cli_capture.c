@@ -381,24 +381,17 @@ int cmd_verify(int argc, char *argv[])
 	if (scenario_load(&sc, file, &dg))
 		goto out;
 
-	/* roles not named sit where sipflow puts them (127.0.0.10, …) */
-	for (le = sc->roles.head; le; le = le->next) {
-		struct role *r = le->data;
-		struct le *be;
-		bool bound = false;
-
-		for (be = tb->bindings.head; be; be = be->next) {
-			const struct binding *b = be->data;
-			bound |= !strcmp(b->role, r->name);
-		}
-		if (!bound) {
+	/* roles not named sit where a run of this scenario alone puts
+	 * them (127.0.0.10, …, past the named ones' addresses) */
+	if (!scenario_bind(sc, tb, NULL)) {
+		for (le = sc->roles.head; le; le = le->next) {
+			struct role *r = le->data;
 			char arg[128];
-			struct sa a;
 
-			sa_set_in(&a, sa_in(&tb->base) + r->idx,
-				  sa_port(&tb->base));
+			if (!r->auto_addr)
+				continue;
 			re_snprintf(arg, sizeof(arg), "%s=dut:%J", r->name,
-				    &a);
+				    &r->addr);
 			if (testbed_add_arg(tb, arg, &dg))
 				goto out;
 		}

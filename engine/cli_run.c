@@ -10,6 +10,7 @@
 #include "scenario.h"
 #include "diag.h"
 #include "duration.h"
+#include "addrpool.h"
 #include "testbed.h"
 #include "run.h"
 #include "console.h"
@@ -31,7 +32,8 @@ static void usage_run(void)
 		   "[--out DIR] [--junit FILE]\n"
 		   "         [--timeout DURATION] [--tag T]... [--jobs N] "
 		   "[--shard K/N] [--capture IFACE] [--quiet]\n"
-		   "         [--timer T1|T2|T4=DURATION]... [--var NAME=VALUE]...\n");
+		   "         [--timer T1|T2|T4=DURATION]... [--var NAME=VALUE]...\n"
+		   "         [--address-pool FIRST-LAST|ADDRESS/PREFIX]\n");
 }
 
 
@@ -121,6 +123,7 @@ int cmd_run(int argc, char *argv[])
 		{"quiet",   no_argument,       NULL, 'q'},
 		{"timer",   required_argument, NULL, 'm'},
 		{"var",     required_argument, NULL, 'V'},
+		{"address-pool", required_argument, NULL, 'p'},
 		{"help",    no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -132,6 +135,8 @@ int cmd_run(int argc, char *argv[])
 	struct report *rp = NULL;
 	struct suite_opts so;
 	struct sip_timers timers = {0, 0, 0};
+	struct addrpool pool;
+	bool has_pool = false;
 	struct console con;
 	struct diag dg;
 	unsigned shard_k = 1, shard_n = 1;
@@ -145,8 +150,8 @@ int cmd_run(int argc, char *argv[])
 	so.timers = &timers;
 	diag_init(&dg);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qV:h", longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qV:p:h",
+				longopts, NULL)) != -1) {
 		switch (c) {
 
 		case 't':
@@ -219,6 +224,18 @@ int cmd_run(int argc, char *argv[])
 			if (!var_opt(&vars, optarg))
 				rc = EXIT_BAD;
 			break;
+		case 'p': {
+			const char *why = NULL;
+
+			if (addrpool_parse(&pool, optarg, &why)) {
+				re_fprintf(stderr, "--address-pool: '%s' is "
+					   "not an address pool: %s ("
+					   ADDRPOOL_FORMS ")\n", optarg, why);
+				rc = EXIT_BAD;
+			}
+			has_pool = true;
+			break;
+		}
 		case 'h':
 			usage_run();
 			goto out;
@@ -238,6 +255,8 @@ int cmd_run(int argc, char *argv[])
 			if (testbed_add_arg(tb, roles[i], &dg))
 				rc = EXIT_BAD;
 		}
+		if (rc == EXIT_PASS && has_pool)
+			tb->pool = pool;
 	}
 
 	if (rc == EXIT_PASS && optind >= argc) {
@@ -277,6 +296,10 @@ int cmd_run(int argc, char *argv[])
 	if (dg.nerr)
 		rc = EXIT_BAD;
 
+	so.tb = tb;
+	if (rc == EXIT_PASS && suite_check_pool(&scs, &so))
+		rc = EXIT_BAD;
+
 	if (rc != EXIT_PASS)
 		goto out;
 
@@ -293,7 +316,6 @@ int cmd_run(int argc, char *argv[])
 	}
 
 	console_init(&con, stdout, quiet);
-	so.tb = tb;
 	t0 = tmr_jiffies();
 	rc = suite_run(&scs, &so, &con, rp, &interrupted);
 

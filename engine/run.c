@@ -633,6 +633,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 
 		err = agent_alloc(&ag, role, sc, &handlers, run);
 		if (err) {
+			role->listen_err = err;
 			diag_err(dg, sc->file, &role->pos, "role %s: cannot "
 				 "listen on %s:%J: %m", role->name,
 				 sip_transp_name(role->tp), &role->addr, err);

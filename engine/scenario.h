@@ -106,6 +106,10 @@ struct role {
 	struct sa decl;        /* address: as declared, or unset */
 	enum sip_transp decl_tp; /* … and its transport */
 	struct sa addr;        /* bound address (set by scenario_bind) */
+	bool auto_addr;        /* addr came from the address pool, not
+				  from the scenario or the testbed */
+	int listen_err;        /* run_alloc: why it could not listen on
+				  addr (an errno), else 0 */
 	enum sip_transp tp;    /* transport: UDP, TCP or TLS */
 	struct tls_cfg *tls;   /* TLS settings (testbed), or NULL */
 	char *reg_with;        /* testbed register: the registrar role's

@@ -2,16 +2,20 @@
  *
  * --jobs N plays up to N scenarios at the same time on the one event
  * loop: runs share no state, and each job slot binds its simulated roles
- * to its own loopback block (slot s: 127.0.s.10, .11, …) so they never
- * collide. Roles a testbed pins to an address keep it in every slot.
- * Results go to the report in the suite's order, whatever order the
- * scenarios finish in.
+ * to its own block of the address pool (addrpool.c; by default slot s:
+ * 127.0.s.10, .11, …) so they never collide. Roles a testbed pins to an
+ * address keep it in every slot. A slot that cannot listen on an address
+ * of its block (another process holds it) is retired: the scenario it
+ * could not start goes to another slot, and only when no slot is left are
+ * the rest refused. Results go to the report in the suite's order,
+ * whatever order the scenarios finish in.
  */
 #include <signal.h>
 #include <string.h>
 #include <re.h>
 #include "scenario.h"
 #include "diag.h"
+#include "addrpool.h"
 #include "testbed.h"
 #include "run.h"
 #include "console.h"
@@ -27,7 +31,15 @@ struct slot {
 	struct run *run;
 	struct scenario *sc;
 	unsigned order;
+	struct addrpool blk;       /* where its roles without an address go */
+	bool retired;              /* it could not listen on its block */
 	char pcap[1024];
+};
+
+/* a scenario a retired slot could not start, for another slot */
+struct pending {
+	struct scenario *sc;
+	unsigned order;
 };
 
 struct suite {
@@ -36,7 +48,11 @@ struct suite {
 	struct report *rp;
 	struct le *next;           /* the next scenario to start */
 	struct slot slots[MAX_JOBS];
+	struct pending again[MAX_JOBS]; /* played before next, in order */
+	unsigned nagain;
 	unsigned jobs;
+	unsigned retired;          /* slots retired */
+	char why[256];             /* the last slot retired: why */
 	unsigned started, done, total;
 	unsigned refused;          /* could not be bound or started */
 	unsigned order;
@@ -134,12 +150,18 @@ static void signal_h(int sig)
 }
 
 
-/* the base address of a job slot: 127.0.s.10 for slot s */
-static void slot_base(struct sa *base, const struct testbed *tb, unsigned s)
+/* the slots a suite of total scenarios plays in: --jobs, at most one a
+ * scenario */
+static unsigned slot_count(const struct suite_opts *o, unsigned total)
 {
-	*base = tb->base;
-	if (sa_af(base) == AF_INET)
-		sa_set_in(base, sa_in(base) + (s << 8), sa_port(base));
+	unsigned n = o->jobs ? o->jobs : 1;
+
+	if (n > MAX_JOBS)
+		n = MAX_JOBS;
+	if (n > total)
+		n = total;
+
+	return n ? n : 1;
 }
 
 
@@ -158,7 +180,7 @@ static bool skipped(struct suite *su, const struct scenario *sc,
 	console_progress(su->con, su->done, su->total);
 	console_skip(su->con, sc, why ? why : "a requirement is not met");
 	err = report_add_skip(su->rp, sc, why ? why : "a requirement is not "
-			      "met", su->order - 1);
+			      "met", order);
 	if (err)
 		re_fprintf(stderr, "report: %m\n", err);
 	mem_deref(why);
@@ -167,62 +189,231 @@ static bool skipped(struct suite *su, const struct scenario *sc,
 }
 
 
-static void start_next(struct suite *su, struct slot *sl)
+/* the next scenario to play: one a retired slot gave back, else the next
+ * of the suite (it takes its place in the suite's order) */
+static struct scenario *take_next(struct suite *su, unsigned *order)
+{
+	struct scenario *sc;
+
+	if (su->nagain) {
+		sc = su->again[0].sc;
+		*order = su->again[0].order;
+		--su->nagain;
+		memmove(su->again, su->again + 1,
+			su->nagain * sizeof(su->again[0]));
+		return sc;
+	}
+
+	if (!su->next)
+		return NULL;
+
+	sc = su->next->data;
+	su->next = su->next->next;
+	*order = su->order++;
+
+	return sc;
+}
+
+
+static void refuse(struct suite *su)
+{
+	su->rc = EXIT_BAD;
+	++su->started;
+	++su->refused;
+	++su->done;
+}
+
+
+/* the role of sc whose address from the pool could not be listened on */
+static const struct role *pool_role_failed(const struct scenario *sc)
+{
+	struct le *le;
+
+	for (le = sc->roles.head; le; le = le->next) {
+		const struct role *r = le->data;
+
+		if (r->auto_addr && r->listen_err)
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/* no slot is left: every scenario not played yet is refused, saying so */
+static void refuse_rest(struct suite *su)
+{
+	struct scenario *sc;
+	unsigned order;
+
+	while ((sc = take_next(su, &order)) != NULL) {
+		re_fprintf(stderr, "%s: refused: no job slot is left to play "
+			   "it (%u of %u retired; the last: %s)\n", sc->file,
+			   su->retired, su->jobs, su->why);
+		refuse(su);
+	}
+}
+
+
+/* slot sl could not listen on r's address from its block: it plays no
+ * more; sc goes back to be played in another slot */
+static void retire(struct suite *su, struct slot *sl, struct scenario *sc,
+		   unsigned order, const struct role *r)
+{
+	unsigned i, s = (unsigned)(sl - su->slots);
+
+	sl->retired = true;
+	++su->retired;
+	re_snprintf(su->why, sizeof(su->why), "slot %u could not listen on "
+		    "%s:%J: %m", s, sip_transp_name(r->tp), &r->addr,
+		    r->listen_err);
+	re_fprintf(stderr, "sipflow run: job slot %u retired: role %s of %s "
+		   "cannot listen on %s:%J (%m), an address of its block %H; "
+		   "%s\n", s, r->name, sc->name, sip_transp_name(r->tp),
+		   &r->addr, r->listen_err, addrpool_print, &sl->blk,
+		   su->retired < su->jobs ? "the suite goes on in the other "
+		   "slots" : "no slot is left");
+
+	su->again[su->nagain].sc = sc;
+	su->again[su->nagain].order = order;
+	++su->nagain;
+
+	if (su->retired == su->jobs) {
+		refuse_rest(su);
+		return;
+	}
+
+	/* a slot that is idle now would not look again by itself */
+	for (i = 0; i < su->jobs; i++)
+		start_next(su, &su->slots[i]);
+}
+
+
+/* start sc in slot sl: 0 started, ENOENT the slot must retire (*rp, the
+ * role that could not listen), ECANCELED skipped (requires:), else
+ * refused */
+static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
+		     const struct role **rp)
 {
 	const struct suite_opts *o = su->opts;
 	struct run_handlers h = {step_h, log_h, done_h, sl};
 	struct run_opts ro;
 	struct diag dg;
-	struct sa base;
 	int err;
 
-	while (su->next && !su->interrupted) {
-		struct scenario *sc = su->next->data;
-
-		su->next = su->next->next;
-		sl->order = su->order++;
-		++su->started;
-		diag_init(&dg);
-
-		slot_base(&base, o->tb, (unsigned)(sl - su->slots));
-		err = scenario_bind_base(sc, o->tb, &base, &dg);
-		if (!err && skipped(su, sc, sl->order))
-			continue;
-		if (!err) {
-			re_snprintf(sl->pcap, sizeof(sl->pcap), "%s/%s.pcap",
-				    o->outdir, sc->name);
-			memset(&ro, 0, sizeof(ro));
-			ro.pcap_path = sl->pcap;
-			ro.timeout_ms = o->timeout_ms;
-			ro.capture = o->capture;
-			ro.timers = o->timers;
-			err = run_alloc(&sl->run, sc, &ro, &h, &dg);
-		}
-		if (err) {
-			if (dg.nerr)
-				re_fprintf(stderr, "%H", diag_print, &dg);
-			else
-				re_fprintf(stderr, "%s: cannot start: %m\n",
-					   sc->file, err);
-			diag_reset(&dg);
-			su->rc = EXIT_BAD;
-			++su->refused;
-			++su->done;
-			continue;
-		}
+	diag_init(&dg);
+	err = scenario_bind_block(sc, o->tb, &sl->blk, &dg);
+	if (!err && skipped(su, sc, sl->order)) {
 		diag_reset(&dg);
+		return ECANCELED;
+	}
+	if (!err) {
+		re_snprintf(sl->pcap, sizeof(sl->pcap), "%s/%s.pcap",
+			    o->outdir, sc->name);
+		memset(&ro, 0, sizeof(ro));
+		ro.pcap_path = sl->pcap;
+		ro.timeout_ms = o->timeout_ms;
+		ro.capture = o->capture;
+		ro.timers = o->timers;
+		err = run_alloc(&sl->run, sc, &ro, &h, &dg);
+		*rp = err ? pool_role_failed(sc) : NULL;
+		if (*rp) {
+			diag_reset(&dg);
+			return ENOENT;
+		}
+	}
+	if (err) {
+		if (dg.nerr)
+			re_fprintf(stderr, "%H", diag_print, &dg);
+		else
+			re_fprintf(stderr, "%s: cannot start: %m\n",
+				   sc->file, err);
+		diag_reset(&dg);
+		return err;
+	}
+	diag_reset(&dg);
 
-		sl->sc = sc;
-		if (su->jobs == 1)
-			console_begin(su->con, sc, sl->pcap);
-		if (run_start(sl->run)) {
-			sl->run = mem_deref(sl->run);
-			su->rc = EXIT_BAD;
-			++su->refused;
+	sl->sc = sc;
+	if (su->jobs == 1)
+		console_begin(su->con, sc, sl->pcap);
+	if (run_start(sl->run)) {
+		sl->run = mem_deref(sl->run);
+		sl->sc = NULL;
+		return EINVAL;
+	}
+
+	return 0;
+}
+
+
+static void start_next(struct suite *su, struct slot *sl)
+{
+	const struct role *r = NULL;
+	struct scenario *sc;
+	unsigned order;
+	int err;
+
+	if (sl->run || sl->retired)
+		return;
+
+	while (!su->interrupted && (sc = take_next(su, &order)) != NULL) {
+		sl->order = order;
+		err = start_one(su, sl, sc, &r);
+		if (!err) {
+			++su->started;
+			return;
+		}
+		if (err == ENOENT) {
+			retire(su, sl, sc, order, r);
+			return;
+		}
+		if (err == ECANCELED) {
+			++su->started;  /* skipped: counted as done */
 			continue;
 		}
-		return;
+		refuse(su);
 	}
+}
+
+
+/**
+ * Whether the testbed's address pool holds a block for every job slot
+ * with an address for each role of a scenario that has none. EINVAL, said
+ * why on stderr, when it does not.
+ */
+int suite_check_pool(struct list *scenarios, const struct suite_opts *opts)
+{
+	const struct scenario *most = NULL;
+	unsigned slots, need = 0;
+	uint32_t size;
+	struct le *le;
+
+	if (!scenarios || !opts || !opts->tb)
+		return EINVAL;
+
+	for (le = scenarios->head; le; le = le->next) {
+		unsigned n = scenario_auto_roles(le->data, opts->tb);
+
+		if (n > need) {
+			need = n;
+			most = le->data;
+		}
+	}
+
+	slots = slot_count(opts, list_count(scenarios));
+	size = addrpool_size(&opts->tb->pool);
+	if (!most || (uint64_t)slots * need <= size)
+		return 0;
+
+	re_fprintf(stderr, "sipflow run: the address pool %H has %u "
+		   "address%s; --jobs %u needs %u: %u slot%s of %u (%s has %u "
+		   "role%s without an address)\n", addrpool_print,
+		   &opts->tb->pool, size, size == 1 ? "" : "es",
+		   opts->jobs ? opts->jobs : 1, slots * need, slots,
+		   slots == 1 ? "" : "s", need, most->name, need,
+		   need == 1 ? "" : "s");
+
+	return EINVAL;
 }
 
 
@@ -249,16 +440,17 @@ int suite_run(struct list *scenarios, const struct suite_opts *opts,
 	su->opts = opts;
 	su->con = con;
 	su->rp = rp;
-	su->jobs = opts->jobs ? opts->jobs : 1;
-	if (su->jobs > MAX_JOBS)
-		su->jobs = MAX_JOBS;
 	su->next = scenarios->head;
 	su->total = list_count(scenarios);
+	su->jobs = slot_count(opts, su->total);
 
 	for (i = 0; i < su->jobs; i++) {
 		su->slots[i].su = su;
-		start_next(su, &su->slots[i]);
+		addrpool_block(&su->slots[i].blk, &opts->tb->pool, i,
+			       su->jobs);
 	}
+	for (i = 0; i < su->jobs; i++)
+		start_next(su, &su->slots[i]);
 
 	for (i = 0; i < su->jobs; i++) {
 		if (su->slots[i].run)

@@ -16,6 +16,7 @@ struct suite_opts {
 	const struct sip_timers *timers; /* --timer, or NULL */
 };
 
+int suite_check_pool(struct list *scenarios, const struct suite_opts *opts);
 int suite_run(struct list *scenarios, const struct suite_opts *opts,
 	      struct console *con, struct report *rp, bool *interrupted);
 

@@ -2,8 +2,9 @@
  *
  * A testbed file (roles: {P: {kind: dut, address: udp:127.0.0.1:5060}})
  * or --role P=dut:udp:127.0.0.1:5060 binds roles without touching the
- * scenario. Simulated roles without an address get base + their index:
- * 127.0.0.10, .11, … port 5060, so a capture shows one host per role.
+ * scenario. Simulated roles without an address get one from the address
+ * pool (addrpool.c): 127.0.0.10, .11, … port 5060 by their index, so a
+ * capture shows one host per role, skipping addresses other roles have.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@
 
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
+
+enum { AUTO_PORT = 5060 };  /* the port of an address from the pool */
 
 
 static void binding_destructor(void *data)
@@ -60,7 +63,7 @@ int testbed_alloc(struct testbed **tbp)
 	if (!tb)
 		return ENOMEM;
 
-	sa_set_str(&tb->base, "127.0.0.10", 5060);
+	addrpool_default(&tb->pool);
 	*tbp = tb;
 
 	return 0;
@@ -491,10 +494,55 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 }
 
 
+/*
+ * address-pool: FIRST-LAST or ADDRESS/PREFIX; base-address: X, the older
+ * form, is the pool from X to the end of X's /8 (127.0.0.10:
+ * 127.0.0.10-127.255.255.254, the default). One of the two.
+ */
+static void load_pool(struct testbed *tb, struct ydoc *yd,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	const char *ks = yscalar(k), *vs = yscalar(v), *why = NULL;
+	struct addrpool pool;
+	struct sa sa;
+
+	if (tb->has_pool) {
+		yerr(yd, k, "%s: the address pool is already given; use "
+		     "address-pool or base-address, not both", ks);
+		return;
+	}
+
+	if (!strcmp(ks, "address-pool")) {
+		if (addrpool_parse(&pool, vs, &why)) {
+			yerr(yd, v, "address-pool '%s' is not an address "
+			     "pool: %s (" ADDRPOOL_FORMS ")", vs ? vs : "",
+			     why);
+			return;
+		}
+	}
+	else {
+		if (!vs || sa_set_str(&sa, vs, 0) || sa_af(&sa) != AF_INET) {
+			yerr(yd, v, "base-address '%s' is not an IPv4 "
+			     "address (roles that need IPv6 get an address: "
+			     "in roles:)", vs ? vs : "");
+			return;
+		}
+		pool.first = sa_in(&sa);
+		pool.last = (pool.first | 0x00ffffffu) - 1;
+		if (pool.last < pool.first)
+			pool.last = pool.first;
+	}
+
+	tb->pool = pool;
+	tb->has_pool = true;
+}
+
+
 /** Load a testbed file */
 int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 {
-	static const char *const keys[] = {"roles", "base-address"};
+	static const char *const keys[] = {"roles", "address-pool",
+					   "base-address"};
 	struct testbed *tb = NULL;
 	struct ydoc yd;
 	yaml_node_t *root;
@@ -549,11 +597,8 @@ int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 		if (ykey_check(&yd, k, keys, ARRAY_SIZE(keys), "testbed"))
 			continue;
 
-		if (!strcmp(yscalar(k), "base-address")) {
-			const char *vs = yscalar(v);
-			if (!vs || sa_set_str(&tb->base, vs, 5060))
-				yerr(&yd, v, "base-address '%s' is not an IP "
-				     "address", vs ? vs : "");
+		if (strcmp(yscalar(k), "roles")) {
+			load_pool(tb, &yd, k, v);
 			continue;
 		}
 
@@ -586,128 +631,218 @@ static void share(void *dstp, void *obj)
 }
 
 
+/*
+ * Role r as the testbed binds it: its kind, address, driver, credentials
+ * and settings; r->auto_addr when it is simulated and nothing gives it an
+ * address (the pool will)
+ */
+static int bind_role(struct role *r, const struct scenario *sc,
+		     const struct testbed *tb, struct diag *dg)
+{
+	bool has_addr = sa_isset(&r->decl, SA_ADDR);
+	struct le *be;
+	int err = 0;
+
+	/* binding again starts from the scenario as declared */
+	sa_init(&r->addr, AF_UNSPEC);
+	if (has_addr)
+		r->addr = r->decl;
+	r->tp = r->decl_tp;
+	r->auto_addr = false;
+	r->listen_err = 0;
+
+	r->dut = r->kind == ROLE_DUT;
+	r->driver = mem_deref(r->driver);
+	r->capture_if = mem_deref(r->capture_if);
+	r->tls = mem_deref(r->tls);
+	r->reg_with = mem_deref(r->reg_with);
+	r->dut_tone_hz = 0;
+	r->dut_name = mem_deref(r->dut_name);
+	r->dut_offers = 0;
+	r->dut_has_offers = false;
+	for (be = tb ? tb->bindings.head : NULL; be; be = be->next) {
+		const struct binding *b = be->data;
+
+		if (strcmp(b->role, r->name))
+			continue;
+		if (b->has_kind)
+			r->dut = b->kind == ROLE_DUT;
+		if (b->has_kind && b->kind == ROLE_PHONE &&
+		    r->kind != ROLE_PHONE) {
+			diag_err(dg, sc->file, &r->pos, "role %s is not "
+				 "a phone in the scenario; a testbed "
+				 "binds a phone role to phone or dut",
+				 r->name);
+			err = EINVAL;
+		}
+		if (b->driver)
+			share(&r->driver, b->driver);
+		if (b->tone_hz)
+			r->dut_tone_hz = b->tone_hz;
+		if (b->name)
+			share(&r->dut_name, b->name);
+		if (b->has_offers) {
+			r->dut_offers = b->offers;
+			r->dut_has_offers = true;
+		}
+		if (b->capture_if)
+			share(&r->capture_if, b->capture_if);
+		if (b->tls)
+			share(&r->tls, b->tls);
+		if (b->reg_with)
+			share(&r->reg_with, b->reg_with);
+		if (b->auth_user) {
+			share(&r->auth_user, b->auth_user);
+			share(&r->auth_pass, b->auth_pass);
+		}
+		if (b->has_kind && b->kind == ROLE_PROXY &&
+		    r->kind == ROLE_UA) {
+			diag_err(dg, sc->file, &r->pos, "role %s is a "
+				 "ua in the scenario; a testbed can "
+				 "bind it to ua or dut, not proxy",
+				 r->name);
+			err = EINVAL;
+		}
+		if (b->has_addr) {
+			r->addr = b->addr;
+			r->tp = b->tp;
+			has_addr = true;
+		}
+	}
+
+	if (r->tls && r->tp != SIP_TRANSP_TLS) {
+		diag_err(dg, sc->file, &r->pos, "role %s has tls: "
+			 "settings but its address is %s, not tls:",
+			 r->name, sip_transp_name(r->tp));
+		err = EINVAL;
+	}
+
+	if (has_addr)
+		return err;
+
+	if (r->dut) {
+		diag_err(dg, sc->file, &r->pos, "role %s is bound to a "
+			 "DUT but has no address", r->name);
+		return EINVAL;
+	}
+
+	r->auto_addr = true;
+	return err;
+}
+
+
+/*
+ * Addresses from blk for the roles that have none: each skips every
+ * address (and port) another role of the scenario has — given, or picked
+ * before it in declaration order
+ */
+static int pick_addrs(struct scenario *sc, const struct addrpool *blk,
+		      struct diag *dg)
+{
+	struct sa *taken;
+	size_t nt = 0;
+	struct le *le;
+	int err = 0;
+
+	taken = mem_zalloc((list_count(&sc->roles) + 1) * sizeof(*taken),
+			   NULL);
+	if (!taken)
+		return ENOMEM;
+
+	for (le = sc->roles.head; le; le = le->next) {
+		const struct role *r = le->data;
+
+		if (!r->auto_addr && sa_isset(&r->addr, SA_ADDR))
+			taken[nt++] = r->addr;
+	}
+
+	for (le = sc->roles.head; le; le = le->next) {
+		struct role *r = le->data;
+
+		if (!r->auto_addr)
+			continue;
+		if (addrpool_pick(&r->addr, blk, r->idx, AUTO_PORT, taken,
+				  nt)) {
+			diag_err(dg, sc->file, &r->pos, "role %s has no "
+				 "address and every address of %H (the "
+				 "address pool's block for it) is taken by "
+				 "the scenario's other roles; widen "
+				 "address-pool", r->name, addrpool_print, blk);
+			err = EADDRNOTAVAIL;
+			continue;
+		}
+		taken[nt++] = r->addr;
+	}
+
+	mem_deref(taken);
+	return err;
+}
+
+
 /**
  * Apply a testbed to a scenario: bindings by role name (ones for roles the
- * scenario lacks are ignored: a testbed serves a suite), then default
- * addresses for simulated roles that have none.
+ * scenario lacks are ignored: a testbed serves a suite), then addresses
+ * from the testbed's pool (its first block of 256) for simulated roles
+ * that have none.
  */
 int scenario_bind(struct scenario *sc, const struct testbed *tb,
 		  struct diag *dg)
 {
-	return scenario_bind_base(sc, tb, tb ? &tb->base : NULL, dg);
+	return scenario_bind_block(sc, tb, NULL, dg);
 }
 
 
-/** As scenario_bind, with default addresses counted from base */
-int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
-		       const struct sa *base, struct diag *dg)
+/** As scenario_bind, with addresses from blk (NULL: as scenario_bind) */
+int scenario_bind_block(struct scenario *sc, const struct testbed *tb,
+			const struct addrpool *blk, struct diag *dg)
 {
-	struct le *le, *be;
+	struct addrpool pool, first;
+	struct le *le;
 	int err = 0;
 
 	if (!sc)
 		return EINVAL;
 
-	for (le = sc->roles.head; le; le = le->next) {
-		struct role *r = le->data;
-		bool has_addr = sa_isset(&r->decl, SA_ADDR);
-
-		/* binding again starts from the scenario as declared */
-		sa_init(&r->addr, AF_UNSPEC);
-		if (has_addr)
-			r->addr = r->decl;
-		r->tp = r->decl_tp;
-
-		r->dut = r->kind == ROLE_DUT;
-		r->driver = mem_deref(r->driver);
-		r->capture_if = mem_deref(r->capture_if);
-		r->tls = mem_deref(r->tls);
-		r->reg_with = mem_deref(r->reg_with);
-		r->dut_tone_hz = 0;
-		r->dut_name = mem_deref(r->dut_name);
-		r->dut_offers = 0;
-		r->dut_has_offers = false;
-		for (be = tb ? tb->bindings.head : NULL; be; be = be->next) {
-			const struct binding *b = be->data;
-
-			if (strcmp(b->role, r->name))
-				continue;
-			if (b->has_kind)
-				r->dut = b->kind == ROLE_DUT;
-			if (b->has_kind && b->kind == ROLE_PHONE &&
-			    r->kind != ROLE_PHONE) {
-				diag_err(dg, sc->file, &r->pos, "role %s is not "
-					 "a phone in the scenario; a testbed "
-					 "binds a phone role to phone or dut",
-					 r->name);
-				err = EINVAL;
-			}
-			if (b->driver)
-				share(&r->driver, b->driver);
-			if (b->tone_hz)
-				r->dut_tone_hz = b->tone_hz;
-			if (b->name)
-				share(&r->dut_name, b->name);
-			if (b->has_offers) {
-				r->dut_offers = b->offers;
-				r->dut_has_offers = true;
-			}
-			if (b->capture_if)
-				share(&r->capture_if, b->capture_if);
-			if (b->tls)
-				share(&r->tls, b->tls);
-			if (b->reg_with)
-				share(&r->reg_with, b->reg_with);
-			if (b->auth_user) {
-				share(&r->auth_user, b->auth_user);
-				share(&r->auth_pass, b->auth_pass);
-			}
-			if (b->has_kind && b->kind == ROLE_PROXY &&
-			    r->kind == ROLE_UA) {
-				diag_err(dg, sc->file, &r->pos, "role %s is a "
-					 "ua in the scenario; a testbed can "
-					 "bind it to ua or dut, not proxy",
-					 r->name);
-				err = EINVAL;
-			}
-			if (b->has_addr) {
-				r->addr = b->addr;
-				r->tp = b->tp;
-				has_addr = true;
-			}
-		}
-
-		if (r->tls && r->tp != SIP_TRANSP_TLS) {
-			diag_err(dg, sc->file, &r->pos, "role %s has tls: "
-				 "settings but its address is %s, not tls:",
-				 r->name, sip_transp_name(r->tp));
-			err = EINVAL;
-		}
-
-		if (has_addr)
-			continue;
-
-		if (r->dut) {
-			diag_err(dg, sc->file, &r->pos, "role %s is bound to a "
-				 "DUT but has no address", r->name);
-			err = EINVAL;
-			continue;
-		}
-
-		if (base && sa_af(base) == AF_INET) {
-			uint32_t ip = sa_in(base) + r->idx;
-			sa_set_in(&r->addr, ip, sa_port(base));
-		}
-		else {
-			sa_set_str(&r->addr, "127.0.0.10", 5060);
-			sa_set_in(&r->addr, sa_in(&r->addr) + r->idx, 5060);
-		}
+	if (!blk) {
+		if (tb)
+			pool = tb->pool;
+		else
+			addrpool_default(&pool);
+		addrpool_block(&first, &pool, 0, 1);
+		blk = &first;
 	}
 
+	for (le = sc->roles.head; le; le = le->next) {
+		if (bind_role(le->data, sc, tb, dg))
+			err = EINVAL;
+	}
+
+	if (!err)
+		err = pick_addrs(sc, blk, dg);
 	if (!err)
 		err = scenario_prologue(sc, dg);
 
 	return err;
+}
+
+
+/** How many roles of sc the testbed leaves without an address: the
+ *  addresses one job slot needs for it (sc is bound to tb on the way) */
+unsigned scenario_auto_roles(struct scenario *sc, const struct testbed *tb)
+{
+	struct le *le;
+	unsigned n = 0;
+
+	/* binding errors are reported where the scenario is played */
+	(void)scenario_bind(sc, tb, NULL);
+
+	for (le = sc ? sc->roles.head : NULL; le; le = le->next) {
+		const struct role *r = le->data;
+
+		n += r->auto_addr;
+	}
+
+	return n;
 }
 
 

@@ -2,6 +2,8 @@
 #ifndef SIPFLOW_TESTBED_H
 #define SIPFLOW_TESTBED_H
 
+#include "addrpool.h"
+
 struct diag;
 struct scenario;
 struct hil_cfg;
@@ -32,7 +34,8 @@ struct binding {
 struct testbed {
 	char *file;
 	struct list bindings;  /* in order; a later one wins */
-	struct sa base;        /* first default address: 127.0.0.10:5060 */
+	struct addrpool pool;  /* where roles without an address go */
+	bool has_pool;         /* address-pool: or base-address: given */
 };
 
 int testbed_alloc(struct testbed **tbp);
@@ -41,8 +44,9 @@ int testbed_add_arg(struct testbed *tb, const char *arg, struct diag *dg);
 int testbed_parse_addr(struct sa *sa, enum sip_transp *tp, const char *s);
 int scenario_bind(struct scenario *sc, const struct testbed *tb,
 		  struct diag *dg);
-int scenario_bind_base(struct scenario *sc, const struct testbed *tb,
-		       const struct sa *base, struct diag *dg);
+int scenario_bind_block(struct scenario *sc, const struct testbed *tb,
+			const struct addrpool *blk, struct diag *dg);
+unsigned scenario_auto_roles(struct scenario *sc, const struct testbed *tb);
 
 struct ydoc;
 struct yaml_node_s;

@@ -416,6 +416,81 @@ static void test_status_alternatives(void)
 }
 
 
+/* the address scenario_bind gave role name, as host:port */
+static const char *addr_of(char *buf, size_t sz, struct scenario *sc,
+			   const char *name)
+{
+	re_snprintf(buf, sz, "%J", &scenario_role(sc, name)->addr);
+	return buf;
+}
+
+
+static void test_default_addresses_skip_bound_ones(void)
+{
+	struct scenario *sc = NULL;
+	struct testbed *tb = NULL;
+	struct addrpool blk;
+	struct diag dg;
+	char buf[64];
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "demo.yaml", flow, &dg),
+			      0);
+
+	/* A pinned where B would go: B and P move past it */
+	CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "A=ua:127.0.0.11", &dg), 0);
+	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
+	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "A"),
+			       "127.0.0.11:5060");
+	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "B"),
+			       "127.0.0.12:5060");
+	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "P"),
+			       "127.0.0.13:5060");
+	CU_ASSERT_FALSE(scenario_role(sc, "A")->auto_addr);
+	CU_ASSERT_TRUE(scenario_role(sc, "B")->auto_addr);
+	CU_ASSERT_EQUAL(scenario_auto_roles(sc, tb), 2);
+
+	/* a device counts too; the same address on another port does not */
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "A=ua", &dg), 0);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut:udp:127.0.0.10:5060", &dg),
+			0);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "B=ua:127.0.0.11:5070", &dg), 0);
+	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
+	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "A"),
+			       "127.0.0.11:5060");
+
+	/* binding again starts over: the pinned address is gone */
+	mem_deref(tb);
+	CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
+	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
+	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "B"),
+			       "127.0.0.11:5060");
+	CU_ASSERT_EQUAL(scenario_auto_roles(sc, tb), 3);
+
+	/* a job slot's block: its roles stay inside it */
+	CU_ASSERT_EQUAL(addrpool_parse(&blk, "127.0.9.1-127.0.9.3", NULL), 0);
+	CU_ASSERT_EQUAL(scenario_bind_block(sc, tb, &blk, &dg), 0);
+	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "P"),
+			       "127.0.9.3:5060");
+	CU_ASSERT_EQUAL(dg.nerr, 0);
+
+	/* a block the other roles fill leaves none: an error at the role */
+	CU_ASSERT_EQUAL(addrpool_parse(&blk, "127.0.9.1-127.0.9.2", NULL), 0);
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "A=ua:127.0.9.2", &dg), 0);
+	CU_ASSERT_EQUAL(scenario_bind_block(sc, tb, &blk, &dg),
+			EADDRNOTAVAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag_first(&dg), "demo.yaml:8:3: role "
+				      "P has no address and every address "
+				      "of 127.0.9.1-127.0.9.2"));
+
+	diag_reset(&dg);
+	mem_deref(tb);
+	mem_deref(sc);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -426,6 +501,8 @@ int register_suites(void)
 		{"all_errors_reported", test_all_errors_reported},
 		{"testbed_addr_transports", test_testbed_addr_transports},
 		{"testbed_args_and_binding", test_testbed_args_and_binding},
+		{"default_addresses_skip_bound_ones",
+		 test_default_addresses_skip_bound_ones},
 		CU_TEST_INFO_NULL,
 	};
 
