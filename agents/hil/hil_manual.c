@@ -181,6 +181,7 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 			 "done, or type: fail WHY (%u s)\n", h->role, what,
 			 t / 1000);
 	(void)fflush(p->out);
+	hil_sent(h);
 	hil_note(h, "asked: %s", what);
 	mem_deref(what);
 
