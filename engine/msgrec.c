@@ -76,6 +76,14 @@ int msgrec_print_line(struct re_printf *pf, const struct msgrec *r)
 }
 
 
+/** When the run saw r, ms since it started: when it arrived, or (sent to
+ *  a device, it arrives nowhere the run sees) when it left */
+uint64_t msgrec_time(const struct msgrec *r)
+{
+	return r->t_rx ? r->t_rx : r->t_ms;
+}
+
+
 /** The body of a decoded message (empty if none) */
 struct pl msgrec_body(const struct msgrec *r)
 {

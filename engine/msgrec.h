@@ -54,5 +54,6 @@ struct pl msgrec_body(const struct msgrec *r);
 bool msgrec_has_sdp(const struct msgrec *r);
 bool msgrec_starts_call(const struct msgrec *r);
 int msgrec_print_line(struct re_printf *pf, const struct msgrec *r);
+uint64_t msgrec_time(const struct msgrec *r);
 
 #endif

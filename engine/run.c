@@ -40,6 +40,7 @@ static void destructor(void *data)
 	tmr_cancel(&run->tmr_wait);
 	tmr_cancel(&run->tmr_kick);
 	tmr_cancel(&run->tmr_media);
+	tmr_cancel(&run->tmr_quiet);
 	list_flush(&run->rtxs);
 	mem_deref(run->live);
 	mem_deref(run->feed);
@@ -57,6 +58,7 @@ static void destructor(void *data)
 	mem_deref(run->v);
 	mem_deref(run->steprec);
 	mem_deref(run->sent);
+	mem_deref(run->at);
 	mem_deref(run->dtmf_ms);
 	mem_deref(run->dtmf_mark);
 	mem_deref(run->pcap);
@@ -118,10 +120,53 @@ uint32_t run_step_timeout(const struct run *run, const struct step *st)
 }
 
 
+/*
+ * When st happened, for the reaction of what follows: its message when
+ * it arrived (a device's may have waited in the inbox while a driver was
+ * busy), a driven do: when its stimulus left (run_do.c set it), a group
+ * when its last member happened, anything else now.
+ */
+static uint64_t moment(const struct run *run, const struct step *st)
+{
+	const struct msgrec *r = run->steprec[st->idx];
+	uint64_t t = 0;
+	struct le *le;
+
+	switch (st->type) {
+
+	case STEP_DO:
+		if (run->v[st->idx].stimulus)
+			return run->at[st->idx];
+		break;
+
+	case STEP_MSG:
+		if (r)
+			return msgrec_time(r);
+		break;
+
+	case STEP_GROUP:
+		for (le = st->members.head; le; le = le->next) {
+			const struct step *m = le->data;
+
+			if (run->v[m->idx].status == VERDICT_PASS &&
+			    run->at[m->idx] > t)
+				t = run->at[m->idx];
+		}
+		return t;
+
+	default:
+		break;
+	}
+
+	return run_now(run);
+}
+
+
 void run_step_done(struct run *run, const struct step *st,
 		      enum verdict_status s, uint32_t frame, char *reason)
 {
 	struct verdict *v = &run->v[st->idx];
+	const struct msgrec *r = run->steprec[st->idx];
 
 	v->status = s;
 	v->frame = frame;
@@ -129,8 +174,9 @@ void run_step_done(struct run *run, const struct step *st,
 	if (!v->stimulus)
 		v->device_ms = -1;
 	if (s == VERDICT_PASS && st->type == STEP_MSG && st->from->dut &&
-	    !st->absent)
-		v->device_ms = (int64_t)run_since_prev(run);
+	    !st->absent && r)
+		v->device_ms = (int64_t)run_reaction(run, r);
+	run->at[st->idx] = moment(run, st);
 	mem_deref(v->reason);
 	v->reason = reason;
 
@@ -171,10 +217,27 @@ int run_rec_line(struct re_printf *pf, const struct msgrec *r)
 }
 
 
-/* the step the previous top-level step was, for within: */
-uint64_t run_since_prev(const struct run *run)
+/**
+ * A message's reaction time: from the latest step that had happened when
+ * it arrived (its stimulus: the message sent to the device, the driver's
+ * request) to its arrival. A device's step and within: use it; the time
+ * it then waited in the inbox (a driver still busy) is not the device's.
+ */
+uint64_t run_reaction(const struct run *run, const struct msgrec *r)
 {
-	return run_now(run) - run->t_prev;
+	uint64_t from = 0;
+	struct le *le;
+
+	for (le = run->sc->steps.head; le && le != run->cur; le = le->next) {
+		const struct step *st = le->data;
+		uint64_t t = run->at[st->idx];
+
+		if (run->v[st->idx].status == VERDICT_PASS && t <= r->t_rx &&
+		    t > from)
+			from = t;
+	}
+
+	return r->t_rx - from;
 }
 
 
@@ -612,6 +675,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	run->steprec = mem_zalloc(sizeof(*run->steprec) * (sc->nsteps + 1),
 				  NULL);
 	run->sent = mem_zalloc(sizeof(*run->sent) * (sc->nsteps + 1), NULL);
+	run->at = mem_zalloc(sizeof(*run->at) * (sc->nsteps + 1), NULL);
 	run->defer = mem_zalloc(sizeof(*run->defer) * (sc->nsteps + 1), NULL);
 	run->dtmf_ms = mem_zalloc(sizeof(*run->dtmf_ms) *
 				  (list_count(&sc->roles) + 1), NULL);
@@ -621,7 +685,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	if (err)
 		goto out;
 	if (!run->v || !run->steprec || !run->sent || !run->defer ||
-	    !run->dtmf_ms ||
+	    !run->at || !run->dtmf_ms ||
 	    !run->dtmf_mark) {
 		err = ENOMEM;
 		goto out;
@@ -725,7 +789,6 @@ int run_start(struct run *run)
 
 	run->started = true;
 	run->t0 = tmr_jiffies();
-	run->t_prev = 0;
 	run->cur = run->sc->steps.head;
 	if (run->offline)
 		run_advance(run);

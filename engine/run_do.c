@@ -3,7 +3,17 @@
  * say it was done. Either way the step passes when the actor could act;
  * what the actor then sends is checked by the F-steps that follow.
  * Settings reach a device one at a time (set: steps, and before the
- * first step the role's own keys); lint made sure its driver can. */
+ * first step the role's own keys); lint made sure its driver can.
+ *
+ * A device's reaction counts from the moment its driver's stimulus left
+ * (hil_sent), not from the driver's acknowledgement, which may come
+ * seconds later. What the device sent before it was asked, that a later
+ * step would take as its reaction, fails the do: step: the device acted
+ * on its own (auto-answer). To see that rather than race it, the
+ * stimulus waits until the device has had QUIET_MS since its last
+ * message, sent or received (docs/decisions/0013-acted-before-asked.md).
+ */
+#include <stdint.h>
 #include <string.h>
 #include <re.h>
 #include "scenario.h"
@@ -70,11 +80,58 @@ static int set_next(struct run *run, struct agent *ag,
 }
 
 
+enum { QUIET_MS = 200 };
+
+
+/*
+ * What the device sent before t (its stimulus left), still in the inbox,
+ * that a later step would take as its reaction: it acted before it was
+ * asked. Its own retransmissions are no new act.
+ */
+static const struct msgrec *acted_before(const struct run *run,
+					 const struct step *st, uint64_t t)
+{
+	struct le *le;
+
+	for (le = run->inbox.head; le; le = le->next) {
+		const struct msgrec *r = le->data;
+
+		if (r->from == st->act.actor && !r->retrans && r->t_rx < t &&
+		    run_later_step(run, r))
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/* "B acted before it was asked: it sent 200 OK to P (frame 6) 3 ms
+ * before the driver told it to answer; …" (t: when the driver's request
+ * left, or, asked false, when it would have: it was not asked) */
+static void fail_acted(struct run *run, const struct step *st,
+		       const struct msgrec *r, uint64_t t, bool asked)
+{
+	const struct do_verb_def *vd = doverb_def(st->act.verb);
+	const char *verb = vd ? vd->name : "act";
+
+	run_step_fail(run, st, r->frame, "%s acted before it was asked: it "
+		      "sent %H to %H (frame %u) %llu ms before the driver "
+		      "%s %s%s; the flow has it act only when asked (is it "
+		      "set to act on its own, as with auto-answer?)",
+		      st->act.actor->name, run_rec_line, r, run_role_name,
+		      r->to, r->frame, (unsigned long long)(t - r->t_rx),
+		      asked ? "told it to" : "was to tell it to", verb,
+		      asked ? "" : " (the driver was not asked)");
+}
+
+
 static void driver_done_h(int err, const char *why, void *arg)
 {
 	struct run *run = arg;
 	const struct step *st = run->acting;
+	const struct msgrec *early;
 	struct agent *ag;
+	uint64_t sent;
 
 	if (!st || run->finished) {
 		run->acting = NULL;
@@ -98,9 +155,76 @@ static void driver_done_h(int err, const char *why, void *arg)
 		return;
 	}
 
+	/* the stimulus: when the driver's request left, else when it was
+	 * asked; the device's reaction counts from there */
+	sent = ag ? hil_sent_at(ag->hil) : 0;
+	run->at[st->idx] = sent ? sent - run->t0 : run->t_acted;
+
+	early = acted_before(run, st, run->at[st->idx]);
+	if (early) {
+		fail_acted(run, st, early, run->at[st->idx], true);
+		run_finish(run);
+		return;
+	}
+
+	/* the driver's own time, apart */
 	run->v[st->idx].device_ms = (int64_t)(run_now(run) - run->t_acted);
 	run_step_done(run, st, VERDICT_PASS, 0, NULL);
 	run_kick(run);
+}
+
+
+static void quiet_h(void *arg)
+{
+	run_kick(arg);
+}
+
+
+/* the device's last message, sent or received, before st */
+static const struct msgrec *last_of(const struct run *run,
+				    const struct role *dev)
+{
+	struct le *le;
+
+	for (le = run->msgs.tail; le; le = le->prev) {
+		const struct msgrec *r = le->data;
+
+		if (r->from == dev || r->to == dev)
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/*
+ * Before the stimulus: the device has QUIET_MS after its last message
+ * (once, from when the cursor came here: bounded), so what it does on
+ * its own comes in first; then whatever it did fails the step and the
+ * driver is not asked at all.
+ */
+static bool quiet(struct run *run, const struct step *st)
+{
+	const struct msgrec *early;
+	uint64_t now = run_now(run);
+
+	if (run->quiet_st != st) {
+		const struct msgrec *last = last_of(run, st->act.actor);
+
+		run->quiet_st = st;
+		run->quiet_until = last ? msgrec_time(last) + QUIET_MS : 0;
+	}
+	if (now < run->quiet_until) {
+		tmr_start(&run->tmr_quiet, run->quiet_until - now, quiet_h,
+			  run);
+		return false;
+	}
+
+	early = acted_before(run, st, UINT64_MAX);
+	if (early)
+		fail_acted(run, st, early, now, false);
+
+	return true;
 }
 
 
@@ -114,6 +238,11 @@ static enum prog drive(struct run *run, const struct step *st,
 
 	if (run->acting == st)
 		return PROG_WAIT;
+
+	if (!quiet(run, st))
+		return PROG_WAIT;
+	if (run->v[st->idx].status == VERDICT_FAIL)
+		return PROG_FAIL;
 
 	if (d->target) {
 		err = role_aor(&uri, run->sc, d->target);

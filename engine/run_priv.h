@@ -41,7 +41,10 @@ struct run {
 	const struct step *armed;  /* the step the timeout is armed for */
 	bool wait_started;
 	uint64_t t0;               /* tmr_jiffies() at start */
-	uint64_t t_prev;           /* when the previous top step completed */
+	uint64_t *at;              /* per step index: when it happened (its
+				      message sent or arrived, a driver's
+				      stimulus left), for the reaction of
+				      what follows (run_reaction) */
 	struct tmr tmr_to;
 	struct tmr tmr_wait;
 	struct tmr tmr_kick;
@@ -60,6 +63,9 @@ struct run {
 				      before the first step, or NULL */
 	unsigned preset_from;      /* … roles from this index on are left */
 	bool preset;               /* every device has its settings */
+	const struct step *quiet_st; /* the do: step whose device is given */
+	uint64_t quiet_until;      /* its quiet time until then (run_do.c) */
+	struct tmr tmr_quiet;
 	uint64_t vclock;           /* offline: the capture's time, ms */
 
 	/* media: steps (engine/run_media.c) */
@@ -83,7 +89,8 @@ void run_step_fail(struct run *run, const struct step *st, uint32_t frame,
 int  run_step_line(struct re_printf *pf, const struct step *st);
 int  run_rec_line(struct re_printf *pf, const struct msgrec *r);
 int  run_role_name(struct re_printf *pf, const struct role *r);
-uint64_t run_since_prev(const struct run *run);
+uint64_t run_reaction(const struct run *run, const struct msgrec *r);
+bool run_later_step(const struct run *run, const struct msgrec *r);
 void run_write_pcap(struct run *run, struct msgrec *r);
 const struct step *run_waiting_step(const struct run *run,
 				const struct role *from,

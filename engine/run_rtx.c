@@ -426,7 +426,7 @@ char *run_rtx_check(const struct run *run, const struct step *st,
 				  "before; absent: asserts none within %u ms",
 				  run_step_line, st->rtx_of, st->rtx_of->id,
 				  st->from->name, r->frame,
-				  (unsigned long long)run_since_prev(run),
+				  (unsigned long long)run_reaction(run, r),
 				  run_step_timeout(run, st));
 		return why;
 	}

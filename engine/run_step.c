@@ -331,10 +331,10 @@ static enum prog take(struct run *run, const struct step *st)
 			}
 		}
 
-		if (st->within_ms && run_since_prev(run) > st->within_ms) {
+		if (st->within_ms && run_reaction(run, r) > st->within_ms) {
 			run_step_fail(run, st, r->frame, "%H arrived after %llu "
 				  "ms; within: allows %u ms", run_step_line, st,
-				  (unsigned long long)run_since_prev(run),
+				  (unsigned long long)run_reaction(run, r),
 				  st->within_ms);
 			return PROG_FAIL;
 		}
@@ -396,6 +396,16 @@ const struct step *run_waiting_step(const struct run *run,
 
 
 
+/** True when a pending step from the cursor on would take r, a message
+ *  of this run */
+bool run_later_step(const struct run *run, const struct msgrec *r)
+{
+	struct later l = {run, r};
+
+	return r->msg && !stray(run, r) && visit_rest(run, later_h, &l);
+}
+
+
 /*
  * Messages in the inbox that no step from the cursor on can take: an
  * unlisted 100 Trying is absorbed (it is hop by hop); anything else fails
@@ -408,7 +418,6 @@ static bool unexpected(struct run *run)
 	while (le) {
 		struct msgrec *r = le->data;
 		const struct step *st;
-		struct later l = {run, r};
 
 		le = le->next;
 
@@ -422,7 +431,7 @@ static bool unexpected(struct run *run)
 			continue;
 		}
 
-		if (r->msg && visit_rest(run, later_h, &l))
+		if (run_later_step(run, r))
 			continue;
 
 		if (r->msg && !r->msg->req && r->msg->scode == 100) {
@@ -832,7 +841,6 @@ void run_advance(struct run *run)
 		}
 
 		run->cur = run->cur->next;
-		run->t_prev = run_now(run);
 		run->wait_started = false;
 		run->armed = NULL;
 		tmr_cancel(&run->tmr_to);
@@ -870,6 +878,7 @@ void run_finish(struct run *run)
 	tmr_cancel(&run->tmr_wait);
 	tmr_cancel(&run->tmr_kick);
 	tmr_cancel(&run->tmr_media);
+	tmr_cancel(&run->tmr_quiet);
 
 	for (i = 0; i < run->sc->nsteps; i++) {
 		const struct step *st = scenario_step_at(run->sc, i);

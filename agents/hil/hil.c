@@ -188,6 +188,24 @@ static void done_tmr_h(void *arg)
 }
 
 
+/** The driver's stimulus leaves for the device now: its request is sent,
+ *  its command started, its prompt shown. A device's reaction counts
+ *  from here, not from the driver's acknowledgement (docs/hil.md) */
+void hil_sent(struct hil *h)
+{
+	if (h->doneh)
+		h->sent = tmr_jiffies();
+}
+
+
+/** When the stimulus of the action in progress (or the last one) left,
+ *  in tmr_jiffies(); 0 when it has not */
+uint64_t hil_sent_at(const struct hil *h)
+{
+	return h ? h->sent : 0;
+}
+
+
 /** The driver ends the action in progress (err 0: it was done) */
 void hil_done(struct hil *h, int err, const char *fmt, ...)
 {
@@ -270,6 +288,7 @@ int hil_act(struct hil *h, const struct do_spec *d, const char *uri,
 
 	h->doneh = doneh;
 	h->done_arg = arg;
+	h->sent = 0;
 
 	if (h->lost) {
 		hil_done(h, ENOTCONN, "%s", h->lost);

@@ -47,6 +47,7 @@ int  hil_alloc(struct hil **hp, const struct hil_cfg *cfg,
 bool hil_ready(const struct hil *h);
 int  hil_act(struct hil *h, const struct do_spec *d, const char *uri,
 	     hil_done_h *doneh, void *arg);
+uint64_t hil_sent_at(const struct hil *h);
 int  hil_print(struct re_printf *pf, const struct hil *h);
 
 #endif

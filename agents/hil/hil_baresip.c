@@ -322,6 +322,8 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 
 	out->pos = 0;
 	err = tcp_send(b->tc, out);
+	if (!err)
+		hil_sent(h);
 
  out:
 	mem_deref(od);

@@ -175,6 +175,7 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 		_exit(127);
 	}
 
+	hil_sent(h);
 	mem_deref(line);
 	(void)close(pfd[1]);
 	(void)fcntl(pfd[0], F_SETFD, FD_CLOEXEC);

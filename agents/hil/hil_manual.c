@@ -138,9 +138,19 @@ static int open_(struct hil *h)
 		return ENOMEM;
 
 	if (cfg->output) {
-		p->out = fopen(cfg->output, "a");
-		if (!p->out)
-			return errno;
+		/* never waits: a FIFO no one reads yet is an error (ENXIO),
+		 * not a process stuck in open() */
+		int fd = open(cfg->output, O_WRONLY | O_APPEND | O_CREAT |
+			      O_NONBLOCK | O_CLOEXEC, 0644);
+
+		p->out = fd < 0 ? NULL : fdopen(fd, "a");
+		if (!p->out) {
+			int err = errno;
+
+			if (fd >= 0)
+				(void)close(fd);
+			return err;
+		}
 		p->own_out = true;
 	}
 	else {
@@ -182,6 +192,7 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 			 "done, or type: fail WHY (%u s)\n", h->role, what,
 			 t / 1000);
 	(void)fflush(p->out);
+	hil_sent(h);
 	hil_note(h, "asked: %s", what);
 	mem_deref(what);
 

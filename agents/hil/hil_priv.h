@@ -37,10 +37,13 @@ struct hil {
 	struct tmr tmr;
 	hil_done_h *doneh;
 	void *done_arg;
+	uint64_t sent;              /* tmr_jiffies() when its stimulus left
+				       (hil_sent), 0 before */
 	int err;                    /* its end, reported from the loop */
 	char *why;
 };
 
+void hil_sent(struct hil *h);
 void hil_done(struct hil *h, int err, const char *fmt, ...);
 void hil_note(struct hil *h, const char *fmt, ...);
 void hil_lost(struct hil *h, const char *fmt, ...);

@@ -35,70 +35,18 @@ if ! command -v baresip >/dev/null; then
 	fail=1; exit
 fi
 
-# a baresip on its own loopback address: NAME USER IP RTPBASE
-start_baresip() {
-	local d="$out/$1"
-	mkdir -p "$d"
-	cat >"$d/config" <<CFG
-sip_listen		$3:5060
-audio_player		aubridge,nil
-audio_source		ausine,1000
-audio_alert		aubridge,alert
-ausrc_srate		48000
-ausrc_channels		2
-auplay_srate		8000
-auplay_channels		1
-rtp_ports		$4-$(($4 + 99))
-module_path		/usr/lib/baresip/modules
-module			g711.so
-module			aubridge.so
-module			ausine.so
-module_app		account.so
-module_app		menu.so
-module_app		ctrl_tcp.so
-ctrl_tcp_listen		$3:4444
-CFG
-	echo "<sip:$2@example.test>;outbound=\"sip:127.0.0.43:5060\";regint=0;answermode=manual" \
-		>"$d/accounts"
-	baresip -f "$d" -t 240 >"$d/log" 2>&1 &
-	pids+=($!)
-	# ready when its control socket and its SIP side (an OPTIONS to its
-	# user) answer: at most 50 tries, ~10 s
-	sed "s/to-user: ping/to-user: $2/" "$src/tests/interop/lib/probe.yaml" \
-		>"$d/probe.yaml"
-	local i
-	for i in $(seq 1 50); do
-		kill -0 "${pids[-1]}" 2>/dev/null || break
-		if python3 "$hil/ctl.py" "$3:4444" listcalls >/dev/null 2>&1 &&
-		   "$sipflow" run "$d/probe.yaml" --role "A=ua:udp:127.0.0.9:5099" \
-			--role "P=dut:udp:$3:5060" --timeout 200ms --quiet \
-			--out "$d/probe" >/dev/null 2>&1; then
-			return 0
-		fi
-		sleep 0.2
-	done
-	cat "$d/log"
-	return 1
-}
+# a baresip on its own loopback address (start_baresip)
+. "$src/tests/interop/lib/baresip.sh"
 
 check "baresip alice (A) comes up on 127.0.0.30" \
-	"start_baresip alice alice 127.0.0.30 30200"
+	"start_baresip alice alice 127.0.0.30 30200 127.0.0.43:5060"
 check "baresip bob (B) comes up on 127.0.0.31" \
-	"start_baresip bob bob 127.0.0.31 30400"
+	"start_baresip bob bob 127.0.0.31 30400 127.0.0.43:5060"
 
-# a testbed: FILE ROLE DRIVER-MAPPING [TONE]
-testbed() {
-	local ip=127.0.0.30; [ "$2" = B ] && ip=127.0.0.31
-	{
-		echo "roles:"
-		[ "$2" = A ] || echo "  A: {address: udp:127.0.0.40:5060}"
-		[ "$2" = B ] || echo "  B: {address: udp:127.0.0.41:5060}"
-		echo "  C: {address: udp:127.0.0.42:5060}"
-		echo "  P: {address: udp:127.0.0.43:5060}"
-		echo "  $2: {kind: dut, address: udp:$ip:5060, tone: ${4:-1000Hz},"
-		echo "      driver: $3}"
-	} >"$out/$1"
-}
+# testbeds (testbed FILE ROLE DRIVER-MAPPING [TONE]): the devices, and
+# the simulated roles elsewhere
+DEV_A=127.0.0.30 DEV_B=127.0.0.31
+SIM_A=127.0.0.40 SIM_B=127.0.0.41 SIM_C=127.0.0.42 SIM_P=127.0.0.43
 
 # run NAME SCENARIO TESTBED [ENV…]: output in $out/NAME.txt, status in rc
 run() {
@@ -201,9 +149,12 @@ check "sipflow lint --testbed says the same, exit 2" \
 	"[ $rc -eq 2 ] && has lint 'cannot do it: baresip transfers blind only'"
 
 # negative: control sockets that misbehave, or none
-python3 "$hil/fake_ctrl.py" 127.0.0.32:4444 garbage 60 >/dev/null 2>&1 & pids+=($!)
-python3 "$hil/fake_ctrl.py" 127.0.0.33:4444 close 60 >/dev/null 2>&1 & pids+=($!)
-sleep 0.5
+python3 "$hil/fake_ctrl.py" 127.0.0.32:4444 garbage 60 >"$out/f32.log" 2>&1 & pids+=($!)
+python3 "$hil/fake_ctrl.py" 127.0.0.33:4444 close 60 >"$out/f33.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 50); do    # both listening: at most ~5 s
+	grep -q listening "$out/f32.log" && grep -q listening "$out/f33.log" && break
+	sleep 0.1
+done
 for m in 32 33 34; do
 	cat >"$out/f$m.yaml" <<TB
 roles:
