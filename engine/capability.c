@@ -25,9 +25,20 @@ static const struct capability caps[] = {
 	{"registrar",
 	 "accepts REGISTER for the scenario's users and routes their calls to "
 	 "the registered contact (RFC 3261 §10)", SCRIPTED},
+	{"register-open",
+	 "accepts REGISTER without a challenge (RFC 3261 §10.3: a registrar "
+	 "authenticates as it chooses)", SCRIPTED},
 	{"register-digest",
 	 "challenges REGISTER (401) and accepts the testbed's credentials "
 	 "(RFC 3261 §22.4)", SCRIPTED},
+	{"rejects-testbed-credentials",
+	 "challenges REGISTER and rejects the credentials the testbed gives "
+	 "(a testbed set up with a wrong password, RFC 3665 §2.3)",
+	 SCRIPTED},
+	{"redirect",
+	 "answers an INVITE with 302 Moved Temporarily naming where the "
+	 "callee is, instead of proxying it (RFC 3261 §8.3, RFC 3665 §3.6)",
+	 SCRIPTED},
 	{"invite-digest",
 	 "challenges INVITE (407) and accepts the testbed's credentials "
 	 "(RFC 3261 §22.3)", SCRIPTED},

@@ -82,8 +82,16 @@ good redirect-sdp-in-ack --role R=ua:udp:127.0.0.13:5060
 # the cancellation carry credentials pre-emptively and pass unchallenged
 good registration-update-cancel
 # the registrar challenges every REGISTER: a flow that prints no
-# challenge fails at the 200 it expected
+# challenge fails at the 200 it expected (with a testbed that says,
+# wrongly, that it registers without one; the true one skips the flow)
+sed 's/offers: \[registrar, /offers: [register-open, registrar, /' \
+	"$testbed" >"$out/tb-claims-open.yaml"
+testbed_plain=$testbed testbed="$out/tb-claims-open.yaml"
 bad registration F2 "expected 200 OK from R, got 401 Unauthorized (frame 2)"
+testbed=$testbed_plain
+play registration
+check "registration (plain): skipped, the registrar does not offer register-open" \
+	"[ $rc -eq 0 ] && grep -q 'skipped: R (kamailio) does not offer register-open' '$out/$tag-registration.txt'"
 kam_stop
 if command -v tshark >/dev/null; then
 	sip_lines "$out/plain/unsuccessful-503-to-500.pcap" >"$out/plain-503.txt"
@@ -116,7 +124,7 @@ tag=open
 kam_start "$here/kamailio.cfg" "$out/kam-open" SIPFLOW_OPEN_REGISTRAR ||
 	abort "kamailio (open registrar) did not start"
 # this set-up neither challenges nor grants 2 s: its testbed says so
-sed 's/offers: \[registrar, register-digest, short-expiry\]/offers: [registrar]/' \
+sed 's/offers: \[registrar, register-digest, short-expiry\]/offers: [registrar, register-open]/' \
 	"$testbed" >"$out/tb-open.yaml"
 testbed_good=$testbed testbed="$out/tb-open.yaml"
 good registration

@@ -62,7 +62,9 @@ for yaml in "$src"/scenarios/yealink/*.yaml "$src"/scenarios/rfc3665/*-phones.ya
 done
 # a registrar that rejects the credentials: 401 twice, and the phone does
 # not send them a third time (RFC 3261 §22.1)
-sed 's/password: lab-secret/password: not-the-secret/' "$testbed" >"$out/wrong-pw.yaml"
+sed -e 's/password: lab-secret/password: not-the-secret/' \
+	-e 's/offers: \[registrar, /offers: [rejects-testbed-credentials, registrar, /' \
+	"$testbed" >"$out/wrong-pw.yaml"
 good registration-unsuccessful-phones \
 	"$src/scenarios/rfc3665/registration-unsuccessful-phones.yaml" "$out/wrong-pw.yaml"
 if command -v tshark >/dev/null; then
