@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "ynode.h"
 #include "load.h"
+#include "duration.h"
 #include "testbed.h"
 #include "transport.h"
 
@@ -467,9 +468,32 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 
 
 /** Load a testbed file */
+/* settle: / settle-max: a duration, how long the devices must be quiet
+ * after a scenario and how long the run waits for that at most */
+static void parse_settle(struct ydoc *yd, const yaml_node_t *k,
+			 const yaml_node_t *v, struct testbed *tb)
+{
+	bool max = !strcmp(yscalar(k), "settle-max");
+	const char *vs = yscalar(v);
+	uint32_t ms = 0;
+
+	if (!vs || duration_parse(&ms, vs) || !ms) {
+		yerr(yd, v, "%s: '%s' is not a duration (300ms, 5s)",
+		     yscalar(k), vs ? vs : "");
+		return;
+	}
+
+	if (max)
+		tb->settle_max_ms = ms;
+	else
+		tb->settle_ms = ms;
+}
+
+
 int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 {
-	static const char *const keys[] = {"roles", "base-address"};
+	static const char *const keys[] = {"roles", "base-address", "settle",
+					   "settle-max"};
 	struct testbed *tb = NULL;
 	struct ydoc yd;
 	yaml_node_t *root;
@@ -532,12 +556,23 @@ int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 			continue;
 		}
 
+		if (!strcmp(yscalar(k), "settle") ||
+		    !strcmp(yscalar(k), "settle-max")) {
+			parse_settle(&yd, k, v, tb);
+			continue;
+		}
+
 		if (ywant(&yd, v, YAML_MAPPING_NODE, "roles"))
 			continue;
 		YMAP_FOREACH(q, v)
 			load_role(tb, &yd, ynode(&yd, q->key),
 				  ynode(&yd, q->value));
 	}
+
+	if (tb->settle_ms && tb->settle_max_ms &&
+	    tb->settle_max_ms < tb->settle_ms)
+		yerr(&yd, root, "settle-max (%u ms) is shorter than settle "
+		     "(%u ms)", tb->settle_max_ms, tb->settle_ms);
 
  out:
 	err = yd.nerr ? EINVAL : err;

@@ -28,6 +28,8 @@ struct testbed {
 	char *file;
 	struct list bindings;  /* in order; a later one wins */
 	struct sa base;        /* first default address: 127.0.0.10:5060 */
+	uint32_t settle_ms;    /* settle: quiet after a scenario, 0: default */
+	uint32_t settle_max_ms; /* settle-max: the wait's bound, 0: default */
 };
 
 int testbed_alloc(struct testbed **tbp);

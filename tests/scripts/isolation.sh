@@ -88,5 +88,15 @@ check "scenario 4: a note names what P kept sending" \
 	"grep -E 'note: teardown: P did not go quiet within 1.5 s; it kept sending OPTIONS' '$out/run.txt' >/dev/null"
 check "the invocation is bounded: under 9 s ($ms ms)" "[ $ms -lt 9000 ]"
 
+# testbed keys: a value that is no duration, a maximum under the settle
+printf 'roles:\n  P: {kind: dut, address: udp:%s:%s}\nsettle: soon\n' $dev $port >"$out/tb-bad.yaml"
+"$sipflow" run "$here/chatter.yaml" --testbed "$out/tb-bad.yaml" --out "$out/bad" >"$out/bad.txt" 2>&1
+check "settle: soon is refused, exit 2, at its line" \
+	"[ $? -eq 2 ] && grep -q 'tb-bad.yaml:3:9: settle: .soon. is not a duration' '$out/bad.txt'"
+printf 'roles:\n  P: {kind: dut, address: udp:%s:%s}\nsettle: 2s\nsettle-max: 1s\n' $dev $port >"$out/tb-max.yaml"
+"$sipflow" run "$here/chatter.yaml" --testbed "$out/tb-max.yaml" --out "$out/bad" >"$out/max.txt" 2>&1
+check "settle-max under settle is refused, exit 2" \
+	"[ $? -eq 2 ] && grep -q 'settle-max (1000 ms) is shorter than settle (2000 ms)' '$out/max.txt'"
+
 echo "$npass passed, $nfail failed"
 exit $fail
