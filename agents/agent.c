@@ -9,11 +9,20 @@
 
 
 static const struct agent_kind kinds[] = {
-	[ROLE_UA]    = {"ua", ua_build},
-	[ROLE_PROXY] = {"proxy", proxy_build},
-	[ROLE_PHONE] = {"phone", NULL},
-	[ROLE_DUT]   = {"dut", NULL},
+	[ROLE_UA]    = {"ua", ua_build, ua_teardown},
+	[ROLE_PROXY] = {"proxy", proxy_build, proxy_teardown},
+	[ROLE_PHONE] = {"phone", NULL, phone_teardown},
+	[ROLE_DUT]   = {"dut", NULL, NULL},
 };
+
+
+/** A phone's teardown: its calls go (phone_close); what arrives then
+ *  its own stack answers */
+void phone_teardown(struct agent *ag, struct agent_teardown *td)
+{
+	if (!td->r)
+		phone_close(ag->phone);
+}
 
 
 static void destructor(void *data)

@@ -3,6 +3,7 @@
 #define SIPFLOW_AGENT_H
 
 struct agent;
+struct dialog;
 struct msgb;
 struct msgrec;
 struct role;
@@ -68,10 +69,35 @@ struct buildctx {
 typedef int (agent_build_h)(struct mbuf **mbp, struct agent *ag,
 			    struct buildctx *ctx);
 
+/**
+ * Teardown (agents/teardown.c): send mb from ag to the role to, outside
+ * any step; the run records it (pcap, marked teardown) and puts it on
+ * the wire. reply_to: the request a response answers, or NULL
+ */
+typedef int (agent_tsend_h)(struct agent *ag, struct role *to,
+			    struct mbuf *mb, struct msgrec *reply_to,
+			    void *arg);
+
+/** What a role's teardown works with */
+struct agent_teardown {
+	agent_tsend_h *sendh;
+	void *arg;
+	struct msgrec *r;           /* what just arrived at the role, or
+				       NULL: the sweep when the flow ended */
+};
+
+/**
+ * The flow ended: close what the role opened with a device (sweep, r
+ * NULL), or go on closing as the device answers (r, a message the role
+ * received during the teardown)
+ */
+typedef void (agent_teardown_h)(struct agent *ag, struct agent_teardown *td);
+
 /** A role kind's behaviour: one row per kind */
 struct agent_kind {
 	const char *name;
 	agent_build_h *buildh;      /* NULL: the engine never sends for it */
+	agent_teardown_h *teardownh; /* NULL: nothing to close */
 };
 
 struct agent {
@@ -112,5 +138,14 @@ struct msgrec *ua_open_request(const struct agent *ag,
 			       struct buildctx *ctx);
 int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
 	       struct msgrec *req, bool contact);
+int ua_dialog_msgb(struct msgb **bp, struct agent *ag, struct dialog *d,
+		   const char *method, const struct msgrec *inv2xx);
+
+/* what each kind closes when a flow ends (agents/teardown.c, phone.c) */
+void ua_teardown(struct agent *ag, struct agent_teardown *td);
+void proxy_teardown(struct agent *ag, struct agent_teardown *td);
+void phone_teardown(struct agent *ag, struct agent_teardown *td);
+int  teardown_answer(struct agent *ag, struct agent_teardown *td,
+		     struct msgrec *req);
 
 #endif

@@ -421,3 +421,18 @@ int phone_record_to(struct phone *ph, const char *prefix)
 	ph->rec_prefix = mem_deref(ph->rec_prefix);
 	return str_dup(&ph->rec_prefix, prefix);
 }
+
+
+/**
+ * The flow ended: let every call go. libre's sipsess ends each as RFC
+ * 3261 says — BYE in an established call (§15.1.1), CANCEL for one still
+ * calling once a provisional came (§9.1), 486 to one still ringing — and
+ * a REFER subscription's sipnot sends its NOTIFY, terminated (RFC 6665
+ * §4.2.2). The stack stays up, and traced, until the phone is freed, so
+ * the run sees those go and their answers come.
+ */
+void phone_close(struct phone *ph)
+{
+	if (ph)
+		list_flush(&ph->calls);
+}

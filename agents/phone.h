@@ -31,5 +31,6 @@ uint32_t phone_tone_hz(const struct phone *ph);
 const char *phone_dtmf(const struct phone *ph);
 int  phone_record_to(struct phone *ph, const char *prefix);
 bool phone_ready(const struct phone *ph);
+void phone_close(struct phone *ph);
 
 #endif

@@ -361,23 +361,23 @@ static bool target_refresh(const struct pl *met)
 }
 
 
-/* a request within dialog d (RFC 3261 §12.2.1.1); ACK when inv2xx */
-static int indialog(struct mbuf **mbp, struct agent *ag,
-		    struct buildctx *ctx, struct dialog *d,
-		    const struct msgrec *inv2xx)
+/* the headers of a request within dialog d (RFC 3261 §12.2.1.1): the
+ * ACK of inv2xx's 2xx takes that INVITE's CSeq number (§13.2.2.4: a
+ * re-INVITE's, not the one that made the dialog), the rest the next
+ * local one */
+static int dialog_start(struct msgb **bp, char **branchp, uint32_t *cseqp,
+			struct agent *ag, struct dialog *d,
+			const char *method, const struct msgrec *inv2xx)
 {
-	const char *method = inv2xx ? "ACK" : ctx->st->method;
+	bool ack = inv2xx != NULL;
+	uint32_t cseq = ack ? inv2xx->msg->cseq.num : ++d->lseq;
 	struct msgb *b = NULL;
-	struct phctx ph;
 	char *branch = NULL;
-	uint32_t cseq;
 	struct pl met;
 	struct le *le;
 	int err;
 
 	pl_set_str(&met, method);
-	cseq = inv2xx ? d->invite_cseq : ++d->lseq;
-
 	err = build_branch(&branch);
 	err |= msgb_alloc(&b);
 	if (err)
@@ -396,9 +396,55 @@ static int indialog(struct mbuf **mbp, struct agent *ag,
 	err |= msgb_add(b, "CSeq", "%u %s", cseq, method);
 	if (target_refresh(&met))
 		err |= add_contact(b, ag);
-	if (!inv2xx)
+	if (!ack)
 		err |= msgb_add(b, "User-Agent", "sipflow/%s",
 				SIPFLOW_VERSION);
+
+ out:
+	if (err) {
+		mem_deref(b);
+		mem_deref(branch);
+		return err;
+	}
+
+	*bp = b;
+	*branchp = branch;
+	*cseqp = cseq;
+	return 0;
+}
+
+
+/** A request within dialog d, to add to and encode: a teardown's BYE,
+ *  NOTIFY, SUBSCRIBE, or with inv2xx the ACK of that INVITE's 2xx */
+int ua_dialog_msgb(struct msgb **bp, struct agent *ag, struct dialog *d,
+		   const char *method, const struct msgrec *inv2xx)
+{
+	char *branch = NULL;
+	uint32_t cseq;
+	int err;
+
+	err = dialog_start(bp, &branch, &cseq, ag, d, method, inv2xx);
+	mem_deref(branch);
+
+	return err;
+}
+
+
+/* a request within dialog d (RFC 3261 §12.2.1.1); ACK when inv2xx */
+static int indialog(struct mbuf **mbp, struct agent *ag,
+		    struct buildctx *ctx, struct dialog *d,
+		    const struct msgrec *inv2xx)
+{
+	const char *method = inv2xx ? "ACK" : ctx->st->method;
+	struct msgb *b = NULL;
+	struct phctx ph;
+	char *branch = NULL;
+	uint32_t cseq;
+	struct pl met;
+	int err;
+
+	pl_set_str(&met, method);
+	err = dialog_start(&b, &branch, &cseq, ag, d, method, inv2xx);
 	if (err)
 		goto out;
 

@@ -129,7 +129,6 @@ int dialog_from_request(struct dialog **dlgp, struct list *dialogs,
 	hdr_apply(m, "Record-Route", rr_h, &rc);
 	err = rc.err;
 
-	d->invite_cseq = m->cseq.num;
 	d->lseq = rand_u16();
 	d->peer = peer;
 	d->uac = false;
@@ -174,7 +173,6 @@ int dialog_from_response(struct dialog **dlgp, struct list *dialogs,
 		err |= uri_notag(&d->luri, &m->from.val);
 		err |= uri_notag(&d->ruri, &m->to.val);
 		d->lseq = req->msg->cseq.num;
-		d->invite_cseq = req->msg->cseq.num;
 		d->peer = peer;
 		d->uac = true;
 		if (req->dialog)

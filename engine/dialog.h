@@ -16,7 +16,6 @@ struct dialog {
 	char *rtarget;           /* remote Contact URI (request target) */
 	struct list route;       /* struct strle: route set, in use order */
 	uint32_t lseq;           /* last local CSeq number */
-	uint32_t invite_cseq;    /* CSeq of the INVITE that made it */
 	struct role *peer;       /* the role it was set up with (next hop) */
 	bool uac;                /* we sent the INVITE */
 	bool confirmed;          /* 2xx seen */

@@ -33,6 +33,11 @@ struct msgrec {
 	bool lost;               /* left the sender, never delivered (a
 				    step's drop:/lose:) */
 	uint32_t lose_left;      /* copies of it still to lose */
+	bool teardown;           /* sent or received after the flow ended,
+				    while the roles closed what it left
+				    open (engine/run_teardown.c), or an
+				    answer to an earlier scenario's
+				    leftover: no step's */
 
 	/* a request, as its receiver handles it (server transaction) */
 	uint16_t answered;       /* final status the receiver sent, 0 none */

@@ -41,6 +41,8 @@ static void destructor(void *data)
 	tmr_cancel(&run->tmr_kick);
 	tmr_cancel(&run->tmr_media);
 	tmr_cancel(&run->tmr_quiet);
+	tmr_cancel(&run->tmr_settle);
+	tmr_cancel(&run->tmr_settle_max);
 	list_flush(&run->rtxs);
 	mem_deref(run->live);
 	mem_deref(run->feed);
@@ -350,7 +352,7 @@ static struct msgrec *record(struct run *run, struct agent *snd,
 	list_append(&run->msgs, &r->le, r);
 	if (snd)
 		track_sent(snd, r);
-	if (msgrec_starts_call(r))
+	if (msgrec_starts_call(r) && !run_earlier(run, &r->msg->callid))
 		run_call_note(run, r);
 
 	return r;
@@ -364,6 +366,11 @@ static struct msgrec *record(struct run *run, struct agent *snd,
  */
 static void arrived(struct run *run, struct agent *rcv, struct msgrec *r)
 {
+	if (run->tearing) {
+		run_teardown_arrived(run, rcv, r);
+		return;
+	}
+
 	r->t_rx = run_now(run);
 	if (rcv) {
 		r->retrans = r->msg && track_is_retrans(rcv, r);
@@ -402,7 +409,7 @@ static void recv_h(struct agent *ag, const struct sa *src,
 	struct msgrec *r = NULL;
 	struct le *le;
 
-	if (run->finished)
+	if (run->finished && !run->tearing)
 		return;
 
 	/* from a simulated role: the record made when it was sent (a
@@ -504,7 +511,7 @@ static void sent_h(struct agent *ag, const struct sa *src,
 	struct agent *rcv = agent_by_addr(&run->agents, dst);
 	struct msgrec *r;
 
-	if (run->finished)
+	if (run->finished && !run->tearing)
 		return;
 
 	r = record(run, ag, rcv ? rcv->role : NULL, src, dst, pkt, len,
@@ -959,11 +966,14 @@ void run_end_offline(struct run *run)
 }
 
 
-/** Stop now (SIGINT, SIGTERM): the waiting step fails with why */
+/** Stop now (SIGINT, SIGTERM): the waiting step fails with why; while
+ *  the roles close what the flow left open, that stops */
 void run_interrupt(struct run *run, const char *why)
 {
 	const struct step *st;
 
+	if (run && run->tearing)
+		run_teardown_cut(run, why);
 	if (!run || run->finished)
 		return;
 
@@ -1046,6 +1056,32 @@ bool run_passed(const struct run *run)
 {
 	return run && run->finished && !run_count(run, VERDICT_FAIL) &&
 	       !run_count(run, VERDICT_NOTRUN);
+}
+
+
+struct calls_apply {
+	run_call_h *h;
+	void *arg;
+};
+
+
+static bool call_apply_h(struct le *le, void *arg)
+{
+	const struct callid *c = le->data;
+	struct calls_apply *ca = arg;
+
+	ca->h(c->id, ca->arg);
+	return false;
+}
+
+
+/** Every Call-ID of the run's calls, to h */
+void run_calls_apply(const struct run *run, run_call_h *h, void *arg)
+{
+	struct calls_apply ca = {h, arg};
+
+	if (run && h)
+		(void)hash_apply(run->calls, call_apply_h, &ca);
 }
 
 

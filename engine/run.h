@@ -30,6 +30,9 @@ struct verdict {
 	char *reason;          /* why it failed or was skipped */
 };
 
+/** The earlier scenario of the suite that made the call callid, or NULL */
+typedef const char *(run_earlier_h)(const struct pl *callid, void *arg);
+
 struct run_opts {
 	const char *pcap_path; /* where to write the capture, NULL: none */
 	uint32_t timeout_ms;   /* per-step default when the scenario has none */
@@ -41,6 +44,11 @@ struct run_opts {
 				  their timestamps */
 	const struct sip_timers *timers; /* --timer: each one set wins
 					    over the scenario's; NULL */
+	uint32_t settle_ms;    /* teardown: quiet after this long without a
+				  message; 0: 300 ms */
+	uint32_t settle_max_ms; /* … and the wait ends after this; 0: 5 s */
+	run_earlier_h *earlierh; /* Call-IDs of earlier scenarios, or NULL */
+	void *earlier_arg;
 };
 
 typedef void (run_step_h)(const struct run *run, const struct step *st,
@@ -73,6 +81,8 @@ unsigned run_count(const struct run *run, enum verdict_status s);
 bool run_passed(const struct run *run);
 bool verdict_counts(const struct step *st, enum verdict_status s);
 uint64_t run_elapsed_ms(const struct run *run);
+typedef void (run_call_h)(const char *callid, void *arg);
+void run_calls_apply(const struct run *run, run_call_h *h, void *arg);
 const char *verdict_name(enum verdict_status s);
 
 #endif

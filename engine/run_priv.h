@@ -68,6 +68,11 @@ struct run {
 	struct tmr tmr_quiet;
 	uint64_t vclock;           /* offline: the capture's time, ms */
 
+	/* after the verdicts (engine/run_teardown.c) */
+	bool tearing;              /* closing what the flow left open */
+	struct tmr tmr_settle;     /* no message for the settle time */
+	struct tmr tmr_settle_max; /* the wait for quiet ends anyway */
+
 	/* media: steps (engine/run_media.c) */
 	struct tmr tmr_media;
 	bool media_started;
@@ -105,6 +110,15 @@ bool run_do_presets(struct run *run);
 enum prog run_media_step(struct run *run, const struct step *st);
 void run_kick(struct run *run);
 void run_finish(struct run *run);
+
+/* teardown and leftovers (engine/run_teardown.c) */
+const char *run_earlier(const struct run *run, const struct pl *callid);
+bool run_stray(const struct run *run, const struct msgrec *r);
+void run_stray_absorb(struct run *run, struct msgrec *r);
+void run_teardown(struct run *run);
+void run_teardown_cut(struct run *run, const char *why);
+void run_teardown_arrived(struct run *run, struct agent *rcv,
+			  struct msgrec *r);
 
 /* retransmissions (engine/run_rtx.c) */
 int  run_xmit(struct run *run, struct agent *ag, struct msgrec *r);

@@ -163,16 +163,11 @@ static const struct finding *check_rules(struct run *run, struct msgrec *r,
 }
 
 
-/*
- * A message of a call this run never saw begin and no step has touched:
- * left over from an earlier run against the same device (a retransmitted
- * BYE, a response to it). A request that starts something new is never a
- * stray.
- */
+/* a message no step may take: left over from an earlier run or scenario
+ * against the same device (engine/run_teardown.c) */
 static bool stray(const struct run *run, const struct msgrec *r)
 {
-	return r->msg && !msgrec_starts_call(r) &&
-	       !run_call_known(run, &r->msg->callid);
+	return run_stray(run, r);
 }
 
 
@@ -423,11 +418,7 @@ static bool unexpected(struct run *run)
 
 		if (stray(run, r)) {
 			list_unlink(&r->in_le);
-			run_logf(run, "absorbed %H from %H to %H (frame %u): its "
-				 "Call-ID %r belongs to no call of this run",
-				 run_rec_line, r, run_role_name, r->from,
-				 run_role_name, r->to, r->frame,
-				 &r->msg->callid);
+			run_stray_absorb(run, r);
 			continue;
 		}
 
@@ -887,6 +878,5 @@ void run_finish(struct run *run)
 			run_step_done(run, st, VERDICT_NOTRUN, 0, NULL);
 	}
 
-	if (run->h.doneh)
-		run->h.doneh(run, run->h.arg);
+	run_teardown(run);
 }

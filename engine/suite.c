@@ -8,7 +8,9 @@
  * of its block (another process holds it) is retired: the scenario it
  * could not start goes to another slot, and only when no slot is left are
  * the rest refused. Results go to the report in the suite's order,
- * whatever order the scenarios finish in.
+ * whatever order the scenarios finish in. The suite remembers the
+ * Call-IDs of every finished scenario, so a later run names what a
+ * device still sends of one ("left over from scenario no-answer-cancel").
  */
 #include <signal.h>
 #include <string.h>
@@ -42,8 +44,17 @@ struct pending {
 	unsigned order;
 };
 
+/* a call a finished scenario made */
+struct earlier {
+	struct le he;
+	char *callid;
+	const char *scn;           /* its scenario's name (the scenario
+				      outlives the suite) */
+};
+
 struct suite {
 	const struct suite_opts *opts;
+	struct hash *earlier;      /* struct earlier, by Call-ID */
 	struct console *con;
 	struct report *rp;
 	struct le *next;           /* the next scenario to start */
@@ -89,9 +100,66 @@ static void log_h(const struct run *run, const char *line, void *arg)
 }
 
 
+static void earlier_destructor(void *data)
+{
+	struct earlier *e = data;
+
+	hash_unlink(&e->he);
+	mem_deref(e->callid);
+}
+
+
+static bool earlier_cmp(struct le *le, void *arg)
+{
+	const struct earlier *e = le->data;
+
+	return !pl_strcmp(arg, e->callid);
+}
+
+
+/* run_earlier_h: which finished scenario made the call callid */
+static const char *earlier_h(const struct pl *callid, void *arg)
+{
+	struct suite *su = arg;
+	struct le *le = hash_lookup(su->earlier, hash_joaat_pl(callid),
+				    earlier_cmp, (void *)callid);
+
+	return le ? ((struct earlier *)le->data)->scn : NULL;
+}
+
+
+struct remember {
+	struct suite *su;
+	const char *scn;
+};
+
+
+static void remember_h(const char *callid, void *arg)
+{
+	struct remember *rm = arg;
+	struct earlier *e;
+	struct pl pl;
+
+	pl_set_str(&pl, callid);
+	if (earlier_h(&pl, rm->su))
+		return;
+
+	e = mem_zalloc(sizeof(*e), earlier_destructor);
+	if (!e || str_dup(&e->callid, callid)) {
+		mem_deref(e);
+		return;
+	}
+	e->scn = rm->scn;
+	hash_append(rm->su->earlier, hash_joaat_pl(&pl), &e->he, e);
+}
+
+
 static void finish_slot(struct suite *su, struct slot *sl)
 {
+	struct remember rm = {su, sl->sc->name};
 	int err, rc;
+
+	run_calls_apply(sl->run, remember_h, &rm);
 
 	++su->done;
 	if (su->jobs > 1)
@@ -315,6 +383,10 @@ static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
 		ro.timeout_ms = o->timeout_ms;
 		ro.capture = o->capture;
 		ro.timers = o->timers;
+		ro.settle_ms = o->tb->settle_ms;
+		ro.settle_max_ms = o->tb->settle_max_ms;
+		ro.earlierh = earlier_h;
+		ro.earlier_arg = su;
 		err = run_alloc(&sl->run, sc, &ro, &h, &dg);
 		*rp = err ? pool_role_failed(sc) : NULL;
 		if (*rp) {
@@ -437,6 +509,10 @@ int suite_run(struct list *scenarios, const struct suite_opts *opts,
 	if (!su)
 		return EXIT_BAD;
 
+	if (hash_alloc(&su->earlier, 256)) {
+		mem_deref(su);
+		return EXIT_BAD;
+	}
 	su->opts = opts;
 	su->con = con;
 	su->rp = rp;
@@ -479,6 +555,8 @@ int suite_run(struct list *scenarios, const struct suite_opts *opts,
 	if (su->interrupted && rc == EXIT_PASS)
 		rc = EXIT_FAIL;
 
+	hash_flush(su->earlier);
+	mem_deref(su->earlier);
 	mem_deref(su);
 	return rc;
 }

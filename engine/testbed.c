@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "ynode.h"
 #include "load.h"
+#include "duration.h"
 #include "testbed.h"
 #include "prologue.h"
 #include "transport.h"
@@ -539,10 +540,33 @@ static void load_pool(struct testbed *tb, struct ydoc *yd,
 
 
 /** Load a testbed file */
+/* settle: / settle-max: a duration, how long the devices must be quiet
+ * after a scenario and how long the run waits for that at most */
+static void parse_settle(struct ydoc *yd, const yaml_node_t *k,
+			 const yaml_node_t *v, struct testbed *tb)
+{
+	bool max = !strcmp(yscalar(k), "settle-max");
+	const char *vs = yscalar(v);
+	uint32_t ms = 0;
+
+	if (!vs || duration_parse(&ms, vs) || !ms) {
+		yerr(yd, v, "%s: '%s' is not a duration (300ms, 5s)",
+		     yscalar(k), vs ? vs : "");
+		return;
+	}
+
+	if (max)
+		tb->settle_max_ms = ms;
+	else
+		tb->settle_ms = ms;
+}
+
+
 int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 {
 	static const char *const keys[] = {"roles", "address-pool",
-					   "base-address"};
+					   "base-address", "settle",
+					   "settle-max"};
 	struct testbed *tb = NULL;
 	struct ydoc yd;
 	yaml_node_t *root;
@@ -597,6 +621,12 @@ int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 		if (ykey_check(&yd, k, keys, ARRAY_SIZE(keys), "testbed"))
 			continue;
 
+		if (!strcmp(yscalar(k), "settle") ||
+		    !strcmp(yscalar(k), "settle-max")) {
+			parse_settle(&yd, k, v, tb);
+			continue;
+		}
+
 		if (strcmp(yscalar(k), "roles")) {
 			load_pool(tb, &yd, k, v);
 			continue;
@@ -608,6 +638,11 @@ int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 			load_role(tb, &yd, ynode(&yd, q->key),
 				  ynode(&yd, q->value));
 	}
+
+	if (tb->settle_ms && tb->settle_max_ms &&
+	    tb->settle_max_ms < tb->settle_ms)
+		yerr(&yd, root, "settle-max (%u ms) is shorter than settle "
+		     "(%u ms)", tb->settle_max_ms, tb->settle_ms);
 
  out:
 	err = yd.nerr ? EINVAL : err;

@@ -36,6 +36,8 @@ struct testbed {
 	struct list bindings;  /* in order; a later one wins */
 	struct addrpool pool;  /* where roles without an address go */
 	bool has_pool;         /* address-pool: or base-address: given */
+	uint32_t settle_ms;    /* settle: quiet after a scenario, 0: default */
+	uint32_t settle_max_ms; /* settle-max: the wait's bound, 0: default */
 };
 
 int testbed_alloc(struct testbed **tbp);

@@ -126,6 +126,8 @@ static int msg_fill(struct odict *o, const void *x)
 		err |= put_int(o, "copy_of", m->copy_of);
 	if (m->lost)
 		err |= put_bool(o, "lost", true);
+	if (m->teardown)
+		err |= put_bool(o, "teardown", true);
 
 	return err;
 }

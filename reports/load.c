@@ -124,6 +124,7 @@ static int load_scn(struct report *rp, const struct odict *o)
 		err |= dup(&m->text, str(mo, "text"));
 		m->copy_of = (uint32_t)num(mo, "copy_of");
 		(void)odict_get_boolean(mo, &m->lost, "lost");
+		(void)odict_get_boolean(mo, &m->teardown, "teardown");
 	}
 
 	EACH(e, arr(o, "findings")) {

@@ -238,6 +238,7 @@ static int add_msg(struct report_scn *s, const struct run *run,
 	m->t_ms = r->t_ms;
 	m->copy_of = r->copy_of ? r->copy_of->frame : 0;
 	m->lost = r->lost;
+	m->teardown = r->teardown;
 	if (r->from)
 		err |= dup(&m->from, r->from->name);
 	else

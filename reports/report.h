@@ -38,6 +38,8 @@ struct report_msg {
 				  else 0 */
 	bool lost;             /* lost on purpose (drop:, lose:): written,
 				  never delivered */
+	bool teardown;         /* after the flow: closing what it left open
+				  with a device, or a leftover's answer */
 };
 
 /** One broken conformance rule */

@@ -506,6 +506,29 @@ static void test_ack_2xx_and_bye_in_dialog(void)
 }
 
 
+static void test_ack_reinvite_2xx_takes_its_cseq(void)
+{
+	/* §13.2.2.4: the ACK of a re-INVITE's 2xx carries the CSeq number
+	 * of that re-INVITE, not of the INVITE that made the dialog */
+	struct play p;
+	char *text = read_file("scenarios/yealink/hold-resume.yaml");
+	const struct sip_msg *f1, *f9, *f13;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL_FATAL(solo(&p, "scenarios/yealink/hold.yaml", text,
+				   NULL, 2000), 0);
+	f1 = msg_of(&p, "F1");
+	f9 = msg_of(&p, "F9");
+	f13 = msg_of(&p, "F13");
+	CU_ASSERT_TRUE(f9->cseq.num > f1->cseq.num);
+	CU_ASSERT_EQUAL(f13->cseq.num, f9->cseq.num);
+	CU_ASSERT_EQUAL(0, pl_strcmp(&f13->cseq.met, "ACK"));
+
+	teardown(&p);
+	free(text);
+}
+
+
 /* replace the first occurrence of from with to, in a copy */
 static char *variant(const char *text, const char *from, const char *to)
 {
@@ -742,8 +765,10 @@ static void test_duo_group_answers_order(void)
 static void test_duo_answers_out_of_order(void)
 {
 	/* the same crossing without a group: the 200 to F2 arrives while
-	 * F3 waits for the 200 to F1; it waits for F4. A device that never
-	 * answers F1 still fails F3, naming what it sent instead */
+	 * F3 waits for the 200 to F1; it waits for F4. A device that does
+	 * not answer F1 in time still fails F3, naming what it sent
+	 * instead (it stays silent past the tester's timeout: at its own
+	 * flow's end its teardown would answer F1) */
 	static const char tester[] =
 		AB_FLOW
 		"  - F1: OPTIONS A -> B\n"
@@ -753,7 +778,7 @@ static void test_duo_answers_out_of_order(void)
 		"  - F4: 200 OK B -> A\n"
 		"    answers: F2\n";
 	char *silent = variant(crossing, "  - F3: 200 OK B -> A\n"
-			       "    answers: F1\n", "");
+			       "    answers: F1\n", "  - wait: 1500ms\n");
 	const struct verdict *vd;
 	struct play v[2];
 
@@ -1155,6 +1180,8 @@ int register_suites(void)
 		{"sdp_and_content_length", test_sdp_and_content_length},
 		{"ack_non2xx_reuses_branch", test_ack_non2xx_reuses_branch},
 		{"ack_2xx_and_bye_in_dialog", test_ack_2xx_and_bye_in_dialog},
+		{"ack_reinvite_2xx_takes_its_cseq",
+		 test_ack_reinvite_2xx_takes_its_cseq},
 		{"expect_mismatch_fails_at_step",
 		 test_expect_mismatch_fails_at_step},
 		{"dut_silent_times_out", test_dut_silent_times_out},
