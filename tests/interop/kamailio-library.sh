@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The whole library in ONE invocation against one Kamailio (issue #13's
+# acceptance): every flow passes or is skipped with its reason; twice in
+# a row against the same Kamailio process (what one flow leaves behind
+# must not fail the next, nor the next run); once with a failure injected
+# into an early flow (only that flow fails, every other ends as before).
+# Then the same against Kamailio configured as Debian ships it
+# (/etc/kamailio/kamailio.cfg unchanged, its own tm timers, no sipflow
+# replies): the simulated roles register with it first (testbed
+# register: P, tests/interop/stock-testbed.yaml).
+# usage: kamailio-library.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+here="$src/tests/interop"
+rm -rf "$out"; mkdir -p "$out"
+fail=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+abort() { echo "FAIL $1"; echo "0 passed, 1 failed"; exit 1; }
+
+command -v kamailio >/dev/null ||
+	abort "kamailio is not installed (bash scripts/setup.sh installs it)"
+# shellcheck source=lib/kamailio.sh
+. "$here/lib/kamailio.sh"
+trap 'kam_stop' EXIT
+
+# results RUNDIR: "name result" per scenario of its report.json, sorted;
+# fails (exit 1) when a scenario neither passed nor was skipped with a
+# reason, unless it is named in $2
+results() {
+	python3 - "$1/report.json" "${2:-}" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+allowed = set(sys.argv[2].split()) if sys.argv[2] else set()
+bad = 0
+for s in sorted(d["scenarios"], key=lambda s: s["name"]):
+    r = s["result"]
+    why = s.get("skip_reason") or ""
+    print(s["name"], r, why)
+    if r == "skip" and not why:
+        bad = 1
+    if r not in ("pass", "skip") and s["name"] not in allowed:
+        bad = 1
+sys.exit(bad)
+PY
+}
+
+# library RUNDIR TESTBED [DIR]: the whole library (or DIR), one invocation
+library() {
+	"$sipflow" run "${3:-$src/scenarios}" --testbed "$2" --out "$1" \
+		--timeout 3s >"$1.txt" 2>&1
+	rc=$?
+	grep -E '^(\[|scenarios:)' "$1.txt" | grep -v '] PASS '
+}
+
+# --- the project's Kamailio config, no defines ---------------------------
+kam_start "$here/kamailio.cfg" "$out/kam" || abort "kamailio did not start"
+testbed="$here/kamailio-testbed.yaml"
+for i in 1 2; do
+	library "$out/run$i" "$testbed"
+	check "run $i against one Kamailio: exit 0" "[ $rc -eq 0 ]"
+	check "run $i: every flow passed or was skipped with its reason" \
+		"results '$out/run$i' >'$out/run$i.res'"
+done
+check "run 2 against the same Kamailio process ends as run 1" \
+	"cmp -s '$out/run1.res' '$out/run2.res'"
+check "some flows were played, not all skipped" \
+	"[ \$(grep -c ' pass ' '$out/run1.res') -ge 35 ]"
+
+# a wrong expectation in an early flow: it fails at F2 (the call left
+# ringing at B), and every flow after it ends as in run 1
+cp -r "$src/scenarios" "$out/lib"
+sed -i 's/^  - F2: INVITE P -> B$/  - F2: INVITE P -> B\n    expect: {header: {X-Never-Sent: "~."}}/' \
+	"$out/lib/rfc3665/early-media-phones.yaml"
+library "$out/injected" "$testbed" "$out/lib"
+check "a failure injected into early-media-phones: exit 1" "[ $rc -eq 1 ]"
+results "$out/injected" early-media-phones >"$out/injected.res"
+check "early-media-phones fails at F2, naming the missing header" \
+	"grep -A1 -E '^ +F2 +INVITE +P -> B +FAIL' '$out/injected.txt' |
+	 grep -q 'X-Never-Sent'"
+check "every other flow ends as in run 1" \
+	"diff <(grep -v '^early-media-phones ' '$out/run1.res') \
+	      <(grep -v '^early-media-phones ' '$out/injected.res')"
+kam_stop
+
+# --- Kamailio as Debian ships it -----------------------------------------
+cfg=/etc/kamailio/kamailio.cfg
+if [ ! -r "$cfg" ]; then
+	echo "FAIL $cfg is not there (the kamailio package installs it)"
+	fail=1
+else
+	KAM_PROBE=probe-keepalive.yaml kam_start "$cfg" "$out/kam-stock" \
+		--listen=udp:127.0.0.1:5060 --alias=example.test ||
+		abort "kamailio (stock config) did not start"
+	library "$out/stock" "$here/stock-testbed.yaml"
+	check "stock Kamailio: exit 0" "[ $rc -eq 0 ]"
+	check "stock Kamailio: every flow passed or was skipped with its reason" \
+		"results '$out/stock' >'$out/stock.res'"
+	check "stock Kamailio: the call flows were played (>= 35 passed)" \
+		"[ \$(grep -c ' pass ' '$out/stock.res') -ge 35 ]"
+	check "stock Kamailio: each user registered before the flow" \
+		"grep -Eq '^ +reg-B-ok +200 OK +P -> B +pass' '$out/stock.txt'"
+	check "stock Kamailio: no-response ends with its 408 or 480 (Timer C/B, fr_timer 30 s)" \
+		"grep -q '^no-response pass' '$out/stock.res'"
+	check "stock Kamailio: forwarding flows are skipped, saying why" \
+		"grep -q '^forward-busy-server skip P (kamailio-stock) does not offer forward-on-busy' '$out/stock.res'"
+	kam_stop
+fi
+
+[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $fail
