@@ -219,8 +219,10 @@ check "rejected credentials: the phone says why" \
 # a run that fails while a phone's 2xx still awaits its ACK must not keep
 # the phone's address: the next scenario of the suite listens on it
 flow=$src/scenarios/yealink/attended-transfer-phones.yaml
-sed 's/expect: {header: {Contact: "~carol@"}}/expect: {header: {Contact: "~dave@"}}/' \
+sed '/- F33: 200 OK C -> P/{n;s/expect: .*/expect: {header: {Contact: "~dave@"}}/}' \
 	"$flow" >"$(lib_variant "$flow" xfer-bad)"
+check "the variant changes F33's expectation" \
+	"grep -A1 -- '- F33: 200 OK C -> P' '$(lib_variant "$flow" xfer-bad)' | grep -q dave@"
 "$sipflow" run "$(lib_variant "$flow" xfer-bad)" "$src/scenarios/yealink/basic-call-phones.yaml" \
 	--out "$out/seq" --quiet >"$out/seq.txt" 2>&1
 cat "$out/seq.txt"
