@@ -60,10 +60,14 @@ struct msgrec *ua_challenged(const struct agent *ag, const struct step *st)
 
 
 /* a 401 or 407 that reached us (not a retransmission) */
-static bool is_challenge(const struct msgrec *r)
+/* a 401/407 to a request ag sent: one that answers none of its own (a
+ * stray: a device's answer to another run's request, which reached the
+ * same address) challenges nothing of ag's */
+static bool is_challenge(const struct agent *ag, const struct msgrec *r)
 {
 	return r->msg && !r->msg->req && !r->retrans &&
-	       (r->msg->scode == 401 || r->msg->scode == 407);
+	       (r->msg->scode == 401 || r->msg->scode == 407) &&
+	       track_client_txn(ag, r) != NULL;
 }
 
 
@@ -143,7 +147,7 @@ static int add_older(struct msgb *b, const struct agent *ag,
 		const struct msgrec *r = le->data;
 		struct pick pk;
 
-		if (r == prev->final_rec || !is_challenge(r) ||
+		if (r == prev->final_rec || !is_challenge(ag, r) ||
 		    pl_cmp(&r->msg->callid, &prev->msg->callid))
 			continue;
 
@@ -177,7 +181,7 @@ static const struct msgrec *known_challenge(const struct agent *ag,
 	for (le = ag->rx.tail; le; le = le->prev) {
 		const struct msgrec *r = le->data;
 
-		if (is_challenge(r) && r->from == st->to &&
+		if (is_challenge(ag, r) && r->from == st->to &&
 		    !pl_strcmp(&r->msg->cseq.met, st->method))
 			return r;
 	}

@@ -406,6 +406,36 @@ bool run_later_step(const struct run *run, const struct msgrec *r)
  * unlisted 100 Trying is absorbed (it is hop by hop); anything else fails
  * the step that was waiting. Returns true if the run failed.
  */
+/* an optional step skipped (its next step's message came first) whose
+ * message r is, arriving late: a proxy's 180 may follow its 200 */
+static const struct step *late_optional(struct run *run,
+					const struct msgrec *r)
+{
+	unsigned i;
+
+	for (i = 0; r->msg && i < run->sc->nsteps; i++) {
+		const struct step *st = scenario_step_at(run->sc, i);
+		struct msgrec *ant = NULL;
+		enum match_res res;
+		char *why = NULL;
+
+		if (!st || !st->optional ||
+		    run->v[i].status != VERDICT_SKIP || run->steprec[i])
+			continue;
+
+		res = match_step(st, run->sc, (struct msgrec *)r,
+				 &run->agents, run->steprec, &ant, &why);
+		mem_deref(why);
+		if (res == MATCH_YES) {
+			run->steprec[i] = (struct msgrec *)r;
+			return st;
+		}
+	}
+
+	return NULL;
+}
+
+
 static bool unexpected(struct run *run)
 {
 	struct le *le = run->inbox.head;
@@ -424,6 +454,30 @@ static bool unexpected(struct run *run)
 
 		if (run_later_step(run, r))
 			continue;
+
+		st = late_optional(run, r);
+		if (st) {
+			const struct finding *f;
+
+			list_unlink(&r->in_le);
+			f = check_rules(run, r, NULL, st);
+			if (f) {
+				const struct step *w;
+
+				w = run_waiting_step(run, r->from, r->to);
+				run_step_fail(run, w ? w : st, r->frame,
+					      "%H in the late message of "
+					      "optional %s", finding_print,
+					      f, st->id);
+				return true;
+			}
+			run_logf(run, "absorbed %H from %H to %H (frame %u): "
+				 "the message of optional step %s, skipped, "
+				 "came late", run_rec_line, r, run_role_name,
+				 r->from, run_role_name, r->to, r->frame,
+				 st->id);
+			continue;
+		}
 
 		if (r->msg && !r->msg->req && r->msg->scode == 100) {
 			const struct finding *f;

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole library in ONE invocation against one Kamailio (issue #13's
 # acceptance): every flow passes or is skipped with its reason; twice in
-# a row against the same Kamailio process (what one flow leaves behind
-# must not fail the next, nor the next run); once with a failure injected
-# into an early flow (only that flow fails, every other ends as before).
+# a row against the same Kamailio process, the second time with a failure
+# injected into an early flow (only that flow fails, every other ends as
+# in the first run: what one flow or run leaves behind fails no other).
 # Then the same against Kamailio configured as Debian ships it
 # (/etc/kamailio/kamailio.cfg unchanged, its own tm timers, no sipflow
 # replies): the simulated roles register with it first (testbed
@@ -53,33 +53,33 @@ library() {
 }
 
 # --- the project's Kamailio config, no defines ---------------------------
+# run 1: the library as it is; run 2, right after against the same
+# Kamailio process: the same with a wrong expectation in an early flow,
+# which fails at F2 (the call left ringing at B) — that flow alone
+# fails, and every other ends as in run 1 (neither run 1's leftovers nor
+# the failed flow's reach any other)
 kam_start "$here/kamailio.cfg" "$out/kam" || abort "kamailio did not start"
 testbed="$here/kamailio-testbed.yaml"
-for i in 1 2; do
-	library "$out/run$i" "$testbed"
-	check "run $i against one Kamailio: exit 0" "[ $rc -eq 0 ]"
-	check "run $i: every flow passed or was skipped with its reason" \
-		"results '$out/run$i' >'$out/run$i.res'"
-done
-check "run 2 against the same Kamailio process ends as run 1" \
-	"cmp -s '$out/run1.res' '$out/run2.res'"
-check "some flows were played, not all skipped" \
-	"[ \$(grep -c ' pass ' '$out/run1.res') -ge 35 ]"
+library "$out/run1" "$testbed"
+check "run 1 against one Kamailio: exit 0" "[ $rc -eq 0 ]"
+check "run 1: every flow passed or was skipped with its reason" \
+	"results '$out/run1' >'$out/run1.res'"
+check "run 1: the flows were played, not skipped (>= 40 passed)" \
+	"[ \$(grep -c ' pass ' '$out/run1.res') -ge 40 ]"
 
-# a wrong expectation in an early flow: it fails at F2 (the call left
-# ringing at B), and every flow after it ends as in run 1
 cp -r "$src/scenarios" "$out/lib"
 sed -i 's/^  - F2: INVITE P -> B$/  - F2: INVITE P -> B\n    expect: {header: {X-Never-Sent: "~."}}/' \
 	"$out/lib/rfc3665/early-media-phones.yaml"
-library "$out/injected" "$testbed" "$out/lib"
-check "a failure injected into early-media-phones: exit 1" "[ $rc -eq 1 ]"
-results "$out/injected" early-media-phones >"$out/injected.res"
-check "early-media-phones fails at F2, naming the missing header" \
-	"grep -A1 -E '^ +F2 +INVITE +P -> B +FAIL' '$out/injected.txt' |
+library "$out/run2" "$testbed" "$out/lib"
+check "run 2, a failure injected into early-media-phones: exit 1" \
+	"[ $rc -eq 1 ]"
+results "$out/run2" early-media-phones >"$out/run2.res"
+check "run 2: early-media-phones fails at F2, naming the missing header" \
+	"grep -A1 -E '^ +F2 +INVITE +P -> B +FAIL' '$out/run2.txt' |
 	 grep -q 'X-Never-Sent'"
-check "every other flow ends as in run 1" \
+check "run 2: every other flow ends as in run 1" \
 	"diff <(grep -v '^early-media-phones ' '$out/run1.res') \
-	      <(grep -v '^early-media-phones ' '$out/injected.res')"
+	      <(grep -v '^early-media-phones ' '$out/run2.res')"
 kam_stop
 
 # --- Kamailio as Debian ships it -----------------------------------------

@@ -202,5 +202,106 @@ check "P never answers the NOTIFY: F2 fails naming the 200 it sent" \
 	"grep -q '^rc=1' '$out/cross-silent.txt' &&
 	 grep -A1 -E '^ +F2 .* FAIL' '$out/cross-silent.txt' | grep -q 'P sent 200 OK to INVITE instead (frame 3)'"
 
+# 4. a stray challenge (a registrar's 401 to another run's REGISTER that
+#    reached A's address) is no challenge of A's: A's REGISTER goes
+#    without credentials (with them, a registrar that challenges would
+#    have accepted it at once, as Kamailio did in one invocation of the
+#    library: the flow that expected the 401 failed)
+cat >"$out/reg-tester.yaml" <<'YAML'
+scenario: reg-after-stray
+roles:
+  A: {kind: ua, user: alice, auth: {user: alice, password: secret}}
+  P: {kind: dut}
+steps:
+  - wait: 400ms
+  - F1: REGISTER A -> P
+  - F2: 401 Unauthorized P -> A
+YAML
+cat >"$out/reg-peer.yaml" <<'YAML'
+scenario: reg-peer
+roles:
+  A: {kind: dut}
+  P: {kind: ua, user: registrar, domain: example.test}
+steps:
+  - F0: 401 Unauthorized P -> A
+    raw: |+
+      SIP/2.0 401 Unauthorized
+      Via: SIP/2.0/UDP 127.0.73.40:5060;branch=z9hG4bK-earlier-run
+      From: <sip:alice@example.test>;tag=old-3
+      To: <sip:alice@example.test>;tag=old-4
+      Call-ID: registered-by-an-earlier-run
+      CSeq: 44085 REGISTER
+      WWW-Authenticate: Digest realm="example.test", nonce="stray-nonce", algorithm=MD5
+      Content-Length: 0
+
+  - F1: REGISTER A -> P
+    expect: {auth: absent}
+  - F2: 401 Unauthorized P -> A
+YAML
+A=127.0.73.40 P=127.0.73.41
+d="$out/stray-401"
+"$sipflow" run "$out/reg-tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
+	--role P=dut:udp:$P:5060 --timeout 3s >"$d.txt" 2>&1 &
+tpid=$!
+wait_bound "$A:5060" || echo "tester did not bind $A:5060"
+"$sipflow" run "$out/reg-peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
+	--role P=ua:udp:$P:5060 --timeout 3s >"$d.peer.txt" 2>&1
+prc=$?
+stop "$tpid"; trc=$?
+cat "$d.txt" "$d.peer.txt"
+check "a stray 401: A's REGISTER carries no credentials (the peer's F1 passes)" \
+	"[ $prc -eq 0 ] && grep -Eq '^ +F1 +REGISTER .* pass' '$d.peer.txt'"
+check "a stray 401: the tester passes, the stray named" \
+	"[ $trc -eq 0 ] && grep -q 'absorbed 401 Unauthorized' '$d.txt'"
+
+# 5. an optional step skipped because the next step's message came first,
+#    whose message then comes late (a proxy relays the callee's 200 before
+#    its 180): the late 180 is absorbed, named, not a failure of the step
+#    waiting then
+cat >"$out/late-tester.yaml" <<'YAML'
+scenario: late-optional
+roles:
+  A: {kind: ua, user: alice}
+  P: {kind: dut}
+steps:
+  - F1: INVITE A -> P
+  - F2: 180 Ringing P -> A
+    optional: true
+  - F3: 200 OK P -> A
+  - F4: ACK A -> P
+  - F5: BYE A -> P
+  - F6: 200 OK P -> A
+YAML
+cat >"$out/late-peer.yaml" <<'YAML'
+scenario: late-peer
+roles:
+  A: {kind: dut}
+  P: {kind: ua, user: bob}
+steps:
+  - F1: INVITE A -> P
+  - F3: 200 OK P -> A
+  - wait: 200ms
+  - F2: 180 Ringing P -> A
+    answers: F1
+  - F4: ACK A -> P
+  - F5: BYE A -> P
+  - F6: 200 OK P -> A
+YAML
+A=127.0.73.50 P=127.0.73.51
+d="$out/late"
+"$sipflow" run "$out/late-peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
+	--role P=ua:udp:$P:5060 --timeout 3s >"$d.peer.txt" 2>&1 &
+ppid=$!
+wait_bound "$P:5060" || echo "peer did not bind $P:5060"
+"$sipflow" run "$out/late-tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
+	--role P=dut:udp:$P:5060 --timeout 3s >"$d.txt" 2>&1
+trc=$?
+stop "$ppid"
+cat "$d.txt"
+check "a late optional 180: the run passes, F2 skipped" \
+	"[ $trc -eq 0 ] && grep -Eq '^ +F2 +180 Ringing +P -> A +skip' '$d.txt'"
+check "a late optional 180: absorbed, naming F2" \
+	"grep -q 'absorbed 180 Ringing from P to A (frame [0-9]*): the message of optional step F2, skipped, came late' '$d.txt'"
+
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail
