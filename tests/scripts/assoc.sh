@@ -40,16 +40,14 @@ steps:
     optional: true
 YAML
 d="$out/answers"
-"$sipflow" run "$out/answers-at-once.yaml" --out "$d/peer" \
-	--role B=ua:udp:$B --role P=dut:udp:$P --timeout 3s \
-	>"$d.peer.txt" 2>&1 &
-bpid=$!
-wait_bound "$B" || echo "stand-in B did not bind $B"
+peer_start "$B" "$d.peer.txt" \
+	"$sipflow" run "$out/answers-at-once.yaml" --out "$d/peer" \
+	--role B=ua:udp:$B --role P=dut:udp:$P --timeout 3s
 "$sipflow" run "$src/scenarios/yealink/no-answer-cancel.yaml" --out "$d" \
 	--role A=ua:udp:$A --role P=proxy:udp:$P --role B=dut:udp:$B \
 	--timeout 2s >"$d.txt" 2>&1
 rc=$?
-stop "$bpid"
+peer_end
 cat "$d.txt"
 check "B answers at once: the run fails (exit 1)" "[ $rc -eq 1 ]"
 check "B answers at once: F8 fails naming B's 200 to the INVITE and the CANCEL" \
@@ -124,14 +122,13 @@ steps:
 YAML
 A=127.0.73.20 P=127.0.73.21
 d="$out/stray"
-"$sipflow" run "$out/tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
-	--role P=dut:udp:$P:5060 --timeout 3s >"$d.txt" 2>&1 &
-tpid=$!
-wait_bound "$A:5060" || echo "tester did not bind $A:5060"
+peer_start "$A:5060" "$d.txt" \
+	"$sipflow" run "$out/tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
+	--role P=dut:udp:$P:5060 --timeout 3s
 "$sipflow" run "$out/peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
 	--role P=ua:udp:$P:5060 --timeout 3s >"$d.peer.txt" 2>&1
 prc=$?
-stop "$tpid"; trc=$?
+peer_end; trc=$peer_rc
 cat "$d.txt" "$d.peer.txt"
 check "stray before REFER: the tester passes" "[ $trc -eq 0 ]"
 check "stray before REFER: the peer gets its 202 to the REFER (exit 0)" \
@@ -240,14 +237,13 @@ steps:
 YAML
 A=127.0.73.40 P=127.0.73.41
 d="$out/stray-401"
-"$sipflow" run "$out/reg-tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
-	--role P=dut:udp:$P:5060 --timeout 3s >"$d.txt" 2>&1 &
-tpid=$!
-wait_bound "$A:5060" || echo "tester did not bind $A:5060"
+peer_start "$A:5060" "$d.txt" \
+	"$sipflow" run "$out/reg-tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
+	--role P=dut:udp:$P:5060 --timeout 3s
 "$sipflow" run "$out/reg-peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
 	--role P=ua:udp:$P:5060 --timeout 3s >"$d.peer.txt" 2>&1
 prc=$?
-stop "$tpid"; trc=$?
+peer_end; trc=$peer_rc
 cat "$d.txt" "$d.peer.txt"
 check "a stray 401: A's REGISTER carries no credentials (the peer's F1 passes)" \
 	"[ $prc -eq 0 ] && grep -Eq '^ +F1 +REGISTER .* pass' '$d.peer.txt'"
@@ -289,14 +285,13 @@ steps:
 YAML
 A=127.0.73.50 P=127.0.73.51
 d="$out/late"
-"$sipflow" run "$out/late-peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
-	--role P=ua:udp:$P:5060 --timeout 3s >"$d.peer.txt" 2>&1 &
-ppid=$!
-wait_bound "$P:5060" || echo "peer did not bind $P:5060"
+peer_start "$P:5060" "$d.peer.txt" \
+	"$sipflow" run "$out/late-peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
+	--role P=ua:udp:$P:5060 --timeout 3s
 "$sipflow" run "$out/late-tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
 	--role P=dut:udp:$P:5060 --timeout 3s >"$d.txt" 2>&1
 trc=$?
-stop "$ppid"
+peer_end
 cat "$d.txt"
 check "a late optional 180: the run passes, F2 skipped" \
 	"[ $trc -eq 0 ] && grep -Eq '^ +F2 +180 Ringing +P -> A +skip' '$d.txt'"
