@@ -233,15 +233,33 @@ static unsigned slot_count(const struct suite_opts *o, unsigned total)
 }
 
 
-/* a scenario whose requires: the bound roles do not meet is not played:
- * skipped, with the reason, in every report */
+/* a device's driver cannot play sc (a setting it cannot apply, a do: it
+ * cannot do): *why says where and why; lint --testbed calls it an error */
+static bool undrivable(char **why, const struct scenario *sc)
+{
+	struct diag dg;
+	bool bad;
+
+	diag_init(&dg);
+	bad = testbed_check_drivers(sc, &dg) && diag_first(&dg);
+	if (bad)
+		(void)str_dup(why, diag_first(&dg));
+	diag_reset(&dg);
+
+	return bad;
+}
+
+
+/* a scenario whose requires: the bound roles do not meet, or that a
+ * device's driver cannot play, is not played: skipped, with the reason,
+ * in every report */
 static bool skipped(struct suite *su, const struct scenario *sc,
 		    unsigned order)
 {
 	char *why = NULL;
 	int err;
 
-	if (capability_unmet(&why, sc) != ENOTSUP)
+	if (capability_unmet(&why, sc) != ENOTSUP && !undrivable(&why, sc))
 		return false;
 
 	++su->done;
