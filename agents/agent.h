@@ -114,6 +114,8 @@ struct agent {
 	struct list dialogs;        /* struct dialog */
 	struct phone *phone;        /* kind phone: the autonomous agent */
 	struct hil *hil;            /* a device under test: its driver */
+	unsigned set_applied;       /* … the settings this run gave it
+				       (PHONE_CFG_*), undone at its end */
 	struct agent_handlers h;
 	void *arg;
 };

@@ -250,10 +250,8 @@ static void load_phone_keys(struct loader *ld, const yaml_node_t *key,
 		return;
 
 	/* a phone sends a tone of its own, so a listener knows who it hears */
+	phone_cfg_defaults(&r->cfg);
 	r->cfg.tone_hz = 500 + 150 * r->idx;
-	r->cfg.auto_answer_ms = UINT32_MAX;
-	r->cfg.fwd_after_ms = 2000;
-	r->cfg.send_codec = -1;
 
 	YMAP_FOREACH(p, val) {
 		yaml_node_t *k = ynode(yd, p->key);

@@ -75,8 +75,79 @@ static int set_next(struct run *run, struct agent *ag,
 		 doverb_setting_print, &ds, hil_print, ag->hil);
 	err = hil_act(ag->hil, &one, uri, doneh, run);
 	mem_deref(uri);
+	if (!err)
+		ag->set_applied |= bit;
 
 	return err;
+}
+
+
+static void restore_done_h(int err, const char *why, void *arg);
+
+
+/* the next device with settings of this run to undo: its first one */
+static void restore_next(struct run *run)
+{
+	struct phone_cfg dflt;
+	struct le *le;
+
+	phone_cfg_defaults(&dflt);
+
+	for (le = run->agents.head; le; le = le->next) {
+		struct agent *ag = le->data;
+
+		if (!ag->hil || !ag->set_applied)
+			continue;
+
+		run->restoring = ag;
+		run->set_left = ag->set_applied;
+		ag->set_applied = 0;
+		if (!set_next(run, ag, &dflt, restore_done_h))
+			return;
+		run_logf(run, "teardown: %s's driver could not start undoing "
+			 "its settings", ag->role->name);
+	}
+
+	run->restoring = NULL;
+}
+
+
+static void restore_done_h(int err, const char *why, void *arg)
+{
+	struct run *run = arg;
+	struct agent *ag = run->restoring;
+	struct phone_cfg dflt;
+
+	if (!ag)
+		return;
+	phone_cfg_defaults(&dflt);
+
+	if (err) {
+		run_logf(run, "teardown: %s's driver could not undo a setting "
+			 "of this scenario: %s", ag->role->name,
+			 why ? why : "no reason given");
+		run->set_left = 0;
+	}
+	ag->set_applied = 0;
+	if (run->set_left && !set_next(run, ag, &dflt, restore_done_h))
+		return;
+
+	restore_next(run);
+}
+
+
+/**
+ * After the flow: each device gets back a phone's defaults (auto-answer
+ * off, not busy …) for the settings this run gave it, one at a time, so
+ * that what one scenario set does not stay for the next. True while that
+ * is under way (the teardown waits for it).
+ */
+bool run_do_restore(struct run *run)
+{
+	if (!run->restoring)
+		restore_next(run);
+
+	return run->restoring != NULL;
 }
 
 

@@ -63,6 +63,8 @@ struct run {
 				      before the first step, or NULL */
 	unsigned preset_from;      /* … roles from this index on are left */
 	bool preset;               /* every device has its settings */
+	struct agent *restoring;   /* the device whose settings of this run
+				      are being undone (run_do_restore) */
 	const struct step *quiet_st; /* the do: step whose device is given */
 	uint64_t quiet_until;      /* its quiet time until then (run_do.c) */
 	struct tmr tmr_quiet;
@@ -106,6 +108,7 @@ bool run_step_settled(const struct run *run, const struct step *st,
 		      enum prog *p);
 void run_advance(struct run *run);
 enum prog run_do_step(struct run *run, const struct step *st);
+bool run_do_restore(struct run *run);
 bool run_do_presets(struct run *run);
 enum prog run_media_step(struct run *run, const struct step *st);
 void run_kick(struct run *run);

@@ -204,7 +204,15 @@ static void teardown_done(struct run *run)
 
 static void settle_h(void *arg)
 {
-	teardown_done(arg);
+	struct run *run = arg;
+
+	/* a device's driver still undoes this run's settings */
+	if (run->restoring) {
+		settle_again(run);
+		return;
+	}
+
+	teardown_done(run);
 }
 
 
@@ -281,6 +289,8 @@ void run_teardown(struct run *run)
 
 	for (le = run->agents.head; le; le = le->next)
 		role_teardown(run, le->data, NULL);
+
+	(void)run_do_restore(run);
 }
 
 

@@ -32,6 +32,17 @@ static void step_destructor(void *data)
 }
 
 
+/** A phone's settings as no key sets them: rings until answered, not
+ *  busy, forwards nothing, sends what was agreed */
+void phone_cfg_defaults(struct phone_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->auto_answer_ms = UINT32_MAX;
+	c->fwd_after_ms = 2000;
+	c->send_codec = -1;
+}
+
+
 /** A new step of this type (its fields empty), or NULL */
 struct step *step_alloc(enum step_type type)
 {

@@ -339,6 +339,7 @@ struct step *scenario_step(const struct scenario *sc, const char *id);
 struct step *scenario_step_at(const struct scenario *sc, unsigned idx);
 const char *step_file(const struct scenario *sc, const struct step *st);
 struct step *step_alloc(enum step_type type);
+void phone_cfg_defaults(struct phone_cfg *c);
 const char *step_from(const struct step *st);
 const char *sip_reason_std(uint16_t scode);
 

@@ -771,16 +771,17 @@ static int bind_role(struct role *r, const struct scenario *sc,
  * address (and port) another role of the scenario has — given, or picked
  * before it in declaration order
  */
-static int pick_addrs(struct scenario *sc, const struct addrpool *blk,
-		      struct diag *dg)
+static int pick_addrs(struct scenario *sc, const struct testbed *tb,
+		      const struct addrpool *blk, struct diag *dg)
 {
 	struct sa *taken;
 	size_t nt = 0;
 	struct le *le;
 	int err = 0;
 
-	taken = mem_zalloc((list_count(&sc->roles) + 1) * sizeof(*taken),
-			   NULL);
+	taken = mem_zalloc((list_count(&sc->roles) +
+			    (tb ? list_count(&tb->bindings) : 0) + 1) *
+			   sizeof(*taken), NULL);
 	if (!taken)
 		return ENOMEM;
 
@@ -789,6 +790,16 @@ static int pick_addrs(struct scenario *sc, const struct addrpool *blk,
 
 		if (!r->auto_addr && sa_isset(&r->addr, SA_ADDR))
 			taken[nt++] = r->addr;
+	}
+
+	/* and every address the testbed gives, to a role of this scenario
+	 * or not: a suite's testbed puts its devices there (a baresip at
+	 * B's address is in use when a flow without B plays) */
+	for (le = tb ? tb->bindings.head : NULL; le; le = le->next) {
+		const struct binding *b = le->data;
+
+		if (b->has_addr)
+			taken[nt++] = b->addr;
 	}
 
 	for (le = sc->roles.head; le; le = le->next) {
@@ -853,7 +864,7 @@ int scenario_bind_block(struct scenario *sc, const struct testbed *tb,
 	}
 
 	if (!err)
-		err = pick_addrs(sc, blk, dg);
+		err = pick_addrs(sc, tb, blk, dg);
 	if (!err)
 		err = scenario_prologue(sc, dg);
 
