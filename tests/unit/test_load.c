@@ -466,6 +466,17 @@ static void test_default_addresses_skip_bound_ones(void)
 	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
 	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "B"),
 			       "127.0.0.11:5060");
+
+	/* a testbed address of a role this flow lacks (a suite's device)
+	 * is taken all the same */
+	CU_ASSERT_EQUAL(testbed_add_arg(tb, "Z=dut:udp:127.0.0.10:5060", &dg),
+			0);
+	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
+	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "A"),
+			       "127.0.0.11:5060");
+	mem_deref(tb);
+	CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
+	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
 	CU_ASSERT_EQUAL(scenario_auto_roles(sc, tb), 3);
 
 	/* a job slot's block: its roles stay inside it */
