@@ -101,6 +101,8 @@ static int step_fill(struct odict *o, const void *x)
 		err |= put_bool(o, "stimulus", true);
 	if (s->absent)
 		err |= put_bool(o, "absent", true);
+	if (s->setup)
+		err |= put_bool(o, "setup", true);
 	if (s->device_ms >= 0)
 		err |= put_int(o, "device_ms", s->device_ms);
 	err |= put_str(o, "reason", s->reason);

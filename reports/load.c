@@ -103,6 +103,7 @@ static int load_scn(struct report *rp, const struct odict *o)
 		(void)odict_get_boolean(so, &st->sent, "sent");
 		(void)odict_get_boolean(so, &st->stimulus, "stimulus");
 		(void)odict_get_boolean(so, &st->absent, "absent");
+		(void)odict_get_boolean(so, &st->setup, "setup");
 		if (odict_lookup(so, "device_ms"))
 			st->device_ms = (int64_t)num(so, "device_ms");
 	}

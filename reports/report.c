@@ -206,6 +206,7 @@ static int add_step(struct report_scn *s, const struct run *run,
 	rs->sent = v->sent;
 	rs->stimulus = v->stimulus;
 	rs->absent = st->absent;
+	rs->setup = st->setup;
 	rs->device_ms = v->device_ms;
 
 	if (verdict_counts(st, v->status)) {

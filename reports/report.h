@@ -19,6 +19,7 @@ struct report_step {
 	bool sent;             /* the engine sent it */
 	bool stimulus;         /* do: through a device's driver */
 	bool absent;           /* absent: passes on no message (no frame) */
+	bool setup;            /* added by the testbed (register:) */
 	int64_t device_ms;     /* a device's reaction (or its driver's
 				  acknowledgement), ms; -1 none */
 	char *reason;

@@ -34,9 +34,9 @@ check "the phone presses its register button first" \
 	"grep -q 'do B register' '$out/self.txt'"
 check "A, without register:, sends no REGISTER" \
 	"! grep -q 'reg-A' '$out/self.txt'"
-check "report.json lists the setup steps first" \
+check "report.json lists the setup steps first, marked setup" \
 	"python3 -c \"import json,sys; d=json.load(open('$out/self/report.json'));
-s=d['scenarios'][0]['steps']; sys.exit(0 if [x['id'] for x in s[:2]]==['reg-B','reg-B-ok'] and s[2]['id']=='F1' else 1)\""
+s=d['scenarios'][0]['steps']; sys.exit(0 if [x['id'] for x in s[:2]]==['reg-B','reg-B-ok'] and s[2]['id']=='F1' and s[0].get('setup') and s[1].get('setup') and not s[2].get('setup') else 1)\""
 
 # 2. a registrar that refuses (a stand-in answering 403): the flow fails
 #    at the setup step, naming what came
