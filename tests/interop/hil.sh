@@ -17,24 +17,9 @@ sipflow=$1 src=$2 out=$3
 hil="$src/tests/hil"
 yl="$src/scenarios/yealink"
 rm -rf "$out"; mkdir -p "$out"
-pass=0 fail=0 pids=()
-check() {
-	if eval "$2"; then echo "ok   $1"; pass=$((pass + 1))
-	else echo "FAIL $1"; fail=$((fail + 1)); fi
-}
-finish() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	echo "$pass passed, $fail failed"
-	# an EXIT trap's bare `exit` keeps the status from before the trap
-	exit $((fail > 0))
-}
-trap finish EXIT
-
-if ! command -v baresip >/dev/null; then
-	echo "baresip is not installed (bash scripts/setup.sh installs it)"
-	fail=1; exit
-fi
-
+# shellcheck source=lib/checks.sh
+. "$src/tests/interop/lib/checks.sh"
+need baresip
 # a baresip on its own loopback address (start_baresip)
 . "$src/tests/interop/lib/baresip.sh"
 
