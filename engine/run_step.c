@@ -408,8 +408,8 @@ bool run_later_step(const struct run *run, const struct msgrec *r)
  */
 /* an optional step skipped (its next step's message came first) whose
  * message r is, arriving late: a proxy's 180 may follow its 200 */
-static const struct step *late_optional(struct run *run,
-					const struct msgrec *r)
+static const struct step *late_optional(const struct run *run,
+					struct msgrec *r)
 {
 	unsigned i;
 
@@ -423,13 +423,11 @@ static const struct step *late_optional(struct run *run,
 		    run->v[i].status != VERDICT_SKIP || run->steprec[i])
 			continue;
 
-		res = match_step(st, run->sc, (struct msgrec *)r,
-				 &run->agents, run->steprec, &ant, &why);
+		res = match_step(st, run->sc, r, &run->agents, run->steprec,
+				 &ant, &why);
 		mem_deref(why);
-		if (res == MATCH_YES) {
-			run->steprec[i] = (struct msgrec *)r;
+		if (res == MATCH_YES)
 			return st;
-		}
 	}
 
 	return NULL;
@@ -460,6 +458,7 @@ static bool unexpected(struct run *run)
 			const struct finding *f;
 
 			list_unlink(&r->in_le);
+			run->steprec[st->idx] = r;  /* its step's, though late */
 			f = check_rules(run, r, NULL, st);
 			if (f) {
 				const struct step *w;
