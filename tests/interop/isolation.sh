@@ -48,6 +48,8 @@ for round in 1 2; do
 			"grep -q '^127.0.0.11||480|INVITE$' '$o.lines'"
 		check "round $round: … P's ACK for it, P's 480 to A and A's ACK" \
 			"grep -q '^127.0.0.1|ACK||ACK$' '$o.lines' && grep -q '^127.0.0.1||480|INVITE$' '$o.lines' && grep -q '^127.0.0.10|ACK||ACK$' '$o.lines'"
+	else
+		check "tshark is installed for the pcap checks (bash scripts/setup.sh test)" false
 	fi
 	check "round $round: report.json marks B's 480 and A's ACK teardown" \
 		"python3 -c \"import json,sys; s=json.load(open('$o/report.json'))['scenarios'][0]; t=[(m['from'], m['line'].split(' ')[0] if not m['line'].startswith('SIP') else m['line'].split(' ')[1]) for m in s['messages'] if m.get('teardown')]; sys.exit(not (('B', '480') in t and ('A', 'ACK') in t))\""

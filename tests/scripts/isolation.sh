@@ -74,7 +74,7 @@ if command -v tshark >/dev/null; then
 	check "scenario 2's pcap: A answered the leftover BYE and NOTIFY with 481 (RFC 3261 §12.2.2)" \
 		"grep -q '^127.0.62.10||481|BYE$' '$out/leftover.lines' && grep -q '^127.0.62.10||481|NOTIFY$' '$out/leftover.lines'"
 else
-	echo "skip tshark checks (tshark is not installed)"
+	check "tshark is installed for the pcap checks (bash scripts/setup.sh test)" false
 fi
 check "report.json: scenario 1's ACK, BYE and 200 are marked teardown, its steps' messages are not" \
 	"python3 -c \"import json,sys; s=[x for x in json.load(open('$out/run/report.json'))['scenarios'] if x['name']=='iso-answered-fails'][0]; t=[m['line'].split(' ')[0]+('/'+m['line'].split(' ')[1] if m['line'].startswith('SIP') else '') for m in s['messages'] if m.get('teardown')]; n=[m for m in s['messages'] if not m.get('teardown')]; sys.exit(not (t == ['ACK', 'BYE', 'SIP/2.0/200'] and len(n) == 2))\""
