@@ -8,8 +8,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 # shellcheck source=lib/peer.sh
 . "$src/tests/scripts/lib/peer.sh"
 
@@ -298,5 +298,4 @@ check "a late optional 180: the run passes, F2 skipped" \
 check "a late optional 180: absorbed, naming F2" \
 	"grep -q 'absorbed 180 Ringing from P to A (frame [0-9]*): the message of optional step F2, skipped, came late' '$d.txt'"
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

@@ -7,8 +7,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 # shellcheck source=lib/peer.sh
 . "$src/tests/scripts/lib/peer.sh"
 
@@ -71,5 +71,4 @@ check "a registrar that refuses: reg-B-ok fails naming the 403" \
 check "a registrar that refuses: the flow is not played" \
 	"grep -Eq '^ +F1 +INVITE .*not run' '$out/refused.txt'"
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing
