@@ -49,6 +49,8 @@ library() {
 	"$sipflow" run "${3:-$src/scenarios}" --testbed "$2" --out "$1" \
 		--timeout 3s >"$1.txt" 2>&1
 	rc=$?
+	# each failed step with the lines that say why, then the summary
+	grep -E -A3 '^ +[^ ]+ .* FAIL ' "$1.txt" | grep -v '^--$'
 	grep -E '^(\[|scenarios:)' "$1.txt" | grep -v '] PASS '
 }
 
