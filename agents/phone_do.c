@@ -1,5 +1,5 @@
 /* agents/phone_do.c — what a phone does on a do: step: one handler per
- * verb (the verbs themselves are engine/doverb.c's table) */
+ * verb (the verbs themselves are engine/model/doverb.c's table) */
 #include <string.h>
 #include <re.h>
 #include "scenario.h"

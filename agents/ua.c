@@ -170,7 +170,7 @@ static int add_contact(struct msgb *b, const struct agent *ag)
 
 /**
  * The request a response step answers: its request step's message
- * (engine/assoc.c), once it has arrived — never a stray or another
+ * (engine/load/assoc.c), once it has arrived — never a stray or another
  * scenario's request; a step with none (raw:) answers the newest request
  * from peer that has no final response yet (not ACK).
  */

@@ -2,7 +2,7 @@
  * the challenges it sends (401/407) and the credentials its requests
  * carry — answering a challenge, the other realms its call was challenged
  * for, and credentials sent at once for a challenge it knows (RFC 3261
- * §22, RFC 8760). The arithmetic is engine/digest.c. */
+ * §22, RFC 8760). The arithmetic is engine/sip/digest.c. */
 #include <re.h>
 #include "scenario.h"
 #include "msgb.h"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The SIP messages a flow's steps list, in order: one METHOD or status
-code a line. Written apart from engine/expand.c on purpose (PyYAML, a few
+code a line. Written apart from engine/load/expand.c on purpose (PyYAML, a few
 lines), so the self-play check compares the capture with an expansion of
 include:, repeat: and ${vars} that is not the code under test.
 usage: flow_messages.py FLOW.yaml"""

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Testbed register: (engine/prologue.c): simulated roles register with the
+# Testbed register: (engine/load/prologue.c): simulated roles register with the
 # registrar before the flow, as setup steps played, checked and reported
 # like any other; a registrar that refuses fails the setup step, named.
 # The peer registrar is a second sipflow run, started and stopped by pid.

@@ -1,4 +1,4 @@
-/* tests/unit/test_retrans.c — RFC 3261 timer arithmetic (engine/retrans.c):
+/* tests/unit/test_retrans.c — RFC 3261 timer arithmetic (engine/sip/retrans.c):
  * which messages are resent, the intervals of Timer A, E and G and of a
  * 2xx, their caps, 64*T1, and the timers a run takes */
 #include <string.h>

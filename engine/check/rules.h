@@ -1,0 +1,57 @@
+/* engine/check/rules.h — conformance rules checked on every received message */
+#ifndef SIPFLOW_RULES_H
+#define SIPFLOW_RULES_H
+
+struct agent;
+struct msgrec;
+struct role;
+struct scenario;
+struct step;
+
+enum rule_sev {
+	RULE_ERROR = 0,   /* fails the step whose message broke it */
+	RULE_WARNING,     /* reported, does not fail */
+	RULE_OFF,         /* disabled by the scenario */
+};
+
+/** What a rule may look at */
+struct rulectx {
+	const struct msgrec *r;     /* the message */
+	const struct sip_msg *m;    /* r->msg, never NULL */
+	const struct msgrec *req;   /* a response: the request it answers */
+	const struct msgrec *ant;   /* a forwarded request: the one received */
+	const struct agent *rcv;    /* the receiving role's agent */
+};
+
+/**
+ * A check: true if the message breaks the rule; *bad may be set to the
+ * offending header as received (allocated with re_sdprintf).
+ */
+typedef bool (rule_check_h)(const struct rulectx *c, char **bad);
+
+struct rule {
+	const char *id;
+	const char *rfc;
+	enum rule_sev sev;
+	rule_check_h *check;
+	const char *text;
+};
+
+/** One broken rule */
+struct finding {
+	struct le le;
+	const struct rule *rule;
+	enum rule_sev sev;          /* after the scenario's tuning */
+	uint32_t frame;
+	char *step;                 /* the step's id, or NULL */
+	char *bad;                  /* the offending header as received */
+};
+
+const struct rule *rules_table(size_t *n);
+const struct rule *rule_find(const char *id);
+enum rule_sev rule_severity(const struct rule *ru, const struct scenario *sc);
+int  rules_check(struct list *findings, const struct rulectx *c,
+		 const struct scenario *sc, const struct step *st);
+int  finding_print(struct re_printf *pf, const struct finding *f);
+
+#endif

@@ -1,0 +1,248 @@
+/* engine/check/rules_state.c — rule checks that compare a message with the one
+ * it answers or forwards, or with earlier ones (RFC 3261 §8.2.6, §9.1,
+ * §12, §16). The table that names them is in rules.c. */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "msgrec.h"
+#include "hdr.h"
+#include "agent.h"
+#include "rules.h"
+#include "rules_checks.h"
+
+
+struct vals {
+	const struct pl *v[32];
+	unsigned n;
+};
+
+
+static bool collect_h(const struct pl *val, void *arg)
+{
+	struct vals *vs = arg;
+
+	if (vs->n < ARRAY_SIZE(vs->v))
+		vs->v[vs->n++] = val;
+	return false;
+}
+
+
+static void values(struct vals *vs, const struct sip_msg *m,
+		   const char *name)
+{
+	vs->n = 0;
+	hdr_apply(m, name, collect_h, vs);
+}
+
+
+/* the same Via, but for received/rport a next hop may have added */
+static bool same_via(const struct pl *a, const struct pl *b)
+{
+	struct sip_via va, vb;
+
+	if (sip_via_decode(&va, a) || sip_via_decode(&vb, b))
+		return !pl_cmp(a, b);
+
+	return va.tp == vb.tp && !pl_cmp(&va.sentby, &vb.sentby) &&
+	       !pl_cmp(&va.branch, &vb.branch);
+}
+
+
+/* §8.2.6.2, §16.7 step 3: the response's Vias are the request's */
+bool chk_resp_via(const struct rulectx *c, char **bad)
+{
+	struct vals a, b;
+	unsigned i;
+
+	if (c->m->req || !c->req)
+		return false;
+
+	values(&a, c->req->msg, "Via");
+	values(&b, c->m, "Via");
+	for (i = 0; i < a.n && i < b.n; i++) {
+		if (!same_via(a.v[i], b.v[i])) {
+			re_sdprintf(bad, "Via: %r (the request had %r)",
+				    b.v[i], a.v[i]);
+			return true;
+		}
+	}
+	if (a.n == b.n)
+		return false;
+
+	re_sdprintf(bad, "%u Via values (the request had %u)", b.n, a.n);
+	return true;
+}
+
+
+/* §8.2.6.2: Call-ID, From, CSeq and the To URI copied from the request */
+bool chk_resp_ids(const struct rulectx *c, char **bad)
+{
+	const struct sip_msg *q;
+
+	if (c->m->req || !c->req)
+		return false;
+	q = c->req->msg;
+
+	if (pl_cmp(&q->callid, &c->m->callid)) {
+		re_sdprintf(bad, "Call-ID: %r (the request had %r)",
+			    &c->m->callid, &q->callid);
+		return true;
+	}
+	if (pl_cmp(&q->from.val, &c->m->from.val)) {
+		re_sdprintf(bad, "From: %r (the request had %r)",
+			    &c->m->from.val, &q->from.val);
+		return true;
+	}
+	if (q->cseq.num != c->m->cseq.num ||
+	    pl_cmp(&q->cseq.met, &c->m->cseq.met)) {
+		re_sdprintf(bad, "CSeq: %u %r (the request had %u %r)",
+			    c->m->cseq.num, &c->m->cseq.met, q->cseq.num,
+			    &q->cseq.met);
+		return true;
+	}
+	if (pl_cmp(&q->to.auri, &c->m->to.auri) ||
+	    (pl_isset(&q->to.tag) && pl_cmp(&q->to.tag, &c->m->to.tag))) {
+		re_sdprintf(bad, "To: %r (the request had %r)", &c->m->to.val,
+			    &q->to.val);
+		return true;
+	}
+
+	return false;
+}
+
+
+/* §12.1.1: a UAS copies Record-Route into 1xx/2xx that set up a dialog */
+bool chk_rr_echo(const struct rulectx *c, char **bad)
+{
+	struct vals a, b;
+	unsigned i, j;
+
+	if (c->m->req || !c->req || c->m->scode <= 100 ||
+	    c->m->scode >= 300 || pl_strcmp(&c->m->cseq.met, "INVITE"))
+		return false;
+
+	values(&a, c->req->msg, "Record-Route");
+	values(&b, c->m, "Record-Route");
+	for (i = 0; i < a.n; i++) {
+		for (j = 0; j < b.n; j++) {
+			if (!pl_cmp(a.v[i], b.v[j]))
+				break;
+		}
+		if (j == b.n) {
+			re_sdprintf(bad, "Record-Route %r of the request is "
+				    "missing", a.v[i]);
+			return true;
+		}
+	}
+
+	return false;
+}
+
+
+/* §16.6 step 3 */
+bool chk_proxy_maxfwd(const struct rulectx *c, char **bad)
+{
+	uint32_t in, out;
+
+	if (!c->m->req || !c->ant || !pl_isset(&c->ant->msg->maxfwd))
+		return false;
+
+	in = pl_u32(&c->ant->msg->maxfwd);
+	out = pl_u32(&c->m->maxfwd);
+	if (pl_isset(&c->m->maxfwd) && in && out == in - 1)
+		return false;
+
+	re_sdprintf(bad, "Max-Forwards: %r (received %u)", &c->m->maxfwd,
+		    in);
+	return true;
+}
+
+
+/* §16.6 step 8: one Via pushed, the received ones kept below it */
+bool chk_proxy_via(const struct rulectx *c, char **bad)
+{
+	struct vals a, b;
+	struct sip_via top;
+
+	if (!c->m->req || !c->ant)
+		return false;
+
+	values(&a, c->ant->msg, "Via");
+	values(&b, c->m, "Via");
+	if (b.n == a.n + 1 && a.n &&
+	    !sip_via_decode(&top, b.v[1]) &&
+	    !pl_cmp(&top.branch, &c->ant->msg->via.branch) &&
+	    pl_cmp(&c->m->via.branch, &c->ant->msg->via.branch))
+		return false;
+
+	re_sdprintf(bad, "%u Via values, top branch %r (received %u, top "
+		    "branch %r)", b.n, &c->m->via.branch, a.n,
+		    &c->ant->msg->via.branch);
+	return true;
+}
+
+
+/* §9.1: CANCEL has the INVITE's Request-URI and branch */
+bool chk_cancel(const struct rulectx *c, char **bad)
+{
+	struct le *le;
+
+	if (!c->m->req || pl_strcmp(&c->m->met, "CANCEL") || !c->rcv)
+		return false;
+
+	for (le = c->rcv->rx.tail; le; le = le->prev) {
+		const struct msgrec *o = le->data;
+
+		if (!o->msg || !o->msg->req || o->from != c->r->from ||
+		    pl_strcmp(&o->msg->met, "INVITE") ||
+		    pl_cmp(&o->msg->callid, &c->m->callid) ||
+		    o->msg->cseq.num != c->m->cseq.num)
+			continue;
+
+		if (!pl_cmp(&o->msg->via.branch, &c->m->via.branch) &&
+		    !pl_cmp(&o->msg->ruri, &c->m->ruri))
+			return false;
+
+		re_sdprintf(bad, "CANCEL %r branch %r (INVITE %r branch %r)",
+			    &c->m->ruri, &c->m->via.branch, &o->msg->ruri,
+			    &o->msg->via.branch);
+		return true;
+	}
+
+	return false;
+}
+
+
+/* §12.2.1.1: each new request in a dialog has a higher CSeq */
+bool chk_cseq_increase(const struct rulectx *c, char **bad)
+{
+	struct le *le;
+
+	if (!c->m->req || !pl_isset(&c->m->to.tag) || !c->rcv ||
+	    !pl_strcmp(&c->m->met, "ACK") ||
+	    !pl_strcmp(&c->m->met, "CANCEL"))
+		return false;
+
+	for (le = c->rcv->rx.tail; le; le = le->prev) {
+		const struct msgrec *o = le->data;
+
+		if (o == c->r || !o->msg || !o->msg->req || o->retrans ||
+		    o->from != c->r->from)
+			continue;
+		if (pl_cmp(&o->msg->callid, &c->m->callid) ||
+		    pl_cmp(&o->msg->from.tag, &c->m->from.tag) ||
+		    !pl_strcmp(&o->msg->met, "ACK") ||
+		    !pl_strcmp(&o->msg->met, "CANCEL"))
+			continue;
+
+		if (c->m->cseq.num > o->msg->cseq.num)
+			return false;
+
+		re_sdprintf(bad, "CSeq: %u %r (an earlier %r had %u)",
+			    c->m->cseq.num, &c->m->cseq.met, &o->msg->met,
+			    o->msg->cseq.num);
+		return true;
+	}
+
+	return false;
+}

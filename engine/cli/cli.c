@@ -1,0 +1,175 @@
+/* engine/cli/cli.c — what the commands share: finding scenario files,
+ * making the output folder, writing the report files */
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <getopt.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <re.h>
+#include "scenario.h"
+#include "diag.h"
+#include "duration.h"
+#include "testbed.h"
+#include "run.h"
+#include "console.h"
+#include "report.h"
+#include "rules.h"
+#include "suite.h"
+#include "trace.h"
+#include "pcapr.h"
+#include "diff.h"
+#include "cli.h"
+
+
+
+
+
+int files_add(struct files *fl, const char *path)
+{
+	if (fl->n == fl->cap) {
+		size_t cap = fl->cap ? fl->cap * 2 : 16;
+		char **v = realloc(fl->v, cap * sizeof(*v));
+		if (!v)
+			return ENOMEM;
+		fl->v = v;
+		fl->cap = cap;
+	}
+
+	fl->v[fl->n] = strdup(path);
+	if (!fl->v[fl->n])
+		return ENOMEM;
+	++fl->n;
+
+	return 0;
+}
+
+
+void files_free(struct files *fl)
+{
+	size_t i;
+
+	for (i = 0; i < fl->n; i++)
+		free(fl->v[i]);
+	free(fl->v);
+}
+
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+
+static bool is_yaml(const char *name)
+{
+	size_t l = strlen(name);
+
+	return (l > 5 && !strcmp(name + l - 5, ".yaml")) ||
+	       (l > 4 && !strcmp(name + l - 4, ".yml"));
+}
+
+
+/* a file as given, or every *.yaml below a folder, sorted */
+int collect(struct files *fl, const char *path, unsigned depth)
+{
+	struct stat st;
+	struct dirent *de;
+	size_t first = fl->n;
+	DIR *d;
+	int err = 0;
+
+	if (stat(path, &st)) {
+		re_fprintf(stderr, "%s: %m\n", path, errno);
+		return errno;
+	}
+
+	if (!S_ISDIR(st.st_mode))
+		return files_add(fl, path);
+
+	if (depth > 8)
+		return 0;
+
+	d = opendir(path);
+	if (!d) {
+		re_fprintf(stderr, "%s: %m\n", path, errno);
+		return errno;
+	}
+
+	while (!err && (de = readdir(d))) {
+		char sub[1024];
+
+		if (de->d_name[0] == '.')
+			continue;
+
+		re_snprintf(sub, sizeof(sub), "%s%s%s", path,
+			    path[strlen(path) - 1] == '/' ? "" : "/",
+			    de->d_name);
+		if (stat(sub, &st))
+			continue;
+		if (S_ISDIR(st.st_mode))
+			err = collect(fl, sub, depth + 1);
+		else if (is_yaml(de->d_name))
+			err = files_add(fl, sub);
+	}
+	closedir(d);
+
+	/* an empty directory added nothing: qsort's array may be NULL */
+	if (!err && fl->n > first)
+		qsort(fl->v + first, fl->n - first, sizeof(*fl->v), cmpstr);
+
+	return err;
+}
+
+
+int mkdirs(const char *path)
+{
+	char buf[1024];
+	char *p;
+
+	re_snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) && errno != EEXIST)
+		return errno;
+
+	return 0;
+}
+
+
+
+/* report.json, junit.xml and report.html in the output folder */
+void write_reports(const struct report *rp, const char *outdir,
+			  const char *junit)
+{
+	static const struct {
+		const char *name;
+		int (*write)(const struct report *rp, const char *path);
+	} files[] = {
+		{"report.json", report_write_json},
+		{"junit.xml", report_write_junit},
+		{"report.html", report_write_html},
+	};
+	char path[1024];
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		if (junit && files[i].write == report_write_junit)
+			re_snprintf(path, sizeof(path), "%s", junit);
+		else
+			re_snprintf(path, sizeof(path), "%s/%s", outdir,
+				    files[i].name);
+		err = files[i].write(rp, path);
+		if (err)
+			re_fprintf(stderr, "%s: cannot write: %m\n", path,
+				   err);
+	}
+}

@@ -1,0 +1,90 @@
+/* engine/cli/cli_merge.c — sipflow merge: shard outputs into one report set */
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <getopt.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <re.h>
+#include "scenario.h"
+#include "diag.h"
+#include "duration.h"
+#include "testbed.h"
+#include "run.h"
+#include "console.h"
+#include "report.h"
+#include "rules.h"
+#include "suite.h"
+#include "trace.h"
+#include "pcapr.h"
+#include "diff.h"
+#include "cli.h"
+
+
+static bool by_file_h(struct le *le1, struct le *le2, void *arg)
+{
+	const struct report_scn *a = le1->data, *b = le2->data;
+
+	(void)arg;
+	return strcmp(a->file ? a->file : "", b->file ? b->file : "") <= 0;
+}
+
+
+/* sipflow merge OUT DIR...: shard outputs into one report set */
+int cmd_merge(int argc, char *argv[])
+{
+	struct report *rp = NULL;
+	char path[1024];
+	struct stat st;
+	int i, err, rc = EXIT_PASS;
+
+	if (argc < 3) {
+		re_fprintf(stderr, "usage: sipflow merge OUTDIR DIR|REPORT.json"
+			   "...\n");
+		return EXIT_BAD;
+	}
+
+	if (report_alloc(&rp))
+		return EXIT_BAD;
+
+	for (i = 2; i < argc; i++) {
+		if (!stat(argv[i], &st) && S_ISDIR(st.st_mode))
+			re_snprintf(path, sizeof(path), "%s/report.json",
+				    argv[i]);
+		else
+			re_snprintf(path, sizeof(path), "%s", argv[i]);
+
+		err = report_load_json(rp, path);
+		if (err) {
+			re_fprintf(stderr, "%s: %s\n", path,
+				   err == EBADMSG ? "not a sipflow report.json"
+				   : err == EPROTO ? "unknown report schema"
+				   : strerror(err));
+			rc = EXIT_BAD;
+		}
+	}
+
+	if (rc == EXIT_PASS) {
+		list_sort(&rp->scns, by_file_h, NULL);
+		if (mkdirs(argv[1])) {
+			re_fprintf(stderr, "%s: cannot create: %m\n", argv[1],
+				   errno);
+			rc = EXIT_BAD;
+		}
+	}
+
+	if (rc == EXIT_PASS) {
+		write_reports(rp, argv[1], NULL);
+		re_printf("merged %u scenarios: %u passed, %u failed, %u "
+			  "skipped, %u not run, %u refused\n",
+			  list_count(&rp->scns), report_count(rp, true),
+			  report_count(rp, false), report_skipped(rp),
+			  rp->notrun, rp->refused);
+		if (report_count(rp, false) || rp->notrun || rp->refused)
+			rc = EXIT_FAIL;
+	}
+
+	mem_deref(rp);
+	return rc;
+}

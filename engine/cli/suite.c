@@ -1,0 +1,580 @@
+/* engine/cli/suite.c — play a list of scenarios, several at once if asked
+ *
+ * --jobs N plays up to N scenarios at the same time on the one event
+ * loop: runs share no state, and each job slot binds its simulated roles
+ * to its own block of the address pool (addrpool.c; by default slot s:
+ * 127.0.s.10, .11, …) so they never collide. Roles a testbed pins to an
+ * address keep it in every slot. A slot that cannot listen on an address
+ * of its block (another process holds it) is retired: the scenario it
+ * could not start goes to another slot, and only when no slot is left are
+ * the rest refused. Results go to the report in the suite's order,
+ * whatever order the scenarios finish in. The suite remembers the
+ * Call-IDs of every finished scenario, so a later run names what a
+ * device still sends of one ("left over from scenario no-answer-cancel").
+ */
+#include <signal.h>
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "diag.h"
+#include "addrpool.h"
+#include "testbed.h"
+#include "run.h"
+#include "console.h"
+#include "report.h"
+#include "suite.h"
+#include "capability.h"
+
+
+enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_BAD = 2, MAX_JOBS = 64 };
+
+struct slot {
+	struct suite *su;
+	struct run *run;
+	struct scenario *sc;
+	unsigned order;
+	struct addrpool blk;       /* where its roles without an address go */
+	bool retired;              /* it could not listen on its block */
+	char pcap[1024];
+};
+
+/* a scenario a retired slot could not start, for another slot */
+struct pending {
+	struct scenario *sc;
+	unsigned order;
+};
+
+/* a call a finished scenario made */
+struct earlier {
+	struct le he;
+	char *callid;
+	const char *scn;           /* its scenario's name (the scenario
+				      outlives the suite) */
+};
+
+struct suite {
+	const struct suite_opts *opts;
+	struct hash *earlier;      /* struct earlier, by Call-ID */
+	struct console *con;
+	struct report *rp;
+	struct le *next;           /* the next scenario to start */
+	struct slot slots[MAX_JOBS];
+	struct pending again[MAX_JOBS]; /* played before next, in order */
+	unsigned nagain;
+	unsigned jobs;
+	unsigned retired;          /* slots retired */
+	char why[256];             /* the last slot retired: why */
+	unsigned started, done, total;
+	unsigned refused;          /* could not be bound or started */
+	unsigned order;
+	int rc;
+	bool interrupted;
+};
+
+/* re_main's signal handler has no argument: the suite playing now. The
+ * only file-level state in the engine. */
+static struct suite *g_suite;
+
+
+static void start_next(struct suite *su, struct slot *sl);
+
+
+static void step_h(const struct run *run, const struct step *st,
+		   const struct verdict *v, void *arg)
+{
+	struct slot *sl = arg;
+
+	(void)run;
+	if (sl->su->jobs == 1)
+		console_step(sl->su->con, st, v);
+}
+
+
+static void log_h(const struct run *run, const char *line, void *arg)
+{
+	struct slot *sl = arg;
+
+	(void)run;
+	if (sl->su->jobs == 1)
+		console_log(sl->su->con, line);
+}
+
+
+static void earlier_destructor(void *data)
+{
+	struct earlier *e = data;
+
+	hash_unlink(&e->he);
+	mem_deref(e->callid);
+}
+
+
+static bool earlier_cmp(struct le *le, void *arg)
+{
+	const struct earlier *e = le->data;
+
+	return !pl_strcmp(arg, e->callid);
+}
+
+
+/* run_earlier_h: which finished scenario made the call callid */
+static const char *earlier_h(const struct pl *callid, void *arg)
+{
+	struct suite *su = arg;
+	struct le *le = hash_lookup(su->earlier, hash_joaat_pl(callid),
+				    earlier_cmp, (void *)callid);
+
+	return le ? ((struct earlier *)le->data)->scn : NULL;
+}
+
+
+struct remember {
+	struct suite *su;
+	const char *scn;
+};
+
+
+static void remember_h(const char *callid, void *arg)
+{
+	struct remember *rm = arg;
+	struct earlier *e;
+	struct pl pl;
+
+	pl_set_str(&pl, callid);
+	if (earlier_h(&pl, rm->su))
+		return;
+
+	e = mem_zalloc(sizeof(*e), earlier_destructor);
+	if (!e || str_dup(&e->callid, callid)) {
+		mem_deref(e);
+		return;
+	}
+	e->scn = rm->scn;
+	hash_append(rm->su->earlier, hash_joaat_pl(&pl), &e->he, e);
+}
+
+
+static void finish_slot(struct suite *su, struct slot *sl)
+{
+	struct remember rm = {su, sl->sc->name};
+	int err, rc;
+
+	run_calls_apply(sl->run, remember_h, &rm);
+
+	++su->done;
+	if (su->jobs > 1)
+		console_replay(su->con, sl->run);
+	console_progress(su->con, su->done, su->total);
+	console_end(su->con, sl->run, sl->pcap);
+
+	err = report_add_run(su->rp, sl->run, sl->pcap, sl->order);
+	if (err)
+		re_fprintf(stderr, "report: %m\n", err);
+
+	rc = run_passed(sl->run) ? EXIT_PASS : EXIT_FAIL;
+	if (rc > su->rc)
+		su->rc = rc;
+
+	sl->run = mem_deref(sl->run);
+	sl->sc = NULL;
+}
+
+
+static void done_h(struct run *run, void *arg)
+{
+	struct slot *sl = arg;
+	struct suite *su = sl->su;
+	unsigned i;
+
+	(void)run;
+	finish_slot(su, sl);
+	start_next(su, sl);
+
+	for (i = 0; i < su->jobs; i++) {
+		if (su->slots[i].run)
+			return;
+	}
+	re_cancel();
+}
+
+
+static void signal_h(int sig)
+{
+	struct suite *su = g_suite;
+	unsigned i;
+
+	if (!su) {
+		re_cancel();
+		return;
+	}
+
+	su->interrupted = true;
+	for (i = 0; i < su->jobs; i++) {
+		if (su->slots[i].run)
+			run_interrupt(su->slots[i].run, sig == SIGINT
+				      ? "interrupted (SIGINT)"
+				      : "interrupted (SIGTERM)");
+	}
+}
+
+
+/* the slots a suite of total scenarios plays in: --jobs, at most one a
+ * scenario */
+static unsigned slot_count(const struct suite_opts *o, unsigned total)
+{
+	unsigned n = o->jobs ? o->jobs : 1;
+
+	if (n > MAX_JOBS)
+		n = MAX_JOBS;
+	if (n > total)
+		n = total;
+
+	return n ? n : 1;
+}
+
+
+/* a device's driver cannot play sc (a setting it cannot apply, a do: it
+ * cannot do): *why says where and why; lint --testbed calls it an error */
+static bool undrivable(char **why, const struct scenario *sc)
+{
+	struct diag dg;
+	bool bad;
+
+	diag_init(&dg);
+	bad = testbed_check_drivers(sc, &dg) && diag_first(&dg);
+	if (bad)
+		(void)str_dup(why, diag_first(&dg));
+	diag_reset(&dg);
+
+	return bad;
+}
+
+
+/* a scenario whose requires: the bound roles do not meet, or that a
+ * device's driver cannot play, is not played: skipped, with the reason,
+ * in every report */
+static bool skipped(struct suite *su, const struct scenario *sc,
+		    unsigned order)
+{
+	char *why = NULL;
+	int err;
+
+	if (capability_unmet(&why, sc) != ENOTSUP && !undrivable(&why, sc))
+		return false;
+
+	++su->done;
+	console_progress(su->con, su->done, su->total);
+	console_skip(su->con, sc, why ? why : "a requirement is not met");
+	err = report_add_skip(su->rp, sc, why ? why : "a requirement is not "
+			      "met", order);
+	if (err)
+		re_fprintf(stderr, "report: %m\n", err);
+	mem_deref(why);
+
+	return true;
+}
+
+
+/* the next scenario to play: one a retired slot gave back, else the next
+ * of the suite (it takes its place in the suite's order) */
+static struct scenario *take_next(struct suite *su, unsigned *order)
+{
+	struct scenario *sc;
+
+	if (su->nagain) {
+		sc = su->again[0].sc;
+		*order = su->again[0].order;
+		--su->nagain;
+		memmove(su->again, su->again + 1,
+			su->nagain * sizeof(su->again[0]));
+		return sc;
+	}
+
+	if (!su->next)
+		return NULL;
+
+	sc = su->next->data;
+	su->next = su->next->next;
+	*order = su->order++;
+
+	return sc;
+}
+
+
+static void refuse(struct suite *su)
+{
+	su->rc = EXIT_BAD;
+	++su->started;
+	++su->refused;
+	++su->done;
+}
+
+
+/* the role of sc whose address from the pool could not be listened on */
+static const struct role *pool_role_failed(const struct scenario *sc)
+{
+	struct le *le;
+
+	for (le = sc->roles.head; le; le = le->next) {
+		const struct role *r = le->data;
+
+		if (r->auto_addr && r->listen_err)
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/* no slot is left: every scenario not played yet is refused, saying so */
+static void refuse_rest(struct suite *su)
+{
+	struct scenario *sc;
+	unsigned order;
+
+	while ((sc = take_next(su, &order)) != NULL) {
+		re_fprintf(stderr, "%s: refused: no job slot is left to play "
+			   "it (%u of %u retired; the last: %s)\n", sc->file,
+			   su->retired, su->jobs, su->why);
+		refuse(su);
+	}
+}
+
+
+/* slot sl could not listen on r's address from its block: it plays no
+ * more; sc goes back to be played in another slot */
+static void retire(struct suite *su, struct slot *sl, struct scenario *sc,
+		   unsigned order, const struct role *r)
+{
+	unsigned i, s = (unsigned)(sl - su->slots);
+
+	sl->retired = true;
+	++su->retired;
+	re_snprintf(su->why, sizeof(su->why), "slot %u could not listen on "
+		    "%s:%J: %m", s, sip_transp_name(r->tp), &r->addr,
+		    r->listen_err);
+	re_fprintf(stderr, "sipflow run: job slot %u retired: role %s of %s "
+		   "cannot listen on %s:%J (%m), an address of its block %H; "
+		   "%s\n", s, r->name, sc->name, sip_transp_name(r->tp),
+		   &r->addr, r->listen_err, addrpool_print, &sl->blk,
+		   su->retired < su->jobs ? "the suite goes on in the other "
+		   "slots" : "no slot is left");
+
+	su->again[su->nagain].sc = sc;
+	su->again[su->nagain].order = order;
+	++su->nagain;
+
+	if (su->retired == su->jobs) {
+		refuse_rest(su);
+		return;
+	}
+
+	/* a slot that is idle now would not look again by itself */
+	for (i = 0; i < su->jobs; i++)
+		start_next(su, &su->slots[i]);
+}
+
+
+/* start sc in slot sl: 0 started, ENOENT the slot must retire (*rp, the
+ * role that could not listen), ECANCELED skipped (requires:), else
+ * refused */
+static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
+		     const struct role **rp)
+{
+	const struct suite_opts *o = su->opts;
+	struct run_handlers h = {step_h, log_h, done_h, sl};
+	struct run_opts ro;
+	struct diag dg;
+	int err;
+
+	diag_init(&dg);
+	err = scenario_bind_block(sc, o->tb, &sl->blk, &dg);
+	if (!err && skipped(su, sc, sl->order)) {
+		diag_reset(&dg);
+		return ECANCELED;
+	}
+	if (!err) {
+		re_snprintf(sl->pcap, sizeof(sl->pcap), "%s/%s.pcap",
+			    o->outdir, sc->name);
+		memset(&ro, 0, sizeof(ro));
+		ro.pcap_path = sl->pcap;
+		ro.timeout_ms = o->timeout_ms;
+		ro.capture = o->capture;
+		ro.timers = o->timers;
+		ro.settle_ms = o->tb->settle_ms;
+		ro.settle_max_ms = o->tb->settle_max_ms;
+		ro.earlierh = earlier_h;
+		ro.earlier_arg = su;
+		err = run_alloc(&sl->run, sc, &ro, &h, &dg);
+		*rp = err ? pool_role_failed(sc) : NULL;
+		if (*rp) {
+			diag_reset(&dg);
+			return ENOENT;
+		}
+	}
+	if (err) {
+		if (dg.nerr)
+			re_fprintf(stderr, "%H", diag_print, &dg);
+		else
+			re_fprintf(stderr, "%s: cannot start: %m\n",
+				   sc->file, err);
+		diag_reset(&dg);
+		return err;
+	}
+	diag_reset(&dg);
+
+	sl->sc = sc;
+	if (su->jobs == 1)
+		console_begin(su->con, sc, sl->pcap);
+	if (run_start(sl->run)) {
+		sl->run = mem_deref(sl->run);
+		sl->sc = NULL;
+		return EINVAL;
+	}
+
+	return 0;
+}
+
+
+static void start_next(struct suite *su, struct slot *sl)
+{
+	const struct role *r = NULL;
+	struct scenario *sc;
+	unsigned order;
+	int err;
+
+	if (sl->run || sl->retired)
+		return;
+
+	while (!su->interrupted && (sc = take_next(su, &order)) != NULL) {
+		sl->order = order;
+		err = start_one(su, sl, sc, &r);
+		if (!err) {
+			++su->started;
+			return;
+		}
+		if (err == ENOENT) {
+			retire(su, sl, sc, order, r);
+			return;
+		}
+		if (err == ECANCELED) {
+			++su->started;  /* skipped: counted as done */
+			continue;
+		}
+		refuse(su);
+	}
+}
+
+
+/**
+ * Whether the testbed's address pool holds a block for every job slot
+ * with an address for each role of a scenario that has none. EINVAL, said
+ * why on stderr, when it does not.
+ */
+int suite_check_pool(struct list *scenarios, const struct suite_opts *opts)
+{
+	const struct scenario *most = NULL;
+	unsigned slots, need = 0;
+	uint32_t size;
+	struct le *le;
+
+	if (!scenarios || !opts || !opts->tb)
+		return EINVAL;
+
+	for (le = scenarios->head; le; le = le->next) {
+		unsigned n = scenario_auto_roles(le->data, opts->tb);
+
+		if (n > need) {
+			need = n;
+			most = le->data;
+		}
+	}
+
+	slots = slot_count(opts, list_count(scenarios));
+	size = addrpool_size(&opts->tb->pool);
+	if (!most || (uint64_t)slots * need <= size)
+		return 0;
+
+	re_fprintf(stderr, "sipflow run: the address pool %H has %u "
+		   "address%s; --jobs %u needs %u: %u slot%s of %u (%s has %u "
+		   "role%s without an address)\n", addrpool_print,
+		   &opts->tb->pool, size, size == 1 ? "" : "es",
+		   opts->jobs ? opts->jobs : 1, slots * need, slots,
+		   slots == 1 ? "" : "s", need, most->name, need,
+		   need == 1 ? "" : "s");
+
+	return EINVAL;
+}
+
+
+/**
+ * Play the scenarios (a list of struct scenario), jobs at a time; every
+ * finished run is added to rp. Returns the exit status: 0 all passed,
+ * 1 a verdict failed or the suite was interrupted, 2 a scenario could not
+ * be bound or started.
+ */
+int suite_run(struct list *scenarios, const struct suite_opts *opts,
+	      struct console *con, struct report *rp, bool *interrupted)
+{
+	struct suite *su;
+	unsigned i;
+	int rc;
+
+	if (!scenarios || !opts || !opts->tb || !con || !rp)
+		return EXIT_BAD;
+
+	su = mem_zalloc(sizeof(*su), NULL);
+	if (!su)
+		return EXIT_BAD;
+
+	if (hash_alloc(&su->earlier, 256)) {
+		mem_deref(su);
+		return EXIT_BAD;
+	}
+	su->opts = opts;
+	su->con = con;
+	su->rp = rp;
+	su->next = scenarios->head;
+	su->total = list_count(scenarios);
+	su->jobs = slot_count(opts, su->total);
+
+	for (i = 0; i < su->jobs; i++) {
+		su->slots[i].su = su;
+		addrpool_block(&su->slots[i].blk, &opts->tb->pool, i,
+			       su->jobs);
+	}
+	for (i = 0; i < su->jobs; i++)
+		start_next(su, &su->slots[i]);
+
+	for (i = 0; i < su->jobs; i++) {
+		if (su->slots[i].run)
+			break;
+	}
+	if (i < su->jobs) {
+		g_suite = su;
+		(void)re_main(signal_h);
+		g_suite = NULL;
+	}
+
+	/* a run still going here was cut short by a second signal */
+	for (i = 0; i < su->jobs; i++) {
+		if (su->slots[i].run) {
+			run_interrupt(su->slots[i].run, "interrupted");
+			su->slots[i].run = mem_deref(su->slots[i].run);
+		}
+	}
+
+	report_sort(rp);
+	rp->notrun = su->total - su->started;
+	rp->refused = su->refused;
+	if (interrupted)
+		*interrupted = su->interrupted;
+	rc = su->rc;
+	if (su->interrupted && rc == EXIT_PASS)
+		rc = EXIT_FAIL;
+
+	hash_flush(su->earlier);
+	mem_deref(su->earlier);
+	mem_deref(su);
+	return rc;
+}

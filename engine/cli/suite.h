@@ -1,0 +1,23 @@
+/* engine/cli/suite.h — play a list of scenarios, several at once if asked */
+#ifndef SIPFLOW_SUITE_H
+#define SIPFLOW_SUITE_H
+
+struct console;
+struct report;
+struct sip_timers;
+struct testbed;
+
+struct suite_opts {
+	const char *outdir;
+	uint32_t timeout_ms;
+	unsigned jobs;             /* scenarios played at once, >= 1 */
+	const struct testbed *tb;
+	const char *capture;       /* live-capture DUT traffic on this interface */
+	const struct sip_timers *timers; /* --timer, or NULL */
+};
+
+int suite_check_pool(struct list *scenarios, const struct suite_opts *opts);
+int suite_run(struct list *scenarios, const struct suite_opts *opts,
+	      struct console *con, struct report *rp, bool *interrupted);
+
+#endif

@@ -1,0 +1,937 @@
+/* engine/load/expand.c — include:, vars: and repeat: expanded into one YAML
+ * document before the loader reads it
+ *
+ * The loader (load.c, load_step.c, load_do.c) knows nothing of blocks,
+ * variables or loops: it reads the expanded document as if the flow had
+ * been written out in full. Every node of that document keeps the start
+ * mark of the node it was copied from and an origin (the file it was
+ * written in, "(included from …)", a repeat's id suffix), so an error is
+ * still reported at file:line:column where the mistake was written.
+ *
+ * Step ids: a block's steps are numbered F1, F2 … in the block and
+ * continue the flow's numbering where it is included (the highest number
+ * so far plus the block's own); a repeat: iteration appends ".k" (F3.2).
+ * answers:/forwards: inside a block or a loop follow their step's new id.
+ * See docs/scenario-format.md, "Blocks, variables and loops".
+ * (About 900 lines: the copy, variables, ids and repeat: share the scope
+ * and origin machinery; include: and its params are expand_block.c.)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+#include <limits.h>
+#include <re.h>
+#include "scenario.h"
+#include "diag.h"
+#include "duration.h"
+#include "ynode.h"
+#include "expand.h"
+#include "expand_priv.h"
+
+
+/** A step id as written in a scope, and what it became */
+struct xid {
+	struct le le;
+	char *local;
+	char *final;
+};
+
+/** An origin, owned by the expansion */
+struct xorg {
+	struct yorigin o;        /* first: an origin is its xorg */
+	struct le le;
+	char *file, *from, *chain, *suffix;
+};
+
+
+static void var_arg_destructor(void *data)
+{
+	struct var_arg *a = data;
+
+	list_unlink(&a->le);
+	mem_deref(a->name);
+	mem_deref(a->value);
+}
+
+
+static void xid_destructor(void *data)
+{
+	struct xid *x = data;
+
+	list_unlink(&x->le);
+	mem_deref(x->local);
+	mem_deref(x->final);
+}
+
+
+static void xorg_destructor(void *data)
+{
+	struct xorg *g = data;
+
+	list_unlink(&g->le);
+	mem_deref(g->file);
+	mem_deref(g->from);
+	mem_deref(g->chain);
+	mem_deref(g->suffix);
+}
+
+
+static void xp_destructor(void *data)
+{
+	struct xp *xp = data;
+
+	list_flush(&xp->origins);
+	mem_deref(xp->orig);
+}
+
+
+void xp_scope_close(struct xscope *s)
+{
+	list_flush(&s->vars);
+	list_flush(&s->ids);
+	s->real = mem_deref(s->real);
+}
+
+
+const struct yorigin *xp_origin(struct xp *xp, const char *file,
+					 const char *chain,
+					 const char *suffix, bool again)
+{
+	struct xorg *g = mem_zalloc(sizeof(*g), xorg_destructor);
+
+	if (!g)
+		return NULL;
+
+	if (str_dup(&g->file, file) ||
+	    str_dup(&g->chain, chain ? chain : "") ||
+	    str_dup(&g->suffix, suffix ? suffix : "") ||
+	    (chain && *chain ? re_sdprintf(&g->from, " (%s)", chain)
+			     : str_dup(&g->from, ""))) {
+		mem_deref(g);
+		return NULL;
+	}
+
+	g->o.file = g->file;
+	g->o.from = g->from;
+	g->o.suffix = g->suffix;
+	g->o.again = again;
+	list_append(&xp->origins, &g->le, g);
+
+	return &g->o;
+}
+
+
+const char *xp_chain(const struct yorigin *o)
+{
+	return o ? ((const struct xorg *)(const void *)o)->chain : "";
+}
+
+
+/* a new node of the output: keep the source's place and its origin */
+static int stamp(struct xp *xp, int id, const yaml_node_t *n,
+		 const struct xscope *s)
+{
+	yaml_node_t *o;
+
+	if (!id)
+		return ENOMEM;
+
+	o = yaml_document_get_node(&xp->out->doc, id);
+	o->start_mark = n->start_mark;
+	o->end_mark = n->end_mark;
+
+	if ((size_t)id > xp->cap) {
+		size_t cap = xp->cap ? xp->cap * 2 : 256;
+		const struct yorigin **v;
+
+		while (cap < (size_t)id)
+			cap *= 2;
+		v = xp->orig ? mem_realloc(xp->orig, cap * sizeof(*v))
+			     : mem_zalloc(cap * sizeof(*v), NULL);
+		if (!v)
+			return ENOMEM;
+		xp->orig = v;
+		xp->cap = cap;
+	}
+	xp->orig[id - 1] = s->org;
+	if ((size_t)id > xp->norig)
+		xp->norig = (size_t)id;
+
+	return 0;
+}
+
+
+/* bounded: a repeat: in a repeat: must not eat the machine */
+static bool too_big(struct xp *xp, struct xscope *s, const yaml_node_t *n)
+{
+	size_t nodes = (size_t)(xp->out->doc.nodes.top -
+				xp->out->doc.nodes.start);
+
+	if (nodes < XP_NODES_MAX)
+		return false;
+
+	if (!xp->full)
+		yerr(s->src, n, "the expanded flow is too large (more than "
+		     "%u YAML nodes): lower a repeat: count",
+		     (unsigned)XP_NODES_MAX);
+	xp->full = true;
+
+	return true;
+}
+
+
+bool xp_var_name_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return false;
+
+	for (i = 1; i < n; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '-')
+			return false;
+	}
+
+	return true;
+}
+
+
+static const struct var_arg *var_find(const struct xscope *s, const char *p,
+				   size_t n)
+{
+	for (; s; s = s->up) {
+		struct le *le;
+
+		for (le = s->vars.head; le; le = le->next) {
+			const struct var_arg *v = le->data;
+
+			if (strlen(v->name) == n && !memcmp(v->name, p, n))
+				return v;
+		}
+		if (s->file_top)
+			break;
+	}
+
+	return NULL;
+}
+
+
+int xp_var_set(struct xscope *s, const char *name, const char *value)
+{
+	struct var_arg *v = mem_zalloc(sizeof(*v), var_arg_destructor);
+
+	if (!v)
+		return ENOMEM;
+
+	if (str_dup(&v->name, name) || str_dup(&v->value, value)) {
+		mem_deref(v);
+		return ENOMEM;
+	}
+	list_append(&s->vars, &v->le, v);
+
+	return 0;
+}
+
+
+/* "(variables: a, b)" and a suggestion, for an undefined one */
+static int var_names(struct re_printf *pf, const struct xscope *s)
+{
+	const struct xscope *t;
+	const char *sep = "";
+	int err = 0;
+
+	for (t = s; t; t = t->up) {
+		struct le *le;
+
+		for (le = t->vars.head; le && !err; le = le->next) {
+			const struct var_arg *v = le->data;
+
+			err = re_hprintf(pf, "%s%s", sep, v->name);
+			sep = ", ";
+		}
+		if (t->file_top)
+			break;
+	}
+
+	return *sep ? err : re_hprintf(pf, "none");
+}
+
+
+static const char *var_suggest(const struct xscope *s, const char *name)
+{
+	const char *v[64];
+	const struct xscope *t;
+	size_t n = 0;
+
+	for (t = s; t; t = t->up) {
+		struct le *le;
+
+		for (le = t->vars.head; le && n < ARRAY_SIZE(v);
+		     le = le->next)
+			v[n++] = ((const struct var_arg *)le->data)->name;
+		if (t->file_top)
+			break;
+	}
+
+	return diag_suggest(name, v, n);
+}
+
+
+/* where in a scalar's text offset off is: a flow scalar on one line
+ * counts columns, anything else points at the scalar */
+static struct srcpos text_pos(const yaml_node_t *n, const char *text,
+			      size_t off)
+{
+	struct srcpos pos = ypos(n);
+	yaml_scalar_style_t st = n->data.scalar.style;
+
+	if (memchr(text, '\n', off))
+		return pos;
+
+	if (st == YAML_PLAIN_SCALAR_STYLE)
+		pos.col += (unsigned)off;
+	else if (st == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+		 st == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+		pos.col += (unsigned)off + 1;
+
+	return pos;
+}
+
+
+/** ${name} replaced by its value; $${ writes ${. NULL after an error */
+char *xp_subst(struct xscope *s, const yaml_node_t *n, const char *text)
+{
+	struct mbuf *mb = mbuf_alloc(strlen(text) + 16);
+	const char *p = text;
+	char *out = NULL;
+	bool bad = false;
+
+	if (!mb)
+		return NULL;
+
+	while (*p) {
+		const char *d = strstr(p, "${"), *close;
+		const struct var_arg *v;
+		size_t nl;
+
+		if (!d) {
+			mbuf_write_str(mb, p);
+			break;
+		}
+		if (d > p && d[-1] == '$') {
+			/* $${ is a literal ${ */
+			mbuf_write_mem(mb, (const uint8_t *)p,
+				       (size_t)(d - 1 - p));
+			mbuf_write_str(mb, "${");
+			p = d + 2;
+			continue;
+		}
+		mbuf_write_mem(mb, (const uint8_t *)p, (size_t)(d - p));
+
+		close = strchr(d + 2, '}');
+		nl = close ? (size_t)(close - d - 2) : 0;
+		if (!close || !xp_var_name_ok(d + 2, nl)) {
+			char *m = NULL;
+
+			re_sdprintf(&m, "'${' starts a variable: ${name} "
+				    "(a letter, then letters, digits, _ or "
+				    "-); write $${ for a literal ${");
+			yerr_pos(s->src, n, text_pos(n, text,
+				 (size_t)(d - text)), m);
+			mem_deref(m);
+			bad = true;
+			break;
+		}
+
+		v = var_find(s, d + 2, nl);
+		if (!v) {
+			char name[128], *m = NULL;
+			const char *h;
+
+			re_snprintf(name, sizeof(name), "%b", d + 2, nl);
+			h = var_suggest(s, name);
+			re_sdprintf(&m, "undefined variable ${%s}%s%s%s "
+				    "(variables: %H)", name,
+				    h ? " (did you mean ${" : "", h ? h : "",
+				    h ? "}?)" : "", var_names, s);
+			yerr_pos(s->src, n, text_pos(n, text,
+				 (size_t)(d - text)), m);
+			mem_deref(m);
+			bad = true;
+		}
+		else {
+			mbuf_write_str(mb, v->value);
+		}
+		p = close + 1;
+	}
+
+	if (!bad) {
+		mbuf_set_pos(mb, 0);
+		mbuf_strdup(mb, &out, mbuf_get_left(mb));
+	}
+	mem_deref(mb);
+
+	return out;
+}
+
+
+static int copy_node(struct xp *xp, struct xscope *s, const yaml_node_t *n);
+
+
+static int add_scalar(struct xp *xp, struct xscope *s, const yaml_node_t *n,
+		      const char *text)
+{
+	int id = yaml_document_add_scalar(&xp->out->doc, n->tag,
+					  (yaml_char_t *)(uintptr_t)text,
+					  (int)strlen(text),
+					  n->data.scalar.style);
+
+	return stamp(xp, id, n, s) ? 0 : id;
+}
+
+
+static int copy_scalar(struct xp *xp, struct xscope *s, const yaml_node_t *n)
+{
+	char *v = xp_subst(s, n, yscalar(n));
+	int id;
+
+	/* keep the node (its text as written) so the loader sees a whole
+	 * document; the error is already counted */
+	id = add_scalar(xp, s, n, v ? v : yscalar(n));
+	mem_deref(v);
+
+	return id;
+}
+
+
+static int add_container(struct xp *xp, struct xscope *s,
+			 const yaml_node_t *n)
+{
+	int id;
+
+	if (n->type == YAML_SEQUENCE_NODE)
+		id = yaml_document_add_sequence(&xp->out->doc, n->tag,
+					n->data.sequence.style);
+	else
+		id = yaml_document_add_mapping(&xp->out->doc, n->tag,
+					n->data.mapping.style);
+
+	return stamp(xp, id, n, s) ? 0 : id;
+}
+
+
+/* a node as it is, but with variables replaced */
+static int copy_node(struct xp *xp, struct xscope *s, const yaml_node_t *n)
+{
+	yaml_node_pair_t *p;
+	yaml_node_item_t *it;
+	int id;
+
+	if (!n || too_big(xp, s, n))
+		return 0;
+
+	if (n->type == YAML_SCALAR_NODE)
+		return copy_scalar(xp, s, n);
+
+	id = add_container(xp, s, n);
+	if (!id)
+		return 0;
+
+	if (n->type == YAML_SEQUENCE_NODE) {
+		YSEQ_FOREACH(it, n) {
+			int c = copy_node(xp, s, ynode(s->src, *it));
+
+			if (c)
+				yaml_document_append_sequence_item(
+					&xp->out->doc, id, c);
+		}
+		return id;
+	}
+
+	YMAP_FOREACH(p, n) {
+		int k = copy_node(xp, s, ynode(s->src, p->key));
+		int v = copy_node(xp, s, ynode(s->src, p->value));
+
+		if (k && v)
+			yaml_document_append_mapping_pair(&xp->out->doc, id,
+							  k, v);
+	}
+
+	return id;
+}
+
+
+/* the number in a step id (F12a → 12), 0 if none */
+static unsigned id_number(const char *id, size_t *pre, size_t *len)
+{
+	size_t i = 0, j;
+	unsigned long n;
+
+	while (isalpha((unsigned char)id[i]))
+		i++;
+	for (j = i; isdigit((unsigned char)id[j]); j++)
+		;
+	if (!i || j == i || j - i > 6)
+		return 0;
+
+	n = strtoul(id + i, NULL, 10);
+	if (pre)
+		*pre = i;
+	if (len)
+		*len = j - i;
+
+	return (unsigned)n;
+}
+
+
+/* a message step's id in its scope: renumbered, suffixed, recorded */
+static int step_id(struct xp *xp, struct xscope *s, const yaml_node_t *k,
+		   const char *local)
+{
+	size_t pre = 0, len = 0;
+	unsigned n = id_number(local, &pre, &len);
+	char *final = NULL;
+	struct xid *x;
+	int id;
+
+	if (n && s->base)
+		re_sdprintf(&final, "%b%u%s%s", local, pre, n + s->base,
+			    local + pre + len, s->suffix);
+	else
+		re_sdprintf(&final, "%s%s", local, s->suffix);
+	if (!final)
+		return 0;
+
+	n = id_number(final, NULL, NULL);
+	if (n > xp->fmax)
+		xp->fmax = n;
+
+	x = mem_zalloc(sizeof(*x), xid_destructor);
+	if (x && !str_dup(&x->local, local)) {
+		x->final = mem_ref(final);
+		list_append(&s->ids, &x->le, x);
+	}
+	else {
+		mem_deref(x);
+	}
+
+	id = add_scalar(xp, s, k, final);
+	mem_deref(final);
+
+	return id;
+}
+
+
+/* answers: F3 / forwards: F3 name the step as it was renamed */
+static int step_ref(struct xp *xp, struct xscope *s, const yaml_node_t *v)
+{
+	const struct xscope *t;
+	char *local;
+	int id = 0;
+
+	if (!yscalar(v))
+		return copy_node(xp, s, v);
+	local = xp_subst(s, v, yscalar(v));
+	if (!local)
+		return add_scalar(xp, s, v, yscalar(v));
+
+	for (t = s; t && !id; t = t->up) {
+		struct le *le;
+
+		for (le = t->ids.tail; le; le = le->prev) {
+			const struct xid *x = le->data;
+
+			if (!strcmp(x->local, local)) {
+				id = add_scalar(xp, s, v, x->final);
+				break;
+			}
+		}
+		if (t->file_top)
+			break;
+	}
+	if (!id)
+		id = add_scalar(xp, s, v, local);
+	mem_deref(local);
+
+	return id;
+}
+
+
+static const char *first_key(struct ydoc *yd, const yaml_node_t *n)
+{
+	if (!n || n->type != YAML_MAPPING_NODE ||
+	    n->data.mapping.pairs.start == n->data.mapping.pairs.top)
+		return NULL;
+
+	return yscalar(ynode(yd, n->data.mapping.pairs.start->key));
+}
+
+
+/* one step (not an include: or a repeat:) */
+static int copy_step(struct xp *xp, struct xscope *s, const yaml_node_t *n)
+{
+	const char *k0 = first_key(s->src, n);
+	bool msg, group;
+	yaml_node_pair_t *p;
+	int id;
+
+	if (!k0 || too_big(xp, s, n))
+		return copy_node(xp, s, n);
+
+	group = !strcmp(k0, "any-order");
+	msg = !group && strcmp(k0, "wait") && strcmp(k0, "do") &&
+	      strcmp(k0, "media");
+
+	id = add_container(xp, s, n);
+	if (!id)
+		return 0;
+
+	YMAP_FOREACH(p, n) {
+		yaml_node_t *k = ynode(s->src, p->key);
+		yaml_node_t *v = ynode(s->src, p->value);
+		const char *ks = yscalar(k);
+		int ki, vi;
+
+		if (p == n->data.mapping.pairs.start && msg) {
+			char *local = xp_subst(s, k, k0);
+
+			ki = local ? step_id(xp, s, k, local)
+				   : add_scalar(xp, s, k, k0);
+			mem_deref(local);
+		}
+		else {
+			ki = copy_node(xp, s, k);
+		}
+
+		if (p == n->data.mapping.pairs.start && group &&
+		    v->type == YAML_SEQUENCE_NODE) {
+			vi = add_container(xp, s, v);
+			if (vi)
+				xp_copy_steps(xp, s, v, vi);
+		}
+		else if (msg && ks && (!strcmp(ks, "answers") ||
+				       !strcmp(ks, "forwards")))
+			vi = step_ref(xp, s, v);
+		else
+			vi = copy_node(xp, s, v);
+
+		if (ki && vi)
+			yaml_document_append_mapping_pair(&xp->out->doc, id,
+							  ki, vi);
+	}
+
+	return id;
+}
+
+
+/* vars: {name: value, …}: each value may use the ones before it; a
+ * --var of that name wins (taken as given) */
+void xp_load_vars(struct xp *xp, struct xscope *s, const yaml_node_t *n)
+{
+	yaml_node_pair_t *p;
+
+	if (ywant(s->src, n, YAML_MAPPING_NODE, "vars"))
+		return;
+
+	YMAP_FOREACH(p, n) {
+		yaml_node_t *k = ynode(s->src, p->key);
+		yaml_node_t *v = ynode(s->src, p->value);
+		const char *name = yscalar(k);
+		struct var_arg *arg = NULL;
+		struct le *le;
+		char *val;
+
+		if (!name || !xp_var_name_ok(name, strlen(name))) {
+			yerr(s->src, k, "vars: '%s' is not a variable name "
+			     "(a letter, then letters, digits, _ or -)",
+			     name ? name : "");
+			continue;
+		}
+		if (var_find(s, name, strlen(name))) {
+			yerr(s->src, k, "vars: %s is defined twice", name);
+			continue;
+		}
+		if (!yscalar(v)) {
+			ywant(s->src, v, YAML_SCALAR_NODE, "a variable's "
+			      "value");
+			continue;
+		}
+
+		for (le = xp->args ? xp->args->head : NULL; le;
+		     le = le->next) {
+			struct var_arg *a = le->data;
+
+			if (s->depth == 0 && !strcmp(a->name, name))
+				arg = a;
+		}
+		if (arg) {
+			++arg->used;
+			xp_var_set(s, name, arg->value);
+			continue;
+		}
+
+		val = xp_subst(s, v, yscalar(v));
+		if (val)
+			xp_var_set(s, name, val);
+		mem_deref(val);
+	}
+}
+
+
+/* - repeat: 3
+ *   as: i          (the default)
+ *   steps: […]     (${i} is 1, 2, 3; F3 becomes F3.1, F3.2, F3.3) */
+static void expand_repeat(struct xp *xp, struct xscope *s,
+			  const yaml_node_t *n, int seq)
+{
+	static const char *const keys[] = {"repeat", "as", "steps"};
+	const yaml_node_t *cnt = NULL, *body = NULL, *as = NULL;
+	const char *var = "i";
+	yaml_node_pair_t *p;
+	unsigned long count = 0, k;
+	unsigned fmax;
+	char *cs, *end = NULL;
+
+	YMAP_FOREACH(p, n) {
+		yaml_node_t *kn = ynode(s->src, p->key);
+		const char *ks;
+
+		if (ykey_check(s->src, kn, keys, ARRAY_SIZE(keys), "repeat"))
+			continue;
+		ks = yscalar(kn);
+		if (!strcmp(ks, "repeat"))
+			cnt = ynode(s->src, p->value);
+		else if (!strcmp(ks, "as"))
+			as = ynode(s->src, p->value);
+		else
+			body = ynode(s->src, p->value);
+	}
+
+	if (ywant(s->src, cnt, YAML_SCALAR_NODE, "repeat"))
+		return;
+	cs = xp_subst(s, cnt, yscalar(cnt));
+	if (!cs)
+		return;
+	if (*cs && isdigit((unsigned char)*cs))
+		count = strtoul(cs, &end, 10);
+	if (!end || *end || count < 1 || count > XP_REPEAT_MAX) {
+		yerr(s->src, cnt, "repeat: '%s' is not a count from 1 to %u",
+		     cs, (unsigned)XP_REPEAT_MAX);
+		count = 0;
+	}
+	mem_deref(cs);
+
+	if (as) {
+		var = yscalar(as);
+		if (!var || !xp_var_name_ok(var, strlen(var))) {
+			yerr(s->src, as, "repeat: as: '%s' is not a variable "
+			     "name", var ? var : "");
+			return;
+		}
+	}
+	if (!body) {
+		yerr(s->src, n, "repeat: has no steps:");
+		return;
+	}
+	if (ywant(s->src, body, YAML_SEQUENCE_NODE, "repeat: steps") ||
+	    !count)
+		return;
+	if (body->data.sequence.items.start == body->data.sequence.items.top) {
+		yerr(s->src, body, "repeat: steps: no steps");
+		return;
+	}
+
+	/* every iteration numbers its steps as the first one does */
+	fmax = xp->fmax;
+	for (k = 1; k <= count && !xp->full; k++) {
+		struct xscope l;
+		char num[16], *suffix = NULL;
+
+		memset(&l, 0, sizeof(l));
+		l.up = s;
+		l.src = s->src;
+		l.path = s->path;
+		l.depth = s->depth;
+		l.base = s->base;
+		re_snprintf(num, sizeof(num), "%lu", k);
+		re_sdprintf(&suffix, "%s.%lu", s->suffix, k);
+		l.suffix = suffix ? suffix : "";
+		l.org = xp_origin(xp, s->org->file, xp_chain(s->org),
+				   l.suffix, k > 1 || s->org->again);
+		xp->fmax = fmax;
+		if (l.org && !xp_var_set(&l, var, num))
+			xp_copy_steps(xp, &l, body, seq);
+		xp_scope_close(&l);
+		mem_deref(suffix);
+	}
+}
+
+
+/* a list of steps: include: and repeat: items become the steps they
+ * stand for, in place */
+void xp_copy_steps(struct xp *xp, struct xscope *s, const yaml_node_t *n,
+		       int seq)
+{
+	yaml_node_item_t *it;
+
+	YSEQ_FOREACH(it, n) {
+		yaml_node_t *st = ynode(s->src, *it);
+		const char *k0 = first_key(s->src, st);
+		int id;
+
+		if (xp->full)
+			return;
+		if (k0 && !strcmp(k0, "include")) {
+			xp_include(xp, s, st, seq);
+			continue;
+		}
+		if (k0 && !strcmp(k0, "repeat")) {
+			expand_repeat(xp, s, st, seq);
+			continue;
+		}
+		id = copy_step(xp, s, st);
+		if (id)
+			yaml_document_append_sequence_item(&xp->out->doc, seq,
+							   id);
+	}
+}
+
+
+/** Expand src (a flow) into out: vars: resolved (a --var in vars wins),
+ *  include: and repeat: steps replaced by the steps they stand for.
+ *  Errors go to src's diagnostics; *nerr counts those in included
+ *  files. out is a document the loader reads like any other. */
+int xp_expand(struct ydoc *out, struct ydoc *src, const struct list *vars,
+	      unsigned *nerr)
+{
+	yaml_node_t *root = ydoc_root(src);
+	yaml_node_pair_t *p;
+	struct xscope s;
+	struct xp *xp;
+	int id, err = 0;
+
+	if (!out || !src || !root || root->type != YAML_MAPPING_NODE)
+		return EINVAL;
+
+	memset(out, 0, sizeof(*out));
+	xp = mem_zalloc(sizeof(*xp), xp_destructor);
+	if (!xp)
+		return ENOMEM;
+
+	if (!yaml_document_initialize(&out->doc, NULL, NULL, NULL, 1, 1)) {
+		mem_deref(xp);
+		return ENOMEM;
+	}
+	out->loaded = true;
+	out->file = src->file;
+	out->dg = src->dg;
+	out->owner = xp;
+	xp->out = out;
+	xp->dg = src->dg;
+	xp->args = vars;
+
+	memset(&s, 0, sizeof(s));
+	s.file_top = true;
+	s.src = src;
+	s.path = src->file;
+	s.suffix = "";
+	{
+		char *rp = realpath(src->file, NULL);
+
+		if (rp) {
+			str_dup(&s.real, rp);
+			free(rp);
+		}
+	}
+	s.org = xp_origin(xp, src->file, NULL, NULL, false);
+	if (!s.org) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	/* role names first (role parameters name them), then vars: */
+	YMAP_FOREACH(p, root) {
+		const char *ks = yscalar(ynode(src, p->key));
+		yaml_node_t *v = ynode(src, p->value);
+		yaml_node_pair_t *q;
+
+		if (!ks || strcmp(ks, "roles") || v->type != YAML_MAPPING_NODE)
+			continue;
+		YMAP_FOREACH(q, v) {
+			const char *r = yscalar(ynode(src, q->key));
+
+			if (r && xp->nroles < ARRAY_SIZE(xp->roles))
+				xp->roles[xp->nroles++] = r;
+		}
+	}
+	YMAP_FOREACH(p, root) {
+		const char *ks = yscalar(ynode(src, p->key));
+
+		if (ks && !strcmp(ks, "vars"))
+			xp_load_vars(xp, &s, ynode(src, p->value));
+	}
+
+	id = add_container(xp, &s, root);
+	if (!id) {
+		err = ENOMEM;
+		goto out;
+	}
+	YMAP_FOREACH(p, root) {
+		yaml_node_t *k = ynode(src, p->key);
+		yaml_node_t *v = ynode(src, p->value);
+		const char *ks = yscalar(k);
+		int ki, vi;
+
+		if (ks && !strcmp(ks, "vars"))
+			continue;
+
+		ki = copy_node(xp, &s, k);
+		if (ks && !strcmp(ks, "steps") &&
+		    v->type == YAML_SEQUENCE_NODE) {
+			vi = add_container(xp, &s, v);
+			if (vi)
+				xp_copy_steps(xp, &s, v, vi);
+		}
+		else {
+			vi = copy_node(xp, &s, v);
+		}
+		if (ki && vi)
+			yaml_document_append_mapping_pair(&out->doc, id, ki,
+							  vi);
+	}
+
+	out->orig = xp->orig;
+	out->norig = xp->norig;
+
+ out:
+	xp_scope_close(&s);
+	if (nerr)
+		*nerr = xp->nerr;
+
+	return err;
+}
+
+
+/** --var NAME=VALUE onto l (struct var_arg); EINVAL if not that shape */
+int var_arg_add(struct list *l, const char *arg)
+{
+	const char *eq = arg ? strchr(arg, '=') : NULL;
+	struct var_arg *a;
+
+	if (!eq || !xp_var_name_ok(arg, (size_t)(eq - arg)))
+		return EINVAL;
+
+	a = mem_zalloc(sizeof(*a), var_arg_destructor);
+	if (!a)
+		return ENOMEM;
+	if (re_sdprintf(&a->name, "%b", arg, (size_t)(eq - arg)) ||
+	    str_dup(&a->value, eq + 1)) {
+		mem_deref(a);
+		return ENOMEM;
+	}
+	list_append(l, &a->le, a);
+
+	return 0;
+}

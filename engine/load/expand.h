@@ -1,0 +1,22 @@
+/* engine/load/expand.h — include:, vars: and repeat: expanded into one YAML
+ * document that the loader reads as if it were written out */
+#ifndef SIPFLOW_EXPAND_H
+#define SIPFLOW_EXPAND_H
+
+struct ydoc;
+struct diag;
+struct list;
+
+enum {
+	XP_DEPTH = 8,          /* include: nesting */
+	XP_REPEAT_MAX = 1000,  /* repeat: count */
+	XP_NODES_MAX = 200000, /* YAML nodes of an expanded flow */
+};
+
+bool xp_is_block(struct ydoc *src);
+int  xp_check_block(struct ydoc *src);
+int  xp_expand(struct ydoc *out, struct ydoc *src, const struct list *vars,
+	       unsigned *nerr);
+int  xp_read(char **textp, const char *file);
+
+#endif

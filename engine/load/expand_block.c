@@ -1,0 +1,577 @@
+/* engine/load/expand_block.c — include: a block file of steps with its
+ * parameters (params: in the block, with: at the include site) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+#include <re.h>
+#include "scenario.h"
+#include "diag.h"
+#include "duration.h"
+#include "ynode.h"
+#include "expand.h"
+#include "expand_priv.h"
+
+
+static const char *const block_keys[] = {
+	"block", "title", "source", "description", "params", "vars",
+	"steps",
+};
+
+static const char *const param_kinds[] = {
+	"role", "value", "number", "duration",
+};
+
+enum pkind { PK_ROLE = 0, PK_VALUE, PK_NUMBER, PK_DURATION };
+
+
+/** A block's parameter, as its params: declare it */
+struct xparam {
+	const char *name;
+	enum pkind kind;
+	const yaml_node_t *def;  /* default: value, or NULL */
+	const yaml_node_t *at;
+};
+
+/** A block's params: */
+struct xparams {
+	struct xparam v[64];
+	size_t n;
+};
+
+
+/* params: {ua: role, expires: {kind: number, default: 3600}} */
+static size_t load_params(struct ydoc *yd, const yaml_node_t *n,
+			  struct xparam *pv, size_t max)
+{
+	static const char *const keys[] = {"kind", "default"};
+	yaml_node_pair_t *p, *q;
+	size_t np = 0;
+
+	if (!n || ywant(yd, n, YAML_MAPPING_NODE, "params"))
+		return 0;
+
+	YMAP_FOREACH(p, n) {
+		yaml_node_t *k = ynode(yd, p->key);
+		yaml_node_t *v = ynode(yd, p->value);
+		const char *name = yscalar(k), *kind = NULL;
+		struct xparam *x;
+		size_t i;
+
+		if (np == max)
+			break;
+		if (!name || !xp_var_name_ok(name, strlen(name))) {
+			yerr(yd, k, "params: '%s' is not a parameter name (a "
+			     "letter, then letters, digits, _ or -)",
+			     name ? name : "");
+			continue;
+		}
+		x = &pv[np++];
+		x->name = name;
+		x->kind = PK_VALUE;
+		x->def = NULL;
+		x->at = k;
+
+		if (yscalar(v)) {
+			kind = yscalar(v);
+		}
+		else if (!ywant(yd, v, YAML_MAPPING_NODE, "a parameter "
+				"(a kind, or {kind: K, default: V})")) {
+			YMAP_FOREACH(q, v) {
+				yaml_node_t *qk = ynode(yd, q->key);
+				yaml_node_t *qv = ynode(yd, q->value);
+
+				if (ykey_check(yd, qk, keys, ARRAY_SIZE(keys),
+					       name))
+					continue;
+				if (!strcmp(yscalar(qk), "kind"))
+					kind = yscalar(qv);
+				else if (!ywant(yd, qv, YAML_SCALAR_NODE,
+						"a default"))
+					x->def = qv;
+			}
+		}
+		if (!kind)
+			continue;
+
+		for (i = 0; i < ARRAY_SIZE(param_kinds); i++) {
+			if (!strcmp(kind, param_kinds[i]))
+				break;
+		}
+		if (i == ARRAY_SIZE(param_kinds)) {
+			yerr(yd, v, "params: %s: unknown kind '%s' (kinds: "
+			     "role, value, number, duration)", name, kind);
+			continue;
+		}
+		x->kind = (enum pkind)i;
+		if (x->kind == PK_ROLE && x->def)
+			yerr(yd, x->def, "params: %s: a role has no default",
+			     name);
+	}
+
+	return np;
+}
+
+
+/* a value fits its parameter's kind; else the reason */
+static const char *kind_misfit(const struct xp *xp, enum pkind kind,
+			       const char *v)
+{
+	uint32_t ms;
+	size_t i;
+
+	switch (kind) {
+
+	case PK_ROLE:
+		for (i = 0; i < xp->nroles; i++) {
+			if (!strcmp(xp->roles[i], v))
+				return NULL;
+		}
+		return "is not a declared role";
+
+	case PK_NUMBER:
+		if (!*v)
+			return "is not a number";
+		for (i = 0; v[i]; i++) {
+			if (!isdigit((unsigned char)v[i]))
+				return "is not a number";
+		}
+		return NULL;
+
+	case PK_DURATION:
+		return duration_parse(&ms, v) || !ms
+			       ? "is not a duration (500ms, 2s, 1m)" : NULL;
+
+	default:
+		return NULL;
+	}
+}
+
+
+static int role_list(struct re_printf *pf, const struct xp *xp)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < xp->nroles && !err; i++)
+		err = re_hprintf(pf, "%s%s", i ? ", " : "", xp->roles[i]);
+
+	return err;
+}
+
+
+static int param_list(struct re_printf *pf, const struct xparams *ps)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < ps->n && !err; i++)
+		err = re_hprintf(pf, "%s%s", i ? ", " : "", ps->v[i].name);
+
+	return ps->n ? err : re_hprintf(pf, "none");
+}
+
+
+/* dir/../x and ./x folded, so errors name the file plainly */
+static void path_clean(char *path)
+{
+	char *seg[64];
+	size_t n = 0, i, keep = 0;
+	bool abs = path[0] == '/';
+	char *p, *save = NULL, *buf = NULL;
+
+	if (str_dup(&buf, path))
+		return;
+
+	for (p = strtok_r(buf, "/", &save); p && n < ARRAY_SIZE(seg);
+	     p = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(p, "."))
+			continue;
+		if (!strcmp(p, "..") && n > keep) {
+			--n;
+			continue;
+		}
+		if (!strcmp(p, ".."))
+			keep = n + 1;
+		seg[n++] = p;
+	}
+
+	p = path;
+	if (abs)
+		*p++ = '/';
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(seg[i]);
+
+		memmove(p, seg[i], l);
+		p += l;
+		if (i + 1 < n)
+			*p++ = '/';
+	}
+	if (p == path)
+		*p++ = '.';
+	*p = '\0';
+	mem_deref(buf);
+}
+
+
+/* the include's file: relative to the file that includes it */
+static char *include_path(const char *from, const char *rel)
+{
+	const char *slash = strrchr(from, '/');
+	char *path = NULL;
+
+	if (rel[0] == '/' || !slash)
+		str_dup(&path, rel);
+	else
+		re_sdprintf(&path, "%b/%s", from, (size_t)(slash - from),
+			    rel);
+	if (path)
+		path_clean(path);
+
+	return path;
+}
+
+
+/* "ua: A, expires: 60" as the include site gave them */
+static int with_print(struct re_printf *pf, const struct xscope *b)
+{
+	struct le *le;
+	int err = 0;
+
+	for (le = b->vars.head; le && !err; le = le->next) {
+		const struct var_arg *v = le->data;
+
+		err = re_hprintf(pf, "%s%s: %s", le == b->vars.head ? "" :
+				 ", ", v->name, v->value);
+	}
+
+	return err;
+}
+
+
+/* bind the include site's with: to the block's params */
+static bool bind_params(struct xp *xp, struct xscope *s, struct xscope *b,
+			const yaml_node_t *site, const yaml_node_t *with,
+			const char *rel, const struct xparams *ps)
+{
+	const struct xparam *pv = ps->v;
+	size_t np = ps->n;
+	const char *names[64];
+	const yaml_node_t *given[64];
+	yaml_node_pair_t *p;
+	bool ok = true;
+	size_t i;
+
+	memset(given, 0, sizeof(given));
+	for (i = 0; i < np; i++)
+		names[i] = pv[i].name;
+
+	if (with && !ywant(s->src, with, YAML_MAPPING_NODE, "with")) {
+		YMAP_FOREACH(p, with) {
+			yaml_node_t *k = ynode(s->src, p->key);
+			const char *ks = yscalar(k), *h;
+
+			for (i = 0; ks && i < np; i++) {
+				if (!strcmp(ks, pv[i].name))
+					break;
+			}
+			if (ks && i < np) {
+				given[i] = ynode(s->src, p->value);
+				continue;
+			}
+			h = ks ? diag_suggest(ks, names, np) : NULL;
+			yerr(s->src, k, "include %s: unknown parameter '%s'"
+			     "%s%s%s (params: %H)", rel, ks ? ks : "",
+			     h ? " (did you mean '" : "", h ? h : "",
+			     h ? "'?)" : "", param_list, ps);
+			ok = false;
+		}
+	}
+
+	for (i = 0; i < np; i++) {
+		const yaml_node_t *v = given[i];
+		const char *why;
+		char *val;
+
+		if (!v && !pv[i].def) {
+			yerr(s->src, site, "include %s: missing parameter "
+			     "'%s' (params: %H)", rel, pv[i].name, param_list,
+			     ps);
+			ok = false;
+			continue;
+		}
+		if (!v) {
+			xp_var_set(b, pv[i].name, yscalar(pv[i].def));
+			continue;
+		}
+		if (!yscalar(v)) {
+			ywant(s->src, v, YAML_SCALAR_NODE, "a parameter's "
+			      "value");
+			ok = false;
+			continue;
+		}
+		val = xp_subst(s, v, yscalar(v));
+		if (!val) {
+			ok = false;
+			continue;
+		}
+		why = kind_misfit(xp, pv[i].kind, val);
+		if (why) {
+			yerr(s->src, v, "include %s: %s: '%s' %s%s%H%s", rel,
+			     pv[i].name, val, why,
+			     pv[i].kind == PK_ROLE ? " (roles: " : "",
+			     pv[i].kind == PK_ROLE ? role_list : NULL, xp,
+			     pv[i].kind == PK_ROLE ? ")" : "");
+			ok = false;
+		}
+		xp_var_set(b, pv[i].name, val);
+		mem_deref(val);
+	}
+
+	return ok;
+}
+
+
+/* - include: blocks/register.yaml
+ *   with: {ua: A, registrar: P} */
+void xp_include(struct xp *xp, struct xscope *s,
+			   const yaml_node_t *n, int seq)
+{
+	static const char *const keys[] = {"include", "with"};
+	const yaml_node_t *at = NULL, *with = NULL;
+	yaml_node_t *root, *steps = NULL, *params = NULL, *vars = NULL;
+	struct xparams ps;
+	struct xscope b;
+	struct ydoc yd;
+	yaml_node_pair_t *p;
+	char *rel = NULL, *path = NULL, *text = NULL, *chain = NULL;
+	char *site = NULL, *from = NULL;
+	struct srcpos sp;
+	const struct xscope *t;
+	int err;
+
+	memset(&b, 0, sizeof(b));
+	memset(&yd, 0, sizeof(yd));
+
+	YMAP_FOREACH(p, n) {
+		yaml_node_t *k = ynode(s->src, p->key);
+
+		if (ykey_check(s->src, k, keys, ARRAY_SIZE(keys), "include"))
+			continue;
+		if (!strcmp(yscalar(k), "include"))
+			at = ynode(s->src, p->value);
+		else
+			with = ynode(s->src, p->value);
+	}
+	if (!at || ywant(s->src, at, YAML_SCALAR_NODE, "include"))
+		return;
+
+	rel = xp_subst(s, at, yscalar(at));
+	if (!rel)
+		return;
+	path = include_path(s->path, rel);
+	if (!path)
+		goto out;
+
+	if (s->depth + 1 > XP_DEPTH) {
+		yerr(s->src, at, "include %s: includes nested deeper than %u",
+		     rel, (unsigned)XP_DEPTH);
+		goto out;
+	}
+
+	err = xp_read(&text, path);
+	if (err) {
+		yerr(s->src, at, "include %s: cannot read %s: %s", rel, path,
+		     err == EFBIG ? "too large" : err == EILSEQ ?
+		     "not a text file" : strerror(err));
+		goto out;
+	}
+
+	b.real = NULL;
+	{
+		char *rp = realpath(path, NULL);
+
+		if (rp) {
+			str_dup(&b.real, rp);
+			free(rp);
+		}
+	}
+	for (t = s; t && b.real; t = t->up) {
+		if (t->real && !strcmp(t->real, b.real)) {
+			yerr(s->src, at, "include %s: include cycle (%s is "
+			     "already being included)", rel, path);
+			goto out;
+		}
+	}
+
+	sp = ypos(at);
+	re_sdprintf(&site, "included from %s:%u:%u", s->org->file, sp.line,
+		    sp.col);
+	re_sdprintf(&from, " (%s%s%s)", site, *xp_chain(s->org) ? "; " : "",
+		    xp_chain(s->org));
+	if (!site || !from)
+		goto out;
+
+	/* where it is included from, for its errors */
+	b.up = s;
+	b.file_top = true;
+	b.path = path;
+	b.depth = s->depth + 1;
+	b.base = xp->fmax;
+	b.suffix = s->suffix;
+	b.src = &yd;
+
+	if (ydoc_load_from(&yd, path, text, strlen(text), from, xp->dg))
+		goto out;
+
+	root = ydoc_root(&yd);
+	if (!root || root->type != YAML_MAPPING_NODE ||
+	    !xp_is_block(&yd)) {
+		yerr(s->src, at, "include %s: %s is not a block (a block "
+		     "file has block: NAME, params: and steps:)", rel, path);
+		goto out;
+	}
+
+	YMAP_FOREACH(p, root) {
+		yaml_node_t *k = ynode(&yd, p->key);
+		const char *ks = yscalar(k);
+
+		if (!ks)
+			continue;
+		if (!strcmp(ks, "steps"))
+			steps = ynode(&yd, p->value);
+		else if (!strcmp(ks, "params"))
+			params = ynode(&yd, p->value);
+		else if (!strcmp(ks, "vars"))
+			vars = ynode(&yd, p->value);
+	}
+
+	ps.n = load_params(&yd, params, ps.v, ARRAY_SIZE(ps.v));
+	if (!bind_params(xp, s, &b, n, with, rel, &ps) || yd.nerr)
+		goto out;
+
+	re_sdprintf(&chain, "%s%s%H%s%s", site,
+		    list_isempty(&b.vars) ? "" : " with ", with_print, &b,
+		    *xp_chain(s->org) ? "; " : "", xp_chain(s->org));
+	b.org = xp_origin(xp, path, chain, s->suffix, s->org->again);
+	if (!b.org)
+		goto out;
+	yd.from = b.org->from;
+
+	if (vars)
+		xp_load_vars(xp, &b, vars);
+	if (!steps)
+		yerr(&yd, root, "the block has no steps:");
+	else if (!ywant(&yd, steps, YAML_SEQUENCE_NODE, "steps"))
+		xp_copy_steps(xp, &b, steps, seq);
+
+ out:
+	xp->nerr += yd.nerr;
+	ydoc_free(&yd);
+	xp_scope_close(&b);
+	mem_deref(chain);
+	mem_deref(site);
+	mem_deref(from);
+	mem_deref(text);
+	mem_deref(path);
+	mem_deref(rel);
+}
+
+
+/** The document is a block (a top-level block: key), not a flow */
+bool xp_is_block(struct ydoc *src)
+{
+	yaml_node_t *root = ydoc_root(src);
+	yaml_node_pair_t *p;
+
+	if (!root || root->type != YAML_MAPPING_NODE)
+		return false;
+
+	YMAP_FOREACH(p, root) {
+		const char *ks = yscalar(ynode(src, p->key));
+
+		if (ks && !strcmp(ks, "block"))
+			return true;
+	}
+
+	return false;
+}
+
+
+/** Check what a block says of itself (its keys, name, params); its
+ *  steps are checked where it is included, with the parameters given */
+int xp_check_block(struct ydoc *src)
+{
+	yaml_node_t *root = ydoc_root(src);
+	struct xparam pv[64];
+	yaml_node_pair_t *p;
+	unsigned before = src->nerr;
+	bool steps = false;
+
+	YMAP_FOREACH(p, root) {
+		yaml_node_t *k = ynode(src, p->key);
+		yaml_node_t *v = ynode(src, p->value);
+
+		if (ykey_check(src, k, block_keys, ARRAY_SIZE(block_keys),
+			       "block"))
+			continue;
+		if (!strcmp(yscalar(k), "params"))
+			(void)load_params(src, v, pv, ARRAY_SIZE(pv));
+		else if (!strcmp(yscalar(k), "steps"))
+			steps = !ywant(src, v, YAML_SEQUENCE_NODE, "steps");
+		else if (!strcmp(yscalar(k), "block") &&
+			 !(yscalar(v) && *yscalar(v)))
+			yerr(src, v, "block: give the block a name");
+		else if (!strcmp(yscalar(k), "vars"))
+			(void)ywant(src, v, YAML_MAPPING_NODE, "vars");
+	}
+	if (!steps && src->nerr == before)
+		yerr(src, root, "the block has no steps:");
+
+	return src->nerr > before ? EINVAL : 0;
+}
+
+
+/** Read a whole text file (at most 4 MB): 0, an errno, EFBIG (too
+ *  large) or EILSEQ (not text) */
+int xp_read(char **textp, const char *file)
+{
+	FILE *f;
+	char *text;
+	long n;
+	int err = 0;
+
+	f = fopen(file, "rb");
+	if (!f)
+		return errno ? errno : EIO;
+
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return EISDIR;
+	}
+	if (n > 4 * 1024 * 1024) {
+		fclose(f);
+		return EFBIG;
+	}
+
+	text = mem_zalloc((size_t)n + 1, NULL);
+	if (!text) {
+		fclose(f);
+		return ENOMEM;
+	}
+	if (fread(text, 1, (size_t)n, f) != (size_t)n)
+		err = EIO;
+	else if (memchr(text, '\0', (size_t)n))
+		err = EILSEQ;
+	fclose(f);
+
+	if (err)
+		mem_deref(text);
+	else
+		*textp = text;
+
+	return err;
+}
+
+

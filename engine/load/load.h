@@ -1,0 +1,36 @@
+/* engine/load/load.h — the scenario loader's private parts, shared by
+ * load.c (the document, roles, rules) and load_step.c (the steps) */
+#ifndef SIPFLOW_LOAD_H
+#define SIPFLOW_LOAD_H
+
+struct loader {
+	struct ydoc yd;
+	struct scenario *sc;
+	unsigned idx;
+};
+
+int  ld_dup_scalar(struct loader *ld, const yaml_node_t *n, char **out,
+		   const char *what);
+int  ld_add_str(struct list *l, const char *s, struct srcpos pos);
+int  ld_role_names(struct re_printf *pf, const struct scenario *sc);
+bool ld_valid_name(const char *s, bool dots);
+uint32_t ld_hz(const char *s);
+bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
+		  const yaml_node_t *v, struct phone_cfg *cfg);
+bool ld_phone_key(const char *ks);
+size_t ld_phone_keys(const char **v, size_t max);
+void ld_impair(struct loader *ld, const yaml_node_t *n,
+	       struct impair_spec *imp);
+void ld_do_step(struct loader *ld, struct step *st, const yaml_node_t *n);
+void ld_media_step(struct loader *ld, struct step *st,
+		   const yaml_node_t *n);
+void ld_auth(struct loader *ld, struct step *st, const yaml_node_t *k,
+	     const yaml_node_t *v);
+void ld_status(struct loader *ld, struct step *st, const yaml_node_t *k,
+	       const yaml_node_t *v);
+void ld_expect_auth(struct loader *ld, struct step *st,
+		    const yaml_node_t *v);
+void load_steps(struct loader *ld, const yaml_node_t *n, struct step *group,
+		struct list *into);
+
+#endif

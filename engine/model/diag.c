@@ -1,0 +1,206 @@
+/* engine/model/diag.c — collect errors and warnings, each with its place */
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "diag.h"
+
+
+static void item_destructor(void *data)
+{
+	struct diag_item *it = data;
+
+	list_unlink(&it->le);
+	mem_deref(it->text);
+}
+
+
+/** Start an empty list */
+void diag_init(struct diag *dg)
+{
+	if (!dg)
+		return;
+
+	list_init(&dg->items);
+	dg->nerr = 0;
+	dg->nwarn = 0;
+}
+
+
+/** Drop all diagnostics */
+void diag_reset(struct diag *dg)
+{
+	if (!dg)
+		return;
+
+	list_flush(&dg->items);
+	dg->nerr = 0;
+	dg->nwarn = 0;
+}
+
+
+static int vadd(struct diag *dg, bool warning, const char *file,
+		const struct srcpos *pos, const char *fmt, va_list ap)
+{
+	struct diag_item *it;
+	char *msg = NULL;
+	int err;
+
+	if (!dg)
+		return EINVAL;
+
+	err = re_vsdprintf(&msg, fmt, ap);
+	if (err)
+		return err;
+
+	it = mem_zalloc(sizeof(*it), item_destructor);
+	if (!it) {
+		mem_deref(msg);
+		return ENOMEM;
+	}
+
+	if (file && pos && pos->line)
+		err = re_sdprintf(&it->text, "%s:%u:%u: %s%s", file,
+				  pos->line, pos->col,
+				  warning ? "warning: " : "", msg);
+	else if (file)
+		err = re_sdprintf(&it->text, "%s: %s%s", file,
+				  warning ? "warning: " : "", msg);
+	else
+		err = re_sdprintf(&it->text, "%s%s",
+				  warning ? "warning: " : "", msg);
+	mem_deref(msg);
+	if (err) {
+		mem_deref(it);
+		return err;
+	}
+
+	it->warning = warning;
+	list_append(&dg->items, &it->le, it);
+	if (warning)
+		++dg->nwarn;
+	else
+		++dg->nerr;
+
+	return 0;
+}
+
+
+/** Add an error at file:pos; pos or file may be NULL */
+int diag_err(struct diag *dg, const char *file, const struct srcpos *pos,
+	     const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vadd(dg, false, file, pos, fmt, ap);
+	va_end(ap);
+
+	return err;
+}
+
+
+/** Add a warning at file:pos */
+int diag_warn(struct diag *dg, const char *file, const struct srcpos *pos,
+	      const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vadd(dg, true, file, pos, fmt, ap);
+	va_end(ap);
+
+	return err;
+}
+
+
+/** Print every diagnostic, one a line */
+int diag_print(struct re_printf *pf, const struct diag *dg)
+{
+	struct le *le;
+	int err = 0;
+
+	if (!dg)
+		return 0;
+
+	for (le = dg->items.head; le && !err; le = le->next) {
+		const struct diag_item *it = le->data;
+		err = re_hprintf(pf, "%s\n", it->text);
+	}
+
+	return err;
+}
+
+
+/** The text of the first error, or NULL */
+const char *diag_first(const struct diag *dg)
+{
+	struct le *le;
+
+	for (le = dg ? dg->items.head : NULL; le; le = le->next) {
+		const struct diag_item *it = le->data;
+		if (!it->warning)
+			return it->text;
+	}
+
+	return NULL;
+}
+
+
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[64];
+	size_t i, j;
+
+	if (la >= 63 || lb >= 63)
+		return (size_t)-1;
+
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20)
+					      ? 0 : 1;
+			size_t best = diag + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+
+	return row[lb];
+}
+
+
+/** The choice closest to word (edit distance), or NULL if none is close */
+const char *diag_suggest(const char *word, const char *const *choices,
+			 size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1;
+	size_t i, limit;
+
+	if (!word || !choices)
+		return NULL;
+
+	limit = strlen(word) <= 4 ? 1 : (strlen(word) <= 8 ? 2 : 3);
+
+	for (i = 0; i < n; i++) {
+		size_t d = distance(word, choices[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = choices[i];
+		}
+	}
+
+	return bestd <= limit ? best : NULL;
+}

@@ -1,0 +1,472 @@
+/* engine/run/run_do.c — do: steps: a phone acts at once; a device acts
+ * through its driver (agents/hil/), and the step waits for the driver to
+ * say it was done. Either way the step passes when the actor could act;
+ * what the actor then sends is checked by the F-steps that follow.
+ * Settings reach a device one at a time (set: steps, and before the
+ * first step the role's own keys); lint made sure its driver can.
+ *
+ * A device's reaction counts from the moment its driver's stimulus left
+ * (hil_sent), not from the driver's acknowledgement, which may come
+ * seconds later. What the device sent before it was asked, that a later
+ * step would take as its reaction, fails the do: step: the device acted
+ * on its own (auto-answer). To see that rather than race it, the
+ * stimulus waits until the device has had QUIET_MS since its last
+ * message, sent or received (docs/decisions/0013-acted-before-asked.md).
+ */
+#include <stdint.h>
+#include <string.h>
+#include <re.h>
+#include "scenario.h"
+#include "msgrec.h"
+#include "agent.h"
+#include "phone.h"
+#include "doverb.h"
+#include "placeholder.h"
+#include "hil/hil.h"
+#include "run.h"
+#include "run_priv.h"
+
+
+static void driver_done_h(int err, const char *why, void *arg);
+
+
+/* the forward-* target a setting names, or NULL */
+static const struct role *setting_target(const struct phone_cfg *c,
+					 unsigned bit)
+{
+	switch (bit) {
+
+	case PHONE_CFG_FWD_NOANS:  return c->fwd_noans;
+	case PHONE_CFG_FWD_ALWAYS: return c->fwd_always;
+	case PHONE_CFG_FWD_BUSY:   return c->fwd_busy;
+	default:                   return NULL;
+	}
+}
+
+
+/*
+ * The next of run->set_left to the device ag plays, as a set: of that
+ * one setting (a forward-* target as its URI); doneh hears the driver.
+ * The tone is never sent: a device's is the testbed's tone:.
+ */
+static int set_next(struct run *run, struct agent *ag,
+		    const struct phone_cfg *c, hil_done_h *doneh)
+{
+	unsigned bit = run->set_left & (~run->set_left + 1);
+	const struct role *to = setting_target(c, bit);
+	struct do_setting ds = {c, bit, NULL};
+	struct do_spec one;
+	char *uri = NULL;
+	int err;
+
+	run->set_left &= ~bit;
+	memset(&one, 0, sizeof(one));
+	one.actor = ag->role;
+	one.verb = DO_SET;
+	one.set = *c;
+	one.set.given = bit;
+
+	err = to ? role_aor(&uri, run->sc, to) : 0;
+	if (err)
+		return err;
+	ds.uri = uri;
+
+	run_logf(run, "%s: set %H through %H", ag->role->name,
+		 doverb_setting_print, &ds, hil_print, ag->hil);
+	err = hil_act(ag->hil, &one, uri, doneh, run);
+	mem_deref(uri);
+	if (!err)
+		ag->set_applied |= bit;
+
+	return err;
+}
+
+
+static void restore_done_h(int err, const char *why, void *arg);
+
+
+/* the next device with settings of this run to undo: its first one */
+static void restore_next(struct run *run)
+{
+	struct phone_cfg dflt;
+	struct le *le;
+
+	phone_cfg_defaults(&dflt);
+
+	for (le = run->agents.head; le; le = le->next) {
+		struct agent *ag = le->data;
+
+		if (!ag->hil || !ag->set_applied)
+			continue;
+
+		run->restoring = ag;
+		run->set_left = ag->set_applied;
+		ag->set_applied = 0;
+		if (!set_next(run, ag, &dflt, restore_done_h))
+			return;
+		run_logf(run, "teardown: %s's driver could not start undoing "
+			 "its settings", ag->role->name);
+	}
+
+	run->restoring = NULL;
+}
+
+
+static void restore_done_h(int err, const char *why, void *arg)
+{
+	struct run *run = arg;
+	struct agent *ag = run->restoring;
+	struct phone_cfg dflt;
+
+	if (!ag)
+		return;
+	phone_cfg_defaults(&dflt);
+
+	if (err) {
+		run_logf(run, "teardown: %s's driver could not undo a setting "
+			 "of this scenario: %s", ag->role->name,
+			 why ? why : "no reason given");
+		run->set_left = 0;
+	}
+	ag->set_applied = 0;
+	if (run->set_left && !set_next(run, ag, &dflt, restore_done_h))
+		return;
+
+	restore_next(run);
+}
+
+
+/**
+ * After the flow: each device gets back a phone's defaults (auto-answer
+ * off, not busy …) for the settings this run gave it, one at a time, so
+ * that what one scenario set does not stay for the next. True while that
+ * is under way (the teardown waits for it).
+ */
+bool run_do_restore(struct run *run)
+{
+	if (!run->restoring)
+		restore_next(run);
+
+	return run->restoring != NULL;
+}
+
+
+enum { QUIET_MS = 200 };
+
+
+/*
+ * What the device sent before t (its stimulus left), still in the inbox,
+ * that a later step would take as its reaction: it acted before it was
+ * asked. Its own retransmissions are no new act.
+ */
+static const struct msgrec *acted_before(const struct run *run,
+					 const struct step *st, uint64_t t)
+{
+	struct le *le;
+
+	for (le = run->inbox.head; le; le = le->next) {
+		const struct msgrec *r = le->data;
+
+		if (r->from == st->act.actor && !r->retrans && r->t_rx < t &&
+		    run_later_step(run, r))
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/* "B acted before it was asked: it sent 200 OK to P (frame 6) 3 ms
+ * before the driver told it to answer; …" (t: when the driver's request
+ * left, or, asked false, when it would have: it was not asked) */
+static void fail_acted(struct run *run, const struct step *st,
+		       const struct msgrec *r, uint64_t t, bool asked)
+{
+	const struct do_verb_def *vd = doverb_def(st->act.verb);
+	const char *verb = vd ? vd->name : "act";
+
+	run_step_fail(run, st, r->frame, "%s acted before it was asked: it "
+		      "sent %H to %H (frame %u) %llu ms before the driver "
+		      "%s %s%s; the flow has it act only when asked (is it "
+		      "set to act on its own, as with auto-answer?)",
+		      st->act.actor->name, run_rec_line, r, run_role_name,
+		      r->to, r->frame, (unsigned long long)(t - r->t_rx),
+		      asked ? "told it to" : "was to tell it to", verb,
+		      asked ? "" : " (the driver was not asked)");
+}
+
+
+static void driver_done_h(int err, const char *why, void *arg)
+{
+	struct run *run = arg;
+	const struct step *st = run->acting;
+	const struct msgrec *early;
+	struct agent *ag;
+	uint64_t sent;
+
+	if (!st || run->finished) {
+		run->acting = NULL;
+		return;
+	}
+
+	ag = agent_find(&run->agents, st->act.actor);
+	/* a set: step is done when its last setting is */
+	if (!err && run->set_left && ag) {
+		err = set_next(run, ag, &st->act.set, driver_done_h);
+		if (!err)
+			return;
+		why = "the driver could not start it";
+	}
+	run->acting = NULL;
+	if (err) {
+		run_step_fail(run, st, 0, "%s's driver (%H) failed: %s",
+			      st->act.actor->name, hil_print, ag ? ag->hil
+			      : NULL, why ? why : "no reason given");
+		run_finish(run);
+		return;
+	}
+
+	/* the stimulus: when the driver's request left, else when it was
+	 * asked; the device's reaction counts from there */
+	sent = ag ? hil_sent_at(ag->hil) : 0;
+	run->at[st->idx] = sent ? sent - run->t0 : run->t_acted;
+
+	early = acted_before(run, st, run->at[st->idx]);
+	if (early) {
+		fail_acted(run, st, early, run->at[st->idx], true);
+		run_finish(run);
+		return;
+	}
+
+	/* the driver's own time, apart */
+	run->v[st->idx].device_ms = (int64_t)(run_now(run) - run->t_acted);
+	run_step_done(run, st, VERDICT_PASS, 0, NULL);
+	run_kick(run);
+}
+
+
+static void quiet_h(void *arg)
+{
+	run_kick(arg);
+}
+
+
+/* the device's last message, sent or received, before st */
+static const struct msgrec *last_of(const struct run *run,
+				    const struct role *dev)
+{
+	struct le *le;
+
+	for (le = run->msgs.tail; le; le = le->prev) {
+		const struct msgrec *r = le->data;
+
+		if (r->from == dev || r->to == dev)
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/*
+ * Before the stimulus: the device has QUIET_MS after its last message
+ * (once, from when the cursor came here: bounded), so what it does on
+ * its own comes in first; then whatever it did fails the step and the
+ * driver is not asked at all.
+ */
+static bool quiet(struct run *run, const struct step *st)
+{
+	const struct msgrec *early;
+	uint64_t now = run_now(run);
+
+	if (run->quiet_st != st) {
+		const struct msgrec *last = last_of(run, st->act.actor);
+
+		run->quiet_st = st;
+		run->quiet_until = last ? msgrec_time(last) + QUIET_MS : 0;
+	}
+	if (now < run->quiet_until) {
+		tmr_start(&run->tmr_quiet, run->quiet_until - now, quiet_h,
+			  run);
+		return false;
+	}
+
+	early = acted_before(run, st, UINT64_MAX);
+	if (early)
+		fail_acted(run, st, early, now, false);
+
+	return true;
+}
+
+
+/* a device: hand the verb to its driver, wait for its word */
+static enum prog drive(struct run *run, const struct step *st,
+		       struct agent *ag)
+{
+	const struct do_spec *d = &st->act;
+	char *uri = NULL;
+	int err;
+
+	if (run->acting == st)
+		return PROG_WAIT;
+
+	if (!quiet(run, st))
+		return PROG_WAIT;
+	if (run->v[st->idx].status == VERDICT_FAIL)
+		return PROG_FAIL;
+
+	if (d->target) {
+		err = role_aor(&uri, run->sc, d->target);
+		if (err) {
+			run_step_fail(run, st, 0, "no URI for %s: %m",
+				      d->target->name, err);
+			return PROG_FAIL;
+		}
+	}
+
+	if (d->verb == DO_SET && !(d->set.given & ~PHONE_CFG_TONE)) {
+		/* nothing to send: the tone is the device's own, and lint
+		 * made sure the testbed's agrees */
+		run_step_done(run, st, VERDICT_PASS, 0, NULL);
+		return PROG_DONE;
+	}
+
+	run->acting = st;
+	run->t_acted = run_now(run);
+	run->v[st->idx].stimulus = true;
+	run->v[st->idx].device_ms = -1;
+	if (d->verb == DO_SET) {
+		run->set_left = d->set.given & ~PHONE_CFG_TONE;
+		err = set_next(run, ag, &d->set, driver_done_h);
+	}
+	else {
+		run_logf(run, "%s: %H through %H%s%s", st->id, doverb_print,
+			 d, hil_print, ag->hil, uri ? ": " : "",
+			 uri ? uri : "");
+		err = hil_act(ag->hil, d, uri, driver_done_h, run);
+	}
+	mem_deref(uri);
+	if (err) {
+		run->acting = NULL;
+		run_step_fail(run, st, 0, "%s's driver (%H) is busy: %m",
+			      d->actor->name, hil_print, ag->hil, err);
+		return PROG_FAIL;
+	}
+
+	return PROG_WAIT;
+}
+
+
+/** do: the actor acts; the step passes when it could */
+enum prog run_do_step(struct run *run, const struct step *st)
+{
+	const struct do_spec *d = &st->act;
+	struct agent *ag = agent_find(&run->agents, d->actor);
+	char *why = NULL;
+	enum prog p;
+	int err;
+
+	if (run_step_settled(run, st, &p))
+		return p;
+
+	if (run->offline) {
+		/* a capture holds what was done, not the doing */
+		run_step_done(run, st, VERDICT_SKIP, 0, NULL);
+		return PROG_DONE;
+	}
+
+	if (ag && ag->hil)
+		return drive(run, st, ag);
+
+	if (!ag || !ag->phone) {
+		/* run_alloc refuses this; a guard, not a path */
+		run_step_fail(run, st, 0, "%s has no driver to act through",
+			      d->actor->name);
+		return PROG_FAIL;
+	}
+
+	err = phone_do(ag->phone, d, &why);
+	if (err) {
+		run_step_fail(run, st, 0, "%s", why ? why : "failed");
+		mem_deref(why);
+		return PROG_FAIL;
+	}
+	mem_deref(why);
+
+	run_step_done(run, st, VERDICT_PASS, 0, NULL);
+	return PROG_DONE;
+}
+
+
+static void preset_done_h(int err, const char *why, void *arg)
+{
+	struct run *run = arg;
+	const struct role *r = run->presetting;
+	struct agent *ag = r ? agent_find(&run->agents, r) : NULL;
+
+	if (!r || !ag || run->finished) {
+		run->presetting = NULL;
+		return;
+	}
+
+	if (!err && run->set_left) {
+		err = set_next(run, ag, &r->cfg, preset_done_h);
+		if (!err)
+			return;
+		why = "the driver could not start it";
+	}
+	run->presetting = NULL;
+
+	if (err) {
+		if (run->cur)
+			run_step_fail(run, run->cur->data, 0, "%s's driver "
+				      "(%H) could not apply the scenario's "
+				      "settings for %s: %s", r->name,
+				      hil_print, ag->hil, r->name,
+				      why ? why : "no reason given");
+		run_finish(run);
+		return;
+	}
+
+	run_kick(run);
+}
+
+
+/**
+ * Before the first step, each device that plays a role the scenario
+ * declares a phone gets that role's settings (busy:, auto-answer: …)
+ * through its driver, one at a time. True while that is under way.
+ */
+bool run_do_presets(struct run *run)
+{
+	struct le *le;
+
+	if (run->preset || run->offline)
+		return false;
+	if (run->presetting)
+		return true;
+
+	for (le = run->agents.head; le; le = le->next) {
+		struct agent *ag = le->data;
+		const struct role *r = ag->role;
+		int err;
+
+		if (!ag->hil || !r->dut || r->kind != ROLE_PHONE ||
+		    r->idx < run->preset_from)
+			continue;
+		run->preset_from = r->idx + 1;
+		run->set_left = r->cfg.given & ~PHONE_CFG_TONE;
+		if (!run->set_left)
+			continue;
+
+		run->presetting = r;
+		err = set_next(run, ag, &r->cfg, preset_done_h);
+		if (err)
+			preset_done_h(err, "the driver could not start it",
+				      run);
+		return true;
+	}
+
+	run->preset = true;
+	return false;
+}

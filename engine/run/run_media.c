@@ -1,0 +1,359 @@
+/* engine/run/run_media.c — media: steps: listen to a leg for a while, then
+ * judge what was heard: audio from the right party, a tone, DTMF,
+ * silence, and bounds on loss, jitter and the E-model MOS */
+#include <string.h>
+#include <math.h>
+#include <re.h>
+#include "scenario.h"
+#include "msgrec.h"
+#include "agent.h"
+#include "phone.h"
+#include "media/mstream.h"
+#include "run.h"
+#include "run_priv.h"
+
+
+enum {
+	AUDIBLE_DBOV = -50,   /* quieter than this is silence */
+	DTMF_POLL_MS = 50,
+};
+
+static const double TONE_SHARE = 0.5;   /* a tone owns half the energy */
+static const double PARTY_SHARE = 0.3;  /* a party's tone, with others */
+
+
+/*
+ * The share of the energy at hz, 20 ms frame by frame as played out, each
+ * weighted by its energy. Over one long block, a frame the jitter buffer
+ * dropped or repeated turns the phase of a tone that is not a whole number
+ * of cycles per frame (425 Hz: 8.5) and cancels it; per frame it cannot.
+ */
+static double tone_share(const int16_t *s, size_t n, uint32_t hz)
+{
+	const size_t frame = MSTREAM_SRATE * MSTREAM_PTIME / 1000;
+	double num = 0.0, den = 0.0;
+	size_t i, k;
+
+	for (i = 0; i + frame <= n; i += frame) {
+		double e = 0.0;
+
+		for (k = 0; k < frame; k++)
+			e += (double)s[i + k] * s[i + k];
+		num += e * mstream_tone_share(s + i, frame, hz);
+		den += e;
+	}
+
+	return den > 0.0 ? num / den : 0.0;
+}
+
+
+/* the phone playing a role, or NULL (a device, a scripted role) */
+static struct phone *phone_of(const struct run *run, const struct role *r)
+{
+	struct agent *ag = agent_find(&run->agents, r);
+
+	return ag ? ag->phone : NULL;
+}
+
+
+static struct mstream *stream_of(const struct run *run,
+				 const struct role *r)
+{
+	return phone_stream(phone_of(run, r));
+}
+
+
+/* the simulated phone whose media leg sent what ms hears, or NULL */
+static const struct role *simulated_source(const struct run *run,
+					   const struct mstream *ms)
+{
+	struct le *le;
+
+	for (le = run->agents.head; le; le = le->next) {
+		const struct agent *ag = le->data;
+		const struct mstream *o = phone_stream(ag->phone);
+
+		if (o && o != ms && sa_cmp(mstream_rx_src(ms),
+					   mstream_local(o), SA_ALL))
+			return ag->role;
+	}
+
+	return NULL;
+}
+
+
+/* the start of a listening window, per direction */
+static void snap(struct run *run, unsigned i, const struct role *to)
+{
+	struct media_probe *p = &run->probe[i];
+
+	p->ms = stream_of(run, to);
+	memset(&p->st0, 0, sizeof(p->st0));
+	if (p->ms)
+		mstream_stats(p->ms, &p->st0);
+}
+
+
+/* judge one direction; NULL reason when it passes */
+static char *judge(struct run *run, const struct step *st, unsigned i,
+		   const struct role *from, const struct role *to)
+{
+	const struct media_spec *m = &st->media;
+	struct media_probe *p = &run->probe[i];
+	struct mstream *ms = stream_of(run, to);
+	struct mstream *talker = from ? stream_of(run, from) : NULL;
+	struct mstream_stats s;
+	uint32_t rx, lost, want, tone;
+	size_t n, got;
+	int16_t *pcm;
+	double level, loss, mos;
+	char *why = NULL;
+	char dir[32];
+
+	if (from)
+		re_snprintf(dir, sizeof(dir), "%s -> %s", from->name,
+			    to->name);
+	else
+		re_snprintf(dir, sizeof(dir), "at %s", to->name);
+
+	if (!ms || ms != p->ms) {
+		if (m->expect == MEDIA_SILENCE && !ms)
+			return NULL;
+		re_sdprintf(&why, "%s: %s has no call to listen on", dir,
+			    to->name);
+		return why;
+	}
+
+	mstream_stats(ms, &s);
+	rx = s.rx_packets - p->st0.rx_packets;
+	lost = s.rx_lost - p->st0.rx_lost;
+	want = m->for_ms / MSTREAM_PTIME;
+
+	n = (size_t)(m->for_ms > 3000 ? 3000 : m->for_ms) * 8;
+	pcm = mem_zalloc(n * sizeof(*pcm), NULL);
+	if (!pcm)
+		return NULL;
+	got = mstream_recent(ms, pcm, n);
+	level = rx ? mstream_level_dbov(pcm, got) : -120.0;
+
+	if (s.rx_wrong_pt > p->st0.rx_wrong_pt) {
+		re_sdprintf(&why, "%s: %u packets with payload type %u, which "
+			    "was not negotiated", dir,
+			    s.rx_wrong_pt - p->st0.rx_wrong_pt, s.rx_pt);
+		goto out;
+	}
+
+	switch (m->expect) {
+
+	case MEDIA_SILENCE:
+		if (rx && level > AUDIBLE_DBOV)
+			re_sdprintf(&why, "%s: expected silence, heard audio "
+				    "at %.1f dBov (%u packets in %u ms)", dir,
+				    level, rx, m->for_ms);
+		goto out;
+
+	case MEDIA_DTMF:
+		goto out;   /* judged as the digits arrive */
+
+	default:
+		break;
+	}
+
+	if (rx < want / 2) {
+		re_sdprintf(&why, "%s: heard nothing: %u RTP packets in %u ms "
+			    "(expected about %u)", dir, rx, m->for_ms, want);
+		goto out;
+	}
+	if (talker && !sa_cmp(mstream_rx_src(ms), mstream_local(talker),
+			      SA_ALL)) {
+		re_sdprintf(&why, "%s: the audio comes from %J, not from %s "
+			    "(%J)", dir, mstream_rx_src(ms), from->name,
+			    mstream_local(talker));
+		goto out;
+	}
+	/* a device's media address is its own affair (a baresip on
+	 * loopback sends from 127.0.0.1): only a simulated phone is known
+	 * not to be it */
+	if (from && from->dut) {
+		const struct role *other = simulated_source(run, ms);
+
+		if (other) {
+			re_sdprintf(&why, "%s: the audio comes from %s (%J), "
+				    "not from the device %s", dir, other->name,
+				    mstream_rx_src(ms), from->name);
+			goto out;
+		}
+	}
+	if (level <= AUDIBLE_DBOV) {
+		re_sdprintf(&why, "%s: %u packets but only silence (%.1f "
+			    "dBov)", dir, rx, level);
+		goto out;
+	}
+
+	tone = m->expect == MEDIA_TONE ? m->tone_hz
+	     : from && from->dut ? from->dut_tone_hz   /* testbed's tone: */
+	     : phone_tone_hz(phone_of(run, from));
+	if (tone) {
+		double share = tone_share(pcm, got, tone);
+		double need = m->expect == MEDIA_TONE ? TONE_SHARE
+			    : PARTY_SHARE;
+
+		if (share < need) {
+			re_sdprintf(&why, "%s: expected %s%u Hz, measured a "
+				    "share of %.2f at %u Hz (level %.1f dBov)",
+				    dir, m->expect == MEDIA_TONE ? "a tone at "
+				    : "the talker's tone at ", tone, share,
+				    tone, level);
+			goto out;
+		}
+	}
+
+	loss = rx + lost ? (double)lost / (double)(rx + lost) : 0.0;
+	mos = mstream_emodel_mos(loss, 20.0 + 2.0 * s.jitter_ms, true);
+
+	if (m->max_loss >= 0 && loss > m->max_loss + 1e-9)
+		re_sdprintf(&why, "%s: loss %.1f %% (%u of %u packets), at "
+			    "most %.1f %% allowed", dir, 100.0 * loss, lost,
+			    rx + lost, 100.0 * m->max_loss);
+	else if (m->max_jitter_ms && s.jitter_ms > m->max_jitter_ms)
+		re_sdprintf(&why, "%s: jitter %.1f ms, at most %u ms "
+			    "allowed", dir, s.jitter_ms, m->max_jitter_ms);
+	else if (m->min_mos > 0 && mos < m->min_mos)
+		re_sdprintf(&why, "%s: MOS %.2f (E-model, loss %.1f %%, "
+			    "jitter %.1f ms), at least %.2f required", dir,
+			    mos, 100.0 * loss, s.jitter_ms, m->min_mos);
+	else
+		run_logf(run, "%s: %s: %u packets, loss %.1f %%, jitter "
+			 "%.1f ms, level %.1f dBov, MOS %.2f", st->id, dir,
+			 rx, 100.0 * loss, s.jitter_ms, level, mos);
+
+ out:
+	mem_deref(pcm);
+	return why;
+}
+
+
+/* DTMF: the digits that arrived at the listener since it last checked */
+static const char *dtmf_new(struct run *run, const struct role *to)
+{
+	struct mstream *ms = stream_of(run, to);
+	const char *all = phone_dtmf(phone_of(run, to));
+	size_t mark = run->dtmf_ms[to->idx] == ms ? run->dtmf_mark[to->idx]
+		    : 0;
+
+	if (!all)
+		return "";
+
+	return strlen(all) >= mark ? all + mark : "";
+}
+
+
+static void dtmf_consume(struct run *run, const struct role *to)
+{
+	struct mstream *ms = stream_of(run, to);
+	const char *all = phone_dtmf(phone_of(run, to));
+
+	run->dtmf_ms[to->idx] = ms;
+	run->dtmf_mark[to->idx] = all ? strlen(all) : 0;
+}
+
+
+static void media_end(struct run *run, const struct step *st)
+{
+	const struct media_spec *m = &st->media;
+	char *why = NULL;
+
+	tmr_cancel(&run->tmr_media);
+	run->media_started = false;
+
+	if (m->expect == MEDIA_DTMF) {
+		const char *got = dtmf_new(run, m->to);
+
+		if (strcmp(got, m->dtmf))
+			re_sdprintf(&why, "%s%s%s: expected DTMF \"%s\", "
+				    "received \"%s\" in %u ms",
+				    m->from ? m->from->name : "",
+				    m->from ? " -> " : "at ", m->to->name,
+				    m->dtmf, got, m->for_ms);
+		dtmf_consume(run, m->to);
+	}
+	else {
+		/* a device's ears are not ours: only a simulated listener
+		 * judges (the step runs only if one direction is ours) */
+		if (!m->to->dut)
+			why = judge(run, st, 0, m->from, m->to);
+		else
+			run_logf(run, "%s: %s -> %s not measured: %s is a device "
+				 "under test", st->id, m->from->name,
+				 m->to->name, m->to->name);
+		if (!why && m->between && !m->from->dut)
+			why = judge(run, st, 1, m->to, m->from);
+		else if (!why && m->between)
+			run_logf(run, "%s: %s -> %s not measured: %s is a device "
+				 "under test", st->id, m->to->name,
+				 m->from->name, m->from->name);
+	}
+
+	if (why)
+		run_step_done(run, st, VERDICT_FAIL, 0, why);
+	else
+		run_step_done(run, st, VERDICT_PASS, 0, NULL);
+}
+
+
+static void media_tmr_h(void *arg)
+{
+	struct run *run = arg;
+	const struct step *st = run->cur ? run->cur->data : NULL;
+
+	if (!st || st->type != STEP_MEDIA || run->finished)
+		return;
+
+	if (st->media.expect == MEDIA_DTMF &&
+	    run_now(run) < run->media_until &&
+	    strcmp(dtmf_new(run, st->media.to), st->media.dtmf)) {
+		tmr_start(&run->tmr_media, DTMF_POLL_MS, media_tmr_h, run);
+		return;
+	}
+
+	media_end(run, st);
+	run_kick(run);
+}
+
+
+/** media: listen for the step's window, then judge */
+enum prog run_media_step(struct run *run, const struct step *st)
+{
+	const struct media_spec *m = &st->media;
+	enum prog p;
+
+	if (run_step_settled(run, st, &p))
+		return p;
+
+	if (run->offline) {
+		run_step_done(run, st, VERDICT_SKIP, 0, NULL);
+		return PROG_DONE;
+	}
+
+	if (m->to->dut && (!m->between || m->from->dut)) {
+		char *why = NULL;
+
+		(void)re_sdprintf(&why, "a device under test: what it hears "
+				  "is measured only by a simulated phone");
+		run_step_done(run, st, VERDICT_SKIP, 0, why);
+		return PROG_DONE;
+	}
+
+	if (!run->media_started) {
+		run->media_started = true;
+		run->media_until = run_now(run) + m->for_ms;
+		if (!m->to->dut)
+			snap(run, 0, m->to);
+		if (m->between && !m->from->dut)
+			snap(run, 1, m->from);
+		tmr_start(&run->tmr_media, m->expect == MEDIA_DTMF ?
+			  DTMF_POLL_MS : m->for_ms, media_tmr_h, run);
+	}
+
+	return PROG_WAIT;
+}

@@ -1,0 +1,139 @@
+/* engine/run/run_priv.h — the runner's private parts, shared by run.c (the
+ * run, its messages in and out) and run_step.c (the step cursor) */
+#ifndef SIPFLOW_RUN_PRIV_H
+#define SIPFLOW_RUN_PRIV_H
+
+enum { DEFAULT_TIMEOUT_MS = 5000, READY_MS = 1000 };
+
+#include "media/mstream.h"
+#include "scenario.h"
+
+/** A media: step's window: the listener's counters when it began */
+struct media_probe {
+	struct mstream *ms;
+	struct mstream_stats st0;
+};
+
+enum prog {
+	PROG_DONE = 0,
+	PROG_WAIT,
+	PROG_FAIL,
+};
+
+struct run {
+	struct scenario *sc;
+	struct run_opts opts;
+	struct run_handlers h;
+	struct list agents;
+	struct list msgs;          /* struct msgrec, every message */
+	struct list inbox;         /* received, not yet taken by a step */
+	struct list findings;      /* struct finding: broken rules */
+	struct list rtxs;          /* struct rtx: what roles resend */
+	struct sip_timers timers;  /* T1, T2, T4 of this run */
+	struct hash *calls;        /* Call-IDs of this run (run_call_note) */
+	struct pcapw *pcap;
+	struct verdict *v;         /* per step index */
+	struct msgrec **steprec;   /* per step index: its message */
+	bool *sent;                /* per step index: sent, not yet arrived */
+	char **defer;              /* per step index: why a group member
+				      could not be built yet, or NULL */
+	struct le *cur;            /* current top-level step */
+	const struct step *armed;  /* the step the timeout is armed for */
+	bool wait_started;
+	uint64_t t0;               /* tmr_jiffies() at start */
+	uint64_t *at;              /* per step index: when it happened (its
+				      message sent or arrived, a driver's
+				      stimulus left), for the reaction of
+				      what follows (run_reaction) */
+	struct tmr tmr_to;
+	struct tmr tmr_wait;
+	struct tmr tmr_kick;
+	bool started;
+	bool finished;
+	bool offline;              /* verifying a capture (run_inject) */
+	bool ready;                /* every phone's socket in sight */
+	struct live *live;         /* --capture: a DUT's own traffic */
+	struct pcapr_feed *feed;   /* its SIP messages, UDP and TCP */
+	const struct step *acting; /* do: a device's driver is at it */
+	uint64_t t_acted;          /* when it started */
+	unsigned set_left;         /* set: the settings still to apply (one
+				      driver action each), PHONE_CFG_* */
+	const struct role *presetting; /* a device's own settings (the
+				      role's keys) going to its driver
+				      before the first step, or NULL */
+	unsigned preset_from;      /* … roles from this index on are left */
+	bool preset;               /* every device has its settings */
+	struct agent *restoring;   /* the device whose settings of this run
+				      are being undone (run_do_restore) */
+	const struct step *quiet_st; /* the do: step whose device is given */
+	uint64_t quiet_until;      /* its quiet time until then (run_do.c) */
+	struct tmr tmr_quiet;
+	uint64_t vclock;           /* offline: the capture's time, ms */
+
+	/* after the verdicts (engine/run/run_teardown.c) */
+	bool tearing;              /* closing what the flow left open */
+	struct tmr tmr_settle;     /* no message for the settle time */
+	struct tmr tmr_settle_max; /* the wait for quiet ends anyway */
+
+	/* media: steps (engine/run/run_media.c) */
+	struct tmr tmr_media;
+	bool media_started;
+	uint64_t media_until;
+	struct media_probe probe[2];   /* per direction */
+	struct mstream **dtmf_ms;      /* per role: the leg last checked */
+	size_t *dtmf_mark;             /* per role: digits already judged */
+};
+
+uint64_t run_now(const struct run *run);
+void run_logf(struct run *run, const char *fmt, ...);
+uint32_t run_step_timeout(const struct run *run, const struct step *st);
+void run_step_done(struct run *run, const struct step *st,
+	       enum verdict_status s, uint32_t frame, char *reason);
+void run_step_missing(struct run *run, const struct step *st,
+		      const char *when);
+void run_step_fail(struct run *run, const struct step *st, uint32_t frame,
+	       const char *fmt, ...);
+int  run_step_line(struct re_printf *pf, const struct step *st);
+int  run_rec_line(struct re_printf *pf, const struct msgrec *r);
+int  run_role_name(struct re_printf *pf, const struct role *r);
+uint64_t run_reaction(const struct run *run, const struct msgrec *r);
+bool run_later_step(const struct run *run, const struct msgrec *r);
+void run_write_pcap(struct run *run, struct msgrec *r);
+const struct step *run_waiting_step(const struct run *run,
+				const struct role *from,
+				const struct role *to);
+void run_call_note(struct run *run, const struct msgrec *r);
+bool run_call_known(const struct run *run, const struct pl *callid);
+bool run_step_settled(const struct run *run, const struct step *st,
+		      enum prog *p);
+void run_advance(struct run *run);
+enum prog run_do_step(struct run *run, const struct step *st);
+bool run_do_restore(struct run *run);
+bool run_do_presets(struct run *run);
+enum prog run_media_step(struct run *run, const struct step *st);
+void run_kick(struct run *run);
+void run_finish(struct run *run);
+
+/* teardown and leftovers (engine/run/run_teardown.c) */
+const char *run_earlier(const struct run *run, const struct pl *callid);
+bool run_stray(const struct run *run, const struct msgrec *r);
+void run_stray_absorb(struct run *run, struct msgrec *r);
+void run_teardown(struct run *run);
+void run_teardown_cut(struct run *run, const char *why);
+void run_teardown_arrived(struct run *run, struct agent *rcv,
+			  struct msgrec *r);
+
+/* retransmissions (engine/run/run_rtx.c) */
+int  run_xmit(struct run *run, struct agent *ag, struct msgrec *r);
+void run_rtx_start(struct run *run, struct agent *ag, struct msgrec *r);
+void run_rtx_answer(struct run *run, struct agent *rcv, struct msgrec *r);
+bool run_rtx_wanted(const struct run *run, const struct msgrec *r);
+bool run_rtx_fits(const struct run *run, const struct step *st,
+		  const struct msgrec *r);
+char *run_rtx_check(const struct run *run, const struct step *st,
+		    const struct msgrec *r);
+uint32_t run_rtx_timeout(const struct run *run, const struct step *st);
+void run_rtx_missing(struct run *run, const struct step *st, uint32_t t);
+void run_rtx_stop(struct run *run);
+
+#endif
