@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <re.h>
+#include "scenario.h"
 #include "sipframe.h"
 #include "transport.h"
 

@@ -4,14 +4,7 @@
 #define SIPFLOW_TRANSPORT_H
 
 struct transport;
-
-/** A role's TLS settings (testbed tls:), shared by reference */
-struct tls_cfg {
-	char *cert;     /* PEM certificate (chain) a listening role shows */
-	char *key;      /* PEM private key; NULL: it is in cert */
-	char *ca;       /* PEM CA file the role trusts; NULL: none */
-	bool verify;    /* verify the peer's certificate and address */
-};
+struct tls_cfg;   /* engine/model/scenario.h */
 
 /**
  * A message arrived from src at dst (the addresses as the socket sees

@@ -18,7 +18,6 @@
 #include "duration.h"
 #include "testbed.h"
 #include "prologue.h"
-#include "transport.h"
 #include "capability.h"
 
 

@@ -6,12 +6,19 @@
 
 struct diag;
 struct hil_cfg;
-struct tls_cfg;
 
 /** A place in a source file, 1-based as editors count */
 struct srcpos {
 	unsigned line;
 	unsigned col;
+};
+
+/** A role's TLS settings (testbed tls:), shared by reference */
+struct tls_cfg {
+	char *cert;     /* PEM certificate (chain) a listening role shows */
+	char *key;      /* PEM private key; NULL: it is in cert */
+	char *ca;       /* PEM CA file the role trusts; NULL: none */
+	bool verify;    /* verify the peer's certificate and address */
 };
 
 /** RFC 3261 timers (timers:, --timer), ms; 0: not set here */
