@@ -1,4 +1,5 @@
-/* engine/check/rules.h — conformance rules checked on every received message */
+/* engine/check/rules.h — conformance rules checked on every received
+ * message */
 #ifndef SIPFLOW_RULES_H
 #define SIPFLOW_RULES_H
 

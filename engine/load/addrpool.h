@@ -1,4 +1,5 @@
-/* engine/load/addrpool.h — the addresses simulated roles without one listen on */
+/* engine/load/addrpool.h — the addresses simulated roles without one listen
+ * on */
 #ifndef SIPFLOW_ADDRPOOL_H
 #define SIPFLOW_ADDRPOOL_H
 

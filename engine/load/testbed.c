@@ -1,4 +1,5 @@
-/* engine/load/testbed.c — who plays each role: simulated, or a device under test
+/* engine/load/testbed.c — who plays each role: simulated, or a device under
+ * test
  *
  * A testbed file (roles: {P: {kind: dut, address: udp:127.0.0.1:5060}})
  * or --role P=dut:udp:127.0.0.1:5060 binds roles without touching the

@@ -1,4 +1,5 @@
-/* engine/load/testbed.h — who plays each role: simulated, or a device under test */
+/* engine/load/testbed.h — who plays each role: simulated, or a device under
+ * test */
 #ifndef SIPFLOW_TESTBED_H
 #define SIPFLOW_TESTBED_H
 

@@ -1,4 +1,5 @@
-/* engine/model/diag.h — diagnostics: errors and warnings with file:line:column */
+/* engine/model/diag.h — diagnostics: errors and warnings with
+ * file:line:column */
 #ifndef SIPFLOW_DIAG_H
 #define SIPFLOW_DIAG_H
 

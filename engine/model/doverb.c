@@ -1,5 +1,5 @@
-/* engine/model/doverb.c — the do: verbs: adding a verb is adding a row here and
- * a handler in each actor (agents/phone_do.c, the hil drivers) */
+/* engine/model/doverb.c — the do: verbs: adding a verb is adding a row
+ * here and a handler in each actor (agents/phone_do.c, the hil drivers) */
 #include <string.h>
 #include <re.h>
 #include "scenario.h"

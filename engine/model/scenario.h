@@ -1,4 +1,5 @@
-/* engine/model/scenario.h — the scenario model (roles, steps) and its loader */
+/* engine/model/scenario.h — the scenario model (roles, steps) and its
+ * loader */
 #ifndef SIPFLOW_SCENARIO_H
 #define SIPFLOW_SCENARIO_H
 

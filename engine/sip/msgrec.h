@@ -1,4 +1,5 @@
-/* engine/sip/msgrec.h — one SIP message observed in a run, and its bookkeeping */
+/* engine/sip/msgrec.h — one SIP message observed in a run, and its
+ * bookkeeping */
 #ifndef SIPFLOW_MSGREC_H
 #define SIPFLOW_MSGREC_H
 

@@ -1,6 +1,7 @@
-/* tests/unit/test_retrans.c — RFC 3261 timer arithmetic (engine/sip/retrans.c):
- * which messages are resent, the intervals of Timer A, E and G and of a
- * 2xx, their caps, 64*T1, and the timers a run takes */
+/* tests/unit/test_retrans.c — RFC 3261 timer arithmetic
+ * (engine/sip/retrans.c): which messages are resent, the intervals of
+ * Timer A, E and G and of a 2xx, their caps, 64*T1, and the timers a run
+ * takes */
 #include <string.h>
 #include <re.h>
 #include <CUnit/CUnit.h>
