@@ -33,23 +33,34 @@ struct xparam {
 	const yaml_node_t *at;
 };
 
-/** A block's params: */
+/** A block's params: as many as it declares */
 struct xparams {
-	struct xparam v[64];
+	struct xparam *v;        /* one per key of params: (mem) */
 	size_t n;
 };
 
 
-/* params: {ua: role, expires: {kind: number, default: 3600}} */
-static size_t load_params(struct ydoc *yd, const yaml_node_t *n,
-			  struct xparam *pv, size_t max)
+/* params: {ua: role, expires: {kind: number, default: 3600}} into ps
+ * (ps->v is released with mem_deref); ENOMEM, else 0 */
+static int load_params(struct ydoc *yd, const yaml_node_t *n,
+		       struct xparams *ps)
 {
 	static const char *const keys[] = {"kind", "default"};
 	yaml_node_pair_t *p, *q;
+	struct xparam *pv;
 	size_t np = 0;
 
+	ps->v = NULL;
+	ps->n = 0;
 	if (!n || ywant(yd, n, YAML_MAPPING_NODE, "params"))
 		return 0;
+
+	pv = mem_zalloc(((size_t)(n->data.mapping.pairs.top -
+				  n->data.mapping.pairs.start) + 1) *
+			sizeof(*pv), NULL);
+	if (!pv)
+		return ENOMEM;
+	ps->v = pv;
 
 	YMAP_FOREACH(p, n) {
 		yaml_node_t *k = ynode(yd, p->key);
@@ -58,8 +69,6 @@ static size_t load_params(struct ydoc *yd, const yaml_node_t *n,
 		struct xparam *x;
 		size_t i;
 
-		if (np == max)
-			break;
 		if (!name || !xp_var_name_ok(name, strlen(name))) {
 			yerr(yd, k, "params: '%s' is not a parameter name (a "
 			     "letter, then letters, digits, _ or -)",
@@ -108,8 +117,9 @@ static size_t load_params(struct ydoc *yd, const yaml_node_t *n,
 			yerr(yd, x->def, "params: %s: a role has no default",
 			     name);
 	}
+	ps->n = np;
 
-	return np;
+	return 0;
 }
 
 
@@ -175,15 +185,20 @@ static int param_list(struct re_printf *pf, const struct xparams *ps)
 /* dir/../x and ./x folded, so errors name the file plainly */
 static void path_clean(char *path)
 {
-	char *seg[64];
-	size_t n = 0, i, keep = 0;
+	size_t n = 0, i, keep = 0, nseg = 1;
 	bool abs = path[0] == '/';
-	char *p, *save = NULL, *buf = NULL;
+	char *p, *save = NULL, *buf = NULL, **seg;
 
-	if (str_dup(&buf, path))
+	/* a segment after each '/', however deep the path */
+	for (p = path; *p; p++)
+		nseg += *p == '/';
+	seg = mem_zalloc(nseg * sizeof(*seg), NULL);
+	if (!seg || str_dup(&buf, path)) {
+		mem_deref(seg);
 		return;
+	}
 
-	for (p = strtok_r(buf, "/", &save); p && n < ARRAY_SIZE(seg);
+	for (p = strtok_r(buf, "/", &save); p;
 	     p = strtok_r(NULL, "/", &save)) {
 		if (!strcmp(p, "."))
 			continue;
@@ -211,6 +226,7 @@ static void path_clean(char *path)
 		*p++ = '.';
 	*p = '\0';
 	mem_deref(buf);
+	mem_deref(seg);
 }
 
 
@@ -256,13 +272,20 @@ static bool bind_params(struct xp *xp, struct xscope *s, struct xscope *b,
 {
 	const struct xparam *pv = ps->v;
 	size_t np = ps->n;
-	const char *names[64];
-	const yaml_node_t *given[64];
+	const char **names;
+	const yaml_node_t **given;
 	yaml_node_pair_t *p;
 	bool ok = true;
 	size_t i;
 
-	memset(given, 0, sizeof(given));
+	/* a name and a given value for each parameter, however many */
+	names = mem_zalloc((np + 1) * sizeof(*names), NULL);
+	given = mem_zalloc((np + 1) * sizeof(*given), NULL);
+	if (!names || !given) {
+		mem_deref(names);
+		mem_deref(given);
+		return false;
+	}
 	for (i = 0; i < np; i++)
 		names[i] = pv[i].name;
 
@@ -328,6 +351,8 @@ static bool bind_params(struct xp *xp, struct xscope *s, struct xscope *b,
 		mem_deref(val);
 	}
 
+	mem_deref(names);
+	mem_deref(given);
 	return ok;
 }
 
@@ -340,7 +365,7 @@ void xp_include(struct xp *xp, struct xscope *s,
 	static const char *const keys[] = {"include", "with"};
 	const yaml_node_t *at = NULL, *with = NULL;
 	yaml_node_t *root, *steps = NULL, *params = NULL, *vars = NULL;
-	struct xparams ps;
+	struct xparams ps = {NULL, 0};
 	struct xscope b;
 	struct ydoc yd;
 	yaml_node_pair_t *p;
@@ -446,8 +471,8 @@ void xp_include(struct xp *xp, struct xscope *s,
 			vars = ynode(&yd, p->value);
 	}
 
-	ps.n = load_params(&yd, params, ps.v, ARRAY_SIZE(ps.v));
-	if (!bind_params(xp, s, &b, n, with, rel, &ps) || yd.nerr)
+	if (load_params(&yd, params, &ps) ||
+	    !bind_params(xp, s, &b, n, with, rel, &ps) || yd.nerr)
 		goto out;
 
 	re_sdprintf(&chain, "%s%s%H%s%s", site,
@@ -466,6 +491,7 @@ void xp_include(struct xp *xp, struct xscope *s,
 		xp_copy_steps(xp, &b, steps, seq);
 
  out:
+	mem_deref(ps.v);
 	xp->nerr += yd.nerr;
 	ydoc_free(&yd);
 	xp_scope_close(&b);
@@ -503,7 +529,7 @@ bool xp_is_block(struct ydoc *src)
 int xp_check_block(struct ydoc *src)
 {
 	yaml_node_t *root = ydoc_root(src);
-	struct xparam pv[64];
+	struct xparams ps = {NULL, 0};
 	yaml_node_pair_t *p;
 	unsigned before = src->nerr;
 	bool steps = false;
@@ -515,8 +541,10 @@ int xp_check_block(struct ydoc *src)
 		if (ykey_check(src, k, block_keys, ARRAY_SIZE(block_keys),
 			       "block"))
 			continue;
-		if (!strcmp(yscalar(k), "params"))
-			(void)load_params(src, v, pv, ARRAY_SIZE(pv));
+		if (!strcmp(yscalar(k), "params")) {
+			ps.v = mem_deref(ps.v);
+			(void)load_params(src, v, &ps);
+		}
 		else if (!strcmp(yscalar(k), "steps"))
 			steps = !ywant(src, v, YAML_SEQUENCE_NODE, "steps");
 		else if (!strcmp(yscalar(k), "block") &&
@@ -527,6 +555,7 @@ int xp_check_block(struct ydoc *src)
 	}
 	if (!steps && src->nerr == before)
 		yerr(src, root, "the block has no steps:");
+	mem_deref(ps.v);
 
 	return src->nerr > before ? EINVAL : 0;
 }

@@ -112,6 +112,22 @@ int ld_role_names(struct re_printf *pf, const struct scenario *sc)
 }
 
 
+/** The role named by the l characters at p (not a C string), or NULL */
+struct role *ld_role_n(const struct scenario *sc, const char *p, size_t l)
+{
+	struct le *le;
+
+	for (le = sc && p ? sc->roles.head : NULL; le; le = le->next) {
+		struct role *r = le->data;
+
+		if (strlen(r->name) == l && !strncmp(r->name, p, l))
+			return r;
+	}
+
+	return NULL;
+}
+
+
 bool ld_valid_name(const char *s, bool dots)
 {
 	if (!s || !isalpha((unsigned char)*s))
@@ -346,8 +362,8 @@ static void load_roles(struct loader *ld, const yaml_node_t *n)
 static bool known_rule(struct loader *ld, const yaml_node_t *n)
 {
 	const char *id = yscalar(n);
-	const char *ids[64];
 	const struct rule *t;
+	const char **ids;
 	const char *h;
 	size_t i, nr;
 
@@ -355,12 +371,14 @@ static bool known_rule(struct loader *ld, const yaml_node_t *n)
 		return true;
 
 	t = rules_table(&nr);
-	for (i = 0; i < nr && i < ARRAY_SIZE(ids); i++)
+	ids = mem_zalloc((nr + 1) * sizeof(*ids), NULL);
+	for (i = 0; ids && i < nr; i++)
 		ids[i] = t[i].id;
-	h = id ? diag_suggest(id, ids, i) : NULL;
+	h = id && ids ? diag_suggest(id, ids, nr) : NULL;
 	yerr(&ld->yd, n, "rules: unknown rule '%s'%s%s%s (sipflow rules "
 	     "lists them)", id ? id : "", h ? " (did you mean '" : "",
 	     h ? h : "", h ? "'?)" : "");
+	mem_deref(ids);
 
 	return false;
 }

@@ -14,6 +14,7 @@ int  ld_dup_scalar(struct loader *ld, const yaml_node_t *n, char **out,
 int  ld_add_str(struct list *l, const char *s, struct srcpos pos);
 int  ld_role_names(struct re_printf *pf, const struct scenario *sc);
 bool ld_valid_name(const char *s, bool dots);
+struct role *ld_role_n(const struct scenario *sc, const char *p, size_t l);
 uint32_t ld_hz(const char *s);
 bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 		  const yaml_node_t *v, struct phone_cfg *cfg);

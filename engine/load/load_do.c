@@ -27,19 +27,16 @@ static struct role *actor_role(struct loader *ld, const yaml_node_t *n,
 			       const char *name, size_t len, const char *what)
 {
 	struct role *r;
-	char buf[64];
 
-	if (!len || len >= sizeof(buf)) {
+	if (!len) {
 		yerr(&ld->yd, n, "%s: a role name is missing", what);
 		return NULL;
 	}
-	memcpy(buf, name, len);
-	buf[len] = '\0';
 
-	r = scenario_role(ld->sc, buf);
+	r = ld_role_n(ld->sc, name, len);
 	if (!r) {
-		yerr(&ld->yd, n, "%s: role '%s' is not declared (roles: %H)",
-		     what, buf, ld_role_names, ld->sc);
+		yerr(&ld->yd, n, "%s: role '%b' is not declared (roles: %H)",
+		     what, name, len, ld_role_names, ld->sc);
 		return NULL;
 	}
 
@@ -451,7 +448,7 @@ static const struct do_verb_def *verb_of(struct loader *ld,
 	const struct do_verb_def *vd = doverb_find(s, len);
 	const char *names[DO_NVERBS];
 	const struct do_verb_def *t;
-	char buf[32];
+	char *buf = NULL;
 	size_t i, nv;
 	const char *h;
 
@@ -461,11 +458,13 @@ static const struct do_verb_def *verb_of(struct loader *ld,
 	t = doverb_table(&nv);
 	for (i = 0; i < nv && i < ARRAY_SIZE(names); i++)
 		names[i] = t[i].name;
-	(void)re_snprintf(buf, sizeof(buf), "%b", s, len);
+	if (re_sdprintf(&buf, "%b", s, len))
+		return NULL;
 	h = diag_suggest(buf, names, i);
 	yerr(&ld->yd, n, "do: unknown verb '%s'%s%s%s (%H)", buf,
 	     h ? " (did you mean '" : "", h ? h : "", h ? "'?)" : "",
 	     verbs_print, NULL);
+	mem_deref(buf);
 
 	return NULL;
 }

@@ -71,22 +71,27 @@ struct tok {
 };
 
 
-static size_t tokenize(const char *s, unsigned col0, struct tok *t,
-		       size_t max)
+/* the tokens of s into t (NULL: only count them); how many */
+static size_t tokenize(const char *s, unsigned col0, struct tok *t)
 {
 	size_t n = 0;
 	const char *p = s;
 
-	while (*p && n < max) {
+	while (*p) {
+		const char *b;
+
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!*p)
 			break;
-		t[n].p = p;
-		t[n].col = col0 + (unsigned)(p - s);
+		b = p;
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
-		t[n].l = (size_t)(p - t[n].p);
+		if (t) {
+			t[n].p = b;
+			t[n].col = col0 + (unsigned)(b - s);
+			t[n].l = (size_t)(p - b);
+		}
 		n++;
 	}
 
@@ -118,39 +123,23 @@ static int tok_err(struct loader *ld, const yaml_node_t *n,
 static struct role *tok_role(struct loader *ld, const yaml_node_t *n,
 			     const struct tok *t, const char *id)
 {
-	char name[64];
-	struct role *r;
+	struct role *r = ld_role_n(ld->sc, t->p, t->l);
 
-	re_snprintf(name, sizeof(name), "%b", t->p, t->l);
-	r = scenario_role(ld->sc, name);
 	if (!r)
-		tok_err(ld, n, t, "step %s: role \"%s\" is not declared "
-			"(roles: %H)", id, name, ld_role_names, ld->sc);
+		tok_err(ld, n, t, "step %s: role \"%b\" is not declared "
+			"(roles: %H)", id, t->p, t->l, ld_role_names, ld->sc);
 
 	return r;
 }
 
 
-/* "INVITE A -> P", "180 Ringing B -> P" */
-static void parse_line(struct loader *ld, struct step *st,
-		       const yaml_node_t *n)
+/* the tokens of a message line, nt of them at t */
+static void parse_tokens(struct loader *ld, struct step *st,
+			 const yaml_node_t *n, const struct tok *t, size_t nt)
 {
 	const char *s = yscalar(n);
-	struct tok t[32];
-	size_t nt, arrow, i;
-	unsigned col0;
+	size_t arrow, i;
 
-	if (!s) {
-		ywant(&ld->yd, n, YAML_SCALAR_NODE, "a step's message line");
-		return;
-	}
-
-	col0 = ypos(n).col;
-	if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-	    n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
-		++col0;
-
-	nt = tokenize(s, col0, t, ARRAY_SIZE(t));
 	for (arrow = 0; arrow < nt; arrow++) {
 		if (t[arrow].l == 2 && !strncmp(t[arrow].p, "->", 2))
 			break;
@@ -182,14 +171,15 @@ static void parse_line(struct loader *ld, struct step *st,
 			str_dup(&st->reason, sip_reason_std(st->scode));
 	}
 	else {
-		char m[32];
+		char *m = NULL;
 
 		if (arrow != 2) {
 			tok_err(ld, n, &t[1], "step %s: a request line is "
 				"'<METHOD> <FROM> -> <TO>'", st->id);
 			return;
 		}
-		re_snprintf(m, sizeof(m), "%b", t[0].p, t[0].l);
+		if (re_sdprintf(&m, "%b", t[0].p, t[0].l))
+			return;
 		for (i = 0; i < ARRAY_SIZE(methods); i++) {
 			if (!strcmp(m, methods[i]))
 				break;
@@ -201,10 +191,11 @@ static void parse_line(struct loader *ld, struct step *st,
 				"'%s'%s%s%s", st->id, m,
 				h ? " (did you mean '" : "", h ? h : "",
 				h ? "'?)" : "");
+			mem_deref(m);
 			return;
 		}
 		st->req = true;
-		str_dup(&st->method, m);
+		st->method = m;
 	}
 
 	st->from = tok_role(ld, n, &t[arrow - 1], st->id);
@@ -212,6 +203,36 @@ static void parse_line(struct loader *ld, struct step *st,
 	if (st->from && st->from == st->to)
 		tok_err(ld, n, &t[arrow + 1], "step %s: a role cannot send to "
 			"itself", st->id);
+}
+
+
+/* "INVITE A -> P", "180 Ringing B -> P" */
+static void parse_line(struct loader *ld, struct step *st,
+		       const yaml_node_t *n)
+{
+	const char *s = yscalar(n);
+	struct tok *t;
+	unsigned col0;
+	size_t nt;
+
+	if (!s) {
+		ywant(&ld->yd, n, YAML_SCALAR_NODE, "a step's message line");
+		return;
+	}
+
+	col0 = ypos(n).col;
+	if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+	    n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+		++col0;
+
+	/* as many tokens as it has: a reason phrase has no length limit */
+	nt = tokenize(s, col0, NULL);
+	t = mem_zalloc((nt + 1) * sizeof(*t), NULL);
+	if (!t)
+		return;
+	tokenize(s, col0, t);
+	parse_tokens(ld, st, n, t, nt);
+	mem_deref(t);
 }
 
 
@@ -241,6 +262,56 @@ static void check_step_placeholder(struct loader *ld, const yaml_node_t *n,
 }
 
 
+/* {A.uri}, {call-id}, {F2.to-tag}: name is what is between the braces */
+static void check_placeholder(struct loader *ld, const yaml_node_t *n,
+			      char *name, const char *id)
+{
+	char *dot = strrchr(name, '.');
+	size_t i;
+
+	if (dot) {
+		*dot = '\0';
+		if (!scenario_role(ld->sc, name) &&
+		    scenario_step(ld->sc, name)) {
+			check_step_placeholder(ld, n, name, dot + 1, id);
+			return;
+		}
+		if (!scenario_role(ld->sc, name)) {
+			yerr(&ld->yd, n, "step %s: placeholder {%s.%s} names "
+			     "neither a declared role (roles: %H) nor an "
+			     "earlier step", id, name, dot + 1, ld_role_names,
+			     ld->sc);
+			return;
+		}
+		for (i = 0; i < ph_nrole_fields; i++) {
+			if (!strcmp(dot + 1, ph_role_fields[i]))
+				return;
+		}
+		{
+			const char *h = diag_suggest(dot + 1, ph_role_fields,
+						     ph_nrole_fields);
+			yerr(&ld->yd, n, "step %s: unknown placeholder "
+			     "{%s.%s}%s%s%s%s%s", id, name, dot + 1,
+			     h ? " (did you mean {" : "", h ? name : "",
+			     h ? "." : "", h ? h : "", h ? "}?)" : "");
+		}
+		return;
+	}
+
+	for (i = 0; i < ph_nmsg_fields; i++) {
+		if (!strcmp(name, ph_msg_fields[i]))
+			return;
+	}
+	{
+		const char *h = diag_suggest(name, ph_msg_fields,
+					     ph_nmsg_fields);
+		yerr(&ld->yd, n, "step %s: unknown placeholder {%s}%s%s%s",
+		     id, name, h ? " (did you mean {" : "", h ? h : "",
+		     h ? "}?)" : "");
+	}
+}
+
+
 /* {A.uri}, {call-id}: every placeholder must be known */
 static bool check_placeholders(struct loader *ld, const yaml_node_t *n,
 			       const char *text, const char *id)
@@ -250,60 +321,15 @@ static bool check_placeholders(struct loader *ld, const yaml_node_t *n,
 
 	while ((p = strchr(p, '{'))) {
 		const char *close = strchr(p, '}');
-		char name[64], *dot;
-		size_t i;
+		char *name = NULL;
 
 		if (!close)
 			break;
-		re_snprintf(name, sizeof(name), "%b", p + 1,
-			    (size_t)(close - p - 1));
+		if (re_sdprintf(&name, "%b", p + 1, (size_t)(close - p - 1)))
+			break;
 		p = close + 1;
-
-		dot = strrchr(name, '.');
-		if (dot) {
-			*dot = '\0';
-			if (!scenario_role(ld->sc, name) &&
-			    scenario_step(ld->sc, name)) {
-				check_step_placeholder(ld, n, name, dot + 1,
-						       id);
-				continue;
-			}
-			if (!scenario_role(ld->sc, name)) {
-				yerr(&ld->yd, n, "step %s: placeholder "
-				     "{%s.%s} names neither a declared role "
-				     "(roles: %H) nor an earlier step", id,
-				     name, dot + 1, ld_role_names, ld->sc);
-				continue;
-			}
-			for (i = 0; i < ph_nrole_fields; i++) {
-				if (!strcmp(dot + 1, ph_role_fields[i]))
-					break;
-			}
-			if (i == ph_nrole_fields) {
-				const char *h = diag_suggest(dot + 1,
-					ph_role_fields, ph_nrole_fields);
-				yerr(&ld->yd, n, "step %s: unknown "
-				     "placeholder {%s.%s}%s%s%s%s%s", id,
-				     name, dot + 1,
-				     h ? " (did you mean {" : "",
-				     h ? name : "", h ? "." : "", h ? h : "",
-				     h ? "}?)" : "");
-			}
-			continue;
-		}
-
-		for (i = 0; i < ph_nmsg_fields; i++) {
-			if (!strcmp(name, ph_msg_fields[i]))
-				break;
-		}
-		if (i == ph_nmsg_fields) {
-			const char *h = diag_suggest(name, ph_msg_fields,
-						     ph_nmsg_fields);
-			yerr(&ld->yd, n, "step %s: unknown placeholder "
-			     "{%s}%s%s%s", id, name,
-			     h ? " (did you mean {" : "", h ? h : "",
-			     h ? "}?)" : "");
-		}
+		check_placeholder(ld, n, name, id);
+		mem_deref(name);
 	}
 
 	return ld->yd.nerr == before;

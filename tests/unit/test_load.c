@@ -502,6 +502,60 @@ static void test_default_addresses_skip_bound_ones(void)
 }
 
 
+/* nothing the loader reads is cut at a fixed size: a long role name, a
+ * long reason phrase, a long placeholder load as written */
+static void test_no_truncation(void)
+{
+	struct scenario *sc = NULL;
+	struct mbuf *mb = mbuf_alloc(4096);
+	const struct step *st;
+	char name[80], reason[400];
+	struct diag dg;
+	char *text = NULL;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	/* a role name of 70 characters */
+	name[0] = 'R';
+	for (i = 1; i < 70; i++)
+		name[i] = 'a' + (char)(i % 26);
+	name[i] = '\0';
+	/* a reason phrase of 40 words */
+	reason[0] = '\0';
+	for (i = 0; i < 40; i++)
+		strcat(reason, i ? " w" : "w");
+
+	mbuf_printf(mb, "roles:\n  %s: {kind: phone}\n  B: {kind: phone}\n"
+		    "steps:\n"
+		    "  - F1: INVITE %s -> B\n"
+		    "    headers: {Contact: \"<{%s.uri}>\"}\n"
+		    "  - F2: 180 %s B -> %s\n"
+		    "  - do: {%s: hangup}\n", name, name, name, reason, name,
+		    name);
+	mbuf_set_pos(mb, 0);
+	CU_ASSERT_EQUAL_FATAL(mbuf_strdup(mb, &text, mbuf_get_left(mb)), 0);
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(scenario_load_str(&sc, "t.yaml", text, &dg), 0);
+	if (diag_first(&dg))
+		re_fprintf(stderr, "\n  got: %s\n", diag_first(&dg));
+	CU_ASSERT_EQUAL(dg.nerr, 0);
+	if (sc) {
+		st = scenario_step(sc, "F1");
+		CU_ASSERT_PTR_EQUAL(st->from, scenario_role(sc, name));
+		st = scenario_step(sc, "F2");
+		CU_ASSERT_STRING_EQUAL(st->reason, reason);
+		st = scenario_step_at(sc, 2);
+		CU_ASSERT_PTR_EQUAL(st->act.actor, scenario_role(sc, name));
+	}
+
+	mem_deref(sc);
+	mem_deref(text);
+	mem_deref(mb);
+	diag_reset(&dg);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -510,6 +564,7 @@ int register_suites(void)
 		{"phone_steps", test_phone_steps},
 		{"status_alternatives", test_status_alternatives},
 		{"all_errors_reported", test_all_errors_reported},
+		{"no_truncation", test_no_truncation},
 		{"testbed_addr_transports", test_testbed_addr_transports},
 		{"testbed_args_and_binding", test_testbed_args_and_binding},
 		{"default_addresses_skip_bound_ones",
