@@ -16,6 +16,7 @@
  * (About 900 lines: the copy, variables, ids and repeat: share the scope
  * and origin machinery; include: and its params are expand_block.c.)
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -695,34 +696,36 @@ void xp_load_vars(struct xp *xp, struct xscope *s, const yaml_node_t *n)
 }
 
 
+/** A repeat:'s keys, as written */
+struct xrepeat {
+	const yaml_node_t *cnt, *as, *body;
+};
+
+
 /* - repeat: 3
  *   as: i          (the default)
  *   steps: […]     (${i} is 1, 2, 3; F3 becomes F3.1, F3.2, F3.3) */
 static void expand_repeat(struct xp *xp, struct xscope *s,
 			  const yaml_node_t *n, int seq)
 {
-	static const char *const keys[] = {"repeat", "as", "steps"};
-	const yaml_node_t *cnt = NULL, *body = NULL, *as = NULL;
+	static const struct ykey rows[] = {
+		{"repeat", ykey_node, offsetof(struct xrepeat, cnt)},
+		{"as",     ykey_node, offsetof(struct xrepeat, as)},
+		{"steps",  ykey_node, offsetof(struct xrepeat, body)},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct xrepeat r = {NULL, NULL, NULL};
+	struct ywalk w = {.yd = s->src, .obj = &r, .where = "repeat"};
+	const yaml_node_t *cnt, *body, *as;
 	const char *var = "i";
-	yaml_node_pair_t *p;
 	unsigned long count = 0, k;
 	unsigned fmax;
 	char *cs, *end = NULL;
 
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *kn = ynode(s->src, p->key);
-		const char *ks;
-
-		if (ykey_check(s->src, kn, keys, ARRAY_SIZE(keys), "repeat"))
-			continue;
-		ks = yscalar(kn);
-		if (!strcmp(ks, "repeat"))
-			cnt = ynode(s->src, p->value);
-		else if (!strcmp(ks, "as"))
-			as = ynode(s->src, p->value);
-		else
-			body = ynode(s->src, p->value);
-	}
+	(void)ymap_walk(&w, n, &keys);
+	cnt = r.cnt;
+	as = r.as;
+	body = r.body;
 
 	if (ywant(s->src, cnt, YAML_SCALAR_NODE, "repeat"))
 		return;

@@ -2,6 +2,7 @@
  * headers, expectations, SDP, timing, association; groups and waits
  * (about 850 lines: every key of a message step is checked here, each
  * with its place; do: and media: steps are engine/load/load_do.c) */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,6 @@
 #include "hdr.h"
 #include "load.h"
 
-
-static const char *const step_keys[] = {
-	"to-user", "headers", "body", "raw", "sdp", "expect", "optional",
-	"within", "timeout", "answers", "forwards", "dialog",
-	"retransmit", "drop", "lose", "retransmission-of", "absent", "auth",
-	"challenge", "status",
-};
 
 static const char *const methods[] = {
 	"INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "REFER",
@@ -576,45 +570,67 @@ static void load_spec(struct loader *ld, struct step *st,
 }
 
 
-static void load_expect(struct loader *ld, struct step *st,
-			const yaml_node_t *n)
+/* expect: body: "~v=0" */
+static void expect_body(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const char *const keys[] = {"header", "body", "auth"};
-	yaml_node_pair_t *p, *q;
+	(void)row;
+	(void)k;
+	load_spec(w->arg, w->obj, v, NULL);
+}
 
-	if (ywant(&ld->yd, n, YAML_MAPPING_NODE, "expect"))
+
+/* expect: auth: valid */
+static void expect_auth(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	(void)k;
+	ld_expect_auth(w->arg, w->obj, v);
+}
+
+
+/* expect: header: {Via: "~127", Subject: absent} */
+static void expect_header(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	yaml_node_pair_t *q;
+	(void)row;
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_MAPPING_NODE, "expect: header"))
 		return;
+	YMAP_FOREACH(q, v) {
+		yaml_node_t *hk = ynode(w->yd, q->key);
+		const char *hn = yscalar(hk);
 
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *k = ynode(&ld->yd, p->key);
-		yaml_node_t *v = ynode(&ld->yd, p->value);
-
-		if (ykey_check(&ld->yd, k, keys, ARRAY_SIZE(keys), "expect"))
-			continue;
-
-		if (!strcmp(yscalar(k), "body")) {
-			load_spec(ld, st, v, NULL);
+		if (!hn || !is_token(hn)) {
+			yerr(w->yd, hk, "step %s: '%s' is not a header name",
+			     st->id, hn ? hn : "");
 			continue;
 		}
-		if (!strcmp(yscalar(k), "auth")) {
-			ld_expect_auth(ld, st, v);
-			continue;
-		}
-
-		if (ywant(&ld->yd, v, YAML_MAPPING_NODE, "expect: header"))
-			continue;
-		YMAP_FOREACH(q, v) {
-			yaml_node_t *hk = ynode(&ld->yd, q->key);
-			const char *hn = yscalar(hk);
-
-			if (!hn || !is_token(hn)) {
-				yerr(&ld->yd, hk, "step %s: '%s' is not a "
-				     "header name", st->id, hn ? hn : "");
-				continue;
-			}
-			load_spec(ld, st, ynode(&ld->yd, q->value), hn);
-		}
+		load_spec(w->arg, st, ynode(w->yd, q->value), hn);
 	}
+}
+
+
+static void load_expect(const struct ywalk *sw, const struct ykey *srow,
+			const yaml_node_t *k, const yaml_node_t *n)
+{
+	static const struct ykey rows[] = {
+		{"header", expect_header, 0},
+		{"body",   expect_body,   0},
+		{"auth",   expect_auth,   0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk w = {.yd = sw->yd, .obj = sw->obj, .arg = sw->arg,
+			  .where = "expect"};
+	(void)srow;
+	(void)k;
+
+	if (!ywant(sw->yd, n, YAML_MAPPING_NODE, "expect"))
+		(void)ymap_walk(&w, n, &keys);
 }
 
 
@@ -632,19 +648,83 @@ static bool one_of(const char *s, const char *const *v, size_t n,
 }
 
 
-static void load_sdp(struct loader *ld, struct step *st,
-		     const yaml_node_t *n)
+/* sdp: address: 192.0.2.1 */
+static void sdp_address(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const char *const keys[] = {"codecs", "direction", "address"};
-	yaml_node_pair_t *p;
+	struct step *st = w->obj;
+	(void)row;
+	(void)k;
+
+	if (!yscalar(v) || sa_set_str(&st->sdp.addr, yscalar(v), 0))
+		yerr(w->yd, v, "step %s: sdp: address is an IPv4 or IPv6 "
+		     "address, without a port", st->id);
+}
+
+
+/* sdp: direction: sendonly */
+static void sdp_direction(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	(void)row;
+	(void)k;
+
+	if (!one_of(yscalar(v), directions, ARRAY_SIZE(directions), false))
+		yerr(w->yd, v, "step %s: direction is sendrecv, sendonly, "
+		     "recvonly or inactive", st->id);
+	else
+		ld_dup_scalar(w->arg, v, &st->sdp.direction, "direction");
+}
+
+
+/* sdp: codecs: [PCMA, telephone-event] */
+static void sdp_codecs(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
 	yaml_node_item_t *it;
+	(void)row;
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_SEQUENCE_NODE, "codecs"))
+		return;
+	YSEQ_FOREACH(it, v) {
+		yaml_node_t *c = ynode(w->yd, *it);
+
+		if (!one_of(yscalar(c), codec_names, ARRAY_SIZE(codec_names),
+			    true)) {
+			yerr(w->yd, c, "step %s: unknown codec '%s' (codecs: "
+			     "PCMU, PCMA, G722, telephone-event)", st->id,
+			     yscalar(c) ? yscalar(c) : "");
+			continue;
+		}
+		ld_add_str(&st->sdp.codecs, yscalar(c), ypos(c));
+	}
+}
+
+
+static void load_sdp(const struct ywalk *sw, const struct ykey *srow,
+		     const yaml_node_t *k, const yaml_node_t *n)
+{
+	static const struct ykey rows[] = {
+		{"codecs",    sdp_codecs,    0},
+		{"direction", sdp_direction, 0},
+		{"address",   sdp_address,   0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk w = {.yd = sw->yd, .obj = sw->obj, .arg = sw->arg,
+			  .where = "sdp"};
+	struct step *st = sw->obj;
 	bool b;
+	(void)srow;
+	(void)k;
 
 	st->sdp.set = true;
 	if (yscalar(n)) {
-		if (!ybool(&ld->yd, n, &b)) {
+		if (!ybool(sw->yd, n, &b)) {
 			if (b)
-				yerr(&ld->yd, n, "step %s: sdp: is false or a "
+				yerr(sw->yd, n, "step %s: sdp: is false or a "
 				     "mapping {codecs, direction, address}",
 				     st->id);
 			st->sdp.off = !b;
@@ -652,53 +732,8 @@ static void load_sdp(struct loader *ld, struct step *st,
 		return;
 	}
 
-	if (ywant(&ld->yd, n, YAML_MAPPING_NODE, "sdp"))
-		return;
-
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *k = ynode(&ld->yd, p->key);
-		yaml_node_t *v = ynode(&ld->yd, p->value);
-
-		if (ykey_check(&ld->yd, k, keys, ARRAY_SIZE(keys), "sdp"))
-			continue;
-
-		if (!strcmp(yscalar(k), "address")) {
-			if (!yscalar(v) ||
-			    sa_set_str(&st->sdp.addr, yscalar(v), 0))
-				yerr(&ld->yd, v, "step %s: sdp: address is an "
-				     "IPv4 or IPv6 address, without a port",
-				     st->id);
-			continue;
-		}
-
-		if (!strcmp(yscalar(k), "direction")) {
-			if (!one_of(yscalar(v), directions,
-				    ARRAY_SIZE(directions), false))
-				yerr(&ld->yd, v, "step %s: direction is "
-				     "sendrecv, sendonly, recvonly or "
-				     "inactive", st->id);
-			else
-				ld_dup_scalar(ld, v, &st->sdp.direction,
-					   "direction");
-			continue;
-		}
-
-		if (ywant(&ld->yd, v, YAML_SEQUENCE_NODE, "codecs"))
-			continue;
-		YSEQ_FOREACH(it, v) {
-			yaml_node_t *c = ynode(&ld->yd, *it);
-
-			if (!one_of(yscalar(c), codec_names,
-				    ARRAY_SIZE(codec_names), true)) {
-				yerr(&ld->yd, c, "step %s: unknown codec '%s' "
-				     "(codecs: PCMU, PCMA, G722, "
-				     "telephone-event)", st->id,
-				     yscalar(c) ? yscalar(c) : "");
-				continue;
-			}
-			ld_add_str(&st->sdp.codecs, yscalar(c), ypos(c));
-		}
-	}
+	if (!ywant(sw->yd, n, YAML_MAPPING_NODE, "sdp"))
+		(void)ymap_walk(&w, n, &keys);
 }
 
 
@@ -728,48 +763,42 @@ static struct step *earlier_request(struct loader *ld, struct step *st,
 }
 
 
-/* retransmit:, drop:, lose:, retransmission-of: (RFC 3261 timers) */
-static void rtx_option(struct loader *ld, struct step *st,
-		       const yaml_node_t *k, const yaml_node_t *v)
+/* retransmission-of: F2 — the same message again (RFC 3261 timers) */
+static void step_rtx_of(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
 {
-	struct ydoc *yd = &ld->yd;
-	const char *key = yscalar(k), *vs = yscalar(v);
-	struct step *o;
+	struct loader *ld = w->arg;
+	struct step *st = w->obj;
+	const char *vs = yscalar(v);
+	struct step *o = vs ? scenario_step(ld->sc, vs) : NULL;
+	(void)row;
+	(void)k;
+
+	if (!o || o == st || o->type != STEP_MSG)
+		yerr(w->yd, v, "step %s: retransmission-of: '%s' must name an "
+		     "earlier message step", st->id, vs ? vs : "");
+	else if (o->from != st->from || o->to != st->to ||
+		 o->req != st->req || o->scode != st->scode ||
+		 (o->req && strcmp(o->method, st->method)))
+		yerr(w->yd, v, "step %s: retransmission-of: %s is %H %s -> "
+		     "%s; a retransmission repeats it", st->id, o->id,
+		     step_print, o, o->from ? o->from->name : "?",
+		     o->to ? o->to->name : "?");
+	else
+		st->rtx_of = o;
+}
+
+
+/* drop: true is lose: 1; lose: N copies of what sipflow sends */
+static void step_lose(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	const char *vs = yscalar(v);
 	bool b;
 
-	if (!strcmp(key, "retransmit")) {
-		if (!ybool(yd, v, &b))
-			st->no_retransmit = !b;
-		return;
-	}
-
-	if (!strcmp(key, "absent")) {
-		if (!ybool(yd, v, &b))
-			st->absent = b;
-		return;
-	}
-
-	if (!strcmp(key, "retransmission-of")) {
-		o = vs ? scenario_step(ld->sc, vs) : NULL;
-		if (!o || o == st || o->type != STEP_MSG)
-			yerr(yd, v, "step %s: retransmission-of: '%s' must "
-			     "name an earlier message step", st->id,
-			     vs ? vs : "");
-		else if (o->from != st->from || o->to != st->to ||
-			 o->req != st->req || o->scode != st->scode ||
-			 (o->req && strcmp(o->method, st->method)))
-			yerr(yd, v, "step %s: retransmission-of: %s is %H %s "
-			     "-> %s; a retransmission repeats it", st->id,
-			     o->id, step_print, o, o->from ? o->from->name
-			     : "?", o->to ? o->to->name : "?");
-		else
-			st->rtx_of = o;
-		return;
-	}
-
-	/* drop: true is lose: 1 */
-	if (!strcmp(key, "drop")) {
-		if (!ybool(yd, v, &b))
+	if (!strcmp(row->key, "drop")) {
+		if (!ybool(w->yd, v, &b))
 			st->lose = b ? 1 : 0;
 	}
 	else {
@@ -777,86 +806,148 @@ static void rtx_option(struct loader *ld, struct step *st,
 		unsigned long n = vs ? strtoul(vs, &end, 10) : 0;
 
 		if (!vs || !end || *end || !n || n > 64) {
-			yerr(yd, v, "step %s: lose: '%s' is not a number of "
-			     "copies from 1 to 64", st->id, vs ? vs : "");
+			yerr(w->yd, v, "step %s: lose: '%s' is not a number "
+			     "of copies from 1 to 64", st->id, vs ? vs : "");
 			return;
 		}
 		st->lose = (uint32_t)n;
 	}
 
 	if (st->lose && st->from && role_acts(st->from))
-		yerr(yd, k, "step %s: %s: %s is not played by sipflow; only "
-		     "what sipflow sends can be lost", st->id, key,
+		yerr(w->yd, k, "step %s: %s: %s is not played by sipflow; "
+		     "only what sipflow sends can be lost", st->id, row->key,
 		     st->from->name);
 }
 
 
-static void step_option(struct loader *ld, struct step *st,
+/* to-user: B — the Request-URI's user (a role's, or any) */
+static void step_to_user(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct loader *ld = w->arg;
+	struct step *st = w->obj;
+	(void)row;
+	(void)k;
+
+	if (!ld_dup_scalar(ld, v, &st->to_user, "to-user"))
+		st->to_role = scenario_role(ld->sc, st->to_user);
+}
+
+
+static void step_headers(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	(void)k;
+	load_headers(w->arg, w->obj, v);
+}
+
+
+/* body: / raw: text, its placeholders checked, into the char * at off */
+static void step_text(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	char **out = YFIELD(w, row, char *);
+	(void)k;
+
+	if (!ld_dup_scalar(w->arg, v, out, row->key))
+		check_placeholders(w->arg, v, *out, st->id);
+}
+
+
+/* within: / timeout: a duration into the uint32_t at off */
+static void step_duration(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	const char *vs = yscalar(v);
+	uint32_t ms = 0;
+	(void)k;
+
+	if (!vs || duration_parse(&ms, vs) || !ms)
+		yerr(w->yd, v, "step %s: %s: '%s' is not a duration (500ms, "
+		     "2s, 1m)", st->id, row->key, vs ? vs : "");
+	else
+		*YFIELD(w, row, uint32_t) = ms;
+}
+
+
+/* answers: F1 — the request a response answers */
+static void step_answers(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	(void)row;
+
+	st->answers = earlier_request(w->arg, st, v, "answers");
+	if (st->req && st->answers)
+		yerr(w->yd, k, "step %s: answers: is for responses", st->id);
+}
+
+
+/* forwards: F1 — the request a proxy's message forwards */
+static void step_forwards(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	(void)row;
+	(void)k;
+
+	st->forwards = earlier_request(w->arg, st, v, "forwards");
+}
+
+
+/* auth:, challenge: and status: (load_auth.c, load_status.c) */
+static void step_auth(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	ld_auth(w->arg, w->obj, k, v);
+}
+
+
+static void step_challenge(const struct ywalk *w, const struct ykey *row,
+			   const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	ld_challenge(w->arg, w->obj, k, v);
+}
+
+
+static void step_status(const struct ywalk *w, const struct ykey *row,
 			const yaml_node_t *k, const yaml_node_t *v)
 {
-	struct ydoc *yd = &ld->yd;
-	const char *key = yscalar(k);
-	const char *vs = yscalar(v);
-	bool b;
-
-	if (!strcmp(key, "to-user")) {
-		if (!ld_dup_scalar(ld, v, &st->to_user, "to-user"))
-			st->to_role = scenario_role(ld->sc, st->to_user);
-	}
-	else if (!strcmp(key, "headers")) {
-		load_headers(ld, st, v);
-	}
-	else if (!strcmp(key, "body")) {
-		if (!ld_dup_scalar(ld, v, &st->body, "body"))
-			check_placeholders(ld, v, st->body, st->id);
-	}
-	else if (!strcmp(key, "raw")) {
-		if (!ld_dup_scalar(ld, v, &st->raw, "raw"))
-			check_placeholders(ld, v, st->raw, st->id);
-	}
-	else if (!strcmp(key, "sdp")) {
-		load_sdp(ld, st, v);
-	}
-	else if (!strcmp(key, "expect")) {
-		load_expect(ld, st, v);
-	}
-	else if (!strcmp(key, "optional")) {
-		if (!ybool(yd, v, &b))
-			st->optional = b;
-	}
-	else if (!strcmp(key, "within") || !strcmp(key, "timeout")) {
-		uint32_t ms = 0;
-
-		if (!vs || duration_parse(&ms, vs) || !ms)
-			yerr(yd, v, "step %s: %s: '%s' is not a duration "
-			     "(500ms, 2s, 1m)", st->id, key, vs ? vs : "");
-		else if (key[0] == 'w')
-			st->within_ms = ms;
-		else
-			st->timeout_ms = ms;
-	}
-	else if (!strcmp(key, "answers")) {
-		st->answers = earlier_request(ld, st, v, "answers");
-		if (st->req && st->answers)
-			yerr(yd, k, "step %s: answers: is for responses",
-			     st->id);
-	}
-	else if (!strcmp(key, "forwards")) {
-		st->forwards = earlier_request(ld, st, v, "forwards");
-	}
-	else if (!strcmp(key, "dialog")) {
-		ld_dup_scalar(ld, v, &st->dialog, "dialog");
-	}
-	else if (!strcmp(key, "auth") || !strcmp(key, "challenge")) {
-		ld_auth(ld, st, k, v);
-	}
-	else if (!strcmp(key, "status")) {
-		ld_status(ld, st, k, v);
-	}
-	else {
-		rtx_option(ld, st, k, v);
-	}
+	(void)row;
+	ld_status(w->arg, w->obj, k, v);
 }
+
+
+/* the keys of a message step, after its message line */
+static const struct ykey step_rows[] = {
+	{"to-user",    step_to_user,  0},
+	{"headers",    step_headers,  0},
+	{"body",       step_text,     offsetof(struct step, body)},
+	{"raw",        step_text,     offsetof(struct step, raw)},
+	{"sdp",        load_sdp,      0},
+	{"expect",     load_expect,   0},
+	{"optional",   ykey_bool,     offsetof(struct step, optional)},
+	{"within",     step_duration, offsetof(struct step, within_ms)},
+	{"timeout",    step_duration, offsetof(struct step, timeout_ms)},
+	{"answers",    step_answers,  0},
+	{"forwards",   step_forwards, 0},
+	{"dialog",     ykey_str,      offsetof(struct step, dialog)},
+	{"retransmit", ykey_notbool,  offsetof(struct step, no_retransmit)},
+	{"drop",       step_lose,     0},
+	{"lose",       step_lose,     0},
+	{"retransmission-of", step_rtx_of, 0},
+	{"absent",     ykey_bool,     offsetof(struct step, absent)},
+	{"auth",       step_auth,     0},
+	{"challenge",  step_challenge, 0},
+	{"status",     step_status,   0},
+};
+
+static const struct ykeys step_keys = YKEYS(step_rows);
 
 
 static struct step *new_step(struct loader *ld, enum step_type type,
@@ -998,13 +1089,11 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 
 	parse_line(ld, st, v0);
 
-	for (p++; p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = ynode(yd, p->key);
+	{
+		struct ywalk w = {.yd = yd, .obj = st, .arg = ld,
+				  .where = st->id};
 
-		if (ykey_check(yd, k, step_keys, ARRAY_SIZE(step_keys),
-			       st->id))
-			continue;
-		step_option(ld, st, k, ynode(yd, p->value));
+		(void)ymap_walk_from(&w, n, p + 1, &step_keys);
 	}
 
 	if (st->raw && (!list_isempty(&st->headers) || st->body ||
