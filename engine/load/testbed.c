@@ -25,7 +25,10 @@
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
 
-enum { AUTO_PORT = 5060 };  /* the port of an address from the pool */
+enum {
+	AUTO_PORT = 5060,         /* the port of an address from the pool */
+	TESTBED_MAX = 1024 * 1024 /* a testbed file's size, at most */
+};
 
 
 static void binding_destructor(void *data)
@@ -733,7 +736,12 @@ int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
 	fseek(f, 0, SEEK_SET);
-	if (n >= 0 && n < 1024 * 1024)
+	if (n >= TESTBED_MAX) {
+		fclose(f);
+		diag_err(dg, file, NULL, "not a testbed (larger than 1 MB)");
+		return EINVAL;
+	}
+	if (n >= 0)
 		text = calloc(1, (size_t)n + 1);
 	if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) {
 		fclose(f);

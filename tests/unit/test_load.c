@@ -1,12 +1,16 @@
 /* tests/unit/test_load.c — the scenario loader: the model it builds and
  * the errors it reports (file:line:column) */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <re.h>
 #include <CUnit/CUnit.h>
 #include "cunit_main.h"
 #include "scenario.h"
 #include "diag.h"
 #include "testbed.h"
+#include "doverb.h"
 
 
 static const char flow[] =
@@ -556,6 +560,70 @@ static void test_no_truncation(void)
 }
 
 
+/* an unknown key names the nearest known one, else all of them; every
+ * phone setting the model names (doverb_settings) is a role key */
+static void test_unknown_key_names_the_keys(void)
+{
+	const char *const *names;
+	size_t i, n;
+
+	fails_with("roles:\n  A: {kind: ua}\n  B: {kind: ua}\nsteps:\n"
+		   "  - F1: OPTIONS A -> B\n    sdp: {zzzzzz: 1}\n",
+		   "t.yaml:6:11: sdp: unknown key 'zzzzzz' (keys: codecs, "
+		   "direction, address)");
+	fails_with("roles:\n  A: {kind: ua}\n  B: {kind: ua}\nsteps:\n"
+		   "  - F1: OPTIONS A -> B\n    sdp: {codec: [PCMU]}\n",
+		   "t.yaml:6:11: sdp: unknown key 'codec' (did you mean "
+		   "'codecs'?)");
+
+	names = doverb_settings(&n);
+	for (i = 0; i < n; i++) {
+		struct scenario *sc = NULL;
+		char text[256];
+		struct diag dg;
+
+		diag_init(&dg);
+		re_snprintf(text, sizeof(text), "roles:\n  A: {kind: phone, "
+			    "%s: x}\n  B: {kind: phone}\nsteps:\n"
+			    "  - do: A dial B\n", names[i]);
+		(void)scenario_load_str(&sc, "t.yaml", text, &dg);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+		CU_ASSERT_PTR_NULL(strstr(diag_first(&dg), "unknown key"));
+		mem_deref(sc);
+		diag_reset(&dg);
+	}
+}
+
+
+/* a testbed file past its bound is refused saying so, not "cannot read" */
+static void test_testbed_too_large(void)
+{
+	char path[] = "/tmp/sipflow-tb-XXXXXX";
+	struct testbed *tb = NULL;
+	struct diag dg;
+	size_t i;
+	FILE *f;
+	int fd;
+
+	fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	f = fdopen(fd, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (i = 0; i < 1024 * 1024 / 64 + 1; i++)
+		fprintf(f, "# %061zu\n", i);
+	fclose(f);
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(testbed_load(&tb, path, &dg), EINVAL);
+	CU_ASSERT_PTR_NULL(tb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag_first(&dg), "not a testbed "
+				      "(larger than 1 MB)"));
+	diag_reset(&dg);
+	unlink(path);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -565,6 +633,9 @@ int register_suites(void)
 		{"status_alternatives", test_status_alternatives},
 		{"all_errors_reported", test_all_errors_reported},
 		{"no_truncation", test_no_truncation},
+		{"testbed_too_large", test_testbed_too_large},
+		{"unknown_key_names_the_keys",
+		 test_unknown_key_names_the_keys},
 		{"testbed_addr_transports", test_testbed_addr_transports},
 		{"testbed_args_and_binding", test_testbed_args_and_binding},
 		{"default_addresses_skip_bound_ones",
