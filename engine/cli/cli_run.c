@@ -127,7 +127,8 @@ int cmd_run(int argc, char *argv[])
 		{"help",    no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *tbfile = NULL, *roles[32], *tags[32], *junit = NULL;
+	const char *tbfile = NULL, **roles = NULL, **tags = NULL;
+	const char *junit = NULL;
 	size_t nroles = 0, ntags = 0, i, idx;
 	struct testbed *tb = NULL;
 	struct files fl = {NULL, 0, 0};
@@ -150,6 +151,15 @@ int cmd_run(int argc, char *argv[])
 	so.timers = &timers;
 	diag_init(&dg);
 	optind = 1;
+
+	/* a place for every --role and --tag there can be: none is
+	 * dropped, however many are given */
+	roles = mem_zalloc((size_t)argc * sizeof(*roles), NULL);
+	tags = mem_zalloc((size_t)argc * sizeof(*tags), NULL);
+	if (!roles || !tags) {
+		rc = EXIT_BAD;
+		goto out;
+	}
 	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qV:p:h",
 				longopts, NULL)) != -1) {
 		switch (c) {
@@ -158,12 +168,10 @@ int cmd_run(int argc, char *argv[])
 			tbfile = optarg;
 			break;
 		case 'r':
-			if (nroles < ARRAY_SIZE(roles))
-				roles[nroles++] = optarg;
+			roles[nroles++] = optarg;
 			break;
 		case 'g':
-			if (ntags < ARRAY_SIZE(tags))
-				tags[ntags++] = optarg;
+			tags[ntags++] = optarg;
 			break;
 		case 'o':
 			so.outdir = optarg;
@@ -334,6 +342,8 @@ int cmd_run(int argc, char *argv[])
 	files_free(&fl);
 	mem_deref(tb);
 	mem_deref(rp);
+	mem_deref(roles);
+	mem_deref(tags);
 	return rc;
 }
 

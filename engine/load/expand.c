@@ -16,6 +16,7 @@
  * (About 900 lines: the copy, variables, ids and repeat: share the scope
  * and origin machinery; include: and its params are expand_block.c.)
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,7 @@ static void xp_destructor(void *data)
 
 	list_flush(&xp->origins);
 	mem_deref(xp->orig);
+	mem_deref(xp->roles);
 }
 
 
@@ -261,21 +263,34 @@ static int var_names(struct re_printf *pf, const struct xscope *s)
 
 static const char *var_suggest(const struct xscope *s, const char *name)
 {
-	const char *v[64];
 	const struct xscope *t;
+	const char **v, *h;
 	size_t n = 0;
 
+	/* every variable in sight is a candidate, however many */
+	for (t = s; t; t = t->up) {
+		n += list_count(&t->vars);
+		if (t->file_top)
+			break;
+	}
+	v = mem_zalloc((n + 1) * sizeof(*v), NULL);
+	if (!v)
+		return NULL;
+
+	n = 0;
 	for (t = s; t; t = t->up) {
 		struct le *le;
 
-		for (le = t->vars.head; le && n < ARRAY_SIZE(v);
-		     le = le->next)
+		for (le = t->vars.head; le; le = le->next)
 			v[n++] = ((const struct var_arg *)le->data)->name;
 		if (t->file_top)
 			break;
 	}
 
-	return diag_suggest(name, v, n);
+	h = diag_suggest(name, v, n);
+	mem_deref(v);
+
+	return h;
 }
 
 
@@ -347,11 +362,11 @@ char *xp_subst(struct xscope *s, const yaml_node_t *n, const char *text)
 
 		v = var_find(s, d + 2, nl);
 		if (!v) {
-			char name[128], *m = NULL;
+			char *name = NULL, *m = NULL;
 			const char *h;
 
-			re_snprintf(name, sizeof(name), "%b", d + 2, nl);
-			h = var_suggest(s, name);
+			re_sdprintf(&name, "%b", d + 2, nl);
+			h = name ? var_suggest(s, name) : NULL;
 			re_sdprintf(&m, "undefined variable ${%s}%s%s%s "
 				    "(variables: %H)", name,
 				    h ? " (did you mean ${" : "", h ? h : "",
@@ -359,6 +374,7 @@ char *xp_subst(struct xscope *s, const yaml_node_t *n, const char *text)
 			yerr_pos(s->src, n, text_pos(n, text,
 				 (size_t)(d - text)), m);
 			mem_deref(m);
+			mem_deref(name);
 			bad = true;
 		}
 		else {
@@ -680,34 +696,36 @@ void xp_load_vars(struct xp *xp, struct xscope *s, const yaml_node_t *n)
 }
 
 
+/** A repeat:'s keys, as written */
+struct xrepeat {
+	const yaml_node_t *cnt, *as, *body;
+};
+
+
 /* - repeat: 3
  *   as: i          (the default)
  *   steps: […]     (${i} is 1, 2, 3; F3 becomes F3.1, F3.2, F3.3) */
 static void expand_repeat(struct xp *xp, struct xscope *s,
 			  const yaml_node_t *n, int seq)
 {
-	static const char *const keys[] = {"repeat", "as", "steps"};
-	const yaml_node_t *cnt = NULL, *body = NULL, *as = NULL;
+	static const struct ykey rows[] = {
+		{"repeat", ykey_node, offsetof(struct xrepeat, cnt)},
+		{"as",     ykey_node, offsetof(struct xrepeat, as)},
+		{"steps",  ykey_node, offsetof(struct xrepeat, body)},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct xrepeat r = {NULL, NULL, NULL};
+	struct ywalk w = {.yd = s->src, .obj = &r, .where = "repeat"};
+	const yaml_node_t *cnt, *body, *as;
 	const char *var = "i";
-	yaml_node_pair_t *p;
 	unsigned long count = 0, k;
 	unsigned fmax;
 	char *cs, *end = NULL;
 
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *kn = ynode(s->src, p->key);
-		const char *ks;
-
-		if (ykey_check(s->src, kn, keys, ARRAY_SIZE(keys), "repeat"))
-			continue;
-		ks = yscalar(kn);
-		if (!strcmp(ks, "repeat"))
-			cnt = ynode(s->src, p->value);
-		else if (!strcmp(ks, "as"))
-			as = ynode(s->src, p->value);
-		else
-			body = ynode(s->src, p->value);
-	}
+	(void)ymap_walk(&w, n, &keys);
+	cnt = r.cnt;
+	as = r.as;
+	body = r.body;
 
 	if (ywant(s->src, cnt, YAML_SCALAR_NODE, "repeat"))
 		return;
@@ -859,10 +877,19 @@ int xp_expand(struct ydoc *out, struct ydoc *src, const struct list *vars,
 
 		if (!ks || strcmp(ks, "roles") || v->type != YAML_MAPPING_NODE)
 			continue;
+		xp->roles = mem_deref(xp->roles);
+		xp->nroles = 0;
+		xp->roles = mem_zalloc(((size_t)(v->data.mapping.pairs.top -
+						 v->data.mapping.pairs.start)
+					+ 1) * sizeof(*xp->roles), NULL);
+		if (!xp->roles) {
+			err = ENOMEM;
+			goto out;
+		}
 		YMAP_FOREACH(q, v) {
 			const char *r = yscalar(ynode(src, q->key));
 
-			if (r && xp->nroles < ARRAY_SIZE(xp->roles))
+			if (r)
 				xp->roles[xp->nroles++] = r;
 		}
 	}

@@ -1,5 +1,6 @@
 /* engine/load/expand_block.c — include: a block file of steps with its
  * parameters (params: in the block, with: at the include site) */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,6 @@
 #include "expand.h"
 #include "expand_priv.h"
 
-
-static const char *const block_keys[] = {
-	"block", "title", "source", "description", "params", "vars",
-	"steps",
-};
 
 static const char *const param_kinds[] = {
 	"role", "value", "number", "duration",
@@ -31,25 +27,54 @@ struct xparam {
 	enum pkind kind;
 	const yaml_node_t *def;  /* default: value, or NULL */
 	const yaml_node_t *at;
+	const yaml_node_t *kind_node; /* kind: as written, or NULL */
 };
 
-/** A block's params: */
+/** A block's params: as many as it declares */
 struct xparams {
-	struct xparam v[64];
+	struct xparam *v;        /* one per key of params: (mem) */
 	size_t n;
 };
 
 
-/* params: {ua: role, expires: {kind: number, default: 3600}} */
-static size_t load_params(struct ydoc *yd, const yaml_node_t *n,
-			  struct xparam *pv, size_t max)
+/* a parameter's default: a value */
+static void param_default(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const char *const keys[] = {"kind", "default"};
-	yaml_node_pair_t *p, *q;
+	struct xparam *x = w->obj;
+	(void)row;
+	(void)k;
+
+	if (!ywant(w->yd, v, YAML_SCALAR_NODE, "a default"))
+		x->def = v;
+}
+
+
+/* params: {ua: role, expires: {kind: number, default: 3600}} into ps
+ * (ps->v is released with mem_deref); ENOMEM, else 0 */
+static int load_params(struct ydoc *yd, const yaml_node_t *n,
+		       struct xparams *ps)
+{
+	static const struct ykey rows[] = {
+		{"kind",    ykey_node,     offsetof(struct xparam, kind_node)},
+		{"default", param_default, 0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	yaml_node_pair_t *p;
+	struct xparam *pv;
 	size_t np = 0;
 
+	ps->v = NULL;
+	ps->n = 0;
 	if (!n || ywant(yd, n, YAML_MAPPING_NODE, "params"))
 		return 0;
+
+	pv = mem_zalloc(((size_t)(n->data.mapping.pairs.top -
+				  n->data.mapping.pairs.start) + 1) *
+			sizeof(*pv), NULL);
+	if (!pv)
+		return ENOMEM;
+	ps->v = pv;
 
 	YMAP_FOREACH(p, n) {
 		yaml_node_t *k = ynode(yd, p->key);
@@ -58,8 +83,6 @@ static size_t load_params(struct ydoc *yd, const yaml_node_t *n,
 		struct xparam *x;
 		size_t i;
 
-		if (np == max)
-			break;
 		if (!name || !xp_var_name_ok(name, strlen(name))) {
 			yerr(yd, k, "params: '%s' is not a parameter name (a "
 			     "letter, then letters, digits, _ or -)",
@@ -77,19 +100,10 @@ static size_t load_params(struct ydoc *yd, const yaml_node_t *n,
 		}
 		else if (!ywant(yd, v, YAML_MAPPING_NODE, "a parameter "
 				"(a kind, or {kind: K, default: V})")) {
-			YMAP_FOREACH(q, v) {
-				yaml_node_t *qk = ynode(yd, q->key);
-				yaml_node_t *qv = ynode(yd, q->value);
+			struct ywalk w = {.yd = yd, .obj = x, .where = name};
 
-				if (ykey_check(yd, qk, keys, ARRAY_SIZE(keys),
-					       name))
-					continue;
-				if (!strcmp(yscalar(qk), "kind"))
-					kind = yscalar(qv);
-				else if (!ywant(yd, qv, YAML_SCALAR_NODE,
-						"a default"))
-					x->def = qv;
-			}
+			(void)ymap_walk(&w, v, &keys);
+			kind = yscalar(x->kind_node);
 		}
 		if (!kind)
 			continue;
@@ -108,8 +122,9 @@ static size_t load_params(struct ydoc *yd, const yaml_node_t *n,
 			yerr(yd, x->def, "params: %s: a role has no default",
 			     name);
 	}
+	ps->n = np;
 
-	return np;
+	return 0;
 }
 
 
@@ -175,15 +190,20 @@ static int param_list(struct re_printf *pf, const struct xparams *ps)
 /* dir/../x and ./x folded, so errors name the file plainly */
 static void path_clean(char *path)
 {
-	char *seg[64];
-	size_t n = 0, i, keep = 0;
+	size_t n = 0, i, keep = 0, nseg = 1;
 	bool abs = path[0] == '/';
-	char *p, *save = NULL, *buf = NULL;
+	char *p, *save = NULL, *buf = NULL, **seg;
 
-	if (str_dup(&buf, path))
+	/* a segment after each '/', however deep the path */
+	for (p = path; *p; p++)
+		nseg += *p == '/';
+	seg = mem_zalloc(nseg * sizeof(*seg), NULL);
+	if (!seg || str_dup(&buf, path)) {
+		mem_deref(seg);
 		return;
+	}
 
-	for (p = strtok_r(buf, "/", &save); p && n < ARRAY_SIZE(seg);
+	for (p = strtok_r(buf, "/", &save); p;
 	     p = strtok_r(NULL, "/", &save)) {
 		if (!strcmp(p, "."))
 			continue;
@@ -211,6 +231,7 @@ static void path_clean(char *path)
 		*p++ = '.';
 	*p = '\0';
 	mem_deref(buf);
+	mem_deref(seg);
 }
 
 
@@ -256,13 +277,20 @@ static bool bind_params(struct xp *xp, struct xscope *s, struct xscope *b,
 {
 	const struct xparam *pv = ps->v;
 	size_t np = ps->n;
-	const char *names[64];
-	const yaml_node_t *given[64];
+	const char **names;
+	const yaml_node_t **given;
 	yaml_node_pair_t *p;
 	bool ok = true;
 	size_t i;
 
-	memset(given, 0, sizeof(given));
+	/* a name and a given value for each parameter, however many */
+	names = mem_zalloc((np + 1) * sizeof(*names), NULL);
+	given = mem_zalloc((np + 1) * sizeof(*given), NULL);
+	if (!names || !given) {
+		mem_deref(names);
+		mem_deref(given);
+		return false;
+	}
 	for (i = 0; i < np; i++)
 		names[i] = pv[i].name;
 
@@ -328,8 +356,16 @@ static bool bind_params(struct xp *xp, struct xscope *s, struct xscope *b,
 		mem_deref(val);
 	}
 
+	mem_deref(names);
+	mem_deref(given);
 	return ok;
 }
+
+
+/** An include site's keys, as written */
+struct xsite {
+	const yaml_node_t *at, *with;
+};
 
 
 /* - include: blocks/register.yaml
@@ -337,13 +373,19 @@ static bool bind_params(struct xp *xp, struct xscope *s, struct xscope *b,
 void xp_include(struct xp *xp, struct xscope *s,
 			   const yaml_node_t *n, int seq)
 {
-	static const char *const keys[] = {"include", "with"};
-	const yaml_node_t *at = NULL, *with = NULL;
-	yaml_node_t *root, *steps = NULL, *params = NULL, *vars = NULL;
-	struct xparams ps;
+	static const struct ykey rows[] = {
+		{"include", ykey_node, offsetof(struct xsite, at)},
+		{"with",    ykey_node, offsetof(struct xsite, with)},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct xsite site_keys = {NULL, NULL};
+	struct ywalk w = {.yd = s->src, .obj = &site_keys,
+			  .where = "include"};
+	const yaml_node_t *at, *with;
+	const yaml_node_t *root, *steps, *params, *vars;
+	struct xparams ps = {NULL, 0};
 	struct xscope b;
 	struct ydoc yd;
-	yaml_node_pair_t *p;
 	char *rel = NULL, *path = NULL, *text = NULL, *chain = NULL;
 	char *site = NULL, *from = NULL;
 	struct srcpos sp;
@@ -353,16 +395,9 @@ void xp_include(struct xp *xp, struct xscope *s,
 	memset(&b, 0, sizeof(b));
 	memset(&yd, 0, sizeof(yd));
 
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *k = ynode(s->src, p->key);
-
-		if (ykey_check(s->src, k, keys, ARRAY_SIZE(keys), "include"))
-			continue;
-		if (!strcmp(yscalar(k), "include"))
-			at = ynode(s->src, p->value);
-		else
-			with = ynode(s->src, p->value);
-	}
+	(void)ymap_walk(&w, n, &keys);
+	at = site_keys.at;
+	with = site_keys.with;
 	if (!at || ywant(s->src, at, YAML_SCALAR_NODE, "include"))
 		return;
 
@@ -432,22 +467,13 @@ void xp_include(struct xp *xp, struct xscope *s,
 		goto out;
 	}
 
-	YMAP_FOREACH(p, root) {
-		yaml_node_t *k = ynode(&yd, p->key);
-		const char *ks = yscalar(k);
+	/* its keys were checked by xp_check_block where it was linted */
+	steps = ymap_value(&yd, root, "steps");
+	params = ymap_value(&yd, root, "params");
+	vars = ymap_value(&yd, root, "vars");
 
-		if (!ks)
-			continue;
-		if (!strcmp(ks, "steps"))
-			steps = ynode(&yd, p->value);
-		else if (!strcmp(ks, "params"))
-			params = ynode(&yd, p->value);
-		else if (!strcmp(ks, "vars"))
-			vars = ynode(&yd, p->value);
-	}
-
-	ps.n = load_params(&yd, params, ps.v, ARRAY_SIZE(ps.v));
-	if (!bind_params(xp, s, &b, n, with, rel, &ps) || yd.nerr)
+	if (load_params(&yd, params, &ps) ||
+	    !bind_params(xp, s, &b, n, with, rel, &ps) || yd.nerr)
 		goto out;
 
 	re_sdprintf(&chain, "%s%s%H%s%s", site,
@@ -466,6 +492,7 @@ void xp_include(struct xp *xp, struct xscope *s,
 		xp_copy_steps(xp, &b, steps, seq);
 
  out:
+	mem_deref(ps.v);
 	xp->nerr += yd.nerr;
 	ydoc_free(&yd);
 	xp_scope_close(&b);
@@ -481,20 +508,50 @@ void xp_include(struct xp *xp, struct xscope *s,
 /** The document is a block (a top-level block: key), not a flow */
 bool xp_is_block(struct ydoc *src)
 {
-	yaml_node_t *root = ydoc_root(src);
-	yaml_node_pair_t *p;
+	return ymap_value(src, ydoc_root(src), "block") != NULL;
+}
 
-	if (!root || root->type != YAML_MAPPING_NODE)
-		return false;
 
-	YMAP_FOREACH(p, root) {
-		const char *ks = yscalar(ynode(src, p->key));
+/* a block's params: — checked for themselves */
+static void block_params(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct xparams ps = {NULL, 0};
+	(void)row;
+	(void)k;
 
-		if (ks && !strcmp(ks, "block"))
-			return true;
-	}
+	(void)load_params(w->yd, v, &ps);
+	mem_deref(ps.v);
+}
 
-	return false;
+
+static void block_steps(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	(void)k;
+	*(bool *)w->obj = !ywant(w->yd, v, YAML_SEQUENCE_NODE, "steps");
+}
+
+
+/* block: NAME */
+static void block_name(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	(void)k;
+
+	if (!(yscalar(v) && *yscalar(v)))
+		yerr(w->yd, v, "block: give the block a name");
+}
+
+
+static void block_vars(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	(void)k;
+	(void)ywant(w->yd, v, YAML_MAPPING_NODE, "vars");
 }
 
 
@@ -502,29 +559,22 @@ bool xp_is_block(struct ydoc *src)
  *  steps are checked where it is included, with the parameters given */
 int xp_check_block(struct ydoc *src)
 {
+	static const struct ykey rows[] = {
+		{"block",       block_name,   0},
+		{"title",       NULL,         0},
+		{"source",      NULL,         0},
+		{"description", NULL,         0},
+		{"params",      block_params, 0},
+		{"vars",        block_vars,   0},
+		{"steps",       block_steps,  0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
 	yaml_node_t *root = ydoc_root(src);
-	struct xparam pv[64];
-	yaml_node_pair_t *p;
 	unsigned before = src->nerr;
 	bool steps = false;
+	struct ywalk w = {.yd = src, .obj = &steps, .where = "block"};
 
-	YMAP_FOREACH(p, root) {
-		yaml_node_t *k = ynode(src, p->key);
-		yaml_node_t *v = ynode(src, p->value);
-
-		if (ykey_check(src, k, block_keys, ARRAY_SIZE(block_keys),
-			       "block"))
-			continue;
-		if (!strcmp(yscalar(k), "params"))
-			(void)load_params(src, v, pv, ARRAY_SIZE(pv));
-		else if (!strcmp(yscalar(k), "steps"))
-			steps = !ywant(src, v, YAML_SEQUENCE_NODE, "steps");
-		else if (!strcmp(yscalar(k), "block") &&
-			 !(yscalar(v) && *yscalar(v)))
-			yerr(src, v, "block: give the block a name");
-		else if (!strcmp(yscalar(k), "vars"))
-			(void)ywant(src, v, YAML_MAPPING_NODE, "vars");
-	}
+	(void)ymap_walk(&w, root, &keys);
 	if (!steps && src->nerr == before)
 		yerr(src, root, "the block has no steps:");
 

@@ -29,7 +29,7 @@ struct xp {
 	const struct yorigin **orig;
 	size_t norig, cap;
 	unsigned fmax;           /* highest step number so far */
-	const char *roles[64];   /* the flow's role names */
+	const char **roles;      /* the flow's role names (mem), all */
 	size_t nroles;
 	const struct list *args; /* --var (struct var_arg) */
 	unsigned nerr;           /* errors in included files */

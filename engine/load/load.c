@@ -3,6 +3,7 @@
  * Every mistake is reported with file:line:column and the loader goes on,
  * so one lint run shows them all. See docs/scenario-format.md.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +23,6 @@
 #include "expand.h"
 #include "capability.h"
 
-
-static const char *const top_keys[] = {
-	"scenario", "title", "source", "description", "tags", "timeout",
-	"roles", "steps", "rules", "timers", "retransmit", "vars",
-	"requires",
-};
-
-static const char *const role_keys[] = {
-	"kind", "user", "display", "domain", "record-route", "address",
-	"retransmit",
-};
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
 
@@ -112,6 +102,22 @@ int ld_role_names(struct re_printf *pf, const struct scenario *sc)
 }
 
 
+/** The role named by the l characters at p (not a C string), or NULL */
+struct role *ld_role_n(const struct scenario *sc, const char *p, size_t l)
+{
+	struct le *le;
+
+	for (le = sc && p ? sc->roles.head : NULL; le; le = le->next) {
+		struct role *r = le->data;
+
+		if (strlen(r->name) == l && !strncmp(r->name, p, l))
+			return r;
+	}
+
+	return NULL;
+}
+
+
 bool ld_valid_name(const char *s, bool dots)
 {
 	if (!s || !isalpha((unsigned char)*s))
@@ -129,21 +135,157 @@ bool ld_valid_name(const char *s, bool dots)
 }
 
 
+/* kind: ua | proxy | phone | dut */
+static void role_kind(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct role *r = w->obj;
+	const char *vs = yscalar(v);
+	size_t i;
+	(void)row;
+	(void)k;
+
+	for (i = 0; vs && i < ARRAY_SIZE(kinds); i++) {
+		if (!strcmp(vs, kinds[i]))
+			break;
+	}
+	if (!vs || i == ARRAY_SIZE(kinds)) {
+		const char *h = vs ? diag_suggest(vs, kinds,
+						  ARRAY_SIZE(kinds)) : NULL;
+
+		yerr(w->yd, v, "role %s: unknown kind '%s'%s%s%s (kinds: ua, "
+		     "proxy, phone, dut)", r->name, vs ? vs : "",
+		     h ? " (did you mean '" : "", h ? h : "", h ? "'?)" : "");
+		return;
+	}
+
+	r->kind = (enum role_kind)i;
+	r->dut = r->kind == ROLE_DUT;
+}
+
+
+/* address: [udp:|tcp:|tls:]HOST[:PORT], as declared in the scenario */
+static void role_address(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct role *r = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (!vs || testbed_parse_addr(&r->decl, &r->decl_tp, vs))
+		yerr(w->yd, v, "role %s: address '%s' is not "
+		     "[udp:|tcp:|tls:]HOST[:PORT]", r->name, vs ? vs : "");
+}
+
+
+/* proxy: P — the role a phone sends its requests through */
+static void phone_proxy(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct loader *ld = w->arg;
+	struct role *r = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	r->proxy = vs ? scenario_role(ld->sc, vs) : NULL;
+	if (!r->proxy)
+		yerr(w->yd, v, "role %s: proxy: '%s' is not a declared role "
+		     "(roles: %H)", r->name, vs ? vs : "", ld_role_names,
+		     ld->sc);
+	else if (r->proxy == r)
+		yerr(w->yd, v, "role %s: a phone is not its own proxy",
+		     r->name);
+}
+
+
+/* impair: / impair-sip: {loss: 10%, …} into the impair_spec at off */
+static void phone_impair(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)k;
+	ld_impair(w->arg, v, YFIELD(w, row, struct impair_spec));
+}
+
+
+/* auth: {user, password | password-env} */
+static void phone_auth(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct role *r = w->obj;
+	(void)row;
+	(void)k;
+
+	testbed_parse_auth(w->yd, v, &r->auth_user, &r->auth_pass, r->name);
+}
+
+
+/* codecs: [PCMU, PCMA] — what a phone offers, in order */
+static void phone_codecs(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct role *r = w->obj;
+	yaml_node_item_t *it;
+	(void)row;
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_SEQUENCE_NODE, "codecs"))
+		return;
+	YSEQ_FOREACH(it, v) {
+		yaml_node_t *e = ynode(w->yd, *it);
+		const char *es = yscalar(e);
+
+		if (!es || (str_casecmp(es, "PCMU") &&
+			    str_casecmp(es, "PCMA"))) {
+			yerr(w->yd, e, "role %s: codec '%s': a phone speaks "
+			     "PCMU and PCMA", r->name, es ? es : "");
+			continue;
+		}
+		ld_add_str(&r->codecs, es, ypos(e));
+	}
+	if (list_isempty(&r->codecs))
+		yerr(w->yd, v, "role %s: codecs: name at least one (PCMU, "
+		     "PCMA)", r->name);
+}
+
+
+/* the keys only a phone has, besides its settings (ld_settings): read
+ * once every role is declared, as they name other roles */
+static const struct ykey phone_rows[] = {
+	{"proxy",      phone_proxy,  0},
+	{"codecs",     phone_codecs, 0},
+	{"impair",     phone_impair, offsetof(struct role, impair)},
+	{"impair-sip", phone_impair, offsetof(struct role, impair_sip)},
+	{"record",     ykey_bool,    offsetof(struct role, record)},
+	{"auth",       phone_auth,   0},
+};
+
+static const struct ykeys phone_keys = YKEYS_MORE(phone_rows,
+						  &ld_settings);
+
+/* a role's own keys; a phone's are known too, and read later */
+static const struct ykey role_rows[] = {
+	{"kind",         role_kind,    0},
+	{"user",         ykey_str,     offsetof(struct role, user)},
+	{"display",      ykey_str,     offsetof(struct role, display)},
+	{"domain",       ykey_str,     offsetof(struct role, domain)},
+	{"record-route", ykey_bool,    offsetof(struct role, record_route)},
+	{"address",      role_address, 0},
+	{"retransmit",   ykey_notbool, offsetof(struct role, no_retransmit)},
+};
+
+static const struct ykeys role_keys = YKEYS_MORE(role_rows, &phone_keys);
+
+
 static void load_role(struct loader *ld, const yaml_node_t *key,
 		      const yaml_node_t *val)
 {
 	struct ydoc *yd = &ld->yd;
 	const char *name = yscalar(key);
-	const char *keys[ARRAY_SIZE(role_keys) + 32];
-	yaml_node_pair_t *p;
+	struct ywalk w = {.yd = yd, .arg = ld, .where = "role",
+			  .only = &role_keys};
 	struct role *r;
-	bool have_kind = false;
-	size_t nkeys;
-
-	/* its own keys, and a phone's (read by load_phone_keys) */
-	memcpy(keys, role_keys, sizeof(role_keys));
-	nkeys = ARRAY_SIZE(role_keys);
-	nkeys += ld_phone_keys(keys + nkeys, ARRAY_SIZE(keys) - nkeys);
 
 	if (!ld_valid_name(name, false)) {
 		yerr(yd, key, "role name '%s' must be a letter followed by "
@@ -166,63 +308,12 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 	r->tp = r->decl_tp = SIP_TRANSP_UDP;
 	list_append(&ld->sc->roles, &r->le, r);
 
-	YMAP_FOREACH(p, val) {
-		yaml_node_t *k = ynode(yd, p->key);
-		yaml_node_t *v = ynode(yd, p->value);
-		const char *ks = yscalar(k);
-		const char *vs = yscalar(v);
+	/* its own keys now, a phone's once every role is declared */
+	w.obj = r;
+	w.only = &role_keys;
+	(void)ymap_walk(&w, val, &role_keys);
 
-		if (ykey_check(yd, k, keys, nkeys, "role"))
-			continue;
-
-		if (!strcmp(ks, "kind")) {
-			size_t i;
-
-			have_kind = true;
-			for (i = 0; vs && i < ARRAY_SIZE(kinds); i++) {
-				if (!strcmp(vs, kinds[i]))
-					break;
-			}
-			if (!vs || i == ARRAY_SIZE(kinds)) {
-				const char *h = vs ? diag_suggest(vs, kinds,
-						ARRAY_SIZE(kinds)) : NULL;
-				yerr(yd, v, "role %s: unknown kind '%s'%s%s%s "
-				     "(kinds: ua, proxy, phone, dut)", name,
-				     vs ? vs : "", h ? " (did you mean '" : "",
-				     h ? h : "", h ? "'?)" : "");
-			}
-			else {
-				r->kind = (enum role_kind)i;
-				r->dut = r->kind == ROLE_DUT;
-			}
-		}
-		else if (!strcmp(ks, "user")) {
-			ld_dup_scalar(ld, v, &r->user, "user");
-		}
-		else if (!strcmp(ks, "display")) {
-			ld_dup_scalar(ld, v, &r->display, "display");
-		}
-		else if (!strcmp(ks, "domain")) {
-			ld_dup_scalar(ld, v, &r->domain, "domain");
-		}
-		else if (!strcmp(ks, "record-route")) {
-			ybool(yd, v, &r->record_route);
-		}
-		else if (!strcmp(ks, "retransmit")) {
-			bool b;
-
-			if (!ybool(yd, v, &b))
-				r->no_retransmit = !b;
-		}
-		else if (!strcmp(ks, "address")) {
-			if (!vs || testbed_parse_addr(&r->decl, &r->decl_tp, vs))
-				yerr(yd, v, "role %s: address '%s' is not "
-				     "[udp:|tcp:|tls:]HOST[:PORT]", name,
-				     vs ? vs : "");
-		}
-	}
-
-	if (!have_kind)
+	if (!ymap_value(yd, val, "kind"))
 		yerr(yd, val, "role %s has no kind (ua, proxy, phone or dut)",
 		     name);
 
@@ -244,6 +335,7 @@ static void load_phone_keys(struct loader *ld, const yaml_node_t *key,
 {
 	struct ydoc *yd = &ld->yd;
 	struct role *r = scenario_role(ld->sc, yscalar(key));
+	struct ywalk w = {.yd = yd, .obj = r, .arg = ld, .where = "role"};
 	yaml_node_pair_t *p;
 
 	if (!r || val->type != YAML_MAPPING_NODE)
@@ -255,69 +347,24 @@ static void load_phone_keys(struct loader *ld, const yaml_node_t *key,
 
 	YMAP_FOREACH(p, val) {
 		yaml_node_t *k = ynode(yd, p->key);
-		yaml_node_t *v = ynode(yd, p->value);
-		const char *ks = yscalar(k), *vs = yscalar(v);
+		const char *ks = yscalar(k);
+		const struct ykey *row = ykeys_find(&phone_keys, ks);
 
-		if (!ld_phone_key(ks))
+		/* the role's own keys, or unknown: said by load_role */
+		if (!row)
 			continue;
 		/* credentials also serve a scripted ua, and a device a
 		 * scripted registrar checks (docs/engine.md, digest) */
 		if (r->kind != ROLE_PHONE &&
-		    (strcmp(ks, "auth") || r->kind == ROLE_PROXY)) {
+		    (row->h != phone_auth || r->kind == ROLE_PROXY)) {
 			yerr(yd, k, "role %s: '%s' applies to phones (kind: "
-			     "phone)%s", r->name, ks, strcmp(ks, "auth") ? ""
-			     : ", user agents and devices");
+			     "phone)%s", r->name, ks, row->h != phone_auth
+			     ? "" : ", user agents and devices");
 			continue;
 		}
 
-		if (ld_phone_cfg(ld, k, v, &r->cfg))
-			continue;
-
-		if (!strcmp(ks, "proxy")) {
-			r->proxy = vs ? scenario_role(ld->sc, vs) : NULL;
-			if (!r->proxy)
-				yerr(yd, v, "role %s: proxy: '%s' is not a "
-				     "declared role (roles: %H)", r->name,
-				     vs ? vs : "", ld_role_names, ld->sc);
-			else if (r->proxy == r)
-				yerr(yd, v, "role %s: a phone is not its own "
-				     "proxy", r->name);
-		}
-		else if (!strcmp(ks, "impair")) {
-			ld_impair(ld, v, &r->impair);
-		}
-		else if (!strcmp(ks, "impair-sip")) {
-			ld_impair(ld, v, &r->impair_sip);
-		}
-		else if (!strcmp(ks, "record")) {
-			ybool(yd, v, &r->record);
-		}
-		else if (!strcmp(ks, "auth")) {
-			testbed_parse_auth(yd, v, &r->auth_user, &r->auth_pass,
-					   r->name);
-		}
-		else if (!strcmp(ks, "codecs")) {
-			yaml_node_item_t *it;
-
-			if (ywant(yd, v, YAML_SEQUENCE_NODE, "codecs"))
-				continue;
-			YSEQ_FOREACH(it, v) {
-				yaml_node_t *e = ynode(yd, *it);
-				const char *es = yscalar(e);
-
-				if (!es || (str_casecmp(es, "PCMU") &&
-					    str_casecmp(es, "PCMA"))) {
-					yerr(yd, e, "role %s: codec '%s': a "
-					     "phone speaks PCMU and PCMA",
-					     r->name, es ? es : "");
-					continue;
-				}
-				ld_add_str(&r->codecs, es, ypos(e));
-			}
-			if (list_isempty(&r->codecs))
-				yerr(yd, v, "role %s: codecs: name at least "
-				     "one (PCMU, PCMA)", r->name);
-		}
+		if (!ld_phone_cfg(ld, k, ynode(yd, p->value), &r->cfg))
+			row->h(&w, row, k, ynode(yd, p->value));
 	}
 }
 
@@ -346,8 +393,8 @@ static void load_roles(struct loader *ld, const yaml_node_t *n)
 static bool known_rule(struct loader *ld, const yaml_node_t *n)
 {
 	const char *id = yscalar(n);
-	const char *ids[64];
 	const struct rule *t;
+	const char **ids;
 	const char *h;
 	size_t i, nr;
 
@@ -355,91 +402,112 @@ static bool known_rule(struct loader *ld, const yaml_node_t *n)
 		return true;
 
 	t = rules_table(&nr);
-	for (i = 0; i < nr && i < ARRAY_SIZE(ids); i++)
+	ids = mem_zalloc((nr + 1) * sizeof(*ids), NULL);
+	for (i = 0; ids && i < nr; i++)
 		ids[i] = t[i].id;
-	h = id ? diag_suggest(id, ids, i) : NULL;
+	h = id && ids ? diag_suggest(id, ids, nr) : NULL;
 	yerr(&ld->yd, n, "rules: unknown rule '%s'%s%s%s (sipflow rules "
 	     "lists them)", id ? id : "", h ? " (did you mean '" : "",
 	     h ? h : "", h ? "'?)" : "");
+	mem_deref(ids);
 
 	return false;
 }
 
 
-/* rules: {disable: [ids], severity: {id: warning|error}, reason: text} */
-static void load_rules(struct loader *ld, const yaml_node_t *n)
+/* rules: disable: [ids] */
+static void rules_disable(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const char *const keys[] = {"disable", "severity", "reason"};
-	struct ydoc *yd = &ld->yd;
-	bool tuned = false;
-	yaml_node_pair_t *p, *q;
+	struct loader *ld = w->arg;
 	yaml_node_item_t *it;
+	(void)row;
+	(void)k;
 
-	if (ywant(yd, n, YAML_MAPPING_NODE, "rules"))
+	if (ywant(w->yd, v, YAML_SEQUENCE_NODE, "rules: disable"))
 		return;
+	YSEQ_FOREACH(it, v) {
+		yaml_node_t *id = ynode(w->yd, *it);
 
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *k = ynode(yd, p->key);
-		yaml_node_t *v = ynode(yd, p->value);
-		const char *ks;
-
-		if (ykey_check(yd, k, keys, ARRAY_SIZE(keys), "rules"))
-			continue;
-		ks = yscalar(k);
-
-		if (!strcmp(ks, "reason")) {
-			ld_dup_scalar(ld, v, &ld->sc->rules_reason, "reason");
-		}
-		else if (!strcmp(ks, "disable")) {
-			if (ywant(yd, v, YAML_SEQUENCE_NODE, "rules: disable"))
-				continue;
-			YSEQ_FOREACH(it, v) {
-				yaml_node_t *id = ynode(yd, *it);
-				if (known_rule(ld, id))
-					ld_add_str(&ld->sc->rules_off,
-						yscalar(id), ypos(id));
-				tuned = true;
-			}
-		}
-		else {
-			if (ywant(yd, v, YAML_MAPPING_NODE,
-				  "rules: severity"))
-				continue;
-			YMAP_FOREACH(q, v) {
-				yaml_node_t *id = ynode(yd, q->key);
-				yaml_node_t *sv = ynode(yd, q->value);
-				const char *ss = yscalar(sv);
-
-				tuned = true;
-				if (!known_rule(ld, id))
-					continue;
-				if (ss && !strcmp(ss, "warning"))
-					ld_add_str(&ld->sc->rules_warn,
-						yscalar(id), ypos(id));
-				else if (ss && !strcmp(ss, "error"))
-					ld_add_str(&ld->sc->rules_err,
-						yscalar(id), ypos(id));
-				else
-					yerr(yd, sv, "rules: severity of %s "
-					     "is warning or error",
-					     yscalar(id));
-			}
-		}
+		if (known_rule(ld, id))
+			ld_add_str(&ld->sc->rules_off, yscalar(id), ypos(id));
+		ld->tuned = true;
 	}
-
-	if (tuned && (!ld->sc->rules_reason || !*ld->sc->rules_reason))
-		yerr(yd, n, "rules: say why in reason: when you disable or "
-		     "soften a rule");
 }
 
 
-/* timers: {T1: 100ms, T2: 1s, T4: 5s} — RFC 3261's, for this scenario */
-static void load_timers(struct loader *ld, const yaml_node_t *n)
+/* rules: severity: {id: warning|error} */
+static void rules_severity(const struct ywalk *w, const struct ykey *row,
+			   const yaml_node_t *k, const yaml_node_t *v)
 {
+	struct loader *ld = w->arg;
+	yaml_node_pair_t *q;
+	(void)row;
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_MAPPING_NODE, "rules: severity"))
+		return;
+	YMAP_FOREACH(q, v) {
+		yaml_node_t *id = ynode(w->yd, q->key);
+		yaml_node_t *sv = ynode(w->yd, q->value);
+		const char *ss = yscalar(sv);
+
+		ld->tuned = true;
+		if (!known_rule(ld, id))
+			continue;
+		if (ss && !strcmp(ss, "warning"))
+			ld_add_str(&ld->sc->rules_warn, yscalar(id), ypos(id));
+		else if (ss && !strcmp(ss, "error"))
+			ld_add_str(&ld->sc->rules_err, yscalar(id), ypos(id));
+		else
+			yerr(w->yd, sv, "rules: severity of %s is warning or "
+			     "error", yscalar(id));
+	}
+}
+
+
+/* rules: {disable: [ids], severity: {id: warning|error}, reason: text} */
+static void load_rules(const struct ywalk *tw, const struct ykey *trow,
+		       const yaml_node_t *k, const yaml_node_t *n)
+{
+	static const struct ykey rows[] = {
+		{"disable",  rules_disable,  0},
+		{"severity", rules_severity, 0},
+		{"reason",   ykey_str,
+		 offsetof(struct scenario, rules_reason)},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct loader *ld = tw->arg;
+	struct ywalk w = {.yd = &ld->yd, .obj = ld->sc, .arg = ld,
+			  .where = "rules"};
+	(void)trow;
+	(void)k;
+
+	if (ywant(&ld->yd, n, YAML_MAPPING_NODE, "rules"))
+		return;
+
+	ld->tuned = false;
+	(void)ymap_walk(&w, n, &keys);
+
+	if (ld->tuned && (!ld->sc->rules_reason || !*ld->sc->rules_reason))
+		yerr(&ld->yd, n, "rules: say why in reason: when you disable "
+		     "or soften a rule");
+}
+
+
+/* timers: {T1: 100ms, T2: 1s, T4: 5s} — RFC 3261's, for this scenario
+ * (their names are RFC 3261's, in either case: sip_timer_set reads
+ * them) */
+static void load_timers(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *key, const yaml_node_t *n)
+{
+	struct loader *ld = w->arg;
 	struct ydoc *yd = &ld->yd;
 	struct sip_timers *t = &ld->sc->timers;
 	struct sip_timers full;
 	yaml_node_pair_t *p;
+	(void)row;
+	(void)key;
 
 	if (ywant(yd, n, YAML_MAPPING_NODE, "timers"))
 		return;
@@ -463,6 +531,71 @@ static void load_timers(struct loader *ld, const yaml_node_t *n)
 		yerr(yd, n, "timers: T2 (%u ms) is shorter than T1 (%u ms)",
 		     full.t2, full.t1);
 }
+
+
+/* timeout: the scenario's per-step default */
+static void top_timeout(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct scenario *sc = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (!vs || duration_parse(&sc->timeout_ms, vs) || !sc->timeout_ms)
+		yerr(w->yd, v, "timeout: '%s' is not a duration (500ms, 2s, "
+		     "1m)", vs ? vs : "");
+}
+
+
+/* tags: [a, b] */
+static void top_tags(const struct ywalk *w, const struct ykey *row,
+		     const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct scenario *sc = w->obj;
+	yaml_node_item_t *it;
+	(void)row;
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_SEQUENCE_NODE, "tags"))
+		return;
+	YSEQ_FOREACH(it, v) {
+		yaml_node_t *t = ynode(w->yd, *it);
+
+		if (!ywant(w->yd, t, YAML_SCALAR_NODE, "a tag"))
+			ld_add_str(&sc->tags, yscalar(t), ypos(t));
+	}
+}
+
+
+/* roles:, steps:, requires: are read after the walk, in that order */
+static void top_later(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)k;
+	*(const yaml_node_t **)(void *)((char *)w->arg + row->off) = v;
+}
+
+
+/* a scenario's keys (vars: was read by the expansion, expand.c) */
+static const struct ykey top_rows[] = {
+	{"scenario",    ykey_str,     offsetof(struct scenario, name)},
+	{"title",       ykey_str,     offsetof(struct scenario, title)},
+	{"source",      ykey_str,     offsetof(struct scenario, source)},
+	{"description", NULL,         0},
+	{"tags",        top_tags,     0},
+	{"timeout",     top_timeout,  0},
+	{"roles",       top_later,    offsetof(struct loader, roles)},
+	{"steps",       top_later,    offsetof(struct loader, steps)},
+	{"rules",       load_rules,   0},
+	{"timers",      load_timers,  0},
+	{"retransmit",  ykey_notbool, offsetof(struct scenario,
+					       no_retransmit)},
+	{"vars",        NULL,         0},
+	{"requires",    top_later,    offsetof(struct loader, requires)},
+};
+
+static const struct ykeys top_keys = YKEYS(top_rows);
 
 
 static int stem(char **out, const char *file)
@@ -513,10 +646,10 @@ int scenario_load_vars(struct scenario **scp, const char *file,
 		       const char *text, const struct list *vars,
 		       struct diag *dg)
 {
+	struct ywalk w = {.where = "scenario"};
 	struct loader ld;
 	struct ydoc src;
-	yaml_node_t *root, *roles = NULL, *steps = NULL, *requires = NULL;
-	yaml_node_pair_t *p;
+	yaml_node_t *root;
 	char *buf = NULL;
 	int err;
 
@@ -538,6 +671,7 @@ int scenario_load_vars(struct scenario **scp, const char *file,
 	}
 
 	memset(&ld, 0, sizeof(ld));
+	w.arg = &ld;
 	err = ydoc_load(&src, file, text, strlen(text), dg);
 	if (!err)
 		err = expand(&ld, &src, vars);
@@ -559,72 +693,23 @@ int scenario_load_vars(struct scenario **scp, const char *file,
 	if (ywant(&ld.yd, root, YAML_MAPPING_NODE, "a scenario"))
 		goto out;
 
-	YMAP_FOREACH(p, root) {
-		yaml_node_t *k = ynode(&ld.yd, p->key);
-		yaml_node_t *v = ynode(&ld.yd, p->value);
-		const char *ks = yscalar(k);
+	w.yd = &ld.yd;
+	w.obj = ld.sc;
+	(void)ymap_walk(&w, root, &top_keys);
 
-		if (ykey_check(&ld.yd, k, top_keys, ARRAY_SIZE(top_keys),
-			       "scenario"))
-			continue;
-
-		if (!strcmp(ks, "roles"))
-			roles = v;
-		else if (!strcmp(ks, "steps"))
-			steps = v;
-		else if (!strcmp(ks, "requires"))
-			requires = v;
-		else if (!strcmp(ks, "scenario"))
-			ld_dup_scalar(&ld, v, &ld.sc->name, "scenario");
-		else if (!strcmp(ks, "title"))
-			ld_dup_scalar(&ld, v, &ld.sc->title, "title");
-		else if (!strcmp(ks, "rules"))
-			load_rules(&ld, v);
-		else if (!strcmp(ks, "timers"))
-			load_timers(&ld, v);
-		else if (!strcmp(ks, "retransmit")) {
-			bool b;
-
-			if (!ybool(&ld.yd, v, &b))
-				ld.sc->no_retransmit = !b;
-		}
-		else if (!strcmp(ks, "source"))
-			ld_dup_scalar(&ld, v, &ld.sc->source, "source");
-		else if (!strcmp(ks, "timeout")) {
-			const char *vs = yscalar(v);
-			if (!vs || duration_parse(&ld.sc->timeout_ms, vs) ||
-			    !ld.sc->timeout_ms)
-				yerr(&ld.yd, v, "timeout: '%s' is not a "
-				     "duration (500ms, 2s, 1m)",
-				     vs ? vs : "");
-		}
-		else if (!strcmp(ks, "tags")) {
-			yaml_node_item_t *it;
-
-			if (ywant(&ld.yd, v, YAML_SEQUENCE_NODE, "tags"))
-				continue;
-			YSEQ_FOREACH(it, v) {
-				yaml_node_t *t = ynode(&ld.yd, *it);
-				if (!ywant(&ld.yd, t, YAML_SCALAR_NODE, "a tag"))
-					ld_add_str(&ld.sc->tags, yscalar(t),
-						ypos(t));
-			}
-		}
-	}
-
-	if (!roles)
+	if (!ld.roles)
 		yerr(&ld.yd, root, "the scenario has no roles:");
 	else
-		load_roles(&ld, roles);
+		load_roles(&ld, ld.roles);
 
 	/* it names roles: read once they are all declared */
-	if (requires)
-		capability_load_requires(&ld.yd, requires, ld.sc);
+	if (ld.requires)
+		capability_load_requires(&ld.yd, ld.requires, ld.sc);
 
-	if (!steps)
+	if (!ld.steps)
 		yerr(&ld.yd, root, "the scenario has no steps:");
 	else
-		load_steps(&ld, steps, NULL, &ld.sc->steps);
+		load_steps(&ld, ld.steps, NULL, &ld.sc->steps);
 
 	if (!ld.yd.nerr)
 		(void)scenario_associate(ld.sc, dg, &ld.yd.nerr);

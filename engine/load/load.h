@@ -7,18 +7,24 @@ struct loader {
 	struct ydoc yd;
 	struct scenario *sc;
 	unsigned idx;
+	const yaml_node_t *roles;     /* roles:, steps:, requires: as */
+	const yaml_node_t *steps;     /* written, read after the other */
+	const yaml_node_t *requires;  /* keys */
+	bool tuned;                   /* rules: disables or softens one */
 };
+
+/* the phone settings (role keys and set:), engine/load/load_do.c */
+extern const struct ykeys ld_settings;
 
 int  ld_dup_scalar(struct loader *ld, const yaml_node_t *n, char **out,
 		   const char *what);
 int  ld_add_str(struct list *l, const char *s, struct srcpos pos);
 int  ld_role_names(struct re_printf *pf, const struct scenario *sc);
 bool ld_valid_name(const char *s, bool dots);
+struct role *ld_role_n(const struct scenario *sc, const char *p, size_t l);
 uint32_t ld_hz(const char *s);
 bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 		  const yaml_node_t *v, struct phone_cfg *cfg);
-bool ld_phone_key(const char *ks);
-size_t ld_phone_keys(const char **v, size_t max);
 void ld_impair(struct loader *ld, const yaml_node_t *n,
 	       struct impair_spec *imp);
 void ld_do_step(struct loader *ld, struct step *st, const yaml_node_t *n);
@@ -26,6 +32,8 @@ void ld_media_step(struct loader *ld, struct step *st,
 		   const yaml_node_t *n);
 void ld_auth(struct loader *ld, struct step *st, const yaml_node_t *k,
 	     const yaml_node_t *v);
+void ld_challenge(struct loader *ld, struct step *st, const yaml_node_t *k,
+		  const yaml_node_t *v);
 void ld_status(struct loader *ld, struct step *st, const yaml_node_t *k,
 	       const yaml_node_t *v);
 void ld_expect_auth(struct loader *ld, struct step *st,

@@ -15,8 +15,9 @@ static const char *const expect_vals[] = {
 };
 
 
-/* auth: false, or auth: {user, password | password-env} */
-static void load_cred(struct loader *ld, struct step *st,
+/** auth: false, or auth: {user, password | password-env}, on a message
+ *  step */
+void ld_auth(struct loader *ld, struct step *st,
 		      const yaml_node_t *k, const yaml_node_t *v)
 {
 	bool b;
@@ -43,66 +44,77 @@ static void load_cred(struct loader *ld, struct step *st,
 }
 
 
-/* challenge: {algorithm: SHA-256, qop: auth|none, realm: …} */
-static void load_challenge(struct loader *ld, struct step *st,
+/* challenge: algorithm: SHA-256 */
+static void chal_algorithm(const struct ywalk *w, const struct ykey *row,
 			   const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const char *const keys[] = {"algorithm", "qop", "realm"};
-	struct ydoc *yd = &ld->yd;
-	yaml_node_pair_t *p;
+	struct step *st = w->obj;
+	const char *vs = yscalar(v);
+	enum digest_algo a;
+	struct pl pl;
+	(void)row;
+	(void)k;
 
-	if (st->req || (st->scode != 401 && st->scode != 407)) {
-		yerr(yd, k, "step %s: challenge: is for a 401 or 407 "
-		     "response", st->id);
-		return;
-	}
-	if (ywant(yd, v, YAML_MAPPING_NODE, "challenge"))
-		return;
-
-	YMAP_FOREACH(p, v) {
-		yaml_node_t *pk = ynode(yd, p->key);
-		yaml_node_t *pv = ynode(yd, p->value);
-		const char *ks = yscalar(pk), *vs = yscalar(pv);
-		enum digest_algo a;
-		struct pl pl;
-
-		if (ykey_check(yd, pk, keys, ARRAY_SIZE(keys), "challenge"))
-			continue;
-
-		if (!strcmp(ks, "algorithm")) {
-			pl_set_str(&pl, vs ? vs : "?");
-			if (!vs || !*vs || digest_algo_parse(&a, &pl))
-				yerr(yd, pv, "step %s: challenge: algorithm "
-				     "'%s' is not one of MD5, MD5-sess, "
-				     "SHA-256, SHA-256-sess", st->id,
-				     vs ? vs : "");
-			else
-				st->auth.algo = a;
-		}
-		else if (!strcmp(ks, "qop")) {
-			if (vs && !strcmp(vs, "none"))
-				st->auth.noqop = true;
-			else if (!vs || strcmp(vs, "auth"))
-				yerr(yd, pv, "step %s: challenge: qop is auth "
-				     "or none, not '%s'", st->id,
-				     vs ? vs : "");
-		}
-		else {
-			ld_dup_scalar(ld, pv, &st->auth.realm,
-				      "challenge: realm");
-		}
-	}
+	pl_set_str(&pl, vs ? vs : "?");
+	if (!vs || !*vs || digest_algo_parse(&a, &pl))
+		yerr(w->yd, v, "step %s: challenge: algorithm '%s' is not one "
+		     "of MD5, MD5-sess, SHA-256, SHA-256-sess", st->id,
+		     vs ? vs : "");
+	else
+		st->auth.algo = a;
 }
 
 
-/** auth: or challenge: on a message step */
-void ld_auth(struct loader *ld, struct step *st, const yaml_node_t *k,
-	     const yaml_node_t *v)
+/* challenge: qop: auth | none */
+static void chal_qop(const struct ywalk *w, const struct ykey *row,
+		     const yaml_node_t *k, const yaml_node_t *v)
 {
-	if (!strcmp(yscalar(k), "auth"))
-		load_cred(ld, st, k, v);
-	else
-		load_challenge(ld, st, k, v);
+	struct step *st = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (vs && !strcmp(vs, "none"))
+		st->auth.noqop = true;
+	else if (!vs || strcmp(vs, "auth"))
+		yerr(w->yd, v, "step %s: challenge: qop is auth or none, not "
+		     "'%s'", st->id, vs ? vs : "");
+}
+
+
+/* challenge: realm: example.test */
+static void chal_realm(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	(void)row;
+	(void)k;
+
+	ld_dup_scalar(w->arg, v, &st->auth.realm, "challenge: realm");
+}
+
+
+/** challenge: {algorithm: SHA-256, qop: auth|none, realm: …} on a 401 or
+ *  407 a scripted role sends */
+void ld_challenge(struct loader *ld, struct step *st, const yaml_node_t *k,
+		  const yaml_node_t *v)
+{
+	static const struct ykey rows[] = {
+		{"algorithm", chal_algorithm, 0},
+		{"qop",       chal_qop,       0},
+		{"realm",     chal_realm,     0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk w = {.yd = &ld->yd, .obj = st, .arg = ld,
+			  .where = "challenge"};
+
+	if (st->req || (st->scode != 401 && st->scode != 407)) {
+		yerr(&ld->yd, k, "step %s: challenge: is for a 401 or 407 "
+		     "response", st->id);
+		return;
+	}
+	if (!ywant(&ld->yd, v, YAML_MAPPING_NODE, "challenge"))
+		(void)ymap_walk(&w, v, &keys);
 }
 
 

@@ -14,11 +14,6 @@
 
 
 
-/* role keys only a phone has, besides its settings (doverb_settings) */
-static const char *const role_only[] = {
-	"proxy", "codecs", "impair", "impair-sip", "record", "auth",
-};
-
 static const char *const dtmf_modes[] = {"rfc4733", "inband", "info"};
 
 
@@ -27,19 +22,16 @@ static struct role *actor_role(struct loader *ld, const yaml_node_t *n,
 			       const char *name, size_t len, const char *what)
 {
 	struct role *r;
-	char buf[64];
 
-	if (!len || len >= sizeof(buf)) {
+	if (!len) {
 		yerr(&ld->yd, n, "%s: a role name is missing", what);
 		return NULL;
 	}
-	memcpy(buf, name, len);
-	buf[len] = '\0';
 
-	r = scenario_role(ld->sc, buf);
+	r = ld_role_n(ld->sc, name, len);
 	if (!r) {
-		yerr(&ld->yd, n, "%s: role '%s' is not declared (roles: %H)",
-		     what, buf, ld_role_names, ld->sc);
+		yerr(&ld->yd, n, "%s: role '%b' is not declared (roles: %H)",
+		     what, name, len, ld_role_names, ld->sc);
 		return NULL;
 	}
 
@@ -98,52 +90,162 @@ static bool share(const char *s, double *out)
 }
 
 
-static void set_duration(struct loader *ld, const yaml_node_t *v,
-			 uint32_t *ms, const char *key)
+/* the PHONE_CFG_* bit of a setting: its place in the model's table */
+static unsigned setting_bit(const char *key)
 {
+	size_t i, n;
+	const char *const *names = doverb_settings(&n);
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(key, names[i]))
+			return 1u << i;
+	}
+
+	return 0;
+}
+
+
+/* busy:, mute:, early-media: true or false */
+static void set_bool(const struct ywalk *w, const struct ykey *row,
+		     const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)k;
+	(void)ybool(w->yd, v, YFIELD(w, row, bool));
+}
+
+
+/* auto-answer:, forward-after:, give-up: a duration, or off */
+static void set_duration(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	uint32_t *ms = YFIELD(w, row, uint32_t);
 	const char *s = yscalar(v);
+	(void)k;
 
 	if (s && (!strcmp(s, "off") || !strcmp(s, "false"))) {
 		*ms = UINT32_MAX;
 		return;
 	}
 	if (!s || duration_parse(ms, s))
-		yerr(&ld->yd, v, "%s: '%s' is not a duration (0s, 2s, 500ms) "
-		     "or off", key, s ? s : "");
+		yerr(w->yd, v, "%s: '%s' is not a duration (0s, 2s, 500ms) "
+		     "or off", row->key, s ? s : "");
 }
 
 
-/* the forwarding settings: each names a role (where the call goes) */
-static bool fwd_key(struct loader *ld, const yaml_node_t *k,
-		    const yaml_node_t *v, struct phone_cfg *cfg)
+/* forward-no-answer:, forward-always:, forward-busy: where the call goes */
+static void set_role(const struct ywalk *w, const struct ykey *row,
+		     const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const struct {
-		const char *key;
-		size_t off;       /* its struct role * in struct phone_cfg */
-		unsigned given;
-	} fwd[] = {
-		{"forward-no-answer", offsetof(struct phone_cfg, fwd_noans),
-		 PHONE_CFG_FWD_NOANS},
-		{"forward-always", offsetof(struct phone_cfg, fwd_always),
-		 PHONE_CFG_FWD_ALWAYS},
-		{"forward-busy", offsetof(struct phone_cfg, fwd_busy),
-		 PHONE_CFG_FWD_BUSY},
-	};
-	const char *ks = yscalar(k), *vs = yscalar(v);
+	const char *vs = yscalar(v);
+	(void)k;
+
+	*YFIELD(w, row, struct role *) = actor_role(w->arg, v, vs,
+						    vs ? strlen(vs) : 0,
+						    row->key);
+}
+
+
+/* tone: 1004Hz, or off */
+static void set_tone(const struct ywalk *w, const struct ykey *row,
+		     const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct phone_cfg *cfg = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (vs && (!strcmp(vs, "off") || !strcmp(vs, "silence")))
+		cfg->tone_hz = 0;
+	else if (!(cfg->tone_hz = ld_hz(vs)))
+		yerr(w->yd, v, "tone: '%s' is not a frequency from 50 to "
+		     "3950 Hz (1004Hz), or off", vs ? vs : "");
+}
+
+
+/* dtmf-mode: rfc4733 | inband | info */
+static void set_dtmf_mode(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct phone_cfg *cfg = w->obj;
+	const char *vs = yscalar(v);
 	size_t i;
+	(void)row;
+	(void)k;
 
-	for (i = 0; i < ARRAY_SIZE(fwd); i++) {
-		struct role **rp;
-
-		if (strcmp(ks, fwd[i].key))
-			continue;
-		rp = (struct role **)(void *)((char *)cfg + fwd[i].off);
-		*rp = actor_role(ld, v, vs, vs ? strlen(vs) : 0, ks);
-		cfg->given |= fwd[i].given;
-		return true;
+	for (i = 0; vs && i < ARRAY_SIZE(dtmf_modes); i++) {
+		if (!strcmp(vs, dtmf_modes[i]))
+			break;
 	}
+	if (!vs || i == ARRAY_SIZE(dtmf_modes))
+		yerr(w->yd, v, "dtmf-mode: '%s' is not rfc4733, inband or "
+		     "info", vs ? vs : "");
+	else
+		cfg->dtmf_mode = (int)i;
+}
 
-	return false;
+
+/* send-codec: PCMU | PCMA, whatever was agreed (a fault) */
+static void set_send_codec(const struct ywalk *w, const struct ykey *row,
+			   const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct phone_cfg *cfg = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (vs && !str_casecmp(vs, "PCMU"))
+		cfg->send_codec = 0;
+	else if (vs && !str_casecmp(vs, "PCMA"))
+		cfg->send_codec = 8;
+	else
+		yerr(w->yd, v, "send-codec: '%s' is not PCMU or PCMA",
+		     vs ? vs : "");
+}
+
+
+/* one row per phone setting; its PHONE_CFG_* bit is its place in the
+ * model's table (doverb_settings), which names the same keys */
+static const struct ykey setting_rows[] = {
+	{"busy",        set_bool,     offsetof(struct phone_cfg, busy)},
+	{"auto-answer", set_duration, offsetof(struct phone_cfg,
+					       auto_answer_ms)},
+	{"forward-no-answer", set_role, offsetof(struct phone_cfg,
+						 fwd_noans)},
+	{"forward-after", set_duration, offsetof(struct phone_cfg,
+						 fwd_after_ms)},
+	{"mute",        set_bool,     offsetof(struct phone_cfg, mute)},
+	{"tone",        set_tone,     0},
+	{"dtmf-mode",   set_dtmf_mode, 0},
+	{"send-codec",  set_send_codec, 0},
+	{"early-media", set_bool,     offsetof(struct phone_cfg,
+					       early_media)},
+	{"forward-always", set_role,  offsetof(struct phone_cfg,
+					       fwd_always)},
+	{"forward-busy", set_role,    offsetof(struct phone_cfg, fwd_busy)},
+	{"give-up",     set_duration, offsetof(struct phone_cfg, giveup_ms)},
+};
+
+_Static_assert(ARRAY_SIZE(setting_rows) == PHONE_CFG_NKEYS,
+	       "a row for each phone setting (doverb_settings)");
+
+const struct ykeys ld_settings = YKEYS(setting_rows);
+
+
+/* a setting's row: where it is written (a device that cannot apply it
+ * says so there), that it is given, then its value */
+static void setting(const struct ywalk *w, const struct ykey *row,
+		    const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct phone_cfg *cfg = w->obj;
+	unsigned bit = setting_bit(row->key);
+	unsigned i;
+
+	for (i = 0; i < PHONE_CFG_NKEYS; i++) {
+		if (bit == 1u << i)
+			cfg->at[i] = ypos(k);
+	}
+	cfg->given |= bit;
+	row->h(w, row, k, v);
 }
 
 
@@ -154,109 +256,61 @@ static bool fwd_key(struct loader *ld, const yaml_node_t *k,
 bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 		  const yaml_node_t *v, struct phone_cfg *cfg)
 {
-	const char *ks = yscalar(k), *vs = yscalar(v);
-	size_t i, nkeys;
-	const char *const *cfg_keys = doverb_settings(&nkeys);
+	const struct ykey *row = ykeys_find(&ld_settings, yscalar(k));
+	struct ywalk w = {.yd = &ld->yd, .obj = cfg, .arg = ld,
+			  .where = "set"};
 
-	for (i = 0; ks && i < nkeys; i++) {
-		if (!strcmp(ks, cfg_keys[i]))
-			break;
-	}
-	if (!ks || i == nkeys)
+	if (!row)
 		return false;
-	/* where it is written: a device that cannot apply it says so there */
-	cfg->at[i] = ypos(k);
 
-	if (!strcmp(ks, "busy")) {
-		ybool(&ld->yd, v, &cfg->busy);
-		cfg->given |= PHONE_CFG_BUSY;
-	}
-	else if (!strcmp(ks, "early-media")) {
-		ybool(&ld->yd, v, &cfg->early_media);
-		cfg->given |= PHONE_CFG_EARLY_MEDIA;
-	}
-	else if (!strcmp(ks, "mute")) {
-		ybool(&ld->yd, v, &cfg->mute);
-		cfg->given |= PHONE_CFG_MUTE;
-	}
-	else if (!strcmp(ks, "auto-answer")) {
-		set_duration(ld, v, &cfg->auto_answer_ms, ks);
-		cfg->given |= PHONE_CFG_AUTO_ANSWER;
-	}
-	else if (!strcmp(ks, "forward-after")) {
-		set_duration(ld, v, &cfg->fwd_after_ms, ks);
-		cfg->given |= PHONE_CFG_FWD_AFTER;
-	}
-	else if (!strcmp(ks, "give-up")) {
-		set_duration(ld, v, &cfg->giveup_ms, ks);
-		cfg->given |= PHONE_CFG_GIVE_UP;
-	}
-	else if (fwd_key(ld, k, v, cfg)) {
-		/* forward-no-answer, forward-always, forward-busy: a role */
-	}
-	else if (!strcmp(ks, "tone")) {
-		if (vs && (!strcmp(vs, "off") || !strcmp(vs, "silence")))
-			cfg->tone_hz = 0;
-		else if (!(cfg->tone_hz = ld_hz(vs)))
-			yerr(&ld->yd, v, "tone: '%s' is not a frequency from "
-			     "50 to 3950 Hz (1004Hz), or off",
-			     vs ? vs : "");
-		cfg->given |= PHONE_CFG_TONE;
-	}
-	else if (!strcmp(ks, "dtmf-mode")) {
-		for (i = 0; vs && i < ARRAY_SIZE(dtmf_modes); i++) {
-			if (!strcmp(vs, dtmf_modes[i]))
-				break;
-		}
-		if (!vs || i == ARRAY_SIZE(dtmf_modes))
-			yerr(&ld->yd, v, "dtmf-mode: '%s' is not rfc4733, "
-			     "inband or info", vs ? vs : "");
-		else
-			cfg->dtmf_mode = (int)i;
-		cfg->given |= PHONE_CFG_DTMF_MODE;
-	}
-	else if (!strcmp(ks, "send-codec")) {
-		if (vs && !str_casecmp(vs, "PCMU"))
-			cfg->send_codec = 0;
-		else if (vs && !str_casecmp(vs, "PCMA"))
-			cfg->send_codec = 8;
-		else
-			yerr(&ld->yd, v, "send-codec: '%s' is not PCMU or PCMA",
-			     vs ? vs : "");
-		cfg->given |= PHONE_CFG_SEND_CODEC;
-	}
+	setting(&w, row, k, v);
 
 	return true;
 }
 
 
-/** The role keys only a phone has; true when ks is one */
-bool ld_phone_key(const char *ks)
+/* impair: jitter: 30ms */
+static void impair_jitter(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
 {
-	const char *keys[PHONE_CFG_NKEYS + ARRAY_SIZE(role_only)];
-	size_t i, n = ld_phone_keys(keys, ARRAY_SIZE(keys));
+	struct impair_spec *imp = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
 
-	for (i = 0; ks && i < n; i++) {
-		if (!strcmp(ks, keys[i]))
-			return true;
-	}
-
-	return false;
+	if (!vs || duration_parse(&imp->jitter_ms, vs))
+		yerr(w->yd, v, "impair: jitter: '%s' is not a duration "
+		     "(30ms)", vs ? vs : "");
 }
 
 
-/** The phone role keys (its settings and the rest) into v; how many */
-size_t ld_phone_keys(const char **v, size_t max)
+/* impair: seed: 7 — the same losses each run */
+static void impair_seed(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
 {
-	size_t i, n = 0, nkeys;
-	const char *const *cfg_keys = doverb_settings(&nkeys);
+	struct impair_spec *imp = w->obj;
+	const char *vs = yscalar(v);
+	char *end = NULL;
+	(void)row;
+	(void)k;
 
-	for (i = 0; i < ARRAY_SIZE(role_only) && n < max; i++)
-		v[n++] = role_only[i];
-	for (i = 0; i < nkeys && n < max; i++)
-		v[n++] = cfg_keys[i];
+	imp->seed = vs ? (uint32_t)strtoul(vs, &end, 10) : 0;
+	if (!vs || !end || *end)
+		yerr(w->yd, v, "impair: seed: '%s' is not a number",
+		     vs ? vs : "");
+}
 
-	return n;
+
+/* impair: loss:, reorder:, duplicate: a share into the double at off */
+static void impair_share(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	const char *vs = yscalar(v);
+	(void)k;
+
+	if (!share(vs, YFIELD(w, row, double)))
+		yerr(w->yd, v, "impair: %s: '%s' is not a share (10%% or 0.1)",
+		     row->key, vs ? vs : "");
 }
 
 
@@ -264,46 +318,40 @@ size_t ld_phone_keys(const char **v, size_t max)
 void ld_impair(struct loader *ld, const yaml_node_t *n,
 	       struct impair_spec *imp)
 {
-	static const char *const keys[] = {
-		"loss", "jitter", "reorder", "duplicate", "seed",
+	static const struct ykey rows[] = {
+		{"loss",      impair_share,  offsetof(struct impair_spec,
+						      loss)},
+		{"jitter",    impair_jitter, 0},
+		{"reorder",   impair_share,  offsetof(struct impair_spec,
+						      reorder)},
+		{"duplicate", impair_share,  offsetof(struct impair_spec,
+						      duplicate)},
+		{"seed",      impair_seed,   0},
 	};
-	yaml_node_pair_t *p;
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk w = {.yd = &ld->yd, .obj = imp, .arg = ld,
+			  .where = "impair"};
 
 	if (ywant(&ld->yd, n, YAML_MAPPING_NODE, "impair"))
 		return;
 
 	imp->set = true;
 	imp->seed = 1;
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *k = ynode(&ld->yd, p->key);
-		yaml_node_t *v = ynode(&ld->yd, p->value);
-		const char *ks = yscalar(k), *vs = yscalar(v);
-		double *d = NULL;
+	(void)ymap_walk(&w, n, &keys);
+}
 
-		if (ykey_check(&ld->yd, k, keys, ARRAY_SIZE(keys), "impair"))
-			continue;
 
-		if (!strcmp(ks, "jitter")) {
-			if (!vs || duration_parse(&imp->jitter_ms, vs))
-				yerr(&ld->yd, v, "impair: jitter: '%s' is not "
-				     "a duration (30ms)", vs ? vs : "");
-			continue;
-		}
-		if (!strcmp(ks, "seed")) {
-			char *end = NULL;
-			imp->seed = vs ? (uint32_t)strtoul(vs, &end, 10) : 0;
-			if (!vs || !end || *end)
-				yerr(&ld->yd, v, "impair: seed: '%s' is not a "
-				     "number", vs ? vs : "");
-			continue;
-		}
+/* transfer: {to: C, attended: true} */
+static void transfer_to(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct do_spec *d = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
 
-		d = !strcmp(ks, "loss") ? &imp->loss
-		  : !strcmp(ks, "reorder") ? &imp->reorder : &imp->duplicate;
-		if (!share(vs, d))
-			yerr(&ld->yd, v, "impair: %s: '%s' is not a share "
-			     "(10%% or 0.1)", ks, vs ? vs : "");
-	}
+	d->target = actor_role(w->arg, v, vs, vs ? strlen(vs) : 0,
+			       "transfer");
 }
 
 
@@ -381,23 +429,16 @@ static void do_arg(struct loader *ld, struct step *st,
 					       "transfer");
 		}
 		else if (n && n->type == YAML_MAPPING_NODE) {
-			static const char *const keys[] = {"to", "attended"};
-			yaml_node_pair_t *p;
+			static const struct ykey rows[] = {
+				{"to",       transfer_to, 0},
+				{"attended", ykey_bool,
+				 offsetof(struct do_spec, attended)},
+			};
+			static const struct ykeys keys = YKEYS(rows);
+			struct ywalk w = {.yd = yd, .obj = d, .arg = ld,
+					  .where = "transfer"};
 
-			YMAP_FOREACH(p, n) {
-				yaml_node_t *k = ynode(yd, p->key);
-				yaml_node_t *v = ynode(yd, p->value);
-				const char *vs = yscalar(v);
-
-				if (ykey_check(yd, k, keys, ARRAY_SIZE(keys),
-					       "transfer"))
-					continue;
-				if (!strcmp(yscalar(k), "to"))
-					d->target = actor_role(ld, v, vs,
-						vs ? strlen(vs) : 0, "transfer");
-				else
-					ybool(yd, v, &d->attended);
-			}
+			(void)ymap_walk(&w, n, &keys);
 		}
 		if (!d->target)
 			yerr(yd, n, "do: transfer needs a target (%s)",
@@ -410,17 +451,18 @@ static void do_arg(struct loader *ld, struct step *st,
 			break;
 		}
 		{
+			struct ywalk w = {.yd = yd, .obj = &d->set, .arg = ld,
+					  .where = "set"};
 			yaml_node_pair_t *p;
 
 			YMAP_FOREACH(p, n) {
 				yaml_node_t *k = ynode(yd, p->key);
+				const struct ykey *row;
 
-				size_t nk;
-				const char *const *keys = doverb_settings(&nk);
-
-				if (!ld_phone_cfg(ld, k, ynode(yd, p->value),
-						  &d->set))
-					ykey_check(yd, k, keys, nk, "set");
+				row = ykey_row(yd, k, &ld_settings, "set");
+				if (row)
+					setting(&w, row, k,
+						ynode(yd, p->value));
 			}
 		}
 		break;
@@ -451,7 +493,7 @@ static const struct do_verb_def *verb_of(struct loader *ld,
 	const struct do_verb_def *vd = doverb_find(s, len);
 	const char *names[DO_NVERBS];
 	const struct do_verb_def *t;
-	char buf[32];
+	char *buf = NULL;
 	size_t i, nv;
 	const char *h;
 
@@ -461,11 +503,13 @@ static const struct do_verb_def *verb_of(struct loader *ld,
 	t = doverb_table(&nv);
 	for (i = 0; i < nv && i < ARRAY_SIZE(names); i++)
 		names[i] = t[i].name;
-	(void)re_snprintf(buf, sizeof(buf), "%b", s, len);
+	if (re_sdprintf(&buf, "%b", s, len))
+		return NULL;
 	h = diag_suggest(buf, names, i);
 	yerr(&ld->yd, n, "do: unknown verb '%s'%s%s%s (%H)", buf,
 	     h ? " (did you mean '" : "", h ? h : "", h ? "'?)" : "",
 	     verbs_print, NULL);
+	mem_deref(buf);
 
 	return NULL;
 }
@@ -614,6 +658,116 @@ static void media_expect(struct loader *ld, struct media_spec *m,
 }
 
 
+/* media: between: [A, B] — both talk and listen */
+static void media_between(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct media_spec *m = w->obj;
+	yaml_node_item_t *it;
+	unsigned i = 0;
+	(void)row;
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_SEQUENCE_NODE, "between"))
+		return;
+	YSEQ_FOREACH(it, v) {
+		yaml_node_t *e = ynode(w->yd, *it);
+		const char *es = yscalar(e);
+		struct role *r = actor_role(w->arg, e, es, es ? strlen(es) : 0,
+					    "between");
+		if (i == 0)
+			m->from = r;
+		else if (i == 1)
+			m->to = r;
+		++i;
+	}
+	if (i != 2)
+		yerr(w->yd, v, "media: between: names two roles");
+	m->between = true;
+}
+
+
+/* media: from: A / to: B — the role into the struct role * at off */
+static void media_role(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	const char *vs = yscalar(v);
+	(void)k;
+
+	*YFIELD(w, row, struct role *) = actor_role(w->arg, v, vs,
+						    vs ? strlen(vs) : 0,
+						    row->key);
+}
+
+
+static void media_expect_key(const struct ywalk *w, const struct ykey *row,
+			     const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	(void)k;
+	media_expect(w->arg, w->obj, v);
+}
+
+
+/* media: for: 1s — how long it listens */
+static void media_for(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct media_spec *m = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (!vs || duration_parse(&m->for_ms, vs) || m->for_ms < 100)
+		yerr(w->yd, v, "media: for: '%s' is not a duration of at "
+		     "least 100ms", vs ? vs : "");
+}
+
+
+static void media_max_loss(const struct ywalk *w, const struct ykey *row,
+			   const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct media_spec *m = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (!share(vs, &m->max_loss))
+		yerr(w->yd, v, "media: max-loss: '%s' is not a share (1%% or "
+		     "0.01)", vs ? vs : "");
+}
+
+
+static void media_max_jitter(const struct ywalk *w, const struct ykey *row,
+			     const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct media_spec *m = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (!vs || duration_parse(&m->max_jitter_ms, vs))
+		yerr(w->yd, v, "media: max-jitter: '%s' is not a duration "
+		     "(30ms)", vs ? vs : "");
+}
+
+
+static void media_min_mos(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct media_spec *m = w->obj;
+	const char *vs = yscalar(v);
+	char *end = NULL;
+	(void)row;
+	(void)k;
+
+	m->min_mos = vs ? strtod(vs, &end) : 0;
+	if (!vs || !end || *end || m->min_mos < 1 || m->min_mos > 4.5)
+		yerr(w->yd, v, "media: min-mos: '%s' is not a MOS from 1 to "
+		     "4.5", vs ? vs : "");
+}
+
+
 /**
  * media: {between: [A, B], expect: two-way}
  * media: {from: A, to: B, expect: tone 1004Hz, for: 1s,
@@ -621,87 +775,29 @@ static void media_expect(struct loader *ld, struct media_spec *m,
  */
 void ld_media_step(struct loader *ld, struct step *st, const yaml_node_t *n)
 {
-	static const char *const keys[] = {
-		"between", "from", "to", "expect", "for", "max-loss",
-		"max-jitter", "min-mos",
+	static const struct ykey rows[] = {
+		{"between",    media_between,    0},
+		{"from",       media_role, offsetof(struct media_spec, from)},
+		{"to",         media_role, offsetof(struct media_spec, to)},
+		{"expect",     media_expect_key, 0},
+		{"for",        media_for,        0},
+		{"max-loss",   media_max_loss,   0},
+		{"max-jitter", media_max_jitter, 0},
+		{"min-mos",    media_min_mos,    0},
 	};
+	static const struct ykeys keys = YKEYS(rows);
 	struct media_spec *m = &st->media;
 	struct ydoc *yd = &ld->yd;
-	yaml_node_pair_t *p;
-	bool have_expect = false;
+	struct ywalk w = {.yd = yd, .obj = m, .arg = ld, .where = "media"};
+	bool have_expect;
 
 	m->max_loss = -1;
 	m->for_ms = 1000;
 	if (ywant(yd, n, YAML_MAPPING_NODE, "media"))
 		return;
 
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *k = ynode(yd, p->key);
-		yaml_node_t *v = ynode(yd, p->value);
-		const char *ks = yscalar(k), *vs = yscalar(v);
-
-		if (ykey_check(yd, k, keys, ARRAY_SIZE(keys), "media"))
-			continue;
-
-		if (!strcmp(ks, "between")) {
-			yaml_node_item_t *it;
-			unsigned i = 0;
-
-			if (ywant(yd, v, YAML_SEQUENCE_NODE, "between"))
-				continue;
-			YSEQ_FOREACH(it, v) {
-				yaml_node_t *e = ynode(yd, *it);
-				const char *es = yscalar(e);
-				struct role *r = actor_role(ld, e, es,
-						es ? strlen(es) : 0, "between");
-				if (i == 0)
-					m->from = r;
-				else if (i == 1)
-					m->to = r;
-				++i;
-			}
-			if (i != 2)
-				yerr(yd, v, "media: between: names two roles");
-			m->between = true;
-		}
-		else if (!strcmp(ks, "from")) {
-			m->from = actor_role(ld, v, vs, vs ? strlen(vs) : 0,
-					     "from");
-		}
-		else if (!strcmp(ks, "to")) {
-			m->to = actor_role(ld, v, vs, vs ? strlen(vs) : 0,
-					   "to");
-		}
-		else if (!strcmp(ks, "expect")) {
-			media_expect(ld, m, v);
-			have_expect = true;
-		}
-		else if (!strcmp(ks, "for")) {
-			if (!vs || duration_parse(&m->for_ms, vs) ||
-			    m->for_ms < 100)
-				yerr(yd, v, "media: for: '%s' is not a "
-				     "duration of at least 100ms",
-				     vs ? vs : "");
-		}
-		else if (!strcmp(ks, "max-loss")) {
-			if (!share(vs, &m->max_loss))
-				yerr(yd, v, "media: max-loss: '%s' is not a "
-				     "share (1%% or 0.01)", vs ? vs : "");
-		}
-		else if (!strcmp(ks, "max-jitter")) {
-			if (!vs || duration_parse(&m->max_jitter_ms, vs))
-				yerr(yd, v, "media: max-jitter: '%s' is not "
-				     "a duration (30ms)", vs ? vs : "");
-		}
-		else if (!strcmp(ks, "min-mos")) {
-			char *end = NULL;
-			m->min_mos = vs ? strtod(vs, &end) : 0;
-			if (!vs || !end || *end || m->min_mos < 1 ||
-			    m->min_mos > 4.5)
-				yerr(yd, v, "media: min-mos: '%s' is not a "
-				     "MOS from 1 to 4.5", vs ? vs : "");
-		}
-	}
+	(void)ymap_walk(&w, n, &keys);
+	have_expect = ymap_value(yd, n, "expect") != NULL;
 
 	if (!have_expect)
 		m->expect = m->between ? MEDIA_TWO_WAY : MEDIA_AUDIO;

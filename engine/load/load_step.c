@@ -2,6 +2,7 @@
  * headers, expectations, SDP, timing, association; groups and waits
  * (about 850 lines: every key of a message step is checked here, each
  * with its place; do: and media: steps are engine/load/load_do.c) */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,6 @@
 #include "hdr.h"
 #include "load.h"
 
-
-static const char *const step_keys[] = {
-	"to-user", "headers", "body", "raw", "sdp", "expect", "optional",
-	"within", "timeout", "answers", "forwards", "dialog",
-	"retransmit", "drop", "lose", "retransmission-of", "absent", "auth",
-	"challenge", "status",
-};
 
 static const char *const methods[] = {
 	"INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "REFER",
@@ -71,22 +65,27 @@ struct tok {
 };
 
 
-static size_t tokenize(const char *s, unsigned col0, struct tok *t,
-		       size_t max)
+/* the tokens of s into t (NULL: only count them); how many */
+static size_t tokenize(const char *s, unsigned col0, struct tok *t)
 {
 	size_t n = 0;
 	const char *p = s;
 
-	while (*p && n < max) {
+	while (*p) {
+		const char *b;
+
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!*p)
 			break;
-		t[n].p = p;
-		t[n].col = col0 + (unsigned)(p - s);
+		b = p;
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
-		t[n].l = (size_t)(p - t[n].p);
+		if (t) {
+			t[n].p = b;
+			t[n].col = col0 + (unsigned)(b - s);
+			t[n].l = (size_t)(p - b);
+		}
 		n++;
 	}
 
@@ -118,39 +117,23 @@ static int tok_err(struct loader *ld, const yaml_node_t *n,
 static struct role *tok_role(struct loader *ld, const yaml_node_t *n,
 			     const struct tok *t, const char *id)
 {
-	char name[64];
-	struct role *r;
+	struct role *r = ld_role_n(ld->sc, t->p, t->l);
 
-	re_snprintf(name, sizeof(name), "%b", t->p, t->l);
-	r = scenario_role(ld->sc, name);
 	if (!r)
-		tok_err(ld, n, t, "step %s: role \"%s\" is not declared "
-			"(roles: %H)", id, name, ld_role_names, ld->sc);
+		tok_err(ld, n, t, "step %s: role \"%b\" is not declared "
+			"(roles: %H)", id, t->p, t->l, ld_role_names, ld->sc);
 
 	return r;
 }
 
 
-/* "INVITE A -> P", "180 Ringing B -> P" */
-static void parse_line(struct loader *ld, struct step *st,
-		       const yaml_node_t *n)
+/* the tokens of a message line, nt of them at t */
+static void parse_tokens(struct loader *ld, struct step *st,
+			 const yaml_node_t *n, const struct tok *t, size_t nt)
 {
 	const char *s = yscalar(n);
-	struct tok t[32];
-	size_t nt, arrow, i;
-	unsigned col0;
+	size_t arrow, i;
 
-	if (!s) {
-		ywant(&ld->yd, n, YAML_SCALAR_NODE, "a step's message line");
-		return;
-	}
-
-	col0 = ypos(n).col;
-	if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-	    n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
-		++col0;
-
-	nt = tokenize(s, col0, t, ARRAY_SIZE(t));
 	for (arrow = 0; arrow < nt; arrow++) {
 		if (t[arrow].l == 2 && !strncmp(t[arrow].p, "->", 2))
 			break;
@@ -182,14 +165,15 @@ static void parse_line(struct loader *ld, struct step *st,
 			str_dup(&st->reason, sip_reason_std(st->scode));
 	}
 	else {
-		char m[32];
+		char *m = NULL;
 
 		if (arrow != 2) {
 			tok_err(ld, n, &t[1], "step %s: a request line is "
 				"'<METHOD> <FROM> -> <TO>'", st->id);
 			return;
 		}
-		re_snprintf(m, sizeof(m), "%b", t[0].p, t[0].l);
+		if (re_sdprintf(&m, "%b", t[0].p, t[0].l))
+			return;
 		for (i = 0; i < ARRAY_SIZE(methods); i++) {
 			if (!strcmp(m, methods[i]))
 				break;
@@ -201,10 +185,11 @@ static void parse_line(struct loader *ld, struct step *st,
 				"'%s'%s%s%s", st->id, m,
 				h ? " (did you mean '" : "", h ? h : "",
 				h ? "'?)" : "");
+			mem_deref(m);
 			return;
 		}
 		st->req = true;
-		str_dup(&st->method, m);
+		st->method = m;
 	}
 
 	st->from = tok_role(ld, n, &t[arrow - 1], st->id);
@@ -212,6 +197,36 @@ static void parse_line(struct loader *ld, struct step *st,
 	if (st->from && st->from == st->to)
 		tok_err(ld, n, &t[arrow + 1], "step %s: a role cannot send to "
 			"itself", st->id);
+}
+
+
+/* "INVITE A -> P", "180 Ringing B -> P" */
+static void parse_line(struct loader *ld, struct step *st,
+		       const yaml_node_t *n)
+{
+	const char *s = yscalar(n);
+	struct tok *t;
+	unsigned col0;
+	size_t nt;
+
+	if (!s) {
+		ywant(&ld->yd, n, YAML_SCALAR_NODE, "a step's message line");
+		return;
+	}
+
+	col0 = ypos(n).col;
+	if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+	    n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+		++col0;
+
+	/* as many tokens as it has: a reason phrase has no length limit */
+	nt = tokenize(s, col0, NULL);
+	t = mem_zalloc((nt + 1) * sizeof(*t), NULL);
+	if (!t)
+		return;
+	tokenize(s, col0, t);
+	parse_tokens(ld, st, n, t, nt);
+	mem_deref(t);
 }
 
 
@@ -241,6 +256,56 @@ static void check_step_placeholder(struct loader *ld, const yaml_node_t *n,
 }
 
 
+/* {A.uri}, {call-id}, {F2.to-tag}: name is what is between the braces */
+static void check_placeholder(struct loader *ld, const yaml_node_t *n,
+			      char *name, const char *id)
+{
+	char *dot = strrchr(name, '.');
+	size_t i;
+
+	if (dot) {
+		*dot = '\0';
+		if (!scenario_role(ld->sc, name) &&
+		    scenario_step(ld->sc, name)) {
+			check_step_placeholder(ld, n, name, dot + 1, id);
+			return;
+		}
+		if (!scenario_role(ld->sc, name)) {
+			yerr(&ld->yd, n, "step %s: placeholder {%s.%s} names "
+			     "neither a declared role (roles: %H) nor an "
+			     "earlier step", id, name, dot + 1, ld_role_names,
+			     ld->sc);
+			return;
+		}
+		for (i = 0; i < ph_nrole_fields; i++) {
+			if (!strcmp(dot + 1, ph_role_fields[i]))
+				return;
+		}
+		{
+			const char *h = diag_suggest(dot + 1, ph_role_fields,
+						     ph_nrole_fields);
+			yerr(&ld->yd, n, "step %s: unknown placeholder "
+			     "{%s.%s}%s%s%s%s%s", id, name, dot + 1,
+			     h ? " (did you mean {" : "", h ? name : "",
+			     h ? "." : "", h ? h : "", h ? "}?)" : "");
+		}
+		return;
+	}
+
+	for (i = 0; i < ph_nmsg_fields; i++) {
+		if (!strcmp(name, ph_msg_fields[i]))
+			return;
+	}
+	{
+		const char *h = diag_suggest(name, ph_msg_fields,
+					     ph_nmsg_fields);
+		yerr(&ld->yd, n, "step %s: unknown placeholder {%s}%s%s%s",
+		     id, name, h ? " (did you mean {" : "", h ? h : "",
+		     h ? "}?)" : "");
+	}
+}
+
+
 /* {A.uri}, {call-id}: every placeholder must be known */
 static bool check_placeholders(struct loader *ld, const yaml_node_t *n,
 			       const char *text, const char *id)
@@ -250,60 +315,15 @@ static bool check_placeholders(struct loader *ld, const yaml_node_t *n,
 
 	while ((p = strchr(p, '{'))) {
 		const char *close = strchr(p, '}');
-		char name[64], *dot;
-		size_t i;
+		char *name = NULL;
 
 		if (!close)
 			break;
-		re_snprintf(name, sizeof(name), "%b", p + 1,
-			    (size_t)(close - p - 1));
+		if (re_sdprintf(&name, "%b", p + 1, (size_t)(close - p - 1)))
+			break;
 		p = close + 1;
-
-		dot = strrchr(name, '.');
-		if (dot) {
-			*dot = '\0';
-			if (!scenario_role(ld->sc, name) &&
-			    scenario_step(ld->sc, name)) {
-				check_step_placeholder(ld, n, name, dot + 1,
-						       id);
-				continue;
-			}
-			if (!scenario_role(ld->sc, name)) {
-				yerr(&ld->yd, n, "step %s: placeholder "
-				     "{%s.%s} names neither a declared role "
-				     "(roles: %H) nor an earlier step", id,
-				     name, dot + 1, ld_role_names, ld->sc);
-				continue;
-			}
-			for (i = 0; i < ph_nrole_fields; i++) {
-				if (!strcmp(dot + 1, ph_role_fields[i]))
-					break;
-			}
-			if (i == ph_nrole_fields) {
-				const char *h = diag_suggest(dot + 1,
-					ph_role_fields, ph_nrole_fields);
-				yerr(&ld->yd, n, "step %s: unknown "
-				     "placeholder {%s.%s}%s%s%s%s%s", id,
-				     name, dot + 1,
-				     h ? " (did you mean {" : "",
-				     h ? name : "", h ? "." : "", h ? h : "",
-				     h ? "}?)" : "");
-			}
-			continue;
-		}
-
-		for (i = 0; i < ph_nmsg_fields; i++) {
-			if (!strcmp(name, ph_msg_fields[i]))
-				break;
-		}
-		if (i == ph_nmsg_fields) {
-			const char *h = diag_suggest(name, ph_msg_fields,
-						     ph_nmsg_fields);
-			yerr(&ld->yd, n, "step %s: unknown placeholder "
-			     "{%s}%s%s%s", id, name,
-			     h ? " (did you mean {" : "", h ? h : "",
-			     h ? "}?)" : "");
-		}
+		check_placeholder(ld, n, name, id);
+		mem_deref(name);
 	}
 
 	return ld->yd.nerr == before;
@@ -550,45 +570,67 @@ static void load_spec(struct loader *ld, struct step *st,
 }
 
 
-static void load_expect(struct loader *ld, struct step *st,
-			const yaml_node_t *n)
+/* expect: body: "~v=0" */
+static void expect_body(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const char *const keys[] = {"header", "body", "auth"};
-	yaml_node_pair_t *p, *q;
+	(void)row;
+	(void)k;
+	load_spec(w->arg, w->obj, v, NULL);
+}
 
-	if (ywant(&ld->yd, n, YAML_MAPPING_NODE, "expect"))
+
+/* expect: auth: valid */
+static void expect_auth(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	(void)k;
+	ld_expect_auth(w->arg, w->obj, v);
+}
+
+
+/* expect: header: {Via: "~127", Subject: absent} */
+static void expect_header(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	yaml_node_pair_t *q;
+	(void)row;
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_MAPPING_NODE, "expect: header"))
 		return;
+	YMAP_FOREACH(q, v) {
+		yaml_node_t *hk = ynode(w->yd, q->key);
+		const char *hn = yscalar(hk);
 
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *k = ynode(&ld->yd, p->key);
-		yaml_node_t *v = ynode(&ld->yd, p->value);
-
-		if (ykey_check(&ld->yd, k, keys, ARRAY_SIZE(keys), "expect"))
-			continue;
-
-		if (!strcmp(yscalar(k), "body")) {
-			load_spec(ld, st, v, NULL);
+		if (!hn || !is_token(hn)) {
+			yerr(w->yd, hk, "step %s: '%s' is not a header name",
+			     st->id, hn ? hn : "");
 			continue;
 		}
-		if (!strcmp(yscalar(k), "auth")) {
-			ld_expect_auth(ld, st, v);
-			continue;
-		}
-
-		if (ywant(&ld->yd, v, YAML_MAPPING_NODE, "expect: header"))
-			continue;
-		YMAP_FOREACH(q, v) {
-			yaml_node_t *hk = ynode(&ld->yd, q->key);
-			const char *hn = yscalar(hk);
-
-			if (!hn || !is_token(hn)) {
-				yerr(&ld->yd, hk, "step %s: '%s' is not a "
-				     "header name", st->id, hn ? hn : "");
-				continue;
-			}
-			load_spec(ld, st, ynode(&ld->yd, q->value), hn);
-		}
+		load_spec(w->arg, st, ynode(w->yd, q->value), hn);
 	}
+}
+
+
+static void load_expect(const struct ywalk *sw, const struct ykey *srow,
+			const yaml_node_t *k, const yaml_node_t *n)
+{
+	static const struct ykey rows[] = {
+		{"header", expect_header, 0},
+		{"body",   expect_body,   0},
+		{"auth",   expect_auth,   0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk w = {.yd = sw->yd, .obj = sw->obj, .arg = sw->arg,
+			  .where = "expect"};
+	(void)srow;
+	(void)k;
+
+	if (!ywant(sw->yd, n, YAML_MAPPING_NODE, "expect"))
+		(void)ymap_walk(&w, n, &keys);
 }
 
 
@@ -606,19 +648,83 @@ static bool one_of(const char *s, const char *const *v, size_t n,
 }
 
 
-static void load_sdp(struct loader *ld, struct step *st,
-		     const yaml_node_t *n)
+/* sdp: address: 192.0.2.1 */
+static void sdp_address(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const char *const keys[] = {"codecs", "direction", "address"};
-	yaml_node_pair_t *p;
+	struct step *st = w->obj;
+	(void)row;
+	(void)k;
+
+	if (!yscalar(v) || sa_set_str(&st->sdp.addr, yscalar(v), 0))
+		yerr(w->yd, v, "step %s: sdp: address is an IPv4 or IPv6 "
+		     "address, without a port", st->id);
+}
+
+
+/* sdp: direction: sendonly */
+static void sdp_direction(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	(void)row;
+	(void)k;
+
+	if (!one_of(yscalar(v), directions, ARRAY_SIZE(directions), false))
+		yerr(w->yd, v, "step %s: direction is sendrecv, sendonly, "
+		     "recvonly or inactive", st->id);
+	else
+		ld_dup_scalar(w->arg, v, &st->sdp.direction, "direction");
+}
+
+
+/* sdp: codecs: [PCMA, telephone-event] */
+static void sdp_codecs(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
 	yaml_node_item_t *it;
+	(void)row;
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_SEQUENCE_NODE, "codecs"))
+		return;
+	YSEQ_FOREACH(it, v) {
+		yaml_node_t *c = ynode(w->yd, *it);
+
+		if (!one_of(yscalar(c), codec_names, ARRAY_SIZE(codec_names),
+			    true)) {
+			yerr(w->yd, c, "step %s: unknown codec '%s' (codecs: "
+			     "PCMU, PCMA, G722, telephone-event)", st->id,
+			     yscalar(c) ? yscalar(c) : "");
+			continue;
+		}
+		ld_add_str(&st->sdp.codecs, yscalar(c), ypos(c));
+	}
+}
+
+
+static void load_sdp(const struct ywalk *sw, const struct ykey *srow,
+		     const yaml_node_t *k, const yaml_node_t *n)
+{
+	static const struct ykey rows[] = {
+		{"codecs",    sdp_codecs,    0},
+		{"direction", sdp_direction, 0},
+		{"address",   sdp_address,   0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk w = {.yd = sw->yd, .obj = sw->obj, .arg = sw->arg,
+			  .where = "sdp"};
+	struct step *st = sw->obj;
 	bool b;
+	(void)srow;
+	(void)k;
 
 	st->sdp.set = true;
 	if (yscalar(n)) {
-		if (!ybool(&ld->yd, n, &b)) {
+		if (!ybool(sw->yd, n, &b)) {
 			if (b)
-				yerr(&ld->yd, n, "step %s: sdp: is false or a "
+				yerr(sw->yd, n, "step %s: sdp: is false or a "
 				     "mapping {codecs, direction, address}",
 				     st->id);
 			st->sdp.off = !b;
@@ -626,53 +732,8 @@ static void load_sdp(struct loader *ld, struct step *st,
 		return;
 	}
 
-	if (ywant(&ld->yd, n, YAML_MAPPING_NODE, "sdp"))
-		return;
-
-	YMAP_FOREACH(p, n) {
-		yaml_node_t *k = ynode(&ld->yd, p->key);
-		yaml_node_t *v = ynode(&ld->yd, p->value);
-
-		if (ykey_check(&ld->yd, k, keys, ARRAY_SIZE(keys), "sdp"))
-			continue;
-
-		if (!strcmp(yscalar(k), "address")) {
-			if (!yscalar(v) ||
-			    sa_set_str(&st->sdp.addr, yscalar(v), 0))
-				yerr(&ld->yd, v, "step %s: sdp: address is an "
-				     "IPv4 or IPv6 address, without a port",
-				     st->id);
-			continue;
-		}
-
-		if (!strcmp(yscalar(k), "direction")) {
-			if (!one_of(yscalar(v), directions,
-				    ARRAY_SIZE(directions), false))
-				yerr(&ld->yd, v, "step %s: direction is "
-				     "sendrecv, sendonly, recvonly or "
-				     "inactive", st->id);
-			else
-				ld_dup_scalar(ld, v, &st->sdp.direction,
-					   "direction");
-			continue;
-		}
-
-		if (ywant(&ld->yd, v, YAML_SEQUENCE_NODE, "codecs"))
-			continue;
-		YSEQ_FOREACH(it, v) {
-			yaml_node_t *c = ynode(&ld->yd, *it);
-
-			if (!one_of(yscalar(c), codec_names,
-				    ARRAY_SIZE(codec_names), true)) {
-				yerr(&ld->yd, c, "step %s: unknown codec '%s' "
-				     "(codecs: PCMU, PCMA, G722, "
-				     "telephone-event)", st->id,
-				     yscalar(c) ? yscalar(c) : "");
-				continue;
-			}
-			ld_add_str(&st->sdp.codecs, yscalar(c), ypos(c));
-		}
-	}
+	if (!ywant(sw->yd, n, YAML_MAPPING_NODE, "sdp"))
+		(void)ymap_walk(&w, n, &keys);
 }
 
 
@@ -702,48 +763,42 @@ static struct step *earlier_request(struct loader *ld, struct step *st,
 }
 
 
-/* retransmit:, drop:, lose:, retransmission-of: (RFC 3261 timers) */
-static void rtx_option(struct loader *ld, struct step *st,
-		       const yaml_node_t *k, const yaml_node_t *v)
+/* retransmission-of: F2 — the same message again (RFC 3261 timers) */
+static void step_rtx_of(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
 {
-	struct ydoc *yd = &ld->yd;
-	const char *key = yscalar(k), *vs = yscalar(v);
-	struct step *o;
+	struct loader *ld = w->arg;
+	struct step *st = w->obj;
+	const char *vs = yscalar(v);
+	struct step *o = vs ? scenario_step(ld->sc, vs) : NULL;
+	(void)row;
+	(void)k;
+
+	if (!o || o == st || o->type != STEP_MSG)
+		yerr(w->yd, v, "step %s: retransmission-of: '%s' must name an "
+		     "earlier message step", st->id, vs ? vs : "");
+	else if (o->from != st->from || o->to != st->to ||
+		 o->req != st->req || o->scode != st->scode ||
+		 (o->req && strcmp(o->method, st->method)))
+		yerr(w->yd, v, "step %s: retransmission-of: %s is %H %s -> "
+		     "%s; a retransmission repeats it", st->id, o->id,
+		     step_print, o, o->from ? o->from->name : "?",
+		     o->to ? o->to->name : "?");
+	else
+		st->rtx_of = o;
+}
+
+
+/* drop: true is lose: 1; lose: N copies of what sipflow sends */
+static void step_lose(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	const char *vs = yscalar(v);
 	bool b;
 
-	if (!strcmp(key, "retransmit")) {
-		if (!ybool(yd, v, &b))
-			st->no_retransmit = !b;
-		return;
-	}
-
-	if (!strcmp(key, "absent")) {
-		if (!ybool(yd, v, &b))
-			st->absent = b;
-		return;
-	}
-
-	if (!strcmp(key, "retransmission-of")) {
-		o = vs ? scenario_step(ld->sc, vs) : NULL;
-		if (!o || o == st || o->type != STEP_MSG)
-			yerr(yd, v, "step %s: retransmission-of: '%s' must "
-			     "name an earlier message step", st->id,
-			     vs ? vs : "");
-		else if (o->from != st->from || o->to != st->to ||
-			 o->req != st->req || o->scode != st->scode ||
-			 (o->req && strcmp(o->method, st->method)))
-			yerr(yd, v, "step %s: retransmission-of: %s is %H %s "
-			     "-> %s; a retransmission repeats it", st->id,
-			     o->id, step_print, o, o->from ? o->from->name
-			     : "?", o->to ? o->to->name : "?");
-		else
-			st->rtx_of = o;
-		return;
-	}
-
-	/* drop: true is lose: 1 */
-	if (!strcmp(key, "drop")) {
-		if (!ybool(yd, v, &b))
+	if (!strcmp(row->key, "drop")) {
+		if (!ybool(w->yd, v, &b))
 			st->lose = b ? 1 : 0;
 	}
 	else {
@@ -751,86 +806,148 @@ static void rtx_option(struct loader *ld, struct step *st,
 		unsigned long n = vs ? strtoul(vs, &end, 10) : 0;
 
 		if (!vs || !end || *end || !n || n > 64) {
-			yerr(yd, v, "step %s: lose: '%s' is not a number of "
-			     "copies from 1 to 64", st->id, vs ? vs : "");
+			yerr(w->yd, v, "step %s: lose: '%s' is not a number "
+			     "of copies from 1 to 64", st->id, vs ? vs : "");
 			return;
 		}
 		st->lose = (uint32_t)n;
 	}
 
 	if (st->lose && st->from && role_acts(st->from))
-		yerr(yd, k, "step %s: %s: %s is not played by sipflow; only "
-		     "what sipflow sends can be lost", st->id, key,
+		yerr(w->yd, k, "step %s: %s: %s is not played by sipflow; "
+		     "only what sipflow sends can be lost", st->id, row->key,
 		     st->from->name);
 }
 
 
-static void step_option(struct loader *ld, struct step *st,
+/* to-user: B — the Request-URI's user (a role's, or any) */
+static void step_to_user(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct loader *ld = w->arg;
+	struct step *st = w->obj;
+	(void)row;
+	(void)k;
+
+	if (!ld_dup_scalar(ld, v, &st->to_user, "to-user"))
+		st->to_role = scenario_role(ld->sc, st->to_user);
+}
+
+
+static void step_headers(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	(void)k;
+	load_headers(w->arg, w->obj, v);
+}
+
+
+/* body: / raw: text, its placeholders checked, into the char * at off */
+static void step_text(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	char **out = YFIELD(w, row, char *);
+	(void)k;
+
+	if (!ld_dup_scalar(w->arg, v, out, row->key))
+		check_placeholders(w->arg, v, *out, st->id);
+}
+
+
+/* within: / timeout: a duration into the uint32_t at off */
+static void step_duration(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	const char *vs = yscalar(v);
+	uint32_t ms = 0;
+	(void)k;
+
+	if (!vs || duration_parse(&ms, vs) || !ms)
+		yerr(w->yd, v, "step %s: %s: '%s' is not a duration (500ms, "
+		     "2s, 1m)", st->id, row->key, vs ? vs : "");
+	else
+		*YFIELD(w, row, uint32_t) = ms;
+}
+
+
+/* answers: F1 — the request a response answers */
+static void step_answers(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	(void)row;
+
+	st->answers = earlier_request(w->arg, st, v, "answers");
+	if (st->req && st->answers)
+		yerr(w->yd, k, "step %s: answers: is for responses", st->id);
+}
+
+
+/* forwards: F1 — the request a proxy's message forwards */
+static void step_forwards(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	(void)row;
+	(void)k;
+
+	st->forwards = earlier_request(w->arg, st, v, "forwards");
+}
+
+
+/* auth:, challenge: and status: (load_auth.c, load_status.c) */
+static void step_auth(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	ld_auth(w->arg, w->obj, k, v);
+}
+
+
+static void step_challenge(const struct ywalk *w, const struct ykey *row,
+			   const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	ld_challenge(w->arg, w->obj, k, v);
+}
+
+
+static void step_status(const struct ywalk *w, const struct ykey *row,
 			const yaml_node_t *k, const yaml_node_t *v)
 {
-	struct ydoc *yd = &ld->yd;
-	const char *key = yscalar(k);
-	const char *vs = yscalar(v);
-	bool b;
-
-	if (!strcmp(key, "to-user")) {
-		if (!ld_dup_scalar(ld, v, &st->to_user, "to-user"))
-			st->to_role = scenario_role(ld->sc, st->to_user);
-	}
-	else if (!strcmp(key, "headers")) {
-		load_headers(ld, st, v);
-	}
-	else if (!strcmp(key, "body")) {
-		if (!ld_dup_scalar(ld, v, &st->body, "body"))
-			check_placeholders(ld, v, st->body, st->id);
-	}
-	else if (!strcmp(key, "raw")) {
-		if (!ld_dup_scalar(ld, v, &st->raw, "raw"))
-			check_placeholders(ld, v, st->raw, st->id);
-	}
-	else if (!strcmp(key, "sdp")) {
-		load_sdp(ld, st, v);
-	}
-	else if (!strcmp(key, "expect")) {
-		load_expect(ld, st, v);
-	}
-	else if (!strcmp(key, "optional")) {
-		if (!ybool(yd, v, &b))
-			st->optional = b;
-	}
-	else if (!strcmp(key, "within") || !strcmp(key, "timeout")) {
-		uint32_t ms = 0;
-
-		if (!vs || duration_parse(&ms, vs) || !ms)
-			yerr(yd, v, "step %s: %s: '%s' is not a duration "
-			     "(500ms, 2s, 1m)", st->id, key, vs ? vs : "");
-		else if (key[0] == 'w')
-			st->within_ms = ms;
-		else
-			st->timeout_ms = ms;
-	}
-	else if (!strcmp(key, "answers")) {
-		st->answers = earlier_request(ld, st, v, "answers");
-		if (st->req && st->answers)
-			yerr(yd, k, "step %s: answers: is for responses",
-			     st->id);
-	}
-	else if (!strcmp(key, "forwards")) {
-		st->forwards = earlier_request(ld, st, v, "forwards");
-	}
-	else if (!strcmp(key, "dialog")) {
-		ld_dup_scalar(ld, v, &st->dialog, "dialog");
-	}
-	else if (!strcmp(key, "auth") || !strcmp(key, "challenge")) {
-		ld_auth(ld, st, k, v);
-	}
-	else if (!strcmp(key, "status")) {
-		ld_status(ld, st, k, v);
-	}
-	else {
-		rtx_option(ld, st, k, v);
-	}
+	(void)row;
+	ld_status(w->arg, w->obj, k, v);
 }
+
+
+/* the keys of a message step, after its message line */
+static const struct ykey step_rows[] = {
+	{"to-user",    step_to_user,  0},
+	{"headers",    step_headers,  0},
+	{"body",       step_text,     offsetof(struct step, body)},
+	{"raw",        step_text,     offsetof(struct step, raw)},
+	{"sdp",        load_sdp,      0},
+	{"expect",     load_expect,   0},
+	{"optional",   ykey_bool,     offsetof(struct step, optional)},
+	{"within",     step_duration, offsetof(struct step, within_ms)},
+	{"timeout",    step_duration, offsetof(struct step, timeout_ms)},
+	{"answers",    step_answers,  0},
+	{"forwards",   step_forwards, 0},
+	{"dialog",     ykey_str,      offsetof(struct step, dialog)},
+	{"retransmit", ykey_notbool,  offsetof(struct step, no_retransmit)},
+	{"drop",       step_lose,     0},
+	{"lose",       step_lose,     0},
+	{"retransmission-of", step_rtx_of, 0},
+	{"absent",     ykey_bool,     offsetof(struct step, absent)},
+	{"auth",       step_auth,     0},
+	{"challenge",  step_challenge, 0},
+	{"status",     step_status,   0},
+};
+
+static const struct ykeys step_keys = YKEYS(step_rows);
 
 
 static struct step *new_step(struct loader *ld, enum step_type type,
@@ -972,13 +1089,11 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 
 	parse_line(ld, st, v0);
 
-	for (p++; p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = ynode(yd, p->key);
+	{
+		struct ywalk w = {.yd = yd, .obj = st, .arg = ld,
+				  .where = st->id};
 
-		if (ykey_check(yd, k, step_keys, ARRAY_SIZE(step_keys),
-			       st->id))
-			continue;
-		step_option(ld, st, k, ynode(yd, p->value));
+		(void)ymap_walk_from(&w, n, p + 1, &step_keys);
 	}
 
 	if (st->raw && (!list_isempty(&st->headers) || st->body ||

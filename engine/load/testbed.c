@@ -7,6 +7,7 @@
  * pool (addrpool.c): 127.0.0.10, .11, … port 5060 by their index, so a
  * capture shows one host per role, skipping addresses other roles have.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,10 @@
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
 
-enum { AUTO_PORT = 5060 };  /* the port of an address from the pool */
+enum {
+	AUTO_PORT = 5060,         /* the port of an address from the pool */
+	TESTBED_MAX = 1024 * 1024 /* a testbed file's size, at most */
+};
 
 
 static void binding_destructor(void *data)
@@ -258,6 +262,54 @@ void testbed_password_env(struct ydoc *yd, const struct yaml_node_s *v,
 }
 
 
+/* auth: user:, password:, password-env: — none of them empty; w->obj
+ * is the char * the value goes to */
+static const char *cred_value(const struct ywalk *w, const struct ykey *row,
+			      const yaml_node_t *v)
+{
+	const char *vs = yscalar(v);
+
+	if (vs && *vs)
+		return vs;
+
+	yerr(w->yd, v, "role %s: auth: %s is empty", w->name, row->key);
+	return NULL;
+}
+
+
+static void cred_user(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	const char *vs = cred_value(w, row, v);
+	(void)k;
+
+	if (vs)
+		testbed_set_str(((char ***)w->obj)[0], vs);
+}
+
+
+static void cred_pass(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	const char *vs = cred_value(w, row, v);
+	(void)k;
+
+	if (vs)
+		testbed_set_str(((char ***)w->obj)[1], vs);
+}
+
+
+static void cred_pass_env(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)k;
+
+	if (cred_value(w, row, v))
+		testbed_password_env(w->yd, v, ((char ***)w->obj)[1],
+				     w->name, "auth");
+}
+
+
 /**
  * auth: {user: alice, password: secret} or {user: alice, password-env:
  * VAR} — digest credentials for a phone (a testbed's, or a scenario's lab
@@ -266,29 +318,20 @@ void testbed_password_env(struct ydoc *yd, const struct yaml_node_s *v,
 void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
 			char **user, char **pass, const char *name)
 {
-	static const char *const keys[] = {"user", "password",
-					   "password-env"};
-	yaml_node_pair_t *p;
+	static const struct ykey rows[] = {
+		{"user",         cred_user,     0},
+		{"password",     cred_pass,     0},
+		{"password-env", cred_pass_env, 0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	char **cred[2] = {user, pass};
+	struct ywalk w = {.yd = yd, .obj = cred, .where = "auth",
+			  .name = name};
 
 	if (ywant(yd, v, YAML_MAPPING_NODE, "auth"))
 		return;
 
-	YMAP_FOREACH(p, v) {
-		yaml_node_t *pk = ynode(yd, p->key);
-		yaml_node_t *pv = ynode(yd, p->value);
-		const char *ks = yscalar(pk), *vs = yscalar(pv);
-
-		if (ykey_check(yd, pk, keys, ARRAY_SIZE(keys), "auth"))
-			continue;
-		if (!vs || !*vs) {
-			yerr(yd, pv, "role %s: auth: %s is empty", name, ks);
-			continue;
-		}
-		if (!strcmp(ks, "password-env"))
-			testbed_password_env(yd, pv, pass, name, "auth");
-		else
-			testbed_set_str(!strcmp(ks, "user") ? user : pass, vs);
-	}
+	(void)ymap_walk(&w, v, &keys);
 
 	if (!*user || !*pass)
 		yerr(yd, v, "role %s: auth: needs user and password (or "
@@ -296,29 +339,35 @@ void testbed_parse_auth(struct ydoc *yd, const struct yaml_node_s *v,
 }
 
 
+/* capture: interface: eth1 */
+static void capture_if(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (!vs || !*vs)
+		yerr(w->yd, v, "role %s: capture: interface is empty",
+		     w->name);
+	else
+		testbed_set_str(w->obj, vs);
+}
+
+
 /* capture: {interface: eth1} — where a device's own traffic is seen */
 static void parse_capture(struct ydoc *yd, const yaml_node_t *v, char **ifp,
 			  const char *name)
 {
-	static const char *const keys[] = {"interface"};
-	yaml_node_pair_t *p;
+	static const struct ykey rows[] = {
+		{"interface", capture_if, 0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk w = {.yd = yd, .obj = ifp, .where = "capture",
+			  .name = name};
 
-	if (ywant(yd, v, YAML_MAPPING_NODE, "capture"))
-		return;
-
-	YMAP_FOREACH(p, v) {
-		yaml_node_t *pk = ynode(yd, p->key);
-		const char *vs = yscalar(ynode(yd, p->value));
-
-		if (ykey_check(yd, pk, keys, ARRAY_SIZE(keys), "capture"))
-			continue;
-		if (!vs || !*vs) {
-			yerr(yd, ynode(yd, p->value), "role %s: capture: "
-			     "interface is empty", name);
-			continue;
-		}
-		testbed_set_str(ifp, vs);
-	}
+	if (!ywant(yd, v, YAML_MAPPING_NODE, "capture"))
+		(void)ymap_walk(&w, v, &keys);
 }
 
 
@@ -332,6 +381,26 @@ static void tls_destructor(void *data)
 }
 
 
+/* tls: cert:, key:, ca: a file it can read, into the char * at off */
+static void tls_file(const struct ywalk *w, const struct ykey *row,
+		     const yaml_node_t *k, const yaml_node_t *v)
+{
+	const char *name = w->name, *vs = yscalar(v);
+	(void)k;
+
+	if (!vs || !*vs) {
+		yerr(w->yd, v, "role %s: tls: %s is empty", name, row->key);
+		return;
+	}
+	if (access(vs, R_OK)) {
+		yerr(w->yd, v, "role %s: tls: %s: cannot read '%s': %m", name,
+		     row->key, vs, errno);
+		return;
+	}
+	testbed_set_str(YFIELD(w, row, char *), vs);
+}
+
+
 /*
  * tls: {cert: FILE, key: FILE, ca: FILE, verify: BOOL} — what a TLS role
  * shows (cert, key; default: a self-signed certificate) and whom it
@@ -340,10 +409,15 @@ static void tls_destructor(void *data)
 static void parse_tls(struct ydoc *yd, const yaml_node_t *v,
 		      struct tls_cfg **cfgp, const char *name)
 {
-	static const char *const keys[] = {"cert", "key", "ca", "verify"};
+	static const struct ykey rows[] = {
+		{"cert",   tls_file,  offsetof(struct tls_cfg, cert)},
+		{"key",    tls_file,  offsetof(struct tls_cfg, key)},
+		{"ca",     tls_file,  offsetof(struct tls_cfg, ca)},
+		{"verify", ykey_bool, offsetof(struct tls_cfg, verify)},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk w = {.yd = yd, .where = "tls", .name = name};
 	struct tls_cfg *cfg;
-	yaml_node_pair_t *p;
-	bool has_verify = false;
 
 	if (ywant(yd, v, YAML_MAPPING_NODE, "tls"))
 		return;
@@ -352,35 +426,10 @@ static void parse_tls(struct ydoc *yd, const yaml_node_t *v,
 	if (!cfg)
 		return;
 
-	YMAP_FOREACH(p, v) {
-		yaml_node_t *pk = ynode(yd, p->key);
-		yaml_node_t *pv = ynode(yd, p->value);
-		const char *ks = yscalar(pk), *vs = yscalar(pv);
-		char **dst;
+	w.obj = cfg;
+	(void)ymap_walk(&w, v, &keys);
 
-		if (ykey_check(yd, pk, keys, ARRAY_SIZE(keys), "tls"))
-			continue;
-		if (!strcmp(ks, "verify")) {
-			ybool(yd, pv, &cfg->verify);
-			has_verify = true;
-			continue;
-		}
-
-		dst = !strcmp(ks, "cert") ? &cfg->cert
-		    : !strcmp(ks, "key") ? &cfg->key : &cfg->ca;
-		if (!vs || !*vs) {
-			yerr(yd, pv, "role %s: tls: %s is empty", name, ks);
-			continue;
-		}
-		if (access(vs, R_OK)) {
-			yerr(yd, pv, "role %s: tls: %s: cannot read '%s': %m",
-			     name, ks, vs, errno);
-			continue;
-		}
-		testbed_set_str(dst, vs);
-	}
-
-	if (!has_verify)
+	if (!ymap_value(yd, v, "verify"))
 		cfg->verify = cfg->ca != NULL;
 	if (cfg->verify && !cfg->ca)
 		yerr(yd, v, "role %s: tls: verify needs ca (the CA file to "
@@ -393,15 +442,165 @@ static void parse_tls(struct ydoc *yd, const yaml_node_t *v,
 }
 
 
+/* the role binding's keys; w->obj is the binding, w->arg its role name */
+static void bind_auth(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	(void)row;
+	(void)k;
+
+	testbed_parse_auth(w->yd, v, &b->auth_user, &b->auth_pass, w->name);
+}
+
+
+static void bind_driver(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	(void)row;
+	(void)k;
+
+	testbed_parse_driver(w->yd, v, &b->driver, w->name);
+}
+
+
+static void bind_capture(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	(void)row;
+	(void)k;
+
+	parse_capture(w->yd, v, &b->capture_if, w->name);
+}
+
+
+static void bind_tls(const struct ywalk *w, const struct ykey *row,
+		     const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	(void)row;
+	(void)k;
+
+	parse_tls(w->yd, v, &b->tls, w->name);
+}
+
+
+static void bind_register(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	(void)k;
+	testbed_parse_register(w->yd, v, w->obj, w->name);
+}
+
+
+/* offers: [registrar, …] — what the device does */
+static void bind_offers(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	char *where = NULL;
+	(void)row;
+	(void)k;
+
+	if (re_sdprintf(&where, "role %s: offers", w->name))
+		return;
+	b->offers = capability_parse(w->yd, v, where);
+	b->has_offers = true;
+	mem_deref(where);
+}
+
+
+/* name: bob-phone — how messages call the device */
+static void bind_name(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (!vs || !*vs)
+		yerr(w->yd, v, "role %s: name is empty", w->name);
+	else
+		testbed_set_str(&b->name, vs);
+}
+
+
+/* tone: 1000Hz — what the device sends */
+static void bind_tone(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	b->tone_hz = vs ? ld_hz(vs) : 0;
+	if (!b->tone_hz)
+		yerr(w->yd, v, "role %s: tone: '%s' is not a frequency "
+		     "(1000Hz)", w->name, vs ? vs : "");
+}
+
+
+static void bind_kind(const struct ywalk *w, const struct ykey *row,
+		      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	const char *vs = yscalar(v);
+	int err = vs ? kind_parse(&b->kind, vs, strlen(vs)) : EINVAL;
+	(void)row;
+	(void)k;
+
+	if (err)
+		yerr(w->yd, v, "role %s: %s kind '%s' (kinds: ua, proxy, "
+		     "phone, dut)", w->name,
+		     err == ENOTSUP ? "not yet available:" : "unknown",
+		     vs ? vs : "");
+	else
+		b->has_kind = true;
+}
+
+
+static void bind_address(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	const char *vs = yscalar(v);
+	int err = vs ? testbed_parse_addr(&b->addr, &b->tp, vs) : EINVAL;
+	(void)row;
+	(void)k;
+
+	if (err)
+		yerr(w->yd, v, "role %s: address '%s' is not "
+		     "[udp:|tcp:|tls:]HOST[:PORT]", w->name,
+		     vs ? vs : "");
+	else
+		b->has_addr = true;
+}
+
+
 static void load_role(struct testbed *tb, struct ydoc *yd,
 		      const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const char *const keys[] = {"kind", "address", "auth",
-					   "driver", "tone", "capture", "tls",
-					   "register", "name", "offers"};
+	static const struct ykey rows[] = {
+		{"kind",     bind_kind,     0},
+		{"address",  bind_address,  0},
+		{"auth",     bind_auth,     0},
+		{"driver",   bind_driver,   0},
+		{"tone",     bind_tone,     0},
+		{"capture",  bind_capture,  0},
+		{"tls",      bind_tls,      0},
+		{"register", bind_register, 0},
+		{"name",     bind_name,     0},
+		{"offers",   bind_offers,   0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
 	const char *name = yscalar(k);
-	yaml_node_pair_t *p;
 	struct binding *b;
+	struct ywalk w = {.yd = yd, .where = name, .name = name};
 
 	if (!name) {
 		yerr(yd, k, "a role name must be a plain value");
@@ -415,83 +614,8 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 		return;
 	b->pos = ypos(k);
 
-	YMAP_FOREACH(p, v) {
-		yaml_node_t *pk = ynode(yd, p->key);
-		yaml_node_t *pv = ynode(yd, p->value);
-		const char *vs = yscalar(pv);
-		int err;
-
-		if (ykey_check(yd, pk, keys, ARRAY_SIZE(keys), name))
-			continue;
-
-		if (!strcmp(yscalar(pk), "auth")) {
-			testbed_parse_auth(yd, pv, &b->auth_user,
-					   &b->auth_pass, name);
-			continue;
-		}
-		if (!strcmp(yscalar(pk), "driver")) {
-			testbed_parse_driver(yd, pv, &b->driver, name);
-			continue;
-		}
-		if (!strcmp(yscalar(pk), "capture")) {
-			parse_capture(yd, pv, &b->capture_if, name);
-			continue;
-		}
-		if (!strcmp(yscalar(pk), "tls")) {
-			parse_tls(yd, pv, &b->tls, name);
-			continue;
-		}
-		if (!strcmp(yscalar(pk), "register")) {
-			testbed_parse_register(yd, pv, b, name);
-			continue;
-		}
-		if (!strcmp(yscalar(pk), "offers")) {
-			char where[64];
-
-			re_snprintf(where, sizeof(where), "role %s: offers",
-				    name);
-			b->offers = capability_parse(yd, pv, where);
-			b->has_offers = true;
-			continue;
-		}
-		if (!strcmp(yscalar(pk), "name")) {
-			if (!vs || !*vs)
-				yerr(yd, pv, "role %s: name is empty", name);
-			else
-				testbed_set_str(&b->name, vs);
-			continue;
-		}
-		if (!strcmp(yscalar(pk), "tone")) {
-			b->tone_hz = vs ? ld_hz(vs) : 0;
-			if (!b->tone_hz)
-				yerr(yd, pv, "role %s: tone: '%s' is not a "
-				     "frequency (1000Hz)", name, vs ? vs : "");
-			continue;
-		}
-
-		if (!strcmp(yscalar(pk), "kind")) {
-			err = vs ? kind_parse(&b->kind, vs, strlen(vs))
-				 : EINVAL;
-			if (err)
-				yerr(yd, pv, "role %s: %s kind '%s' (kinds: "
-				     "ua, proxy, phone, dut)", name,
-				     err == ENOTSUP ? "not yet available:"
-						    : "unknown",
-				     vs ? vs : "");
-			else
-				b->has_kind = true;
-		}
-		else {
-			err = vs ? testbed_parse_addr(&b->addr, &b->tp, vs)
-				 : EINVAL;
-			if (err)
-				yerr(yd, pv, "role %s: address '%s' is not "
-				     "[udp:|tcp:|tls:]HOST[:PORT]", name,
-				     vs ? vs : "");
-			else
-				b->has_addr = true;
-		}
-	}
+	w.obj = b;
+	(void)ymap_walk(&w, v, &keys);
 }
 
 
@@ -500,10 +624,12 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
  * form, is the pool from X to the end of X's /8 (127.0.0.10:
  * 127.0.0.10-127.255.255.254, the default). One of the two.
  */
-static void load_pool(struct testbed *tb, struct ydoc *yd,
+static void load_pool(const struct ywalk *w, const struct ykey *row,
 		      const yaml_node_t *k, const yaml_node_t *v)
 {
-	const char *ks = yscalar(k), *vs = yscalar(v), *why = NULL;
+	struct testbed *tb = w->obj;
+	struct ydoc *yd = w->yd;
+	const char *ks = row->key, *vs = yscalar(v), *why = NULL;
 	struct addrpool pool;
 	struct sa sa;
 
@@ -539,38 +665,60 @@ static void load_pool(struct testbed *tb, struct ydoc *yd,
 }
 
 
-/** Load a testbed file */
 /* settle: / settle-max: a duration, how long the devices must be quiet
  * after a scenario and how long the run waits for that at most */
-static void parse_settle(struct ydoc *yd, const yaml_node_t *k,
-			 const yaml_node_t *v, struct testbed *tb)
+static void parse_settle(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
 {
-	bool max = !strcmp(yscalar(k), "settle-max");
 	const char *vs = yscalar(v);
 	uint32_t ms = 0;
+	(void)k;
 
 	if (!vs || duration_parse(&ms, vs) || !ms) {
-		yerr(yd, v, "%s: '%s' is not a duration (300ms, 5s)",
-		     yscalar(k), vs ? vs : "");
+		yerr(w->yd, v, "%s: '%s' is not a duration (300ms, 5s)",
+		     row->key, vs ? vs : "");
 		return;
 	}
 
-	if (max)
-		tb->settle_max_ms = ms;
-	else
-		tb->settle_ms = ms;
+	*YFIELD(w, row, uint32_t) = ms;
 }
+
+
+/* roles: {NAME: {kind: …, address: …}, …} */
+static void load_roles(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	yaml_node_pair_t *q;
+	(void)row;
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_MAPPING_NODE, "roles"))
+		return;
+	YMAP_FOREACH(q, v)
+		load_role(w->obj, w->yd, ynode(w->yd, q->key),
+			  ynode(w->yd, q->value));
+}
+
+
+/** Load a testbed file */
 
 
 int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 {
-	static const char *const keys[] = {"roles", "address-pool",
-					   "base-address", "settle",
-					   "settle-max"};
+	static const struct ykey rows[] = {
+		{"roles",        load_roles,   0},
+		{"address-pool", load_pool,    0},
+		{"base-address", load_pool,    0},
+		{"settle",       parse_settle, offsetof(struct testbed,
+							settle_ms)},
+		{"settle-max",   parse_settle, offsetof(struct testbed,
+							settle_max_ms)},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk w = {.where = "testbed"};
 	struct testbed *tb = NULL;
 	struct ydoc yd;
 	yaml_node_t *root;
-	yaml_node_pair_t *p, *q;
 	char *text = NULL;
 	FILE *f;
 	long n;
@@ -588,7 +736,12 @@ int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
 	fseek(f, 0, SEEK_SET);
-	if (n >= 0 && n < 1024 * 1024)
+	if (n >= TESTBED_MAX) {
+		fclose(f);
+		diag_err(dg, file, NULL, "not a testbed (larger than 1 MB)");
+		return EINVAL;
+	}
+	if (n >= 0)
 		text = calloc(1, (size_t)n + 1);
 	if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) {
 		fclose(f);
@@ -614,30 +767,9 @@ int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 	if (ywant(&yd, root, YAML_MAPPING_NODE, "a testbed"))
 		goto out;
 
-	YMAP_FOREACH(p, root) {
-		yaml_node_t *k = ynode(&yd, p->key);
-		yaml_node_t *v = ynode(&yd, p->value);
-
-		if (ykey_check(&yd, k, keys, ARRAY_SIZE(keys), "testbed"))
-			continue;
-
-		if (!strcmp(yscalar(k), "settle") ||
-		    !strcmp(yscalar(k), "settle-max")) {
-			parse_settle(&yd, k, v, tb);
-			continue;
-		}
-
-		if (strcmp(yscalar(k), "roles")) {
-			load_pool(tb, &yd, k, v);
-			continue;
-		}
-
-		if (ywant(&yd, v, YAML_MAPPING_NODE, "roles"))
-			continue;
-		YMAP_FOREACH(q, v)
-			load_role(tb, &yd, ynode(&yd, q->key),
-				  ynode(&yd, q->value));
-	}
+	w.yd = &yd;
+	w.obj = tb;
+	(void)ymap_walk(&w, root, &keys);
 
 	if (tb->settle_ms && tb->settle_max_ms &&
 	    tb->settle_max_ms < tb->settle_ms)

@@ -20,30 +20,34 @@
 #include "testbed.h"
 
 
-/* exec: commands: {dial: "phonectl {uri}", answer: …} */
-static void parse_commands(struct ydoc *yd, const yaml_node_t *v,
-			   struct hil_cfg *cfg, const char *name)
+/* exec: commands: {dial: "phonectl {uri}", answer: …} — keyed by the
+ * do: verbs' own table */
+static void drv_commands(const struct ywalk *w, const struct ykey *row,
+			 const yaml_node_t *k, const yaml_node_t *v)
 {
+	struct hil_cfg *cfg = w->obj;
 	yaml_node_pair_t *p;
+	(void)row;
+	(void)k;
 
-	if (ywant(yd, v, YAML_MAPPING_NODE, "commands"))
+	if (ywant(w->yd, v, YAML_MAPPING_NODE, "commands"))
 		return;
 
 	YMAP_FOREACH(p, v) {
-		yaml_node_t *pk = ynode(yd, p->key);
-		yaml_node_t *pv = ynode(yd, p->value);
+		yaml_node_t *pk = ynode(w->yd, p->key);
+		yaml_node_t *pv = ynode(w->yd, p->value);
 		const char *ks = yscalar(pk), *vs = yscalar(pv);
 		const struct do_verb_def *vd;
 
 		vd = ks ? doverb_find(ks, strlen(ks)) : NULL;
 		if (!vd) {
-			yerr(yd, pk, "role %s: driver: commands: '%s' is not "
-			     "a do: verb", name, ks ? ks : "");
+			yerr(w->yd, pk, "role %s: driver: commands: '%s' is "
+			     "not a do: verb", w->name, ks ? ks : "");
 			continue;
 		}
 		if (!vs || !*vs) {
-			yerr(yd, pv, "role %s: driver: commands: %s: needs a "
-			     "command line", name, ks);
+			yerr(w->yd, pv, "role %s: driver: commands: %s: needs "
+			     "a command line", w->name, ks);
 			continue;
 		}
 		testbed_set_str(&cfg->cmd[vd->verb], vs);
@@ -51,51 +55,73 @@ static void parse_commands(struct ydoc *yd, const yaml_node_t *v,
 }
 
 
-static void parse_key(struct ydoc *yd, const yaml_node_t *pk,
-		      const yaml_node_t *pv, struct hil_cfg *cfg,
-		      const char *name)
+/* a driver key's value: not empty, or an error (NULL) */
+static const char *drv_value(const struct ywalk *w, const struct ykey *row,
+			     const yaml_node_t *v)
 {
-	const char *ks = yscalar(pk), *vs = yscalar(pv);
-	static const struct {
-		const char *key;
-		size_t off;
-	} strs[] = {
-		{"control",  offsetof(struct hil_cfg, control)},
-		{"url",      offsetof(struct hil_cfg, url)},
-		{"events",   offsetof(struct hil_cfg, events)},
-		{"user",     offsetof(struct hil_cfg, user)},
-		{"password", offsetof(struct hil_cfg, pass)},
-		{"input",    offsetof(struct hil_cfg, input)},
-		{"output",   offsetof(struct hil_cfg, output)},
-	};
-	size_t i;
+	const char *vs = yscalar(v);
 
-	if (!strcmp(ks, "commands")) {
-		parse_commands(yd, pv, cfg, name);
-		return;
-	}
-	if (!vs || !*vs) {
-		yerr(yd, pv, "role %s: driver: %s is empty", name, ks);
-		return;
-	}
-	if (!strcmp(ks, "timeout")) {
-		if (duration_parse(&cfg->timeout_ms, vs) || !cfg->timeout_ms)
-			yerr(yd, pv, "role %s: driver: timeout: '%s' is not a "
-			     "duration (5s, 500ms, 2m)", name, vs);
-		return;
-	}
-	if (!strcmp(ks, "password-env")) {
-		testbed_password_env(yd, pv, &cfg->pass, name, "driver");
-		return;
-	}
-	for (i = 0; i < ARRAY_SIZE(strs); i++) {
-		if (!strcmp(ks, strs[i].key)) {
-			testbed_set_str((char **)(void *)((char *)cfg + strs[i].off),
-				vs);
-			return;
-		}
-	}
+	if (vs && *vs)
+		return vs;
+
+	yerr(w->yd, v, "role %s: driver: %s is empty", w->name, row->key);
+	return NULL;
 }
+
+
+/* control:, url:, user:, … a string into the char * at off */
+static void drv_str(const struct ywalk *w, const struct ykey *row,
+		    const yaml_node_t *k, const yaml_node_t *v)
+{
+	const char *vs = drv_value(w, row, v);
+	(void)k;
+
+	if (vs)
+		testbed_set_str(YFIELD(w, row, char *), vs);
+}
+
+
+static void drv_timeout(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct hil_cfg *cfg = w->obj;
+	const char *vs = drv_value(w, row, v);
+	(void)k;
+
+	if (vs && (duration_parse(&cfg->timeout_ms, vs) || !cfg->timeout_ms))
+		yerr(w->yd, v, "role %s: driver: timeout: '%s' is not a "
+		     "duration (5s, 500ms, 2m)", w->name, vs);
+}
+
+
+static void drv_password_env(const struct ywalk *w, const struct ykey *row,
+			     const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct hil_cfg *cfg = w->obj;
+	(void)k;
+
+	if (drv_value(w, row, v))
+		testbed_password_env(w->yd, v, &cfg->pass, w->name, "driver");
+}
+
+
+/* every key a driver may take; which ones a kind takes is its own
+ * (hil_driver_keys), checked before these rows run */
+static const struct ykey drv_rows[] = {
+	{"type",         NULL,             0},
+	{"commands",     drv_commands,     0},
+	{"timeout",      drv_timeout,      0},
+	{"password-env", drv_password_env, 0},
+	{"control",      drv_str, offsetof(struct hil_cfg, control)},
+	{"url",          drv_str, offsetof(struct hil_cfg, url)},
+	{"events",       drv_str, offsetof(struct hil_cfg, events)},
+	{"user",         drv_str, offsetof(struct hil_cfg, user)},
+	{"password",     drv_str, offsetof(struct hil_cfg, pass)},
+	{"input",        drv_str, offsetof(struct hil_cfg, input)},
+	{"output",       drv_str, offsetof(struct hil_cfg, output)},
+};
+
+static const struct ykeys drv_keys = YKEYS(drv_rows);
 
 
 /**
@@ -107,22 +133,18 @@ void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
 			  struct hil_cfg **cfgp, const char *name)
 {
 	const struct hil_driver *drv = NULL;
-	const yaml_node_t *type = NULL;
+	const yaml_node_t *type;
 	const char *const *keys;
 	const char *required;
+	struct ywalk w = {.yd = yd, .name = name};
 	yaml_node_pair_t *p;
-	bool has_required = false;
+	char *where = NULL;
 	size_t n;
 
 	if (ywant(yd, v, YAML_MAPPING_NODE, "driver"))
 		return;
 
-	YMAP_FOREACH(p, v) {
-		yaml_node_t *pk = ynode(yd, p->key);
-
-		if (yscalar(pk) && !strcmp(yscalar(pk), "type"))
-			type = ynode(yd, p->value);
-	}
+	type = ymap_value(yd, v, "type");
 	if (!type) {
 		yerr(yd, v, "role %s: driver: needs type: (%H)", name,
 		     hil_driver_types, NULL);
@@ -141,20 +163,23 @@ void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
 		return;
 
 	keys = hil_driver_keys(drv, &n, &required);
+	if (re_sdprintf(&where, "driver %s", hil_driver_type(drv)))
+		return;
+	w.obj = *cfgp;
 	YMAP_FOREACH(p, v) {
 		yaml_node_t *pk = ynode(yd, p->key);
-		char where[64];
+		const struct ykey *row;
 
-		re_snprintf(where, sizeof(where), "driver %s", hil_driver_type(drv));
+		/* the keys this kind takes, then what reads each */
 		if (ykey_check(yd, pk, keys, n, where))
 			continue;
-		if (required && !strcmp(yscalar(pk), required))
-			has_required = true;
-		if (strcmp(yscalar(pk), "type"))
-			parse_key(yd, pk, ynode(yd, p->value), *cfgp, name);
+		row = ykeys_find(&drv_keys, yscalar(pk));
+		if (row && row->h)
+			row->h(&w, row, pk, ynode(yd, p->value));
 	}
+	mem_deref(where);
 
-	if (required && !has_required)
+	if (required && !ymap_value(yd, v, required))
 		yerr(yd, v, "role %s: driver %s needs %s:", name,
 		     hil_driver_type(drv), required);
 }

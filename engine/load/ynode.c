@@ -259,12 +259,36 @@ int ybool(struct ydoc *yd, const yaml_node_t *n, bool *out)
 }
 
 
+/* "unknown key 'x' (did you mean 'y'?)", or the keys there are */
+static int unknown_key(struct ydoc *yd, const yaml_node_t *key,
+		       const char *const *keys, size_t n, const char *where)
+{
+	const char *s = yscalar(key);
+	const char *hint = diag_suggest(s, keys, n);
+	struct mbuf *mb;
+	size_t i;
+	int err;
+
+	if (hint)
+		return yerr(yd, key, "%s: unknown key '%s' (did you mean "
+			    "'%s'?)", where, s, hint);
+
+	mb = mbuf_alloc(256);
+	for (i = 0; mb && i < n; i++)
+		(void)mbuf_printf(mb, "%s%s", i ? ", " : "", keys[i]);
+	err = yerr(yd, key, "%s: unknown key '%s' (keys: %b)", where, s,
+		   mb ? mb->buf : NULL, mb ? mb->end : (size_t)0);
+	mem_deref(mb);
+
+	return err;
+}
+
+
 /** A key must be one of keys: else "unknown key 'x' (did you mean …)" */
 int ykey_check(struct ydoc *yd, const yaml_node_t *key,
 	       const char *const *keys, size_t n, const char *where)
 {
 	const char *s = yscalar(key);
-	const char *hint;
 	size_t i;
 
 	if (!s)
@@ -275,10 +299,173 @@ int ykey_check(struct ydoc *yd, const yaml_node_t *key,
 			return 0;
 	}
 
-	hint = diag_suggest(s, keys, n);
-	if (hint)
-		return yerr(yd, key, "%s: unknown key '%s' (did you mean "
-			    "'%s'?)", where, s, hint);
+	return unknown_key(yd, key, keys, n, where);
+}
 
-	return yerr(yd, key, "%s: unknown key '%s'", where, s);
+
+/** The value of key in a mapping, or NULL (not there, not a mapping) */
+const yaml_node_t *ymap_value(struct ydoc *yd, const yaml_node_t *map,
+			      const char *key)
+{
+	yaml_node_pair_t *p;
+
+	if (!map || map->type != YAML_MAPPING_NODE || !key)
+		return NULL;
+
+	YMAP_FOREACH(p, map) {
+		const char *ks = yscalar(ynode(yd, p->key));
+
+		if (ks && !strcmp(ks, key))
+			return ynode(yd, p->value);
+	}
+
+	return NULL;
+}
+
+
+/** The row of key in a chain of tables, or NULL */
+const struct ykey *ykeys_find(const struct ykeys *t, const char *key)
+{
+	size_t i;
+
+	for (; t && key; t = t->more) {
+		for (i = 0; i < t->n; i++) {
+			if (!strcmp(key, t->v[i].key))
+				return &t->v[i];
+		}
+	}
+
+	return NULL;
+}
+
+
+/** The row of a mapping's key; NULL after an error at the key (not a
+ *  plain value, or no table has it: with the nearest key, or all) */
+const struct ykey *ykey_row(struct ydoc *yd, const yaml_node_t *key,
+			    const struct ykeys *t, const char *where)
+{
+	const struct ykey *row = ykeys_find(t, yscalar(key));
+	const struct ykeys *u;
+	const char **names;
+	size_t n = 0;
+
+	if (row)
+		return row;
+	if (!yscalar(key)) {
+		yerr(yd, key, "%s: a key must be a plain value", where);
+		return NULL;
+	}
+
+	/* the names of every row, however many the chain has */
+	for (u = t; u; u = u->more)
+		n += u->n;
+	names = mem_zalloc((n + 1) * sizeof(*names), NULL);
+	n = 0;
+	for (u = t; names && u; u = u->more) {
+		size_t i;
+
+		for (i = 0; i < u->n; i++)
+			names[n++] = u->v[i].key;
+	}
+	if (names)
+		unknown_key(yd, key, names, n, where);
+	else
+		yerr(yd, key, "%s: unknown key '%s'", where, yscalar(key));
+	mem_deref(names);
+
+	return NULL;
+}
+
+
+static bool runs(const struct ywalk *w, const struct ykey *row)
+{
+	const struct ykeys *o = w->only;
+
+	return row->h && (!o || (row >= o->v && row < o->v + o->n));
+}
+
+
+/**
+ * Read the pairs of a mapping from `from` on: each key's row runs its
+ * handler (only w->only's rows, when set); a key no row has is an error
+ * at its place. EINVAL when a key was unknown.
+ */
+int ymap_walk_from(const struct ywalk *w, const yaml_node_t *map,
+		   const yaml_node_pair_t *from, const struct ykeys *t)
+{
+	const yaml_node_pair_t *p;
+	int err = 0;
+
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return EINVAL;
+
+	for (p = from; p < map->data.mapping.pairs.top; p++) {
+		const yaml_node_t *k = ynode(w->yd, p->key);
+		const struct ykey *row = ykey_row(w->yd, k, t, w->where);
+
+		if (!row)
+			err = EINVAL;
+		else if (runs(w, row))
+			row->h(w, row, k, ynode(w->yd, p->value));
+	}
+
+	return err;
+}
+
+
+/** Read every pair of a mapping with the rows of t (ymap_walk_from) */
+int ymap_walk(const struct ywalk *w, const yaml_node_t *map,
+	      const struct ykeys *t)
+{
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return EINVAL;
+
+	return ymap_walk_from(w, map, map->data.mapping.pairs.start, t);
+}
+
+
+/** A value into the char * at off (what it held is released) */
+void ykey_str(const struct ywalk *w, const struct ykey *row,
+	      const yaml_node_t *k, const yaml_node_t *v)
+{
+	char **out = YFIELD(w, row, char *);
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_SCALAR_NODE, row->key))
+		return;
+
+	*out = mem_deref(*out);
+	(void)str_dup(out, yscalar(v));
+}
+
+
+/** true/false into the bool at off (unchanged after an error) */
+void ykey_bool(const struct ywalk *w, const struct ykey *row,
+	       const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)k;
+	(void)ybool(w->yd, v, YFIELD(w, row, bool));
+}
+
+
+/** true/false, the opposite into the bool at off (retransmit: false
+ *  sets no_retransmit) */
+void ykey_notbool(const struct ywalk *w, const struct ykey *row,
+		  const yaml_node_t *k, const yaml_node_t *v)
+{
+	bool b;
+	(void)k;
+
+	if (!ybool(w->yd, v, &b))
+		*YFIELD(w, row, bool) = !b;
+}
+
+
+/** The value node itself into the const yaml_node_t * at off (a key
+ *  read after the walk) */
+void ykey_node(const struct ywalk *w, const struct ykey *row,
+	       const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)k;
+	*YFIELD(w, row, const yaml_node_t *) = v;
 }

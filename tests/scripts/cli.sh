@@ -46,6 +46,16 @@ for f in "$src"/tests/lint/*.yaml; do
 	[ -n "$got" ] || cat "$out/o.txt"
 done
 
+# no --role or --tag is dropped, however many are given (there were 32
+# places for each: the 33rd went unread)
+pad=$(for i in $(seq 1 40); do printf -- '--role X%d=ua ' "$i"; done)
+check "the 41st --role is read: exit 2 for its unknown kind" \
+	"[ \$(run run '$src/scenarios/rfc3665/direct-call.yaml' --out '$out/roles' --quiet $pad --role P=martian) -eq 2 ] && grep -q \"unknown kind 'martian'\" '$out/o.txt'"
+pad=$(for i in $(seq 1 40); do printf -- '--tag none%d ' "$i"; done)
+rc=$(run run "$src/scenarios/rfc3665/direct-call.yaml" --out "$out/tags" --quiet $pad --tag basic)
+check "the 41st --tag is read: the scenario with that tag plays" \
+	"[ $rc -eq 0 ] && grep -q '^scenarios: 1 passed' '$out/o.txt'"
+
 # the rules table: sipflow rules lists it, docs/rules.md lists every id
 rc=$(run rules)
 n=$(grep -cE '^[A-Z0-9]+(-[A-Z0-9]+)+ ' "$out/o.txt")

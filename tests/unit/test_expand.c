@@ -407,6 +407,66 @@ static void test_block_is_not_a_flow(void)
 }
 
 
+/* no fixed bound on what a flow declares: 70 roles, a block of 70
+ * parameters (the 70th a role), an include path of 70 segments */
+static void test_no_truncation(void)
+{
+	struct scenario *sc = NULL;
+	struct mbuf *mb = mbuf_alloc(8192), *blk = mbuf_alloc(4096);
+	const struct step *st;
+	struct diag dg;
+	char *text = NULL, *btext = NULL;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(blk);
+
+	mbuf_printf(blk, "block: many\nparams:\n");
+	for (i = 1; i <= 70; i++)
+		mbuf_printf(blk, "  p%d: role\n", i);
+	mbuf_printf(blk, "steps:\n  - F1: OPTIONS ${p1} -> ${p70}\n");
+	mbuf_set_pos(blk, 0);
+	CU_ASSERT_EQUAL_FATAL(mbuf_strdup(blk, &btext, mbuf_get_left(blk)),
+			      0);
+	put("blocks/many.yaml", btext);
+
+	mbuf_printf(mb, "roles:\n");
+	for (i = 1; i <= 70; i++)
+		mbuf_printf(mb, "  R%d: {kind: ua}\n", i);
+	/* 70 segments that fold away: x/x/…/../../…/blocks/many.yaml */
+	mbuf_printf(mb, "steps:\n  - include: ");
+	for (i = 0; i < 70; i++)
+		mbuf_printf(mb, "x/");
+	for (i = 0; i < 70; i++)
+		mbuf_printf(mb, "../");
+	mbuf_printf(mb, "blocks/many.yaml\n    with: {");
+	for (i = 1; i <= 70; i++)
+		mbuf_printf(mb, "%sp%d: R%d", i > 1 ? ", " : "", i, i);
+	mbuf_printf(mb, "}\n");
+	mbuf_set_pos(mb, 0);
+	CU_ASSERT_EQUAL_FATAL(mbuf_strdup(mb, &text, mbuf_get_left(mb)), 0);
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(load(&sc, text, NULL, &dg), 0);
+	if (dg.nerr)
+		re_fprintf(stderr, "\n%H", diag_print, &dg);
+	CU_ASSERT_EQUAL(dg.nerr, 0);
+	if (sc) {
+		st = scenario_step(sc, "F1");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+		CU_ASSERT_STRING_EQUAL(st->from->name, "R1");
+		CU_ASSERT_STRING_EQUAL(st->to->name, "R70");
+	}
+
+	mem_deref(sc);
+	mem_deref(text);
+	mem_deref(btext);
+	mem_deref(mb);
+	mem_deref(blk);
+	diag_reset(&dg);
+}
+
+
 static int setup(void)
 {
 	char sub[96];
@@ -441,6 +501,7 @@ int register_suites(void)
 		{"repeat", test_repeat},
 		{"repeat_error_once", test_repeat_error_once},
 		{"block_is_not_a_flow", test_block_is_not_a_flow},
+		{"no_truncation", test_no_truncation},
 		CU_TEST_INFO_NULL,
 	};
 

@@ -1,12 +1,16 @@
 /* tests/unit/test_load.c — the scenario loader: the model it builds and
  * the errors it reports (file:line:column) */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <re.h>
 #include <CUnit/CUnit.h>
 #include "cunit_main.h"
 #include "scenario.h"
 #include "diag.h"
 #include "testbed.h"
+#include "doverb.h"
 
 
 static const char flow[] =
@@ -502,6 +506,124 @@ static void test_default_addresses_skip_bound_ones(void)
 }
 
 
+/* nothing the loader reads is cut at a fixed size: a long role name, a
+ * long reason phrase, a long placeholder load as written */
+static void test_no_truncation(void)
+{
+	struct scenario *sc = NULL;
+	struct mbuf *mb = mbuf_alloc(4096);
+	const struct step *st;
+	char name[80], reason[400];
+	struct diag dg;
+	char *text = NULL;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	/* a role name of 70 characters */
+	name[0] = 'R';
+	for (i = 1; i < 70; i++)
+		name[i] = 'a' + (char)(i % 26);
+	name[i] = '\0';
+	/* a reason phrase of 40 words */
+	reason[0] = '\0';
+	for (i = 0; i < 40; i++)
+		strcat(reason, i ? " w" : "w");
+
+	mbuf_printf(mb, "roles:\n  %s: {kind: phone}\n  B: {kind: phone}\n"
+		    "steps:\n"
+		    "  - F1: INVITE %s -> B\n"
+		    "    headers: {Contact: \"<{%s.uri}>\"}\n"
+		    "  - F2: 180 %s B -> %s\n"
+		    "  - do: {%s: hangup}\n", name, name, name, reason, name,
+		    name);
+	mbuf_set_pos(mb, 0);
+	CU_ASSERT_EQUAL_FATAL(mbuf_strdup(mb, &text, mbuf_get_left(mb)), 0);
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(scenario_load_str(&sc, "t.yaml", text, &dg), 0);
+	if (diag_first(&dg))
+		re_fprintf(stderr, "\n  got: %s\n", diag_first(&dg));
+	CU_ASSERT_EQUAL(dg.nerr, 0);
+	if (sc) {
+		st = scenario_step(sc, "F1");
+		CU_ASSERT_PTR_EQUAL(st->from, scenario_role(sc, name));
+		st = scenario_step(sc, "F2");
+		CU_ASSERT_STRING_EQUAL(st->reason, reason);
+		st = scenario_step_at(sc, 2);
+		CU_ASSERT_PTR_EQUAL(st->act.actor, scenario_role(sc, name));
+	}
+
+	mem_deref(sc);
+	mem_deref(text);
+	mem_deref(mb);
+	diag_reset(&dg);
+}
+
+
+/* an unknown key names the nearest known one, else all of them; every
+ * phone setting the model names (doverb_settings) is a role key */
+static void test_unknown_key_names_the_keys(void)
+{
+	const char *const *names;
+	size_t i, n;
+
+	fails_with("roles:\n  A: {kind: ua}\n  B: {kind: ua}\nsteps:\n"
+		   "  - F1: OPTIONS A -> B\n    sdp: {zzzzzz: 1}\n",
+		   "t.yaml:6:11: sdp: unknown key 'zzzzzz' (keys: codecs, "
+		   "direction, address)");
+	fails_with("roles:\n  A: {kind: ua}\n  B: {kind: ua}\nsteps:\n"
+		   "  - F1: OPTIONS A -> B\n    sdp: {codec: [PCMU]}\n",
+		   "t.yaml:6:11: sdp: unknown key 'codec' (did you mean "
+		   "'codecs'?)");
+
+	names = doverb_settings(&n);
+	for (i = 0; i < n; i++) {
+		struct scenario *sc = NULL;
+		char text[256];
+		struct diag dg;
+
+		diag_init(&dg);
+		re_snprintf(text, sizeof(text), "roles:\n  A: {kind: phone, "
+			    "%s: x}\n  B: {kind: phone}\nsteps:\n"
+			    "  - do: A dial B\n", names[i]);
+		(void)scenario_load_str(&sc, "t.yaml", text, &dg);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+		CU_ASSERT_PTR_NULL(strstr(diag_first(&dg), "unknown key"));
+		mem_deref(sc);
+		diag_reset(&dg);
+	}
+}
+
+
+/* a testbed file past its bound is refused saying so, not "cannot read" */
+static void test_testbed_too_large(void)
+{
+	char path[] = "/tmp/sipflow-tb-XXXXXX";
+	struct testbed *tb = NULL;
+	struct diag dg;
+	size_t i;
+	FILE *f;
+	int fd;
+
+	fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	f = fdopen(fd, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	for (i = 0; i < 1024 * 1024 / 64 + 1; i++)
+		fprintf(f, "# %061zu\n", i);
+	fclose(f);
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(testbed_load(&tb, path, &dg), EINVAL);
+	CU_ASSERT_PTR_NULL(tb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag_first(&dg), "not a testbed "
+				      "(larger than 1 MB)"));
+	diag_reset(&dg);
+	unlink(path);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -510,6 +632,10 @@ int register_suites(void)
 		{"phone_steps", test_phone_steps},
 		{"status_alternatives", test_status_alternatives},
 		{"all_errors_reported", test_all_errors_reported},
+		{"no_truncation", test_no_truncation},
+		{"testbed_too_large", test_testbed_too_large},
+		{"unknown_key_names_the_keys",
+		 test_unknown_key_names_the_keys},
 		{"testbed_addr_transports", test_testbed_addr_transports},
 		{"testbed_args_and_binding", test_testbed_args_and_binding},
 		{"default_addresses_skip_bound_ones",
