@@ -176,7 +176,7 @@ int cmd_ladder(int argc, char *argv[])
  *              [--json] */
 int cmd_diff(int argc, char *argv[])
 {
-	const char *files[2] = {NULL, NULL}, *ignore[32], *keep[32];
+	const char *files[2] = {NULL, NULL}, **ignore = NULL, **keep = NULL;
 	struct diff_opts o;
 	struct diff_capture *dc[2] = {NULL, NULL};
 	struct list items = LIST_INIT;
@@ -185,16 +185,23 @@ int cmd_diff(int argc, char *argv[])
 	int i, err = 0, rc;
 
 	memset(&o, 0, sizeof(o));
-	o.ignore = ignore;
-	o.keep = keep;
 	o.tolerance_ms = 500;
 
+	/* a place for every --ignore and --keep there can be: none is
+	 * dropped, however many are given */
+	ignore = mem_zalloc((size_t)argc * sizeof(*ignore), NULL);
+	keep = mem_zalloc((size_t)argc * sizeof(*keep), NULL);
+	if (!ignore || !keep) {
+		rc = EXIT_BAD;
+		goto out;
+	}
+	o.ignore = ignore;
+	o.keep = keep;
+
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--ignore") && i + 1 < argc &&
-		    o.nignore < ARRAY_SIZE(ignore))
+		if (!strcmp(argv[i], "--ignore") && i + 1 < argc)
 			ignore[o.nignore++] = argv[++i];
-		else if (!strcmp(argv[i], "--keep") && i + 1 < argc &&
-			 o.nkeep < ARRAY_SIZE(keep))
+		else if (!strcmp(argv[i], "--keep") && i + 1 < argc)
 			keep[o.nkeep++] = argv[++i];
 		else if (!strcmp(argv[i], "--tolerance") && i + 1 < argc) {
 			if (duration_parse(&o.tolerance_ms, argv[++i]))
@@ -212,7 +219,8 @@ int cmd_diff(int argc, char *argv[])
 		re_fprintf(stderr, "usage: sipflow diff OLD.pcap NEW.pcap "
 			   "[--ignore HEADER]... [--keep HEADER]...\n"
 			   "         [--tolerance 500ms] [--json]\n");
-		return EXIT_BAD;
+		rc = EXIT_BAD;
+		goto out;
 	}
 
 	for (i = 0; i < 2; i++) {
@@ -254,6 +262,8 @@ int cmd_diff(int argc, char *argv[])
 	list_flush(&items);
 	mem_deref(dc[0]);
 	mem_deref(dc[1]);
+	mem_deref(ignore);
+	mem_deref(keep);
 	return rc;
 }
 

@@ -127,6 +127,12 @@ check "diff --json names F3 and the status 180 -> 183" \
 	"python3 -c \"import json,sys; d=json.load(open('$out/diff-status.json')); sys.exit(not any(i['where'].startswith('F3 ') and i['what']=='status' and i['old']=='180' and i['new']=='183' for i in d['items']))\""
 "$sipflow" diff "$out/r1/basic-call.pcap" "$out/r3/basic-call.pcap" --ignore Subject >/dev/null
 check "diff --ignore Subject: equal again" "[ $? -eq 0 ]"
+# the 41st --ignore is read like the first (none dropped at a fixed size)
+many=(); for k in $(seq 1 40); do many+=(--ignore "X-Unused-$k"); done
+"$sipflow" diff "$out/r1/basic-call.pcap" "$out/r3/basic-call.pcap" \
+	"${many[@]}" --ignore Subject >/dev/null
+check "diff with 40 other --ignore first: --ignore Subject still read" \
+	"[ $? -eq 0 ]"
 "$sipflow" diff "$out/r1/basic-call.pcap" "$out/r2/basic-call.pcap" --keep Call-ID >/dev/null
 check "diff --keep Call-ID: two runs differ in Call-ID" "[ $? -eq 1 ]"
 "$sipflow" diff "$out/r1/basic-call.pcap" >/dev/null 2>&1
