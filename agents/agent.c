@@ -1,8 +1,7 @@
-/* agents/agent.c — one role's agent: socket, message lists, dialogs */
+/* agents/agent.c — one role's agent: socket, media port, kind, ledger */
 #include <string.h>
 #include <re.h>
 #include "scenario.h"
-#include "dialog.h"
 #include "agent.h"
 #include "phone.h"
 #include "transport.h"
@@ -30,11 +29,8 @@ static void destructor(void *data)
 	struct agent *ag = data;
 
 	list_unlink(&ag->le);
-	list_flush(&ag->dialogs);
+	ledger_reset(&ag->led);
 	list_flush(&ag->sdpcalls);
-	/* the records belong to the run; only unlink them from here */
-	list_clear(&ag->rx);
-	list_clear(&ag->tx);
 	mem_deref(ag->phone);
 	mem_deref(ag->hil);
 	mem_deref(ag->tr);
@@ -223,6 +219,7 @@ int agent_alloc(struct agent **agp, struct role *role,
 		return ENOMEM;
 
 	ag->role = role;
+	ledger_init(&ag->led, role);
 	ag->kind = &kinds[role->dut ? ROLE_DUT : role->kind];
 	if (h)
 		ag->h = *h;

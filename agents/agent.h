@@ -2,7 +2,10 @@
 #ifndef SIPFLOW_AGENT_H
 #define SIPFLOW_AGENT_H
 
+#include "ledger.h"
+
 struct agent;
+struct buildctx;
 struct dialog;
 struct msgb;
 struct msgrec;
@@ -45,24 +48,6 @@ struct agent_handlers {
 	agent_media_h *mediah;
 	agent_log_h *logh;
 	agent_close_h *closeh;
-};
-
-/** What a step's builder may look at besides its own agent */
-struct buildctx {
-	const struct scenario *sc;
-	const struct step *st;
-	struct list *agents;        /* every agent of the run */
-	struct msgrec *answers;     /* answers: resolved, or NULL */
-	struct msgrec *assoc;       /* a response step's request (st->assoc)
-				       as played so far, or NULL */
-	struct msgrec *forwards;    /* forwards: resolved, or NULL */
-	struct msgrec *const *steprec; /* per step index, its message so far
-				       (placeholders {F2.call-id} …) */
-	bool later;                 /* out: not possible yet (in a group) */
-	struct msgrec *fwd_of;      /* out: the message a proxy forwards */
-	struct msgrec *reply_to;    /* out: the request a response answers
-				       (it goes back where that came from) */
-	char *why;                  /* out: why the build failed */
 };
 
 /** Build the message a step sends */
@@ -109,9 +94,8 @@ struct agent {
 	struct sdp_session *sdp;
 	struct sdp_media *sdpm;
 	struct list sdpcalls;       /* per call: its o= line (sdporigin.c) */
-	struct list rx;             /* struct msgrec, received, in order */
-	struct list tx;             /* struct msgrec, sent, in order */
-	struct list dialogs;        /* struct dialog */
+	struct ledger led;          /* received, sent, dialogs; linked
+				       into the run's set of ledgers */
 	struct phone *phone;        /* kind phone: the autonomous agent */
 	struct hil *hil;            /* a device under test: its driver */
 	unsigned set_applied;       /* … the settings this run gave it

@@ -27,7 +27,7 @@
 static bool in_call_with(const struct agent *ag, const struct role *dst,
 			 const struct pl *callid)
 {
-	const struct list *lists[2] = {&ag->tx, &ag->rx};
+	const struct list *lists[2] = {&ag->led.tx, &ag->led.rx};
 	unsigned i;
 	struct le *le;
 
@@ -58,10 +58,10 @@ static struct msgrec *to_forward(const struct agent *ag, const char *method,
 	if (ctx->forwards)
 		return ctx->forwards->to == ag->role ? ctx->forwards : NULL;
 
-	for (le = ag->rx.head; le; le = le->next) {
+	for (le = ag->led.rx.head; le; le = le->next) {
 		struct msgrec *r = le->data;
 
-		if (!track_forwardable(ag, r) || r->from == dst ||
+		if (!track_forwardable(&ag->led, r) || r->from == dst ||
 		    pl_strcmp(&r->msg->met, method))
 			continue;
 
@@ -254,7 +254,7 @@ static struct msgrec *ctrans_of(const struct agent *ag,
 {
 	struct le *le;
 
-	for (le = ag->tx.tail; le; le = le->prev) {
+	for (le = ag->led.tx.tail; le; le = le->prev) {
 		struct msgrec *r = le->data;
 
 		if (!r->msg || !r->msg->req || r->copy_of)
@@ -283,7 +283,7 @@ static struct msgrec *resp_to_forward(const struct agent *ag,
 	const struct step *st = ctx->st;
 	struct le *le;
 
-	for (le = ag->rx.head; le; le = le->next) {
+	for (le = ag->led.rx.head; le; le = le->next) {
 		struct msgrec *r = le->data;
 		struct msgrec *ct;
 
@@ -351,7 +351,7 @@ static int fwd_response(struct mbuf **mbp, struct agent *ag,
 static struct msgrec *invite_to_ack(const struct agent *ag,
 				    const struct role *dst)
 {
-	struct msgrec *r = track_last_sent(ag, dst, "INVITE");
+	struct msgrec *r = track_last_sent(&ag->led, dst, "INVITE");
 
 	return r && r->final >= 300 && !r->acked ? r : NULL;
 }
@@ -360,7 +360,7 @@ static struct msgrec *invite_to_ack(const struct agent *ag,
 static struct msgrec *invite_pending(const struct agent *ag,
 				     const struct role *dst)
 {
-	struct msgrec *r = track_last_sent(ag, dst, "INVITE");
+	struct msgrec *r = track_last_sent(&ag->led, dst, "INVITE");
 
 	return r && !r->final ? r : NULL;
 }

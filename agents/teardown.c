@@ -84,9 +84,9 @@ static bool known(const struct agent *ag, const struct msgrec *req)
 	struct le *le;
 
 	if (ag->role->kind != ROLE_PROXY)
-		return dialog_match(&ag->dialogs, m, true) != NULL;
+		return dialog_match(&ag->led.dialogs, m, true) != NULL;
 
-	for (le = ag->rx.head; le && le->data != req; le = le->next) {
+	for (le = ag->led.rx.head; le && le->data != req; le = le->next) {
 		const struct msgrec *o = le->data;
 
 		if (o->msg && !pl_cmp(&o->msg->callid, &m->callid))
@@ -177,7 +177,7 @@ int teardown_answer(struct agent *ag, struct agent_teardown *td,
 		return 0;
 
 	if (!pl_strcmp(&req->msg->met, "CANCEL")) {
-		inv = track_cancelled(ag, req);
+		inv = track_cancelled(&ag->led, req);
 		if (!inv || inv->answered >= 200)
 			return respond(ag, td, req, 481,
 				       "Call/Transaction Does Not Exist");
@@ -203,7 +203,7 @@ static void answer_open(struct agent *ag, struct agent_teardown *td)
 {
 	struct le *le;
 
-	for (le = ag->rx.head; le; le = le->next) {
+	for (le = ag->led.rx.head; le; le = le->next) {
 		struct msgrec *r = le->data;
 
 		if (r->retrans || !(peer_is_device(r->from) || r->teardown))
@@ -219,7 +219,7 @@ static bool provisional_came(const struct agent *ag,
 {
 	struct le *le;
 
-	for (le = ag->rx.head; le; le = le->next) {
+	for (le = ag->led.rx.head; le; le = le->next) {
 		const struct msgrec *r = le->data;
 
 		if (r->msg && !r->msg->req && r->msg->scode < 200 &&
@@ -238,7 +238,7 @@ static bool sent_for(const struct agent *ag, const struct msgrec *inv,
 {
 	struct le *le;
 
-	for (le = ag->tx.head; le; le = le->next) {
+	for (le = ag->led.tx.head; le; le = le->next) {
 		const struct msgrec *r = le->data;
 
 		if (r->msg && r->msg->req && !r->copy_of &&
@@ -276,7 +276,7 @@ static int own_request(struct agent *ag, struct agent_teardown *td,
 static int ack_2xx(struct agent *ag, struct agent_teardown *td,
 		   struct msgrec *inv)
 {
-	struct dialog *d = dialog_match(&ag->dialogs, inv->final_rec->msg,
+	struct dialog *d = dialog_match(&ag->led.dialogs, inv->final_rec->msg,
 					false);
 	struct msgb *b = NULL;
 	int err;
@@ -300,7 +300,7 @@ static void close_invites(struct agent *ag, struct agent_teardown *td,
 {
 	struct le *le;
 
-	for (le = ag->tx.head; le; le = le->next) {
+	for (le = ag->led.tx.head; le; le = le->next) {
 		struct msgrec *inv = le->data;
 
 		if (!inv->msg || !inv->msg->req || inv->copy_of ||
@@ -344,7 +344,7 @@ static bool sent_in_call(const struct agent *ag, const struct msgrec *req,
 {
 	struct le *le;
 
-	for (le = ag->tx.head; le; le = le->next) {
+	for (le = ag->led.tx.head; le; le = le->next) {
 		const struct msgrec *r = le->data;
 		const struct pl *v;
 
@@ -370,7 +370,7 @@ static void end_notifier(struct agent *ag, struct agent_teardown *td,
 {
 	bool refer = !pl_strcmp(&req->msg->met, "REFER");
 	static const char frag[] = "SIP/2.0 503 Service Unavailable\r\n";
-	struct dialog *d = dialog_match(&ag->dialogs, req->msg, true);
+	struct dialog *d = dialog_match(&ag->led.dialogs, req->msg, true);
 	struct msgb *b = NULL;
 	int err;
 
@@ -403,7 +403,7 @@ static void end_subscriber(struct agent *ag, struct agent_teardown *td,
 	if (!sub->final_rec || sent_in_call(ag, sub, "SUBSCRIBE", "Expires",
 					    "0"))
 		return;
-	d = dialog_match(&ag->dialogs, sub->final_rec->msg, false);
+	d = dialog_match(&ag->led.dialogs, sub->final_rec->msg, false);
 	if (!d)
 		return;
 
@@ -420,7 +420,7 @@ static void end_subscriptions(struct agent *ag, struct agent_teardown *td)
 {
 	struct le *le;
 
-	for (le = ag->rx.head; le; le = le->next) {
+	for (le = ag->led.rx.head; le; le = le->next) {
 		struct msgrec *r = le->data;
 
 		if (r->msg && r->msg->req && !r->retrans &&
@@ -431,7 +431,7 @@ static void end_subscriptions(struct agent *ag, struct agent_teardown *td)
 			end_notifier(ag, td, r);
 	}
 
-	for (le = ag->tx.head; le; le = le->next) {
+	for (le = ag->led.tx.head; le; le = le->next) {
 		struct msgrec *r = le->data;
 
 		if (r->msg && r->msg->req && !r->copy_of &&
@@ -446,7 +446,7 @@ static void end_subscriptions(struct agent *ag, struct agent_teardown *td)
  * a call, not only a subscription */
 static bool is_call(const struct agent *ag, const struct dialog *d)
 {
-	const struct list *lists[2] = {&ag->tx, &ag->rx};
+	const struct list *lists[2] = {&ag->led.tx, &ag->led.rx};
 	struct le *le;
 	unsigned i;
 
@@ -472,7 +472,7 @@ static void bye_calls(struct agent *ag, struct agent_teardown *td)
 {
 	struct le *le;
 
-	for (le = ag->dialogs.head; le; le = le->next) {
+	for (le = ag->led.dialogs.head; le; le = le->next) {
 		struct dialog *d = le->data;
 		struct msgb *b = NULL;
 

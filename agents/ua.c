@@ -184,7 +184,7 @@ struct msgrec *ua_open_request(const struct agent *ag,
 		return ctx->assoc && ctx->assoc->to == ag->role ? ctx->assoc
 								: NULL;
 
-	for (le = ag->rx.tail; le; le = le->prev) {
+	for (le = ag->led.rx.tail; le; le = le->prev) {
 		struct msgrec *r = le->data;
 
 		if (!r->msg || !r->msg->req || r->retrans)
@@ -231,7 +231,7 @@ int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
 	/* the 200 to a CANCEL carries the To tag of the responses to the
 	 * INVITE it cancels (RFC 3261 §9.2) */
 	if (!req->ltag && !pl_strcmp(&m->met, "CANCEL")) {
-		struct msgrec *inv = track_cancelled(ag, req);
+		struct msgrec *inv = track_cancelled(&ag->led, req);
 
 		if (inv && !inv->ltag && build_token(&inv->ltag))
 			return ENOMEM;
@@ -284,7 +284,7 @@ int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
 static struct msgrec *answered_invite(const struct agent *ag,
 				      const struct role *peer)
 {
-	struct msgrec *r = track_last_sent(ag, peer, "INVITE");
+	struct msgrec *r = track_last_sent(&ag->led, peer, "INVITE");
 
 	return r && r->final ? r : NULL;
 }
@@ -294,7 +294,7 @@ static struct msgrec *answered_invite(const struct agent *ag,
 static struct msgrec *pending_invite(const struct agent *ag,
 				     const struct role *peer)
 {
-	struct msgrec *r = track_last_sent(ag, peer, "INVITE");
+	struct msgrec *r = track_last_sent(&ag->led, peer, "INVITE");
 
 	return r && !r->final ? r : NULL;
 }
@@ -343,7 +343,7 @@ static int ack(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 		return err;
 	}
 
-	d = dialog_match(&ag->dialogs, inv->final_rec->msg, false);
+	d = dialog_match(&ag->led.dialogs, inv->final_rec->msg, false);
 	if (!d)
 		return build_fail(ctx, ENOENT, "%s has no dialog for the "
 				  "2xx it acknowledges", ag->role->name);
@@ -513,7 +513,7 @@ static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 	char *callid = NULL;
 	bool reg = !str_casecmp(st->method, "REGISTER");
 	const struct msgrec *lastreg = reg && !prev
-		? track_last_sent(ag, st->to, "REGISTER") : NULL;
+		? track_last_sent(&ag->led, st->to, "REGISTER") : NULL;
 	uint32_t cseq = prev ? prev->msg->cseq.num + 1
 		      : lastreg ? lastreg->msg->cseq.num + 1 : 1;
 	struct msgb *b = NULL;
@@ -637,15 +637,15 @@ static int request(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 
 	/* a re-INVITE names its dialog; other methods find theirs */
 	if (!strcmp(st->method, "INVITE")) {
-		d = st->dialog ? dialog_pick(&ag->dialogs, st->dialog, NULL)
-			       : NULL;
+		d = st->dialog ? dialog_pick(&ag->led.dialogs, st->dialog,
+					     NULL) : NULL;
 		if (d && !d->terminated)
 			return indialog(mbp, ag, ctx, d, NULL);
 		return newreq(mbp, ag, ctx);
 	}
 
 	if (dialog_method(st->method, &must)) {
-		d = dialog_pick(&ag->dialogs, st->dialog, st->to);
+		d = dialog_pick(&ag->led.dialogs, st->dialog, st->to);
 		/* a REFER, NOTIFY … to a role we have no dialog with starts
 		 * one of its own, not inside a call with somebody else */
 		if (d && !must && !st->dialog && d->peer != st->to)

@@ -52,7 +52,7 @@ int ua_add_challenge(struct msgb *b, const struct agent *ag,
  *  final response was a challenge (401/407) still to be answered */
 struct msgrec *ua_challenged(const struct agent *ag, const struct step *st)
 {
-	struct msgrec *r = track_last_sent(ag, st->to, st->method);
+	struct msgrec *r = track_last_sent(&ag->led, st->to, st->method);
 
 	return r && r->final_rec && (r->final == 401 || r->final == 407)
 		? r : NULL;
@@ -67,7 +67,7 @@ static bool is_challenge(const struct agent *ag, const struct msgrec *r)
 {
 	return r->msg && !r->msg->req && !r->retrans &&
 	       (r->msg->scode == 401 || r->msg->scode == 407) &&
-	       track_client_txn(ag, r) != NULL;
+	       track_client_txn(&ag->led, r) != NULL;
 }
 
 
@@ -143,7 +143,7 @@ static int add_older(struct msgb *b, const struct agent *ag,
 	int err;
 
 	done[n++] = realm;
-	for (le = ag->rx.tail; le && n < ARRAY_SIZE(done); le = le->prev) {
+	for (le = ag->led.rx.tail; le && n < ARRAY_SIZE(done); le = le->prev) {
 		const struct msgrec *r = le->data;
 		struct pick pk;
 
@@ -178,7 +178,7 @@ static const struct msgrec *known_challenge(const struct agent *ag,
 {
 	struct le *le;
 
-	for (le = ag->rx.tail; le; le = le->prev) {
+	for (le = ag->led.rx.tail; le; le = le->prev) {
 		const struct msgrec *r = le->data;
 
 		if (is_challenge(ag, r) && r->from == st->to &&
@@ -217,7 +217,7 @@ static uint32_t nonce_uses(const struct agent *ag, const struct pl *nonce)
 	uint32_t n = 0;
 	struct le *le;
 
-	for (le = ag->tx.head; le; le = le->next) {
+	for (le = ag->led.tx.head; le; le = le->next) {
 		const struct msgrec *o = le->data;
 		struct uses u = {nonce, false};
 

@@ -16,7 +16,7 @@
 #include "msgrec.h"
 #include "hdr.h"
 #include "digest.h"
-#include "agent.h"
+#include "ledger.h"
 #include "track.h"
 #include "authcheck.h"
 
@@ -43,7 +43,7 @@ static bool own_final(const struct msgrec *o, const struct role *peer)
 
 /* rcv's newest own final response to peer for a request of method met:
  * its 401/407 is a challenge still to be answered */
-static const struct msgrec *last_final(const struct agent *rcv,
+static const struct msgrec *last_final(const struct ledger *rcv,
 				       const struct role *peer,
 				       const struct pl *met)
 {
@@ -61,7 +61,7 @@ static const struct msgrec *last_final(const struct agent *rcv,
 
 
 /* rcv's newest own challenge (code) to peer, or NULL */
-static const struct msgrec *last_challenge(const struct agent *rcv,
+static const struct msgrec *last_challenge(const struct ledger *rcv,
 					   const struct role *peer,
 					   uint16_t code)
 {
@@ -116,7 +116,7 @@ static bool find_h(const struct pl *val, void *arg)
 
 
 /* does nonce appear in an older challenge rcv sent peer? */
-static const struct msgrec *issued(const struct agent *rcv,
+static const struct msgrec *issued(const struct ledger *rcv,
 				   const struct role *peer, uint16_t code,
 				   const struct pl *nonce)
 {
@@ -144,7 +144,7 @@ static const struct msgrec *issued(const struct agent *rcv,
 /* the credentials against what rcv challenged with (ch, its response) */
 static int against_challenge(const struct digest_cred *cr,
 			     const struct msgrec *ch,
-			     const struct agent *rcv, const struct role *peer,
+			     const struct ledger *rcv, const struct role *peer,
 			     char **why)
 {
 	const char *who = rcv->role->name;
@@ -201,7 +201,7 @@ static int against_challenge(const struct digest_cred *cr,
 
 /* the password of the role whose credentials name this user: the
  * sender's first (a proxy may forward someone else's request) */
-static const struct role *user_role(const struct list *agents,
+static const struct role *user_role(const struct list *ledgers,
 				    const struct role *from,
 				    const struct pl *user)
 {
@@ -211,9 +211,9 @@ static const struct role *user_role(const struct list *agents,
 	    !pl_strcmp(user, from->auth_user))
 		return from;
 
-	for (le = agents->head; le; le = le->next) {
-		const struct agent *ag = le->data;
-		const struct role *r = ag->role;
+	for (le = ledgers->head; le; le = le->next) {
+		const struct ledger *led = le->data;
+		const struct role *r = led->role;
 
 		if (r->auth_user && r->auth_pass &&
 		    !pl_strcmp(user, r->auth_user))
@@ -277,7 +277,7 @@ static const struct pl *creds_for(const struct sip_msg *m, const char *hn,
  * reason when they do not check, 0 when they do.
  */
 static int check_creds(const struct msgrec *r, uint16_t code,
-		       const struct agent *rcv, const struct list *agents,
+		       const struct ledger *rcv, const struct list *ledgers,
 		       char **why)
 {
 	const char *hn = cred_hdr(code);
@@ -318,7 +318,7 @@ static int check_creds(const struct msgrec *r, uint16_t code,
 		return EACCES;
 	}
 
-	u = user_role(agents, r->from, &cr.username);
+	u = user_role(ledgers, r->from, &cr.username);
 	if (!u) {
 		if (r->from && !r->from->auth_user)
 			(void)re_sdprintf(why, "cannot check user %r: the "
@@ -351,7 +351,7 @@ static bool has_creds(const struct msgrec *r)
 
 
 /* which kind to check: the one present, else the one challenged */
-static uint16_t kind_of(const struct msgrec *r, const struct agent *rcv)
+static uint16_t kind_of(const struct msgrec *r, const struct ledger *rcv)
 {
 	if (hdr_first(r->msg, "Proxy-Authorization"))
 		return 407;
@@ -369,20 +369,20 @@ static uint16_t kind_of(const struct msgrec *r, const struct agent *rcv)
  * to the sender for this method was a 401/407). 0, or EACCES with why.
  */
 int auth_check(const struct step *st, const struct msgrec *r,
-	       const struct list *agents, char **why)
+	       const struct list *ledgers, char **why)
 {
-	const struct agent *rcv;
+	const struct ledger *rcv;
 	const struct msgrec *last;
 	enum auth_expect want;
 	char *reason = NULL;
 	uint16_t code;
 	int err;
 
-	if (!st || !r || !r->msg || !r->msg->req || !agents)
+	if (!st || !r || !r->msg || !r->msg->req || !ledgers)
 		return 0;
 
 	want = st->auth.expect;
-	rcv = agent_find(agents, r->to);
+	rcv = ledger_find(ledgers, r->to);
 	if (!rcv || want == AUTH_ANY)
 		return 0;
 
@@ -410,7 +410,7 @@ int auth_check(const struct step *st, const struct msgrec *r,
 			return 0;
 	}
 
-	err = check_creds(r, code, rcv, agents, &reason);
+	err = check_creds(r, code, rcv, ledgers, &reason);
 	if (want == AUTH_INVALID) {
 		/* present, and wrong in any way: what the step wants */
 		if (err && err != ENOENT) {
@@ -448,16 +448,16 @@ int auth_check(const struct step *st, const struct msgrec *r,
 int auth_rejected_print(struct re_printf *pf, const struct auth_reject *rj)
 {
 	const struct msgrec *resp = rj->resp, *req;
-	const struct agent *uac;
+	const struct ledger *uac;
 	struct digest_cred cr;
 	const struct pl *v;
 	char *why = NULL;
 	uint16_t code;
 
-	if (!resp || !resp->msg || resp->msg->req || !rj->agents)
+	if (!resp || !resp->msg || resp->msg->req || !rj->ledgers)
 		return 0;
 	code = resp->msg->scode;
-	uac = agent_find(rj->agents, resp->to);
+	uac = ledger_find(rj->ledgers, resp->to);
 	req = (code == 401 || code == 407) && uac ?
 		track_client_txn(uac, resp) : NULL;
 	v = req ? hdr_first(req->msg, cred_hdr(code)) : NULL;

@@ -5,14 +5,14 @@
 struct msgrec;
 struct step;
 
-/** A 401/407 and the run's agents, for auth_rejected_print (%H) */
+/** A 401/407 and the run's ledgers, for auth_rejected_print (%H) */
 struct auth_reject {
 	const struct msgrec *resp;
-	const struct list *agents;
+	const struct list *ledgers;
 };
 
 int auth_rejected_print(struct re_printf *pf, const struct auth_reject *rj);
 int auth_check(const struct step *st, const struct msgrec *r,
-	       const struct list *agents, char **why);
+	       const struct list *ledgers, char **why);
 
 #endif

@@ -11,7 +11,7 @@
 #include <re.h>
 #include "scenario.h"
 #include "msgrec.h"
-#include "agent.h"
+#include "ledger.h"
 #include "track.h"
 #include "expect.h"
 #include "authcheck.h"
@@ -37,16 +37,16 @@ bool match_kind(const struct step *st, const struct msgrec *r)
  * st answers (so it may well be a later step's); *reqp gets that request
  */
 bool match_answers_other(const struct step *st, const struct msgrec *r,
-			 const struct list *agents,
+			 const struct list *ledgers,
 			 struct msgrec *const *steprec, struct msgrec **reqp)
 {
-	struct agent *rcv;
+	struct ledger *rcv;
 	struct msgrec *req;
 
 	if (!st->assoc || !match_kind(st, r) || r->msg->req)
 		return false;
 
-	rcv = agent_find(agents, st->to);
+	rcv = ledger_find(ledgers, st->to);
 	req = rcv ? track_client_txn(rcv, r) : NULL;
 	if (reqp)
 		*reqp = req;
@@ -64,10 +64,10 @@ static int step_name(struct re_printf *pf, const struct msgrec *r)
 
 
 static enum match_res response(const struct step *st, struct msgrec *r,
-			       const struct list *agents,
+			       const struct list *ledgers,
 			       struct msgrec *const *steprec, char **why)
 {
-	struct agent *rcv = agent_find(agents, st->to);
+	struct ledger *rcv = ledger_find(ledgers, st->to);
 	struct msgrec *req = rcv ? track_client_txn(rcv, r) : NULL;
 	struct msgrec *want;
 
@@ -106,10 +106,10 @@ static enum match_res response(const struct step *st, struct msgrec *r,
 
 /* the request a proxy received that this one forwards */
 static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
-				 const struct list *agents,
+				 const struct list *ledgers,
 				 struct msgrec *const *steprec)
 {
-	struct agent *snd;
+	struct ledger *snd;
 	struct le *le;
 
 	if (r->fwd_of)
@@ -117,7 +117,7 @@ static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
 	if (st->forwards)
 		return steprec[st->forwards->idx];
 
-	snd = agent_find(agents, st->from);
+	snd = ledger_find(ledgers, st->from);
 	for (le = snd ? snd->rx.head : NULL; le; le = le->next) {
 		struct msgrec *o = le->data;
 
@@ -144,11 +144,11 @@ static struct msgrec *antecedent(const struct step *st, struct msgrec *r,
 
 
 static enum match_res request(const struct step *st, struct msgrec *r,
-			      const struct list *agents,
+			      const struct list *ledgers,
 			      struct msgrec *const *steprec,
 			      struct msgrec **antp, char **why)
 {
-	struct agent *rcv = agent_find(agents, st->to);
+	struct ledger *rcv = ledger_find(ledgers, st->to);
 	struct msgrec *inv, *ant;
 
 	inv = rcv ? track_acked_invite(rcv, r) : NULL;
@@ -173,7 +173,7 @@ static enum match_res request(const struct step *st, struct msgrec *r,
 	if (!pl_strcmp(&r->msg->met, "CANCEL") && !st->forwards)
 		return MATCH_YES;
 
-	ant = antecedent(st, r, agents, steprec);
+	ant = antecedent(st, r, ledgers, steprec);
 	if (!ant)
 		return MATCH_YES; /* the proxy originated it */
 
@@ -206,7 +206,7 @@ static enum match_res request(const struct step *st, struct msgrec *r,
  */
 enum match_res match_step(const struct step *st,
 			  const struct scenario *sc, struct msgrec *r,
-			  const struct list *agents,
+			  const struct list *ledgers,
 			  struct msgrec *const *steprec,
 			  struct msgrec **antp, char **why)
 {
@@ -217,9 +217,9 @@ enum match_res match_step(const struct step *st,
 		return MATCH_NO;
 
 	if (r->msg->req)
-		res = request(st, r, agents, steprec, antp, why);
+		res = request(st, r, ledgers, steprec, antp, why);
 	else
-		res = response(st, r, agents, steprec, why);
+		res = response(st, r, ledgers, steprec, why);
 
 	if (res != MATCH_YES)
 		return res;
@@ -227,7 +227,7 @@ enum match_res match_step(const struct step *st,
 	if (expect_check(&st->expects, r, sc, steprec, why))
 		return MATCH_BAD;
 
-	if (auth_check(st, r, agents, why))
+	if (auth_check(st, r, ledgers, why))
 		return MATCH_BAD;
 
 	return MATCH_YES;

@@ -13,11 +13,11 @@ enum match_res {
 
 bool match_kind(const struct step *st, const struct msgrec *r);
 bool match_answers_other(const struct step *st, const struct msgrec *r,
-			 const struct list *agents,
+			 const struct list *ledgers,
 			 struct msgrec *const *steprec, struct msgrec **reqp);
 enum match_res match_step(const struct step *st,
 			  const struct scenario *sc, struct msgrec *r,
-			  const struct list *agents,
+			  const struct list *ledgers,
 			  struct msgrec *const *steprec,
 			  struct msgrec **antp, char **why);
 

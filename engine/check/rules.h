@@ -3,7 +3,7 @@
 #ifndef SIPFLOW_RULES_H
 #define SIPFLOW_RULES_H
 
-struct agent;
+struct ledger;
 struct msgrec;
 struct role;
 struct scenario;
@@ -21,7 +21,7 @@ struct rulectx {
 	const struct sip_msg *m;    /* r->msg, never NULL */
 	const struct msgrec *req;   /* a response: the request it answers */
 	const struct msgrec *ant;   /* a forwarded request: the one received */
-	const struct agent *rcv;    /* the receiving role's agent */
+	const struct ledger *rcv;   /* the receiving role's ledger */
 };
 
 /**

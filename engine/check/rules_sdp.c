@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <re.h>
 #include "msgrec.h"
-#include "agent.h"
+#include "ledger.h"
 #include "rules.h"
 #include "rules_checks.h"
 

@@ -6,7 +6,7 @@
 #include "scenario.h"
 #include "msgrec.h"
 #include "hdr.h"
-#include "agent.h"
+#include "ledger.h"
 #include "rules.h"
 #include "rules_checks.h"
 

@@ -351,7 +351,7 @@ static struct msgrec *record(struct run *run, struct agent *snd,
 	r->t_ms = t_ms;
 	list_append(&run->msgs, &r->le, r);
 	if (snd)
-		track_sent(snd, r);
+		track_sent(&snd->led, r);
 	if (msgrec_starts_call(r) && !run_earlier(run, &r->msg->callid))
 		run_call_note(run, r);
 
@@ -373,8 +373,8 @@ static void arrived(struct run *run, struct agent *rcv, struct msgrec *r)
 
 	r->t_rx = run_now(run);
 	if (rcv) {
-		r->retrans = r->msg && track_is_retrans(rcv, r);
-		track_received(rcv, r);
+		r->retrans = r->msg && track_is_retrans(&rcv->led, r);
+		track_received(&rcv->led, r);
 	}
 
 	if (r->retrans) {
@@ -711,6 +711,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 			goto out;
 		}
 		list_append(&run->agents, &ag->le, ag);
+		list_append(&run->ledgers, &ag->led.le, &ag->led);
 
 		if (role->dut && role->driver && !opts->offline) {
 			err = hil_alloc(&ag->hil, role->driver, role->name,

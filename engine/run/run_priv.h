@@ -25,6 +25,8 @@ struct run {
 	struct run_opts opts;
 	struct run_handlers h;
 	struct list agents;
+	struct list ledgers;        /* struct ledger: each agent's, what the
+				      checks look roles up in */
 	struct list msgs;          /* struct msgrec, every message */
 	struct list inbox;         /* received, not yet taken by a step */
 	struct list findings;      /* struct finding: broken rules */

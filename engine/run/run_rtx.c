@@ -128,12 +128,12 @@ static struct msgrec *rtx_copy(struct run *run, struct agent *ag,
 	c->t_ms = run_now(run);
 	c->copy_of = o;
 	list_append(&run->msgs, &c->le, c);
-	list_append(&ag->tx, &c->tx_le, c);
+	list_append(&ag->led.tx, &c->tx_le, c);
 
 	/* a device's side: it gets the same message again */
 	if (dut && dut->role->dut) {
 		c->retrans = true;
-		track_received(dut, c);
+		track_received(&dut->led, c);
 	}
 
 	err = run_xmit(run, ag, c);
@@ -157,7 +157,7 @@ static bool rtx_over(const struct rtx *x, bool *proceeding)
 	const struct sip_msg *om = x->orig->msg;
 	struct le *le;
 
-	for (le = x->ag->rx.head; le; le = le->next) {
+	for (le = x->ag->led.rx.head; le; le = le->next) {
 		const struct msgrec *r = le->data;
 		const struct sip_msg *m = r->msg;
 
@@ -291,7 +291,7 @@ static struct msgrec *answer_of(const struct agent *ag,
 			 pl_strcmp(&om->cseq.met, "INVITE")))
 		return NULL;
 
-	for (le = ag->tx.tail; le; le = le->prev) {
+	for (le = ag->led.tx.tail; le; le = le->prev) {
 		struct msgrec *a = le->data;
 		const struct sip_msg *m = a->msg;
 
@@ -325,7 +325,7 @@ void run_rtx_answer(struct run *run, struct agent *rcv, struct msgrec *r)
 {
 	struct msgrec *o, *a, *c;
 
-	o = track_original(rcv, r);
+	o = track_original(&rcv->led, r);
 	if (!o || !o->msg)
 		return;
 
@@ -414,7 +414,7 @@ char *run_rtx_check(const struct run *run, const struct step *st,
 		    const struct msgrec *r)
 {
 	const struct msgrec *o = rtx_orig(run, st), *prev = o;
-	const struct agent *rcv = agent_find(&run->agents, r->to);
+	const struct ledger *rcv = ledger_find(&run->ledgers, r->to);
 	uint32_t exp, lo, hi, gap;
 	unsigned n = 0;
 	char *why = NULL;

@@ -6,6 +6,7 @@
 #include "scenario.h"
 #include "diag.h"
 #include "msgrec.h"
+#include "build.h"
 #include "agent.h"
 #include "transport.h"
 #include "sipframe.h"
@@ -31,7 +32,6 @@ static enum prog send_step(struct run *run, const struct step *st)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.sc = run->sc;
 	ctx.st = st;
-	ctx.agents = &run->agents;
 	ctx.answers = st->answers ? run->steprec[st->answers->idx] : NULL;
 	ctx.assoc = st->assoc ? run->steprec[st->assoc->idx] : NULL;
 	ctx.forwards = st->forwards ? run->steprec[st->forwards->idx] : NULL;
@@ -101,7 +101,7 @@ static enum prog send_step(struct run *run, const struct step *st)
 		return PROG_FAIL;
 	}
 
-	track_sent(ag, r);
+	track_sent(&ag->led, r);
 	run_rtx_start(run, ag, r);
 	run->v[st->idx].sent = true;
 	run->sent[st->idx] = true;
@@ -111,7 +111,7 @@ static enum prog send_step(struct run *run, const struct step *st)
 		struct agent *dut = agent_find(&run->agents, st->to);
 
 		if (dut)
-			track_received(dut, r);
+			track_received(&dut->led, r);
 		run->steprec[st->idx] = r;
 		r->step = st;
 		run_step_done(run, st, VERDICT_PASS, r->frame, NULL);
@@ -129,7 +129,7 @@ static const struct finding *check_rules(struct run *run, struct msgrec *r,
 					 struct msgrec *ant,
 					 const struct step *st)
 {
-	struct agent *rcv = agent_find(&run->agents, r->to);
+	struct ledger *rcv = ledger_find(&run->ledgers, r->to);
 	const struct finding *first = NULL;
 	struct rulectx c;
 	struct le *le;
@@ -233,7 +233,7 @@ static bool elsewhere_h(const struct step *m, void *arg)
 	if (m == e->st || !later_h(m, &e->l))
 		return false;
 
-	res = match_step(m, e->run->sc, e->r, &e->run->agents,
+	res = match_step(m, e->run->sc, e->r, &e->run->ledgers,
 			 e->run->steprec, &ant, &why);
 	mem_deref(why);
 
@@ -260,7 +260,7 @@ static bool answers_elsewhere(struct run *run, const struct step *st,
 	struct elsewhere e = {{run, r}, run, st, r};
 	struct msgrec *req = NULL;
 
-	if (!match_answers_other(st, r, &run->agents, run->steprec, &req))
+	if (!match_answers_other(st, r, &run->ledgers, run->steprec, &req))
 		return false;
 	if (!req->step && visit_rest(run, another_h, &e))
 		return true;
@@ -284,8 +284,8 @@ static enum prog take(struct run *run, const struct step *st)
 		if (!run_rtx_fits(run, st, r))
 			continue;
 
-		res = match_step(st, run->sc, r, &run->agents, run->steprec, &ant,
-				 &why);
+		res = match_step(st, run->sc, r, &run->ledgers, run->steprec,
+				 &ant, &why);
 		if (res == MATCH_NO ||
 		    (res == MATCH_BAD && answers_elsewhere(run, st, r))) {
 			mem_deref(why);
@@ -423,7 +423,7 @@ static const struct step *late_optional(const struct run *run,
 		    run->v[i].status != VERDICT_SKIP || run->steprec[i])
 			continue;
 
-		res = match_step(st, run->sc, r, &run->agents, run->steprec,
+		res = match_step(st, run->sc, r, &run->ledgers, run->steprec,
 				 &ant, &why);
 		mem_deref(why);
 		if (res == MATCH_YES)
@@ -513,7 +513,7 @@ static bool unexpected(struct run *run)
 		}
 		else if (st->type == STEP_MSG && st->from == r->from &&
 			 st->to == r->to) {
-			struct auth_reject rj = {r, &run->agents};
+			struct auth_reject rj = {r, &run->ledgers};
 
 			run_step_fail(run, st, r->frame, "expected %H from %s, "
 				  "got %H (frame %u)%H", run_step_line, st,
@@ -731,7 +731,7 @@ void run_step_missing(struct run *run, const struct step *st,
 		      const char *when)
 {
 	const struct msgrec *r = instead(run, st);
-	struct auth_reject rj = {r, &run->agents};
+	struct auth_reject rj = {r, &run->ledgers};
 
 	if (r)
 		run_step_fail(run, st, r->frame, "no %H from %s at %s %s; %s "

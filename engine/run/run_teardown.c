@@ -94,9 +94,9 @@ static int tsend_h(struct agent *ag, struct role *to, struct mbuf *mb,
 	list_append(&run->msgs, &r->le, r);
 
 	err = run_xmit(run, ag, r);
-	track_sent(ag, r);
+	track_sent(&ag->led, r);
 	if (dut && dut->role->dut)
-		track_received(dut, r);
+		track_received(&dut->led, r);
 
 	if (reply_to)
 		run_logf(run, "%s: %s sent %H to %s (frame %u) for %H "
@@ -309,8 +309,8 @@ void run_teardown_arrived(struct run *run, struct agent *rcv,
 	if (!rcv)
 		return;
 
-	r->retrans = r->msg && track_is_retrans(rcv, r);
-	track_received(rcv, r);
+	r->retrans = r->msg && track_is_retrans(&rcv->led, r);
+	track_received(&rcv->led, r);
 	if (r->retrans) {
 		run_rtx_answer(run, rcv, r);
 		return;

@@ -13,7 +13,6 @@
 #include "msgrec.h"
 #include "hdr.h"
 #include "placeholder.h"
-#include "agent.h"
 #include "build.h"
 
 

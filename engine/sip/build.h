@@ -3,8 +3,27 @@
 #define SIPFLOW_BUILD_H
 
 struct msgb;
-struct buildctx;
+struct msgrec;
 struct phctx;
+struct scenario;
+struct step;
+
+/** What a step's builder may look at besides the role it builds for */
+struct buildctx {
+	const struct scenario *sc;
+	const struct step *st;
+	struct msgrec *answers;     /* answers: resolved, or NULL */
+	struct msgrec *assoc;       /* a response step's request (st->assoc)
+				       as played so far, or NULL */
+	struct msgrec *forwards;    /* forwards: resolved, or NULL */
+	struct msgrec *const *steprec; /* per step index, its message so far
+				       (placeholders {F2.call-id} …) */
+	bool later;                 /* out: not possible yet (in a group) */
+	struct msgrec *fwd_of;      /* out: the message a proxy forwards */
+	struct msgrec *reply_to;    /* out: the request a response answers
+				       (it goes back where that came from) */
+	char *why;                  /* out: why the build failed */
+};
 
 int  build_branch(char **out);
 int  build_token(char **out);

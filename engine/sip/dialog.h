@@ -6,7 +6,7 @@ struct msgrec;
 struct role;
 
 struct dialog {
-	struct le le;            /* agent.dialogs */
+	struct le le;            /* ledger.dialogs */
 	char *name;              /* dialog: name, may be NULL */
 	char *callid;
 	char *ltag;

@@ -13,8 +13,8 @@ struct step;
  */
 struct msgrec {
 	struct le le;            /* run.msgs */
-	struct le tx_le;         /* sender agent's tx */
-	struct le rx_le;         /* receiver agent's rx */
+	struct le tx_le;         /* sender's ledger tx */
+	struct le rx_le;         /* receiver's ledger rx */
 	struct le in_le;         /* run inbox while unmatched */
 	struct sip_msg *msg;     /* decoded, or NULL if it does not parse */
 	struct mbuf *mb;         /* the bytes as sent or received */

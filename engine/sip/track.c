@@ -1,16 +1,16 @@
-/* engine/sip/track.c — transaction and dialog bookkeeping per agent
+/* engine/sip/track.c — transaction and dialog bookkeeping per role
  *
  * Transactions are matched as RFC 3261 §17.1.3 and §17.2.3 say: by the
- * top Via branch and the CSeq method (ACK and CANCEL aside). The agent's
- * rx/tx lists are the transaction state: a request record carries its
- * final status on either side.
+ * top Via branch and the CSeq method (ACK and CANCEL aside). The role's
+ * ledger (its rx and tx lists, ledger.h) is the transaction state: a
+ * request record carries its final status on either side.
  */
 #include <string.h>
 #include <re.h>
 #include "scenario.h"
 #include "msgrec.h"
 #include "dialog.h"
-#include "agent.h"
+#include "ledger.h"
 #include "track.h"
 
 
@@ -23,13 +23,13 @@ bool track_same_txn(const struct sip_msg *req, const struct sip_msg *resp)
 }
 
 
-/** The request in ag's tx that a response it received answers */
-struct msgrec *track_client_txn(const struct agent *ag,
+/** The request in the role's tx that a response it received answers */
+struct msgrec *track_client_txn(const struct ledger *led,
 				const struct msgrec *resp)
 {
 	struct le *le;
 
-	for (le = ag->tx.tail; le; le = le->prev) {
+	for (le = led->tx.tail; le; le = le->prev) {
 		struct msgrec *r = le->data;
 
 		/* a retransmitted copy stands for nothing of its own, ours
@@ -43,13 +43,13 @@ struct msgrec *track_client_txn(const struct agent *ag,
 }
 
 
-/** The request in ag's rx that a response it sends answers */
-struct msgrec *track_server_txn(const struct agent *ag,
+/** The request in the role's rx that a response it sends answers */
+struct msgrec *track_server_txn(const struct ledger *led,
 				const struct msgrec *resp)
 {
 	struct le *le;
 
-	for (le = ag->rx.tail; le; le = le->prev) {
+	for (le = led->rx.tail; le; le = le->prev) {
 		struct msgrec *r = le->data;
 
 		if (r->msg && r->msg->req && !r->retrans &&
@@ -61,15 +61,15 @@ struct msgrec *track_server_txn(const struct agent *ag,
 }
 
 
-/** The INVITE in ag's rx a CANCEL it received cancels: same branch and
+/** The INVITE in the role's rx a CANCEL it received cancels: same branch and
  *  CSeq number (RFC 3261 §9.2), or NULL */
-struct msgrec *track_cancelled(const struct agent *ag,
+struct msgrec *track_cancelled(const struct ledger *led,
 			       const struct msgrec *cancel)
 {
 	const struct sip_msg *c = cancel->msg;
 	struct le *le;
 
-	for (le = ag->rx.tail; c && le; le = le->prev) {
+	for (le = led->rx.tail; c && le; le = le->prev) {
 		struct msgrec *r = le->data;
 
 		if (r->msg && r->msg->req && !r->retrans &&
@@ -83,13 +83,13 @@ struct msgrec *track_cancelled(const struct agent *ag,
 }
 
 
-/** The newest request of this method ag sent to peer, or NULL */
-struct msgrec *track_last_sent(const struct agent *ag,
+/** The newest request of this method the role sent to peer, or NULL */
+struct msgrec *track_last_sent(const struct ledger *led,
 			       const struct role *peer, const char *method)
 {
 	struct le *le;
 
-	for (le = ag->tx.tail; le; le = le->prev) {
+	for (le = led->tx.tail; le; le = le->prev) {
 		struct msgrec *r = le->data;
 
 		if (r->msg && r->msg->req && r->to == peer && !r->copy_of &&
@@ -102,12 +102,12 @@ struct msgrec *track_last_sent(const struct agent *ag,
 
 
 /**
- * The INVITE ag received that an ACK acknowledges (same Call-ID and CSeq
+ * The INVITE the role received that an ACK acknowledges (same Call-ID and CSeq
  * number), or NULL. If its final response was non-2xx, the ACK is hop by
  * hop on the INVITE's transaction (RFC 3261 §17.1.1.3); else it is the
  * end-to-end ACK of a 2xx (§13.2.2.4).
  */
-struct msgrec *track_acked_invite(const struct agent *ag,
+struct msgrec *track_acked_invite(const struct ledger *led,
 				  const struct msgrec *ack)
 {
 	struct le *le;
@@ -115,7 +115,7 @@ struct msgrec *track_acked_invite(const struct agent *ag,
 	if (!ack->msg || pl_strcmp(&ack->msg->met, "ACK"))
 		return NULL;
 
-	for (le = ag->rx.tail; le; le = le->prev) {
+	for (le = led->rx.tail; le; le = le->prev) {
 		struct msgrec *r = le->data;
 
 		if (!r->msg || !r->msg->req || r->retrans)
@@ -130,26 +130,26 @@ struct msgrec *track_acked_invite(const struct agent *ag,
 }
 
 
-/** An ACK ag received for a non-2xx final response: it ends at ag, hop
+/** An ACK the role received for a non-2xx final response: it ends there, hop
  *  by hop (RFC 3261 §17.1.1.3), and is never forwarded */
-bool track_ack_hop(const struct agent *ag, const struct msgrec *ack)
+bool track_ack_hop(const struct ledger *led, const struct msgrec *ack)
 {
-	const struct msgrec *inv = track_acked_invite(ag, ack);
+	const struct msgrec *inv = track_acked_invite(led, ack);
 
 	return inv && inv->answered >= 300;
 }
 
 
 /**
- * A request proxy ag received that it may still forward: not a
+ * A request the proxy received that it may still forward: not a
  * retransmission, not forwarded yet, not one it refused itself (its 407
  * challenge, a 404: the request that answers it comes later), not the
  * hop-by-hop ACK of a non-2xx final (RFC 3261 §16.7 step 9)
  */
-bool track_forwardable(const struct agent *ag, const struct msgrec *r)
+bool track_forwardable(const struct ledger *led, const struct msgrec *r)
 {
 	return r->msg && r->msg->req && !r->retrans && !r->forwarded &&
-	       r->answered < 300 && !track_ack_hop(ag, r);
+	       r->answered < 300 && !track_ack_hop(led, r);
 }
 
 
@@ -180,12 +180,13 @@ bool track_same_msg(const struct msgrec *o, const struct msgrec *r)
 }
 
 
-/** The first message ag received that r repeats, or NULL */
-struct msgrec *track_original(const struct agent *ag, const struct msgrec *r)
+/** The first message the role received that r repeats, or NULL */
+struct msgrec *track_original(const struct ledger *led,
+			      const struct msgrec *r)
 {
 	struct le *le;
 
-	for (le = ag->rx.head; le; le = le->next) {
+	for (le = led->rx.head; le; le = le->next) {
 		struct msgrec *o = le->data;
 
 		if (o != r && track_same_msg(o, r))
@@ -196,10 +197,10 @@ struct msgrec *track_original(const struct agent *ag, const struct msgrec *r)
 }
 
 
-/** True if r repeats a message ag already received */
-bool track_is_retrans(const struct agent *ag, const struct msgrec *r)
+/** True if r repeats a message the role already received */
+bool track_is_retrans(const struct ledger *led, const struct msgrec *r)
 {
-	return track_original(ag, r) != NULL;
+	return track_original(led, r) != NULL;
 }
 
 
@@ -216,32 +217,32 @@ static bool makes_dialog(const struct sip_msg *req, uint16_t scode)
 }
 
 
-static void bye_seen(struct agent *ag, const struct sip_msg *m, bool uas)
+static void bye_seen(struct ledger *led, const struct sip_msg *m, bool uas)
 {
-	struct dialog *d = dialog_match(&ag->dialogs, m, uas);
+	struct dialog *d = dialog_match(&led->dialogs, m, uas);
 
 	if (d)
 		d->terminated = true;
 }
 
 
-/** ag sent r: update its transactions and dialogs */
-void track_sent(struct agent *ag, struct msgrec *r)
+/** The role sent r: update its transactions and dialogs */
+void track_sent(struct ledger *led, struct msgrec *r)
 {
-	bool ua = ag->role->kind != ROLE_PROXY;
+	bool ua = led->role->kind != ROLE_PROXY;
 
-	list_append(&ag->tx, &r->tx_le, r);
+	list_append(&led->tx, &r->tx_le, r);
 	if (!r->msg)
 		return;
 
 	if (r->msg->req) {
 		if (ua && !pl_strcmp(&r->msg->met, "BYE"))
-			bye_seen(ag, r->msg, false);
+			bye_seen(led, r->msg, false);
 		return;
 	}
 
 	{
-		struct msgrec *req = track_server_txn(ag, r);
+		struct msgrec *req = track_server_txn(led, r);
 
 		if (!req)
 			return;
@@ -256,7 +257,7 @@ void track_sent(struct agent *ag, struct msgrec *r)
 
 			if (pl_strdup(&ltag, &r->msg->to.tag))
 				return;
-			if (!dialog_from_request(&d, &ag->dialogs, req, ltag,
+			if (!dialog_from_request(&d, &led->dialogs, req, ltag,
 						 r->to) &&
 			    r->msg->scode >= 200)
 				d->confirmed = true;
@@ -266,23 +267,23 @@ void track_sent(struct agent *ag, struct msgrec *r)
 }
 
 
-/** ag received r: update its transactions and dialogs */
-void track_received(struct agent *ag, struct msgrec *r)
+/** The role received r: update its transactions and dialogs */
+void track_received(struct ledger *led, struct msgrec *r)
 {
-	bool ua = ag->role->kind != ROLE_PROXY;
+	bool ua = led->role->kind != ROLE_PROXY;
 	struct msgrec *req;
 
-	list_append(&ag->rx, &r->rx_le, r);
+	list_append(&led->rx, &r->rx_le, r);
 	if (!r->msg || r->retrans)
 		return;
 
 	if (r->msg->req) {
 		if (ua && !pl_strcmp(&r->msg->met, "BYE"))
-			bye_seen(ag, r->msg, true);
+			bye_seen(led, r->msg, true);
 		return;
 	}
 
-	req = track_client_txn(ag, r);
+	req = track_client_txn(led, r);
 	if (!req)
 		return;
 
@@ -292,6 +293,6 @@ void track_received(struct agent *ag, struct msgrec *r)
 	}
 
 	if (ua && makes_dialog(req->msg, r->msg->scode))
-		(void)dialog_from_response(NULL, &ag->dialogs, req, r,
+		(void)dialog_from_response(NULL, &led->dialogs, req, r,
 					   r->from);
 }

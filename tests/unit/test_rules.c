@@ -6,7 +6,7 @@
 #include "cunit_main.h"
 #include "scenario.h"
 #include "msgrec.h"
-#include "agent.h"
+#include "ledger.h"
 #include "rules.h"
 #include "diag.h"
 
@@ -317,7 +317,7 @@ static bool fires(const struct row *w, const char *text)
 {
 	const struct rule *ru = rule_find(w->id);
 	struct msgrec *r, *req = NULL, *ant = NULL, *prev = NULL;
-	struct agent rcv;
+	struct ledger rcv;
 	struct rulectx c;
 	char *bad = NULL;
 	bool hit;
@@ -506,7 +506,7 @@ static void test_hostile_messages_never_crash(void)
 		struct msgrec *p2 = rec(ok200, &rb);
 		struct list findings = LIST_INIT;
 		char buf[4096];
-		struct agent rcv;
+		struct ledger rcv;
 		struct rulectx c;
 		struct mbuf mb;
 		size_t n = good->end < sizeof(buf) ? good->end : sizeof(buf);
