@@ -7,23 +7,6 @@
 #include "transport.h"
 
 
-static const struct agent_kind kinds[] = {
-	[ROLE_UA]    = {"ua", ua_build, ua_teardown},
-	[ROLE_PROXY] = {"proxy", proxy_build, proxy_teardown},
-	[ROLE_PHONE] = {"phone", NULL, phone_teardown},
-	[ROLE_DUT]   = {"dut", NULL, NULL},
-};
-
-
-/** A phone's teardown: its calls go (phone_close); what arrives then
- *  its own stack answers */
-void phone_teardown(struct agent *ag, struct agent_teardown *td)
-{
-	if (!td->r)
-		phone_close(ag->phone);
-}
-
-
 static void destructor(void *data)
 {
 	struct agent *ag = data;
@@ -220,7 +203,7 @@ int agent_alloc(struct agent **agp, struct role *role,
 
 	ag->role = role;
 	ledger_init(&ag->led, role);
-	ag->kind = &kinds[role->dut ? ROLE_DUT : role->kind];
+	ag->kind = agent_kind_of(role);
 	if (h)
 		ag->h = *h;
 	ag->arg = arg;

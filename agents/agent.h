@@ -1,4 +1,6 @@
-/* agents/agent.h — one role's agent: its socket, its messages, its dialogs */
+/* agents/agent.h — one role's agent: its socket, its messages, its dialogs;
+ * and the one door the runner has into the agents: the kind table (one
+ * row per kind, agents/kind.c) and the few calls that go through it */
 #ifndef SIPFLOW_AGENT_H
 #define SIPFLOW_AGENT_H
 
@@ -7,6 +9,8 @@
 struct agent;
 struct buildctx;
 struct dialog;
+struct do_spec;
+struct mstream;
 struct msgb;
 struct msgrec;
 struct role;
@@ -41,6 +45,11 @@ typedef void (agent_media_h)(struct agent *ag, bool tx, const struct sa *src,
 /** A line for the run's log */
 typedef void (agent_log_h)(struct agent *ag, const char *line, void *arg);
 
+/** A line about the device a role is bound to, from its driver; lost:
+ *  the driver can no longer reach it */
+typedef void (agent_note_h)(struct agent *ag, bool lost, const char *line,
+			    void *arg);
+
 /** What an agent tells the run */
 struct agent_handlers {
 	agent_recv_h *recvh;
@@ -48,6 +57,7 @@ struct agent_handlers {
 	agent_media_h *mediah;
 	agent_log_h *logh;
 	agent_close_h *closeh;
+	agent_note_h *noteh;
 };
 
 /** Build the message a step sends */
@@ -78,11 +88,64 @@ struct agent_teardown {
  */
 typedef void (agent_teardown_h)(struct agent *ag, struct agent_teardown *td);
 
-/** A role kind's behaviour: one row per kind */
+/**
+ * An act that went on after agent_act returned has ended: err 0, or why
+ * it could not be done; sent: when its stimulus left for the device
+ * (tmr_jiffies()), 0 when that is not known
+ */
+typedef void (agent_done_h)(int err, const char *why, uint64_t sent,
+			    void *arg);
+
+/**
+ * Carry out d, a do: verb (uri: its target's address of record, for a
+ * driver that needs one). 0: done at once; EINPROGRESS: under way, doneh
+ * reports its end from the event loop; else it could not, and *why
+ * (allocated) says why
+ */
+typedef int (agent_act_h)(struct agent *ag, const struct do_spec *d,
+			  const char *uri, agent_done_h *doneh, void *arg,
+			  char **why);
+
+/** Whether the agent can play yet; if not and pf is given, it hears what
+ *  is missing ("phone B: its SIP socket did not come up") */
+typedef bool (agent_ready_h)(const struct agent *ag, struct re_printf *pf);
+
+/** The media leg of a role that plays media itself (a phone) */
+struct agent_leg {
+	struct mstream *ms;         /* the call in focus's audio, or NULL */
+	uint32_t tone_hz;           /* the tone it sends, 0: none known */
+	const char *dtmf;           /* the digits that call received */
+};
+
+typedef void (agent_leg_h)(const struct agent *ag, struct agent_leg *leg);
+
+/** Start reaching what the agent stands for beyond its own sockets (a
+ *  device's driver); *why (allocated) when it cannot */
+typedef int (agent_start_h)(struct agent *ag, char **why);
+
+/** Where the run reaches the role, for messages ("baresip at …") */
+typedef int (agent_where_h)(struct re_printf *pf, const struct agent *ag);
+
+/** Where the role's recordings go: files PREFIX-ROLE-N.wav */
+typedef int (agent_record_h)(struct agent *ag, const char *prefix);
+
+/**
+ * A role kind's behaviour: one row per kind (agents/kind.c). The runner
+ * reaches an agent only through these; a NULL operation is what the
+ * kind does not do. Adding a kind is adding a row.
+ */
 struct agent_kind {
 	const char *name;
+	bool forwards;              /* a proxy (RFC 3261 §16): it passes a
+				       UAS's 2xx on, never makes its own */
 	agent_build_h *buildh;      /* NULL: the engine never sends for it */
 	agent_teardown_h *teardownh; /* NULL: nothing to close */
+	agent_start_h *starth;      /* NULL: its sockets are all it needs */
+	agent_act_h *acth;          /* NULL: it cannot act on do: */
+	agent_ready_h *readyh;      /* NULL: ready as soon as allocated */
+	agent_leg_h *legh;          /* NULL: it plays no media itself */
+	agent_where_h *whereh;      /* NULL: its transport and address */
+	agent_record_h *recordh;    /* NULL: it records nothing */
 };
 
 struct agent {
@@ -100,6 +163,8 @@ struct agent {
 	struct hil *hil;            /* a device under test: its driver */
 	unsigned set_applied;       /* … the settings this run gave it
 				       (PHONE_CFG_*), undone at its end */
+	agent_done_h *doneh;        /* the act under way (agent_act) */
+	void *done_arg;
 	struct agent_handlers h;
 	void *arg;
 };
@@ -114,6 +179,25 @@ struct agent *agent_by_addr(const struct list *agents, const struct sa *sa);
 uint16_t agent_media_port(const struct agent *ag);
 int agent_codecs_add(struct sdp_media *m, const struct list *names);
 bool agent_reliable(const struct agent *ag);
+
+/* the door: what the runner asks of any kind (agents/kind.c) */
+const struct agent_kind *agent_kind_of(const struct role *role);
+int  agent_start(struct agent *ag, char **why);
+int  agent_act(struct agent *ag, const struct do_spec *d, const char *uri,
+	       agent_done_h *doneh, void *arg, char **why);
+bool agent_ready(const struct agent *ag);
+int  agent_unready_print(struct re_printf *pf, const struct agent *ag);
+bool agent_leg(const struct agent *ag, struct agent_leg *leg);
+int  agent_where(struct re_printf *pf, const struct agent *ag);
+int  agent_record_to(struct agent *ag, const char *prefix);
+
+/** A receiver and the role a stream connection of it comes from */
+struct agent_from {
+	const struct agent *ag;
+	const struct role *from;
+};
+
+int  agent_held_print(struct re_printf *pf, const struct agent_from *af);
 
 /* role kinds (agents/ua.c, agents/proxy.c) */
 int ua_build(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx);

@@ -16,7 +16,6 @@
 #include "diag.h"
 #include "msgrec.h"
 #include "agent.h"
-#include "phone.h"
 #include "track.h"
 #include "match.h"
 #include "pcapw.h"
@@ -24,7 +23,6 @@
 #include "run.h"
 #include "run_priv.h"
 #include "testbed.h"
-#include "hil/hil.h"
 #include "live.h"
 #include "pcapr.h"
 #include "retrans.h"
@@ -62,6 +60,7 @@ static void destructor(void *data)
 	mem_deref(run->sent);
 	mem_deref(run->at);
 	mem_deref(run->dtmf_ms);
+	mem_deref(run->probe);
 	mem_deref(run->dtmf_mark);
 	mem_deref(run->pcap);
 }
@@ -527,8 +526,8 @@ static void sent_h(struct agent *ag, const struct sa *src,
 }
 
 
-/* a simulated phone's media address: its packets are written once, when
- * they leave */
+/* the media address of a role that plays media itself (a simulated
+ * phone): its packets are written once, when they leave */
 static bool simulated_ip(const struct run *run, const struct sa *sa)
 {
 	struct le *le;
@@ -536,7 +535,8 @@ static bool simulated_ip(const struct run *run, const struct sa *sa)
 	for (le = run->agents.head; le; le = le->next) {
 		const struct agent *ag = le->data;
 
-		if (ag->phone && sa_cmp(&ag->role->addr, sa, SA_ADDR))
+		if (agent_leg(ag, NULL) &&
+		    sa_cmp(&ag->role->addr, sa, SA_ADDR))
 			return true;
 	}
 
@@ -566,10 +566,10 @@ static void log_h(struct agent *ag, const char *line, void *arg)
 
 
 /* the device's driver: an event it reported, or the device is lost */
-static void device_note_h(bool lost, const char *line, void *arg)
+static void device_note_h(struct agent *ag, bool lost, const char *line,
+			  void *arg)
 {
-	struct agent *ag = arg;
-	struct run *run = ag->arg;
+	struct run *run = arg;
 	const struct step *st;
 
 	if (run->finished)
@@ -623,7 +623,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	      struct diag *dg)
 {
 	static const struct agent_handlers handlers = {
-		recv_h, sent_h, media_h, log_h, close_h,
+		recv_h, sent_h, media_h, log_h, close_h, device_note_h,
 	};
 	char capsrc[64] = "--capture";
 	struct run_opts o;
@@ -689,6 +689,8 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	run->dtmf_mark = mem_zalloc(sizeof(*run->dtmf_mark) *
 				    (list_count(&sc->roles) + 1), NULL);
 	err = hash_alloc(&run->calls, 64);
+	if (!err)
+		err = run_media_alloc(run);
 	if (err)
 		goto out;
 	if (!run->v || !run->steprec || !run->sent || !run->defer ||
@@ -713,20 +715,22 @@ int run_alloc(struct run **runp, struct scenario *sc,
 		list_append(&run->agents, &ag->le, ag);
 		list_append(&run->ledgers, &ag->led.le, &ag->led);
 
-		if (role->dut && role->driver && !opts->offline) {
-			err = hil_alloc(&ag->hil, role->driver, role->name,
-					device_note_h, ag);
+		/* a device's driver: not to verify a capture */
+		if (!opts->offline) {
+			char *why = NULL;
+
+			err = agent_start(ag, &why);
 			if (err) {
-				diag_err(dg, NULL, NULL, "role %s: driver %s: "
-					 "cannot start: %m", role->name,
-					 hil_driver_type(role->driver->drv),
-					 err);
+				diag_err(dg, NULL, NULL, "role %s: %s",
+					 role->name,
+					 why ? why : "cannot start");
+				mem_deref(why);
 				goto out;
 			}
 		}
 
 		/* recordings go next to the pcap: OUT/SCENARIO-ROLE-N.wav */
-		if (ag->phone && opts->pcap_path) {
+		if (opts->pcap_path) {
 			char prefix[512];
 			size_t l = strlen(opts->pcap_path);
 
@@ -734,7 +738,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 				l -= 5;
 			re_snprintf(prefix, sizeof(prefix), "%b",
 				    opts->pcap_path, l);
-			(void)phone_record_to(ag->phone, prefix);
+			(void)agent_record_to(ag, prefix);
 		}
 	}
 

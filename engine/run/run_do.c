@@ -1,7 +1,8 @@
-/* engine/run/run_do.c — do: steps: a phone acts at once; a device acts
- * through its driver (agents/hil/), and the step waits for the driver to
- * say it was done. Either way the step passes when the actor could act;
- * what the actor then sends is checked by the F-steps that follow.
+/* engine/run/run_do.c — do: steps: the actor's kind acts (agent_act, the
+ * kind table in agents/kind.c): a phone at once; a device through its
+ * driver (agents/hil/), and the step waits for the driver to say it was
+ * done. Either way the step passes when the actor could act; what the
+ * actor then sends is checked by the F-steps that follow.
  * Settings reach a device one at a time (set: steps, and before the
  * first step the role's own keys); lint made sure its driver can.
  *
@@ -19,15 +20,14 @@
 #include "scenario.h"
 #include "msgrec.h"
 #include "agent.h"
-#include "phone.h"
 #include "doverb.h"
 #include "placeholder.h"
-#include "hil/hil.h"
 #include "run.h"
 #include "run_priv.h"
 
 
-static void driver_done_h(int err, const char *why, void *arg);
+static void driver_done_h(int err, const char *why, uint64_t sent,
+			  void *arg);
 
 
 /* the forward-* target a setting names, or NULL */
@@ -50,13 +50,13 @@ static const struct role *setting_target(const struct phone_cfg *c,
  * The tone is never sent: a device's is the testbed's tone:.
  */
 static int set_next(struct run *run, struct agent *ag,
-		    const struct phone_cfg *c, hil_done_h *doneh)
+		    const struct phone_cfg *c, agent_done_h *doneh)
 {
 	unsigned bit = run->set_left & (~run->set_left + 1);
 	const struct role *to = setting_target(c, bit);
 	struct do_setting ds = {c, bit, NULL};
 	struct do_spec one;
-	char *uri = NULL;
+	char *uri = NULL, *why = NULL;
 	int err;
 
 	run->set_left &= ~bit;
@@ -72,17 +72,21 @@ static int set_next(struct run *run, struct agent *ag,
 	ds.uri = uri;
 
 	run_logf(run, "%s: set %H through %H", ag->role->name,
-		 doverb_setting_print, &ds, hil_print, ag->hil);
-	err = hil_act(ag->hil, &one, uri, doneh, run);
+		 doverb_setting_print, &ds, agent_where, ag);
+	err = agent_act(ag, &one, uri, doneh, run, &why);
 	mem_deref(uri);
-	if (!err)
-		ag->set_applied |= bit;
+	mem_deref(why);
+	/* a setting goes to a driver, which reports back later */
+	if (err != EINPROGRESS)
+		return err ? err : ENOTSUP;
+	ag->set_applied |= bit;
 
-	return err;
+	return 0;
 }
 
 
-static void restore_done_h(int err, const char *why, void *arg);
+static void restore_done_h(int err, const char *why, uint64_t sent,
+			   void *arg);
 
 
 /* the next device with settings of this run to undo: its first one */
@@ -96,7 +100,7 @@ static void restore_next(struct run *run)
 	for (le = run->agents.head; le; le = le->next) {
 		struct agent *ag = le->data;
 
-		if (!ag->hil || !ag->set_applied)
+		if (!ag->set_applied)
 			continue;
 
 		run->restoring = ag;
@@ -112,7 +116,8 @@ static void restore_next(struct run *run)
 }
 
 
-static void restore_done_h(int err, const char *why, void *arg)
+static void restore_done_h(int err, const char *why, uint64_t sent,
+			   void *arg)
 {
 	struct run *run = arg;
 	struct agent *ag = run->restoring;
@@ -196,13 +201,13 @@ static void fail_acted(struct run *run, const struct step *st,
 }
 
 
-static void driver_done_h(int err, const char *why, void *arg)
+static void driver_done_h(int err, const char *why, uint64_t sent,
+			  void *arg)
 {
 	struct run *run = arg;
 	const struct step *st = run->acting;
 	const struct msgrec *early;
 	struct agent *ag;
-	uint64_t sent;
 
 	if (!st || run->finished) {
 		run->acting = NULL;
@@ -220,15 +225,14 @@ static void driver_done_h(int err, const char *why, void *arg)
 	run->acting = NULL;
 	if (err) {
 		run_step_fail(run, st, 0, "%s's driver (%H) failed: %s",
-			      st->act.actor->name, hil_print, ag ? ag->hil
-			      : NULL, why ? why : "no reason given");
+			      st->act.actor->name, agent_where, ag,
+			      why ? why : "no reason given");
 		run_finish(run);
 		return;
 	}
 
 	/* the stimulus: when the driver's request left, else when it was
 	 * asked; the device's reaction counts from there */
-	sent = ag ? hil_sent_at(ag->hil) : 0;
 	run->at[st->idx] = sent ? sent - run->t0 : run->t_acted;
 
 	early = acted_before(run, st, run->at[st->idx]);
@@ -299,16 +303,52 @@ static bool quiet(struct run *run, const struct step *st)
 }
 
 
-/* a device: hand the verb to its driver, wait for its word */
+/*
+ * The actor acts on d (uri: its target's, or NULL): passes at once, or
+ * waits for the word of its driver (driver_done_h), or fails. A kind
+ * that cannot act fails naming the step.
+ */
+static enum prog act(struct run *run, const struct step *st,
+		     struct agent *ag, const char *uri)
+{
+	const struct do_spec *d = &st->act;
+	char *why = NULL;
+	int err;
+
+	err = agent_act(ag, d, uri, driver_done_h, run, &why);
+	if (err == EINPROGRESS) {
+		run->acting = st;
+		return PROG_WAIT;
+	}
+	if (run->acting == st)
+		run->acting = NULL;
+
+	if (err == ENOTSUP)
+		run_step_fail(run, st, 0, "do: %H (step %s): %s",
+			      doverb_print, d, st->id,
+			      why ? why : "the role cannot act");
+	else if (err)
+		run_step_fail(run, st, 0, "%s", why ? why : "failed");
+	else
+		run_step_done(run, st, VERDICT_PASS, 0, NULL);
+	mem_deref(why);
+
+	return err ? PROG_FAIL : PROG_DONE;
+}
+
+
+/*
+ * A device: it has its quiet first, then gets the verb through its
+ * driver, and its reaction counts from the stimulus (a set: goes one
+ * setting at a time)
+ */
 static enum prog drive(struct run *run, const struct step *st,
 		       struct agent *ag)
 {
 	const struct do_spec *d = &st->act;
 	char *uri = NULL;
+	enum prog p;
 	int err;
-
-	if (run->acting == st)
-		return PROG_WAIT;
 
 	if (!quiet(run, st))
 		return PROG_WAIT;
@@ -335,21 +375,22 @@ static enum prog drive(struct run *run, const struct step *st,
 	run->t_acted = run_now(run);
 	run->v[st->idx].stimulus = true;
 	run->v[st->idx].device_ms = -1;
-	if (d->verb == DO_SET) {
-		run->set_left = d->set.given & ~PHONE_CFG_TONE;
-		err = set_next(run, ag, &d->set, driver_done_h);
-	}
-	else {
+	if (d->verb != DO_SET) {
 		run_logf(run, "%s: %H through %H%s%s", st->id, doverb_print,
-			 d, hil_print, ag->hil, uri ? ": " : "",
+			 d, agent_where, ag, uri ? ": " : "",
 			 uri ? uri : "");
-		err = hil_act(ag->hil, d, uri, driver_done_h, run);
+		p = act(run, st, ag, uri);
+		mem_deref(uri);
+		return p;
 	}
+
+	run->set_left = d->set.given & ~PHONE_CFG_TONE;
+	err = set_next(run, ag, &d->set, driver_done_h);
 	mem_deref(uri);
 	if (err) {
 		run->acting = NULL;
 		run_step_fail(run, st, 0, "%s's driver (%H) is busy: %m",
-			      d->actor->name, hil_print, ag->hil, err);
+			      d->actor->name, agent_where, ag, err);
 		return PROG_FAIL;
 	}
 
@@ -362,9 +403,7 @@ enum prog run_do_step(struct run *run, const struct step *st)
 {
 	const struct do_spec *d = &st->act;
 	struct agent *ag = agent_find(&run->agents, d->actor);
-	char *why = NULL;
 	enum prog p;
-	int err;
 
 	if (run_step_settled(run, st, &p))
 		return p;
@@ -375,30 +414,26 @@ enum prog run_do_step(struct run *run, const struct step *st)
 		return PROG_DONE;
 	}
 
-	if (ag && ag->hil)
-		return drive(run, st, ag);
+	if (run->acting == st)
+		return PROG_WAIT;
 
-	if (!ag || !ag->phone) {
-		/* run_alloc refuses this; a guard, not a path */
-		run_step_fail(run, st, 0, "%s has no driver to act through",
+	if (!ag) {
+		/* every role has its agent; a guard, not a path */
+		run_step_fail(run, st, 0, "%s has no agent to act",
 			      d->actor->name);
 		return PROG_FAIL;
 	}
 
-	err = phone_do(ag->phone, d, &why);
-	if (err) {
-		run_step_fail(run, st, 0, "%s", why ? why : "failed");
-		mem_deref(why);
-		return PROG_FAIL;
-	}
-	mem_deref(why);
+	/* what a device does on its own, before it is asked, is seen */
+	if (d->actor->dut)
+		return drive(run, st, ag);
 
-	run_step_done(run, st, VERDICT_PASS, 0, NULL);
-	return PROG_DONE;
+	return act(run, st, ag, NULL);
 }
 
 
-static void preset_done_h(int err, const char *why, void *arg)
+static void preset_done_h(int err, const char *why, uint64_t sent,
+			  void *arg)
 {
 	struct run *run = arg;
 	const struct role *r = run->presetting;
@@ -422,7 +457,7 @@ static void preset_done_h(int err, const char *why, void *arg)
 			run_step_fail(run, run->cur->data, 0, "%s's driver "
 				      "(%H) could not apply the scenario's "
 				      "settings for %s: %s", r->name,
-				      hil_print, ag->hil, r->name,
+				      agent_where, ag, r->name,
 				      why ? why : "no reason given");
 		run_finish(run);
 		return;
@@ -451,8 +486,9 @@ bool run_do_presets(struct run *run)
 		const struct role *r = ag->role;
 		int err;
 
-		if (!ag->hil || !r->dut || r->kind != ROLE_PHONE ||
-		    r->idx < run->preset_from)
+		/* only a role declared a phone has settings, and lint made
+		 * sure a device given some has a driver for them */
+		if (!r->dut || r->idx < run->preset_from)
 			continue;
 		run->preset_from = r->idx + 1;
 		run->set_left = r->cfg.given & ~PHONE_CFG_TONE;
@@ -462,7 +498,7 @@ bool run_do_presets(struct run *run)
 		run->presetting = r;
 		err = set_next(run, ag, &r->cfg, preset_done_h);
 		if (err)
-			preset_done_h(err, "the driver could not start it",
+			preset_done_h(err, "the driver could not start it", 0,
 				      run);
 		return true;
 	}

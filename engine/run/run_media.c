@@ -7,7 +7,6 @@
 #include "scenario.h"
 #include "msgrec.h"
 #include "agent.h"
-#include "phone.h"
 #include "media/mstream.h"
 #include "run.h"
 #include "run_priv.h"
@@ -16,6 +15,12 @@
 enum {
 	AUDIBLE_DBOV = -50,   /* quieter than this is silence */
 	DTMF_POLL_MS = 50,
+};
+
+/** A media: step's window: the listener's counters when it began */
+struct media_probe {
+	struct mstream *ms;
+	struct mstream_stats st0;
 };
 
 static const double TONE_SHARE = 0.5;   /* a tone owns half the energy */
@@ -47,23 +52,26 @@ static double tone_share(const int16_t *s, size_t n, uint32_t hz)
 }
 
 
-/* the phone playing a role, or NULL (a device, a scripted role) */
-static struct phone *phone_of(const struct run *run, const struct role *r)
+/* the media leg of the role's agent: all zero for one that plays no
+ * media itself (a device, a scripted role) */
+static struct agent_leg leg_of(const struct run *run, const struct role *r)
 {
-	struct agent *ag = agent_find(&run->agents, r);
+	struct agent_leg leg;
 
-	return ag ? ag->phone : NULL;
+	(void)agent_leg(agent_find(&run->agents, r), &leg);
+
+	return leg;
 }
 
 
 static struct mstream *stream_of(const struct run *run,
 				 const struct role *r)
 {
-	return phone_stream(phone_of(run, r));
+	return leg_of(run, r).ms;
 }
 
 
-/* the simulated phone whose media leg sent what ms hears, or NULL */
+/* the simulated role whose media leg sent what ms hears, or NULL */
 static const struct role *simulated_source(const struct run *run,
 					   const struct mstream *ms)
 {
@@ -71,10 +79,11 @@ static const struct role *simulated_source(const struct run *run,
 
 	for (le = run->agents.head; le; le = le->next) {
 		const struct agent *ag = le->data;
-		const struct mstream *o = phone_stream(ag->phone);
+		struct agent_leg leg;
 
-		if (o && o != ms && sa_cmp(mstream_rx_src(ms),
-					   mstream_local(o), SA_ALL))
+		(void)agent_leg(ag, &leg);
+		if (leg.ms && leg.ms != ms &&
+		    sa_cmp(mstream_rx_src(ms), mstream_local(leg.ms), SA_ALL))
 			return ag->role;
 	}
 
@@ -192,7 +201,7 @@ static char *judge(struct run *run, const struct step *st, unsigned i,
 
 	tone = m->expect == MEDIA_TONE ? m->tone_hz
 	     : from && from->dut ? from->dut_tone_hz   /* testbed's tone: */
-	     : phone_tone_hz(phone_of(run, from));
+	     : leg_of(run, from).tone_hz;
 	if (tone) {
 		double share = tone_share(pcm, got, tone);
 		double need = m->expect == MEDIA_TONE ? TONE_SHARE
@@ -236,8 +245,9 @@ static char *judge(struct run *run, const struct step *st, unsigned i,
 /* DTMF: the digits that arrived at the listener since it last checked */
 static const char *dtmf_new(struct run *run, const struct role *to)
 {
-	struct mstream *ms = stream_of(run, to);
-	const char *all = phone_dtmf(phone_of(run, to));
+	struct agent_leg leg = leg_of(run, to);
+	struct mstream *ms = leg.ms;
+	const char *all = leg.dtmf;
 	size_t mark = run->dtmf_ms[to->idx] == ms ? run->dtmf_mark[to->idx]
 		    : 0;
 
@@ -250,8 +260,9 @@ static const char *dtmf_new(struct run *run, const struct role *to)
 
 static void dtmf_consume(struct run *run, const struct role *to)
 {
-	struct mstream *ms = stream_of(run, to);
-	const char *all = phone_dtmf(phone_of(run, to));
+	struct agent_leg leg = leg_of(run, to);
+	struct mstream *ms = leg.ms;
+	const char *all = leg.dtmf;
 
 	run->dtmf_ms[to->idx] = ms;
 	run->dtmf_mark[to->idx] = all ? strlen(all) : 0;
@@ -318,6 +329,15 @@ static void media_tmr_h(void *arg)
 
 	media_end(run, st);
 	run_kick(run);
+}
+
+
+/** The run's media windows, one per direction (the run owns them) */
+int run_media_alloc(struct run *run)
+{
+	run->probe = mem_zalloc(2 * sizeof(*run->probe), NULL);
+
+	return run->probe ? 0 : ENOMEM;
 }
 
 

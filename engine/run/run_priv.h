@@ -5,14 +5,10 @@
 
 enum { DEFAULT_TIMEOUT_MS = 5000, READY_MS = 1000 };
 
-#include "media/mstream.h"
 #include "scenario.h"
 
-/** A media: step's window: the listener's counters when it began */
-struct media_probe {
-	struct mstream *ms;
-	struct mstream_stats st0;
-};
+struct media_probe;
+struct mstream;
 
 enum prog {
 	PROG_DONE = 0,
@@ -81,7 +77,7 @@ struct run {
 	struct tmr tmr_media;
 	bool media_started;
 	uint64_t media_until;
-	struct media_probe probe[2];   /* per direction */
+	struct media_probe *probe;     /* [2]: per direction */
 	struct mstream **dtmf_ms;      /* per role: the leg last checked */
 	size_t *dtmf_mark;             /* per role: digits already judged */
 };
@@ -112,6 +108,7 @@ void run_advance(struct run *run);
 enum prog run_do_step(struct run *run, const struct step *st);
 bool run_do_restore(struct run *run);
 bool run_do_presets(struct run *run);
+int  run_media_alloc(struct run *run);
 enum prog run_media_step(struct run *run, const struct step *st);
 void run_kick(struct run *run);
 void run_finish(struct run *run);

@@ -103,7 +103,8 @@ static bool rtx_allowed(const struct run *run, const struct agent *ag,
 {
 	const struct step *st = rec_step(r);
 
-	return !run->offline && ag->tr && ag->kind->buildh &&
+	/* a kind the engine builds for has its own socket (agent_alloc) */
+	return !run->offline && ag->kind->buildh &&
 	       !role_acts(ag->role) && (end_to_end || !agent_reliable(ag)) &&
 	       !run->sc->no_retransmit && !ag->role->no_retransmit &&
 	       !(st && st->no_retransmit);
@@ -256,7 +257,7 @@ void run_rtx_start(struct run *run, struct agent *ag, struct msgrec *r)
 	if (!r->msg)
 		return;
 
-	kind = retrans_kind(r->msg, ag->role->kind == ROLE_UA);
+	kind = retrans_kind(r->msg, !ag->kind->forwards);
 	if (kind == RTX_NONE || !rtx_allowed(run, ag, r, kind == RTX_2XX))
 		return;
 
@@ -282,7 +283,7 @@ static struct msgrec *answer_of(const struct agent *ag,
 				const struct msgrec *o)
 {
 	const struct sip_msg *om = o->msg;
-	bool proxy = ag->role->kind == ROLE_PROXY;
+	bool proxy = ag->kind->forwards;
 	struct le *le;
 
 	if (om->req && !pl_strcmp(&om->met, "ACK"))

@@ -8,8 +8,6 @@
 #include "msgrec.h"
 #include "build.h"
 #include "agent.h"
-#include "transport.h"
-#include "sipframe.h"
 #include "track.h"
 #include "match.h"
 #include "authcheck.h"
@@ -17,8 +15,6 @@
 #include "rules.h"
 #include "run.h"
 #include "run_priv.h"
-#include "hil/hil.h"
-#include "phone.h"
 
 
 static enum prog send_step(struct run *run, const struct step *st)
@@ -683,23 +679,18 @@ struct held {
 
 
 /* "; the TCP connection from B (127.0.0.11) holds an incomplete message
- * (…): Content-Length 5000, 12 bytes of body arrived": why a message
- * that began to arrive never reached the step (sipframe.c) */
+ * (…)": why a message that began to arrive never reached the step */
 static int held_print(struct re_printf *pf, const struct held *h)
 {
-	const struct agent *rcv = agent_find(&h->run->agents, h->st->to);
-	const struct sipframe *fr;
+	struct agent_from af;
 
-	if (h->st->type != STEP_MSG || !rcv || !rcv->tr)
+	if (h->st->type != STEP_MSG)
 		return 0;
 
-	fr = transport_held(rcv->tr, &h->st->from->addr);
-	if (!fr)
-		return 0;
+	af.ag = agent_find(&h->run->agents, h->st->to);
+	af.from = h->st->from;
 
-	return re_hprintf(pf, "; the %s connection from %s (%j) holds %H",
-			  sip_transp_name(h->st->to->tp), h->st->from->name,
-			  &h->st->from->addr, sipframe_held_print, fr);
+	return agent_held_print(pf, &af);
 }
 
 
@@ -801,8 +792,9 @@ static void timeout_h(void *arg)
 static void kick_h(void *arg);
 
 
-/* a phone takes part once libre's socket is in sight (phone_wire.c):
- * the first step waits for that, at most READY_MS */
+/* each role takes part once its kind says it is ready (a phone's socket
+ * in sight, a driver that reached its device): the first step waits for
+ * that, at most READY_MS */
 static const struct agent *unready(const struct run *run)
 {
 	struct le *le;
@@ -810,9 +802,7 @@ static const struct agent *unready(const struct run *run)
 	for (le = run->agents.head; le; le = le->next) {
 		const struct agent *ag = le->data;
 
-		if (ag->phone && !phone_ready(ag->phone))
-			return ag;
-		if (ag->hil && !hil_ready(ag->hil))
+		if (!agent_ready(ag))
 			return ag;
 	}
 
@@ -841,14 +831,9 @@ static bool wait_ready(struct run *run)
 		return true;
 	}
 
-	if (run->cur && ag->hil)
-		run_step_fail(run, run->cur->data, 0, "device %s: its driver "
-			      "(%H) did not reach it within %u ms",
-			      ag->role->name, hil_print, ag->hil, READY_MS);
-	else if (run->cur)
-		run_step_fail(run, run->cur->data, 0, "phone %s: its SIP "
-			      "socket did not come up within %u ms",
-			      ag->role->name, READY_MS);
+	if (run->cur)
+		run_step_fail(run, run->cur->data, 0, "%H within %u ms",
+			      agent_unready_print, ag, READY_MS);
 	run_finish(run);
 	return true;
 }

@@ -8,7 +8,8 @@ one place they are written. Checked here, on the sources:
     links (directly or through those below): no include runs upward;
   - a *_priv.h header is included only from its own folder;
   - a module with a door (SIPFLOW_DOOR_agents) is entered from engine/
-    only through the door's headers.
+    only through the door's headers (an entry MODULE:HEADER opens that
+    header to one module only).
 With --libs BUILD_DIR, also on the built static libraries (nm): every
 symbol a module's objects use that another module defines is defined by
 a module it links. This catches a call upward that dodges the include
@@ -96,6 +97,17 @@ def resolve(src, rel, name, dirs):
     return None
 
 
+def door_open(door, m, hdr):
+    """is hdr in the door for module m? An entry HEADER is for every
+    module, MODULE:HEADER for that module only"""
+    return hdr in door or "%s:%s" % (m, hdr) in door
+
+
+def door_list(door, m):
+    return ", ".join(d.split(":")[-1] for d in door
+                     if ":" not in d or d.startswith(m + ":"))
+
+
 def check_includes(src, dirs, reach, doors):
     bad = []
     inc = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
@@ -117,9 +129,11 @@ def check_includes(src, dirs, reach, doors):
                 bad.append(where + "includes %s, private to %s/"
                            % (hdr, os.path.dirname(hdr)))
             if (hm in doors and m != hm and rel.startswith("engine/")
-                    and os.path.relpath(hdr, dirs[hm]) not in doors[hm]):
-                bad.append(where + "includes %s: engine/ enters %s only "
-                           "through %s" % (hdr, hm, ", ".join(doors[hm])))
+                    and not door_open(doors[hm], m,
+                                      os.path.relpath(hdr, dirs[hm]))):
+                bad.append(where + "includes %s: engine/%s enters %s only "
+                           "through %s" % (hdr, m, hm,
+                                           door_list(doors[hm], m)))
     return bad
 
 
