@@ -316,5 +316,6 @@ bool agent_reliable(const struct agent *ag)
 	if (!ag || !ag->role)
 		return false;
 
-	return ag->role->tp == SIP_TRANSP_TCP || ag->role->tp == SIP_TRANSP_TLS;
+	return ag->role->tp == SIP_TRANSP_TCP ||
+		ag->role->tp == SIP_TRANSP_TLS;
 }

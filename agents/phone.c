@@ -314,7 +314,8 @@ static int transp_add(struct phone *ph)
 
 	err = transport_tls(&tls, role->tls);
 	if (!err)
-		err = sip_transp_add(ph->sip, SIP_TRANSP_TLS, &role->addr, tls);
+		err = sip_transp_add(ph->sip, SIP_TRANSP_TLS, &role->addr,
+				     tls);
 	mem_deref(tls);
 
 	return err;
@@ -361,7 +362,7 @@ int phone_alloc(struct phone **php, const struct role *role,
 
 	/* the receive helper is a datagram socket's (phone_wire.c) */
 	if (role->tp == SIP_TRANSP_UDP)
-		err = phone_wire_open(ph);  /* its listener before all others */
+		err = phone_wire_open(ph);  /* its listener before others */
 	else
 		ph->ready = true;
 	if (err)

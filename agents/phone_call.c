@@ -350,7 +350,8 @@ static void info_h(struct sip *sip, const struct sip_msg *msg, void *arg)
 	    re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
 		     "Signal=[ ]*[^ \r\n]+", NULL, &sig) ||
 	    !strchr("0123456789*#ABCDabcd", sig.p[0])) {
-		(void)sip_treply(NULL, sip, msg, 415, "Unsupported Media Type");
+		(void)sip_treply(NULL, sip, msg, 415,
+				 "Unsupported Media Type");
 		return;
 	}
 
@@ -391,8 +392,8 @@ static void sub_close_h(int err, const struct sip_msg *msg,
 	(void)substate;
 
 	if (err || (msg && msg->scode >= 300))
-		phone_logf(c->ph, "%s: REFER to %s failed: %u", c->ph->role->name,
-			   c->peer, msg ? msg->scode : 0);
+		phone_logf(c->ph, "%s: REFER to %s failed: %u",
+			   c->ph->role->name, c->peer, msg ? msg->scode : 0);
 	c->sub = mem_deref(c->sub);
 }
 

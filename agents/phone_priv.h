@@ -57,8 +57,8 @@ struct pcall {
 	size_t ndtmf;
 	size_t ms_dtmf;               /* the leg's digits already in dtmf */
 	struct sipnot *not;           /* REFERed: progress to the referrer */
-	struct sipsub *sub;           /* we REFERed: the transferee's NOTIFYs */
-	struct pcall *xfer_of;        /* made because of a REFER on that call */
+	struct sipsub *sub;           /* we REFERed: transferee's NOTIFYs */
+	struct pcall *xfer_of;        /* made for a REFER on that call */
 	bool xfer_hangup;             /* transferor: BYE on the final NOTIFY */
 	struct mmix *conf;            /* in a conference mixed here, or NULL */
 	struct tmr tmr_answer;

@@ -129,8 +129,10 @@ static const char *content_length(const uint8_t *p, size_t n, size_t *clen,
 
 		if (q < eol && *q == ':' &&
 		    (((size_t)(name_end - line) == 14 &&
-		      !strncasecmp((const char *)line, "Content-Length", 14)) ||
-		     (name_end - line == 1 && (*line == 'l' || *line == 'L')))) {
+		      !strncasecmp((const char *)line, "Content-Length",
+				   14)) ||
+		     (name_end - line == 1 &&
+		      (*line == 'l' || *line == 'L')))) {
 
 			if (found)
 				return "two Content-Length headers";

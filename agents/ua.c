@@ -450,7 +450,8 @@ static int indialog(struct mbuf **mbp, struct agent *ag,
 
 	if (inv2xx) {
 		/* late offer: the 2xx offered, the ACK answers */
-		if (!msgrec_has_sdp(inv2xx) && msgrec_has_sdp(inv2xx->final_rec))
+		if (!msgrec_has_sdp(inv2xx) &&
+		    msgrec_has_sdp(inv2xx->final_rec))
 			err = add_sdp(b, ag, ctx, inv2xx->final_rec);
 	}
 	else if (!pl_strcmp(&met, "INVITE")) {
@@ -481,7 +482,8 @@ static int callee_uri(char **out, const struct scenario *sc,
 		if (dom)
 			return re_sdprintf(out, "sip:%s@%s", st->to_user, dom);
 		return re_sdprintf(out, "sip:%s@%J%s", st->to_user,
-				   &st->to->addr, sip_transp_param(st->to->tp));
+				   &st->to->addr,
+				   sip_transp_param(st->to->tp));
 	}
 
 	if (!str_casecmp(st->method, "REGISTER")) {

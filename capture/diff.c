@@ -242,7 +242,8 @@ static int compare(struct list *items, struct diff_capture *ca,
 		nb = count_name(&hb, name);
 		re_snprintf(what, sizeof(what), "header %r", name);
 		for (k = 0; k < na || k < nb; k++) {
-			int va = diff_hdrs_nth(&ha, name, k), vb = diff_hdrs_nth(&hb, name, k);
+			int va = diff_hdrs_nth(&ha, name, k);
+			int vb = diff_hdrs_nth(&hb, name, k);
 
 			if (va >= 0 && vb < 0)
 				err |= add_fetch(items, ca, a, ha.nid[va], k,
@@ -260,13 +261,14 @@ static int compare(struct list *items, struct diff_capture *ca,
 		const struct pl *name = &hb.name[i];
 		char what[96];
 
-		if (diff_hdrs_nth(&hb, name, 0) != (int)i || count_name(&ha, name))
+		if (diff_hdrs_nth(&hb, name, 0) != (int)i ||
+		    count_name(&ha, name))
 			continue;
 		re_snprintf(what, sizeof(what), "header %r", name);
 		for (k = 0; k < count_name(&hb, name); k++)
 			err |= add_fetch(items, cb, b,
-					 hb.nid[diff_hdrs_nth(&hb, name, k)], k, false,
-					 call, w, what);
+					 hb.nid[diff_hdrs_nth(&hb, name, k)],
+					 k, false, call, w, what);
 	}
 
 	/* SDP: codecs and directions */

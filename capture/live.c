@@ -114,7 +114,8 @@ int live_open(struct live **lp, const char *iface, const char *filter,
 
 	lv->fd = pcap_get_selectable_fd(lv->pc);
 	if (lv->fd < 0) {
-		re_snprintf(errbuf, sizeof(errbuf), "no selectable descriptor");
+		re_snprintf(errbuf, sizeof(errbuf),
+			    "no selectable descriptor");
 		err = ENOTSUP;
 		goto out;
 	}

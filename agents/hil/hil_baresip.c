@@ -183,24 +183,25 @@ static void recv_h(struct mbuf *mb, void *arg)
 		if (i == 0 || p[i] != ':' || len > NETSTRING_MAX) {
 			struct hil_text t = {p, left < 24 ? left : 24};
 
-			hil_lost(b->h, "baresip at %s sent a malformed control "
-				 "message (not a netstring: \"%H\")",
+			hil_lost(b->h, "baresip at %s sent a malformed "
+				 "control message (not a netstring: \"%H\")",
 				 b->h->cfg->control, hil_print_text, &t);
 			return;
 		}
 		if (left < i + 1 + len + 1)
 			break;   /* the rest is on its way */
 		if (p[i + 1 + len] != ',') {
-			hil_lost(b->h, "baresip at %s sent a malformed control "
-				 "message (a netstring without its ',')",
+			hil_lost(b->h, "baresip at %s sent a malformed "
+				 "control message (a netstring without its "
+				 "',')",
 				 b->h->cfg->control);
 			return;
 		}
 		if (message(b, p + i + 1, len)) {
 			struct hil_text t = {p + i + 1, len < 60 ? len : 60};
 
-			hil_lost(b->h, "baresip at %s sent a malformed control "
-				 "message: \"%H\"", b->h->cfg->control,
+			hil_lost(b->h, "baresip at %s sent a malformed "
+				 "control message: \"%H\"", b->h->cfg->control,
 				 hil_print_text, &t);
 			return;
 		}

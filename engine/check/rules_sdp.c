@@ -282,8 +282,8 @@ bool chk_sdp_answer_pt(const struct rulectx *c, char **bad)
 				}
 			}
 			if (k < 0) {
-				re_sdprintf(bad, "payload type %d in %r is not "
-					    "in the offer", pt,
+				re_sdprintf(bad, "payload type %d in %r is "
+					    "not in the offer", pt,
 					    &ans.m[i].line);
 				return true;
 			}

@@ -40,8 +40,8 @@ int cmd_merge(int argc, char *argv[])
 	int i, err, rc = EXIT_PASS;
 
 	if (argc < 3) {
-		re_fprintf(stderr, "usage: sipflow merge OUTDIR DIR|REPORT.json"
-			   "...\n");
+		re_fprintf(stderr, "usage: sipflow merge OUTDIR "
+			   "DIR|REPORT.json...\n");
 		return EXIT_BAD;
 	}
 

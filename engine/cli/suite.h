@@ -12,7 +12,8 @@ struct suite_opts {
 	uint32_t timeout_ms;
 	unsigned jobs;             /* scenarios played at once, >= 1 */
 	const struct testbed *tb;
-	const char *capture;       /* live-capture DUT traffic on this interface */
+	const char *capture;       /* capture DUT traffic live on this
+				      interface, or NULL */
 	const struct sip_timers *timers; /* --timer, or NULL */
 };
 

@@ -377,7 +377,8 @@ static void load_roles(struct loader *ld, const yaml_node_t *n)
 		return;
 
 	YMAP_FOREACH(p, n)
-		load_role(ld, ynode(&ld->yd, p->key), ynode(&ld->yd, p->value));
+		load_role(ld, ynode(&ld->yd, p->key),
+			  ynode(&ld->yd, p->value));
 
 	/* phone keys name other roles: read them once all are declared */
 	YMAP_FOREACH(p, n)

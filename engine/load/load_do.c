@@ -415,7 +415,8 @@ static void do_arg(struct loader *ld, struct step *st,
 			break;
 		}
 		/* a relative path is the scenario file's neighbour */
-		if (text[0] != '/' && ld->sc->file && strrchr(ld->sc->file, '/'))
+		if (text[0] != '/' && ld->sc->file &&
+		    strrchr(ld->sc->file, '/'))
 			(void)re_sdprintf(&d->text, "%b/%s", ld->sc->file,
 					  (size_t)(strrchr(ld->sc->file, '/') -
 						   ld->sc->file), text);

@@ -1119,5 +1119,6 @@ void load_steps(struct loader *ld, const yaml_node_t *n, struct step *group,
 		load_step(ld, ynode(&ld->yd, *it), group, into);
 
 	if (n->data.sequence.items.start == n->data.sequence.items.top)
-		yerr(&ld->yd, n, "%s: no steps", group ? "any-order" : "steps");
+		yerr(&ld->yd, n, "%s: no steps",
+		     group ? "any-order" : "steps");
 }

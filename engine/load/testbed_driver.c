@@ -152,7 +152,8 @@ void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
 	}
 	drv = hil_driver_find(yscalar(type));
 	if (!drv) {
-		yerr(yd, type, "role %s: driver: unknown type '%s' (types: %H)",
+		yerr(yd, type,
+		     "role %s: driver: unknown type '%s' (types: %H)",
 		     name, yscalar(type) ? yscalar(type) : "",
 		     hil_driver_types, NULL);
 		return;
@@ -268,10 +269,11 @@ static int check_role_settings(const struct scenario *sc, struct diag *dg)
 			continue;
 		err |= check_settings(r, &r->cfg, sc->file, NULL, dg);
 		if (r->impair.set || r->impair_sip.set) {
-			diag_err(dg, sc->file, &r->pos, "%s is bound to device "
-				 "%H, which cannot apply impair%s: (only a "
-				 "simulated phone's packets can be lost on "
-				 "purpose)", r->name, testbed_device_print, r,
+			diag_err(dg, sc->file, &r->pos, "%s is bound to "
+				 "device %H, which cannot apply impair%s: "
+				 "(only a simulated phone's packets can be "
+				 "lost on purpose)", r->name,
+				 testbed_device_print, r,
 				 r->impair.set ? "" : "-sip");
 			err = EINVAL;
 		}

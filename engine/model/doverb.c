@@ -167,7 +167,8 @@ int doverb_setting_value(struct re_printf *pf, const struct do_setting *s)
 				  : re_hprintf(pf, "off");
 	case PHONE_CFG_DTMF_MODE:
 		return re_hprintf(pf, "%s", c->dtmf_mode >= 0 &&
-				  c->dtmf_mode < 3 ? modes[c->dtmf_mode] : "?");
+				  c->dtmf_mode < 3 ?
+				  modes[c->dtmf_mode] : "?");
 	case PHONE_CFG_SEND_CODEC:
 		return re_hprintf(pf, "%s", c->send_codec == 8 ? "PCMA"
 				  : "PCMU");

@@ -105,7 +105,8 @@ struct role {
 	char *dut_name;        /* a device under test: its testbed name:,
 				  or NULL (reports give its address) */
 	uint32_t dut_offers;   /* a device under test: what it offers
-				  (testbed offers:, engine/load/capability.c) */
+				  (testbed offers:,
+				  engine/load/capability.c) */
 	bool dut_has_offers;   /* … the testbed said so */
 	uint32_t requires;     /* what the scenario needs of whoever plays
 				  it (requires:, engine/load/capability.c) */
@@ -280,7 +281,8 @@ struct step {
 	uint32_t timeout_ms;   /* 0 = scenario/engine default */
 	struct step *answers;  /* answers: Fn (a request step), or NULL */
 	struct step *assoc;    /* response: the request step it answers
-				  (answers:, else implicit; engine/load/assoc.c) */
+				  (answers:, else implicit;
+				  engine/load/assoc.c) */
 	struct step *forwards; /* forwards: Fn (a request step), or NULL */
 	char *dialog;          /* dialog: name, or NULL */
 	bool no_retransmit;    /* retransmit: false — send it once */

@@ -44,7 +44,8 @@ int build_via(struct msgb *b, const struct role *r, const char *branch,
 	      bool first)
 {
 	if (first)
-		return msgb_add_first(b, "Via", "SIP/2.0/%s %J;branch=%s;rport",
+		return msgb_add_first(b, "Via",
+				      "SIP/2.0/%s %J;branch=%s;rport",
 				      sip_transp_name(r->tp), &r->addr,
 				      branch);
 

@@ -169,9 +169,9 @@ static int step_field(struct mbuf *mb, const struct pl *sname,
 		    !pl_strcmp(field, "from-tag") ? &m->from.tag : &m->to.tag;
 		if (!pl_isset(v)) {
 			if (why)
-				re_sdprintf(why, "{%r.%r}: the message of step "
-					    "%s has no %r", sname, field, id,
-					    field);
+				re_sdprintf(why, "{%r.%r}: the message of "
+					    "step %s has no %r", sname, field,
+					    id, field);
 			return ENODATA;
 		}
 		return mbuf_write_pl(mb, v);
