@@ -201,6 +201,7 @@ static void test_uac_2xx_confirms_and_refreshes(void)
 					RR);
 	struct list dialogs = LIST_INIT;
 	struct dialog *d = NULL, *d2 = NULL;
+	const struct strle *rr;
 
 	CU_ASSERT_EQUAL_FATAL(dialog_from_response(&d, &dialogs, req,
 						   ringing, NULL), 0);
@@ -211,8 +212,8 @@ static void test_uac_2xx_confirms_and_refreshes(void)
 	CU_ASSERT_TRUE(d->confirmed);
 	CU_ASSERT_STRING_EQUAL(d->rtarget, "sip:bob@10.0.0.2:5070");
 	CU_ASSERT_EQUAL_FATAL(list_count(&d->route), 1);
-	CU_ASSERT_STRING_EQUAL(((struct strle *)list_head(&d->route)->data)->str,
-			       "<sip:p9.test;lr>");
+	rr = list_head(&d->route)->data;
+	CU_ASSERT_STRING_EQUAL(rr->str, "<sip:p9.test;lr>");
 
 	CU_ASSERT_EQUAL(dialog_from_response(NULL, &dialogs, req, again,
 					     NULL), 0);

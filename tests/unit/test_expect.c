@@ -182,13 +182,14 @@ static void test_reason_shows_three_values(void)
 static void test_body(void)
 {
 	struct msgrec *empty = fx_rec(fx_compact);
-	struct msgrec *sdp = fx_rec("MESSAGE sip:b@b.test SIP/2.0\r\n"
-				    "Via: SIP/2.0/UDP a.test;branch=z9hG4bK1\r\n"
-				    "From: <sip:a@a.test>;tag=1\r\n"
-				    "To: <sip:b@b.test>\r\n"
-				    "Call-ID: c\r\nCSeq: 1 MESSAGE\r\n"
-				    "Content-Type: text/plain\r\n"
-				    "Content-Length: 11\r\n\r\nhello there");
+	struct msgrec *sdp = fx_rec(
+		"MESSAGE sip:b@b.test SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP a.test;branch=z9hG4bK1\r\n"
+		"From: <sip:a@a.test>;tag=1\r\n"
+		"To: <sip:b@b.test>\r\n"
+		"Call-ID: c\r\nCSeq: 1 MESSAGE\r\n"
+		"Content-Type: text/plain\r\n"
+		"Content-Length: 11\r\n\r\nhello there");
 
 	one_fails(empty, NULL, EXPECT_ABSENT, NULL, NULL);
 	one_fails(empty, NULL, EXPECT_PRESENT, NULL,
@@ -253,8 +254,8 @@ static void ref_fails(const char *msg, const char *name, enum expect_op op,
 	struct list l = LIST_INIT;
 	char *why = NULL;
 
-	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "x.yaml", fx_call_flow, NULL),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "x.yaml", fx_call_flow,
+						NULL), 0);
 	sa_set_str(&scenario_role(sc, "A")->addr, "127.0.0.10", 5060);
 
 	expect_add(&l, name, op, value, true);
@@ -300,8 +301,8 @@ static void test_refs(void)
 		  "Call-ID: abc@127.0.0.10\r\nCSeq: 1 INVITE\r\n"
 		  "Content-Length: 0\r\n\r\n",
 		  "Via", EXPECT_REGEX, "{A.host}",
-		  "header Via: expected a value matching \"127\\.0\\.0\\.10\", "
-		  "got \"SIP/2.0/UDP 127x0x0x10:5060;branch=z9hG4bKa1\"");
+		  "header Via: expected a value matching "
+		  "\"127\\.0\\.0\\.10\", got \"SIP/2.0/UDP 127x0x0x10:5060;branch=z9hG4bKa1\"");
 
 	/* one that cannot resolve fails the assertion, saying why: it is
 	 * not an empty value that might match */
