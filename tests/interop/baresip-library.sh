@@ -13,9 +13,9 @@ set -u
 sipflow=$1 src=$2 out=$3
 here="$src/tests/interop"
 rm -rf "$out"; mkdir -p "$out"
-fail=0 pids=()
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
-abort() { echo "FAIL $1"; echo "0 passed, 1 failed"; exit 1; }
+pids=()
+# shellcheck source=../scripts/lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 for t in kamailio baresip; do
 	command -v $t >/dev/null ||
 		abort "$t is not installed (bash scripts/setup.sh test installs it)"
@@ -80,5 +80,4 @@ check "the auto-answer hold-resume set is undone after it" \
 check "no flow after it finds B answering by itself" \
 	"! grep -q 'acted before it was asked: it sent 200' '$out/run.txt'"
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

@@ -8,15 +8,12 @@ set -u
 sipflow=$1 src=$2 out=$3
 here="$src/tests/interop"
 rm -rf "$out"; mkdir -p "$out/cfg"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=../scripts/lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 addr=127.0.0.21:5060
 
-if ! command -v baresip >/dev/null; then
-	echo "baresip is not installed (bash scripts/setup.sh installs it)"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
+command -v baresip >/dev/null ||
+	abort "baresip is not installed (bash scripts/setup.sh installs it)"
 
 cat >"$out/cfg/config" <<CFG
 sip_listen		$addr
@@ -55,7 +52,7 @@ done
 check "baresip (pid $pid) answers on $addr" "[ $ready -eq 1 ]"
 if [ $ready -ne 1 ]; then
 	cat "$out/baresip.log"
-	echo "0 passed, 1 failed"; exit 1
+	closing
 fi
 
 "$sipflow" run "$here/baresip-echo.yaml" --role "B=dut:udp:$addr" \
@@ -86,5 +83,4 @@ check "muted phone: the media step fails with what it measured" \
 
 kill $pid 2>/dev/null; wait $pid 2>/dev/null
 trap - EXIT
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

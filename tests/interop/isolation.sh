@@ -12,18 +12,14 @@ set -u
 sipflow=$1 src=$2 out=$3
 here="$src/tests/interop"
 rm -rf "$out"; mkdir -p "$out"
-fail=0 npass=0 nfail=0
-check() {
-	if eval "$2"; then echo "ok   $1"; npass=$((npass + 1))
-	else echo "FAIL $1"; fail=1; nfail=$((nfail + 1)); fi
-}
+# shellcheck source=../scripts/lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 
 # shellcheck source=lib/kamailio.sh
 . "$here/lib/kamailio.sh"
 trap 'kam_stop' EXIT
 # (kam_start says so when kamailio is not installed)
-kam_start "$here/kamailio.cfg" "$out/kam" || {
-	echo "FAIL kamailio did not start"; echo "0 passed, 1 failed"; exit 1; }
+kam_start "$here/kamailio.cfg" "$out/kam" || abort "kamailio did not start"
 
 for round in 1 2; do
 	o="$out/run$round"
@@ -55,5 +51,4 @@ for round in 1 2; do
 		"python3 -c \"import json,sys; s=json.load(open('$o/report.json'))['scenarios'][0]; t=[(m['from'], m['line'].split(' ')[0] if not m['line'].startswith('SIP') else m['line'].split(' ')[1]) for m in s['messages'] if m.get('teardown')]; sys.exit(not (('B', '480') in t and ('A', 'ACK') in t))\""
 done
 
-echo "$npass passed, $nfail failed"
-exit $fail
+closing_counted

@@ -13,9 +13,8 @@ set -u
 sipflow=$1 src=$2 out=$3
 here="$src/tests/interop"
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
-abort() { echo "FAIL $1"; echo "0 passed, 1 failed"; exit 1; }
+# shellcheck source=../scripts/lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 
 command -v kamailio >/dev/null ||
 	abort "kamailio is not installed (bash scripts/setup.sh installs it)"
@@ -108,5 +107,4 @@ else
 	kam_stop
 fi
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

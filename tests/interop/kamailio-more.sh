@@ -22,9 +22,8 @@ sipflow=$1 src=$2 out=$3
 here="$src/tests/interop"
 flows="$src/scenarios/rfc3665"
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
-abort() { echo "FAIL $1"; echo "0 passed, 1 failed"; exit 1; }
+# shellcheck source=../scripts/lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 
 command -v kamailio >/dev/null ||
 	abort "kamailio is not installed (bash scripts/setup.sh installs it)"
@@ -71,7 +70,8 @@ sip_lines() {
 
 # --- the plain proxy ------------------------------------------------------
 tag=plain
-kam_start "$here/kamailio.cfg" "$out/kam-plain" || abort "kamailio did not start"
+kam_start "$here/kamailio.cfg" "$out/kam-plain" ||
+	abort "kamailio did not start"
 good unsuccessful-404
 good unsuccessful-503-to-500
 good proxy-failure-503 "${failover[@]}"
@@ -219,5 +219,4 @@ kam_start "$here/kamailio.cfg" "$out/kam-p2b" LISTEN=udp:127.0.0.2:5060 SIPFLOW_
 bad session-two-proxies F3 "header Record-Route: expected a value matching \"127\\.0\\.0\\.2\"" "${two[@]}"
 kam_stop
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

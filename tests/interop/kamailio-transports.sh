@@ -12,12 +12,10 @@ set -u
 sipflow=$1 src=$2 out=$3
 here="$src/tests/interop"
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=../scripts/lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 for tool in kamailio openssl tshark python3; do
-	command -v $tool >/dev/null || {
-		echo "FAIL $tool is not installed (bash scripts/setup.sh test)"
-		echo "0 passed, 1 failed"; exit 1; }
+	command -v $tool >/dev/null || abort "$tool is not installed (bash scripts/setup.sh test)"
 done
 if ! kamailio -c -f "$here/kamailio.cfg" -A SIPFLOW_TLS -A 'TLS_CERT="x"' \
 	-A 'TLS_KEY="x"' >"$out/tls-check.log" 2>&1; then
@@ -84,8 +82,7 @@ play() {
 kam() { # NAME DEFINES...: a Kamailio for one transport, or the test ends
 	local name=$1; shift
 	kam_start "$here/kamailio.cfg" "$out/kam-$name" "$@" && return 0
-	echo "FAIL kamailio ($name) did not start"; echo "0 passed, 1 failed"
-	exit 1
+	abort "kamailio ($name) did not start"
 }
 tlsdefs=(SIPFLOW_TLS LISTEN2=tls:127.0.0.1:5061 "TLS_CERT=\"$out/server.pem\""
 	 "TLS_KEY=\"$out/server.key\"")
@@ -131,5 +128,4 @@ check "untrusted Kamailio certificate: F2 fails, naming the handshake" \
 	"grep -E '^  F2 .*FAIL' '$out/untrusted.txt' >/dev/null && grep -q 'TLS connection between A and P (127.0.0.1:5061) ended while step F2 (INVITE P -> B) waited: TLS handshake failed: the peer.s certificate is not trusted' '$out/untrusted.txt'"
 kam_stop
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

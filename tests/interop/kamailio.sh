@@ -17,14 +17,11 @@ set -u
 sipflow=$1 src=$2 out=$3
 here="$src/tests/interop"
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=../scripts/lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 
-if ! command -v kamailio >/dev/null; then
-	echo "kamailio is not installed (bash scripts/setup.sh installs it)"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
+command -v kamailio >/dev/null ||
+	abort "kamailio is not installed (bash scripts/setup.sh installs it)"
 
 # shellcheck source=lib/kamailio.sh
 . "$here/lib/kamailio.sh"
@@ -39,8 +36,8 @@ offering() {
 }
 
 # --- a well-behaved proxy: all three flows pass ------------------------
-kam_start "$here/kamailio.cfg" "$out/kam-good" || {
-	echo "FAIL kamailio did not start"; echo "0 passed, 1 failed"; exit 1; }
+kam_start "$here/kamailio.cfg" "$out/kam-good" ||
+	abort "kamailio did not start"
 # good NAME YAML [TESTBED]: the flow passes with this Kamailio as P
 good() {
 	"$sipflow" run "$2" --testbed "${3:-$testbed}" \
@@ -115,8 +112,8 @@ check "no-answer-forward bound with --role: exit 0" "[ $rc -eq 0 ]"
 kam_stop
 
 # --- a proxy that challenges INVITEs (407): the phone answers it -------
-kam_start "$here/kamailio.cfg" "$out/kam-auth" SIPFLOW_AUTH_INVITE || {
-	echo "FAIL kamailio (INVITE auth) did not start"; echo "0 passed, 1 failed"; exit 1; }
+kam_start "$here/kamailio.cfg" "$out/kam-auth" SIPFLOW_AUTH_INVITE ||
+	abort "kamailio (INVITE auth) did not start"
 offering invite-digest tb-auth
 testbed_plain=$testbed testbed=$out/tb-auth.yaml
 sed 's/password: lab-secret/password: not-the-secret/' "$testbed" >"$out/wrong-pw.yaml"
@@ -132,8 +129,8 @@ check "scripted session-auth with a wrong password: F5 names the 407 and the use
 kam_stop
 
 # --- SHA-256 challenges with qop=auth (RFC 8760): the scripted UA answers
-kam_start "$here/kamailio.cfg" "$out/kam-sha" SIPFLOW_AUTH_INVITE SIPFLOW_AUTH_SHA256 || {
-	echo "FAIL kamailio (SHA-256) did not start"; echo "0 passed, 1 failed"; exit 1; }
+kam_start "$here/kamailio.cfg" "$out/kam-sha" SIPFLOW_AUTH_INVITE SIPFLOW_AUTH_SHA256 ||
+	abort "kamailio (SHA-256) did not start"
 mv "$out/good" "$out/good-md5"
 for name in registration-auth session-auth; do
 	good "$name" "$src/scenarios/rfc3665/$name.yaml"
@@ -149,8 +146,8 @@ kam_stop
 testbed=$testbed_plain
 
 # --- a proxy that forwards Bob's calls to carol on 486 or no answer ----
-kam_start "$here/kamailio.cfg" "$out/kam-fwd" SIPFLOW_FORWARD || {
-	echo "FAIL kamailio (forwarding) did not start"; echo "0 passed, 1 failed"; exit 1; }
+kam_start "$here/kamailio.cfg" "$out/kam-fwd" SIPFLOW_FORWARD ||
+	abort "kamailio (forwarding) did not start"
 offering "forward-on-busy, forward-on-no-answer" tb-fwd
 for name in forward-busy-server forward-no-answer-server; do
 	good "$name" "$src/scenarios/rfc5359/$name.yaml" "$out/tb-fwd.yaml"
@@ -176,8 +173,8 @@ check "forward-unconditional-server, proxy that tries B first: exit 1" "[ $rc -e
 check "forward-unconditional-server: F2 names the INVITE sent to B" \
 	"grep -A1 -E '^  F2 .*FAIL' '$out/fwd-late.txt' | grep -q 'unexpected INVITE from P to B (frame [0-9]*) while waiting for 181'"
 kam_stop
-kam_start "$here/kamailio.cfg" "$out/kam-fwd-always" SIPFLOW_FORWARD_ALWAYS || {
-	echo "FAIL kamailio (forwarding always) did not start"; echo "0 passed, 1 failed"; exit 1; }
+kam_start "$here/kamailio.cfg" "$out/kam-fwd-always" SIPFLOW_FORWARD_ALWAYS ||
+	abort "kamailio (forwarding always) did not start"
 offering forward-always tb-fwd-always
 good forward-unconditional-server \
 	"$src/scenarios/rfc5359/forward-unconditional-server.yaml" \
@@ -194,8 +191,8 @@ fi
 kam_stop
 # the same flow against the plain proxy: its testbed does not offer
 # forward-on-busy, so the flow is skipped, saying so
-kam_start "$here/kamailio.cfg" "$out/kam-nofwd" || {
-	echo "FAIL kamailio did not start"; echo "0 passed, 1 failed"; exit 1; }
+kam_start "$here/kamailio.cfg" "$out/kam-nofwd" ||
+	abort "kamailio did not start"
 "$sipflow" run "$src/scenarios/rfc5359/forward-busy-server.yaml" \
 	--testbed "$testbed" --out "$out/nofwd-skip" --timeout 2s \
 	--junit "$out/nofwd-skip/junit.xml" >"$out/nofwd-skip.txt" 2>&1
@@ -220,8 +217,8 @@ kam_stop
 # --- misbehaving proxies: the verdicts name the step and the reason ----
 # (one Kamailio per case: a failed flow leaves the proxy retransmitting
 # to addresses the next flow reuses)
-kam_start "$here/kamailio.cfg" "$out/kam-norr" SIPFLOW_NO_RR || {
-	echo "FAIL kamailio (no Record-Route) did not start"; echo "0 passed, 1 failed"; exit 1; }
+kam_start "$here/kamailio.cfg" "$out/kam-norr" SIPFLOW_NO_RR ||
+	abort "kamailio (no Record-Route) did not start"
 "$sipflow" run "$src/scenarios/yealink/basic-call.yaml" --testbed "$testbed" \
 	--out "$out/bad" --timeout 2s >"$out/bad-basic.txt" 2>&1
 rc=$?
@@ -231,8 +228,8 @@ check "basic-call: F2 fails on the missing Record-Route" \
 	"grep -A1 '^  F2 ' '$out/bad-basic.txt' | grep -q 'header Record-Route: expected present, but the message has none'"
 kam_stop
 
-kam_start "$here/kamailio.cfg" "$out/kam-403" SIPFLOW_REFER_403 || {
-	echo "FAIL kamailio (REFER 403) did not start"; echo "0 passed, 1 failed"; exit 1; }
+kam_start "$here/kamailio.cfg" "$out/kam-403" SIPFLOW_REFER_403 ||
+	abort "kamailio (REFER 403) did not start"
 "$sipflow" run "$src/scenarios/yealink/blind-transfer.yaml" --testbed "$testbed" \
 	--out "$out/bad" --timeout 2s >"$out/bad-transfer.txt" 2>&1
 rc=$?
@@ -242,5 +239,4 @@ check "blind-transfer: F10 fails with the 403" \
 	"grep -A1 '^  F10 ' '$out/bad-transfer.txt' | grep -q 'expected 202 Accepted from P, got 403 Forbidden (frame'"
 kam_stop
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

@@ -8,11 +8,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0 pass=0
-check() {
-	if eval "$2"; then echo "ok   $1"; pass=$((pass + 1))
-	else echo "FAIL $1"; fail=$((fail + 1)); fi
-}
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 sc=$src/scenarios
 direct=$sc/rfc3665/direct-call.yaml         # A, B
 two=$sc/rfc3665/session-two-proxies.yaml    # A, P1, P2, B
@@ -171,5 +168,4 @@ printf 'base-address: 127.0.0.10\naddress-pool: 127.0.0.0/24\n' \
 check "base-address and address-pool together: exit 2" \
 	"[ $? -eq 2 ] && grep -q 'both.yaml:2:1: ' $out/c7.txt"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+closing_counted

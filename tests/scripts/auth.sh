@@ -9,8 +9,8 @@ set -u
 sipflow=$1 src=$2 out=$3
 here="$src/tests/auth"
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 
 # run NAME YAML [ARGS...]: play it, console in NAME.txt, exit status in $rc
 run() {
@@ -130,5 +130,4 @@ for pw in secret pw-in-scenario pw-on-the-step sha-secret not-the-secret; do
 		"! grep -a -r -l -w -e '$pw' '$out' --include='*.txt' --include='*.json' --include='*.xml' --include='*.html' --include='*.pcap'"
 done
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

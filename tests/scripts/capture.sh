@@ -9,8 +9,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 flow="$src/scenarios/yealink/basic-call.yaml"
 A=127.0.48.10:5060 B=127.0.48.11:5060 P=127.0.48.13:5060
 tester=(--role A=ua:udp:$A --role B=dut:udp:$B --role P=dut:udp:$P)
@@ -71,5 +71,4 @@ if command -v tshark >/dev/null; then
 		"[ $n -eq 12 ]"
 fi
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

@@ -13,11 +13,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0 npass=0 nfail=0
-check() {
-	if eval "$2"; then echo "ok   $1"; npass=$((npass + 1))
-	else echo "FAIL $1"; fail=1; nfail=$((nfail + 1)); fi
-}
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 here="$src/tests/isolation"
 dev=127.0.62.1 port=5070
 
@@ -98,5 +95,4 @@ printf 'roles:\n  P: {kind: dut, address: udp:%s:%s}\nsettle: 2s\nsettle-max: 1s
 check "settle-max under settle is refused, exit 2" \
 	"[ $? -eq 2 ] && grep -q 'settle-max (1000 ms) is shorter than settle (2000 ms)' '$out/max.txt'"
 
-echo "$npass passed, $nfail failed"
-exit $fail
+closing_counted

@@ -16,8 +16,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 # plays NAME N: scenarios/rfc5359/NAME.yaml passes its N steps (out/NAME)
 plays() {
 	"$sipflow" run "$src/scenarios/rfc5359/$1.yaml" --out "$out/$1" \
@@ -115,4 +115,4 @@ fi
 # as a new call, and she would have two): F5 fails naming Refer-To
 broken "$flow" '/Refer-To: "<{A.contact}/s/?Replaces=[^>]*>/>/' no-replaces F5 Refer-To
 
-exit $fail
+closing

@@ -8,8 +8,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 roles=(--role A=ua:udp:127.0.46.10:5060 --role B=ua:udp:127.0.46.11:5060
        --role C=ua:udp:127.0.46.12:5060 --role P=proxy:udp:127.0.46.13:5060)
 
@@ -167,5 +167,4 @@ check "verify a truncated capture: exit 1, F24 not in the capture" \
 "$sipflow" verify "$src/scenarios/yealink/basic-call.yaml" >/dev/null 2>&1
 check "verify without --pcap: exit 2" "[ $? -eq 2 ]"
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

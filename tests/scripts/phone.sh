@@ -7,8 +7,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 # lib_variant SCENARIO NAME: the file for a variant of a library flow,
 # $out/lib-v/DIR/NAME.yaml next to a link to the library's blocks, so
 # that its include: ../blocks/… finds the real ones
@@ -253,5 +253,4 @@ else
 	echo "skip rtp streams: tshark not installed"
 fi
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

@@ -8,8 +8,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 json() { python3 -c "import json,sys; r=json.load(open('$1')); sys.exit(not ($2))"; }
 
 # a flow that needs a registrar of P, and one that does not involve P
@@ -132,5 +132,4 @@ missing=$(for n in $names; do
 check "docs/testbed.md and docs/scenario-format.md list every capability${missing:+ (missing: $missing)}" \
 	"[ -n '$names' ] && [ -z '$missing' ]"
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

@@ -7,8 +7,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 flow="$src/tests/scenarios/calls-in-a-row.yaml"
 
 "$sipflow" run "$flow" --out "$out/ok" --junit "$out/ok/j.xml" >"$out/ok.txt" 2>&1
@@ -79,5 +79,4 @@ rc=$?
 check "lint of a block with a bad param kind: exit 2, placed" \
 	"[ $rc -eq 2 ] && grep -q \"badblock.yaml:2:14: params: ua: unknown kind 'rolle'\" '$out/l.txt'"
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

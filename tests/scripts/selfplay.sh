@@ -6,8 +6,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 
 "$sipflow" run "$src/scenarios" --out "$out" --quiet --timeout 3s \
 	>"$out/console.txt" 2>&1
@@ -66,5 +66,4 @@ for yaml in $flows; do
 		"diff '$out/$name.want' '$out/$name.seen' >/dev/null"
 done
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

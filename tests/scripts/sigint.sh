@@ -6,8 +6,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 
 for sig in INT TERM; do
 	d="$out/$sig"
@@ -42,5 +42,4 @@ for sig in INT TERM; do
 
 done
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

@@ -15,8 +15,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 A=127.0.63.10:5060 B=127.0.63.11:5060 P=127.0.63.13:5060
 
 . "$src/tests/scripts/lib/peer.sh"
@@ -155,5 +155,4 @@ for v in "<sip:carol@example.test>" "sip:carol@example.test" \
 	fi
 done
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

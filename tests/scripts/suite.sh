@@ -8,8 +8,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 dirs=("$src/scenarios" "$src/tests/scenarios")
 
 # the three shards, each a run with one job, are the suite played with
@@ -69,5 +69,4 @@ check("--tag transfer --tag smoke picks 7 scenarios",
 sys.exit(0 if ok else 1)
 PY
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

@@ -11,8 +11,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 have_tshark=0; command -v tshark >/dev/null && have_tshark=1
 A=127.0.61.10:5060 B=127.0.61.11:5060
 
@@ -304,5 +304,4 @@ for q in quiet quiet-lost; do
 	fi
 done
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

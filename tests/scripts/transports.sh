@@ -12,8 +12,8 @@
 set -u
 sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
-fail=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
+# shellcheck source=lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
 for tool in openssl tshark python3; do
 	command -v $tool >/dev/null || { echo "FAIL $tool not installed"; exit 1; }
 done
@@ -148,5 +148,4 @@ hostile biglen
 check "Content-Length larger than what came: F2 times out saying what is held" \
 	"grep -q 'no 180 Ringing from B at A within 3.0 s; the TCP connection from B (127.0.0.11) holds an incomplete message (SIP/2.0 180 Ringing): Content-Length 5000, 12 bytes of body arrived' '$out/run-biglen.txt'"
 
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+closing

@@ -272,95 +272,6 @@ static void test_all_errors_reported(void)
 }
 
 
-/* tcp:, tls:, udp: or none; IPv6 in brackets; TLS defaults to 5061 */
-static void test_testbed_addr_transports(void)
-{
-	static const struct {
-		const char *in;
-		int err;
-		enum sip_transp tp;
-		const char *addr;
-	} cases[] = {
-		{"127.0.0.1", 0, SIP_TRANSP_UDP, "127.0.0.1:5060"},
-		{"udp:127.0.0.1:5070", 0, SIP_TRANSP_UDP, "127.0.0.1:5070"},
-		{"tcp:127.0.0.1", 0, SIP_TRANSP_TCP, "127.0.0.1:5060"},
-		{"TCP:[::1]:5062", 0, SIP_TRANSP_TCP, "[::1]:5062"},
-		{"tls:127.0.0.1", 0, SIP_TRANSP_TLS, "127.0.0.1:5061"},
-		{"tls:[::1]:5071", 0, SIP_TRANSP_TLS, "[::1]:5071"},
-		{"[::1]", 0, SIP_TRANSP_UDP, "[::1]:5060"},
-		{"sctp:127.0.0.1", EINVAL, SIP_TRANSP_NONE, NULL},
-		{"tcp:[::1", EINVAL, SIP_TRANSP_NONE, NULL},
-		{"tls:", EINVAL, SIP_TRANSP_NONE, NULL},
-	};
-	char buf[64];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		enum sip_transp tp = SIP_TRANSP_NONE;
-		struct sa sa;
-		int err = testbed_parse_addr(&sa, &tp, cases[i].in);
-
-		CU_ASSERT_EQUAL(err, cases[i].err);
-		if (err || cases[i].err)
-			continue;
-		CU_ASSERT_EQUAL(tp, cases[i].tp);
-		re_snprintf(buf, sizeof(buf), "%J", &sa);
-		CU_ASSERT_STRING_EQUAL(buf, cases[i].addr);
-	}
-}
-
-
-static void test_testbed_args_and_binding(void)
-{
-	struct scenario *sc = NULL;
-	struct testbed *tb = NULL;
-	struct diag dg;
-	char buf[64];
-
-	diag_init(&dg);
-	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "demo.yaml", flow, &dg),
-			      0);
-	CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut:udp:127.0.0.1:5070", &dg),
-			0);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "B=ua:127.0.9.9", &dg), 0);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "Z=dut:127.0.0.1", &dg), 0);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=martian", &dg), EINVAL);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P", &dg), EINVAL);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut:udp:host:99999", &dg),
-			EINVAL);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut:sctp:127.0.0.1", &dg),
-			EINVAL);
-	CU_ASSERT_EQUAL(dg.nerr, 4);
-	diag_reset(&dg);
-
-	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
-	CU_ASSERT_TRUE(scenario_role(sc, "P")->dut);
-	CU_ASSERT_EQUAL(scenario_role(sc, "P")->kind, ROLE_PROXY);
-	re_snprintf(buf, sizeof(buf), "%J", &scenario_role(sc, "P")->addr);
-	CU_ASSERT_STRING_EQUAL(buf, "127.0.0.1:5070");
-	re_snprintf(buf, sizeof(buf), "%J", &scenario_role(sc, "B")->addr);
-	CU_ASSERT_STRING_EQUAL(buf, "127.0.9.9:5060");
-	CU_ASSERT_FALSE(scenario_role(sc, "B")->dut);
-	/* A keeps the default: base + its index */
-	re_snprintf(buf, sizeof(buf), "%J", &scenario_role(sc, "A")->addr);
-	CU_ASSERT_STRING_EQUAL(buf, "127.0.0.10:5060");
-
-	mem_deref(tb);
-	tb = NULL;
-	CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut", &dg), 0);
-	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), EINVAL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
-	CU_ASSERT_PTR_NOT_NULL(strstr(diag_first(&dg), "role P is bound to "
-				      "a DUT but has no address"));
-
-	diag_reset(&dg);
-	mem_deref(tb);
-	mem_deref(sc);
-}
-
-
 /* status: [408, 480]: the codes a received response may have; the message
  * line's code is what a scripted sender sends, and must be listed */
 static void test_status_alternatives(void)
@@ -417,92 +328,6 @@ static void test_status_alternatives(void)
 		   "t.yaml:7:24: step F2: status: 200 and 180 do not end the "
 		   "transaction alike; alternatives are all 1xx, all 2xx or "
 		   "all 3xx-6xx");
-}
-
-
-/* the address scenario_bind gave role name, as host:port */
-static const char *addr_of(char *buf, size_t sz, struct scenario *sc,
-			   const char *name)
-{
-	re_snprintf(buf, sz, "%J", &scenario_role(sc, name)->addr);
-	return buf;
-}
-
-
-static void test_default_addresses_skip_bound_ones(void)
-{
-	struct scenario *sc = NULL;
-	struct testbed *tb = NULL;
-	struct addrpool blk;
-	struct diag dg;
-	char buf[64];
-
-	diag_init(&dg);
-	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "demo.yaml", flow, &dg),
-			      0);
-
-	/* A pinned where B would go: B and P move past it */
-	CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "A=ua:127.0.0.11", &dg), 0);
-	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
-	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "A"),
-			       "127.0.0.11:5060");
-	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "B"),
-			       "127.0.0.12:5060");
-	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "P"),
-			       "127.0.0.13:5060");
-	CU_ASSERT_FALSE(scenario_role(sc, "A")->auto_addr);
-	CU_ASSERT_TRUE(scenario_role(sc, "B")->auto_addr);
-	CU_ASSERT_EQUAL(scenario_auto_roles(sc, tb), 2);
-
-	/* a device counts too; the same address on another port does not */
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "A=ua", &dg), 0);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "P=dut:udp:127.0.0.10:5060", &dg),
-			0);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "B=ua:127.0.0.11:5070", &dg), 0);
-	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
-	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "A"),
-			       "127.0.0.11:5060");
-
-	/* binding again starts over: the pinned address is gone */
-	mem_deref(tb);
-	CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
-	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
-	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "B"),
-			       "127.0.0.11:5060");
-
-	/* a testbed address of a role this flow lacks (a suite's device)
-	 * is taken all the same */
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "Z=dut:udp:127.0.0.10:5060", &dg),
-			0);
-	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
-	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "A"),
-			       "127.0.0.11:5060");
-	mem_deref(tb);
-	CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
-	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
-	CU_ASSERT_EQUAL(scenario_auto_roles(sc, tb), 3);
-
-	/* a job slot's block: its roles stay inside it */
-	CU_ASSERT_EQUAL(addrpool_parse(&blk, "127.0.9.1-127.0.9.3", NULL), 0);
-	CU_ASSERT_EQUAL(scenario_bind_block(sc, tb, &blk, &dg), 0);
-	CU_ASSERT_STRING_EQUAL(addr_of(buf, sizeof(buf), sc, "P"),
-			       "127.0.9.3:5060");
-	CU_ASSERT_EQUAL(dg.nerr, 0);
-
-	/* a block the other roles fill leaves none: an error at the role */
-	CU_ASSERT_EQUAL(addrpool_parse(&blk, "127.0.9.1-127.0.9.2", NULL), 0);
-	CU_ASSERT_EQUAL(testbed_add_arg(tb, "A=ua:127.0.9.2", &dg), 0);
-	CU_ASSERT_EQUAL(scenario_bind_block(sc, tb, &blk, &dg),
-			EADDRNOTAVAIL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
-	CU_ASSERT_PTR_NOT_NULL(strstr(diag_first(&dg), "demo.yaml:8:3: role "
-				      "P has no address and every address "
-				      "of 127.0.9.1-127.0.9.2"));
-
-	diag_reset(&dg);
-	mem_deref(tb);
-	mem_deref(sc);
 }
 
 
@@ -636,10 +461,6 @@ int register_suites(void)
 		{"testbed_too_large", test_testbed_too_large},
 		{"unknown_key_names_the_keys",
 		 test_unknown_key_names_the_keys},
-		{"testbed_addr_transports", test_testbed_addr_transports},
-		{"testbed_args_and_binding", test_testbed_args_and_binding},
-		{"default_addresses_skip_bound_ones",
-		 test_default_addresses_skip_bound_ones},
 		CU_TEST_INFO_NULL,
 	};
 

@@ -1,28 +1,25 @@
 # tests/interop/lib/checks.sh — counted checks for a test script that
 # starts devices. Sourced (bash), never run by ctest itself.
 #
-#   check NAME CONDITION   evaluate CONDITION: "ok   NAME" or "FAIL NAME"
+#   check NAME CONDITION   as tests/scripts/lib/check.sh
 #   need TOOL              TOOL missing: say so, fail, exit
 #   pids                   the processes the script started (kill, reap)
 #
 # On exit (a trap): every pid in $pids is stopped and reaped, and the
 # closing line "N passed, N failed" printed; the exit status is 1 if a
 # check failed.
-pass=0 fail=0 pids=()
-check() {
-	if eval "$2"; then echo "ok   $1"; pass=$((pass + 1))
-	else echo "FAIL $1"; fail=$((fail + 1)); fi
-}
+# shellcheck source=../../scripts/lib/check.sh
+. "$src/tests/scripts/lib/check.sh"
+pids=()
 need() {
 	command -v "$1" >/dev/null && return 0
 	echo "FAIL $1 is not installed (bash scripts/setup.sh test installs it)"
-	fail=$((fail + 1)); exit
+	fail=1 nfail=$((nfail + 1)); exit
 }
 _checks_finish() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	echo "$pass passed, $fail failed"
-	# an EXIT trap's bare `exit` keeps the status from before the trap
-	exit $((fail > 0))
+	# an EXIT trap's `exit` inside closing_counted sets the status
+	closing_counted
 }
 trap _checks_finish EXIT
