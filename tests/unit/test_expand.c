@@ -286,7 +286,8 @@ static void test_variables(void)
 	/* what the loader finds after substitution is still placed */
 	fails_with("vars: {to: Q}\n" ROLES "steps:\n"
 		   "  - F1: OPTIONS A -> ${to}\n",
-		   "flow.yaml:6:22: step F1: role \"Q\" is not declared", NULL);
+		   "flow.yaml:6:22: step F1: role \"Q\" is not declared",
+		   NULL);
 }
 
 

@@ -302,7 +302,8 @@ static void test_refs(void)
 		  "Content-Length: 0\r\n\r\n",
 		  "Via", EXPECT_REGEX, "{A.host}",
 		  "header Via: expected a value matching "
-		  "\"127\\.0\\.0\\.10\", got \"SIP/2.0/UDP 127x0x0x10:5060;branch=z9hG4bKa1\"");
+		  "\"127\\.0\\.0\\.10\", got \"SIP/2.0/UDP "
+		  "127x0x0x10:5060;branch=z9hG4bKa1\"");
 
 	/* one that cannot resolve fails the assertion, saying why: it is
 	 * not an empty value that might match */

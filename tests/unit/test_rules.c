@@ -536,7 +536,8 @@ static void test_hostile_messages_never_crash(void)
 			c.ant = r->msg->req ? p1 : NULL;
 			nerr = rules_check(&findings, &c, NULL, NULL);
 			CU_ASSERT_TRUE(nerr >= 0 &&
-				       (unsigned)nerr <= list_count(&findings));
+				       (unsigned)nerr <=
+				       list_count(&findings));
 			for (le = findings.head; le; le = le->next) {
 				const struct finding *f = le->data;
 

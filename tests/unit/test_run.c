@@ -346,7 +346,8 @@ static void test_proxy_forwarding_rules(void)
 			continue;
 		CU_ASSERT_EQUAL(sip_via_decode(&via2, &h->val), 0);
 		CU_ASSERT_EQUAL(0, pl_cmp(&via2.branch, &f1->via.branch));
-		CU_ASSERT_PTR_NOT_NULL(strstr(h->val.p, "received=127.0.42.10"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(h->val.p,
+					      "received=127.0.42.10"));
 		CU_ASSERT_EQUAL(0, re_regex(h->val.p, h->val.l, "rport=5060"));
 	}
 	CU_ASSERT_EQUAL(n, 2);

@@ -69,8 +69,8 @@ static void test_message_split_byte_by_byte(void)
 	CU_ASSERT_EQUAL_FATAL(sipframe_alloc(&f, 0), 0);
 
 	for (i = 0; i + 1 < sizeof(invite) - 1; i++) {
-		CU_ASSERT_EQUAL(sipframe_feed(f, (const uint8_t *)invite + i, 1,
-					      msg_h, &g, &why), 0);
+		CU_ASSERT_EQUAL(sipframe_feed(f, (const uint8_t *)invite + i,
+					      1, msg_h, &g, &why), 0);
 	}
 	/* the last byte of the body makes it whole, not before */
 	CU_ASSERT_EQUAL(g.n, 0);
