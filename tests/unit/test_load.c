@@ -319,8 +319,8 @@ static void test_status_alternatives(void)
 	fails_with(ROLES "steps:\n  - F1: INVITE A -> B\n"
 		   "  - F2: 408 Request Timeout B -> A\n"
 		   "    status: 480\n",
-		   "t.yaml:7:13: step F2: status: is a list of codes, as [408, "
-		   "480]");
+		   "t.yaml:7:13: step F2: status: is a list of codes, "
+		   "as [408, 480]");
 	fails_with(ROLES "steps:\n  - F1: INVITE A -> B\n"
 		   "  - F2: 408 Request Timeout B -> A\n    status: []\n",
 		   "t.yaml:7:13: step F2: status: lists no code");
