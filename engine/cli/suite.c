@@ -20,6 +20,7 @@
 #include "addrpool.h"
 #include "testbed.h"
 #include "run.h"
+#include "clock.h"
 #include "console.h"
 #include "report.h"
 #include "suite.h"
@@ -375,6 +376,17 @@ static void retire(struct suite *su, struct slot *sl, struct scenario *sc,
 }
 
 
+/* the clock a run of sc keeps: virtual when every role is scripted and
+ * --real-time was not given (docs/decisions/0020-virtual-time.md) */
+static int slot_clock(struct clock **clkp, const struct suite_opts *o,
+		      const struct scenario *sc)
+{
+	bool virt = !o->real_time && !o->capture && run_virtual_ok(sc);
+
+	return clock_alloc(clkp, virt ? CLOCK_VIRTUAL : CLOCK_REAL);
+}
+
+
 /* start sc in slot sl: 0 started, ENOENT the slot must retire (*rp, the
  * role that could not listen), ECANCELED skipped (requires:), else
  * refused */
@@ -405,7 +417,10 @@ static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
 		ro.settle_max_ms = o->tb->settle_max_ms;
 		ro.earlierh = earlier_h;
 		ro.earlier_arg = su;
-		err = run_alloc(&sl->run, sc, &ro, &h, &dg);
+		err = slot_clock(&ro.clock, o, sc);
+		if (!err)
+			err = run_alloc(&sl->run, sc, &ro, &h, &dg);
+		ro.clock = mem_deref(ro.clock);
 		*rp = err ? pool_role_failed(sc) : NULL;
 		if (*rp) {
 			diag_reset(&dg);

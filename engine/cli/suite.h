@@ -14,6 +14,7 @@ struct suite_opts {
 	const struct testbed *tb;
 	const char *capture;       /* live-capture DUT traffic on this interface */
 	const struct sip_timers *timers; /* --timer, or NULL */
+	bool real_time;            /* --real-time: no virtual clock */
 };
 
 int suite_check_pool(struct list *scenarios, const struct suite_opts *opts);
