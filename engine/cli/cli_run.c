@@ -148,7 +148,7 @@ int cmd_run(int argc, char *argv[])
 
 	memset(&so, 0, sizeof(so));
 	so.outdir = "sipflow-out";
-	so.jobs = 1;
+	so.jobs = 0;   /* the default: suite.c */
 	so.timers = &timers;
 	diag_init(&dg);
 	optind = 1;

@@ -10,7 +10,8 @@ struct testbed;
 struct suite_opts {
 	const char *outdir;
 	uint32_t timeout_ms;
-	unsigned jobs;             /* scenarios played at once, >= 1 */
+	unsigned jobs;             /* scenarios played at once; 0: the
+				      default (suite.c default_jobs) */
 	const struct testbed *tb;
 	const char *capture;       /* live-capture DUT traffic on this interface */
 	const struct sip_timers *timers; /* --timer, or NULL */
