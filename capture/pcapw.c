@@ -29,7 +29,31 @@ struct pcapw {
 	uint32_t frames;
 	uint16_t ipid;
 	struct list flows;     /* struct flow: TCP connections */
+	pcapw_time_h *timeh;   /* what "now" is, or NULL: the wall time */
+	void *time_arg;
 };
+
+
+/* now, as the writer's owner keeps time (a run's clock may be virtual) */
+static void stamp(const struct pcapw *pw, struct timeval *tv)
+{
+	if (pw->timeh)
+		pw->timeh(tv, pw->time_arg);
+	else
+		gettimeofday(tv, NULL);
+}
+
+
+/** What the packets written without a stamp of their own are stamped
+ *  with: th's time instead of the wall time (NULL: the wall time) */
+void pcapw_set_time(struct pcapw *pw, pcapw_time_h *th, void *arg)
+{
+	if (!pw)
+		return;
+
+	pw->timeh = th;
+	pw->time_arg = arg;
+}
 
 
 static void destructor(void *data)
@@ -325,7 +349,7 @@ int pcapw_write_tcp(struct pcapw *pw, const struct sa *src,
 				 TCP_HDR + len)));
 	*seq += (uint32_t)len;
 
-	gettimeofday(&tv, NULL);
+	stamp(pw, &tv);
 
 	return emit(pw, &tv, pw->frame, off + TCP_HDR + len, framep);
 }
@@ -342,13 +366,13 @@ int pcapw_write_ip(struct pcapw *pw, const struct timeval *ts,
 }
 
 
-/** Write one UDP datagram stamped now */
+/** Write one UDP datagram stamped now (pcapw_set_time) */
 int pcapw_write(struct pcapw *pw, const struct sa *src, const struct sa *dst,
 		const uint8_t *payload, size_t len, uint32_t *framep)
 {
 	struct timeval tv;
 
-	gettimeofday(&tv, NULL);
+	stamp(pw, &tv);
 
 	return pcapw_write_ts(pw, &tv, src, dst, payload, len, framep);
 }

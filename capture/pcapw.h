@@ -6,6 +6,9 @@
 
 struct pcapw;
 
+/** The time a packet is stamped with now */
+typedef void (pcapw_time_h)(struct timeval *tv, void *arg);
+
 int  pcapw_open(struct pcapw **pwp, const char *path);
 int  pcapw_write(struct pcapw *pw, const struct sa *src, const struct sa *dst,
 		 const uint8_t *payload, size_t len, uint32_t *framep);
@@ -17,6 +20,7 @@ int  pcapw_write_tcp(struct pcapw *pw, const struct sa *src,
 		     uint32_t *framep);
 int  pcapw_write_ip(struct pcapw *pw, const struct timeval *ts,
 		    const uint8_t *ip, size_t len, uint32_t *framep);
+void pcapw_set_time(struct pcapw *pw, pcapw_time_h *th, void *arg);
 uint32_t pcapw_frames(const struct pcapw *pw);
 const char *pcapw_path(const struct pcapw *pw);
 

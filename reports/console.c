@@ -98,21 +98,6 @@ void console_log(struct console *c, const char *line)
 }
 
 
-/** All step lines of a finished run (parallel runs print at the end) */
-void console_replay(struct console *c, const struct run *run)
-{
-	const struct scenario *sc = run_scenario(run);
-	unsigned i;
-
-	if (c->quiet)
-		return;
-
-	console_begin(c, sc, NULL);
-	for (i = 0; i < sc->nsteps; i++)
-		console_step(c, scenario_step_at(sc, i), run_verdict(run, i));
-}
-
-
 /** Remember "[done/total]" for the next summary line of a suite */
 void console_progress(struct console *c, unsigned done, unsigned total)
 {

@@ -22,7 +22,6 @@ void console_step(struct console *c, const struct step *st,
 void console_log(struct console *c, const char *line);
 void console_end(struct console *c, const struct run *run,
 		 const char *pcap);
-void console_replay(struct console *c, const struct run *run);
 void console_progress(struct console *c, unsigned done, unsigned total);
 void console_skip(struct console *c, const struct scenario *sc,
 		  const char *why);

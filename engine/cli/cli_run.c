@@ -33,7 +33,8 @@ static void usage_run(void)
 		   "         [--timeout DURATION] [--tag T]... [--jobs N] "
 		   "[--shard K/N] [--capture IFACE] [--quiet]\n"
 		   "         [--timer T1|T2|T4=DURATION]... [--var NAME=VALUE]...\n"
-		   "         [--address-pool FIRST-LAST|ADDRESS/PREFIX]\n");
+		   "         [--address-pool FIRST-LAST|ADDRESS/PREFIX] "
+		   "[--real-time]\n");
 }
 
 
@@ -121,6 +122,7 @@ int cmd_run(int argc, char *argv[])
 		{"shard",   required_argument, NULL, 's'},
 		{"capture", required_argument, NULL, 'c'},
 		{"quiet",   no_argument,       NULL, 'q'},
+		{"real-time", no_argument,     NULL, 'R'},
 		{"timer",   required_argument, NULL, 'm'},
 		{"var",     required_argument, NULL, 'V'},
 		{"address-pool", required_argument, NULL, 'p'},
@@ -147,7 +149,7 @@ int cmd_run(int argc, char *argv[])
 
 	memset(&so, 0, sizeof(so));
 	so.outdir = "sipflow-out";
-	so.jobs = 1;
+	so.jobs = 0;   /* the default: suite.c */
 	so.timers = &timers;
 	diag_init(&dg);
 	optind = 1;
@@ -160,7 +162,7 @@ int cmd_run(int argc, char *argv[])
 		rc = EXIT_BAD;
 		goto out;
 	}
-	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qV:p:h",
+	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qRV:p:h",
 				longopts, NULL)) != -1) {
 		switch (c) {
 
@@ -227,6 +229,9 @@ int cmd_run(int argc, char *argv[])
 		}
 		case 'q':
 			quiet = true;
+			break;
+		case 'R':
+			so.real_time = true;
 			break;
 		case 'V':
 			if (!var_opt(&vars, optarg))

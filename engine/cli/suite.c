@@ -13,6 +13,8 @@
  * device still sends of one ("left over from scenario no-answer-cancel").
  */
 #include <signal.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <re.h>
 #include "scenario.h"
@@ -20,13 +22,20 @@
 #include "addrpool.h"
 #include "testbed.h"
 #include "run.h"
+#include "clock.h"
 #include "console.h"
 #include "report.h"
 #include "suite.h"
+#include "suite_out.h"
 #include "capability.h"
 
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_BAD = 2, MAX_JOBS = 64 };
+enum {
+	DEFAULT_JOBS_PER_CORE = 16,
+	DEFAULT_JOBS_MAX = 32,
+	FDS_PER_JOB = 32,          /* ~10 measured with phones, and room */
+};
 
 struct slot {
 	struct suite *su;
@@ -56,6 +65,7 @@ struct suite {
 	const struct suite_opts *opts;
 	struct hash *earlier;      /* struct earlier, by Call-ID */
 	struct console *con;
+	struct suite_out *out;     /* the console, in the suite's order */
 	struct report *rp;
 	struct le *next;           /* the next scenario to start */
 	struct slot slots[MAX_JOBS];
@@ -85,8 +95,7 @@ static void step_h(const struct run *run, const struct step *st,
 	struct slot *sl = arg;
 
 	(void)run;
-	if (sl->su->jobs == 1)
-		console_step(sl->su->con, st, v);
+	console_step(suite_out_console(sl->su->out, sl->order), st, v);
 }
 
 
@@ -95,8 +104,7 @@ static void log_h(const struct run *run, const char *line, void *arg)
 	struct slot *sl = arg;
 
 	(void)run;
-	if (sl->su->jobs == 1)
-		console_log(sl->su->con, line);
+	console_log(suite_out_console(sl->su->out, sl->order), line);
 }
 
 
@@ -157,15 +165,15 @@ static void remember_h(const char *callid, void *arg)
 static void finish_slot(struct suite *su, struct slot *sl)
 {
 	struct remember rm = {su, sl->sc->name};
+	struct console *con = suite_out_console(su->out, sl->order);
 	int err, rc;
 
 	run_calls_apply(sl->run, remember_h, &rm);
 
 	++su->done;
-	if (su->jobs > 1)
-		console_replay(su->con, sl->run);
-	console_progress(su->con, su->done, su->total);
-	console_end(su->con, sl->run, sl->pcap);
+	console_progress(con, sl->order + 1, su->total);
+	console_end(con, sl->run, sl->pcap);
+	suite_out_done(su->out, sl->order);
 
 	err = report_add_run(su->rp, sl->run, sl->pcap, sl->order);
 	if (err)
@@ -218,11 +226,77 @@ static void signal_h(int sig)
 }
 
 
-/* the slots a suite of total scenarios plays in: --jobs, at most one a
- * scenario */
-static unsigned slot_count(const struct suite_opts *o, unsigned total)
+/*
+ * Whether the scenarios may play side by side: every role of each, as
+ * the testbed binds it, is simulated on an address of the pool. A device
+ * under test plays one flow at a time (two at once would mix their calls
+ * and registrations at it, and what it still sends of one would land in
+ * the next), and an address a role is pinned to can be listened on once.
+ */
+static bool side_by_side(unsigned *need, struct list *scenarios,
+			 const struct testbed *tb)
 {
-	unsigned n = o->jobs ? o->jobs : 1;
+	struct le *le, *re;
+
+	*need = 1;
+	for (le = scenarios->head; le; le = le->next) {
+		struct scenario *sc = le->data;
+		unsigned n = scenario_auto_roles(sc, tb);
+
+		if (n != list_count(&sc->roles))
+			return false;
+		if (n > *need)
+			*need = n;
+		for (re = sc->roles.head; re; re = re->next) {
+			const struct role *r = re->data;
+
+			if (r->dut)
+				return false;
+		}
+	}
+
+	return true;
+}
+
+
+/*
+ * The jobs a suite plays with when --jobs is not given: one where a
+ * device or a pinned address is involved; else DEFAULT_JOBS_PER_CORE a
+ * core, at most DEFAULT_JOBS_MAX, and no more than the open-files limit
+ * and the address pool have room for. A run is almost all waiting (the
+ * library on 2 cores: 0.3 s of CPU in 4.4 s with 32 jobs; a phone's
+ * audio plays in real time), so a core serves many
+ * (docs/decisions/0020-virtual-time.md).
+ */
+static unsigned default_jobs(struct list *scenarios, const struct testbed *tb)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned n, need, room;
+	struct rlimit rl;
+
+	if (!side_by_side(&need, scenarios, tb))
+		return 1;
+
+	n = (unsigned)(cores > 0 ? cores : 1) * DEFAULT_JOBS_PER_CORE;
+	if (n > DEFAULT_JOBS_MAX)
+		n = DEFAULT_JOBS_MAX;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / FDS_PER_JOB < n)
+		n = rl.rlim_cur >= FDS_PER_JOB
+		  ? (unsigned)(rl.rlim_cur / FDS_PER_JOB) : 1;
+	room = addrpool_size(&tb->pool) / need;
+
+	return room && room < n ? room : n;
+}
+
+
+/* the slots a suite of scenarios plays in: --jobs or the default, at
+ * most one a scenario */
+static unsigned slot_count(const struct suite_opts *o,
+			   struct list *scenarios)
+{
+	unsigned n = o->jobs ? o->jobs : default_jobs(scenarios, o->tb);
+	unsigned total = list_count(scenarios);
 
 	if (n > MAX_JOBS)
 		n = MAX_JOBS;
@@ -256,6 +330,7 @@ static bool undrivable(char **why, const struct scenario *sc)
 static bool skipped(struct suite *su, const struct scenario *sc,
 		    unsigned order)
 {
+	struct console *con;
 	char *why = NULL;
 	int err;
 
@@ -263,8 +338,10 @@ static bool skipped(struct suite *su, const struct scenario *sc,
 		return false;
 
 	++su->done;
-	console_progress(su->con, su->done, su->total);
-	console_skip(su->con, sc, why ? why : "a requirement is not met");
+	con = suite_out_console(su->out, order);
+	console_progress(con, order + 1, su->total);
+	console_skip(con, sc, why ? why : "a requirement is not met");
+	suite_out_done(su->out, order);
 	err = report_add_skip(su->rp, sc, why ? why : "a requirement is not "
 			      "met", order);
 	if (err)
@@ -301,8 +378,9 @@ static struct scenario *take_next(struct suite *su, unsigned *order)
 }
 
 
-static void refuse(struct suite *su)
+static void refuse(struct suite *su, unsigned order)
 {
+	suite_out_done(su->out, order);
 	su->rc = EXIT_BAD;
 	++su->started;
 	++su->refused;
@@ -336,7 +414,7 @@ static void refuse_rest(struct suite *su)
 		re_fprintf(stderr, "%s: refused: no job slot is left to play "
 			   "it (%u of %u retired; the last: %s)\n", sc->file,
 			   su->retired, su->jobs, su->why);
-		refuse(su);
+		refuse(su, order);
 	}
 }
 
@@ -375,6 +453,17 @@ static void retire(struct suite *su, struct slot *sl, struct scenario *sc,
 }
 
 
+/* the clock a run of sc keeps: virtual when every role is scripted and
+ * --real-time was not given (docs/decisions/0020-virtual-time.md) */
+static int slot_clock(struct clock **clkp, const struct suite_opts *o,
+		      const struct scenario *sc)
+{
+	bool virt = !o->real_time && !o->capture && run_virtual_ok(sc);
+
+	return clock_alloc(clkp, virt ? CLOCK_VIRTUAL : CLOCK_REAL);
+}
+
+
 /* start sc in slot sl: 0 started, ENOENT the slot must retire (*rp, the
  * role that could not listen), ECANCELED skipped (requires:), else
  * refused */
@@ -405,7 +494,10 @@ static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
 		ro.settle_max_ms = o->tb->settle_max_ms;
 		ro.earlierh = earlier_h;
 		ro.earlier_arg = su;
-		err = run_alloc(&sl->run, sc, &ro, &h, &dg);
+		err = slot_clock(&ro.clock, o, sc);
+		if (!err)
+			err = run_alloc(&sl->run, sc, &ro, &h, &dg);
+		ro.clock = mem_deref(ro.clock);
 		*rp = err ? pool_role_failed(sc) : NULL;
 		if (*rp) {
 			diag_reset(&dg);
@@ -424,8 +516,7 @@ static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
 	diag_reset(&dg);
 
 	sl->sc = sc;
-	if (su->jobs == 1)
-		console_begin(su->con, sc, sl->pcap);
+	console_begin(suite_out_console(su->out, sl->order), sc, sl->pcap);
 	if (run_start(sl->run)) {
 		sl->run = mem_deref(sl->run);
 		sl->sc = NULL;
@@ -461,7 +552,7 @@ static void start_next(struct suite *su, struct slot *sl)
 			++su->started;  /* skipped: counted as done */
 			continue;
 		}
-		refuse(su);
+		refuse(su, order);
 	}
 }
 
@@ -490,7 +581,7 @@ int suite_check_pool(struct list *scenarios, const struct suite_opts *opts)
 		}
 	}
 
-	slots = slot_count(opts, list_count(scenarios));
+	slots = slot_count(opts, scenarios);
 	size = addrpool_size(&opts->tb->pool);
 	if (!most || (uint64_t)slots * need <= size)
 		return 0;
@@ -536,7 +627,12 @@ int suite_run(struct list *scenarios, const struct suite_opts *opts,
 	su->rp = rp;
 	su->next = scenarios->head;
 	su->total = list_count(scenarios);
-	su->jobs = slot_count(opts, su->total);
+	su->jobs = slot_count(opts, scenarios);
+	if (suite_out_alloc(&su->out, con, su->total, su->jobs > 1)) {
+		mem_deref(su->earlier);
+		mem_deref(su);
+		return EXIT_BAD;
+	}
 
 	for (i = 0; i < su->jobs; i++) {
 		su->slots[i].su = su;
@@ -564,6 +660,7 @@ int suite_run(struct list *scenarios, const struct suite_opts *opts,
 		}
 	}
 
+	suite_out_flush(su->out);
 	report_sort(rp);
 	rp->notrun = su->total - su->started;
 	rp->refused = su->refused;
@@ -575,6 +672,7 @@ int suite_run(struct list *scenarios, const struct suite_opts *opts,
 
 	hash_flush(su->earlier);
 	mem_deref(su->earlier);
+	mem_deref(su->out);
 	mem_deref(su);
 	return rc;
 }

@@ -10,11 +10,13 @@ struct testbed;
 struct suite_opts {
 	const char *outdir;
 	uint32_t timeout_ms;
-	unsigned jobs;             /* scenarios played at once, >= 1 */
+	unsigned jobs;             /* scenarios played at once; 0: the
+				      default (suite.c default_jobs) */
 	const struct testbed *tb;
 	const char *capture;       /* capture DUT traffic live on this
 				      interface, or NULL */
 	const struct sip_timers *timers; /* --timer, or NULL */
+	bool real_time;            /* --real-time: no virtual clock */
 };
 
 int suite_check_pool(struct list *scenarios, const struct suite_opts *opts);

@@ -22,6 +22,7 @@
 #include "rules.h"
 #include "run.h"
 #include "run_priv.h"
+#include "clock.h"
 #include "testbed.h"
 #include "live.h"
 #include "pcapr.h"
@@ -34,13 +35,13 @@ static void destructor(void *data)
 	struct run *run = data;
 	unsigned i;
 
-	tmr_cancel(&run->tmr_to);
-	tmr_cancel(&run->tmr_wait);
-	tmr_cancel(&run->tmr_kick);
-	tmr_cancel(&run->tmr_media);
-	tmr_cancel(&run->tmr_quiet);
-	tmr_cancel(&run->tmr_settle);
-	tmr_cancel(&run->tmr_settle_max);
+	clock_tmr_cancel(&run->tmr_to);
+	clock_tmr_cancel(&run->tmr_wait);
+	clock_tmr_cancel(&run->tmr_kick);
+	clock_tmr_cancel(&run->tmr_media);
+	clock_tmr_cancel(&run->tmr_quiet);
+	clock_tmr_cancel(&run->tmr_settle);
+	clock_tmr_cancel(&run->tmr_settle_max);
 	list_flush(&run->rtxs);
 	mem_deref(run->live);
 	mem_deref(run->feed);
@@ -63,6 +64,7 @@ static void destructor(void *data)
 	mem_deref(run->probe);
 	mem_deref(run->dtmf_mark);
 	mem_deref(run->pcap);
+	mem_deref(run->clock);   /* after every timer of the run stopped */
 }
 
 
@@ -80,9 +82,19 @@ const char *verdict_name(enum verdict_status s)
 }
 
 
+/** The run's time: ms since it started, on its clock */
 uint64_t run_now(const struct run *run)
 {
-	return run->offline ? run->vclock : tmr_jiffies() - run->t0;
+	return clock_now(run->clock) - run->t0;
+}
+
+
+/* pcapw_time_h: a packet's stamp is the run's clock's */
+static void pcap_time_h(struct timeval *tv, void *arg)
+{
+	const struct run *run = arg;
+
+	clock_tv(run->clock, tv);
 }
 
 
@@ -430,6 +442,10 @@ static void recv_h(struct agent *ag, const struct sa *src,
 		}
 	}
 
+	/* a datagram a scripted role sent to another (run_xmit) is here */
+	if (r && r->from && !role_acts(r->from) && !role_acts(ag->role))
+		clock_arrived(run->clock);
+
 	if (r && !r->frame) {
 		/* a phone's, over a stream: the wire's addresses are the
 		 * connection's, which its stack's trace does not give */
@@ -665,9 +681,27 @@ int run_alloc(struct run **runp, struct scenario *sc,
 
 	run->sc = sc;
 	run->opts = *opts;
+	run->opts.clock = NULL;
 	run->offline = opts->offline;
 	if (h)
 		run->h = *h;
+
+	if (opts->clock && clock_is_virtual(opts->clock) &&
+	    (opts->offline || opts->capture || !run_virtual_ok(sc))) {
+		diag_err(dg, sc->file, NULL, "virtual time needs every role "
+			 "scripted (ua or proxy, no phone, no device) and no "
+			 "capture");
+		err = EINVAL;
+		goto out;
+	}
+	err = 0;
+	if (opts->clock)
+		run->clock = mem_ref(opts->clock);
+	else
+		err = clock_alloc(&run->clock, opts->offline ? CLOCK_CAPTURE
+				  : CLOCK_REAL);
+	if (err)
+		goto out;
 
 	sip_timers_resolve(&run->timers, opts->timers, &sc->timers);
 	if (!sip_timers_valid(&run->timers)) {
@@ -749,6 +783,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 				 opts->pcap_path, err);
 			goto out;
 		}
+		pcapw_set_time(run->pcap, pcap_time_h, run);
 	}
 
 	if (opts->capture) {
@@ -800,7 +835,7 @@ int run_start(struct run *run)
 		return EINVAL;
 
 	run->started = true;
-	run->t0 = tmr_jiffies();
+	run->t0 = clock_now(run->clock);
 	run->cur = run->sc->steps.head;
 	if (run->offline)
 		run_advance(run);
@@ -852,7 +887,7 @@ int run_inject(struct run *run, const struct sa *src, const struct sa *dst,
 	if (!snd && !rcv)
 		return 0;
 
-	run->vclock = t_ms;
+	clock_set(run->clock, run->t0 + t_ms);
 	return observed(run, snd, rcv, src, dst, p, len, frame, t_ms);
 }
 
@@ -1093,4 +1128,25 @@ void run_calls_apply(const struct run *run, run_call_h *h, void *arg)
 uint64_t run_elapsed_ms(const struct run *run)
 {
 	return run && run->started ? run_now(run) : 0;
+}
+
+
+/**
+ * Whether sc may run on a virtual clock: every role a scripted ua or
+ * proxy. A phone's SIP stack and media and a device keep real time,
+ * which a jump of the clock would leave behind.
+ */
+bool run_virtual_ok(const struct scenario *sc)
+{
+	struct le *le;
+
+	for (le = sc ? sc->roles.head : NULL; le; le = le->next) {
+		const struct role *r = le->data;
+
+		if (role_acts(r) || (r->kind != ROLE_UA &&
+				     r->kind != ROLE_PROXY))
+			return false;
+	}
+
+	return sc != NULL;
 }

@@ -2,6 +2,7 @@
 #ifndef SIPFLOW_RUN_H
 #define SIPFLOW_RUN_H
 
+struct clock;
 struct diag;
 struct msgrec;
 struct run;
@@ -49,6 +50,10 @@ struct run_opts {
 	uint32_t settle_max_ms; /* … and the wait ends after this; 0: 5 s */
 	run_earlier_h *earlierh; /* Call-IDs of earlier scenarios, or NULL */
 	void *earlier_arg;
+	struct clock *clock;   /* the run's time (engine/run/clock.h); NULL:
+				  a real one of its own (offline: the
+				  capture's). A virtual one only where
+				  run_virtual_ok() */
 };
 
 typedef void (run_step_h)(const struct run *run, const struct step *st,
@@ -81,6 +86,7 @@ unsigned run_count(const struct run *run, enum verdict_status s);
 bool run_passed(const struct run *run);
 bool verdict_counts(const struct step *st, enum verdict_status s);
 uint64_t run_elapsed_ms(const struct run *run);
+bool run_virtual_ok(const struct scenario *sc);
 typedef void (run_call_h)(const char *callid, void *arg);
 void run_calls_apply(const struct run *run, run_call_h *h, void *arg);
 const char *verdict_name(enum verdict_status s);

@@ -290,8 +290,8 @@ static bool quiet(struct run *run, const struct step *st)
 		run->quiet_until = last ? msgrec_time(last) + QUIET_MS : 0;
 	}
 	if (now < run->quiet_until) {
-		tmr_start(&run->tmr_quiet, run->quiet_until - now, quiet_h,
-			  run);
+		clock_tmr_start(&run->tmr_quiet, run->clock,
+				run->quiet_until - now, quiet_h, run);
 		return false;
 	}
 

@@ -274,7 +274,7 @@ static void media_end(struct run *run, const struct step *st)
 	const struct media_spec *m = &st->media;
 	char *why = NULL;
 
-	tmr_cancel(&run->tmr_media);
+	clock_tmr_cancel(&run->tmr_media);
 	run->media_started = false;
 
 	if (m->expect == MEDIA_DTMF) {
@@ -323,7 +323,8 @@ static void media_tmr_h(void *arg)
 	if (st->media.expect == MEDIA_DTMF &&
 	    run_now(run) < run->media_until &&
 	    strcmp(dtmf_new(run, st->media.to), st->media.dtmf)) {
-		tmr_start(&run->tmr_media, DTMF_POLL_MS, media_tmr_h, run);
+		clock_tmr_start(&run->tmr_media, run->clock, DTMF_POLL_MS,
+				media_tmr_h, run);
 		return;
 	}
 
@@ -371,8 +372,9 @@ enum prog run_media_step(struct run *run, const struct step *st)
 			snap(run, 0, m->to);
 		if (m->between && !m->from->dut)
 			snap(run, 1, m->from);
-		tmr_start(&run->tmr_media, m->expect == MEDIA_DTMF ?
-			  DTMF_POLL_MS : m->for_ms, media_tmr_h, run);
+		clock_tmr_start(&run->tmr_media, run->clock,
+				m->expect == MEDIA_DTMF ? DTMF_POLL_MS
+				: m->for_ms, media_tmr_h, run);
 	}
 
 	return PROG_WAIT;

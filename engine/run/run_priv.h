@@ -6,6 +6,7 @@
 enum { DEFAULT_TIMEOUT_MS = 5000, READY_MS = 1000 };
 
 #include "scenario.h"
+#include "clock.h"
 
 struct media_probe;
 struct mstream;
@@ -38,14 +39,15 @@ struct run {
 	struct le *cur;            /* current top-level step */
 	const struct step *armed;  /* the step the timeout is armed for */
 	bool wait_started;
-	uint64_t t0;               /* tmr_jiffies() at start */
+	struct clock *clock;       /* every timer and timestamp's */
+	uint64_t t0;               /* clock_now() at start */
 	uint64_t *at;              /* per step index: when it happened (its
 				      message sent or arrived, a driver's
 				      stimulus left), for the reaction of
 				      what follows (run_reaction) */
-	struct tmr tmr_to;
-	struct tmr tmr_wait;
-	struct tmr tmr_kick;
+	struct clock_tmr tmr_to;
+	struct clock_tmr tmr_wait;
+	struct clock_tmr tmr_kick;
 	bool started;
 	bool finished;
 	bool offline;              /* verifying a capture (run_inject) */
@@ -65,16 +67,15 @@ struct run {
 				      are being undone (run_do_restore) */
 	const struct step *quiet_st; /* the do: step whose device is given */
 	uint64_t quiet_until;      /* its quiet time until then (run_do.c) */
-	struct tmr tmr_quiet;
-	uint64_t vclock;           /* offline: the capture's time, ms */
+	struct clock_tmr tmr_quiet;
 
 	/* after the verdicts (engine/run/run_teardown.c) */
 	bool tearing;              /* closing what the flow left open */
-	struct tmr tmr_settle;     /* no message for the settle time */
-	struct tmr tmr_settle_max; /* the wait for quiet ends anyway */
+	struct clock_tmr tmr_settle;     /* no message for the settle time */
+	struct clock_tmr tmr_settle_max; /* the wait for quiet ends anyway */
 
 	/* media: steps (engine/run/run_media.c) */
-	struct tmr tmr_media;
+	struct clock_tmr tmr_media;
 	bool media_started;
 	uint64_t media_until;
 	struct media_probe *probe;     /* [2]: per direction */

@@ -16,6 +16,7 @@
 #include "retrans.h"
 #include "run.h"
 #include "run_priv.h"
+#include "clock.h"
 
 
 /* one message a scripted role resends until its transaction moves on */
@@ -27,8 +28,8 @@ struct rtx {
 	enum rtx_kind kind;
 	uint32_t ival;           /* the interval now running */
 	unsigned copies;         /* retransmissions sent */
-	struct tmr tmr;          /* the next copy (Timer A, E, G) */
-	struct tmr tmr_end;      /* Timer B, F, H; 64*T1 for a 2xx */
+	struct clock_tmr tmr;    /* the next copy (Timer A, E, G) */
+	struct clock_tmr tmr_end; /* Timer B, F, H; 64*T1 for a 2xx */
 };
 
 
@@ -36,8 +37,8 @@ static void rtx_destructor(void *data)
 {
 	struct rtx *x = data;
 
-	tmr_cancel(&x->tmr);
-	tmr_cancel(&x->tmr_end);
+	clock_tmr_cancel(&x->tmr);
+	clock_tmr_cancel(&x->tmr_end);
 	list_unlink(&x->le);
 }
 
@@ -86,6 +87,11 @@ int run_xmit(struct run *run, struct agent *ag, struct msgrec *r)
 	/* sent first: a connection chooses the address it leaves from */
 	err = agent_send(ag, &r->dst, &mb, &r->src);
 	run_write_pcap(run, r);
+
+	/* a virtual clock waits for it before it jumps (recv_h) */
+	if (!err && r->from && r->to && !role_acts(r->from) &&
+	    !role_acts(r->to))
+		clock_sent(run->clock);
 
 	return err;
 }
@@ -198,7 +204,7 @@ static void rtx_h(void *arg)
 	++x->copies;
 
 	x->ival = retrans_next(x->kind, x->ival, proceeding, &run->timers);
-	tmr_start(&x->tmr, x->ival, rtx_h, x);
+	clock_tmr_start(&x->tmr, run->clock, x->ival, rtx_h, x);
 }
 
 
@@ -212,7 +218,7 @@ static void end_h(void *arg)
 	bool proceeding = false;
 	uint32_t lim = retrans_limit(&run->timers);
 
-	tmr_cancel(&x->tmr);
+	clock_tmr_cancel(&x->tmr);
 	if (run->finished || rtx_over(x, &proceeding))
 		return;
 
@@ -271,8 +277,9 @@ void run_rtx_start(struct run *run, struct agent *ag, struct msgrec *r)
 	x->kind = kind;
 	x->ival = retrans_next(kind, 0, false, &run->timers);
 	list_append(&run->rtxs, &x->le, x);
-	tmr_start(&x->tmr, x->ival, rtx_h, x);
-	tmr_start(&x->tmr_end, retrans_limit(&run->timers), end_h, x);
+	clock_tmr_start(&x->tmr, run->clock, x->ival, rtx_h, x);
+	clock_tmr_start(&x->tmr_end, run->clock, retrans_limit(&run->timers),
+			end_h, x);
 }
 
 

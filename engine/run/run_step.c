@@ -623,7 +623,8 @@ static enum prog progress(struct run *run, const struct step *st)
 		}
 		if (!run->wait_started) {
 			run->wait_started = true;
-			tmr_start(&run->tmr_wait, st->wait_ms, wait_h, run);
+			clock_tmr_start(&run->tmr_wait, run->clock,
+					st->wait_ms, wait_h, run);
 		}
 		return PROG_WAIT;
 
@@ -827,7 +828,7 @@ static bool wait_ready(struct run *run)
 	}
 
 	if (run_now(run) < READY_MS) {
-		tmr_start(&run->tmr_kick, 2, kick_h, run);
+		clock_tmr_start(&run->tmr_kick, run->clock, 2, kick_h, run);
 		return true;
 	}
 
@@ -863,8 +864,9 @@ void run_advance(struct run *run)
 
 				w = run_waiting_step(run, NULL, NULL);
 				run->armed = st;
-				tmr_start(&run->tmr_to, run_step_timeout(run, w),
-					  timeout_h, run);
+				clock_tmr_start(&run->tmr_to, run->clock,
+						run_step_timeout(run, w),
+						timeout_h, run);
 			}
 			return;
 		}
@@ -872,7 +874,7 @@ void run_advance(struct run *run)
 		run->cur = run->cur->next;
 		run->wait_started = false;
 		run->armed = NULL;
-		tmr_cancel(&run->tmr_to);
+		clock_tmr_cancel(&run->tmr_to);
 	}
 
 	if (!run->finished)
@@ -890,7 +892,7 @@ static void kick_h(void *arg)
 void run_kick(struct run *run)
 {
 	if (!run->finished)
-		tmr_start(&run->tmr_kick, 0, kick_h, run);
+		clock_tmr_start(&run->tmr_kick, run->clock, 0, kick_h, run);
 }
 
 
@@ -903,11 +905,11 @@ void run_finish(struct run *run)
 
 	run->finished = true;
 	run_rtx_stop(run);
-	tmr_cancel(&run->tmr_to);
-	tmr_cancel(&run->tmr_wait);
-	tmr_cancel(&run->tmr_kick);
-	tmr_cancel(&run->tmr_media);
-	tmr_cancel(&run->tmr_quiet);
+	clock_tmr_cancel(&run->tmr_to);
+	clock_tmr_cancel(&run->tmr_wait);
+	clock_tmr_cancel(&run->tmr_kick);
+	clock_tmr_cancel(&run->tmr_media);
+	clock_tmr_cancel(&run->tmr_quiet);
 
 	for (i = 0; i < run->sc->nsteps; i++) {
 		const struct step *st = scenario_step_at(run->sc, i);

@@ -65,8 +65,9 @@ static void settle_h(void *arg);
 static void settle_again(struct run *run)
 {
 	if (run->tearing)
-		tmr_start(&run->tmr_settle, run->opts.settle_ms
-			  ? run->opts.settle_ms : SETTLE_MS, settle_h, run);
+		clock_tmr_start(&run->tmr_settle, run->clock,
+				run->opts.settle_ms ? run->opts.settle_ms
+				: SETTLE_MS, settle_h, run);
 }
 
 
@@ -194,8 +195,8 @@ static int busy_print(struct re_printf *pf, const struct run *run)
 static void teardown_done(struct run *run)
 {
 	run->tearing = false;
-	tmr_cancel(&run->tmr_settle);
-	tmr_cancel(&run->tmr_settle_max);
+	clock_tmr_cancel(&run->tmr_settle);
+	clock_tmr_cancel(&run->tmr_settle_max);
 
 	if (run->h.doneh)
 		run->h.doneh(run, run->h.arg);
@@ -283,9 +284,9 @@ void run_teardown(struct run *run)
 
 	run->tearing = true;
 	settle_again(run);
-	tmr_start(&run->tmr_settle_max, run->opts.settle_max_ms
-		  ? run->opts.settle_max_ms : SETTLE_MAX_MS, settle_max_h,
-		  run);
+	clock_tmr_start(&run->tmr_settle_max, run->clock,
+			run->opts.settle_max_ms ? run->opts.settle_max_ms
+			: SETTLE_MAX_MS, settle_max_h, run);
 
 	for (le = run->agents.head; le; le = le->next)
 		role_teardown(run, le->data, NULL);

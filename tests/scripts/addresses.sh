@@ -101,7 +101,7 @@ fi
 
 # --jobs 1 and its only slot busy: every scenario refused, saying why
 if holder 127.0.0.11 5060; then
-	"$sipflow" run "$direct" "$two" --out "$out/b1" --quiet \
+	"$sipflow" run "$direct" "$two" --jobs 1 --out "$out/b1" --quiet \
 		>"$out/b1.txt" 2>&1
 	rc=$?
 	unhold

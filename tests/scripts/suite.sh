@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Suite runs for CI: --jobs 2 gives the verdicts --jobs 1 gives (three
-# shards, each one job, merged: the suite played once more would cost a
-# minute), each job on its own addresses; --shard K/N splits without
+# Suite runs for CI: --jobs 2 and the default jobs give the verdicts
+# --jobs 1 gives (three shards, each one job, merged: the suite played
+# once more would cost a minute), each job on its own addresses, and the
+# default prints what --jobs 1 prints, in the suite's order; a pinned
+# address plays one job at a time by default; --shard K/N splits without
 # overlap and sipflow merge puts the shards back in the suite's order;
 # --tag filters.
 # usage: suite.sh SIPFLOW SRCDIR OUTDIR
@@ -18,12 +20,35 @@ dirs=("$src/scenarios" "$src/tests/scenarios")
 check "jobs 2: exit 1 (one scenario fails by design)" "[ $? -eq 1 ]"
 src1=0
 for k in 1 2 3; do
-	"$sipflow" run "${dirs[@]}" --out "$out/s$k" --shard $k/3 --quiet \
+	"$sipflow" run "${dirs[@]}" --out "$out/s$k" --shard $k/3 --jobs 1 \
 		>"$out/s$k.txt" 2>&1
 	case $? in 0) ;; 1) src1=$((src1 + 1)) ;; *) src1=9 ;; esac
 done
 check "jobs 1 in shards: the one with the failing scenario exits 1, the others 0" \
 	"[ $src1 -eq 1 ]"
+# the default: several jobs (every role simulated, on the pool); each
+# scenario's console lines are those --jobs 1 prints, but for times and
+# frames (a phone's packets vary from run to run), in the suite's order
+"$sipflow" run "${dirs[@]}" --out "$out/jd" >"$out/jd.txt" 2>&1
+check "default jobs: exit 1" "[ $? -eq 1 ]"
+norm() {
+	sed -E 's/\([0-9.]+ s\)//; s/-?[0-9]+ ms//g; s/(frame|frames) [0-9]+/frame N/g; s/\[[0-9]+\/[0-9]+\] //; s#pcap [^ ]*/#pcap #' "$@" |
+		grep -vE 'packets, loss|^scenarios: '
+}
+# each scenario's lines, by the scenario's name (the shards interleave)
+blocks() {
+	python3 -c 'import sys; b = sys.stdin.read().split("\n\n"); [print(repr((x.split()[0], x.strip()))) for x in b if x.strip()]' "$@"
+}
+norm "$out/s1.txt" "$out/s2.txt" "$out/s3.txt" | blocks | sort >"$out/shards.norm"
+norm "$out/jd.txt" | blocks >"$out/jd.norm"
+check "default jobs: each scenario's console lines those of --jobs 1" \
+	"sort '$out/jd.norm' | diff '$out/shards.norm' - >'$out/jd.diff'"
+# a role pinned to an address: one job at a time by default (two at
+# once could not both listen there)
+"$sipflow" run "$src/tests/scenarios/options-ping.yaml" \
+	"$src/scenarios/yealink/basic-call.yaml" --role A=ua:udp:127.0.63.10:5060 \
+	--out "$out/pinned" --quiet >"$out/pinned.txt" 2>&1
+check "a pinned address: one job by default, both played (exit 0)" "[ $? -eq 0 ]"
 "$sipflow" merge "$out/merged" "$out/s1" "$out/s2" "$out/s3" >"$out/merge.txt" 2>&1
 check "merge of a failing suite: exit 1" "[ $? -eq 1 ]"
 "$sipflow" run "${dirs[@]}" --out "$out/tag" --tag transfer --tag smoke \
@@ -38,7 +63,7 @@ check "bad --jobs: exit 2" "[ $? -eq 2 ]"
 
 n=$(find "${dirs[@]}" -name '*.yaml' | xargs grep -L '^block:' | wc -l)  # blocks are not played
 python3 - "$out" "$n" <<'PY' || fail=1
-import json, sys
+import json, re, sys
 out, n = sys.argv[1], int(sys.argv[2])
 load = lambda d: json.load(open(f"{out}/{d}/report.json"))
 def verdicts(r):
@@ -57,6 +82,15 @@ check("same scenario order with jobs 2", [s["name"] for s in m["scenarios"]] == 
 addrs = {s["name"]: {r["address"] for r in s["roles"]} for s in j2["scenarios"]}
 blocks = {a.split(".")[2] for v in addrs.values() for a in v}
 check("jobs 2 used two loopback blocks", blocks == {"0", "1"})
+jd = load("jd")
+names = [x.group(1) for x in re.finditer(r"^(?:\[\d+/\d+\] )?(?:PASS|FAIL|SKIP) ([^:]+):",
+                                        open(f"{out}/jd.txt").read(), re.M)]
+check("default jobs: the console in the suite's order", names == [s["name"] for s in m["scenarios"]])
+check("the default jobs give the same verdicts, totals and order as jobs 1",
+      verdicts(jd) == verdicts(m) and jd["totals"] == m["totals"] and
+      [s["name"] for s in jd["scenarios"]] == [s["name"] for s in m["scenarios"]])
+blocks = {r["address"].split(".")[2] for s in jd["scenarios"] for r in s["roles"]}
+check(f"the default jobs used more than two loopback blocks ({len(blocks)})", len(blocks) > 2)
 shards = [load(f"s{k}") for k in (1, 2, 3)]
 names = [s["name"] for r in shards for s in r["scenarios"]]
 check("shards do not overlap and cover the suite", sorted(names) == sorted(verdicts(j2)) and len(names) == n)
