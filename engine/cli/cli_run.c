@@ -32,7 +32,8 @@ static void usage_run(void)
 		   "[--out DIR] [--junit FILE]\n"
 		   "         [--timeout DURATION] [--tag T]... [--jobs N] "
 		   "[--shard K/N] [--capture IFACE] [--quiet]\n"
-		   "         [--timer T1|T2|T4=DURATION]... [--var NAME=VALUE]...\n"
+		   "         [--timer T1|T2|T4=DURATION]... "
+		   "[--var NAME=VALUE]...\n"
 		   "         [--address-pool FIRST-LAST|ADDRESS/PREFIX] "
 		   "[--real-time]\n");
 }
@@ -374,7 +375,8 @@ int cmd_lint(int argc, char *argv[])
 	diag_init(&dg);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--testbed") && i + 1 < argc) {
-			/* a device's driver must be able to do its do: steps */
+			/* a device's driver must be able to do its do:
+			 * steps */
 			tb = mem_deref(tb);
 			if (testbed_load(&tb, argv[++i], &dg))
 				rc = EXIT_BAD;

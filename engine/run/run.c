@@ -793,9 +793,10 @@ int run_alloc(struct run **runp, struct scenario *sc,
 		if (sr) {
 			/* refused rather than a capture that sees nothing */
 			diag_err(dg, sc->file, NULL, "%s: %s is a device "
-				 "on TLS (%J): its SIP over TLS cannot be read "
-				 "off the wire (the capture has no keys to "
-				 "decrypt it)", capsrc, sr->name, &sr->addr);
+				 "on TLS (%J): its SIP over TLS cannot be "
+				 "read off the wire (the capture has no keys "
+				 "to decrypt it)", capsrc, sr->name,
+				 &sr->addr);
 			err = EINVAL;
 			goto out;
 		}

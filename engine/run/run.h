@@ -36,7 +36,8 @@ typedef const char *(run_earlier_h)(const struct pl *callid, void *arg);
 
 struct run_opts {
 	const char *pcap_path; /* where to write the capture, NULL: none */
-	uint32_t timeout_ms;   /* per-step default when the scenario has none */
+	uint32_t timeout_ms;   /* per-step default when the scenario has
+				  none */
 	const char *capture;   /* live-capture this interface: DUTs' own
 				  packets go into the pcap, and steps
 				  between two DUTs become observable */

@@ -294,14 +294,14 @@ static void media_end(struct run *run, const struct step *st)
 		if (!m->to->dut)
 			why = judge(run, st, 0, m->from, m->to);
 		else
-			run_logf(run, "%s: %s -> %s not measured: %s is a device "
-				 "under test", st->id, m->from->name,
+			run_logf(run, "%s: %s -> %s not measured: %s is a "
+				 "device under test", st->id, m->from->name,
 				 m->to->name, m->to->name);
 		if (!why && m->between && !m->from->dut)
 			why = judge(run, st, 1, m->to, m->from);
 		else if (!why && m->between)
-			run_logf(run, "%s: %s -> %s not measured: %s is a device "
-				 "under test", st->id, m->to->name,
+			run_logf(run, "%s: %s -> %s not measured: %s is a "
+				 "device under test", st->id, m->to->name,
 				 m->from->name, m->from->name);
 	}
 

@@ -34,8 +34,9 @@ static enum prog send_step(struct run *run, const struct step *st)
 	ctx.steprec = run->steprec;
 
 	if (!ag || !ag->kind->buildh) {
-		run_step_fail(run, st, 0, "role %s (%s) cannot send", st->from->name,
-			  ag ? ag->kind->name : "no agent");
+		run_step_fail(run, st, 0, "role %s (%s) cannot send",
+			      st->from->name,
+			      ag ? ag->kind->name : "no agent");
 		return PROG_FAIL;
 	}
 
@@ -52,12 +53,12 @@ static enum prog send_step(struct run *run, const struct step *st)
 			p = PROG_WAIT;
 		}
 		else if (ctx.why) {
-			run_step_fail(run, st, 0, "cannot build %H: %s", run_step_line,
-				  st, ctx.why);
+			run_step_fail(run, st, 0, "cannot build %H: %s",
+				      run_step_line, st, ctx.why);
 		}
 		else {
-			run_step_fail(run, st, 0, "cannot build %H: %m", run_step_line,
-				  st, err);
+			run_step_fail(run, st, 0, "cannot build %H: %m",
+				      run_step_line, st, err);
 		}
 		mem_deref(ctx.why);
 		return p;
@@ -92,8 +93,9 @@ static enum prog send_step(struct run *run, const struct step *st)
 	err = run_xmit(run, ag, r);
 	mem_deref(mb);
 	if (err) {
-		run_step_fail(run, st, r->frame, "cannot send from %J to %J: %m",
-			  &r->src, &r->dst, err);
+		run_step_fail(run, st, r->frame,
+			      "cannot send from %J to %J: %m",
+			      &r->src, &r->dst, err);
 		return PROG_FAIL;
 	}
 
@@ -323,8 +325,9 @@ static enum prog take(struct run *run, const struct step *st)
 		}
 
 		if (st->within_ms && run_reaction(run, r) > st->within_ms) {
-			run_step_fail(run, st, r->frame, "%H arrived after %llu "
-				  "ms; within: allows %u ms", run_step_line, st,
+			run_step_fail(run, st, r->frame, "%H arrived after "
+				      "%llu ms; within: allows %u ms",
+				      run_step_line, st,
 				  (unsigned long long)run_reaction(run, r),
 				  st->within_ms);
 			return PROG_FAIL;
@@ -454,7 +457,7 @@ static bool unexpected(struct run *run)
 			const struct finding *f;
 
 			list_unlink(&r->in_le);
-			run->steprec[st->idx] = r;  /* its step's, though late */
+			run->steprec[st->idx] = r;  /* its step's, if late */
 			f = check_rules(run, r, NULL, st);
 			if (f) {
 				const struct step *w;
@@ -482,14 +485,15 @@ static bool unexpected(struct run *run)
 			if (f) {
 				st = run_waiting_step(run, r->from, r->to);
 				if (st)
-					run_step_fail(run, st, r->frame, "%H in an "
-						  "unlisted 100 Trying",
-						  finding_print, f);
+					run_step_fail(run, st, r->frame,
+						      "%H in an unlisted "
+						      "100 Trying",
+						      finding_print, f);
 				return true;
 			}
-			run_logf(run, "absorbed an unlisted 100 Trying from %H "
-			     "to %H (frame %u)", run_role_name, r->from,
-			     run_role_name, r->to, r->frame);
+			run_logf(run, "absorbed an unlisted 100 Trying "
+				 "from %H to %H (frame %u)", run_role_name,
+				 r->from, run_role_name, r->to, r->frame);
 			continue;
 		}
 
@@ -501,26 +505,29 @@ static bool unexpected(struct run *run)
 		if (!r->msg) {
 			char ebuf[64];
 
-			run_step_fail(run, st, r->frame, "malformed message from "
-				  "%H at %H (frame %u): %s", run_role_name,
-				  r->from, run_role_name, r->to, r->frame,
-				  r->bad ? r->bad
-				  : str_error(r->decode_err, ebuf, sizeof(ebuf)));
+			run_step_fail(run, st, r->frame, "malformed message "
+				      "from %H at %H (frame %u): %s",
+				      run_role_name, r->from, run_role_name,
+				      r->to, r->frame, r->bad ? r->bad
+				      : str_error(r->decode_err, ebuf,
+						  sizeof(ebuf)));
 		}
 		else if (st->type == STEP_MSG && st->from == r->from &&
 			 st->to == r->to) {
 			struct auth_reject rj = {r, &run->ledgers};
 
-			run_step_fail(run, st, r->frame, "expected %H from %s, "
-				  "got %H (frame %u)%H", run_step_line, st,
-				  st->from->name, run_rec_line, r, r->frame,
-				  auth_rejected_print, &rj);
+			run_step_fail(run, st, r->frame, "expected %H from "
+				      "%s, got %H (frame %u)%H",
+				      run_step_line, st, st->from->name,
+				      run_rec_line, r, r->frame,
+				      auth_rejected_print, &rj);
 		}
 		else {
-			run_step_fail(run, st, r->frame, "unexpected %H from %H "
-				  "to %H (frame %u) while waiting for %H",
-				  run_rec_line, r, run_role_name, r->from, run_role_name,
-				  r->to, r->frame, run_step_line, st);
+			run_step_fail(run, st, r->frame, "unexpected %H "
+				      "from %H to %H (frame %u) while "
+				      "waiting for %H", run_rec_line, r,
+				      run_role_name, r->from, run_role_name,
+				      r->to, r->frame, run_step_line, st);
 		}
 		return true;
 	}
@@ -764,8 +771,9 @@ static void timeout_h(void *arg)
 	 * take, or an absent: step that saw no copy, as it asserts */
 	if (st->type == STEP_MSG && (st->absent ||
 				     (st->optional && role_acts(st->from)))) {
-		run_step_done(run, st, st->absent ? VERDICT_PASS : VERDICT_SKIP,
-			      0, NULL);
+		run_step_done(run, st,
+			      st->absent ? VERDICT_PASS : VERDICT_SKIP, 0,
+			      NULL);
 		run_kick(run);
 		return;
 	}
@@ -774,9 +782,9 @@ static void timeout_h(void *arg)
 		run_rtx_missing(run, st, t);
 	}
 	else if (run->sent[st->idx]) {
-		run_step_fail(run, st, 0, "%H was sent to %s but never arrived "
-			  "within %u.%u s", run_step_line, st, st->to->name,
-			  t / 1000, t % 1000 / 100);
+		run_step_fail(run, st, 0, "%H was sent to %s but never "
+			      "arrived within %u.%u s", run_step_line, st,
+			      st->to->name, t / 1000, t % 1000 / 100);
 	}
 	else {
 		char when[32];
