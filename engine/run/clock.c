@@ -93,6 +93,20 @@ uint64_t clock_now(const struct clock *clk)
 }
 
 
+/**
+ * A moment libre's tmr_jiffies() gave (a driver's stimulus left), on this
+ * clock: ms since the start, as clock_now() would have said then. A
+ * capture's clock has no such moments: 0
+ */
+uint64_t clock_of_jiffies(const struct clock *clk, uint64_t jiffies)
+{
+	if (!clk || clk->kind == CLOCK_CAPTURE)
+		return 0;
+
+	return jiffies - clk->t0 + clk->skipped;
+}
+
+
 /** A capture's clock: it is ms since the start now */
 void clock_set(struct clock *clk, uint64_t ms)
 {

@@ -28,6 +28,7 @@ int  clock_alloc(struct clock **clkp, enum clock_kind kind);
 bool clock_is_virtual(const struct clock *clk);
 void clock_start(struct clock *clk);
 uint64_t clock_now(const struct clock *clk);
+uint64_t clock_of_jiffies(const struct clock *clk, uint64_t jiffies);
 void clock_set(struct clock *clk, uint64_t ms);
 void clock_tv(const struct clock *clk, struct timeval *tv);
 uint64_t clock_skipped(const struct clock *clk);

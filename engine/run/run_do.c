@@ -233,7 +233,8 @@ static void driver_done_h(int err, const char *why, uint64_t sent,
 
 	/* the stimulus: when the driver's request left, else when it was
 	 * asked; the device's reaction counts from there */
-	run->at[st->idx] = sent ? sent - run->t0 : run->t_acted;
+	run->at[st->idx] = sent ? clock_of_jiffies(run->clock, sent) - run->t0
+		: run->t_acted;
 
 	early = acted_before(run, st, run->at[st->idx]);
 	if (early) {

@@ -205,6 +205,31 @@ static void test_real_waits(void)
 
 
 /* a capture's clock is what it is told */
+/* a moment libre's tmr_jiffies() gave (a driver's stimulus) is read on
+ * the run's clock, as clock_now() said then: a device's reaction counts
+ * from there (was: raw jiffies minus the clock's start, years off) */
+static void test_real_jiffies(void)
+{
+	struct fired f;
+	uint64_t j, now;
+
+	setup(&f, CLOCK_REAL);
+	f.stop = true;
+	start(&f, 'a', 120);
+	(void)loop(2000);
+
+	j = tmr_jiffies();
+	now = clock_now(f.clk);
+	CU_ASSERT_TRUE(now >= 115);
+	CU_ASSERT_TRUE(clock_of_jiffies(f.clk, j) <= now);
+	CU_ASSERT_TRUE(now - clock_of_jiffies(f.clk, j) < 50);
+	CU_ASSERT_TRUE(clock_of_jiffies(f.clk, j - 100) + 100 ==
+		       clock_of_jiffies(f.clk, j));
+
+	mem_deref(f.clk);
+}
+
+
 static void test_capture_set(void)
 {
 	struct clock *clk = NULL;
@@ -227,6 +252,7 @@ int register_suites(void)
 		 test_virtual_lost_datagram_real_time},
 		{"cancel", test_cancel},
 		{"real_waits", test_real_waits},
+		{"real_jiffies", test_real_jiffies},
 		{"capture_set", test_capture_set},
 		CU_TEST_INFO_NULL,
 	};
