@@ -14,43 +14,29 @@
 #include "track.h"
 
 
-/* A and B are user agents, C another one, P a proxy; each with its
- * ledger; every record made is kept here to be freed at the end */
+/* A and B are user agents, C another one, P a proxy; A, B and P have
+ * ledgers */
 static struct role ra = {.name = "A"}, rb = {.name = "B"};
 static struct role rc = {.name = "C"};
 static struct role rp = {.name = "P", .kind = ROLE_PROXY};
-static struct ledger la, lb, lp;
-static struct msgrec *recs[64];
-static unsigned nrecs;
+static struct fx_run fr;
+static struct ledger *la, *lb, *lp;
 
 
 static void setup(void)
 {
-	ledger_init(&la, &ra);
-	ledger_init(&lb, &rb);
-	ledger_init(&lp, &rp);
-	nrecs = 0;
+	struct role *roles[] = {&ra, &rb, &rp};
+
+	fx_run_init(&fr, roles, ARRAY_SIZE(roles));
+	la = fx_led(&fr, &ra);
+	lb = fx_led(&fr, &rb);
+	lp = fx_led(&fr, &rp);
 }
 
 
 static void teardown(void)
 {
-	ledger_reset(&la);
-	ledger_reset(&lb);
-	ledger_reset(&lp);
-	while (nrecs)
-		mem_deref(recs[--nrecs]);
-}
-
-
-static struct msgrec *keep(struct msgrec *r, struct role *from,
-			   struct role *to)
-{
-	CU_ASSERT_FATAL(nrecs < ARRAY_SIZE(recs));
-	recs[nrecs++] = r;
-	r->from = from;
-	r->to = to;
-	return r;
+	fx_run_end(&fr);
 }
 
 
@@ -61,19 +47,10 @@ static struct msgrec *req_in(const char *callid, const char *method,
 			     const char *totag, struct role *from,
 			     struct role *to)
 {
-	char text[768];
+	struct fx_sip s = {.method = method, .branch = branch, .cseq = cseq,
+			   .callid = callid, .totag = *totag ? totag : NULL};
 
-	re_snprintf(text, sizeof(text),
-		    "%s sip:b@127.0.0.11 SIP/2.0\r\n"
-		    "Via: SIP/2.0/UDP 127.0.0.10;branch=z9hG4bK%s\r\n"
-		    "Max-Forwards: 70\r\n"
-		    "From: <sip:a@x>;tag=fa\r\nTo: <sip:b@x>%s%s\r\n"
-		    "Call-ID: %s\r\nCSeq: %u %s\r\n"
-		    "Contact: <sip:a@127.0.0.10>\r\n"
-		    "Content-Length: 0\r\n\r\n",
-		    method, branch, *totag ? ";tag=" : "", totag, callid,
-		    cseq, method);
-	return keep(fx_rec(text), from, to);
+	return fx_run_msg(&fr, &s, from, to);
 }
 
 
@@ -91,18 +68,11 @@ static struct msgrec *resp_in(const char *callid, unsigned code,
 			      const char *met, const char *totag,
 			      struct role *from, struct role *to)
 {
-	char text[768];
+	struct fx_sip s = {.code = code, .branch = branch, .cseq = cseq,
+			   .met = met, .callid = callid,
+			   .totag = *totag ? totag : NULL};
 
-	re_snprintf(text, sizeof(text),
-		    "SIP/2.0 %u %s\r\n"
-		    "Via: SIP/2.0/UDP 127.0.0.10;branch=z9hG4bK%s\r\n"
-		    "From: <sip:a@x>;tag=fa\r\nTo: <sip:b@x>%s%s\r\n"
-		    "Call-ID: %s\r\nCSeq: %u %s\r\n"
-		    "Contact: <sip:b@127.0.0.11>\r\n"
-		    "Content-Length: 0\r\n\r\n",
-		    code, code < 200 ? "Progress" : code < 300 ? "OK" : "No",
-		    branch, *totag ? ";tag=" : "", totag, callid, cseq, met);
-	return keep(fx_rec(text), from, to);
+	return fx_run_msg(&fr, &s, from, to);
 }
 
 
@@ -134,24 +104,24 @@ static void test_response_to_its_client_transaction(void)
 	inv = req("INVITE", "inv", 1, &ra, &rb);
 	can = req("CANCEL", "inv", 1, &ra, &rb);
 	opt = req("OPTIONS", "opt", 2, &ra, &rb);
-	track_sent(&la, inv);
-	track_sent(&la, can);
-	track_sent(&la, opt);
+	track_sent(la, inv);
+	track_sent(la, can);
+	track_sent(la, opt);
 
-	CU_ASSERT_PTR_EQUAL(track_client_txn(&la,
+	CU_ASSERT_PTR_EQUAL(track_client_txn(la,
 		resp(487, "inv", 1, "INVITE", "tb", &rb, &ra)), inv);
-	CU_ASSERT_PTR_EQUAL(track_client_txn(&la,
+	CU_ASSERT_PTR_EQUAL(track_client_txn(la,
 		resp(200, "inv", 1, "CANCEL", "tb", &rb, &ra)), can);
-	CU_ASSERT_PTR_EQUAL(track_client_txn(&la,
+	CU_ASSERT_PTR_EQUAL(track_client_txn(la,
 		resp(200, "opt", 2, "OPTIONS", "tb", &rb, &ra)), opt);
 
 	/* another branch, or the same branch with another method: no
 	 * transaction of A's */
-	CU_ASSERT_PTR_NULL(track_client_txn(&la,
+	CU_ASSERT_PTR_NULL(track_client_txn(la,
 		resp(200, "other", 1, "INVITE", "tb", &rb, &ra)));
-	CU_ASSERT_PTR_NULL(track_client_txn(&la,
+	CU_ASSERT_PTR_NULL(track_client_txn(la,
 		resp(200, "opt", 2, "INFO", "tb", &rb, &ra)));
-	CU_ASSERT_PTR_NULL(track_client_txn(&la,
+	CU_ASSERT_PTR_NULL(track_client_txn(la,
 		resp(200, "inv", 1, "OPTIONS", "tb", &rb, &ra)));
 	CU_ASSERT_FALSE(track_same_txn(inv->msg,
 		resp(200, "inv", 2, "INVITE", "tb", &rb, &ra)->msg));
@@ -168,24 +138,24 @@ static void test_first_final_completes(void)
 
 	setup();
 	inv = req("INVITE", "inv", 1, &ra, &rb);
-	track_sent(&la, inv);
+	track_sent(la, inv);
 
-	arrives(&la, resp(100, "inv", 1, "INVITE", "", &rb, &ra));
-	arrives(&la, resp(180, "inv", 1, "INVITE", "tb", &rb, &ra));
+	arrives(la, resp(100, "inv", 1, "INVITE", "", &rb, &ra));
+	arrives(la, resp(180, "inv", 1, "INVITE", "tb", &rb, &ra));
 	CU_ASSERT_EQUAL(inv->final, 0);
 	CU_ASSERT_PTR_NULL(inv->final_rec);
 
-	busy = arrives(&la, resp(486, "inv", 1, "INVITE", "tb", &rb, &ra));
+	busy = arrives(la, resp(486, "inv", 1, "INVITE", "tb", &rb, &ra));
 	CU_ASSERT_EQUAL(inv->final, 486);
 	CU_ASSERT_PTR_EQUAL(inv->final_rec, busy);
 
-	arrives(&la, resp(486, "inv", 1, "INVITE", "tb", &rb, &ra));
-	arrives(&la, resp(200, "inv", 1, "INVITE", "tc", &rb, &ra));
+	arrives(la, resp(486, "inv", 1, "INVITE", "tb", &rb, &ra));
+	arrives(la, resp(200, "inv", 1, "INVITE", "tc", &rb, &ra));
 	CU_ASSERT_EQUAL(inv->final, 486);
 	CU_ASSERT_PTR_EQUAL(inv->final_rec, busy);
 
 	/* another transaction's final leaves it alone */
-	arrives(&la, resp(603, "zzz", 1, "INVITE", "tb", &rb, &ra));
+	arrives(la, resp(603, "zzz", 1, "INVITE", "tb", &rb, &ra));
 	CU_ASSERT_EQUAL(inv->final, 486);
 	teardown();
 }
@@ -204,12 +174,12 @@ static void test_copies_are_not_transactions(void)
 	echo = req("INVITE", "inv", 1, &ra, &rb);
 	copy->copy_of = inv;
 	echo->retrans = true;
-	track_sent(&la, inv);
-	track_sent(&la, copy);
-	CU_ASSERT_PTR_EQUAL(track_last_sent(&la, &rb, "INVITE"), inv);
-	track_sent(&la, echo);
+	track_sent(la, inv);
+	track_sent(la, copy);
+	CU_ASSERT_PTR_EQUAL(track_last_sent(la, &rb, "INVITE"), inv);
+	track_sent(la, echo);
 
-	CU_ASSERT_PTR_EQUAL(track_client_txn(&la,
+	CU_ASSERT_PTR_EQUAL(track_client_txn(la,
 		resp(180, "inv", 1, "INVITE", "tb", &rb, &ra)), inv);
 	teardown();
 }
@@ -224,22 +194,22 @@ static void test_request_retransmission_recognised(void)
 	struct msgrec *inv, *again;
 
 	setup();
-	inv = arrives(&lb, req("INVITE", "inv", 1, &ra, &rb));
+	inv = arrives(lb, req("INVITE", "inv", 1, &ra, &rb));
 	CU_ASSERT_FALSE(inv->retrans);
 
-	again = arrives(&lb, req("INVITE", "inv", 1, &ra, &rb));
+	again = arrives(lb, req("INVITE", "inv", 1, &ra, &rb));
 	CU_ASSERT_TRUE(again->retrans);
-	CU_ASSERT_PTR_EQUAL(track_original(&lb, again), inv);
+	CU_ASSERT_PTR_EQUAL(track_original(lb, again), inv);
 
-	CU_ASSERT_FALSE(track_is_retrans(&lb,
+	CU_ASSERT_FALSE(track_is_retrans(lb,
 		req("ACK", "inv", 1, &ra, &rb)));
-	CU_ASSERT_FALSE(track_is_retrans(&lb,
+	CU_ASSERT_FALSE(track_is_retrans(lb,
 		req("INVITE", "inv2", 2, &ra, &rb)));
-	CU_ASSERT_FALSE(track_is_retrans(&lb,
+	CU_ASSERT_FALSE(track_is_retrans(lb,
 		req("INVITE", "inv", 1, &rc, &rb)));
 
 	/* the server transaction is the original's, not the copy's */
-	CU_ASSERT_PTR_EQUAL(track_server_txn(&lb,
+	CU_ASSERT_PTR_EQUAL(track_server_txn(lb,
 		resp(180, "inv", 1, "INVITE", "tb", &rb, &ra)), inv);
 	teardown();
 }
@@ -253,16 +223,16 @@ static void test_response_retransmission_recognised(void)
 	struct msgrec *ok;
 
 	setup();
-	track_sent(&la, req("INVITE", "inv", 1, &ra, &rb));
-	arrives(&la, resp(183, "inv", 1, "INVITE", "tb", &rb, &ra));
-	ok = arrives(&la, resp(200, "inv", 1, "INVITE", "tb", &rb, &ra));
+	track_sent(la, req("INVITE", "inv", 1, &ra, &rb));
+	arrives(la, resp(183, "inv", 1, "INVITE", "tb", &rb, &ra));
+	ok = arrives(la, resp(200, "inv", 1, "INVITE", "tb", &rb, &ra));
 	CU_ASSERT_FALSE(ok->retrans);
 
-	CU_ASSERT_PTR_EQUAL(track_original(&la,
+	CU_ASSERT_PTR_EQUAL(track_original(la,
 		resp(200, "inv", 1, "INVITE", "tb", &rb, &ra)), ok);
-	CU_ASSERT_FALSE(track_is_retrans(&la,
+	CU_ASSERT_FALSE(track_is_retrans(la,
 		resp(200, "inv", 1, "INVITE", "tc", &rb, &ra)));
-	CU_ASSERT_FALSE(track_is_retrans(&la,
+	CU_ASSERT_FALSE(track_is_retrans(la,
 		resp(180, "inv", 1, "INVITE", "tb", &rb, &ra)));
 	teardown();
 }
@@ -276,29 +246,29 @@ static void test_ack_of_non2xx_is_hop_by_hop(void)
 	struct msgrec *inv, *inv2, *ack, *ack2;
 
 	setup();
-	inv = arrives(&lb, req("INVITE", "inv", 1, &ra, &rb));
-	track_sent(&lb, resp(486, "inv", 1, "INVITE", "tb", &rb, &ra));
+	inv = arrives(lb, req("INVITE", "inv", 1, &ra, &rb));
+	track_sent(lb, resp(486, "inv", 1, "INVITE", "tb", &rb, &ra));
 	CU_ASSERT_EQUAL(inv->answered, 486);
 
-	ack = arrives(&lb, req("ACK", "inv", 1, &ra, &rb));
-	CU_ASSERT_PTR_EQUAL(track_acked_invite(&lb, ack), inv);
-	CU_ASSERT_TRUE(track_ack_hop(&lb, ack));
+	ack = arrives(lb, req("ACK", "inv", 1, &ra, &rb));
+	CU_ASSERT_PTR_EQUAL(track_acked_invite(lb, ack), inv);
+	CU_ASSERT_TRUE(track_ack_hop(lb, ack));
 
-	inv2 = arrives(&lb, req_in("trk-2", "INVITE", "i2", 1, "", &ra,
+	inv2 = arrives(lb, req_in("trk-2", "INVITE", "i2", 1, "", &ra,
 				   &rb));
-	track_sent(&lb, resp_in("trk-2", 200, "i2", 1, "INVITE", "tb", &rb,
+	track_sent(lb, resp_in("trk-2", 200, "i2", 1, "INVITE", "tb", &rb,
 				&ra));
 	CU_ASSERT_EQUAL(inv2->answered, 200);
-	ack2 = arrives(&lb, req_in("trk-2", "ACK", "a2", 1, "tb", &ra, &rb));
-	CU_ASSERT_PTR_EQUAL(track_acked_invite(&lb, ack2), inv2);
-	CU_ASSERT_FALSE(track_ack_hop(&lb, ack2));
+	ack2 = arrives(lb, req_in("trk-2", "ACK", "a2", 1, "tb", &ra, &rb));
+	CU_ASSERT_PTR_EQUAL(track_acked_invite(lb, ack2), inv2);
+	CU_ASSERT_FALSE(track_ack_hop(lb, ack2));
 
 	/* an ACK of no INVITE B received; not an ACK at all */
-	CU_ASSERT_PTR_NULL(track_acked_invite(&lb,
+	CU_ASSERT_PTR_NULL(track_acked_invite(lb,
 		req_in("trk-3", "ACK", "inv", 1, "tb", &ra, &rb)));
-	CU_ASSERT_PTR_NULL(track_acked_invite(&lb,
+	CU_ASSERT_PTR_NULL(track_acked_invite(lb,
 		req("ACK", "inv", 7, &ra, &rb)));
-	CU_ASSERT_PTR_NULL(track_acked_invite(&lb, inv));
+	CU_ASSERT_PTR_NULL(track_acked_invite(lb, inv));
 	teardown();
 }
 
@@ -312,26 +282,26 @@ static void test_proxy_forwards_once(void)
 	struct msgrec *inv, *ack, *inv2, *again, *ok, *ack2;
 
 	setup();
-	inv = arrives(&lp, req("INVITE", "inv", 1, &ra, &rp));
-	CU_ASSERT_TRUE(track_forwardable(&lp, inv));
-	track_sent(&lp, resp(407, "inv", 1, "INVITE", "tp", &rp, &ra));
-	CU_ASSERT_FALSE(track_forwardable(&lp, inv));
-	ack = arrives(&lp, req("ACK", "inv", 1, &ra, &rp));
-	CU_ASSERT_TRUE(track_ack_hop(&lp, ack));
-	CU_ASSERT_FALSE(track_forwardable(&lp, ack));
+	inv = arrives(lp, req("INVITE", "inv", 1, &ra, &rp));
+	CU_ASSERT_TRUE(track_forwardable(lp, inv));
+	track_sent(lp, resp(407, "inv", 1, "INVITE", "tp", &rp, &ra));
+	CU_ASSERT_FALSE(track_forwardable(lp, inv));
+	ack = arrives(lp, req("ACK", "inv", 1, &ra, &rp));
+	CU_ASSERT_TRUE(track_ack_hop(lp, ack));
+	CU_ASSERT_FALSE(track_forwardable(lp, ack));
 
-	inv2 = arrives(&lp, req("INVITE", "inv2", 2, &ra, &rp));
-	CU_ASSERT_TRUE(track_forwardable(&lp, inv2));
-	again = arrives(&lp, req("INVITE", "inv2", 2, &ra, &rp));
-	CU_ASSERT_FALSE(track_forwardable(&lp, again));
+	inv2 = arrives(lp, req("INVITE", "inv2", 2, &ra, &rp));
+	CU_ASSERT_TRUE(track_forwardable(lp, inv2));
+	again = arrives(lp, req("INVITE", "inv2", 2, &ra, &rp));
+	CU_ASSERT_FALSE(track_forwardable(lp, again));
 	inv2->forwarded = true;
-	CU_ASSERT_FALSE(track_forwardable(&lp, inv2));
+	CU_ASSERT_FALSE(track_forwardable(lp, inv2));
 
 	ok = resp(200, "inv2", 2, "INVITE", "tb", &rp, &ra);
-	track_sent(&lp, ok);
-	ack2 = arrives(&lp, req_in("trk-1", "ACK", "a2", 2, "tb", &ra, &rp));
-	CU_ASSERT_FALSE(track_ack_hop(&lp, ack2));
-	CU_ASSERT_TRUE(track_forwardable(&lp, ack2));
+	track_sent(lp, ok);
+	ack2 = arrives(lp, req_in("trk-1", "ACK", "a2", 2, "tb", &ra, &rp));
+	CU_ASSERT_FALSE(track_ack_hop(lp, ack2));
+	CU_ASSERT_TRUE(track_forwardable(lp, ack2));
 	teardown();
 }
 
@@ -342,24 +312,24 @@ static void test_cancel_matches_its_invite(void)
 	struct msgrec *inv;
 
 	setup();
-	inv = arrives(&lb, req("INVITE", "inv", 1, &ra, &rb));
-	arrives(&lb, req("INVITE", "inv", 1, &ra, &rb));
-	arrives(&lb, req("OPTIONS", "opt", 1, &ra, &rb));
+	inv = arrives(lb, req("INVITE", "inv", 1, &ra, &rb));
+	arrives(lb, req("INVITE", "inv", 1, &ra, &rb));
+	arrives(lb, req("OPTIONS", "opt", 1, &ra, &rb));
 
-	CU_ASSERT_PTR_EQUAL(track_cancelled(&lb,
+	CU_ASSERT_PTR_EQUAL(track_cancelled(lb,
 		req("CANCEL", "inv", 1, &ra, &rb)), inv);
-	CU_ASSERT_PTR_NULL(track_cancelled(&lb,
+	CU_ASSERT_PTR_NULL(track_cancelled(lb,
 		req("CANCEL", "other", 1, &ra, &rb)));
-	CU_ASSERT_PTR_NULL(track_cancelled(&lb,
+	CU_ASSERT_PTR_NULL(track_cancelled(lb,
 		req("CANCEL", "inv", 2, &ra, &rb)));
-	CU_ASSERT_PTR_NULL(track_cancelled(&lb,
+	CU_ASSERT_PTR_NULL(track_cancelled(lb,
 		req("CANCEL", "opt", 1, &ra, &rb)));
 
 	/* the CANCEL's own 200 answers the CANCEL, not the INVITE (§9.2) */
-	track_received(&lb, req("CANCEL", "inv", 1, &ra, &rb));
-	track_sent(&lb, resp(200, "inv", 1, "CANCEL", "tb", &rb, &ra));
+	track_received(lb, req("CANCEL", "inv", 1, &ra, &rb));
+	track_sent(lb, resp(200, "inv", 1, "CANCEL", "tb", &rb, &ra));
 	CU_ASSERT_EQUAL(inv->answered, 0);
-	track_sent(&lb, resp(487, "inv", 1, "INVITE", "tb", &rb, &ra));
+	track_sent(lb, resp(487, "inv", 1, "INVITE", "tb", &rb, &ra));
 	CU_ASSERT_EQUAL(inv->answered, 487);
 	teardown();
 }
@@ -372,23 +342,23 @@ static void test_ua_dialogs(void)
 	struct dialog *d;
 
 	setup();
-	track_sent(&la, req("INVITE", "inv", 1, &ra, &rb));
-	arrives(&la, resp(100, "inv", 1, "INVITE", "", &rb, &ra));
-	CU_ASSERT_EQUAL(list_count(&la.dialogs), 0);
-	arrives(&la, resp(180, "inv", 1, "INVITE", "tb", &rb, &ra));
-	CU_ASSERT_EQUAL_FATAL(list_count(&la.dialogs), 1);
-	d = la.dialogs.head->data;
+	track_sent(la, req("INVITE", "inv", 1, &ra, &rb));
+	arrives(la, resp(100, "inv", 1, "INVITE", "", &rb, &ra));
+	CU_ASSERT_EQUAL(list_count(&la->dialogs), 0);
+	arrives(la, resp(180, "inv", 1, "INVITE", "tb", &rb, &ra));
+	CU_ASSERT_EQUAL_FATAL(list_count(&la->dialogs), 1);
+	d = la->dialogs.head->data;
 	CU_ASSERT_FALSE(d->confirmed);
-	arrives(&la, resp(200, "inv", 1, "INVITE", "tb", &rb, &ra));
-	CU_ASSERT_EQUAL(list_count(&la.dialogs), 1);
+	arrives(la, resp(200, "inv", 1, "INVITE", "tb", &rb, &ra));
+	CU_ASSERT_EQUAL(list_count(&la->dialogs), 1);
 	CU_ASSERT_TRUE(d->confirmed);
-	arrives(&la, resp(200, "inv", 1, "INVITE", "tc", &rb, &ra));
-	CU_ASSERT_EQUAL(list_count(&la.dialogs), 2);
+	arrives(la, resp(200, "inv", 1, "INVITE", "tc", &rb, &ra));
+	CU_ASSERT_EQUAL(list_count(&la->dialogs), 2);
 
 	/* an OPTIONS' 200 makes none (§12.1: INVITE, SUBSCRIBE, REFER) */
-	track_sent(&la, req("OPTIONS", "opt", 2, &ra, &rb));
-	arrives(&la, resp(200, "opt", 2, "OPTIONS", "tx", &rb, &ra));
-	CU_ASSERT_EQUAL(list_count(&la.dialogs), 2);
+	track_sent(la, req("OPTIONS", "opt", 2, &ra, &rb));
+	arrives(la, resp(200, "opt", 2, "OPTIONS", "tx", &rb, &ra));
+	CU_ASSERT_EQUAL(list_count(&la->dialogs), 2);
 	teardown();
 }
 
@@ -399,14 +369,14 @@ static void test_bye_ends_dialog(void)
 	struct dialog *d;
 
 	setup();
-	arrives(&lb, req("INVITE", "inv", 1, &ra, &rb));
-	track_sent(&lb, resp(200, "inv", 1, "INVITE", "tb", &rb, &ra));
-	CU_ASSERT_EQUAL_FATAL(list_count(&lb.dialogs), 1);
-	d = lb.dialogs.head->data;
+	arrives(lb, req("INVITE", "inv", 1, &ra, &rb));
+	track_sent(lb, resp(200, "inv", 1, "INVITE", "tb", &rb, &ra));
+	CU_ASSERT_EQUAL_FATAL(list_count(&lb->dialogs), 1);
+	d = lb->dialogs.head->data;
 	CU_ASSERT_TRUE(d->confirmed);
 	CU_ASSERT_FALSE(d->terminated);
 
-	arrives(&lb, req_in("trk-1", "BYE", "bye", 2, "tb", &ra, &rb));
+	arrives(lb, req_in("trk-1", "BYE", "bye", 2, "tb", &ra, &rb));
 	CU_ASSERT_TRUE(d->terminated);
 	teardown();
 }
@@ -420,16 +390,16 @@ static void test_proxy_keeps_no_dialog(void)
 	struct msgrec *inv;
 
 	setup();
-	inv = arrives(&lp, req("INVITE", "inv", 1, &ra, &rp));
-	track_sent(&lp, req("INVITE", "fwd", 1, &rp, &rb));
-	arrives(&lp, resp(180, "fwd", 1, "INVITE", "tb", &rb, &rp));
-	arrives(&lp, resp(200, "fwd", 1, "INVITE", "tb", &rb, &rp));
-	track_sent(&lp, resp(180, "inv", 1, "INVITE", "tb", &rp, &ra));
-	track_sent(&lp, resp(200, "inv", 1, "INVITE", "tb", &rp, &ra));
-	arrives(&lp, req_in("trk-1", "BYE", "bye", 2, "tb", &ra, &rp));
+	inv = arrives(lp, req("INVITE", "inv", 1, &ra, &rp));
+	track_sent(lp, req("INVITE", "fwd", 1, &rp, &rb));
+	arrives(lp, resp(180, "fwd", 1, "INVITE", "tb", &rb, &rp));
+	arrives(lp, resp(200, "fwd", 1, "INVITE", "tb", &rb, &rp));
+	track_sent(lp, resp(180, "inv", 1, "INVITE", "tb", &rp, &ra));
+	track_sent(lp, resp(200, "inv", 1, "INVITE", "tb", &rp, &ra));
+	arrives(lp, req_in("trk-1", "BYE", "bye", 2, "tb", &ra, &rp));
 
 	CU_ASSERT_EQUAL(inv->answered, 200);
-	CU_ASSERT_EQUAL(list_count(&lp.dialogs), 0);
+	CU_ASSERT_EQUAL(list_count(&lp->dialogs), 0);
 	teardown();
 }
 
@@ -440,16 +410,16 @@ static void test_last_sent(void)
 	struct msgrec *second;
 
 	setup();
-	track_sent(&la, req("INVITE", "i1", 1, &ra, &rb));
+	track_sent(la, req("INVITE", "i1", 1, &ra, &rb));
 	second = req("INVITE", "i2", 2, &ra, &rb);
-	track_sent(&la, second);
-	track_sent(&la, req("INVITE", "i3", 1, &ra, &rc));
-	track_sent(&la, req("OPTIONS", "o1", 3, &ra, &rb));
-	track_sent(&la, resp(200, "x", 1, "INVITE", "ta", &ra, &rb));
+	track_sent(la, second);
+	track_sent(la, req("INVITE", "i3", 1, &ra, &rc));
+	track_sent(la, req("OPTIONS", "o1", 3, &ra, &rb));
+	track_sent(la, resp(200, "x", 1, "INVITE", "ta", &ra, &rb));
 
-	CU_ASSERT_PTR_EQUAL(track_last_sent(&la, &rb, "INVITE"), second);
-	CU_ASSERT_PTR_NULL(track_last_sent(&la, &rb, "BYE"));
-	CU_ASSERT_PTR_NULL(track_last_sent(&la, &rp, "INVITE"));
+	CU_ASSERT_PTR_EQUAL(track_last_sent(la, &rb, "INVITE"), second);
+	CU_ASSERT_PTR_NULL(track_last_sent(la, &rb, "BYE"));
+	CU_ASSERT_PTR_NULL(track_last_sent(la, &rp, "INVITE"));
 	teardown();
 }
 
