@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <re.h>
 #include <CUnit/CUnit.h>
+#include "diag.h"
+#include "scenario.h"
 #include "msgrec.h"
 #include "ledger.h"
 #include "track.h"
@@ -119,6 +121,30 @@ void fx_run_init(struct fx_run *fr, struct role *const *roles, unsigned n)
 		list_append(&fr->ledgers, &fr->led[i].le, &fr->led[i]);
 	}
 	fr->nled = n;
+}
+
+
+struct scenario *fx_run_flow(struct fx_run *fr, const char *yaml)
+{
+	struct role *roles[ARRAY_SIZE(fr->led)];
+	struct scenario *sc = NULL;
+	struct diag dg;
+	unsigned n = 0;
+	struct le *le;
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(scenario_load_str(&sc, "flow.yaml", yaml, &dg), 0);
+	if (!sc)
+		re_fprintf(stderr, "\n  %s\n", diag_first(&dg));
+	diag_reset(&dg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+
+	for (le = sc->roles.head; le && n < ARRAY_SIZE(roles); le = le->next)
+		roles[n++] = le->data;
+	CU_ASSERT_FATAL(!le);
+	fx_run_init(fr, roles, n);
+
+	return sc;
 }
 
 

@@ -55,6 +55,10 @@ struct fx_run {
 /** ledgers for the n roles (at most 4), linked into fr->ledgers */
 void fx_run_init(struct fx_run *fr, struct role *const *roles, unsigned n);
 
+/** the flow yaml loaded (a CUnit failure if it does not load), and a
+ *  ledger in fr for each of its roles (at most 4) */
+struct scenario *fx_run_flow(struct fx_run *fr, const char *yaml);
+
 /** the ledger of role in fr (a CUnit failure if it has none) */
 struct ledger *fx_led(struct fx_run *fr, const struct role *role);
 

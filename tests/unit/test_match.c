@@ -9,7 +9,6 @@
 #include <CUnit/CUnit.h>
 #include "cunit_main.h"
 #include "fixture.h"
-#include "diag.h"
 #include "scenario.h"
 #include "msgrec.h"
 #include "ledger.h"
@@ -44,17 +43,11 @@ static struct role *A, *B, *P;
 
 static void setup(void)
 {
-	struct role *roles[3];
-	struct diag dg;
-
-	diag_init(&dg);
-	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "m.yaml", flow, &dg), 0);
-	diag_reset(&dg);
+	sc = fx_run_flow(&fr, flow);
 	CU_ASSERT_FATAL(sc->nsteps <= ARRAY_SIZE(steprec));
-	roles[0] = A = scenario_role(sc, "A");
-	roles[1] = B = scenario_role(sc, "B");
-	roles[2] = P = scenario_role(sc, "P");
-	fx_run_init(&fr, roles, ARRAY_SIZE(roles));
+	A = scenario_role(sc, "A");
+	B = scenario_role(sc, "B");
+	P = scenario_role(sc, "P");
 	memset(steprec, 0, sizeof(steprec));
 }
 
