@@ -44,7 +44,8 @@ static int values(struct vals *vs, const struct sip_msg *m,
 }
 
 
-/* the values of a header in two messages; 0 or ENOMEM (both empty) */
+/* the values of a header in two messages; 0, or ENOMEM with nothing
+ * left to free (the rule then says nothing of the message) */
 static int values2(struct vals *a, const struct sip_msg *ma,
 		   struct vals *b, const struct sip_msg *mb,
 		   const char *name)
