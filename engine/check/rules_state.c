@@ -11,9 +11,11 @@
 #include "rules_checks.h"
 
 
+/* every value of a header, in message order: an array sized by their
+ * number (no cut: a long list is read to its end) */
 struct vals {
-	const struct pl *v[32];
-	unsigned n;
+	const struct pl **v;
+	unsigned n, size;
 };
 
 
@@ -21,17 +23,43 @@ static bool collect_h(const struct pl *val, void *arg)
 {
 	struct vals *vs = arg;
 
-	if (vs->n < ARRAY_SIZE(vs->v))
+	if (vs->n < vs->size)
 		vs->v[vs->n++] = val;
 	return false;
 }
 
 
-static void values(struct vals *vs, const struct sip_msg *m,
-		   const char *name)
+/* 0, or ENOMEM; vs->v is the caller's to mem_deref */
+static int values(struct vals *vs, const struct sip_msg *m,
+		  const char *name)
 {
 	vs->n = 0;
+	vs->size = hdr_count(m, name);
+	vs->v = vs->size ? mem_zalloc(vs->size * sizeof(*vs->v), NULL) : NULL;
+	if (vs->size && !vs->v)
+		return ENOMEM;
+
 	hdr_apply(m, name, collect_h, vs);
+	return 0;
+}
+
+
+/* the values of a header in two messages; 0, or ENOMEM with nothing
+ * left to free (the rule then says nothing of the message) */
+static int values2(struct vals *a, const struct sip_msg *ma,
+		   struct vals *b, const struct sip_msg *mb,
+		   const char *name)
+{
+	int err = values(a, ma, name);
+
+	if (!err)
+		err = values(b, mb, name);
+	if (err) {
+		a->v = mem_deref(a->v);
+		a->n = b->n = 0;
+	}
+
+	return err;
 }
 
 
@@ -52,25 +80,29 @@ static bool same_via(const struct pl *a, const struct pl *b)
 bool chk_resp_via(const struct rulectx *c, char **bad)
 {
 	struct vals a, b;
+	bool hit = false;
 	unsigned i;
 
-	if (c->m->req || !c->req)
+	if (c->m->req || !c->req ||
+	    values2(&a, c->req->msg, &b, c->m, "Via"))
 		return false;
 
-	values(&a, c->req->msg, "Via");
-	values(&b, c->m, "Via");
-	for (i = 0; i < a.n && i < b.n; i++) {
+	for (i = 0; i < a.n && i < b.n && !hit; i++) {
 		if (!same_via(a.v[i], b.v[i])) {
 			re_sdprintf(bad, "Via: %r (the request had %r)",
 				    b.v[i], a.v[i]);
-			return true;
+			hit = true;
 		}
 	}
-	if (a.n == b.n)
-		return false;
+	if (!hit && a.n != b.n) {
+		re_sdprintf(bad, "%u Via values (the request had %u)", b.n,
+			    a.n);
+		hit = true;
+	}
 
-	re_sdprintf(bad, "%u Via values (the request had %u)", b.n, a.n);
-	return true;
+	mem_deref(a.v);
+	mem_deref(b.v);
+	return hit;
 }
 
 
@@ -115,15 +147,15 @@ bool chk_resp_ids(const struct rulectx *c, char **bad)
 bool chk_rr_echo(const struct rulectx *c, char **bad)
 {
 	struct vals a, b;
+	bool hit = false;
 	unsigned i, j;
 
 	if (c->m->req || !c->req || c->m->scode <= 100 ||
-	    c->m->scode >= 300 || pl_strcmp(&c->m->cseq.met, "INVITE"))
+	    c->m->scode >= 300 || pl_strcmp(&c->m->cseq.met, "INVITE") ||
+	    values2(&a, c->req->msg, &b, c->m, "Record-Route"))
 		return false;
 
-	values(&a, c->req->msg, "Record-Route");
-	values(&b, c->m, "Record-Route");
-	for (i = 0; i < a.n; i++) {
+	for (i = 0; i < a.n && !hit; i++) {
 		for (j = 0; j < b.n; j++) {
 			if (!pl_cmp(a.v[i], b.v[j]))
 				break;
@@ -131,11 +163,13 @@ bool chk_rr_echo(const struct rulectx *c, char **bad)
 		if (j == b.n) {
 			re_sdprintf(bad, "Record-Route %r of the request is "
 				    "missing", a.v[i]);
-			return true;
+			hit = true;
 		}
 	}
 
-	return false;
+	mem_deref(a.v);
+	mem_deref(b.v);
+	return hit;
 }
 
 
@@ -163,22 +197,24 @@ bool chk_proxy_via(const struct rulectx *c, char **bad)
 {
 	struct vals a, b;
 	struct sip_via top;
+	bool hit;
 
-	if (!c->m->req || !c->ant)
+	if (!c->m->req || !c->ant ||
+	    values2(&a, c->ant->msg, &b, c->m, "Via"))
 		return false;
 
-	values(&a, c->ant->msg, "Via");
-	values(&b, c->m, "Via");
-	if (b.n == a.n + 1 && a.n &&
-	    !sip_via_decode(&top, b.v[1]) &&
-	    !pl_cmp(&top.branch, &c->ant->msg->via.branch) &&
-	    pl_cmp(&c->m->via.branch, &c->ant->msg->via.branch))
-		return false;
+	hit = !(b.n == a.n + 1 && a.n &&
+		!sip_via_decode(&top, b.v[1]) &&
+		!pl_cmp(&top.branch, &c->ant->msg->via.branch) &&
+		pl_cmp(&c->m->via.branch, &c->ant->msg->via.branch));
+	if (hit)
+		re_sdprintf(bad, "%u Via values, top branch %r (received %u, "
+			    "top branch %r)", b.n, &c->m->via.branch, a.n,
+			    &c->ant->msg->via.branch);
 
-	re_sdprintf(bad, "%u Via values, top branch %r (received %u, top "
-		    "branch %r)", b.n, &c->m->via.branch, a.n,
-		    &c->ant->msg->via.branch);
-	return true;
+	mem_deref(a.v);
+	mem_deref(b.v);
+	return hit;
 }
 
 

@@ -7,7 +7,11 @@
 #include <errno.h>
 #include <re.h>
 #include <CUnit/CUnit.h>
+#include "diag.h"
+#include "scenario.h"
 #include "msgrec.h"
+#include "ledger.h"
+#include "track.h"
 #include "fixture.h"
 
 
@@ -64,6 +68,127 @@ struct msgrec *fx_rec(const char *text)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r->msg);
 	return r;
+}
+
+
+static const char *either(const char *s, const char *dflt)
+{
+	return s ? s : dflt;
+}
+
+
+struct msgrec *fx_sip(const struct fx_sip *s)
+{
+	const char *met = either(s->met, either(s->method, "INVITE"));
+	const char *ruri = either(s->ruri, "sip:b@127.0.0.11");
+	const char *totag = either(s->totag, "");
+	char text[2048];
+	int n;
+
+	if (s->method)
+		n = re_snprintf(text, sizeof(text), "%s %s SIP/2.0\r\n"
+				"Max-Forwards: 70\r\n", s->method, ruri);
+	else
+		n = re_snprintf(text, sizeof(text), "SIP/2.0 %u %s\r\n",
+				s->code, s->code < 200 ? "Progress" :
+				s->code < 300 ? "OK" : "Not OK");
+	CU_ASSERT_FATAL(n > 0);
+	n = re_snprintf(text + n, sizeof(text) - n,
+			"Via: SIP/2.0/UDP 127.0.0.10;branch=z9hG4bK%s\r\n"
+			"From: <sip:a@x>;tag=fa\r\nTo: <sip:b@x>%s%s\r\n"
+			"Call-ID: %s\r\nCSeq: %u %s\r\n"
+			"Contact: <sip:%s>\r\n"
+			"%sContent-Length: 0\r\n\r\n",
+			either(s->branch, "fx"), *totag ? ";tag=" : "", totag,
+			either(s->callid, "fx-1"), s->cseq ? s->cseq : 1, met,
+			s->method ? "a@127.0.0.10" : "b@127.0.0.11",
+			either(s->extra, ""));
+	CU_ASSERT_FATAL(n > 0);
+
+	return fx_rec(text);
+}
+
+
+void fx_run_init(struct fx_run *fr, struct role *const *roles, unsigned n)
+{
+	unsigned i;
+
+	CU_ASSERT_FATAL(n <= ARRAY_SIZE(fr->led));
+	memset(fr, 0, sizeof(*fr));
+	list_init(&fr->ledgers);
+	for (i = 0; i < n; i++) {
+		ledger_init(&fr->led[i], roles[i]);
+		list_append(&fr->ledgers, &fr->led[i].le, &fr->led[i]);
+	}
+	fr->nled = n;
+}
+
+
+struct scenario *fx_run_flow(struct fx_run *fr, const char *yaml)
+{
+	struct role *roles[ARRAY_SIZE(fr->led)];
+	struct scenario *sc = NULL;
+	struct diag dg;
+	unsigned n = 0;
+	struct le *le;
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(scenario_load_str(&sc, "flow.yaml", yaml, &dg), 0);
+	if (!sc)
+		re_fprintf(stderr, "\n  %s\n", diag_first(&dg));
+	diag_reset(&dg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+
+	for (le = sc->roles.head; le && n < ARRAY_SIZE(roles); le = le->next)
+		roles[n++] = le->data;
+	CU_ASSERT_FATAL(!le);
+	fx_run_init(fr, roles, n);
+
+	return sc;
+}
+
+
+struct ledger *fx_led(struct fx_run *fr, const struct role *role)
+{
+	struct ledger *led = ledger_find(&fr->ledgers, role);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(led);
+	return led;
+}
+
+
+struct msgrec *fx_run_msg(struct fx_run *fr, const struct fx_sip *s,
+			  struct role *from, struct role *to)
+{
+	struct msgrec *r = fx_sip(s);
+
+	CU_ASSERT_FATAL(fr->nrecs < ARRAY_SIZE(fr->recs));
+	fr->recs[fr->nrecs++] = r;
+	r->from = from;
+	r->to = to;
+	return r;
+}
+
+
+struct msgrec *fx_run_pass(struct fx_run *fr, struct msgrec *r)
+{
+	struct ledger *snd = ledger_find(&fr->ledgers, r->from);
+	struct ledger *rcv = fx_led(fr, r->to);
+
+	if (snd)
+		track_sent(snd, r);
+	r->retrans = track_is_retrans(rcv, r);
+	track_received(rcv, r);
+	return r;
+}
+
+
+void fx_run_end(struct fx_run *fr)
+{
+	while (fr->nled)
+		ledger_reset(&fr->led[--fr->nled]);
+	while (fr->nrecs)
+		mem_deref(fr->recs[--fr->nrecs]);
 }
 
 

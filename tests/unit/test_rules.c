@@ -559,6 +559,91 @@ static void test_hostile_messages_never_crash(void)
 }
 
 
+/* n values of a header, the k-th (1-based; 0: none) with "alt" in
+ * place of its text: "Via: v1, v2, …" as its own lines, one a value */
+static void lines(struct mbuf *mb, const char *name, const char *fmt,
+		  unsigned n, unsigned k, const char *alt)
+{
+	unsigned i;
+
+	for (i = 1; i <= n; i++) {
+		(void)mbuf_printf(mb, "%s: ", name);
+		if (i == k)
+			(void)mbuf_printf(mb, "%s\r\n", alt);
+		else {
+			(void)mbuf_printf(mb, fmt, i);
+			(void)mbuf_write_str(mb, "\r\n");
+		}
+	}
+}
+
+
+/* a request and its 200, each with 40 Via and 40 Record-Route values;
+ * in the response, Via value via_k and Record-Route value rr_k changed
+ * (0: none): does the rule fire on the response? */
+static bool fires_40(const char *id, unsigned via_k, unsigned rr_k)
+{
+	static const char via[] = "SIP/2.0/UDP 127.0.0.%u;branch=z9hG4bKv";
+	static const char rr[] = "<sip:127.0.0.%u;lr>";
+	const struct rule *ru = rule_find(id);
+	struct mbuf *q = mbuf_alloc(8192), *a = mbuf_alloc(8192);
+	struct msgrec *req = NULL, *resp = NULL;
+	struct rulectx c;
+	char *bad = NULL;
+	bool hit;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ru);
+	CU_ASSERT_FATAL(q && a);
+	(void)mbuf_write_str(q, "INVITE sip:bob@127.0.0.11 SIP/2.0\r\n");
+	lines(q, "Via", via, 40, 0, NULL);
+	lines(q, "Record-Route", rr, 40, 0, NULL);
+	(void)mbuf_write_str(a, "SIP/2.0 200 OK\r\n");
+	lines(a, "Via", via, 40, via_k,
+	      "SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKx");
+	lines(a, "Record-Route", rr, 40, rr_k, "<sip:192.0.2.1;lr>");
+	(void)mbuf_write_str(q, "From: <sip:a@x>;tag=a1\r\nTo: <sip:b@x>\r\n"
+			     "Call-ID: c40\r\nCSeq: 1 INVITE\r\n"
+			     "Contact: <sip:a@127.0.0.10>\r\n"
+			     "Content-Length: 0\r\n\r\n");
+	(void)mbuf_write_str(a, "From: <sip:a@x>;tag=a1\r\n"
+			     "To: <sip:b@x>;tag=b1\r\n"
+			     "Call-ID: c40\r\nCSeq: 1 INVITE\r\n"
+			     "Contact: <sip:b@127.0.0.11>\r\n"
+			     "Content-Length: 0\r\n\r\n");
+	CU_ASSERT_EQUAL_FATAL(msgrec_alloc(&req, q), 0);
+	CU_ASSERT_EQUAL_FATAL(msgrec_alloc(&resp, a), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(req->msg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(resp->msg);
+
+	memset(&c, 0, sizeof(c));
+	c.r = resp;
+	c.m = resp->msg;
+	c.req = req;
+	hit = ru->check(&c, &bad);
+	if (hit && via_k)
+		CU_ASSERT_PTR_NOT_NULL(strstr(bad, "192.0.2.1"));
+
+	mem_deref(bad);
+	mem_deref(req);
+	mem_deref(resp);
+	mem_deref(q);
+	mem_deref(a);
+	return hit;
+}
+
+
+/* a rule that compares lists reads every value: with 40 Vias or
+ * Record-Routes, the 35th one wrong is found (no cut at 32) */
+static void test_long_lists_read_to_the_end(void)
+{
+	CU_ASSERT_FALSE(fires_40("RESP-VIA-ECHO", 0, 0));
+	CU_ASSERT_TRUE(fires_40("RESP-VIA-ECHO", 35, 0));
+	CU_ASSERT_FALSE(fires_40("RR-ECHO", 0, 0));
+	CU_ASSERT_TRUE(fires_40("RR-ECHO", 0, 35));
+	CU_ASSERT_FALSE(fires_40("RESP-VIA-ECHO", 0, 35));
+}
+
+
 static void test_every_rule_has_a_test(void)
 {
 	size_t i, j, n;
@@ -627,6 +712,8 @@ int register_suites(void)
 		{"sdp_origin_next_cases", test_sdp_origin_next_cases},
 		{"hostile_messages_never_crash",
 		 test_hostile_messages_never_crash},
+		{"long_lists_read_to_the_end",
+		 test_long_lists_read_to_the_end},
 		{"every_rule_has_a_test", test_every_rule_has_a_test},
 		{"scenario_tunes_rules", test_scenario_tunes_rules},
 		CU_TEST_INFO_NULL,
