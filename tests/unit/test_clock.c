@@ -96,10 +96,12 @@ static void test_virtual_jumps_when_idle(void)
 	/* all three fired in a fraction of the wall time they stand for,
 	 * those due at the same time in the order started */
 	CU_ASSERT_STRING_EQUAL(f.order, "bac");
-	CU_ASSERT_TRUE(f.at[0] >= 500 && f.at[0] < 600);
-	CU_ASSERT_TRUE(f.at[1] >= 32000 && f.at[1] < 32100);
-	CU_ASSERT_EQUAL(f.at[2], f.at[1]);
 	CU_ASSERT_TRUE(wall < 1000);
+	/* each fired at its time, late by at most the real time that passed
+	 * (one timer a loop turn: on a busy machine, turns take time) */
+	CU_ASSERT_TRUE(f.at[0] >= 500 && f.at[0] <= 500 + wall);
+	CU_ASSERT_TRUE(f.at[1] >= 32000 && f.at[1] <= 32000 + wall);
+	CU_ASSERT_TRUE(f.at[2] >= f.at[1] && f.at[2] <= 32000 + wall);
 	CU_ASSERT_TRUE(clock_skipped(f.clk) >= 31500);
 	/* the stamps moved with the clock */
 	CU_ASSERT_TRUE(tv1.tv_sec - tv0.tv_sec >= 31);
