@@ -134,16 +134,10 @@ static int add_fetch(struct list *items, struct diff_capture *dc,
 	if (err)
 		return err;
 
-	if (dc->nf == dc->fcap) {
-		uint32_t cap = dc->fcap ? 2 * dc->fcap : 64;
-		struct fetch *v = dc->fv ? mem_realloc(dc->fv,
-						       cap * sizeof(*v))
-					 : mem_alloc(cap * sizeof(*v), NULL);
-		if (!v)
-			return ENOMEM;
-		dc->fv = v;
-		dc->fcap = cap;
-	}
+	err = diff_grow((void **)&dc->fv, &dc->fcap, dc->nf + 1,
+			sizeof(*dc->fv));
+	if (err)
+		return err;
 
 	f = &dc->fv[dc->nf++];
 	f->d = items->tail->data;
