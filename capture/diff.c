@@ -3,11 +3,13 @@
  * Calls are paired by their order of first appearance, and messages
  * within a call by a longest-common-subsequence alignment of their shape:
  * sender and receiver by participant position (not address), request
- * method or the response's CSeq method. Call-IDs, tags, branches, CSeq
- * numbers, addresses and ports differ between any two runs, so they are
- * masked; dates and product versions are not compared. What remains is
- * compared: status codes, the set of headers, header values, SDP codecs
- * and directions, and timing within a call (beyond a tolerance). See
+ * method or the response's CSeq method. Call-IDs, tags, branches, digest
+ * values, CSeq numbers, addresses and ports differ between any two runs,
+ * so they are masked (diff_mask.c: a volatile value by where it was
+ * first seen, so its consistency is still compared); dates and product
+ * versions are not compared. What remains is compared: status codes, the
+ * set of headers, header values, SDP codecs, directions and o= version
+ * steps, and timing within a call (beyond a tolerance). See
  * docs/pcap.md.
  *
  * A capture of a million messages is not held whole: diff_load.c keeps
