@@ -6,16 +6,19 @@
  * Addresses (IPv4 and IPv6, with their port), received= and rport= become
  * "<addr>" and "*". A volatile value (a Call-ID, a tag, a branch, a
  * digest nonce, cnonce, response or opaque, an Event id=) becomes
- * "<kind C.K>": the K-th value of its kind first seen in call C, in
- * capture order. Two runs of one flow see their values in the same
- * places, so their labels are the same; a value used where another was
- * (a Replaces naming another dialog, an Authorization answering a nonce
- * never sent) gets another label, and the comparison reports it. The
- * Call-ID of each call is its first value of kind call-id; Replaces,
- * Join, Target-Dialog and a URI's ?Replaces= (URL-escaped) name a dialog
- * by Call-ID and tags, labelled alike. The seconds a subscription has
- * left (Subscription-State expires=) count down with the clock: '*',
- * but 0 stays 0.
+ * "<kind K>", the K-th value of its kind seen in this call, in capture
+ * order. Call-IDs are numbered across calls, the rest within their call
+ * (values of other calls that happen to be equal are not related); a
+ * dialog named by Replaces is "<call-id 1 of call -1>" (the call before)
+ * and its tags are looked up among that call's. Two runs of one flow see
+ * their values in the same places, so their labels are the same; a
+ * value used where another was (a Replaces naming another dialog, an
+ * Authorization answering a nonce never sent) gets another label, and
+ * the comparison reports it. The Call-ID of each call is its first value
+ * of kind call-id; Replaces, Join, Target-Dialog and a URI's ?Replaces=
+ * (URL-escaped) name a dialog by Call-ID and tags. The seconds a
+ * subscription has left (Subscription-State expires=) count down with
+ * the clock: '*', but 0 stays 0.
  */
 #include <string.h>
 #include <ctype.h>
@@ -59,15 +62,21 @@ static const struct {
 	{"expires=", 8, TOK_COUNTDOWN}, /* in Subscription-State only */
 };
 
-/* what may start a masked part: a digit or hex letter (an address), '['
- * and ':' (IPv6), a separator before a parameter */
+/* what may start a masked part: a digit (an address), '[' and ':'
+ * (IPv6), a separator before a parameter */
 static const bool mask_start[256] = {
 	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
 	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
 	['['] = 1, [':'] = 1,
 	[';'] = 1, [','] = 1, [' '] = 1, ['?'] = 1, ['&'] = 1,
+};
+
+/* what may start a masked parameter's name */
+static const bool param_start[256] = {
+	['t'] = 1, ['f'] = 1, ['l'] = 1, ['r'] = 1, ['b'] = 1, ['n'] = 1,
+	['c'] = 1, ['o'] = 1, ['i'] = 1, ['e'] = 1,
+	['T'] = 1, ['F'] = 1, ['L'] = 1, ['R'] = 1, ['B'] = 1, ['N'] = 1,
+	['C'] = 1, ['O'] = 1, ['I'] = 1, ['E'] = 1,
 };
 
 /* where a parameter's value ends, unquoted */
@@ -108,7 +117,8 @@ static size_t addr4_len(const char *p, size_t left)
 
 
 /* the length of an IPv6 address at p: "[2001:db8::1]:5060" with its
- * port, or bare ("fe80::1", "::1": a "::" or seven ':'), or 0 */
+ * port, or bare where it starts with a digit or ':' ("2001:db8::1",
+ * "::1": a "::" or seven ':'), or 0 */
 static size_t addr6_len(const char *p, size_t left, bool boundary)
 {
 	size_t j, colons = 0;
@@ -155,6 +165,8 @@ static int param_at(const char *p, size_t left, unsigned flags)
 {
 	size_t k;
 
+	if (!left || !param_start[(unsigned char)*p])
+		return -1;
 	for (k = 0; k < ARRAY_SIZE(params); k++) {
 		if ((params[k].kind != TOK_COUNTDOWN ||
 		     (flags & HDR_COUNTDOWN)) &&
@@ -166,48 +178,104 @@ static int param_at(const char *p, size_t left, unsigned flags)
 }
 
 
-/* the label of a volatile value: "<tag 2.1>", the value numbered on
- * first sight in call c */
-static int tok_label(struct diff_capture *dc, char *lab, size_t sz,
-		     enum tok_kind kind, const char *p, size_t len,
-		     unsigned c)
+/* a 64-bit FNV-1a hash: a value is kept as its hash, not its text */
+static uint64_t fnv64(const char *p, size_t len)
 {
-	char key[VAL_MAX];
-	uint32_t id;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (len--) {
+		h ^= (unsigned char)*p++;
+		h *= 0x100000001b3ULL;
+	}
+
+	return h;
+}
+
+
+/* a masked value's place: the message's call, the call whose values a
+ * tag is looked up among (the dialog a Replaces names, else the call),
+ * and where the value goes */
+struct mctx {
+	struct diff_capture *dc;
+	unsigned c;
+	unsigned scope;
+	char *out;
+	size_t o, sz;
+};
+
+
+/* the volatile value p of a kind, looked up among call scope's (0: all
+ * calls', for Call-IDs) and numbered on first sight there; its label
+ * into lab: "<tag 2>" the second tag of this call, "<tag 2 of call -1>"
+ * of the call before (calls count by first appearance; a label relative
+ * to the call is the same string in each call of a repeated flow). The
+ * call where it was first seen into *callp. */
+static int tok_label(struct mctx *x, char *lab, size_t sz,
+		     enum tok_kind kind, const char *p, size_t len,
+		     unsigned scope, unsigned *callp)
+{
+	struct diff_capture *dc = x->dc;
+	uint8_t key[1 + sizeof(uint32_t) + sizeof(uint64_t)];
+	uint64_t h = fnv64(p, len);
+	struct dtok_slot *slot;
+	const struct dtok *t;
+	uint32_t id, first = scope ? scope : x->c;
 	int err;
 
-	if (len + 1 > sizeof(key))
-		len = sizeof(key) - 1;
-	key[0] = (char)('0' + kind);
-	memcpy(key + 1, p, len);
-	err = trace_strs_add(dc->toks, &id, key, len + 1);
+	/* the values of a dialog repeat in each of its messages: the last
+	 * ones seen are looked up first */
+	slot = &dc->tokcache[(h ^ scope ^ kind) % ARRAY_SIZE(dc->tokcache)];
+	if (slot->id && slot->h == h && slot->scope == scope &&
+	    slot->kind == kind) {
+		id = slot->id - 1;
+		goto label;
+	}
+
+	key[0] = (uint8_t)kind;
+	memcpy(key + 1, &scope, sizeof(uint32_t));
+	memcpy(key + 1 + sizeof(uint32_t), &h, sizeof(h));
+	err = trace_strs_add(dc->toks, &id, key, sizeof(key));
 	if (err)
 		return err;
 
 	if (id == dc->ntok) {
-		struct dtok *t;
+		struct dtok *n;
 
 		err = diff_grow((void **)&dc->tokv, &dc->tokcap, dc->ntok + 1,
 				sizeof(*dc->tokv));
 		if (!err)
 			err = diff_grow((void **)&dc->kcount, &dc->kcap,
-					(c + 1) * TOK_N,
+					(first + 1) * TOK_N,
 					sizeof(*dc->kcount));
 		if (err)
 			return err;
-		if ((c + 1) * TOK_N > dc->nk) {
+		if ((first + 1) * TOK_N > dc->nk) {
 			memset(dc->kcount + dc->nk, 0,
-			       ((c + 1) * TOK_N - dc->nk) *
+			       ((first + 1) * TOK_N - dc->nk) *
 			       sizeof(*dc->kcount));
-			dc->nk = (c + 1) * TOK_N;
+			dc->nk = (first + 1) * TOK_N;
 		}
-		t = &dc->tokv[dc->ntok++];
-		t->call = c;
-		t->k = ++dc->kcount[c * TOK_N + kind];
+		n = &dc->tokv[dc->ntok++];
+		n->call = first;
+		n->k = ++dc->kcount[first * TOK_N + kind];
 	}
+	slot->h = h;
+	slot->scope = scope;
+	slot->kind = kind;
+	slot->id = id + 1;
 
-	re_snprintf(lab, sz, "<%s %u.%u>", tok_name[kind],
-		    dc->tokv[id].call, dc->tokv[id].k);
+ label:
+	t = &dc->tokv[id];
+	if (callp)
+		*callp = t->call;
+	if (t->call == x->c)
+		re_snprintf(lab, sz, "<%s %u>", tok_name[kind], t->k);
+	else if (t->call > x->c)
+		re_snprintf(lab, sz, "<%s %u of call +%u>", tok_name[kind],
+			    t->k, t->call - x->c);
+	else
+		re_snprintf(lab, sz, "<%s %u of call -%u>", tok_name[kind],
+			    t->k, x->c - t->call);
 	return 0;
 }
 
@@ -215,6 +283,7 @@ static int tok_label(struct diff_capture *dc, char *lab, size_t sz,
 /** Call c's own Call-ID is the first value of kind call-id seen in it */
 int diff_mask_call(struct diff_capture *dc, unsigned c)
 {
+	struct mctx x = {dc, c, c, NULL, 0, 0};
 	char lab[64];
 	const char *s;
 	size_t l;
@@ -223,39 +292,46 @@ int diff_mask_call(struct diff_capture *dc, unsigned c)
 	if (!s)
 		return 0;
 
-	return tok_label(dc, lab, sizeof(lab), TOK_CALLID, s, l, c);
+	return tok_label(&x, lab, sizeof(lab), TOK_CALLID, s, l, 0, NULL);
 }
 
-
-struct out {
-	char *p;
-	size_t o, sz;
-};
 
 /* room for n more characters and the last word */
-static bool room(const struct out *w, size_t n)
+static bool room(const struct mctx *x, size_t n)
 {
-	return w->o + n + 12 < w->sz;
+	return x->o + n + 12 < x->sz;
 }
 
 
-static void put(struct out *w, const char *p, size_t n)
+static void put(struct mctx *x, const char *p, size_t n)
 {
-	if (!room(w, n))
+	if (!room(x, n))
 		return;
-	memcpy(w->p + w->o, p, n);
-	w->o += n;
+	memcpy(x->out + x->o, p, n);
+	x->o += n;
 }
 
 
-static void mask_into(struct diff_capture *dc, struct out *w,
-		      const struct pl *v, unsigned flags, unsigned c);
+/* a volatile value's label, put */
+static void put_label(struct mctx *x, enum tok_kind kind, const char *p,
+		      size_t len, unsigned scope, unsigned *callp)
+{
+	char lab[64];
+
+	if (x->dc->err)
+		return;
+	x->dc->err = tok_label(x, lab, sizeof(lab), kind, p, len, scope,
+			       callp);
+	put(x, lab, strlen(lab));
+}
+
+
+static void mask_into(struct mctx *x, const struct pl *v, unsigned flags);
 
 
 /* a URL-escaped Replaces value (in a Refer-To), unescaped, masked as a
  * dialog */
-static void mask_escaped(struct diff_capture *dc, struct out *w,
-			 const char *p, size_t n, unsigned c)
+static void mask_escaped(struct mctx *x, const char *p, size_t n)
 {
 	char u[VAL_MAX];
 	struct pl pl;
@@ -274,17 +350,15 @@ static void mask_escaped(struct diff_capture *dc, struct out *w,
 	}
 	pl.p = u;
 	pl.l = k;
-	mask_into(dc, w, &pl, HDR_DIALOG, c);
+	mask_into(x, &pl, HDR_DIALOG);
 }
 
 
 /* the value of parameter k at p (after its name): masked; its length */
-static size_t mask_param(struct diff_capture *dc, struct out *w,
-			 const char *p, size_t left, int k, unsigned c)
+static size_t mask_param(struct mctx *x, const char *p, size_t left, int k)
 {
 	enum tok_kind kind = params[k].kind;
 	size_t j = 0, s, e;
-	char lab[64];
 	bool q = left && p[0] == '"';
 
 	if (q) {
@@ -305,75 +379,72 @@ static size_t mask_param(struct diff_capture *dc, struct out *w,
 	}
 
 	if (kind == TOK_COUNTDOWN && j == 1 && p[0] == '0')
-		put(w, p, j);
+		put(x, p, j);
 	else if (kind == TOK_STAR || kind == TOK_COUNTDOWN)
-		put(w, "*", 1);
+		put(x, "*", 1);
 	else if (kind == TOK_DIALOG)
-		mask_escaped(dc, w, p, j, c);
-	else if (!dc->err) {
-		dc->err = tok_label(dc, lab, sizeof(lab), kind, p + s, e - s,
-				    c);
+		mask_escaped(x, p, j);
+	else {
 		if (q)
-			put(w, "\"", 1);
-		put(w, lab, strlen(lab));
+			put(x, "\"", 1);
+		put_label(x, kind, p + s, e - s, x->scope, NULL);
 		if (q)
-			put(w, "\"", 1);
+			put(x, "\"", 1);
 	}
 
 	return j;
 }
 
 
-static void mask_into(struct diff_capture *dc, struct out *w,
-		      const struct pl *v, unsigned flags, unsigned c)
+/* a value into x; a dialog's (Replaces, Join, Target-Dialog) tags are
+ * looked up among the values of the call its Call-ID names */
+static void mask_into(struct mctx *x, const struct pl *v, unsigned flags)
 {
+	unsigned scope = x->scope;
 	size_t i = 0, j;
-	char lab[64];
 	int k;
 
-	/* a dialog (Replaces, Join, Target-Dialog): its Call-ID first */
 	if (flags & HDR_DIALOG) {
 		for (j = 0; j < v->l && v->p[j] != ';'; j++)
 			;
-		if (j && !dc->err) {
-			dc->err = tok_label(dc, lab, sizeof(lab), TOK_CALLID,
-					    v->p, j, c);
-			put(w, lab, strlen(lab));
-		}
+		if (j)
+			put_label(x, TOK_CALLID, v->p, j, 0, &x->scope);
 		i = j;
 	}
 
-	while (i < v->l && room(w, 0)) {
+	while (i < v->l && room(x, 0)) {
 		const char *p = v->p + i;
 		size_t left = v->l - i;
 		bool bound = !i || !isalnum((unsigned char)p[-1]);
 
 		if (isdigit((unsigned char)*p) && (j = addr4_len(p, left))) {
-			put(w, "<addr>", 6);
+			put(x, "<addr>", 6);
 			i += j;
 			continue;
 		}
 		if ((j = addr6_len(p, left, bound))) {
-			put(w, "<addr>", 6);
+			put(x, "<addr>", 6);
 			i += j;
 			continue;
 		}
 		if (strchr(";, ?&", *p) &&
 		    (k = param_at(p + 1, left - 1, flags)) >= 0) {
-			put(w, p, 1 + params[k].len);  /* as spelt */
+			put(x, p, 1 + params[k].len);  /* as spelt */
 			i += 1 + params[k].len;
-			i += mask_param(dc, w, v->p + i, v->l - i, k, c);
+			i += mask_param(x, v->p + i, v->l - i, k);
 			continue;
 		}
 
 		/* up to what may start a masked part, as it is */
-		for (j = 1; j < left && room(w, j) &&
+		for (j = 1; j < left && room(x, j) &&
 			    !mask_start[(unsigned char)p[j]];
 		     j++)
 			;
-		put(w, p, j);
+		put(x, p, j);
 		i += j;
 	}
+
+	x->scope = scope;
 }
 
 
@@ -385,10 +456,10 @@ static void mask_into(struct diff_capture *dc, struct out *w,
 void diff_mask(struct diff_capture *dc, char *out, size_t sz,
 	       const struct pl *v, unsigned flags, unsigned c)
 {
-	struct out w = {out, 0, sz};
+	struct mctx x = {dc, c, c, out, 0, sz};
 
-	mask_into(dc, &w, v, flags, c);
-	out[w.o] = '\0';
+	mask_into(&x, v, flags);
+	out[x.o] = '\0';
 
 	if (flags & HDR_CSEQ) {
 		char *sp = strchr(out, ' ');

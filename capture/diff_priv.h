@@ -48,6 +48,11 @@ struct diff_capture {
 	struct trace_strs *toks;  /* volatile values seen, by kind ... */
 	struct dtok *tokv;     /* ... and where each was first seen, by id */
 	uint32_t ntok, tokcap;
+	struct dtok_slot {     /* the last values looked up: their ids + 1 */
+		uint64_t h;
+		uint32_t scope, id;
+		unsigned kind;
+	} tokcache[64];
 	uint16_t *kcount;      /* values of each kind first seen, by call */
 	uint32_t nk, kcap;
 	unsigned ncallsmasked; /* calls whose Call-ID is numbered */
