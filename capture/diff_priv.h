@@ -90,6 +90,10 @@ struct hdrs {
 	unsigned n;
 };
 
+int  diff_add(struct list *items, unsigned call, const char *where,
+	      const char *what, const char *old, const char *new);
+int  diff_sdp(struct list *items, unsigned call, const char *w,
+	      const char *sa, const char *sb);
 int  diff_grow(void **vp, uint32_t *capp, uint32_t need, size_t size);
 void diff_mask(struct diff_capture *dc, char *out, size_t sz,
 	       const struct pl *v, unsigned flags, unsigned c);

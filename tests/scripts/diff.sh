@@ -128,19 +128,30 @@ cat "$out/ipv6.txt"
 check "ipv6: other IPv6 addresses and ports diff equal" \
 	"[ $rc -eq 0 ] && grep -q '^0 differences' '$out/ipv6.txt'"
 
-# --- SDP: a version that fails to rise, a codec, a missing message -------
+# --- SDP: a version that fails to rise, a codec, media added, a direction,
+# --- and a missing message ---------------------------------------------
 hr=hold-resume
 sid=$(strings -n 4 "$r2/$hr.pcap" | grep -m1 '^o=' | cut -d' ' -f2)
 edited sdp-version "$hr" \
 	suball "o=- $sid [0-9]+ " "o=- $sid 1 "
-unequal sdp-version 'INVITE .*sdp: "o\+1 audio: .*sendonly" -> "o= audio: '
+unequal sdp-version 'F9 INVITE .*sdp version step: "o\+1" -> "o="'
 
 edited sdp-codec "$hr" \
 	sub 'a=sendonly' 'PCMA' 'G722'
 unequal sdp-codec \
-	'INVITE .*sdp: ".*PCMU PCMA .*sendonly" -> ".*PCMU G722 .*sendonly"'
+	'F9 INVITE .*sdp audio codecs: "PCMU PCMA telephone-event" -> "PCMU G722 telephone-event"'
 check "sdp-codec: nothing else differs" \
 	"grep -q '^1 differences' '$out/sdp-codec.txt'"
+
+edited sdp-media "$hr" \
+	sub 'a=recvonly' 'a=recvonly\r\n' \
+	'a=recvonly\r\nm=video 5004 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n' \
+	sub 'a=sendonly' 'a=sendonly' 'a=inactive'
+unequal sdp-media 'F11 200 OK .*sdp media: \(none\) -> "video"'
+check "sdp-media: the direction sendonly -> inactive named" \
+	"grep -q 'F9 INVITE .*sdp audio direction: \"sendonly\" -> \"inactive\"' '$out/sdp-media.txt'"
+check "sdp-media: nothing else differs" \
+	"grep -q '^2 differences' '$out/sdp-media.txt'"
 
 edited missing-message "$hr" \
 	drop 'a=recvonly'
