@@ -3,11 +3,13 @@
  * Calls are paired by their order of first appearance, and messages
  * within a call by a longest-common-subsequence alignment of their shape:
  * sender and receiver by participant position (not address), request
- * method or the response's CSeq method. Call-IDs, tags, branches, CSeq
- * numbers, addresses and ports differ between any two runs, so they are
- * masked; dates and product versions are not compared. What remains is
- * compared: status codes, the set of headers, header values, SDP codecs
- * and directions, and timing within a call (beyond a tolerance). See
+ * method or the response's CSeq method. Call-IDs, tags, branches, digest
+ * values, CSeq numbers, addresses and ports differ between any two runs,
+ * so they are masked (diff_mask.c: a volatile value by where it was
+ * first seen, so its consistency is still compared); dates and product
+ * versions are not compared. What remains is compared: status codes, the
+ * set of headers, header values, SDP codecs, directions and o= version
+ * steps, and timing within a call (beyond a tolerance). See
  * docs/pcap.md.
  *
  * A capture of a million messages is not held whole: diff_load.c keeps
@@ -44,8 +46,9 @@ static void item_destructor(void *data)
 }
 
 
-static int add(struct list *items, unsigned call, const char *where,
-	       const char *what, const char *old, const char *new)
+/* a difference, appended to items */
+int diff_add(struct list *items, unsigned call, const char *where,
+	     const char *what, const char *old, const char *new)
 {
 	struct diff_item *d = mem_zalloc(sizeof(*d), item_destructor);
 	int err = 0;
@@ -130,20 +133,14 @@ static int add_fetch(struct list *items, struct diff_capture *dc,
 	struct fetch *f;
 	int err;
 
-	err = add(items, call, w, what, NULL, NULL);
+	err = diff_add(items, call, w, what, NULL, NULL);
 	if (err)
 		return err;
 
-	if (dc->nf == dc->fcap) {
-		uint32_t cap = dc->fcap ? 2 * dc->fcap : 64;
-		struct fetch *v = dc->fv ? mem_realloc(dc->fv,
-						       cap * sizeof(*v))
-					 : mem_alloc(cap * sizeof(*v), NULL);
-		if (!v)
-			return ENOMEM;
-		dc->fv = v;
-		dc->fcap = cap;
-	}
+	err = diff_grow((void **)&dc->fv, &dc->fcap, dc->nf + 1,
+			sizeof(*dc->fv));
+	if (err)
+		return err;
 
 	f = &dc->fv[dc->nf++];
 	f->d = items->tail->data;
@@ -225,7 +222,7 @@ static int compare(struct list *items, struct diff_capture *ca,
 
 		re_snprintf(s1, sizeof(s1), "%u", a->scode);
 		re_snprintf(s2, sizeof(s2), "%u", b->scode);
-		err |= add(items, call, w, "status", s1, s2);
+		err |= diff_add(items, call, w, "status", s1, s2);
 	}
 
 	unpack(&ha, ca, a);
@@ -253,8 +250,8 @@ static int compare(struct list *items, struct diff_capture *ca,
 						 false, call, w, what);
 			else if (va >= 0 && vb >= 0 &&
 				 pl_cmp(&ha.val[va], &hb.val[vb]))
-				err |= add(items, call, w, what,
-					   ha.val[va].p, hb.val[vb].p);
+				err |= diff_add(items, call, w, what,
+						ha.val[va].p, hb.val[vb].p);
 		}
 	}
 	for (i = 0; i < hb.n; i++) {
@@ -271,12 +268,11 @@ static int compare(struct list *items, struct diff_capture *ca,
 					 k, false, call, w, what);
 	}
 
-	/* SDP: codecs and directions */
+	/* SDP: media, codecs, directions, the version step */
 	sa = str_of(ca, a->sdp);
 	sb = str_of(cb, b->sdp);
 	if (strcmp(sa, sb))
-		err |= add(items, call, w, "sdp", sa[0] ? sa : NULL,
-			   sb[0] ? sb : NULL);
+		err |= diff_sdp(items, call, w, sa, sb);
 
 	/* timing within the call */
 	if (time_shifts(o, ta, tb)) {
@@ -286,7 +282,7 @@ static int compare(struct list *items, struct diff_capture *ca,
 			    (unsigned long long)(ta / 1000));
 		re_snprintf(y, sizeof(y), "%llu ms",
 			    (unsigned long long)(tb / 1000));
-		err |= add(items, call, w, "time into the call", x, y);
+		err |= diff_add(items, call, w, "time into the call", x, y);
 	}
 
 	return err;
@@ -410,14 +406,14 @@ static int diff_call(struct list *items, struct work *wk,
 		else if (j == nb ||
 			 (i < na && wk->lcs[i + 1][j] >= wk->lcs[i][j + 1])) {
 			where(w, sizeof(w), ca, va[i], fa[i]);
-			err |= add(items, c, w, "message",
-				   str_of(ca, va[i]->line), NULL);
+			err |= diff_add(items, c, w, "message",
+					str_of(ca, va[i]->line), NULL);
 			i++;
 		}
 		else {
 			where(w, sizeof(w), cb, vb[j], fb[j]);
-			err |= add(items, c, w, "message", NULL,
-				   str_of(cb, vb[j]->line));
+			err |= diff_add(items, c, w, "message", NULL,
+					str_of(cb, vb[j]->line));
 			j++;
 		}
 	}
@@ -475,7 +471,7 @@ int diff_captures(struct list *items, struct diff_capture *a,
 
 		re_snprintf(x, sizeof(x), "%u", a->tr->nparts);
 		re_snprintf(y, sizeof(y), "%u", b->tr->nparts);
-		err |= add(items, 0, "capture", "participants", x, y);
+		err |= diff_add(items, 0, "capture", "participants", x, y);
 	}
 
 	return err;

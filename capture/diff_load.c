@@ -33,122 +33,26 @@ static bool listed(const char *const *v, size_t n, const struct pl *name)
 	return false;
 }
 
-/* the length of an IPv4 address (with its port) at p, or 0 */
-static size_t addr_len(const char *p, size_t left)
+/**
+ * Grow a vector *vp of *capp elements of size bytes to hold need (at
+ * least doubling it)
+ */
+int diff_grow(void **vp, uint32_t *capp, uint32_t need, size_t size)
 {
-	size_t j = 0, dots = 0;
+	uint32_t cap = *capp ? 2 * *capp : 64;
+	void *v;
 
-	while (j < left && (isdigit((unsigned char)p[j]) || p[j] == '.')) {
-		dots += p[j] == '.';
-		j++;
-	}
-	if (dots != 3)
+	if (need <= *capp)
 		return 0;
-	if (j < left && p[j] == ':') {
-		j++;
-		while (j < left && isdigit((unsigned char)p[j]))
-			j++;
-	}
+	if (cap < need)
+		cap = need;
+	v = *vp ? mem_realloc(*vp, cap * size) : mem_alloc(cap * size, NULL);
+	if (!v)
+		return ENOMEM;
+	*vp = v;
+	*capp = cap;
 
-	return j;
-}
-
-
-/* p starts with lit (lower case, as strncasecmp compares) */
-static bool starts_icase(const char *p, size_t left, const char *lit,
-			 size_t n)
-{
-	size_t i;
-
-	if (left <= n)
-		return false;
-	for (i = 0; i < n; i++) {
-		if (tolower((unsigned char)p[i]) != lit[i])
-			return false;
-	}
-
-	return true;
-}
-
-
-/* the length of a parameter whose value is masked at p (its name's in
- * *nl), or 0 */
-static size_t param_len(const char *p, size_t left, size_t *nl)
-{
-	static const struct {
-		const char *name;
-		size_t len;
-	} params[] = {
-		{";tag=", 5}, {"branch=", 7}, {"received=", 9}, {"rport=", 6},
-	};
-	size_t k, j;
-
-	for (k = 0; k < ARRAY_SIZE(params); k++) {
-		if (starts_icase(p, left, params[k].name, params[k].len))
-			break;
-	}
-	if (k == ARRAY_SIZE(params))
-		return 0;
-
-	*nl = params[k].len;
-	for (j = *nl; j < left && p[j] != ';' && p[j] != '>' && p[j] != ',';
-	     j++)
-		;
-
-	return j;
-}
-
-
-/* what may start a masked part: a digit (an address), ';', 'b', 'r' */
-static const bool mask_start[256] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
-	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-	[';'] = 1, ['b'] = 1, ['B'] = 1, ['r'] = 1, ['R'] = 1,
-};
-
-
-/* the value with what differs between runs replaced by a word:
- * addresses, ports, tags, branches, received/rport, CSeq numbers;
- * at most sz - 12 characters kept before the last word */
-static void mask(char *out, size_t sz, const struct pl *v, bool cseq)
-{
-	size_t i = 0, o = 0, j, nl;
-
-	while (i < v->l && o + 12 < sz) {
-		const char *p = v->p + i;
-		size_t left = v->l - i;
-
-		if (isdigit((unsigned char)*p) && (j = addr_len(p, left))) {
-			memcpy(out + o, "<addr>", 6);
-			o += 6;
-			i += j;
-			continue;
-		}
-		if ((j = param_len(p, left, &nl))) {
-			memcpy(out + o, p, nl);
-			out[o + nl] = '*';
-			o += nl + 1;
-			i += j;
-			continue;
-		}
-
-		/* up to what may start a masked part, as it is */
-		for (j = 1; j < left && o + j + 12 < sz &&
-			    !mask_start[(unsigned char)p[j]];
-		     j++)
-			;
-		memcpy(out + o, p, j);
-		o += j;
-		i += j;
-	}
-	out[o] = '\0';
-
-	/* CSeq: the method counts, the number does not */
-	if (cseq) {
-		char *sp = strchr(out, ' ');
-		if (sp)
-			memmove(out, sp + 1, strlen(sp));
-	}
+	return 0;
 }
 
 
@@ -179,18 +83,10 @@ static const struct dname *dname_of(struct diff_capture *dc,
 	if (id < dc->nnames)
 		return &dc->namev[id];
 
-	if (dc->nnames == dc->namecap) {
-		uint32_t cap = dc->namecap ? 2 * dc->namecap : 64;
-		struct dname *v = dc->namev
-			? mem_realloc(dc->namev, cap * sizeof(*v))
-			: mem_alloc(cap * sizeof(*v), NULL);
-		if (!v) {
-			dc->err = ENOMEM;
-			return NULL;
-		}
-		dc->namev = v;
-		dc->namecap = cap;
-	}
+	dc->err = diff_grow((void **)&dc->namev, &dc->namecap,
+			    dc->nnames + 1, sizeof(*dc->namev));
+	if (dc->err)
+		return NULL;
 
 	dn = &dc->namev[dc->nnames++];
 	memset(dn, 0, sizeof(*dn));
@@ -199,6 +95,10 @@ static const struct dname *dname_of(struct diff_capture *dc,
 		   (listed(volatile_hdrs, ARRAY_SIZE(volatile_hdrs), name) &&
 		    !dn->keep);
 	dn->cseq = hdr_name_eq("CSeq", name);
+	dn->dialog = hdr_name_eq("Replaces", name) ||
+		     hdr_name_eq("Join", name) ||
+		     hdr_name_eq("Target-Dialog", name);
+	dn->countdown = hdr_name_eq("Subscription-State", name);
 	if (!dn->skip)
 		dc->err = trace_strs_add(dc->strs, &dn->sid, name->p,
 					 name->l);
@@ -231,8 +131,10 @@ static int collect(struct diff_capture *dc, struct hdrs *h,
 		h->name[h->n] = x.name;
 		h->val[h->n] = x.val;
 		h->nid[h->n] = dn->sid;
-		h->flags[h->n] = (uint8_t)((dn->keep ? HDR_KEEP : 0) |
-					   (dn->cseq ? HDR_CSEQ : 0));
+		h->flags[h->n] = (uint8_t)(
+			(dn->keep ? HDR_KEEP : 0) | (dn->cseq ? HDR_CSEQ : 0) |
+			(dn->dialog ? HDR_DIALOG : 0) |
+			(dn->countdown ? HDR_COUNTDOWN : 0));
 		h->n++;
 	}
 
@@ -344,11 +246,54 @@ static bool rtpmap(const struct pl *line, struct pl *name)
 }
 
 
-/* "PCMU PCMA telephone-event sendrecv" for each m= line */
-static void sdp_summary(char *out, size_t sz, const char *p,
-			const char *end)
+/* how the o= version moved since the last SDP of the same origin
+ * (username and session id) in call c: "" the first, "=" the same, "+1"
+ * up by one (RFC 3264 8), "+" up by more, "-" down */
+static const char *origin_step(struct diff_capture *dc,
+			       const struct pl *line, unsigned c)
+{
+	struct pl user, sid, ver;
+	char key[160];
+	uint64_t v, *last;
+	uint32_t id;
+	int n;
+
+	if (re_regex(line->p, line->l, "o=[^ ]+ [^ ]+ [0-9]+", &user, &sid,
+		     &ver))
+		return "";
+	n = re_snprintf(key, sizeof(key), "%u %r %r", c, &user, &sid);
+	if (n < 0 || dc->err)
+		return "";
+	dc->err = trace_strs_add(dc->origins, &id, key, (size_t)n);
+	if (!dc->err && id == dc->norig)
+		dc->err = diff_grow((void **)&dc->origv, &dc->origcap,
+				    dc->norig + 1, sizeof(*dc->origv));
+	if (dc->err)
+		return "";
+
+	v = pl_u64(&ver);
+	last = &dc->origv[id];
+	if (id == dc->norig) {
+		dc->norig++;
+		*last = v;
+		return "";
+	}
+	if (v == *last)
+		return "o= ";
+	n = v < *last ? -1 : v == *last + 1 ? 1 : 2;
+	*last = v;
+
+	return n < 0 ? "o- " : n == 1 ? "o+1 " : "o+ ";
+}
+
+
+/* "PCMU PCMA telephone-event sendrecv" for each m= line, after how the
+ * o= version moved */
+static void sdp_summary(struct diff_capture *dc, char *out, size_t sz,
+			const char *p, const char *end, unsigned c)
 {
 	size_t o = 0;
+	bool media = false;
 
 	out[0] = '\0';
 	while (p < end && o + 40 < sz) {
@@ -359,13 +304,19 @@ static void sdp_summary(char *out, size_t sz, const char *p,
 			line.l--;
 		p = eol ? eol + 1 : end;
 
-		if (line.l > 2 && !strncmp(line.p, "m=", 2)) {
-			struct pl media, fmts;
+		if (line.l > 2 && !strncmp(line.p, "o=", 2)) {
+			o += (size_t)re_snprintf(out + o, sz - o, "%s",
+						 origin_step(dc, &line, c));
+		}
+		else if (line.l > 2 && !strncmp(line.p, "m=", 2)) {
+			struct pl mt, fmts;
 
-			if (m_line(&line, &media, &fmts))
+			if (m_line(&line, &mt, &fmts)) {
 				o += (size_t)re_snprintf(out + o, sz - o,
-					"%s%r: %r", o ? "; " : "", &media,
+					"%s%r: %r", media ? "; " : "", &mt,
 					&fmts);
+				media = true;
+			}
 		}
 		else if (line.l > 9 && !strncmp(line.p, "a=rtpmap:", 9)) {
 			struct pl name;
@@ -430,19 +381,12 @@ static void load_h(const struct pcapr_msg *pm, void *arg)
 		return;
 	}
 
-	if (dc->n == dc->cap) {
-		uint32_t cap = dc->cap ? 2 * dc->cap : 1024;
-		struct dmsg *v = dc->v ? mem_realloc(dc->v, cap * sizeof(*v))
-				       : mem_alloc(cap * sizeof(*v), NULL);
-		if (!v) {
-			dc->err = ENOMEM;
-			return;
-		}
-		dc->v = v;
-		dc->cap = cap;
-	}
-
-	dc->err = trace_place(dc->tr, &m, pm);
+	dc->err = diff_grow((void **)&dc->v, &dc->cap, dc->n + 1,
+			    sizeof(*dc->v));
+	if (!dc->err)
+		dc->err = trace_place(dc->tr, &m, pm);
+	while (!dc->err && dc->ncallsmasked < m.call)
+		dc->err = diff_mask_call(dc, ++dc->ncallsmasked);
 	if (dc->err)
 		return;
 
@@ -462,14 +406,15 @@ static void load_h(const struct pcapr_msg *pm, void *arg)
 		if (h.flags[i] & HDR_KEEP)
 			re_snprintf(x, sizeof(x), "%r", &h.val[i]);
 		else
-			mask(x, sizeof(x), &h.val[i], h.flags[i] & HDR_CSEQ);
+			diff_mask(dc, x, sizeof(x), &h.val[i], h.flags[i],
+				  m.call);
 		pairs[2 * i] = h.nid[i];
 		pairs[2 * i + 1] = keep_str(dc, x, strlen(x));
 	}
 	dm->hdrs = keep_str(dc, (const char *)pairs, h.n * 2 * sizeof(*pairs));
 
-	sdp_summary(x, sizeof(x), (const char *)it.p,
-		    (const char *)pm->p + pm->len);
+	sdp_summary(dc, x, sizeof(x), (const char *)it.p,
+		    (const char *)pm->p + pm->len, m.call);
 	dm->sdp = keep_str(dc, x, strlen(x));
 }
 
@@ -485,6 +430,11 @@ static void capture_destructor(void *data)
 	mem_deref(dc->fv);
 	mem_deref(dc->names);
 	mem_deref(dc->namev);
+	mem_deref(dc->toks);
+	mem_deref(dc->tokv);
+	mem_deref(dc->kcount);
+	mem_deref(dc->origins);
+	mem_deref(dc->origv);
 }
 
 
@@ -513,6 +463,10 @@ int diff_load(struct diff_capture **dcp, const char *path,
 		err = trace_strs_alloc(&dc->strs);
 	if (!err)
 		err = trace_strs_alloc(&dc->names);
+	if (!err)
+		err = trace_strs_alloc(&dc->toks);
+	if (!err)
+		err = trace_strs_alloc(&dc->origins);
 	if (!err)
 		err = trace_read(dc->tr, path, load_h, dc, why);
 	if (!err)

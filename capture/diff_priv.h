@@ -45,7 +45,27 @@ struct diff_capture {
 	struct dname *namev;   /* ... and how each is compared, by id */
 	uint32_t nnames, namecap;
 	uint32_t byid[4096];   /* by libre's header id: a name's id + 1 */
+	struct trace_strs *toks;  /* volatile values seen, by kind ... */
+	struct dtok *tokv;     /* ... and where each was first seen, by id */
+	uint32_t ntok, tokcap;
+	struct dtok_slot {     /* the last values looked up: their ids + 1 */
+		uint64_t h;
+		uint32_t scope, id;
+		unsigned kind;
+	} tokcache[64];
+	uint16_t *kcount;      /* values of each kind first seen, by call */
+	uint32_t nk, kcap;
+	unsigned ncallsmasked; /* calls whose Call-ID is numbered */
+	struct trace_strs *origins; /* SDP origins: call, user, session */
+	uint64_t *origv;       /* ... and the last o= version of each */
+	uint32_t norig, origcap;
 	int err;
+};
+
+/* a volatile value's label: the k-th of its kind first seen in call */
+struct dtok {
+	uint32_t call;
+	uint16_t k;
 };
 
 /* how a header name (as spelt) is compared, decided once per capture */
@@ -54,9 +74,11 @@ struct dname {
 	bool skip;             /* ignored, or not compared by default */
 	bool keep;             /* compared exactly, unmasked */
 	bool cseq;             /* its number is masked */
+	bool dialog;           /* names a dialog: Call-ID;tags */
+	bool countdown;        /* its expires= counts down */
 };
 
-enum { HDR_KEEP = 1, HDR_CSEQ = 2 };
+enum { HDR_KEEP = 1, HDR_CSEQ = 2, HDR_DIALOG = 4, HDR_COUNTDOWN = 8 };
 
 /* the headers compared, in message order: from a message as read (raw
  * values) or from the capture's table (values as compared) */
@@ -68,6 +90,14 @@ struct hdrs {
 	unsigned n;
 };
 
+int  diff_add(struct list *items, unsigned call, const char *where,
+	      const char *what, const char *old, const char *new);
+int  diff_sdp(struct list *items, unsigned call, const char *w,
+	      const char *sa, const char *sb);
+int  diff_grow(void **vp, uint32_t *capp, uint32_t need, size_t size);
+void diff_mask(struct diff_capture *dc, char *out, size_t sz,
+	       const struct pl *v, unsigned flags, unsigned c);
+int  diff_mask_call(struct diff_capture *dc, unsigned c);
 int  diff_hdrs_nth(const struct hdrs *h, const struct pl *name, unsigned k);
 int  diff_fetch_all(struct diff_capture *dc);
 
