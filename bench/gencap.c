@@ -69,7 +69,7 @@ int main(int argc, char *argv[])
 	libre_init();
 	sa_set_str(&a, "10.1.0.1", 5060);
 	sa_set_str(&b, "10.1.0.2", 5060);
-	err = pcapw_open(&pw, argv[1]);
+	err = pcapw_open(&pw, argv[1], PCAPW_PCAP);
 	for (i = 0; !err && i < n; i++) {
 		unsigned call = (unsigned)(i / 7), k = (unsigned)(i % 7);
 		int len = re_snprintf(buf, sizeof(buf), tmpl[k], call, call,

@@ -36,6 +36,8 @@ typedef const char *(run_earlier_h)(const struct pl *callid, void *arg);
 
 struct run_opts {
 	const char *pcap_path; /* where to write the capture, NULL: none */
+	bool pcapng;           /* … as pcapng with the verdicts as frame
+				  comments (else classic pcap) */
 	uint32_t timeout_ms;   /* per-step default when the scenario has
 				  none */
 	const char *capture;   /* live-capture this interface: DUTs' own
