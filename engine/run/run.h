@@ -36,8 +36,6 @@ typedef const char *(run_earlier_h)(const struct pl *callid, void *arg);
 
 struct run_opts {
 	const char *pcap_path; /* where to write the capture, NULL: none */
-	bool pcapng;           /* … as pcapng with the verdicts as frame
-				  comments (else classic pcap) */
 	uint32_t timeout_ms;   /* per-step default when the scenario has
 				  none */
 	const char *capture;   /* live-capture this interface: DUTs' own
@@ -57,6 +55,8 @@ struct run_opts {
 				  a real one of its own (offline: the
 				  capture's). A virtual one only where
 				  run_virtual_ok() */
+	bool pcapng;           /* the capture as pcapng, the verdicts as
+				  frame comments (else classic pcap) */
 };
 
 typedef void (run_step_h)(const struct run *run, const struct step *st,
