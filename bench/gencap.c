@@ -1,5 +1,7 @@
 /* bench/gencap.c — write a capture of N SIP messages (calls of INVITE,
- * 100, 180, 200, ACK, BYE, 200 between two addresses) for the benchmarks */
+ * 100, 180, 200, ACK, BYE, 200 between two addresses) for the benchmarks;
+ * OUT.pcapng: pcapng with a verdict comment on every frame, as a run
+ * writes them (pcapw_finish) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,19 +59,24 @@ int main(int argc, char *argv[])
 	struct pcapw *pw = NULL;
 	struct sa a, b;
 	unsigned long n, i;
+	size_t l;
+	bool ng;
 	char buf[1024];
 	int err;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: gencap OUT.pcap MESSAGES\n");
+		fprintf(stderr, "usage: gencap OUT.pcap|OUT.pcapng "
+			"MESSAGES\n");
 		return 2;
 	}
 	n = strtoul(argv[2], NULL, 10);
+	l = strlen(argv[1]);
+	ng = l > 7 && !strcmp(argv[1] + l - 7, ".pcapng");
 
 	libre_init();
 	sa_set_str(&a, "10.1.0.1", 5060);
 	sa_set_str(&b, "10.1.0.2", 5060);
-	err = pcapw_open(&pw, argv[1]);
+	err = pcapw_open(&pw, argv[1], ng ? PCAPW_PCAPNG : PCAPW_PCAP);
 	for (i = 0; !err && i < n; i++) {
 		unsigned call = (unsigned)(i / 7), k = (unsigned)(i % 7);
 		int len = re_snprintf(buf, sizeof(buf), tmpl[k], call, call,
@@ -80,7 +87,14 @@ int main(int argc, char *argv[])
 
 		err = pcapw_write_ts(pw, &tv, fwd ? &a : &b, fwd ? &b : &a,
 				     (uint8_t *)buf, (size_t)len, NULL);
+		if (!err && ng) {
+			re_snprintf(buf, sizeof(buf), "F%u %s: pass", k + 1,
+				    k == 0 ? "INVITE A -> B" : "step");
+			err = pcapw_comment(pw, (uint32_t)i + 1, buf);
+		}
 	}
+	if (!err)
+		err = pcapw_finish(pw);
 	mem_deref(pw);
 	libre_close();
 

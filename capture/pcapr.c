@@ -1,14 +1,15 @@
 /* capture/pcapr.c — read SIP messages out of any capture
  *
- * libpcap reads pcap and pcapng. Link layers: Ethernet (with 802.1Q
- * tags), Linux cooked (SLL and SLL2), raw IP, IPv4, IPv6, BSD loopback
- * (NULL/LOOP). IPv4 and IPv6 with fragments reassembled; UDP payloads and
- * TCP streams (reassembled in sequence order, messages framed by
- * Content-Length, several per segment or one across many). SIP is found
- * by content, on any port, and scanned where it lies (start line, Call-ID,
- * CSeq method; no copy, no full decode): the handler sees the message in
- * the reader's buffers. What is malformed or truncated is counted and
- * skipped; nothing in a capture can make the reader fail past its limits.
+ * libpcap reads pcap and pcapng; a pcapng's frame comments, which libpcap
+ * does not show, are read beside it (capture/pcapng.c). Link layers: Ethernet
+ * (with 802.1Q tags), Linux cooked (SLL and SLL2), raw IP, IPv4, IPv6, BSD
+ * loopback (NULL/LOOP). IPv4 and IPv6 with fragments reassembled; UDP
+ * payloads and TCP streams (reassembled in sequence order, messages framed by
+ * Content-Length, several per segment or one across many). SIP is found by
+ * content, on any port, and scanned where it lies (start line, Call-ID, CSeq
+ * method; no copy, no full decode): the handler sees the message in the
+ * reader's buffers. What is malformed or truncated is counted and skipped;
+ * nothing in a capture can make the reader fail past its limits.
  *
  * (About 840 lines: one path from a file to a message, link layer to TCP
  * reassembly; the SIP scanner is capture/sipscan.c.)
@@ -20,6 +21,7 @@
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <re.h>
+#include "pcapng.h"
 #include "pcapr.h"
 
 
@@ -69,6 +71,7 @@ struct reader {
 	unsigned nflows;
 	uint32_t frame;
 	struct timeval ts;
+	struct mbuf *comment;  /* the frame's comments, or NULL */
 };
 
 
@@ -218,6 +221,10 @@ static void emit(struct reader *rd, const struct sa *src, const struct sa *dst,
 	m.tcp = tcp;
 	m.p = p;
 	m.len = len;
+	if (rd->comment)
+		pl_set_mbuf(&m.comment, rd->comment);
+	else
+		m.comment = pl_null;
 	rd->h(&m, rd->arg);
 }
 
@@ -806,6 +813,7 @@ int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcapr_stats local;
+	struct pcapng_rd ng = {NULL, false, 0, NULL};
 	struct pcap_pkthdr *ph;
 	const u_char *data;
 	struct reader rd;
@@ -833,13 +841,29 @@ int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
 	rd.st = st;
 	dlt = pcap_datalink(pc);
 
+	/* a pcapng's frame comments: its blocks walked beside libpcap */
+	if (!pcapng_rd_open(&ng, path)) {
+		rd.comment = mbuf_alloc(256);
+		if (!rd.comment)
+			pcapng_rd_close(&ng);
+	}
+
 	while ((rc = pcap_next_ex(pc, &ph, &data)) == 1) {
 
 		rd.frame = ++st->frames;
+		if (rd.comment) {
+			mbuf_rewind(rd.comment);
+			if (!pcapng_rd_packet(&ng))
+				(void)pcapng_rd_comments(&ng, rd.comment,
+							 "\n");
+			rd.comment->pos = 0;
+		}
 		if (frame_in(&rd, dlt, ph, data)) {
 			pcap_close(pc);
 			list_flush(&rd.frags);
 			list_flush(&rd.flows);
+			pcapng_rd_close(&ng);
+			mem_deref(rd.comment);
 			if (why)
 				re_sdprintf(why, "link type %d (%s) is not "
 					    "supported", dlt,
@@ -858,6 +882,8 @@ int pcapr_read_rtp(const char *path, pcapr_msg_h *h, void *arg,
 	pcap_close(pc);
 	list_flush(&rd.frags);
 	list_flush(&rd.flows);
+	pcapng_rd_close(&ng);
+	mem_deref(rd.comment);
 
 	return 0;
 }

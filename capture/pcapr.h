@@ -45,6 +45,8 @@ struct pcapr_msg {
 	const uint8_t *p;        /* the message's bytes: in the reader's */
 	size_t len;              /* buffers, valid during the handler only */
 	struct pcapr_sip sip;    /* scanned */
+	struct pl comment;       /* the frame's comments (pcapng), one a
+				    line; empty if none */
 };
 
 /** What a read saw */

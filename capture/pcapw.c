@@ -1,15 +1,25 @@
-/* capture/pcapw.c — write every packet of a run to a pcap file
+/* capture/pcapw.c — write every packet of a run to a pcapng (or pcap)
+ * file, and the verdicts on its frames as comments
  *
  * Frames are raw IP (LINKTYPE_RAW): an IPv4 or IPv6 header and a UDP
  * header, both with correct checksums, around each datagram; a message
  * over TCP (or TLS, as the SIP it carried) is one TCP segment with
  * consistent sequence numbers per connection. The file is
  * flushed after every packet so that it is whole whenever the run stops.
+ *
+ * pcapng (capture/pcapng.c) or classic pcap (libpcap's dumper). A frame's
+ * comments (pcapw_comment) are known only once the run has judged it, so
+ * they are kept in memory and pcapw_finish copies the file once with
+ * them, into a new file renamed over the old one: until then, and if the
+ * copy fails, the file is whole without them.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <re.h>
+#include "pcapng.h"
 #include "pcapw.h"
 
 
@@ -19,11 +29,25 @@ enum {
 	UDP_HDR = 8,
 	TCP_HDR = 20,
 	SNAPLEN = 65535 + IP6_HDR,
+	LINKTYPE_RAW = 101,
+};
+
+/* a frame's comment, until pcapw_finish */
+struct note {
+	struct le le;
+	uint32_t frame;
+	uint32_t seq;          /* order of arrival, among a frame's */
+	char *text;
 };
 
 struct pcapw {
-	pcap_t *pcap;
+	enum pcapw_fmt fmt;
+	pcap_t *pcap;          /* classic pcap: libpcap's dumper */
 	pcap_dumper_t *dump;
+	FILE *f;               /* pcapng: ours */
+	struct mbuf *mb;       /* one block being written */
+	struct list notes;     /* struct note */
+	uint32_t nnotes;
 	char *path;
 	uint8_t *frame;        /* one reusable frame buffer */
 	uint32_t frames;
@@ -66,14 +90,95 @@ static void destructor(void *data)
 	}
 	if (pw->pcap)
 		pcap_close(pw->pcap);
+	if (pw->f)
+		fclose(pw->f);
+	mem_deref(pw->mb);
+	list_flush(&pw->notes);
 	list_flush(&pw->flows);
 	mem_deref(pw->path);
 	mem_deref(pw->frame);
 }
 
 
-/** Create (or truncate) a pcap file for raw IP frames */
-int pcapw_open(struct pcapw **pwp, const char *path)
+static const char * const fmt_names[] = {
+	[PCAPW_PCAP]   = "pcap",
+	[PCAPW_PCAPNG] = "pcapng",
+};
+
+
+/** The format called name ("pcap", "pcapng"): 0, or ENOENT */
+int pcapw_format(enum pcapw_fmt *fmtp, const char *name)
+{
+	size_t i;
+
+	if (!fmtp || !name)
+		return EINVAL;
+
+	for (i = 0; i < ARRAY_SIZE(fmt_names); i++) {
+		if (!strcmp(name, fmt_names[i])) {
+			*fmtp = (enum pcapw_fmt)i;
+			return 0;
+		}
+	}
+
+	return ENOENT;
+}
+
+
+/** The file name extension of fmt: ".pcapng" or ".pcap" */
+const char *pcapw_ext(enum pcapw_fmt fmt)
+{
+	return fmt == PCAPW_PCAPNG ? ".pcapng" : ".pcap";
+}
+
+
+static int open_pcap(struct pcapw *pw, const char *path)
+{
+	pw->pcap = pcap_open_dead(DLT_RAW, SNAPLEN);
+	if (!pw->pcap)
+		return ENOMEM;
+
+	pw->dump = pcap_dump_open(pw->pcap, path);
+	if (!pw->dump)
+		return errno ? errno : EIO;
+
+	return 0;
+}
+
+
+/* write what pw->mb holds and flush it */
+static int put_mb(struct pcapw *pw)
+{
+	size_t n = pw->mb->end;
+
+	mbuf_rewind(pw->mb);
+	if (fwrite(pw->mb->buf, 1, n, pw->f) != n || fflush(pw->f))
+		return errno ? errno : EIO;
+
+	return 0;
+}
+
+
+static int open_pcapng(struct pcapw *pw, const char *path)
+{
+	int err;
+
+	pw->mb = mbuf_alloc(SNAPLEN + 256);
+	pw->f = fopen(path, "wb");
+	if (!pw->mb)
+		return ENOMEM;
+	if (!pw->f)
+		return errno ? errno : EIO;
+
+	err  = pcapng_shb(pw->mb, "sipflow");
+	err |= pcapng_idb(pw->mb, LINKTYPE_RAW, SNAPLEN);
+
+	return err ? err : put_mb(pw);
+}
+
+
+/** Create (or truncate) a capture file of format fmt for raw IP frames */
+int pcapw_open(struct pcapw **pwp, const char *path, enum pcapw_fmt fmt)
 {
 	struct pcapw *pw;
 	int err;
@@ -89,18 +194,17 @@ int pcapw_open(struct pcapw **pwp, const char *path)
 	if (err)
 		goto out;
 
+	pw->fmt = fmt;
 	pw->frame = mem_alloc(SNAPLEN, NULL);
-	pw->pcap = pcap_open_dead(DLT_RAW, SNAPLEN);
-	if (!pw->frame || !pw->pcap) {
+	if (!pw->frame) {
 		err = ENOMEM;
 		goto out;
 	}
 
-	pw->dump = pcap_dump_open(pw->pcap, path);
-	if (!pw->dump) {
-		err = errno ? errno : EIO;
+	err = fmt == PCAPW_PCAPNG ? open_pcapng(pw, path) :
+		open_pcap(pw, path);
+	if (err)
 		goto out;
-	}
 
 	pw->ipid = (uint16_t)rand_u16();
 
@@ -207,14 +311,24 @@ static int emit(struct pcapw *pw, const struct timeval *ts,
 		const uint8_t *frame, size_t len, uint32_t *framep)
 {
 	struct pcap_pkthdr hdr;
+	int err;
 
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.ts = *ts;
-	hdr.len = hdr.caplen = (bpf_u_int32)len;
+	if (pw->f) {
+		err = pcapng_epb(pw->mb, ts, frame, len);
+		if (!err)
+			err = put_mb(pw);
+		if (err)
+			return err;
+	}
+	else {
+		memset(&hdr, 0, sizeof(hdr));
+		hdr.ts = *ts;
+		hdr.len = hdr.caplen = (bpf_u_int32)len;
 
-	pcap_dump((u_char *)pw->dump, &hdr, frame);
-	if (pcap_dump_flush(pw->dump))
-		return EIO;
+		pcap_dump((u_char *)pw->dump, &hdr, frame);
+		if (pcap_dump_flush(pw->dump))
+			return EIO;
+	}
 
 	++pw->frames;
 	if (framep)
@@ -388,4 +502,175 @@ uint32_t pcapw_frames(const struct pcapw *pw)
 const char *pcapw_path(const struct pcapw *pw)
 {
 	return pw ? pw->path : NULL;
+}
+
+
+static void note_destructor(void *data)
+{
+	struct note *n = data;
+
+	mem_deref(n->text);
+}
+
+
+/** A comment on frame (1-based), written into the file by pcapw_finish
+ *  (pcapng; a classic pcap has no place for it) */
+int pcapw_comment(struct pcapw *pw, uint32_t frame, const char *text)
+{
+	struct note *n;
+	int err;
+
+	if (!pw || !frame || frame > pw->frames || !text)
+		return EINVAL;
+
+	if (pw->fmt != PCAPW_PCAPNG)
+		return 0;
+
+	n = mem_zalloc(sizeof(*n), note_destructor);
+	if (!n)
+		return ENOMEM;
+
+	err = str_dup(&n->text, text);
+	if (err) {
+		mem_deref(n);
+		return err;
+	}
+
+	n->frame = frame;
+	n->seq = pw->nnotes++;
+	list_append(&pw->notes, &n->le, n);
+
+	return 0;
+}
+
+
+static int note_cmp(const void *a, const void *b)
+{
+	const struct note *x = *(struct note * const *)a;
+	const struct note *y = *(struct note * const *)b;
+
+	if (x->frame != y->frame)
+		return x->frame < y->frame ? -1 : 1;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+
+/* copy the file at pw->path to tmp, the notes (by frame) in their
+ * frames' blocks */
+static int copy_noted(struct pcapw *pw, struct note **v, size_t n,
+		      const char *tmp)
+{
+	const char *texts[16];
+	struct pcapng_rd rd;
+	struct mbuf *out;
+	uint32_t frame = 0;
+	size_t i = 0;
+	FILE *f;
+	int err;
+
+	err = pcapng_rd_open(&rd, pw->path);
+	if (err)
+		return err;
+
+	out = mbuf_alloc(SNAPLEN + 1024);
+	f = fopen(tmp, "wb");
+	if (!out || !f) {
+		err = out ? (errno ? errno : EIO) : ENOMEM;
+		goto out;
+	}
+
+	while (!(err = pcapng_rd_next(&rd))) {
+		const struct mbuf *blk = rd.blk;
+		bool epb = rd.type == PCAPNG_EPB;
+		size_t k = 0;
+
+		if (epb)
+			++frame;
+		while (epb && i < n && v[i]->frame == frame) {
+			if (k < ARRAY_SIZE(texts))
+				texts[k++] = v[i]->text;
+			++i;
+		}
+		if (k) {
+			mbuf_rewind(out);
+			err = pcapng_epb_comment(out, rd.blk, texts, k);
+			if (err)
+				break;
+			blk = out;
+		}
+		if (fwrite(blk->buf, 1, blk->end, f) != blk->end) {
+			err = errno ? errno : EIO;
+			break;
+		}
+	}
+	if (err == ENODATA)
+		err = 0;
+
+ out:
+	if (f && fclose(f) && !err)
+		err = errno ? errno : EIO;
+	mem_deref(out);
+	pcapng_rd_close(&rd);
+
+	return err;
+}
+
+
+/**
+ * Put the comments given so far into the file (pcapng): the file is
+ * copied once with them and the copy renamed over it; the frames
+ * written after this are appended as before. When the copy fails the
+ * file stays whole, without the comments.
+ */
+int pcapw_finish(struct pcapw *pw)
+{
+	struct note **v = NULL;
+	char *tmp = NULL;
+	struct le *le;
+	size_t n = 0;
+	int err;
+
+	if (!pw)
+		return EINVAL;
+
+	if (!pw->f || !pw->notes.head)
+		return 0;
+
+	v = mem_zalloc(list_count(&pw->notes) * sizeof(*v), NULL);
+	err = re_sdprintf(&tmp, "%s.tmp", pw->path);
+	if (!v || err) {
+		err = err ? err : ENOMEM;
+		goto out;
+	}
+
+	for (le = pw->notes.head; le; le = le->next)
+		v[n++] = le->data;
+	qsort(v, n, sizeof(*v), note_cmp);
+
+	if (fflush(pw->f)) {
+		err = errno ? errno : EIO;
+		goto out;
+	}
+
+	err = copy_noted(pw, v, n, tmp);
+	if (!err && rename(tmp, pw->path))
+		err = errno ? errno : EIO;
+	if (err) {
+		(void)remove(tmp);
+		goto out;
+	}
+
+	/* the same frames, now with their comments: go on after them */
+	fclose(pw->f);
+	pw->f = fopen(pw->path, "ab");
+	if (!pw->f)
+		err = errno ? errno : EIO;
+
+ out:
+	list_flush(&pw->notes);
+	mem_deref(v);
+	mem_deref(tmp);
+
+	return err;
 }

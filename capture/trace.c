@@ -275,7 +275,26 @@ static void arrow(struct ladder *ld, const struct trace_msg *m)
 }
 
 
-/* one line per message: time, frame, arrow or addresses, call */
+/* a frame's comments (a run's verdicts), a line each under its
+ * message: "                    # F1 INVITE A -> P: pass" */
+static void comments(struct ladder *ld, const struct pl *c)
+{
+	const char *p = c->p, *end = c->p + c->l;
+
+	while (c->l && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+
+		out_put(ld, "                    # ", 22);
+		out_put(ld, p, n);
+		out_put(ld, "\n", 1);
+		p += n + 1;
+	}
+}
+
+
+/* one line per message: time, frame, arrow or addresses, call; the
+ * frame's comments under it */
 static void print_msg(struct ladder *ld, const struct trace_msg *m)
 {
 	out_u(ld, m->t_us / 1000000, 4, ' ');
@@ -303,6 +322,7 @@ static void print_msg(struct ladder *ld, const struct trace_msg *m)
 	out_put(ld, "  call ", 7);
 	out_u(ld, m->call, 0, ' ');
 	out_put(ld, "\n", 1);
+	comments(ld, &m->pm->comment);
 }
 
 

@@ -19,6 +19,7 @@
 #include "suite.h"
 #include "trace.h"
 #include "pcapr.h"
+#include "pcapw.h"
 #include "diff.h"
 #include "cli.h"
 #include "retrans.h"
@@ -35,7 +36,8 @@ static void usage_run(void)
 		   "         [--timer T1|T2|T4=DURATION]... "
 		   "[--var NAME=VALUE]...\n"
 		   "         [--address-pool FIRST-LAST|ADDRESS/PREFIX] "
-		   "[--real-time]\n");
+		   "[--real-time]\n"
+		   "         [--pcap-format pcapng|pcap]\n");
 }
 
 
@@ -127,6 +129,7 @@ int cmd_run(int argc, char *argv[])
 		{"timer",   required_argument, NULL, 'm'},
 		{"var",     required_argument, NULL, 'V'},
 		{"address-pool", required_argument, NULL, 'p'},
+		{"pcap-format", required_argument, NULL, 'f'},
 		{"help",    no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -152,6 +155,7 @@ int cmd_run(int argc, char *argv[])
 	so.outdir = "sipflow-out";
 	so.jobs = 0;   /* the default: suite.c */
 	so.timers = &timers;
+	so.pcapng = true;
 	diag_init(&dg);
 	optind = 1;
 
@@ -163,7 +167,7 @@ int cmd_run(int argc, char *argv[])
 		rc = EXIT_BAD;
 		goto out;
 	}
-	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qRV:p:h",
+	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qRV:p:f:h",
 				longopts, NULL)) != -1) {
 		switch (c) {
 
@@ -248,6 +252,17 @@ int cmd_run(int argc, char *argv[])
 				rc = EXIT_BAD;
 			}
 			has_pool = true;
+			break;
+		}
+		case 'f': {
+			enum pcapw_fmt fmt = PCAPW_PCAPNG;
+
+			if (pcapw_format(&fmt, optarg)) {
+				re_fprintf(stderr, "--pcap-format: '%s' is "
+					   "not pcapng or pcap\n", optarg);
+				rc = EXIT_BAD;
+			}
+			so.pcapng = fmt == PCAPW_PCAPNG;
 			break;
 		}
 		case 'h':

@@ -22,6 +22,7 @@
 #include "addrpool.h"
 #include "testbed.h"
 #include "run.h"
+#include "pcapw.h"
 #include "clock.h"
 #include "console.h"
 #include "report.h"
@@ -483,10 +484,12 @@ static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
 		return ECANCELED;
 	}
 	if (!err) {
-		re_snprintf(sl->pcap, sizeof(sl->pcap), "%s/%s.pcap",
-			    o->outdir, sc->name);
+		re_snprintf(sl->pcap, sizeof(sl->pcap), "%s/%s%s",
+			    o->outdir, sc->name, pcapw_ext(o->pcapng ?
+			    PCAPW_PCAPNG : PCAPW_PCAP));
 		memset(&ro, 0, sizeof(ro));
 		ro.pcap_path = sl->pcap;
+		ro.pcapng = o->pcapng;
 		ro.timeout_ms = o->timeout_ms;
 		ro.capture = o->capture;
 		ro.timers = o->timers;

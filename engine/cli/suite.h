@@ -17,6 +17,8 @@ struct suite_opts {
 				      interface, or NULL */
 	const struct sip_timers *timers; /* --timer, or NULL */
 	bool real_time;            /* --real-time: no virtual clock */
+	bool pcapng;               /* the capture as pcapng (verdicts as
+				      frame comments), else classic pcap */
 };
 
 int suite_check_pool(struct list *scenarios, const struct suite_opts *opts);

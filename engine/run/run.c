@@ -765,11 +765,13 @@ int run_alloc(struct run **runp, struct scenario *sc,
 
 		/* recordings go next to the pcap: OUT/SCENARIO-ROLE-N.wav */
 		if (opts->pcap_path) {
+			const char *ext = pcapw_ext(opts->pcapng ?
+				PCAPW_PCAPNG : PCAPW_PCAP);
+			size_t l = strlen(opts->pcap_path), e = strlen(ext);
 			char prefix[512];
-			size_t l = strlen(opts->pcap_path);
 
-			if (l > 5 && !strcmp(opts->pcap_path + l - 5, ".pcap"))
-				l -= 5;
+			if (l > e && !strcmp(opts->pcap_path + l - e, ext))
+				l -= e;
 			re_snprintf(prefix, sizeof(prefix), "%b",
 				    opts->pcap_path, l);
 			(void)agent_record_to(ag, prefix);
@@ -777,7 +779,8 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	}
 
 	if (opts->pcap_path) {
-		err = pcapw_open(&run->pcap, opts->pcap_path);
+		err = pcapw_open(&run->pcap, opts->pcap_path, opts->pcapng ?
+				 PCAPW_PCAPNG : PCAPW_PCAP);
 		if (err) {
 			diag_err(dg, NULL, NULL, "%s: cannot write: %m",
 				 opts->pcap_path, err);

@@ -55,6 +55,8 @@ struct run_opts {
 				  a real one of its own (offline: the
 				  capture's). A virtual one only where
 				  run_virtual_ok() */
+	bool pcapng;           /* the capture as pcapng, the verdicts as
+				  frame comments (else classic pcap) */
 };
 
 typedef void (run_step_h)(const struct run *run, const struct step *st,

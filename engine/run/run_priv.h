@@ -98,6 +98,7 @@ int  run_role_name(struct re_printf *pf, const struct role *r);
 uint64_t run_reaction(const struct run *run, const struct msgrec *r);
 bool run_later_step(const struct run *run, const struct msgrec *r);
 void run_write_pcap(struct run *run, struct msgrec *r);
+void run_pcap_comments(struct run *run);
 const struct step *run_waiting_step(const struct run *run,
 				const struct role *from,
 				const struct role *to);

@@ -192,14 +192,24 @@ static int busy_print(struct re_printf *pf, const struct run *run)
 }
 
 
+/* the run is over: its verdicts into the capture, then the done
+ * handler */
+static void done(struct run *run)
+{
+	run_pcap_comments(run);
+
+	if (run->h.doneh)
+		run->h.doneh(run, run->h.arg);
+}
+
+
 static void teardown_done(struct run *run)
 {
 	run->tearing = false;
 	clock_tmr_cancel(&run->tmr_settle);
 	clock_tmr_cancel(&run->tmr_settle_max);
 
-	if (run->h.doneh)
-		run->h.doneh(run, run->h.arg);
+	done(run);
 }
 
 
@@ -277,8 +287,7 @@ void run_teardown(struct run *run)
 	struct le *le;
 
 	if (run->offline || !has_device(run)) {
-		if (run->h.doneh)
-			run->h.doneh(run, run->h.arg);
+		done(run);
 		return;
 	}
 

@@ -65,7 +65,7 @@ check "A hears its own 700 Hz tone back through baresip" \
 check "two-way with a device: B -> A judged, A -> B noted as not measured" \
 	"grep -q '^  *media A <-> B two-way  *pass' '$out/good.txt' && grep -q 'A -> B not measured: B is a device under test' '$out/good.txt'"
 if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/good/baresip-echo.pcap" -q -z rtp,streams 2>/dev/null |
+	n=$(tshark -r "$out/good/baresip-echo.pcapng" -q -z rtp,streams 2>/dev/null |
 		grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.')
 	check "pcap: both RTP streams of the call (tshark found $n)" "[ $n -eq 2 ]"
 fi

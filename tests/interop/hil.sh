@@ -71,14 +71,14 @@ check "HTML report: the do: step shows the driver's time, the device's step its 
 	grep -qE '<td>pass \(driver [0-9]+ ms\)</td>' '$out/bs.dom' &&
 	grep -qE '<td>pass \(device [0-9]+ ms\)</td>' '$out/bs.dom'"
 check "pcap: the device's own packets are in the run's capture" \
-	"tshark -r '$out/bs-basic-call-phones/basic-call-phones.pcap' -Y 'sip && ip.src==127.0.0.30' 2>/dev/null | grep -q INVITE"
+	"tshark -r '$out/bs-basic-call-phones/basic-call-phones.pcapng' -Y 'sip && ip.src==127.0.0.30' 2>/dev/null | grep -q INVITE"
 
 # the testbed's capture: puts the device's own packets in the run's pcap
 # (live, libpcap on lo), each once
 testbed acap.yaml A '{type: baresip, control: "127.0.0.30:4444"}'
 sed -i 's/^  A: {kind: dut,/  A: {kind: dut, capture: {interface: lo},/' "$out/acap.yaml"
 run bs-cap "$yl/basic-call-phones.yaml" acap.yaml
-n=$(tshark -r "$out/bs-cap/basic-call-phones.pcap" -Y 'sip.Method==INVITE && ip.src==127.0.0.30' 2>/dev/null | wc -l)
+n=$(tshark -r "$out/bs-cap/basic-call-phones.pcapng" -Y 'sip.Method==INVITE && ip.src==127.0.0.30' 2>/dev/null | wc -l)
 check "capture: {interface: lo} in the testbed: passes, the device's INVITE once in the pcap ($n)" \
 	"[ $rc -eq 0 ] && [ $n -eq 1 ]"
 
@@ -165,7 +165,7 @@ check "baresip dies mid-run: exit 1, the waiting step names the lost device" \
 check "no baresip there: exit 1, connection refused named" \
 	"[ $rc34 -eq 1 ] && has fake34 'cannot reach baresip.s control socket at 127.0.0.34:4444: Connection refused'"
 check "the pcap is written even when the driver fails" \
-	"[ -s '$out/fake32/basic-call-phones.pcap' ]"
+	"[ -s '$out/fake32/basic-call-phones.pcapng' ]"
 
 # --- yealink-http driver --------------------------------------------------
 # the endpoint takes over alice's control socket (one client at a time)

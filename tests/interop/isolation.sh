@@ -37,7 +37,7 @@ for round in 1 2; do
 	check "round $round: no step saw an INVITE of the first scenario" \
 		"! grep -q 'unexpected INVITE' '$o.txt'"
 	if command -v tshark >/dev/null; then
-		tshark -r "$o/iso-proxy-fails-at-f2.pcap" -T fields -E separator='|' \
+		tshark -r "$o/iso-proxy-fails-at-f2.pcapng" -T fields -E separator='|' \
 			-e ip.src -e sip.Method -e sip.Status-Code -e sip.CSeq.method \
 			-Y sip >"$o.lines" 2>/dev/null
 		check "round $round: the first scenario's pcap has B's 480 to P's INVITE" \

@@ -51,7 +51,7 @@ play() {
 good() {
 	play "$@"
 	check "$1 ($tag): exit 0" "[ $rc -eq 0 ]"
-	check "$1 ($tag): pcap written" "[ -s '$out/$tag/$1.pcap' ]"
+	check "$1 ($tag): pcap written" "[ -s '$out/$tag/$1.pcapng' ]"
 }
 # bad NAME STEP TEXT [ARGS...]: the flow fails, and STEP's verdict says TEXT
 bad() {
@@ -94,11 +94,11 @@ check "registration (plain): skipped, the registrar does not offer register-open
 	"[ $rc -eq 0 ] && grep -q 'skipped: R (kamailio) does not offer register-open' '$out/$tag-registration.txt'"
 kam_stop
 if command -v tshark >/dev/null; then
-	sip_lines "$out/plain/unsuccessful-503-to-500.pcap" >"$out/plain-503.txt"
+	sip_lines "$out/plain/unsuccessful-503-to-500.pcapng" >"$out/plain-503.txt"
 	check "Kamailio answers A 500 (the 503 stays between P and B)" \
 		"grep -q '^127.0.0.1	127.0.0.10	SIP/2.0 500 ' '$out/plain-503.txt' &&
 		 ! grep -q '127.0.0.10	SIP/2.0 503' '$out/plain-503.txt'"
-	sip_lines "$out/plain/proxy-failure-503.pcap" >"$out/plain-failover.txt"
+	sip_lines "$out/plain/proxy-failure-503.pcapng" >"$out/plain-failover.txt"
 	check "failover: the 503 from P1 (127.0.0.13), then the INVITE to Kamailio" \
 		"grep -n '' '$out/plain-failover.txt' | grep -q '^2:127.0.0.13	127.0.0.10	SIP/2.0 503 ' &&
 		 grep -n '' '$out/plain-failover.txt' | grep -q '^4:127.0.0.10	127.0.0.1		INVITE '"
@@ -134,7 +134,7 @@ good registration-cancel
 testbed=$testbed_good
 kam_stop
 check "registration: Kamailio granted 3600 s" \
-	"grep -a -q '^Contact: <sip:alice@127.0.0.10:5060>;expires=3600' '$out/open/registration.pcap'"
+	"grep -a -q '^Contact: <sip:alice@127.0.0.10:5060>;expires=3600' '$out/open/registration.pcapng'"
 
 # --- two proxies: P1 -> P2 -> B, both Kamailio ----------------------------
 tag=two
@@ -146,7 +146,7 @@ kam_start "$here/kamailio.cfg" "$out/kam-p2" LISTEN=udp:127.0.0.2:5060 ||
 good session-two-proxies "${two[@]}"
 kam_stop
 if command -v tshark >/dev/null; then
-	tshark -r "$out/two/session-two-proxies.pcap" -Y 'ip.dst==127.0.0.11 && sip.Method==INVITE' \
+	tshark -r "$out/two/session-two-proxies.pcapng" -Y 'ip.dst==127.0.0.11 && sip.Method==INVITE' \
 		-T fields -E occurrence=a -E aggregator=' ' -e sip.Record-Route \
 		2>/dev/null >"$out/two-rr.txt"
 	check "two proxies: the INVITE at B has P2's Record-Route above P1's" \
@@ -169,7 +169,7 @@ good session-two-proxies --role A=ua:tcp:127.0.0.10 --role B=ua:tcp:127.0.0.11 \
 	--capture lo
 kam_stop
 if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/two_tcp/session-two-proxies.pcap" \
+	n=$(tshark -r "$out/two_tcp/session-two-proxies.pcapng" \
 		-Y 'tcp && sip && ip.src==127.0.0.1 && ip.dst==127.0.0.2' 2>/dev/null | wc -l)
 	check "two proxies on TCP: the pcap holds P1's 3 messages to P2 (INVITE, ACK, 200 OK) over TCP ($n)" \
 		"[ $n -eq 3 ]"
@@ -201,7 +201,7 @@ bad session-multi-proxy-auth F5 "P1 sent 407 Proxy Authentication Required to A 
 testbed=$testbed_good
 kam_stop
 if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/two_auth/session-multi-proxy-auth.pcap" \
+	n=$(tshark -r "$out/two_auth/session-multi-proxy-auth.pcapng" \
 		-Y 'ip.src==127.0.0.10 && sip.Method==INVITE' -T fields \
 		-e sip.Proxy-Authorization 2>/dev/null | tail -1 | grep -o 'realm=' | wc -l)
 	check "two proxies with auth: A's last INVITE answers both realms ($n)" "[ $n -eq 2 ]"

@@ -56,7 +56,7 @@ phones=$src/scenarios/yealink/basic-call-phones.yaml
 # and of Kamailio's forward start; Kamailio leaves out port 5060)
 play() {
 	local name=$1 yaml=$2 via_a=$3 via_p=$4; shift 4
-	local pcap="$out/$name/$(basename "$yaml" .yaml).pcap"
+	local pcap="$out/$name/$(basename "$yaml" .yaml).pcapng"
 	timeout 30 "$sipflow" run "$yaml" "$@" --out "$out/$name" --timeout 3s \
 		>"$out/$name.txt" 2>&1
 	local rc=$?

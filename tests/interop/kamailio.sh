@@ -46,7 +46,7 @@ good() {
 	cp "$out/good/report.json" "$out/good-$1.json" 2>/dev/null
 	cat "$out/good-$1.txt"
 	check "$1 with Kamailio as P: exit 0" "[ $rc -eq 0 ]"
-	check "$1: pcap written" "[ -s '$out/good/$1.pcap' ]"
+	check "$1: pcap written" "[ -s '$out/good/$1.pcapng' ]"
 }
 # every flow with this proxy, in one invocation, twice: kamailio-library.sh;
 # here the one whose capture the ladder and verify checks below read
@@ -59,7 +59,7 @@ sed -e 's/password: lab-secret/password: not-the-secret/' \
 good registration-unsuccessful-phones \
 	"$src/scenarios/rfc3665/registration-unsuccessful-phones.yaml" "$out/wrong-pw.yaml"
 if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/good/registration-unsuccessful-phones.pcap" -Y sip 2>/dev/null | wc -l)
+	n=$(tshark -r "$out/good/registration-unsuccessful-phones.pcapng" -Y sip 2>/dev/null | wc -l)
 	check "registration-unsuccessful-phones: 4 SIP messages, no third REGISTER ($n)" "[ $n -eq 4 ]"
 fi
 # the scripted UA answers the registrar's challenge; F3 of the unsuccessful
@@ -71,12 +71,12 @@ done
 # the flow ends with the transferred call up and A's REFER subscription
 # open: the teardown ends both (engine.md, "After the flow"), and those
 # messages, marked in report.json, are in the capture too
-"$sipflow" ladder "$out/good/blind-transfer.pcap" >"$out/ladder.txt" 2>&1
+"$sipflow" ladder "$out/good/blind-transfer.pcapng" >"$out/ladder.txt" 2>&1
 td=$(python3 -c "import json; print(sum(1 for m in json.load(open('$out/good-blind-transfer.json'))['scenarios'][0]['messages'] if m.get('teardown')))")
 check "ladder of the Kamailio capture: 26 messages (24 steps + two 100 Trying) and the teardown's $td" \
 	"[ $td -gt 0 ] && grep -q '^$((26 + td)) SIP messages in 2 calls' '$out/ladder.txt'"
 "$sipflow" verify "$src/scenarios/yealink/blind-transfer.yaml" \
-	--pcap "$out/good/blind-transfer.pcap" --role P=127.0.0.1:5060 \
+	--pcap "$out/good/blind-transfer.pcapng" --role P=127.0.0.1:5060 \
 	>"$out/verify.txt" 2>&1
 check "verify blind-transfer against the Kamailio capture: exit 0" "[ $? -eq 0 ]"
 
@@ -135,7 +135,7 @@ mv "$out/good" "$out/good-md5"
 for name in registration-auth session-auth; do
 	good "$name" "$src/scenarios/rfc3665/$name.yaml"
 	check "$name: answered with SHA-256 and qop=auth" \
-		"grep -a -q '^\(Proxy-\)\?Authorization: Digest .*algorithm=SHA-256, qop=auth' '$out/good/$name.pcap'"
+		"grep -a -q '^\(Proxy-\)\?Authorization: Digest .*algorithm=SHA-256, qop=auth' '$out/good/$name.pcapng'"
 done
 refused sha-wrong-pw registration-auth
 check "SHA-256 with a wrong password: Kamailio refuses it at F4" \
@@ -180,9 +180,9 @@ good forward-unconditional-server \
 	"$src/scenarios/rfc5359/forward-unconditional-server.yaml" \
 	"$out/tb-fwd-always.yaml"
 if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/good/forward-unconditional-server.pcap" \
+	n=$(tshark -r "$out/good/forward-unconditional-server.pcapng" \
 		-Y 'sip.Method == "INVITE" && sip.r-uri.user == "bob"' 2>/dev/null | wc -l)
-	m=$(tshark -r "$out/good/forward-unconditional-server.pcap" \
+	m=$(tshark -r "$out/good/forward-unconditional-server.pcapng" \
 		-Y 'sip.Method == "INVITE" && sip.r-uri.user == "carol" && sip.to.user == "bob"' \
 		2>/dev/null | wc -l)
 	check "forward-unconditional-server: one INVITE for bob (A's), one retargeted to carol still To bob ($n, $m)" \

@@ -54,7 +54,7 @@ check "B answers at once: F8 fails naming B's 200 to the INVITE and the CANCEL" 
 	"grep -Eq 'got 200 OK to INVITE F2 \(CSeq 1 INVITE, frame [0-9]+\); F8 waits for the answer to CANCEL F7' '$d.txt'"
 check "B answers at once: F6 passes" "grep -Eq '^ +F6 .* pass' '$d.txt'"
 if have tshark; then
-	sip_lines "$d/no-answer-cancel.pcap" >"$d.sip"
+	sip_lines "$d/no-answer-cancel.pcapng" >"$d.sip"
 	check "B answers at once: F6 is the proxy's own 200 to the CANCEL" \
 		"grep -q '^${P%:*} ${A%:*}  200 1 CANCEL' '$d.sip'"
 	check "B answers at once: the proxy relays no 200 to the INVITE to A" \
@@ -77,7 +77,7 @@ if have sipp && have tshark; then
 	rc=$?
 	kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
 	cat "$d.txt"
-	sip_lines "$d/no-answer-cancel.pcap" >"$d.sip"
+	sip_lines "$d/no-answer-cancel.pcapng" >"$d.sip"
 	check "SIPp answers at once: the run fails at F8 or later" \
 		"[ $rc -eq 1 ] && grep -Eq '^ +F(8|9|1[0-2]) .* FAIL' '$d.txt'"
 	check "SIPp answers at once: F6 is the proxy's own 200 to the CANCEL" \
@@ -136,7 +136,7 @@ check "stray before REFER: the peer gets its 202 to the REFER (exit 0)" \
 check "stray before REFER: the stray is absorbed, named" \
 	"grep -q 'absorbed.*BYE' '$d.txt'"
 if have tshark; then
-	sip_lines "$d/refer-wait.pcap" >"$d.sip"
+	sip_lines "$d/refer-wait.pcapng" >"$d.sip"
 	# after the flow, the teardown answers the stray BYE 481 (RFC 3261
 	# §15.1.2: a BYE that matches no dialog); no step answers it
 	check "stray before REFER: A's 202 answers the REFER, nothing the stray" \
@@ -186,7 +186,7 @@ A=127.0.73.30:5060 P=127.0.73.31:5060
 for c in cross-play cross-silent; do
 	"$sipflow" run "$out/$c.yaml" --out "$out/$c" --role A=ua:udp:$A \
 		--role P=ua:udp:$P >"$out/$c.run.txt" 2>&1
-	"$sipflow" verify "$out/cross.yaml" --pcap "$out/$c/cross.pcap" \
+	"$sipflow" verify "$out/cross.yaml" --pcap "$out/$c/cross.pcapng" \
 		--role A=$A --role P=$P >"$out/$c.txt" 2>&1
 	echo "rc=$?" >>"$out/$c.txt"
 	cat "$out/$c.txt"

@@ -29,7 +29,7 @@ for f in registration-auth session-auth registration-unsuccessful \
 	run "$f" "$src/scenarios/rfc3665/$f.yaml"
 	check "$f passes in self-play" "[ $rc -eq 0 ]"
 done
-pcap="$out/registration-auth/registration-auth.pcap"
+pcap="$out/registration-auth/registration-auth.pcapng"
 check "registration-auth: F3 resubmits on the same Call-ID, CSeq 2" \
 	"[ \$(grep -a '^Call-ID:' '$pcap' | sort -u | wc -l) -eq 1 ] &&
 	 [ \$(grep -a -c '^CSeq: 2 REGISTER' '$pcap') -eq 2 ]"
@@ -42,7 +42,7 @@ run phones "$src/scenarios/rfc3665/registration-auth-phones.yaml"
 check "a phone's answer checks against the scripted registrar" "[ $rc -eq 0 ]"
 
 if command -v tshark >/dev/null; then
-	tshark -r "$out/session-multi-proxy-auth/session-multi-proxy-auth.pcap" \
+	tshark -r "$out/session-multi-proxy-auth/session-multi-proxy-auth.pcapng" \
 		-Y 'ip.src==127.0.0.10 && sip.Method=="INVITE" && sip.CSeq.seq==3' \
 		-T fields -E occurrence=a -e sip.Proxy-Authorization 2>/dev/null |
 		grep -o 'realm="[ab].example.test"' | sort | tr '\n' ' ' >"$out/realms.txt"
@@ -52,7 +52,7 @@ fi
 
 # pre-emptive credentials: the update and the cancellation reuse the
 # challenge's nonce with nc 2 and 3, on the REGISTER Call-ID
-pcap="$out/registration-update-cancel/registration-update-cancel.pcap"
+pcap="$out/registration-update-cancel/registration-update-cancel.pcapng"
 check "registration-update-cancel: nc 1, 2, 3 on one nonce, one Call-ID" \
 	"[ \"\$(grep -a -o 'nc=0000000[0-9]' '$pcap' | tr '\n' ' ')\" = 'nc=00000001 nc=00000002 nc=00000003 ' ] &&
 	 [ \$(grep -a -o ' nonce=\"[0-9a-f]*\"' '$pcap' | sort -u | wc -l) -eq 1 ] &&
@@ -127,7 +127,7 @@ check "control: user alice is in the reports" \
 	"grep -a -r -q -w alice '$out' --include='*.json'"
 for pw in secret pw-in-scenario pw-on-the-step sha-secret not-the-secret; do
 	check "password '$pw' is in no output" \
-		"! grep -a -r -l -w -e '$pw' '$out' --include='*.txt' --include='*.json' --include='*.xml' --include='*.html' --include='*.pcap'"
+		"! grep -a -r -l -w -e '$pw' '$out' --include='*.txt' --include='*.json' --include='*.xml' --include='*.html' --include='*.pcapng'"
 done
 
 closing

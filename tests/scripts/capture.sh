@@ -56,7 +56,7 @@ for t in udp tcp; do
 	check "$t: device: exit 0" "[ $drc -eq 0 ]"
 	check "$t: F2 (P -> B) passed through the capture" \
 		"grep -E '^  F2 .*pass' '$out/tst-good-$t.txt' >/dev/null"
-	n=$("$sipflow" ladder "$out/tst-good-$t/basic-call.pcap" | grep -c 'call 1$')
+	n=$("$sipflow" ladder "$out/tst-good-$t/basic-call.pcapng" | grep -c 'call 1$')
 	check "$t: the tester's pcap holds all 12 messages (got $n)" "[ $n -eq 12 ]"
 
 	play "$out/v/basic-call.yaml" norr-$t $t
@@ -66,7 +66,7 @@ for t in udp tcp; do
 		"grep -A1 '^  F2 ' '$out/tst-norr-$t.txt' | grep -q 'header Record-Route: expected present'"
 done
 if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/tst-good-tcp/basic-call.pcap" -Y 'tcp && sip' 2>/dev/null | wc -l)
+	n=$(tshark -r "$out/tst-good-tcp/basic-call.pcapng" -Y 'tcp && sip' 2>/dev/null | wc -l)
 	check "tcp: tshark reads the 12 SIP messages over TCP in the tester's pcap ($n)" \
 		"[ $n -eq 12 ]"
 fi

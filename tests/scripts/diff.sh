@@ -25,7 +25,7 @@ flows=$(find "$src/scenarios" -name '*.yaml' | sort | xargs grep -L '^block:')
 n=0 unequal=""
 for yaml in $flows; do
 	name=$(basename "$yaml" .yaml)
-	"$sipflow" diff "$out/r1/$name.pcap" "$out/r2/$name.pcap" \
+	"$sipflow" diff "$out/r1/$name.pcapng" "$out/r2/$name.pcapng" \
 		>"$out/eq-$name.txt" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ] || ! grep -q '^0 differences' "$out/eq-$name.txt"; then
@@ -43,8 +43,8 @@ r1=$out/r1 r2=$out/r2
 edited() {
 	local name=$1 flow=$2
 	shift 2
-	python3 "$edit" "$r2/$flow.pcap" "$out/$name.pcap" "$@"
-	"$sipflow" diff "$r1/$flow.pcap" "$out/$name.pcap" \
+	python3 "$edit" "$r2/$flow.pcapng" "$out/$name.pcap" "$@"
+	"$sipflow" diff "$r1/$flow.pcapng" "$out/$name.pcap" \
 		>"$out/$name.txt" 2>&1
 	rc=$?
 	cat "$out/$name.txt"
@@ -56,7 +56,7 @@ unequal() {
 
 # --- dialogs: Call-IDs and tags, where Replaces names them ----------------
 at=attended-transfer-phones
-cid1=$(strings -n 8 "$r2/$at.pcap" | grep -m1 '^Call-ID:' | tr -d '\r' |
+cid1=$(strings -n 8 "$r2/$at.pcapng" | grep -m1 '^Call-ID:' | tr -d '\r' |
 	cut -d' ' -f2)
 edited replaces-call-id "$at" \
 	sub 'Replaces: ' 'Replaces: [^;]*' "Replaces: $cid1"
@@ -82,7 +82,7 @@ unequal event-id \
 	'NOTIFY .*header Event: "refer;id=<id 1>" -> "refer;id=<id 2>"'
 
 # "--keep Replaces" shows the values themselves
-"$sipflow" diff "$r1/$at.pcap" "$r2/$at.pcap" --keep Replaces \
+"$sipflow" diff "$r1/$at.pcapng" "$r2/$at.pcapng" --keep Replaces \
 	>"$out/keep-replaces.txt" 2>&1; rc=$?
 unequal keep-replaces "header Replaces: \"[0-9a-f]+;to-tag=[0-9a-f]+"
 
@@ -99,7 +99,7 @@ unequal digest-opaque \
 	'REGISTER .*header Authorization: ".*opaque="<opaque 1>"" -> ".*opaque="<opaque 2>""'
 
 ruc=registration-update-cancel
-auth1=$(strings -n 8 "$r2/$ruc.pcap" | grep -m1 '^Authorization:')
+auth1=$(strings -n 8 "$r2/$ruc.pcapng" | grep -m1 '^Authorization:')
 cn1=$(echo "$auth1" | grep -o 'cnonce="[0-9a-f]*"')
 rs1=$(echo "$auth1" | grep -o 'response="[0-9a-f]*"')
 edited digest-cnonce "$ruc" \
@@ -116,10 +116,10 @@ check "digest-response: nc is compared, not masked" \
 
 # --- IPv6 addresses are masked like IPv4 ones ----------------------------
 bc=basic-call
-python3 "$edit" "$r1/$bc.pcap" "$out/v6a.pcap" \
+python3 "$edit" "$r1/$bc.pcapng" "$out/v6a.pcap" \
 	suball 'alice@127\.[0-9.]+:5060' 'alice@[2001:db8::a]:5060' \
 	suball 'bob@127\.[0-9.]+' 'bob@[fe80::b]'
-python3 "$edit" "$r2/$bc.pcap" "$out/v6b.pcap" \
+python3 "$edit" "$r2/$bc.pcapng" "$out/v6b.pcap" \
 	suball 'alice@127\.[0-9.]+:5060' 'alice@[2001:db8:0:1::1a]:5062' \
 	suball 'bob@127\.[0-9.]+' 'bob@[2001:db8:0:0:0:0:0:1b]'
 "$sipflow" diff "$out/v6a.pcap" "$out/v6b.pcap" >"$out/ipv6.txt" 2>&1
@@ -131,7 +131,7 @@ check "ipv6: other IPv6 addresses and ports diff equal" \
 # --- SDP: a version that fails to rise, a codec, media added, a direction,
 # --- and a missing message ---------------------------------------------
 hr=hold-resume
-sid=$(strings -n 4 "$r2/$hr.pcap" | grep -m1 '^o=' | cut -d' ' -f2)
+sid=$(strings -n 4 "$r2/$hr.pcapng" | grep -m1 '^o=' | cut -d' ' -f2)
 edited sdp-version "$hr" \
 	suball "o=- $sid [0-9]+ " "o=- $sid 1 "
 unequal sdp-version 'F9 INVITE .*sdp version step: "o\+1" -> "o="'

@@ -59,15 +59,15 @@ check "no step of scenario 2 took a leftover or answered one: F1, F2 are the OPT
 
 # (c) the teardown traffic is in each scenario's own pcap, and marked
 if command -v tshark >/dev/null; then
-	sip_lines "$out/run/iso-answered-fails.pcap" >"$out/answered.lines"
+	sip_lines "$out/run/iso-answered-fails.pcapng" >"$out/answered.lines"
 	check "scenario 1's pcap: A acknowledged the 200 OK" \
 		"grep -q '^127.0.62.10|ACK||ACK$' '$out/answered.lines'"
 	check "scenario 1's pcap: A ended the call with BYE, P answered 200" \
 		"grep -q '^127.0.62.10|BYE||BYE$' '$out/answered.lines' && grep -q '^$dev||200|BYE$' '$out/answered.lines'"
-	sip_lines "$out/run/iso-ringing.pcap" >"$out/ringing.lines"
+	sip_lines "$out/run/iso-ringing.pcapng" >"$out/ringing.lines"
 	check "scenario 3's pcap: A cancelled its ringing INVITE, P said 487, A acknowledged it" \
 		"grep -q '^127.0.62.10|CANCEL||CANCEL$' '$out/ringing.lines' && grep -q '^$dev||487|INVITE$' '$out/ringing.lines' && grep -q '^127.0.62.10|ACK||ACK$' '$out/ringing.lines'"
-	sip_lines "$out/run/iso-leftover.pcap" >"$out/leftover.lines"
+	sip_lines "$out/run/iso-leftover.pcapng" >"$out/leftover.lines"
 	check "scenario 2's pcap: A answered the leftover BYE and NOTIFY with 481 (RFC 3261 §12.2.2)" \
 		"grep -q '^127.0.62.10||481|BYE$' '$out/leftover.lines' && grep -q '^127.0.62.10||481|NOTIFY$' '$out/leftover.lines'"
 else

@@ -53,7 +53,7 @@ body() { tshark -r "$1" -Y "frame.number == $2" -x 2>/dev/null |
 	xxd -r -p; }
 
 if command -v tshark >/dev/null; then
-	pcap="$out/call-pickup/call-pickup.pcap"
+	pcap="$out/call-pickup/call-pickup.pcapng"
 	# fields of the n-th SIP message of the capture
 	f() { tshark -r "$pcap" -Y sip -T fields -E occurrence=f -e "$2" \
 		2>/dev/null | sed -n "$1p"; }
@@ -86,7 +86,7 @@ flow="$src/scenarios/rfc5359/call-park.yaml"
 plays call-park 26
 
 if command -v tshark >/dev/null; then
-	pcap="$out/call-park/call-park.pcap"
+	pcap="$out/call-park/call-park.pcapng"
 	cid=$(f 1 sip.Call-ID) atag=$(f 1 sip.from.tag) btag=$(f 3 sip.to.tag)
 	echo "Alice-Bob call: Call-ID $cid, Alice's tag $atag, Bob's tag $btag"
 	check "the call has its three values" "[ -n '$cid' ] && [ -n '$atag' ] && [ -n '$btag' ]"

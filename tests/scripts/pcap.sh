@@ -21,7 +21,7 @@ flows=("$src/scenarios/yealink/basic-call.yaml"
        "$src/scenarios/yealink/blind-transfer.yaml")
 "$sipflow" run "${flows[@]}" --out "$out/r1" --quiet "${roles[@]}" >/dev/null 2>&1
 "$sipflow" run "${flows[@]}" --out "$out/r2" --quiet "${roles[@]}" >/dev/null 2>&1
-"$sipflow" ladder "$out/r1/no-answer-forward.pcap" --html "$out/naf.html" >"$out/naf.txt"
+"$sipflow" ladder "$out/r1/no-answer-forward.pcapng" --html "$out/naf.html" >"$out/naf.txt"
 check "ladder: exit 0" "[ $? -eq 0 ]"
 check "ladder: 16 messages in 2 calls, 4 participants" \
 	"grep -q '^16 SIP messages in 2 calls' '$out/naf.txt' && grep -q '4=127.0.46.12:5060' '$out/naf.txt'"
@@ -90,9 +90,9 @@ check "record on a missing interface: exit 2" "[ $? -eq 2 ]"
 check "record with a bad filter: exit 2" "[ $? -eq 2 ]"
 
 # --- truncated and corrupt files --------------------------------------
-size=$(stat -c %s "$out/r1/blind-transfer.pcap")
-head -c $((size - 100)) "$out/r1/blind-transfer.pcap" >"$out/cut.pcap"
-"$sipflow" ladder "$out/cut.pcap" >"$out/cut.txt" 2>&1
+size=$(stat -c %s "$out/r1/blind-transfer.pcapng")
+head -c $((size - 100)) "$out/r1/blind-transfer.pcapng" >"$out/cut.pcapng"
+"$sipflow" ladder "$out/cut.pcapng" >"$out/cut.txt" 2>&1
 check "truncated capture: exit 0, the whole messages kept" \
 	"[ $? -eq 0 ] && grep -q '^23 SIP messages' '$out/cut.txt' && grep -q 'truncated' '$out/cut.txt'"
 head -c 5000 /dev/urandom >"$out/noise.pcap"
@@ -103,7 +103,7 @@ check "missing file: exit 2" "[ $? -eq 2 ]"
 
 # --- diff --------------------------------------------------------------
 for n in basic-call no-answer-forward blind-transfer; do
-	"$sipflow" diff "$out/r1/$n.pcap" "$out/r2/$n.pcap" >"$out/diff-$n.txt"
+	"$sipflow" diff "$out/r1/$n.pcapng" "$out/r2/$n.pcapng" >"$out/diff-$n.txt"
 	check "diff of two runs of $n: exit 0, equal" \
 		"[ $? -eq 0 ] && grep -q '^0 differences' '$out/diff-$n.txt'"
 done
@@ -112,7 +112,7 @@ mkdir -p "$out/v"
 sed 's/^  - F5: 200 OK B -> P$/  - F5: 200 OK B -> P\n    headers: {Subject: changed}/' \
 	"$src/scenarios/yealink/basic-call.yaml" >"$out/v/basic-call.yaml"
 "$sipflow" run "$out/v/basic-call.yaml" --out "$out/r3" --quiet "${roles[@]}" >/dev/null 2>&1
-"$sipflow" diff "$out/r1/basic-call.pcap" "$out/r3/basic-call.pcap" >"$out/diff-hdr.txt"
+"$sipflow" diff "$out/r1/basic-call.pcapng" "$out/r3/basic-call.pcapng" >"$out/diff-hdr.txt"
 rc=$?
 cat "$out/diff-hdr.txt"
 check "diff with one header added: exit 1" "[ $rc -eq 1 ]"
@@ -125,29 +125,29 @@ check "nothing else differs" "grep -q '^2 differences' '$out/diff-hdr.txt'"
 sed 's/180 Ringing/183 Session Progress/' \
 	"$src/scenarios/yealink/basic-call.yaml" >"$out/v/basic-call.yaml"
 "$sipflow" run "$out/v/basic-call.yaml" --out "$out/r4" --quiet "${roles[@]}" >/dev/null 2>&1
-"$sipflow" diff "$out/r1/basic-call.pcap" "$out/r4/basic-call.pcap" --json >"$out/diff-status.json"
+"$sipflow" diff "$out/r1/basic-call.pcapng" "$out/r4/basic-call.pcapng" --json >"$out/diff-status.json"
 rc=$?
 check "diff with a status changed: exit 1" "[ $rc -eq 1 ]"
 check "diff --json names F3 and the status 180 -> 183" \
 	"python3 -c \"import json,sys; d=json.load(open('$out/diff-status.json')); sys.exit(not any(i['where'].startswith('F3 ') and i['what']=='status' and i['old']=='180' and i['new']=='183' for i in d['items']))\""
-"$sipflow" diff "$out/r1/basic-call.pcap" "$out/r3/basic-call.pcap" --ignore Subject >/dev/null
+"$sipflow" diff "$out/r1/basic-call.pcapng" "$out/r3/basic-call.pcapng" --ignore Subject >/dev/null
 check "diff --ignore Subject: equal again" "[ $? -eq 0 ]"
 # the 41st --ignore is read like the first (none dropped at a fixed size)
 many=(); for k in $(seq 1 40); do many+=(--ignore "X-Unused-$k"); done
-"$sipflow" diff "$out/r1/basic-call.pcap" "$out/r3/basic-call.pcap" \
+"$sipflow" diff "$out/r1/basic-call.pcapng" "$out/r3/basic-call.pcapng" \
 	"${many[@]}" --ignore Subject >/dev/null
 check "diff with 40 other --ignore first: --ignore Subject still read" \
 	"[ $? -eq 0 ]"
-"$sipflow" diff "$out/r1/basic-call.pcap" "$out/r2/basic-call.pcap" --keep Call-ID >/dev/null
+"$sipflow" diff "$out/r1/basic-call.pcapng" "$out/r2/basic-call.pcapng" --keep Call-ID >/dev/null
 check "diff --keep Call-ID: two runs differ in Call-ID" "[ $? -eq 1 ]"
-"$sipflow" diff "$out/r1/basic-call.pcap" >/dev/null 2>&1
+"$sipflow" diff "$out/r1/basic-call.pcapng" >/dev/null 2>&1
 check "diff with one file: exit 2" "[ $? -eq 2 ]"
 
 # --- verify a capture against a scenario --------------------------------
 vroles=(--role A=127.0.46.10:5060 --role B=127.0.46.11:5060
 	--role C=127.0.46.12:5060 --role P=127.0.46.13:5060)
 for n in basic-call no-answer-forward blind-transfer; do
-	"$sipflow" verify "$src/scenarios/yealink/$n.yaml" --pcap "$out/r1/$n.pcap" \
+	"$sipflow" verify "$src/scenarios/yealink/$n.yaml" --pcap "$out/r1/$n.pcapng" \
 		"${vroles[@]}" --out "$out/verify-$n" >"$out/verify-$n.txt" 2>&1
 	check "verify $n against its capture: exit 0, reports written" \
 		"[ $? -eq 0 ] && [ -s '$out/verify-$n/report.json' ]"
@@ -158,13 +158,13 @@ grep -vE '^ +(expect:|header:|body:)' "$src/scenarios/yealink/basic-call.yaml" |
 	>"$out/v/basic-call.yaml"
 "$sipflow" run "$out/v/basic-call.yaml" --out "$out/r5" --quiet "${roles[@]}" >/dev/null 2>&1
 check "the variant without Record-Route plays" "[ $? -eq 0 ]"
-"$sipflow" verify "$src/scenarios/yealink/basic-call.yaml" --pcap "$out/r5/basic-call.pcap" \
+"$sipflow" verify "$src/scenarios/yealink/basic-call.yaml" --pcap "$out/r5/basic-call.pcapng" \
 	"${vroles[@]}" >"$out/verify-norr.txt" 2>&1
 rc=$?
 cat "$out/verify-norr.txt"
 check "verify a capture without Record-Route: exit 1 at F2 with the header" \
 	"[ $rc -eq 1 ] && grep -A1 '^  F2 ' '$out/verify-norr.txt' | grep -q 'header Record-Route: expected present'"
-"$sipflow" verify "$src/scenarios/yealink/blind-transfer.yaml" --pcap "$out/cut.pcap" \
+"$sipflow" verify "$src/scenarios/yealink/blind-transfer.yaml" --pcap "$out/cut.pcapng" \
 	"${vroles[@]}" >"$out/verify-cut.txt" 2>&1
 rc=$?
 check "verify a truncated capture: exit 1, F24 not in the capture" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-# tests/scripts/pcap_edit.py — edit the SIP messages of a classic pcap of
-# raw IP/UDP frames (as sipflow writes them), lengths fixed up, so that
-# diff.sh can make one capture differ from another in one chosen way
+# tests/scripts/pcap_edit.py — edit the SIP messages of a capture of raw
+# IP/UDP frames (as sipflow writes them: pcapng, or classic pcap), lengths
+# fixed up, so that diff.sh can make one capture differ from another in one
+# chosen way; the edited copy is classic pcap (comments are not kept)
 # usage: pcap_edit.py IN OUT EDIT...
 #   sub MATCH OLD NEW   in the first message containing MATCH (a regex),
 #                       replace the regex OLD with NEW (once; \1 allowed)
@@ -19,6 +20,32 @@ def frames(data):
         ts1, ts2, incl, orig = struct.unpack_from('<IIII', data, off)
         yield data[off:off + 16], data[off + 16:off + 16 + incl]
         off += 16 + incl
+
+
+def classic(data):
+    """a pcapng file (one interface, little-endian, microseconds, as
+    sipflow writes it) as a classic pcap: header and records"""
+    if data[:4] != b'\x0a\x0d\x0d\x0a':
+        return data
+    out, off, link, snap = [], 0, None, 65535
+    while off + 12 <= len(data):
+        btype, blen = struct.unpack_from('<II', data, off)
+        if blen < 12:
+            sys.exit('pcap_edit: a pcapng block of length %d' % blen)
+        if btype == 1:                       # interface description
+            link, _, snap = struct.unpack_from('<HHI', data, off + 8)
+        elif btype == 6:                     # enhanced packet
+            _, hi, lo, incl, orig = struct.unpack_from('<IIIII', data,
+                                                       off + 8)
+            ts = (hi << 32) | lo
+            out.append(struct.pack('<IIII', ts // 1000000, ts % 1000000,
+                                   incl, orig))
+            out.append(data[off + 28:off + 28 + incl])
+        off += blen
+    if link is None:
+        sys.exit('pcap_edit: a pcapng file without an interface')
+    return struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, snap,
+                       link) + b''.join(out)
 
 
 def split(pkt):
@@ -57,7 +84,7 @@ def join(ip, udp, payload):
 
 def main():
     src, dst, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-    data = open(src, 'rb').read()
+    data = classic(open(src, 'rb').read())
     msgs = list(frames(data))
     edits = []
     while args:

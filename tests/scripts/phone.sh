@@ -135,7 +135,7 @@ check "impair-sip duplicate: the flow passes" "[ $? -eq 0 ]"
 check "impair-sip duplicate: the duplicates are absorbed and noted" \
 	"grep -q 'absorbed a retransmission of INVITE from A at B' '$out/dup.txt'"
 if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/imp/o/dup.pcap" -Y 'sip.Method == "INVITE"' 2>/dev/null | wc -l)
+	n=$(tshark -r "$out/imp/o/dup.pcapng" -Y 'sip.Method == "INVITE"' 2>/dev/null | wc -l)
 	check "impair-sip duplicate: the pcap holds the INVITE twice ($n)" "[ $n -eq 2 ]"
 fi
 "$sipflow" run "$out/imp/lost.yaml" --out "$out/imp/o" --timeout 1s \
@@ -145,7 +145,7 @@ check "impair-sip loss 100 %: exit 1" "[ $rc -eq 1 ]"
 check "impair-sip loss 100 %: F1 never arrives" \
 	"grep -A1 '^  F1 ' '$out/lost.txt' | grep -q 'no INVITE from A at B within 1.0 s'"
 if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/imp/o/lost.pcap" -Y sip 2>/dev/null | wc -l)
+	n=$(tshark -r "$out/imp/o/lost.pcapng" -Y sip 2>/dev/null | wc -l)
 	check "impair-sip loss 100 %: nothing lost is in the pcap ($n)" "[ $n -eq 0 ]"
 fi
 
@@ -244,7 +244,7 @@ if command -v tshark >/dev/null; then
 		    attended-transfer-phones:6 always-forward-phones:2 \
 		    busy-forward-phones:2; do
 		name=${want%%:*} n=${want##*:}
-		tshark -r "$out/lib/$name.pcap" -q -z rtp,streams 2>/dev/null |
+		tshark -r "$out/lib/$name.pcapng" -q -z rtp,streams 2>/dev/null |
 			grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.' >"$out/$name.streams"
 		check "$name: $n RTP streams in the pcap (tshark)" \
 			"[ \$(cat '$out/$name.streams') -eq $n ]"

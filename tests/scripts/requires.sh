@@ -66,7 +66,7 @@ check "junit.xml: the scenario's test case is <skipped> with the reason" \
 check "report.html: the skip and its reason" \
 	"grep -qF '\"skip_reason\":\"$why\"' '$out/skip/report.html' &&
 	 grep -qF \"'skipped: '+sc.skip_reason\" '$out/skip/report.html'"
-check "no pcap for a scenario that was not played" "[ ! -e '$out/skip/need.pcap' ]"
+check "no pcap for a scenario that was not played" "[ ! -e '$out/skip/need.pcapng' ]"
 check "report.json and junit.xml keep their schema with a skipped scenario" \
 	"python3 '$src/tests/scripts/check_reports.py' '$out/skip' pass 2 '$out/skip/junit.xml'"
 
@@ -89,7 +89,7 @@ check "a device without offers: is skipped, and the reason says the testbed give
 rc=$?
 cat "$out/run.txt"
 check "offering the requirement: played (F1 sent, F2 waited for: exit 1 with nobody there)" \
-	"[ $rc -eq 1 ] && grep -q 'no 200 OK from P at A within 0.5 s' '$out/run.txt' && [ -s '$out/run/need.pcap' ]"
+	"[ $rc -eq 1 ] && grep -q 'no 200 OK from P at A within 0.5 s' '$out/run.txt' && [ -s '$out/run/need.pcapng' ]"
 
 # --- self-play: the scripted proxy is a registrar; a phone is not ------
 "$sipflow" run "$out/need.yaml" --out "$out/self" >"$out/self.txt" 2>&1

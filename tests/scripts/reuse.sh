@@ -26,10 +26,10 @@ if command -v tshark >/dev/null; then
 	# the expected sequence, written out: three calls through P
 	call="INVITE INVITE 180 180 200 200 ACK ACK BYE BYE 200 200"
 	echo $call $call $call | tr ' ' '\n' >"$out/want"
-	tshark -r "$out/ok/calls-in-a-row.pcap" -T fields -e sip.Method \
+	tshark -r "$out/ok/calls-in-a-row.pcapng" -T fields -e sip.Method \
 		-e sip.Status-Code -Y sip 2>/dev/null | awk '{print $1}' >"$out/seen"
 	check "pcap holds the 36 expanded messages in order" "diff '$out/want' '$out/seen'"
-	check "each call has its own Call-ID" "[ \$(tshark -r '$out/ok/calls-in-a-row.pcap' -T fields -e sip.Call-ID -Y sip 2>/dev/null | sort -u | wc -l) -eq 3 ]"
+	check "each call has its own Call-ID" "[ \$(tshark -r '$out/ok/calls-in-a-row.pcapng' -T fields -e sip.Call-ID -Y sip 2>/dev/null | sort -u | wc -l) -eq 3 ]"
 else
 	echo "skip pcap checks: tshark not installed"
 fi

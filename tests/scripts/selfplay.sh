@@ -24,7 +24,7 @@ check "closing line counts $n passed" \
 
 for yaml in $flows; do
 	name=$(basename "$yaml" .yaml)
-	pcap="$out/$name.pcap"
+	pcap="$out/$name.pcapng"
 	check "$name: pcap written" "[ -s '$pcap' ]"
 	if ! command -v tshark >/dev/null; then
 		echo "skip $name: tshark not installed"; continue

@@ -51,7 +51,7 @@ if [ -n "$chrome" ]; then
 		 grep -qE '<g class=\"arrow copy\" data-step=\"F3\" data-frame=\"4\">.*\\(copy of 3\\)</text>' '$d.dom'"
 fi
 if [ $have_tshark -eq 1 ]; then
-	sip_lines "$d/dropped-200-ok.pcap" >"$d.sip"
+	sip_lines "$d/dropped-200-ok.pcapng" >"$d.sip"
 	n=$(grep -c '|200|1 INVITE$' "$d.sip")
 	check "dropped 200 OK: the pcap holds two 200 OKs to the INVITE ($n)" \
 		"[ $n -eq 2 ]"
@@ -160,7 +160,7 @@ check "Timer B: F2 fails with Timer B" \
 check "Timer B: within 64*T1, not the step's 10 s ($ms ms)" \
 	"[ $ms -lt 6000 ]"
 if [ $have_tshark -eq 1 ]; then
-	n=$(sip_lines "$d/silent.pcap" | grep -c '|INVITE||1 INVITE$')
+	n=$(sip_lines "$d/silent.pcapng" | grep -c '|INVITE||1 INVITE$')
 	check "Timer B: the pcap holds 7 INVITEs ($n)" "[ $n -eq 7 ]"
 fi
 
@@ -193,7 +193,7 @@ check "OPTIONS retransmitted: the lost 200 OK is resent, the flow passes" \
 check "OPTIONS retransmitted: B says it resent its 200 OK" \
 	"grep -q 'B resent 200 OK (frame 4) for the retransmitted OPTIONS (frame 3)' '$out/options.txt'"
 if [ $have_tshark -eq 1 ]; then
-	sip_lines "$out/options/options.pcap" | cut -d'|' -f2,3 | tr -d '|' \
+	sip_lines "$out/options/options.pcapng" | cut -d'|' -f2,3 | tr -d '|' \
 		>"$out/options.seq"
 	check "OPTIONS retransmitted: OPTIONS, 200, OPTIONS, 200 in the pcap" \
 		"[ \"\$(tr '\n' ' ' <'$out/options.seq')\" = 'OPTIONS 200 OPTIONS 200 ' ]"
@@ -245,7 +245,7 @@ cat "$d.txt"
 check "TCP: the OPTIONS is not resent, F2 fails" \
 	"[ $rc -eq 1 ] && grep -qE '^  F2 .*FAIL' '$d.txt' && ! grep -q resent '$d.txt'"
 if [ $have_tshark -eq 1 ]; then
-	n=$(sip_lines "$d/options.pcap" | grep -c '|OPTIONS||')
+	n=$(sip_lines "$d/options.pcapng" | grep -c '|OPTIONS||')
 	check "TCP: one OPTIONS in the pcap ($n)" "[ $n -eq 1 ]"
 fi
 

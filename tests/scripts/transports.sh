@@ -45,7 +45,7 @@ dec=("${SIP_DECODE[@]}" -d udp.port==5070,sip -d udp.port==5071,sip
 play() { # $1: name, $2: scenario, $3: the top Via's start, rest: bindings
 	local name=$1 yaml=$2 via=$3; shift 3
 	local base; base=$(basename "$yaml" .yaml)
-	local pcap="$out/$name/$base.pcap"
+	local pcap="$out/$name/$base.pcapng"
 	"$sipflow" run "$yaml" "$@" --out "$out/$name" --timeout 3s \
 		>"$out/$name.txt" 2>&1
 	local rc=$?
@@ -87,12 +87,12 @@ play phones-tls "$phones" "SIP/2.0/TLS 127.0.0.10:5061" --testbed "$out/tls.yaml
 	--role A=phone:tls:127.0.0.10:5061 --role B=phone:tls:127.0.0.11:5061
 
 # what the wire says about the transport
-grep -q ';transport=tcp' <(tshark -r "$out/tcp-basic/basic-call.pcap" -Y sip \
+grep -q ';transport=tcp' <(tshark -r "$out/tcp-basic/basic-call.pcapng" -Y sip \
 	-T fields -e sip.Contact -e sip.Record-Route 2>/dev/null)
 check "tcp-basic: Contact and Record-Route carry ;transport=tcp" "[ $? -eq 0 ]"
-n=$(tshark -r "$out/udp6-basic/basic-call.pcap" "${dec[@]}" -Y 'sdp.connection_info contains "IP6 ::1"' 2>/dev/null | wc -l)
+n=$(tshark -r "$out/udp6-basic/basic-call.pcapng" "${dec[@]}" -Y 'sdp.connection_info contains "IP6 ::1"' 2>/dev/null | wc -l)
 check "udp6-basic: the SDP says c=IN IP6 ::1 (got $n)" "[ $n -ge 2 ]"
-n=$("$sipflow" ladder "$out/tls-basic/basic-call.pcap" | grep -c 'call 1$')
+n=$("$sipflow" ladder "$out/tls-basic/basic-call.pcapng" | grep -c 'call 1$')
 check "tls-basic: the ladder reads all 12 messages (got $n)" "[ $n -eq 12 ]"
 
 # --- negatives
@@ -138,7 +138,7 @@ check "bad Content-Length: F2 fails as malformed, naming frame and reason" \
 hostile garbage
 check "garbage: F2 fails as malformed" \
 	"grep -q 'malformed message from B at A (frame 2): not a SIP start line' '$out/run-garbage.txt'"
-n=$(tshark -r "$out/peer-garbage/direct-call.pcap" 2>/dev/null | wc -l)
+n=$(tshark -r "$out/peer-garbage/direct-call.pcapng" 2>/dev/null | wc -l)
 check "garbage: the pcap holds the INVITE and the garbage (got $n)" "[ $n -eq 2 ]"
 hostile close
 check "closed connection: F2 fails, naming it" \
