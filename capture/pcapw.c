@@ -561,7 +561,7 @@ static int note_cmp(const void *a, const void *b)
 static int copy_noted(struct pcapw *pw, struct note **v, size_t n,
 		      const char *tmp)
 {
-	const char *texts[16];
+	const char **texts = NULL;
 	struct pcapng_rd rd;
 	struct mbuf *out;
 	uint32_t frame = 0;
@@ -573,10 +573,12 @@ static int copy_noted(struct pcapw *pw, struct note **v, size_t n,
 	if (err)
 		return err;
 
+	/* every note of a frame goes in: n is more than any frame has */
+	texts = mem_zalloc((n ? n : 1) * sizeof(*texts), NULL);
 	out = mbuf_alloc(SNAPLEN + 1024);
 	f = fopen(tmp, "wb");
-	if (!out || !f) {
-		err = out ? (errno ? errno : EIO) : ENOMEM;
+	if (!texts || !out || !f) {
+		err = (!texts || !out) ? ENOMEM : (errno ? errno : EIO);
 		goto out;
 	}
 
@@ -587,11 +589,8 @@ static int copy_noted(struct pcapw *pw, struct note **v, size_t n,
 
 		if (epb)
 			++frame;
-		while (epb && i < n && v[i]->frame == frame) {
-			if (k < ARRAY_SIZE(texts))
-				texts[k++] = v[i]->text;
-			++i;
-		}
+		while (epb && i < n && v[i]->frame == frame)
+			texts[k++] = v[i++]->text;
 		if (k) {
 			mbuf_rewind(out);
 			err = pcapng_epb_comment(out, rd.blk, texts, k);
@@ -611,6 +610,7 @@ static int copy_noted(struct pcapw *pw, struct note **v, size_t n,
 	if (f && fclose(f) && !err)
 		err = errno ? errno : EIO;
 	mem_deref(out);
+	mem_deref(texts);
 	pcapng_rd_close(&rd);
 
 	return err;

@@ -1,7 +1,8 @@
 /* tests/unit/test_pcapng.c — pcapng written by pcapw with frame comments
  * and read back by pcapr: comments on the frames given (several on one,
  * none on the others), frames written after pcapw_finish kept, a classic
- * pcap without them, a comment for a frame not written refused, and a
+ * pcap without them, a comment for a frame not written refused, every
+ * comment of a frame kept however many, and a
  * big-endian pcapng's comments read as well */
 #include <string.h>
 #include <stdlib.h>
@@ -104,6 +105,61 @@ static void test_comments_round_trip(void)
 	CU_ASSERT_STRING_EQUAL(g.comment[2], "F2 200 OK B -> A: FAIL why\n"
 			       "F2: warning: rule X");
 	CU_ASSERT_STRING_EQUAL(g.comment[3], "");
+
+	unlink(path);
+}
+
+
+/* the last of a frame's comments, and how many it has */
+struct last {
+	char text[8];
+	unsigned lines;
+};
+
+
+static void last_h(const struct pcapr_msg *m, void *arg)
+{
+	struct last *l = arg;
+	size_t i;
+
+	if (m->frame != 1 || !m->comment.l)
+		return;
+	l->lines = 1;
+	for (i = 0; i < m->comment.l; i++)
+		l->lines += m->comment.p[i] == '\n';
+	re_snprintf(l->text, sizeof(l->text), "%b",
+		    m->comment.p + m->comment.l - 3, (size_t)3);
+}
+
+
+/* every comment a frame is given is written, however many (was: the
+ * 17th and later dropped without a word) */
+static void test_many_comments_on_one_frame(void)
+{
+	char path[] = "/tmp/sipflow-pcapng-XXXXXX";
+	struct pcapw *pw = NULL;
+	struct pcapr_stats st;
+	struct last l = {"", 0};
+	char *why = NULL, text[8];
+	int fd = mkstemp(path);
+	unsigned i;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+
+	CU_ASSERT_EQUAL_FATAL(pcapw_open(&pw, path, PCAPW_PCAPNG), 0);
+	write_frames(pw, 1);
+	for (i = 1; i <= 40; i++) {
+		re_snprintf(text, sizeof(text), "c%02u", i);
+		CU_ASSERT_EQUAL(pcapw_comment(pw, 1, text), 0);
+	}
+	CU_ASSERT_EQUAL(pcapw_finish(pw), 0);
+	pw = mem_deref(pw);
+
+	CU_ASSERT_EQUAL(pcapr_read(path, last_h, &l, &st, &why), 0);
+	mem_deref(why);
+	CU_ASSERT_EQUAL(l.lines, 40);
+	CU_ASSERT_STRING_EQUAL(l.text, "c40");
 
 	unlink(path);
 }
@@ -215,6 +271,8 @@ int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
 		{"comments_round_trip", test_comments_round_trip},
+		{"many_comments_on_one_frame",
+		 test_many_comments_on_one_frame},
 		{"classic_pcap_has_none", test_classic_pcap_has_none},
 		{"big_endian_comment", test_big_endian_comment},
 		CU_TEST_INFO_NULL,
