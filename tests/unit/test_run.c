@@ -20,6 +20,7 @@
 #include "msgrec.h"
 #include "hdr.h"
 #include "run.h"
+#include "clock.h"
 
 
 #define A_ADDR "127.0.42.10:5060"
@@ -553,6 +554,72 @@ static void test_dut_silent_times_out(void)
 	CU_ASSERT_TRUE(tmr_jiffies() - t0 < 5000);
 
 	teardown(&p);
+	free(text);
+}
+
+
+/* a virtual clock only where every role is scripted: a device (or a
+ * phone) keeps real time, which a jump would leave behind; run_alloc
+ * refuses it, saying why, and takes it for a flow of scripted roles */
+static void test_virtual_clock_scripted_only(void)
+{
+	static const char *const scripted[] = {
+		"A=ua:udp:" A_ADDR, "B=ua:udp:" B_ADDR,
+		"P=proxy:udp:127.0.42.13:5060", NULL,
+	};
+	static const char *const device[] = {
+		"A=ua:udp:" A_ADDR, "B=ua:udp:" B_ADDR,
+		"P=dut:udp:127.0.42.99:5060", NULL,
+	};
+	const char *const *roles[] = {scripted, device};
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	char *phones = read_file("scenarios/yealink/basic-call-phones.yaml");
+	struct clock *clk = NULL;
+	struct run *run = NULL;
+	struct scenario *sc = NULL;
+	struct testbed *tb = NULL;
+	struct diag dg;
+	char *why = NULL;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(phones);
+	CU_ASSERT_EQUAL_FATAL(clock_alloc(&clk, CLOCK_VIRTUAL), 0);
+	for (i = 0; i < 3; i++) {
+		struct run_opts opts = {NULL, 300};
+		const char *const *r = roles[i == 1];
+		int err;
+
+		opts.clock = clk;
+		diag_init(&dg);
+		CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "v.yaml",
+							i == 2 ? phones : text,
+							&dg), 0);
+		CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
+		for (; *r; r++)
+			CU_ASSERT_EQUAL(testbed_add_arg(tb, *r, &dg), 0);
+		CU_ASSERT_EQUAL_FATAL(scenario_bind(sc, tb, &dg), 0);
+		CU_ASSERT_EQUAL(run_virtual_ok(sc), i == 0);
+		err = run_alloc(&run, sc, &opts, NULL, &dg);
+		(void)re_sdprintf(&why, "%H", diag_print, &dg);
+		if (i == 0) {
+			CU_ASSERT_EQUAL(err, 0);
+		}
+		else {
+			CU_ASSERT_EQUAL(err, EINVAL);
+			CU_ASSERT_PTR_NOT_NULL(strstr(why, "virtual time "
+						      "needs every role "
+						      "scripted"));
+		}
+		run = mem_deref(run);
+		tb = mem_deref(tb);
+		sc = mem_deref(sc);
+		why = mem_deref(why);
+		diag_reset(&dg);
+	}
+
+	mem_deref(clk);
+	free(phones);
 	free(text);
 }
 
@@ -1160,6 +1227,8 @@ int register_suites(void)
 		{"ack_reinvite_2xx_takes_its_cseq",
 		 test_ack_reinvite_2xx_takes_its_cseq},
 		{"dut_silent_times_out", test_dut_silent_times_out},
+		{"virtual_clock_scripted_only",
+		 test_virtual_clock_scripted_only},
 		{"interrupt_leaves_pcap", test_interrupt_leaves_pcap},
 		CU_TEST_INFO_NULL,
 	};
