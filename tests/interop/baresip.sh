@@ -68,6 +68,8 @@ if command -v tshark >/dev/null; then
 	n=$(tshark -r "$out/good/baresip-echo.pcapng" -q -z rtp,streams 2>/dev/null |
 		grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.')
 	check "pcap: both RTP streams of the call (tshark found $n)" "[ $n -eq 2 ]"
+else
+	check "tshark is installed for the RTP stream check (bash scripts/setup.sh test)" false
 fi
 
 # negative: A sends nothing, so baresip has nothing to echo
