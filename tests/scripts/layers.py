@@ -7,8 +7,8 @@ one place they are written. Checked here, on the sources:
   - an include names a header of the file's own module or of a module it
     links (directly or through those below): no include runs upward;
   - a *_priv.h header is included only from its own folder;
-  - a module with a door (SIPFLOW_DOOR_agents) is entered from engine/
-    only through the door's headers (an entry MODULE:HEADER opens that
+  - a module with a door (SIPFLOW_DOOR_agents) is entered from any other
+    module only through the door's headers (an entry MODULE:HEADER opens that
     header to one module only).
 With --libs BUILD_DIR, also on the built static libraries (nm): every
 symbol a module's objects use that another module defines is defined by
@@ -128,11 +128,11 @@ def check_includes(src, dirs, reach, doors):
                     and os.path.dirname(hdr) != os.path.dirname(rel)):
                 bad.append(where + "includes %s, private to %s/"
                            % (hdr, os.path.dirname(hdr)))
-            if (hm in doors and m != hm and rel.startswith("engine/")
+            if (hm in doors and m != hm
                     and not door_open(doors[hm], m,
                                       os.path.relpath(hdr, dirs[hm]))):
-                bad.append(where + "includes %s: engine/%s enters %s only "
-                           "through %s" % (hdr, m, hm,
+                bad.append(where + "includes %s: %s enters %s only "
+                           "through %s" % (hdr, dirs[m], hm,
                                            door_list(doors[hm], m)))
     return bad
 

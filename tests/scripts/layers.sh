@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The modules keep to their layering (docs/architecture.md): no include or
 # call runs from a module to one it does not link, private headers stay in
-# their folder, engine/ reaches the agents only through agents/agent.h.
-# The source tree and the built static libraries are checked as they are
-# (tests/scripts/layers.py); then a copy with one breach of each kind
-# injected must be refused, naming the file and line or the symbol.
+# their folder, every other module (engine/, reports/) reaches the agents
+# only through agents/agent.h. The source tree and the built static
+# libraries are checked as they are (tests/scripts/layers.py); then a copy
+# with one breach of each kind injected must be refused, naming the file
+# and line or the symbol.
 # usage: layers.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -31,6 +32,8 @@ sed -i '0,/#include "scenario.h"/s//#include "scenario.h"\n#include "phone.h"/' 
 	"$out/src/engine/run/run_teardown.c"
 sed -i '0,/#include "scenario.h"/s//#include "scenario.h"\n#include "run_priv.h"/' \
 	"$out/src/engine/cli/suite.c"
+sed -i '0,/#include "console.h"/s//#include "console.h"\n#include "hil\/hil.h"/' \
+	"$out/src/reports/console.c"
 python3 "$layers" "$out/src" >"$out/bad.txt" 2>&1
 rc=$?
 cat "$out/bad.txt"
@@ -39,6 +42,8 @@ check "an include upward is named with its file and line" \
 	"grep -Eq '^engine/sip/msgb.c:[0-9]+: includes engine/run/run.h of module run, which sip does not link' '$out/bad.txt'"
 check "a way into the agents other than the door is named" \
 	"grep -Eq '^engine/run/run_teardown.c:[0-9]+: includes agents/phone.h: engine/run enters agents only through agent.h, media/mstream.h' '$out/bad.txt'"
+check "outside engine/ too: reports reaching a driver header is named" \
+	"grep -Eq '^reports/console.c:[0-9]+: includes agents/hil/hil.h: reports enters agents only through agent.h' '$out/bad.txt'"
 check "a private header used outside its folder is named" \
 	"grep -Eq '^engine/cli/suite.c:[0-9]+: includes engine/run/run_priv.h, private to engine/run/' '$out/bad.txt'"
 
