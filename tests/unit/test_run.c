@@ -98,13 +98,34 @@ static char *read_file(const char *rel)
  * name is the text's place in the source tree, where its include:s are
  * found (a variant of a bundled flow goes in that flow's directory)
  */
+/* text loaded as the scenario path and bound to roles ("A=ua:…", NULL
+ * ended) */
+static int load_bound(struct scenario **scp, const char *path,
+		      const char *text, const char *const *roles,
+		      struct diag *dg)
+{
+	struct testbed *tb = NULL;
+	int err;
+
+	err = scenario_load_str(scp, path, text, dg);
+	if (!err)
+		err = testbed_alloc(&tb);
+	for (; !err && roles && *roles; roles++)
+		err = testbed_add_arg(tb, *roles, dg);
+	if (!err)
+		err = scenario_bind(*scp, tb, dg);
+	mem_deref(tb);
+
+	return err;
+}
+
+
 static int setup(struct play *p, const char *name, const char *text,
 		 const char *const *roles, uint32_t timeout_ms,
 		 const char *pcap, unsigned *ndone, unsigned nruns)
 {
 	struct run_handlers h = {NULL, log_h, done_h, p};
 	struct run_opts opts = {pcap, timeout_ms};
-	struct testbed *tb = NULL;
 	struct diag dg;
 	char path[512];
 	int err;
@@ -128,13 +149,7 @@ static int setup(struct play *p, const char *name, const char *text,
 	}
 
 	src_path(path, sizeof(path), name);
-	err = scenario_load_str(&p->sc, path, text, &dg);
-	if (!err)
-		err = testbed_alloc(&tb);
-	for (; !err && roles && *roles; roles++)
-		err = testbed_add_arg(tb, *roles, &dg);
-	if (!err)
-		err = scenario_bind(p->sc, tb, &dg);
+	err = load_bound(&p->sc, path, text, roles, &dg);
 	if (!err)
 		err = run_alloc(&p->run, p->sc, &opts, &h, &dg);
 
@@ -142,7 +157,6 @@ static int setup(struct play *p, const char *name, const char *text,
 		re_fprintf(stderr, "setup %s: %m\n%H", name, err, diag_print,
 			   &dg);
 	diag_reset(&dg);
-	mem_deref(tb);
 
 	return err;
 }
@@ -577,7 +591,6 @@ static void test_virtual_clock_scripted_only(void)
 	struct clock *clk = NULL;
 	struct run *run = NULL;
 	struct scenario *sc = NULL;
-	struct testbed *tb = NULL;
 	struct diag dg;
 	char *why = NULL;
 	size_t i;
@@ -592,13 +605,9 @@ static void test_virtual_clock_scripted_only(void)
 
 		opts.clock = clk;
 		diag_init(&dg);
-		CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "v.yaml",
-							i == 2 ? phones : text,
-							&dg), 0);
-		CU_ASSERT_EQUAL_FATAL(testbed_alloc(&tb), 0);
-		for (; *r; r++)
-			CU_ASSERT_EQUAL(testbed_add_arg(tb, *r, &dg), 0);
-		CU_ASSERT_EQUAL_FATAL(scenario_bind(sc, tb, &dg), 0);
+		CU_ASSERT_EQUAL_FATAL(load_bound(&sc, "v.yaml",
+						 i == 2 ? phones : text, r,
+						 &dg), 0);
 		CU_ASSERT_EQUAL(run_virtual_ok(sc), i == 0);
 		err = run_alloc(&run, sc, &opts, NULL, &dg);
 		(void)re_sdprintf(&why, "%H", diag_print, &dg);
@@ -612,7 +621,6 @@ static void test_virtual_clock_scripted_only(void)
 						      "scripted"));
 		}
 		run = mem_deref(run);
-		tb = mem_deref(tb);
 		sc = mem_deref(sc);
 		why = mem_deref(why);
 		diag_reset(&dg);
