@@ -16,10 +16,7 @@ rm -rf "$out"; mkdir -p "$out"
 pids=()
 # shellcheck source=../scripts/lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
-for t in kamailio baresip; do
-	command -v $t >/dev/null ||
-		abort "$t is not installed (bash scripts/setup.sh test installs it)"
-done
+need kamailio baresip
 # shellcheck source=lib/kamailio.sh
 . "$here/lib/kamailio.sh"
 # shellcheck source=lib/baresip.sh

@@ -12,8 +12,7 @@ rm -rf "$out"; mkdir -p "$out/cfg"
 . "$src/tests/scripts/lib/check.sh"
 addr=127.0.0.21:5060
 
-command -v baresip >/dev/null ||
-	abort "baresip is not installed (bash scripts/setup.sh installs it)"
+need baresip tshark
 
 cat >"$out/cfg/config" <<CFG
 sip_listen		$addr
@@ -64,13 +63,9 @@ check "A hears its own 700 Hz tone back through baresip" \
 	"grep -q '^  *media B -> A tone 700 Hz  *pass' '$out/good.txt'"
 check "two-way with a device: B -> A judged, A -> B noted as not measured" \
 	"grep -q '^  *media A <-> B two-way  *pass' '$out/good.txt' && grep -q 'A -> B not measured: B is a device under test' '$out/good.txt'"
-if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/good/baresip-echo.pcapng" -q -z rtp,streams 2>/dev/null |
-		grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.')
-	check "pcap: both RTP streams of the call (tshark found $n)" "[ $n -eq 2 ]"
-else
-	check "tshark is installed for the RTP stream check (bash scripts/setup.sh test)" false
-fi
+n=$(tshark -r "$out/good/baresip-echo.pcapng" -q -z rtp,streams 2>/dev/null |
+	grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.')
+check "pcap: both RTP streams of the call (tshark found $n)" "[ $n -eq 2 ]"
 
 # negative: A sends nothing, so baresip has nothing to echo
 sed 's/tone: 700Hz/tone: 700Hz, mute: true/' "$here/baresip-echo.yaml" \

@@ -16,8 +16,7 @@ rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=../scripts/lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
 
-command -v kamailio >/dev/null ||
-	abort "kamailio is not installed (bash scripts/setup.sh installs it)"
+need kamailio
 # shellcheck source=lib/kamailio.sh
 . "$here/lib/kamailio.sh"
 trap 'kam_stop' EXIT

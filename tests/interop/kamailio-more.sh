@@ -25,8 +25,7 @@ rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=../scripts/lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
 
-command -v kamailio >/dev/null ||
-	abort "kamailio is not installed (bash scripts/setup.sh installs it)"
+need kamailio tshark
 
 # shellcheck source=lib/kamailio.sh
 . "$here/lib/kamailio.sh"
@@ -93,16 +92,14 @@ play registration
 check "registration (plain): skipped, the registrar does not offer register-open" \
 	"[ $rc -eq 0 ] && grep -q 'skipped: R (kamailio) does not offer register-open' '$out/$tag-registration.txt'"
 kam_stop
-if command -v tshark >/dev/null; then
-	sip_lines "$out/plain/unsuccessful-503-to-500.pcapng" >"$out/plain-503.txt"
-	check "Kamailio answers A 500 (the 503 stays between P and B)" \
-		"grep -q '^127.0.0.1	127.0.0.10	SIP/2.0 500 ' '$out/plain-503.txt' &&
-		 ! grep -q '127.0.0.10	SIP/2.0 503' '$out/plain-503.txt'"
-	sip_lines "$out/plain/proxy-failure-503.pcapng" >"$out/plain-failover.txt"
-	check "failover: the 503 from P1 (127.0.0.13), then the INVITE to Kamailio" \
-		"grep -n '' '$out/plain-failover.txt' | grep -q '^2:127.0.0.13	127.0.0.10	SIP/2.0 503 ' &&
-		 grep -n '' '$out/plain-failover.txt' | grep -q '^4:127.0.0.10	127.0.0.1		INVITE '"
-fi
+sip_lines "$out/plain/unsuccessful-503-to-500.pcapng" >"$out/plain-503.txt"
+check "Kamailio answers A 500 (the 503 stays between P and B)" \
+	"grep -q '^127.0.0.1	127.0.0.10	SIP/2.0 500 ' '$out/plain-503.txt' &&
+	 ! grep -q '127.0.0.10	SIP/2.0 503' '$out/plain-503.txt'"
+sip_lines "$out/plain/proxy-failure-503.pcapng" >"$out/plain-failover.txt"
+check "failover: the 503 from P1 (127.0.0.13), then the INVITE to Kamailio" \
+	"grep -n '' '$out/plain-failover.txt' | grep -q '^2:127.0.0.13	127.0.0.10	SIP/2.0 503 ' &&
+	 grep -n '' '$out/plain-failover.txt' | grep -q '^4:127.0.0.10	127.0.0.1		INVITE '"
 
 # --- a proxy that relays 503 (RFC 3261 §16.7 step 6: it SHOULD send 500;
 # a SHOULD fails no step, so F5 takes the 503 as well) --------------------
@@ -145,13 +142,11 @@ kam_start "$here/kamailio.cfg" "$out/kam-p2" LISTEN=udp:127.0.0.2:5060 ||
 	abort "kamailio P2 did not start"
 good session-two-proxies "${two[@]}"
 kam_stop
-if command -v tshark >/dev/null; then
-	tshark -r "$out/two/session-two-proxies.pcapng" -Y 'ip.dst==127.0.0.11 && sip.Method==INVITE' \
-		-T fields -E occurrence=a -E aggregator=' ' -e sip.Record-Route \
-		2>/dev/null >"$out/two-rr.txt"
-	check "two proxies: the INVITE at B has P2's Record-Route above P1's" \
-		"grep -q '^<sip:127.0.0.2;lr> <sip:127.0.0.1;lr>$' '$out/two-rr.txt'"
-fi
+tshark -r "$out/two/session-two-proxies.pcapng" -Y 'ip.dst==127.0.0.11 && sip.Method==INVITE' \
+	-T fields -E occurrence=a -E aggregator=' ' -e sip.Record-Route \
+	2>/dev/null >"$out/two-rr.txt"
+check "two proxies: the INVITE at B has P2's Record-Route above P1's" \
+	"grep -q '^<sip:127.0.0.2;lr> <sip:127.0.0.1;lr>$' '$out/two-rr.txt'"
 
 # the same over TCP: A, P1, P2 and B on TCP; the segments between the
 # two Kamailios are put in order and cut into messages by the capture
@@ -168,12 +163,10 @@ good session-two-proxies --role A=ua:tcp:127.0.0.10 --role B=ua:tcp:127.0.0.11 \
 	--role P1=dut:tcp:127.0.0.1:5060 --role P2=dut:tcp:127.0.0.2:5060 \
 	--capture lo
 kam_stop
-if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/two_tcp/session-two-proxies.pcapng" \
-		-Y 'tcp && sip && ip.src==127.0.0.1 && ip.dst==127.0.0.2' 2>/dev/null | wc -l)
-	check "two proxies on TCP: the pcap holds P1's 3 messages to P2 (INVITE, ACK, 200 OK) over TCP ($n)" \
-		"[ $n -eq 3 ]"
-fi
+n=$(tshark -r "$out/two_tcp/session-two-proxies.pcapng" \
+	-Y 'tcp && sip && ip.src==127.0.0.1 && ip.dst==127.0.0.2' 2>/dev/null | wc -l)
+check "two proxies on TCP: the pcap holds P1's 3 messages to P2 (INVITE, ACK, 200 OK) over TCP ($n)" \
+	"[ $n -eq 3 ]"
 
 # §3.3: both Kamailios challenge A's INVITE, each with a realm of its own;
 # A answers both, each finds its own (P1 consumes it). With a wrong
@@ -200,12 +193,10 @@ testbed_good=$testbed testbed="$out/wrong-pw.yaml"
 bad session-multi-proxy-auth F5 "P1 sent 407 Proxy Authentication Required to A instead (frame 5): P1 rejected the credentials for user alice" "${two[@]}"
 testbed=$testbed_good
 kam_stop
-if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/two_auth/session-multi-proxy-auth.pcapng" \
-		-Y 'ip.src==127.0.0.10 && sip.Method==INVITE' -T fields \
-		-e sip.Proxy-Authorization 2>/dev/null | tail -1 | grep -o 'realm=' | wc -l)
-	check "two proxies with auth: A's last INVITE answers both realms ($n)" "[ $n -eq 2 ]"
-fi
+n=$(tshark -r "$out/two_auth/session-multi-proxy-auth.pcapng" \
+	-Y 'ip.src==127.0.0.10 && sip.Method==INVITE' -T fields \
+	-e sip.Proxy-Authorization 2>/dev/null | tail -1 | grep -o 'realm=' | wc -l)
+check "two proxies with auth: A's last INVITE answers both realms ($n)" "[ $n -eq 2 ]"
 check "the password is in no report of the two challenging proxies" \
 	"! grep -a -rq -e lab-secret -e not-the-secret '$out/two_auth' '$out/two_auth_bad' '$out'/two_auth*-*.txt"
 

@@ -14,9 +14,7 @@ here="$src/tests/interop"
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=../scripts/lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
-for tool in kamailio openssl tshark python3; do
-	command -v $tool >/dev/null || abort "$tool is not installed (bash scripts/setup.sh test)"
-done
+need kamailio openssl tshark python3
 if ! kamailio -c -f "$here/kamailio.cfg" -A SIPFLOW_TLS -A 'TLS_CERT="x"' \
 	-A 'TLS_KEY="x"' >"$out/tls-check.log" 2>&1; then
 	echo "FAIL Kamailio's tls module does not load (apt-get install kamailio-tls-modules)"

@@ -20,8 +20,7 @@ rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=../scripts/lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
 
-command -v kamailio >/dev/null ||
-	abort "kamailio is not installed (bash scripts/setup.sh installs it)"
+need kamailio tshark
 
 # shellcheck source=lib/kamailio.sh
 . "$here/lib/kamailio.sh"
@@ -58,10 +57,10 @@ sed -e 's/password: lab-secret/password: not-the-secret/' \
 	"$testbed" >"$out/wrong-pw.yaml"
 good registration-unsuccessful-phones \
 	"$src/scenarios/rfc3665/registration-unsuccessful-phones.yaml" "$out/wrong-pw.yaml"
-if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/good/registration-unsuccessful-phones.pcapng" -Y sip 2>/dev/null | wc -l)
-	check "registration-unsuccessful-phones: 4 SIP messages, no third REGISTER ($n)" "[ $n -eq 4 ]"
-fi
+# (a retransmission on UDP, as a loaded machine may bring, is not counted)
+n=$(tshark -r "$out/good/registration-unsuccessful-phones.pcapng" \
+	-Y 'sip && !(sip.resend == 1)' 2>/dev/null | wc -l)
+check "registration-unsuccessful-phones: 4 SIP messages, no third REGISTER ($n)" "[ $n -eq 4 ]"
 # the scripted UA answers the registrar's challenge; F3 of the unsuccessful
 # flow is checked against Kamailio's challenge and the testbed's password
 for name in registration-auth registration-unsuccessful; do
@@ -179,15 +178,14 @@ offering forward-always tb-fwd-always
 good forward-unconditional-server \
 	"$src/scenarios/rfc5359/forward-unconditional-server.yaml" \
 	"$out/tb-fwd-always.yaml"
-if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/good/forward-unconditional-server.pcapng" \
-		-Y 'sip.Method == "INVITE" && sip.r-uri.user == "bob"' 2>/dev/null | wc -l)
-	m=$(tshark -r "$out/good/forward-unconditional-server.pcapng" \
-		-Y 'sip.Method == "INVITE" && sip.r-uri.user == "carol" && sip.to.user == "bob"' \
-		2>/dev/null | wc -l)
-	check "forward-unconditional-server: one INVITE for bob (A's), one retargeted to carol still To bob ($n, $m)" \
-		"[ $n -eq 1 ] && [ $m -eq 1 ]"
-fi
+n=$(tshark -r "$out/good/forward-unconditional-server.pcapng" \
+	-Y 'sip.Method == "INVITE" && sip.r-uri.user == "bob" && !(sip.resend == 1)' \
+	2>/dev/null | wc -l)
+m=$(tshark -r "$out/good/forward-unconditional-server.pcapng" \
+	-Y 'sip.Method == "INVITE" && sip.r-uri.user == "carol" && sip.to.user == "bob" && !(sip.resend == 1)' \
+	2>/dev/null | wc -l)
+check "forward-unconditional-server: one INVITE for bob (A's), one retargeted to carol still To bob ($n, $m)" \
+	"[ $n -eq 1 ] && [ $m -eq 1 ]"
 kam_stop
 # the same flow against the plain proxy: its testbed does not offer
 # forward-on-busy, so the flow is skipped, saying so

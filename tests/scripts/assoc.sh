@@ -10,6 +10,7 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
+need tshark sipp
 # shellcheck source=lib/peer.sh
 . "$src/tests/scripts/lib/peer.sh"
 
@@ -18,7 +19,6 @@ sip_lines() {
 	tshark -r "$1" -T fields -E separator=' ' -e ip.src -e ip.dst \
 		-e sip.Method -e sip.Status-Code -e sip.CSeq -Y sip 2>/dev/null
 }
-have() { command -v "$1" >/dev/null || { echo "FAIL $1 is not installed (bash scripts/setup.sh test installs it)"; fail=1; return 1; }; }
 
 # 1. no-answer-cancel with B a device that answers at once (180, then
 #    200 to the INVITE). The proxy answers A's CANCEL itself (RFC 3261
@@ -53,37 +53,33 @@ check "B answers at once: the run fails (exit 1)" "[ $rc -eq 1 ]"
 check "B answers at once: F8 fails naming B's 200 to the INVITE and the CANCEL" \
 	"grep -Eq 'got 200 OK to INVITE F2 \(CSeq 1 INVITE, frame [0-9]+\); F8 waits for the answer to CANCEL F7' '$d.txt'"
 check "B answers at once: F6 passes" "grep -Eq '^ +F6 .* pass' '$d.txt'"
-if have tshark; then
-	sip_lines "$d/no-answer-cancel.pcapng" >"$d.sip"
-	check "B answers at once: F6 is the proxy's own 200 to the CANCEL" \
-		"grep -q '^${P%:*} ${A%:*}  200 1 CANCEL' '$d.sip'"
-	check "B answers at once: the proxy relays no 200 to the INVITE to A" \
-		"! grep -q '^${P%:*} ${A%:*}  200 1 INVITE' '$d.sip'"
-fi
+sip_lines "$d/no-answer-cancel.pcapng" >"$d.sip"
+check "B answers at once: F6 is the proxy's own 200 to the CANCEL" \
+	"grep -q '^${P%:*} ${A%:*}  200 1 CANCEL' '$d.sip'"
+check "B answers at once: the proxy relays no 200 to the INVITE to A" \
+	"! grep -q '^${P%:*} ${A%:*}  200 1 INVITE' '$d.sip'"
 
 # the same against SIPp (tests/scripts/sipp/): whether its 200 or A's
 # CANCEL comes first is a race, but either way the run fails after F5 and
 # F6 is the proxy's own 200 to the CANCEL
-if have sipp && have tshark; then
-	d="$out/sipp"
-	sipp -sf "$src/tests/scripts/sipp/uas-answers-at-once.xml" \
-		-i ${B%:*} -p 5060 -m 1 -timeout 20s -trace_err \
-		-error_file "$out/sipp-errors.log" >/dev/null 2>&1 </dev/null &
-	spid=$!
-	wait_bound "$B" || echo "SIPp did not bind $B"
-	"$sipflow" run "$src/scenarios/yealink/no-answer-cancel.yaml" \
-		--out "$d" --role A=ua:udp:$A --role P=proxy:udp:$P \
-		--role B=dut:udp:$B --timeout 2s >"$d.txt" 2>&1
-	rc=$?
-	kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
-	cat "$d.txt"
-	sip_lines "$d/no-answer-cancel.pcapng" >"$d.sip"
-	check "SIPp answers at once: the run fails at F8 or later" \
-		"[ $rc -eq 1 ] && grep -Eq '^ +F(8|9|1[0-2]) .* FAIL' '$d.txt'"
-	check "SIPp answers at once: F6 is the proxy's own 200 to the CANCEL" \
-		"grep -q '^${P%:*} ${A%:*}  200 1 CANCEL' '$d.sip' &&
-		 ! grep -q '^${P%:*} ${A%:*}  200 1 INVITE' '$d.sip'"
-fi
+d="$out/sipp"
+sipp -sf "$src/tests/scripts/sipp/uas-answers-at-once.xml" \
+	-i ${B%:*} -p 5060 -m 1 -timeout 20s -trace_err \
+	-error_file "$out/sipp-errors.log" >/dev/null 2>&1 </dev/null &
+spid=$!
+wait_bound "$B" || echo "SIPp did not bind $B"
+"$sipflow" run "$src/scenarios/yealink/no-answer-cancel.yaml" \
+	--out "$d" --role A=ua:udp:$A --role P=proxy:udp:$P \
+	--role B=dut:udp:$B --timeout 2s >"$d.txt" 2>&1
+rc=$?
+kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+cat "$d.txt"
+sip_lines "$d/no-answer-cancel.pcapng" >"$d.sip"
+check "SIPp answers at once: the run fails at F8 or later" \
+	"[ $rc -eq 1 ] && grep -Eq '^ +F(8|9|1[0-2]) .* FAIL' '$d.txt'"
+check "SIPp answers at once: F6 is the proxy's own 200 to the CANCEL" \
+	"grep -q '^${P%:*} ${A%:*}  200 1 CANCEL' '$d.sip' &&
+	 ! grep -q '^${P%:*} ${A%:*}  200 1 INVITE' '$d.sip'"
 
 # 2. a stray request (a BYE of a call this run never saw) arrives before
 #    the REFER that a group's 202 answers: the 202 waits for the REFER
@@ -135,18 +131,16 @@ check "stray before REFER: the peer gets its 202 to the REFER (exit 0)" \
 	"[ $prc -eq 0 ]"
 check "stray before REFER: the stray is absorbed, named" \
 	"grep -q 'absorbed.*BYE' '$d.txt'"
-if have tshark; then
-	sip_lines "$d/refer-wait.pcapng" >"$d.sip"
-	# after the flow, the teardown answers the stray BYE 481 (RFC 3261
-	# §15.1.2: a BYE that matches no dialog); no step answers it
-	check "stray before REFER: A's 202 answers the REFER, nothing the stray" \
-		"grep -q '^$A $P  202 1 REFER' '$d.sip' &&
-		 ! grep -Eq '^$A $P  [0-9]+ 7 BYE' '$d.sip' ||
-		 { grep -q '^$A $P  202 1 REFER' '$d.sip' &&
-		   [ \$(grep -Ec '^$A $P  [0-9]+ 7 BYE' '$d.sip') -eq 1 ] &&
-		   grep -q '^$A $P  481 7 BYE' '$d.sip' &&
-		   grep -q 'teardown.*481' '$d.txt'; }"
-fi
+sip_lines "$d/refer-wait.pcapng" >"$d.sip"
+# after the flow, the teardown answers the stray BYE 481 (RFC 3261
+# §15.1.2: a BYE that matches no dialog); no step answers it
+check "stray before REFER: A's 202 answers the REFER, nothing the stray" \
+	"grep -q '^$A $P  202 1 REFER' '$d.sip' &&
+	 ! grep -Eq '^$A $P  [0-9]+ 7 BYE' '$d.sip' ||
+	 { grep -q '^$A $P  202 1 REFER' '$d.sip' &&
+	   [ \$(grep -Ec '^$A $P  [0-9]+ 7 BYE' '$d.sip') -eq 1 ] &&
+	   grep -q '^$A $P  481 7 BYE' '$d.sip' &&
+	   grep -q 'teardown.*481' '$d.txt'; }"
 
 # 3. answers that cross: A sends a NOTIFY and an INVITE at once (as a
 #    phone does after a transfer) and P answers the INVITE first. The

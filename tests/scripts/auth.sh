@@ -11,6 +11,7 @@ here="$src/tests/auth"
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
+need tshark
 
 # run NAME YAML [ARGS...]: play it, console in NAME.txt, exit status in $rc
 run() {
@@ -41,14 +42,12 @@ check "SHA-256 and MD5-sess pass in self-play" "[ $rc -eq 0 ]"
 run phones "$src/scenarios/rfc3665/registration-auth-phones.yaml"
 check "a phone's answer checks against the scripted registrar" "[ $rc -eq 0 ]"
 
-if command -v tshark >/dev/null; then
-	tshark -r "$out/session-multi-proxy-auth/session-multi-proxy-auth.pcapng" \
-		-Y 'ip.src==127.0.0.10 && sip.Method=="INVITE" && sip.CSeq.seq==3' \
-		-T fields -E occurrence=a -e sip.Proxy-Authorization 2>/dev/null |
-		grep -o 'realm="[ab].example.test"' | sort | tr '\n' ' ' >"$out/realms.txt"
-	check "session-multi-proxy-auth: A's third INVITE answers both realms ($(cat "$out/realms.txt"))" \
-		"[ \"\$(cat '$out/realms.txt')\" = 'realm=\"a.example.test\" realm=\"b.example.test\" ' ]"
-fi
+tshark -r "$out/session-multi-proxy-auth/session-multi-proxy-auth.pcapng" \
+	-Y 'ip.src==127.0.0.10 && sip.Method=="INVITE" && sip.CSeq.seq==3' \
+	-T fields -E occurrence=a -e sip.Proxy-Authorization 2>/dev/null |
+	grep -o 'realm="[ab].example.test"' | sort | tr '\n' ' ' >"$out/realms.txt"
+check "session-multi-proxy-auth: A's third INVITE answers both realms ($(cat "$out/realms.txt"))" \
+	"[ \"\$(cat '$out/realms.txt')\" = 'realm=\"a.example.test\" realm=\"b.example.test\" ' ]"
 
 # pre-emptive credentials: the update and the cancellation reuse the
 # challenge's nonce with nc 2 and 3, on the REGISTER Call-ID

@@ -11,6 +11,9 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
+need tshark
+# shellcheck source=lib/peer.sh
+. "$src/tests/scripts/lib/peer.sh"
 flow="$src/scenarios/yealink/basic-call.yaml"
 A=127.0.48.10:5060 B=127.0.48.11:5060 P=127.0.48.13:5060
 tester=(--role A=ua:udp:$A --role B=dut:udp:$B --role P=dut:udp:$P)
@@ -33,7 +36,9 @@ play() { # $1: device scenario, $2: name, $3: transport (udp, tcp)
 		--role P=proxy:$t:$P --out "$out/dev-$2" --timeout 5s \
 		>"$out/dev-$2.txt" 2>&1 &
 	dpid=$!
-	sleep 0.3
+	# the device's roles are up when B and P listen
+	wait_bound "$B" "$t" && wait_bound "$P" "$t" ||
+		echo "the device run did not bind $B and $P ($t)"
 	"$sipflow" run "$flow" --role A=ua:$t:$A --role B=dut:$t:$B \
 		--role P=dut:$t:$P --capture lo --out "$out/tst-$2" \
 		--timeout 3s >"$out/tst-$2.txt" 2>&1
@@ -65,10 +70,8 @@ for t in udp tcp; do
 	check "$t: it fails at F2 with the header" \
 		"grep -A1 '^  F2 ' '$out/tst-norr-$t.txt' | grep -q 'header Record-Route: expected present'"
 done
-if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/tst-good-tcp/basic-call.pcapng" -Y 'tcp && sip' 2>/dev/null | wc -l)
-	check "tcp: tshark reads the 12 SIP messages over TCP in the tester's pcap ($n)" \
-		"[ $n -eq 12 ]"
-fi
+n=$(tshark -r "$out/tst-good-tcp/basic-call.pcapng" -Y 'tcp && sip' 2>/dev/null | wc -l)
+check "tcp: tshark reads the 12 SIP messages over TCP in the tester's pcap ($n)" \
+	"[ $n -eq 12 ]"
 
 closing

@@ -15,6 +15,7 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
+need tshark
 here="$src/tests/isolation"
 dev=127.0.62.1 port=5070
 
@@ -58,21 +59,17 @@ check "no step of scenario 2 took a leftover or answered one: F1, F2 are the OPT
 	"python3 -c \"import json,sys; s=[x for x in json.load(open('$out/run/report.json'))['scenarios'] if x['name']=='iso-leftover'][0]; m={x['frame']:x for x in s['messages']}; f=[m[t['frame']] for t in s['steps']]; a=[x['line'] for x in s['messages'] if x.get('teardown')]; sys.exit(not ([x['line'].split(' ')[0] for x in f] == ['OPTIONS', 'SIP/2.0'] and all('CSeq: 1 OPTIONS' in x['text'] for x in f) and [l.split(' ')[1] for l in a] == ['481', '481', '480'] and not any(x.get('step') for x in s['messages'] if x.get('teardown'))))\""
 
 # (c) the teardown traffic is in each scenario's own pcap, and marked
-if command -v tshark >/dev/null; then
-	sip_lines "$out/run/iso-answered-fails.pcapng" >"$out/answered.lines"
-	check "scenario 1's pcap: A acknowledged the 200 OK" \
-		"grep -q '^127.0.62.10|ACK||ACK$' '$out/answered.lines'"
-	check "scenario 1's pcap: A ended the call with BYE, P answered 200" \
-		"grep -q '^127.0.62.10|BYE||BYE$' '$out/answered.lines' && grep -q '^$dev||200|BYE$' '$out/answered.lines'"
-	sip_lines "$out/run/iso-ringing.pcapng" >"$out/ringing.lines"
-	check "scenario 3's pcap: A cancelled its ringing INVITE, P said 487, A acknowledged it" \
-		"grep -q '^127.0.62.10|CANCEL||CANCEL$' '$out/ringing.lines' && grep -q '^$dev||487|INVITE$' '$out/ringing.lines' && grep -q '^127.0.62.10|ACK||ACK$' '$out/ringing.lines'"
-	sip_lines "$out/run/iso-leftover.pcapng" >"$out/leftover.lines"
-	check "scenario 2's pcap: A answered the leftover BYE and NOTIFY with 481 (RFC 3261 §12.2.2)" \
-		"grep -q '^127.0.62.10||481|BYE$' '$out/leftover.lines' && grep -q '^127.0.62.10||481|NOTIFY$' '$out/leftover.lines'"
-else
-	check "tshark is installed for the pcap checks (bash scripts/setup.sh test)" false
-fi
+sip_lines "$out/run/iso-answered-fails.pcapng" >"$out/answered.lines"
+check "scenario 1's pcap: A acknowledged the 200 OK" \
+	"grep -q '^127.0.62.10|ACK||ACK$' '$out/answered.lines'"
+check "scenario 1's pcap: A ended the call with BYE, P answered 200" \
+	"grep -q '^127.0.62.10|BYE||BYE$' '$out/answered.lines' && grep -q '^$dev||200|BYE$' '$out/answered.lines'"
+sip_lines "$out/run/iso-ringing.pcapng" >"$out/ringing.lines"
+check "scenario 3's pcap: A cancelled its ringing INVITE, P said 487, A acknowledged it" \
+	"grep -q '^127.0.62.10|CANCEL||CANCEL$' '$out/ringing.lines' && grep -q '^$dev||487|INVITE$' '$out/ringing.lines' && grep -q '^127.0.62.10|ACK||ACK$' '$out/ringing.lines'"
+sip_lines "$out/run/iso-leftover.pcapng" >"$out/leftover.lines"
+check "scenario 2's pcap: A answered the leftover BYE and NOTIFY with 481 (RFC 3261 §12.2.2)" \
+	"grep -q '^127.0.62.10||481|BYE$' '$out/leftover.lines' && grep -q '^127.0.62.10||481|NOTIFY$' '$out/leftover.lines'"
 check "report.json: scenario 1's ACK, BYE and 200 are marked teardown, its steps' messages are not" \
 	"python3 -c \"import json,sys; s=[x for x in json.load(open('$out/run/report.json'))['scenarios'] if x['name']=='iso-answered-fails'][0]; t=[m['line'].split(' ')[0]+('/'+m['line'].split(' ')[1] if m['line'].startswith('SIP') else '') for m in s['messages'] if m.get('teardown')]; n=[m for m in s['messages'] if not m.get('teardown')]; sys.exit(not (t == ['ACK', 'BYE', 'SIP/2.0/200'] and len(n) == 2))\""
 check "the device got A's teardown BYE of scenario 1's call" \

@@ -10,6 +10,20 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
+need tshark sipp
+# shellcheck source=lib/peer.sh
+. "$src/tests/scripts/lib/peer.sh"
+
+# wait (at most 10 s) until the capture file $1 holds $2 SIP messages: a
+# capture writes what it has seen with some delay
+wait_messages() {
+	for _ in $(seq 100); do
+		"$sipflow" ladder "$1" 2>/dev/null | grep -q "^$2 SIP messages" &&
+			return 0
+		sleep 0.1
+	done
+	echo "the capture $1 did not reach $2 SIP messages"
+}
 roles=(--role A=ua:udp:127.0.46.10:5060 --role B=ua:udp:127.0.46.11:5060
        --role C=ua:udp:127.0.46.12:5060 --role P=proxy:udp:127.0.46.13:5060)
 
@@ -31,43 +45,38 @@ check "ladder --html: the page holds the 16 messages" \
 	"[ \$(grep -o '\"frame\":' '$out/naf.html' | wc -l) -eq 16 ]"
 
 # --- real third-party traffic: SIPp under tshark ----------------------
-if command -v sipp >/dev/null && command -v tshark >/dev/null; then
-	tshark -i lo -f "udp port 5191 or udp port 5192 or tcp port 5194 or udp port 5196" \
-		-w "$out/sipp.pcapng" -q >"$out/tshark.log" 2>&1 &
-	tpid=$!
-	for _ in $(seq 50); do [ -s "$out/sipp.pcapng" ] && break; sleep 0.1; done
-	sleep 0.5
-	sipp -sn uas -i 127.0.0.41 -p 5192 -m 1 >/dev/null 2>&1 & p1=$!
-	sipp -sn uas -t t1 -i 127.0.0.41 -p 5194 -m 1 >/dev/null 2>&1 & p2=$!
-	sipp -sn uas -i ::1 -p 5196 -m 1 >/dev/null 2>&1 & p3=$!
-	sleep 0.5
-	sipp -sn uac 127.0.0.41:5192 -i 127.0.0.40 -p 5191 -m 1 -timeout 10s \
-		-timeout_error >/dev/null 2>&1
-	check "SIPp call over UDP" "[ $? -eq 0 ]"
-	sipp -sn uac -t t1 127.0.0.41:5194 -i 127.0.0.40 -m 1 -timeout 10s \
-		-timeout_error >/dev/null 2>&1
-	check "SIPp call over TCP" "[ $? -eq 0 ]"
-	sipp -sn uac "[::1]:5196" -i ::1 -p 5195 -m 1 -timeout 10s \
-		-timeout_error >/dev/null 2>&1
-	check "SIPp call over IPv6" "[ $? -eq 0 ]"
-	sleep 0.5
-	kill -INT "$tpid"; wait "$tpid" 2>/dev/null
-	kill "$p1" "$p2" "$p3" 2>/dev/null; wait "$p1" "$p2" "$p3" 2>/dev/null
-	"$sipflow" ladder "$out/sipp.pcapng" >"$out/sipp.txt"
-	check "ladder of SIPp's pcapng: exit 0" "[ $? -eq 0 ]"
-	cat "$out/sipp.txt"
-	check "ladder of SIPp: 18 messages in 3 calls" \
-		"grep -q '^18 SIP messages in 3 calls' '$out/sipp.txt'"
-	for kind in "127.0.0.41:5194" "\[::1\]:5196" "127.0.0.41:5192"; do
-		check "ladder of SIPp: the call to $kind" \
-			"grep -q '=$kind' '$out/sipp.txt'"
-	done
-	check "ladder of SIPp: every call has INVITE, 180, 200, ACK, BYE, 200" \
-		"[ \$(grep -cE 'INVITE|180 Ringing|200 OK|ACK|BYE' '$out/sipp.txt') -eq 18 ]"
-else
-	echo "FAIL sipp or tshark is not installed (scripts/setup.sh test installs them)"
-	fail=1
-fi
+tshark -i lo -f "udp port 5191 or udp port 5192 or tcp port 5194 or udp port 5196" \
+	-w "$out/sipp.pcapng" -q >"$out/tshark.log" 2>&1 &
+tpid=$!
+for _ in $(seq 100); do grep -q '^Capturing on' "$out/tshark.log" && break; sleep 0.1; done
+sipp -sn uas -i 127.0.0.41 -p 5192 -m 1 >/dev/null 2>&1 & p1=$!
+sipp -sn uas -t t1 -i 127.0.0.41 -p 5194 -m 1 >/dev/null 2>&1 & p2=$!
+sipp -sn uas -i ::1 -p 5196 -m 1 >/dev/null 2>&1 & p3=$!
+wait_bound 127.0.0.41:5192 && wait_bound 127.0.0.41:5194 tcp &&
+	wait_bound "[::1]:5196" || echo "a SIPp server did not bind"
+sipp -sn uac 127.0.0.41:5192 -i 127.0.0.40 -p 5191 -m 1 -timeout 10s \
+	-timeout_error >/dev/null 2>&1
+check "SIPp call over UDP" "[ $? -eq 0 ]"
+sipp -sn uac -t t1 127.0.0.41:5194 -i 127.0.0.40 -m 1 -timeout 10s \
+	-timeout_error >/dev/null 2>&1
+check "SIPp call over TCP" "[ $? -eq 0 ]"
+sipp -sn uac "[::1]:5196" -i ::1 -p 5195 -m 1 -timeout 10s \
+	-timeout_error >/dev/null 2>&1
+check "SIPp call over IPv6" "[ $? -eq 0 ]"
+wait_messages "$out/sipp.pcapng" 18
+kill -INT "$tpid"; wait "$tpid" 2>/dev/null
+kill "$p1" "$p2" "$p3" 2>/dev/null; wait "$p1" "$p2" "$p3" 2>/dev/null
+"$sipflow" ladder "$out/sipp.pcapng" >"$out/sipp.txt"
+check "ladder of SIPp's pcapng: exit 0" "[ $? -eq 0 ]"
+cat "$out/sipp.txt"
+check "ladder of SIPp: 18 messages in 3 calls" \
+	"grep -q '^18 SIP messages in 3 calls' '$out/sipp.txt'"
+for kind in "127.0.0.41:5194" "\[::1\]:5196" "127.0.0.41:5192"; do
+	check "ladder of SIPp: the call to $kind" \
+		"grep -q '=$kind' '$out/sipp.txt'"
+done
+check "ladder of SIPp: every call has INVITE, 180, 200, ACK, BYE, 200" \
+	"[ \$(grep -cE 'INVITE|180 Ringing|200 OK|ACK|BYE' '$out/sipp.txt') -eq 18 ]"
 
 # --- sipflow record: live capture with libpcap --------------------------
 "$sipflow" record --interface lo --filter "udp port 5291 or udp port 5292" \
@@ -75,10 +84,10 @@ fi
 rpid=$!
 for _ in $(seq 50); do grep -q recording "$out/rec.log" 2>/dev/null && break; sleep 0.1; done
 sipp -sn uas -i 127.0.0.51 -p 5292 -m 1 >/dev/null 2>&1 & up=$!
-sleep 0.3
+wait_bound 127.0.0.51:5292 || echo "the SIPp server did not bind"
 sipp -sn uac 127.0.0.51:5292 -i 127.0.0.50 -p 5291 -m 1 -timeout 5s \
 	-timeout_error >/dev/null 2>&1
-sleep 0.3
+wait_messages "$out/rec.pcap" 6
 kill -INT "$rpid"; wait "$rpid"; rc=$?
 kill "$up" 2>/dev/null; wait "$up" 2>/dev/null
 check "record: stops on SIGINT with exit 0" "[ $rc -eq 0 ] && grep -q '^6 packets written' '$out/rec.log'"

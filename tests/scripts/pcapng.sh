@@ -10,13 +10,9 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
+need tshark
 ab=(--role A=ua:udp:127.0.47.10:5060 --role B=ua:udp:127.0.47.11:5060)
 
-# tshark is a project dependency (scripts/setup.sh): without it the
-# comments cannot be read the way Wireshark reads them, and that fails
-have_tshark=0
-if command -v tshark >/dev/null; then have_tshark=1; else
-	check "tshark is installed (scripts/setup.sh installs it)" false; fi
 
 # frame number TAB comment, for each frame (comments joined by ",")
 comments() {
@@ -41,16 +37,14 @@ check "failing run: the console, report.json and junit.xml name the .pcapng" \
 	"grep -q 'pcap $d/expect-unmet.pcapng$' '$d.txt' &&
 	 [ \"\$(pcap_of '$d/report.json')\" = '$d/expect-unmet.pcapng' ] &&
 	 grep -q 'name=\"pcap\" value=\"$d/expect-unmet.pcapng\"' '$d/junit.xml'"
-if [ $have_tshark -eq 1 ]; then
-	tshark -r "$d/expect-unmet.pcapng" -Y frame.comment -T fields \
-		-e frame.comment 2>/dev/null >"$d.comments"
-	cat "$d.comments"
-	check "tshark -Y frame.comment: F1's verdict, F2's failure with its reason" \
-		"[ \"\$(cat '$d.comments')\" = \"F1 OPTIONS A -> B: pass
+tshark -r "$d/expect-unmet.pcapng" -Y frame.comment -T fields \
+	-e frame.comment 2>/dev/null >"$d.comments"
+cat "$d.comments"
+check "tshark -Y frame.comment: F1's verdict, F2's failure with its reason" \
+	"[ \"\$(cat '$d.comments')\" = \"F1 OPTIONS A -> B: pass
 F2 200 OK B -> A: FAIL header Subject: expected present, but the message has none\" ]"
-	check "tshark: the failure is the comment of frame 2" \
-		"comments '$d/expect-unmet.pcapng' | grep -q '^2	F2 200 OK B -> A: FAIL header Subject'"
-fi
+check "tshark: the failure is the comment of frame 2" \
+	"comments '$d/expect-unmet.pcapng' | grep -q '^2	F2 200 OK B -> A: FAIL header Subject'"
 "$sipflow" ladder "$d/expect-unmet.pcapng" >"$d.ladder"
 rc=$?
 cat "$d.ladder"
@@ -64,16 +58,14 @@ d="$out/dropped"
 "$sipflow" run "$src/scenarios/rfc3261/dropped-200-ok.yaml" --out "$d" \
 	"${ab[@]}" --timer T1=100ms >"$d.txt" 2>&1
 check "dropped 200 OK: passes" "[ $? -eq 0 ]"
-if [ $have_tshark -eq 1 ]; then
-	comments "$d/dropped-200-ok.pcapng" >"$d.comments"
-	cat "$d.comments"
-	check "frame 3 (lost, judged by no step) has no comment" \
-		"grep -qx '3	*' '$d.comments'"
-	check "frame 4 (the copy F3 took) has F3's verdict" \
-		"grep -qx '4	F3 200 OK B -> A: pass' '$d.comments'"
-	check "every other frame has one comment" \
-		"[ \$(grep -cE '^[0-9]+	F[0-9]+ .*: pass$' '$d.comments') -eq 6 ]"
-fi
+comments "$d/dropped-200-ok.pcapng" >"$d.comments"
+cat "$d.comments"
+check "frame 3 (lost, judged by no step) has no comment" \
+	"grep -qx '3	*' '$d.comments'"
+check "frame 4 (the copy F3 took) has F3's verdict" \
+	"grep -qx '4	F3 200 OK B -> A: pass' '$d.comments'"
+check "every other frame has one comment" \
+	"[ \$(grep -cE '^[0-9]+	F[0-9]+ .*: pass$' '$d.comments') -eq 6 ]"
 "$sipflow" ladder "$d/dropped-200-ok.pcapng" >"$d.ladder"
 check "ladder: no comment under frame 3, F3's under frame 4" \
 	"grep -A1 -E '^ +[0-9.]+ +3  ' '$d.ladder' | tail -1 | grep -qE '^ +[0-9.]+ +4  ' &&
@@ -102,17 +94,14 @@ steps:
 YAML
 	"$sipflow" run "$out/sdp-$sev.yaml" --out "$out/sdp-$sev" "${ab[@]}" \
 		>"$out/sdp-$sev.txt" 2>&1
-	[ $have_tshark -eq 1 ] || continue
 	comments "$out/sdp-$sev/sdp-$sev.pcapng" >"$out/sdp-$sev.comments"
 	cat "$out/sdp-$sev.comments"
 done
-if [ $have_tshark -eq 1 ]; then
-	check "a warning: frame 4 has F4's pass and the rule's finding" \
-		"grep -q '^4	F4 INVITE B -> A: pass,F4: warning: rule SDP-ORIGIN-NEXT (RFC 3264 §8): ' '$out/sdp-warning.comments'"
-	check "an error: frame 4 has F4's failure naming the rule, once" \
-		"grep -q '^4	F4 INVITE B -> A: FAIL rule SDP-ORIGIN-NEXT' '$out/sdp-error.comments' &&
-		 [ \$(grep -o 'SDP-ORIGIN-NEXT' '$out/sdp-error.comments' | wc -l) -eq 1 ]"
-fi
+check "a warning: frame 4 has F4's pass and the rule's finding" \
+	"grep -q '^4	F4 INVITE B -> A: pass,F4: warning: rule SDP-ORIGIN-NEXT (RFC 3264 §8): ' '$out/sdp-warning.comments'"
+check "an error: frame 4 has F4's failure naming the rule, once" \
+	"grep -q '^4	F4 INVITE B -> A: FAIL rule SDP-ORIGIN-NEXT' '$out/sdp-error.comments' &&
+	 [ \$(grep -o 'SDP-ORIGIN-NEXT' '$out/sdp-error.comments' | wc -l) -eq 1 ]"
 
 # 4. --pcap-format pcap: a classic pcap, named so; a bad format refused
 d="$out/classic"

@@ -9,6 +9,7 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
+need tshark
 # lib_variant SCENARIO NAME: the file for a variant of a library flow,
 # $out/lib-v/DIR/NAME.yaml next to a link to the library's blocks, so
 # that its include: ../blocks/… finds the real ones
@@ -134,20 +135,16 @@ sed 's/^scenario: dup/scenario: lost/; s/duplicate: 100%/loss: 100%/' \
 check "impair-sip duplicate: the flow passes" "[ $? -eq 0 ]"
 check "impair-sip duplicate: the duplicates are absorbed and noted" \
 	"grep -q 'absorbed a retransmission of INVITE from A at B' '$out/dup.txt'"
-if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/imp/o/dup.pcapng" -Y 'sip.Method == "INVITE"' 2>/dev/null | wc -l)
-	check "impair-sip duplicate: the pcap holds the INVITE twice ($n)" "[ $n -eq 2 ]"
-fi
+n=$(tshark -r "$out/imp/o/dup.pcapng" -Y 'sip.Method == "INVITE"' 2>/dev/null | wc -l)
+check "impair-sip duplicate: the pcap holds the INVITE twice ($n)" "[ $n -eq 2 ]"
 "$sipflow" run "$out/imp/lost.yaml" --out "$out/imp/o" --timeout 1s \
 	>"$out/lost.txt" 2>&1
 rc=$?
 check "impair-sip loss 100 %: exit 1" "[ $rc -eq 1 ]"
 check "impair-sip loss 100 %: F1 never arrives" \
 	"grep -A1 '^  F1 ' '$out/lost.txt' | grep -q 'no INVITE from A at B within 1.0 s'"
-if command -v tshark >/dev/null; then
-	n=$(tshark -r "$out/imp/o/lost.pcapng" -Y sip 2>/dev/null | wc -l)
-	check "impair-sip loss 100 %: nothing lost is in the pcap ($n)" "[ $n -eq 0 ]"
-fi
+n=$(tshark -r "$out/imp/o/lost.pcapng" -Y sip 2>/dev/null | wc -l)
+check "impair-sip loss 100 %: nothing lost is in the pcap ($n)" "[ $n -eq 0 ]"
 
 # early media: without it, the media step before the answer hears nothing
 flow=$src/scenarios/rfc3665/early-media-phones.yaml
@@ -236,21 +233,17 @@ check "no address left in use" "! grep -q 'in use' '$out/seq.txt'"
 "$sipflow" run "$src"/scenarios/yealink/*-phones.yaml --out "$out/lib" \
 	--quiet >"$out/lib.txt" 2>&1
 check "phone scenarios of the library pass in self-play" "[ $? -eq 0 ]"
-if command -v tshark >/dev/null; then
-	# basic call: A <-> B; blind transfer: A <-> B, then A <-> C;
-	# attended: A <-> B, B <-> C, then A <-> C; forwards: only A <-> C
-	for want in basic-call-phones:2 blind-transfer-phones:4 \
-		    no-answer-forward-phones:2 hold-resume-phones:2 \
-		    attended-transfer-phones:6 always-forward-phones:2 \
-		    busy-forward-phones:2; do
-		name=${want%%:*} n=${want##*:}
-		tshark -r "$out/lib/$name.pcapng" -q -z rtp,streams 2>/dev/null |
-			grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.' >"$out/$name.streams"
-		check "$name: $n RTP streams in the pcap (tshark)" \
-			"[ \$(cat '$out/$name.streams') -eq $n ]"
-	done
-else
-	echo "skip rtp streams: tshark not installed"
-fi
+# basic call: A <-> B; blind transfer: A <-> B, then A <-> C;
+# attended: A <-> B, B <-> C, then A <-> C; forwards: only A <-> C
+for want in basic-call-phones:2 blind-transfer-phones:4 \
+	    no-answer-forward-phones:2 hold-resume-phones:2 \
+	    attended-transfer-phones:6 always-forward-phones:2 \
+	    busy-forward-phones:2; do
+	name=${want%%:*} n=${want##*:}
+	tshark -r "$out/lib/$name.pcapng" -q -z rtp,streams 2>/dev/null |
+		grep -cE '^ +[0-9.]+ +[0-9.]+ +127\.' >"$out/$name.streams"
+	check "$name: $n RTP streams in the pcap (tshark)" \
+		"[ \$(cat '$out/$name.streams') -eq $n ]"
+done
 
 closing

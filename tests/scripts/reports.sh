@@ -8,6 +8,7 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
+need chromium
 
 # a passing suite, on addresses of its own (jobs in parallel, as by
 # default)
@@ -32,43 +33,38 @@ python3 "$src/tests/scripts/check_reports.py" "$out/fail" fail 1 \
 	{ echo "FAIL failing run: report.json and junit.xml"; fail=1; }
 
 # the HTML, rendered by a real browser
-chrome=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$chrome" ]; then
-	echo "FAIL chromium is not installed (scripts/setup.sh installs it)"
-	fail=1
-else
-	for kind in pass fail; do
-		html="$out/$kind/report.html"
-		"$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
-			--no-first-run --disable-background-networking \
-			--disable-component-update --disable-sync \
-			--user-data-dir="$out/chrome-$kind" --virtual-time-budget=3000 \
-			--dump-dom "file://$html" >"$out/$kind.dom" 2>"$out/$kind.chrome.log"
-		"$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
-			--no-first-run --disable-background-networking \
-			--disable-component-update --disable-sync \
-			--user-data-dir="$out/chrome-$kind" --window-size=1400,1600 \
-			--screenshot="$out/$kind.png" "file://$html" \
-			>/dev/null 2>>"$out/$kind.chrome.log"
-		check "$kind: screenshot taken" "[ -s '$out/$kind.png' ]"
-	done
-	python3 "$src/tests/scripts/check_html.py" "$out/pass/report.json" \
-		"$out/pass.dom" && echo "ok   pass: ladder has one arrow per message, none red" ||
-		{ echo "FAIL pass: ladder"; fail=1; }
-	python3 "$src/tests/scripts/check_html.py" "$out/fail/report.json" \
-		"$out/fail.dom" F2 && echo "ok   fail: ladder marks F2 red" ||
-		{ echo "FAIL fail: ladder"; fail=1; }
-	# a click on F2's arrow of basic-call shows that message in full
+chrome=$(command -v chromium)
+for kind in pass fail; do
+	html="$out/$kind/report.html"
 	"$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
 		--no-first-run --disable-background-networking \
 		--disable-component-update --disable-sync \
-		--user-data-dir="$out/chrome-click" --virtual-time-budget=3000 \
-		--dump-dom "file://$out/pass/report.html?click=basic-call:2" \
-		>"$out/click.dom" 2>/dev/null
-	check "a click on an arrow shows the whole message" \
-		"python3 -c \"import re,sys; d=open('$out/click.dom').read(); m=re.search(r'<pre class=\\\"msg\\\">(.*?)</pre>', d, re.S); sys.exit(not (m and 'frame 2' in m.group(1) and 'INVITE sip:bob@' in m.group(1) and 'Max-Forwards: 69' in m.group(1)))\""
-	check "the page loads nothing from the network" \
-		"! grep -Eq '(src|href)=\"https?:' '$out/pass/report.html'"
-fi
+		--user-data-dir="$out/chrome-$kind" --virtual-time-budget=3000 \
+		--dump-dom "file://$html" >"$out/$kind.dom" 2>"$out/$kind.chrome.log"
+	"$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync \
+		--user-data-dir="$out/chrome-$kind" --window-size=1400,1600 \
+		--screenshot="$out/$kind.png" "file://$html" \
+		>/dev/null 2>>"$out/$kind.chrome.log"
+	check "$kind: screenshot taken" "[ -s '$out/$kind.png' ]"
+done
+python3 "$src/tests/scripts/check_html.py" "$out/pass/report.json" \
+	"$out/pass.dom" && echo "ok   pass: ladder has one arrow per message, none red" ||
+	{ echo "FAIL pass: ladder"; fail=1; }
+python3 "$src/tests/scripts/check_html.py" "$out/fail/report.json" \
+	"$out/fail.dom" F2 && echo "ok   fail: ladder marks F2 red" ||
+	{ echo "FAIL fail: ladder"; fail=1; }
+# a click on F2's arrow of basic-call shows that message in full
+"$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
+	--no-first-run --disable-background-networking \
+	--disable-component-update --disable-sync \
+	--user-data-dir="$out/chrome-click" --virtual-time-budget=3000 \
+	--dump-dom "file://$out/pass/report.html?click=basic-call:2" \
+	>"$out/click.dom" 2>/dev/null
+check "a click on an arrow shows the whole message" \
+	"python3 -c \"import re,sys; d=open('$out/click.dom').read(); m=re.search(r'<pre class=\\\"msg\\\">(.*?)</pre>', d, re.S); sys.exit(not (m and 'frame 2' in m.group(1) and 'INVITE sip:bob@' in m.group(1) and 'Max-Forwards: 69' in m.group(1)))\""
+check "the page loads nothing from the network" \
+	"! grep -Eq '(src|href)=\"https?:' '$out/pass/report.html'"
 
 closing

@@ -9,6 +9,7 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
+need tshark
 flow="$src/tests/scenarios/calls-in-a-row.yaml"
 
 "$sipflow" run "$flow" --out "$out/ok" --junit "$out/ok/j.xml" >"$out/ok.txt" 2>&1
@@ -22,17 +23,13 @@ check "report.json names F9.2 (the 2nd call's BYE)" \
 	"python3 -c \"import json,sys; r=json.load(open('$out/ok/report.json')); s=r['scenarios'][0]['steps']; sys.exit(not any(x['id']=='F9.2' and x['status']=='pass' for x in s))\""
 check "junit names F9.2" "grep -q 'F9.2' '$out/ok/j.xml'"
 check "report.html names F9.2" "grep -q 'F9.2' '$out/ok/report.html'"
-if command -v tshark >/dev/null; then
-	# the expected sequence, written out: three calls through P
-	call="INVITE INVITE 180 180 200 200 ACK ACK BYE BYE 200 200"
-	echo $call $call $call | tr ' ' '\n' >"$out/want"
-	tshark -r "$out/ok/calls-in-a-row.pcapng" -T fields -e sip.Method \
-		-e sip.Status-Code -Y sip 2>/dev/null | awk '{print $1}' >"$out/seen"
-	check "pcap holds the 36 expanded messages in order" "diff '$out/want' '$out/seen'"
-	check "each call has its own Call-ID" "[ \$(tshark -r '$out/ok/calls-in-a-row.pcapng' -T fields -e sip.Call-ID -Y sip 2>/dev/null | sort -u | wc -l) -eq 3 ]"
-else
-	echo "skip pcap checks: tshark not installed"
-fi
+# the expected sequence, written out: three calls through P
+call="INVITE INVITE 180 180 200 200 ACK ACK BYE BYE 200 200"
+echo $call $call $call | tr ' ' '\n' >"$out/want"
+tshark -r "$out/ok/calls-in-a-row.pcapng" -T fields -e sip.Method \
+	-e sip.Status-Code -Y sip 2>/dev/null | awk '{print $1}' >"$out/seen"
+check "pcap holds the 36 expanded messages in order" "diff '$out/want' '$out/seen'"
+check "each call has its own Call-ID" "[ \$(tshark -r '$out/ok/calls-in-a-row.pcapng' -T fields -e sip.Call-ID -Y sip 2>/dev/null | sort -u | wc -l) -eq 3 ]"
 
 # a negative: the 2nd iteration's message is not what the step expects
 cat >"$out/second-fails.yaml" <<'YAML'

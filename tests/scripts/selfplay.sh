@@ -22,8 +22,7 @@ check "closing line counts $n passed" \
 
 . "$src/tests/scripts/lib/steps.sh"
 
-command -v tshark >/dev/null && command -v mergecap >/dev/null ||
-	abort "tshark is not installed (bash scripts/setup.sh test installs it)"
+need tshark mergecap
 
 # malformed packets: one tshark over all the captures; only when it finds
 # some, one per capture, to name the flows

@@ -8,6 +8,7 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
+need tshark
 
 for sig in INT TERM; do
 	d="$out/$sig"
@@ -31,14 +32,12 @@ for sig in INT TERM; do
 	check "SIG$sig: F2 says interrupted" \
 		"grep -A1 'F2 ' '$out/$sig.txt' | grep -q 'interrupted (SIG$sig)'"
 	check "SIG$sig: pcap written" "[ -s '$d/basic-call.pcapng' ]"
-	if command -v tshark >/dev/null; then
-		n=$(tshark -r "$d/basic-call.pcapng" -Y sip 2>/dev/null | wc -l)
-		check "SIG$sig: tshark reads the INVITE in the pcap" "[ $n -eq 1 ]"
-		c=$(tshark -r "$d/basic-call.pcapng" -Y frame.comment -T fields \
-			-e frame.number -e frame.comment 2>/dev/null)
-		check "SIG$sig: the pcapng has F1's verdict on frame 1 ($c)" \
-			"[ \"\$c\" = '1	F1 INVITE A -> P: pass' ]"
-	fi
+	n=$(tshark -r "$d/basic-call.pcapng" -Y sip 2>/dev/null | wc -l)
+	check "SIG$sig: tshark reads the INVITE in the pcap" "[ $n -eq 1 ]"
+	c=$(tshark -r "$d/basic-call.pcapng" -Y frame.comment -T fields \
+		-e frame.number -e frame.comment 2>/dev/null)
+	check "SIG$sig: the pcapng has F1's verdict on frame 1 ($c)" \
+		"[ \"\$c\" = '1	F1 INVITE A -> P: pass' ]"
 	check "SIG$sig: report.json says interrupted, F2 failed" \
 		"python3 -c \"import json,sys; r=json.load(open('$d/report.json')); s=r['scenarios'][0]; f=[x for x in s['steps'] if x['id']=='F2'][0]; sys.exit(not (r['interrupted'] and f['status']=='fail' and 'interrupted' in f['reason']))\""
 	check "SIG$sig: junit.xml and report.html written" \

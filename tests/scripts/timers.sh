@@ -13,7 +13,7 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
-have_tshark=0; command -v tshark >/dev/null && have_tshark=1
+need tshark chromium
 A=127.0.61.10:5060 B=127.0.61.11:5060
 
 # the SIP messages of a pcap: time, method or status, CSeq
@@ -40,30 +40,26 @@ check "dropped 200 OK: F3 passes on the retransmission (frame 4)" \
 	"grep -E '^  F3 .*pass +frame 4$' '$d.txt' >/dev/null"
 check "dropped 200 OK: report.json marks frame 3 lost and frame 4 a copy of it" \
 	"python3 -c \"import json,sys; m={x['frame']:x for x in json.load(open('$d/report.json'))['scenarios'][0]['messages']}; sys.exit(not (m[3].get('lost') is True and 'copy_of' not in m[3] and m[4].get('copy_of') == 3 and 'lost' not in m[4] and not any('lost' in x or 'copy_of' in x for f, x in m.items() if f not in (3, 4))))\""
-chrome=$(command -v chromium || true)
-if [ -n "$chrome" ]; then
-	"$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
-		--disable-background-networking --disable-sync \
-		--user-data-dir="$out/chrome" --virtual-time-budget=3000 \
-		--dump-dom "file://$d/report.html" >"$d.dom" 2>/dev/null
-	check "dropped 200 OK: the HTML ladder draws the lost copy dashed and labels the resent one" \
-		"grep -qE '<g class=\"arrow lost\" data-step=\"F3\" data-frame=\"3\">.*\\(lost\\)</text>' '$d.dom' &&
-		 grep -qE '<g class=\"arrow copy\" data-step=\"F3\" data-frame=\"4\">.*\\(copy of 3\\)</text>' '$d.dom'"
-fi
-if [ $have_tshark -eq 1 ]; then
-	sip_lines "$d/dropped-200-ok.pcapng" >"$d.sip"
-	n=$(grep -c '|200|1 INVITE$' "$d.sip")
-	check "dropped 200 OK: the pcap holds two 200 OKs to the INVITE ($n)" \
-		"[ $n -eq 2 ]"
-	gap=$(grep '|200|1 INVITE$' "$d.sip" | cut -d'|' -f1 |
-		awk 'NR == 1 { t = $1 } NR == 2 { printf "%d", ($1 - t) * 1000 + 0.5 }')
-	# (the pcap stamps each copy as it leaves: a 100 ms timer can show
-	# as 99.6 ms between the stamps)
-	check "dropped 200 OK: ~T1 apart (${gap} ms; 90..300)" \
-		"[ '${gap:-0}' -ge 90 ] && [ '${gap:-0}' -le 300 ]"
-	check "dropped 200 OK: the ACK after the second 200 OK" \
-		"sed -n 5p '$d.sip' | grep -q '|ACK||1 ACK$'"
-fi
+chrome=$(command -v chromium)
+"$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
+	--disable-background-networking --disable-sync \
+	--user-data-dir="$out/chrome" --virtual-time-budget=3000 \
+	--dump-dom "file://$d/report.html" >"$d.dom" 2>/dev/null
+check "dropped 200 OK: the HTML ladder draws the lost copy dashed and labels the resent one" \
+	"grep -qE '<g class=\"arrow lost\" data-step=\"F3\" data-frame=\"3\">.*\\(lost\\)</text>' '$d.dom' &&
+	 grep -qE '<g class=\"arrow copy\" data-step=\"F3\" data-frame=\"4\">.*\\(copy of 3\\)</text>' '$d.dom'"
+sip_lines "$d/dropped-200-ok.pcapng" >"$d.sip"
+n=$(grep -c '|200|1 INVITE$' "$d.sip")
+check "dropped 200 OK: the pcap holds two 200 OKs to the INVITE ($n)" \
+	"[ $n -eq 2 ]"
+gap=$(grep '|200|1 INVITE$' "$d.sip" | cut -d'|' -f1 |
+	awk 'NR == 1 { t = $1 } NR == 2 { printf "%d", ($1 - t) * 1000 + 0.5 }')
+# (the pcap stamps each copy as it leaves: a 100 ms timer can show
+# as 99.6 ms between the stamps)
+check "dropped 200 OK: ~T1 apart (${gap} ms; 90..300)" \
+	"[ '${gap:-0}' -ge 90 ] && [ '${gap:-0}' -le 300 ]"
+check "dropped 200 OK: the ACK after the second 200 OK" \
+	"sed -n 5p '$d.sip' | grep -q '|ACK||1 ACK$'"
 
 # 2. asserting a peer's retransmission. The peer B is a stand-in: a
 #    second run playing B as a scripted UAS; A asserts F3r
@@ -159,10 +155,8 @@ check "Timer B: F2 fails with Timer B" \
 	"grep -A1 -E '^  F2 .*FAIL' '$d.txt' | grep -q 'no response to INVITE F1 from B: Timer B fired after 3.2 s (64\*T1; sent 7 times)'"
 check "Timer B: within 64*T1, not the step's 10 s ($ms ms)" \
 	"[ $ms -lt 6000 ]"
-if [ $have_tshark -eq 1 ]; then
-	n=$(sip_lines "$d/silent.pcapng" | grep -c '|INVITE||1 INVITE$')
-	check "Timer B: the pcap holds 7 INVITEs ($n)" "[ $n -eq 7 ]"
-fi
+n=$(sip_lines "$d/silent.pcapng" | grep -c '|INVITE||1 INVITE$')
+check "Timer B: the pcap holds 7 INVITEs ($n)" "[ $n -eq 7 ]"
 
 # 4. a request retransmission gets the last response resent (§17.2.2):
 #    B's 200 OK to OPTIONS is lost; A resends OPTIONS T1 later (Timer E)
@@ -192,12 +186,10 @@ check "OPTIONS retransmitted: the lost 200 OK is resent, the flow passes" \
 	"[ $rc_options -eq 0 ]"
 check "OPTIONS retransmitted: B says it resent its 200 OK" \
 	"grep -q 'B resent 200 OK (frame 4) for the retransmitted OPTIONS (frame 3)' '$out/options.txt'"
-if [ $have_tshark -eq 1 ]; then
-	sip_lines "$out/options/options.pcapng" | cut -d'|' -f2,3 | tr -d '|' \
-		>"$out/options.seq"
-	check "OPTIONS retransmitted: OPTIONS, 200, OPTIONS, 200 in the pcap" \
-		"[ \"\$(tr '\n' ' ' <'$out/options.seq')\" = 'OPTIONS 200 OPTIONS 200 ' ]"
-fi
+sip_lines "$out/options/options.pcapng" | cut -d'|' -f2,3 | tr -d '|' \
+	>"$out/options.seq"
+check "OPTIONS retransmitted: OPTIONS, 200, OPTIONS, 200 in the pcap" \
+	"[ \"\$(tr '\n' ' ' <'$out/options.seq')\" = 'OPTIONS 200 OPTIONS 200 ' ]"
 check "without B's retransmission (retransmit: false) F2 fails" \
 	"[ $rc_once -eq 1 ] && grep -qE '^  F2 .*FAIL' '$out/options-once.txt'"
 
@@ -244,10 +236,8 @@ rc=$?
 cat "$d.txt"
 check "TCP: the OPTIONS is not resent, F2 fails" \
 	"[ $rc -eq 1 ] && grep -qE '^  F2 .*FAIL' '$d.txt' && ! grep -q resent '$d.txt'"
-if [ $have_tshark -eq 1 ]; then
-	n=$(sip_lines "$d/options.pcapng" | grep -c '|OPTIONS||')
-	check "TCP: one OPTIONS in the pcap ($n)" "[ $n -eq 1 ]"
-fi
+n=$(sip_lines "$d/options.pcapng" | grep -c '|OPTIONS||')
+check "TCP: one OPTIONS in the pcap ($n)" "[ $n -eq 1 ]"
 
 # 7. through a proxy: P's copy of the 200 OK to A is lost; B resends its
 #    2xx (no ACK came) and P passes the copy on (§16.7: a proxy forwards

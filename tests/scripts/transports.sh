@@ -14,9 +14,7 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
-for tool in openssl tshark python3; do
-	command -v $tool >/dev/null || { echo "FAIL $tool not installed"; exit 1; }
-done
+need openssl tshark python3
 
 # --- test certificates: a CA, a cert for the test addresses, another CA
 . "$src/tests/scripts/lib/certs.sh"

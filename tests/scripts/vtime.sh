@@ -12,7 +12,7 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
-have_tshark=0; command -v tshark >/dev/null && have_tshark=1
+need tshark
 A=127.0.62.10:5060 B=127.0.62.11:5060
 
 # run NAME ARGS...: $out/NAME.txt, its exit status in rc, its wall ms
@@ -60,11 +60,9 @@ check "Timer B 32 s, virtual: the report has it at 32 s ($t ms)" \
 	"[ ${t:-0} -ge 32000 ] && [ ${t:-0} -le 32100 ]"
 check "Timer B 32 s, virtual: the run's time reads 32 s" \
 	"grep -qE 'FAIL silent: .*\(32\.0[0-9]+ s\)' '$out/b32.txt'"
-if [ $have_tshark -eq 1 ]; then
-	got=$(invites "$out/b32/silent.pcapng" | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 }')
-	check "Timer B 32 s, virtual: the pcap's INVITEs at 0 0.5 1.5 3.5 7.5 15.5 31.5 s ($got)" \
-		"[ '$got' = '0.0 0.5 1.5 3.5 7.5 15.5 31.5' ]"
-fi
+got=$(invites "$out/b32/silent.pcapng" | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 }')
+check "Timer B 32 s, virtual: the pcap's INVITEs at 0 0.5 1.5 3.5 7.5 15.5 31.5 s ($got)" \
+	"[ '$got' = '0.0 0.5 1.5 3.5 7.5 15.5 31.5' ]"
 
 # 2. the same at T1 = 50 ms, virtual and --real-time: same verdicts and
 #    reasons, the same times within a few ms
@@ -78,17 +76,15 @@ check "Timer B 3.2 s: exit 1 virtual and real ($rcv, $rc)" \
 	"[ $rcv -eq 1 ] && [ $rc -eq 1 ]"
 check "Timer B 3.2 s, --real-time: it takes the 3.2 s ($msr ms)" \
 	"[ $msr -ge 3200 ]"
-if [ $have_tshark -eq 1 ]; then
-	got=$(invites "$out/b3v/silent.pcapng" | awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 }')
-	check "Timer B 3.2 s, virtual: the INVITEs at 0 .05 .15 .35 .75 1.55 3.15 s ($got)" \
-		"[ '$got' = '0.00 0.05 0.15 0.35 0.75 1.55 3.15' ]"
-	# real time on a loaded machine runs late, never early: each copy
-	# within 150 ms after its virtual twin
-	paste <(invites "$out/b3v/silent.pcapng") <(invites "$out/b3r/silent.pcapng") \
-		>"$out/b3.times"
-	check "Timer B 3.2 s, --real-time: the INVITEs where virtual time has them, or late by < 150 ms" \
-		"awk 'NF == 2 { d = \$2 - \$1; if (d < -0.005 || d > 0.150) exit 1 }' '$out/b3.times'"
-fi
+got=$(invites "$out/b3v/silent.pcapng" | awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 }')
+check "Timer B 3.2 s, virtual: the INVITEs at 0 .05 .15 .35 .75 1.55 3.15 s ($got)" \
+	"[ '$got' = '0.00 0.05 0.15 0.35 0.75 1.55 3.15' ]"
+# real time on a loaded machine runs late, never early: each copy
+# within 150 ms after its virtual twin
+paste <(invites "$out/b3v/silent.pcapng") <(invites "$out/b3r/silent.pcapng") \
+	>"$out/b3.times"
+check "Timer B 3.2 s, --real-time: the INVITEs where virtual time has them, or late by < 150 ms" \
+	"awk 'NF == 2 { d = \$2 - \$1; if (d < -0.005 || d > 0.150) exit 1 }' '$out/b3.times'"
 
 # 3. a wait: of 10 s between two scripted roles: no time in the wall,
 #    all of it in the report

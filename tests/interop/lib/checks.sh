@@ -2,7 +2,7 @@
 # starts devices. Sourced (bash), never run by ctest itself.
 #
 #   check NAME CONDITION   as tests/scripts/lib/check.sh
-#   need TOOL              TOOL missing: say so, fail, exit
+#   need TOOL...           as tests/scripts/lib/check.sh
 #   pids                   the processes the script started (kill, reap)
 #
 # On exit (a trap): every pid in $pids is stopped and reaped, and the
@@ -11,11 +11,6 @@
 # shellcheck source=../../scripts/lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
 pids=()
-need() {
-	command -v "$1" >/dev/null && return 0
-	echo "FAIL $1 is not installed (bash scripts/setup.sh test installs it)"
-	fail=1 nfail=$((nfail + 1)); exit
-}
 _checks_finish() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done

@@ -8,6 +8,9 @@
 #                          for ctest's count, and exit 1 if a check failed
 #   closing_counted        the same with every check counted: "N passed,
 #                          N failed"
+#   need TOOL...           a tool the checks use is missing: "FAIL TOOL is
+#                          not installed", the test fails at once (never
+#                          passes with its checks dropped)
 # $fail is 1 once a check failed (a script may set it for a failure it
 # reports itself); $npass and $nfail count the checks.
 fail=0 npass=0 nfail=0
@@ -23,4 +26,17 @@ closing() {
 closing_counted() {
 	echo "$npass passed, $nfail failed"
 	exit $fail
+}
+need() {
+	local t missing=0
+	for t in "$@"; do
+		command -v "$t" >/dev/null && continue
+		echo "FAIL $t is not installed (bash scripts/setup.sh test installs it)"
+		missing=1
+	done
+	[ $missing -eq 0 ] && return 0
+	fail=1 nfail=$((nfail + 1))
+	# a script with an EXIT trap prints its closing line there
+	[ -n "$(trap -p EXIT)" ] || echo "$npass passed, $nfail failed"
+	exit 1
 }

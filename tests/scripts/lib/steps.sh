@@ -11,12 +11,14 @@ steps_of() {
 SIP_DECODE=(-d tcp.port==5061,sip)
 # flow_of PCAP YAML OUT [FILTER] [TSHARK OPTIONS...]: OUT.seen, the
 # methods/status codes of the pcap's SIP messages (those FILTER also
-# selects), and OUT.want, those of the scenario's steps; both sorted for a
-# phone flow (a phone's messages may cross: compared as a set)
+# selects; a retransmission left out), and OUT.want, those of the
+# scenario's steps; both sorted for a phone flow (a phone's messages may
+# cross: compared as a set)
 flow_of() {
 	local pcap=$1 yaml=$2 o=$3 filter=${4:-sip}
 	shift 4 2>/dev/null || shift $#
-	tshark -r "$pcap" "${SIP_DECODE[@]}" "$@" -Y "sip and ($filter)" \
+	tshark -r "$pcap" "${SIP_DECODE[@]}" "$@" \
+		-Y "sip and !(sip.resend == 1) and ($filter)" \
 		-T fields -e sip.Method -e sip.Status-Code 2>/dev/null |
 		awk '{print $1}' >"$o.seen"
 	steps_of "$yaml" >"$o.want"
