@@ -1016,8 +1016,10 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 			    id_suffix(ld, k0));
 		st->group = group;
 		list_append(into, &st->le, st);
-		if (group)
-			yerr(yd, k0, "%s: cannot be inside any-order:", id);
+		if (group && is_do)
+			yerr(yd, k0, "do: cannot be inside any-order: (a "
+			     "group's media: steps listen at once; its "
+			     "do: steps would have no order)");
 		if (p + 1 < n->data.mapping.pairs.top)
 			yerr(yd, ynode(yd, p[1].key), "%s: takes no other "
 			     "keys", id);

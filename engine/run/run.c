@@ -38,7 +38,7 @@ static void destructor(void *data)
 	clock_tmr_cancel(&run->tmr_to);
 	clock_tmr_cancel(&run->tmr_wait);
 	clock_tmr_cancel(&run->tmr_kick);
-	clock_tmr_cancel(&run->tmr_media);
+	run_media_stop(run);
 	clock_tmr_cancel(&run->tmr_quiet);
 	clock_tmr_cancel(&run->tmr_settle);
 	clock_tmr_cancel(&run->tmr_settle_max);
@@ -61,7 +61,7 @@ static void destructor(void *data)
 	mem_deref(run->sent);
 	mem_deref(run->at);
 	mem_deref(run->dtmf_ms);
-	mem_deref(run->probe);
+	mem_deref(run->mwin);
 	mem_deref(run->dtmf_mark);
 	mem_deref(run->pcap);
 	mem_deref(run->clock);   /* after every timer of the run stopped */

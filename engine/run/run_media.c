@@ -23,6 +23,17 @@ struct media_probe {
 	struct mstream_stats st0;
 };
 
+/** One media: step listening: its own timer and windows, so the media
+ *  steps of an any-order: group listen at the same time */
+struct media_win {
+	struct run *run;
+	const struct step *st;
+	struct clock_tmr tmr;
+	bool started;
+	uint64_t until;
+	struct media_probe probe[2];   /* per direction */
+};
+
 static const double TONE_SHARE = 0.5;   /* a tone owns half the energy */
 static const double PARTY_SHARE = 0.3;  /* a party's tone, with others */
 
@@ -92,9 +103,10 @@ static const struct role *simulated_source(const struct run *run,
 
 
 /* the start of a listening window, per direction */
-static void snap(struct run *run, unsigned i, const struct role *to)
+static void snap(struct run *run, struct media_win *w, unsigned i,
+		 const struct role *to)
 {
-	struct media_probe *p = &run->probe[i];
+	struct media_probe *p = &w->probe[i];
 
 	p->ms = stream_of(run, to);
 	memset(&p->st0, 0, sizeof(p->st0));
@@ -104,11 +116,12 @@ static void snap(struct run *run, unsigned i, const struct role *to)
 
 
 /* judge one direction; NULL reason when it passes */
-static char *judge(struct run *run, const struct step *st, unsigned i,
+static char *judge(struct run *run, const struct media_win *w, unsigned i,
 		   const struct role *from, const struct role *to)
 {
+	const struct step *st = w->st;
 	const struct media_spec *m = &st->media;
-	struct media_probe *p = &run->probe[i];
+	const struct media_probe *p = &w->probe[i];
 	struct mstream *ms = stream_of(run, to);
 	struct mstream *talker = from ? stream_of(run, from) : NULL;
 	struct mstream_stats s;
@@ -269,13 +282,15 @@ static void dtmf_consume(struct run *run, const struct role *to)
 }
 
 
-static void media_end(struct run *run, const struct step *st)
+static void media_end(struct media_win *w)
 {
+	struct run *run = w->run;
+	const struct step *st = w->st;
 	const struct media_spec *m = &st->media;
 	char *why = NULL;
 
-	clock_tmr_cancel(&run->tmr_media);
-	run->media_started = false;
+	clock_tmr_cancel(&w->tmr);
+	w->started = false;
 
 	if (m->expect == MEDIA_DTMF) {
 		const char *got = dtmf_new(run, m->to);
@@ -292,13 +307,13 @@ static void media_end(struct run *run, const struct step *st)
 		/* a device's ears are not ours: only a simulated listener
 		 * judges (the step runs only if one direction is ours) */
 		if (!m->to->dut)
-			why = judge(run, st, 0, m->from, m->to);
+			why = judge(run, w, 0, m->from, m->to);
 		else
 			run_logf(run, "%s: %s -> %s not measured: %s is a "
 				 "device under test", st->id, m->from->name,
 				 m->to->name, m->to->name);
 		if (!why && m->between && !m->from->dut)
-			why = judge(run, st, 1, m->to, m->from);
+			why = judge(run, w, 1, m->to, m->from);
 		else if (!why && m->between)
 			run_logf(run, "%s: %s -> %s not measured: %s is a "
 				 "device under test", st->id, m->to->name,
@@ -314,38 +329,64 @@ static void media_end(struct run *run, const struct step *st)
 
 static void media_tmr_h(void *arg)
 {
-	struct run *run = arg;
-	const struct step *st = run->cur ? run->cur->data : NULL;
+	struct media_win *w = arg;
+	struct run *run = w->run;
+	const struct step *st = w->st;
 
-	if (!st || st->type != STEP_MEDIA || run->finished)
+	if (!w->started || run->finished ||
+	    run->v[st->idx].status != VERDICT_PENDING)
 		return;
 
 	if (st->media.expect == MEDIA_DTMF &&
-	    run_now(run) < run->media_until &&
+	    run_now(run) < w->until &&
 	    strcmp(dtmf_new(run, st->media.to), st->media.dtmf)) {
-		clock_tmr_start(&run->tmr_media, run->clock, DTMF_POLL_MS,
-				media_tmr_h, run);
+		clock_tmr_start(&w->tmr, run->clock, DTMF_POLL_MS,
+				media_tmr_h, w);
 		return;
 	}
 
-	media_end(run, st);
+	media_end(w);
 	run_kick(run);
 }
 
 
-/** The run's media windows, one per direction (the run owns them) */
+/** The run's media windows, one per step (the run owns them) */
 int run_media_alloc(struct run *run)
 {
-	run->probe = mem_zalloc(2 * sizeof(*run->probe), NULL);
+	unsigned i;
 
-	return run->probe ? 0 : ENOMEM;
+	run->mwin = mem_zalloc(sizeof(*run->mwin) * (run->sc->nsteps + 1),
+			       NULL);
+	if (!run->mwin)
+		return ENOMEM;
+
+	for (i = 0; i < run->sc->nsteps; i++) {
+		run->mwin[i].run = run;
+		run->mwin[i].st = scenario_step_at(run->sc, i);
+	}
+
+	return 0;
 }
 
 
-/** media: listen for the step's window, then judge */
+/** Stop every window still listening (the run ends) */
+void run_media_stop(struct run *run)
+{
+	unsigned i;
+
+	for (i = 0; run->mwin && i < run->sc->nsteps; i++) {
+		clock_tmr_cancel(&run->mwin[i].tmr);
+		run->mwin[i].started = false;
+	}
+}
+
+
+/** media: listen for the step's window, then judge. In an any-order:
+ *  group every media step listens at once, each on its own timer. */
 enum prog run_media_step(struct run *run, const struct step *st)
 {
 	const struct media_spec *m = &st->media;
+	struct media_win *w = &run->mwin[st->idx];
 	enum prog p;
 
 	if (run_step_settled(run, st, &p))
@@ -365,16 +406,16 @@ enum prog run_media_step(struct run *run, const struct step *st)
 		return PROG_DONE;
 	}
 
-	if (!run->media_started) {
-		run->media_started = true;
-		run->media_until = run_now(run) + m->for_ms;
+	if (!w->started) {
+		w->started = true;
+		w->until = run_now(run) + m->for_ms;
 		if (!m->to->dut)
-			snap(run, 0, m->to);
+			snap(run, w, 0, m->to);
 		if (m->between && !m->from->dut)
-			snap(run, 1, m->from);
-		clock_tmr_start(&run->tmr_media, run->clock,
+			snap(run, w, 1, m->from);
+		clock_tmr_start(&w->tmr, run->clock,
 				m->expect == MEDIA_DTMF ? DTMF_POLL_MS
-				: m->for_ms, media_tmr_h, run);
+				: m->for_ms, media_tmr_h, w);
 	}
 
 	return PROG_WAIT;

@@ -8,7 +8,7 @@ enum { DEFAULT_TIMEOUT_MS = 5000, READY_MS = 1000 };
 #include "scenario.h"
 #include "clock.h"
 
-struct media_probe;
+struct media_win;
 struct mstream;
 
 enum prog {
@@ -75,10 +75,7 @@ struct run {
 	struct clock_tmr tmr_settle_max; /* the wait for quiet ends anyway */
 
 	/* media: steps (engine/run/run_media.c) */
-	struct clock_tmr tmr_media;
-	bool media_started;
-	uint64_t media_until;
-	struct media_probe *probe;     /* [2]: per direction */
+	struct media_win *mwin;        /* per step: its listening window */
 	struct mstream **dtmf_ms;      /* per role: the leg last checked */
 	size_t *dtmf_mark;             /* per role: digits already judged */
 };
@@ -111,6 +108,7 @@ enum prog run_do_step(struct run *run, const struct step *st);
 bool run_do_restore(struct run *run);
 bool run_do_presets(struct run *run);
 int  run_media_alloc(struct run *run);
+void run_media_stop(struct run *run);
 enum prog run_media_step(struct run *run, const struct step *st);
 void run_kick(struct run *run);
 void run_finish(struct run *run);

@@ -376,7 +376,8 @@ const struct step *run_waiting_step(const struct run *run,
 	for (le = cur->members.head; le; le = le->next) {
 		const struct step *m = le->data;
 
-		if (run->v[m->idx].status != VERDICT_PENDING)
+		if (m->type != STEP_MSG ||
+		    run->v[m->idx].status != VERDICT_PENDING)
 			continue;
 		if (!first)
 			first = m;
@@ -565,13 +566,17 @@ static void wait_h(void *arg)
 }
 
 
+/* a group's members: messages, in whatever order they come, and media:
+ * steps, which all listen at the same time */
 static enum prog group_progress(struct run *run, const struct step *g)
 {
 	bool all = true;
 	struct le *le;
 
 	for (le = g->members.head; le; le = le->next) {
-		enum prog p = msg_progress(run, le->data);
+		const struct step *m = le->data;
+		enum prog p = m->type == STEP_MEDIA ? run_media_step(run, m)
+			    : msg_progress(run, m);
 
 		if (p == PROG_FAIL)
 			return PROG_FAIL;
@@ -916,7 +921,7 @@ void run_finish(struct run *run)
 	clock_tmr_cancel(&run->tmr_to);
 	clock_tmr_cancel(&run->tmr_wait);
 	clock_tmr_cancel(&run->tmr_kick);
-	clock_tmr_cancel(&run->tmr_media);
+	run_media_stop(run);
 	clock_tmr_cancel(&run->tmr_quiet);
 
 	for (i = 0; i < run->sc->nsteps; i++) {

@@ -98,6 +98,33 @@ check "play: A plays a 1004 Hz WAV, B hears 1004 Hz" "grep -q '^rc=0' '$out/play
 check "play: a 600 Hz WAV is not the 1004 Hz tone" \
 	"grep -q '^rc=1' '$out/play-600.txt' && verdict play-600 'media A -> B tone 1004 Hz' 'A -> B: expected a tone at 1004 Hz, measured a share of 0\.[0-4]'"
 
+# an any-order: group of media steps listens at once: each for 1 s, both
+# judged about when the first is (one after the other, 1 s apart); a wrong
+# tone in the group fails its own step, naming what was measured
+mkdir -p "$out/grp"
+for want in 650 800; do
+	call_setup "group-$want" 's/auto-answer: 0s}/auto-answer: 0s, tone: 650Hz}/' \
+		>"$out/grp/group-$want.yaml"
+	cat >>"$out/grp/group-$want.yaml" <<YAML
+  - any-order:
+      - media: {from: A, to: B, expect: tone 1004Hz, for: 1s}
+      - media: {from: B, to: A, expect: tone ${want}Hz, for: 1s}
+  - do: A hangup
+  - F5: BYE A -> B
+  - F6: 200 OK B -> A
+YAML
+	"$sipflow" run "$out/grp/group-$want.yaml" --out "$out/grp/$want" \
+		>"$out/group-$want.txt" 2>&1
+	echo "rc=$?" >>"$out/group-$want.txt"
+	cat "$out/group-$want.txt"
+done
+check "any-order media: both tones heard (exit 0)" \
+	"grep -q '^rc=0' '$out/group-650.txt'"
+check "any-order media: the two 1 s windows overlap (judged < 500 ms apart)" \
+	"python3 -c \"import json,sys; s=json.load(open('$out/grp/650/report.json'))['scenarios'][0]['steps']; t=[x['t_ms'] for x in s if x['type'] == 'media']; print(t); sys.exit(not (len(t) == 2 and abs(t[0] - t[1]) < 500))\""
+check "any-order media: a wrong tone fails its step, naming the tone measured" \
+	"grep -q '^rc=1' '$out/group-800.txt' && verdict group-800 'media B -> A tone 800 Hz' 'B -> A: expected a tone at 800 Hz, measured a share of 0\.[0-4]'"
+
 # record: B records what it hears; the WAV holds A's 500 Hz tone (read
 # back here with Python, not with sipflow)
 mkdir -p "$out/rec"
