@@ -191,7 +191,9 @@ static int against_challenge(const struct digest_cred *cr,
 	}
 	if (f.chal.qop_auth && !pl_isset(&cr->qop)) {
 		(void)re_sdprintf(why, "no qop although %s's challenge "
-				  "offers qop=auth (RFC 2617 §3.2.2)", who);
+				  "offers qop=auth (RFC 3261 §22.4 item 8: a "
+				  "client that receives qop in a challenge "
+				  "MUST send it)", who);
 		return EACCES;
 	}
 

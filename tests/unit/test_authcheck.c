@@ -226,6 +226,28 @@ static void test_wrong_realm_opaque_uri(void)
 }
 
 
+/* RFC 3261 §22.4 item 8: "If a client receives a "qop" parameter in a
+ * challenge header field, it MUST send the "qop" parameter in any
+ * resulting authorization header field" (RFC 2617 alone left it a
+ * SHOULD): an answer without qop to a challenge with qop=auth fails,
+ * the same answer with qop passes */
+static void test_qop_as_challenged(void)
+{
+	setup();
+	challenge(401, QCHAL, NULL);
+	CU_ASSERT_EQUAL(answered("F3", QCHAL, "secret"), 0);
+	CU_ASSERT_EQUAL(answered("F3", CHAL, "secret"), EACCES);
+	CU_ASSERT_TRUE(says("no qop although B's challenge offers qop=auth "
+			    "(RFC 3261 §22.4 item 8"));
+	teardown();
+
+	setup();
+	challenge(401, CHAL, NULL);
+	CU_ASSERT_EQUAL(answered("F3", CHAL, "secret"), 0);
+	teardown();
+}
+
+
 /* a challenge answered with nothing: the next REGISTER must carry
  * credentials (auto); before any challenge none are asked for */
 static void test_challenge_unanswered(void)
@@ -331,6 +353,7 @@ int register_suites(void)
 		{"stale_and_unknown_nonce", test_stale_and_unknown_nonce},
 		{"wrong_realm_opaque_uri", test_wrong_realm_opaque_uri},
 		{"challenge_unanswered", test_challenge_unanswered},
+		{"qop_as_challenged", test_qop_as_challenged},
 		{"algorithm_as_offered", test_algorithm_as_offered},
 		{"expect_invalid_absent_valid",
 		 test_expect_invalid_absent_valid},
