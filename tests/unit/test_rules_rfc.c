@@ -396,7 +396,8 @@ static unsigned play(const char *dir, const struct ex *flow,
 
 			if (!o->req || !same_txn(o, c.m))
 				continue;
-			if (!c.m->req && !c.req && rec[k]->from == rec[n]->to &&
+			if (!c.m->req && !c.req &&
+			    rec[k]->from == rec[n]->to &&
 			    rec[k]->to == rec[n]->from)
 				c.req = rec[k];
 			if (c.m->req && !c.ant && rec[k]->to == rec[n]->from &&
