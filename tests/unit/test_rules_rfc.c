@@ -1,6 +1,6 @@
 /* tests/unit/test_rules_rfc.c — the RFCs' own messages break no rule: the
- * RFC 4475 §3.1.1 valid messages alone, and the RFC 3261 §24.2 and RFC
- * 3665 call flows with each response paired with its request and each
+ * RFC 4475 §3.1.1 valid messages alone, and the RFC 3261 §24 and RFC 3665
+ * call flows with each response paired with its request and each
  * forwarded request with the one its proxy received (tests/data/) */
 #define _GNU_SOURCE 1
 #include <stdio.h>
@@ -22,6 +22,12 @@ enum { MAX_FLOW = 32, MAX_PARTY = 8 };
 struct ex {
 	const char *name;
 	const char *from, *to;
+};
+
+/* RFC 3261 §24.1: a registration */
+static const struct ex s24_1[] = {
+	{"24.1-F01", "Bob", "Registrar"}, {"24.1-F02", "Registrar", "Bob"},
+	{NULL},
 };
 
 /* RFC 3261 §24.2: the session setup of §4, through two proxies */
@@ -416,10 +422,11 @@ static unsigned play(const char *dir, const struct ex *flow,
 }
 
 
-static void test_rfc3261_session_setup(void)
+static void test_rfc3261_examples(void)
 {
 	unsigned seen = 0;
 
+	CU_ASSERT_EQUAL(play("rfc3261-examples", s24_1, &seen), 0);
 	CU_ASSERT_EQUAL(play("rfc3261-examples", s24_2, &seen), 0);
 	CU_ASSERT_EQUAL(seen, 0);
 }
@@ -442,7 +449,7 @@ int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
 		{"rfc4475_valid_messages", test_rfc4475_valid_messages},
-		{"rfc3261_session_setup", test_rfc3261_session_setup},
+		{"rfc3261_examples", test_rfc3261_examples},
 		{"rfc3665_flows", test_rfc3665_flows},
 		CU_TEST_INFO_NULL,
 	};
