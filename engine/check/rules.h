@@ -10,8 +10,10 @@ struct scenario;
 struct step;
 
 enum rule_sev {
-	RULE_ERROR = 0,   /* fails the step whose message broke it */
-	RULE_WARNING,     /* reported, does not fail */
+	RULE_ERROR = 0,   /* the RFC says MUST / MUST NOT: fails the step
+			     whose message broke it */
+	RULE_WARNING,     /* SHOULD / SHOULD NOT / RECOMMENDED: reported;
+			     fails the step only under run --strict */
 	RULE_OFF,         /* disabled by the scenario */
 };
 
@@ -43,6 +45,8 @@ struct finding {
 	struct le le;
 	const struct rule *rule;
 	enum rule_sev sev;          /* after the scenario's tuning */
+	bool strict;                /* found under run --strict: a warning
+				       fails the step too */
 	uint32_t frame;
 	char *step;                 /* the step's id, or NULL */
 	char *bad;                  /* the offending header as received */
@@ -52,7 +56,9 @@ const struct rule *rules_table(size_t *n);
 const struct rule *rule_find(const char *id);
 enum rule_sev rule_severity(const struct rule *ru, const struct scenario *sc);
 int  rules_check(struct list *findings, const struct rulectx *c,
-		 const struct scenario *sc, const struct step *st);
+		 const struct scenario *sc, const struct step *st,
+		 bool strict);
+bool finding_fails(const struct finding *f);
 int  finding_print(struct re_printf *pf, const struct finding *f);
 
 #endif

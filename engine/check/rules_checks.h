@@ -2,6 +2,8 @@
 #ifndef SIPFLOW_RULES_CHECKS_H
 #define SIPFLOW_RULES_CHECKS_H
 
+struct pl rules_body(const struct msgrec *r);
+
 bool chk_version(const struct rulectx *c, char **bad);
 bool chk_via_present(const struct rulectx *c, char **bad);
 bool chk_via_branch(const struct rulectx *c, char **bad);
@@ -15,12 +17,10 @@ bool chk_single_valued(const struct rulectx *c, char **bad);
 bool chk_clen(const struct rulectx *c, char **bad);
 bool chk_ctype(const struct rulectx *c, char **bad);
 bool chk_callid_syntax(const struct rulectx *c, char **bad);
-bool chk_addr(const struct rulectx *c, char **bad);
 bool chk_maxfwd_present(const struct rulectx *c, char **bad);
 bool chk_maxfwd_range(const struct rulectx *c, char **bad);
 bool chk_from_tag(const struct rulectx *c, char **bad);
 bool chk_cseq_method(const struct rulectx *c, char **bad);
-bool chk_ruri_scheme(const struct rulectx *c, char **bad);
 bool chk_contact_invite(const struct rulectx *c, char **bad);
 bool chk_contact_single(const struct rulectx *c, char **bad);
 bool chk_refer_to(const struct rulectx *c, char **bad);

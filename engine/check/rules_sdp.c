@@ -23,6 +23,8 @@ struct sdpl {
 	struct {
 		struct pl line;
 		bool c;
+		bool rtp;        /* an RTP profile: the formats are payload
+				    types */
 		unsigned nfmt;
 		int fmt[MAX_FMT];
 		char name[MAX_FMT][32];
@@ -45,7 +47,7 @@ static int fmt_index(const struct sdpl *s, unsigned mi, int pt)
 
 static void parse(struct sdpl *s, const struct msgrec *r)
 {
-	struct pl body = msgrec_body(r);
+	struct pl body = rules_body(r);
 	const char *p = body.p, *end = body.p + body.l;
 	bool first = true;
 
@@ -94,6 +96,8 @@ static void parse(struct sdpl *s, const struct msgrec *r)
 					     "[^ ]+[ ]*[^]*", &media, &port,
 					     &proto, NULL, &fmts))
 					break;
+				s->m[k].rtp = proto.l > 4 &&
+					!strncmp(proto.p, "RTP/", 4);
 				while (fmts.l && s->m[k].nfmt < MAX_FMT) {
 					struct pl f;
 					if (re_regex(fmts.p, fmts.l, "[0-9]+",
@@ -215,8 +219,9 @@ bool chk_sdp_rtpmap(const struct rulectx *c, char **bad)
 
 	parse(&s, c->r);
 	for (i = 0; i < s.nm; i++) {
-		for (j = 0; j < s.m[i].nfmt; j++) {
-			if (s.m[i].fmt[j] >= 96 && !s.m[i].name[j][0]) {
+		for (j = 0; s.m[i].rtp && j < s.m[i].nfmt; j++) {
+			if (s.m[i].fmt[j] >= 96 && s.m[i].fmt[j] <= 127 &&
+			    !s.m[i].name[j][0]) {
 				re_sdprintf(bad, "payload type %d in %r has "
 					    "no a=rtpmap", s.m[i].fmt[j],
 					    &s.m[i].line);
@@ -255,6 +260,30 @@ bool chk_sdp_answer_mlines(const struct rulectx *c, char **bad)
 }
 
 
+/* the offer's stream mi lists the answer's format j of stream mi: the
+ * same payload type, or (a dynamic one, renumbered) the same a=rtpmap
+ * encoding */
+static bool offered(const struct sdpl *offer, const struct sdpl *ans,
+		    unsigned mi, unsigned j)
+{
+	int pt = ans->m[mi].fmt[j];
+	unsigned n;
+
+	if (fmt_index(offer, mi, pt) >= 0)
+		return true;
+	for (n = 0; pt >= 96 && ans->m[mi].name[j][0] &&
+		    n < offer->m[mi].nfmt; n++) {
+		if (!str_casecmp(offer->m[mi].name[n], ans->m[mi].name[j]))
+			return true;
+	}
+
+	return false;
+}
+
+
+/* RFC 3264 §6.1: a stream the answer accepts names at least one format
+ * from amongst those of the offer; it MAY add others. A rejected stream
+ * (port 0) lists formats that are ignored. */
 bool chk_sdp_answer_pt(const struct rulectx *c, char **bad)
 {
 	struct sdpl offer, ans;
@@ -265,28 +294,18 @@ bool chk_sdp_answer_pt(const struct rulectx *c, char **bad)
 	parse(&ans, c->r);
 
 	for (i = 0; i < ans.nm && i < offer.nm; i++) {
-		/* a rejected stream (port 0) may list anything */
-		if (port_zero(&ans.m[i].line))
-			continue;
-		for (j = 0; j < ans.m[i].nfmt; j++) {
-			int pt = ans.m[i].fmt[j];
-			int k = fmt_index(&offer, i, pt);
+		bool common = false;
 
-			/* a dynamic type may be renumbered: match by name */
-			if (k < 0 && pt >= 96 && ans.m[i].name[j][0]) {
-				unsigned n;
-				for (n = 0; n < offer.m[i].nfmt; n++) {
-					if (!str_casecmp(offer.m[i].name[n],
-							 ans.m[i].name[j]))
-						k = (int)n;
-				}
-			}
-			if (k < 0) {
-				re_sdprintf(bad, "payload type %d in %r is "
-					    "not in the offer", pt,
-					    &ans.m[i].line);
-				return true;
-			}
+		if (port_zero(&ans.m[i].line) || !ans.m[i].nfmt ||
+		    !offer.m[i].nfmt)
+			continue;
+		for (j = 0; j < ans.m[i].nfmt && !common; j++)
+			common = offered(&offer, &ans, i, j);
+		if (!common) {
+			re_sdprintf(bad, "%r shares no format with the "
+				    "offer's %r", &ans.m[i].line,
+				    &offer.m[i].line);
+			return true;
 		}
 	}
 

@@ -21,13 +21,18 @@ static void bad_hdr(char **bad, const struct sip_msg *m, const char *name)
 }
 
 
-/* a decimal number of at most max digits, blanks around it allowed;
+/* a decimal number of at most max digits (leading zeros aside: RFC 4475
+ * §3.1.1.1 has Max-Forwards: 0068), blanks around it allowed;
  * checks run on every message, so no regex compiled per call */
 static bool decimal(const struct pl *v, size_t max)
 {
 	size_t i = 0, n = 0;
 
 	while (i < v->l && (v->p[i] == ' ' || v->p[i] == '\t'))
+		i++;
+	/* leading zeros are digits of the grammar, not of the value */
+	while (i + 1 < v->l && v->p[i] == '0' &&
+	       isdigit((unsigned char)v->p[i + 1]))
 		i++;
 	while (i < v->l && isdigit((unsigned char)v->p[i])) {
 		i++;
@@ -40,12 +45,37 @@ static bool decimal(const struct pl *v, size_t max)
 }
 
 
+/**
+ * The message's body as RFC 3261 §18.3 frames it: the Content-Length
+ * bytes after the header, when the message carries more (a datagram's
+ * extra bytes are discarded); else every byte after the header.
+ */
+struct pl rules_body(const struct msgrec *r)
+{
+	struct pl body = msgrec_body(r);
+	const struct pl *v = r && r->msg ? hdr_first(r->msg, "Content-Length")
+					 : NULL;
+
+	if (v && decimal(v, 9) && pl_u32(v) < body.l)
+		body.l = pl_u32(v);
+
+	return body;
+}
+
+
+/* a character of linear white space (RFC 3261 §25.1: LWS folds lines) */
+static bool lws(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+
 /* s starts with word (any case) after blanks; *rest is what follows */
 static bool word(const char **s, const char *end, const char *w)
 {
 	size_t l = strlen(w);
 
-	while (*s < end && (**s == ' ' || **s == '\t'))
+	while (*s < end && lws(**s))
 		++*s;
 	if ((size_t)(end - *s) < l || strncasecmp(*s, w, l))
 		return false;
@@ -99,24 +129,28 @@ struct vp {
 };
 
 
+/* a token character of RFC 3261 §25.1 */
+static bool token_char(char ch)
+{
+	return isalnum((unsigned char)ch) || (ch && strchr("-.!%*_+`'~", ch));
+}
+
+
+/* SIP / 2.0 / transport, any token as transport (§25.1: transport =
+ * "UDP" / "TCP" / "TLS" / "SCTP" / other-transport) */
 static bool via_proto_h(const struct pl *val, void *arg)
 {
 	struct vp *v = arg;
-
-	static const char *const tps[] = {"UDP", "TCP", "TLS", "SCTP",
-					  "WSS", "WS"};
-	const char *p = val->p, *end = val->p + val->l;
-	size_t i;
+	const char *p = val->p, *end = val->p + val->l, *t;
 
 	if (word(&p, end, "SIP") && word(&p, end, "/") &&
 	    word(&p, end, "2.0") && word(&p, end, "/")) {
-		for (i = 0; i < ARRAY_SIZE(tps); i++) {
-			const char *q = p;
-
-			if (word(&q, end, tps[i]) && q < end &&
-			    (*q == ' ' || *q == '\t'))
-				return false;
-		}
+		while (p < end && lws(*p))
+			p++;
+		for (t = p; p < end && token_char(*p); p++)
+			;
+		if (p > t && p < end && lws(*p))
+			return false;
 	}
 
 	v->bad = val;
@@ -221,63 +255,53 @@ bool chk_clen(const struct rulectx *c, char **bad)
 
 	if (!v)
 		return false;
-	if (decimal(v, 9) && pl_u32(v) == body.l)
+	if (decimal(v, 9) && pl_u32(v) <= body.l)
 		return false;
-	re_sdprintf(bad, "Content-Length: %r (body: %zu bytes)", v, body.l);
+	re_sdprintf(bad, "Content-Length: %r (the message carries %zu body "
+		    "bytes)", v, body.l);
 	return true;
 }
 
 
 bool chk_ctype(const struct rulectx *c, char **bad)
 {
-	struct pl body = msgrec_body(c->r);
+	struct pl body = rules_body(c->r);
 
 	(void)bad;
 	return body.l > 0 && missing(c->m, "Content-Type");
 }
 
 
-bool chk_callid_syntax(const struct rulectx *c, char **bad)
+/* a word character of RFC 3261 §25.1 */
+static bool word_char(char ch)
 {
-	const struct pl *v = hdr_first(c->m, "Call-ID");
-	size_t i, at = 0;
-
-	if (!v)
-		return false;
-	for (i = 0; i < v->l; i++) {
-		if (isspace((unsigned char)v->p[i]) || v->p[i] == ',')
-			break;
-		if (v->p[i] == '@')
-			++at;
-	}
-	if (i == v->l && at <= 1 && v->l)
-		return false;
-	re_sdprintf(bad, "Call-ID: %r", v);
-	return true;
+	return token_char(ch) || (ch && strchr("()<>:\\\"/[]?{}", ch));
 }
 
 
-bool chk_addr(const struct rulectx *c, char **bad)
+/* §25.1: callid = word [ "@" word ] */
+bool chk_callid_syntax(const struct rulectx *c, char **bad)
 {
-	static const char *const names[] = {"From", "To"};
-	size_t i;
+	const struct pl *v = hdr_first(c->m, "Call-ID");
+	size_t i, at = 0, run = 0;
+	bool ok = true;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		const struct pl *v = hdr_first(c->m, names[i]);
-		struct sip_addr a;
-
-		if (!v)
-			continue;
-		if (sip_addr_decode(&a, v) ||
-		    (pl_strcasecmp(&a.uri.scheme, "sip") &&
-		     pl_strcasecmp(&a.uri.scheme, "sips") &&
-		     pl_strcasecmp(&a.uri.scheme, "tel"))) {
-			re_sdprintf(bad, "%s: %r", names[i], v);
-			return true;
+	if (!v)
+		return false;
+	for (i = 0; i < v->l && ok; i++) {
+		if (v->p[i] == '@') {
+			ok = run > 0 && ++at == 1;
+			run = 0;
 		}
+		else if (word_char(v->p[i]))
+			++run;
+		else
+			ok = false;
 	}
-
-	return false;
+	if (ok && run > 0)
+		return false;
+	re_sdprintf(bad, "Call-ID: %r", v);
+	return true;
 }
 
 
@@ -320,18 +344,6 @@ bool chk_cseq_method(const struct rulectx *c, char **bad)
 }
 
 
-bool chk_ruri_scheme(const struct rulectx *c, char **bad)
-{
-	const struct pl *s = &c->m->uri.scheme;
-
-	if (!c->m->req || !pl_strcasecmp(s, "sip") ||
-	    !pl_strcasecmp(s, "sips") || !pl_strcasecmp(s, "tel"))
-		return false;
-	re_sdprintf(bad, "Request-URI: %r", &c->m->ruri);
-	return true;
-}
-
-
 bool chk_contact_invite(const struct rulectx *c, char **bad)
 {
 	(void)bad;
@@ -351,24 +363,31 @@ bool chk_contact_single(const struct rulectx *c, char **bad)
 }
 
 
-bool chk_refer_to(const struct rulectx *c, char **bad)
+/* a request of method met without exactly one header name */
+static bool not_one(const struct rulectx *c, const char *met,
+		    const char *name, char **bad)
 {
 	unsigned n;
 
-	if (!is_method(c->m, "REFER"))
+	if (!is_method(c->m, met))
 		return false;
-	n = hdr_count(c->m, "Refer-To");
+	n = hdr_count(c->m, name);
 	if (n == 1)
 		return false;
-	re_sdprintf(bad, "%u Refer-To headers", n);
+	re_sdprintf(bad, "%u %s headers", n, name);
 	return true;
+}
+
+
+bool chk_refer_to(const struct rulectx *c, char **bad)
+{
+	return not_one(c, "REFER", "Refer-To", bad);
 }
 
 
 bool chk_subscribe_event(const struct rulectx *c, char **bad)
 {
-	(void)bad;
-	return is_method(c->m, "SUBSCRIBE") && missing(c->m, "Event");
+	return not_one(c, "SUBSCRIBE", "Event", bad);
 }
 
 
@@ -476,7 +495,9 @@ bool chk_proxy_auth_407(const struct rulectx *c, char **bad)
 bool chk_min_expires_423(const struct rulectx *c, char **bad)
 {
 	(void)bad;
-	return resp_to(c->m, NULL, 423, 423) && missing(c->m, "Min-Expires");
+	return (resp_to(c->m, "REGISTER", 423, 423) ||
+		resp_to(c->m, "SUBSCRIBE", 423, 423)) &&
+	       missing(c->m, "Min-Expires");
 }
 
 
@@ -484,36 +505,4 @@ bool chk_unsupported_420(const struct rulectx *c, char **bad)
 {
 	(void)bad;
 	return resp_to(c->m, NULL, 420, 420) && missing(c->m, "Unsupported");
-}
-
-
-struct lr {
-	const struct pl *bad;
-};
-
-
-static bool rr_lr_h(const struct pl *val, void *arg)
-{
-	struct lr *l = arg;
-	struct sip_addr a;
-	struct pl lr;
-
-	if (sip_addr_decode(&a, val) ||
-	    msg_param_exists(&a.uri.params, "lr", &lr)) {
-		l->bad = val;
-		return true;
-	}
-
-	return false;
-}
-
-
-bool chk_rr_lr(const struct rulectx *c, char **bad)
-{
-	struct lr l = {NULL};
-
-	if (!hdr_apply(c->m, "Record-Route", rr_lr_h, &l))
-		return false;
-	re_sdprintf(bad, "Record-Route: %r", l.bad);
-	return true;
 }

@@ -106,7 +106,28 @@ bool chk_resp_via(const struct rulectx *c, char **bad)
 }
 
 
-/* §8.2.6.2: Call-ID, From, CSeq and the To URI copied from the request */
+/* the same URI, but for the case of scheme and host (RFC 3261 §19.1.4
+ * compares them case-insensitively); the URIs as written */
+static bool same_uri(const struct pl *a, const struct pl *b)
+{
+	struct uri ua, ub;
+
+	if (!pl_cmp(a, b))
+		return true;
+	if (uri_decode(&ua, a) || uri_decode(&ub, b))
+		return false;
+
+	return !pl_casecmp(&ua.scheme, &ub.scheme) &&
+	       !pl_cmp(&ua.user, &ub.user) &&
+	       !pl_casecmp(&ua.host, &ub.host) && ua.port == ub.port &&
+	       !pl_cmp(&ua.params, &ub.params) &&
+	       !pl_cmp(&ua.headers, &ub.headers);
+}
+
+
+/* §8.2.6.2: Call-ID, CSeq, From and To copied from the request; From and
+ * To are equal when their URIs and tags are (§20.20: display name and
+ * angle brackets do not matter) */
 bool chk_resp_ids(const struct rulectx *c, char **bad)
 {
 	const struct sip_msg *q;
@@ -120,7 +141,8 @@ bool chk_resp_ids(const struct rulectx *c, char **bad)
 			    &c->m->callid, &q->callid);
 		return true;
 	}
-	if (pl_cmp(&q->from.val, &c->m->from.val)) {
+	if (!same_uri(&q->from.auri, &c->m->from.auri) ||
+	    pl_cmp(&q->from.tag, &c->m->from.tag)) {
 		re_sdprintf(bad, "From: %r (the request had %r)",
 			    &c->m->from.val, &q->from.val);
 		return true;
@@ -132,7 +154,7 @@ bool chk_resp_ids(const struct rulectx *c, char **bad)
 			    &q->cseq.met);
 		return true;
 	}
-	if (pl_cmp(&q->to.auri, &c->m->to.auri) ||
+	if (!same_uri(&q->to.auri, &c->m->to.auri) ||
 	    (pl_isset(&q->to.tag) && pl_cmp(&q->to.tag, &c->m->to.tag))) {
 		re_sdprintf(bad, "To: %r (the request had %r)", &c->m->to.val,
 			    &q->to.val);
@@ -143,28 +165,56 @@ bool chk_resp_ids(const struct rulectx *c, char **bad)
 }
 
 
-/* §12.1.1: a UAS copies Record-Route into 1xx/2xx that set up a dialog */
+/* a value as written, without the blanks around it */
+static struct pl trimmed(const struct pl *v)
+{
+	struct pl t = *v;
+
+	while (t.l && (t.p[0] == ' ' || t.p[0] == '\t')) {
+		t.p++;
+		t.l--;
+	}
+	while (t.l && (t.p[t.l - 1] == ' ' || t.p[t.l - 1] == '\t'))
+		t.l--;
+
+	return t;
+}
+
+
+/*
+ * §12.1.1: a UAS copies every Record-Route value of the request into a
+ * response that establishes a dialog (1xx with a To tag, 2xx, to
+ * INVITE: §12.1), keeping their order. The receiver compares with the
+ * request it sent: proxies past it added their values above those
+ * (§16.6 step 4), so the response's values end with the request's, in
+ * order (RFC 3665 §3.2 F10, F13).
+ */
 bool chk_rr_echo(const struct rulectx *c, char **bad)
 {
 	struct vals a, b;
 	bool hit = false;
-	unsigned i, j;
+	unsigned i, off;
 
 	if (c->m->req || !c->req || c->m->scode <= 100 ||
 	    c->m->scode >= 300 || pl_strcmp(&c->m->cseq.met, "INVITE") ||
+	    !pl_isset(&c->m->to.tag) ||
 	    values2(&a, c->req->msg, &b, c->m, "Record-Route"))
 		return false;
 
+	if (b.n < a.n) {
+		re_sdprintf(bad, "%u Record-Route values (the request had "
+			    "%u)", b.n, a.n);
+		hit = true;
+	}
+	off = hit ? 0 : b.n - a.n;
 	for (i = 0; i < a.n && !hit; i++) {
-		for (j = 0; j < b.n; j++) {
-			if (!pl_cmp(a.v[i], b.v[j]))
-				break;
-		}
-		if (j == b.n) {
-			re_sdprintf(bad, "Record-Route %r of the request is "
-				    "missing", a.v[i]);
-			hit = true;
-		}
+		struct pl x = trimmed(a.v[i]), y = trimmed(b.v[off + i]);
+
+		hit = pl_cmp(&x, &y) != 0;
+		if (hit)
+			re_sdprintf(bad, "Record-Route value %u is %r (the "
+				    "request's value %u was %r)", off + i + 1,
+				    &y, i + 1, &x);
 	}
 
 	mem_deref(a.v);
@@ -173,12 +223,20 @@ bool chk_rr_echo(const struct rulectx *c, char **bad)
 }
 
 
+/* a request a proxy forwards (§16.6), not one it makes: a CANCEL is
+ * made hop by hop (§16.10 builds it as §9.1 does) */
+static bool forwarded(const struct rulectx *c)
+{
+	return c->m->req && c->ant && pl_strcmp(&c->m->met, "CANCEL");
+}
+
+
 /* §16.6 step 3 */
 bool chk_proxy_maxfwd(const struct rulectx *c, char **bad)
 {
 	uint32_t in, out;
 
-	if (!c->m->req || !c->ant || !pl_isset(&c->ant->msg->maxfwd))
+	if (!forwarded(c) || !pl_isset(&c->ant->msg->maxfwd))
 		return false;
 
 	in = pl_u32(&c->ant->msg->maxfwd);
@@ -199,8 +257,7 @@ bool chk_proxy_via(const struct rulectx *c, char **bad)
 	struct sip_via top;
 	bool hit;
 
-	if (!c->m->req || !c->ant ||
-	    values2(&a, c->ant->msg, &b, c->m, "Via"))
+	if (!forwarded(c) || values2(&a, c->ant->msg, &b, c->m, "Via"))
 		return false;
 
 	hit = !(b.n == a.n + 1 && a.n &&
@@ -281,4 +338,34 @@ bool chk_cseq_increase(const struct rulectx *c, char **bad)
 	}
 
 	return false;
+}
+
+
+/* §16.6 step 4: the Record-Route values a proxy put above those of the
+ * request it received: sip or sips URIs with lr */
+bool chk_rr_lr(const struct rulectx *c, char **bad)
+{
+	struct vals a, b;
+	bool hit = false;
+	unsigned i;
+
+	if (!forwarded(c) ||
+	    values2(&a, c->ant->msg, &b, c->m, "Record-Route"))
+		return false;
+
+	for (i = 0; b.n > a.n && i < b.n - a.n && !hit; i++) {
+		struct sip_addr addr;
+		struct pl lr;
+
+		hit = sip_addr_decode(&addr, b.v[i]) ||
+		      (pl_strcasecmp(&addr.uri.scheme, "sip") &&
+		       pl_strcasecmp(&addr.uri.scheme, "sips")) ||
+		      msg_param_exists(&addr.uri.params, "lr", &lr);
+		if (hit)
+			re_sdprintf(bad, "Record-Route: %r", b.v[i]);
+	}
+
+	mem_deref(a.v);
+	mem_deref(b.v);
+	return hit;
 }

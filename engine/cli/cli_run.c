@@ -37,7 +37,7 @@ static void usage_run(void)
 		   "[--var NAME=VALUE]...\n"
 		   "         [--address-pool FIRST-LAST|ADDRESS/PREFIX] "
 		   "[--real-time]\n"
-		   "         [--pcap-format pcapng|pcap]\n");
+		   "         [--pcap-format pcapng|pcap] [--strict]\n");
 }
 
 
@@ -130,6 +130,7 @@ int cmd_run(int argc, char *argv[])
 		{"var",     required_argument, NULL, 'V'},
 		{"address-pool", required_argument, NULL, 'p'},
 		{"pcap-format", required_argument, NULL, 'f'},
+		{"strict",  no_argument,       NULL, 'S'},
 		{"help",    no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -167,7 +168,7 @@ int cmd_run(int argc, char *argv[])
 		rc = EXIT_BAD;
 		goto out;
 	}
-	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qRV:p:f:h",
+	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qRSV:p:f:h",
 				longopts, NULL)) != -1) {
 		switch (c) {
 
@@ -234,6 +235,9 @@ int cmd_run(int argc, char *argv[])
 		}
 		case 'q':
 			quiet = true;
+			break;
+		case 'S':
+			so.strict = true;
 			break;
 		case 'R':
 			so.real_time = true;

@@ -490,6 +490,7 @@ static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
 		memset(&ro, 0, sizeof(ro));
 		ro.pcap_path = sl->pcap;
 		ro.pcapng = o->pcapng;
+		ro.strict = o->strict;
 		ro.timeout_ms = o->timeout_ms;
 		ro.capture = o->capture;
 		ro.timers = o->timers;

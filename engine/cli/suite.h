@@ -19,6 +19,7 @@ struct suite_opts {
 	bool real_time;            /* --real-time: no virtual clock */
 	bool pcapng;               /* the capture as pcapng (verdicts as
 				      frame comments), else classic pcap */
+	bool strict;               /* --strict: rule warnings fail steps */
 };
 
 int suite_check_pool(struct list *scenarios, const struct suite_opts *opts);

@@ -57,6 +57,8 @@ struct run_opts {
 				  run_virtual_ok() */
 	bool pcapng;           /* the capture as pcapng, the verdicts as
 				  frame comments (else classic pcap) */
+	bool strict;           /* --strict: a rule warning (a SHOULD of the
+				  RFC) fails its step too */
 };
 
 typedef void (run_step_h)(const struct run *run, const struct step *st,

@@ -29,7 +29,7 @@ static bool stated(const struct run *run, const struct finding *f)
 {
 	unsigned i;
 
-	if (f->sev != RULE_ERROR)
+	if (!finding_fails(f))
 		return false;
 
 	for (i = 0; i < run->sc->nsteps; i++) {

@@ -121,7 +121,8 @@ static enum prog send_step(struct run *run, const struct step *st)
 
 /*
  * The conformance rules on a received message. Warnings become notes;
- * returns the first error found (for the step's verdict), or NULL.
+ * returns the first finding that fails the step (an error, or under
+ * --strict a warning too: the verdict then says so), or NULL.
  */
 static const struct finding *check_rules(struct run *run, struct msgrec *r,
 					 struct msgrec *ant,
@@ -144,12 +145,12 @@ static const struct finding *check_rules(struct run *run, struct msgrec *r,
 		c.req = track_client_txn(rcv, r);
 
 	le = run->findings.tail;
-	rules_check(&run->findings, &c, run->sc, st);
+	rules_check(&run->findings, &c, run->sc, st, run->opts.strict);
 
 	for (le = le ? le->next : run->findings.head; le; le = le->next) {
 		const struct finding *f = le->data;
 
-		if (f->sev == RULE_ERROR && !first)
+		if (finding_fails(f) && !first)
 			first = f;
 		else if (f->sev == RULE_WARNING)
 			run_logf(run, "%s: warning: %H (frame %u)",
