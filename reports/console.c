@@ -1,4 +1,5 @@
 /* reports/console.c — the live console report: a line per step */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -15,10 +16,28 @@
 #define RESET  "\x1b[0m"
 
 
+/* out it goes now; the first write that fails is kept (console_err) */
+static void flush(struct console *c)
+{
+	errno = 0;
+	if ((fflush(c->f) || ferror(c->f)) && !c->err)
+		c->err = errno ? errno : EIO;
+}
+
+
+/** The first write to the console that failed (an errno), 0 if none */
+int console_err(struct console *c)
+{
+	flush(c);
+	return c->err;
+}
+
+
 /** Colour only when f is a terminal and NO_COLOR is unset */
 void console_init(struct console *c, FILE *f, bool quiet)
 {
 	c->f = f;
+	c->err = 0;
 	c->quiet = quiet;
 	c->progress[0] = '\0';
 	c->color = isatty(fileno(f)) && !getenv("NO_COLOR");
@@ -49,7 +68,7 @@ void console_begin(struct console *c, const struct scenario *sc,
 
 	re_fprintf(c->f, "%s%s%s\n", sc->name, sc->title ? " — " : "",
 		   sc->title ? sc->title : "");
-	fflush(c->f);
+	flush(c);
 }
 
 
@@ -83,7 +102,7 @@ void console_step(struct console *c, const struct step *st,
 		re_fprintf(c->f, "\n  %-6s %s%s%s", "", paint(c, v->status),
 			   v->reason, c->color ? RESET : "");
 	re_fprintf(c->f, "\n");
-	fflush(c->f);
+	flush(c);
 }
 
 
@@ -95,6 +114,7 @@ void console_log(struct console *c, const char *line)
 
 	re_fprintf(c->f, "  %s%-6s note: %s%s\n", c->color ? DIM : "", "",
 		   line, c->color ? RESET : "");
+	flush(c);
 }
 
 
@@ -116,9 +136,11 @@ void console_end(struct console *c, const struct run *run,
 	const struct scenario *sc = run_scenario(run);
 	bool ok = run_passed(run);
 	uint64_t ms = run_elapsed_ms(run);
+	const char *why = NULL;
+	int err = run_pcap_error(run, &why);
 
 	re_fprintf(c->f, "%s%s%s%s %s: %u passed, %u failed, %u skipped, "
-		   "%u not run (%llu.%03llu s)%s%s\n", c->progress,
+		   "%u not run (%llu.%03llu s)%s%s", c->progress,
 		   paint(c, ok ? VERDICT_PASS : VERDICT_FAIL),
 		   ok ? "PASS" : "FAIL", c->color ? RESET : "", sc->name,
 		   run_count(run, VERDICT_PASS), run_count(run, VERDICT_FAIL),
@@ -127,9 +149,12 @@ void console_end(struct console *c, const struct run *run,
 		   (unsigned long long)(ms / 1000),
 		   (unsigned long long)(ms % 1000), pcap ? "  pcap " : "",
 		   pcap ? pcap : "");
+	if (err)
+		re_fprintf(c->f, " (not whole: %s: %m)", why, err);
+	re_fprintf(c->f, "\n");
 	if (!c->quiet)
 		re_fprintf(c->f, "\n");
-	fflush(c->f);
+	flush(c);
 }
 
 
@@ -142,7 +167,7 @@ void console_skip(struct console *c, const struct scenario *sc,
 		   why);
 	if (!c->quiet)
 		re_fprintf(c->f, "\n");
-	fflush(c->f);
+	flush(c);
 }
 
 
@@ -160,5 +185,5 @@ void console_total(struct console *c, unsigned passed, unsigned failed,
 		re_fprintf(c->f, ", %u refused (see above)", refused);
 	re_fprintf(c->f, " (%llu.%03llu s)\n", (unsigned long long)(ms / 1000),
 		   (unsigned long long)(ms % 1000));
-	fflush(c->f);
+	flush(c);
 }

@@ -159,10 +159,11 @@ int cmd_ladder(int argc, char *argv[])
 		err = report_alloc(&rp);
 		if (!err)
 			err = trace_report(rp, tr, file);
-		if (!err)
-			err = report_write_html(rp, html);
 		if (err)
-			re_fprintf(stderr, "%s: %m\n", html, err);
+			re_fprintf(stderr, "%s: %m\n", file, err);
+		else if ((err = report_write_html(rp, html)) != 0)
+			re_fprintf(stderr, "%s: cannot write: %m\n", html,
+				   err);
 		mem_deref(rp);
 	}
 
@@ -424,11 +425,18 @@ int cmd_verify(int argc, char *argv[])
 	run_end_offline(v.run);
 	console_end(&con, v.run, pcap);
 
-	if (outdir && !mkdirs(outdir) && !report_alloc(&rp) &&
-	    !report_add_run(rp, v.run, pcap, 0))
-		write_reports(rp, outdir, NULL);
-
 	rc = run_passed(v.run) ? EXIT_PASS : EXIT_FAIL;
+
+	/* reports that cannot be written fail the command */
+	if (outdir && mkdirs(outdir)) {
+		re_fprintf(stderr, "%s: cannot create: %m\n", outdir, errno);
+		rc = EXIT_BAD;
+	}
+	else if (outdir && !report_alloc(&rp) &&
+		 !report_add_run(rp, v.run, pcap, 0) &&
+		 write_reports(rp, outdir, NULL)) {
+		rc = EXIT_BAD;
+	}
 
  out:
 	if (dg.nerr)

@@ -167,6 +167,7 @@ static void finish_slot(struct suite *su, struct slot *sl)
 {
 	struct remember rm = {su, sl->sc->name};
 	struct console *con = suite_out_console(su->out, sl->order);
+	const char *why = NULL;
 	int err, rc;
 
 	run_calls_apply(sl->run, remember_h, &rm);
@@ -181,6 +182,14 @@ static void finish_slot(struct suite *su, struct slot *sl)
 		re_fprintf(stderr, "report: %m\n", err);
 
 	rc = run_passed(sl->run) ? EXIT_PASS : EXIT_FAIL;
+
+	/* a capture that is not whole fails the suite, whatever the
+	 * verdicts: the evidence is lost */
+	err = run_pcap_error(sl->run, &why);
+	if (err) {
+		re_fprintf(stderr, "%s: %s: %m\n", sl->pcap, why, err);
+		rc = EXIT_BAD;
+	}
 	if (rc > su->rc)
 		su->rc = rc;
 

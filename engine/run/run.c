@@ -269,7 +269,11 @@ void run_write_pcap(struct run *run, struct msgrec *r)
 	else
 		err = pcapw_write(run->pcap, &r->src, &r->dst, r->mb->buf,
 				  r->mb->end, &r->frame);
-	if (err)
+
+	/* a write that failed (a full disk) is kept by the writer and told
+	 * once, at the end (run_pcap_error); a message no frame can carry
+	 * is told here */
+	if (err && err != pcapw_error(run->pcap, NULL))
 		run_logf(run, "pcap: cannot write frame: %m", err);
 }
 
