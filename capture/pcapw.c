@@ -25,6 +25,7 @@
 #include <pcap/pcap.h>
 #include <re.h>
 #include "wfile.h"
+#include "esc.h"
 #include "pcapng.h"
 #include "pcapw.h"
 
@@ -552,7 +553,9 @@ int pcapw_comment(struct pcapw *pw, uint32_t frame, const char *text)
 	if (!n)
 		return ENOMEM;
 
-	err = str_dup(&n->text, text);
+	/* pcapng's comment is UTF-8; a reason may quote a peer's bytes */
+	err = esc_utf8_dup(&n->text, (const uint8_t *)text, strlen(text),
+			   NULL);
 	if (err) {
 		mem_deref(n);
 		return err;

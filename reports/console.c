@@ -1,10 +1,17 @@
-/* reports/console.c — the live console report: a line per step */
+/* reports/console.c — the live console report: a line per step
+ *
+ * What a run says of a peer's message (a step's reason, a note) may hold
+ * its bytes: they go out through esc_term (engine/model/esc.c), so no
+ * byte of a peer reaches the terminal raw — no escape sequence, CR or
+ * line break of its own.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <re.h>
 #include "scenario.h"
+#include "esc.h"
 #include "run.h"
 #include "console.h"
 
@@ -99,8 +106,8 @@ void console_step(struct console *c, const struct step *st,
 		re_fprintf(c->f, "  %s %lld ms", v->stimulus ? "driver"
 			   : "device", (long long)v->device_ms);
 	if (v->reason)
-		re_fprintf(c->f, "\n  %-6s %s%s%s", "", paint(c, v->status),
-			   v->reason, c->color ? RESET : "");
+		re_fprintf(c->f, "\n  %-6s %s%H%s", "", paint(c, v->status),
+			   esc_term_str, v->reason, c->color ? RESET : "");
 	re_fprintf(c->f, "\n");
 	flush(c);
 }
@@ -112,8 +119,8 @@ void console_log(struct console *c, const char *line)
 	if (c->quiet)
 		return;
 
-	re_fprintf(c->f, "  %s%-6s note: %s%s\n", c->color ? DIM : "", "",
-		   line, c->color ? RESET : "");
+	re_fprintf(c->f, "  %s%-6s note: %H%s\n", c->color ? DIM : "", "",
+		   esc_term_str, line, c->color ? RESET : "");
 	flush(c);
 }
 
@@ -162,9 +169,9 @@ void console_end(struct console *c, const struct run *run,
 void console_skip(struct console *c, const struct scenario *sc,
 		  const char *why)
 {
-	re_fprintf(c->f, "%s%sSKIP%s %s: skipped: %s\n", c->progress,
+	re_fprintf(c->f, "%s%sSKIP%s %s: skipped: %H\n", c->progress,
 		   paint(c, VERDICT_SKIP), c->color ? RESET : "", sc->name,
-		   why);
+		   esc_term_str, why);
 	if (!c->quiet)
 		re_fprintf(c->f, "\n");
 	flush(c);

@@ -125,6 +125,8 @@ static int msg_fill(struct odict *o, const void *x)
 	err |= put_str(o, "step", m->step);
 	err |= put_str(o, "status", m->status);
 	err |= put_str(o, "text", m->text);
+	if (m->text_b64)
+		err |= put_str(o, "text_base64", m->text_b64);
 	if (m->copy_of)
 		err |= put_int(o, "copy_of", m->copy_of);
 	if (m->lost)
