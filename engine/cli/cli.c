@@ -145,6 +145,18 @@ int mkdirs(const char *path)
 
 
 
+/* what a command printed has reached stdout: 0, or why not; EPIPE is
+ * none (the reader stopped reading: its choice, as with | head) */
+int stdout_flush(void)
+{
+	errno = 0;
+	if (!fflush(stdout) && !ferror(stdout))
+		return 0;
+
+	return errno == EPIPE ? 0 : (errno ? errno : EIO);
+}
+
+
 /* report.json, junit.xml and report.html in the output folder (junit.xml
  * at junit when given): each that cannot be written whole is named on
  * stderr with why, the others are written all the same; 0 when all

@@ -96,21 +96,26 @@ static int trace_report(struct report *rp, struct trace *tr,
 }
 
 
+/* stdout for a re_printf; the errno of a write that failed in the int
+ * at arg */
 static int stdout_h(const char *p, size_t size, void *arg)
 {
-	(void)arg;
+	int *werr = arg;
 
+	errno = 0;
 	if (fwrite(p, 1, size, stdout) == size)
 		return 0;
 
-	return errno ? errno : EIO;
+	*werr = errno ? errno : EIO;
+	return *werr;
 }
 
 
 /* sipflow ladder FILE.pcap [--html OUT] */
 int cmd_ladder(int argc, char *argv[])
 {
-	struct re_printf pf = {stdout_h, NULL};
+	int werr = 0;
+	struct re_printf pf = {stdout_h, &werr};
 	struct trace *tr = NULL;
 	const char *html = NULL, *file = NULL;
 	char *why = NULL;
@@ -141,6 +146,13 @@ int cmd_ladder(int argc, char *argv[])
 		mem_deref(tr);
 		return EXIT_PASS;
 	}
+	if (err && werr) {
+		re_fprintf(stderr, "sipflow ladder: stdout: cannot write: "
+			   "%m\n", werr);
+		mem_deref(why);
+		mem_deref(tr);
+		return EXIT_BAD;
+	}
 	if (err) {
 		re_fprintf(stderr, "%s: %s\n", file,
 			   why ? why : strerror(err));
@@ -168,9 +180,15 @@ int cmd_ladder(int argc, char *argv[])
 		mem_deref(rp);
 	}
 
+	/* the ladder's last lines wait in stdout's buffer till here */
+	werr = stdout_flush();
+	if (werr)
+		re_fprintf(stderr, "sipflow ladder: stdout: cannot write: "
+			   "%m\n", werr);
+
 	mem_deref(why);
 	mem_deref(tr);
-	return err ? EXIT_BAD : EXIT_PASS;
+	return err || werr ? EXIT_BAD : EXIT_PASS;
 }
 
 
@@ -259,6 +277,12 @@ int cmd_diff(int argc, char *argv[])
 		re_printf("%u differences\n", list_count(&items));
 	}
 	rc = list_isempty(&items) ? EXIT_PASS : EXIT_FAIL;
+	err = stdout_flush();
+	if (err) {
+		re_fprintf(stderr, "sipflow diff: stdout: cannot write: %m\n",
+			   err);
+		rc = EXIT_BAD;
+	}
 
  out:
 	list_flush(&items);
@@ -514,7 +538,11 @@ int cmd_record(int argc, char *argv[])
 	(void)re_main(record_signal_h);
 	tmr_cancel(&tmr);
 
-	re_printf("%u packets written to %s\n", live_count(lv), out);
+	err = live_dump_close(lv);
+	if (err)
+		re_fprintf(stderr, "%s: cannot write: %m\n", out, err);
+	else
+		re_printf("%u packets written to %s\n", live_count(lv), out);
 	mem_deref(lv);
-	return EXIT_PASS;
+	return err ? EXIT_BAD : EXIT_PASS;
 }

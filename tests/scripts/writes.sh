@@ -3,9 +3,9 @@
 # line naming the file and why, whatever the verdicts, and every other
 # file still written. --junit to /dev/full (no space), to a folder that
 # does not exist and to a folder that cannot be written; stdout to
-# /dev/full; a full disk
-# (a tmpfs of a few KiB in a mount namespace of its own) as --out, where
-# the capture fails part-way; merge and ladder --html to /dev/full.
+# /dev/full; a full disk (a tmpfs of a few KiB in a mount namespace of
+# its own) as --out, where the capture fails part-way; merge, ladder
+# --html and record to /dev/full.
 # usage: writes.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -112,4 +112,19 @@ mkdir -p "$out/merged"; ln -sf /dev/full "$out/merged/junit.xml"
 "$sipflow" merge "$out/merged" "$out/ok" >"$out/merge.txt" 2>&1
 check "merge with junit.xml on /dev/full: exit 2, naming the file" \
 	"[ $? -eq 2 ] && grep -q 'junit.xml: cannot write: No space left on device' '$out/merge.txt'"
+"$sipflow" ladder "$out/ok/options-ping.pcapng" >/dev/full 2>"$out/ladder-out.txt"
+check "ladder >/dev/full: exit 2, saying so" \
+	"[ $? -eq 2 ] && grep -q '^sipflow ladder: stdout: cannot write: No space left on device' '$out/ladder-out.txt'"
+"$sipflow" ladder "$out/ok/options-ping.pcapng" | head -1 >/dev/null
+lrc=${PIPESTATUS[0]}
+check "ladder | head -1: exit 0 (the reader stopped; nothing lost)" \
+	"[ $lrc -eq 0 ]"
+"$sipflow" diff "$out/ok/options-ping.pcapng" "$out/ok/options-ping.pcapng" \
+	>/dev/full 2>"$out/diff-out.txt"
+check "diff >/dev/full: exit 2, saying so" \
+	"[ $? -eq 2 ] && grep -q '^sipflow diff: stdout: cannot write: No space left on device' '$out/diff-out.txt'"
+"$sipflow" record --interface lo --out /dev/full --duration 200ms \
+	>"$out/record.txt" 2>&1
+check "record --out /dev/full: exit 2, naming the file and why" \
+	"[ $? -eq 2 ] && grep -q '^/dev/full: cannot write: No space left on device' '$out/record.txt'"
 closing_counted
