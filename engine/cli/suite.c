@@ -177,14 +177,16 @@ static void finish_slot(struct suite *su, struct slot *sl)
 	console_end(con, sl->run, sl->pcap);
 	suite_out_done(su->out, sl->order);
 
-	err = report_add_run(su->rp, sl->run, sl->pcap, sl->order);
-	if (err)
-		re_fprintf(stderr, "report: %m\n", err);
-
 	rc = run_passed(sl->run) ? EXIT_PASS : EXIT_FAIL;
 
-	/* a capture that is not whole fails the suite, whatever the
-	 * verdicts: the evidence is lost */
+	/* a report or a capture that is not whole fails the suite,
+	 * whatever the verdicts: the evidence is lost */
+	err = report_add_run(su->rp, sl->run, sl->pcap, sl->order);
+	if (err) {
+		re_fprintf(stderr, "%s: not in the reports: %m\n",
+			   sl->sc->name, err);
+		rc = EXIT_BAD;
+	}
 	err = run_pcap_error(sl->run, &why);
 	if (err) {
 		re_fprintf(stderr, "%s: %s: %m\n", sl->pcap, why, err);
@@ -354,8 +356,11 @@ static bool skipped(struct suite *su, const struct scenario *sc,
 	suite_out_done(su->out, order);
 	err = report_add_skip(su->rp, sc, why ? why : "a requirement is not "
 			      "met", order);
-	if (err)
-		re_fprintf(stderr, "report: %m\n", err);
+	if (err) {
+		re_fprintf(stderr, "%s: not in the reports: %m\n", sc->name,
+			   err);
+		su->rc = EXIT_BAD;
+	}
 	mem_deref(why);
 
 	return true;
