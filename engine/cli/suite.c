@@ -192,6 +192,11 @@ static void finish_slot(struct suite *su, struct slot *sl)
 		re_fprintf(stderr, "%s: %s: %m\n", sl->pcap, why, err);
 		rc = EXIT_BAD;
 	}
+	err = run_record_error(sl->run, &why);
+	if (err) {
+		re_fprintf(stderr, "%s: cannot write: %m\n", why, err);
+		rc = EXIT_BAD;
+	}
 	if (rc > su->rc)
 		su->rc = rc;
 

@@ -62,12 +62,12 @@ check "stdout on /dev/full: exit 2, saying so" \
 	"[ $? -eq 2 ] && grep -q '^sipflow run: stdout: cannot write: No space left on device' '$out/stdout.txt'"
 
 # a full disk: 4 KiB of tmpfs (one page), in a mount namespace of this
-# test's own; full NAME ARGS...: basic-call played with its --out there,
-# its output in $out/NAME.txt, exit status in $rc, the folder's listing
-# in $out/NAME.ls
+# test's own; full NAME SCENARIO ARGS...: SCENARIO played with its --out
+# there, its output in $out/NAME.txt, exit status in $rc, the folder's
+# listing in $out/NAME.ls
 full() {
-	local n=$1
-	shift
+	local n=$1 s=$2
+	shift 2
 	mkdir -p "$out/$n"
 	# shellcheck disable=SC2016
 	unshare -m bash -c 'd=$1 sf=$2 call=$3 o=$4 n=$5; shift 5
@@ -76,7 +76,7 @@ full() {
 			--address-pool 127.0.64.0/24 "$@" >"$o/$n.txt" 2>&1
 		echo $? >"$o/$n.rc"
 		ls -l "$d/out" >"$o/$n.ls" 2>&1' full "$out/$n" "$sipflow" \
-		"$call" "$out" "$n" "$@"
+		"$s" "$out" "$n" "$@"
 	rc=$(cat "$out/$n.rc" 2>/dev/null || echo none)
 }
 
@@ -85,7 +85,7 @@ if ! unshare -m true 2>"$out/unshare.txt"; then
 		"(root, or CAP_SYS_ADMIN): $(cat "$out/unshare.txt")"
 	fail=1 nfail=$((nfail + 1))
 else
-	full full
+	full full "$call"
 	cat "$out/full.txt"
 	check "full disk: exit 2 (the verdicts passed)" "[ '$rc' = 2 ] && grep -q '^PASS basic-call' '$out/full.txt'"
 	check "full disk: names the capture and why" \
@@ -96,9 +96,20 @@ else
 		"grep -q ' 4096 .* basic-call.pcapng' '$out/full.ls'"
 	check "full disk: names each report it could not write" \
 		"grep -q '/out/report.json: cannot write: No space left on device' '$out/full.txt' && grep -q '/out/report.html: cannot write: No space left on device' '$out/full.txt'"
-	full fullpcap --pcap-format pcap
+	full fullpcap "$call" --pcap-format pcap
 	check "full disk, classic pcap: exit 2, naming the capture and why" \
 		"[ '$rc' = 2 ] && grep -q '/out/basic-call.pcap: cannot write: No space left on device' '$out/fullpcap.txt'"
+
+	# a phone records what it hears (phone.sh's record case) next to
+	# the capture: the WAV is named too
+	sed -n '1,/^  - F4:/p' "$src/tests/phone/media-ok.yaml" |
+		sed 's/^scenario: media-ok/scenario: rec/; s/tone: 1004Hz//
+			s/auto-answer: 0s/auto-answer: 0s, record: true/' \
+		>"$out/rec.yaml"
+	echo "  - wait: 1s" >>"$out/rec.yaml"
+	full fullrec "$out/rec.yaml"
+	check "full disk, a phone's recording: exit 2, naming the WAV and why" \
+		"[ '$rc' = 2 ] && grep -q '/out/rec-B-1.wav: cannot write: No space left on device' '$out/fullrec.txt'"
 fi
 
 # merge and ladder --html write reports too
