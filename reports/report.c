@@ -272,6 +272,22 @@ static int add_step(struct report_scn *s, const struct run *run,
 }
 
 
+/* the first len bytes at p, at most max, cut before a character a cut
+ * at max would split (a continuation byte follows), so the part kept is
+ * as valid as the whole */
+static size_t cut(const uint8_t *p, size_t len, size_t max)
+{
+	size_t n = max;
+
+	if (len <= max)
+		return len;
+	while (n > 0 && max - n < 3 && (p[n] & 0xc0) == 0x80)
+		--n;
+
+	return n;
+}
+
+
 static int add_msg(struct report_scn *s, const struct run *run,
 		   const struct msgrec *r)
 {
@@ -301,9 +317,8 @@ static int add_msg(struct report_scn *s, const struct run *run,
 	/* the start line: up to its line end (a NUL does not end it) */
 	for (eol = 0; eol < len && p[eol] != '\r' && p[eol] != '\n'; eol++)
 		;
-	err |= esc_utf8_dup(&m->line, p, eol > 200 ? (size_t)200 : eol,
-			    NULL);
-	err |= report_msg_text(m, p, len > TEXT_MAX ? TEXT_MAX : len);
+	err |= esc_utf8_dup(&m->line, p, cut(p, eol, 200), NULL);
+	err |= report_msg_text(m, p, cut(p, len, TEXT_MAX));
 	if (r->step) {
 		const struct verdict *v = run_verdict(run, r->step->idx);
 

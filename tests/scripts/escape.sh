@@ -71,6 +71,20 @@ check "diff: the peer's bytes escaped" "clean '$out/diff.txt'"
 check "diff --json: strict UTF-8 JSON" \
 	"python3 -c \"import json; json.loads(open('$out/diff.json','rb').read().decode('utf-8'))\""
 
+# a long message of valid UTF-8 is cut where the reports cut it (start
+# line at 200 bytes, text at 16 KiB) between characters, never in one
+peer_end
+peer_start $peer "$out/peer-long.txt" python3 \
+	"$src/tests/scripts/hostile_peer.py" 127.0.63.1 5070 20 long
+"$sipflow" run "$src/tests/scenarios/options-ping.yaml" \
+	--role A=ua:udp:127.0.63.10:5060 --role B=dut:udp:$peer \
+	--out "$out/long" --timeout 2s >"$out/long.txt" 2>&1
+check "a long 200 OK passes: exit 0" "[ $? -eq 0 ]"
+check "its line and text end before a character they would split: no U+FFFD, no text_base64" \
+	"python3 -c \"import json,sys; m=[m for s in json.load(open('$out/long/report.json'))['scenarios'] for m in s['messages'] if m['line'].startswith('SIP/2.0 200')][0]; sys.exit(not (m['line'].endswith('x') and len(m['line'].encode()) == 199 and len(m['text'].encode()) == 16383 and '\\ufffd' not in m['text'] and 'text_base64' not in m))\""
+check "report.json keeps its schema (the line begins the text)" \
+	"python3 '$src/tests/scripts/check_reports.py' '$out/long' pass 1"
+
 # merge carries the exact bytes over
 "$sipflow" merge "$out/merged" "$out/run" >"$out/merge.txt" 2>&1
 check "merge keeps text_base64" \
