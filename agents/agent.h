@@ -129,6 +129,10 @@ typedef int (agent_where_h)(struct re_printf *pf, const struct agent *ag);
 /** Where the role's recordings go: files PREFIX-ROLE-N.wav */
 typedef int (agent_record_h)(struct agent *ag, const char *prefix);
 
+/** A recording that could not be written whole: its errno, *pathp its
+ *  file; 0 when all were */
+typedef int (agent_record_err_h)(const struct agent *ag, const char **pathp);
+
 /**
  * A role kind's behaviour: one row per kind (agents/kind.c). The runner
  * reaches an agent only through these; a NULL operation is what the
@@ -146,6 +150,7 @@ struct agent_kind {
 	agent_leg_h *legh;          /* NULL: it plays no media itself */
 	agent_where_h *whereh;      /* NULL: its transport and address */
 	agent_record_h *recordh;    /* NULL: it records nothing */
+	agent_record_err_h *record_errh; /* NULL: it records nothing */
 };
 
 struct agent {
@@ -190,6 +195,7 @@ int  agent_unready_print(struct re_printf *pf, const struct agent *ag);
 bool agent_leg(const struct agent *ag, struct agent_leg *leg);
 int  agent_where(struct re_printf *pf, const struct agent *ag);
 int  agent_record_to(struct agent *ag, const char *prefix);
+int  agent_record_err(const struct agent *ag, const char **pathp);
 
 /** A receiver and the role a stream connection of it comes from */
 struct agent_from {

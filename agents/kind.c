@@ -70,6 +70,12 @@ static int phone_record(struct agent *ag, const char *prefix)
 }
 
 
+static int phone_record_fail(const struct agent *ag, const char **pathp)
+{
+	return phone_record_err(ag->phone, pathp);
+}
+
+
 /* a device under test: it acts through its driver (agents/hil/), when
  * the testbed gives it one */
 
@@ -161,7 +167,7 @@ static const struct agent_kind kinds[] = {
 	[ROLE_PROXY] = {"proxy", true, proxy_build, proxy_teardown},
 	[ROLE_PHONE] = {"phone", false, NULL, phone_teardown, NULL,
 			phone_act, phone_ready_h, phone_leg, NULL,
-			phone_record},
+			phone_record, phone_record_fail},
 	[ROLE_DUT]   = {"dut", false, NULL, NULL, dut_start, dut_act,
 			dut_ready, NULL, dut_where, NULL},
 };
@@ -268,6 +274,17 @@ int agent_record_to(struct agent *ag, const char *prefix)
 		return EINVAL;
 
 	return ag->kind->recordh ? ag->kind->recordh(ag, prefix) : 0;
+}
+
+
+/** The first of the role's recordings that could not be written whole
+ *  (an errno; a full disk), 0 if none; *pathp: its file */
+int agent_record_err(const struct agent *ag, const char **pathp)
+{
+	if (!ag || !pathp)
+		return 0;
+
+	return ag->kind->record_errh ? ag->kind->record_errh(ag, pathp) : 0;
 }
 
 

@@ -37,6 +37,7 @@ static void destructor(void *data)
 	mem_deref(ph->route);
 	mem_deref(ph->wav);
 	mem_deref(ph->rec_prefix);
+	mem_deref(ph->rec_err_path);
 }
 
 
@@ -421,6 +422,30 @@ int phone_record_to(struct phone *ph, const char *prefix)
 
 	ph->rec_prefix = mem_deref(ph->rec_prefix);
 	return str_dup(&ph->rec_prefix, prefix);
+}
+
+
+/** The first recording that could not be written whole (an errno; a
+ *  full disk), of a call ended or going on; 0 if none; *pathp: its file */
+int phone_record_err(const struct phone *ph, const char **pathp)
+{
+	struct le *le;
+	int err = 0;
+
+	if (!ph)
+		return 0;
+	if (ph->rec_err) {
+		*pathp = ph->rec_err_path;
+		return ph->rec_err;
+	}
+
+	for (le = ph->calls.head; le && !err; le = le->next) {
+		const struct pcall *c = le->data;
+
+		err = mstream_record_err(c->ms, pathp);
+	}
+
+	return err;
 }
 
 

@@ -30,6 +30,7 @@ struct mstream *phone_stream(const struct phone *ph);
 uint32_t phone_tone_hz(const struct phone *ph);
 const char *phone_dtmf(const struct phone *ph);
 int  phone_record_to(struct phone *ph, const char *prefix);
+int  phone_record_err(const struct phone *ph, const char **pathp);
 bool phone_ready(const struct phone *ph);
 void phone_close(struct phone *ph);
 

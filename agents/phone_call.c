@@ -18,6 +18,18 @@ static const char allow[] =
 	"Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY, INFO\r\n";
 
 
+/* a recording that failed outlives its call: the run asks the phone */
+static void keep_record_err(struct pcall *c)
+{
+	const char *path = NULL;
+	int err = mstream_record_err(c->ms, &path);
+
+	if (err && !c->ph->rec_err &&
+	    !str_dup(&c->ph->rec_err_path, path ? path : "a recording"))
+		c->ph->rec_err = err;
+}
+
+
 static void destructor(void *data)
 {
 	struct pcall *c = data;
@@ -31,6 +43,7 @@ static void destructor(void *data)
 	mem_deref(c->sub);
 	mem_deref(c->sess);
 	mem_deref(c->conf);
+	keep_record_err(c);
 	mem_deref(c->ms);
 	mem_deref(c->sdp);
 	mem_deref(c->peer);

@@ -26,6 +26,8 @@ struct phone {
 	char *route;                  /* sip:HOST:PORT (libre adds ;lr) */
 	char *wav;                    /* play: the file it sends, or NULL */
 	char *rec_prefix;             /* record: OUT/SCENARIO, or NULL */
+	int rec_err;                  /* a call's recording that failed */
+	char *rec_err_path;           /* … its file */
 	struct sipreg *reg;           /* register: its registration */
 	bool reg_auth_sent;           /* … answered a challenge, no 2xx yet */
 	struct sip_lsnr *prime_lsnr;  /* phone_wire.c: claims the priming */

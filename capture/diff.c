@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <ctype.h>
 #include <re.h>
+#include "esc.h"
 #include "hdr.h"
 #include "pcapr.h"
 #include "trace.h"
@@ -46,7 +47,16 @@ static void item_destructor(void *data)
 }
 
 
-/* a difference, appended to items */
+/** A copy of text from a capture, valid UTF-8 (for --json): what every
+ *  text of a difference is */
+int diff_text(char **out, const char *s)
+{
+	return s ? esc_utf8_dup(out, (const uint8_t *)s, strlen(s), NULL) : 0;
+}
+
+
+/* a difference, appended to items; its text is a peer's, so it is kept
+ * valid UTF-8 and printed escaped */
 int diff_add(struct list *items, unsigned call, const char *where,
 	     const char *what, const char *old, const char *new)
 {
@@ -56,12 +66,10 @@ int diff_add(struct list *items, unsigned call, const char *where,
 	if (!d)
 		return ENOMEM;
 	d->call = call;
-	err |= str_dup(&d->where, where);
-	err |= str_dup(&d->what, what);
-	if (old)
-		err |= str_dup(&d->old, old);
-	if (new)
-		err |= str_dup(&d->new, new);
+	err |= diff_text(&d->where, where);
+	err |= diff_text(&d->what, what);
+	err |= diff_text(&d->old, old);
+	err |= diff_text(&d->new, new);
 	list_append(items, &d->le, d);
 
 	return err;
@@ -486,18 +494,22 @@ int diff_print(struct re_printf *pf, const struct list *items)
 
 	for (le = items->head; le && !err; le = le->next) {
 		const struct diff_item *d = le->data;
+		char w[128];
 
+		/* padded: %H takes no width */
+		re_snprintf(w, sizeof(w), "%H", esc_term_str, d->where);
 		if (!strcmp(d->what, "message"))
 			err = re_hprintf(pf, "call %u  %-36s %s\n", d->call,
-					 d->where, d->old ? "missing in NEW"
+					 w, d->old ? "missing in NEW"
 					 : "added in NEW");
 		else
-			err = re_hprintf(pf, "call %u  %-36s %s: %s%s%s -> "
-					 "%s%s%s\n", d->call, d->where,
-					 d->what, d->old ? "\"" : "",
+			err = re_hprintf(pf, "call %u  %-36s %H: %s%H%s -> "
+					 "%s%H%s\n", d->call, w,
+					 esc_term_str, d->what,
+					 d->old ? "\"" : "", esc_term_str,
 					 d->old ? d->old : "(none)",
 					 d->old ? "\"" : "",
-					 d->new ? "\"" : "",
+					 d->new ? "\"" : "", esc_term_str,
 					 d->new ? d->new : "(none)",
 					 d->new ? "\"" : "");
 	}

@@ -523,7 +523,7 @@ static void fetch_h(const struct pcapr_msg *pm, void *arg)
 		if (i < 0)
 			continue;
 		re_snprintf(x, sizeof(x), "%r", &h.val[i]);
-		dc->err |= str_dup(f->old ? &f->d->old : &f->d->new, x);
+		dc->err |= diff_text(f->old ? &f->d->old : &f->d->new, x);
 	}
 }
 

@@ -90,6 +90,7 @@ struct hdrs {
 	unsigned n;
 };
 
+int  diff_text(char **out, const char *s);
 int  diff_add(struct list *items, unsigned call, const char *where,
 	      const char *what, const char *old, const char *new);
 int  diff_sdp(struct list *items, unsigned call, const char *w,

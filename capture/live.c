@@ -1,7 +1,10 @@
 /* capture/live.c — capture packets live from an interface, on the event
  * loop: libpcap in non-blocking immediate mode, its descriptor watched by
  * libre's fd_listen, packets dispatched as they come. Optionally every
- * packet is dumped to a pcap file, flushed each time. */
+ * packet is dumped to a pcap file, flushed each time; the first write
+ * that fails (a full disk) is kept, the dumping stops, and
+ * live_dump_close says why. */
+#include <errno.h>
 #include <string.h>
 #include <pcap/pcap.h>
 #include <re.h>
@@ -11,6 +14,7 @@
 struct live {
 	pcap_t *pc;
 	pcap_dumper_t *dump;
+	int dump_err;          /* the first write to it that failed */
 	int fd;
 	uint32_t count;
 	live_pkt_h *h;
@@ -24,10 +28,7 @@ static void destructor(void *data)
 
 	if (lv->fd >= 0)
 		fd_close(lv->fd);
-	if (lv->dump) {
-		pcap_dump_flush(lv->dump);
-		pcap_dump_close(lv->dump);
-	}
+	(void)live_dump_close(lv);
 	if (lv->pc)
 		pcap_close(lv->pc);
 }
@@ -39,9 +40,11 @@ static void pkt_h(u_char *user, const struct pcap_pkthdr *h,
 	struct live *lv = (struct live *)user;
 
 	++lv->count;
-	if (lv->dump) {
+	if (lv->dump && !lv->dump_err) {
+		errno = 0;
 		pcap_dump((u_char *)lv->dump, h, data);
-		pcap_dump_flush(lv->dump);
+		if (pcap_dump_flush(lv->dump))
+			lv->dump_err = errno ? errno : EIO;
 	}
 	if (lv->h)
 		lv->h(h, data, lv->arg);
@@ -144,9 +147,27 @@ int live_dump(struct live *lv, const char *path)
 	if (!lv || !path)
 		return EINVAL;
 
+	errno = 0;
 	lv->dump = pcap_dump_open(lv->pc, path);
 
-	return lv->dump ? 0 : EIO;
+	return lv->dump ? 0 : (errno ? errno : EIO);
+}
+
+
+/** Close the dump file: 0 when every packet reached it, else the first
+ *  write that failed (an errno) */
+int live_dump_close(struct live *lv)
+{
+	if (!lv || !lv->dump)
+		return lv ? lv->dump_err : EINVAL;
+
+	errno = 0;
+	if (pcap_dump_flush(lv->dump) && !lv->dump_err)
+		lv->dump_err = errno ? errno : EIO;
+	pcap_dump_close(lv->dump);
+	lv->dump = NULL;
+
+	return lv->dump_err;
 }
 
 

@@ -12,6 +12,11 @@
  * they are kept in memory and pcapw_finish copies the file once with
  * them, into a new file renamed over the old one: until then, and if the
  * copy fails, the file is whole without them.
+ *
+ * A write that fails (a full disk) is kept with its reason and stops the
+ * writing: the file is broken from there. Frames are numbered all the
+ * same, so the report's frame numbers stay those of the run. pcapw_close
+ * and pcapw_error tell the owner, who fails the run naming the file.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +24,8 @@
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <re.h>
+#include "wfile.h"
+#include "esc.h"
 #include "pcapng.h"
 #include "pcapw.h"
 
@@ -44,13 +51,16 @@ struct pcapw {
 	enum pcapw_fmt fmt;
 	pcap_t *pcap;          /* classic pcap: libpcap's dumper */
 	pcap_dumper_t *dump;
-	FILE *f;               /* pcapng: ours */
+	struct wfile wf;       /* pcapng: ours */
 	struct mbuf *mb;       /* one block being written */
 	struct list notes;     /* struct note */
 	uint32_t nnotes;
 	char *path;
 	uint8_t *frame;        /* one reusable frame buffer */
 	uint32_t frames;
+	int err;               /* the first write that failed, or 0 */
+	const char *why;       /* what of the file it cost */
+	bool closed;
 	uint16_t ipid;
 	struct list flows;     /* struct flow: TCP connections */
 	pcapw_time_h *timeh;   /* what "now" is, or NULL: the wall time */
@@ -80,18 +90,25 @@ void pcapw_set_time(struct pcapw *pw, pcapw_time_h *th, void *arg)
 }
 
 
+/* the first write that failed: kept, and no more is written */
+static int lost(struct pcapw *pw, int err, const char *why)
+{
+	if (!pw->err) {
+		pw->err = err;
+		pw->why = why;
+	}
+
+	return err;
+}
+
+
 static void destructor(void *data)
 {
 	struct pcapw *pw = data;
 
-	if (pw->dump) {
-		pcap_dump_flush(pw->dump);
-		pcap_dump_close(pw->dump);
-	}
+	(void)pcapw_close(pw);
 	if (pw->pcap)
 		pcap_close(pw->pcap);
-	if (pw->f)
-		fclose(pw->f);
 	mem_deref(pw->mb);
 	list_flush(&pw->notes);
 	list_flush(&pw->flows);
@@ -150,12 +167,14 @@ static int open_pcap(struct pcapw *pw, const char *path)
 static int put_mb(struct pcapw *pw)
 {
 	size_t n = pw->mb->end;
+	int err;
 
 	mbuf_rewind(pw->mb);
-	if (fwrite(pw->mb->buf, 1, n, pw->f) != n || fflush(pw->f))
-		return errno ? errno : EIO;
+	err = wfile_write(&pw->wf, pw->mb->buf, n);
+	if (!err)
+		err = wfile_flush(&pw->wf);
 
-	return 0;
+	return err;
 }
 
 
@@ -164,11 +183,11 @@ static int open_pcapng(struct pcapw *pw, const char *path)
 	int err;
 
 	pw->mb = mbuf_alloc(SNAPLEN + 256);
-	pw->f = fopen(path, "wb");
 	if (!pw->mb)
 		return ENOMEM;
-	if (!pw->f)
-		return errno ? errno : EIO;
+	err = wfile_open(&pw->wf, path, "wb");
+	if (err)
+		return err;
 
 	err  = pcapng_shb(pw->mb, "sipflow");
 	err |= pcapng_idb(pw->mb, LINKTYPE_RAW, SNAPLEN);
@@ -306,35 +325,39 @@ static size_t ip_hdr(struct pcapw *pw, uint8_t proto, const struct sa *src,
 }
 
 
-/* a frame goes to the file */
+/* a frame goes to the file; it has its number even when the file has
+ * failed (a full disk), and the first failure is kept */
 static int emit(struct pcapw *pw, const struct timeval *ts,
 		const uint8_t *frame, size_t len, uint32_t *framep)
 {
 	struct pcap_pkthdr hdr;
 	int err;
 
-	if (pw->f) {
+	if (pw->closed)
+		return EBADF;
+
+	++pw->frames;
+	if (framep)
+		*framep = pw->frames;
+	if (pw->err)
+		return pw->err;
+
+	if (pw->fmt == PCAPW_PCAPNG) {
 		err = pcapng_epb(pw->mb, ts, frame, len);
 		if (!err)
 			err = put_mb(pw);
-		if (err)
-			return err;
 	}
 	else {
 		memset(&hdr, 0, sizeof(hdr));
 		hdr.ts = *ts;
 		hdr.len = hdr.caplen = (bpf_u_int32)len;
 
+		errno = 0;
 		pcap_dump((u_char *)pw->dump, &hdr, frame);
-		if (pcap_dump_flush(pw->dump))
-			return EIO;
+		err = pcap_dump_flush(pw->dump) ? (errno ? errno : EIO) : 0;
 	}
 
-	++pw->frames;
-	if (framep)
-		*framep = pw->frames;
-
-	return 0;
+	return err ? lost(pw, err, "cannot write") : 0;
 }
 
 
@@ -530,7 +553,9 @@ int pcapw_comment(struct pcapw *pw, uint32_t frame, const char *text)
 	if (!n)
 		return ENOMEM;
 
-	err = str_dup(&n->text, text);
+	/* pcapng's comment is UTF-8; a reason may quote a peer's bytes */
+	err = esc_utf8_dup(&n->text, (const uint8_t *)text, strlen(text),
+			   NULL);
 	if (err) {
 		mem_deref(n);
 		return err;
@@ -563,10 +588,10 @@ static int copy_noted(struct pcapw *pw, struct note **v, size_t n,
 {
 	const char **texts = NULL;
 	struct pcapng_rd rd;
+	struct wfile wf = {NULL, 0};
 	struct mbuf *out;
 	uint32_t frame = 0;
 	size_t i = 0;
-	FILE *f;
 	int err;
 
 	err = pcapng_rd_open(&rd, pw->path);
@@ -576,11 +601,13 @@ static int copy_noted(struct pcapw *pw, struct note **v, size_t n,
 	/* every note of a frame goes in: n is more than any frame has */
 	texts = mem_zalloc((n ? n : 1) * sizeof(*texts), NULL);
 	out = mbuf_alloc(SNAPLEN + 1024);
-	f = fopen(tmp, "wb");
-	if (!texts || !out || !f) {
-		err = (!texts || !out) ? ENOMEM : (errno ? errno : EIO);
+	if (!texts || !out) {
+		err = ENOMEM;
 		goto out;
 	}
+	err = wfile_open(&wf, tmp, "wb");
+	if (err)
+		goto out;
 
 	while (!(err = pcapng_rd_next(&rd))) {
 		const struct mbuf *blk = rd.blk;
@@ -598,17 +625,16 @@ static int copy_noted(struct pcapw *pw, struct note **v, size_t n,
 				break;
 			blk = out;
 		}
-		if (fwrite(blk->buf, 1, blk->end, f) != blk->end) {
-			err = errno ? errno : EIO;
+		err = wfile_write(&wf, blk->buf, blk->end);
+		if (err)
 			break;
-		}
 	}
 	if (err == ENODATA)
 		err = 0;
 
  out:
-	if (f && fclose(f) && !err)
-		err = errno ? errno : EIO;
+	if (wfile_close(&wf))
+		err = wf.err;
 	mem_deref(out);
 	mem_deref(texts);
 	pcapng_rd_close(&rd);
@@ -634,8 +660,10 @@ int pcapw_finish(struct pcapw *pw)
 	if (!pw)
 		return EINVAL;
 
-	if (!pw->f || !pw->notes.head)
-		return 0;
+	/* a file that failed holds no more than it did: nothing to add */
+	if (pw->fmt != PCAPW_PCAPNG || pw->closed || pw->err ||
+	    !pw->notes.head)
+		return pw->err;
 
 	v = mem_zalloc(list_count(&pw->notes) * sizeof(*v), NULL);
 	err = re_sdprintf(&tmp, "%s.tmp", pw->path);
@@ -648,8 +676,9 @@ int pcapw_finish(struct pcapw *pw)
 		v[n++] = le->data;
 	qsort(v, n, sizeof(*v), note_cmp);
 
-	if (fflush(pw->f)) {
-		err = errno ? errno : EIO;
+	err = wfile_flush(&pw->wf);
+	if (err) {
+		(void)lost(pw, err, "cannot write");
 		goto out;
 	}
 
@@ -658,14 +687,17 @@ int pcapw_finish(struct pcapw *pw)
 		err = errno ? errno : EIO;
 	if (err) {
 		(void)remove(tmp);
+		(void)lost(pw, err, "cannot write the verdicts into it as "
+			   "comments (it is whole without them)");
 		goto out;
 	}
 
 	/* the same frames, now with their comments: go on after them */
-	fclose(pw->f);
-	pw->f = fopen(pw->path, "ab");
-	if (!pw->f)
-		err = errno ? errno : EIO;
+	err = wfile_close(&pw->wf);
+	if (!err)
+		err = wfile_open(&pw->wf, pw->path, "ab");
+	if (err)
+		(void)lost(pw, err, "cannot write");
 
  out:
 	list_flush(&pw->notes);
@@ -673,4 +705,44 @@ int pcapw_finish(struct pcapw *pw)
 	mem_deref(tmp);
 
 	return err;
+}
+
+
+/**
+ * Close the file: 0 when every frame reached it whole, else the first
+ * write that failed (pcapw_error says what it cost). Nothing is written
+ * after this.
+ */
+int pcapw_close(struct pcapw *pw)
+{
+	if (!pw)
+		return EINVAL;
+	if (pw->closed)
+		return pw->err;
+
+	pw->closed = true;
+	if (pw->fmt == PCAPW_PCAPNG && wfile_close(&pw->wf))
+		(void)lost(pw, pw->wf.err, "cannot write");
+	if (pw->dump) {
+		errno = 0;
+		if (pcap_dump_flush(pw->dump))
+			(void)lost(pw, errno ? errno : EIO, "cannot write");
+		pcap_dump_close(pw->dump);
+		pw->dump = NULL;
+	}
+
+	return pw->err;
+}
+
+
+/** The first write that failed (an errno), 0 if none; *whyp: what it
+ *  cost the file ("cannot write") */
+int pcapw_error(const struct pcapw *pw, const char **whyp)
+{
+	if (!pw)
+		return 0;
+	if (whyp)
+		*whyp = pw->why;
+
+	return pw->err;
 }

@@ -32,6 +32,8 @@ int  pcapw_write_ip(struct pcapw *pw, const struct timeval *ts,
 void pcapw_set_time(struct pcapw *pw, pcapw_time_h *th, void *arg);
 int  pcapw_comment(struct pcapw *pw, uint32_t frame, const char *text);
 int  pcapw_finish(struct pcapw *pw);
+int  pcapw_close(struct pcapw *pw);
+int  pcapw_error(const struct pcapw *pw, const char **whyp);
 uint32_t pcapw_frames(const struct pcapw *pw);
 const char *pcapw_path(const struct pcapw *pw);
 

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "esc.h"
 #include "pcapr.h"
 #include "trace.h"
 
@@ -208,12 +209,20 @@ static void out_u(struct ladder *ld, uint64_t v, size_t width, char pad)
 }
 
 
-/* the start line as a string would hold it: up to a NUL, if any */
-static size_t line_len(const struct pl *line)
+static int out_h(const char *p, size_t size, void *arg)
 {
-	const char *nul = memchr(line->p, '\0', line->l);
+	out_put(arg, p, size);
+	return 0;
+}
 
-	return nul ? (size_t)(nul - line->p) : line->l;
+
+/* text from the capture (a peer's bytes): every control byte and byte
+ * not UTF-8 escaped, NUL and all (engine/model/esc.c) */
+static void out_text(struct ladder *ld, const char *p, size_t n)
+{
+	struct re_printf pf = {out_h, ld};
+
+	(void)esc_term(&pf, (const uint8_t *)p, n);
 }
 
 
@@ -224,7 +233,7 @@ static void arrow(struct ladder *ld, const struct trace_msg *m)
 	char row[6 * W + 2];
 	unsigned a = m->from - 1, b = m->to - 1, lo, hi, i;
 	char label[W * 5];
-	const char *text;
+	struct pl text;
 	size_t n, start;
 
 	memset(row, ' ', sizeof(row));
@@ -241,25 +250,20 @@ static void arrow(struct ladder *ld, const struct trace_msg *m)
 	else
 		row[lo * W + W / 2 + 1] = '<';
 
-	/* " INVITE " or " 180 Ringing " (the status line less its version) */
+	/* " INVITE " or " 180 Ringing " (the status line less its
+	 * version), its control bytes escaped */
 	if (m->req) {
-		text = m->method.p;
-		n = m->method.l;
+		text.p = m->method.p;
+		text.l = m->method.l;
 	}
 	else {
-		text = m->line.p;
-		n = line_len(&m->line);
-		if (n >= 8 && !memcmp(text, "SIP/2.0 ", 8)) {
-			text += 8;
-			n -= 8;
-		}
+		text.p = m->line.p;
+		text.l = m->line.l;
+		if (text.l >= 8 && !memcmp(text.p, "SIP/2.0 ", 8))
+			pl_advance(&text, 8);
 	}
-	if (n > sizeof(label) - 3)
-		n = sizeof(label) - 3;
-	label[0] = ' ';
-	memcpy(label + 1, text, n);
-	label[n + 1] = ' ';
-	n += 2;
+	re_snprintf(label, sizeof(label), " %H ", esc_term_pl, &text);
+	n = strlen(label);
 
 	/* the label sits on the shaft, clear of both ends */
 	if (n > (hi - lo) * W - 6)
@@ -286,7 +290,7 @@ static void comments(struct ladder *ld, const struct pl *c)
 		size_t n = (size_t)((nl ? nl : end) - p);
 
 		out_put(ld, "                    # ", 22);
-		out_put(ld, p, n);
+		out_text(ld, p, n);
 		out_put(ld, "\n", 1);
 		p += n + 1;
 	}
@@ -308,13 +312,13 @@ static void print_msg(struct ladder *ld, const struct trace_msg *m)
 		arrow(ld, m);
 	}
 	else {
-		size_t n = line_len(&m->line);
+		size_t n = m->line.l;
 
 		out_u(ld, m->from, 0, ' ');
 		out_put(ld, " -> ", 4);
 		out_u(ld, m->to, 0, ' ');
 		out_put(ld, "  ", 2);
-		out_put(ld, m->line.p, n);
+		out_text(ld, m->line.p, n);
 		for (; n < 40; n++)
 			out_put(ld, " ", 1);
 	}

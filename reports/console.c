@@ -1,9 +1,17 @@
-/* reports/console.c — the live console report: a line per step */
+/* reports/console.c — the live console report: a line per step
+ *
+ * What a run says of a peer's message (a step's reason, a note) may hold
+ * its bytes: they go out through esc_term (engine/model/esc.c), so no
+ * byte of a peer reaches the terminal raw — no escape sequence, CR or
+ * line break of its own.
+ */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <re.h>
 #include "scenario.h"
+#include "esc.h"
 #include "run.h"
 #include "console.h"
 
@@ -15,10 +23,28 @@
 #define RESET  "\x1b[0m"
 
 
+/* out it goes now; the first write that fails is kept (console_err) */
+static void flush(struct console *c)
+{
+	errno = 0;
+	if ((fflush(c->f) || ferror(c->f)) && !c->err)
+		c->err = errno ? errno : EIO;
+}
+
+
+/** The first write to the console that failed (an errno), 0 if none */
+int console_err(struct console *c)
+{
+	flush(c);
+	return c->err;
+}
+
+
 /** Colour only when f is a terminal and NO_COLOR is unset */
 void console_init(struct console *c, FILE *f, bool quiet)
 {
 	c->f = f;
+	c->err = 0;
 	c->quiet = quiet;
 	c->progress[0] = '\0';
 	c->color = isatty(fileno(f)) && !getenv("NO_COLOR");
@@ -49,7 +75,7 @@ void console_begin(struct console *c, const struct scenario *sc,
 
 	re_fprintf(c->f, "%s%s%s\n", sc->name, sc->title ? " — " : "",
 		   sc->title ? sc->title : "");
-	fflush(c->f);
+	flush(c);
 }
 
 
@@ -80,10 +106,10 @@ void console_step(struct console *c, const struct step *st,
 		re_fprintf(c->f, "  %s %lld ms", v->stimulus ? "driver"
 			   : "device", (long long)v->device_ms);
 	if (v->reason)
-		re_fprintf(c->f, "\n  %-6s %s%s%s", "", paint(c, v->status),
-			   v->reason, c->color ? RESET : "");
+		re_fprintf(c->f, "\n  %-6s %s%H%s", "", paint(c, v->status),
+			   esc_term_str, v->reason, c->color ? RESET : "");
 	re_fprintf(c->f, "\n");
-	fflush(c->f);
+	flush(c);
 }
 
 
@@ -93,8 +119,9 @@ void console_log(struct console *c, const char *line)
 	if (c->quiet)
 		return;
 
-	re_fprintf(c->f, "  %s%-6s note: %s%s\n", c->color ? DIM : "", "",
-		   line, c->color ? RESET : "");
+	re_fprintf(c->f, "  %s%-6s note: %H%s\n", c->color ? DIM : "", "",
+		   esc_term_str, line, c->color ? RESET : "");
+	flush(c);
 }
 
 
@@ -116,9 +143,11 @@ void console_end(struct console *c, const struct run *run,
 	const struct scenario *sc = run_scenario(run);
 	bool ok = run_passed(run);
 	uint64_t ms = run_elapsed_ms(run);
+	const char *why = NULL;
+	int err = run_pcap_error(run, &why);
 
 	re_fprintf(c->f, "%s%s%s%s %s: %u passed, %u failed, %u skipped, "
-		   "%u not run (%llu.%03llu s)%s%s\n", c->progress,
+		   "%u not run (%llu.%03llu s)%s%s", c->progress,
 		   paint(c, ok ? VERDICT_PASS : VERDICT_FAIL),
 		   ok ? "PASS" : "FAIL", c->color ? RESET : "", sc->name,
 		   run_count(run, VERDICT_PASS), run_count(run, VERDICT_FAIL),
@@ -127,9 +156,12 @@ void console_end(struct console *c, const struct run *run,
 		   (unsigned long long)(ms / 1000),
 		   (unsigned long long)(ms % 1000), pcap ? "  pcap " : "",
 		   pcap ? pcap : "");
+	if (err)
+		re_fprintf(c->f, " (not whole: %s: %m)", why, err);
+	re_fprintf(c->f, "\n");
 	if (!c->quiet)
 		re_fprintf(c->f, "\n");
-	fflush(c->f);
+	flush(c);
 }
 
 
@@ -137,12 +169,12 @@ void console_end(struct console *c, const struct run *run,
 void console_skip(struct console *c, const struct scenario *sc,
 		  const char *why)
 {
-	re_fprintf(c->f, "%s%sSKIP%s %s: skipped: %s\n", c->progress,
+	re_fprintf(c->f, "%s%sSKIP%s %s: skipped: %H\n", c->progress,
 		   paint(c, VERDICT_SKIP), c->color ? RESET : "", sc->name,
-		   why);
+		   esc_term_str, why);
 	if (!c->quiet)
 		re_fprintf(c->f, "\n");
-	fflush(c->f);
+	flush(c);
 }
 
 
@@ -160,5 +192,5 @@ void console_total(struct console *c, unsigned passed, unsigned failed,
 		re_fprintf(c->f, ", %u refused (see above)", refused);
 	re_fprintf(c->f, " (%llu.%03llu s)\n", (unsigned long long)(ms / 1000),
 		   (unsigned long long)(ms % 1000));
-	fflush(c->f);
+	flush(c);
 }

@@ -12,6 +12,7 @@ struct console {
 	char progress[24];     /* "[2/30] " before a summary */
 	bool color;            /* ANSI colours, only on a terminal */
 	bool quiet;            /* summaries only */
+	int err;               /* the first write that failed, or 0 */
 };
 
 void console_init(struct console *c, FILE *f, bool quiet);
@@ -25,6 +26,7 @@ void console_end(struct console *c, const struct run *run,
 void console_progress(struct console *c, unsigned done, unsigned total);
 void console_skip(struct console *c, const struct scenario *sc,
 		  const char *why);
+int  console_err(struct console *c);
 void console_total(struct console *c, unsigned passed, unsigned failed,
 		   unsigned skipped, unsigned notrun, unsigned refused,
 		   uint64_t ms);

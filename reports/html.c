@@ -10,36 +10,38 @@
 #include <stdio.h>
 #include <string.h>
 #include <re.h>
+#include "wfile.h"
 #include "report.h"
 
 
-static int print_h(const char *p, size_t size, void *arg)
-{
-	return fwrite(p, 1, size, arg) == size ? 0 : EIO;
-}
-
-
-/* JSON inside <script>: "</" must not end the element */
-struct guard {
-	FILE *f;
-	char last;
-};
-
-
+/*
+ * The report's JSON inside <script>: every "<", ">" and "&" — they occur
+ * only inside JSON strings — as a JSON escape (\u003c …), so no text of
+ * the JSON, whatever a peer sent, can end the element or open a tag.
+ */
 static int guard_h(const char *p, size_t size, void *arg)
 {
-	struct guard *g = arg;
-	size_t i;
+	static const char hex[] = "0123456789abcdef";
+	struct wfile *wf = arg;
+	size_t i, run = 0;
+	int err = 0;
 
-	for (i = 0; i < size; i++) {
-		if (p[i] == '/' && g->last == '<' && fputc('\\', g->f) == EOF)
-			return EIO;
-		if (fputc(p[i], g->f) == EOF)
-			return EIO;
-		g->last = p[i];
+	for (i = 0; i < size && !err; i++) {
+		char u[6] = {'\\', 'u', '0', '0', 0, 0};
+
+		if (p[i] != '<' && p[i] != '>' && p[i] != '&') {
+			++run;
+			continue;
+		}
+		u[4] = hex[(p[i] >> 4) & 0xf];
+		u[5] = hex[p[i] & 0xf];
+		err = wfile_write(wf, p + i - run, run);
+		if (!err)
+			err = wfile_write(wf, u, sizeof(u));
+		run = 0;
 	}
 
-	return 0;
+	return err ? err : wfile_write(wf, p + i - run, run);
 }
 
 
@@ -181,30 +183,28 @@ static const char tail[] =
 "</script></body></html>\n";
 
 
-/** Write report.html */
+/** Write report.html: 0, or why it is not whole (errno) */
 int report_write_html(const struct report *rp, const char *path)
 {
-	struct guard g = {NULL, 0};
-	struct re_printf pf = {guard_h, &g};
-	FILE *f;
+	struct wfile wf;
+	struct re_printf pf = {guard_h, &wf};
 	int err;
 
 	if (!rp || !path)
 		return EINVAL;
 
-	f = fopen(path, "w");
-	if (!f)
-		return errno;
-	g.f = f;
+	err = wfile_open(&wf, path, "w");
+	if (err)
+		return err;
 
-	err = print_h(head, sizeof(head) - 1, f);
+	err = wfile_write(&wf, head, sizeof(head) - 1);
 	if (!err)
 		err = report_json_print(&pf, rp);
 	if (!err)
-		err = print_h(tail, sizeof(tail) - 1, f);
+		err = wfile_write(&wf, tail, sizeof(tail) - 1);
 
-	if (fclose(f) && !err)
-		err = EIO;
+	if (wfile_close(&wf))
+		err = wf.err;     /* the write's own reason */
 
 	return err;
 }

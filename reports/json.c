@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <re.h>
+#include "wfile.h"
 #include "report.h"
 
 
@@ -124,6 +125,8 @@ static int msg_fill(struct odict *o, const void *x)
 	err |= put_str(o, "step", m->step);
 	err |= put_str(o, "status", m->status);
 	err |= put_str(o, "text", m->text);
+	if (m->text_b64)
+		err |= put_str(o, "text_base64", m->text_b64);
 	if (m->copy_of)
 		err |= put_int(o, "copy_of", m->copy_of);
 	if (m->lost)
@@ -249,12 +252,6 @@ int report_json_odict(struct odict **odp, const struct report *rp)
 }
 
 
-static int print_h(const char *p, size_t size, void *arg)
-{
-	return fwrite(p, 1, size, arg) == size ? 0 : EIO;
-}
-
-
 /** Print the report as JSON (report.json, and inside report.html) */
 int report_json_print(struct re_printf *pf, const struct report *rp)
 {
@@ -270,26 +267,25 @@ int report_json_print(struct re_printf *pf, const struct report *rp)
 }
 
 
-/** Write report.json */
+/** Write report.json: 0, or why it is not whole (errno) */
 int report_write_json(const struct report *rp, const char *path)
 {
-	struct re_printf pf = {print_h, NULL};
-	FILE *f;
+	struct wfile wf;
+	struct re_printf pf = {wfile_print_h, &wf};
 	int err;
 
 	if (!rp || !path)
 		return EINVAL;
 
-	f = fopen(path, "w");
-	if (!f)
-		return errno;
+	err = wfile_open(&wf, path, "w");
+	if (err)
+		return err;
 
-	pf.arg = f;
 	err = report_json_print(&pf, rp);
-	if (!err && fputc('\n', f) == EOF)
-		err = EIO;
-	if (fclose(f) && !err)
-		err = EIO;
+	if (!err)
+		err = wfile_write(&wf, "\n", 1);
+	if (wfile_close(&wf))
+		err = wf.err;     /* the write's own reason, not a sum */
 
 	return err;
 }

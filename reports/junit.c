@@ -8,14 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <re.h>
+#include "wfile.h"
 #include "report.h"
 #include "xml.h"
-
-
-static int print_h(const char *p, size_t size, void *arg)
-{
-	return fwrite(p, 1, size, arg) == size ? 0 : EIO;
-}
 
 
 static int secs(struct re_printf *pf, const uint64_t *ms)
@@ -129,12 +124,13 @@ static int testsuite(struct re_printf *pf, const struct report *rp,
 
 
 
+/** Write junit.xml: 0, or why it is not whole (errno) */
 int report_write_junit(const struct report *rp, const char *path)
 {
-	struct re_printf pf = {print_h, NULL};
+	struct wfile wf;
+	struct re_printf pf = {wfile_print_h, &wf};
 	unsigned tests = 0, failures = 0, skipped = 0;
 	struct le *le;
-	FILE *f;
 	int err;
 
 	if (!rp || !path)
@@ -153,10 +149,9 @@ int report_write_junit(const struct report *rp, const char *path)
 		skipped += s->nskip + s->nnotrun;
 	}
 
-	f = fopen(path, "w");
-	if (!f)
-		return errno;
-	pf.arg = f;
+	err = wfile_open(&wf, path, "w");
+	if (err)
+		return err;
 
 	err = re_hprintf(&pf, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			 "<testsuites name=\"sipflow\" tests=\"%u\" "
@@ -167,8 +162,8 @@ int report_write_junit(const struct report *rp, const char *path)
 		err = testsuite(&pf, rp, le->data);
 	err |= re_hprintf(&pf, "</testsuites>\n");
 
-	if (fclose(f) && !err)
-		err = EIO;
+	if (wfile_close(&wf))
+		err = wf.err;     /* the write's own reason, not a sum */
 
 	return err;
 }

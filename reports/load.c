@@ -29,9 +29,10 @@ static const struct odict *arr(const struct odict *o, const char *key)
 }
 
 
+/* a report.json from elsewhere is text from elsewhere too */
 static int dup(char **out, const char *s)
 {
-	return s ? str_dup(out, s) : 0;
+	return report_str(out, s);
 }
 
 
@@ -123,6 +124,7 @@ static int load_scn(struct report *rp, const struct odict *o)
 		err |= dup(&m->step, str(mo, "step"));
 		err |= dup(&m->status, str(mo, "status"));
 		err |= dup(&m->text, str(mo, "text"));
+		err |= dup(&m->text_b64, str(mo, "text_base64"));
 		m->copy_of = (uint32_t)num(mo, "copy_of");
 		(void)odict_get_boolean(mo, &m->lost, "lost");
 		(void)odict_get_boolean(mo, &m->teardown, "teardown");

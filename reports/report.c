@@ -2,11 +2,19 @@
  *
  * A run is freed when its scenario ends; what the report files need of it
  * (verdicts, every message with its text, the roles) is copied here.
+ *
+ * This is where text from the wire enters every report file: each string
+ * is copied through report_str, which makes it valid UTF-8 whatever a
+ * peer sent (engine/model/esc.c); a message's text keeps all its bytes,
+ * NUL and all, and the exact bytes go along in base64 when the text could
+ * not hold them (docs/decisions/0025-peer-bytes-in-reports.md). Each
+ * format escapes what is special to it (json.c, xml.c, html.c).
  */
 #include <string.h>
 #include <time.h>
 #include <re.h>
 #include "scenario.h"
+#include "esc.h"
 #include "msgrec.h"
 #include "run.h"
 #include "rules.h"
@@ -57,6 +65,7 @@ static void msg_destructor(void *data)
 	mem_deref(m->step);
 	mem_deref(m->status);
 	mem_deref(m->text);
+	mem_deref(m->text_b64);
 }
 
 
@@ -163,9 +172,49 @@ static const char *status_word(enum verdict_status s)
 }
 
 
+/** A copy of s that is valid UTF-8 (NULL stays NULL): what every string
+ *  of a report is, whatever a peer put in it */
+int report_str(char **out, const char *s)
+{
+	return s ? esc_utf8_dup(out, (const uint8_t *)s, strlen(s), NULL)
+		 : 0;
+}
+
+
 static int dup(char **out, const char *s)
 {
-	return s ? str_dup(out, s) : 0;
+	return report_str(out, s);
+}
+
+
+/**
+ * A message's text from its n bytes at p: valid UTF-8, all of it (past
+ * any NUL); when that is not the bytes themselves (NUL, bytes that are
+ * not UTF-8), the bytes in base64 too
+ */
+int report_msg_text(struct report_msg *m, const uint8_t *p, size_t n)
+{
+	size_t len = 4 * ((n + 2) / 3) + 1;
+	bool exact = true;
+	int err;
+
+	if (!m || (!p && n))
+		return EINVAL;
+
+	m->text = mem_deref(m->text);
+	m->text_b64 = mem_deref(m->text_b64);
+	err = esc_utf8_dup(&m->text, p, n, &exact);
+	if (err || exact)
+		return err;
+
+	m->text_b64 = mem_alloc(len, NULL);
+	if (!m->text_b64)
+		return ENOMEM;
+	err = base64_encode(p, n, m->text_b64, &len);
+	if (!err)
+		m->text_b64[len] = '\0';
+
+	return err;
 }
 
 
@@ -223,6 +272,22 @@ static int add_step(struct report_scn *s, const struct run *run,
 }
 
 
+/* the first len bytes at p, at most max, cut before a character a cut
+ * at max would split (a continuation byte follows), so the part kept is
+ * as valid as the whole */
+static size_t cut(const uint8_t *p, size_t len, size_t max)
+{
+	size_t n = max;
+
+	if (len <= max)
+		return len;
+	while (n > 0 && max - n < 3 && (p[n] & 0xc0) == 0x80)
+		--n;
+
+	return n;
+}
+
+
 static int add_msg(struct report_scn *s, const struct run *run,
 		   const struct msgrec *r)
 {
@@ -249,11 +314,11 @@ static int add_msg(struct report_scn *s, const struct run *run,
 	else
 		err |= re_sdprintf(&m->to, "%J", &r->dst);
 
+	/* the start line: up to its line end (a NUL does not end it) */
 	for (eol = 0; eol < len && p[eol] != '\r' && p[eol] != '\n'; eol++)
 		;
-	err |= re_sdprintf(&m->line, "%b", p, eol > 200 ? (size_t)200 : eol);
-	err |= re_sdprintf(&m->text, "%b", p, len > TEXT_MAX ? TEXT_MAX
-							   : len);
+	err |= esc_utf8_dup(&m->line, p, cut(p, eol, 200), NULL);
+	err |= report_msg_text(m, p, cut(p, len, TEXT_MAX));
 	if (r->step) {
 		const struct verdict *v = run_verdict(run, r->step->idx);
 

@@ -34,7 +34,9 @@ struct report_msg {
 	char *line;            /* the start line */
 	char *step;            /* the step it was for, or NULL */
 	char *status;          /* that step's status, or NULL */
-	char *text;            /* the whole message */
+	char *text;            /* the whole message, valid UTF-8 */
+	char *text_b64;        /* its bytes in base64 when text is not
+				  them (NUL, not UTF-8), else NULL */
 	uint32_t copy_of;      /* a retransmission: its original's frame,
 				  else 0 */
 	bool lost;             /* lost on purpose (drop:, lose:): written,
@@ -103,6 +105,8 @@ int  report_load_json(struct report *rp, const char *path);
 int  report_scn_alloc(struct report_scn **sp, struct report *rp);
 int  report_step_alloc(struct report_step **sp, struct report_scn *s);
 int  report_msg_alloc(struct report_msg **mp, struct report_scn *s);
+int  report_msg_text(struct report_msg *m, const uint8_t *p, size_t n);
+int  report_str(char **out, const char *s);
 int  report_finding_alloc(struct report_finding **fp,
 			  struct report_scn *s);
 int  report_role_add(struct list *l, const char *name, const char *kind,

@@ -1,6 +1,7 @@
 /* agents/media/msink.c — where the audio a stream plays out goes: the
  * last 3 s (for the media checks), the DTMF decoder, a WAV recorder, and
  * the digits received. No sockets and no timers here. */
+#include <errno.h>
 #include <string.h>
 #include <re.h>
 #include <rem.h>
@@ -18,6 +19,8 @@ struct msink {
 	size_t ring_fill;
 	struct dtmf_dec *dec;
 	struct aufile *rec;
+	char *rec_path;        /* the recording's file */
+	int rec_err;           /* its first write that failed, or 0 */
 	struct mbuf *digits;   /* received so far, NUL-terminated */
 };
 
@@ -29,6 +32,7 @@ static void sink_destructor(void *data)
 	mem_deref(sk->ring);
 	mem_deref(sk->dec);
 	mem_deref(sk->rec);
+	mem_deref(sk->rec_path);
 	mem_deref(sk->digits);
 }
 
@@ -103,10 +107,14 @@ void msink_play(struct msink *sk, const int16_t *pcm, size_t n,
 	if (!concealed)
 		dtmf_dec_probe(sk->dec, pcm, n);
 
-	/* a full disk stops the recording, not the call */
+	/* a full disk stops the recording, not the call; the run asks
+	 * (msink_record_err) and fails naming the file */
+	errno = 0;
 	if (sk->rec && aufile_write(sk->rec, (const uint8_t *)pcm,
-				    n * sizeof(*pcm)))
+				    n * sizeof(*pcm))) {
+		sk->rec_err = errno ? errno : EIO;
 		sk->rec = mem_deref(sk->rec);
+	}
 }
 
 
@@ -142,10 +150,31 @@ int msink_record(struct msink *sk, const char *path)
 			return err;
 	}
 
+	/* a recording that failed stays told */
+	if (!sk->rec_err) {
+		sk->rec_path = mem_deref(sk->rec_path);
+		if (path && str_dup(&sk->rec_path, path)) {
+			mem_deref(af);
+			return ENOMEM;
+		}
+	}
 	mem_deref(sk->rec);
 	sk->rec = af;
 
 	return 0;
+}
+
+
+/** The recording's first write that failed (an errno), 0 if none;
+ *  *pathp: its file */
+int msink_record_err(const struct msink *sk, const char **pathp)
+{
+	if (!sk || !sk->rec_err)
+		return 0;
+	if (pathp)
+		*pathp = sk->rec_path;
+
+	return sk->rec_err;
 }
 
 

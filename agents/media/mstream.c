@@ -718,6 +718,14 @@ int mstream_record_wav(struct mstream *ms, const char *path)
 }
 
 
+/** The recording's first write that failed (an errno; a full disk), 0
+ *  if none; *pathp: its file */
+int mstream_record_err(const struct mstream *ms, const char **pathp)
+{
+	return ms ? msink_record_err(ms->sink, pathp) : 0;
+}
+
+
 static double unit(double v)
 {
 	return v > 0 ? (v < 1 ? v : 1) : 0;

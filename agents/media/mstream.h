@@ -84,6 +84,7 @@ int  mstream_source_wav(struct mstream *ms, const char *path);
 int  mstream_send_dtmf(struct mstream *ms, const char *digits,
 		       bool inband);                /* RFC 4733 or in-band */
 int  mstream_record_wav(struct mstream *ms, const char *path);
+int  mstream_record_err(const struct mstream *ms, const char **pathp);
 void mstream_impair(struct mstream *ms, const struct mstream_impair *imp);
 
 /* what it received */

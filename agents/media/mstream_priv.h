@@ -33,6 +33,7 @@ void msink_play(struct msink *sk, const int16_t *pcm, size_t n,
 		bool concealed);
 void msink_digit(struct msink *sk, char digit);
 int  msink_record(struct msink *sk, const char *path);
+int  msink_record_err(const struct msink *sk, const char **pathp);
 void msink_reset(struct msink *sk);
 size_t msink_recent(const struct msink *sk, int16_t *buf, size_t n);
 const char *msink_digits(const struct msink *sk);

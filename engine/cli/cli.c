@@ -145,9 +145,24 @@ int mkdirs(const char *path)
 
 
 
-/* report.json, junit.xml and report.html in the output folder */
-void write_reports(const struct report *rp, const char *outdir,
-			  const char *junit)
+/* what a command printed has reached stdout: 0, or why not; EPIPE is
+ * none (the reader stopped reading: its choice, as with | head) */
+int stdout_flush(void)
+{
+	errno = 0;
+	if (!fflush(stdout) && !ferror(stdout))
+		return 0;
+
+	return errno == EPIPE ? 0 : (errno ? errno : EIO);
+}
+
+
+/* report.json, junit.xml and report.html in the output folder (junit.xml
+ * at junit when given): each that cannot be written whole is named on
+ * stderr with why, the others are written all the same; 0 when all
+ * were, else the first error */
+int write_reports(const struct report *rp, const char *outdir,
+		  const char *junit)
 {
 	static const struct {
 		const char *name;
@@ -159,7 +174,7 @@ void write_reports(const struct report *rp, const char *outdir,
 	};
 	char path[1024];
 	size_t i;
-	int err;
+	int err, first = 0;
 
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		if (junit && files[i].write == report_write_junit)
@@ -171,5 +186,9 @@ void write_reports(const struct report *rp, const char *outdir,
 		if (err)
 			re_fprintf(stderr, "%s: cannot write: %m\n", path,
 				   err);
+		if (err && !first)
+			first = err;
 	}
+
+	return first;
 }

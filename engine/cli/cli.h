@@ -16,7 +16,8 @@ int  files_add(struct files *fl, const char *path);
 void files_free(struct files *fl);
 int  collect(struct files *fl, const char *path, unsigned depth);
 int  mkdirs(const char *path);
-void write_reports(const struct report *rp, const char *outdir,
+int  stdout_flush(void);
+int  write_reports(const struct report *rp, const char *outdir,
 		   const char *junit);
 
 int cmd_run(int argc, char *argv[]);

@@ -15,6 +15,7 @@
 #include "run.h"
 #include "console.h"
 #include "report.h"
+#include "esc.h"
 #include "rules.h"
 #include "suite.h"
 #include "trace.h"
@@ -52,10 +53,10 @@ static void html_msg_h(const struct pcapr_msg *pm, void *arg)
 	rm->t_ms = m.t_us / 1000;
 	h->err |= re_sdprintf(&rm->from, "%J", &h->tr->parts[m.from - 1]);
 	h->err |= re_sdprintf(&rm->to, "%J", &h->tr->parts[m.to - 1]);
-	h->err |= re_sdprintf(&rm->line, "%b", m.line.p,
-			      strnlen(m.line.p, m.line.l));
-	h->err |= re_sdprintf(&rm->text, "%b", pm->p,
-			      pm->len > 16384 ? (size_t)16384 : pm->len);
+	h->err |= esc_utf8_dup(&rm->line, (const uint8_t *)m.line.p,
+			       m.line.l, NULL);
+	h->err |= report_msg_text(rm, pm->p, pm->len > 16384 ? (size_t)16384
+				  : pm->len);
 }
 
 
@@ -95,21 +96,26 @@ static int trace_report(struct report *rp, struct trace *tr,
 }
 
 
+/* stdout for a re_printf; the errno of a write that failed in the int
+ * at arg */
 static int stdout_h(const char *p, size_t size, void *arg)
 {
-	(void)arg;
+	int *werr = arg;
 
+	errno = 0;
 	if (fwrite(p, 1, size, stdout) == size)
 		return 0;
 
-	return errno ? errno : EIO;
+	*werr = errno ? errno : EIO;
+	return *werr;
 }
 
 
 /* sipflow ladder FILE.pcap [--html OUT] */
 int cmd_ladder(int argc, char *argv[])
 {
-	struct re_printf pf = {stdout_h, NULL};
+	int werr = 0;
+	struct re_printf pf = {stdout_h, &werr};
 	struct trace *tr = NULL;
 	const char *html = NULL, *file = NULL;
 	char *why = NULL;
@@ -140,6 +146,13 @@ int cmd_ladder(int argc, char *argv[])
 		mem_deref(tr);
 		return EXIT_PASS;
 	}
+	if (err && werr) {
+		re_fprintf(stderr, "sipflow ladder: stdout: cannot write: "
+			   "%m\n", werr);
+		mem_deref(why);
+		mem_deref(tr);
+		return EXIT_BAD;
+	}
 	if (err) {
 		re_fprintf(stderr, "%s: %s\n", file,
 			   why ? why : strerror(err));
@@ -159,16 +172,23 @@ int cmd_ladder(int argc, char *argv[])
 		err = report_alloc(&rp);
 		if (!err)
 			err = trace_report(rp, tr, file);
-		if (!err)
-			err = report_write_html(rp, html);
 		if (err)
-			re_fprintf(stderr, "%s: %m\n", html, err);
+			re_fprintf(stderr, "%s: %m\n", file, err);
+		else if ((err = report_write_html(rp, html)) != 0)
+			re_fprintf(stderr, "%s: cannot write: %m\n", html,
+				   err);
 		mem_deref(rp);
 	}
 
+	/* the ladder's last lines wait in stdout's buffer till here */
+	werr = stdout_flush();
+	if (werr)
+		re_fprintf(stderr, "sipflow ladder: stdout: cannot write: "
+			   "%m\n", werr);
+
 	mem_deref(why);
 	mem_deref(tr);
-	return err ? EXIT_BAD : EXIT_PASS;
+	return err || werr ? EXIT_BAD : EXIT_PASS;
 }
 
 
@@ -257,6 +277,12 @@ int cmd_diff(int argc, char *argv[])
 		re_printf("%u differences\n", list_count(&items));
 	}
 	rc = list_isempty(&items) ? EXIT_PASS : EXIT_FAIL;
+	err = stdout_flush();
+	if (err) {
+		re_fprintf(stderr, "sipflow diff: stdout: cannot write: %m\n",
+			   err);
+		rc = EXIT_BAD;
+	}
 
  out:
 	list_flush(&items);
@@ -424,11 +450,18 @@ int cmd_verify(int argc, char *argv[])
 	run_end_offline(v.run);
 	console_end(&con, v.run, pcap);
 
-	if (outdir && !mkdirs(outdir) && !report_alloc(&rp) &&
-	    !report_add_run(rp, v.run, pcap, 0))
-		write_reports(rp, outdir, NULL);
-
 	rc = run_passed(v.run) ? EXIT_PASS : EXIT_FAIL;
+
+	/* reports that cannot be written fail the command */
+	if (outdir && mkdirs(outdir)) {
+		re_fprintf(stderr, "%s: cannot create: %m\n", outdir, errno);
+		rc = EXIT_BAD;
+	}
+	else if (outdir && !report_alloc(&rp) &&
+		 !report_add_run(rp, v.run, pcap, 0) &&
+		 write_reports(rp, outdir, NULL)) {
+		rc = EXIT_BAD;
+	}
 
  out:
 	if (dg.nerr)
@@ -505,7 +538,11 @@ int cmd_record(int argc, char *argv[])
 	(void)re_main(record_signal_h);
 	tmr_cancel(&tmr);
 
-	re_printf("%u packets written to %s\n", live_count(lv), out);
+	err = live_dump_close(lv);
+	if (err)
+		re_fprintf(stderr, "%s: cannot write: %m\n", out, err);
+	else
+		re_printf("%u packets written to %s\n", live_count(lv), out);
 	mem_deref(lv);
-	return EXIT_PASS;
+	return err ? EXIT_BAD : EXIT_PASS;
 }

@@ -75,7 +75,8 @@ int cmd_merge(int argc, char *argv[])
 	}
 
 	if (rc == EXIT_PASS) {
-		write_reports(rp, argv[1], NULL);
+		bool lost = write_reports(rp, argv[1], NULL) != 0;
+
 		re_printf("merged %u scenarios: %u passed, %u failed, %u "
 			  "skipped, %u not run, %u refused\n",
 			  list_count(&rp->scns), report_count(rp, true),
@@ -83,6 +84,8 @@ int cmd_merge(int argc, char *argv[])
 			  rp->notrun, rp->refused);
 		if (report_count(rp, false) || rp->notrun || rp->refused)
 			rc = EXIT_FAIL;
+		if (lost)
+			rc = EXIT_BAD;    /* a report is not whole */
 	}
 
 	mem_deref(rp);

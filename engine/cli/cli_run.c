@@ -356,7 +356,14 @@ int cmd_run(int argc, char *argv[])
 	rp->interrupted = interrupted;
 	console_total(&con, report_count(rp, true), report_count(rp, false),
 		      report_skipped(rp), rp->notrun, rp->refused, rp->ms);
-	write_reports(rp, so.outdir, junit);
+	/* evidence that is not whole fails the run, whatever the verdicts */
+	if (write_reports(rp, so.outdir, junit))
+		rc = EXIT_BAD;
+	if (console_err(&con)) {
+		re_fprintf(stderr, "sipflow run: stdout: cannot write: %m\n",
+			   con.err);
+		rc = EXIT_BAD;
+	}
 
  out:
 	if (dg.nerr || dg.nwarn)

@@ -83,7 +83,7 @@ static int cmd_help(int argc, char *argv[])
 		re_printf("  %-8s %-28s %s\n", cmds[i].name, cmds[i].usage,
 			  cmds[i].help);
 	re_printf("\nexit status: 0 all passed, 1 a verdict failed, "
-		  "2 bad input\n");
+		  "2 bad input or a file that could not be written\n");
 	return EXIT_PASS;
 }
 

@@ -167,6 +167,7 @@ static void finish_slot(struct suite *su, struct slot *sl)
 {
 	struct remember rm = {su, sl->sc->name};
 	struct console *con = suite_out_console(su->out, sl->order);
+	const char *why = NULL;
 	int err, rc;
 
 	run_calls_apply(sl->run, remember_h, &rm);
@@ -176,11 +177,26 @@ static void finish_slot(struct suite *su, struct slot *sl)
 	console_end(con, sl->run, sl->pcap);
 	suite_out_done(su->out, sl->order);
 
-	err = report_add_run(su->rp, sl->run, sl->pcap, sl->order);
-	if (err)
-		re_fprintf(stderr, "report: %m\n", err);
-
 	rc = run_passed(sl->run) ? EXIT_PASS : EXIT_FAIL;
+
+	/* a report or a capture that is not whole fails the suite,
+	 * whatever the verdicts: the evidence is lost */
+	err = report_add_run(su->rp, sl->run, sl->pcap, sl->order);
+	if (err) {
+		re_fprintf(stderr, "%s: not in the reports: %m\n",
+			   sl->sc->name, err);
+		rc = EXIT_BAD;
+	}
+	err = run_pcap_error(sl->run, &why);
+	if (err) {
+		re_fprintf(stderr, "%s: %s: %m\n", sl->pcap, why, err);
+		rc = EXIT_BAD;
+	}
+	err = run_record_error(sl->run, &why);
+	if (err) {
+		re_fprintf(stderr, "%s: cannot write: %m\n", why, err);
+		rc = EXIT_BAD;
+	}
 	if (rc > su->rc)
 		su->rc = rc;
 
@@ -345,8 +361,11 @@ static bool skipped(struct suite *su, const struct scenario *sc,
 	suite_out_done(su->out, order);
 	err = report_add_skip(su->rp, sc, why ? why : "a requirement is not "
 			      "met", order);
-	if (err)
-		re_fprintf(stderr, "report: %m\n", err);
+	if (err) {
+		re_fprintf(stderr, "%s: not in the reports: %m\n", sc->name,
+			   err);
+		su->rc = EXIT_BAD;
+	}
 	mem_deref(why);
 
 	return true;

@@ -8,6 +8,7 @@
  * gone out: the output of --jobs N is that of --jobs 1, but for the
  * timing figures.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <re.h>
@@ -34,8 +35,9 @@ struct suite_out {
 
 static void close_held(struct held *h)
 {
-	if (h->f)
-		fclose(h->f);
+	errno = 0;
+	if (h->f && fclose(h->f) && !h->con.err)
+		h->con.err = errno ? errno : ENOMEM;
 	h->f = NULL;
 }
 
@@ -111,13 +113,18 @@ static void show(struct suite_out *so, bool all)
 		if (!h->done && !all)
 			break;
 		close_held(h);
-		if (h->buf)
-			(void)fwrite(h->buf, 1, h->len, so->con->f);
+		errno = 0;
+		if (h->buf && h->len &&
+		    fwrite(h->buf, 1, h->len, so->con->f) != h->len &&
+		    !so->con->err)
+			so->con->err = errno ? errno : EIO;
+		if (h->con.err && !so->con->err)
+			so->con->err = h->con.err;
 		free(h->buf);
 		h->buf = NULL;
 		++so->shown;
 	}
-	fflush(so->con->f);
+	(void)console_err(so->con);
 }
 
 

@@ -254,6 +254,20 @@ uint64_t run_reaction(const struct run *run, const struct msgrec *r)
 }
 
 
+
+/** Whether a role's recording (a phone's WAV next to the capture) could
+ *  not be written whole: 0, or the errno, *pathp its file */
+int run_record_error(const struct run *run, const char **pathp)
+{
+	struct le *le;
+	int err = 0;
+
+	for (le = run ? run->agents.head : NULL; le && !err; le = le->next)
+		err = agent_record_err(le->data, pathp);
+
+	return err;
+}
+
 void run_write_pcap(struct run *run, struct msgrec *r)
 {
 	int err;
@@ -269,7 +283,11 @@ void run_write_pcap(struct run *run, struct msgrec *r)
 	else
 		err = pcapw_write(run->pcap, &r->src, &r->dst, r->mb->buf,
 				  r->mb->end, &r->frame);
-	if (err)
+
+	/* a write that failed (a full disk) is kept by the writer and told
+	 * once, at the end (run_pcap_error); a message no frame can carry
+	 * is told here */
+	if (err && err != pcapw_error(run->pcap, NULL))
 		run_logf(run, "pcap: cannot write frame: %m", err);
 }
 

@@ -89,6 +89,8 @@ const struct list *run_findings(const struct run *run);
 const struct msgrec *run_step_rec(const struct run *run, unsigned idx);
 unsigned run_count(const struct run *run, enum verdict_status s);
 bool run_passed(const struct run *run);
+int  run_pcap_error(const struct run *run, const char **whyp);
+int  run_record_error(const struct run *run, const char **pathp);
 bool verdict_counts(const struct step *st, enum verdict_status s);
 uint64_t run_elapsed_ms(const struct run *run);
 bool run_virtual_ok(const struct scenario *sc);

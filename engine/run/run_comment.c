@@ -66,7 +66,7 @@ static int verdict_print(struct re_printf *pf, const struct judged *j)
 
 
 /** Each judged frame's verdict and each flagged frame's finding, as
- *  comments in the run's capture */
+ *  comments in the run's capture; then the capture is closed */
 void run_pcap_comments(struct run *run)
 {
 	char *text = NULL;
@@ -101,9 +101,22 @@ void run_pcap_comments(struct run *run)
 		text = mem_deref(text);
 	}
 
+	/* a write that fails is kept by the writer, for run_pcap_error */
 	if (!err)
-		err = pcapw_finish(run->pcap);
-	if (err)
-		run_logf(run, "pcap: cannot write the verdicts as comments: "
-			 "%m", err);
+		(void)pcapw_finish(run->pcap);
+	else
+		run_logf(run, "pcap: cannot put the verdicts into it: %m",
+			 err);
+	(void)pcapw_close(run->pcap);
+}
+
+
+/**
+ * Whether the run's capture is whole: 0, or the first write that failed
+ * (an errno; a full disk), *whyp saying what it cost the file ("cannot
+ * write"). The suite fails on it, naming the file.
+ */
+int run_pcap_error(const struct run *run, const char **whyp)
+{
+	return run ? pcapw_error(run->pcap, whyp) : 0;
 }

@@ -2,6 +2,8 @@
 """Check report.json against the schema in docs/reports.md and junit.xml
 against the structure JUnit parsers (Jenkins, GitLab, GitHub) read.
 usage: check_reports.py OUTDIR pass|fail NSCENARIOS [JUNIT]"""
+import base64
+import binascii
 import json
 import sys
 import xml.etree.ElementTree as ET
@@ -81,6 +83,16 @@ for sc in rep["scenarios"]:
         for k in ("from", "to", "line", "text"):
             typed(m, k, str, f"{w} message")
         need(m["text"].startswith(m["line"]), f"{w}: text/line")
+        if "text_base64" in m:
+            # the exact bytes, given only when text could not hold them
+            typed(m, "text_base64", str, f"{w} message")
+            try:
+                raw = base64.b64decode(m["text_base64"], validate=True)
+            except (binascii.Error, TypeError):
+                raw = None
+            need(raw is not None and raw.decode("utf-8", "replace")
+                 .replace("\0", "\u2400") == m["text"],
+                 f"{w} frame {m['frame']}: text_base64 is not its text")
     need([m["frame"] for m in sc["messages"]] ==
          sorted(m["frame"] for m in sc["messages"]), f"{w}: frame order")
     if want == "fail":

@@ -8,7 +8,8 @@ sipflow=$1 src=$2 out=$3
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
-need chromium
+# shellcheck source=lib/browser.sh
+. "$src/tests/scripts/lib/browser.sh"
 
 # a passing suite, on addresses of its own (jobs in parallel, as by
 # default)
@@ -33,18 +34,12 @@ python3 "$src/tests/scripts/check_reports.py" "$out/fail" fail 1 \
 	{ echo "FAIL failing run: report.json and junit.xml"; fail=1; }
 
 # the HTML, rendered by a real browser
-chrome=$(command -v chromium)
+browser
 for kind in pass fail; do
 	html="$out/$kind/report.html"
-	"$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
-		--no-first-run --disable-background-networking \
-		--disable-component-update --disable-sync \
-		--user-data-dir="$out/chrome-$kind" --virtual-time-budget=3000 \
+	headless "$out/chrome-$kind" --virtual-time-budget=3000 \
 		--dump-dom "file://$html" >"$out/$kind.dom" 2>"$out/$kind.chrome.log"
-	"$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
-		--no-first-run --disable-background-networking \
-		--disable-component-update --disable-sync \
-		--user-data-dir="$out/chrome-$kind" --window-size=1400,1600 \
+	headless "$out/chrome-$kind" --window-size=1400,1600 \
 		--screenshot="$out/$kind.png" "file://$html" \
 		>/dev/null 2>>"$out/$kind.chrome.log"
 	check "$kind: screenshot taken" "[ -s '$out/$kind.png' ]"
@@ -56,10 +51,7 @@ python3 "$src/tests/scripts/check_html.py" "$out/fail/report.json" \
 	"$out/fail.dom" F2 && echo "ok   fail: ladder marks F2 red" ||
 	{ echo "FAIL fail: ladder"; fail=1; }
 # a click on F2's arrow of basic-call shows that message in full
-"$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
-	--no-first-run --disable-background-networking \
-	--disable-component-update --disable-sync \
-	--user-data-dir="$out/chrome-click" --virtual-time-budget=3000 \
+headless "$out/chrome-click" --virtual-time-budget=3000 \
 	--dump-dom "file://$out/pass/report.html?click=basic-call:2" \
 	>"$out/click.dom" 2>/dev/null
 check "a click on an arrow shows the whole message" \
