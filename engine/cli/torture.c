@@ -57,6 +57,7 @@ struct torture {
 	unsigned lnum;
 	uint64_t lstart;
 	uint32_t lwait;
+	uint32_t lframe;            /* its first frame */
 	live_h *lnext;
 	bool lwaiting;
 
@@ -375,6 +376,8 @@ static void live_timeout(void *arg)
 		(void)send_bytes(t, sd, &mb, 0, mb.end, &frame);
 		report_msg(t, frame, sd->ag->role->name, t->dut->name,
 			   mb.buf, mb.end, NULL);
+		if (!t->lwait)
+			t->lframe = frame;
 	}
 
 	t->lwait = t->lwait ? t->lwait * 2 : T1;
@@ -423,9 +426,13 @@ static void send_part(struct torture *t)
 	if (!t->part) {
 		char c[200];
 
-		s->frame = frame;
+		if (t->phase == PH_NARROW)
+			s->rframe = frame;
+		else
+			s->frame = frame;
 		re_snprintf(c, sizeof(c), "sipflow torture: mutation %llu "
-			    "(%s): %s", s->n, mut_kind_name(s->m.kind),
+			    "(%s)%s: %s", s->n, mut_kind_name(s->m.kind),
+			    t->phase == PH_NARROW ? " replayed alone" : "",
 			    s->m.what);
 		if (frame)
 			(void)pcapw_comment(t->pw, frame, c);
@@ -476,13 +483,14 @@ static void reason_dead(char *buf, size_t sz, const struct torture *t,
 static void after_check(struct torture *t, bool alive)
 {
 	struct tort_result *res = t->res;
-	char what[96], why[256];
+	char id[32], what[96], why[256];
 
+	re_snprintf(id, sizeof(id), "check-%u", t->lnum);
 	re_snprintf(what, sizeof(what), "OPTIONS (alive after %u "
 		    "mutations)", res->sent);
 	if (alive) {
 		++res->checks;
-		report_step(t, "check", what, live_from(t), true, 0,
+		report_step(t, id, what, live_from(t), true, t->lframe,
 			    NULL);
 		list_flush(&res->last);
 		next_mutation(t);
@@ -493,7 +501,7 @@ static void after_check(struct torture *t, bool alive)
 	re_snprintf(why, sizeof(why), "no answer from %s within %u ms after "
 		    "mutation %u", t->dut->name, t->o->live_ms,
 		    res->sent - 1);
-	report_step(t, "check", what, live_from(t), false, 0, why);
+	report_step(t, id, what, live_from(t), false, t->lframe, why);
 
 	/* it comes back by itself, or restarted */
 	t->phase = PH_REVIVE;
@@ -531,17 +539,21 @@ static void revive_check(struct torture *t, bool alive)
 static void narrow_after_check(struct torture *t, bool alive)
 {
 	struct tort_sent *s = t->cur;
-	char why[256];
+	char id[32], what[96], why[256];
 
+	re_snprintf(id, sizeof(id), "replay-M%llu", s->n);
+	re_snprintf(what, sizeof(what), "mutation %llu (%s) alone, then "
+		    "OPTIONS", s->n, mut_kind_name(s->m.kind));
 	if (!alive) {
 		t->res->killer = s;
 		reason_dead(why, sizeof(why), t, s);
-		report_step(t, "replay", "the mutation replayed alone",
-			    s->t->from->name, false, s->frame, why);
+		report_step(t, id, what, s->t->from->name, false,
+			    s->rframe, why);
 		done(t);
 		return;
 	}
 
+	report_step(t, id, what, s->t->from->name, true, s->rframe, NULL);
 	t->replay = t->replay->next;
 	narrow_next(t);
 }

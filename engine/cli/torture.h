@@ -28,6 +28,7 @@ struct tort_sent {
 	const struct tort_tmpl *t;
 	struct mutation m;
 	uint32_t frame;            /* its (first) frame in the pcap */
+	uint32_t rframe;           /* … when replayed alone, or 0 */
 };
 
 struct tort_opts {
