@@ -34,7 +34,8 @@ typedef void (live_h)(struct torture *t, bool alive);
 
 struct sender {
 	struct le le;
-	struct agent *ag;
+	struct role *role;
+	struct agent *ag;           /* NULL: it could not listen again */
 	struct torture *t;
 };
 
@@ -182,11 +183,41 @@ static struct sender *sender_of(struct torture *t, const struct role *r)
 	for (le = t->senders.head; le; le = le->next) {
 		struct sender *sd = le->data;
 
-		if (sd->ag->role == r)
+		if (sd->role == r)
 			return sd;
 	}
 
 	return NULL;
+}
+
+
+static void recv_h(struct agent *ag, const struct sa *src,
+		   const struct sa *dst, struct mbuf *mb, const char *bad,
+		   void *arg);
+static bool stream(const struct role *r);
+
+
+/*
+ * A stream's framing would carry one message's lie (a truncation, a
+ * Content-Length too large) into the next one on the same connection: on
+ * TCP and TLS each mutation and each check goes on a connection of its
+ * own, the sender's agent made anew (its connections closed)
+ */
+static int fresh(struct torture *t, struct sender *sd)
+{
+	struct agent_handlers h = {recv_h, NULL, NULL, NULL, NULL, NULL};
+	struct role *r = sd->role;
+	int err;
+
+	if (!stream(r))
+		return 0;
+
+	sd->ag = mem_deref(sd->ag);
+	err = agent_alloc(&sd->ag, r, t->sc, &h, sd);
+	if (err)
+		re_fprintf(stderr, "sipflow torture: role %s cannot listen "
+			   "on %J again: %m\n", r->name, &r->addr, err);
+	return err;
 }
 
 
@@ -195,7 +226,7 @@ static const char *live_from(const struct torture *t)
 {
 	const struct sender *sd = list_ledata(t->senders.head);
 
-	return sd ? sd->ag->role->name : "";
+	return sd ? sd->role->name : "";
 }
 
 
@@ -276,6 +307,14 @@ static void record(struct torture *t, const struct role *from,
 }
 
 
+static void live_ok(void *arg)
+{
+	struct torture *t = arg;
+
+	t->lnext(t, true);
+}
+
+
 static void recv_h(struct agent *ag, const struct sa *src,
 		   const struct sa *dst, struct mbuf *mb, const char *bad,
 		   void *arg)
@@ -303,9 +342,10 @@ static void recv_h(struct agent *ag, const struct sa *src,
 		if (!t->res->live_status)
 			t->res->live_status = msg->scode;
 		t->lwaiting = false;
-		tmr_cancel(&t->ltmr);
 		mem_deref(msg);
-		t->lnext(t, true);
+		/* out of the transport's handler first: what comes next may
+		 * close this very connection (fresh) */
+		tmr_start(&t->ltmr, 0, live_ok, t);
 		return;
 	}
 
@@ -325,14 +365,18 @@ static int send_bytes(struct torture *t, struct sender *sd,
 
 	if (!part)
 		return ENOMEM;
+	if (!sd->ag) {
+		mem_deref(part);
+		return ENOTCONN;
+	}
 
 	(void)mbuf_write_mem(part, mb->buf + a, b - a);
 	part->pos = 0;
 	sa_init(&src, AF_UNSPEC);
 	err = agent_send(sd->ag, &t->dut->addr, part, &src);
 	if (!sa_isset(&src, SA_ALL))
-		sa_cpy(&src, &sd->ag->role->addr);
-	record(t, sd->ag->role, &src, &t->dut->addr, mb->buf + a, b - a,
+		sa_cpy(&src, &sd->role->addr);
+	record(t, sd->role, &src, &t->dut->addr, mb->buf + a, b - a,
 	       framep);
 	mem_deref(part);
 	return err;
@@ -364,17 +408,22 @@ static void live_timeout(void *arg)
 			"Call-ID: %s\r\n"
 			"CSeq: 1 OPTIONS\r\n"
 			"Content-Length: 0\r\n\r\n",
-			&t->dut->addr, sip_transp_name(sd->ag->role->tp),
-			&sd->ag->role->addr, t->lcid, &sd->ag->role->addr,
+			&t->dut->addr, sip_transp_name(sd->role->tp),
+			&sd->role->addr, t->lcid, &sd->role->addr,
 			t->lcid, &t->dut->addr, t->lcid);
-	if (n > 0 && (t->lwait == 0 || !stream(sd->ag->role))) {
+	if (!t->lwait && fresh(t, sd)) {
+		t->lwaiting = false;
+		t->lnext(t, false);
+		return;
+	}
+	if (n > 0 && (t->lwait == 0 || !stream(sd->role))) {
 		uint32_t frame;
 
 		mbuf_init(&mb);
 		mb.buf = (uint8_t *)buf;
 		mb.size = mb.end = (size_t)n;
 		(void)send_bytes(t, sd, &mb, 0, mb.end, &frame);
-		report_msg(t, frame, sd->ag->role->name, t->dut->name,
+		report_msg(t, frame, sd->role->name, t->dut->name,
 			   mb.buf, mb.end, NULL);
 		if (!t->lwait)
 			t->lframe = frame;
@@ -422,6 +471,8 @@ static void send_part(struct torture *t)
 		? s->m.split[t->part] : s->m.mb->end;
 	uint32_t frame = 0;
 
+	if (!t->part)
+		(void)fresh(t, sd);
 	(void)send_bytes(t, sd, s->m.mb, a, b, &frame);
 	if (!t->part) {
 		char c[200];
@@ -713,6 +764,7 @@ int torture_play(struct tort_result *res, struct scenario *sc,
 			break;
 		}
 		sd->t = &t;
+		sd->role = tp->from;
 		list_append(&t.senders, &sd->le, sd);
 		err = agent_alloc(&sd->ag, tp->from, sc, &h, sd);
 		if (err)
