@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <re.h>
 #include "scenario.h"
 #include "agent.h"
@@ -68,6 +71,9 @@ struct torture {
 	tmr_h *after;               /* when its last segment left */
 	struct le *replay;          /* narrowing: next of res->last */
 	uint64_t revive_end;
+	pid_t restart_pid;          /* --restart's shell, or 0 */
+	struct le *keep;            /* the report's last message to keep */
+	struct report_step *ok;     /* the report's step of passed checks */
 };
 
 
@@ -266,14 +272,15 @@ static void report_msg(struct torture *t, uint32_t frame, const char *from,
 
 
 /* one step of the report: a check, or the mutation that killed it */
-static void report_step(struct torture *t, const char *id, const char *what,
-			const char *from, bool pass, uint32_t frame,
-			const char *reason)
+static struct report_step *report_step(struct torture *t, const char *id,
+				       const char *what, const char *from,
+				       bool pass, uint32_t frame,
+				       const char *reason)
 {
 	struct report_step *st;
 
 	if (report_step_alloc(&st, t->rs))
-		return;
+		return NULL;
 
 	(void)str_dup(&st->id, id);
 	(void)str_dup(&st->type, "message");
@@ -290,6 +297,7 @@ static void report_step(struct torture *t, const char *id, const char *what,
 		++t->rs->npass;
 	else
 		++t->rs->nfail;
+	return st;
 }
 
 
@@ -531,18 +539,78 @@ static void reason_dead(char *buf, size_t sz, const struct torture *t,
 }
 
 
+/*
+ * --restart: the command started in a shell of its own and not waited
+ * for (the loop never blocks): it may return at once (a service
+ * restart) or be the device itself, in the foreground. Reaped at the end
+ */
+static void restart(struct torture *t)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		(void)setsid();
+		execl("/bin/sh", "sh", "-c", t->o->restart, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0)
+		re_fprintf(stderr, "sipflow torture: --restart: cannot start "
+			   "'%s': %m\n", t->o->restart, errno);
+	else
+		t->restart_pid = pid;
+}
+
+
+/* the restart command's end, if it ended: said when it failed */
+static void restart_reap(struct torture *t)
+{
+	int st = 0;
+
+	if (t->restart_pid <= 0 ||
+	    waitpid(t->restart_pid, &st, WNOHANG) != t->restart_pid)
+		return;
+
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		re_fprintf(stderr, "sipflow torture: --restart '%s' failed "
+			   "(status %d)\n", t->o->restart,
+			   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
+
+/* the report keeps the first check's messages and those since the last
+ * check passed (the pcap keeps every one) */
+static void report_trim(struct torture *t)
+{
+	while (t->rs->msgs.tail && t->rs->msgs.tail != t->keep)
+		mem_deref(t->rs->msgs.tail->data);
+}
+
+
 static void after_check(struct torture *t, bool alive)
 {
 	struct tort_result *res = t->res;
-	char id[32], what[96], why[256];
+	char id[32], what[96], why[256], *id_what = NULL;
 
-	re_snprintf(id, sizeof(id), "check-%u", t->lnum);
+	re_snprintf(id, sizeof(id), "check-M%u", res->sent - 1);
 	re_snprintf(what, sizeof(what), "OPTIONS (alive after %u "
 		    "mutations)", res->sent);
 	if (alive) {
 		++res->checks;
-		report_step(t, id, what, live_from(t), true, t->lframe,
-			    NULL);
+		report_trim(t);
+		/* one step for all the checks it passed: the report stays
+		 * as long whatever the count */
+		re_snprintf(what, sizeof(what), "OPTIONS after every %u "
+			    "mutations (%u passed, the last after %u)",
+			    t->o->every, res->checks, res->sent);
+		if (!t->ok)
+			t->ok = report_step(t, "checks", what, live_from(t),
+					    true, t->lframe, NULL);
+		else if (!str_dup(&id_what, what)) {
+			mem_deref(t->ok->what);
+			t->ok->what = id_what;
+			t->ok->frame = t->lframe;
+			t->ok->t_ms = now(t);
+		}
 		list_flush(&res->last);
 		next_mutation(t);
 		return;
@@ -557,13 +625,8 @@ static void after_check(struct torture *t, bool alive)
 	/* it comes back by itself, or restarted */
 	t->phase = PH_REVIVE;
 	t->revive_end = tmr_jiffies() + t->o->revive_ms;
-	if (t->o->restart) {
-		int rc = system(t->o->restart);
-
-		if (rc)
-			re_fprintf(stderr, "sipflow torture: --restart "
-				   "'%s' exited %d\n", t->o->restart, rc);
-	}
+	if (t->o->restart)
+		restart(t);
 	check(t, revive_check);
 }
 
@@ -699,8 +762,9 @@ static void next_mutation(struct torture *t)
 static void probe_done(struct torture *t, bool alive)
 {
 	t->res->judged = alive;
+	t->keep = t->rs->msgs.tail;
 	report_step(t, "probe", "OPTIONS (alive before any mutation)",
-		    live_from(t), alive, 0, alive ? NULL :
+		    live_from(t), alive, t->lframe, alive ? NULL :
 		    "no answer before any mutation: the device cannot be "
 		    "judged");
 	if (!alive) {
@@ -783,6 +847,7 @@ int torture_play(struct tort_result *res, struct scenario *sc,
 
 	tmr_cancel(&t.tmr);
 	tmr_cancel(&t.ltmr);
+	restart_reap(&t);
 	list_flush(&t.senders);
 	if (pcapw_finish(t.pw) && !err) {
 		re_fprintf(stderr, "%s: cannot write\n", o->pcap);
