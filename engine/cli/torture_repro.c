@@ -257,10 +257,12 @@ int torture_repro(const char *path, const struct scenario *sc,
 		(unsigned long long)o->seed);
 	for (le = sc->roles.head; le; le = le->next) {
 		const struct role *r = le->data;
-		bool used = r == dut;
+		bool used = r == dut || (res->killer &&
+					 res->killer->t->from == r);
 		struct le *s;
 
-		for (s = res->last.head; s && !used; s = s->next)
+		for (s = res->last.head; s && !used && !res->killer;
+		     s = s->next)
 			used = ((struct tort_sent *)s->data)->t->from == r;
 		if (used)
 			fprintf(f, "  %s: {kind: %s}\n", r->name,
