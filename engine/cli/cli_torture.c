@@ -338,6 +338,28 @@ static const char *tp_name(enum sip_transp tp)
 }
 
 
+/* "70 mutations sent (drop-header 3, …), 6 checks passed, 36 answers" */
+static int counts_print(struct re_printf *pf, const struct tort_result *res)
+{
+	const char *sep = " (";
+	size_t k;
+	int err = re_hprintf(pf, "%u mutations sent", res->sent);
+
+	for (k = 0; k < MUT_NKINDS && !err; k++) {
+		if (!res->bykind[k])
+			continue;
+		err = re_hprintf(pf, "%s%s %u", sep,
+				 mut_kind_name((enum mut_kind)k),
+				 res->bykind[k]);
+		sep = ", ";
+	}
+
+	return err | re_hprintf(pf, "%s, %u liveness checks passed, %u "
+				"answers", res->sent ? ")" : "", res->checks,
+				res->answers);
+}
+
+
 static void summary(const struct tort_result *res, const struct role *dut,
 		    const struct tort_opts *o)
 {
@@ -666,6 +688,10 @@ int cmd_torture(int argc, char *argv[])
 		goto out;
 	}
 	rs->ms = res.ms;
+	rs->title = mem_deref(rs->title);
+	(void)re_sdprintf(&rs->title, "sipflow torture --seed %llu --count "
+			  "%u --every %u: %H", o.seed, o.count, o.every,
+			  counts_print, &res);
 	rs->passed = res.judged && !res.died && !res.interrupted;
 
 	summary(&res, dut, &o);
