@@ -160,5 +160,16 @@ torture --count 5 --out "$out/nobody" >"$out/nobody.txt" 2>&1
 rc=$?
 check "nothing listening: exit 2 (got $rc), it cannot be judged" \
 	"[ $rc -eq 2 ] && grep -q '^CANNOT JUDGE P' '$out/nobody.txt'"
+"$sipflow" torture "$src/tests/torture/two-devices.yaml" \
+	--role "P=dut:udp:$addr" --role Q=dut:udp:127.0.0.2:5060 \
+	--out "$out/bad3" >"$out/bad3.txt" 2>&1
+rc=$?
+check "two roles bound to devices: exit 2 (got $rc), one at a time" \
+	"[ $rc -eq 2 ] && grep -q 'roles P and Q are both devices' '$out/bad3.txt'"
+"$sipflow" torture "$src/tests/torture/device-speaks-first.yaml" \
+	--role "P=dut:udp:$addr" --out "$out/bad4" >"$out/bad4.txt" 2>&1
+rc=$?
+check "no request to the device to mutate: exit 2 (got $rc), saying so" \
+	"[ $rc -eq 2 ] && grep -q 'sent P no request from a ua or proxy role: nothing to mutate' '$out/bad4.txt'"
 
 closing_counted
