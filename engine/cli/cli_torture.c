@@ -60,6 +60,7 @@ static void tmpl_destructor(void *data)
 	mem_deref(t->callid);
 	mem_deref(t->branch);
 	mem_deref(t->tag);
+	mem_deref(t->totag);
 }
 
 
@@ -259,6 +260,8 @@ static void collect_h(const struct pcapr_msg *m, void *arg)
 			(void)pl_strdup(&t->branch, &msg->via.branch);
 		if (pl_isset(&msg->from.tag))
 			(void)pl_strdup(&t->tag, &msg->from.tag);
+		if (pl_isset(&msg->to.tag))
+			(void)pl_strdup(&t->totag, &msg->to.tag);
 		mem_deref(msg);
 	}
 	t->mb->pos = 0;

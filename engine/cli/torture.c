@@ -150,12 +150,12 @@ static int replace(struct mbuf **mbp, const struct mbuf *in,
 
 
 /** Template t as mutation n of seed starts from: its Call-ID, branch and
- *  From tag renewed (tort_ids) */
+ *  From tag renewed (tort_ids), the device's To tag made "torture-to" */
 int tort_renew(struct mbuf **mbp, const struct tort_tmpl *t,
 	       uint64_t seed, uint64_t n)
 {
 	char cid[64], br[64], tag[64];
-	const char *olds[3], *news[3];
+	const char *olds[4], *news[4];
 	struct mbuf *mb, *nx;
 	size_t i;
 	int err;
@@ -164,12 +164,14 @@ int tort_renew(struct mbuf **mbp, const struct tort_tmpl *t,
 	olds[0] = t->callid;
 	olds[1] = t->branch;
 	olds[2] = t->tag;
+	olds[3] = t->totag;
 	news[0] = cid;
 	news[1] = br;
 	news[2] = tag;
+	news[3] = "torture-to";
 
 	mb = mem_ref(t->mb);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < ARRAY_SIZE(olds); i++) {
 		err = replace(&nx, mb, olds[i], news[i]);
 		mem_deref(mb);
 		if (err)

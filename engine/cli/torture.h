@@ -19,6 +19,8 @@ struct tort_tmpl {
 	struct role *from;         /* the simulated role that sent it */
 	char *callid, *branch, *tag; /* its values, renewed per mutation
 					(or NULL) */
+	char *totag;               /* the To tag the device gave, made
+				      fixed (or NULL) */
 };
 
 /** One mutation sent */

@@ -36,6 +36,21 @@ check "UDP: REGISTER, INVITE and ACK were mutated" \
 check "UDP: 30 liveness checks passed" \
 	"grep -q '; 30 liveness checks passed' '$out/udp.txt'"
 
+# the same seed twice against the same Kamailio: the same bytes, though
+# each play before got its own To tags and SDP from it
+for run in a b; do
+	"$sipflow" torture "$src/scenarios/rfc3665/unsuccessful-404.yaml" \
+		--testbed "$here/stock-testbed.yaml" --seed 9 --count 100 \
+		--every 50 --gap 2ms --out "$out/seed-$run" \
+		>"$out/seed-$run.txt" 2>&1
+done
+a=$(python3 "$src/tests/scripts/torture_sent.py" \
+	"$out/seed-a/torture-unsuccessful-404.pcapng" 127.0.0.1)
+b=$(python3 "$src/tests/scripts/torture_sent.py" \
+	"$out/seed-b/torture-unsuccessful-404.pcapng" 127.0.0.1)
+check "UDP: the same seed twice sends the same bytes ($a)" \
+	"[ -n '$a' ] && [ '${a%% *}' -ge 100 ] && [ '$a' = '$b' ]"
+
 "$sipflow" torture "$here/lib/probe-keepalive.yaml" \
 	--role A=ua:tcp:127.0.0.9:5099 --role P=dut:tcp:127.0.0.1:5060 \
 	--seed 2 --count 300 --every 20 --gap 2ms --out "$out/tcp" \

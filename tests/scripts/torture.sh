@@ -127,18 +127,8 @@ done
 torture --seed 8 --count 120 --every 40 --out "$out/seed-c" \
 	>"$out/seed-c.txt" 2>&1
 sent() {
-	python3 - "$1/torture-target.pcapng" "$src/tests/scripts" <<'PY'
-import hashlib, sys
-sys.path.insert(0, sys.argv[2])
-from pcap_edit import classic, frames, split
-h, n = hashlib.sha256(), 0
-for _, pkt in frames(classic(open(sys.argv[1], "rb").read())):
-    s = split(pkt)
-    if s and s[0][16:20] == bytes([127, 0, 0, 1]):
-        h.update(s[2])
-        n += 1
-print(n, h.hexdigest())
-PY
+	python3 "$src/tests/scripts/torture_sent.py" \
+		"$1/torture-target.pcapng" 127.0.0.1
 }
 a=$(sent "$out/seed-a") b=$(sent "$out/seed-b") c=$(sent "$out/seed-c")
 echo "seed 7: $a / $b; seed 8: $c" >"$out/seeds.txt"
