@@ -73,6 +73,7 @@ struct torture {
 	uint64_t revive_end;
 	pid_t restart_pid;          /* --restart's shell, or 0 */
 	struct le *keep;            /* the report's last message to keep */
+	struct le *lmsg;            /* … and the check's first message */
 	struct report_step *ok;     /* the report's step of passed checks */
 };
 
@@ -435,8 +436,10 @@ static void live_timeout(void *arg)
 		(void)send_bytes(t, sd, &mb, 0, mb.end, &frame);
 		report_msg(t, frame, sd->role->name, t->dut->name,
 			   mb.buf, mb.end, NULL);
-		if (!t->lwait)
+		if (!t->lwait) {
 			t->lframe = frame;
+			t->lmsg = t->rs->msgs.tail;
+		}
 	}
 
 	t->lwait = t->lwait ? t->lwait * 2 : T1;
@@ -506,8 +509,9 @@ static void send_part(struct torture *t)
 		return;
 	}
 
-	report_msg(t, s->frame, s->t->from->name, t->dut->name, s->m.mb->buf,
-		   s->m.mb->end, NULL);
+	report_msg(t, t->phase == PH_NARROW ? s->rframe : s->frame,
+		   s->t->from->name, t->dut->name, s->m.mb->buf, s->m.mb->end,
+		   NULL);
 	tmr_start(&t->tmr, t->o->gap_ms, t->after, t);
 }
 
@@ -580,11 +584,17 @@ static void restart_reap(struct torture *t)
 
 
 /* the report keeps the first check's messages and those since the last
- * check passed (the pcap keeps every one) */
+ * check passed, that check's own included (the pcap keeps every one) */
 static void report_trim(struct torture *t)
 {
-	while (t->rs->msgs.tail && t->rs->msgs.tail != t->keep)
-		mem_deref(t->rs->msgs.tail->data);
+	struct le *le = t->keep ? t->keep->next : t->rs->msgs.head;
+
+	while (le && le != t->lmsg) {
+		struct le *nx = le->next;
+
+		mem_deref(le->data);
+		le = nx;
+	}
 }
 
 
