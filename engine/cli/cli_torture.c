@@ -507,7 +507,7 @@ int cmd_torture(int argc, char *argv[])
 		{"help",    no_argument,       NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct tort_opts o = {1, 100, 10, 10, 2000, 0, NULL, NULL, true};
+	struct tort_opts o = {1, 100, 10, 10, 2000, 0, NULL, NULL, true, 0};
 	const char *tbfile = NULL, **roles = NULL;
 	struct list scs = LIST_INIT, vars = LIST_INIT, tmpls = LIST_INIT;
 	struct tort_result res;
@@ -602,6 +602,9 @@ int cmd_torture(int argc, char *argv[])
 
 	/* without --restart a device that comes back by itself (a
 	 * watchdog) has the liveness wait once more */
+	/* a line now and then on a long torture: a CI log shows it goes */
+	if (!quiet)
+		o.progress = o.count >= 10000 ? 1000 : 100;
 	if (!o.revive_ms)
 		o.revive_ms = o.restart ? 10000 : o.live_ms;
 

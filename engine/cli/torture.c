@@ -609,6 +609,12 @@ static void after_check(struct torture *t, bool alive)
 	if (alive) {
 		++res->checks;
 		report_trim(t);
+		if (t->o->progress && res->sent / t->o->progress >
+		    (res->sent - min(res->sent, t->o->every)) /
+		    t->o->progress && res->sent < t->o->count)
+			re_printf("  %u mutations sent, %u liveness checks "
+				  "passed (%llu s)\n", res->sent,
+				  res->checks, now(t) / 1000);
 		/* one step for all the checks it passed: the report stays
 		 * as long whatever the count */
 		re_snprintf(what, sizeof(what), "OPTIONS after every %u "

@@ -44,6 +44,8 @@ struct tort_opts {
 	const char *restart;       /* shell command restarting it, or NULL */
 	const char *pcap;          /* where the capture goes */
 	bool pcapng;
+	unsigned progress;         /* a line every so many mutations, 0:
+				      none */
 };
 
 /** What a torture found */

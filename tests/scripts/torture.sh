@@ -118,6 +118,10 @@ check "a robust device survives 300 mutations: exit 0 (got $rc)" \
 	"[ $rc -eq 0 ] && grep -q '^PASS P answered after all 300 mutations' '$out/robust.txt'"
 check "… every mutation kind was sent" \
 	"[ \$(grep '^  by kind:' '$out/robust.txt' | wc -w) -ge 28 ]"
+check "… report.json and junit.xml follow their schema" \
+	"python3 '$src/tests/scripts/check_reports.py' '$out/robust' pass 2 >'$out/robust-schema.txt' 2>&1"
+check "… a progress line every 100 mutations" \
+	"grep -q '^  100 mutations sent, 4 liveness checks passed' '$out/robust.txt'"
 
 # 5. the same seed sends the same bytes; another seed other bytes
 for run in a b; do
