@@ -383,19 +383,24 @@ static void summary(const struct tort_result *res, const struct role *dut,
 }
 
 
-/* the device died: the reproducer, and what the console says of it */
-static void report_death(const struct tort_result *res,
+/* the device died: the reproducer, and what the console says of it; an
+ * errno when the reproducer could not be written */
+static int report_death(const struct tort_result *res,
 			 const struct scenario *sc, const struct role *dut,
 			 const struct tort_opts *o, const char *outdir)
 {
 	const struct tort_sent *s = res->killer ? res->killer
 		: list_ledata(res->last.tail);
+	const struct tort_sent *first = list_ledata(res->last.head);
 	char path[1024];
 	bool exact = true;
 	struct le *le;
 	int err;
 
-	const struct tort_sent *first = list_ledata(res->last.head);
+	if (!s || !first) {
+		re_printf("FAIL %s stopped answering\n", dut->name);
+		return 0;
+	}
 
 	if (res->killer) {
 		re_printf("FAIL %s stopped answering after mutation %llu "
@@ -428,8 +433,9 @@ static void report_death(const struct tort_result *res,
 	re_snprintf(path, sizeof(path), "%s/reproducer.yaml", outdir);
 	err = torture_repro(path, sc, dut, res, o, &exact);
 	if (err) {
-		re_fprintf(stderr, "%s: cannot write: %m\n", path, err);
-		return;
+		re_fprintf(stderr, "%s: cannot write the reproducer: %m\n",
+			   path, err);
+		return err;
 	}
 	re_printf("  reproducer: %s (sipflow run %s --role %s=dut:%s:%J)\n",
 		  path, path, dut->name, tp_name(dut->tp), &dut->addr);
@@ -438,6 +444,7 @@ static void report_death(const struct tort_result *res,
 		re_printf("  note: a message holds bytes a raw: step cannot "
 			  "carry (NUL, bare LF, invalid UTF-8 or '{'): the "
 			  "reproducer sends them as near as YAML allows\n");
+	return 0;
 }
 
 
@@ -708,8 +715,10 @@ int cmd_torture(int argc, char *argv[])
 		rc = EXIT_BAD;
 	}
 	else if (res.died) {
-		report_death(&res, sc, dut, &o, so.outdir);
-		rc = EXIT_FAIL;
+		/* a reproducer that could not be written fails the torture
+		 * as bad output would a run */
+		rc = report_death(&res, sc, dut, &o, so.outdir) ? EXIT_BAD
+			: EXIT_FAIL;
 	}
 	else if (res.interrupted) {
 		re_printf("INTERRUPTED after %u mutations\n", res.sent);
