@@ -678,10 +678,10 @@ int cmd_torture(int argc, char *argv[])
 		goto out;
 	}
 	if (!quiet)
-		re_printf("torture: %u requests to %s to mutate, seed %llu, "
+		re_printf("torture: %u request%s to %s to mutate, seed %llu, "
 			  "%u mutations, a check every %u\n",
-			  list_count(&tmpls), dut->name, o.seed, o.count,
-			  o.every);
+			  list_count(&tmpls), list_count(&tmpls) == 1 ? ""
+			  : "s", dut->name, o.seed, o.count, o.every);
 
 	re_snprintf(tpcap, sizeof(tpcap), "%s/torture-%s%s", so.outdir,
 		    sc->name, pcapw_ext(PCAPW_PCAPNG));
