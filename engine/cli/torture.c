@@ -7,7 +7,6 @@
  * that kills it. Everything sent and received goes into the pcap, each
  * mutation's frame commented with what was done to it.
  */
-#define _GNU_SOURCE 1  /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,91 +96,6 @@ static void sender_destructor(void *data)
 
 	list_unlink(&sd->le);
 	mem_deref(sd->ag);
-}
-
-
-/**
- * The values a mutation's message carries instead of the original's:
- * made from the seed and its number, so that the same seed sends the
- * same bytes and no mutation is a retransmission of another
- */
-void tort_ids(char *callid, char *branch, char *tag, size_t sz,
-	      uint64_t seed, uint64_t n)
-{
-	re_snprintf(callid, sz, "torture-%llu-%llu", seed, n);
-	re_snprintf(branch, sz, "z9hG4bK-torture-%llu-%llu", seed, n);
-	re_snprintf(tag, sz, "torture%llux%llu", seed, n);
-}
-
-
-/* mb's bytes with every old replaced by nw */
-static int replace(struct mbuf **mbp, const struct mbuf *in,
-		   const char *old, const char *nw)
-{
-	const uint8_t *p = in->buf, *end = in->buf + in->end;
-	size_t ol = old ? strlen(old) : 0;
-	struct mbuf *mb = mbuf_alloc(in->end + 64);
-	int err = 0;
-
-	if (!mb)
-		return ENOMEM;
-
-	while (p < end && !err) {
-		const uint8_t *f = ol ? memmem(p, (size_t)(end - p), old, ol)
-			: NULL;
-
-		if (!f) {
-			err = mbuf_write_mem(mb, p, (size_t)(end - p));
-			break;
-		}
-		err  = mbuf_write_mem(mb, p, (size_t)(f - p));
-		err |= mbuf_write_str(mb, nw);
-		p = f + ol;
-	}
-
-	if (err) {
-		mem_deref(mb);
-		return ENOMEM;
-	}
-
-	mb->pos = 0;
-	*mbp = mb;
-	return 0;
-}
-
-
-/** Template t as mutation n of seed starts from: its Call-ID, branch and
- *  From tag renewed (tort_ids), the device's To tag made "torture-to" */
-int tort_renew(struct mbuf **mbp, const struct tort_tmpl *t,
-	       uint64_t seed, uint64_t n)
-{
-	char cid[64], br[64], tag[64];
-	const char *olds[4], *news[4];
-	struct mbuf *mb, *nx;
-	size_t i;
-	int err;
-
-	tort_ids(cid, br, tag, sizeof(cid), seed, n);
-	olds[0] = t->callid;
-	olds[1] = t->branch;
-	olds[2] = t->tag;
-	olds[3] = t->totag;
-	news[0] = cid;
-	news[1] = br;
-	news[2] = tag;
-	news[3] = "torture-to";
-
-	mb = mem_ref(t->mb);
-	for (i = 0; i < ARRAY_SIZE(olds); i++) {
-		err = replace(&nx, mb, olds[i], news[i]);
-		mem_deref(mb);
-		if (err)
-			return err;
-		mb = nx;
-	}
-
-	*mbp = mb;
-	return 0;
 }
 
 

@@ -1,7 +1,7 @@
 /* engine/cli/torture.h — sipflow torture: seeded mutations of what a
  * scenario sends a device, a liveness check every K of them, and the
- * message that killed it (cli_torture.c the command, torture.c the play,
- * torture_repro.c the reproducer) */
+ * message that killed it (cli_torture.c the command, torture_tmpl.c what
+ * is mutated, torture.c the play, torture_repro.c the reproducer) */
 #ifndef SIPFLOW_TORTURE_H
 #define SIPFLOW_TORTURE_H
 
@@ -67,6 +67,9 @@ struct tort_result {
 	uint64_t ms;
 };
 
+int  tort_tmpls_read(struct list *tmpls, const char *pcap,
+		     struct scenario *sc, const struct role *dut,
+		     char **why);
 void tort_ids(char *callid, char *branch, char *tag, size_t sz,
 	      uint64_t seed, uint64_t n);
 int  tort_renew(struct mbuf **mbp, const struct tort_tmpl *t,
