@@ -27,5 +27,6 @@ int cmd_diff(int argc, char *argv[]);
 int cmd_verify(int argc, char *argv[]);
 int cmd_merge(int argc, char *argv[]);
 int cmd_record(int argc, char *argv[]);
+int cmd_torture(int argc, char *argv[]);
 
 #endif

@@ -1,0 +1,304 @@
+/* engine/cli/torture_repro.c — the reproducer sipflow torture writes when
+ * a device died: a scenario of raw: steps (docs/scenario-format.md) that
+ * sends the message that killed it (or the last K, when they could not be
+ * replayed one by one) and then the check it failed, so that `sipflow run`
+ * kills the device again. Addresses and the message's own values become
+ * placeholders ({P.addr}, {call-id} …), so it plays on any testbed.
+ *
+ * A raw: step is YAML text: it cannot carry a NUL byte, a bare LF (raw:
+ * makes every line end CRLF), bytes that are not UTF-8, or a '{' that is
+ * no placeholder. Such a message is written as near as YAML allows and
+ * said to be inexact; its exact bytes go into NAME-Mn.raw beside it.
+ */
+#define _GNU_SOURCE 1  /* memmem */
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <re.h>
+#include "scenario.h"
+#include "torture.h"
+
+
+static const char *kind_name(enum role_kind k)
+{
+	static const char *const names[] = {
+		[ROLE_UA] = "ua", [ROLE_PROXY] = "proxy",
+		[ROLE_PHONE] = "phone", [ROLE_DUT] = "dut",
+	};
+
+	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : "ua";
+}
+
+
+/* the length of the UTF-8 sequence at p (RFC 3629 §4), 0 if invalid */
+static size_t utf8_len(const uint8_t *p, size_t left)
+{
+	size_t n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+
+	if (left < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
+		return 0;
+
+	return n;
+}
+
+
+/* one substitution: these bytes are written as this placeholder */
+struct subst {
+	char from[80];
+	char to[24];
+};
+
+
+/*
+ * p as a YAML double-quoted scalar, one message line a YAML line (an
+ * escaped line break joins them without a space); substs first.
+ * *exact: false when YAML cannot carry a byte as raw: sends it
+ */
+static void yaml_raw(FILE *f, const uint8_t *p, size_t len,
+		     const struct subst *sv, size_t ns, bool *exact)
+{
+	bool bol = true;
+	size_t i, k;
+
+	fputs("\"", f);
+	for (i = 0; i < len; i++) {
+		uint8_t c = p[i];
+		size_t u;
+
+		for (k = 0; k < ns; k++) {
+			size_t l = strlen(sv[k].from);
+
+			if (l && len - i >= l && !memcmp(p + i, sv[k].from, l))
+				break;
+		}
+		if (k < ns) {
+			fputs(sv[k].to, f);
+			i += strlen(sv[k].from) - 1;
+			bol = false;
+			continue;
+		}
+
+		if (c == '\r' && i + 1 < len && p[i + 1] == '\n') {
+			fputs("\\r\\n\\\n      ", f);
+			++i;
+			bol = true;
+			continue;
+		}
+
+		if ((c == ' ' || c == '\t') && bol) {
+			fputs(c == ' ' ? "\\x20" : "\\t", f);
+		}
+		else if (c == '"' || c == '\\') {
+			fprintf(f, "\\%c", c);
+		}
+		else if (c == '\t') {
+			fputs("\\t", f);
+		}
+		else if (c >= 0x20 && c < 0x7f) {
+			if (c == '{')
+				*exact = false;
+			fputc(c, f);
+		}
+		else if (c < 0x80) {
+			/* NUL ends raw:'s text; a bare LF becomes CRLF */
+			if (c == 0 || c == '\n')
+				*exact = false;
+			fprintf(f, "\\x%02x", c);
+		}
+		else if ((u = utf8_len(p + i, len - i))) {
+			fwrite(p + i, 1, u, f);
+			i += u - 1;
+		}
+		else {
+			*exact = false;
+			fprintf(f, "\\x%02x", c);
+		}
+		bol = false;
+	}
+	fputs("\"\n", f);
+}
+
+
+/* what the reproducer writes instead of the device's, the sender's and
+ * the mutation's own values */
+static size_t substs(struct subst *sv, const struct tort_sent *s,
+		     const struct role *dut, uint64_t seed)
+{
+	char cid[64], br[64], tag[64];
+
+	tort_ids(cid, br, tag, sizeof(cid), seed, s->n);
+	re_snprintf(sv[0].from, sizeof(sv[0].from), "%J", &dut->addr);
+	re_snprintf(sv[0].to, sizeof(sv[0].to), "{%s.addr}", dut->name);
+	re_snprintf(sv[1].from, sizeof(sv[1].from), "%J",
+		    &s->t->from->addr);
+	re_snprintf(sv[1].to, sizeof(sv[1].to), "{%s.addr}",
+		    s->t->from->name);
+	str_ncpy(sv[2].from, br, sizeof(sv[2].from));
+	str_ncpy(sv[2].to, "{branch}", sizeof(sv[2].to));
+	str_ncpy(sv[3].from, cid, sizeof(sv[3].from));
+	str_ncpy(sv[3].to, "{call-id}", sizeof(sv[3].to));
+	str_ncpy(sv[4].from, tag, sizeof(sv[4].from));
+	str_ncpy(sv[4].to, "{tag}", sizeof(sv[4].to));
+	return 5;
+}
+
+
+/* the method of the template the mutation was made from */
+static void method_of(char *buf, size_t sz, const struct tort_sent *s)
+{
+	const uint8_t *p = s->t->mb->buf;
+	const uint8_t *sp = memchr(p, ' ', s->t->mb->end);
+	size_t l = sp ? (size_t)(sp - p) : 0;
+
+	re_snprintf(buf, sz, "%b", p, l < sz - 1 ? l : sz - 1);
+}
+
+
+static int write_bin(const char *path, const struct tort_sent *s)
+{
+	size_t l = strlen(path);
+	char bin[1100];
+	FILE *f;
+	int err = 0;
+
+	/* reproducer.yaml: reproducer-M37.raw */
+	if (l > 5 && !strcmp(path + l - 5, ".yaml"))
+		l -= 5;
+	re_snprintf(bin, sizeof(bin), "%b-M%llu.raw", path, l, s->n);
+	f = fopen(bin, "wb");
+	if (!f)
+		return errno;
+	if (fwrite(s->m.mb->buf, 1, s->m.mb->end, f) != s->m.mb->end)
+		err = EIO;
+	if (fclose(f) && !err)
+		err = errno;
+	return err;
+}
+
+
+static void write_step(FILE *f, const struct tort_sent *s,
+		       const struct role *dut, const struct tort_opts *o,
+		       bool *exact)
+{
+	struct subst sv[5];
+	size_t ns = substs(sv, s, dut, o->seed);
+	char met[32];
+
+	method_of(met, sizeof(met), s);
+	fprintf(f, "  # mutation %llu (%s): %s\n",
+		(unsigned long long)s->n, mut_kind_name(s->m.kind),
+		s->m.what);
+	if (s->m.split[0])
+		fprintf(f, "  # (torture sent it over %s in segments; "
+			"raw: sends it in one write)\n",
+			sip_transp_name(s->t->from->tp));
+	fprintf(f, "  - M%llu: %s %s -> %s\n", (unsigned long long)s->n,
+		met, s->t->from->name, dut->name);
+	fputs("    retransmit: false\n    raw: ", f);
+	yaml_raw(f, s->m.mb->buf, s->m.mb->end, sv, ns, exact);
+}
+
+
+/**
+ * Write the reproducer to path: the mutation that killed the device
+ * (res->killer), else every one since its last passed check; then an
+ * OPTIONS that it must answer as it did before. *exact: false when a
+ * message holds bytes a raw: step cannot carry (the NAME-Mn.raw files
+ * hold them as sent)
+ */
+int torture_repro(const char *path, const struct scenario *sc,
+		  const struct role *dut, const struct tort_result *res,
+		  const struct tort_opts *o, bool *exact)
+{
+	const struct tort_sent *first;
+	const struct role *from;
+	struct le *le;
+	FILE *f;
+	int err = 0;
+
+	first = res->killer ? res->killer : list_ledata(res->last.head);
+	if (!first)
+		return ENOENT;
+	from = first->t->from;
+
+	*exact = true;
+	f = fopen(path, "w");
+	if (!f)
+		return errno;
+
+	fprintf(f, "# Written by sipflow torture (seed %llu, %u mutations, a "
+		"check every %u):\n# %s stopped answering %s.\n"
+		"# Replay: sipflow run %s with the same --testbed or --role\n",
+		(unsigned long long)o->seed, o->count, o->every, dut->name,
+		res->killer ? "after the mutation below, replayed alone"
+		: "after these mutations (they could not be replayed one by "
+		"one)", path);
+	fprintf(f, "scenario: torture-%s-%llu\n", sc->name,
+		(unsigned long long)first->n);
+	fprintf(f, "title: \"%s stops answering after mutation %llu of %s "
+		"(seed %llu)\"\nroles:\n", dut->name,
+		(unsigned long long)first->n, sc->name,
+		(unsigned long long)o->seed);
+	for (le = sc->roles.head; le; le = le->next) {
+		const struct role *r = le->data;
+		bool used = r == dut || (res->killer &&
+					 res->killer->t->from == r);
+		struct le *s;
+
+		for (s = res->last.head; s && !used && !res->killer;
+		     s = s->next)
+			used = ((struct tort_sent *)s->data)->t->from == r;
+		if (used)
+			fprintf(f, "  %s: {kind: %s}\n", r->name,
+				kind_name(r->kind));
+	}
+	fputs("steps:\n", f);
+
+	if (res->killer) {
+		write_step(f, res->killer, dut, o, exact);
+		err = write_bin(path, res->killer);
+	}
+	else {
+		for (le = res->last.head; le && !err; le = le->next) {
+			write_step(f, le->data, dut, o, exact);
+			err = write_bin(path, le->data);
+		}
+	}
+
+	/* the check it failed (tests/interop/lib/probe-keepalive.yaml) */
+	fprintf(f, "  - alive: OPTIONS %s -> %s\n"
+		"    raw: |+\n"
+		"      OPTIONS sip:{%s.addr} SIP/2.0\n"
+		"      Via: SIP/2.0/%s {%s.addr};branch={branch}\n"
+		"      Max-Forwards: 70\n"
+		"      From: <sip:torture@{%s.addr}>;tag={tag}\n"
+		"      To: <sip:{%s.addr}>\n"
+		"      Call-ID: {call-id}\n"
+		"      CSeq: 1 OPTIONS\n"
+		"      Content-Length: 0\n\n"
+		"  - alive-ok: %u %s -> %s\n",
+		from->name, dut->name, dut->name, sip_transp_name(from->tp),
+		from->name, from->name, dut->name,
+		res->live_status ? res->live_status : 200, dut->name,
+		from->name);
+
+	if (fclose(f) && !err)
+		err = errno;
+	return err;
+}

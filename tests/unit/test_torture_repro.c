@@ -1,0 +1,215 @@
+/* tests/unit/test_torture_repro.c — the reproducer sipflow torture writes
+ * (engine/cli/torture_repro.c): for every mutation of an INVITE it is a
+ * scenario that loads; when it says it is exact, its raw: step resolves
+ * to the very bytes that were sent; when not, the message held a byte
+ * raw: cannot carry */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <re.h>
+#include <CUnit/CUnit.h>
+#include "cunit_main.h"
+#include "fixture.h"
+#include "scenario.h"
+#include "placeholder.h"
+#include "torture.h"
+
+
+static const char flow[] =
+	"roles:\n"
+	"  A: {kind: ua}\n"
+	"  P: {kind: dut}\n"
+	"steps:\n"
+	"  - F1: INVITE A -> P\n";
+
+static const char invite[] =
+	"INVITE sip:p@127.0.0.1:5060 SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKold\r\n"
+	"Max-Forwards: 70\r\n"
+	"From: <sip:a@127.0.0.10:5060>;tag=oldtag\r\n"
+	"To: <sip:p@127.0.0.1:5060>\r\n"
+	"Call-ID: oldcallid\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Contact: <sip:a@127.0.0.10:5060>\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 36\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=- 1 1 IN IP4 127.0.0.10\r\n"
+	"s=-\r\n";
+
+enum { N = 1500, SEED = 11 };
+
+
+static struct scenario *bound(const char *name, const char *yaml)
+{
+	struct scenario *sc = NULL;
+	struct role *a, *p;
+
+	if (scenario_load_str(&sc, name, yaml, NULL))
+		return NULL;
+	a = scenario_role(sc, "A");
+	p = scenario_role(sc, "P");
+	if (!a || !p) {
+		mem_deref(sc);
+		return NULL;
+	}
+	sa_set_str(&a->addr, "127.0.0.10", 5060);
+	sa_set_str(&p->addr, "127.0.0.1", 5060);
+	p->dut = true;
+	return sc;
+}
+
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *s = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 &&
+	    !fseek(f, 0, SEEK_SET)) {
+		s = mem_zalloc((size_t)n + 1, NULL);
+		if (s && fread(s, 1, (size_t)n, f) != (size_t)n)
+			s = mem_deref(s);
+	}
+	fclose(f);
+	return s;
+}
+
+
+/* a byte raw: cannot carry: NUL, LF without CR, not UTF-8 (the mutator
+ * makes no other non-ASCII bytes) */
+static bool uncarried(const struct mbuf *mb)
+{
+	size_t i;
+
+	for (i = 0; i < mb->end; i++) {
+		uint8_t c = mb->buf[i];
+
+		if (!c || c >= 0x80 || (c == '\n' &&
+					(!i || mb->buf[i - 1] != '\r')))
+			return true;
+	}
+
+	return false;
+}
+
+
+static void test_every_mutation_reproduces(void)
+{
+	struct tort_tmpl tmpl;
+	struct tort_opts o;
+	struct scenario *sc;
+	char path[256], raw[300];
+	unsigned exact_n = 0, inexact_n = 0;
+	uint64_t n;
+
+	memset(&tmpl, 0, sizeof(tmpl));
+	memset(&o, 0, sizeof(o));
+	o.seed = SEED;
+	o.count = N;
+	o.every = 10;
+
+	sc = bound("flow.yaml", flow);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+	CU_ASSERT_EQUAL_FATAL(fx_file(path, sizeof(path), ".yaml", ""), 0);
+	re_snprintf(raw, sizeof(raw), "%b", path, strlen(path) - 5);
+
+	tmpl.mb = mbuf_alloc(sizeof(invite));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmpl.mb);
+	mbuf_write_str(tmpl.mb, invite);
+	tmpl.from = scenario_role(sc, "A");
+	tmpl.callid = "oldcallid";
+	tmpl.branch = "z9hG4bKold";
+	tmpl.tag = "oldtag";
+
+	for (n = 0; n < N; n++) {
+		struct tort_result res;
+		struct tort_sent s;
+		struct scenario *rep = NULL;
+		struct mbuf *mb = NULL;
+		char *text, *out = NULL, *why = NULL, bin[300];
+		char cid[64], br[64], tag[64];
+		const struct step *st;
+		struct phctx ph;
+		bool exact = false;
+
+		memset(&res, 0, sizeof(res));
+		memset(&s, 0, sizeof(s));
+		s.n = n;
+		s.t = &tmpl;
+		CU_ASSERT_EQUAL_FATAL(tort_renew(&mb, &tmpl, SEED, n), 0);
+		CU_ASSERT_EQUAL_FATAL(mutate(&s.m, mb->buf, mb->end, SEED, n,
+					     false, 65507), 0);
+		mem_deref(mb);
+		res.killer = &s;
+		res.live_status = 200;
+
+		CU_ASSERT_EQUAL_FATAL(torture_repro(path, sc,
+				      scenario_role(sc, "P"), &res, &o,
+				      &exact), 0);
+		re_snprintf(bin, sizeof(bin), "%s-M%llu.raw", raw, n);
+		(void)unlink(bin);
+		CU_ASSERT_EQUAL(exact, !uncarried(s.m.mb));
+
+		/* it loads, whatever the message held */
+		text = slurp(path);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+		rep = bound("reproducer.yaml", text);
+		if (!rep)
+			re_fprintf(stderr, "mutation %llu (%s) does not load:"
+				   "\n%s\n", n, s.m.what, text);
+		CU_ASSERT_PTR_NOT_NULL(rep);
+		mem_deref(text);
+		if (!rep) {
+			mutation_reset(&s.m);
+			continue;
+		}
+
+		/* exact: the raw: step, resolved, is what was sent */
+		st = list_ledata(rep->steps.head);
+		tort_ids(cid, br, tag, sizeof(cid), SEED, n);
+		ph = (struct phctx){rep, cid, br, tag, 1};
+		CU_ASSERT_EQUAL(ph_expand(&out, st->raw, &ph, &why), 0);
+		if (exact && out) {
+			bool same = strlen(out) == s.m.mb->end &&
+				!memcmp(out, s.m.mb->buf, s.m.mb->end);
+
+			CU_ASSERT(same);
+			if (!same)
+				re_fprintf(stderr, "mutation %llu (%s) is not "
+					   "replayed as sent\n", n,
+					   s.m.what);
+			++exact_n;
+		}
+		else {
+			++inexact_n;
+		}
+
+		mem_deref(out);
+		mem_deref(why);
+		mem_deref(rep);
+		mutation_reset(&s.m);
+	}
+
+	/* most mutations replay byte for byte */
+	CU_ASSERT(exact_n > N * 3 / 4);
+	CU_ASSERT(inexact_n > 0);
+	(void)unlink(path);
+	mem_deref(tmpl.mb);
+	mem_deref(sc);
+}
+
+
+int register_suites(void)
+{
+	static CU_TestInfo tests[] = {
+		{"every_mutation_reproduces", test_every_mutation_reproduces},
+		CU_TEST_INFO_NULL,
+	};
+
+	return SUITE_ADD("torture_repro", tests);
+}
