@@ -187,23 +187,47 @@ static int dup(char **out, const char *s)
 }
 
 
-/**
- * A message's text from its n bytes at p: valid UTF-8, all of it (past
- * any NUL); when that is not the bytes themselves (NUL, bytes that are
- * not UTF-8), the bytes in base64 too
- */
-int report_msg_text(struct report_msg *m, const uint8_t *p, size_t n)
+/* the first len bytes at p, at most max, cut before a character a cut
+ * at max would split (a continuation byte follows), so the part kept is
+ * as valid as the whole */
+static size_t cut(const uint8_t *p, size_t len, size_t max)
 {
-	size_t len = 4 * ((n + 2) / 3) + 1;
+	size_t n = max;
+
+	if (len <= max)
+		return len;
+	while (n > 0 && max - n < 3 && (p[n] & 0xc0) == 0x80)
+		--n;
+
+	return n;
+}
+
+
+/**
+ * A message's start line and text from its n bytes at p, valid UTF-8:
+ * the line up to its line end (a NUL does not end it; at most 200
+ * bytes), the text all of it past any NUL (at most 16 KiB); when the
+ * text is not the bytes themselves (NUL, bytes that are not UTF-8), the
+ * bytes in base64 too
+ */
+int report_msg_bytes(struct report_msg *m, const uint8_t *p, size_t n)
+{
+	size_t len, eol;
 	bool exact = true;
 	int err;
 
 	if (!m || (!p && n))
 		return EINVAL;
 
+	for (eol = 0; eol < n && p[eol] != '\r' && p[eol] != '\n'; eol++)
+		;
+	m->line = mem_deref(m->line);
 	m->text = mem_deref(m->text);
 	m->text_b64 = mem_deref(m->text_b64);
-	err = esc_utf8_dup(&m->text, p, n, &exact);
+	n = cut(p, n, TEXT_MAX);
+	len = 4 * ((n + 2) / 3) + 1;
+	err = esc_utf8_dup(&m->line, p, cut(p, eol, 200), NULL);
+	err |= esc_utf8_dup(&m->text, p, n, &exact);
 	if (err || exact)
 		return err;
 
@@ -272,27 +296,11 @@ static int add_step(struct report_scn *s, const struct run *run,
 }
 
 
-/* the first len bytes at p, at most max, cut before a character a cut
- * at max would split (a continuation byte follows), so the part kept is
- * as valid as the whole */
-static size_t cut(const uint8_t *p, size_t len, size_t max)
-{
-	size_t n = max;
-
-	if (len <= max)
-		return len;
-	while (n > 0 && max - n < 3 && (p[n] & 0xc0) == 0x80)
-		--n;
-
-	return n;
-}
-
-
 static int add_msg(struct report_scn *s, const struct run *run,
 		   const struct msgrec *r)
 {
 	const uint8_t *p = r->mb->buf;
-	size_t len = r->mb->end, eol;
+	size_t len = r->mb->end;
 	struct report_msg *m;
 	int err;
 
@@ -314,11 +322,7 @@ static int add_msg(struct report_scn *s, const struct run *run,
 	else
 		err |= re_sdprintf(&m->to, "%J", &r->dst);
 
-	/* the start line: up to its line end (a NUL does not end it) */
-	for (eol = 0; eol < len && p[eol] != '\r' && p[eol] != '\n'; eol++)
-		;
-	err |= esc_utf8_dup(&m->line, p, cut(p, eol, 200), NULL);
-	err |= report_msg_text(m, p, cut(p, len, TEXT_MAX));
+	err |= report_msg_bytes(m, p, len);
 	if (r->step) {
 		const struct verdict *v = run_verdict(run, r->step->idx);
 

@@ -105,7 +105,7 @@ int  report_load_json(struct report *rp, const char *path);
 int  report_scn_alloc(struct report_scn **sp, struct report *rp);
 int  report_step_alloc(struct report_step **sp, struct report_scn *s);
 int  report_msg_alloc(struct report_msg **mp, struct report_scn *s);
-int  report_msg_text(struct report_msg *m, const uint8_t *p, size_t n);
+int  report_msg_bytes(struct report_msg *m, const uint8_t *p, size_t n);
 int  report_str(char **out, const char *s);
 int  report_finding_alloc(struct report_finding **fp,
 			  struct report_scn *s);

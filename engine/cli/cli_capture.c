@@ -53,10 +53,7 @@ static void html_msg_h(const struct pcapr_msg *pm, void *arg)
 	rm->t_ms = m.t_us / 1000;
 	h->err |= re_sdprintf(&rm->from, "%J", &h->tr->parts[m.from - 1]);
 	h->err |= re_sdprintf(&rm->to, "%J", &h->tr->parts[m.to - 1]);
-	h->err |= esc_utf8_dup(&rm->line, (const uint8_t *)m.line.p,
-			       m.line.l, NULL);
-	h->err |= report_msg_text(rm, pm->p, pm->len > 16384 ? (size_t)16384
-				  : pm->len);
+	h->err |= report_msg_bytes(rm, pm->p, pm->len);
 }
 
 

@@ -171,8 +171,6 @@ static void report_msg(struct torture *t, uint32_t frame, const char *from,
 		       const char *step)
 {
 	struct report_msg *m;
-	const uint8_t *eol = memchr(p, '\r', len);
-	size_t ll = eol ? (size_t)(eol - p) : (len < 80 ? len : 80);
 
 	if (report_msg_alloc(&m, t->rs))
 		return;
@@ -181,8 +179,7 @@ static void report_msg(struct torture *t, uint32_t frame, const char *from,
 	m->t_ms = now(t);
 	(void)str_dup(&m->from, from);
 	(void)str_dup(&m->to, to);
-	(void)re_sdprintf(&m->line, "%b", p, ll);
-	(void)re_sdprintf(&m->text, "%b", p, len);
+	(void)report_msg_bytes(m, p, len);
 	if (step)
 		(void)str_dup(&m->step, step);
 }
