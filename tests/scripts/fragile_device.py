@@ -22,9 +22,11 @@ and CSeq (§8.2.6.2), to the address it came from:
 With --die-on NAME it exits (status 3, "killed by NAME" in LOG) when a
 request shows that malformation, before answering it — a firmware that
 crashes on it. NAMES lists them (--list prints them); more may be added.
-It exits by itself after --life seconds (default 120).
+With --careless it answers every request but ACK 200 OK: a device that
+accepts nonsense. It exits by itself after --life seconds (default 120).
 
-usage: fragile_device.py HOST PORT LOG [--die-on NAME]... [--life S]
+usage: fragile_device.py HOST PORT LOG [--die-on NAME]... [--careless]
+                         [--life S]
 """
 import argparse
 import re
@@ -138,6 +140,8 @@ def main():
     ap.add_argument("log", nargs="?")
     ap.add_argument("--die-on", action="append", default=[],
                     choices=sorted(NAMES), metavar="NAME")
+    ap.add_argument("--careless", action="store_true",
+                    help="answer every request 200 OK")
     ap.add_argument("--life", type=float, default=120.0)
     ap.add_argument("--list", action="store_true",
                     help="print the malformations it can die on")
@@ -168,7 +172,7 @@ def main():
                 log.write(f"killed by {name}\n")
                 return 3
         try:
-            code, reason = status(m)
+            code, reason = (200, "OK") if a.careless else status(m)
         except (IndexError, ValueError):
             code, reason = 400, "Bad Request"
         sock.sendto(answer(m, code, reason), src)

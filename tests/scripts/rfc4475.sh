@@ -80,6 +80,24 @@ check "its rejections are judged: 420 to Require (bext01), 505 to SIP/7.0 (badve
 	"grep -A3 '^rfc4475-bext01' '$out/careful.txt' | grep -Eq 'F2 +3xx, 4xx, 5xx or 6xx +D -> A +pass' &&
 	 grep -A3 '^rfc4475-badvers' '$out/careful.txt' | grep -Eq 'F2 +3xx, 4xx, 5xx or 6xx +D -> A +pass'"
 
+# a careless device accepts everything: it fails where RFC 4475 says a
+# message must not be accepted, and only there
+device careless --careless || abort "fragile_device.py did not listen on $dev:5060"
+mkdir -p "$out/careless-set/rfc4475"
+cp -r "$src/scenarios/blocks" "$out/careless-set/"
+cp "$set_dir"/{esc02,mismatch01,lwsdisp}.yaml "$out/careless-set/rfc4475/"
+"$sipflow" run "$out/careless-set/rfc4475" --testbed "$out/testbed.yaml" \
+	--out "$out/careless" >"$out/careless.txt" 2>&1
+rc=$?
+stop
+cat "$out/careless.txt"
+check "a 200 to RE%47IST%45R (not REGISTER, §3.1.1.5) fails F2, naming it" \
+	"grep -A3 '^rfc4475-esc02' '$out/careless.txt' | grep -q 'expected 3xx, 4xx, 5xx or 6xx from D, got 200 OK'"
+check "a 200 to an OPTIONS whose CSeq says INVITE (§3.1.2.17) fails F2" \
+	"grep -A2 '^rfc4475-mismatch01' '$out/careless.txt' | grep -Eq 'F2 .* FAIL'"
+check "a 200 to a valid message (§3.1.1.6) passes; the run exits 1" \
+	"[ $rc -eq 1 ] && grep -q 'PASS rfc4475-lwsdisp' '$out/careless.txt'"
+
 # the same device dies on a negative Content-Length (RFC 4475 §3.1.2.3)
 device fragile --die-on negative-content-length ||
 	abort "fragile_device.py did not listen on $dev:5060"
