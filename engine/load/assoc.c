@@ -88,8 +88,7 @@ static bool mixes_finals(const struct step *st)
 	unsigned i;
 
 	for (i = 0; i < st->nalt; i++) {
-		uint16_t a = st->alt[i] < 10 ? (uint16_t)(st->alt[i] * 100)
-					     : st->alt[i];
+		uint16_t a = status_alt_code(st->alt[i]);
 
 		ok |= a >= 200 && a < 300;
 		no |= a >= 300;

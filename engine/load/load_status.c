@@ -14,10 +14,9 @@
 /* what a final or provisional response does to its transaction: the
  * flow after it (ACK, dialog, more responses) depends on it; a class
  * (2..6) counts as its codes */
-static int outcome(uint16_t code)
+static int outcome(uint16_t alt)
 {
-	if (code < 10)
-		code = (uint16_t)(code * 100);
+	uint16_t code = status_alt_code(alt);
 
 	return code < 200 ? 1 : code < 300 ? 2 : 3;
 }

@@ -196,6 +196,13 @@ bool status_alt_takes(uint16_t alt, uint16_t scode)
 }
 
 
+/** A status: alternative's code, or its class's lowest (4xx: 400) */
+uint16_t status_alt_code(uint16_t alt)
+{
+	return alt < 10 ? (uint16_t)(alt * 100) : alt;
+}
+
+
 /** Whether a response with this code fulfils the response step st: its
  * message line's code, or one of its status: alternatives */
 bool step_accepts(const struct step *st, uint16_t scode)

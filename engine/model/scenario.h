@@ -369,6 +369,7 @@ static inline bool role_acts(const struct role *r)
 }
 int step_print(struct re_printf *pf, const struct step *st);
 bool status_alt_takes(uint16_t alt, uint16_t scode);
+uint16_t status_alt_code(uint16_t alt);
 bool step_accepts(const struct step *st, uint16_t scode);
 int media_print(struct re_printf *pf, const struct media_spec *m);
 

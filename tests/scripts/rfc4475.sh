@@ -116,8 +116,18 @@ check "the run fails (exit 1); the message before it passed" \
 check "rfc4475-ncl fails at its alive step: no answer to the OPTIONS" \
 	"grep -A5 '^rfc4475-ncl' '$out/dies.txt' | grep -Eq 'F4 +2xx, 3xx, 4xx, 5xx or 6xx +D -> L +FAIL' &&
 	 grep -A6 '^rfc4475-ncl' '$out/dies.txt' | grep -q 'no 2xx, 3xx, 4xx, 5xx or 6xx from D at L within 2.0 s'"
+# failed NAME TEXT: report.json has NAME failed, TEXT in its record
+failed() {
+	python3 - "$out/dies/report.json" "$1" "$2" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = [x for x in r["scenarios"] if x["name"] == sys.argv[2]]
+sys.exit(not (s and s[0]["result"] == "fail" and
+              sys.argv[3] in json.dumps(s[0], ensure_ascii=False)))
+PY
+}
 check "the report names the message: RFC 4475 §3.1.2.3, Negative Content-Length" \
-	"python3 -c \"import json,sys; r=json.load(open('$out/dies/report.json')); s=[x for x in r['scenarios'] if x['name']=='rfc4475-ncl'][0]; sys.exit(not (s['result']=='fail' and 'Negative Content-Length' in json.dumps(s)))\""
+	"failed rfc4475-ncl 'RFC 4475 §3.1.2.3 Negative Content-Length'"
 check "and its pcap holds the message that killed it" \
 	"[ -s '$out/dies/rfc4475-ncl.pcapng' ]"
 
