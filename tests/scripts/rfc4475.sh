@@ -85,7 +85,7 @@ check "its rejections are judged: 420 to Require (bext01), 505 to SIP/7.0 (badve
 device careless --careless || abort "fragile_device.py did not listen on $dev:5060"
 mkdir -p "$out/careless-set/rfc4475"
 cp -r "$src/scenarios/blocks" "$out/careless-set/"
-cp "$set_dir"/{esc02,mismatch01,lwsdisp}.yaml "$out/careless-set/rfc4475/"
+cp "$set_dir"/{esc02,mismatch01,lwsdisp,unksm2}.yaml "$out/careless-set/rfc4475/"
 "$sipflow" run "$out/careless-set/rfc4475" --testbed "$out/testbed.yaml" \
 	--out "$out/careless" >"$out/careless.txt" 2>&1
 rc=$?
@@ -95,6 +95,8 @@ check "a 200 to RE%47IST%45R (not REGISTER, §3.1.1.5) fails F2, naming it" \
 	"grep -A3 '^rfc4475-esc02' '$out/careless.txt' | grep -q 'expected 3xx, 4xx, 5xx or 6xx from D, got 200 OK'"
 check "a 200 to an OPTIONS whose CSeq says INVITE (§3.1.2.17) fails F2" \
 	"grep -A2 '^rfc4475-mismatch01' '$out/careless.txt' | grep -Eq 'F2 .* FAIL'"
+check "a 200 that copies an isbn: To (§3.3.4) does not parse, and fails F2 by its status line" \
+	"grep -A3 '^rfc4475-unksm2' '$out/careless.txt' | grep -q 'expected 3xx, 4xx, 5xx or 6xx from D, got 200 (frame 2), which does not parse'"
 check "a 200 to a valid message (§3.1.1.6) passes; the run exits 1" \
 	"[ $rc -eq 1 ] && grep -q 'PASS rfc4475-lwsdisp' '$out/careless.txt'"
 
