@@ -7,7 +7,8 @@
 # status line, one to a branch-less (RFC 2543) INVITE is matched, and the
 # one flow that fails, escnull, fails because Kamailio answers that
 # REGISTER twice (400, then 500: a request has one final response, RFC
-# 3261 §17.2.2), not because it died.
+# 3261 §17.2.2) — caught by the 200 ms wait after the answer — not
+# because it died.
 # usage: rfc4475-kamailio.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -39,10 +40,11 @@ check "Kamailio still runs and answers after the 49 messages" \
 check "48 passed; escnull alone failed (exit 1)" \
 	"[ $rc -eq 1 ] && grep -q '^scenarios: 48 passed, 1 failed' '$out/run.txt' &&
 	 grep -q 'FAIL rfc4475-escnull' '$out/run.txt'"
-check "escnull: Kamailio answered the REGISTER 400 and then 500; the alive OPTIONS was answered too" \
+check "escnull: Kamailio answered the REGISTER 400 and then 500, which fails the wait after the answer" \
 	"step escnull 'F2 ' pass &&
-	 step escnull 'F4 ' \"unexpected 500 I'm terribly sorry\" &&
-	 tshark -r '$out/run/rfc4475-escnull.pcapng' -Y 'sip.CSeq.method == OPTIONS && sip.Status-Code' 2>/dev/null | grep -q ."
+	 step escnull 'wait 200 ms' \"unexpected 500 I'm terribly sorry\""
+check "and it answered the next message and its alive OPTIONS (escruri)" \
+	"grep -q 'PASS rfc4475-escruri' '$out/run.txt'"
 check "unksm2 (an isbn: To): its 400 echoes the To and does not parse; judged by its status line" \
 	"step unksm2 'F2 ' 'judged by its status line: 400 from D'"
 check "inv2543 (no branch, RFC 2543): its 404 is matched and passes" \
