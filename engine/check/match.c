@@ -11,6 +11,7 @@
 #include <re.h>
 #include "scenario.h"
 #include "msgrec.h"
+#include "msgtext.h"
 #include "ledger.h"
 #include "track.h"
 #include "expect.h"
@@ -63,6 +64,22 @@ static int step_name(struct re_printf *pf, const struct msgrec *r)
 }
 
 
+/* a raw: request that did not decode has no transaction to match: its
+ * answer is the response with its Call-ID (RFC 4475 §3.1.2.10 sends one) */
+static bool raw_answer(const struct step *st, const struct msgrec *r,
+		       struct msgrec *const *steprec)
+{
+	const struct msgrec *req = st->assoc ? steprec[st->assoc->idx] : NULL;
+	struct pl cid;
+
+	if (!req || req->msg || !st->assoc->raw)
+		return false;
+	cid = msgtext_callid(req->mb);
+
+	return !pl_cmp(&cid, &r->msg->callid);
+}
+
+
 static enum match_res response(const struct step *st, struct msgrec *r,
 			       const struct list *ledgers,
 			       struct msgrec *const *steprec, char **why)
@@ -71,6 +88,8 @@ static enum match_res response(const struct step *st, struct msgrec *r,
 	struct msgrec *req = rcv ? track_client_txn(rcv, r) : NULL;
 	struct msgrec *want;
 
+	if (!req && raw_answer(st, r, steprec))
+		return MATCH_YES;
 	if (!req) {
 		(void)re_sdprintf(why, "%u %r does not answer any request %s "
 				  "sent (Via branch %r, CSeq %u %r; "

@@ -81,6 +81,58 @@ static struct step *implicit(struct step **flat, const struct step *st)
 }
 
 
+/* does st accept both a 2xx and a 3xx-6xx? */
+static bool mixes_finals(const struct step *st)
+{
+	bool ok = false, no = false;
+	unsigned i;
+
+	for (i = 0; i < st->nalt; i++) {
+		uint16_t a = status_alt_code(st->alt[i]);
+
+		ok |= a >= 200 && a < 300;
+		no |= a >= 300;
+	}
+
+	return ok && no;
+}
+
+
+/* an ACK step after st from its receiver to its sender: the flow goes on
+ * in the INVITE's transaction or dialog, so it needs one kind of answer */
+static const struct step *ack_after(struct step **flat, unsigned n,
+				    const struct step *st)
+{
+	unsigned i;
+
+	for (i = st->idx + 1; i < n; i++) {
+		const struct step *o = flat[i];
+
+		if (o && o->type == STEP_MSG && o->req && o->from == st->to &&
+		    o->to == st->from && !strcmp(o->method, "ACK"))
+			return o;
+	}
+
+	return NULL;
+}
+
+
+/*
+ * status: [2xx, 4xx] on the answer to an INVITE: a 2xx is ACKed in its
+ * dialog, a 3xx-6xx in its transaction (RFC 3261 §13.2.2.4, §17.1.1.3),
+ * so a flow with an ACK after it must say which; without one, the
+ * teardown acknowledges whichever came (docs/decisions/0029)
+ */
+static bool mixed_ok(struct step **flat, unsigned n, const struct step *st)
+{
+	if (!mixes_finals(st) || !st->assoc ||
+	    strcmp(st->assoc->method, "INVITE"))
+		return true;
+
+	return ack_after(flat, n, st) == NULL;
+}
+
+
 static void flatten(struct step **flat, const struct list *steps)
 {
 	struct le *le;
@@ -125,6 +177,16 @@ int scenario_associate(struct scenario *sc, struct diag *dg, unsigned *nerr)
 		else
 			st->assoc = implicit(flat, st);
 
+		if (!mixed_ok(flat, sc->nsteps, st)) {
+			++*nerr;
+			diag_err(dg, step_file(sc, st), &st->pos, "step %s: "
+				 "status: takes a 2xx and a 3xx-6xx to %s %s, "
+				 "but %s ACKs it (step %s): list one kind",
+				 st->id, st->assoc->method, st->assoc->id,
+				 st->to->name,
+				 ack_after(flat, sc->nsteps, st)->id);
+			continue;
+		}
 		if (st->assoc || st->raw)
 			continue;
 

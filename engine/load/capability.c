@@ -8,7 +8,8 @@
  * is skipped with that reason, not failed (or passed) for the wrong one.
  * Simulated roles meet a requirement when their kind implements it: a
  * scripted ua or proxy sends what its steps say, so it can play any of
- * these; a phone plays none (it is a handset, not a server).
+ * these but robustness (only a device can show it survives); a phone
+ * plays none (it is a handset, not a server).
  */
 #include <string.h>
 #include <re.h>
@@ -54,6 +55,12 @@ static const struct capability caps[] = {
 	{"forward-always",
 	 "sends every call for the callee to the forwarding target without "
 	 "trying the callee (RFC 5359 §2.7)", SCRIPTED},
+	/* no simulated kind: a script answers a torture message as its
+	 * step says, which tells nothing of how a device survives it */
+	{"robustness",
+	 "is a device on the bench that may be sent malformed and unusual "
+	 "messages (the RFC 4475 torture set, scenarios/rfc4475/) and is "
+	 "judged on its answers and on staying alive", 0},
 };
 
 /* a capability set is a bit per row */

@@ -1,6 +1,9 @@
 /* engine/load/load_status.c — a response step's status: alternatives, the
  * codes a received response may have where the RFC allows more than one
- * (status: [408, 480]); docs/decisions/0012-status-alternatives.md */
+ * (status: [408, 480]), or a class of final responses where it allows
+ * any (status: [4xx, 5xx, 6xx]: a device may reject an RFC 4475 torture
+ * message as it likes); docs/decisions/0012-status-alternatives.md,
+ * 0029-torture-verdicts.md */
 #include <stdlib.h>
 #include <re.h>
 #include "scenario.h"
@@ -9,10 +12,23 @@
 
 
 /* what a final or provisional response does to its transaction: the
- * flow after it (ACK, dialog, more responses) depends on it */
-static int outcome(uint16_t code)
+ * flow after it (ACK, dialog, more responses) depends on it; a class
+ * (2..6) counts as its codes */
+static int outcome(uint16_t alt)
 {
+	uint16_t code = status_alt_code(alt);
+
 	return code < 200 ? 1 : code < 300 ? 2 : 3;
+}
+
+
+/* 2xx..6xx: the class (2..6); 0 for anything else */
+static uint16_t class_of(const char *s)
+{
+	if (!s || s[0] < '2' || s[0] > '6' || str_casecmp(s + 1, "xx"))
+		return 0;
+
+	return (uint16_t)(s[0] - '0');
 }
 
 
@@ -32,6 +48,7 @@ static uint16_t code_of(const char *s)
 }
 
 
+/* is this alternative (a code or a class) listed already? */
 static bool listed(const struct step *st, uint16_t code)
 {
 	unsigned i;
@@ -52,27 +69,32 @@ static void add_code(struct loader *ld, struct step *st,
 	const char *s = yscalar(c);
 	uint16_t code = code_of(s);
 
+	/* a class of final responses (2xx-6xx) where the source allows
+	 * any of them; 1xx is not taken (list the provisional responses
+	 * the flow expects) */
+	if (!code)
+		code = class_of(s);
 	if (!code) {
-		/* 4xx is not taken: a class holds codes the RFC does not
-		 * allow where the step stands (400 for a timeout) */
-		bool cls = s && s[0] >= '1' && s[0] <= '6' &&
-			   !str_casecmp(s + 1, "xx");
+		bool cls = s && s[0] == '1' && !str_casecmp(s + 1, "xx");
 
 		yerr(yd, c, "step %s: status: '%s' is not a status code "
-		     "(100-699)%s", st->id, s ? s : "",
-		     cls ? "; list the codes the RFC allows, not a class"
-		     : "");
+		     "(100-699) or a class of final responses (2xx-6xx)%s",
+		     st->id, s ? s : "",
+		     cls ? "; list the provisional codes the RFC allows" : "");
 		return;
 	}
 	if (listed(st, code)) {
-		yerr(yd, c, "step %s: status: %u is listed twice", st->id,
-		     code);
+		yerr(yd, c, "step %s: status: %s is listed twice", st->id,
+		     s);
 		return;
 	}
-	if (st->scode && outcome(code) != outcome(st->scode)) {
-		yerr(yd, c, "step %s: status: %u and %u do not end the "
+	/* 2xx beside 3xx-6xx: checked once the step's request is known
+	 * (engine/load/assoc.c), since a flow that ACKs needs one kind */
+	if (st->scode && outcome(code) != outcome(st->scode) &&
+	    (outcome(code) == 1 || outcome(st->scode) == 1)) {
+		yerr(yd, c, "step %s: status: %s and %u do not end the "
 		     "transaction alike; alternatives are all 1xx, all 2xx "
-		     "or all 3xx-6xx", st->id, code, st->scode);
+		     "or all 3xx-6xx", st->id, s, st->scode);
 		return;
 	}
 	if (st->nalt == STEP_NALT) {
@@ -115,7 +137,7 @@ void ld_status(struct loader *ld, struct step *st, const yaml_node_t *k,
 		return;
 	if (!st->nalt)
 		yerr(yd, v, "step %s: status: lists no code", st->id);
-	else if (st->scode && !listed(st, st->scode))
+	else if (st->scode && !step_accepts(st, st->scode))
 		yerr(yd, v, "step %s: status: does not list %u, the code of "
 		     "the message line (what a scripted sender sends)",
 		     st->id, st->scode);

@@ -188,6 +188,21 @@ int media_print(struct re_printf *pf, const struct media_spec *m)
 }
 
 
+/** Whether a status: alternative (a code, or 2..6 for a class: 4xx)
+ * takes a response with this code */
+bool status_alt_takes(uint16_t alt, uint16_t scode)
+{
+	return alt < 10 ? scode / 100 == alt : scode == alt;
+}
+
+
+/** A status: alternative's code, or its class's lowest (4xx: 400) */
+uint16_t status_alt_code(uint16_t alt)
+{
+	return alt < 10 ? (uint16_t)(alt * 100) : alt;
+}
+
+
 /** Whether a response with this code fulfils the response step st: its
  * message line's code, or one of its status: alternatives */
 bool step_accepts(const struct step *st, uint16_t scode)
@@ -198,7 +213,7 @@ bool step_accepts(const struct step *st, uint16_t scode)
 		return scode == st->scode;
 
 	for (i = 0; i < st->nalt; i++) {
-		if (st->alt[i] == scode)
+		if (status_alt_takes(st->alt[i], scode))
 			return true;
 	}
 
@@ -213,8 +228,9 @@ static int alt_print(struct re_printf *pf, const struct step *st)
 	unsigned i;
 
 	for (i = 0; i < st->nalt; i++) {
-		err |= re_hprintf(pf, "%s%u", !i ? "" : i + 1 < st->nalt
-				  ? ", " : " or ", st->alt[i]);
+		err |= re_hprintf(pf, "%s%u%s", !i ? "" : i + 1 < st->nalt
+				  ? ", " : " or ", st->alt[i],
+				  st->alt[i] < 10 ? "xx" : "");
 	}
 
 	return err;

@@ -265,7 +265,7 @@ struct step {
 	char *reason;          /* response: phrase as written, or standard */
 	uint16_t alt[STEP_NALT]; /* status: the codes a received response
 				  may have (scode among them), in the
-				  order written */
+				  order written; 2..6 a class (4: 4xx) */
 	unsigned nalt;         /* 0: no status: key, scode alone */
 	struct role *from;     /* sender */
 	struct role *to;       /* receiver */
@@ -368,6 +368,8 @@ static inline bool role_acts(const struct role *r)
 	return r->dut || r->kind == ROLE_PHONE;
 }
 int step_print(struct re_printf *pf, const struct step *st);
+bool status_alt_takes(uint16_t alt, uint16_t scode);
+uint16_t status_alt_code(uint16_t alt);
 bool step_accepts(const struct step *st, uint16_t scode);
 int media_print(struct re_printf *pf, const struct media_spec *m);
 

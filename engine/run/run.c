@@ -15,6 +15,7 @@
 #include "scenario.h"
 #include "diag.h"
 #include "msgrec.h"
+#include "msgtext.h"
 #include "agent.h"
 #include "track.h"
 #include "match.h"
@@ -334,17 +335,20 @@ void run_call_note(struct run *run, const struct msgrec *r)
 {
 	struct callid *c;
 
-	if (!r->msg || run_call_known(run, &r->msg->callid))
+	/* a raw: message that does not decode: its Call-ID as text */
+	struct pl id = r->msg ? r->msg->callid : msgtext_callid(r->mb);
+
+	if (!pl_isset(&id) || run_call_known(run, &id))
 		return;
 
 	c = mem_zalloc(sizeof(*c), callid_destructor);
 	if (!c)
 		return;
-	if (pl_strdup(&c->id, &r->msg->callid)) {
+	if (pl_strdup(&c->id, &id)) {
 		mem_deref(c);
 		return;
 	}
-	hash_append(run->calls, hash_joaat_pl(&r->msg->callid), &c->he, c);
+	hash_append(run->calls, hash_joaat_pl(&id), &c->he, c);
 }
 
 

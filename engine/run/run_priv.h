@@ -113,6 +113,14 @@ enum prog run_media_step(struct run *run, const struct step *st);
 void run_kick(struct run *run);
 void run_finish(struct run *run);
 
+/* a device's message that does not decode (engine/run/run_unparsed.c) */
+bool run_unparsed_takes(const struct run *run, const struct step *st,
+			const struct msgrec *r);
+void run_unparsed_take(struct run *run, const struct step *st,
+		       struct msgrec *r);
+bool run_unparsed_unexpected(struct run *run, const struct step *st,
+			     struct msgrec *r);
+
 /* teardown and leftovers (engine/run/run_teardown.c) */
 const char *run_earlier(const struct run *run, const struct pl *callid);
 bool run_stray(const struct run *run, const struct msgrec *r);

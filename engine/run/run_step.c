@@ -144,6 +144,13 @@ static const struct finding *check_rules(struct run *run, struct msgrec *r,
 	if (!r->msg->req && rcv)
 		c.req = track_client_txn(rcv, r);
 
+	/* the answer to a raw: request copies its From, To, Call-ID, CSeq
+	 * and Via (RFC 3261 §8.2.6.2): rules on them would judge the torture
+	 * message, not the device (docs/decisions/0029) */
+	if ((c.req && c.req->step && c.req->step->raw) ||
+	    (st && !st->req && st->assoc && st->assoc->raw))
+		return NULL;
+
 	le = run->findings.tail;
 	rules_check(&run->findings, &c, run->sc, st, run->opts.strict);
 
@@ -280,6 +287,10 @@ static enum prog take(struct run *run, const struct step *st)
 
 		if (stray(run, r))
 			continue;   /* unexpected() absorbs it */
+		if (!r->msg && run_unparsed_takes(run, st, r)) {
+			run_unparsed_take(run, st, r);
+			return PROG_DONE;
+		}
 		if (!run_rtx_fits(run, st, r))
 			continue;
 
@@ -503,6 +514,13 @@ static bool unexpected(struct run *run)
 		if (!st)
 			return false;
 
+		if (!r->msg) {
+			if (run_unparsed_unexpected(run, st, r))
+				return true;    /* st failed, naming it */
+			if (!r->in_le.list)
+				continue;       /* a leftover, absorbed */
+		}
+
 		list_unlink(&r->in_le);
 		if (!r->msg) {
 			char ebuf[64];
@@ -607,7 +625,8 @@ static bool skip_optional(struct run *run, const struct step *st)
 			return false;
 
 		for (le = run->inbox.head; le; le = le->next) {
-			if (match_kind(n, le->data)) {
+			if (match_kind(n, le->data) ||
+			    run_unparsed_takes(run, n, le->data)) {
 				run_step_done(run, st, VERDICT_SKIP, 0, NULL);
 				return true;
 			}

@@ -14,6 +14,7 @@
 #include "hdr.h"
 #include "placeholder.h"
 #include "build.h"
+#include "rawhex.h"
 
 
 /** A new branch: the RFC 3261 magic cookie and 64 random bits */
@@ -240,7 +241,8 @@ int build_finish(struct mbuf **mbp, struct msgb *b, struct buildctx *ctx,
 
 /**
  * raw: the whole message as written, line ends made CRLF (YAML block
- * scalars carry LF), then placeholders resolved, {body-length} last.
+ * scalars carry LF), then placeholders resolved, {body-length} last, and
+ * each <hex>…</hex> sent as its octets (RFC 4475 §2.2; engine/sip/rawhex.c)
  */
 int build_raw(struct mbuf **mbp, struct buildctx *ctx,
 	      const struct phctx *ph)
@@ -272,13 +274,13 @@ int build_raw(struct mbuf **mbp, struct buildctx *ctx,
 	if (err)
 		return err;
 
-	mb = mbuf_alloc(strlen(text));
+	mb = mbuf_alloc(strlen(text) + 1);
 	if (!mb) {
 		mem_deref(text);
 		return ENOMEM;
 	}
 
-	err = mbuf_write_str(mb, text);
+	err = rawhex_write(mb, text, &ctx->why);
 	mem_deref(text);
 	if (err) {
 		mem_deref(mb);

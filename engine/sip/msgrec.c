@@ -1,6 +1,7 @@
 /* engine/sip/msgrec.c — one SIP message observed in a run */
 #include <re.h>
 #include "msgrec.h"
+#include "nobranch.h"
 
 
 static void destructor(void *data)
@@ -50,6 +51,16 @@ int msgrec_alloc(struct msgrec **recp, struct mbuf *mb)
 	r->decode_err = sip_msg_decode(&r->msg, r->mb);
 	if (!r->decode_err && !r->msg)
 		r->decode_err = EBADMSG;
+	if (r->decode_err) {
+		/* an RFC 2543 top Via, without a branch */
+		size_t body = 0;
+
+		r->msg = mem_deref(r->msg);
+		if (!nobranch_decode(&r->msg, r->mb, &body)) {
+			r->decode_err = 0;
+			r->mb->pos = body;
+		}
+	}
 
 	*recp = r;
 	return 0;

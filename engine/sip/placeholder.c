@@ -4,6 +4,7 @@
  * (sip:user@host:port), {X.host}, {X.port}, {X.addr} (host:port),
  * {X.user}, {X.domain}. Message fields: {call-id}, {branch}, {tag},
  * {cseq}, and {body-length} (the length of what follows the blank line,
+ * a <hex>…</hex> there counted as its octets,
  * computed last). Fields of an earlier step's message: {F2.call-id},
  * {F2.from-tag}, {F2.to-tag} — what a phone learns from a dialog-info
  * NOTIFY and puts in Replaces (RFC 3891), written into the flow.
@@ -13,6 +14,7 @@
 #include "scenario.h"
 #include "msgrec.h"
 #include "placeholder.h"
+#include "rawhex.h"
 
 
 #define BODYLEN "{body-length}"
@@ -225,7 +227,7 @@ static int body_length(char **out)
 		return 0;
 
 	body = strstr(s, "\r\n\r\n");
-	blen = body ? strlen(body + 4) : 0;
+	blen = body ? rawhex_len(body + 4) : 0;
 	/* the body may itself hold the marker text; count it as replaced */
 	if (body && mark > body)
 		return EINVAL;
