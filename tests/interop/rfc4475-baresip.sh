@@ -13,8 +13,7 @@ rm -rf "$out"; mkdir -p "$out"
 pids=()
 # shellcheck source=../scripts/lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
-command -v baresip >/dev/null ||
-	abort "baresip is not installed (bash scripts/setup.sh test installs it)"
+need baresip
 # shellcheck source=lib/baresip.sh
 . "$here/lib/baresip.sh"
 cleanup() {

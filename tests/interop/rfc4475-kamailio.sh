@@ -16,8 +16,7 @@ here="$src/tests/interop"
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=../scripts/lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
-command -v kamailio >/dev/null ||
-	abort "kamailio is not installed (bash scripts/setup.sh installs it)"
+need kamailio
 cfg=/etc/kamailio/kamailio.cfg
 [ -r "$cfg" ] || abort "$cfg is not there (the kamailio package installs it)"
 # shellcheck source=lib/kamailio.sh
