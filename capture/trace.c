@@ -279,9 +279,14 @@ static void arrow(struct ladder *ld, const struct trace_msg *m)
  * message: "                    # F1 INVITE A -> P: pass" */
 static void comments(struct ladder *ld, const struct pl *c)
 {
-	const char *p = c->p, *end = c->p + c->l;
+	const char *p = c->p, *end;
 
-	while (c->l && p < end) {
+	/* no comments: p may be NULL, and NULL + 0 is undefined */
+	if (!c->l)
+		return;
+
+	end = p + c->l;
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p);
 
