@@ -261,11 +261,22 @@ static void arrow(struct ladder *ld, const struct trace_msg *m)
 	label[n + 1] = ' ';
 	n += 2;
 
-	/* the label sits on the shaft, clear of both ends */
-	if (n > (hi - lo) * W - 6)
-		n = (hi - lo) * W - 6;
-	start = lo * W + W / 2 + 3 + ((hi - lo) * W - 6 - n) / 2;
-	memcpy(row + start, label, n);
+	if (lo == hi) {
+		/* to itself (loopback, a B2BUA's own leg): "|<- INVITE"
+		 * beside its column, as far as the row goes */
+		start = lo * W + W / 2 + 2;
+		row[start] = '-';
+		if (n > sizeof(row) - 2 - start)
+			n = sizeof(row) - 2 - start;
+		memcpy(row + start + 1, label, n);
+	}
+	else {
+		/* the label sits on the shaft, clear of both ends */
+		if (n > (hi - lo) * W - 6)
+			n = (hi - lo) * W - 6;
+		start = lo * W + W / 2 + 3 + ((hi - lo) * W - 6 - n) / 2;
+		memcpy(row + start, label, n);
+	}
 
 	/* without trailing spaces */
 	for (n = sizeof(row) - 1; n > 0 && row[n - 1] == ' '; n--)

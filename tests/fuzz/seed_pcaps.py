@@ -2,7 +2,8 @@
 # tests/fuzz/seed_pcaps.py — write the crafted captures of the pcap
 # harness's seed corpus (tests/fuzz/corpus/pcap/): what a run's own
 # captures do not show — TCP segments split, out of order and repeated,
-# IP fragments out of order, IPv6, link types other than raw IP, VLAN tags
+# IP fragments out of order, a message to its sender, IPv6, link types
+# other than raw IP, VLAN tags
 # usage: seed_pcaps.py OUTDIR
 import os
 import struct
@@ -84,6 +85,10 @@ def main(out):
     # a VLAN-tagged Ethernet frame, and BSD loopback
     pcap(os.path.join(out, "vlan.pcap"), 1,
          [eth(ipv4(A4, B4, 17, udp(5060, 5060, RINGING)), True)])
+    # two participants, and a message from one of them to itself
+    pcap(os.path.join(out, "to-itself.pcap"), 101,
+         [ipv4(A4, B4, 17, udp(5060, 5060, INVITE)),
+          ipv4(A4, A4, 17, udp(5060, 5060, INVITE))])
     pcap(os.path.join(out, "null-loop.pcap"), 0,
          [struct.pack("<I", 2) + ipv4(A4, B4, 17,
                                       udp(5060, 5060, INVITE))])

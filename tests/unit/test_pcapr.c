@@ -1104,6 +1104,33 @@ static void test_ladder_lines(void)
 }
 
 
+/* a message from an address to itself (over loopback, a B2BUA's own
+ * leg) is drawn beside its column; found by the pcap fuzz harness, which
+ * keeps the capture in its seeds */
+static void test_ladder_to_itself(void)
+{
+	const char *src = getenv("SIPFLOW_SRC");
+	char path[512];
+	char *text;
+
+	re_snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/pcap/"
+		    "to-itself.pcap", src ? src : ".");
+	text = ladder_text(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text,
+		"participants: 1=10.0.0.1:5060 2=10.0.0.2:5060\n"
+		"2 SIP messages in 1 calls\n"
+		"\n"
+		"                         10.0.0.1:5060         "
+		"10.0.0.2:5060    \n"
+		"   0.000000      1             |------ INVITE ------>|"
+		"  call 1\n"
+		"   1.000000      2             |<- INVITE            |"
+		"  call 1\n");
+	mem_deref(text);
+}
+
+
 /* --- diff: a header one side lacks is shown as sent ------------------ */
 
 static void test_diff_removed_header_as_sent(void)
@@ -1186,6 +1213,7 @@ int register_suites(void)
 		{"hdrs_refused_as_libre", test_hdrs_refused_as_libre},
 		{"strs_once_in_order", test_strs_once_in_order},
 		{"ladder_lines", test_ladder_lines},
+		{"ladder_to_itself", test_ladder_to_itself},
 		{"diff_removed_header_as_sent",
 		 test_diff_removed_header_as_sent},
 		CU_TEST_INFO_NULL,
