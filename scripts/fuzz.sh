@@ -43,14 +43,17 @@ run() {
 		-rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$dir/crashes/$name-" \
 		"${opts[@]}" "$@" "$dir/corpus/$name" "$seeds" >"$log" 2>&1 || rc=$?
-	grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)' "$log" | tail -1
+	grep -E '^#[0-9]+([[:space:]]+(DONE|pulse|NEW|REDUCE|INITED)|: cov)' \
+		"$log" | tail -1
 	grep -E 'ERROR: |SUMMARY: |runtime error|Test unit written' "$log" ||
 		true
+	# a status line: "#N<tab>DONE cov: …", with -fork "#N: cov: …"
 	awk -v n="fuzz_$name" '
-		/^#[0-9]+[[:space:]].*cov: / { for (i = 1; i <= NF; i++) {
+		/^#[0-9]+[:[:space:]].*cov: / { for (i = 1; i <= NF; i++) {
 			if ($i == "cov:") c = $(i + 1)
 			if ($i == "ft:") f = $(i + 1)
-			if ($i == "corp:") k = $(i + 1) } }
+			if ($i == "corp:") k = $(i + 1) }
+			r = substr($1, 2) + 0 }
 		/stat::number_of_executed_units/ { r = $2 }
 		END { printf "%s: %s runs, cov %s ft %s, corpus %s\n",
 			n, r, c, f, k }' "$log"
