@@ -409,6 +409,57 @@ static void test_ip_fragments(void)
 }
 
 
+/* one of an IPv4 datagram's three 64-byte cuts (the last: the rest) */
+static void frag3(struct w *w, uint16_t id, unsigned k)
+{
+	size_t n = strlen(udp_msg), off = 64 * k;
+	size_t len = k < 2 ? 64 : 8 + n - off;
+
+	ip4(w, 17, len, id, (uint16_t)off, k < 2);
+	if (!k) {
+		udp_hdr(w, n);
+		put(w, udp_msg, len - 8);
+	}
+	else {
+		put(w, udp_msg + off - 8, len);
+	}
+	w_frame(w, 0);
+}
+
+
+/* a fragment that comes twice does not stand in for one that never
+ * came: the datagram stays incomplete (it was passed on with a hole of
+ * uninitialised memory); with every part it is whole */
+static void test_ip_fragments_repeated(void)
+{
+	char path[] = "/tmp/sipflow-pcapr-XXXXXX";
+	struct pcapr_stats st;
+	struct got g;
+	struct w w;
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	memset(&w, 0, sizeof(w));
+	w_open(&w, DLT_RAW, path);
+	frag3(&w, 7, 0);
+	frag3(&w, 7, 0);
+	frag3(&w, 7, 2);
+	frag3(&w, 8, 2);
+	frag3(&w, 8, 0);
+	frag3(&w, 8, 0);
+	frag3(&w, 8, 1);
+	w_close(&w);
+
+	read_all(path, &g, &st);
+	CU_ASSERT_EQUAL(st.fragments, 1);
+	CU_ASSERT_EQUAL_FATAL(g.n, 1);
+	CU_ASSERT_STRING_EQUAL(g.lines[0], "OPTIONS sip:x@example.test "
+			       "SIP/2.0");
+	unlink(path);
+}
+
+
 static void test_link_layers_and_bad_packets(void)
 {
 	char path[] = "/tmp/sipflow-pcapr-XXXXXX";
@@ -1198,6 +1249,7 @@ int register_suites(void)
 		{"addrs_refuses_fragments_and_others",
 		 test_addrs_refuses_fragments_and_others},
 		{"ip_fragments", test_ip_fragments},
+		{"ip_fragments_repeated", test_ip_fragments_repeated},
 		{"link_layers_and_bad_packets",
 		 test_link_layers_and_bad_packets},
 		{"rtp_streams", test_rtp_streams},
