@@ -98,6 +98,18 @@ static void w_open(struct w *w, int dlt, const char *path)
 }
 
 
+/* a new file under /tmp (path a mkstemp template) to write to */
+static void w_temp(struct w *w, char *path, int dlt)
+{
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	memset(w, 0, sizeof(*w));
+	w_open(w, dlt, path);
+}
+
+
 static void w_frame(struct w *w, size_t caplen)
 {
 	struct pcap_pkthdr h;
@@ -353,12 +365,8 @@ static void test_ip_fragments(void)
 	struct pcapr_stats st;
 	struct got g;
 	struct w w;
-	int fd = mkstemp(path);
 
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-	memset(&w, 0, sizeof(w));
-	w_open(&w, DLT_RAW, path);
+	w_temp(&w, path, DLT_RAW);
 
 	/* IPv4: the second fragment first */
 	ip4(&w, 17, 8 + n - cut, 7, (uint16_t)cut, false);
@@ -436,12 +444,8 @@ static void test_ip_fragments_repeated(void)
 	struct pcapr_stats st;
 	struct got g;
 	struct w w;
-	int fd = mkstemp(path);
 
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-	memset(&w, 0, sizeof(w));
-	w_open(&w, DLT_RAW, path);
+	w_temp(&w, path, DLT_RAW);
 	frag3(&w, 7, 0);
 	frag3(&w, 7, 0);
 	frag3(&w, 7, 2);
@@ -546,12 +550,8 @@ static void test_rtp_streams(void)
 	struct got g;
 	struct w w;
 	uint16_t seq;
-	int fd = mkstemp(path);
 
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-	memset(&w, 0, sizeof(w));
-	w_open(&w, DLT_RAW, path);
+	w_temp(&w, path, DLT_RAW);
 
 	/* 20 PCMU packets every 20 ms, seq 65530.. (wraps), one lost */
 	for (seq = 65530; seq != 14; seq++) {
@@ -1127,12 +1127,8 @@ static void test_ladder_lines(void)
 				 "CSeq: 1 OPTIONS\r\n\r\n";
 	struct w w;
 	char *text;
-	int fd = mkstemp(path);
 
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-	memset(&w, 0, sizeof(w));
-	w_open(&w, DLT_RAW, path);
+	w_temp(&w, path, DLT_RAW);
 	udp_frame(&w, true, udp_msg, 100, 250000);
 	udp_frame(&w, false, ok, 101, 500000);
 	udp_frame(&w, false, "SIP/2.0 200 OK\r\nbroken\r\n\r\n", 102, 0);
