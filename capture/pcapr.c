@@ -40,7 +40,7 @@ struct frag {
 	uint32_t id;
 	uint8_t proto;
 	uint8_t *buf;          /* MAX_DGRAM */
-	size_t have;           /* payload bytes received */
+	uint8_t got[MAX_DGRAM / 64 + 1]; /* a bit per 8-byte block received */
 	size_t total;          /* known once the last fragment arrived */
 };
 
@@ -496,6 +496,32 @@ static void transport(struct reader *rd, int af, const uint8_t *sa,
 
 
 /* a fragment: once the datagram is whole, pass it on */
+/* the 8-byte blocks a fragment at off (a multiple of 8) fills: all of
+ * them if it is the last, else only those it fills whole */
+static void mark(struct frag *f, size_t off, size_t len, bool more)
+{
+	size_t b, end = (more ? off + len : off + len + 7) / 8;
+
+	for (b = off / 8; b < end; b++)
+		f->got[b / 8] |= (uint8_t)(1u << (b % 8));
+}
+
+
+/* every block up to the last fragment's end received: a fragment that
+ * came twice does not stand in for one that never came */
+static bool whole(const struct frag *f)
+{
+	size_t b, n = (f->total + 7) / 8;
+
+	for (b = 0; b < n; b++) {
+		if (!(f->got[b / 8] & (1u << (b % 8))))
+			return false;
+	}
+
+	return true;
+}
+
+
 static void fragment(struct reader *rd, int af, const uint8_t *sa,
 		     const uint8_t *da, uint32_t id, uint8_t proto,
 		     size_t off, bool more, const uint8_t *p, size_t len)
@@ -538,11 +564,11 @@ static void fragment(struct reader *rd, int af, const uint8_t *sa,
 	}
 
 	memcpy(f->buf + off, p, len);
-	f->have += len;
+	mark(f, off, len, more);
 	if (!more)
 		f->total = off + len;
 
-	if (f->total && f->have >= f->total) {
+	if (f->total && whole(f)) {
 		++rd->st->fragments;
 		transport(rd, af, f->src, f->dst, proto, f->buf, f->total);
 		mem_deref(f);

@@ -265,11 +265,22 @@ static void arrow(struct ladder *ld, const struct trace_msg *m)
 	re_snprintf(label, sizeof(label), " %H ", esc_term_pl, &text);
 	n = strlen(label);
 
-	/* the label sits on the shaft, clear of both ends */
-	if (n > (hi - lo) * W - 6)
-		n = (hi - lo) * W - 6;
-	start = lo * W + W / 2 + 3 + ((hi - lo) * W - 6 - n) / 2;
-	memcpy(row + start, label, n);
+	if (lo == hi) {
+		/* to itself (loopback, a B2BUA's own leg): "|<- INVITE"
+		 * beside its column, as far as the row goes */
+		start = lo * W + W / 2 + 2;
+		row[start] = '-';
+		if (n > sizeof(row) - 2 - start)
+			n = sizeof(row) - 2 - start;
+		memcpy(row + start + 1, label, n);
+	}
+	else {
+		/* the label sits on the shaft, clear of both ends */
+		if (n > (hi - lo) * W - 6)
+			n = (hi - lo) * W - 6;
+		start = lo * W + W / 2 + 3 + ((hi - lo) * W - 6 - n) / 2;
+		memcpy(row + start, label, n);
+	}
 
 	/* without trailing spaces */
 	for (n = sizeof(row) - 1; n > 0 && row[n - 1] == ' '; n--)
@@ -283,9 +294,14 @@ static void arrow(struct ladder *ld, const struct trace_msg *m)
  * message: "                    # F1 INVITE A -> P: pass" */
 static void comments(struct ladder *ld, const struct pl *c)
 {
-	const char *p = c->p, *end = c->p + c->l;
+	const char *p = c->p, *end;
 
-	while (c->l && p < end) {
+	/* no comments: p may be NULL, and NULL + 0 is undefined */
+	if (!c->l)
+		return;
+
+	end = p + c->l;
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p);
 

@@ -7,13 +7,14 @@
 #                   (the HTML report), python3 (report checks), baresip-core
 #                   (a real phone for the phone agent and HIL tests),
 #                   openssl (TLS test certificates), kamailio-tls-modules
-#                   (Kamailio as P over TLS)
+#                   (Kamailio as P over TLS), clang (the libFuzzer
+#                   harnesses, tests/fuzz/)
 set -eu
 pkgs=(build-essential cmake pkg-config libre-dev librem-dev libyaml-dev
       libpcap-dev libcunit1-dev)
 if [ "${1:-}" = test ]; then
 	pkgs+=(kamailio tshark sip-tester chromium python3 iproute2
-	       baresip-core openssl kamailio-tls-modules)
+	       baresip-core openssl kamailio-tls-modules clang)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

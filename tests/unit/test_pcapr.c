@@ -98,6 +98,18 @@ static void w_open(struct w *w, int dlt, const char *path)
 }
 
 
+/* a new file under /tmp (path a mkstemp template) to write to */
+static void w_temp(struct w *w, char *path, int dlt)
+{
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	memset(w, 0, sizeof(*w));
+	w_open(w, dlt, path);
+}
+
+
 static void w_frame(struct w *w, size_t caplen)
 {
 	struct pcap_pkthdr h;
@@ -353,12 +365,8 @@ static void test_ip_fragments(void)
 	struct pcapr_stats st;
 	struct got g;
 	struct w w;
-	int fd = mkstemp(path);
 
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-	memset(&w, 0, sizeof(w));
-	w_open(&w, DLT_RAW, path);
+	w_temp(&w, path, DLT_RAW);
 
 	/* IPv4: the second fragment first */
 	ip4(&w, 17, 8 + n - cut, 7, (uint16_t)cut, false);
@@ -405,6 +413,53 @@ static void test_ip_fragments(void)
 	CU_ASSERT_STRING_EQUAL(g.lines[0], "OPTIONS sip:x@example.test "
 			       "SIP/2.0");
 	CU_ASSERT_STRING_EQUAL(g.lines[1], g.lines[0]);
+	unlink(path);
+}
+
+
+/* one of an IPv4 datagram's three 64-byte cuts (the last: the rest) */
+static void frag3(struct w *w, uint16_t id, unsigned k)
+{
+	size_t n = strlen(udp_msg), off = 64 * k;
+	size_t len = k < 2 ? 64 : 8 + n - off;
+
+	ip4(w, 17, len, id, (uint16_t)off, k < 2);
+	if (!k) {
+		udp_hdr(w, n);
+		put(w, udp_msg, len - 8);
+	}
+	else {
+		put(w, udp_msg + off - 8, len);
+	}
+	w_frame(w, 0);
+}
+
+
+/* a fragment that comes twice does not stand in for one that never
+ * came: the datagram stays incomplete (it was passed on with a hole of
+ * uninitialised memory); with every part it is whole */
+static void test_ip_fragments_repeated(void)
+{
+	char path[] = "/tmp/sipflow-pcapr-XXXXXX";
+	struct pcapr_stats st;
+	struct got g;
+	struct w w;
+
+	w_temp(&w, path, DLT_RAW);
+	frag3(&w, 7, 0);
+	frag3(&w, 7, 0);
+	frag3(&w, 7, 2);
+	frag3(&w, 8, 2);
+	frag3(&w, 8, 0);
+	frag3(&w, 8, 0);
+	frag3(&w, 8, 1);
+	w_close(&w);
+
+	read_all(path, &g, &st);
+	CU_ASSERT_EQUAL(st.fragments, 1);
+	CU_ASSERT_EQUAL_FATAL(g.n, 1);
+	CU_ASSERT_STRING_EQUAL(g.lines[0], "OPTIONS sip:x@example.test "
+			       "SIP/2.0");
 	unlink(path);
 }
 
@@ -495,12 +550,8 @@ static void test_rtp_streams(void)
 	struct got g;
 	struct w w;
 	uint16_t seq;
-	int fd = mkstemp(path);
 
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-	memset(&w, 0, sizeof(w));
-	w_open(&w, DLT_RAW, path);
+	w_temp(&w, path, DLT_RAW);
 
 	/* 20 PCMU packets every 20 ms, seq 65530.. (wraps), one lost */
 	for (seq = 65530; seq != 14; seq++) {
@@ -1076,12 +1127,8 @@ static void test_ladder_lines(void)
 				 "CSeq: 1 OPTIONS\r\n\r\n";
 	struct w w;
 	char *text;
-	int fd = mkstemp(path);
 
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-	memset(&w, 0, sizeof(w));
-	w_open(&w, DLT_RAW, path);
+	w_temp(&w, path, DLT_RAW);
 	udp_frame(&w, true, udp_msg, 100, 250000);
 	udp_frame(&w, false, ok, 101, 500000);
 	udp_frame(&w, false, "SIP/2.0 200 OK\r\nbroken\r\n\r\n", 102, 0);
@@ -1101,6 +1148,33 @@ static void test_ladder_lines(void)
 		"  call 2\n");
 	mem_deref(text);
 	unlink(path);
+}
+
+
+/* a message from an address to itself (over loopback, a B2BUA's own
+ * leg) is drawn beside its column; found by the pcap fuzz harness, which
+ * keeps the capture in its seeds */
+static void test_ladder_to_itself(void)
+{
+	const char *src = getenv("SIPFLOW_SRC");
+	char path[512];
+	char *text;
+
+	re_snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/pcap/"
+		    "to-itself.pcap", src ? src : ".");
+	text = ladder_text(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text,
+		"participants: 1=10.0.0.1:5060 2=10.0.0.2:5060\n"
+		"2 SIP messages in 1 calls\n"
+		"\n"
+		"                         10.0.0.1:5060         "
+		"10.0.0.2:5060    \n"
+		"   0.000000      1             |------ INVITE ------>|"
+		"  call 1\n"
+		"   1.000000      2             |<- INVITE            |"
+		"  call 1\n");
+	mem_deref(text);
 }
 
 
@@ -1171,6 +1245,7 @@ int register_suites(void)
 		{"addrs_refuses_fragments_and_others",
 		 test_addrs_refuses_fragments_and_others},
 		{"ip_fragments", test_ip_fragments},
+		{"ip_fragments_repeated", test_ip_fragments_repeated},
 		{"link_layers_and_bad_packets",
 		 test_link_layers_and_bad_packets},
 		{"rtp_streams", test_rtp_streams},
@@ -1186,6 +1261,7 @@ int register_suites(void)
 		{"hdrs_refused_as_libre", test_hdrs_refused_as_libre},
 		{"strs_once_in_order", test_strs_once_in_order},
 		{"ladder_lines", test_ladder_lines},
+		{"ladder_to_itself", test_ladder_to_itself},
 		{"diff_removed_header_as_sent",
 		 test_diff_removed_header_as_sent},
 		CU_TEST_INFO_NULL,
