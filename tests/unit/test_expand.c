@@ -491,6 +491,41 @@ static int teardown(void)
 }
 
 
+/* an alias inside the node it names is refused at the alias, not
+ * followed for ever (copy_node overflowed the stack); aliases of aliases
+ * are refused once they stand for more than 100000 nodes */
+static void test_alias_bounds(void)
+{
+	struct mbuf *mb = mbuf_alloc(1024);
+	int i, j;
+
+	put("blocks/self.yaml", "block: self\nsteps:\n  - &s [*s]\n");
+	fails_with(ROLES "steps:\n  - F1: OPTIONS A -> P\nx: &s\n  - *s\n",
+		   "flow.yaml:7:5: alias *s is inside the node it names (&s "
+		   "at line 6, column 4)", NULL);
+	fails_with(ROLES "steps:\n  - include: blocks/self.yaml\n",
+		   "blocks/self.yaml:3:9: alias *s is inside the node",
+		   "(included from ");
+
+	/* l0 stands for 11 nodes, l1 for 111, …: the aliases have stood for
+	 * 12330 nodes when l4 begins, and its 8th one crosses 100000 */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	(void)mbuf_printf(mb, "%ssteps:\n  - F1: OPTIONS A -> P\n"
+			  "x:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n",
+			  ROLES);
+	for (i = 1; i < 7; i++) {
+		(void)mbuf_printf(mb, "  l%d: &l%d [", i, i);
+		for (j = 0; j < 10; j++)
+			(void)mbuf_printf(mb, "%s*l%d", j ? ", " : "", i - 1);
+		(void)mbuf_printf(mb, "]\n");
+	}
+	(void)mbuf_write_u8(mb, 0);
+	fails_with((const char *)mb->buf, "flow.yaml:11:47: "
+		   "aliases stand for more than 100000 YAML nodes", NULL);
+	mem_deref(mb);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -503,6 +538,7 @@ int register_suites(void)
 		{"repeat_error_once", test_repeat_error_once},
 		{"block_is_not_a_flow", test_block_is_not_a_flow},
 		{"no_truncation", test_no_truncation},
+		{"alias_bounds", test_alias_bounds},
 		CU_TEST_INFO_NULL,
 	};
 

@@ -450,6 +450,38 @@ static void test_testbed_too_large(void)
 }
 
 
+/* YAML past a bound is an error at the place it is crossed: nesting
+ * (deeply nested unclosed [ took quadratic time inside libyaml), an
+ * anchor defined twice (libyaml said "second occurrence found duplicate
+ * anchor; first occurrence"), a byte that is not UTF-8 (libyaml's
+ * reader gives an offset: it was reported at 1:1) */
+static void test_yaml_bounds(void)
+{
+	char text[512];
+	size_t i, n;
+
+	n = (size_t)re_snprintf(text, sizeof(text), "steps: ");
+	for (i = 0; i < 150; i++)
+		text[n++] = '[';
+	for (i = 0; i < 150; i++)
+		text[n++] = ']';
+	text[n] = '\0';
+	/* the mapping is the first level: the 100th [ is the 101st */
+	fails_with(text, "t.yaml:1:107: nested deeper than 100 levels "
+		   "(lists and mappings inside each other)");
+
+	fails_with("roles:\n  A: &x {kind: ua}\n  B: &x {kind: ua}\n",
+		   "t.yaml:3:6: anchor &x is defined twice (first at line 2, "
+		   "column 6)");
+	fails_with("roles: {A: {kind: ua}}\nsteps: *nowhere\n",
+		   "t.yaml:2:8: alias *nowhere names no anchor (&nowhere) "
+		   "before it");
+	fails_with("roles:\n  A: {kind: ua, user: al\xff" "ce}\n",
+		   "t.yaml:2:25: YAML syntax error: invalid leading UTF-8 "
+		   "octet (#xFF)");
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -460,6 +492,7 @@ int register_suites(void)
 		{"all_errors_reported", test_all_errors_reported},
 		{"no_truncation", test_no_truncation},
 		{"testbed_too_large", test_testbed_too_large},
+		{"yaml_bounds", test_yaml_bounds},
 		{"unknown_key_names_the_keys",
 		 test_unknown_key_names_the_keys},
 		CU_TEST_INFO_NULL,
