@@ -12,6 +12,7 @@
 #include "ynode.h"
 #include "expand.h"
 #include "expand_priv.h"
+#include "textfile.h"
 
 
 static const char *const param_kinds[] = {
@@ -390,6 +391,8 @@ void xp_include(struct xp *xp, struct xscope *s,
 	char *site = NULL, *from = NULL;
 	struct srcpos sp;
 	const struct xscope *t;
+	const char *why;
+	size_t len;
 	int err;
 
 	memset(&b, 0, sizeof(b));
@@ -414,11 +417,11 @@ void xp_include(struct xp *xp, struct xscope *s,
 		goto out;
 	}
 
-	err = xp_read(&text, path);
+	err = textfile_read(&text, &len, path, XP_FILE_MAX, &why);
 	if (err) {
 		yerr(s->src, at, "include %s: cannot read %s: %s", rel, path,
-		     err == EFBIG ? "too large" : err == EILSEQ ?
-		     "not a text file" : strerror(err));
+		     why ? why : err == EFBIG ? "larger than 4 MB"
+		     : strerror(err));
 		goto out;
 	}
 
@@ -456,7 +459,7 @@ void xp_include(struct xp *xp, struct xscope *s,
 	b.suffix = s->suffix;
 	b.src = &yd;
 
-	if (ydoc_load_from(&yd, path, text, strlen(text), from, xp->dg))
+	if (ydoc_load_from(&yd, path, text, len, from, xp->dg))
 		goto out;
 
 	root = ydoc_root(&yd);
@@ -580,48 +583,3 @@ int xp_check_block(struct ydoc *src)
 
 	return src->nerr > before ? EINVAL : 0;
 }
-
-
-/** Read a whole text file (at most 4 MB): 0, an errno, EFBIG (too
- *  large) or EILSEQ (not text) */
-int xp_read(char **textp, const char *file)
-{
-	FILE *f;
-	char *text;
-	long n;
-	int err = 0;
-
-	f = fopen(file, "rb");
-	if (!f)
-		return errno ? errno : EIO;
-
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return EISDIR;
-	}
-	if (n > 4 * 1024 * 1024) {
-		fclose(f);
-		return EFBIG;
-	}
-
-	text = mem_zalloc((size_t)n + 1, NULL);
-	if (!text) {
-		fclose(f);
-		return ENOMEM;
-	}
-	if (fread(text, 1, (size_t)n, f) != (size_t)n)
-		err = EIO;
-	else if (memchr(text, '\0', (size_t)n))
-		err = EILSEQ;
-	fclose(f);
-
-	if (err)
-		mem_deref(text);
-	else
-		*textp = text;
-
-	return err;
-}
-
-

@@ -22,6 +22,7 @@
 #include "retrans.h"
 #include "expand.h"
 #include "capability.h"
+#include "textfile.h"
 
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
@@ -652,28 +653,33 @@ int scenario_load_vars(struct scenario **scp, const char *file,
 	struct ydoc src;
 	yaml_node_t *root;
 	char *buf = NULL;
+	size_t len;
 	int err;
 
 	if (!scp || !file)
 		return EINVAL;
 
 	if (!text) {
-		err = xp_read(&buf, file);
+		const char *why;
+
+		err = textfile_read(&buf, &len, file, XP_FILE_MAX, &why);
 		if (err == EFBIG)
 			diag_err(dg, file, NULL, "not a scenario (larger than "
 				 "4 MB)");
-		else if (err == EILSEQ)
-			diag_err(dg, file, NULL, "not a text file");
 		else if (err)
-			diag_err(dg, file, NULL, "cannot read: %m", err);
+			diag_err(dg, file, NULL, "cannot read: %s",
+				 why ? why : strerror(err));
 		if (err)
 			return err;
 		text = buf;
 	}
+	else {
+		len = strlen(text);
+	}
 
 	memset(&ld, 0, sizeof(ld));
 	w.arg = &ld;
-	err = ydoc_load(&src, file, text, strlen(text), dg);
+	err = ydoc_load(&src, file, text, len, dg);
 	if (!err)
 		err = expand(&ld, &src, vars);
 	ydoc_free(&src);

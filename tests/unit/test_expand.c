@@ -526,6 +526,19 @@ static void test_alias_bounds(void)
 }
 
 
+/* include: of anything but a regular file says what it is: a directory
+ * read as "too large", /dev/null as "the file is empty" */
+static void test_include_not_a_file(void)
+{
+	fails_with(ROLES "steps:\n  - include: blocks\n",
+		   "flow.yaml:5:14: include blocks: cannot read ",
+		   "blocks: it is a directory, not a file");
+	fails_with(ROLES "steps:\n  - include: /dev/null\n",
+		   "include /dev/null: cannot read /dev/null: it is a "
+		   "character device, not a regular file", NULL);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -539,6 +552,7 @@ int register_suites(void)
 		{"block_is_not_a_flow", test_block_is_not_a_flow},
 		{"no_truncation", test_no_truncation},
 		{"alias_bounds", test_alias_bounds},
+		{"include_not_a_file", test_include_not_a_file},
 		CU_TEST_INFO_NULL,
 	};
 
