@@ -12,6 +12,7 @@ enum {
 	XP_REPEAT_MAX = 1000,  /* repeat: count */
 	XP_NODES_MAX = 200000, /* YAML nodes of an expanded flow */
 	XP_FILE_MAX = 4 * 1024 * 1024, /* a flow or block file, bytes */
+	XP_INCLUDES_MAX = 10000, /* include: files read for one flow */
 };
 
 bool xp_is_block(struct ydoc *src);

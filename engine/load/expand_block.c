@@ -417,6 +417,18 @@ void xp_include(struct xp *xp, struct xscope *s,
 		goto out;
 	}
 
+	/* each include: reads and parses its file: blocks including
+	 * blocks 50 times over, 4 deep, would read 6 million */
+	if (++xp->nincl > XP_INCLUDES_MAX) {
+		if (xp->nincl == XP_INCLUDES_MAX + 1)
+			yerr(s->src, at, "include %s: more than %u includes "
+			     "in one flow (a repeat: or blocks that include "
+			     "blocks many times over)", rel,
+			     (unsigned)XP_INCLUDES_MAX);
+		xp->full = true;
+		goto out;
+	}
+
 	err = textfile_read(&text, &len, path, XP_FILE_MAX, &why);
 	if (err) {
 		yerr(s->src, at, "include %s: cannot read %s: %s", rel, path,

@@ -34,6 +34,7 @@ struct xp {
 	const struct list *args; /* --var (struct var_arg) */
 	unsigned nerr;           /* errors in included files */
 	bool full;               /* XP_NODES_MAX reached (reported once) */
+	unsigned nincl;          /* include: files read so far */
 };
 
 const struct yorigin *xp_origin(struct xp *xp, const char *file,

@@ -539,6 +539,33 @@ static void test_include_not_a_file(void)
 }
 
 
+/* blocks that include blocks 22 times over, three deep, would read
+ * 11154 files: the 10001st include is refused */
+static void test_include_count_bound(void)
+{
+	char name[32];
+	struct mbuf *mb = mbuf_alloc(2048);
+	int i, j;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	for (i = 0; i < 3; i++) {
+		mbuf_rewind(mb);
+		(void)mbuf_printf(mb, "block: f%d\nsteps:\n", i);
+		for (j = 0; j < 22; j++)
+			(void)mbuf_printf(mb, "  - include: f%d.yaml\n",
+					  i + 1);
+		(void)mbuf_write_u8(mb, 0);
+		re_snprintf(name, sizeof(name), "blocks/f%d.yaml", i);
+		put(name, (const char *)mb->buf);
+	}
+	put("blocks/f3.yaml", "block: f3\nsteps:\n  - wait: 1ms\n");
+	mem_deref(mb);
+
+	fails_with(ROLES "steps:\n  - include: blocks/f0.yaml\n",
+		   "more than 10000 includes in one flow", NULL);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -553,6 +580,7 @@ int register_suites(void)
 		{"no_truncation", test_no_truncation},
 		{"alias_bounds", test_alias_bounds},
 		{"include_not_a_file", test_include_not_a_file},
+		{"include_count_bound", test_include_count_bound},
 		CU_TEST_INFO_NULL,
 	};
 
