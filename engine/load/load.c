@@ -727,6 +727,7 @@ int scenario_load_vars(struct scenario **scp, const char *file,
  out:
 	err = ld.yd.nerr ? EINVAL : 0;
 	ydoc_free(&ld.yd);
+	ld_steps_free(&ld);
 
 	if (err)
 		mem_deref(ld.sc);

@@ -11,11 +11,17 @@ struct loader {
 	const yaml_node_t *steps;     /* written, read after the other */
 	const yaml_node_t *requires;  /* keys */
 	bool tuned;                   /* rules: disables or softens one */
+	struct hash *ids;             /* the steps read so far, by id
+					 (stepidx.c) */
+	bool noids;                   /* out of memory: no index */
 };
 
 /* the phone settings (role keys and set:), engine/load/load_do.c */
 extern const struct ykeys ld_settings;
 
+int  ld_step_add(struct loader *ld, struct step *st);
+struct step *ld_step(const struct loader *ld, const char *id);
+void ld_steps_free(struct loader *ld);
 int  ld_dup_scalar(struct loader *ld, const yaml_node_t *n, char **out,
 		   const char *what);
 int  ld_add_str(struct list *l, const char *s, struct srcpos pos);

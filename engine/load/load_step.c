@@ -235,7 +235,7 @@ static void check_step_placeholder(struct loader *ld, const yaml_node_t *n,
 				   const char *sid, const char *field,
 				   const char *id)
 {
-	const struct step *o = scenario_step(ld->sc, sid);
+	const struct step *o = ld_step(ld, sid);
 	const char *h;
 	size_t i;
 
@@ -266,7 +266,7 @@ static void check_placeholder(struct loader *ld, const yaml_node_t *n,
 	if (dot) {
 		*dot = '\0';
 		if (!scenario_role(ld->sc, name) &&
-		    scenario_step(ld->sc, name)) {
+		    ld_step(ld, name)) {
 			check_step_placeholder(ld, n, name, dot + 1, id);
 			return;
 		}
@@ -742,7 +742,7 @@ static struct step *earlier_request(struct loader *ld, struct step *st,
 				    const yaml_node_t *v, const char *key)
 {
 	const char *id = yscalar(v);
-	struct step *o = scenario_step(ld->sc, id);
+	struct step *o = ld_step(ld, id);
 
 	if (!id) {
 		ywant(&ld->yd, v, YAML_SCALAR_NODE, key);
@@ -770,7 +770,7 @@ static void step_rtx_of(const struct ywalk *w, const struct ykey *row,
 	struct loader *ld = w->arg;
 	struct step *st = w->obj;
 	const char *vs = yscalar(v);
-	struct step *o = vs ? scenario_step(ld->sc, vs) : NULL;
+	struct step *o = vs ? ld_step(ld, vs) : NULL;
 	(void)row;
 	(void)k;
 
@@ -1016,6 +1016,7 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 			    id_suffix(ld, k0));
 		st->group = group;
 		list_append(into, &st->le, st);
+		(void)ld_step_add(ld, st);
 		if (group)
 			yerr(yd, k0, "%s: cannot be inside any-order:", id);
 		if (p + 1 < n->data.mapping.pairs.top)
@@ -1042,6 +1043,7 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 		st->wait_ms = ms;
 		st->group = group;
 		list_append(into, &st->le, st);
+		(void)ld_step_add(ld, st);
 		if (group)
 			yerr(yd, k0, "wait: cannot be inside any-order:");
 		if (p + 1 < n->data.mapping.pairs.top)
@@ -1061,6 +1063,7 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 		re_sdprintf(&st->id, "any-order@L%u%s", st->pos.line,
 			    id_suffix(ld, k0));
 		list_append(into, &st->le, st);
+		(void)ld_step_add(ld, st);
 		if (!ywant(yd, v0, YAML_SEQUENCE_NODE, "any-order"))
 			load_steps(ld, v0, st, &st->members);
 		if (p + 1 < n->data.mapping.pairs.top)
@@ -1074,9 +1077,9 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 		     "digits, '.', '-' or '_': F1, F2a)", id ? id : "");
 		return;
 	}
-	if (scenario_step(ld->sc, id)) {
+	if (ld_step(ld, id)) {
 		yerr(yd, k0, "duplicate step id '%s' (first at line %u)", id,
-		     scenario_step(ld->sc, id)->pos.line);
+		     ld_step(ld, id)->pos.line);
 		return;
 	}
 
@@ -1086,6 +1089,7 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 	str_dup(&st->id, id);
 	st->group = group;
 	list_append(into, &st->le, st);
+	(void)ld_step_add(ld, st);
 
 	parse_line(ld, st, v0);
 
