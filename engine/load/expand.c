@@ -173,10 +173,12 @@ static bool too_big(struct xp *xp, struct xscope *s, const yaml_node_t *n)
 	if (nodes < XP_NODES_MAX)
 		return false;
 
+	/* outside a repeat: there is none to lower */
 	if (!xp->full)
 		yerr(s->src, n, "the expanded flow is too large (more than "
-		     "%u YAML nodes): lower a repeat: count",
-		     (unsigned)XP_NODES_MAX);
+		     "%u YAML nodes): %s", (unsigned)XP_NODES_MAX,
+		     s->suffix && *s->suffix ? "lower a repeat: count"
+		     : "split it into several flows");
 	xp->full = true;
 
 	return true;

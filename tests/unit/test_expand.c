@@ -566,6 +566,27 @@ static void test_include_count_bound(void)
 }
 
 
+/* a flow too large without a repeat: is not told to lower a repeat:
+ * count (it was): 200001 values in one list */
+static void test_too_large_without_repeat(void)
+{
+	struct mbuf *mb = mbuf_alloc(512 * 1024);
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	(void)mbuf_printf(mb, "%ssteps:\n  - F1: OPTIONS A -> P\nx: [a",
+			  ROLES);
+	for (i = 0; i < 200000; i++)
+		(void)mbuf_write_str(mb, ",a");
+	(void)mbuf_write_str(mb, "]\n");
+	(void)mbuf_write_u8(mb, 0);
+	fails_with((const char *)mb->buf, "the expanded flow is too large "
+		   "(more than 200000 YAML nodes): split it into several "
+		   "flows", NULL);
+	mem_deref(mb);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -581,6 +602,7 @@ int register_suites(void)
 		{"alias_bounds", test_alias_bounds},
 		{"include_not_a_file", test_include_not_a_file},
 		{"include_count_bound", test_include_count_bound},
+		{"too_large_without_repeat", test_too_large_without_repeat},
 		CU_TEST_INFO_NULL,
 	};
 
