@@ -29,6 +29,7 @@
 #include "ynode.h"
 #include "expand.h"
 #include "expand_priv.h"
+#include "nameidx.h"
 
 
 /** A step id as written in a scope, and what it became */
@@ -90,6 +91,8 @@ static void xp_destructor(void *data)
 
 void xp_scope_close(struct xscope *s)
 {
+	s->vidx = mem_deref(s->vidx);  /* it points into the vars */
+	s->iidx = mem_deref(s->iidx);
 	list_flush(&s->vars);
 	list_flush(&s->ids);
 	s->real = mem_deref(s->real);
@@ -206,14 +209,10 @@ static const struct var_arg *var_find(const struct xscope *s, const char *p,
 				   size_t n)
 {
 	for (; s; s = s->up) {
-		struct le *le;
+		const struct var_arg *v = nameidx_find(s->vidx, p, n);
 
-		for (le = s->vars.head; le; le = le->next) {
-			const struct var_arg *v = le->data;
-
-			if (strlen(v->name) == n && !memcmp(v->name, p, n))
-				return v;
-		}
+		if (v)
+			return v;
 		if (s->file_top)
 			break;
 	}
@@ -234,6 +233,11 @@ int xp_var_set(struct xscope *s, const char *name, const char *value)
 		return ENOMEM;
 	}
 	list_append(&s->vars, &v->le, v);
+	if (nameidx_add(&s->vidx, v->name, v)) {
+		list_unlink(&v->le);
+		mem_deref(v);
+		return ENOMEM;
+	}
 
 	return 0;
 }
@@ -530,6 +534,7 @@ static int step_id(struct xp *xp, struct xscope *s, const yaml_node_t *k,
 	if (x && !str_dup(&x->local, local)) {
 		x->final = mem_ref(final);
 		list_append(&s->ids, &x->le, x);
+		(void)nameidx_set(&s->iidx, x->local, x);
 	}
 	else {
 		mem_deref(x);
@@ -556,16 +561,11 @@ static int step_ref(struct xp *xp, struct xscope *s, const yaml_node_t *v)
 		return add_scalar(xp, s, v, yscalar(v));
 
 	for (t = s; t && !id; t = t->up) {
-		struct le *le;
+		const struct xid *x = nameidx_find(t->iidx, local,
+						   strlen(local));
 
-		for (le = t->ids.tail; le; le = le->prev) {
-			const struct xid *x = le->data;
-
-			if (!strcmp(x->local, local)) {
-				id = add_scalar(xp, s, v, x->final);
-				break;
-			}
-		}
+		if (x)
+			id = add_scalar(xp, s, v, x->final);
 		if (t->file_top)
 			break;
 	}

@@ -18,7 +18,9 @@ struct xscope {
 	const char *suffix;      /* appended to its step ids */
 	const struct yorigin *org;
 	struct list vars;        /* struct var_arg: vars:, params, a loop's */
+	struct nameidx *vidx;    /* vars by name (nameidx.c) */
 	struct list ids;         /* struct xid */
+	struct nameidx *iidx;    /* ids by local name, the latest */
 };
 
 /** The expansion of one flow */

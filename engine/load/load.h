@@ -3,6 +3,8 @@
 #ifndef SIPFLOW_LOAD_H
 #define SIPFLOW_LOAD_H
 
+struct nameidx;
+
 struct loader {
 	struct ydoc yd;
 	struct scenario *sc;
@@ -11,7 +13,7 @@ struct loader {
 	const yaml_node_t *steps;     /* written, read after the other */
 	const yaml_node_t *requires;  /* keys */
 	bool tuned;                   /* rules: disables or softens one */
-	struct hash *ids;             /* the steps read so far, by id
+	struct nameidx *ids;          /* the steps read so far, by id
 					 (stepidx.c) */
 	bool noids;                   /* out of memory: no index */
 };
