@@ -167,22 +167,32 @@ static int stamp(struct xp *xp, int id, const yaml_node_t *n,
 }
 
 
+/* the expansion stops at a bound, said once at the node past it */
+static void full(struct xp *xp, struct xscope *s, const yaml_node_t *n,
+		 const char *what)
+{
+	/* outside a repeat: there is none to lower */
+	if (!xp->full)
+		yerr(s->src, n, "the expanded flow is too large (%s): %s",
+		     what, s->suffix && *s->suffix ? "lower a repeat: count"
+		     : "split it into several flows");
+	xp->full = true;
+}
+
+
 /* bounded: a repeat: in a repeat: must not eat the machine */
 static bool too_big(struct xp *xp, struct xscope *s, const yaml_node_t *n)
 {
 	size_t nodes = (size_t)(xp->out->doc.nodes.top -
 				xp->out->doc.nodes.start);
+	char what[64];
 
 	if (nodes < XP_NODES_MAX)
 		return false;
 
-	/* outside a repeat: there is none to lower */
-	if (!xp->full)
-		yerr(s->src, n, "the expanded flow is too large (more than "
-		     "%u YAML nodes): %s", (unsigned)XP_NODES_MAX,
-		     s->suffix && *s->suffix ? "lower a repeat: count"
-		     : "split it into several flows");
-	xp->full = true;
+	re_snprintf(what, sizeof(what), "more than %u YAML nodes",
+		    (unsigned)XP_NODES_MAX);
+	full(xp, s, n, what);
 
 	return true;
 }
@@ -383,6 +393,19 @@ char *xp_subst(struct xscope *s, const yaml_node_t *n, const char *text)
 			mem_deref(name);
 			bad = true;
 		}
+		else if (mb->end + strlen(v->value) > XP_VALUE_MAX) {
+			/* variables of variables: 4^n bytes */
+			char *m = NULL;
+
+			re_sdprintf(&m, "the value is longer than 1 MB once "
+				    "${%s} is replaced (variables of "
+				    "variables?)", v->name);
+			yerr_pos(s->src, n, text_pos(n, text,
+				 (size_t)(d - text)), m);
+			mem_deref(m);
+			bad = true;
+			break;
+		}
 		else {
 			mbuf_write_str(mb, v->value);
 		}
@@ -405,10 +428,19 @@ static int copy_node(struct xp *xp, struct xscope *s, const yaml_node_t *n);
 static int add_scalar(struct xp *xp, struct xscope *s, const yaml_node_t *n,
 		      const char *text)
 {
-	int id = yaml_document_add_scalar(&xp->out->doc, n->tag,
-					  (yaml_char_t *)(uintptr_t)text,
-					  (int)strlen(text),
-					  n->data.scalar.style);
+	size_t len = strlen(text);
+	int id;
+
+	/* a long value copied by every include: and repeat: */
+	xp->text += len;
+	if (xp->text > XP_TEXT_MAX) {
+		full(xp, s, n, "more than 64 MB of text");
+		return 0;
+	}
+
+	id = yaml_document_add_scalar(&xp->out->doc, n->tag,
+				      (yaml_char_t *)(uintptr_t)text,
+				      (int)len, n->data.scalar.style);
 
 	return stamp(xp, id, n, s) ? 0 : id;
 }
@@ -690,9 +722,10 @@ void xp_load_vars(struct xp *xp, struct xscope *s, const yaml_node_t *n)
 			continue;
 		}
 
+		/* after an error (reported), the value as written: its
+		 * uses are not "undefined" too */
 		val = xp_subst(s, v, yscalar(v));
-		if (val)
-			xp_var_set(s, name, val);
+		xp_var_set(s, name, val ? val : yscalar(v));
 		mem_deref(val);
 	}
 }

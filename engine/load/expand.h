@@ -11,6 +11,8 @@ enum {
 	XP_DEPTH = 8,          /* include: nesting */
 	XP_REPEAT_MAX = 1000,  /* repeat: count */
 	XP_NODES_MAX = 200000, /* YAML nodes of an expanded flow */
+	XP_VALUE_MAX = 1024 * 1024, /* a value, its variables replaced */
+	XP_TEXT_MAX = 64 * 1024 * 1024, /* the values of an expanded flow */
 	XP_FILE_MAX = 4 * 1024 * 1024, /* a flow or block file, bytes */
 	XP_INCLUDES_MAX = 10000, /* include: files read for one flow */
 };

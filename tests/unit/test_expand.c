@@ -587,6 +587,46 @@ static void test_too_large_without_repeat(void)
 }
 
 
+/* variables of variables (four uses of the one before, 15 deep) stood
+ * for 64 * 4^15 bytes: the value past 1 MB is an error at its place,
+ * said once (its uses are not "undefined" too); a 1 MB value repeated
+ * 100 times is past the 64 MB the values of a flow may hold */
+static void test_var_bounds(void)
+{
+	struct scenario *sc = NULL;
+	struct mbuf *mb = mbuf_alloc(2 * 1024 * 1024);
+	struct diag dg;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	(void)mbuf_printf(mb, "%svars:\n  a0: \"%64s\"\n", ROLES, "x");
+	for (i = 1; i < 16; i++)
+		(void)mbuf_printf(mb, "  a%d: \"${a%d}${a%d}${a%d}${a%d}\"\n",
+				  i, i - 1, i - 1, i - 1, i - 1);
+	(void)mbuf_printf(mb, "steps:\n  - F1: OPTIONS A -> P\n"
+			  "    headers: {X: \"${a15}\"}\n");
+	(void)mbuf_write_u8(mb, 0);
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(load(&sc, (const char *)mb->buf, NULL, &dg), EINVAL);
+	CU_ASSERT_EQUAL(dg.nerr, 1);
+	CU_ASSERT_TRUE(has_error(&dg, "flow.yaml:13:13: the value is longer "
+				 "than 1 MB once ${a7} is replaced", NULL));
+	diag_reset(&dg);
+
+	mbuf_rewind(mb);
+	(void)mbuf_printf(mb, "%svars:\n  big: \"", ROLES);
+	for (i = 0; i < 1024 * 1024 / 64; i++)
+		(void)mbuf_printf(mb, "%64s", "x");
+	(void)mbuf_printf(mb, "\"\nsteps:\n  - repeat: 100\n    steps:\n"
+			  "      - F1: OPTIONS A -> P\n"
+			  "        headers: {X: \"${big}\"}\n");
+	(void)mbuf_write_u8(mb, 0);
+	fails_with((const char *)mb->buf, "the expanded flow is too large "
+		   "(more than 64 MB of text): lower a repeat: count", NULL);
+	mem_deref(mb);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -603,6 +643,7 @@ int register_suites(void)
 		{"include_not_a_file", test_include_not_a_file},
 		{"include_count_bound", test_include_count_bound},
 		{"too_large_without_repeat", test_too_large_without_repeat},
+		{"var_bounds", test_var_bounds},
 		CU_TEST_INFO_NULL,
 	};
 
