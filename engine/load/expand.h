@@ -15,6 +15,7 @@ enum {
 	XP_TEXT_MAX = 64 * 1024 * 1024, /* the values of an expanded flow */
 	XP_FILE_MAX = 4 * 1024 * 1024, /* a flow or block file, bytes */
 	XP_INCLUDES_MAX = 10000, /* include: files read for one flow */
+	XP_INCLUDED_MAX = 64 * 1024 * 1024, /* and their bytes */
 };
 
 bool xp_is_block(struct ydoc *src);

@@ -369,6 +369,30 @@ struct xsite {
 };
 
 
+/* each include: reads and parses its file: blocks including blocks 50
+ * times over, 4 deep, would read 6 million; a repeat: of a 3 MB block
+ * read 3 GB. An include (len 0), then the bytes it read: true past the
+ * bound (said once, and the expansion stops) */
+static bool include_budget(struct xp *xp, struct xscope *s,
+			   const yaml_node_t *at, const char *rel, size_t len)
+{
+	if (!len)
+		++xp->nincl;
+	xp->nread += len;
+	if (xp->nincl <= XP_INCLUDES_MAX && xp->nread <= XP_INCLUDED_MAX)
+		return false;
+
+	if (!xp->full)
+		yerr(s->src, at, "include %s: %s in one flow (a repeat: or "
+		     "blocks that include blocks many times over)", rel,
+		     xp->nincl > XP_INCLUDES_MAX ? "more than 10000 includes"
+		     : "more than 64 MB of included files");
+	xp->full = true;
+
+	return true;
+}
+
+
 /* - include: blocks/register.yaml
  *   with: {ua: A, registrar: P} */
 void xp_include(struct xp *xp, struct xscope *s,
@@ -417,17 +441,8 @@ void xp_include(struct xp *xp, struct xscope *s,
 		goto out;
 	}
 
-	/* each include: reads and parses its file: blocks including
-	 * blocks 50 times over, 4 deep, would read 6 million */
-	if (++xp->nincl > XP_INCLUDES_MAX) {
-		if (xp->nincl == XP_INCLUDES_MAX + 1)
-			yerr(s->src, at, "include %s: more than %u includes "
-			     "in one flow (a repeat: or blocks that include "
-			     "blocks many times over)", rel,
-			     (unsigned)XP_INCLUDES_MAX);
-		xp->full = true;
+	if (include_budget(xp, s, at, rel, 0))
 		goto out;
-	}
 
 	err = textfile_read(&text, &len, path, XP_FILE_MAX, &why);
 	if (err) {
@@ -436,6 +451,8 @@ void xp_include(struct xp *xp, struct xscope *s,
 		     : strerror(err));
 		goto out;
 	}
+	if (include_budget(xp, s, at, rel, len))
+		goto out;
 
 	b.real = NULL;
 	{

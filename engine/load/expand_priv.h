@@ -37,6 +37,7 @@ struct xp {
 	unsigned nerr;           /* errors in included files */
 	bool full;               /* XP_NODES_MAX reached (reported once) */
 	unsigned nincl;          /* include: files read so far */
+	size_t nread;            /* and their bytes */
 	size_t text;             /* bytes of the values copied so far */
 };
 

@@ -540,7 +540,8 @@ static void test_include_not_a_file(void)
 
 
 /* blocks that include blocks 22 times over, three deep, would read
- * 11154 files: the 10001st include is refused */
+ * 11154 files: the 10001st include is refused; so is the include that
+ * reads past 64 MB of block files */
 static void test_include_count_bound(void)
 {
 	char name[32];
@@ -563,6 +564,21 @@ static void test_include_count_bound(void)
 
 	fails_with(ROLES "steps:\n  - include: blocks/f0.yaml\n",
 		   "more than 10000 includes in one flow", NULL);
+
+	/* a repeat: of a 1 MB block (comments but for one step) read
+	 * 100 MB: the 65th include is past 64 MB */
+	mb = mbuf_alloc(1024 * 1024 + 64);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	(void)mbuf_printf(mb, "block: big\nsteps:\n  - wait: 1ms\n");
+	for (i = 0; i < 1024 * 1024 / 64; i++)
+		(void)mbuf_printf(mb, "#%62s\n", "x");
+	(void)mbuf_write_u8(mb, 0);
+	put("blocks/big.yaml", (const char *)mb->buf);
+	mem_deref(mb);
+	fails_with(ROLES "steps:\n  - repeat: 100\n    steps:\n"
+		   "      - include: blocks/big.yaml\n",
+		   "flow.yaml:7:18: include blocks/big.yaml: more than 64 MB "
+		   "of included files in one flow", NULL);
 }
 
 
