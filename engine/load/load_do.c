@@ -11,6 +11,7 @@
 #include "ynode.h"
 #include "doverb.h"
 #include "load.h"
+#include "textfile.h"
 
 
 
@@ -422,6 +423,10 @@ static void do_arg(struct loader *ld, struct step *st,
 						   ld->sc->file), text);
 		else
 			(void)str_dup(&d->text, text);
+		/* a FIFO would hold the run's event loop for ever */
+		if (d->text && textfile_kind(d->text))
+			yerr(yd, n, "do: play: cannot read '%s': %s", text,
+			     textfile_kind(d->text));
 		break;
 
 	case DO_ARG_TRANSFER:

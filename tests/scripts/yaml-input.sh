@@ -68,6 +68,15 @@ rc=$(run lint "$ok" --testbed "$d/tb-tls.yaml")
 check "a testbed whose tls: ca: is a FIFO: exit 2 at its place" \
 	"[ $rc -eq 2 ] && says 'tb-tls.yaml:3:17: role B: tls: ca: cannot read' && says 'it is a FIFO, not a regular file'"
 
+# a file a phone plays (do: A play FILE): a FIFO held the run for ever
+printf 'scenario: play\nroles:\n  A: {kind: phone}\n  B: {kind: phone}\nsteps:\n  - do: A dial B\n  - do: B answer\n  - do: A play %s\n' \
+	"$d/fifo.yaml" >"$d/play.yaml"
+for cmd in lint run; do
+	rc=$(run $cmd "$d/play.yaml" --out "$out/r-play")
+	check "$cmd, do: play of a FIFO: exit 2 at its place" \
+		"[ $rc -eq 2 ] && says 'play.yaml:8:9: do: play: cannot read' && says 'it is a FIFO, not a regular file'"
+done
+
 # 1 MB of unclosed brackets: libyaml's scanner took quadratic time in
 # the depth (100000 took 34 s); refused at the 100th level at once
 for open in '[' '{a: '; do
