@@ -8,8 +8,10 @@
  * at every open level for each token: 100000 of them took 34 s). So the
  * text's events are read first, and the document is built only when
  * they keep the bounds in ynode.h (YAML_DEPTH_MAX, YAML_ANCHORS_MAX,
- * YAML_ALIAS_NODES_MAX); the first one crossed is an error at its place.
- * Reading stops there, so a hostile text costs at most its length.
+ * YAML_ALIAS_NODES_MAX, and YAML_DIRECTIVES_MAX counted on the text);
+ * the first one crossed is an error at its place. Reading stops there,
+ * so a hostile text costs at most its length. The text is UTF-8 (a
+ * UTF-16 one was refused for its NUL bytes before the parser saw it).
  */
 #include <string.h>
 #include <re.h>
@@ -298,6 +300,44 @@ static void yguard_destructor(void *data)
 }
 
 
+/* libyaml reads a document's directives (%TAG, %YAML) all at once, and
+ * compares each %TAG with every one before it: 65000 of them took 97 s,
+ * before the first event. So the prologue (the lines before the
+ * document: directives, comments, blank lines) is counted first. */
+static int directives_check(const char *file, const char *text, size_t len,
+			    const char *from, struct diag *dg)
+{
+	struct srcpos pos = {1, 1};
+	unsigned n = 0;
+	size_t i = 0;
+
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		i = 3;  /* a byte order mark */
+
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) + 1 : len;
+
+		if (text[i] == '%') {
+			if (++n > YAML_DIRECTIVES_MAX) {
+				diag_err(dg, file, &pos, "more than %u YAML "
+					 "directives (%%TAG, %%YAML)%s",
+					 (unsigned)YAML_DIRECTIVES_MAX, from);
+				return EINVAL;
+			}
+		}
+		else if (text[i] != '#' && text[i] != '\n' &&
+			 text[i] != '\r') {
+			break;  /* the document (or ---) begins */
+		}
+		i = end;
+		++pos.line;
+	}
+
+	return 0;
+}
+
+
 /* the first document's events within the bounds: 0, or EINVAL after an
  * error at its place (a syntax error too) */
 static int yguard_check(const char *file, const char *text, size_t len,
@@ -306,7 +346,11 @@ static int yguard_check(const char *file, const char *text, size_t len,
 	yaml_parser_t parser;
 	struct yguard *g;
 	bool done = false;
-	int err = 0;
+	int err;
+
+	err = directives_check(file, text, len, from, dg);
+	if (err)
+		return err;
 
 	g = mem_zalloc(sizeof(*g), yguard_destructor);
 	if (!g)
@@ -322,6 +366,7 @@ static int yguard_check(const char *file, const char *text, size_t len,
 	g->dg = dg;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
 				     len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 
 	/* each event consumes text: at most one per byte, and a few */
 	while (!err && !done) {
@@ -377,6 +422,7 @@ int ydoc_load_from(struct ydoc *yd, const char *file, const char *text,
 
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
 				     len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 
 	if (!yaml_parser_load(&parser, &yd->doc)) {
 		syntax_err(&parser, file, text, len, from, dg);

@@ -467,6 +467,7 @@ static void test_testbed_too_large(void)
  * reader gives an offset: it was reported at 1:1) */
 static void test_yaml_bounds(void)
 {
+	struct mbuf *mb;
 	char text[512];
 	size_t i, n;
 
@@ -486,6 +487,18 @@ static void test_yaml_bounds(void)
 	fails_with("roles: {A: {kind: ua}}\nsteps: *nowhere\n",
 		   "t.yaml:2:8: alias *nowhere names no anchor (&nowhere) "
 		   "before it");
+	/* libyaml compared each %TAG with every one before it (65000:
+	 * 97 s, before the first event) */
+	mb = mbuf_alloc(4096);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	for (i = 0; i < 101; i++)
+		(void)mbuf_printf(mb, "%%TAG !a%zu! tag:x,2000:\n", i);
+	(void)mbuf_printf(mb, "---\nroles: {A: {kind: ua}}\n");
+	(void)mbuf_write_u8(mb, 0);
+	fails_with((const char *)mb->buf, "t.yaml:101:1: more than 100 YAML "
+		   "directives (%TAG, %YAML)");
+	mem_deref(mb);
+
 	fails_with("roles:\n  A: {kind: ua, user: al\xff" "ce}\n",
 		   "t.yaml:2:25: YAML syntax error: invalid leading UTF-8 "
 		   "octet (#xFF)");
