@@ -29,7 +29,7 @@ static struct role *actor_role(struct loader *ld, const yaml_node_t *n,
 		return NULL;
 	}
 
-	r = ld_role_n(ld->sc, name, len);
+	r = ld_role_n(ld, name, len);
 	if (!r) {
 		yerr(&ld->yd, n, "%s: role '%b' is not declared (roles: %H)",
 		     what, name, len, ld_role_names, ld->sc);

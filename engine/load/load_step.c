@@ -117,7 +117,7 @@ static int tok_err(struct loader *ld, const yaml_node_t *n,
 static struct role *tok_role(struct loader *ld, const yaml_node_t *n,
 			     const struct tok *t, const char *id)
 {
-	struct role *r = ld_role_n(ld->sc, t->p, t->l);
+	struct role *r = ld_role_n(ld, t->p, t->l);
 
 	if (!r)
 		tok_err(ld, n, t, "step %s: role \"%b\" is not declared "
@@ -265,12 +265,12 @@ static void check_placeholder(struct loader *ld, const yaml_node_t *n,
 
 	if (dot) {
 		*dot = '\0';
-		if (!scenario_role(ld->sc, name) &&
+		if (!ld_role(ld, name) &&
 		    ld_step(ld, name)) {
 			check_step_placeholder(ld, n, name, dot + 1, id);
 			return;
 		}
-		if (!scenario_role(ld->sc, name)) {
+		if (!ld_role(ld, name)) {
 			yerr(&ld->yd, n, "step %s: placeholder {%s.%s} names "
 			     "neither a declared role (roles: %H) nor an "
 			     "earlier step", id, name, dot + 1, ld_role_names,
@@ -830,7 +830,7 @@ static void step_to_user(const struct ywalk *w, const struct ykey *row,
 	(void)k;
 
 	if (!ld_dup_scalar(ld, v, &st->to_user, "to-user"))
-		st->to_role = scenario_role(ld->sc, st->to_user);
+		st->to_role = ld_role(ld, st->to_user);
 }
 
 
