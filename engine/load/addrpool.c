@@ -131,7 +131,11 @@ uint32_t addrpool_size(const struct addrpool *pool)
 	if (!pool || pool->last < pool->first)
 		return 0;
 
-	/* a whole /0 holds 2^32 - 2 hosts: never more than UINT32_MAX */
+	/* a whole /0 holds 2^32 - 2 hosts; 0.0.0.0-255.255.255.255 holds
+	 * 2^32, which does not fit: UINT32_MAX, never 0 */
+	if (pool->last - pool->first == UINT32_MAX)
+		return UINT32_MAX;
+
 	return pool->last - pool->first + 1;
 }
 

@@ -23,7 +23,8 @@ void addrpool_default(struct addrpool *pool);
  */
 int addrpool_parse(struct addrpool *pool, const char *s, const char **why);
 
-/** How many addresses the pool holds (0 for an empty one) */
+/** How many addresses the pool holds (0 for an empty one, UINT32_MAX at
+ *  most: 0.0.0.0-255.255.255.255 holds one more) */
 uint32_t addrpool_size(const struct addrpool *pool);
 
 /** Print "FIRST-LAST" */

@@ -29,6 +29,7 @@
 #include "ynode.h"
 #include "expand.h"
 #include "expand_priv.h"
+#include "nameidx.h"
 
 
 /** A step id as written in a scope, and what it became */
@@ -90,6 +91,8 @@ static void xp_destructor(void *data)
 
 void xp_scope_close(struct xscope *s)
 {
+	s->vidx = mem_deref(s->vidx);  /* it points into the vars */
+	s->iidx = mem_deref(s->iidx);
 	list_flush(&s->vars);
 	list_flush(&s->ids);
 	s->real = mem_deref(s->real);
@@ -164,20 +167,32 @@ static int stamp(struct xp *xp, int id, const yaml_node_t *n,
 }
 
 
+/* the expansion stops at a bound, said once at the node past it */
+static void full(struct xp *xp, struct xscope *s, const yaml_node_t *n,
+		 const char *what)
+{
+	/* outside a repeat: there is none to lower */
+	if (!xp->full)
+		yerr(s->src, n, "the expanded flow is too large (%s): %s",
+		     what, s->suffix && *s->suffix ? "lower a repeat: count"
+		     : "split it into several flows");
+	xp->full = true;
+}
+
+
 /* bounded: a repeat: in a repeat: must not eat the machine */
 static bool too_big(struct xp *xp, struct xscope *s, const yaml_node_t *n)
 {
 	size_t nodes = (size_t)(xp->out->doc.nodes.top -
 				xp->out->doc.nodes.start);
+	char what[64];
 
 	if (nodes < XP_NODES_MAX)
 		return false;
 
-	if (!xp->full)
-		yerr(s->src, n, "the expanded flow is too large (more than "
-		     "%u YAML nodes): lower a repeat: count",
-		     (unsigned)XP_NODES_MAX);
-	xp->full = true;
+	re_snprintf(what, sizeof(what), "more than %u YAML nodes",
+		    (unsigned)XP_NODES_MAX);
+	full(xp, s, n, what);
 
 	return true;
 }
@@ -204,14 +219,10 @@ static const struct var_arg *var_find(const struct xscope *s, const char *p,
 				   size_t n)
 {
 	for (; s; s = s->up) {
-		struct le *le;
+		const struct var_arg *v = nameidx_find(s->vidx, p, n);
 
-		for (le = s->vars.head; le; le = le->next) {
-			const struct var_arg *v = le->data;
-
-			if (strlen(v->name) == n && !memcmp(v->name, p, n))
-				return v;
-		}
+		if (v)
+			return v;
 		if (s->file_top)
 			break;
 	}
@@ -232,6 +243,11 @@ int xp_var_set(struct xscope *s, const char *name, const char *value)
 		return ENOMEM;
 	}
 	list_append(&s->vars, &v->le, v);
+	if (nameidx_add(&s->vidx, v->name, v)) {
+		list_unlink(&v->le);
+		mem_deref(v);
+		return ENOMEM;
+	}
 
 	return 0;
 }
@@ -377,6 +393,19 @@ char *xp_subst(struct xscope *s, const yaml_node_t *n, const char *text)
 			mem_deref(name);
 			bad = true;
 		}
+		else if (mb->end + strlen(v->value) > XP_VALUE_MAX) {
+			/* variables of variables: 4^n bytes */
+			char *m = NULL;
+
+			re_sdprintf(&m, "the value is longer than 1 MB once "
+				    "${%s} is replaced (variables of "
+				    "variables?)", v->name);
+			yerr_pos(s->src, n, text_pos(n, text,
+				 (size_t)(d - text)), m);
+			mem_deref(m);
+			bad = true;
+			break;
+		}
 		else {
 			mbuf_write_str(mb, v->value);
 		}
@@ -399,10 +428,19 @@ static int copy_node(struct xp *xp, struct xscope *s, const yaml_node_t *n);
 static int add_scalar(struct xp *xp, struct xscope *s, const yaml_node_t *n,
 		      const char *text)
 {
-	int id = yaml_document_add_scalar(&xp->out->doc, n->tag,
-					  (yaml_char_t *)(uintptr_t)text,
-					  (int)strlen(text),
-					  n->data.scalar.style);
+	size_t len = strlen(text);
+	int id;
+
+	/* a long value copied by every include: and repeat: */
+	xp->text += len;
+	if (xp->text > XP_TEXT_MAX) {
+		full(xp, s, n, "more than 64 MB of text");
+		return 0;
+	}
+
+	id = yaml_document_add_scalar(&xp->out->doc, n->tag,
+				      (yaml_char_t *)(uintptr_t)text,
+				      (int)len, n->data.scalar.style);
 
 	return stamp(xp, id, n, s) ? 0 : id;
 }
@@ -528,6 +566,7 @@ static int step_id(struct xp *xp, struct xscope *s, const yaml_node_t *k,
 	if (x && !str_dup(&x->local, local)) {
 		x->final = mem_ref(final);
 		list_append(&s->ids, &x->le, x);
+		(void)nameidx_set(&s->iidx, x->local, x);
 	}
 	else {
 		mem_deref(x);
@@ -554,16 +593,11 @@ static int step_ref(struct xp *xp, struct xscope *s, const yaml_node_t *v)
 		return add_scalar(xp, s, v, yscalar(v));
 
 	for (t = s; t && !id; t = t->up) {
-		struct le *le;
+		const struct xid *x = nameidx_find(t->iidx, local,
+						   strlen(local));
 
-		for (le = t->ids.tail; le; le = le->prev) {
-			const struct xid *x = le->data;
-
-			if (!strcmp(x->local, local)) {
-				id = add_scalar(xp, s, v, x->final);
-				break;
-			}
-		}
+		if (x)
+			id = add_scalar(xp, s, v, x->final);
 		if (t->file_top)
 			break;
 	}
@@ -688,9 +722,10 @@ void xp_load_vars(struct xp *xp, struct xscope *s, const yaml_node_t *n)
 			continue;
 		}
 
+		/* after an error (reported), the value as written: its
+		 * uses are not "undefined" too */
 		val = xp_subst(s, v, yscalar(v));
-		if (val)
-			xp_var_set(s, name, val);
+		xp_var_set(s, name, val ? val : yscalar(v));
 		mem_deref(val);
 	}
 }

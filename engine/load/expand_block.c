@@ -12,6 +12,7 @@
 #include "ynode.h"
 #include "expand.h"
 #include "expand_priv.h"
+#include "textfile.h"
 
 
 static const char *const param_kinds[] = {
@@ -368,6 +369,30 @@ struct xsite {
 };
 
 
+/* each include: reads and parses its file: blocks including blocks 50
+ * times over, 4 deep, would read 6 million; a repeat: of a 3 MB block
+ * read 3 GB. An include (len 0), then the bytes it read: true past the
+ * bound (said once, and the expansion stops) */
+static bool include_budget(struct xp *xp, struct xscope *s,
+			   const yaml_node_t *at, const char *rel, size_t len)
+{
+	if (!len)
+		++xp->nincl;
+	xp->nread += len;
+	if (xp->nincl <= XP_INCLUDES_MAX && xp->nread <= XP_INCLUDED_MAX)
+		return false;
+
+	if (!xp->full)
+		yerr(s->src, at, "include %s: %s in one flow (a repeat: or "
+		     "blocks that include blocks many times over)", rel,
+		     xp->nincl > XP_INCLUDES_MAX ? "more than 10000 includes"
+		     : "more than 64 MB of included files");
+	xp->full = true;
+
+	return true;
+}
+
+
 /* - include: blocks/register.yaml
  *   with: {ua: A, registrar: P} */
 void xp_include(struct xp *xp, struct xscope *s,
@@ -390,6 +415,8 @@ void xp_include(struct xp *xp, struct xscope *s,
 	char *site = NULL, *from = NULL;
 	struct srcpos sp;
 	const struct xscope *t;
+	const char *why;
+	size_t len;
 	int err;
 
 	memset(&b, 0, sizeof(b));
@@ -414,13 +441,18 @@ void xp_include(struct xp *xp, struct xscope *s,
 		goto out;
 	}
 
-	err = xp_read(&text, path);
+	if (include_budget(xp, s, at, rel, 0))
+		goto out;
+
+	err = textfile_read(&text, &len, path, XP_FILE_MAX, &why);
 	if (err) {
 		yerr(s->src, at, "include %s: cannot read %s: %s", rel, path,
-		     err == EFBIG ? "too large" : err == EILSEQ ?
-		     "not a text file" : strerror(err));
+		     why ? why : err == EFBIG ? "larger than 4 MB"
+		     : strerror(err));
 		goto out;
 	}
+	if (include_budget(xp, s, at, rel, len))
+		goto out;
 
 	b.real = NULL;
 	{
@@ -456,7 +488,7 @@ void xp_include(struct xp *xp, struct xscope *s,
 	b.suffix = s->suffix;
 	b.src = &yd;
 
-	if (ydoc_load_from(&yd, path, text, strlen(text), from, xp->dg))
+	if (ydoc_load_from(&yd, path, text, len, from, xp->dg))
 		goto out;
 
 	root = ydoc_root(&yd);
@@ -580,48 +612,3 @@ int xp_check_block(struct ydoc *src)
 
 	return src->nerr > before ? EINVAL : 0;
 }
-
-
-/** Read a whole text file (at most 4 MB): 0, an errno, EFBIG (too
- *  large) or EILSEQ (not text) */
-int xp_read(char **textp, const char *file)
-{
-	FILE *f;
-	char *text;
-	long n;
-	int err = 0;
-
-	f = fopen(file, "rb");
-	if (!f)
-		return errno ? errno : EIO;
-
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return EISDIR;
-	}
-	if (n > 4 * 1024 * 1024) {
-		fclose(f);
-		return EFBIG;
-	}
-
-	text = mem_zalloc((size_t)n + 1, NULL);
-	if (!text) {
-		fclose(f);
-		return ENOMEM;
-	}
-	if (fread(text, 1, (size_t)n, f) != (size_t)n)
-		err = EIO;
-	else if (memchr(text, '\0', (size_t)n))
-		err = EILSEQ;
-	fclose(f);
-
-	if (err)
-		mem_deref(text);
-	else
-		*textp = text;
-
-	return err;
-}
-
-

@@ -18,7 +18,9 @@ struct xscope {
 	const char *suffix;      /* appended to its step ids */
 	const struct yorigin *org;
 	struct list vars;        /* struct var_arg: vars:, params, a loop's */
+	struct nameidx *vidx;    /* vars by name (nameidx.c) */
 	struct list ids;         /* struct xid */
+	struct nameidx *iidx;    /* ids by local name, the latest */
 };
 
 /** The expansion of one flow */
@@ -34,6 +36,9 @@ struct xp {
 	const struct list *args; /* --var (struct var_arg) */
 	unsigned nerr;           /* errors in included files */
 	bool full;               /* XP_NODES_MAX reached (reported once) */
+	unsigned nincl;          /* include: files read so far */
+	size_t nread;            /* and their bytes */
+	size_t text;             /* bytes of the values copied so far */
 };
 
 const struct yorigin *xp_origin(struct xp *xp, const char *file,

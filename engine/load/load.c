@@ -22,6 +22,7 @@
 #include "retrans.h"
 #include "expand.h"
 #include "capability.h"
+#include "textfile.h"
 
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
@@ -102,22 +103,6 @@ int ld_role_names(struct re_printf *pf, const struct scenario *sc)
 }
 
 
-/** The role named by the l characters at p (not a C string), or NULL */
-struct role *ld_role_n(const struct scenario *sc, const char *p, size_t l)
-{
-	struct le *le;
-
-	for (le = sc && p ? sc->roles.head : NULL; le; le = le->next) {
-		struct role *r = le->data;
-
-		if (strlen(r->name) == l && !strncmp(r->name, p, l))
-			return r;
-	}
-
-	return NULL;
-}
-
-
 bool ld_valid_name(const char *s, bool dots)
 {
 	if (!s || !isalpha((unsigned char)*s))
@@ -189,7 +174,7 @@ static void phone_proxy(const struct ywalk *w, const struct ykey *row,
 	(void)row;
 	(void)k;
 
-	r->proxy = vs ? scenario_role(ld->sc, vs) : NULL;
+	r->proxy = ld_role(ld, vs);
 	if (!r->proxy)
 		yerr(w->yd, v, "role %s: proxy: '%s' is not a declared role "
 		     "(roles: %H)", r->name, vs ? vs : "", ld_role_names,
@@ -292,7 +277,7 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 		     "letters, digits or _", name ? name : "");
 		return;
 	}
-	if (scenario_role(ld->sc, name)) {
+	if (ld_role(ld, name)) {
 		yerr(yd, key, "role %s is declared twice", name);
 		return;
 	}
@@ -307,6 +292,7 @@ static void load_role(struct loader *ld, const yaml_node_t *key,
 	r->idx = ld->idx++;
 	r->tp = r->decl_tp = SIP_TRANSP_UDP;
 	list_append(&ld->sc->roles, &r->le, r);
+	(void)ld_role_add(ld, r);
 
 	/* its own keys now, a phone's once every role is declared */
 	w.obj = r;
@@ -334,7 +320,7 @@ static void load_phone_keys(struct loader *ld, const yaml_node_t *key,
 			    const yaml_node_t *val)
 {
 	struct ydoc *yd = &ld->yd;
-	struct role *r = scenario_role(ld->sc, yscalar(key));
+	struct role *r = ld_role(ld, yscalar(key));
 	struct ywalk w = {.yd = yd, .obj = r, .arg = ld, .where = "role"};
 	yaml_node_pair_t *p;
 
@@ -652,28 +638,33 @@ int scenario_load_vars(struct scenario **scp, const char *file,
 	struct ydoc src;
 	yaml_node_t *root;
 	char *buf = NULL;
+	size_t len;
 	int err;
 
 	if (!scp || !file)
 		return EINVAL;
 
 	if (!text) {
-		err = xp_read(&buf, file);
+		const char *why;
+
+		err = textfile_read(&buf, &len, file, XP_FILE_MAX, &why);
 		if (err == EFBIG)
 			diag_err(dg, file, NULL, "not a scenario (larger than "
 				 "4 MB)");
-		else if (err == EILSEQ)
-			diag_err(dg, file, NULL, "not a text file");
 		else if (err)
-			diag_err(dg, file, NULL, "cannot read: %m", err);
+			diag_err(dg, file, NULL, "cannot read: %s",
+				 why ? why : strerror(err));
 		if (err)
 			return err;
 		text = buf;
 	}
+	else {
+		len = strlen(text);
+	}
 
 	memset(&ld, 0, sizeof(ld));
 	w.arg = &ld;
-	err = ydoc_load(&src, file, text, strlen(text), dg);
+	err = ydoc_load(&src, file, text, len, dg);
 	if (!err)
 		err = expand(&ld, &src, vars);
 	ydoc_free(&src);
@@ -721,6 +712,7 @@ int scenario_load_vars(struct scenario **scp, const char *file,
  out:
 	err = ld.yd.nerr ? EINVAL : 0;
 	ydoc_free(&ld.yd);
+	ld_index_free(&ld);
 
 	if (err)
 		mem_deref(ld.sc);

@@ -3,6 +3,8 @@
 #ifndef SIPFLOW_LOAD_H
 #define SIPFLOW_LOAD_H
 
+struct nameidx;
+
 struct loader {
 	struct ydoc yd;
 	struct scenario *sc;
@@ -11,17 +13,26 @@ struct loader {
 	const yaml_node_t *steps;     /* written, read after the other */
 	const yaml_node_t *requires;  /* keys */
 	bool tuned;                   /* rules: disables or softens one */
+	struct nameidx *ids;          /* the steps read so far, by id
+					 (ldindex.c) */
+	struct nameidx *roles_idx;    /* the roles declared, by name */
+	bool noidx;                   /* out of memory: no index */
 };
 
 /* the phone settings (role keys and set:), engine/load/load_do.c */
 extern const struct ykeys ld_settings;
 
+int  ld_step_add(struct loader *ld, struct step *st);
+struct step *ld_step(const struct loader *ld, const char *id);
+int  ld_role_add(struct loader *ld, struct role *r);
+struct role *ld_role(const struct loader *ld, const char *name);
+void ld_index_free(struct loader *ld);
 int  ld_dup_scalar(struct loader *ld, const yaml_node_t *n, char **out,
 		   const char *what);
 int  ld_add_str(struct list *l, const char *s, struct srcpos pos);
 int  ld_role_names(struct re_printf *pf, const struct scenario *sc);
 bool ld_valid_name(const char *s, bool dots);
-struct role *ld_role_n(const struct scenario *sc, const char *p, size_t l);
+struct role *ld_role_n(const struct loader *ld, const char *p, size_t l);
 uint32_t ld_hz(const char *s);
 bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 		  const yaml_node_t *v, struct phone_cfg *cfg);

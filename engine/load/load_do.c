@@ -11,6 +11,7 @@
 #include "ynode.h"
 #include "doverb.h"
 #include "load.h"
+#include "textfile.h"
 
 
 
@@ -28,7 +29,7 @@ static struct role *actor_role(struct loader *ld, const yaml_node_t *n,
 		return NULL;
 	}
 
-	r = ld_role_n(ld->sc, name, len);
+	r = ld_role_n(ld, name, len);
 	if (!r) {
 		yerr(&ld->yd, n, "%s: role '%b' is not declared (roles: %H)",
 		     what, name, len, ld_role_names, ld->sc);
@@ -422,6 +423,10 @@ static void do_arg(struct loader *ld, struct step *st,
 						   ld->sc->file), text);
 		else
 			(void)str_dup(&d->text, text);
+		/* a FIFO would hold the run's event loop for ever */
+		if (d->text && textfile_kind(d->text))
+			yerr(yd, n, "do: play: cannot read '%s': %s", text,
+			     textfile_kind(d->text));
 		break;
 
 	case DO_ARG_TRANSFER:

@@ -117,7 +117,7 @@ static int tok_err(struct loader *ld, const yaml_node_t *n,
 static struct role *tok_role(struct loader *ld, const yaml_node_t *n,
 			     const struct tok *t, const char *id)
 {
-	struct role *r = ld_role_n(ld->sc, t->p, t->l);
+	struct role *r = ld_role_n(ld, t->p, t->l);
 
 	if (!r)
 		tok_err(ld, n, t, "step %s: role \"%b\" is not declared "
@@ -235,7 +235,7 @@ static void check_step_placeholder(struct loader *ld, const yaml_node_t *n,
 				   const char *sid, const char *field,
 				   const char *id)
 {
-	const struct step *o = scenario_step(ld->sc, sid);
+	const struct step *o = ld_step(ld, sid);
 	const char *h;
 	size_t i;
 
@@ -265,12 +265,12 @@ static void check_placeholder(struct loader *ld, const yaml_node_t *n,
 
 	if (dot) {
 		*dot = '\0';
-		if (!scenario_role(ld->sc, name) &&
-		    scenario_step(ld->sc, name)) {
+		if (!ld_role(ld, name) &&
+		    ld_step(ld, name)) {
 			check_step_placeholder(ld, n, name, dot + 1, id);
 			return;
 		}
-		if (!scenario_role(ld->sc, name)) {
+		if (!ld_role(ld, name)) {
 			yerr(&ld->yd, n, "step %s: placeholder {%s.%s} names "
 			     "neither a declared role (roles: %H) nor an "
 			     "earlier step", id, name, dot + 1, ld_role_names,
@@ -742,7 +742,7 @@ static struct step *earlier_request(struct loader *ld, struct step *st,
 				    const yaml_node_t *v, const char *key)
 {
 	const char *id = yscalar(v);
-	struct step *o = scenario_step(ld->sc, id);
+	struct step *o = ld_step(ld, id);
 
 	if (!id) {
 		ywant(&ld->yd, v, YAML_SCALAR_NODE, key);
@@ -770,7 +770,7 @@ static void step_rtx_of(const struct ywalk *w, const struct ykey *row,
 	struct loader *ld = w->arg;
 	struct step *st = w->obj;
 	const char *vs = yscalar(v);
-	struct step *o = vs ? scenario_step(ld->sc, vs) : NULL;
+	struct step *o = vs ? ld_step(ld, vs) : NULL;
 	(void)row;
 	(void)k;
 
@@ -830,7 +830,7 @@ static void step_to_user(const struct ywalk *w, const struct ykey *row,
 	(void)k;
 
 	if (!ld_dup_scalar(ld, v, &st->to_user, "to-user"))
-		st->to_role = scenario_role(ld->sc, st->to_user);
+		st->to_role = ld_role(ld, st->to_user);
 }
 
 
@@ -1016,6 +1016,7 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 			    id_suffix(ld, k0));
 		st->group = group;
 		list_append(into, &st->le, st);
+		(void)ld_step_add(ld, st);
 		if (group && is_do)
 			yerr(yd, k0, "do: cannot be inside any-order: (a "
 			     "group's media: steps listen at once; its "
@@ -1044,6 +1045,7 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 		st->wait_ms = ms;
 		st->group = group;
 		list_append(into, &st->le, st);
+		(void)ld_step_add(ld, st);
 		if (group)
 			yerr(yd, k0, "wait: cannot be inside any-order:");
 		if (p + 1 < n->data.mapping.pairs.top)
@@ -1063,6 +1065,7 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 		re_sdprintf(&st->id, "any-order@L%u%s", st->pos.line,
 			    id_suffix(ld, k0));
 		list_append(into, &st->le, st);
+		(void)ld_step_add(ld, st);
 		if (!ywant(yd, v0, YAML_SEQUENCE_NODE, "any-order"))
 			load_steps(ld, v0, st, &st->members);
 		if (p + 1 < n->data.mapping.pairs.top)
@@ -1076,9 +1079,9 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 		     "digits, '.', '-' or '_': F1, F2a)", id ? id : "");
 		return;
 	}
-	if (scenario_step(ld->sc, id)) {
+	if (ld_step(ld, id)) {
 		yerr(yd, k0, "duplicate step id '%s' (first at line %u)", id,
-		     scenario_step(ld->sc, id)->pos.line);
+		     ld_step(ld, id)->pos.line);
 		return;
 	}
 
@@ -1088,6 +1091,7 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 	str_dup(&st->id, id);
 	st->group = group;
 	list_append(into, &st->le, st);
+	(void)ld_step_add(ld, st);
 
 	parse_line(ld, st, v0);
 

@@ -21,6 +21,7 @@
 #include "testbed.h"
 #include "prologue.h"
 #include "capability.h"
+#include "textfile.h"
 
 
 static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
@@ -385,7 +386,7 @@ static void tls_destructor(void *data)
 static void tls_file(const struct ywalk *w, const struct ykey *row,
 		     const yaml_node_t *k, const yaml_node_t *v)
 {
-	const char *name = w->name, *vs = yscalar(v);
+	const char *name = w->name, *vs = yscalar(v), *why;
 	(void)k;
 
 	if (!vs || !*vs) {
@@ -395,6 +396,13 @@ static void tls_file(const struct ywalk *w, const struct ykey *row,
 	if (access(vs, R_OK)) {
 		yerr(w->yd, v, "role %s: tls: %s: cannot read '%s': %m", name,
 		     row->key, vs, errno);
+		return;
+	}
+	/* a FIFO would hold the run's TLS set-up for ever */
+	why = textfile_kind(vs);
+	if (why) {
+		yerr(w->yd, v, "role %s: tls: %s: cannot read '%s': %s", name,
+		     row->key, vs, why);
 		return;
 	}
 	testbed_set_str(YFIELD(w, row, char *), vs);
@@ -719,47 +727,32 @@ int testbed_load(struct testbed **tbp, const char *file, struct diag *dg)
 	struct testbed *tb = NULL;
 	struct ydoc yd;
 	yaml_node_t *root;
+	const char *why;
 	char *text = NULL;
-	FILE *f;
-	long n;
+	size_t len;
 	int err;
 
 	if (!tbp || !file)
 		return EINVAL;
 
-	f = fopen(file, "rb");
-	if (!f) {
-		err = errno;
-		diag_err(dg, file, NULL, "cannot read: %m", err);
-		return EINVAL;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	if (n >= TESTBED_MAX) {
-		fclose(f);
+	err = textfile_read(&text, &len, file, TESTBED_MAX, &why);
+	if (err == EFBIG)
 		diag_err(dg, file, NULL, "not a testbed (larger than 1 MB)");
+	else if (err)
+		diag_err(dg, file, NULL, "cannot read: %s",
+			 why ? why : strerror(err));
+	if (err)
 		return EINVAL;
-	}
-	if (n >= 0)
-		text = calloc(1, (size_t)n + 1);
-	if (!text || fread(text, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(text);
-		diag_err(dg, file, NULL, "cannot read");
-		return EINVAL;
-	}
-	fclose(f);
 
 	err = testbed_alloc(&tb);
 	if (err) {
-		free(text);
+		mem_deref(text);
 		return err;
 	}
 	str_dup(&tb->file, file);
 
-	err = ydoc_load(&yd, file, text, strlen(text), dg);
-	free(text);
+	err = ydoc_load(&yd, file, text, len, dg);
+	mem_deref(text);
 	if (err)
 		goto out;
 

@@ -10,64 +10,6 @@
 #include "ynode.h"
 
 
-/** Parse text; a syntax error goes to dg with its place, EINVAL */
-int ydoc_load(struct ydoc *yd, const char *file, const char *text,
-	      size_t len, struct diag *dg)
-{
-	return ydoc_load_from(yd, file, text, len, NULL, dg);
-}
-
-
-/** Parse an included file: its errors end with from ("(included …)") */
-int ydoc_load_from(struct ydoc *yd, const char *file, const char *text,
-		   size_t len, const char *from, struct diag *dg)
-{
-	yaml_parser_t parser;
-	int err = 0;
-
-	memset(yd, 0, sizeof(*yd));
-	yd->file = file;
-	yd->dg = dg;
-	yd->from = from;
-	if (!from)
-		from = "";
-
-	if (!yaml_parser_initialize(&parser))
-		return ENOMEM;
-
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
-				     len);
-
-	if (!yaml_parser_load(&parser, &yd->doc)) {
-		struct srcpos pos;
-		const yaml_mark_t *mk = parser.problem_mark.line ||
-			parser.problem_mark.column ? &parser.problem_mark
-			: &parser.context_mark;
-
-		pos.line = (unsigned)mk->line + 1;
-		pos.col = (unsigned)mk->column + 1;
-		diag_err(dg, file, &pos, "YAML syntax error: %s%s%s%s",
-			 parser.problem ? parser.problem : "unknown",
-			 parser.context ? " " : "",
-			 parser.context ? parser.context : "", from);
-		++yd->nerr;
-		err = EINVAL;
-	}
-	else {
-		yd->loaded = true;
-		if (!yaml_document_get_root_node(&yd->doc)) {
-			struct srcpos pos = {1, 1};
-			diag_err(dg, file, &pos, "the file is empty%s", from);
-			++yd->nerr;
-			err = EINVAL;
-		}
-	}
-
-	yaml_parser_delete(&parser);
-	return err;
-}
-
-
 void ydoc_free(struct ydoc *yd)
 {
 	if (!yd)

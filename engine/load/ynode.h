@@ -7,6 +7,15 @@
 struct diag;
 struct srcpos;
 
+/** Bounds a YAML text must keep to be loaded (yparse.c): each an error
+ *  at the place it is crossed */
+enum {
+	YAML_DEPTH_MAX = 100,           /* lists and mappings nested */
+	YAML_ANCHORS_MAX = 100,         /* anchors (&name) in one file */
+	YAML_ALIAS_NODES_MAX = 100000,  /* nodes its aliases stand for */
+	YAML_DIRECTIVES_MAX = 100,      /* %TAG and %YAML lines */
+};
+
 /** Where a node of an expanded document comes from (engine/load/expand.c) */
 struct yorigin {
 	const char *file;       /* the file it was written in */

@@ -491,6 +491,158 @@ static int teardown(void)
 }
 
 
+/* an alias inside the node it names is refused at the alias, not
+ * followed for ever (copy_node overflowed the stack); aliases of aliases
+ * are refused once they stand for more than 100000 nodes */
+static void test_alias_bounds(void)
+{
+	struct mbuf *mb = mbuf_alloc(1024);
+	int i, j;
+
+	put("blocks/self.yaml", "block: self\nsteps:\n  - &s [*s]\n");
+	fails_with(ROLES "steps:\n  - F1: OPTIONS A -> P\nx: &s\n  - *s\n",
+		   "flow.yaml:7:5: alias *s is inside the node it names (&s "
+		   "at line 6, column 4)", NULL);
+	fails_with(ROLES "steps:\n  - include: blocks/self.yaml\n",
+		   "blocks/self.yaml:3:9: alias *s is inside the node",
+		   "(included from ");
+
+	/* l0 stands for 11 nodes, l1 for 111, …: the aliases have stood for
+	 * 12330 nodes when l4 begins, and its 8th one crosses 100000 */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	(void)mbuf_printf(mb, "%ssteps:\n  - F1: OPTIONS A -> P\n"
+			  "x:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n",
+			  ROLES);
+	for (i = 1; i < 7; i++) {
+		(void)mbuf_printf(mb, "  l%d: &l%d [", i, i);
+		for (j = 0; j < 10; j++)
+			(void)mbuf_printf(mb, "%s*l%d", j ? ", " : "", i - 1);
+		(void)mbuf_printf(mb, "]\n");
+	}
+	(void)mbuf_write_u8(mb, 0);
+	fails_with((const char *)mb->buf, "flow.yaml:11:47: "
+		   "aliases stand for more than 100000 YAML nodes", NULL);
+	mem_deref(mb);
+}
+
+
+/* include: of anything but a regular file says what it is: a directory
+ * read as "too large", /dev/null as "the file is empty" */
+static void test_include_not_a_file(void)
+{
+	fails_with(ROLES "steps:\n  - include: blocks\n",
+		   "flow.yaml:5:14: include blocks: cannot read ",
+		   "blocks: it is a directory, not a file");
+	fails_with(ROLES "steps:\n  - include: /dev/null\n",
+		   "include /dev/null: cannot read /dev/null: it is a "
+		   "character device, not a regular file", NULL);
+}
+
+
+/* blocks that include blocks 22 times over, three deep, would read
+ * 11154 files: the 10001st include is refused; so is the include that
+ * reads past 64 MB of block files */
+static void test_include_count_bound(void)
+{
+	char name[32];
+	struct mbuf *mb = mbuf_alloc(2048);
+	int i, j;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	for (i = 0; i < 3; i++) {
+		mbuf_rewind(mb);
+		(void)mbuf_printf(mb, "block: f%d\nsteps:\n", i);
+		for (j = 0; j < 22; j++)
+			(void)mbuf_printf(mb, "  - include: f%d.yaml\n",
+					  i + 1);
+		(void)mbuf_write_u8(mb, 0);
+		re_snprintf(name, sizeof(name), "blocks/f%d.yaml", i);
+		put(name, (const char *)mb->buf);
+	}
+	put("blocks/f3.yaml", "block: f3\nsteps:\n  - wait: 1ms\n");
+	mem_deref(mb);
+
+	fails_with(ROLES "steps:\n  - include: blocks/f0.yaml\n",
+		   "more than 10000 includes in one flow", NULL);
+
+	/* a repeat: of a 1 MB block (comments but for one step) read
+	 * 100 MB: the 65th include is past 64 MB */
+	mb = mbuf_alloc(1024 * 1024 + 64);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	(void)mbuf_printf(mb, "block: big\nsteps:\n  - wait: 1ms\n");
+	for (i = 0; i < 1024 * 1024 / 64; i++)
+		(void)mbuf_printf(mb, "#%62s\n", "x");
+	(void)mbuf_write_u8(mb, 0);
+	put("blocks/big.yaml", (const char *)mb->buf);
+	mem_deref(mb);
+	fails_with(ROLES "steps:\n  - repeat: 100\n    steps:\n"
+		   "      - include: blocks/big.yaml\n",
+		   "flow.yaml:7:18: include blocks/big.yaml: more than 64 MB "
+		   "of included files in one flow", NULL);
+}
+
+
+/* a flow too large without a repeat: is not told to lower a repeat:
+ * count (it was): 200001 values in one list */
+static void test_too_large_without_repeat(void)
+{
+	struct mbuf *mb = mbuf_alloc(512 * 1024);
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	(void)mbuf_printf(mb, "%ssteps:\n  - F1: OPTIONS A -> P\nx: [a",
+			  ROLES);
+	for (i = 0; i < 200000; i++)
+		(void)mbuf_write_str(mb, ",a");
+	(void)mbuf_write_str(mb, "]\n");
+	(void)mbuf_write_u8(mb, 0);
+	fails_with((const char *)mb->buf, "the expanded flow is too large "
+		   "(more than 200000 YAML nodes): split it into several "
+		   "flows", NULL);
+	mem_deref(mb);
+}
+
+
+/* variables of variables (four uses of the one before, 15 deep) stood
+ * for 64 * 4^15 bytes: the value past 1 MB is an error at its place,
+ * said once (its uses are not "undefined" too); a 1 MB value repeated
+ * 100 times is past the 64 MB the values of a flow may hold */
+static void test_var_bounds(void)
+{
+	struct scenario *sc = NULL;
+	struct mbuf *mb = mbuf_alloc(2 * 1024 * 1024);
+	struct diag dg;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	(void)mbuf_printf(mb, "%svars:\n  a0: \"%64s\"\n", ROLES, "x");
+	for (i = 1; i < 16; i++)
+		(void)mbuf_printf(mb, "  a%d: \"${a%d}${a%d}${a%d}${a%d}\"\n",
+				  i, i - 1, i - 1, i - 1, i - 1);
+	(void)mbuf_printf(mb, "steps:\n  - F1: OPTIONS A -> P\n"
+			  "    headers: {X: \"${a15}\"}\n");
+	(void)mbuf_write_u8(mb, 0);
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(load(&sc, (const char *)mb->buf, NULL, &dg), EINVAL);
+	CU_ASSERT_EQUAL(dg.nerr, 1);
+	CU_ASSERT_TRUE(has_error(&dg, "flow.yaml:13:13: the value is longer "
+				 "than 1 MB once ${a7} is replaced", NULL));
+	diag_reset(&dg);
+
+	mbuf_rewind(mb);
+	(void)mbuf_printf(mb, "%svars:\n  big: \"", ROLES);
+	for (i = 0; i < 1024 * 1024 / 64; i++)
+		(void)mbuf_printf(mb, "%64s", "x");
+	(void)mbuf_printf(mb, "\"\nsteps:\n  - repeat: 100\n    steps:\n"
+			  "      - F1: OPTIONS A -> P\n"
+			  "        headers: {X: \"${big}\"}\n");
+	(void)mbuf_write_u8(mb, 0);
+	fails_with((const char *)mb->buf, "the expanded flow is too large "
+		   "(more than 64 MB of text): lower a repeat: count", NULL);
+	mem_deref(mb);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -503,6 +655,11 @@ int register_suites(void)
 		{"repeat_error_once", test_repeat_error_once},
 		{"block_is_not_a_flow", test_block_is_not_a_flow},
 		{"no_truncation", test_no_truncation},
+		{"alias_bounds", test_alias_bounds},
+		{"include_not_a_file", test_include_not_a_file},
+		{"include_count_bound", test_include_count_bound},
+		{"too_large_without_repeat", test_too_large_without_repeat},
+		{"var_bounds", test_var_bounds},
 		CU_TEST_INFO_NULL,
 	};
 

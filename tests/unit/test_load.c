@@ -421,13 +421,9 @@ static void test_unknown_key_names_the_keys(void)
 }
 
 
-/* a testbed file past its bound is refused saying so, not "cannot read" */
-static void test_testbed_too_large(void)
+/* a new file named after the template path (its XXXXXX replaced) */
+static FILE *tmp_file(char *path)
 {
-	char path[] = "/tmp/sipflow-tb-XXXXXX";
-	struct testbed *tb = NULL;
-	struct diag dg;
-	size_t i;
 	FILE *f;
 	int fd;
 
@@ -435,6 +431,20 @@ static void test_testbed_too_large(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	f = fdopen(fd, "w");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+
+	return f;
+}
+
+
+/* a testbed file past its bound is refused saying so, not "cannot read" */
+static void test_testbed_too_large(void)
+{
+	char path[] = "/tmp/sipflow-tb-XXXXXX";
+	struct testbed *tb = NULL;
+	struct diag dg;
+	size_t i;
+	FILE *f = tmp_file(path);
+
 	for (i = 0; i < 1024 * 1024 / 64 + 1; i++)
 		fprintf(f, "# %061zu\n", i);
 	fclose(f);
@@ -450,6 +460,85 @@ static void test_testbed_too_large(void)
 }
 
 
+/* YAML past a bound is an error at the place it is crossed: nesting
+ * (deeply nested unclosed [ took quadratic time inside libyaml), an
+ * anchor defined twice (libyaml said "second occurrence found duplicate
+ * anchor; first occurrence"), a byte that is not UTF-8 (libyaml's
+ * reader gives an offset: it was reported at 1:1) */
+static void test_yaml_bounds(void)
+{
+	struct mbuf *mb;
+	char text[512];
+	size_t i, n;
+
+	n = (size_t)re_snprintf(text, sizeof(text), "steps: ");
+	for (i = 0; i < 150; i++)
+		text[n++] = '[';
+	for (i = 0; i < 150; i++)
+		text[n++] = ']';
+	text[n] = '\0';
+	/* the mapping is the first level: the 100th [ is the 101st */
+	fails_with(text, "t.yaml:1:107: nested deeper than 100 levels "
+		   "(lists and mappings inside each other)");
+
+	fails_with("roles:\n  A: &x {kind: ua}\n  B: &x {kind: ua}\n",
+		   "t.yaml:3:6: anchor &x is defined twice (first at line 2, "
+		   "column 6)");
+	fails_with("roles: {A: {kind: ua}}\nsteps: *nowhere\n",
+		   "t.yaml:2:8: alias *nowhere names no anchor (&nowhere) "
+		   "before it");
+	/* libyaml compared each %TAG with every one before it (65000:
+	 * 97 s, before the first event) */
+	mb = mbuf_alloc(4096);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+	for (i = 0; i < 101; i++)
+		(void)mbuf_printf(mb, "%%TAG !a%zu! tag:x,2000:\n", i);
+	(void)mbuf_printf(mb, "---\nroles: {A: {kind: ua}}\n");
+	(void)mbuf_write_u8(mb, 0);
+	fails_with((const char *)mb->buf, "t.yaml:101:1: more than 100 YAML "
+		   "directives (%TAG, %YAML)");
+	mem_deref(mb);
+
+	fails_with("roles:\n  A: {kind: ua, user: al\xff" "ce}\n",
+		   "t.yaml:2:25: YAML syntax error: invalid leading UTF-8 "
+		   "octet (#xFF)");
+}
+
+
+/* a NUL byte in a scenario file is a syntax error at its place (it
+ * was "not a text file", with no place); a /proc file, whose size says
+ * 0, is read, not taken for empty */
+static void test_file_bytes(void)
+{
+	static const char text[] = "roles:\n  A: {kind: ua}\nsteps:\n"
+		"  - F1: OPTIONS A -> A\n  - wait: 1\0s\n";
+	char path[] = "/tmp/sipflow-nul-XXXXXX", want[64];
+	struct scenario *sc = NULL;
+	struct diag dg;
+	FILE *f = tmp_file(path);
+
+	CU_ASSERT_EQUAL(fwrite(text, 1, sizeof(text) - 1, f),
+			sizeof(text) - 1);
+	fclose(f);
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL(scenario_load(&sc, path, &dg), EINVAL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+	re_snprintf(want, sizeof(want), "%s:5:12: YAML syntax error: ",
+		    path);
+	CU_ASSERT_EQUAL(strncmp(diag_first(&dg), want, strlen(want)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag_first(&dg), "(#x0)"));
+	diag_reset(&dg);
+	unlink(path);
+
+	CU_ASSERT_EQUAL(scenario_load(&sc, "/proc/self/status", &dg),
+			EINVAL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+	CU_ASSERT_PTR_NULL(strstr(diag_first(&dg), "empty"));
+	diag_reset(&dg);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -460,6 +549,8 @@ int register_suites(void)
 		{"all_errors_reported", test_all_errors_reported},
 		{"no_truncation", test_no_truncation},
 		{"testbed_too_large", test_testbed_too_large},
+		{"yaml_bounds", test_yaml_bounds},
+		{"file_bytes", test_file_bytes},
 		{"unknown_key_names_the_keys",
 		 test_unknown_key_names_the_keys},
 		CU_TEST_INFO_NULL,

@@ -492,6 +492,45 @@ static void test_later_binding_wins(void)
 }
 
 
+/* a testbed, or a file its tls: names, that is not a regular file says
+ * what it is (a directory read as "cannot read", a FIFO blocked for
+ * ever: tests/scripts/yaml-input.sh) */
+static void test_not_a_file(void)
+{
+	static const struct {
+		const char *file, *want;
+	} cases[] = {
+		{"/tmp", "/tmp: cannot read: it is a directory, not a file"},
+		{"/dev/null", "/dev/null: cannot read: it is a character "
+		 "device, not a regular file"},
+	};
+	struct testbed *tb = NULL;
+	struct diag dg;
+	char path[256], want[320];
+	size_t i;
+
+	diag_init(&dg);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		CU_ASSERT_EQUAL(testbed_load(&tb, cases[i].file, &dg), EINVAL);
+		CU_ASSERT_PTR_NULL(tb);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+		CU_ASSERT_STRING_EQUAL(diag_first(&dg), cases[i].want);
+		diag_reset(&dg);
+	}
+
+	CU_ASSERT_EQUAL(load_text(&tb, path, sizeof(path),
+				  "roles:\n  B: {kind: dut, address: "
+				  "tls:127.0.0.2,\n      tls: {ca: /dev/null}}"
+				  "\n", &dg), EINVAL);
+	CU_ASSERT_PTR_NULL(tb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+	re_snprintf(want, sizeof(want), "%s:3:17: role B: tls: ca: cannot "
+		    "read '/dev/null': it is a character device", path);
+	CU_ASSERT_EQUAL(strncmp(diag_first(&dg), want, strlen(want)), 0);
+	diag_reset(&dg);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -504,6 +543,7 @@ int register_suites(void)
 		{"unreadable_files", test_unreadable_files},
 		{"bind_contradictions", test_bind_contradictions},
 		{"tls_needs_a_tls_address", test_tls_needs_a_tls_address},
+		{"not_a_file", test_not_a_file},
 		{"later_binding_wins", test_later_binding_wins},
 		CU_TEST_INFO_NULL,
 	};
