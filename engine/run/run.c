@@ -384,7 +384,8 @@ static void arrived(struct run *run, struct agent *rcv, struct msgrec *r)
 
 	r->t_rx = run_now(run);
 	if (rcv) {
-		r->retrans = r->msg && track_is_retrans(&rcv->led, r);
+		r->retrans = r->msg && !r->malformed &&
+			     track_is_retrans(&rcv->led, r);
 		track_received(&rcv->led, r);
 	}
 
