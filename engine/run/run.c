@@ -490,6 +490,25 @@ static void close_h(struct agent *ag, const struct sa *peer, bool up,
 	if (run->finished)
 		return;
 
+	/* UDP: the peer's address answered an ICMP unreachable (only a
+	 * device's fails a step; a simulated role's is the run's own
+	 * doing, a socket closed in teardown) */
+	if (ag->role->tp == SIP_TRANSP_UDP) {
+		run_logf(run, "%s: %H's address %J %s", ag->role->name,
+			 run_role_name, pr, peer, why);
+		st = pr && pr->dut ? run_waiting_step(run, pr, ag->role)
+				   : NULL;
+		if (!st || st->type != STEP_MSG || st->from != pr ||
+		    run->v[st->idx].status != VERDICT_PENDING)
+			return;
+		run_step_fail(run, st, 0, "%s's address %J %s, so no %H "
+			      "will come from it (%s sent there from %J)",
+			      pr->name, peer, why, run_step_line, st,
+			      ag->role->name, &ag->role->addr);
+		run_finish(run);
+		return;
+	}
+
 	run_logf(run, "%s: %s connection with %H (%J): %s", ag->role->name,
 		 sip_transp_name(ag->role->tp), run_role_name, pr, peer, why);
 

@@ -460,8 +460,9 @@ int msgsyntax_check(char **whyp, const uint8_t *p, size_t len)
 		if (!lf) {
 			re_sdprintf(whyp, "the header section does not end: "
 				    "no empty line after line %u; RFC 3261 "
-				    "§7: \"the empty line MUST be present even "
-				    "if the message-body is not\"", no - 1);
+				    "§7: \"the empty line MUST be present "
+				    "even if the message-body is not\"",
+				    no - 1);
 			return EBADMSG;
 		}
 		if (lf == s || lf[-1] != '\r') {
