@@ -56,6 +56,7 @@ static void destructor(void *data)
 	for (i = 0; run->defer && i < run->sc->nsteps; i++)
 		mem_deref(run->defer[i]);
 	mem_deref(run->defer);
+	mem_deref(run->icmp);
 	mem_deref(run->v);
 	mem_deref(run->steprec);
 	mem_deref(run->sent);
@@ -490,22 +491,21 @@ static void close_h(struct agent *ag, const struct sa *peer, bool up,
 	if (run->finished)
 		return;
 
-	/* UDP: the peer's address answered an ICMP unreachable (only a
-	 * device's fails a step; a simulated role's is the run's own
-	 * doing, a socket closed in teardown) */
+	/* UDP: the peer's address answered an ICMP unreachable. A
+	 * device's is kept for the timeout of a step waiting for it; it
+	 * ends no step at once, as a device still starting may yet take a
+	 * retransmission (RFC 3261 §17.1.1.2 Timer A). A simulated role's
+	 * is the run's own doing (a socket closed in teardown). */
 	if (ag->role->tp == SIP_TRANSP_UDP) {
 		run_logf(run, "%s: %H's address %J %s", ag->role->name,
 			 run_role_name, pr, peer, why);
-		st = pr && pr->dut ? run_waiting_step(run, pr, ag->role)
-				   : NULL;
-		if (!st || st->type != STEP_MSG || st->from != pr ||
-		    run->v[st->idx].status != VERDICT_PENDING)
-			return;
-		run_step_fail(run, st, 0, "%s's address %J %s, so no %H "
-			      "will come from it (%s sent there from %J)",
-			      pr->name, peer, why, run_step_line, st,
-			      ag->role->name, &ag->role->addr);
-		run_finish(run);
+		if (pr && pr->dut) {
+			run->icmp = mem_deref(run->icmp);
+			re_sdprintf(&run->icmp, "%s's address %J %s (%s "
+				    "sent there from %J)", pr->name, peer,
+				    why, ag->role->name, &ag->role->addr);
+			run->icmp_from = pr;
+		}
 		return;
 	}
 

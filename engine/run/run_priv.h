@@ -34,6 +34,10 @@ struct run {
 	struct verdict *v;         /* per step index */
 	struct msgrec **steprec;   /* per step index: its message */
 	bool *sent;                /* per step index: sent, not yet arrived */
+	char *icmp;                /* a device's address answered an ICMP
+				      unreachable: what, for the timeout of
+				      a step waiting for it */
+	const struct role *icmp_from;  /* that device */
 	char **defer;              /* per step index: why a group member
 				      could not be built yet, or NULL */
 	struct le *cur;            /* current top-level step */
