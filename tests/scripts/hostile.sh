@@ -6,8 +6,8 @@
 #    Content-Length -5, Max-Forwards and Expires words, a 4-digit status
 #    code, a header without colon, SIP/3.0 — F2 fails as malformed naming
 #    the line, header and RFC words; a response without Call-ID, with two
-#    CSeqs or a huge Content-Length fails naming its rule; a folded
-#    header passes;
+#    CSeqs or two Call-IDs or a huge Content-Length, an INVITE whose CSeq
+#    says BYE, fail naming their rule; a folded header passes;
 #  - devices: udp_device.py answers with a NUL in the reason phrase and a
 #    header, CSeq -1, bare LF line ends; tcp_peer.py a NUL over TCP;
 #  - nothing listens at B's address: F2's timeout names the ICMP port
@@ -86,9 +86,20 @@ sub no-colon "Contact" "not a header line"
 sub version "SIP/2.0" "SIP/3.0 180 Ringing"
 sub no-callid "Call-ID" ""
 sub two-cseqs "Contact" "CSeq: 7 INVITE"
+sub two-callids "Contact" "Call-ID: another-call"
+# A's INVITE itself, its CSeq naming another method
+cat >"$out/cseq-method.yaml" <<'EOF'
+scenario: cseq-method
+roles:
+  A: {kind: ua, user: alice}
+  B: {kind: ua, user: bob}
+steps:
+  - F1: INVITE A -> B
+    raw: "INVITE {B.uri} SIP/2.0\nVia: SIP/2.0/UDP {A.addr};branch={branch}\nMax-Forwards: 70\nFrom: <{A.uri}>;tag={tag}\nTo: <{B.uri}>\nCall-ID: {call-id}\nCSeq: 1 BYE\nContact: <{A.contact}>\nContent-Length: 0\n\n"
+EOF
 for n in control folded cseq-negative cseq-33-bits clen-negative clen-huge \
 	 maxfwd-word expires-word status-4-digits no-colon version no-callid \
-	 two-cseqs; do
+	 two-cseqs two-callids cseq-method; do
 	play "$n" "${selfplay[@]}"
 done
 
@@ -118,6 +129,10 @@ check "a 180 without Call-ID fails F2 naming rule CALLID-PRESENT" \
 	'f2 no-callid "rule CALLID-PRESENT (RFC 3261 §8.1.1.4)"'
 check "a 180 with two CSeqs fails F2 naming rule SINGLE-VALUED" \
 	'f2 two-cseqs "the message breaks rule SINGLE-VALUED (RFC 3261 §7.3.1, §20): From, To, Call-ID, CSeq, Max-Forwards, Content-Length and Content-Type appear once — got CSeq appears 2 times"'
+check "a 180 with two Call-IDs fails F2 naming rule SINGLE-VALUED" \
+	'f2 two-callids "rule SINGLE-VALUED (RFC 3261 §7.3.1, §20): From, To, Call-ID, CSeq, Max-Forwards, Content-Length and Content-Type appear once — got Call-ID appears 2 times"'
+check "an INVITE with CSeq 1 BYE fails F1 naming rule CSEQ-METHOD" \
+	'grep -A1 "^  F1 .* FAIL " "$out/cseq-method.txt" | grep -qF "rule CSEQ-METHOD (RFC 3261 §8.1.1.5): a request'"'"'s CSeq method is the request'"'"'s method — got CSeq: 1 BYE"'
 check "no failure reads as an errno text" \
 	'! grep -hE "No data available|No such file|Bad message" "$out"/*.txt'
 
@@ -156,5 +171,8 @@ flow icmp dev-none
 play icmp --role "A=ua:udp:$IP.10:5060" --role "B=dut:udp:$IP.31:5060"
 check "ICMP port unreachable is named in F2's timeout" \
 	'f2 icmp "no 180 Ringing from B at A within 3.0 s; B'"'"'s address $IP.31:5060 answered ICMP port unreachable (nothing listens there) (A sent there from $IP.10:5060)"'
+play icmp --role "A=ua:udp:[::1]:5180" --role "B=dut:udp:[::1]:5181"
+check "... over IPv6 too (ICMPv6 port unreachable)" \
+	'f2 icmp "B'"'"'s address [::1]:5181 answered ICMP port unreachable (nothing listens there)"'
 
 closing_counted
