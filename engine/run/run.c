@@ -472,6 +472,63 @@ static void recv_h(struct agent *ag, const struct sa *src,
 }
 
 
+/* the last message the run heard from role, or NULL */
+static const struct msgrec *last_from(const struct run *run,
+				      const struct role *role)
+{
+	struct le *le;
+
+	for (le = run->msgs.tail; le; le = le->prev) {
+		const struct msgrec *r = le->data;
+
+		if (r->from == role && r->t_rx)
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/*
+ * UDP: the address of peer (role pr, if any) answered what ag sent there
+ * with an ICMP unreachable. A device that was heard from in this run has
+ * gone (crashed, or closed its socket): the step waiting for it fails at
+ * once. One not heard from yet may still be starting and take a
+ * retransmission (RFC 3261 §17.1.1.2, Timer A): the ICMP is kept for the
+ * timeout of the step waiting for it. A simulated role's is the run's
+ * own doing (a socket closed in teardown): noted only.
+ */
+static void unreachable(struct run *run, struct agent *ag,
+			const struct role *pr, const struct sa *peer,
+			const char *why)
+{
+	const struct msgrec *last;
+	const struct step *st;
+
+	run_logf(run, "%s: %H's address %J %s", ag->role->name,
+		 run_role_name, pr, peer, why);
+	if (!pr || !pr->dut)
+		return;
+
+	run->icmp = mem_deref(run->icmp);
+	re_sdprintf(&run->icmp, "%s's address %J %s (%s sent there from "
+		    "%J)", pr->name, peer, why, ag->role->name,
+		    &ag->role->addr);
+	run->icmp_from = pr;
+
+	last = last_from(run, pr);
+	st = run_waiting_step(run, pr, ag->role);
+	if (!last || !st || st->type != STEP_MSG || st->from != pr ||
+	    run->v[st->idx].status != VERDICT_PENDING)
+		return;
+
+	run_step_fail(run, st, 0, "no %H from %s at %s: %s; it was heard "
+		      "from before (frame %u), so it has gone", run_step_line,
+		      st, pr->name, st->to->name, run->icmp, last->frame);
+	run_finish(run);
+}
+
+
 /*
  * A connection of a simulated role ended. The step waiting for a message
  * between it and that peer fails: nothing will come over it now. A
@@ -491,21 +548,8 @@ static void close_h(struct agent *ag, const struct sa *peer, bool up,
 	if (run->finished)
 		return;
 
-	/* UDP: the peer's address answered an ICMP unreachable. A
-	 * device's is kept for the timeout of a step waiting for it; it
-	 * ends no step at once, as a device still starting may yet take a
-	 * retransmission (RFC 3261 §17.1.1.2 Timer A). A simulated role's
-	 * is the run's own doing (a socket closed in teardown). */
 	if (ag->role->tp == SIP_TRANSP_UDP) {
-		run_logf(run, "%s: %H's address %J %s", ag->role->name,
-			 run_role_name, pr, peer, why);
-		if (pr && pr->dut) {
-			run->icmp = mem_deref(run->icmp);
-			re_sdprintf(&run->icmp, "%s's address %J %s (%s "
-				    "sent there from %J)", pr->name, peer,
-				    why, ag->role->name, &ag->role->addr);
-			run->icmp_from = pr;
-		}
+		unreachable(run, ag, pr, peer, why);
 		return;
 	}
 

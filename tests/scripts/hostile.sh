@@ -11,7 +11,8 @@
 #  - devices: udp_device.py answers with a NUL in the reason phrase and a
 #    header, CSeq -1, bare LF line ends; tcp_peer.py a NUL over TCP;
 #  - nothing listens at B's address: F2's timeout names the ICMP port
-#    unreachable (agents/udperr.c).
+#    unreachable (agents/udperr.c); a device that answered once and then
+#    exited: the step waiting for it fails at once, naming it.
 # usage: hostile.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -133,6 +134,11 @@ check "a 180 with two Call-IDs fails F2 naming rule SINGLE-VALUED" \
 	'f2 two-callids "rule SINGLE-VALUED (RFC 3261 §7.3.1, §20): From, To, Call-ID, CSeq, Max-Forwards, Content-Length and Content-Type appear once — got Call-ID appears 2 times"'
 check "an INVITE with CSeq 1 BYE fails F1 naming rule CSEQ-METHOD" \
 	'grep -A1 "^  F1 .* FAIL " "$out/cseq-method.txt" | grep -qF "rule CSEQ-METHOD (RFC 3261 §8.1.1.5): a request'"'"'s CSeq method is the request'"'"'s method — got CSeq: 1 BYE"'
+check "verify of that capture fails F2 the same way" \
+	'"$sipflow" verify "$out/cseq-negative.yaml" --pcap \
+		"$out/cseq-negative/cseq-negative.pcapng" \
+		--role "A=$IP.10:5060" --role "B=$IP.11:5060" 2>&1 |
+		grep -qF "malformed message from B at A (frame 2): line 6: CSeq"'
 check "no failure reads as an errno text" \
 	'! grep -hE "No data available|No such file|Bad message" "$out"/*.txt'
 
@@ -171,6 +177,28 @@ flow icmp dev-none
 play icmp --role "A=ua:udp:$IP.10:5060" --role "B=dut:udp:$IP.31:5060"
 check "ICMP port unreachable is named in F2's timeout" \
 	'f2 icmp "no 180 Ringing from B at A within 3.0 s; B'"'"'s address $IP.31:5060 answered ICMP port unreachable (nothing listens there) (A sent there from $IP.10:5060)"'
+# a device that answered once and then went away: F4 fails at once
+cat >"$out/gone.yaml" <<'EOF'
+scenario: gone
+roles:
+  A: {kind: ua, user: alice}
+  B: {kind: ua, user: bob}
+steps:
+  - F1: OPTIONS A -> B
+    headers: {X-Device: exit}
+  - F2: 200 OK B -> A
+  - F3: INVITE A -> B
+  - F4: 180 Ringing B -> A
+EOF
+peer_start "$IP.13:5060" "$out/gone.dev.txt" python3 \
+	"$src/tests/scripts/udp_device.py" "$IP.13" 5060 "$out/gone.log" 6
+play gone --role "A=ua:udp:$IP.10:5060" --role "B=dut:udp:$IP.13:5060"
+peer_end
+check "a device heard from, then gone: F4 fails at once naming the ICMP" \
+	'grep -A1 "^  F4 .* FAIL " "$out/gone.txt" | grep -qF "no 180 Ringing from B at A: B'"'"'s address $IP.13:5060 answered ICMP port unreachable (nothing listens there) (A sent there from $IP.10:5060); it was heard from before (frame 2), so it has gone"'
+check "... well before the 3 s timeout" \
+	'grep -qE "^FAIL gone: .*\((0|1)\.[0-9]+ s\)" "$out/gone.txt"'
+
 play icmp --role "A=ua:udp:[::1]:5180" --role "B=dut:udp:[::1]:5181"
 check "... over IPv6 too (ICMPv6 port unreachable)" \
 	'f2 icmp "B'"'"'s address [::1]:5181 answered ICMP port unreachable (nothing listens there)"'

@@ -14,6 +14,7 @@ and two behaviours on an OPTIONS, chosen by X-Device:
             of the first call it answered (its Call-ID): a BYE and a
             NOTIFY inside that call and a new INVITE (no To tag) — what
             a device still sends of an earlier scenario
+  exit      after its 200 OK, exits: a device that goes away
   chatter   after its 200 OK, sends the OPTIONS' sender the same OPTIONS
             (one branch) every 100 ms until it exits: a device that
             never goes quiet
@@ -169,6 +170,8 @@ while time.time() < end:
     if method == "OPTIONS" and mode == "leftover":
         leftovers(src)
     reply(h, src, 200, "OK", "dev1")
+    if method == "OPTIONS" and mode == "exit":
+        break
     if method == "OPTIONS" and mode == "chatter":
         threading.Thread(target=chatter, args=(h, src, end),
                          daemon=True).start()
