@@ -136,12 +136,17 @@ static struct pl first_value(const struct pl *val)
 }
 
 
+/* sent-protocol LWS sent-by, as libre's sip_via_decode reads it but
+ * without its branch (RFC 2543 elements send none; §8.1.1.7's MUST is
+ * rule VIA-BRANCH-COOKIE's) */
 static bool via_ok(const struct pl *val)
 {
 	struct pl f = first_value(val);
-	struct sip_via via;
 
-	return 0 == sip_via_decode(&via, &f);
+	return 0 == re_regex(f.p, f.l, "SIP[ \t\r\n]*/[ \t\r\n]*2.0"
+			     "[ \t\r\n]*/[ \t\r\n]*[A-Za-z]+[ \t\r\n]*"
+			     "[^; \t\r\n]+", NULL, NULL, NULL, NULL, NULL,
+			     NULL, NULL);
 }
 
 
@@ -204,8 +209,33 @@ static int quote(struct re_printf *pf, const struct pl *v)
 }
 
 
+/*
+ * The top Via as libre reads it: with a branch and a sent-by it can
+ * read, or libre's parser gives the whole message up. The grammar lets
+ * an RFC 2543 element leave the branch out; libre (and so sipflow,
+ * which finds a message's transaction by it) cannot take that message.
+ */
+static int check_top_via(char **whyp, unsigned no, const struct pl *val)
+{
+	struct pl f = first_value(val), t;
+	struct sip_via via;
+
+	if (!sip_via_decode(&via, &f))
+		return 0;
+
+	t = trim(&f);
+	re_sdprintf(whyp, "line %u: the top Via %H has no branch parameter "
+		    "(or a sent-by libre cannot read), and libre's SIP "
+		    "parser gives up such a message: sipflow finds a "
+		    "message's transaction by that branch (RFC 3261 "
+		    "§8.1.1.7: the Via \"MUST contain a branch parameter\"; "
+		    "§17.1.3)", no, quote, &t);
+	return EBADMSG;
+}
+
+
 static int check_value(char **whyp, unsigned no, const struct pl *name,
-		       const struct pl *val)
+		       const struct pl *val, bool *via_seen)
 {
 	struct pl t = trim(val);
 	size_t i;
@@ -213,12 +243,17 @@ static int check_value(char **whyp, unsigned no, const struct pl *name,
 	for (i = 0; i < ARRAY_SIZE(vchecks); i++) {
 		const struct vcheck *vc = &vchecks[i];
 
-		if (!hdr_name_eq(vc->name, name) || vc->ok(val))
+		if (!hdr_name_eq(vc->name, name) || vc->ok(&t))
 			continue;
 
 		re_sdprintf(whyp, "line %u: %s %H does not follow its "
 			    "grammar (%s)", no, vc->name, quote, &t, vc->rfc);
 		return EBADMSG;
+	}
+
+	if (!*via_seen && hdr_name_eq("Via", name)) {
+		*via_seen = true;
+		return check_top_via(whyp, no, &t);
 	}
 
 	return 0;
@@ -230,10 +265,23 @@ static int check_value(char **whyp, unsigned no, const struct pl *name,
 static int check_ctl(char **whyp, unsigned no, const struct pl *line,
 		     const char *what, const char *rfc)
 {
+	bool quoted = false;
 	size_t i;
 
 	for (i = 0; i < line->l; i++) {
 		unsigned char c = (unsigned char)line->p[i];
+
+		/* RFC 3261 §25.1: in a quoted-string, quoted-pair = "\"
+		 * (%x00-09 / %x0B-0C / %x0E-7F): an escaped control byte
+		 * is SIP (RFC 4475 §3.1.1.2 escapes BEL, NUL and DEL) */
+		if (quoted && c == '\\' && i + 1 < line->l &&
+		    (unsigned char)line->p[i + 1] <= 0x7f &&
+		    line->p[i + 1] != '\r' && line->p[i + 1] != '\n') {
+			++i;
+			continue;
+		}
+		if (c == '"')
+			quoted = !quoted;
 
 		if ((c >= 0x20 && c != 0x7f) || c == '\t')
 			continue;
@@ -447,6 +495,7 @@ int msgsyntax_check(char **whyp, const uint8_t *p, size_t len)
 	const char *s = (const char *)p, *end = s + len;
 	struct pl name = PL_INIT, val = PL_INIT;
 	unsigned no = 0, hno = 0;
+	bool via_seen = false;
 	int err = 0;
 
 	if (!whyp || (!p && len))
@@ -493,7 +542,8 @@ int msgsyntax_check(char **whyp, const uint8_t *p, size_t len)
 		}
 		else {
 			if (hno)
-				err = check_value(whyp, hno, &name, &val);
+				err = check_value(whyp, hno, &name, &val,
+						  &via_seen);
 			if (!err && !line.l)
 				return 0;  /* the empty line: the head ends */
 			if (!err)

@@ -41,6 +41,13 @@ open(dst, "w").write(
 PY
 }
 
+# steps NAME: a flow of A and B (both ua) whose steps are on stdin
+steps() {
+	printf 'scenario: %s\nroles:\n  A: {kind: ua, user: alice}\n%s\n' \
+		"$1" "  B: {kind: ua, user: bob}"$'\n'"steps:" >"$out/$1.yaml"
+	cat >>"$out/$1.yaml"
+}
+
 # the 180 B answers with, one header a line; sub NAME FROM TO: with the
 # line that starts with FROM replaced by TO ("" drops it)
 base=("SIP/2.0 180 Ringing" "Via: SIP/2.0/UDP {A.addr};branch={F1.branch}"
@@ -89,12 +96,7 @@ sub no-callid "Call-ID" ""
 sub two-cseqs "Contact" "CSeq: 7 INVITE"
 sub two-callids "Contact" "Call-ID: another-call"
 # A's INVITE itself, its CSeq naming another method
-cat >"$out/cseq-method.yaml" <<'EOF'
-scenario: cseq-method
-roles:
-  A: {kind: ua, user: alice}
-  B: {kind: ua, user: bob}
-steps:
+steps cseq-method <<'EOF'
   - F1: INVITE A -> B
     raw: "INVITE {B.uri} SIP/2.0\nVia: SIP/2.0/UDP {A.addr};branch={branch}\nMax-Forwards: 70\nFrom: <{A.uri}>;tag={tag}\nTo: <{B.uri}>\nCall-ID: {call-id}\nCSeq: 1 BYE\nContact: <{A.contact}>\nContent-Length: 0\n\n"
 EOF
@@ -178,12 +180,7 @@ play icmp --role "A=ua:udp:$IP.10:5060" --role "B=dut:udp:$IP.31:5060"
 check "ICMP port unreachable is named in F2's timeout" \
 	'f2 icmp "no 180 Ringing from B at A within 3.0 s; B'"'"'s address $IP.31:5060 answered ICMP port unreachable (nothing listens there) (A sent there from $IP.10:5060)"'
 # a device that answered once and then went away: F4 fails at once
-cat >"$out/gone.yaml" <<'EOF'
-scenario: gone
-roles:
-  A: {kind: ua, user: alice}
-  B: {kind: ua, user: bob}
-steps:
+steps gone <<'EOF'
   - F1: OPTIONS A -> B
     headers: {X-Device: exit}
   - F2: 200 OK B -> A

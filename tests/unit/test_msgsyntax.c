@@ -29,6 +29,40 @@ static const char nul_reason[] =
 static const char nul_header[] =
 	HEAD180 "CSeq: 1 INVITE\r\nSubject: a\0b\r\n" TAIL;
 
+/* RFC 4475 §3.1.1.1 wsinv: white space everywhere, folds, odd case */
+#define WSINV "INVITE sip:vivekg@chair-dnrc.example.com;unknownparam " \
+	"SIP/2.0\r\nTO :\r\n sip:vivekg@chair-dnrc.example.com ;   tag" \
+	"    = 1918181833n\r\nfrom   : \"J Rosenberg \\\\\\\"\"       " \
+	"<sip:jdrosen@example.com>\r\n  ;\r\n  tag = 98asjd8\r\n" \
+	"MaX-fOrWaRdS: 0068\r\nCall-ID: wsinv.ndaksdj@192.0.2.1\r\n" \
+	"Content-Length   : 0\r\ncseq: 0009\r\n  INVITE\r\n" \
+	"Via  : SIP  /   2.0\r\n /UDP\r\n    192.0.2.2;branch=390skdjuw" \
+	"\r\ns :\r\nNewFangledHeader:   newfangled value\r\n continued " \
+	"newfangled value\r\nUnknownHeaderWithUnusualValue: ;;,,;;,;\r\n" \
+	"Route:\r\n <sip:services.example.com;lr;unknownwith=value;" \
+	"unknown-no-value>\r\nv:  SIP  / 2.0  / TCP     spindle.example.com" \
+	"   ;\r\n  branch  =   z9hG4bK9ikj8  ,\r\n SIP  /    2.0   / UDP  " \
+	"192.168.255.111   ; branch=\r\n z9hG4bK30239\r\nm:\"Quoted string " \
+	"\\\"\\\"\" <sip:jdrosen@example.com> ; newparam =\r\n      " \
+	"newvalue ;\r\n  secondparam ; q = 0.33\r\n\r\n"
+
+/* RFC 4475 §3.1.1.2 intmeth: token characters everywhere, and BEL,
+ * NUL and DEL escaped in a quoted display name */
+static const char intmeth[] =
+	"!interesting-Method0123456789_*+`.%indeed'~ sip:1_unusual.URI~"
+	"(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too."
+	"(doesn't-it)@example.com SIP/2.0\r\n"
+	"Via: SIP/2.0/TCP host1.example.com;branch=z9hG4bK-.!%66*_+`'~\r\n"
+	"To: \"BEL:\\\x07 NUL:\\\x00 DEL:\\\x7f\" <sip:1_unusual.URI~"
+	"(to-be!sure)&isn't+it$/crazy?,/;;*@example.com>\r\n"
+	"From: token1~` token2'+_ token3*%!.- <sip:mundane@example.com>;"
+	"fromParam''~+*_!.-%=\"\xd1\x80\xd0\xb0\";tag=_token~1'+`*%!-.\r\n"
+	"Call-ID: intmeth.word%ZK-!.*_+'@word`~)(><:\\/\"][?}{\r\n"
+	"CSeq: 139122385 !interesting-Method0123456789_*+`.%indeed'~\r\n"
+	"Max-Forwards: 255\r\n"
+	"extensionHeader-!.%*+_`'~:\xef\xbb\xbf\xe5\xa4\xa7\r\n"
+	"Content-Length: 0\r\n\r\n";
+
 /* bytes, their length (0: strlen), and a part of the reason (NULL: the
  * bytes are SIP) */
 static const struct tcase {
@@ -38,6 +72,10 @@ static const struct tcase {
 	const char *want;
 } cases[] = {
 	{"180", HEAD180 "CSeq: 1 INVITE\r\n" TAIL, 0, NULL},
+	{"rfc4475_wsinv", WSINV, 0, NULL},
+	{"via_without_branch", HEAD180 "Via: SIP/2.0/UDP old.example.test\r\n"
+	 "CSeq: 1 INVITE\r\n" TAIL, 0, NULL},
+	{"rfc4475_intmeth", intmeth, sizeof(intmeth) - 1, NULL},
 	{"invite", INVITE TAIL, 0, NULL},
 	/* RFC 3261 §7.3.1: a line that starts with white space goes on */
 	{"folded", INVITE "Subject: a folded\r\n\t subject line\r\n" TAIL,
@@ -102,6 +140,9 @@ static const struct tcase {
 	 "§25.1: Expires = \"Expires\" HCOLON delta-seconds"},
 	{"min_expires_neg", INVITE "Min-Expires: -1\r\n" TAIL, 0,
 	 "Min-Expires \"-1\""},
+	{"top_via_no_branch", "SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP "
+	 "old.example.test\r\n\r\n", 0, "line 2: the top Via \"SIP/2.0/UDP "
+	 "old.example.test\" has no branch parameter"},
 	{"via_garbage", "SIP/2.0 180 Ringing\r\nVia: this is not a Via\r\n"
 	 "\r\n", 0, "line 2: Via \"this is not a Via\""},
 	{"status_4_digits", "SIP/2.0 1800 Ringing\r\n\r\n", 0,
