@@ -472,6 +472,17 @@ static void recv_h(struct agent *ag, const struct sa *src,
 }
 
 
+/** "; B's address … answered ICMP port unreachable …" when the device
+ *  ic->dev's address did: why what was sent to it drew no answer */
+int run_icmp_print(struct re_printf *pf, const struct icmp_of *ic)
+{
+	if (!ic->run->icmp || !ic->dev || ic->run->icmp_from != ic->dev)
+		return 0;
+
+	return re_hprintf(pf, "; %s", ic->run->icmp);
+}
+
+
 /* the last message the run heard from role, or NULL */
 static const struct msgrec *last_from(const struct run *run,
 				      const struct role *role)
@@ -505,8 +516,12 @@ static void unreachable(struct run *run, struct agent *ag,
 	const struct msgrec *last;
 	const struct step *st;
 
-	run_logf(run, "%s: %H's address %J %s", ag->role->name,
-		 run_role_name, pr, peer, why);
+	/* noted once, not for every retransmission it answers */
+	if (!sa_cmp(&run->icmp_peer, peer, SA_ALL)) {
+		run->icmp_peer = *peer;
+		run_logf(run, "%s: %H's address %J %s", ag->role->name,
+			 run_role_name, pr, peer, why);
+	}
 	if (!pr || !pr->dut)
 		return;
 

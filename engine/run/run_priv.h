@@ -38,6 +38,7 @@ struct run {
 				      unreachable: what, for the timeout of
 				      a step waiting for it */
 	const struct role *icmp_from;  /* that device */
+	struct sa icmp_peer;       /* the address last noted unreachable */
 	char **defer;              /* per step index: why a group member
 				      could not be built yet, or NULL */
 	struct le *cur;            /* current top-level step */
@@ -97,6 +98,11 @@ void run_step_missing(struct run *run, const struct step *st,
 void run_step_fail(struct run *run, const struct step *st, uint32_t frame,
 	       const char *fmt, ...);
 int  run_step_line(struct re_printf *pf, const struct step *st);
+struct icmp_of {
+	const struct run *run;
+	const struct role *dev;
+};
+int  run_icmp_print(struct re_printf *pf, const struct icmp_of *ic);
 int  run_rec_line(struct re_printf *pf, const struct msgrec *r);
 int  run_role_name(struct re_printf *pf, const struct role *r);
 uint64_t run_reaction(const struct run *run, const struct msgrec *r);

@@ -722,17 +722,6 @@ static int held_print(struct re_printf *pf, const struct held *h)
 }
 
 
-/* "; B's address … answered ICMP port unreachable …": why the device
- * st waits for may never have had what was sent to it */
-static int icmp_print(struct re_printf *pf, const struct held *h)
-{
-	if (!h->run->icmp || h->run->icmp_from != h->st->from)
-		return 0;
-
-	return re_hprintf(pf, "; %s", h->run->icmp);
-}
-
-
 struct sent {
 	const struct step *st;
 	const struct msgrec *r;
@@ -780,7 +769,8 @@ void run_step_missing(struct run *run, const struct step *st,
 		run_step_fail(run, st, 0, "no %H from %s at %s %s%H%H",
 			      run_step_line, st, st->from->name, st->to->name,
 			      when, held_print, &(struct held){run, st},
-			      icmp_print, &(struct held){run, st});
+			      run_icmp_print, &(struct icmp_of){run,
+			      st->from});
 }
 
 
