@@ -306,8 +306,8 @@ static enum prog take(struct run *run, const struct step *st)
 		run_call_note(run, r);
 
 		if (res == MATCH_BAD) {
-			run_step_fail(run, st, r->frame, "%s%H", why,
-				      broken_print,
+			run_step_fail(run, st, r->frame, "%s%H",
+				      why ? why : "", broken_print,
 				      check_rules(run, r, ant, st));
 			mem_deref(why);
 			return PROG_FAIL;
@@ -530,7 +530,7 @@ static bool unexpected(struct run *run)
 
 		list_unlink(&r->in_le);
 		if (st->type == STEP_MSG && st->from == r->from &&
-			 st->to == r->to) {
+		    st->to == r->to) {
 			struct auth_reject rj = {r, &run->ledgers};
 
 			run_step_fail(run, st, r->frame, "expected %H from "

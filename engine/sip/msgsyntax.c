@@ -339,9 +339,9 @@ static int check_status(char **whyp, const struct pl *line,
 		re_sdprintf(whyp, "line 1 (the status line) has the status "
 			    "code %H, not one of three digits from 100 to "
 			    "699; RFC 3261 §7.2: \"The Status-Code is a "
-			    "3-digit integer result code\" and §21: the "
-			    "first digit is its class, 1 to 6", quote,
-			    &code);
+			    "3-digit integer result code\" and \"SIP/2.0 "
+			    "allows six values for the first digit\"",
+			    quote, &code);
 		return EBADMSG;
 	}
 
