@@ -23,6 +23,7 @@
 #include <re.h>
 #include "scenario.h"
 #include "pcapr.h"
+#include "msgsyntax.h"
 #include "media/mimpair.h"
 #include "phone.h"
 #include "phone_priv.h"
@@ -47,9 +48,15 @@ static bool recv_helper(struct sa *src, struct mbuf *mb, void *arg)
 
 	/* not even SIP in shape: libre would only complain on stderr */
 	err = pcapr_sip_scan(&scan, mbuf_buf(mb), mbuf_get_left(mb));
-	if (err)
-		phone_logf(ph, "%s: a message from %J that is not SIP (%m): "
-			   "not taken", ph->role->name, src, err);
+	if (err) {
+		char *why = NULL;
+
+		if (!msgsyntax_check(&why, mbuf_buf(mb), mbuf_get_left(mb)))
+			(void)str_dup(&why, "libre's parser cannot read it");
+		phone_logf(ph, "%s: a message from %J that is not SIP (%s): "
+			   "not taken", ph->role->name, src, why);
+		mem_deref(why);
+	}
 
 	return err != 0;
 }

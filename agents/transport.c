@@ -14,6 +14,7 @@
 #include <re.h>
 #include "scenario.h"
 #include "sipframe.h"
+#include "udperr.h"
 #include "transport.h"
 
 
@@ -73,6 +74,25 @@ static void udp_recv(const struct sa *src, struct mbuf *mb, void *arg)
 	struct transport *t = arg;
 
 	t->recvh(src, &t->laddr, mb, NULL, t->arg);
+}
+
+
+/* an ICMP unreachable for what went to peer: nothing will come from it */
+static void unreach_h(const struct sa *peer, const char *why, void *arg)
+{
+	struct transport *t = arg;
+
+	if (t->closeh)
+		t->closeh(peer, false, why, t->arg);
+}
+
+
+static void udp_error(int err, void *arg)
+{
+	struct transport *t = arg;
+
+	(void)err;
+	udperr_drain(t->us, sa_af(&t->laddr), unreach_h, t);
 }
 
 
@@ -369,8 +389,12 @@ int transport_listen(struct transport **tp, enum sip_transp kind,
 
 	case SIP_TRANSP_UDP:
 		err = udp_listen(&t->us, laddr, udp_recv, t);
-		if (!err) /* SIP messages can exceed a default chunk */
-			udp_rxsz_set(t->us, 65536);
+		if (err)
+			break;
+		/* SIP messages can exceed a default chunk */
+		udp_rxsz_set(t->us, 65536);
+		udp_error_handler_set(t->us, udp_error);
+		err = udperr_enable(t->us, sa_af(laddr));
 		break;
 
 	case SIP_TRANSP_TLS:

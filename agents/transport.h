@@ -16,7 +16,9 @@ typedef void (transport_recv_h)(const struct sa *src, const struct sa *dst,
 
 /**
  * A connection with peer ended: closed by it, refused, or failed. up:
- * it had been established (false: what was sent on it never left)
+ * it had been established (false: what was sent on it never left). Over
+ * UDP: peer's address answered an ICMP unreachable (up false, why says
+ * which), so nothing will come from it (agents/udperr.c).
  */
 typedef void (transport_close_h)(const struct sa *peer, bool up,
 				 const char *why, void *arg);

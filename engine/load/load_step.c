@@ -250,7 +250,8 @@ static void check_step_placeholder(struct loader *ld, const yaml_node_t *n,
 	}
 	h = diag_suggest(field, ph_step_fields, ph_nstep_fields);
 	yerr(&ld->yd, n, "step %s: unknown placeholder {%s.%s}%s%s%s%s%s "
-	     "(a step's fields: call-id, from-tag, to-tag)", id, sid, field,
+	     "(a step's fields: call-id, from-tag, to-tag, branch)", id, sid,
+	     field,
 	     h ? " (did you mean {" : "", h ? sid : "", h ? "." : "",
 	     h ? h : "", h ? "}?)" : "");
 }

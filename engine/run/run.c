@@ -57,6 +57,7 @@ static void destructor(void *data)
 	for (i = 0; run->defer && i < run->sc->nsteps; i++)
 		mem_deref(run->defer[i]);
 	mem_deref(run->defer);
+	mem_deref(run->icmp);
 	mem_deref(run->v);
 	mem_deref(run->steprec);
 	mem_deref(run->sent);
@@ -406,7 +407,8 @@ static void arrived(struct run *run, struct agent *rcv, struct msgrec *r)
 
 	r->t_rx = run_now(run);
 	if (rcv) {
-		r->retrans = r->msg && track_is_retrans(&rcv->led, r);
+		r->retrans = r->msg && !r->malformed &&
+			     track_is_retrans(&rcv->led, r);
 		track_received(&rcv->led, r);
 	}
 
@@ -492,6 +494,78 @@ static void recv_h(struct agent *ag, const struct sa *src,
 }
 
 
+/** "; B's address … answered ICMP port unreachable …" when the device
+ *  ic->dev's address did: why what was sent to it drew no answer */
+int run_icmp_print(struct re_printf *pf, const struct icmp_of *ic)
+{
+	if (!ic->run->icmp || !ic->dev || ic->run->icmp_from != ic->dev)
+		return 0;
+
+	return re_hprintf(pf, "; %s", ic->run->icmp);
+}
+
+
+/* the last message the run heard from role, or NULL */
+static const struct msgrec *last_from(const struct run *run,
+				      const struct role *role)
+{
+	struct le *le;
+
+	for (le = run->msgs.tail; le; le = le->prev) {
+		const struct msgrec *r = le->data;
+
+		if (r->from == role && r->t_rx)
+			return r;
+	}
+
+	return NULL;
+}
+
+
+/*
+ * UDP: the address of peer (role pr, if any) answered what ag sent there
+ * with an ICMP unreachable. A device that was heard from in this run has
+ * gone (crashed, or closed its socket): the step waiting for it fails at
+ * once. One not heard from yet may still be starting and take a
+ * retransmission (RFC 3261 §17.1.1.2, Timer A): the ICMP is kept for the
+ * timeout of the step waiting for it. A simulated role's is the run's
+ * own doing (a socket closed in teardown): noted only.
+ */
+static void unreachable(struct run *run, struct agent *ag,
+			const struct role *pr, const struct sa *peer,
+			const char *why)
+{
+	const struct msgrec *last;
+	const struct step *st;
+
+	/* noted once, not for every retransmission it answers */
+	if (!sa_cmp(&run->icmp_peer, peer, SA_ALL)) {
+		run->icmp_peer = *peer;
+		run_logf(run, "%s: %H's address %J %s", ag->role->name,
+			 run_role_name, pr, peer, why);
+	}
+	if (!pr || !pr->dut)
+		return;
+
+	run->icmp = mem_deref(run->icmp);
+	re_sdprintf(&run->icmp, "%s's address %J %s (%s sent there from "
+		    "%J)", pr->name, peer, why, ag->role->name,
+		    &ag->role->addr);
+	run->icmp_from = pr;
+
+	last = last_from(run, pr);
+	st = run_waiting_step(run, pr, ag->role);
+	if (!last || !st || st->type != STEP_MSG || st->from != pr ||
+	    run->v[st->idx].status != VERDICT_PENDING)
+		return;
+
+	run_step_fail(run, st, 0, "no %H from %s at %s: %s; it was heard "
+		      "from before (frame %u), so it has gone", run_step_line,
+		      st, pr->name, st->to->name, run->icmp, last->frame);
+	run_finish(run);
+}
+
+
 /*
  * A connection of a simulated role ended. The step waiting for a message
  * between it and that peer fails: nothing will come over it now. A
@@ -510,6 +584,11 @@ static void close_h(struct agent *ag, const struct sa *peer, bool up,
 
 	if (run->finished)
 		return;
+
+	if (ag->role->tp == SIP_TRANSP_UDP) {
+		unreachable(run, ag, pr, peer, why);
+		return;
+	}
 
 	run_logf(run, "%s: %s connection with %H (%J): %s", ag->role->name,
 		 sip_transp_name(ag->role->tp), run_role_name, pr, peer, why);

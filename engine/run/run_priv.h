@@ -34,6 +34,11 @@ struct run {
 	struct verdict *v;         /* per step index */
 	struct msgrec **steprec;   /* per step index: its message */
 	bool *sent;                /* per step index: sent, not yet arrived */
+	char *icmp;                /* a device's address answered an ICMP
+				      unreachable: what, for the timeout of
+				      a step waiting for it */
+	const struct role *icmp_from;  /* that device */
+	struct sa icmp_peer;       /* the address last noted unreachable */
 	char **defer;              /* per step index: why a group member
 				      could not be built yet, or NULL */
 	struct le *cur;            /* current top-level step */
@@ -90,6 +95,11 @@ void run_step_missing(struct run *run, const struct step *st,
 void run_step_fail(struct run *run, const struct step *st, uint32_t frame,
 	       const char *fmt, ...);
 int  run_step_line(struct re_printf *pf, const struct step *st);
+struct icmp_of {
+	const struct run *run;
+	const struct role *dev;
+};
+int  run_icmp_print(struct re_printf *pf, const struct icmp_of *ic);
 int  run_rec_line(struct re_printf *pf, const struct msgrec *r);
 int  run_role_name(struct re_printf *pf, const struct role *r);
 uint64_t run_reaction(const struct run *run, const struct msgrec *r);
@@ -113,7 +123,10 @@ enum prog run_media_step(struct run *run, const struct step *st);
 void run_kick(struct run *run);
 void run_finish(struct run *run);
 
-/* a device's message that does not decode (engine/run/run_unparsed.c) */
+/* a device's message that does not decode, or answers a raw: request
+ * (engine/run/run_unparsed.c) */
+bool run_answers_raw(const struct run *run, const struct step *st,
+		     const struct msgrec *r);
 bool run_unparsed_takes(const struct run *run, const struct step *st,
 			const struct msgrec *r);
 void run_unparsed_take(struct run *run, const struct step *st,

@@ -169,6 +169,16 @@ static const struct finding *check_rules(struct run *run, struct msgrec *r,
 }
 
 
+/* after why a message no step took fails a step: the error rule it
+ * breaks by itself, if any — what makes a response without a Call-ID or
+ * with two CSeqs fit no transaction */
+static int broken_print(struct re_printf *pf, const struct finding *f)
+{
+	return f ? re_hprintf(pf, "; the message breaks %H", finding_print,
+			      f) : 0;
+}
+
+
 /* a message no step may take: left over from an earlier run or scenario
  * against the same device (engine/run/run_teardown.c) */
 static bool stray(const struct run *run, const struct msgrec *r)
@@ -291,6 +301,8 @@ static enum prog take(struct run *run, const struct step *st)
 			run_unparsed_take(run, st, r);
 			return PROG_DONE;
 		}
+		if (r->malformed && !run_answers_raw(run, st, r))
+			continue;   /* unexpected() fails on it */
 		if (!run_rtx_fits(run, st, r))
 			continue;
 
@@ -308,7 +320,10 @@ static enum prog take(struct run *run, const struct step *st)
 		run_call_note(run, r);
 
 		if (res == MATCH_BAD) {
-			run_step_done(run, st, VERDICT_FAIL, r->frame, why);
+			run_step_fail(run, st, r->frame, "%s%H",
+				      why ? why : "", broken_print,
+				      check_rules(run, r, ant, st));
+			mem_deref(why);
 			return PROG_FAIL;
 		}
 		mem_deref(why);
@@ -456,6 +471,28 @@ static bool unexpected(struct run *run)
 
 		le = le->next;
 
+		/* not SIP as RFC 3261 writes it: no step takes it (what
+		 * answers a raw: request is judged below, by its status) */
+		st = run_waiting_step(run, r->from, r->to);
+		if ((r->malformed || r->bad) &&
+		    !(st && run_answers_raw(run, st, r))) {
+			if (!st)
+				return false;
+			if (!r->msg) {
+				if (run_unparsed_unexpected(run, st, r))
+					return true;   /* st failed, naming it */
+				if (!r->in_le.list)
+					continue;      /* a leftover, absorbed */
+			}
+			list_unlink(&r->in_le);
+			run_step_fail(run, st, r->frame, "malformed message "
+				      "from %H at %H (frame %u): %s",
+				      run_role_name, r->from, run_role_name,
+				      r->to, r->frame, r->bad ? r->bad
+				      : r->malformed);
+			return true;
+		}
+
 		if (stray(run, r)) {
 			list_unlink(&r->in_le);
 			run_stray_absorb(run, r);
@@ -522,32 +559,25 @@ static bool unexpected(struct run *run)
 		}
 
 		list_unlink(&r->in_le);
-		if (!r->msg) {
-			char ebuf[64];
-
-			run_step_fail(run, st, r->frame, "malformed message "
-				      "from %H at %H (frame %u): %s",
-				      run_role_name, r->from, run_role_name,
-				      r->to, r->frame, r->bad ? r->bad
-				      : str_error(r->decode_err, ebuf,
-						  sizeof(ebuf)));
-		}
-		else if (st->type == STEP_MSG && st->from == r->from &&
-			 st->to == r->to) {
+		if (st->type == STEP_MSG && st->from == r->from &&
+		    st->to == r->to) {
 			struct auth_reject rj = {r, &run->ledgers};
 
 			run_step_fail(run, st, r->frame, "expected %H from "
-				      "%s, got %H (frame %u)%H",
+				      "%s, got %H (frame %u)%H%H",
 				      run_step_line, st, st->from->name,
 				      run_rec_line, r, r->frame,
-				      auth_rejected_print, &rj);
+				      auth_rejected_print, &rj, broken_print,
+				      check_rules(run, r, NULL, st));
 		}
 		else {
 			run_step_fail(run, st, r->frame, "unexpected %H "
 				      "from %H to %H (frame %u) while "
-				      "waiting for %H", run_rec_line, r,
+				      "waiting for %H%H", run_rec_line, r,
 				      run_role_name, r->from, run_role_name,
-				      r->to, r->frame, run_step_line, st);
+				      r->to, r->frame, run_step_line, st,
+				      broken_print,
+				      check_rules(run, r, NULL, st));
 		}
 		return true;
 	}
@@ -771,9 +801,11 @@ void run_step_missing(struct run *run, const struct step *st,
 			      run_step_line, st, st->from->name, st->to->name,
 			      when, run->defer[st->idx]);
 	else
-		run_step_fail(run, st, 0, "no %H from %s at %s %s%H",
+		run_step_fail(run, st, 0, "no %H from %s at %s %s%H%H",
 			      run_step_line, st, st->from->name, st->to->name,
-			      when, held_print, &(struct held){run, st});
+			      when, held_print, &(struct held){run, st},
+			      run_icmp_print, &(struct icmp_of){run,
+			      st->from});
 }
 
 

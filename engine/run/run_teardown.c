@@ -48,7 +48,8 @@ const char *run_earlier(const struct run *run, const struct pl *callid)
  */
 bool run_stray(const struct run *run, const struct msgrec *r)
 {
-	if (!r->msg)
+	/* without a Call-ID it is nobody's leftover: the steps judge it */
+	if (!r->msg || !pl_isset(&r->msg->callid))
 		return false;
 	if (run_earlier(run, &r->msg->callid))
 		return true;

@@ -20,17 +20,22 @@
 #include "run_priv.h"
 
 
-/* does r, which does not decode, answer the raw: request st answers? */
-static bool answers_raw(const struct run *run, const struct step *st,
-			const struct msgrec *r)
+/**
+ * Does r, a device's message, answer the raw: request st answers (by its
+ * Call-ID read as text)? Such an answer copies the request's nonsense
+ * into its own From, To, Call-ID, CSeq and Via, as RFC 3261 §8.2.6.2
+ * asks, so what it breaks of the grammar is the request's, not the
+ * device's.
+ */
+bool run_answers_raw(const struct run *run, const struct step *st,
+		     const struct msgrec *r)
 {
 	const struct msgrec *req;
 	struct pl cid, rcid;
 
-	if (r->msg || !r->from || !r->from->dut || !st ||
+	if (!r->from || !r->from->dut || !st ||
 	    st->type != STEP_MSG || st->req || st->from != r->from ||
-	    st->to != r->to || !st->assoc || !st->assoc->raw ||
-	    !msgtext_status(r->mb))
+	    st->to != r->to || !st->assoc || !st->assoc->raw)
 		return false;
 	req = run->steprec[st->assoc->idx];
 	if (!req)
@@ -39,6 +44,15 @@ static bool answers_raw(const struct run *run, const struct step *st,
 	rcid = msgtext_callid(req->mb);
 
 	return pl_isset(&cid) && !pl_cmp(&cid, &rcid);
+}
+
+
+/* does r, which does not decode, answer the raw: request st answers? */
+static bool answers_raw(const struct run *run, const struct step *st,
+			const struct msgrec *r)
+{
+	return !r->msg && msgtext_status(r->mb) &&
+	       run_answers_raw(run, st, r);
 }
 
 

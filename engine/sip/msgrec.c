@@ -1,5 +1,6 @@
 /* engine/sip/msgrec.c — one SIP message observed in a run */
 #include <re.h>
+#include "msgsyntax.h"
 #include "msgrec.h"
 #include "nobranch.h"
 
@@ -16,12 +17,16 @@ static void destructor(void *data)
 	mem_deref(r->mb);
 	mem_deref(r->ltag);
 	mem_deref(r->dialog);
+	mem_deref(r->malformed);
 }
 
 
 /**
  * A record of the bytes mb holds. If they do not parse as SIP, msg stays
- * NULL and decode_err says why: a hostile peer's message is still kept.
+ * NULL and decode_err is set: a hostile peer's message is still kept.
+ * Bytes that are not SIP as RFC 3261 writes it (libre decodes more than
+ * that) get a sentence in malformed saying what is wrong, whether msg
+ * could be decoded or not (engine/sip/msgsyntax.c).
  */
 int msgrec_alloc(struct msgrec **recp, struct mbuf *mb)
 {
@@ -61,6 +66,12 @@ int msgrec_alloc(struct msgrec **recp, struct mbuf *mb)
 			r->mb->pos = body;
 		}
 	}
+
+	if (!msgsyntax_check(&r->malformed, r->mb->buf, r->mb->end) &&
+	    r->decode_err)
+		(void)str_dup(&r->malformed, "libre's SIP parser cannot "
+			      "read it, though each line is as RFC 3261 "
+			      "§25.1 writes one");
 
 	*recp = r;
 	return 0;

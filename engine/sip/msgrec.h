@@ -19,6 +19,9 @@ struct msgrec {
 	struct sip_msg *msg;     /* decoded, or NULL if it does not parse */
 	struct mbuf *mb;         /* the bytes as sent or received */
 	int decode_err;          /* why msg is NULL */
+	char *malformed;         /* what is wrong with the bytes (a
+				    sentence naming line, header and RFC
+				    words), or NULL: they are SIP */
 	const char *bad;         /* or why a stream could not be framed */
 	enum sip_transp tp;      /* the transport it went over */
 	uint64_t t_rx;           /* ms since start when it arrived */

@@ -33,7 +33,7 @@ const char *const ph_msg_fields[] = {
 const size_t ph_nmsg_fields = ARRAY_SIZE(ph_msg_fields);
 
 const char *const ph_step_fields[] = {
-	"call-id", "from-tag", "to-tag",
+	"call-id", "from-tag", "to-tag", "branch",
 };
 const size_t ph_nstep_fields = ARRAY_SIZE(ph_step_fields);
 
@@ -158,7 +158,7 @@ static int step_field(struct mbuf *mb, const struct pl *sname,
 		return ENOENT;
 
 	if (!pl_strcmp(field, "call-id") || !pl_strcmp(field, "from-tag") ||
-	    !pl_strcmp(field, "to-tag")) {
+	    !pl_strcmp(field, "to-tag") || !pl_strcmp(field, "branch")) {
 		m = steprec && steprec[st->idx] ? steprec[st->idx]->msg
 						: NULL;
 		if (!m) {
@@ -168,7 +168,8 @@ static int step_field(struct mbuf *mb, const struct pl *sname,
 			return ENODATA;
 		}
 		v = !pl_strcmp(field, "call-id") ? &m->callid :
-		    !pl_strcmp(field, "from-tag") ? &m->from.tag : &m->to.tag;
+		    !pl_strcmp(field, "from-tag") ? &m->from.tag :
+		    !pl_strcmp(field, "branch") ? &m->via.branch : &m->to.tag;
 		if (!pl_isset(v)) {
 			if (why)
 				re_sdprintf(why, "{%r.%r}: the message of "

@@ -3,6 +3,7 @@
 connection, reads the first message (at most 3 s), then, by MODE:
   badlen  answers with a response whose Content-Length is not a number
   garbage answers with bytes that are not SIP
+  nul     answers with a 180 whose reason phrase holds a NUL byte
   close   closes the connection without a word
   biglen  answers with a response whose Content-Length (5000) is more
           than it sends (12 bytes), and keeps the connection open 4 s
@@ -43,6 +44,9 @@ elif mode == "biglen":
     conn.sendall(b"SIP/2.0 180 Ringing\r\nCSeq: 1 INVITE\r\n"
                  b"Content-Length: 5000\r\n\r\nhello world!")
     time.sleep(3)
+elif mode == "nul":
+    conn.sendall(b"SIP/2.0 180 Ring\0ing\r\nCSeq: 1 INVITE\r\n"
+                 b"Content-Length: 0\r\n\r\n")
 elif mode == "garbage":
     conn.sendall(b"\x16\x03\x01 this is not SIP\r\n\r\n")
 conn.close() if mode == "close" else time.sleep(1)

@@ -14,9 +14,16 @@ and two behaviours on an OPTIONS, chosen by X-Device:
             of the first call it answered (its Call-ID): a BYE and a
             NOTIFY inside that call and a new INVITE (no To tag) — what
             a device still sends of an earlier scenario
+  exit      after its 200 OK, exits: a device that goes away
   chatter   after its 200 OK, sends the OPTIONS' sender the same OPTIONS
             (one branch) every 100 ms until it exits: a device that
             never goes quiet
+
+and, on an INVITE, X-Device: hostile-KIND answers a 180 Ringing of its
+transaction that is not SIP (hostile.sh), by KIND:
+  nul            a NUL byte in the reason phrase and in a header
+  cseq-negative  CSeq: -1 INVITE
+  bare-lf        every line ended by LF alone
 
 Every datagram received is logged (its first line and Call-ID) to LOG.
 It exits after LIFE seconds (default 30).
@@ -71,6 +78,22 @@ def reply(h, dst, code, reason, totag=None, extra=""):
          "CSeq: %s\r\n%sContent-Length: 0\r\n\r\n"
          % (code, reason, vias, one(h, "from"), to, one(h, "call-id"),
             one(h, "cseq"), extra), dst)
+
+
+def hostile(h, dst, kind):
+    """a 180 to h that breaks RFC 3261's grammar as kind says"""
+    vias = "".join("Via: %s\r\n" % v for v in h.get("via", []))
+    cseq = "-1 INVITE" if kind == "cseq-negative" else one(h, "cseq")
+    text = ("SIP/2.0 180 Ringing\r\n%sFrom: %s\r\nTo: %s;tag=dev1\r\n"
+            "Call-ID: %s\r\nCSeq: %s\r\nContent-Length: 0\r\n\r\n"
+            % (vias, one(h, "from"), one(h, "to"), one(h, "call-id"),
+               cseq))
+    if kind == "nul":
+        text = text.replace("Ringing", "Ring\0ing", 1).replace(
+            "Content-Length", "Subject: a\0b\r\nContent-Length", 1)
+    if kind == "bare-lf":
+        text = text.replace("\r\n", "\n")
+    send(text, dst)
 
 
 def branch(h):
@@ -128,7 +151,9 @@ while time.time() < end:
     if method == "ACK":
         continue
     if method == "INVITE":
-        if mode == "ring-only":
+        if mode.startswith("hostile-"):
+            hostile(h, src, mode[len("hostile-"):])
+        elif mode == "ring-only":
             pending[branch(h)] = h
             reply(h, src, 180, "Ringing", "dev1")
         else:
@@ -145,6 +170,8 @@ while time.time() < end:
     if method == "OPTIONS" and mode == "leftover":
         leftovers(src)
     reply(h, src, 200, "OK", "dev1")
+    if method == "OPTIONS" and mode == "exit":
+        break
     if method == "OPTIONS" and mode == "chatter":
         threading.Thread(target=chatter, args=(h, src, end),
                          daemon=True).start()

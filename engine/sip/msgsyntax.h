@@ -1,0 +1,8 @@
+/* engine/sip/msgsyntax.h — is a message written as RFC 3261 §7 and §25.1
+ * say, and if not, what is wrong with it */
+#ifndef SIPFLOW_MSGSYNTAX_H
+#define SIPFLOW_MSGSYNTAX_H
+
+int msgsyntax_check(char **whyp, const uint8_t *p, size_t len);
+
+#endif
