@@ -331,13 +331,38 @@ static bool callid_cmp(struct le *le, void *arg)
 }
 
 
+/**
+ * What r's call is known by: its Call-ID (read as text when r does not
+ * decode), or for a message without one (a torture request, RFC 4475
+ * §3.1.2.12) "branch " and its top Via branch, which an answer copies;
+ * buf holds that. Empty when r has neither.
+ */
+struct pl run_call_key(const struct msgrec *r, char *buf, size_t sz)
+{
+	struct pl id = r->msg && pl_isset(&r->msg->callid) ? r->msg->callid
+		     : msgtext_callid(r->mb);
+	struct pl br;
+
+	if (pl_isset(&id))
+		return id;
+	br = msgtext_branch(r->mb);
+	if (!pl_isset(&br) || re_snprintf(buf, sz, "branch %r", &br) <= 0) {
+		id.p = NULL;
+		id.l = 0;
+		return id;
+	}
+	pl_set_str(&id, buf);
+
+	return id;
+}
+
+
 /** A call of this run: r starts it, or a step sent or took r */
 void run_call_note(struct run *run, const struct msgrec *r)
 {
 	struct callid *c;
-
-	/* a raw: message that does not decode: its Call-ID as text */
-	struct pl id = r->msg ? r->msg->callid : msgtext_callid(r->mb);
+	char buf[256];
+	struct pl id = run_call_key(r, buf, sizeof(buf));
 
 	if (!pl_isset(&id) || run_call_known(run, &id))
 		return;

@@ -136,6 +136,7 @@ bool run_unparsed_unexpected(struct run *run, const struct step *st,
 
 /* teardown and leftovers (engine/run/run_teardown.c) */
 const char *run_earlier(const struct run *run, const struct pl *callid);
+struct pl run_call_key(const struct msgrec *r, char *buf, size_t sz);
 bool run_stray(const struct run *run, const struct msgrec *r);
 void run_stray_absorb(struct run *run, struct msgrec *r);
 void run_teardown(struct run *run);

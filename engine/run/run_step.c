@@ -479,10 +479,12 @@ static bool unexpected(struct run *run)
 			if (!st)
 				return false;
 			if (!r->msg) {
+				/* st failed naming it, or a leftover
+				 * absorbed */
 				if (run_unparsed_unexpected(run, st, r))
-					return true;   /* st failed, naming it */
+					return true;
 				if (!r->in_le.list)
-					continue;      /* a leftover, absorbed */
+					continue;
 			}
 			list_unlink(&r->in_le);
 			run_step_fail(run, st, r->frame, "malformed message "

@@ -48,9 +48,18 @@ const char *run_earlier(const struct run *run, const struct pl *callid)
  */
 bool run_stray(const struct run *run, const struct msgrec *r)
 {
-	/* without a Call-ID it is nobody's leftover: the steps judge it */
-	if (!r->msg || !pl_isset(&r->msg->callid))
+	char buf[256];
+	struct pl key;
+
+	if (!r->msg)
 		return false;
+	/* without a Call-ID it is the leftover of an earlier scenario's
+	 * request of that top Via branch (one without a Call-ID either),
+	 * else nobody's: the steps judge it */
+	if (!pl_isset(&r->msg->callid)) {
+		key = run_call_key(r, buf, sizeof(buf));
+		return pl_isset(&key) && run_earlier(run, &key);
+	}
 	if (run_earlier(run, &r->msg->callid))
 		return true;
 
@@ -137,7 +146,9 @@ static void role_teardown(struct run *run, struct agent *ag,
 void run_stray_absorb(struct run *run, struct msgrec *r)
 {
 	struct agent *rcv = agent_find(&run->agents, r->to);
-	const char *scn = run_earlier(run, &r->msg->callid);
+	char buf[256];
+	struct pl key = run_call_key(r, buf, sizeof(buf));
+	const char *scn = run_earlier(run, &key);
 	struct agent_teardown td = {tsend_h, run, r};
 
 	if (scn)

@@ -43,17 +43,20 @@ def hostile(doc):
     return None
 
 
-def term(path, what):
-    """what a terminal gets: no ESC, CR or NUL, strict UTF-8, ESC shown"""
+def term(path, what, shown=b"\\x1b"):
+    """what a terminal gets: no ESC, CR or NUL, strict UTF-8, the peer's
+    control byte shown escaped (shown; None: it need not show)"""
     con = read(path)
     check(what + " has no ESC, CR or NUL byte",
           not any(c in con for c in (b"\x1b", b"\r", b"\x00")))
     check(what + " is strict UTF-8", strict(con) is not None)
-    check(what + " shows the ESC escaped", b"\\x1b" in con)
+    if shown:
+        check(what + " shows the control byte escaped", shown in con)
 
 
 if sys.argv[1] == "--term":
-    term(sys.argv[2], sys.argv[2])
+    term(sys.argv[2], sys.argv[2],
+         sys.argv[3].encode() if len(sys.argv) > 3 else b"\\x1b")
     sys.exit(1 if failed else 0)
 out, console = sys.argv[1], sys.argv[2]
 
@@ -91,5 +94,7 @@ except ET.ParseError as e:
     ok = False
 check("junit.xml is well-formed XML", ok)
 
-term(console, "the console")
+# the run fails F2 as malformed, naming the ESC by its column; it quotes
+# none of the peer's control bytes (escape.sh checks its c1 run's)
+term(console, "the console", None)
 sys.exit(1 if failed else 0)

@@ -29,8 +29,8 @@ trap 'kill -TERM $peer_pid 2>/dev/null; wait $peer_pid 2>/dev/null' EXIT
 	--out "$out/run" --timeout 2s >"$out/console.txt" 2>&1
 rc=$?
 check "the peer's 486 fails F2: exit 1" "[ $rc -eq 1 ]"
-check "the console names F2 and what came" \
-	"grep -a -A1 -E '^  F2 .*FAIL' '$out/console.txt' | grep -aq 'got 486 Busy'"
+check "the console names F2 and why: malformed, the ESC by its column" \
+	"grep -a -A1 -E '^  F2 .*FAIL' '$out/console.txt' | grep -aq 'malformed message from B at A (frame 2): line 1 (the status line) holds the control byte 0x1b at column 18'"
 python3 "$src/tests/scripts/check_escape.py" "$out/run" "$out/console.txt"
 check "every reader gets the peer's bytes escaped (check_escape.py)" \
 	"[ $? -eq 0 ]"
@@ -65,6 +65,21 @@ check "diff: the peer's bytes escaped" "clean '$out/diff.txt'"
 	>"$out/diff.json" 2>&1
 check "diff --json: strict UTF-8 JSON" \
 	"python3 -c \"import json; json.loads(open('$out/diff.json','rb').read().decode('utf-8'))\""
+
+# a 486 that is SIP to the grammar but carries C1 controls (U+009B CSI,
+# …) in its reason phrase: judged as a 486, and the console shows what
+# came with the controls escaped
+peer_end
+peer_start $peer "$out/peer-c1.txt" python3 \
+	"$src/tests/scripts/hostile_peer.py" 127.0.63.1 5070 20 c1
+"$sipflow" run "$src/tests/scenarios/options-ping.yaml" \
+	--role A=ua:udp:127.0.63.10:5060 --role B=dut:udp:$peer \
+	--out "$out/c1" --timeout 2s >"$out/c1.txt" 2>&1
+check "C1 controls: F2 fails naming what came (exit 1)" \
+	"[ $? -eq 1 ] && grep -a -A1 -E '^  F2 .*FAIL' '$out/c1.txt' | grep -aq 'got 486 Busy'"
+check "C1 controls: the console shows them escaped, none raw" \
+	"python3 '$src/tests/scripts/check_escape.py' --term '$out/c1.txt' '\\xc2\\x9b' &&
+	 ! grep -aq \$'\\xc2\\x9b' '$out/c1.txt'"
 
 # a long message of valid UTF-8 is cut where the reports cut it (start
 # line at 200 bytes, text at 16 KiB) between characters, never in one

@@ -7,6 +7,10 @@ are not UTF-8 (0xff, 0xfe, an overlong 0xc0 0xaf, a sequence cut short), a C1
 control in UTF-8
 (U+009B), characters XML forbids (U+FFFE) and markup (<script>). The
 transaction's headers are echoed, so the answer matches its request.
+With MODE c1 it answers a 486 that is SIP by RFC 3261's grammar (so it
+is judged as a 486, not as malformed) and still hostile to a terminal:
+C1 controls in UTF-8 (U+009B CSI, U+009D OSC, U+009C ST; UTF8-NONASCII to
+the grammar) and markup in its reason phrase.
 With MODE long it answers instead with a 200 OK that is only valid
 UTF-8, but long: an "é" across byte 200 of its start line and another
 across byte 16384 of the message, where the reports cut them.
@@ -69,6 +73,10 @@ while time.monotonic() < end:
         continue
     if mode == "long":
         msg = long_ok(keep)
+    elif mode == "c1":
+        msg = (b"SIP/2.0 486 Busy \xc2\x9b2J\xc2\x9d0;owned\xc2\x9c "
+               b"<b>c1</b>\r\n" + b"\r\n".join(keep) +
+               b"\r\nContent-Length: 0\r\n\r\n")
     else:
         msg = (b"SIP/2.0 486 " + REASON + b"\r\n" + b"\r\n".join(keep) +
                b"\r\nX-Evil: " + EVIL + b"\x00" + EVIL +

@@ -115,9 +115,9 @@ check "the device died on ncl.dat's message (its log says so)" \
 	"tail -1 '$out/fragile.log' | grep -q 'killed by negative-content-length'"
 check "the run fails (exit 1); the message before it passed" \
 	"[ $rc -eq 1 ] && grep -q 'PASS rfc4475-mcl01' '$out/dies.txt'"
-check "rfc4475-ncl fails at its alive step: no answer to the OPTIONS" \
-	"grep -A5 '^rfc4475-ncl' '$out/dies.txt' | grep -Eq 'F4 +2xx, 3xx, 4xx, 5xx or 6xx +D -> L +FAIL' &&
-	 grep -A6 '^rfc4475-ncl' '$out/dies.txt' | grep -q 'no 2xx, 3xx, 4xx, 5xx or 6xx from D at L within 2.0 s'"
+check "rfc4475-ncl fails at its alive step: no answer to the OPTIONS, the dead port named" \
+	"grep -A8 '^rfc4475-ncl' '$out/dies.txt' | grep -Eq 'F4 +2xx, 3xx, 4xx, 5xx or 6xx +D -> L +FAIL' &&
+	 grep -A8 '^rfc4475-ncl' '$out/dies.txt' | grep -q 'no 2xx, 3xx, 4xx, 5xx or 6xx from D at L within 2.0 s; D.s address [0-9.:]* answered ICMP port unreachable'"
 # failed NAME TEXT: report.json has NAME failed, TEXT in its record
 failed() {
 	python3 - "$out/dies/report.json" "$1" "$2" <<'PY'

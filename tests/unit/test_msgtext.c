@@ -1,5 +1,6 @@
 /* tests/unit/test_msgtext.c — what a message that libre does not decode
- * still says as text (engine/sip/msgtext.c: status, Call-ID), and a
+ * still says as text (engine/sip/msgtext.c: status, Call-ID, the top
+ * Via's branch), and a
  * message whose top Via has no branch (RFC 2543) decoded all the same
  * (engine/sip/nobranch.c, through msgrec_alloc) */
 #include <string.h>
@@ -39,6 +40,27 @@ static void test_status_and_callid(void)
 	mem_deref(mb);
 	mb = text_mb("SIP/2.0 4294967301 better not break the receiver\r\n");
 	CU_ASSERT_EQUAL(msgtext_status(mb), 0);
+	mem_deref(mb);
+}
+
+
+/* the top Via's branch: compact form, parameters after it, not a
+ * "xbranch=", not the second Via's; none when the top Via has none */
+static void test_branch(void)
+{
+	struct mbuf *mb = text_mb("INVITE sip:x SIP/2.0\r\n"
+				  "v: SIP/2.0/UDP h;xbranch=no;branch=z9hG4bK"
+				  "kdj.insuf;rport, SIP/2.0/UDP g;branch=two"
+				  "\r\nVia: SIP/2.0/UDP k;branch=three\r\n\r\n");
+	struct pl br = msgtext_branch(mb);
+
+	CU_ASSERT_EQUAL(pl_strcmp(&br, "z9hG4bKkdj.insuf"), 0);
+	mem_deref(mb);
+
+	mb = text_mb("SIP/2.0 404 No\r\nVia: SIP/2.0/UDP old.test, "
+		     "SIP/2.0/UDP g;branch=two\r\n\r\n");
+	br = msgtext_branch(mb);
+	CU_ASSERT_FALSE(pl_isset(&br));
 	mem_deref(mb);
 }
 
@@ -86,6 +108,7 @@ int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
 		{"status_and_callid", test_status_and_callid},
+		{"branch", test_branch},
 		{"no_branch_decodes", test_no_branch_decodes},
 		CU_TEST_INFO_NULL,
 	};
