@@ -51,7 +51,8 @@ static void test_branch(void)
 	struct mbuf *mb = text_mb("INVITE sip:x SIP/2.0\r\n"
 				  "v: SIP/2.0/UDP h;xbranch=no;branch=z9hG4bK"
 				  "kdj.insuf;rport, SIP/2.0/UDP g;branch=two"
-				  "\r\nVia: SIP/2.0/UDP k;branch=three\r\n\r\n");
+				  "\r\nVia: SIP/2.0/UDP k;branch=three"
+				  "\r\n\r\n");
 	struct pl br = msgtext_branch(mb);
 
 	CU_ASSERT_EQUAL(pl_strcmp(&br, "z9hG4bKkdj.insuf"), 0);
