@@ -9,8 +9,7 @@ src=$2 out=$3
 . "$src/tests/scripts/lib/check.sh"
 fz="$src/scripts/fuzz.sh"
 secs=${FUZZ_SECONDS:-5}
-command -v clang >/dev/null ||
-	abort "clang is not installed (bash scripts/setup.sh test installs it)"
+need clang
 mkdir -p "$out"
 bash "$fz" build "$out/build" >"$out/build.log" 2>&1 ||
 	{ tail -20 "$out/build.log"; abort "the clang build of the harnesses"; }

@@ -52,7 +52,7 @@ def check(path, rel, out):
 def main():
     root = sys.argv[1]
     out = []
-    for top in ("tests/scripts", "tests/interop"):
+    for top in ("tests/scripts", "tests/interop", "tests/fuzz"):
         for d, _, files in os.walk(os.path.join(root, top)):
             for name in sorted(files):
                 if name.endswith(".sh"):
