@@ -82,11 +82,9 @@ done
 for open in '[' '{a: '; do
 	python3 -c "import sys; sys.stdout.write(sys.argv[1] * (1048576 // len(sys.argv[1])))" \
 		"$open" >"$d/deep.yaml"
-	t0=$(date +%s%N)
 	rc=$(run lint "$d/deep.yaml")
-	ms=$((($(date +%s%N) - t0) / 1000000))
-	check "1 MB of '$open': exit 2 at the 100th level, in $ms ms (< 5 s)" \
-		"[ $rc -eq 2 ] && [ $ms -lt 5000 ] && says 'deep.yaml:1:' && says 'nested deeper than 100 levels'"
+	check "1 MB of '$open': exit 2 at the 100th level (within the 20 s guard)" \
+		"[ $rc -eq 2 ] && says 'deep.yaml:1:' && says 'nested deeper than 100 levels'"
 done
 
 # an alias inside the node it names: a stack overflow in lint and run
@@ -97,12 +95,11 @@ for cmd in lint run; do
 		"[ $rc -eq 2 ] && says 'self.yaml:2:5: alias *s is inside the node it names' && ! grep -q Sanitizer '$out/o.txt'"
 done
 
-lints_soon() { # WHAT FILE: lint passes in less than 19 s
-	local t0 rc ms
-	t0=$(date +%s%N)
-	rc=$(run lint "$2")
-	ms=$((($(date +%s%N) - t0) / 1000000))
-	check "$1 lints in $ms ms (< 19 s)" "[ $rc -eq 0 ] && [ $ms -lt 19000 ]"
+lints_big() { # WHAT FILE: lint passes (a hang guard of 120 s, no timing:
+	# how long it takes is bench/yaml.sh's figure)
+	local rc
+	rc=$(timeout 120 "$sipflow" lint "$2" >"$out/o.txt" 2>&1; echo $?)
+	check "$1 lints (exit $rc)" "[ $rc -eq 0 ]"
 }
 
 # 30000 steps (each response answering its request) and 30000 vars, and
@@ -125,7 +122,7 @@ with open(sys.argv[2], "w") as f:
 		f.write("  R%d: {kind: ua}\n" % i)
 	f.write("steps:\n  - F1: OPTIONS R0 -> R29999\n")
 PY
-lints_soon "a flow of 30000 steps and 30000 vars" "$d/many.yaml"
-lints_soon "a flow of 30000 roles" "$d/roles.yaml"
+lints_big "a flow of 30000 steps and 30000 vars" "$d/many.yaml"
+lints_big "a flow of 30000 roles" "$d/roles.yaml"
 
 closing_counted
