@@ -164,7 +164,6 @@ static int report_death(const struct tort_result *res,
 		: list_ledata(res->last.tail);
 	const struct tort_sent *first = list_ledata(res->last.head);
 	char path[1024];
-	bool exact = true;
 	struct le *le;
 	int err;
 
@@ -202,7 +201,7 @@ static int report_death(const struct tort_result *res,
 	}
 
 	re_snprintf(path, sizeof(path), "%s/reproducer.yaml", outdir);
-	err = torture_repro(path, sc, dut, res, o, &exact);
+	err = torture_repro(path, sc, dut, res, o);
 	if (err) {
 		re_fprintf(stderr, "%s: cannot write the reproducer: %m\n",
 			   path, err);
@@ -211,10 +210,6 @@ static int report_death(const struct tort_result *res,
 	re_printf("  reproducer: %s (sipflow run %s --role %s=dut:%s:%J)\n",
 		  path, path, dut->name, tp_name(dut->tp), &dut->addr);
 	re_printf("  exact bytes: %s/reproducer-M*.raw\n", outdir);
-	if (!exact)
-		re_printf("  note: a message holds bytes a raw: step cannot "
-			  "carry (NUL, bare LF, invalid UTF-8 or '{'): the "
-			  "reproducer sends them as near as YAML allows\n");
 	return 0;
 }
 

@@ -80,6 +80,6 @@ int  torture_play(struct tort_result *res, struct scenario *sc,
 void tort_result_reset(struct tort_result *res);
 int  torture_repro(const char *path, const struct scenario *sc,
 		   const struct role *dut, const struct tort_result *res,
-		   const struct tort_opts *o, bool *exact);
+		   const struct tort_opts *o);
 
 #endif

@@ -5,10 +5,12 @@
  * kills the device again. Addresses and the message's own values become
  * placeholders ({P.addr}, {call-id} …), so it plays on any testbed.
  *
- * A raw: step is YAML text: it cannot carry a NUL byte, a bare LF (raw:
- * makes every line end CRLF), bytes that are not UTF-8, or a '{' that is
- * no placeholder. Such a message is written as near as YAML allows and
- * said to be inexact; its exact bytes go into NAME-Mn.raw beside it.
+ * A raw: step is YAML text: a NUL byte, a bare LF (raw: makes every
+ * line end CRLF), bytes that are not UTF-8, a '{' that is no placeholder
+ * and a '<' that would open "<hex>" are written as RFC 4475 §2.2 does,
+ * <hex>00</hex> (engine/sip/rawhex.c sends them as octets, after the
+ * placeholders): the reproducer sends the bytes that were sent. They go
+ * into NAME-Mn.raw beside it too.
  */
 #define _GNU_SOURCE 1  /* memmem */
 #include <stdio.h>
@@ -65,13 +67,21 @@ struct subst {
 };
 
 
+/* does "<hex>" or "</hex>" begin at p (of n bytes)? */
+static bool hex_tag(const uint8_t *p, size_t n)
+{
+	return (n >= 5 && !memcmp(p, "<hex>", 5)) ||
+	       (n >= 6 && !memcmp(p, "</hex>", 6));
+}
+
+
 /*
  * p as a YAML double-quoted scalar, one message line a YAML line (an
- * escaped line break joins them without a space); substs first.
- * *exact: false when YAML cannot carry a byte as raw: sends it
+ * escaped line break joins them without a space); substs first; what
+ * raw: cannot carry as text as <hex>XX</hex>
  */
 static void yaml_raw(FILE *f, const uint8_t *p, size_t len,
-		     const struct subst *sv, size_t ns, bool *exact)
+		     const struct subst *sv, size_t ns)
 {
 	bool bol = true;
 	size_t i, k;
@@ -110,15 +120,18 @@ static void yaml_raw(FILE *f, const uint8_t *p, size_t len,
 		else if (c == '\t') {
 			fputs("\\t", f);
 		}
+		else if (c == '{' || (c == '<' && hex_tag(p + i, len - i))) {
+			/* no placeholder, no <hex> tag */
+			fprintf(f, "<hex>%02X</hex>", c);
+		}
 		else if (c >= 0x20 && c < 0x7f) {
-			if (c == '{')
-				*exact = false;
 			fputc(c, f);
 		}
-		else if (c < 0x80) {
+		else if (c == 0 || c == '\n') {
 			/* NUL ends raw:'s text; a bare LF becomes CRLF */
-			if (c == 0 || c == '\n')
-				*exact = false;
+			fprintf(f, "<hex>%02X</hex>", c);
+		}
+		else if (c < 0x80) {
 			fprintf(f, "\\x%02x", c);
 		}
 		else if ((u = utf8_len(p + i, len - i))) {
@@ -126,8 +139,7 @@ static void yaml_raw(FILE *f, const uint8_t *p, size_t len,
 			i += u - 1;
 		}
 		else {
-			*exact = false;
-			fprintf(f, "\\x%02x", c);
+			fprintf(f, "<hex>%02X</hex>", c);
 		}
 		bol = false;
 	}
@@ -193,8 +205,7 @@ static int write_bin(const char *path, const struct tort_sent *s)
 
 
 static void write_step(FILE *f, const struct tort_sent *s,
-		       const struct role *dut, const struct tort_opts *o,
-		       bool *exact)
+		       const struct role *dut, const struct tort_opts *o)
 {
 	struct subst sv[5];
 	size_t ns = substs(sv, s, dut, o->seed);
@@ -211,20 +222,19 @@ static void write_step(FILE *f, const struct tort_sent *s,
 	fprintf(f, "  - M%llu: %s %s -> %s\n", (unsigned long long)s->n,
 		met, s->t->from->name, dut->name);
 	fputs("    retransmit: false\n    raw: ", f);
-	yaml_raw(f, s->m.mb->buf, s->m.mb->end, sv, ns, exact);
+	yaml_raw(f, s->m.mb->buf, s->m.mb->end, sv, ns);
 }
 
 
 /**
  * Write the reproducer to path: the mutation that killed the device
  * (res->killer), else every one since its last passed check; then an
- * OPTIONS that it must answer as it did before. *exact: false when a
- * message holds bytes a raw: step cannot carry (the NAME-Mn.raw files
- * hold them as sent)
+ * OPTIONS that it must answer as it did before; each message's bytes
+ * also in a NAME-Mn.raw file beside it
  */
 int torture_repro(const char *path, const struct scenario *sc,
 		  const struct role *dut, const struct tort_result *res,
-		  const struct tort_opts *o, bool *exact)
+		  const struct tort_opts *o)
 {
 	const struct tort_sent *first;
 	const struct role *from;
@@ -237,7 +247,6 @@ int torture_repro(const char *path, const struct scenario *sc,
 		return ENOENT;
 	from = first->t->from;
 
-	*exact = true;
 	f = fopen(path, "w");
 	if (!f)
 		return errno;
@@ -271,12 +280,12 @@ int torture_repro(const char *path, const struct scenario *sc,
 	fputs("steps:\n", f);
 
 	if (res->killer) {
-		write_step(f, res->killer, dut, o, exact);
+		write_step(f, res->killer, dut, o);
 		err = write_bin(path, res->killer);
 	}
 	else {
 		for (le = res->last.head; le && !err; le = le->next) {
-			write_step(f, le->data, dut, o, exact);
+			write_step(f, le->data, dut, o);
 			err = write_bin(path, le->data);
 		}
 	}
