@@ -17,6 +17,7 @@
 #include "rules.h"
 #include "hdr.h"
 #include "load.h"
+#include "rxbound.h"
 
 
 static const char *const methods[] = {
@@ -534,7 +535,7 @@ static void load_spec(struct loader *ld, struct step *st,
 		e->op = EXPECT_PRESENT;
 	}
 	else if (s[0] == '~') {
-		char *probe = NULL;
+		char *probe = NULL, *why = NULL;
 		int rc;
 
 		e->op = EXPECT_REGEX;
@@ -546,6 +547,13 @@ static void load_spec(struct loader *ld, struct step *st,
 		 * each; the real one is compiled when a message comes */
 		if (e->refs && ph_scan(&probe, s + 1, probe_h, ld->sc))
 			return;
+		if (rx_bound(probe ? probe : s + 1, &why)) {
+			yerr(&ld->yd, v, "step %s: regular expression '%s': "
+			     "%s", st->id, s + 1, why ? why : "too large");
+			mem_deref(why);
+			mem_deref(probe);
+			return;
+		}
 		rc = regcomp(&e->re, probe ? probe : s + 1,
 			     REG_EXTENDED | REG_NOSUB);
 		mem_deref(probe);

@@ -1,0 +1,4 @@
+/* engine/load/rxbound.h — a scenario's regular expression, bounded before
+ * regcomp */
+
+int rx_bound(const char *re, char **why);
