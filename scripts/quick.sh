@@ -18,7 +18,11 @@ test)
 		-DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build build-asan -j"$(nproc)"
 	cd build-asan
-	exec ctest --output-on-failure --timeout 300
+	# each test in a network namespace of its own (tests/netns.sh), so
+	# they may run side by side; without that right, one at a time
+	jobs=1
+	if unshare -n true 2>/dev/null; then jobs=$(nproc); fi
+	exec ctest --output-on-failure --timeout 300 -j"$jobs"
 	;;
 *)
 	echo "usage: $0 run|test" >&2
