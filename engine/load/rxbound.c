@@ -82,10 +82,11 @@ int rx_bound(const char *re, char **why)
 					: EINVAL;
 			if (atom && last * m > factor[depth])
 				factor[depth] = last * m;
-			if (factor[depth] > RX_FACTOR_MAX)
+			m = factor[depth];
+			if (m > RX_FACTOR_MAX)
 				return re_sdprintf(why, "nested repetition "
-						   "counts multiply to %lu (at "
-						   "most %u)", factor[depth],
+						   "counts multiply to %lu "
+						   "(at most %u)", m,
 						   RX_FACTOR_MAX) ? ENOMEM
 					: EINVAL;
 			quantified = true;
