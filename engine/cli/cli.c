@@ -123,6 +123,27 @@ int collect(struct files *fl, const char *path, unsigned depth)
 }
 
 
+/**
+ * The testbed of run's and torture's options: the --testbed file (or an
+ * empty one), then each --role over it. EINVAL when one is wrong (dg
+ * says why)
+ */
+int cli_testbed(struct testbed **tbp, const char *file,
+		const char **roles, size_t nroles, struct diag *dg)
+{
+	size_t i;
+
+	if (file ? testbed_load(tbp, file, dg) : testbed_alloc(tbp))
+		return EINVAL;
+	for (i = 0; i < nroles; i++) {
+		if (testbed_add_arg(*tbp, roles[i], dg))
+			return EINVAL;
+	}
+
+	return 0;
+}
+
+
 int mkdirs(const char *path)
 {
 	char buf[1024];

@@ -3,6 +3,8 @@
 #define SIPFLOW_CLI_H
 
 struct report;
+struct testbed;
+struct diag;
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_BAD = 2 };
 
@@ -16,6 +18,8 @@ int  files_add(struct files *fl, const char *path);
 void files_free(struct files *fl);
 int  collect(struct files *fl, const char *path, unsigned depth);
 int  mkdirs(const char *path);
+int  cli_testbed(struct testbed **tbp, const char *file,
+		 const char **roles, size_t nroles, struct diag *dg);
 int  stdout_flush(void);
 int  write_reports(const struct report *rp, const char *outdir,
 		   const char *junit);

@@ -281,13 +281,8 @@ int cmd_run(int argc, char *argv[])
 
 	/* the testbed file first, then each --role over it */
 	if (rc == EXIT_PASS) {
-		if (tbfile ? testbed_load(&tb, tbfile, &dg)
-			   : testbed_alloc(&tb))
+		if (cli_testbed(&tb, tbfile, roles, nroles, &dg))
 			rc = EXIT_BAD;
-		for (i = 0; rc == EXIT_PASS && i < nroles; i++) {
-			if (testbed_add_arg(tb, roles[i], &dg))
-				rc = EXIT_BAD;
-		}
 		if (rc == EXIT_PASS && has_pool)
 			tb->pool = pool;
 	}

@@ -294,7 +294,7 @@ int cmd_torture(int argc, char *argv[])
 	struct diag dg;
 	char bpcap[1024], tpcap[1024], *why = NULL;
 	bool quiet = false, interrupted = false;
-	size_t nroles = 0, i;
+	size_t nroles = 0;
 	uint64_t v;
 	int c, rc = EXIT_PASS;
 
@@ -389,12 +389,8 @@ int cmd_torture(int argc, char *argv[])
 	if (rc != EXIT_PASS)
 		goto out;
 
-	if ((tbfile ? testbed_load(&tb, tbfile, &dg) : testbed_alloc(&tb)))
+	if (cli_testbed(&tb, tbfile, roles, nroles, &dg))
 		rc = EXIT_BAD;
-	for (i = 0; rc == EXIT_PASS && i < nroles; i++) {
-		if (testbed_add_arg(tb, roles[i], &dg))
-			rc = EXIT_BAD;
-	}
 	if (rc == EXIT_PASS &&
 	    scenario_load_vars(&sc, argv[optind], NULL, &vars, &dg))
 		rc = EXIT_BAD;
