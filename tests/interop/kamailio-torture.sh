@@ -14,13 +14,11 @@ rm -rf "$out"; mkdir -p "$out"
 . "$src/tests/scripts/lib/check.sh"
 
 need kamailio
-cfg=/etc/kamailio/kamailio.cfg
-[ -r "$cfg" ] || abort "$cfg is not there (the kamailio package installs it)"
 # shellcheck source=lib/kamailio.sh
 . "$here/lib/kamailio.sh"
 trap 'kam_stop' EXIT
 
-KAM_PROBE=probe-keepalive.yaml kam_start "$cfg" "$out/kam" \
+kam_start_stock "$out/kam" \
 	--listen=tcp:127.0.0.1:5060 --listen=udp:127.0.0.1:5060 \
 	--alias=example.test || abort "kamailio (stock config) did not start"
 

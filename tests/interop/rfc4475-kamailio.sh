@@ -17,13 +17,11 @@ rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=../scripts/lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
 need kamailio
-cfg=/etc/kamailio/kamailio.cfg
-[ -r "$cfg" ] || abort "$cfg is not there (the kamailio package installs it)"
 # shellcheck source=lib/kamailio.sh
 . "$here/lib/kamailio.sh"
 trap 'kam_stop' EXIT
 
-KAM_PROBE=probe-keepalive.yaml kam_start "$cfg" "$out/kam" \
+kam_start_stock "$out/kam" \
 	--listen=udp:127.0.0.1:5060 || abort "kamailio (stock config) did not start"
 "$sipflow" run "$src/scenarios/rfc4475" --testbed "$here/rfc4475-testbed.yaml" \
 	--out "$out/run" >"$out/run.txt" 2>&1

@@ -3,6 +3,11 @@
 #
 #   kam_start CFG WORKDIR [DEFINE...]   start in the foreground, wait until it
 #                                       answers OPTIONS; 0 ready, 1 not
+#   kam_start_stock WORKDIR [DEFINE...] the same with the config Debian
+#                                       ships (/etc/kamailio/kamailio.cfg,
+#                                       unchanged) and the probe it answers
+#                                       (probe-keepalive.yaml); 1 also when
+#                                       that file is not there, saying so
 #   kam_keep                            set the running one aside, so that
 #                                       kam_start can start a second (two
 #                                       proxies: another LISTEN address)
@@ -76,6 +81,15 @@ _kam_probe() {
 			-sf "$KAM_LIB_DIR/../options.xml" -m 1 -timeout 2s \
 			-i 127.0.0.9 -p 5099 -nostdin >>"$dir/probe-sipp.log" 2>&1)
 	fi
+}
+
+kam_start_stock() {
+	local cfg=/etc/kamailio/kamailio.cfg
+	if [ ! -r "$cfg" ]; then
+		echo "kam_start_stock: $cfg is not there (the kamailio package installs it)" >&2
+		return 1
+	fi
+	KAM_PROBE=probe-keepalive.yaml kam_start "$cfg" "$@"
 }
 
 kam_start() {
