@@ -232,7 +232,10 @@ static void close_h(int err, void *arg)
 	struct bsip *b = arg;
 
 	b->tc = mem_deref(b->tc);
-	if (b->h->ready)
+	if (b->h->ready && !err)
+		hil_lost(b->h, "baresip's control connection at %s closed "
+			 "by baresip: did it exit?", b->h->cfg->control);
+	else if (b->h->ready)
 		hil_lost(b->h, "baresip's control connection at %s closed "
 			 "(%m): did baresip exit?", b->h->cfg->control, err);
 	else

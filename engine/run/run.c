@@ -722,8 +722,8 @@ static void device_note_h(struct agent *ag, bool lost, const char *line,
 		return;
 	}
 
-	st = run_waiting_step(run, NULL, NULL);
-	if (st && run->v[st->idx].status == VERDICT_PENDING)
+	st = run_pending_step(run);
+	if (st)
 		run_step_fail(run, st, 0, "device %s is out of reach: %s",
 			      ag->role->name, line);
 	run_finish(run);
@@ -1147,8 +1147,8 @@ void run_interrupt(struct run *run, const char *why)
 	if (!run || run->finished)
 		return;
 
-	st = run_waiting_step(run, NULL, NULL);
-	if (st && run->v[st->idx].status == VERDICT_PENDING)
+	st = run_pending_step(run);
+	if (st)
 		run_step_fail(run, st, 0, "%s", why);
 
 	run_finish(run);

@@ -109,6 +109,7 @@ void run_pcap_comments(struct run *run);
 const struct step *run_waiting_step(const struct run *run,
 				const struct role *from,
 				const struct role *to);
+const struct step *run_pending_step(const struct run *run);
 void run_call_note(struct run *run, const struct msgrec *r);
 bool run_call_known(const struct run *run, const struct pl *callid);
 bool run_step_settled(const struct run *run, const struct step *st,

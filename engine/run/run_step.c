@@ -418,6 +418,39 @@ const struct step *run_waiting_step(const struct run *run,
 
 
 
+struct first_pending {
+	const struct run *run;
+	const struct step *st;
+};
+
+
+static bool first_pending_h(const struct step *st, void *arg)
+{
+	struct first_pending *f = arg;
+
+	if (f->run->v[st->idx].status != VERDICT_PENDING)
+		return false;
+	f->st = st;
+	return true;
+}
+
+
+/** The step the run waits on, or, between two steps (the one at the
+ *  cursor has its verdict and the next is not armed yet), the first step
+ *  from the cursor on without one: where a failure that belongs to no
+ *  message (a device lost) is told. NULL when every step has a verdict */
+const struct step *run_pending_step(const struct run *run)
+{
+	const struct step *st = run_waiting_step(run, NULL, NULL);
+	struct first_pending f = {run, NULL};
+
+	if (st && run->v[st->idx].status == VERDICT_PENDING)
+		return st;
+	visit_rest(run, first_pending_h, &f);
+	return f.st;
+}
+
+
 /** True when a pending step from the cursor on would take r, a message
  *  of this run */
 bool run_later_step(const struct run *run, const struct msgrec *r)

@@ -36,6 +36,7 @@ struct play {
 	unsigned nruns;
 	char pcap[64];
 	char log[2048];
+	const char *stop_after;  /* a step: the run stops as it passes */
 };
 
 
@@ -47,6 +48,20 @@ static void done_h(struct run *run, void *arg)
 	p->done = true;
 	if (++*p->ndone >= p->nruns)
 		re_cancel();
+}
+
+
+/* stop_after passed: the run is stopped then, before its cursor moves
+ * on, as a device's lost connection or a SIGINT may come between steps */
+static void step_h(const struct run *run, const struct step *st,
+		   const struct verdict *v, void *arg)
+{
+	struct play *p = arg;
+
+	(void)run;
+	if (p->stop_after && v->status == VERDICT_PASS &&
+	    !strcmp(st->id, p->stop_after))
+		run_interrupt(p->run, "interrupted (SIGINT)");
 }
 
 
@@ -124,7 +139,7 @@ static int setup(struct play *p, const char *name, const char *text,
 		 const char *const *roles, uint32_t timeout_ms,
 		 const char *pcap, unsigned *ndone, unsigned nruns)
 {
-	struct run_handlers h = {NULL, log_h, done_h, p};
+	struct run_handlers h = {step_h, log_h, done_h, p};
 	struct run_opts opts = {pcap, timeout_ms};
 	struct diag dg;
 	char path[512];
@@ -1221,6 +1236,38 @@ static void test_interrupt_leaves_pcap(void)
 }
 
 
+/* a stop that comes between two steps (the one at the cursor has passed,
+ * the next is not armed yet) is told on the next step, not lost: the run
+ * failed, so some step says why */
+static void test_interrupt_between_steps(void)
+{
+	static const char *const roles[] = {
+		"A=ua:udp:" A_ADDR, "B=ua:udp:" B_ADDR,
+		"P=dut:udp:127.0.42.99:5060", NULL,
+	};
+	char *text = read_file("scenarios/yealink/basic-call.yaml");
+	static unsigned ndone;
+	const struct verdict *vd;
+	struct play p;
+
+	ndone = 0;
+	CU_ASSERT_EQUAL_FATAL(setup(&p, "basic.yaml", text, roles, 10000,
+				    NULL, &ndone, 1), 0);
+	p.stop_after = "F1";
+	play_all(&p, 1);
+
+	CU_ASSERT_EQUAL(verdict_of(&p, "F1")->status, VERDICT_PASS);
+	vd = verdict_of(&p, "F2");
+	CU_ASSERT_EQUAL(vd->status, VERDICT_FAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vd->reason);
+	CU_ASSERT_STRING_EQUAL(vd->reason, "interrupted (SIGINT)");
+	CU_ASSERT_EQUAL(run_count(p.run, VERDICT_FAIL), 1);
+
+	teardown(&p);
+	free(text);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -1241,6 +1288,7 @@ int register_suites(void)
 		{"virtual_clock_scripted_only",
 		 test_virtual_clock_scripted_only},
 		{"interrupt_leaves_pcap", test_interrupt_leaves_pcap},
+		{"interrupt_between_steps", test_interrupt_between_steps},
 		CU_TEST_INFO_NULL,
 	};
 	CU_pSuite s;
