@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 29
 # The phone agent's media verdicts: a good call passes every kind of media
 # check; each misbehaving phone fails its media step, naming the direction
 # and the measured figure. Also: the phone scenarios' pcaps hold both RTP
