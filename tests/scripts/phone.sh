@@ -126,6 +126,14 @@ check "any-order media: the two 1 s windows overlap (judged < 500 ms apart)" \
 check "any-order media: a wrong tone fails its step, naming the tone measured" \
 	"grep -q '^rc=1' '$out/group-800.txt' && verdict group-800 'media B -> A tone 800 Hz' 'B -> A: expected a tone at 800 Hz, measured a share of 0\.[0-4]'"
 
+# media windows longer than the step timeout: the group waits for its
+# windows (it used to be taken for a missing message, and crash)
+sed 's/for: 1s/for: 1500ms/' "$out/grp/group-650.yaml" >"$out/grp/long.yaml"
+"$sipflow" run "$out/grp/long.yaml" --out "$out/grp/long" --timeout 1s \
+	>"$out/group-long.txt" 2>&1
+check "any-order media windows longer than --timeout: both judged, exit 0" \
+	"[ $? -eq 0 ] && [ \$(grep -cE '^ +media .* pass' '$out/group-long.txt') -eq 2 ]"
+
 # record: B records what it hears; the WAV holds A's 500 Hz tone (read
 # back here with Python, not with sipflow)
 mkdir -p "$out/rec"
