@@ -599,7 +599,7 @@ unsigned report_count(const struct report *rp, bool passed)
 
 	for (le = rp ? rp->scns.head : NULL; le; le = le->next) {
 		const struct report_scn *s = le->data;
-		if (!s->skipped && s->passed == passed)
+		if (!s->skipped && !s->capture && s->passed == passed)
 			++n;
 	}
 

@@ -184,7 +184,7 @@ uint32_t mstream_dominant_hz(const int16_t *s, size_t n, double *sharep)
 {
 	enum { LO = 100, HI = 3900, COARSE = 25, SCAN = MSTREAM_SRATE };
 	static const double TIE = 1e-6;
-	double best = 0.0, sh;
+	double best = 0.0, whole, sh;
 	uint32_t hz, f, lo, hi, top = 0;
 
 	if (sharep)
@@ -206,23 +206,28 @@ uint32_t mstream_dominant_hz(const int16_t *s, size_t n, double *sharep)
 	if (!top)
 		return 0;
 
-	/* a share is capped at 1: a pure tone's neighbours may tie with it,
-	 * so the middle of the best run is taken */
+	/* refined over the whole block, whose main lobe is a few Hz wide
+	 * (a 20 ms frame's is 100 Hz, and its peak leans towards its
+	 * mirror image); a share is capped at 1, so the middle of the best
+	 * run is taken */
 	lo = hi = top;
+	whole = 0.0;
 	for (f = top - COARSE + 1; f < top + COARSE; f++) {
-		sh = mstream_tone_share_frames(s, n, f);
-		if (sh > best + TIE) {
-			best = sh;
+		sh = mstream_tone_share(s, n, f);
+		if (sh > whole + TIE) {
+			whole = sh;
 			lo = hi = f;
 		}
-		else if (sh >= best - TIE && f == hi + 1) {
+		else if (sh >= whole - TIE && f == hi + 1) {
 			hi = f;
 		}
 	}
-	hz = (lo + hi) / 2;
+	/* a frame the jitter buffer dropped turns the phase and blurs the
+	 * whole block's peak: then the frames' coarse one stands */
+	hz = whole >= best / 2 ? (lo + hi) / 2 : top;
 
 	if (sharep)
-		*sharep = best;
+		*sharep = mstream_tone_share_frames(s, n, hz);
 
 	return hz;
 }
