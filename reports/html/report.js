@@ -383,9 +383,10 @@ function ladder(sc, k, box, pre) {
 		selected = g;
 		g.classList.add('selected');
 		pre.textContent = detail(sc, r);
-		pre.classList.remove('empty');
-		pre.dataset.frame = r.m ? r.m.frame : '';
-		pre.dataset.step = r.step || '';
+		pre.className = 'msg';
+		/* what the pane shows, for a reader of the DOM (tests) */
+		pre.parentNode.dataset.frame = r.m ? r.m.frame : '';
+		pre.parentNode.dataset.step = r.step || '';
 	};
 
 	rows.forEach((r, i) => {
