@@ -1,4 +1,5 @@
 /* reports/load.c — read a report.json back (for sipflow merge) */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,14 @@ static double dbl(const struct odict *o, const char *key)
 
 	return e->type == ODICT_DOUBLE ? e->u.dbl
 	     : e->type == ODICT_INT ? (double)e->u.integer : 0.0;
+}
+
+
+/* a media figure: kept to 0.01 as written (report.c), so a figure read
+ * back and written again is the same (libre prints doubles truncated) */
+static double fig(const struct odict *o, const char *key)
+{
+	return round(dbl(o, key) * 100.0) / 100.0;
 }
 
 
@@ -74,14 +83,14 @@ static int load_media(struct report_step *st, const struct odict *o)
 	m->packets = (uint32_t)num(o, "packets");
 	m->expected = (uint32_t)num(o, "expected");
 	m->lost = (uint32_t)num(o, "lost");
-	m->loss_pct = dbl(o, "loss_pct");
-	m->jitter_ms = dbl(o, "jitter_ms");
-	m->level_dbov = dbl(o, "level_dbov");
-	m->mos = dbl(o, "mos");
+	m->loss_pct = fig(o, "loss_pct");
+	m->jitter_ms = fig(o, "jitter_ms");
+	m->level_dbov = fig(o, "level_dbov");
+	m->mos = fig(o, "mos");
 	m->tone_hz = (uint32_t)num(o, "tone_hz");
-	m->tone_share = dbl(o, "tone_share");
+	m->tone_share = fig(o, "tone_share");
 	m->heard_hz = (uint32_t)num(o, "heard_hz");
-	m->heard_share = dbl(o, "heard_share");
+	m->heard_share = fig(o, "heard_share");
 
 	return err;
 }

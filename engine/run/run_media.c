@@ -106,8 +106,9 @@ static int heard_print(struct re_printf *pf, const struct media_fig *f)
 
 
 /* what one direction's listener got in the window, into f */
-static void measure(const struct media_win *w, unsigned i, struct media_fig *f, struct mstream *ms,
-		    int16_t *pcm, size_t *gotp)
+static void measure(const struct media_win *w, unsigned i,
+		    struct media_fig *f, struct mstream *ms, int16_t *pcm,
+		    size_t *gotp)
 {
 	const struct media_spec *m = &w->st->media;
 	const struct media_probe *p = &w->probe[i];

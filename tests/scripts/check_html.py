@@ -5,7 +5,8 @@ per scenario, failures first); per scenario one ladder row per message
 and one dashed one per failed message step without a message; every
 failed step drawn red (its own message, the unexpected message it got
 instead, or its media band) and nothing red that passed; each media
-step's figures drawn per direction.
+step's figures drawn per direction; each rule finding marked ⚠ on its
+message.
 usage: check_html.py REPORT.JSON DOM [FAILING-STEP]
          [--lanes SCN=A,P,B]     the lanes, left to right
          [--click SCN:FRAME]     the pane shows that message
@@ -176,6 +177,12 @@ for sc in rep["scenarios"]:
     pcap = next(sec.find("a", cls="pcap"), None)
     if sc.get("pcap") and (pcap is None or not pcap.attrs.get("href")):
         bad(f"{sc['name']}: the pcap is not linked")
+    for f in sc.get("findings", []):
+        if f["frame"] and not any("finding" in n.cls() and
+                                  n.attrs.get("data-frame") == str(f["frame"])
+                                  and "⚠" in n.words() for n in msgs):
+            bad(f"{sc['name']}: finding {f['rule']} not marked on frame "
+                f"{f['frame']}")
     steps = {s["id"]: s for s in sc["steps"]}
     missing = [s for s in sc["steps"] if s["type"] == "message"
                and s["status"] == "fail" and not s["frame"]]
