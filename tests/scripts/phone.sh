@@ -98,6 +98,8 @@ done
 check "play: A plays a 1004 Hz WAV, B hears 1004 Hz" "grep -q '^rc=0' '$out/play-1004.txt'"
 check "play: a 600 Hz WAV is not the 1004 Hz tone" \
 	"grep -q '^rc=1' '$out/play-600.txt' && verdict play-600 'media A -> B tone 1004 Hz' 'A -> B: expected a tone at 1004 Hz, measured a share of 0\.[0-4]'"
+check "play: the failure names the 600 Hz heard" \
+	"verdict play-600 'media A -> B tone 1004 Hz' 'the dominant frequency heard is (59[7-9]|60[0-3]) Hz'"
 
 # an any-order: group of media steps listens at once: each for 1 s, both
 # judged about when the first is (one after the other, 1 s apart); a wrong
