@@ -406,8 +406,15 @@ int scengen_write(struct re_printf *pf, const char *path,
 	sg->path = path;
 
 	err = pcapr_read(path, msg_h, sg, &st, why);
-	if (err)
+	if (err) {
+		char *w = *why;
+
+		*why = NULL;
+		(void)re_sdprintf(why, "%s: %s", path, w ? w :
+				  "cannot read the capture");
+		mem_deref(w);
 		goto out;
+	}
 	if (sg->err) {
 		err = sg->err;
 		goto out;
@@ -420,9 +427,13 @@ int scengen_write(struct re_printf *pf, const char *path,
 		err = ENOENT;
 		goto out;
 	}
-	if (st.truncated && st.truncated * 2 >= st.frames) {
-		(void)re_sdprintf(why, "%s: %u of %u frames are cut short: "
-				  "a truncated capture", path, st.truncated,
+	/* a flow written from a capture that lost messages would be wrong
+	 * where nothing shows it */
+	if (st.truncated) {
+		(void)re_sdprintf(why, "%s: %u of %u frames are cut short (a "
+				  "truncated capture, or a snap length below "
+				  "the messages'): a scenario from it would "
+				  "miss what they held", path, st.truncated,
 				  st.frames);
 		err = EBADMSG;
 		goto out;
