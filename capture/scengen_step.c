@@ -414,6 +414,31 @@ static void lead_spec(char *spec, size_t sz, const struct pl *val)
 }
 
 
+/* where Contact sets the remote target or a registration (RFC 3261
+ * §8.1.1.8, §12.1.1, §10.2.1): a target-refresh request or REGISTER, a
+ * response that makes or refreshes a dialog, a 3xx (where to go). A
+ * Contact elsewhere (a 200 to BYE) is not expected. */
+static bool contact_matters(const struct sip_msg *q)
+{
+	static const char *const mets[] = {
+		"INVITE", "SUBSCRIBE", "NOTIFY", "REFER", "UPDATE",
+		"REGISTER"};
+	const struct pl *met = q->req ? &q->met : &q->cseq.met;
+	size_t i;
+
+	if (!q->req && (q->scode < 101 || q->scode >= 400))
+		return false;
+	if (!q->req && q->scode >= 300)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(mets); i++) {
+		if (!pl_strcmp(met, mets[i]))
+			return true;
+	}
+
+	return false;
+}
+
+
 /* expect: the headers that matter, as they were; the SDP's formats and
  * direction. Volatile values (Call-ID, tags, nonces) are not expected. */
 static int print_expect(struct out *o, const char *ind, const struct sgm *m)
@@ -435,7 +460,7 @@ static int print_expect(struct out *o, const char *ind, const struct sgm *m)
 		rr_spec(spec, sizeof(spec), o, &h->val);
 		err |= exp_add(mb, "Record-Route", spec);
 	}
-	h = sip_msg_hdr(q, SIP_HDR_CONTACT);
+	h = contact_matters(q) ? sip_msg_hdr(q, SIP_HDR_CONTACT) : NULL;
 	if (h && !pl_strcmp(&h->val, "*"))
 		err |= exp_add(mb, "Contact", "*");
 	else if (h) {
@@ -486,6 +511,14 @@ static int print_expect(struct out *o, const char *ind, const struct sgm *m)
 }
 
 
+static bool uri_at_ip(const struct sip_msg *q)
+{
+	struct sa sa;
+
+	return !sa_set(&sa, &q->uri.host, 0);
+}
+
+
 /* to-user: who a new request calls — the role whose user the
  * Request-URI names, else the user as written */
 static int print_to_user(struct out *o, const char *ind, const struct sgm *m)
@@ -497,7 +530,9 @@ static int print_to_user(struct out *o, const char *ind, const struct sgm *m)
 	if (!scengen_ood(q) || !pl_strcmp(&q->met, "REGISTER") ||
 	    !pl_isset(&q->uri.user))
 		return 0;
-	for (i = 0; i < sg->nep; i++) {
+	/* at an address, not a domain: the user at the receiver's address
+	 * (sip:service@PROXY), which a role's name would not give */
+	for (i = 0; i < sg->nep && !uri_at_ip(q); i++) {
 		if (i != m->g.src && !pl_strcmp(&q->uri.user, o->riv[i].user))
 			return re_hprintf(o->pf, "%sto-user: %s\n", ind,
 					  sg->rv[i].name);
