@@ -277,7 +277,8 @@ static int given_roles(struct sgen *sg, const struct scengen_opts *o,
 			(void)re_sdprintf(why, "--roles %s=%J: no message of "
 					  "the capture%s comes from or goes "
 					  "to that address", gv->name,
-					  &gv->addr, sg->call ? "'s call" : "");
+					  &gv->addr,
+					  sg->call ? "'s call" : "");
 			return ENOENT;
 		}
 	}

@@ -184,7 +184,8 @@ int scengen_subst(char **sp, struct out *o, const char *p, size_t n)
 		for (k = 0; k < o->ntok; k++) {
 			const struct tok *t = &o->tv[k];
 
-			if (t->len <= n - i && !memcmp(p + i, t->val, t->len) &&
+			if (t->len <= n - i &&
+			    !memcmp(p + i, t->val, t->len) &&
 			    (!best || t->len > best->len))
 				best = t;
 		}
@@ -348,7 +349,8 @@ static int print_head(struct out *o)
 			 "%s, ", sg->path);
 	if (sg->call)
 		err |= re_hprintf(pf, "call %u of %zu (Call-ID %s):\n",
-				  sg->call, sg->ncalls, sg->calls[sg->call - 1]);
+				  sg->call, sg->ncalls,
+				  sg->calls[sg->call - 1]);
 	else
 		err |= re_hprintf(pf, "all %zu call%s:\n", sg->ncalls,
 				  sg->ncalls == 1 ? "" : "s");

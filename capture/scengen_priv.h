@@ -47,6 +47,17 @@ struct roleinfo {
 	char user[64], display[64], domain[128], auth[64];
 };
 
+/* what a captured SDP says (scengen_sdp.c) */
+struct sdpinfo {
+	char media[16];
+	char fmts[128];          /* the first m= line's formats */
+	char codecs[8][24];      /* their names, in order */
+	unsigned ncodecs;
+	bool all_known;          /* every name is in codec_names */
+	char dir[16];            /* the first media's direction, if said */
+	char caddr[64];          /* the c= address */
+};
+
 struct out {
 	struct re_printf *pf;
 	struct sgen *sg;
@@ -68,6 +79,11 @@ void scengen_tok_step(struct out *o, const struct sgm *m);
 int  scengen_subst(char **sp, struct out *o, const char *p, size_t n);
 bool scengen_has_sdp(const struct sip_msg *q);
 bool scengen_ood(const struct sip_msg *q);
+const char *scengen_pfind(const struct pl *pl, const char *s);
+void scengen_sdp_read(struct sdpinfo *si, const struct sip_msg *q);
+int  scengen_print_sdp(struct out *o, const char *ind, const struct sgm *m);
+int  scengen_print_expect(struct out *o, const char *ind,
+			  const struct sgm *m);
 bool scengen_listed(const char *const *v, size_t n, const struct pl *name);
 const char *scengen_hdr(char *buf, size_t sz, const struct sip_msg *msg,
 			const char *name);

@@ -12,159 +12,6 @@
 
 enum { GAP_MS = 250 };    /* a pause longer than this is a wait: */
 
-/* what the scenario format knows of an SDP (sdp: codecs) */
-static const char *const codec_names[] = {
-	"PCMU", "PCMA", "G722", "telephone-event",
-};
-
-struct sdpinfo {
-	char media[16];
-	char fmts[128];          /* the first m= line's formats */
-	char codecs[8][24];      /* their names, in order */
-	unsigned ncodecs;
-	bool all_known;          /* every name is in codec_names */
-	char dir[16];            /* the first media's direction, if said */
-	char caddr[64];          /* the c= address */
-};
-
-
-/* where s first occurs in pl, or NULL */
-static const char *pfind(const struct pl *pl, const char *s)
-{
-	size_t n = strlen(s), i;
-
-	for (i = 0; n <= pl->l && i + n <= pl->l; i++) {
-		if (!memcmp(pl->p + i, s, n))
-			return pl->p + i;
-	}
-
-	return NULL;
-}
-
-
-static void sdp_codec(struct sdpinfo *si, const struct pl *pt,
-		      const struct pl *body)
-{
-	static const struct {const char *pt, *name;} statics[] = {
-		{"0", "PCMU"}, {"8", "PCMA"}, {"9", "G722"},
-	};
-	char rx[48], name[24] = "";
-	struct pl rest = *body, n;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(statics); i++) {
-		if (!pl_strcmp(pt, statics[i].pt))
-			str_ncpy(name, statics[i].name, sizeof(name));
-	}
-	re_snprintf(rx, sizeof(rx), "a=rtpmap:%r ", pt);
-	while (!name[0] && rest.l) {
-		const char *p = pfind(&rest, rx);
-
-		if (!p)
-			break;
-		pl_advance(&rest, (size_t)(p - rest.p) + strlen(rx));
-		if (!re_regex(rest.p, rest.l, "[^/\r\n]+", &n))
-			pl_strcpy(&n, name, sizeof(name));
-	}
-	if (si->ncodecs >= ARRAY_SIZE(si->codecs))
-		return;
-	str_ncpy(si->codecs[si->ncodecs++], name[0] ? name : "?",
-		 sizeof(si->codecs[0]));
-	for (i = 0; i < ARRAY_SIZE(codec_names); i++) {
-		if (!str_casecmp(name, codec_names[i]))
-			return;
-	}
-	si->all_known = false;
-}
-
-
-static bool sdp_dir(struct sdpinfo *si, const struct pl *sec)
-{
-	static const char *const dirs[] = {
-		"sendrecv", "sendonly", "recvonly", "inactive"};
-	char a[16];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		re_snprintf(a, sizeof(a), "a=%s", dirs[i]);
-		if (pfind(sec, a)) {
-			str_ncpy(si->dir, dirs[i], sizeof(si->dir));
-			return true;
-		}
-	}
-
-	return false;
-}
-
-
-static void sdp_read(struct sdpinfo *si, const struct sip_msg *q)
-{
-	struct pl body, media, fmts, pt, addr, rest;
-	const char *mline;
-
-	memset(si, 0, sizeof(*si));
-	si->all_known = true;
-	pl_set_mbuf(&body, q->mb);
-	if (!re_regex(body.p, body.l, "c=IN IP[46] [^ \r\n]+", NULL, &addr))
-		pl_strcpy(&addr, si->caddr, sizeof(si->caddr));
-	mline = pfind(&body, "m=");
-	if (!mline)
-		return;
-	rest.p = mline;
-	rest.l = body.l - (size_t)(mline - body.p);
-	if (re_regex(rest.p, rest.l, "m=[a-z]+ [0-9/]+ [^ ]+ [^\r\n]+",
-		     &media, NULL, NULL, &fmts))
-		return;
-	pl_strcpy(&media, si->media, sizeof(si->media));
-	pl_strcpy(&fmts, si->fmts, sizeof(si->fmts));
-	while (!re_regex(fmts.p, fmts.l, "[0-9]+", &pt)) {
-		sdp_codec(si, &pt, &body);
-		pl_advance(&fmts, (size_t)(pt.p + pt.l - fmts.p));
-	}
-	/* the direction the first media says, else the session's */
-	media.p = body.p;
-	media.l = (size_t)(mline - body.p);
-	if (!sdp_dir(si, &rest))
-		(void)sdp_dir(si, &media);
-}
-
-
-/* sdp: what a scripted sender puts in its SDP (or false: none) */
-static int print_sdp(struct out *o, const char *ind, const struct sgm *m)
-{
-	const struct sip_msg *q = m->msg;
-	struct re_printf *pf = o->pf;
-	struct sdpinfo si;
-	char ip[64];
-	unsigned i;
-	int err;
-
-	if (!scengen_has_sdp(q)) {
-		bool inv = !pl_strcmp(&q->cseq.met, "INVITE");
-
-		if ((q->req && inv && pl_strcmp(&q->met, "ACK")) ||
-		    (!q->req && inv && q->scode >= 180 && q->scode < 300))
-			return re_hprintf(pf, "%ssdp: false\n", ind);
-		return 0;
-	}
-
-	sdp_read(&si, q);
-	if (!si.ncodecs || !si.all_known)
-		return 0;     /* said as an expectation only */
-	err = re_hprintf(pf, "%ssdp: {codecs: [", ind);
-	for (i = 0; i < si.ncodecs; i++)
-		err |= re_hprintf(pf, "%s%s", i ? ", " : "", si.codecs[i]);
-	err |= re_hprintf(pf, "]");
-	if (si.dir[0])
-		err |= re_hprintf(pf, ", direction: %s", si.dir);
-	re_snprintf(ip, sizeof(ip), "%j", &q->src);
-	if (si.caddr[0] && strcmp(si.caddr, ip))
-		err |= re_hprintf(pf, ", address: %s", si.caddr);
-
-	return err | re_hprintf(pf, "}\n");
-}
-
-
 /* what a scripted ua writes in Allow of a new INVITE (agents/ua.c) */
 static const char ua_allow[] =
 	"INVITE, ACK, CANCEL, BYE, REFER, NOTIFY, OPTIONS, INFO, UPDATE";
@@ -336,178 +183,12 @@ static int print_challenge(struct out *o, const char *ind,
 		err |= re_hprintf(o->pf, ", algorithm: %r", &alg);
 	if (!re_regex(h->val.p, h->val.l, "qop=\"[^\"]*\"", &qop))
 		err |= re_hprintf(o->pf, ", qop: %s",
-				  pfind(&qop, "auth") ? "auth" : "none");
+				  scengen_pfind(&qop, "auth") ? "auth"
+				  : "none");
 	else
 		err |= re_hprintf(o->pf, ", qop: none");
 
 	return err | re_hprintf(o->pf, "}\n");
-}
-
-
-/* one expectation header: SPEC, flow style */
-static int exp_add(struct mbuf *mb, const char *name, const char *spec)
-{
-	int err = mbuf_printf(mb, "%s%s: \"", mb->end ? ", " : "", name);
-	size_t i;
-
-	for (i = 0; spec[i] && !err; i++) {
-		if (spec[i] == '"' || spec[i] == '\\')
-			err = mbuf_write_u8(mb, '\\');
-		err |= mbuf_write_u8(mb, (uint8_t)spec[i]);
-	}
-
-	return err | mbuf_write_u8(mb, '"');
-}
-
-
-/* the role whose address a Record-Route names, as a regex of its host */
-static void rr_spec(char *spec, size_t sz, const struct out *o,
-		    const struct pl *val)
-{
-	const struct sgen *sg = o->sg;
-	struct sip_addr a;
-	struct sa sa;
-	size_t i;
-
-	str_ncpy(spec, "present", sz);
-	if (sip_addr_decode(&a, val) ||
-	    sa_set(&sa, &a.uri.host, a.uri.port ? a.uri.port : 5060))
-		return;
-	for (i = 0; i < sg->nep; i++) {
-		if (sa_cmp(&sg->epv[i], &sa, SA_ADDR) &&
-		    (sa_port(&sg->epv[i]) == sa_port(&sa) || !a.uri.port)) {
-			re_snprintf(spec, sz, "~{%s.host}", sg->rv[i].name);
-			return;
-		}
-	}
-}
-
-
-/* the user of the URI in a name-addr value, as "~USER@" */
-static void user_spec(char *spec, size_t sz, const struct pl *val,
-		      bool anchored)
-{
-	struct sip_addr a;
-	char u[80];
-
-	str_ncpy(spec, "present", sz);
-	if (sip_addr_decode(&a, val) || !pl_isset(&a.uri.user))
-		return;
-	scengen_rx_lit(u, sizeof(u), a.uri.user.p, a.uri.user.l);
-	re_snprintf(spec, sz, anchored ? "~^([^<]*<)?sips?:%s@" : "~%s@", u);
-}
-
-
-/* a token at the start of a value (Event's package, the subscription's
- * state, the media type) as "~^TOKEN" up to ; or the end */
-static void lead_spec(char *spec, size_t sz, const struct pl *val)
-{
-	char t[80];
-	struct pl tok;
-
-	if (re_regex(val->p, val->l, "[^; \t]+", &tok)) {
-		str_ncpy(spec, "present", sz);
-		return;
-	}
-	scengen_rx_lit(t, sizeof(t), tok.p, tok.l);
-	re_snprintf(spec, sz, "~^%s([ ;]|$)", t);
-}
-
-
-/* where Contact sets the remote target or a registration (RFC 3261
- * §8.1.1.8, §12.1.1, §10.2.1): a target-refresh request or REGISTER, a
- * response that makes or refreshes a dialog, a 3xx (where to go). A
- * Contact elsewhere (a 200 to BYE) is not expected. */
-static bool contact_matters(const struct sip_msg *q)
-{
-	static const char *const mets[] = {
-		"INVITE", "SUBSCRIBE", "NOTIFY", "REFER", "UPDATE",
-		"REGISTER"};
-	const struct pl *met = q->req ? &q->met : &q->cseq.met;
-	size_t i;
-
-	if (!q->req && (q->scode < 101 || q->scode >= 400))
-		return false;
-	if (!q->req && q->scode >= 300)
-		return true;
-	for (i = 0; i < ARRAY_SIZE(mets); i++) {
-		if (!pl_strcmp(met, mets[i]))
-			return true;
-	}
-
-	return false;
-}
-
-
-/* expect: the headers that matter, as they were; the SDP's formats and
- * direction. Volatile values (Call-ID, tags, nonces) are not expected. */
-static int print_expect(struct out *o, const char *ind, const struct sgm *m)
-{
-	static const char *const lead[] = {
-		"Event", "Subscription-State", "Content-Type"};
-	const struct sip_msg *q = m->msg;
-	const struct sip_hdr *h;
-	struct mbuf *mb = mbuf_alloc(128);
-	char spec[200], body[260] = "";
-	size_t i;
-	int err = 0;
-
-	if (!mb)
-		return ENOMEM;
-
-	h = sip_msg_hdr(q, SIP_HDR_RECORD_ROUTE);
-	if (h) {
-		rr_spec(spec, sizeof(spec), o, &h->val);
-		err |= exp_add(mb, "Record-Route", spec);
-	}
-	h = contact_matters(q) ? sip_msg_hdr(q, SIP_HDR_CONTACT) : NULL;
-	if (h && !pl_strcmp(&h->val, "*"))
-		err |= exp_add(mb, "Contact", "*");
-	else if (h) {
-		user_spec(spec, sizeof(spec), &h->val, true);
-		err |= exp_add(mb, "Contact", spec);
-	}
-	h = sip_msg_hdr(q, SIP_HDR_REFER_TO);
-	if (h) {
-		user_spec(spec, sizeof(spec), &h->val, false);
-		err |= exp_add(mb, "Refer-To", spec);
-	}
-	if (sip_msg_xhdr(q, "Replaces"))
-		err |= exp_add(mb, "Replaces", "present");
-	for (i = 0; i < ARRAY_SIZE(lead); i++) {
-		h = sip_msg_xhdr(q, lead[i]);
-		if (!h)
-			continue;
-		lead_spec(spec, sizeof(spec), &h->val);
-		err |= exp_add(mb, lead[i], spec);
-	}
-	if (scengen_has_sdp(q)) {
-		struct sdpinfo si;
-		char f[140];
-
-		sdp_read(&si, q);
-		scengen_rx_lit(f, sizeof(f), si.fmts, strlen(si.fmts));
-		if (si.media[0])
-			re_snprintf(body, sizeof(body),
-				    "~m=%s [0-9]+ [^ ]+ %s([[:space:]]|$)%s%s",
-				    si.media, f, si.dir[0] ? ".*a=" : "",
-				    si.dir);
-	}
-
-	if (mb->end || body[0]) {
-		err |= re_hprintf(o->pf, "%sexpect: {", ind);
-		if (mb->end)
-			err |= re_hprintf(o->pf, "header: {%b}", mb->buf,
-					  mb->end);
-		if (body[0])
-			err |= re_hprintf(o->pf, "%sbody: ",
-					  mb->end ? ", " : "") |
-			       scengen_yqs(o->pf, body);
-		err |= re_hprintf(o->pf, "}\n");
-	}
-	mem_deref(mb);
-
-	return err;
 }
 
 
@@ -599,7 +280,8 @@ static long default_assoc(const struct sgm *const *sv, size_t i)
 		const struct sgm *r = sv[j];
 		bool closed = false;
 
-		if (!r->g.req || r->g.src != m->g.dst || r->g.dst != m->g.src ||
+		if (!r->g.req || r->g.src != m->g.dst ||
+		    r->g.dst != m->g.src ||
 		    !strcmp(r->g.met, "ACK") ||
 		    (m->g.scode > 100 && m->g.scode < 200 &&
 		     strcmp(r->g.met, "INVITE")) ||
@@ -642,7 +324,8 @@ static bool relayed_before(const struct sgm *const *sv, size_t i, long t)
 	size_t j;
 
 	for (j = (size_t)t + 1; j < i; j++) {
-		if (sv[j]->g.req && sv[j]->relay && sv[j]->g.src == sv[t]->g.dst &&
+		if (sv[j]->g.req && sv[j]->relay &&
+		    sv[j]->g.src == sv[t]->g.dst &&
 		    txn_of(sv, j) == t)
 			return true;
 	}
@@ -760,12 +443,12 @@ static int print_step(struct out *o, const struct sgm *const *sv, size_t i,
 	if (!m->relay) {
 		if (!q->req && (q->scode == 401 || q->scode == 407))
 			err |= print_challenge(o, ind, m);
-		err |= print_sdp(o, ind, m);
+		err |= scengen_print_sdp(o, ind, m);
 		err |= print_headers(o, ind, m);
 		err |= print_body(o, ind, m);
 	}
 
-	return err | print_expect(o, ind, m);
+	return err | scengen_print_expect(o, ind, m);
 }
 
 
