@@ -7,6 +7,8 @@
 #include <string.h>
 #include <re.h>
 #include "pcapr.h"
+#include "diff.h"
+#include "diff_priv.h"
 #include "scengen.h"
 #include "scengen_priv.h"
 
@@ -27,20 +29,16 @@ const char *scengen_hdr(char *buf, size_t sz, const struct sip_msg *msg,
 static uint32_t endpoint(struct sgen *sg, const struct sa *sa)
 {
 	size_t i;
-	struct sa *v;
 
 	for (i = 0; i < sg->nep; i++) {
 		if (sa_cmp(&sg->epv[i], sa, SA_ALL))
 			return (uint32_t)i;
 	}
 
-	v = sg->epv ? mem_realloc(sg->epv, (sg->nep + 1) * sizeof(*v))
-		: mem_alloc((sg->nep + 1) * sizeof(*v), NULL);
-	if (!v) {
-		sg->err = ENOMEM;
+	sg->err = diff_grow((void **)&sg->epv, &sg->epcap,
+			    (uint32_t)sg->nep + 1, sizeof(*sg->epv));
+	if (sg->err)
 		return 0;
-	}
-	sg->epv = v;
 	sg->epv[sg->nep] = *sa;
 	return (uint32_t)sg->nep++;
 }
@@ -49,20 +47,16 @@ static uint32_t endpoint(struct sgen *sg, const struct sa *sa)
 static uint32_t call_index(struct sgen *sg, const struct pl *callid)
 {
 	size_t i;
-	char **v;
 
 	for (i = 0; i < sg->ncalls; i++) {
 		if (!pl_strcmp(callid, sg->calls[i]))
 			return (uint32_t)i;
 	}
 
-	v = sg->calls ? mem_realloc(sg->calls, (sg->ncalls + 1) * sizeof(*v))
-		: mem_alloc((sg->ncalls + 1) * sizeof(*v), NULL);
-	if (!v) {
-		sg->err = ENOMEM;
+	sg->err = diff_grow((void **)&sg->calls, &sg->callcap,
+			    (uint32_t)sg->ncalls + 1, sizeof(*sg->calls));
+	if (sg->err)
 		return 0;
-	}
-	sg->calls = v;
 	sg->calls[sg->ncalls] = NULL;
 	sg->err = pl_strdup(&sg->calls[sg->ncalls], callid);
 	return (uint32_t)sg->ncalls++;
@@ -93,18 +87,11 @@ static void msg_h(const struct pcapr_msg *pm, void *arg)
 	}
 	mem_deref(mb);
 
-	if (sg->n == sg->cap) {
-		size_t cap = sg->cap ? 2 * sg->cap : 64;
-		struct sgm *v = sg->mv ? mem_realloc(sg->mv, cap * sizeof(*v))
-		: mem_alloc(cap * sizeof(*v), NULL);
-
-		if (!v) {
-			mem_deref(msg);
-			sg->err = ENOMEM;
-			return;
-		}
-		sg->mv = v;
-		sg->cap = cap;
+	sg->err = diff_grow((void **)&sg->mv, &sg->cap, (uint32_t)sg->n + 1,
+			    sizeof(*sg->mv));
+	if (sg->err) {
+		mem_deref(msg);
+		return;
 	}
 
 	if (!sg->n)

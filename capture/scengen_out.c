@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <math.h>
 #include <re.h>
+#include "diff.h"
+#include "diff_priv.h"
 #include "scengen.h"
 #include "scengen_priv.h"
 
@@ -97,18 +99,10 @@ static void tok_add(struct out *o, const struct pl *val, const char *fmt,
 		if (!pl_strcmp(val, o->tv[i].val))
 			return;         /* the first to carry it names it */
 	}
-	if (o->ntok == o->cap) {
-		size_t cap = o->cap ? 2 * o->cap : 32;
-		struct tok *v = o->tv ? mem_realloc(o->tv, cap * sizeof(*v))
-		: mem_alloc(cap * sizeof(*v), NULL);
-
-		if (!v) {
-			o->err = ENOMEM;
-			return;
-		}
-		o->tv = v;
-		o->cap = cap;
-	}
+	o->err = diff_grow((void **)&o->tv, &o->cap, (uint32_t)o->ntok + 1,
+			   sizeof(*o->tv));
+	if (o->err)
+		return;
 	t = &o->tv[o->ntok++];
 	pl_strcpy(val, t->val, sizeof(t->val));
 	t->len = val->l;

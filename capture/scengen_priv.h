@@ -22,7 +22,8 @@ struct sgm {
 struct sgen {
 	const char *path;
 	struct sgm *mv;
-	size_t n, cap;
+	size_t n;
+	uint32_t cap, epcap, callcap;
 	struct sa *epv;          /* endpoints, by address */
 	size_t nep;
 	struct scengen_role *rv; /* one per endpoint */
@@ -63,7 +64,8 @@ struct out {
 	struct sgen *sg;
 	const struct roleinfo *riv;  /* one per endpoint */
 	struct tok *tv;
-	size_t ntok, cap;
+	size_t ntok;
+	uint32_t cap;
 	int err;
 };
 
