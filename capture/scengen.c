@@ -119,7 +119,7 @@ static void fold_tcp(struct sgen *sg)
 
 	for (i = 0; i < sg->n; i++) {
 		struct sip_msg *q = sg->mv[i].msg;
-		struct sa via = q->via.addr;
+		struct sa via = q->via.addr, far;
 
 		if (!sg->mv[i].tcp || !q->req)
 			continue;
@@ -130,9 +130,9 @@ static void fold_tcp(struct sgen *sg)
 		    sa_cmp(&via, &q->src, SA_ALL))
 			continue;
 		/* every message from or to that port is the listener's */
+		far = q->src;
 		for (j = 0; j < sg->n; j++) {
 			struct sip_msg *o = sg->mv[j].msg;
-			struct sa far = q->src;
 
 			if (!sg->mv[j].tcp)
 				continue;

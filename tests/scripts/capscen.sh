@@ -87,6 +87,30 @@ check "every flow round-trips but those named (unequal:${bad:- none})" \
 check "no flow named as one that cannot round-trip does (stale:${odd:- none})" \
 	"[ -z '$odd' ]"
 
+# --- TCP and TLS (the run's own pcapng holds TLS's SIP decrypted) ---------
+# every role on one transport: a connection's far port (the one its
+# system chose) is the role whose Via it carries, not a role of its own
+for tp in tcp tls; do
+	p=5060; [ $tp = tls ] && p=5061
+	roles=(--role A=ua:$tp:127.52.0.1:$p --role B=ua:$tp:127.52.0.2:$p
+		--role C=ua:$tp:127.52.0.3:$p --role P=proxy:$tp:127.52.0.4:$p)
+	"$sipflow" run "$src/scenarios/yealink/blind-transfer.yaml" "${roles[@]}" \
+		--out "$out/$tp/r1" --quiet >"$out/$tp-r1.txt" 2>&1 ||
+		abort "blind-transfer over $tp: $(tail -1 "$out/$tp-r1.txt")"
+	"$sipflow" scenario "$out/$tp/r1/blind-transfer.pcapng" \
+		--out "$out/$tp/blind-transfer.yaml" 2>"$out/$tp-gen.err"
+	rc=$?
+	"$sipflow" run "$out/$tp/blind-transfer.yaml" "${roles[@]}" \
+		--out "$out/$tp/r2" --quiet >"$out/$tp-r2.txt" 2>&1
+	rc2=$?
+	"$sipflow" diff --tolerance 2s "$out/$tp/r1/blind-transfer.pcapng" \
+		"$out/$tp/r2/blind-transfer.pcapng" >"$out/$tp-diff.txt" 2>&1
+	check "$tp: four roles (no role for a connection's far port), played, diff equal" \
+		"[ $rc -eq 0 ] && [ $rc2 -eq 0 ] &&
+		 [ \$(sed -n '/^roles:/,/^steps:/p' '$out/$tp/blind-transfer.yaml' | grep -c 'kind:') -eq 4 ] &&
+		 grep -q '^0 differences' '$out/$tp-diff.txt'"
+done
+
 # --- what the generated files say -----------------------------------------
 g=$out/gen
 check "a header names the capture and the calls" \
