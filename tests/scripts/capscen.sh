@@ -87,13 +87,19 @@ check "every flow round-trips but those named (unequal:${bad:- none})" \
 check "no flow named as one that cannot round-trip does (stale:${odd:- none})" \
 	"[ -z '$odd' ]"
 
-# --- TCP and TLS (the run's own pcapng holds TLS's SIP decrypted) ---------
+# --- TCP, TLS (the run's own pcapng holds TLS's SIP decrypted), IPv6 -----
 # every role on one transport: a connection's far port (the one its
-# system chose) is the role whose Via it carries, not a role of its own
-for tp in tcp tls; do
-	p=5060; [ $tp = tls ] && p=5061
-	roles=(--role A=ua:$tp:127.52.0.1:$p --role B=ua:$tp:127.52.0.2:$p
-		--role C=ua:$tp:127.52.0.3:$p --role P=proxy:$tp:127.52.0.4:$p)
+# system chose) is the role whose Via it carries, not a role of its own;
+# on IPv6 every role is on [::1], told apart by port
+for tp in tcp tls udp6; do
+	if [ $tp = udp6 ]; then
+		roles=(--role A=ua:udp:[::1]:5171 --role B=ua:udp:[::1]:5172
+			--role C=ua:udp:[::1]:5173 --role P=proxy:udp:[::1]:5174)
+	else
+		p=5060; [ $tp = tls ] && p=5061
+		roles=(--role A=ua:$tp:127.52.0.1:$p --role B=ua:$tp:127.52.0.2:$p
+			--role C=ua:$tp:127.52.0.3:$p --role P=proxy:$tp:127.52.0.4:$p)
+	fi
 	"$sipflow" run "$src/scenarios/yealink/blind-transfer.yaml" "${roles[@]}" \
 		--out "$out/$tp/r1" --quiet >"$out/$tp-r1.txt" 2>&1 ||
 		abort "blind-transfer over $tp: $(tail -1 "$out/$tp-r1.txt")"
