@@ -44,22 +44,55 @@ static uint32_t endpoint(struct sgen *sg, const struct sa *sa)
 }
 
 
+/* a Call-ID seen, with its number in order of first sight */
+struct callent {
+	struct le he;
+	char *id;
+	uint32_t idx;
+};
+
+
+static void callent_destructor(void *data)
+{
+	struct callent *ce = data;
+
+	hash_unlink(&ce->he);
+	mem_deref(ce->id);
+}
+
+
+static bool callent_cmp(struct le *le, void *arg)
+{
+	const struct callent *ce = le->data;
+
+	return !pl_strcmp(arg, ce->id);
+}
+
+
+/* the call's number (0-based) in order of first sight, kept in a hash:
+ * a capture of many calls costs one lookup a message */
 static uint32_t call_index(struct sgen *sg, const struct pl *callid)
 {
-	size_t i;
+	uint32_t key = hash_joaat_pl(callid);
+	struct callent *ce;
+	struct le *le;
 
-	for (i = 0; i < sg->ncalls; i++) {
-		if (!pl_strcmp(callid, sg->calls[i]))
-			return (uint32_t)i;
-	}
+	le = hash_lookup(sg->callht, key, callent_cmp, (void *)callid);
+	if (le)
+		return ((struct callent *)le->data)->idx;
 
-	sg->err = diff_grow((void **)&sg->calls, &sg->callcap,
-			    (uint32_t)sg->ncalls + 1, sizeof(*sg->calls));
-	if (sg->err)
+	ce = mem_zalloc(sizeof(*ce), callent_destructor);
+	if (!ce || pl_strdup(&ce->id, callid)) {
+		mem_deref(ce);
+		sg->err = ENOMEM;
 		return 0;
-	sg->calls[sg->ncalls] = NULL;
-	sg->err = pl_strdup(&sg->calls[sg->ncalls], callid);
-	return (uint32_t)sg->ncalls++;
+	}
+	ce->idx = (uint32_t)sg->ncalls++;
+	hash_append(sg->callht, key, &ce->he, ce);
+	if (ce->idx + 1 == sg->want)
+		sg->callid = mem_ref(ce->id);
+
+	return ce->idx;
 }
 
 
@@ -69,9 +102,21 @@ static void msg_h(const struct pcapr_msg *pm, void *arg)
 	struct sip_msg *msg = NULL;
 	struct mbuf *mb;
 	struct sgm *m;
+	uint32_t call;
 
-	if (sg->err)
+	if (sg->err || !pl_isset(&pm->sip.callid))
 		return;
+
+	/* the scanner's Call-ID picks the call before anything is decoded:
+	 * a capture of many calls costs a lookup for the others */
+	call = call_index(sg, &pm->sip.callid);
+	if (sg->err || (sg->want && call + 1 != sg->want))
+		return;
+	if (sg->n >= SCENGEN_MAX_MSGS) {
+		++sg->over;
+		return;
+	}
+
 	mb = mbuf_alloc(pm->len);
 	if (!mb) {
 		sg->err = ENOMEM;
@@ -79,11 +124,10 @@ static void msg_h(const struct pcapr_msg *pm, void *arg)
 	}
 	(void)mbuf_write_mem(mb, pm->p, pm->len);
 	mb->pos = 0;
-	if (sip_msg_decode(&msg, mb) || !pl_isset(&msg->callid) ||
-	    !pl_isset(&msg->cseq.met)) {
+	if (sip_msg_decode(&msg, mb) || !pl_isset(&msg->cseq.met)) {
 		mem_deref(msg);
 		mem_deref(mb);
-		return;        /* pcapr counted it; nothing to play */
+		return;        /* libre would not take it: nothing to play */
 	}
 	mem_deref(mb);
 
@@ -99,6 +143,7 @@ static void msg_h(const struct pcapr_msg *pm, void *arg)
 	m = &sg->mv[sg->n++];
 	memset(m, 0, sizeof(*m));
 	m->msg = msg;
+	m->g.call = call;
 	m->frame = pm->frame;
 	m->t = (double)(pm->ts.tv_sec - sg->t0.tv_sec) +
 	       (double)(pm->ts.tv_usec - sg->t0.tv_usec) / 1e6;
@@ -281,12 +326,12 @@ static void sgen_destructor(void *data)
 
 	for (i = 0; i < sg->n; i++)
 		mem_deref(sg->mv[i].msg);
-	for (i = 0; i < sg->ncalls; i++)
-		mem_deref(sg->calls[i]);
+	hash_flush(sg->callht);
+	mem_deref(sg->callht);
+	mem_deref(sg->callid);
 	mem_deref(sg->mv);
 	mem_deref(sg->epv);
 	mem_deref(sg->rv);
-	mem_deref(sg->calls);
 }
 
 
@@ -298,13 +343,6 @@ static int analyse(struct sgen *sg, const struct scengen_opts *o, char **why)
 	int err;
 
 	fold_tcp(sg);
-	for (i = 0; i < sg->n; i++) {
-		struct sgm *m = &sg->mv[i];
-
-		m->g.call = call_index(sg, &m->msg->callid);
-	}
-	if (sg->err)
-		return sg->err;
 	if (o->call > sg->ncalls) {
 		(void)re_sdprintf(why, "--call %u: the capture has %zu "
 				  "call%s (by Call-ID, 1 to %zu)", o->call,
@@ -318,10 +356,6 @@ static int analyse(struct sgen *sg, const struct scengen_opts *o, char **why)
 		struct sgm *m = &sg->mv[i];
 		struct sip_msg *q = m->msg;
 
-		if (sg->call && m->g.call + 1 != sg->call) {
-			mem_deref(q);
-			continue;
-		}
 		m->g.src = endpoint(sg, &q->src);
 		m->g.dst = endpoint(sg, &q->dst);
 		m->g.req = q->req;
@@ -329,9 +363,7 @@ static int analyse(struct sgen *sg, const struct scengen_opts *o, char **why)
 		m->g.cseq = q->cseq.num;
 		m->g.nvia = sip_msg_hdr_count(q, SIP_HDR_VIA);
 		m->g.nrr = sip_msg_hdr_count(q, SIP_HDR_RECORD_ROUTE);
-		sg->mv[k++] = *m;
 	}
-	sg->n = k;
 	if (sg->err)
 		return sg->err;
 
@@ -392,6 +424,10 @@ int scengen_write(struct re_printf *pf, const char *path,
 	if (!sg)
 		return ENOMEM;
 	sg->path = path;
+	sg->want = o->call;
+	err = hash_alloc(&sg->callht, 256);
+	if (err)
+		goto out;
 
 	err = pcapr_read(path, msg_h, sg, &st, why);
 	if (err) {
@@ -407,7 +443,17 @@ int scengen_write(struct re_printf *pf, const char *path,
 		err = sg->err;
 		goto out;
 	}
-	if (!sg->n) {
+	if (sg->over) {
+		(void)re_sdprintf(why, "%s: %zu SIP messages%s (%zu calls): "
+				  "a scenario of more than %u steps is no "
+				  "call flow; pick a call with --call N",
+				  path, sg->n + sg->over,
+				  sg->want ? " in the call" : "", sg->ncalls,
+				  SCENGEN_MAX_MSGS);
+		err = EFBIG;
+		goto out;
+	}
+	if (!sg->n && !sg->ncalls) {
 		(void)re_sdprintf(why, "%s: no SIP message in the capture "
 				  "(%u frames, %u malformed SIP, %u cut "
 				  "short)", path, st.frames, st.malformed,

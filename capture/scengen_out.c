@@ -343,8 +343,7 @@ static int print_head(struct out *o)
 			 "%s, ", sg->path);
 	if (sg->call)
 		err |= re_hprintf(pf, "call %u of %zu (Call-ID %s):\n",
-				  sg->call, sg->ncalls,
-				  sg->calls[sg->call - 1]);
+				  sg->call, sg->ncalls, sg->callid);
 	else
 		err |= re_hprintf(pf, "all %zu call%s:\n", sg->ncalls,
 				  sg->ncalls == 1 ? "" : "s");

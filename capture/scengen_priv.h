@@ -3,6 +3,8 @@
 #ifndef SIPFLOW_SCENGEN_PRIV_H
 #define SIPFLOW_SCENGEN_PRIV_H
 
+enum { SCENGEN_MAX_MSGS = 10000 };  /* steps a scenario may have */
+
 /** One SIP message of the capture */
 struct sgm {
 	struct scengen_msg g;    /* what the guesses read */
@@ -23,13 +25,16 @@ struct sgen {
 	const char *path;
 	struct sgm *mv;
 	size_t n;
-	uint32_t cap, epcap, callcap;
+	uint32_t cap, epcap;
 	struct sa *epv;          /* endpoints, by address */
 	size_t nep;
 	struct scengen_role *rv; /* one per endpoint */
-	char **calls;            /* Call-IDs in order of first sight */
+	struct hash *callht;     /* Call-IDs seen (struct callent) */
 	size_t ncalls;
+	uint32_t want;           /* the call asked for (1-based), 0: all */
+	char *callid;            /* its Call-ID */
 	uint32_t call;           /* the call written (1-based), 0: all */
+	size_t over;             /* messages past SCENGEN_MAX_MSGS */
 	size_t nrtx;             /* retransmissions absorbed */
 	struct timeval t0;       /* the first message's time */
 	int err;

@@ -232,6 +232,21 @@ rc=$?
 cat "$out/garbled.err"
 check "a garbled file: exit 2, named" \
 	"[ $rc -eq 2 ] && grep -q 'garbled.pcap' '$out/garbled.err'"
+# a capture of thousands of calls (bench/gencap): no scenario of it all,
+# but any one call of it
+gencap=$(dirname "$sipflow")/gencap
+if [ -x "$gencap" ]; then
+	"$gencap" "$out/many.pcap" 12000 >/dev/null 2>&1
+	"$sipflow" scenario "$out/many.pcap" >"$out/many.yaml" 2>"$out/many.err"
+	rc=$?
+	cat "$out/many.err"
+	check "12000 messages of many calls: exit 2, saying to pick a call" \
+		"[ $rc -eq 2 ] && grep -q 'pick a call with --call N' '$out/many.err' && [ ! -s '$out/many.yaml' ]"
+	"$sipflow" scenario "$out/many.pcap" --call 1000 >"$out/many1000.yaml" 2>&1
+	rc=$?
+	check "... and --call 1000 of it is a scenario" \
+		"[ $rc -eq 0 ] && grep -q '^# Written by .*, call 1000 of ' '$out/many1000.yaml'"
+fi
 "$sipflow" scenario "$out/r1/basic-call.pcapng" --roles "A=127.0.0.99" \
 	>/dev/null 2>"$out/roles-none.err"
 rc=$?
