@@ -234,7 +234,8 @@ check "a garbled file: exit 2, named" \
 	"[ $rc -eq 2 ] && grep -q 'garbled.pcap' '$out/garbled.err'"
 # a capture of thousands of calls (bench/gencap): no scenario of it all,
 # but any one call of it
-gencap=$(dirname "$sipflow")/gencap
+gencap=$(dirname "$sipflow")/bench/gencap
+check "bench/gencap is built beside sipflow" "[ -x '$gencap' ]"
 if [ -x "$gencap" ]; then
 	"$gencap" "$out/many.pcap" 12000 >/dev/null 2>&1
 	"$sipflow" scenario "$out/many.pcap" >"$out/many.yaml" 2>"$out/many.err"
