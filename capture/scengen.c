@@ -434,8 +434,12 @@ int scengen_write(struct re_printf *pf, const char *path,
 		char *w = *why;
 
 		*why = NULL;
-		(void)re_sdprintf(why, "%s: %s", path, w ? w :
-				  "cannot read the capture");
+		/* the reader's reason names the file, or it is added */
+		if (w && !strncmp(w, path, strlen(path)))
+			*why = mem_ref(w);
+		else
+			(void)re_sdprintf(why, "%s: %s", path, w ? w :
+					  "cannot read the capture");
 		mem_deref(w);
 		goto out;
 	}

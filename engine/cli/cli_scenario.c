@@ -104,7 +104,7 @@ int cmd_scenario(int argc, char *argv[])
 	const char *file = NULL, *out = NULL;
 	struct mbuf *mb;
 	struct re_printf pf;
-	char *why = NULL, *end;
+	char *why = NULL, *end, *list = NULL;
 	int i, err;
 
 	memset(gv, 0, sizeof(gv));
@@ -122,12 +122,18 @@ int cmd_scenario(int argc, char *argv[])
 			}
 			o.call = (uint32_t)c;
 		}
-		else if (!strcmp(argv[i], "--roles") && i + 1 < argc) {
-			if (parse_roles(gv, &o.nroles, argv[++i])) {
+		else if (!strcmp(argv[i], "--roles") && i + 1 < argc &&
+			 !list) {
+			const char *as_given = argv[++i];
+
+			/* parsed in a copy: the message quotes it whole */
+			if (str_dup(&list, as_given) ||
+			    parse_roles(gv, &o.nroles, list)) {
 				re_fprintf(stderr, "sipflow scenario: --roles "
 					   "'%s': NAME=HOST[:PORT] a comma "
 					   "apart (A=127.0.0.1:5060,P=[::1])"
-					   "\n", argv[i]);
+					   "\n", as_given);
+				mem_deref(list);
 				return EXIT_BAD;
 			}
 		}
@@ -135,15 +141,21 @@ int cmd_scenario(int argc, char *argv[])
 			out = argv[++i];
 		else if (argv[i][0] != '-' && !file)
 			file = argv[i];
-		else
+		else {
+			mem_deref(list);
 			return usage();
+		}
 	}
-	if (!file)
+	if (!file) {
+		mem_deref(list);
 		return usage();
+	}
 
 	mb = mbuf_alloc(8192);
-	if (!mb)
+	if (!mb) {
+		mem_deref(list);
 		return EXIT_BAD;
+	}
 	pf.vph = mbuf_h;
 	pf.arg = mb;
 	err = scengen_write(&pf, file, &o, &why);
@@ -155,6 +167,7 @@ int cmd_scenario(int argc, char *argv[])
 				   err);
 		mem_deref(why);
 		mem_deref(mb);
+		mem_deref(list);
 		return EXIT_BAD;
 	}
 
@@ -170,6 +183,7 @@ int cmd_scenario(int argc, char *argv[])
 		re_fprintf(stderr, "sipflow scenario: stdout: cannot write\n");
 	}
 	mem_deref(mb);
+	mem_deref(list);
 
 	return err ? EXIT_BAD : EXIT_PASS;
 }
