@@ -63,6 +63,24 @@ static void user_spec(char *spec, size_t sz, const struct pl *val,
 }
 
 
+/* a digest header by its scheme and one stable parameter (realm,
+ * username): "~^Digest .*realm=\"a\.example\.test\"" */
+static void auth_spec(char *spec, size_t sz, const struct pl *val,
+		      const char *param)
+{
+	char rx[32], v[120];
+	struct pl p;
+
+	re_snprintf(rx, sizeof(rx), "%s=\"[^\"]*\"", param);
+	if (re_regex(val->p, val->l, rx, &p)) {
+		str_ncpy(spec, "~^Digest ", sz);
+		return;
+	}
+	scengen_rx_lit(v, sizeof(v), p.p, p.l);
+	re_snprintf(spec, sz, "~^Digest .*%s=\"%s\"", param, v);
+}
+
+
 /* a token at the start of a value (Event's package, the subscription's
  * state, the media type) as "~^TOKEN" up to ; or the end */
 static void lead_spec(char *spec, size_t sz, const struct pl *val)
@@ -111,6 +129,18 @@ int scengen_print_expect(struct out *o, const char *ind,
 {
 	static const char *const lead[] = {
 		"Event", "Subscription-State", "Content-Type"};
+	/* a challenge by its realm, an answer by its user: the nonce and
+	 * the response change from run to run */
+	static const struct {
+		enum sip_hdrid id;
+		const char *name, *param;
+	} auth[] = {
+		{SIP_HDR_WWW_AUTHENTICATE, "WWW-Authenticate", "realm"},
+		{SIP_HDR_PROXY_AUTHENTICATE, "Proxy-Authenticate", "realm"},
+		{SIP_HDR_AUTHORIZATION, "Authorization", "username"},
+		{SIP_HDR_PROXY_AUTHORIZATION, "Proxy-Authorization",
+		 "username"},
+	};
 	const struct sip_msg *q = m->msg;
 	const struct sip_hdr *h;
 	struct mbuf *mb = mbuf_alloc(128);
@@ -132,6 +162,18 @@ int scengen_print_expect(struct out *o, const char *ind,
 	else if (h) {
 		user_spec(spec, sizeof(spec), &h->val, true);
 		err |= exp_add(mb, "Contact", spec);
+	}
+	for (i = 0; i < ARRAY_SIZE(auth); i++) {
+		/* credentials where a request asks anew (not an ACK or a
+		 * request inside a dialog, which some UAs send them with
+		 * and some not), and not on a relay: a proxy may take its
+		 * own out (RFC 3261 §22.3 leaves it to it) */
+		h = sip_msg_hdr(q, auth[i].id);
+		if (!h || (!strcmp(auth[i].param, "username") &&
+			   (m->relay || !scengen_ood(q))))
+			continue;
+		auth_spec(spec, sizeof(spec), &h->val, auth[i].param);
+		err |= exp_add(mb, auth[i].name, spec);
 	}
 	h = sip_msg_hdr(q, SIP_HDR_REFER_TO);
 	if (h) {

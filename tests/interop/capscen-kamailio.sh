@@ -68,14 +68,15 @@ uas_pid=$!
 "$sipflow" record --interface lo --filter "udp port 5060" \
 	--out "$out/call.pcap" --duration 30s >"$out/record.log" 2>&1 &
 rec_pid=$!
-# ready: the file is there (record opens it once it captures) and the uas
-# listens (bounded waits)
+# ready: record says it captures and the uas listens (bounded waits)
 for _ in $(seq 1 100); do
-	[ -e "$out/call.pcap" ] && ss -uln | grep -q "$uas:5090" && break
+	grep -q '^recording lo' "$out/record.log" &&
+		ss -uln | grep -q "$uas:5090" && break
 	kill -0 "$rec_pid" 2>/dev/null || break
 	sleep 0.05
 done
-[ -e "$out/call.pcap" ] || abort "sipflow record did not start: $(cat "$out/record.log")"
+grep -q '^recording lo' "$out/record.log" ||
+	abort "sipflow record did not start: $(cat "$out/record.log")"
 
 (cd "$out" && timeout 20 sipp "$kam" -sf "$here/capscen-uac.xml" -s service \
 	-i $uac -p 5080 -m 1 -nostdin -timeout 15s >"$out/uac.log" 2>&1)
