@@ -24,9 +24,9 @@ declare -A cannot=(
 	[registration-refresh-phones]="the phone's digest answer (libre's) is written otherwise than a scripted ua's (as registration-auth-phones)"
 	[registration-unsuccessful-phones]="the phone's digest answer (libre's) is written otherwise than a scripted ua's (as registration-auth-phones)"
 	[session-auth-phones]="the phone's digest answer (libre's) is written otherwise than a scripted ua's (as registration-auth-phones)"
-	[always-forward-phones]="the phone follows the 302 with an INVITE in the same call (its Call-ID); a scripted ua's new INVITE starts a new call"
-	[busy-forward-phones]="the phone follows the 302 with an INVITE in the same call (its Call-ID); a scripted ua's new INVITE starts a new call"
-	[no-answer-forward-phones]="the phone follows the 302 with an INVITE in the same call (its Call-ID); a scripted ua's new INVITE starts a new call"
+	[always-forward-phones]="the phone follows the 302 in the same call (Call-ID, From tag, CSeq + 1: RFC 3261 8.1.3.4) with the same SDP origin; a scripted ua's new INVITE starts a new call, and told to keep Call-ID, From and CSeq it still starts a new SDP origin (rule SDP-ORIGIN-NEXT fails it)"
+	[busy-forward-phones]="the phone follows the 302 in the same call (as always-forward-phones)"
+	[no-answer-forward-phones]="the phone follows the 302 in the same call (as always-forward-phones)"
 )
 
 # --- the library, played ------------------------------------------------
