@@ -30,8 +30,9 @@ declare -A cannot=(
 )
 
 # --- the library, played ------------------------------------------------
-# A flow that fails here (a phone flow on a machine too loaded for its
-# real-time media) is named and not judged: its capture is not the flow.
+# A phone flow that fails here (its real-time media starved on a loaded
+# machine: "heard nothing: 8 RTP packets in 500 ms") is named and not
+# judged: its capture is not the flow. A scripted flow must pass.
 # T1 = 2 s in both runs (scripted roles; virtual time skips the waits): a
 # machine loaded enough to answer later than 500 ms would otherwise add
 # retransmissions to one run and not the other
@@ -53,7 +54,14 @@ for s in json.load(open(sys.argv[1]))["scenarios"]:
               file=sys.stderr)
 PY
 )
-check "the library played $played flows in self-play" "[ $played -ge 51 ]"
+failed=$(python3 - "$out/r1/report.json" <<'PY'
+import json, sys
+print(" ".join(s["name"] for s in json.load(open(sys.argv[1]))["scenarios"]
+               if s["result"] not in ("pass", "skip")))
+PY
+)
+check "the library played $played flows in self-play; every scripted one passed (failed: ${failed:-none})" \
+	"[ $played -ge 51 ] && ! echo ' $failed' | tr ' ' '\n' | grep -v -- '-phones\$' | grep -q ."
 n=0 genfail=""
 for name in $flows; do
 	"$sipflow" scenario "$out/r1/$name.pcapng" \
@@ -62,7 +70,7 @@ for name in $flows; do
 	n=$((n + 1))
 done
 check "a scenario written from each of the $n captures (failed:${genfail:- none})" \
-	"[ -z '$genfail' ] && [ $n -ge $((played - 3)) ]"
+	"[ -z '$genfail' ]"
 "$sipflow" lint "$out/gen" >"$out/lint.txt" 2>&1
 rc=$?
 check "all $n generated scenarios lint" "[ $rc -eq 0 ]"
