@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 30
 # tests/scripts/capscen.sh — sipflow scenario (capture -> scenario) round
 # trip over the WHOLE bundled library: every flow that plays in self-play
 # is run, its capture turned into a scenario, the scenarios linted and
