@@ -13,19 +13,6 @@
 #include "scengen_priv.h"
 
 
-/** The first value of header name in msg into buf (cut to sz), or NULL */
-const char *scengen_hdr(char *buf, size_t sz, const struct sip_msg *msg,
-			const char *name)
-{
-	const struct sip_hdr *h = sip_msg_xhdr(msg, name);
-
-	if (!h)
-		return NULL;
-	pl_strcpy(&h->val, buf, sz);
-	return buf;
-}
-
-
 static uint32_t endpoint(struct sgen *sg, const struct sa *sa)
 {
 	size_t i;

@@ -92,7 +92,5 @@ int  scengen_print_sdp(struct out *o, const char *ind, const struct sgm *m);
 int  scengen_print_expect(struct out *o, const char *ind,
 			  const struct sgm *m);
 bool scengen_listed(const char *const *v, size_t n, const struct pl *name);
-const char *scengen_hdr(char *buf, size_t sz, const struct sip_msg *msg,
-			const char *name);
 
 #endif
