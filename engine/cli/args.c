@@ -114,7 +114,8 @@ int cli_args_next(struct cli_args *a)
 		o = by_long(a->cmd, s + 2, eq ? (size_t)(eq - s - 2)
 			    : strlen(s + 2));
 		if (!o)
-			return unknown(a, s, eq ? (size_t)(eq - s) : strlen(s));
+			return unknown(a, s, eq ? (size_t)(eq - s)
+				       : strlen(s));
 		if (eq && !o->arg) {
 			re_fprintf(stderr, "sipflow%s%s: option '--%s' takes "
 				   "no value\n", *prog(a) ? " " : "", prog(a),

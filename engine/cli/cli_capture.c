@@ -336,8 +336,8 @@ int cmd_record(int argc, char *argv[])
 		else if (c == 'o')
 			out = a.arg;
 		else if (c == 'd' && duration_parse(&duration_ms, a.arg)) {
-			re_fprintf(stderr, "--duration: '%s' is not a duration "
-				   "(10s, 1m)\n", a.arg);
+			re_fprintf(stderr, "--duration: '%s' is not a "
+				   "duration (10s, 1m)\n", a.arg);
 			err = EINVAL;
 		}
 		else if (c != 'd')

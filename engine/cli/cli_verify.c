@@ -68,6 +68,20 @@ static bool role_at(const struct role *r, const struct sa *sa)
 }
 
 
+/* whether any role of sc is at an endpoint */
+static bool claimed(const struct scenario *sc, const struct endpoint *ep)
+{
+	struct le *le;
+
+	for (le = sc->roles.head; le; le = le->next) {
+		if (role_at(le->data, &ep->sa))
+			return true;
+	}
+
+	return false;
+}
+
+
 /*
  * A role whose address no SIP message of the capture has is a binding
  * that does not match the capture: every step of it would fail as "not
@@ -83,14 +97,9 @@ static unsigned addresses_check(const struct scenario *sc,
 	const struct endpoint *last = NULL;
 
 	for (l2 = eps->head; l2; l2 = l2->next) {
-		const struct endpoint *ep = l2->data;
-		bool claimed = false;
-
-		for (le = sc->roles.head; le && !claimed; le = le->next)
-			claimed = role_at(le->data, &ep->sa);
-		if (!claimed) {
+		if (!claimed(sc, l2->data)) {
 			++spare;
-			last = ep;
+			last = l2->data;
 		}
 	}
 
@@ -121,12 +130,8 @@ static unsigned addresses_check(const struct scenario *sc,
 			   "no role is at:\n");
 		for (l2 = eps->head; l2; l2 = l2->next) {
 			const struct endpoint *ep = l2->data;
-			bool claimed = false;
 
-			for (le = sc->roles.head; le && !claimed;
-			     le = le->next)
-				claimed = role_at(le->data, &ep->sa);
-			if (!claimed)
+			if (!claimed(sc, ep))
 				re_fprintf(stderr, "  %J (%u messages, the "
 					   "first: %s)\n", &ep->sa, ep->n,
 					   ep->first);

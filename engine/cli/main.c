@@ -32,9 +32,9 @@ static int top_options(int argc, char *argv[])
 			return cli_completion(a.arg);
 		case CLI_POS:
 			/* an option first, a command after it */
-			re_fprintf(stderr, "sipflow: '%s' after an option: the "
-				   "command comes first (sipflow %s --help)\n",
-				   a.arg, a.arg);
+			re_fprintf(stderr, "sipflow: '%s' after an option: "
+				   "the command comes first (sipflow %s "
+				   "--help)\n", a.arg, a.arg);
 			return EXIT_BAD;
 		default:
 			return EXIT_BAD;
