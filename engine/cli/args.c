@@ -51,8 +51,7 @@ static int unknown(const struct cli_args *a, const char *word, size_t len)
 		   " " : "", prog(a), spelled);
 	if (hint)
 		re_fprintf(stderr, " (did you mean '--%s'?)", hint);
-	re_fprintf(stderr, "\nTry 'sipflow %s%s--help' for its options.\n",
-		   prog(a), *prog(a) ? " " : "");
+	re_fprintf(stderr, "\n");
 
 	return CLI_BAD;
 }
@@ -151,24 +150,31 @@ int cli_args_next(struct cli_args *a)
 
 /**
  * Every argument read once before the command sees them: 0 when all are
- * known (*help set if --help is among them), else EINVAL (said why)
+ * known (*help set if --help is among them), else EINVAL, each wrong
+ * one said on a line of its own (all of them, not only the first)
  */
 int cli_args_check(const struct cli_cmd *cmd, int argc, char *argv[],
 		   bool *help)
 {
 	struct cli_args a;
+	unsigned bad = 0;
 	int k;
 
 	*help = false;
 	cli_args_init(&a, cmd, argc, argv);
 	while ((k = cli_args_next(&a)) != CLI_END) {
 		if (k == CLI_BAD)
-			return EINVAL;
+			++bad;
 		if (k == CLI_HELP)
 			*help = true;
 	}
+	if (!bad)
+		return 0;
 
-	return 0;
+	re_fprintf(stderr, "Try 'sipflow %s%s--help' for %s.\n",
+		   prog(&a), *prog(&a) ? " " : "", cmd->fn ? "its options" :
+		   "the commands and options");
+	return EINVAL;
 }
 
 

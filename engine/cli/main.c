@@ -16,7 +16,13 @@
 static int top_options(int argc, char *argv[])
 {
 	struct cli_args a;
+	bool help;
 	int k;
+
+	if (cli_args_check(cli_top(), argc, argv, &help))
+		return EXIT_BAD;
+	if (help)
+		return cli_help(NULL);
 
 	cli_args_init(&a, cli_top(), argc, argv);
 	while ((k = cli_args_next(&a)) != CLI_END) {
