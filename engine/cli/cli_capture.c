@@ -340,8 +340,11 @@ int cmd_record(int argc, char *argv[])
 				   "duration (10s, 1m)\n", a.arg);
 			err = EINVAL;
 		}
-		else if (c != 'd')
-			err = EINVAL;   /* a positional: record takes none */
+		else if (c == CLI_POS) {
+			re_fprintf(stderr, "sipflow record: '%s': record "
+				   "takes no file but --out's\n", a.arg);
+			err = EINVAL;
+		}
 	}
 	if (err || !iface || !out) {
 		if (!err)

@@ -25,10 +25,38 @@ static int opt_print(struct re_printf *pf, const struct cli_opt *o)
 }
 
 
+/* text from column col on, words wrapped before column 80 onto lines
+ * indented to col */
+static void wrap(size_t col, const char *text)
+{
+	static const char blank[] = "                              "
+				    "                              ";
+	size_t at = col, w;
+
+	while (*text) {
+		w = strcspn(text, " ");
+		if (at > col && at + 1 + w > 79) {
+			re_printf("\n%b", blank, col < sizeof(blank) ?
+				  col : sizeof(blank) - 1);
+			at = col;
+		}
+		else if (at > col) {
+			re_printf(" ");
+			++at;
+		}
+		re_printf("%b", text, w);
+		at += w;
+		text += w;
+		text += strspn(text, " ");
+	}
+	re_printf("\n");
+}
+
+
 static void opts_help(const struct cli_opt *opts)
 {
 	const struct cli_opt *o;
-	char left[80];
+	char left[80], line[512];
 
 	for (o = opts; o->name; o++) {
 		re_snprintf(left, sizeof(left), "%H", opt_print, o);
@@ -36,12 +64,12 @@ static void opts_help(const struct cli_opt *opts)
 			re_printf("  %s\n  %-27s", left, "");
 		else
 			re_printf("  %-27s", left);
-		re_printf(" %s", o->help);
-		if (o->flags & CLI_REPEAT)
-			re_printf(" (repeatable)");
-		if (o->def)
-			re_printf(" (default: %s)", o->def);
-		re_printf("\n");
+		re_snprintf(line, sizeof(line), "%s%s%s%s%s", o->help,
+			    o->flags & CLI_REPEAT ? " (repeatable)" : "",
+			    o->def ? " (default: " : "", o->def ? o->def : "",
+			    o->def ? ")" : "");
+		re_printf(" ");
+		wrap(30, line);
 	}
 }
 
@@ -67,7 +95,8 @@ int cli_help(const struct cli_cmd *cmd)
 			  "options:\n", cmd->name, *cmd->args ? " " : "",
 			  cmd->args, cmd->summary);
 		opts_help(cmd->opts);
-		re_printf("\nexit status: %s\n", exit_text);
+		re_printf("\nexit status: ");
+		wrap(13, exit_text);
 		return stdout_flush() ? EXIT_BAD : EXIT_PASS;
 	}
 
@@ -80,7 +109,8 @@ int cli_help(const struct cli_cmd *cmd)
 	re_printf("\noptions:\n");
 	opts_help(cli_top()->opts);
 	re_printf("\n'sipflow COMMAND --help' lists a command's options; "
-		  "man sipflow has them all.\nexit status: %s\n", exit_text);
+		  "man sipflow has them all.\nexit status: ");
+	wrap(13, exit_text);
 
 	return stdout_flush() ? EXIT_BAD : EXIT_PASS;
 }

@@ -33,8 +33,10 @@ for c in $cmds; do
 done
 check "lint --help does not read a file named --help" \
 	"[ $(run lint --help) -eq 0 ] && ! grep -q 'files:' '$out/o.txt'"
-check "run --help: every option with its argument and default" \
-	"[ $(run run --help) -eq 0 ] && grep -qE -- '-o, --out DIR .*\(default: sipflow-out\)' '$out/o.txt' &&
+# its lines wrapped before column 80, read as one
+check "run --help: every option with its argument and default, no line past 79 columns" \
+	"[ $(run run --help) -eq 0 ] && ! awk 'length > 79' '$out/o.txt' | grep -q . &&
+	 tr '\n' ' ' <'$out/o.txt' | tr -s ' ' >'$out/o1.txt' && mv '$out/o1.txt' '$out/o.txt' && grep -qE -- '-o, --out DIR .*\(default: sipflow-out\)' '$out/o.txt' &&
 	 grep -qE -- '--timeout DURATION .*\(default: 5s\)' '$out/o.txt' &&
 	 grep -qE -- '--tag TAG .*\(repeatable\)' '$out/o.txt' &&
 	 grep -qE -- '--filter REGEX ' '$out/o.txt' && grep -qE -- '--rerun-failed OUTDIR ' '$out/o.txt' &&
