@@ -58,7 +58,9 @@ int main(int argc, char *argv[])
 	int rc, err;
 
 	if (argc < 2) {
-		cli_help(NULL);
+		re_fprintf(stderr, "usage: sipflow COMMAND [OPTION]... "
+			   "[ARGS]\nTry 'sipflow --help' for the commands and "
+			   "options.\n");
 		return EXIT_BAD;
 	}
 
