@@ -72,9 +72,15 @@ check "the man page renders with man -l and groff without a warning" \
 MANWIDTH=200 man -l "$out/sipflow.1" 2>/dev/null | col -b >"$out/man.txt"
 check "the man page has NAME, SYNOPSIS, COMMANDS, EXIT STATUS" \
 	"grep -q '^NAME' '$out/man.txt' && grep -q '^SYNOPSIS' '$out/man.txt' && grep -q '^COMMANDS' '$out/man.txt' && grep -q '^EXIT STATUS' '$out/man.txt'"
-if [ -f "$(dirname "$sipflow")/sipflow.1" ]; then
+bld=$(dirname "$sipflow")
+if [ -f "$bld/CMakeCache.txt" ]; then
 	check "the build wrote sipflow.1 and the completion as sipflow writes them" \
-		"cmp -s '$out/sipflow.1' '$(dirname "$sipflow")/sipflow.1' && cmp -s '$out/sipflow.bash' '$(dirname "$sipflow")/sipflow.bash'"
+		"cmp -s '$out/sipflow.1' '$bld/sipflow.1' && cmp -s '$out/sipflow.bash' '$bld/sipflow.bash'"
+	cmake --install "$bld" --prefix "$out/inst" >"$out/install.txt" 2>&1
+	check "cmake --install puts the man page in man1 and the completion where bash-completion looks" \
+		"cmp -s '$out/sipflow.1' '$out/inst/share/man/man1/sipflow.1' &&
+		 cmp -s '$out/sipflow.bash' '$out/inst/share/bash-completion/completions/sipflow' &&
+		 MANPATH='$out/inst/share/man' man -w sipflow | grep -q '$out/inst/share/man/man1/sipflow.1'"
 fi
 
 # the completion, driven through bash as readline would
