@@ -102,6 +102,65 @@ static const struct role *simulated_source(const struct run *run,
 }
 
 
+/*
+ * The one-way delay the E-model rates (G.107 Ta): half the round trip
+ * RTCP measured (RFC 3550 §6.4.1; 0 before a report answered one of
+ * ours), the mean wait in the listener's jitter buffer over the window,
+ * and one frame of packetisation
+ */
+static double delay_ms(const struct mstream_stats *s,
+		       const struct mstream_stats *s0, double *jbp)
+{
+	const uint32_t n = s->jb_played - s0->jb_played;
+	const double jb = n ? (s->jb_wait_ms - s0->jb_wait_ms) / n : 0;
+
+	*jbp = jb;
+
+	return (s->rtt_ms > 0 ? s->rtt_ms / 2 : 0) + jb + MSTREAM_PTIME;
+}
+
+
+/** A direction's RTCP figures, as the log shows them */
+struct rtcp_view {
+	const struct mstream_stats *talker;  /* NULL: a device talks */
+	const struct role *from;
+	const struct role *to;
+	double rtt_ms;
+	uint32_t ssrc;                       /* the talker's */
+};
+
+
+/* the RTCP part of a direction's figures: the round trip, and what the
+ * listener reports (its last report block) on the talker's audio, as
+ * the talker received it */
+static int rtcp_print(struct re_printf *pf, const struct rtcp_view *v)
+{
+	const struct mstream_stats *t = v->talker;
+	int err;
+
+	if (v->rtt_ms >= 0)
+		err = re_hprintf(pf, "RTT %.1f ms", v->rtt_ms);
+	else
+		err = re_hprintf(pf, "RTT not measured");
+
+	if (!t || !v->from)
+		return err;
+
+	if (!t->peer_report)
+		return err | re_hprintf(pf, ", %u RTCP SR %u RR from %s, "
+					"none on %s's audio", t->rtcp_rx_sr,
+					t->rtcp_rx_rr, v->to->name,
+					v->from->name);
+
+	return err | re_hprintf(pf, ", %s's RTCP on %s's audio (SSRC "
+				"0x%08x): fraction lost %.1f %%, cumulative "
+				"lost %d, jitter %.2f ms", v->to->name,
+				v->from->name, v->ssrc,
+				100.0 * t->peer_fraction, t->peer_lost,
+				t->peer_jitter_ms);
+}
+
+
 /* the start of a listening window, per direction */
 static void snap(struct run *run, struct media_win *w, unsigned i,
 		 const struct role *to)
@@ -128,7 +187,9 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 	uint32_t rx, lost, want, tone;
 	size_t n, got;
 	int16_t *pcm;
-	double level, loss, mos;
+	double level, loss, mos, delay, jb;
+	struct mstream_stats ts;
+	struct rtcp_view rv = {NULL, from, to, -1, 0};
 	char *why = NULL;
 	char dir[32];
 
@@ -231,7 +292,21 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 	}
 
 	loss = rx + lost ? (double)lost / (double)(rx + lost) : 0.0;
-	mos = mstream_emodel_mos(loss, 20.0 + 2.0 * s.jitter_ms, true);
+	if (talker) {
+		mstream_stats(talker, &ts);
+		rv.talker = &ts;
+	}
+	rv.ssrc = s.rx_ssrc;
+	rv.rtt_ms = s.rtt_ms >= 0 || !talker ? s.rtt_ms : ts.rtt_ms;
+	s.rtt_ms = rv.rtt_ms;
+	delay = delay_ms(&s, &p->st0, &jb);
+	mos = mstream_emodel_mos(loss, delay, MSTREAM_CONCEALS);
+
+	/* the figures, whatever the verdict */
+	run_logf(run, "%s: %s: %u packets, loss %.1f %%, jitter %.1f ms, "
+		 "level %.1f dBov, MOS %.2f (delay %.1f ms: jitter buffer "
+		 "%.1f ms); %H", st->id, dir, rx, 100.0 * loss, s.jitter_ms,
+		 level, mos, delay, jb, rtcp_print, &rv);
 
 	if (m->max_loss >= 0 && loss > m->max_loss + 1e-9)
 		re_sdprintf(&why, "%s: loss %.1f %% (%u of %u packets), at "
@@ -242,12 +317,8 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 			    "allowed", dir, s.jitter_ms, m->max_jitter_ms);
 	else if (m->min_mos > 0 && mos < m->min_mos)
 		re_sdprintf(&why, "%s: MOS %.2f (E-model, loss %.1f %%, "
-			    "jitter %.1f ms), at least %.2f required", dir,
-			    mos, 100.0 * loss, s.jitter_ms, m->min_mos);
-	else
-		run_logf(run, "%s: %s: %u packets, loss %.1f %%, jitter "
-			 "%.1f ms, level %.1f dBov, MOS %.2f", st->id, dir,
-			 rx, 100.0 * loss, s.jitter_ms, level, mos);
+			    "delay %.0f ms), at least %.2f required", dir,
+			    mos, 100.0 * loss, delay, m->min_mos);
 
  out:
 	mem_deref(pcm);
