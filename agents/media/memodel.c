@@ -32,7 +32,8 @@ static double sq(double x)
 static double noise_no(void)
 {
 	const double olr = SLR + RLR;
-	const double nos = PS - SLR - DS - 100 + 0.004 * sq(PS - olr - DS - 14);
+	const double nos = PS - SLR - DS - 100 +
+			   0.004 * sq(PS - olr - DS - 14);
 	const double pre = PR + 10 * log10(1 + pow(10, (10 - LSTR) / 10));
 	const double nor = RLR - 121 + pre + 0.008 * sq(pre - 35);
 	const double nfo = NFOR + RLR;
