@@ -112,6 +112,9 @@ size_t mstream_recent(const struct mstream *ms, int16_t *buf, size_t n);
 double mstream_level_dbov(const int16_t *s, size_t n);
 /* share of the block's energy at hz (0..1), Goertzel over the block */
 double mstream_tone_share(const int16_t *s, size_t n, uint32_t hz);
+/* the strongest frequency of a block, to 5 Hz (0: silence), and its
+ * share */
+uint32_t mstream_tone_peak(const int16_t *s, size_t n, double *sharep);
 /* ITU-T G.107 E-model (agents/media/memodel.c): the transmission rating
  * R of a G.711 call with every parameter at G.107's default but these */
 struct mstream_emodel {

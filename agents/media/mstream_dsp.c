@@ -78,3 +78,61 @@ double mstream_tone_share(const int16_t *s, size_t n, uint32_t hz)
 
 	return share > 1 ? 1 : share;
 }
+
+
+/**
+ * The strongest frequency of a block, to 5 Hz: the share (as
+ * mstream_tone_share) of every 5 Hz step from 50 to 3950 Hz over up to
+ * ten 50 ms pieces, each weighted by its energy (a piece is short
+ * enough that a dropped frame does not cancel a tone, long enough to
+ * tell 20 Hz apart)
+ *
+ * @param s      Samples at 8 kHz
+ * @param n      Number of samples
+ * @param sharep Its share on return (0..1; NULL: not wanted)
+ *
+ * @return Frequency in Hz, 0 for silence or a block under 50 ms
+ */
+uint32_t mstream_tone_peak(const int16_t *s, size_t n, double *sharep)
+{
+	enum { PIECE = 400, PIECES = 10, STEP = 5, LO = 50, HI = 3950 };
+	const size_t pieces = n / PIECE < PIECES ? n / PIECE : PIECES;
+	const size_t gap = pieces ? n / pieces : 0;
+	double best = 0, energy[PIECES], total = 0;
+	uint32_t hz, best_hz = 0;
+	size_t p, i;
+
+	for (p = 0; p < pieces; p++) {
+		energy[p] = 0;
+		for (i = 0; i < PIECE; i++)
+			energy[p] += (double)s[p * gap + i] * s[p * gap + i];
+		total += energy[p];
+	}
+
+	if (total <= 0) {
+		if (sharep)
+			*sharep = 0;
+		return 0;
+	}
+
+	for (hz = LO; hz <= HI; hz += STEP) {
+		double share = 0;
+
+		for (p = 0; p < pieces; p++) {
+			if (energy[p] > 0)
+				share += energy[p] * mstream_tone_share(
+					s + p * gap, PIECE, hz);
+		}
+		share /= total;
+
+		if (share > best) {
+			best = share;
+			best_hz = hz;
+		}
+	}
+
+	if (sharep)
+		*sharep = best;
+
+	return best_hz;
+}

@@ -12,10 +12,7 @@
 #include "run_priv.h"
 
 
-enum {
-	AUDIBLE_DBOV = -50,   /* quieter than this is silence */
-	DTMF_POLL_MS = 50,
-};
+enum { DTMF_POLL_MS = 50 };
 
 /** A media: step's window: the listener's counters when it began */
 struct media_probe {
@@ -32,10 +29,9 @@ struct media_win {
 	bool started;
 	uint64_t until;
 	struct media_probe probe[2];   /* per direction */
+	struct agent_heard heard[2];   /* a device's own recording, */
+	bool heard_on[2];              /* ... where it has one */
 };
-
-static const double TONE_SHARE = 0.5;   /* a tone owns half the energy */
-static const double PARTY_SHARE = 0.3;  /* a party's tone, with others */
 
 
 /*
@@ -44,7 +40,7 @@ static const double PARTY_SHARE = 0.3;  /* a party's tone, with others */
  * dropped or repeated turns the phase of a tone that is not a whole number
  * of cycles per frame (425 Hz: 8.5) and cancels it; per frame it cannot.
  */
-static double tone_share(const int16_t *s, size_t n, uint32_t hz)
+double run_media_tone_share(const int16_t *s, size_t n, uint32_t hz)
 {
 	const size_t frame = MSTREAM_SRATE * MSTREAM_PTIME / 1000;
 	double num = 0.0, den = 0.0;
@@ -174,6 +170,25 @@ static void snap(struct run *run, struct media_win *w, unsigned i,
 }
 
 
+/* a device that records what it hears: where its recording stands */
+static void heard_snap(struct run *run, struct media_win *w, unsigned i,
+		       const struct role *to)
+{
+	/* a mark that fails for another reason (the directory is not
+	 * there) is judged: reading it then says why */
+	w->heard_on[i] = ENOTSUP != agent_heard_mark(
+		agent_find(&run->agents, to), &w->heard[i]);
+}
+
+
+static bool hears(const struct run *run, const struct role *r)
+{
+	struct agent_heard mk;
+
+	return ENOTSUP != agent_heard_mark(agent_find(&run->agents, r), &mk);
+}
+
+
 /* judge one direction; NULL reason when it passes */
 static char *judge(struct run *run, const struct media_win *w, unsigned i,
 		   const struct role *from, const struct role *to)
@@ -229,7 +244,7 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 	switch (m->expect) {
 
 	case MEDIA_SILENCE:
-		if (rx && level > AUDIBLE_DBOV)
+		if (rx && level > MEDIA_AUDIBLE_DBOV)
 			re_sdprintf(&why, "%s: expected silence, heard audio "
 				    "at %.1f dBov (%u packets in %u ms)", dir,
 				    level, rx, m->for_ms);
@@ -267,7 +282,7 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 			goto out;
 		}
 	}
-	if (level <= AUDIBLE_DBOV) {
+	if (level <= MEDIA_AUDIBLE_DBOV) {
 		re_sdprintf(&why, "%s: %u packets but only silence (%.1f "
 			    "dBov)", dir, rx, level);
 		goto out;
@@ -277,9 +292,9 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 	     : from && from->dut ? from->dut_tone_hz   /* testbed's tone: */
 	     : leg_of(run, from).tone_hz;
 	if (tone) {
-		double share = tone_share(pcm, got, tone);
-		double need = m->expect == MEDIA_TONE ? TONE_SHARE
-			    : PARTY_SHARE;
+		double share = run_media_tone_share(pcm, got, tone);
+		double need = (m->expect == MEDIA_TONE ? MEDIA_TONE_PCT
+			       : MEDIA_PARTY_PCT) / 100.0;
 
 		if (share < need) {
 			re_sdprintf(&why, "%s: expected %s%u Hz, measured a "
@@ -375,20 +390,20 @@ static void media_end(struct media_win *w)
 		dtmf_consume(run, m->to);
 	}
 	else {
-		/* a device's ears are not ours: only a simulated listener
-		 * judges (the step runs only if one direction is ours) */
+		/* a device's ears are not ours: it is judged by its own
+		 * recording where the testbed names one (run_heard.c) */
 		if (!m->to->dut)
 			why = judge(run, w, 0, m->from, m->to);
 		else
-			run_logf(run, "%s: %s -> %s not measured: %s is a "
-				 "device under test", st->id, m->from->name,
-				 m->to->name, m->to->name);
+			why = run_heard_judge(run, st, w->heard_on[0] ?
+					      &w->heard[0] : NULL, m->from,
+					      m->to);
 		if (!why && m->between && !m->from->dut)
 			why = judge(run, w, 1, m->to, m->from);
 		else if (!why && m->between)
-			run_logf(run, "%s: %s -> %s not measured: %s is a "
-				 "device under test", st->id, m->to->name,
-				 m->from->name, m->from->name);
+			why = run_heard_judge(run, st, w->heard_on[1] ?
+					      &w->heard[1] : NULL, m->to,
+					      m->from);
 	}
 
 	if (why)
@@ -468,11 +483,16 @@ enum prog run_media_step(struct run *run, const struct step *st)
 		return PROG_DONE;
 	}
 
-	if (m->to->dut && (!m->between || m->from->dut)) {
+	if (m->to->dut && (!m->between || m->from->dut) &&
+	    (m->expect == MEDIA_DTMF || !hears(run, m->to) ||
+	     (m->from && m->from->dut))) {
 		char *why = NULL;
 
 		(void)re_sdprintf(&why, "a device under test: what it hears "
-				  "is measured only by a simulated phone");
+				  "is measured by a simulated phone, or by "
+				  "its own recording (testbed driver: "
+				  "recording:) for a simulated talker's "
+				  "audio, a tone or silence");
 		run_step_done(run, st, VERDICT_SKIP, 0, why);
 		return PROG_DONE;
 	}
@@ -482,8 +502,12 @@ enum prog run_media_step(struct run *run, const struct step *st)
 		w->until = run_now(run) + m->for_ms;
 		if (!m->to->dut)
 			snap(run, w, 0, m->to);
+		else
+			heard_snap(run, w, 0, m->to);
 		if (m->between && !m->from->dut)
 			snap(run, w, 1, m->from);
+		else if (m->between)
+			heard_snap(run, w, 1, m->from);
 		clock_tmr_start(&w->tmr, run->clock,
 				m->expect == MEDIA_DTMF ? DTMF_POLL_MS
 				: m->for_ms, media_tmr_h, w);

@@ -553,7 +553,8 @@ static void sine(int16_t *s, size_t n, double hz, double amp)
 static void test_level_and_tone_share(void)
 {
 	static int16_t s[8000], t[8000];
-	uint32_t x = 12345;
+	uint32_t x = 12345, hz;
+	double share;
 	size_t i;
 
 	sine(s, 8000, 1004, 32767);
@@ -589,6 +590,18 @@ static void test_level_and_tone_share(void)
 		t[i] = (int16_t)(t[i] + s[i]);
 	CU_ASSERT(fabs(mstream_tone_share(t, 8000, 1004) - 0.5) < 0.1);
 	CU_ASSERT(fabs(mstream_tone_share(t, 8000, 2000) - 0.5) < 0.1);
+
+	/* the strongest tone, to 5 Hz: 700 Hz where 650 was wanted */
+	sine(s, 8000, 700, 8000);
+	CU_ASSERT_EQUAL(mstream_tone_peak(s, 8000, &share), 700);
+	CU_ASSERT(share > 0.9);
+	sine(s, 8000, 1004, 8000);
+	hz = mstream_tone_peak(s, 8000, NULL);
+	CU_ASSERT(hz >= 1000 && hz <= 1005);
+	memset(s, 0, 8000 * sizeof(*s));
+	CU_ASSERT_EQUAL(mstream_tone_peak(s, 8000, &share), 0);
+	CU_ASSERT_EQUAL(share, 0);
+	CU_ASSERT_EQUAL(mstream_tone_peak(s, 100, NULL), 0);
 }
 
 
