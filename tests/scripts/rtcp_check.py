@@ -6,21 +6,25 @@ usage: rtcp_check.py PCAP CONSOLE-LOG
 
 Checks, printing "ok ..." or "MISMATCH ..." per figure, exit 1 on any
 mismatch:
-- every SR's RTP timestamp is the sender's RTP clock at that moment (the
-  last RTP timestamp of its SSRC plus the time since, at 8 kHz, within
-  5 ms: libre keeps the time in whole ms);
+- every SR's RTP timestamp is the sender's RTP clock at that moment,
+  within two 20 ms frames. The clock is read off the stream's packets of
+  the second before the SR: each one's timestamp minus its capture time
+  at 8 kHz, the largest of these (the packet that left with the least
+  delay from the loop). libre dates its SR from when one packet left, in
+  whole ms, so a loaded machine (ASan, 2 cores) puts it some ms behind;
+  without rtcp_set_srate it is 0, at a wrong rate seconds off;
 - each "X's RTCP on Y's audio (SSRC s): fraction lost f %, cumulative
   lost n, jitter j ms" equals the last report block about s in the pcap
   (fraction over 256, jitter in 8 kHz timestamp units);
-- each "RTT r ms" is within 2 ms of tshark's round trip of the last
+- each "RTT r ms" is within 5 ms of tshark's round trip of the last
   answered report (tshark and libre both count whole ms).
 Prints "blocks SSRC fraction cum jitter" of each SSRC's last block."""
 import re
 import subprocess
 import sys
 
-TOL_TS = 40      # 5 ms at 8 kHz
-TOL_RTT = 2.0    # ms
+TOL_TS = 320     # two 20 ms frames at 8 kHz
+TOL_RTT = 5.0    # ms: both count whole ms; a loaded loop adds some
 
 
 def tshark(pcap, flt, *fields, prefs=()):
@@ -50,14 +54,17 @@ def main():
     for t, ssrc, ts in srs:
         t, ssrc, ts = float(t), int(ssrc, 16), int(ts)
         per[ssrc] = per.get(ssrc, 0) + 1
-        before = [p for p in rtp.get(ssrc, []) if p[0] <= t]
+        before = [p for p in rtp.get(ssrc, []) if t - 1.0 <= p[0] <= t]
         if not before:
             print(f"MISMATCH SR of 0x{ssrc:08x} at {t:.3f} s: no RTP "
-                  "of its SSRC before it")
+                  "of its SSRC in the second before it")
             bad += 1
             continue
-        t0, ts0 = before[-1]
-        want = (ts0 + round((t - t0) * 8000)) % 2**32
+        # each packet's clock at t, unwrapped around the last one's
+        last = before[-1][1]
+        clocks = [last + ((ts0 - last + 2**31) % 2**32 - 2**31) +
+                  round((t - t0) * 8000) for t0, ts0 in before]
+        want = max(clocks) % 2**32
         diff = (ts - want + 2**31) % 2**32 - 2**31
         if abs(diff) > TOL_TS:
             print(f"MISMATCH SR of 0x{ssrc:08x} at {t:.3f} s: RTP "
