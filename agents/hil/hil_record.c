@@ -144,16 +144,16 @@ static size_t wav_data(const uint8_t *b, size_t n, char **why)
 		if (!memcmp(b + off, "fmt ", 4) && off + 8 + 16 <= n) {
 			const uint8_t *f = b + off + 8;
 
-			if (le16(f) != 1 || le16(f + 2) != 1 ||
-			    le32(f + 4) != WANT_RATE || le16(f + 14) != 16) {
-				(void)re_sdprintf(why, "format %u, %u channel(s)"
-						  ", %u Hz, %u bits (8 kHz mono"
-						  " 16-bit PCM wanted)",
-						  le16(f), le16(f + 2),
-						  le32(f + 4), le16(f + 14));
+			fmt = le16(f) == 1 && le16(f + 2) == 1 &&
+			      le32(f + 4) == WANT_RATE && le16(f + 14) == 16;
+			if (!fmt) {
+				(void)re_sdprintf(why, "format %u, %u "
+					"channel(s), %u Hz, %u bits (8 kHz "
+					"mono 16-bit PCM wanted)", le16(f),
+					le16(f + 2), le32(f + 4),
+					le16(f + 14));
 				return 0;
 			}
-			fmt = true;
 		}
 		else if (!memcmp(b + off, "data", 4)) {
 			if (!fmt)

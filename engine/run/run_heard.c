@@ -55,7 +55,7 @@ char *run_heard_judge(struct run *run, const struct step *st,
 	struct mstream_stats ts;
 	const int16_t *tail;
 	double level, share, peak_share;
-	uint32_t tone, peak, ms, want_ms;
+	uint32_t tone, peak, ms, want_ms, need;
 	char *why = NULL, *err_why = NULL;
 	char dir[64];
 	size_t n;
@@ -117,8 +117,8 @@ char *run_heard_judge(struct run *run, const struct step *st,
 
 	peak = mstream_tone_peak(tail, n, &peak_share);
 	share = tone ? run_media_tone_share(tail, n, tone) : 1.0;
-	if (tone && share * 100 < (m->expect == MEDIA_TONE ? MEDIA_TONE_PCT
-							   : MEDIA_PARTY_PCT)) {
+	need = m->expect == MEDIA_TONE ? MEDIA_TONE_PCT : MEDIA_PARTY_PCT;
+	if (tone && share * 100 < need) {
 		re_sdprintf(&why, "%s: expected %s%u Hz, the device's "
 			    "recording %s has a share of %.2f at %u Hz; its "
 			    "strongest tone is %u Hz (share %.2f, level %.1f "

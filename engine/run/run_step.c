@@ -853,9 +853,12 @@ static void timeout_h(void *arg)
 	if (!st || run->finished)
 		return;
 
-	/* a device's driver bounds its own actions (hil_timeout) */
+	/* a device's driver bounds its own actions (hil_timeout); a media
+	 * window its own time. A group with no message left pending is one
+	 * of those (run_waiting_step hands out the group itself): it has no
+	 * from or to to name a missing message by */
 	if (st->type == STEP_WAIT || st->type == STEP_MEDIA ||
-	    st->type == STEP_DO)
+	    st->type == STEP_DO || st->type == STEP_GROUP)
 		return;
 
 	t = run_step_timeout(run, st);
