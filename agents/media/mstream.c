@@ -82,6 +82,7 @@ struct mstream {
 	struct sa rx_src;
 	bool rx_src_set;
 	struct mrxstat *rxs;
+	struct mrtcp *rtcp;           /* the far end's reports on ours */
 };
 
 
@@ -101,6 +102,7 @@ static void destructor(void *data)
 	mem_deref(ms->rtp);
 	mem_deref(ms->jb);
 	mem_deref(ms->rxs);
+	mem_deref(ms->rtcp);
 	mem_deref(ms->telev);
 	mem_deref(ms->sink);
 	mem_deref(ms->src);
@@ -312,6 +314,7 @@ static bool play_frame(struct mstream *ms)
 		ms->misses = 0;
 		ms->play_seq = hdr.seq;
 		ms->play_seq_set = true;
+		mrxstat_played(ms->rxs, hdr.seq);
 		decode(&hdr, mb, pcm);
 	}
 
@@ -460,6 +463,16 @@ static void rtp_recv_handler(const struct sa *src,
 }
 
 
+static void rtcp_recv_handler(const struct sa *src, struct rtcp_msg *msg,
+			      void *arg)
+{
+	struct mstream *ms = arg;
+
+	(void)src;
+	mrtcp_recv(ms->rtcp, ms->rtp, msg);
+}
+
+
 /* --- the API ------------------------------------------------------- */
 
 /**
@@ -512,7 +525,7 @@ int mstream_alloc(struct mstream **msp, const struct sa *laddr,
 		goto out;
 
 	err = rtp_listen(&ms->rtp, IPPROTO_UDP, laddr, PORT_MIN, PORT_MAX,
-			 true, rtp_recv_handler, NULL, ms);
+			 true, rtp_recv_handler, rtcp_recv_handler, ms);
 	if (err)
 		goto out;
 
@@ -531,6 +544,7 @@ int mstream_alloc(struct mstream **msp, const struct sa *laddr,
 
 	err  = jbuf_alloc(&ms->jb, JB_MIN, JB_MAX);
 	err |= mrxstat_alloc(&ms->rxs);
+	err |= mrtcp_alloc(&ms->rtcp);
 	err |= msource_alloc(&ms->src);
 	err |= msink_alloc(&ms->sink);
 	err |= telev_alloc(&ms->telev, MSTREAM_PTIME);
@@ -559,8 +573,8 @@ const struct sa *mstream_local(const struct mstream *ms)
 
 
 /** Set what was negotiated: the remote RTP address (RTCP to its port + 1),
- * the codec both ways, the RFC 4733 payload type (-1: none); starts RTCP
- * and, unless send is off, sending */
+ * the codec, the RFC 4733 payload type (-1: none); starts RTCP (libre's
+ * fixed 5 s interval) and, unless send is off, sending */
 int mstream_set_remote(struct mstream *ms, const struct sa *rtp,
 		       enum mstream_codec codec, int telev_pt)
 {
@@ -582,6 +596,9 @@ int mstream_set_remote(struct mstream *ms, const struct sa *rtp,
 
 	rtcp = *rtp;
 	sa_set_port(&rtcp, sa_port(rtp) + 1);
+	/* without the rates libre's SR carries RTP timestamp 0 and its
+	 * report blocks jitter 0 */
+	rtcp_set_srate(ms->rtp, MSTREAM_SRATE, MSTREAM_SRATE);
 	rtcp_start(ms->rtp, ms->cname, &rtcp);
 
 	clock_update(ms);
@@ -726,10 +743,7 @@ int mstream_record_err(const struct mstream *ms, const char **pathp)
 }
 
 
-static double unit(double v)
-{
-	return v > 0 ? (v < 1 ? v : 1) : 0;
-}
+static double unit(double v) { return v > 0 ? (v < 1 ? v : 1) : 0; }
 
 
 /** Impair the audio sent from now on (RFC 4733 events and RTCP pass);
@@ -773,6 +787,8 @@ void mstream_stats(const struct mstream *ms, struct mstream_stats *st)
 	*st = ms->st;
 	st->rx_lost = mrxstat_lost(ms->rxs);
 	st->jitter_ms = mrxstat_jitter_ms(ms->rxs);
+	mrxstat_wait(ms->rxs, &st->jb_played, &st->jb_wait_ms);
+	mrtcp_stats(ms->rtcp, ms->rtp, st);
 }
 
 
