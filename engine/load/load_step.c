@@ -687,6 +687,20 @@ static void sdp_direction(const struct ywalk *w, const struct ykey *row,
 }
 
 
+/* sdp: crypto: AES_CM_128_HMAC_SHA1_80 (docs/srtp.md) */
+static void sdp_crypto(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	char where[64];
+	(void)row;
+	(void)k;
+
+	re_snprintf(where, sizeof(where), "step %s: sdp: crypto", st->id);
+	ld_crypto(w->yd, v, &st->sdp.crypto, where);
+}
+
+
 /* sdp: codecs: [PCMA, telephone-event] */
 static void sdp_codecs(const struct ywalk *w, const struct ykey *row,
 		       const yaml_node_t *k, const yaml_node_t *v)
@@ -720,6 +734,7 @@ static void load_sdp(const struct ywalk *sw, const struct ykey *srow,
 		{"codecs",    sdp_codecs,    0},
 		{"direction", sdp_direction, 0},
 		{"address",   sdp_address,   0},
+		{"crypto",    sdp_crypto,    0},
 	};
 	static const struct ykeys keys = YKEYS(rows);
 	struct ywalk w = {.yd = sw->yd, .obj = sw->obj, .arg = sw->arg,
@@ -734,7 +749,8 @@ static void load_sdp(const struct ywalk *sw, const struct ykey *srow,
 		if (!ybool(sw->yd, n, &b)) {
 			if (b)
 				yerr(sw->yd, n, "step %s: sdp: is false or a "
-				     "mapping {codecs, direction, address}",
+				     "mapping {codecs, direction, address, "
+				     "crypto}",
 				     st->id);
 			st->sdp.off = !b;
 		}
@@ -1115,6 +1131,7 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 			st->sdp.set))
 		yerr(yd, k0, "step %s: raw: gives the whole message; "
 		     "headers/body/sdp do not apply", st->id);
+	ld_body_crypto(ld, st, k0);
 	if (st->absent && !st->rtx_of)
 		yerr(yd, k0, "step %s: absent: asserts that no retransmission "
 		     "comes; it needs retransmission-of:", st->id);
