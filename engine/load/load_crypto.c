@@ -90,7 +90,15 @@ static void k_key(const struct ywalk *w, const struct ykey *row,
 static void check_key(struct ydoc *yd, const yaml_node_t *n,
 		      const struct crypto_spec *cs, const char *where)
 {
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+				  "qrstuvwxyz0123456789+/=";
 	struct le *le;
+
+	if (cs->key && strspn(cs->key, b64) != strlen(cs->key)) {
+		yerr(yd, n, "%s: key: is not base64, as inline: carries it "
+		     "(RFC 4568 §6.1)", where);
+		return;
+	}
 
 	for (le = cs->suites.head; cs->key && le; le = le->next) {
 		const struct strle *s = le->data;
