@@ -624,6 +624,38 @@ static void expect_header(const struct ywalk *w, const struct ykey *row,
 }
 
 
+/* expect: sdp: {crypto: …} — what the SDP must say of SRTP */
+static void expect_sdp_crypto(const struct ywalk *w, const struct ykey *row,
+			      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	char where[64];
+	(void)row;
+	(void)k;
+
+	re_snprintf(where, sizeof(where), "step %s: expect: sdp: crypto",
+		    st->id);
+	ld_crypto(w->yd, v, &st->expect_crypto, where);
+}
+
+
+static void expect_sdp(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	static const struct ykey rows[] = {
+		{"crypto", expect_sdp_crypto, 0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk sw = {.yd = w->yd, .obj = w->obj, .arg = w->arg,
+			   .where = "expect: sdp"};
+	(void)row;
+	(void)k;
+
+	if (!ywant(w->yd, v, YAML_MAPPING_NODE, "expect: sdp"))
+		(void)ymap_walk(&sw, v, &keys);
+}
+
+
 static void load_expect(const struct ywalk *sw, const struct ykey *srow,
 			const yaml_node_t *k, const yaml_node_t *n)
 {
@@ -631,6 +663,7 @@ static void load_expect(const struct ywalk *sw, const struct ykey *srow,
 		{"header", expect_header, 0},
 		{"body",   expect_body,   0},
 		{"auth",   expect_auth,   0},
+		{"sdp",    expect_sdp,    0},
 	};
 	static const struct ykeys keys = YKEYS(rows);
 	struct ywalk w = {.yd = sw->yd, .obj = sw->obj, .arg = sw->arg,

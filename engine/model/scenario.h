@@ -292,6 +292,7 @@ struct step {
 	char *body;            /* body: text (placeholders), or NULL */
 	char *raw;             /* raw: the whole message text, or NULL */
 	struct sdp_spec sdp;
+	struct crypto_spec expect_crypto; /* expect: {sdp: {crypto: …}} */
 	struct list expects;   /* struct expect */
 	bool optional;
 	uint32_t within_ms;    /* 0 = no bound */
