@@ -76,17 +76,27 @@ static bool line_of(struct sdpcrypto *cr, const struct side *s,
 }
 
 
-static int stream(struct odict *arr, unsigned i, const struct side *s,
-		  const struct sdpcrypto *cr)
+/* where a side's SDP says it takes its media: address:port */
+static void media_addr(char *buf, size_t sz, const struct side *s)
 {
-	struct odict *o;
 	struct pl port = PL_INIT;
-	char k[8], src[80], key[80];
-	int err;
 
 	(void)re_regex(s->mv[0].mline.p, s->mv[0].mline.l, "m=[^ ]+ [0-9]+",
 		       NULL, &port);
-	re_snprintf(src, sizeof(src), "%r:%r", &s->addr, &port);
+	re_snprintf(buf, sz, "%r:%r", &s->addr, &port);
+}
+
+
+/* one direction: s sends to peer, with cr's key */
+static int stream(struct odict *arr, unsigned i, const struct side *s,
+		  const struct side *peer, const struct sdpcrypto *cr)
+{
+	struct odict *o;
+	char k[8], src[80], dst[80], key[80];
+	int err;
+
+	media_addr(src, sizeof(src), s);
+	media_addr(dst, sizeof(dst), peer);
 	re_snprintf(key, sizeof(key), "inline:%r", &cr->key64);
 	re_snprintf(k, sizeof(k), "%u", i);
 
@@ -94,7 +104,8 @@ static int stream(struct odict *arr, unsigned i, const struct side *s,
 	if (err)
 		return err;
 	err = odict_entry_add(o, "sender", ODICT_STRING, s->m->from);
-	err |= odict_entry_add(o, "source", ODICT_STRING, src);
+	err |= odict_entry_add(o, "sdp", ODICT_STRING, src);
+	err |= odict_entry_add(o, "to", ODICT_STRING, dst);
 	err |= odict_entry_add(o, "key", ODICT_STRING, key);
 	err |= odict_entry_add(arr, k, ODICT_OBJECT, o);
 	mem_deref(o);
@@ -132,8 +143,8 @@ static int exchange(struct odict *list, unsigned n, const struct side *o,
 			       (int64_t)a->m->frame);
 	err |= odict_entry_add(e, "suite", ODICT_STRING, suite);
 	err |= odict_entry_add(e, "tag", ODICT_INT, (int64_t)ac.tag);
-	err |= stream(arr, 0, o, &oc);
-	err |= stream(arr, 1, a, &ac);
+	err |= stream(arr, 0, o, a, &oc);
+	err |= stream(arr, 1, a, o, &ac);
 	err |= odict_entry_add(e, "streams", ODICT_ARRAY, arr);
 	err |= odict_entry_add(list, k, ODICT_OBJECT, e);
 
@@ -194,7 +205,9 @@ static bool passed_on(const struct side *of, const struct report_scn *s,
 
 /**
  * key "srtp": [ {call_id, offer_frame, answer_frame, suite, tag,
- * streams: [{sender, source, key}, …]} ] when the scenario's media was
+ * streams: [{sender, sdp, to, key}, …]}: the sender's own SDP address,
+ * where its packets go (the receiver's SDP address; a device may send
+ * from another), the master key||salt it sends with ] when the scenario's media was
  * SRTP; nothing otherwise
  */
 int report_srtp_put(struct odict *o, const struct report_scn *s)

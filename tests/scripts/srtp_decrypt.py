@@ -62,10 +62,10 @@ def tone(pcm):
     return hz if n else 0
 
 
-def packets(pcap, src, port):
+def packets(pcap, dst, port):
     out = subprocess.run(
         ["tshark", "-r", pcap, "-Y",
-         "ip.src==%s && udp.srcport==%s" % (src, port),
+         "ip.dst==%s && udp.dstport==%s" % (dst, port),
          "-T", "fields", "-e", "udp.payload"],
         capture_output=True, text=True, check=True).stdout
     return [bytes.fromhex(l.replace(":", "")) for l in out.split() if l]
@@ -78,9 +78,9 @@ def stream(pcap, suite, st, flip):
     ke, ka, ks = derive(master, 0, 16), derive(master, 1, 20), \
         derive(master, 2, 14)
     taglen = 10 if suite.endswith("_80") else 4
-    src, port = st["source"].rsplit(":", 1)
+    dst, port = st["to"].rsplit(":", 1)
     roc, last, fails, pcm, n = 0, None, 0, [], 0
-    for p in packets(pcap, src, port):
+    for p in packets(pcap, dst, port):
         if len(p) < 12 + taglen or p[0] >> 6 != 2:
             continue
         n += 1
