@@ -68,14 +68,20 @@ int expect_crypto_check(const struct crypto_spec *cs, const struct msgrec *r,
 
 	for (le = cs->suites.head; le; le = le->next) {
 		const struct strle *s = le->data;
+		char want[80];
 
 		if (has(&mv[0], s->str, cs->tag))
 			continue;
-		(void)re_sdprintf(why, "sdp: expected a=crypto%s%s %s, got "
-				  "%u a=crypto line%s in %r", cs->tag ? ":" :
-				  "", cs->tag ? "" : " with", s->str,
-				  mv[0].n, mv[0].n == 1 ? "" : "s",
-				  &mv[0].mline);
+
+		if (cs->tag)
+			re_snprintf(want, sizeof(want), "a=crypto:%u %s",
+				    cs->tag, s->str);
+		else
+			re_snprintf(want, sizeof(want), "a=crypto with %s",
+				    s->str);
+		(void)re_sdprintf(why, "sdp: expected %s, got %u a=crypto "
+				  "line%s in %r", want, mv[0].n,
+				  mv[0].n == 1 ? "" : "s", &mv[0].mline);
 		return EPROTO;
 	}
 
