@@ -64,6 +64,8 @@ for s in r["scenarios"]:
 PY
 check "report.json: the keys and a note that it holds secrets" \
 	"[ \$(wc -l <'$out/keys.txt') -eq 2 ]"
+check "report.json of the SRTP run keeps its schema" \
+	"python3 '$src/tests/scripts/check_reports.py' '$out/lib' pass 1 >/dev/null"
 check "the console shows no key" \
 	"! grep -qFf '$out/keys.txt' '$out/lib.txt' && grep -q 'inline:' '$out/lib/report.json'"
 
