@@ -207,8 +207,8 @@ static bool passed_on(const struct side *of, const struct report_scn *s,
  * key "srtp": [ {call_id, offer_frame, answer_frame, suite, tag,
  * streams: [{sender, sdp, to, key}, …]}: the sender's own SDP address,
  * where its packets go (the receiver's SDP address; a device may send
- * from another), the master key||salt it sends with ] when the scenario's media was
- * SRTP; nothing otherwise
+ * from another), the master key||salt it sends with ] when the
+ * scenario's media was SRTP; nothing otherwise
  */
 int report_srtp_put(struct odict *o, const struct report_scn *s)
 {

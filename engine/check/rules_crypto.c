@@ -94,9 +94,9 @@ static bool stream_breaks(const struct sdpcrypto_media *o,
 		return true;
 	}
 	if (a->n > 1) {
-		re_sdprintf(bad, "%r has %u a=crypto lines; it accepts exactly "
-			    "one (tags offered: %s)", &a->mline, a->n,
-			    offered);
+		re_sdprintf(bad, "%r has %u a=crypto lines; it accepts "
+			    "exactly one (tags offered: %s)", &a->mline,
+			    a->n, offered);
 		return true;
 	}
 	if (sdpcrypto_decode(&ac, &a->crypto[0], NULL, 0))
