@@ -18,6 +18,9 @@ enum { KEYLEN = 30 };
 struct pcall_srtp {
 	uint8_t key[SDPCRYPTO_MAX][KEYLEN];  /* ours, per offered tag */
 	char *suite[SDPCRYPTO_MAX];          /* … and its suite */
+	uint32_t tag[SDPCRYPTO_MAX];         /* … and the tag our SDP gives
+						it: i + 1 in our first offer,
+						the offer's once we answered */
 	unsigned n;
 	struct sdpcrypto chosen;             /* the far end's line */
 	char *rx_b64;
@@ -83,6 +86,7 @@ int pcall_srtp_offer(struct pcall *c)
 		mem_deref(val);
 		if (err)
 			return err;
+		s->tag[s->n] = s->n + 1;
 		++s->n;
 	}
 
@@ -145,7 +149,7 @@ static bool pick_h(const char *name, const char *value, void *arg)
 			continue;
 		/* an answer names the tag we offered that suite with (RFC
 		 * 4568 §5.1.3) */
-		if (!p->offer && cr.tag != i + 1)
+		if (!p->offer && cr.tag != s->tag[i])
 			continue;
 		s->chosen = cr;
 		p->tag = i + 1;
@@ -183,6 +187,7 @@ int pcall_srtp_remote(struct pcall *c, bool offer)
 	if (offer) {
 		/* RFC 4568 §5.1.2: the answer takes the offer's tag and
 		 * suite, with a key of the answerer's own */
+		s->tag[p.tag - 1] = s->chosen.tag;  /* our re-offers too */
 		err = sdpcrypto_encode(&val, s->chosen.tag,
 				       s->suite[p.tag - 1], s->key[p.tag - 1],
 				       KEYLEN);

@@ -9,6 +9,7 @@
 # RFC 4568 §5.1.2; an answer other than expect: {sdp: {crypto:}} asks
 # fails naming it; a phone whose SRTP key is not the one its SDP gives
 # fails the media step with "SRTP authentication failed for N packets".
+# A call the answerer holds and resumes keeps its SRTP.
 # usage: srtp.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -114,6 +115,12 @@ check "wrong SRTP key: A hears B's packets fail authentication, not silence" \
 	"grep -A1 '^  *media B -> A audio  *FAIL' '$out/wrongkey.txt' | grep -qE 'B -> A: SRTP authentication failed for [0-9]+ packets \(0 passed\)'"
 check "wrong SRTP key: B still hears A (its own key is right)" \
 	"grep -q '^  *media A -> B tone 1004 Hz  *pass' '$out/wrongkey.txt'"
+
+# --- the answerer re-offers (hold, resume) with the tag it answered
+rc=$(run rekey "$src/tests/srtp/phone-rekey.yaml")
+check "B holds and resumes an SRTP call it answered with tag 2: exit 0" \
+	"[ $rc -eq 0 ]"
+[ "$rc" -eq 0 ] || cat "$out/rekey.txt"
 
 # --- an SRTP-only phone and a plain one: the stream is refused
 rc=$(run plain "$src/tests/srtp/phone-plain-peer.yaml")
