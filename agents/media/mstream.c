@@ -22,6 +22,7 @@
 #include <rem.h>
 #include "mstream_priv.h"
 #include "mmix.h"
+#include "msrtp.h"
 
 
 enum {
@@ -83,6 +84,7 @@ struct mstream {
 	bool rx_src_set;
 	struct mrxstat *rxs;
 	struct mrtcp *rtcp;           /* the far end's reports on ours */
+	struct msrtp *srtp;           /* SDES-keyed SRTP, or NULL: RTP */
 };
 
 
@@ -103,6 +105,7 @@ static void destructor(void *data)
 	mem_deref(ms->jb);
 	mem_deref(ms->rxs);
 	mem_deref(ms->rtcp);
+	mem_deref(ms->srtp);
 	mem_deref(ms->telev);
 	mem_deref(ms->sink);
 	mem_deref(ms->src);
@@ -122,20 +125,41 @@ static void tap(const struct mstream *ms, bool tx, const struct sa *src,
 
 /* --- sending ------------------------------------------------------- */
 
-/* one RTP datagram to the socket, below our helper; tap what left */
+/* one datagram to the socket below our helper, SRTP-protected on a
+ * keyed leg; tap what left (the pcap keeps SRTP as sent) */
+static int emit(struct mstream *ms, bool rtcp, const struct sa *dst,
+		struct mbuf *mb)
+{
+	struct mbuf *smb = NULL;
+	int err;
+
+	if (ms->srtp) {
+		err = msrtp_protect(ms->srtp, rtcp, mb, &smb);
+		if (err)
+			return err;
+		mb = smb;
+	}
+
+	err = rtcp ? udp_send_helper(rtcp_sock(ms->rtp), dst, mb,
+				     ms->uh_rtcp)
+		   : udp_send_helper(rtp_sock(ms->rtp), dst, mb, ms->uh_rtp);
+	if (!err)
+		tap(ms, true, rtcp ? &ms->local_rtcp : &ms->local, dst, mb);
+
+	mem_deref(smb);
+	return err;
+}
+
+
 static int rtp_emit(struct mstream *ms, const struct sa *dst,
 		    struct mbuf *mb)
 {
-	int err;
+	int err = emit(ms, false, dst, mb);
 
-	err = udp_send_helper(rtp_sock(ms->rtp), dst, mb, ms->uh_rtp);
-	if (err)
-		return err;
+	if (!err)
+		++ms->st.tx_packets;
 
-	++ms->st.tx_packets;
-	tap(ms, true, &ms->local, dst, mb);
-
-	return 0;
+	return err;
 }
 
 
@@ -168,7 +192,7 @@ static bool rtp_helper_recv(struct sa *src, struct mbuf *mb, void *arg)
 
 	tap(ms, false, src, &ms->local, mb);
 
-	return false;
+	return ms->srtp && msrtp_drop(ms->srtp, false, mb, &ms->st);
 }
 
 
@@ -177,9 +201,7 @@ static bool rtcp_helper_send(int *err, struct sa *dst, struct mbuf *mb,
 {
 	struct mstream *ms = arg;
 
-	*err = udp_send_helper(rtcp_sock(ms->rtp), dst, mb, ms->uh_rtcp);
-	if (!*err)
-		tap(ms, true, &ms->local_rtcp, dst, mb);
+	*err = emit(ms, true, dst, mb);
 
 	return true;
 }
@@ -191,7 +213,7 @@ static bool rtcp_helper_recv(struct sa *src, struct mbuf *mb, void *arg)
 
 	tap(ms, false, src, &ms->local_rtcp, mb);
 
-	return false;
+	return ms->srtp && msrtp_drop(ms->srtp, true, mb, &ms->st);
 }
 
 
@@ -569,6 +591,26 @@ int mstream_alloc(struct mstream **msp, const struct sa *laddr,
 const struct sa *mstream_local(const struct mstream *ms)
 {
 	return ms ? &ms->local : NULL;
+}
+
+
+/** Key the leg's SRTP (mstream.h) */
+int mstream_srtp(struct mstream *ms, const char *suite,
+		 const uint8_t *txkey, const uint8_t *rxkey, size_t keylen)
+{
+	struct msrtp *s = NULL;
+	int err;
+
+	if (!ms)
+		return EINVAL;
+
+	err = msrtp_alloc(&s, suite, txkey, rxkey, keylen);
+	if (err)
+		return err;
+
+	mem_deref(ms->srtp);
+	ms->srtp = s;
+	return 0;
 }
 
 

@@ -63,6 +63,8 @@ struct mstream_stats {
 	uint32_t peer_last_seq;   /* its extended highest sequence number */
 	double   peer_jitter_ms;  /* its interarrival jitter */
 	double   rtt_ms;          /* round trip, A - LSR - DLSR; -1: none */
+	uint32_t rx_srtp_auth;    /* SRTP/SRTCP whose tag did not match */
+	uint32_t rx_srtp_bad;     /* too short to be SRTP */
 };
 
 /** Every RTP/RTCP datagram the stream sends or receives (for the pcap) */
@@ -85,6 +87,13 @@ void mstream_stop(struct mstream *ms);   /* no more sending (hangup) */
 /* send this codec whatever was negotiated (a misbehaving phone; receiving
  * still expects the negotiated one); -1 for the negotiated one again */
 int  mstream_send_codec(struct mstream *ms, int codec);
+
+/* SRTP with SDES keys (RFC 4568): suite as SDP names it, our key||salt
+ * and the far end's; from then on every RTP and RTCP packet is
+ * protected, and one that fails authentication is counted
+ * (rx_srtp_auth) and dropped. ENOTSUP: a suite libre cannot key */
+int  mstream_srtp(struct mstream *ms, const char *suite,
+		  const uint8_t *txkey, const uint8_t *rxkey, size_t keylen);
 
 /* in a conference (agents/media/mmix.h): also send what the other legs
  * receive; NULL: leave it */

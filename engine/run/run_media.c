@@ -278,6 +278,16 @@ static char *judge(struct run *run, struct media_win *w, unsigned i,
 	want = f->expected;
 	level = f->level_dbov;
 
+	/* RFC 3711 §3.3: a packet whose tag does not verify is dropped,
+	 * so a wrong key is heard as nothing: say which it was */
+	if (s.rx_srtp_auth > p->st0.rx_srtp_auth) {
+		re_sdprintf(&why, "%s: SRTP authentication failed for %u "
+			    "packets (%u passed); the key the far end's "
+			    "a=crypto gives does not authenticate what it "
+			    "sends", dir, s.rx_srtp_auth - p->st0.rx_srtp_auth,
+			    rx);
+		goto out;
+	}
 	if (s.rx_wrong_pt > p->st0.rx_wrong_pt) {
 		re_sdprintf(&why, "%s: %u packets with payload type %u, which "
 			    "was not negotiated", dir,
