@@ -24,6 +24,17 @@ int  stdout_flush(void);
 int  write_reports(const struct report *rp, const char *outdir,
 		   const char *junit);
 
+/** What a run was asked to play of the flows it loaded */
+struct cli_sel {
+	const char *const *tags;   /* --tag, any of them */
+	size_t ntags;
+	unsigned shard_k, shard_n; /* --shard K/N; 1/1: all */
+};
+
+unsigned cli_names_unique(const struct list *all, struct diag *dg);
+void cli_none_selected(const struct cli_sel *sel, unsigned nflows,
+		       unsigned ntagged);
+
 int cmd_run(int argc, char *argv[]);
 int cmd_lint(int argc, char *argv[]);
 int cmd_ladder(int argc, char *argv[]);

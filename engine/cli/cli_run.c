@@ -32,7 +32,7 @@ static void usage_run(void)
 		   "         [--role NAME=KIND[:TRANSPORT:HOST:PORT]]... "
 		   "[--out DIR] [--junit FILE]\n"
 		   "         [--timeout DURATION] [--tag T]... [--jobs N] "
-		   "[--shard K/N] [--capture IFACE] [--quiet]\n"
+		   "[--shard K/N] [--capture IFACE] [--quiet|--verbose]\n"
 		   "         [--timer T1|T2|T4=DURATION]... "
 		   "[--var NAME=VALUE]...\n"
 		   "         [--address-pool FIRST-LAST|ADDRESS/PREFIX] "
@@ -112,6 +112,40 @@ static int parse_shard(unsigned *k, unsigned *n, const char *s)
 }
 
 
+/* the flows loaded (all, in path order) each have a name of their own,
+ * and the selection keeps one at least; what it keeps moves to scs. Else
+ * the run is refused, saying why (exit 2) */
+static int run_select(struct list *scs, struct list *all,
+		      const struct cli_sel *sel, struct diag *dg)
+{
+	unsigned nflows = list_count(all), ntagged = 0, idx = 0;
+	struct le *le = all->head;
+
+	if (cli_names_unique(all, dg))
+		return EINVAL;
+
+	while (le) {
+		struct scenario *sc = le->data;
+
+		le = le->next;
+		if (!has_tag(sc, sel->tags, sel->ntags))
+			continue;
+		++ntagged;
+		if ((idx++ % sel->shard_n) != sel->shard_k - 1)
+			continue;
+		list_unlink(&sc->le);
+		list_append(scs, &sc->le, sc);
+	}
+
+	if (list_isempty(scs)) {
+		cli_none_selected(sel, nflows, ntagged);
+		return ENOENT;
+	}
+
+	return 0;
+}
+
+
 int cmd_run(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
@@ -125,6 +159,7 @@ int cmd_run(int argc, char *argv[])
 		{"shard",   required_argument, NULL, 's'},
 		{"capture", required_argument, NULL, 'c'},
 		{"quiet",   no_argument,       NULL, 'q'},
+		{"verbose", no_argument,       NULL, 'v'},
 		{"real-time", no_argument,     NULL, 'R'},
 		{"timer",   required_argument, NULL, 'm'},
 		{"var",     required_argument, NULL, 'V'},
@@ -136,7 +171,7 @@ int cmd_run(int argc, char *argv[])
 	};
 	const char *tbfile = NULL, **roles = NULL, **tags = NULL;
 	const char *junit = NULL;
-	size_t nroles = 0, ntags = 0, i, idx;
+	size_t nroles = 0, ntags = 0, i;
 	struct testbed *tb = NULL;
 	struct files fl = {NULL, 0, 0};
 	struct list scs = LIST_INIT, vars = LIST_INIT;
@@ -148,7 +183,8 @@ int cmd_run(int argc, char *argv[])
 	struct console con;
 	struct diag dg;
 	unsigned shard_k = 1, shard_n = 1;
-	bool quiet = false, interrupted = false;
+	bool quiet = false, verbose = false, interrupted = false;
+	struct list rest = LIST_INIT;   /* loaded, not selected */
 	uint64_t t0;
 	int c, rc = EXIT_PASS;
 
@@ -168,7 +204,7 @@ int cmd_run(int argc, char *argv[])
 		rc = EXIT_BAD;
 		goto out;
 	}
-	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qRSV:p:f:h",
+	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qvRSV:p:f:h",
 				longopts, NULL)) != -1) {
 		switch (c) {
 
@@ -235,6 +271,9 @@ int cmd_run(int argc, char *argv[])
 		}
 		case 'q':
 			quiet = true;
+			break;
+		case 'v':
+			verbose = true;
 			break;
 		case 'S':
 			so.strict = true;
@@ -306,23 +345,24 @@ int cmd_run(int argc, char *argv[])
 	/* load them all first: a broken file stops the suite before it
 	 * plays anything. --tag filters, --shard K/N keeps every Nth of
 	 * what is left, in file order, so shards never overlap */
-	for (i = 0, idx = 0; rc == EXIT_PASS && i < fl.n; i++) {
+	for (i = 0; rc == EXIT_PASS && i < fl.n; i++) {
 		struct scenario *sc = NULL;
 
 		/* a block (ENOTSUP) is played where a flow includes it */
 		if (scenario_load_vars(&sc, fl.v[i], NULL, &vars, &dg))
 			continue;
-		if (!has_tag(sc, tags, ntags) ||
-		    (idx++ % shard_n) != shard_k - 1) {
-			mem_deref(sc);
-			continue;
-		}
-		list_append(&scs, &sc->le, sc);
+		list_append(&rest, &sc->le, sc);
 	}
 	if (rc == EXIT_PASS && !vars_used(&vars, &dg))
 		rc = EXIT_BAD;
 	if (dg.nerr)
 		rc = EXIT_BAD;
+	if (rc == EXIT_PASS) {
+		struct cli_sel sel = {tags, ntags, shard_k, shard_n};
+
+		if (run_select(&scs, &rest, &sel, &dg))
+			rc = EXIT_BAD;
+	}
 
 	so.tb = tb;
 	if (rc == EXIT_PASS && suite_check_pool(&scs, &so))
@@ -344,13 +384,17 @@ int cmd_run(int argc, char *argv[])
 	}
 
 	console_init(&con, stdout, quiet);
+	con.mode = quiet ? CONSOLE_QUIET : verbose ? CONSOLE_FULL
+		 : CONSOLE_BRIEF;
 	t0 = tmr_jiffies();
 	rc = suite_run(&scs, &so, &con, rp, &interrupted);
 
 	rp->ms = tmr_jiffies() - t0;
 	rp->interrupted = interrupted;
+	console_failures(&con, rp);
 	console_total(&con, report_count(rp, true), report_count(rp, false),
-		      report_skipped(rp), rp->notrun, rp->refused, rp->ms);
+		      report_skipped(rp), rp->notrun, report_refused(rp),
+		      rp->ms);
 	/* evidence that is not whole fails the run, whatever the verdicts */
 	if (write_reports(rp, so.outdir, junit))
 		rc = EXIT_BAD;
@@ -365,6 +409,7 @@ int cmd_run(int argc, char *argv[])
 		re_fprintf(stderr, "%H", diag_print, &dg);
 	diag_reset(&dg);
 	list_flush(&scs);
+	list_flush(&rest);
 	list_flush(&vars);
 	files_free(&fl);
 	mem_deref(tb);
