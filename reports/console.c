@@ -48,6 +48,7 @@ void console_init(struct console *c, FILE *f, bool quiet)
 	c->err = 0;
 	c->mode = quiet ? CONSOLE_QUIET : CONSOLE_FULL;
 	c->sc = NULL;
+	c->blank = true;
 	c->progress[0] = '\0';
 	c->color = isatty(fileno(f)) && !getenv("NO_COLOR");
 }

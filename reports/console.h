@@ -22,6 +22,8 @@ struct console {
 	bool color;            /* ANSI colours, only on a terminal */
 	enum console_mode mode;
 	const struct scenario *sc; /* the scenario printed (its file) */
+	bool blank;            /* what was printed ends with a blank line
+				  (or nothing was) */
 	int err;               /* the first write that failed, or 0 */
 };
 

@@ -95,8 +95,8 @@ void console_failures(struct console *c, const struct report *rp)
 	if (!n)
 		return;
 
-	re_fprintf(c->f, "%sfailed scenarios (%u):\n", c->mode ==
-		   CONSOLE_QUIET ? "" : "\n", n);
+	re_fprintf(c->f, "%sfailed scenarios (%u):\n", c->blank ? "" : "\n",
+		   n);
 	for (le = rp->scns.head; le; le = le->next) {
 		if (failed(le->data))
 			one(c, le->data);

@@ -446,10 +446,10 @@ static void refuse_rest(struct suite *su)
 	while ((sc = take_next(su, &order)) != NULL) {
 		char why[384];
 
-		re_snprintf(why, sizeof(why), "refused: no job slot is left "
-			    "to play it (%u of %u retired; the last: %s)",
+		re_snprintf(why, sizeof(why), "no job slot is left to play "
+			    "it (%u of %u retired; the last: %s)",
 			    su->retired, su->jobs, su->why);
-		re_fprintf(stderr, "%s: %s\n", sc->file, why);
+		re_fprintf(stderr, "%s: refused: %s\n", sc->file, why);
 		refuse(su, sc, why, order);
 	}
 }

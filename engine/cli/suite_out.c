@@ -204,6 +204,7 @@ static void show(struct suite_out *so, bool all)
 		h->buf = NULL;
 		++so->shown;
 	}
+	so->con->blank = so->blank;
 	(void)console_err(so->con);
 	progress_draw(so->prog);
 }
@@ -333,6 +334,7 @@ int suite_out_skip(struct suite_out *so, unsigned order,
 	err = keep(so, h, NULL, NULL, sc, why, s);
 	close_held(h);
 	h->len = 0;
+	h->ladder = so->con->mode == CONSOLE_FULL;
 	if (so->con->mode != CONSOLE_QUIET)
 		err |= summary(&h->line, so, order, NULL, NULL, sc, why);
 	done(so, order);
