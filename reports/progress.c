@@ -150,7 +150,7 @@ void progress_clear(struct progress *p)
 void progress_draw(struct progress *p)
 {
 	char line[512];
-	uint64_t ms;
+	unsigned long long ms;
 	unsigned i, n, w;
 	int k;
 
@@ -169,9 +169,8 @@ void progress_draw(struct progress *p)
 					   ", %u refused", p->refused);
 	if (n < sizeof(line))
 		n += (unsigned)re_snprintf(line + n, sizeof(line) - n,
-					   "  %llu.%llu s",
-					   (unsigned long long)(ms / 1000),
-					   (unsigned long long)(ms % 1000 / 100));
+					   "  %llu.%u s", ms / 1000,
+					   (unsigned)(ms % 1000 / 100));
 	for (i = 0, k = 0; i < MAX_PLAYING && n < sizeof(line); i++) {
 		if (!p->playing[i])
 			continue;
