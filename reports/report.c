@@ -655,50 +655,45 @@ int report_role_add(struct list *l, const char *name, const char *kind,
 }
 
 
-/** How many scenarios passed (passed) or failed (!passed); a skipped
- *  or refused one did neither */
-unsigned report_count(const struct report *rp, bool passed)
+/* what a scenario came to, for the counts */
+enum outcome { OUT_PASS, OUT_FAIL, OUT_SKIP, OUT_REFUSED };
+
+static enum outcome outcome(const struct report_scn *s)
+{
+	return s->refused ? OUT_REFUSED : s->skipped ? OUT_SKIP
+	     : s->passed ? OUT_PASS : OUT_FAIL;
+}
+
+
+static unsigned count(const struct report *rp, enum outcome o)
 {
 	struct le *le;
 	unsigned n = 0;
 
-	for (le = rp ? rp->scns.head : NULL; le; le = le->next) {
-		const struct report_scn *s = le->data;
-		if (!s->skipped && !s->refused && s->passed == passed)
-			++n;
-	}
+	for (le = rp ? rp->scns.head : NULL; le; le = le->next)
+		n += outcome(le->data) == o;
 
 	return n;
 }
 
 
-/** How many scenarios were refused (could not be bound or started) */
-unsigned report_refused(const struct report *rp)
+/** How many scenarios passed (passed) or failed (!passed); a skipped
+ *  or refused one did neither */
+unsigned report_count(const struct report *rp, bool passed)
 {
-	struct le *le;
-	unsigned n = 0;
-
-	for (le = rp ? rp->scns.head : NULL; le; le = le->next) {
-		const struct report_scn *s = le->data;
-		if (s->refused)
-			++n;
-	}
-
-	return n;
+	return count(rp, passed ? OUT_PASS : OUT_FAIL);
 }
 
 
 /** How many scenarios were skipped (requires: not met) */
 unsigned report_skipped(const struct report *rp)
 {
-	struct le *le;
-	unsigned n = 0;
+	return count(rp, OUT_SKIP);
+}
 
-	for (le = rp ? rp->scns.head : NULL; le; le = le->next) {
-		const struct report_scn *s = le->data;
-		if (s->skipped)
-			++n;
-	}
 
-	return n;
+/** How many scenarios were refused (could not be bound or started) */
+unsigned report_refused(const struct report *rp)
+{
+	return count(rp, OUT_REFUSED);
 }
