@@ -13,6 +13,7 @@
 #include "scenario.h"
 #include "esc.h"
 #include "run.h"
+#include "rules.h"
 #include "console.h"
 
 
@@ -156,6 +157,28 @@ void console_progress(struct console *c, unsigned done, unsigned total)
 }
 
 
+/* "  warnings: CONTACT-3XX at F2, …": the SHOULDs of the RFC its
+ * messages broke, which a scenario passes with (its notes say more) */
+static void warnings(struct console *c, const struct run *run)
+{
+	struct le *le;
+	unsigned n = 0;
+
+	for (le = run_findings(run)->head; le; le = le->next) {
+		const struct finding *f = le->data;
+
+		if (f->sev != RULE_WARNING || f->strict)
+			continue;
+		if (n++ < 3)
+			re_fprintf(c->f, "%s%s%s%s", n == 1 ? "  warnings: "
+				   : ", ", f->rule->id, f->step ? " at " : "",
+				   f->step ? f->step : "");
+	}
+	if (n > 3)
+		re_fprintf(c->f, " and %u more", n - 3);
+}
+
+
 /** The scenario's summary line (then a blank line but in a brief
  *  console: a scenario's lines are set apart) */
 void console_end(struct console *c, const struct run *run,
@@ -179,6 +202,7 @@ void console_end(struct console *c, const struct run *run,
 		   pcap ? pcap : "");
 	if (err)
 		re_fprintf(c->f, " (not whole: %s: %m)", why, err);
+	warnings(c, run);
 	re_fprintf(c->f, "\n");
 	if (c->mode == CONSOLE_FULL)
 		re_fprintf(c->f, "\n");
