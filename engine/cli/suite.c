@@ -188,6 +188,9 @@ static void finish_slot(struct suite *su, struct slot *sl)
 		report_scn_interrupted(s, sl->cut);
 	err |= suite_out_end(su->out, sl->order, sl->run, sl->pcap, s);
 	sl->cut = NULL;
+	if (err || run_pcap_error(sl->run, &why) ||
+	    run_record_error(sl->run, &why))
+		suite_out_clear(su->out);
 	if (err) {
 		re_fprintf(stderr, "%s: not in the reports: %m\n",
 			   sl->sc->name, err);
@@ -449,6 +452,7 @@ static void refuse_rest(struct suite *su)
 		re_snprintf(why, sizeof(why), "no job slot is left to play "
 			    "it (%u of %u retired; the last: %s)",
 			    su->retired, su->jobs, su->why);
+		suite_out_clear(su->out);
 		re_fprintf(stderr, "%s: refused: %s\n", sc->file, why);
 		refuse(su, sc, why, order);
 	}
@@ -464,6 +468,7 @@ static void retire(struct suite *su, struct slot *sl, struct scenario *sc,
 
 	sl->retired = true;
 	++su->retired;
+	suite_out_clear(su->out);
 	re_snprintf(su->why, sizeof(su->why), "slot %u could not listen on "
 		    "%s:%J: %m", s, sip_transp_name(r->tp), &r->addr,
 		    r->listen_err);
@@ -544,6 +549,7 @@ static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
 		}
 	}
 	if (err) {
+		suite_out_clear(su->out);
 		if (dg.nerr && diag_first(&dg))
 			re_snprintf(why, whysz, "%s", diag_first(&dg));
 		else
@@ -564,6 +570,7 @@ static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
 	if (run_start(sl->run)) {
 		sl->run = mem_deref(sl->run);
 		sl->sc = NULL;
+		suite_out_clear(su->out);
 		re_snprintf(why, whysz, "%s: cannot start", sc->file);
 		re_fprintf(stderr, "%s\n", why);
 		return EINVAL;

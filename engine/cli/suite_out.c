@@ -365,6 +365,15 @@ int suite_out_refused(struct suite_out *so, unsigned order,
 }
 
 
+/** Erase the progress line, before a line goes to stderr (the same
+ *  terminal, most often); the next event draws it again */
+void suite_out_clear(struct suite_out *so)
+{
+	if (so)
+		progress_clear(so->prog);
+}
+
+
 /** The suite ended: whatever is held goes out, in order (a scenario not
  *  played leaves no gap), and the progress line goes */
 void suite_out_flush(struct suite_out *so)

@@ -28,6 +28,7 @@ int  suite_out_skip(struct suite_out *so, unsigned order,
 int  suite_out_refused(struct suite_out *so, unsigned order,
 		       const struct scenario *sc, const char *why,
 		       struct report_scn *s);
+void suite_out_clear(struct suite_out *so);
 void suite_out_flush(struct suite_out *so);
 
 #endif
