@@ -41,7 +41,7 @@ sed 's/to-user: ping/to-user: bob/' "$here/lib/probe.yaml" >"$out/probe.yaml"
 ready=0
 for _ in $(seq 1 50); do
 	kill -0 $pid 2>/dev/null || break
-	if "$sipflow" run "$out/probe.yaml" --role "A=ua:udp:127.0.0.9:5099" \
+	if "$sipflow" run --verbose "$out/probe.yaml" --role "A=ua:udp:127.0.0.9:5099" \
 		--role "P=dut:udp:$addr" --timeout 200ms --quiet \
 		--out "$out/probe" >/dev/null 2>&1; then
 		ready=1; break
@@ -54,7 +54,7 @@ if [ $ready -ne 1 ]; then
 	closing
 fi
 
-"$sipflow" run "$here/baresip-echo.yaml" --role "B=dut:udp:$addr" \
+"$sipflow" run --verbose "$here/baresip-echo.yaml" --role "B=dut:udp:$addr" \
 	--out "$out/good" --timeout 3s >"$out/good.txt" 2>&1
 rc=$?
 cat "$out/good.txt"
@@ -70,7 +70,7 @@ check "pcap: both RTP streams of the call (tshark found $n)" "[ $n -eq 2 ]"
 # negative: A sends nothing, so baresip has nothing to echo
 sed 's/tone: 700Hz/tone: 700Hz, mute: true/' "$here/baresip-echo.yaml" \
 	>"$out/mute.yaml"
-"$sipflow" run "$out/mute.yaml" --role "B=dut:udp:$addr" --out "$out/mute" \
+"$sipflow" run --verbose "$out/mute.yaml" --role "B=dut:udp:$addr" --out "$out/mute" \
 	--timeout 3s >"$out/mute.txt" 2>&1
 rc=$?
 cat "$out/mute.txt"
