@@ -10,6 +10,7 @@
  * not hold them (docs/decisions/0025-peer-bytes-in-reports.md). Each
  * format escapes what is special to it (json.c, xml.c, html.c).
  */
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -439,10 +440,10 @@ int report_add_run(struct report *rp, const struct run *run,
 }
 
 
-/** A scenario not played because what plays a role cannot serve it
- *  (requires:): skipped, with why */
-int report_add_skip(struct report *rp, const struct scenario *sc,
-		    const char *why, unsigned order)
+/* a scenario that was not played: why goes in the string at offset
+ * field of its entry (skipped or refused) */
+static int add_unplayed(struct report *rp, const struct scenario *sc,
+			const char *why, unsigned order, size_t field)
 {
 	struct report_scn *s = NULL;
 	int err;
@@ -452,9 +453,19 @@ int report_add_skip(struct report *rp, const struct scenario *sc,
 
 	err = add_scn(&s, rp, sc, order);
 	if (s)
-		err |= sdup(&s->skipped, why);
+		err |= sdup((char **)(void *)((char *)s + field), why);
 
 	return err;
+}
+
+
+/** A scenario not played because what plays a role cannot serve it
+ *  (requires:): skipped, with why */
+int report_add_skip(struct report *rp, const struct scenario *sc,
+		    const char *why, unsigned order)
+{
+	return add_unplayed(rp, sc, why, order,
+			    offsetof(struct report_scn, skipped));
 }
 
 
@@ -462,17 +473,8 @@ int report_add_skip(struct report *rp, const struct scenario *sc,
 int report_add_refused(struct report *rp, const struct scenario *sc,
 		       const char *why, unsigned order)
 {
-	struct report_scn *s = NULL;
-	int err;
-
-	if (!rp || !sc || !why)
-		return EINVAL;
-
-	err = add_scn(&s, rp, sc, order);
-	if (s)
-		err |= sdup(&s->refused, why);
-
-	return err;
+	return add_unplayed(rp, sc, why, order,
+			    offsetof(struct report_scn, refused));
 }
 
 
