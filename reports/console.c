@@ -13,6 +13,7 @@
 #include "scenario.h"
 #include "esc.h"
 #include "run.h"
+#include "rules.h"
 #include "console.h"
 
 
@@ -40,12 +41,15 @@ int console_err(struct console *c)
 }
 
 
-/** Colour only when f is a terminal and NO_COLOR is unset */
+/** Colour only when f is a terminal and NO_COLOR is unset; quiet: no
+ *  scenario's lines (CONSOLE_QUIET), else all (CONSOLE_FULL) */
 void console_init(struct console *c, FILE *f, bool quiet)
 {
 	c->f = f;
 	c->err = 0;
-	c->quiet = quiet;
+	c->mode = quiet ? CONSOLE_QUIET : CONSOLE_FULL;
+	c->sc = NULL;
+	c->blank = true;
 	c->progress[0] = '\0';
 	c->color = isatty(fileno(f)) && !getenv("NO_COLOR");
 }
@@ -70,12 +74,26 @@ void console_begin(struct console *c, const struct scenario *sc,
 		   const char *pcap)
 {
 	(void)pcap;
-	if (c->quiet)
+	c->sc = sc;
+	if (c->mode != CONSOLE_FULL)
 		return;
 
 	re_fprintf(c->f, "%s%s%s\n", sc->name, sc->title ? " — " : "",
 		   sc->title ? sc->title : "");
 	flush(c);
+}
+
+
+/* "tests/x.yaml:42: " before a failed step's reason: where the step is
+ * written (a step the testbed added is written nowhere) */
+static void where(struct console *c, const struct step *st,
+		  const struct verdict *v)
+{
+	const char *file = step_file(c->sc, st);
+
+	if (v->status == VERDICT_FAIL && !st->setup && st->pos.line && file)
+		re_fprintf(c->f, "%H:%u: ", esc_term_str, file,
+			   st->pos.line);
 }
 
 
@@ -85,7 +103,7 @@ void console_step(struct console *c, const struct step *st,
 {
 	char w[64], dir[40];
 
-	if (c->quiet || st->type == STEP_GROUP)
+	if (c->mode != CONSOLE_FULL || st->type == STEP_GROUP)
 		return;
 
 	re_snprintf(w, sizeof(w), "%H", step_print, st);
@@ -105,9 +123,12 @@ void console_step(struct console *c, const struct step *st,
 	if (v->device_ms >= 0)
 		re_fprintf(c->f, "  %s %lld ms", v->stimulus ? "driver"
 			   : "device", (long long)v->device_ms);
-	if (v->reason)
-		re_fprintf(c->f, "\n  %-6s %s%H%s", "", paint(c, v->status),
-			   esc_term_str, v->reason, c->color ? RESET : "");
+	if (v->reason) {
+		re_fprintf(c->f, "\n  %-6s %s", "", paint(c, v->status));
+		where(c, st, v);
+		re_fprintf(c->f, "%H%s", esc_term_str, v->reason,
+			   c->color ? RESET : "");
+	}
 	re_fprintf(c->f, "\n");
 	flush(c);
 }
@@ -116,7 +137,7 @@ void console_step(struct console *c, const struct step *st,
 /** A note from the run: absorbed retransmissions and the like */
 void console_log(struct console *c, const char *line)
 {
-	if (c->quiet)
+	if (c->mode != CONSOLE_FULL)
 		return;
 
 	re_fprintf(c->f, "  %s%-6s note: %H%s\n", c->color ? DIM : "", "",
@@ -136,7 +157,30 @@ void console_progress(struct console *c, unsigned done, unsigned total)
 }
 
 
-/** The scenario's summary line */
+/* "  warnings: CONTACT-3XX at F2, …": the SHOULDs of the RFC its
+ * messages broke, which a scenario passes with (its notes say more) */
+static void warnings(struct console *c, const struct run *run)
+{
+	struct le *le;
+	unsigned n = 0;
+
+	for (le = run_findings(run)->head; le; le = le->next) {
+		const struct finding *f = le->data;
+
+		if (f->sev != RULE_WARNING || f->strict)
+			continue;
+		if (n++ < 3)
+			re_fprintf(c->f, "%s%s%s%s", n == 1 ? "  warnings: "
+				   : ", ", f->rule->id, f->step ? " at " : "",
+				   f->step ? f->step : "");
+	}
+	if (n > 3)
+		re_fprintf(c->f, " and %u more", n - 3);
+}
+
+
+/** The scenario's summary line (then a blank line but in a brief
+ *  console: a scenario's lines are set apart) */
 void console_end(struct console *c, const struct run *run,
 		 const char *pcap)
 {
@@ -158,8 +202,9 @@ void console_end(struct console *c, const struct run *run,
 		   pcap ? pcap : "");
 	if (err)
 		re_fprintf(c->f, " (not whole: %s: %m)", why, err);
+	warnings(c, run);
 	re_fprintf(c->f, "\n");
-	if (!c->quiet)
+	if (c->mode == CONSOLE_FULL)
 		re_fprintf(c->f, "\n");
 	flush(c);
 }
@@ -172,7 +217,7 @@ void console_skip(struct console *c, const struct scenario *sc,
 	re_fprintf(c->f, "%s%sSKIP%s %s: skipped: %H\n", c->progress,
 		   paint(c, VERDICT_SKIP), c->color ? RESET : "", sc->name,
 		   esc_term_str, why);
-	if (!c->quiet)
+	if (c->mode == CONSOLE_FULL)
 		re_fprintf(c->f, "\n");
 	flush(c);
 }

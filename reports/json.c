@@ -154,6 +154,11 @@ static int step_fill(struct odict *o, const void *x)
 	if (s->device_ms >= 0)
 		err |= put_int(o, "device_ms", s->device_ms);
 	err |= put_str(o, "reason", s->reason);
+	err |= put_int(o, "line", s->line);
+	if (s->file)
+		err |= put_str(o, "file", s->file);
+	if (s->interrupted)
+		err |= put_bool(o, "interrupted", true);
 	if (s->type && !strcmp(s->type, "media"))
 		err |= put_list(o, "media", &s->media, media_fill);
 
@@ -231,9 +236,15 @@ static int scn_fill(struct odict *o, const void *x)
 	err |= put_str(o, "source", s->source);
 	err |= put_str(o, "result", s->capture ? "capture"
 				   : s->skipped ? "skip"
+				   : s->refused ? "refused"
 				   : s->passed ? "pass" : "fail");
 	if (s->skipped)
 		err |= put_str(o, "skip_reason", s->skipped);
+	if (s->refused)
+		err |= put_str(o, "refuse_reason", s->refused);
+	err |= put_str(o, "started", s->stamp);
+	err |= put_str(o, "host", s->host);
+	err |= put_str(o, "console", s->console);
 	err |= put_int(o, "duration_ms", (int64_t)s->ms);
 	err |= put_str(o, "pcap", s->pcap);
 	err |= put_int(o, "passed", s->npass);
@@ -282,13 +293,12 @@ int report_json_odict(struct odict **odp, const struct report *rp)
 	err |= put_bool(o, "interrupted", rp->interrupted);
 
 	err |= child(&t);
-	err |= put_int(t, "scenarios", list_count(&rp->scns) + rp->notrun +
-		       rp->refused);
+	err |= put_int(t, "scenarios", list_count(&rp->scns) + rp->notrun);
 	err |= put_int(t, "passed", report_count(rp, true));
 	err |= put_int(t, "failed", report_count(rp, false));
 	err |= put_int(t, "skipped", report_skipped(rp));
 	err |= put_int(t, "not_run", rp->notrun);
-	err |= put_int(t, "refused", rp->refused);
+	err |= put_int(t, "refused", report_refused(rp));
 	err |= put_child(o, "totals", ODICT_OBJECT, t);
 
 	err |= put_list(o, "scenarios", &rp->scns, scn_fill);

@@ -127,6 +127,12 @@ static int load_scn(struct report *rp, const struct odict *o)
 	if (str(o, "result") && !strcmp(str(o, "result"), "skip"))
 		err |= dup(&s->skipped, str(o, "skip_reason") ?
 			   str(o, "skip_reason") : "skipped");
+	if (str(o, "result") && !strcmp(str(o, "result"), "refused"))
+		err |= dup(&s->refused, str(o, "refuse_reason") ?
+			   str(o, "refuse_reason") : "refused");
+	err |= dup(&s->stamp, str(o, "started"));
+	err |= dup(&s->host, str(o, "host"));
+	err |= dup(&s->console, str(o, "console"));
 	s->ms = (uint64_t)num(o, "duration_ms");
 	s->npass = (unsigned)num(o, "passed");
 	s->nfail = (unsigned)num(o, "failed");
@@ -164,6 +170,9 @@ static int load_scn(struct report *rp, const struct odict *o)
 		err |= dup(&st->group, str(so, "group"));
 		err |= dup(&st->status, str(so, "status"));
 		err |= dup(&st->reason, str(so, "reason"));
+		err |= dup(&st->file, str(so, "file"));
+		st->line = (unsigned)num(so, "line");
+		(void)odict_get_boolean(so, &st->interrupted, "interrupted");
 		st->frame = (uint32_t)num(so, "frame");
 		st->t_ms = (uint64_t)num(so, "t_ms");
 		(void)odict_get_boolean(so, &st->sent, "sent");
@@ -212,8 +221,8 @@ static int load_scn(struct report *rp, const struct odict *o)
 		f->frame = (uint32_t)num(fo, "frame");
 	}
 
-	/* a skipped scenario has no steps: it was not played */
-	if (!s->name || (!s->steps.head && !s->skipped))
+	/* a skipped or refused scenario has no steps: it was not played */
+	if (!s->name || (!s->steps.head && !s->skipped && !s->refused))
 		return EBADMSG;
 
 	return err;
@@ -272,7 +281,6 @@ int report_load_json(struct report *rp, const char *path)
 		const struct odict *t = arr(o, "totals");
 		if (t) {
 			rp->notrun += (unsigned)num(t, "not_run");
-			rp->refused += (unsigned)num(t, "refused");
 		}
 	}
 

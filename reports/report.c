@@ -11,8 +11,10 @@
  * format escapes what is special to it (json.c, xml.c, html.c).
  */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <re.h>
 #include "scenario.h"
 #include "esc.h"
@@ -25,7 +27,7 @@
 enum { TEXT_MAX = 16384 };
 
 
-static int dup(char **out, const char *s);
+static int sdup(char **out, const char *s);
 
 
 static void role_destructor(void *data)
@@ -64,6 +66,7 @@ static void step_destructor(void *data)
 	mem_deref(s->group);
 	mem_deref(s->status);
 	mem_deref(s->reason);
+	mem_deref(s->file);
 }
 
 
@@ -105,12 +108,12 @@ static int add_finding(struct report_scn *s, const struct finding *f)
 	if (err)
 		return err;
 
-	err = dup(&rf->rule, f->rule->id);
-	err |= dup(&rf->rfc, f->rule->rfc);
-	err |= dup(&rf->severity, f->sev == RULE_ERROR ? "error" : "warning");
-	err |= dup(&rf->text, f->rule->text);
-	err |= dup(&rf->got, f->bad);
-	err |= dup(&rf->step, f->step);
+	err = sdup(&rf->rule, f->rule->id);
+	err |= sdup(&rf->rfc, f->rule->rfc);
+	err |= sdup(&rf->severity, f->sev == RULE_ERROR ? "error" : "warning");
+	err |= sdup(&rf->text, f->rule->text);
+	err |= sdup(&rf->got, f->bad);
+	err |= sdup(&rf->step, f->step);
 	rf->frame = f->frame;
 
 	return err;
@@ -133,6 +136,10 @@ static void scn_destructor(void *data)
 	mem_deref(s->source);
 	mem_deref(s->pcap);
 	mem_deref(s->skipped);
+	mem_deref(s->refused);
+	mem_deref(s->stamp);
+	mem_deref(s->host);
+	mem_deref(s->console);
 }
 
 
@@ -142,16 +149,32 @@ static void destructor(void *data)
 
 	list_flush(&rp->scns);
 	mem_deref(rp->started);
+	mem_deref(rp->host);
 }
 
 
-/** An empty report, stamped with the time it started */
+/* t as ISO 8601 in UTC: with the zone (Z), or without it, as Ant's
+ * JUnit timestamps are written */
+static int iso_time(char **out, time_t t, bool zone)
+{
+	char buf[32];
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), zone ? "%Y-%m-%dT%H:%M:%SZ"
+		 : "%Y-%m-%dT%H:%M:%S", &tm);
+	mem_deref(*out);
+	*out = NULL;
+
+	return str_dup(out, buf);
+}
+
+
+/** An empty report, stamped with the time it started and the machine */
 int report_alloc(struct report **rpp)
 {
 	struct report *rp;
-	char buf[32];
-	time_t now = time(NULL);
-	struct tm tm;
+	char host[256] = "";
 
 	if (!rpp)
 		return EINVAL;
@@ -160,9 +183,10 @@ int report_alloc(struct report **rpp)
 	if (!rp)
 		return ENOMEM;
 
-	gmtime_r(&now, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (str_dup(&rp->started, buf)) {
+	if (gethostname(host, sizeof(host) - 1) || !host[0])
+		str_ncpy(host, "localhost", sizeof(host));
+	if (iso_time(&rp->started, time(NULL), true) ||
+	    report_str(&rp->host, host)) {
 		mem_deref(rp);
 		return ENOMEM;
 	}
@@ -194,7 +218,7 @@ int report_str(char **out, const char *s)
 }
 
 
-static int dup(char **out, const char *s)
+static int sdup(char **out, const char *s)
 {
 	return report_str(out, s);
 }
@@ -276,8 +300,8 @@ static int add_media(struct report_step *rs, const struct run *run,
 		err = report_media_alloc(&m, rs);
 		if (err)
 			break;
-		err |= dup(&m->from, f->from ? f->from->name : NULL);
-		err |= dup(&m->to, f->to->name);
+		err |= sdup(&m->from, f->from ? f->from->name : NULL);
+		err |= sdup(&m->to, f->to->name);
 		m->measured = f->measured;
 		m->start_ms = f->start_ms;
 		m->end_ms = f->end_ms;
@@ -295,7 +319,7 @@ static int add_media(struct report_step *rs, const struct run *run,
 		m->heard_hz = f->heard_hz;
 		m->heard_share = round2(f->heard_share);
 		if (st->media.expect == MEDIA_DTMF)
-			err |= dup(&m->dtmf, f->dtmf);
+			err |= sdup(&m->dtmf, f->dtmf);
 	}
 
 	return err;
@@ -315,25 +339,29 @@ static int add_step(struct report_scn *s, const struct run *run,
 	if (err)
 		return err;
 
-	err |= dup(&rs->id, st->id);
-	err |= dup(&rs->type, types[st->type]);
+	err |= sdup(&rs->id, st->id);
+	err |= sdup(&rs->type, types[st->type]);
 	err |= re_sdprintf(&rs->what, "%H", step_print, st);
 	if (st->type == STEP_MSG) {
-		err |= dup(&rs->from, st->from->name);
-		err |= dup(&rs->to, st->to->name);
+		err |= sdup(&rs->from, st->from->name);
+		err |= sdup(&rs->to, st->to->name);
 	}
 	else if (st->type == STEP_MEDIA) {
 		if (st->media.from)
-			err |= dup(&rs->from, st->media.from->name);
-		err |= dup(&rs->to, st->media.to->name);
+			err |= sdup(&rs->from, st->media.from->name);
+		err |= sdup(&rs->to, st->media.to->name);
 	}
 	else if (st->type == STEP_DO) {
-		err |= dup(&rs->from, st->act.actor->name);
+		err |= sdup(&rs->from, st->act.actor->name);
 	}
 	if (st->group)
-		err |= dup(&rs->group, st->group->id);
-	err |= dup(&rs->status, status_word(v->status));
-	err |= dup(&rs->reason, v->reason);
+		err |= sdup(&rs->group, st->group->id);
+	err |= sdup(&rs->status, status_word(v->status));
+	err |= sdup(&rs->reason, v->reason);
+	if (st->file && run_scenario(run)->file &&
+	    strcmp(st->file, run_scenario(run)->file))
+		err |= sdup(&rs->file, st->file);
+	rs->line = st->setup ? 0 : st->pos.line;
 	rs->frame = v->frame;
 	rs->t_ms = v->t_ms;
 	rs->sent = v->sent;
@@ -376,11 +404,11 @@ static int add_msg(struct report_scn *s, const struct run *run,
 	m->lost = r->lost;
 	m->teardown = r->teardown;
 	if (r->from)
-		err |= dup(&m->from, r->from->name);
+		err |= sdup(&m->from, r->from->name);
 	else
 		err |= re_sdprintf(&m->from, "%J", &r->src);
 	if (r->to)
-		err |= dup(&m->to, r->to->name);
+		err |= sdup(&m->to, r->to->name);
 	else
 		err |= re_sdprintf(&m->to, "%J", &r->dst);
 
@@ -388,8 +416,8 @@ static int add_msg(struct report_scn *s, const struct run *run,
 	if (r->step) {
 		const struct verdict *v = run_verdict(run, r->step->idx);
 
-		err |= dup(&m->step, r->step->id);
-		err |= dup(&m->status, status_word(v->status));
+		err |= sdup(&m->step, r->step->id);
+		err |= sdup(&m->status, status_word(v->status));
 	}
 
 	return err;
@@ -411,10 +439,12 @@ static int add_scn(struct report_scn **sp, struct report *rp,
 	s->order = order;
 	*sp = s;
 
-	err |= dup(&s->name, sc->name);
-	err |= dup(&s->file, sc->file);
-	err |= dup(&s->title, sc->title);
-	err |= dup(&s->source, sc->source);
+	err |= sdup(&s->name, sc->name);
+	err |= sdup(&s->file, sc->file);
+	err |= sdup(&s->title, sc->title);
+	err |= sdup(&s->source, sc->source);
+	err |= sdup(&s->host, rp->host);
+	err |= iso_time(&s->stamp, time(NULL), false);
 
 	for (le = sc->tags.head; le; le = le->next) {
 		const struct strle *t = le->data;
@@ -450,7 +480,7 @@ int report_add_run(struct report *rp, const struct run *run,
 	if (!s)
 		return err;
 
-	err |= dup(&s->pcap, pcap);
+	err |= sdup(&s->pcap, pcap);
 	s->passed = run_passed(run);
 	s->ms = run_elapsed_ms(run);
 
@@ -472,10 +502,10 @@ int report_add_run(struct report *rp, const struct run *run,
 }
 
 
-/** A scenario not played because what plays a role cannot serve it
- *  (requires:): skipped, with why */
-int report_add_skip(struct report *rp, const struct scenario *sc,
-		    const char *why, unsigned order)
+/* a scenario that was not played: why goes in the string at offset
+ * field of its entry (skipped or refused) */
+static int add_unplayed(struct report *rp, const struct scenario *sc,
+			const char *why, unsigned order, size_t field)
 {
 	struct report_scn *s = NULL;
 	int err;
@@ -485,9 +515,120 @@ int report_add_skip(struct report *rp, const struct scenario *sc,
 
 	err = add_scn(&s, rp, sc, order);
 	if (s)
-		err |= dup(&s->skipped, why);
+		err |= sdup((char **)(void *)((char *)s + field), why);
 
 	return err;
+}
+
+
+/** A scenario not played because what plays a role cannot serve it
+ *  (requires:): skipped, with why */
+int report_add_skip(struct report *rp, const struct scenario *sc,
+		    const char *why, unsigned order)
+{
+	return add_unplayed(rp, sc, why, order,
+			    offsetof(struct report_scn, skipped));
+}
+
+
+/** A scenario that could not be bound or started: refused, with why */
+int report_add_refused(struct report *rp, const struct scenario *sc,
+		       const char *why, unsigned order)
+{
+	return add_unplayed(rp, sc, why, order,
+			    offsetof(struct report_scn, refused));
+}
+
+
+/** The scenario at place order of the suite, or NULL */
+struct report_scn *report_scn_at(const struct report *rp, unsigned order)
+{
+	struct le *le;
+
+	for (le = rp ? rp->scns.tail : NULL; le; le = le->prev) {
+		struct report_scn *s = le->data;
+
+		if (s->order == order)
+			return s;
+	}
+
+	return NULL;
+}
+
+
+/** Keep len bytes of text as the scenario's console text, without the
+ *  colours a terminal was given (the only escapes in it: a peer's bytes
+ *  were escaped before they were printed, engine/model/esc.c) */
+int report_scn_console(struct report_scn *s, const char *text, size_t len)
+{
+	struct mbuf *mb;
+	size_t i = 0;
+	int err = 0;
+
+	if (!s || (!text && len))
+		return EINVAL;
+
+	mb = mbuf_alloc(len + 1);
+	if (!mb)
+		return ENOMEM;
+	while (i < len && !err) {
+		if (text[i] == 0x1b && i + 1 < len && text[i + 1] == '[') {
+			i += 2;
+			while (i < len && (text[i] == ';' ||
+					   (text[i] >= '0' && text[i] <= '9')))
+				++i;
+			++i;      /* the final byte: m */
+			continue;
+		}
+		err = mbuf_write_u8(mb, (uint8_t)text[i++]);
+	}
+	err |= mbuf_write_u8(mb, 0);
+	s->console = mem_deref(s->console);
+	if (!err)
+		err = sdup(&s->console, (const char *)mb->buf);
+	mem_deref(mb);
+
+	return err;
+}
+
+
+/** When the scenario started (wall clock) */
+void report_scn_stamp(struct report_scn *s, time_t t)
+{
+	if (s)
+		(void)iso_time(&s->stamp, t, false);
+}
+
+
+/** The suite was stopped while s played: its steps that failed with
+ *  why failed for that, not by a verdict (JUnit: an error) */
+void report_scn_interrupted(struct report_scn *s, const char *why)
+{
+	struct le *le;
+
+	for (le = s && why ? s->steps.head : NULL; le; le = le->next) {
+		struct report_step *st = le->data;
+
+		if (!strcmp(st->status, "fail") && st->reason &&
+		    !strcmp(st->reason, why))
+			st->interrupted = true;
+	}
+}
+
+
+/** The scenario's first failed step (in file order), or NULL */
+const struct report_step *report_first_failed(const struct report_scn *s)
+{
+	struct le *le;
+
+	for (le = s ? s->steps.head : NULL; le; le = le->next) {
+		const struct report_step *st = le->data;
+
+		if (st->status && !strcmp(st->status, "fail"))
+			return st;
+	}
+
+	return NULL;
 }
 
 
@@ -581,43 +722,55 @@ int report_role_add(struct list *l, const char *name, const char *kind,
 	if (!r)
 		return ENOMEM;
 
-	err = dup(&r->name, name);
-	err |= dup(&r->kind, kind);
-	err |= dup(&r->addr, addr);
+	err = sdup(&r->name, name);
+	err |= sdup(&r->kind, kind);
+	err |= sdup(&r->addr, addr);
 	list_append(l, &r->le, r);
 
 	return err;
 }
 
 
-/** How many scenarios passed (passed) or failed (!passed); a skipped
- *  one did neither */
-unsigned report_count(const struct report *rp, bool passed)
+/* what a scenario came to, for the counts; a bare capture's ladder
+ * (ladder --html) was not judged: it is none of them */
+enum outcome { OUT_PASS, OUT_FAIL, OUT_SKIP, OUT_REFUSED, OUT_NONE };
+
+static enum outcome outcome(const struct report_scn *s)
+{
+	return s->capture ? OUT_NONE : s->refused ? OUT_REFUSED
+	     : s->skipped ? OUT_SKIP : s->passed ? OUT_PASS : OUT_FAIL;
+}
+
+
+static unsigned count(const struct report *rp, enum outcome o)
 {
 	struct le *le;
 	unsigned n = 0;
 
-	for (le = rp ? rp->scns.head : NULL; le; le = le->next) {
-		const struct report_scn *s = le->data;
-		if (!s->skipped && !s->capture && s->passed == passed)
-			++n;
-	}
+	for (le = rp ? rp->scns.head : NULL; le; le = le->next)
+		n += outcome(le->data) == o;
 
 	return n;
+}
+
+
+/** How many scenarios passed (passed) or failed (!passed); a skipped
+ *  or refused one did neither */
+unsigned report_count(const struct report *rp, bool passed)
+{
+	return count(rp, passed ? OUT_PASS : OUT_FAIL);
 }
 
 
 /** How many scenarios were skipped (requires: not met) */
 unsigned report_skipped(const struct report *rp)
 {
-	struct le *le;
-	unsigned n = 0;
+	return count(rp, OUT_SKIP);
+}
 
-	for (le = rp ? rp->scns.head : NULL; le; le = le->next) {
-		const struct report_scn *s = le->data;
-		if (s->skipped)
-			++n;
-	}
 
-	return n;
+/** How many scenarios were refused (could not be bound or started) */
+unsigned report_refused(const struct report *rp)
+{
+	return count(rp, OUT_REFUSED);
 }

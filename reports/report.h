@@ -41,6 +41,12 @@ struct report_step {
 	char *reason;
 	struct list media;     /* struct report_media: a media: step's
 				  figures, per direction */
+	char *file;            /* the file it is written in when that is not
+				  the scenario's (an included block), else
+				  NULL */
+	unsigned line;         /* where it is written; 0: nowhere (setup) */
+	bool interrupted;      /* failed because the suite was stopped
+				  (SIGINT, SIGTERM), not by a verdict */
 };
 
 /** One message of the capture, for the ladder */
@@ -88,6 +94,12 @@ struct report_scn {
 	bool capture;          /* a capture's ladder, not a run */
 	char *skipped;         /* not played, and why ("P (kamailio) does
 				  not offer forward-on-busy"), or NULL */
+	char *refused;         /* could not be bound or started, and why,
+				  or NULL */
+	char *stamp;           /* when it started: ISO 8601, UTC, no zone */
+	char *host;            /* the machine that played it */
+	char *console;         /* its console text, as --verbose prints it
+				  (no colour, no progress counter) */
 	uint64_t ms;
 	char *pcap;
 	unsigned npass, nfail, nskip, nnotrun;
@@ -104,8 +116,7 @@ struct report {
 	uint64_t ms;
 	bool interrupted;
 	unsigned notrun;       /* scenarios not reached (interrupted) */
-	unsigned refused;      /* scenarios refused before they played
-				  (could not be bound or started) */
+	char *host;            /* the machine it plays on */
 };
 
 int  report_alloc(struct report **rpp);
@@ -114,10 +125,19 @@ int  report_add_run(struct report *rp, const struct run *run,
 void report_sort(struct report *rp);
 int  report_add_skip(struct report *rp, const struct scenario *sc,
 		     const char *why, unsigned order);
+int  report_add_refused(struct report *rp, const struct scenario *sc,
+			const char *why, unsigned order);
+struct report_scn *report_scn_at(const struct report *rp, unsigned order);
+int  report_scn_console(struct report_scn *s, const char *text, size_t len);
+void report_scn_stamp(struct report_scn *s, time_t t);
+void report_scn_interrupted(struct report_scn *s, const char *why);
+const struct report_step *report_first_failed(const struct report_scn *s);
 unsigned report_count(const struct report *rp, bool passed);
 unsigned report_skipped(const struct report *rp);
+unsigned report_refused(const struct report *rp);
 int  report_write_json(const struct report *rp, const char *path);
 int  report_write_junit(const struct report *rp, const char *path);
+int  report_junit_print(struct re_printf *pf, const struct report *rp);
 int  report_write_html(const struct report *rp, const char *path);
 int  report_load_json(struct report *rp, const char *path);
 int  report_scn_alloc(struct report_scn **sp, struct report *rp);

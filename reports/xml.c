@@ -19,15 +19,8 @@ static bool xml_char(uint32_t cp)
 }
 
 
-/**
- * Print a string escaped for XML 1.0 content and attribute values: the
- * five special characters as entities; tab, LF and CR as character
- * references (an attribute keeps them so); a control character XML
- * cannot carry as a person reads it in the console (\x1b, \0:
- * engine/model/esc.c); U+FFFE, U+FFFF and each ill-formed part of UTF-8
- * as U+FFFD. The output is well-formed whatever s holds.
- */
-int xml_escape(struct re_printf *pf, const char *s)
+/* text: tab and LF as they are (element content), else as references */
+static int escape(struct re_printf *pf, const char *s, bool text)
 {
 	const uint8_t *p = (const uint8_t *)s;
 	size_t n = s ? strlen(s) : 0, i = 0;
@@ -45,7 +38,11 @@ int xml_escape(struct re_printf *pf, const char *s)
 		case '"':  err = re_hprintf(pf, "&quot;"); break;
 		case '\'': err = re_hprintf(pf, "&apos;"); break;
 		case '\t': case '\n': case '\r':
-			err = re_hprintf(pf, "&#%u;", cp);
+			if (text && cp != '\r')
+				err = pf->vph((const char *)p + i, 1,
+					      pf->arg);
+			else
+				err = re_hprintf(pf, "&#%u;", cp);
 			break;
 		default:
 			if (cp == ESC_BAD || cp == 0xfffe || cp == 0xffff)
@@ -61,4 +58,29 @@ int xml_escape(struct re_printf *pf, const char *s)
 	}
 
 	return err;
+}
+
+
+/**
+ * Print a string escaped for XML 1.0 content and attribute values: the
+ * five special characters as entities; tab, LF and CR as character
+ * references (an attribute keeps them so); a control character XML
+ * cannot carry as a person reads it in the console (\x1b, \0:
+ * engine/model/esc.c); U+FFFE, U+FFFF and each ill-formed part of UTF-8
+ * as U+FFFD. The output is well-formed whatever s holds.
+ */
+int xml_escape(struct re_printf *pf, const char *s)
+{
+	return escape(pf, s, false);
+}
+
+
+/**
+ * Print a string escaped for XML 1.0 element content, as xml_escape
+ * does but for tab and LF, written as they are: a block of text (a
+ * console's lines in <system-out>) stays readable in the file.
+ */
+int xml_escape_text(struct re_printf *pf, const char *s)
+{
+	return escape(pf, s, true);
 }

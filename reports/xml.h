@@ -3,5 +3,6 @@
 #define SIPFLOW_XML_H
 
 int xml_escape(struct re_printf *pf, const char *s);
+int xml_escape_text(struct re_printf *pf, const char *s);
 
 #endif

@@ -8,13 +8,14 @@
 #                   (a real phone for the phone agent and HIL tests),
 #                   openssl (TLS test certificates), kamailio-tls-modules
 #                   (Kamailio as P over TLS), clang (the libFuzzer
-#                   harnesses, tests/fuzz/)
+#                   harnesses, tests/fuzz/), libxml2-utils (xmllint:
+#                   junit.xml against Ant's schema, tests/scripts/ci.sh)
 set -eu
 pkgs=(build-essential cmake pkg-config libre-dev librem-dev libyaml-dev
       libpcap-dev libcunit1-dev)
 if [ "${1:-}" = test ]; then
 	pkgs+=(kamailio tshark sip-tester chromium python3 iproute2
-	       baresip-core openssl kamailio-tls-modules clang)
+	       baresip-core openssl kamailio-tls-modules clang libxml2-utils)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

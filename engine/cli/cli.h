@@ -24,6 +24,9 @@ int  stdout_flush(void);
 int  write_reports(const struct report *rp, const char *outdir,
 		   const char *junit);
 
+/** Flows loaded that share a name, each an error (cli_select.c) */
+unsigned cli_names_unique(const struct list *all, struct diag *dg);
+
 int cmd_run(int argc, char *argv[]);
 int cmd_lint(int argc, char *argv[]);
 int cmd_ladder(int argc, char *argv[]);

@@ -31,6 +31,33 @@ static bool by_file_h(struct le *le1, struct le *le2, void *arg)
 }
 
 
+/* a scenario in two of the reports (shards that overlap, one given
+ * twice) would be two JUnit suites of one name: said, true */
+static bool merge_twice(const struct report *rp)
+{
+	struct le *le, *le2;
+
+	for (le = rp->scns.head; le; le = le->next) {
+		const struct report_scn *a = le->data;
+
+		for (le2 = rp->scns.head; le2 != le; le2 = le2->next) {
+			const struct report_scn *b = le2->data;
+
+			if (strcmp(a->name, b->name))
+				continue;
+			re_fprintf(stderr, "sipflow merge: scenario %s is in "
+				   "two of the reports (%s, %s): shards "
+				   "that overlap, or a report given twice\n",
+				   a->name, b->file ? b->file : "?",
+				   a->file ? a->file : "?");
+			return true;
+		}
+	}
+
+	return false;
+}
+
+
 /* sipflow merge OUT DIR...: shard outputs into one report set */
 int cmd_merge(int argc, char *argv[])
 {
@@ -78,6 +105,9 @@ int cmd_merge(int argc, char *argv[])
 		return cli_usage(a.cmd);
 	}
 
+	if (rc == EXIT_PASS && merge_twice(rp))
+		rc = EXIT_BAD;
+
 	if (rc == EXIT_PASS) {
 		list_sort(&rp->scns, by_file_h, NULL);
 		if (mkdirs(outdir)) {
@@ -94,8 +124,9 @@ int cmd_merge(int argc, char *argv[])
 			  "skipped, %u not run, %u refused\n",
 			  list_count(&rp->scns), report_count(rp, true),
 			  report_count(rp, false), report_skipped(rp),
-			  rp->notrun, rp->refused);
-		if (report_count(rp, false) || rp->notrun || rp->refused)
+			  rp->notrun, report_refused(rp));
+		if (report_count(rp, false) || rp->notrun ||
+		    report_refused(rp))
 			rc = EXIT_FAIL;
 		if (lost)
 			rc = EXIT_BAD;    /* a report is not whole */

@@ -74,7 +74,9 @@ int cmd_run(int argc, char *argv[])
 	bool has_pool = false;
 	struct console con;
 	struct diag dg;
-	bool quiet = false, interrupted = false, list = false;
+	bool quiet = false, verbose = false, interrupted = false;
+	bool list = false;
+	struct list rest = LIST_INIT;   /* loaded, not (yet) selected */
 	uint64_t t0;
 	int c, rc = EXIT_PASS;
 
@@ -172,6 +174,9 @@ int cmd_run(int argc, char *argv[])
 			}
 			break;
 		}
+		case 'v':
+			verbose = true;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -241,19 +246,18 @@ int cmd_run(int argc, char *argv[])
 	}
 
 	/* load them all first: a broken file stops the suite before it
-	 * plays anything. Then the selection (select.c) */
+	 * plays anything; every flow loaded has a name of its own, whatever
+	 * is selected (cli_select.c). Then the selection (select.c) */
 	for (i = 0; rc == EXIT_PASS && i < fl.n; i++) {
 		struct scenario *sc = NULL;
 
 		/* a block (ENOTSUP) is played where a flow includes it */
 		if (scenario_load_vars(&sc, fl.v[i], NULL, &vars, &dg))
 			continue;
-		if (!select_keep(&sel, sc)) {
-			mem_deref(sc);
-			continue;
-		}
-		list_append(&scs, &sc->le, sc);
+		list_append(&rest, &sc->le, sc);
 	}
+	if (rc == EXIT_PASS && !dg.nerr && !cli_names_unique(&rest, &dg))
+		select_all(&sel, &scs, &rest);
 	if (rc == EXIT_PASS && !vars_used(&vars, &dg))
 		rc = EXIT_BAD;
 	if (dg.nerr)
@@ -268,7 +272,7 @@ int cmd_run(int argc, char *argv[])
 
 	/* nothing to play (exit 2, or 0 when nothing had failed), or
 	 * the selection printed instead of played */
-	rc = select_empty(&sel, &scs, fl.n);
+	rc = select_empty(&sel, &scs, list_count(&scs) + list_count(&rest));
 	if (rc >= 0)
 		goto out;
 	rc = EXIT_PASS;
@@ -290,13 +294,17 @@ int cmd_run(int argc, char *argv[])
 	}
 
 	console_init(&con, stdout, quiet);
+	con.mode = quiet ? CONSOLE_QUIET : verbose ? CONSOLE_FULL
+		 : CONSOLE_BRIEF;
 	t0 = tmr_jiffies();
 	rc = suite_run(&scs, &so, &con, rp, &interrupted);
 
 	rp->ms = tmr_jiffies() - t0;
 	rp->interrupted = interrupted;
+	console_failures(&con, rp);
 	console_total(&con, report_count(rp, true), report_count(rp, false),
-		      report_skipped(rp), rp->notrun, rp->refused, rp->ms);
+		      report_skipped(rp), rp->notrun, report_refused(rp),
+		      rp->ms);
 	/* evidence that is not whole fails the run, whatever the verdicts */
 	if (write_reports(rp, so.outdir, junit))
 		rc = EXIT_BAD;
@@ -311,6 +319,7 @@ int cmd_run(int argc, char *argv[])
 		re_fprintf(stderr, "%H", diag_print, &dg);
 	diag_reset(&dg);
 	list_flush(&scs);
+	list_flush(&rest);
 	list_flush(&vars);
 	files_free(&fl);
 	mem_deref(tb);

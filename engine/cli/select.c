@@ -60,6 +60,7 @@ int select_filter(struct select *s, const char *regex)
 		return EINVAL;
 	}
 	s->has_re = true;
+	s->regex = regex;
 
 	return 0;
 }
@@ -128,11 +129,13 @@ int select_rerun(struct select *s, const char *outdir)
 	s->rerun = true;
 	s->rerun_dir = outdir;
 
-	if (rp->refused || rp->notrun)
-		re_fprintf(stderr, "--rerun-failed: %s: %u scenarios were "
-			   "refused and %u not run; report.json does not "
-			   "name them, so they are not played again\n", path,
-			   rp->refused, rp->notrun);
+	/* a refused scenario is in the report (result "refused") and is
+	 * played again; one an interrupt never reached is only counted */
+	if (rp->notrun)
+		re_fprintf(stderr, "--rerun-failed: %s: %u scenarios were not "
+			   "reached (the run was interrupted); report.json "
+			   "does not name them, so they are not played "
+			   "again\n", path, rp->notrun);
 	mem_deref(rp);
 
 	return s->failed ? 0 : ENOMEM;
@@ -188,13 +191,60 @@ bool select_keep(struct select *s, const struct scenario *sc)
 }
 
 
+/** Every scenario of all (loaded, in path order) that is played moves
+ *  to scs, in order; the rest stay in all */
+void select_all(struct select *s, struct list *scs, struct list *all)
+{
+	struct le *le = all->head;
+
+	while (le) {
+		struct scenario *sc = le->data;
+
+		le = le->next;
+		if (!select_keep(s, sc))
+			continue;
+		list_unlink(&sc->le);
+		list_append(scs, &sc->le, sc);
+	}
+}
+
+
+/* the selection asked for, as given: "--tag a --filter 'x' --shard 3/3" */
+static int asked_print(struct re_printf *pf, const struct select *s)
+{
+	const char *sep = "";
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < s->ntags; i++, sep = " ")
+		err |= re_hprintf(pf, "%s--tag %s", sep, s->tags[i]);
+	if (s->has_re) {
+		err |= re_hprintf(pf, "%s--filter '%s'", sep, s->regex);
+		sep = " ";
+	}
+	if (s->rerun) {
+		err |= re_hprintf(pf, "%s--rerun-failed %s (its %zu failed "
+				  "scenario%s not among those given)", sep,
+				  s->rerun_dir, s->nfailed,
+				  s->nfailed == 1 ? " is" : "s are");
+		sep = " ";
+	}
+	if (s->shard_n > 1)
+		err |= re_hprintf(pf, "%s--shard %u/%u", sep, s->shard_k,
+				  s->shard_n);
+
+	return err;
+}
+
+
 /**
  * Nothing selected: exit 2 saying why, or 0 with --rerun-failed when
  * nothing had failed (there is nothing to do, and that is no mistake);
- * -1 when there is something to play
+ * -1 when there is something to play. nflows: the flows loaded (blocks
+ * are not flows).
  */
 int select_empty(const struct select *s, const struct list *scs,
-		 size_t nfiles)
+		 size_t nflows)
 {
 	if (!list_isempty(scs))
 		return -1;
@@ -205,12 +255,19 @@ int select_empty(const struct select *s, const struct list *scs,
 		return EXIT_PASS;
 	}
 
-	re_fprintf(stderr, "sipflow run: no scenario selected: %zu files "
-		   "read, %zu past the filters%s%s%s%s\n", nfiles, s->idx,
-		   s->ntags ? "; --tag" : "", s->has_re ? "; --filter" : "",
-		   s->rerun ? "; --rerun-failed (its failed scenarios are "
-		   "not among those given)" : "",
-		   s->shard_n > 1 ? "; --shard" : "");
+	if (!nflows)
+		re_fprintf(stderr, "sipflow run: no scenario selected: the "
+			   "files given hold no flow (only blocks)\n");
+	else if (s->ntags && !s->has_re && !s->rerun && !s->idx)
+		re_fprintf(stderr, "sipflow run: no scenario selected: %H "
+			   "matches none of the %zu scenarios loaded (their "
+			   "tags: lists)\n", asked_print, s, nflows);
+	else
+		re_fprintf(stderr, "sipflow run: no scenario selected: %H "
+			   "leaves none of the %zu scenario%s loaded (%zu "
+			   "past the filters; a shard past their number is "
+			   "empty)\n", asked_print, s, nflows,
+			   nflows == 1 ? "" : "s", s->idx);
 	return EXIT_BAD;
 }
 

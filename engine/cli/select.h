@@ -11,6 +11,7 @@ struct select {
 	const char **tags;       /* --tag, any of them */
 	size_t ntags;
 	regex_t re;              /* --filter, if has_re */
+	const char *regex;       /* … as given */
 	bool has_re;
 	char **failed;           /* --rerun-failed: names that did not
 				    pass, if rerun */
@@ -27,8 +28,9 @@ int  select_filter(struct select *s, const char *regex);
 int  select_shard(struct select *s, const char *arg);
 int  select_rerun(struct select *s, const char *outdir);
 bool select_keep(struct select *s, const struct scenario *sc);
+void select_all(struct select *s, struct list *scs, struct list *all);
 int  select_empty(const struct select *s, const struct list *scs,
-		  size_t nfiles);
+		  size_t nflows);
 int  select_list(const struct list *scs);
 
 #endif

@@ -13,6 +13,7 @@
  * device still sends of one ("left over from scenario no-answer-cancel").
  */
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <string.h>
@@ -45,6 +46,9 @@ struct slot {
 	unsigned order;
 	struct addrpool blk;       /* where its roles without an address go */
 	bool retired;              /* it could not listen on its block */
+	const char *cut;           /* the suite's interruption cut its run
+				      short: the reason its step got */
+	time_t t0;                 /* when its run started (wall clock) */
 	char pcap[1024];
 };
 
@@ -96,7 +100,7 @@ static void step_h(const struct run *run, const struct step *st,
 	struct slot *sl = arg;
 
 	(void)run;
-	console_step(suite_out_console(sl->su->out, sl->order), st, v);
+	suite_out_step(sl->su->out, sl->order, st, v);
 }
 
 
@@ -105,7 +109,7 @@ static void log_h(const struct run *run, const char *line, void *arg)
 	struct slot *sl = arg;
 
 	(void)run;
-	console_log(suite_out_console(sl->su->out, sl->order), line);
+	suite_out_log(sl->su->out, sl->order, line);
 }
 
 
@@ -166,22 +170,27 @@ static void remember_h(const char *callid, void *arg)
 static void finish_slot(struct suite *su, struct slot *sl)
 {
 	struct remember rm = {su, sl->sc->name};
-	struct console *con = suite_out_console(su->out, sl->order);
+	struct report_scn *s;
 	const char *why = NULL;
 	int err, rc;
 
 	run_calls_apply(sl->run, remember_h, &rm);
 
 	++su->done;
-	console_progress(con, sl->order + 1, su->total);
-	console_end(con, sl->run, sl->pcap);
-	suite_out_done(su->out, sl->order);
-
 	rc = run_passed(sl->run) ? EXIT_PASS : EXIT_FAIL;
 
 	/* a report or a capture that is not whole fails the suite,
 	 * whatever the verdicts: the evidence is lost */
 	err = report_add_run(su->rp, sl->run, sl->pcap, sl->order);
+	s = report_scn_at(su->rp, sl->order);
+	report_scn_stamp(s, sl->t0);
+	if (sl->cut)
+		report_scn_interrupted(s, sl->cut);
+	err |= suite_out_end(su->out, sl->order, sl->run, sl->pcap, s);
+	sl->cut = NULL;
+	if (err || run_pcap_error(sl->run, &why) ||
+	    run_record_error(sl->run, &why))
+		suite_out_clear(su->out);
 	if (err) {
 		re_fprintf(stderr, "%s: not in the reports: %m\n",
 			   sl->sc->name, err);
@@ -235,10 +244,13 @@ static void signal_h(int sig)
 
 	su->interrupted = true;
 	for (i = 0; i < su->jobs; i++) {
-		if (su->slots[i].run)
-			run_interrupt(su->slots[i].run, sig == SIGINT
-				      ? "interrupted (SIGINT)"
-				      : "interrupted (SIGTERM)");
+		struct slot *sl = &su->slots[i];
+
+		if (!sl->run)
+			continue;
+		sl->cut = sig == SIGINT ? "interrupted (SIGINT)"
+					: "interrupted (SIGTERM)";
+		run_interrupt(sl->run, sl->cut);
 	}
 }
 
@@ -347,7 +359,7 @@ static bool undrivable(char **why, const struct scenario *sc)
 static bool skipped(struct suite *su, const struct scenario *sc,
 		    unsigned order)
 {
-	struct console *con;
+	const char *w;
 	char *why = NULL;
 	int err;
 
@@ -355,12 +367,10 @@ static bool skipped(struct suite *su, const struct scenario *sc,
 		return false;
 
 	++su->done;
-	con = suite_out_console(su->out, order);
-	console_progress(con, order + 1, su->total);
-	console_skip(con, sc, why ? why : "a requirement is not met");
-	suite_out_done(su->out, order);
-	err = report_add_skip(su->rp, sc, why ? why : "a requirement is not "
-			      "met", order);
+	w = why ? why : "a requirement is not met";
+	err = report_add_skip(su->rp, sc, w, order);
+	err |= suite_out_skip(su->out, order, sc, w,
+			      report_scn_at(su->rp, order));
 	if (err) {
 		re_fprintf(stderr, "%s: not in the reports: %m\n", sc->name,
 			   err);
@@ -398,9 +408,15 @@ static struct scenario *take_next(struct suite *su, unsigned *order)
 }
 
 
-static void refuse(struct suite *su, unsigned order)
+/* sc could not be played, why (said on stderr): refused, in the reports
+ * too */
+static void refuse(struct suite *su, const struct scenario *sc,
+		   const char *why, unsigned order)
 {
-	suite_out_done(su->out, order);
+	if (report_add_refused(su->rp, sc, why, order) ||
+	    suite_out_refused(su->out, order, sc, why,
+			      report_scn_at(su->rp, order)))
+		re_fprintf(stderr, "%s: not in the reports\n", sc->name);
 	su->rc = EXIT_BAD;
 	++su->started;
 	++su->refused;
@@ -431,10 +447,14 @@ static void refuse_rest(struct suite *su)
 	unsigned order;
 
 	while ((sc = take_next(su, &order)) != NULL) {
-		re_fprintf(stderr, "%s: refused: no job slot is left to play "
-			   "it (%u of %u retired; the last: %s)\n", sc->file,
-			   su->retired, su->jobs, su->why);
-		refuse(su, order);
+		char why[384];
+
+		re_snprintf(why, sizeof(why), "no job slot is left to play "
+			    "it (%u of %u retired; the last: %s)",
+			    su->retired, su->jobs, su->why);
+		suite_out_clear(su->out);
+		re_fprintf(stderr, "%s: refused: %s\n", sc->file, why);
+		refuse(su, sc, why, order);
 	}
 }
 
@@ -448,6 +468,7 @@ static void retire(struct suite *su, struct slot *sl, struct scenario *sc,
 
 	sl->retired = true;
 	++su->retired;
+	suite_out_clear(su->out);
 	re_snprintf(su->why, sizeof(su->why), "slot %u could not listen on "
 		    "%s:%J: %m", s, sip_transp_name(r->tp), &r->addr,
 		    r->listen_err);
@@ -486,9 +507,9 @@ static int slot_clock(struct clock **clkp, const struct suite_opts *o,
 
 /* start sc in slot sl: 0 started, ENOENT the slot must retire (*rp, the
  * role that could not listen), ECANCELED skipped (requires:), else
- * refused */
+ * refused (said on stderr; why, its first line) */
 static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
-		     const struct role **rp)
+		     const struct role **rp, char *why, size_t whysz)
 {
 	const struct suite_opts *o = su->opts;
 	struct run_handlers h = {step_h, log_h, done_h, sl};
@@ -528,21 +549,30 @@ static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
 		}
 	}
 	if (err) {
+		suite_out_clear(su->out);
+		if (dg.nerr && diag_first(&dg))
+			re_snprintf(why, whysz, "%s", diag_first(&dg));
+		else
+			re_snprintf(why, whysz, "%s: cannot start: %m",
+				    sc->file, err);
 		if (dg.nerr)
 			re_fprintf(stderr, "%H", diag_print, &dg);
 		else
-			re_fprintf(stderr, "%s: cannot start: %m\n",
-				   sc->file, err);
+			re_fprintf(stderr, "%s\n", why);
 		diag_reset(&dg);
 		return err;
 	}
 	diag_reset(&dg);
 
 	sl->sc = sc;
-	console_begin(suite_out_console(su->out, sl->order), sc, sl->pcap);
+	sl->t0 = time(NULL);
+	suite_out_begin(su->out, sl->order, sc, sl->pcap);
 	if (run_start(sl->run)) {
 		sl->run = mem_deref(sl->run);
 		sl->sc = NULL;
+		suite_out_clear(su->out);
+		re_snprintf(why, whysz, "%s: cannot start", sc->file);
+		re_fprintf(stderr, "%s\n", why);
 		return EINVAL;
 	}
 
@@ -561,8 +591,10 @@ static void start_next(struct suite *su, struct slot *sl)
 		return;
 
 	while (!su->interrupted && (sc = take_next(su, &order)) != NULL) {
+		char why[512] = "";
+
 		sl->order = order;
-		err = start_one(su, sl, sc, &r);
+		err = start_one(su, sl, sc, &r, why, sizeof(why));
 		if (!err) {
 			++su->started;
 			return;
@@ -575,7 +607,7 @@ static void start_next(struct suite *su, struct slot *sl)
 			++su->started;  /* skipped: counted as done */
 			continue;
 		}
-		refuse(su, order);
+		refuse(su, sc, why, order);
 	}
 }
 
@@ -686,7 +718,6 @@ int suite_run(struct list *scenarios, const struct suite_opts *opts,
 	suite_out_flush(su->out);
 	report_sort(rp);
 	rp->notrun = su->total - su->started;
-	rp->refused = su->refused;
 	if (interrupted)
 		*interrupted = su->interrupted;
 	rc = su->rc;

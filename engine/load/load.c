@@ -572,6 +572,19 @@ static void top_tags(const struct ywalk *w, const struct ykey *row,
 }
 
 
+/* scenario: its name, and where it is given (two flows of one name are
+ * refused by the suite, naming both places) */
+static void top_name(const struct ywalk *w, const struct ykey *row,
+		     const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct scenario *sc = w->obj;
+
+	ykey_str(w, row, k, v);
+	if (v && v->type == YAML_SCALAR_NODE)
+		sc->name_pos = ypos(k);
+}
+
+
 /* roles:, steps:, requires: are read after the walk, in that order */
 static void top_later(const struct ywalk *w, const struct ykey *row,
 		      const yaml_node_t *k, const yaml_node_t *v)
@@ -583,7 +596,7 @@ static void top_later(const struct ywalk *w, const struct ykey *row,
 
 /* a scenario's keys (vars: was read by the expansion, expand.c) */
 static const struct ykey top_rows[] = {
-	{"scenario",    ykey_str,     offsetof(struct scenario, name)},
+	{"scenario",    top_name,     offsetof(struct scenario, name)},
 	{"title",       ykey_str,     offsetof(struct scenario, title)},
 	{"source",      ykey_str,     offsetof(struct scenario, source)},
 	{"description", NULL,         0},

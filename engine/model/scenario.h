@@ -330,6 +330,8 @@ struct scenario {
 	struct le le;          /* in a suite's list */
 	char *file;            /* path as given */
 	char *name;            /* scenario: key; default: file name stem */
+	struct srcpos name_pos;/* where scenario: names it; line 0: the
+				  name is the file's */
 	char *title;
 	char *source;
 	struct list tags;      /* struct strle */

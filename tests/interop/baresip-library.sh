@@ -31,7 +31,7 @@ kam_start "$here/kamailio.cfg" "$out/kam" || abort "kamailio did not start"
 start_baresip bob bob 127.0.0.11 30400 127.0.0.1:5060 ||
 	abort "baresip did not come up at 127.0.0.11"
 
-"$sipflow" run "$src"/scenarios/*/*-phones.yaml \
+"$sipflow" run --verbose "$src"/scenarios/*/*-phones.yaml \
 	--testbed "$here/baresip-testbed.yaml" --out "$out/run" --timeout 3s \
 	--capture lo >"$out/run.txt" 2>&1
 rc=$?

@@ -21,7 +21,7 @@ start_echo "$addr" 30000-30100 && ready=1
 check "baresip (pid $pid) answers on $addr" "[ $ready -eq 1 ]"
 [ $ready -eq 1 ] || closing
 
-"$sipflow" run "$here/baresip-echo.yaml" --role "B=dut:udp:$addr" \
+"$sipflow" run --verbose "$here/baresip-echo.yaml" --role "B=dut:udp:$addr" \
 	--out "$out/good" --timeout 3s >"$out/good.txt" 2>&1
 rc=$?
 cat "$out/good.txt"
@@ -37,7 +37,7 @@ check "pcap: both RTP streams of the call (tshark found $n)" "[ $n -eq 2 ]"
 # negative: A sends nothing, so baresip has nothing to echo
 sed 's/tone: 700Hz/tone: 700Hz, mute: true/' "$here/baresip-echo.yaml" \
 	>"$out/mute.yaml"
-"$sipflow" run "$out/mute.yaml" --role "B=dut:udp:$addr" --out "$out/mute" \
+"$sipflow" run --verbose "$out/mute.yaml" --role "B=dut:udp:$addr" --out "$out/mute" \
 	--timeout 3s >"$out/mute.txt" 2>&1
 rc=$?
 cat "$out/mute.txt"

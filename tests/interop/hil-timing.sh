@@ -60,11 +60,11 @@ slow() {
 	local name=$1 map=$2
 	testbed "$name.yaml" A "$map"
 	if [ "${3:-}" = person ]; then
-		python3 "$hil/person.py" 127.0.0.52:4444 -- "$sipflow" run \
+		python3 "$hil/person.py" 127.0.0.52:4444 -- "$sipflow" run --verbose \
 			"$yl/basic-call-phones.yaml" --testbed "$out/$name.yaml" \
 			--out "$out/$name" --timeout 3s >"$out/$name.txt" 2>&1
 	else
-		env PHONE_PW=lab-pw "$sipflow" run "$yl/basic-call-phones.yaml" \
+		env PHONE_PW=lab-pw "$sipflow" run --verbose "$yl/basic-call-phones.yaml" \
 			--testbed "$out/$name.yaml" --out "$out/$name" \
 			--timeout 3s >"$out/$name.txt" 2>&1
 	fi
@@ -96,7 +96,7 @@ cat "$out"/*.reaction
 
 # --- a device that acts on its own: bob answers without being asked ------
 testbed auto.yaml B '{type: baresip, control: "127.0.0.51:4444"}'
-"$sipflow" run "$yl/basic-call-phones.yaml" --testbed "$out/auto.yaml" \
+"$sipflow" run --verbose "$yl/basic-call-phones.yaml" --testbed "$out/auto.yaml" \
 	--out "$out/auto" --timeout 3s >"$out/auto.txt" 2>&1
 rc=$?
 check "auto-answer: exit 1, do B answer fails: B acted before it was asked, naming the 200, its frame, how long before" \
@@ -105,7 +105,7 @@ check "auto-answer: F5 200 OK is not judged as a reaction (not run)" \
 	"has auto '^ +F5 +200 OK +B -> P +not run'"
 
 testbed automan.yaml B '{type: manual, timeout: 20s}'
-python3 "$hil/person.py" 127.0.0.51:4444 -- "$sipflow" run \
+python3 "$hil/person.py" 127.0.0.51:4444 -- "$sipflow" run --verbose \
 	"$yl/basic-call-phones.yaml" --testbed "$out/automan.yaml" \
 	--out "$out/automan" --timeout 3s >"$out/automan.txt" 2>&1
 rc=$?

@@ -37,7 +37,7 @@ SIM_A=127.0.0.40 SIM_B=127.0.0.41 SIM_C=127.0.0.42 SIM_P=127.0.0.43
 # run NAME SCENARIO TESTBED [ENV…]: output in $out/NAME.txt, status in rc
 run() {
 	local name=$1 sc=$2 tb=$3; shift 3
-	env "$@" "$sipflow" run "$sc" --testbed "$out/$tb" --out "$out/$name" \
+	env "$@" "$sipflow" run --verbose "$sc" --testbed "$out/$tb" --out "$out/$name" \
 		--timeout 3s >"$out/$name.txt" 2>&1
 	rc=$?
 }
@@ -240,13 +240,13 @@ check "exec without a set: command: busy: true skipped at its line (exit 0)" \
 
 # --- manual driver: prompts read and answered through pipes ----------------
 testbed m.yaml A '{type: manual, timeout: 20s}'
-python3 "$hil/person.py" 127.0.0.30:4444 -- "$sipflow" run \
+python3 "$hil/person.py" 127.0.0.30:4444 -- "$sipflow" run --verbose \
 	"$yl/basic-call-phones.yaml" --testbed "$out/m.yaml" --out "$out/man" \
 	>"$out/man.txt" 2>&1
 rc=$?
 check "manual as A: the person dials and hangs up when prompted; passes" \
 	"[ $rc -eq 0 ] && has man 'prompt: \\[sipflow\\] Phone A: dial bob \\(sip:bob@example.test\\)' && has man 'prompt: \\[sipflow\\] Phone A: hang up'"
-python3 "$hil/person.py" 127.0.0.30:4444 --refuse -- "$sipflow" run \
+python3 "$hil/person.py" 127.0.0.30:4444 --refuse -- "$sipflow" run --verbose \
 	"$yl/basic-call-phones.yaml" --testbed "$out/m.yaml" --out "$out/man-no" \
 	>"$out/man-no.txt" 2>&1
 rc=$?

@@ -23,7 +23,7 @@ kam_start "$here/kamailio.cfg" "$out/kam" || abort "kamailio did not start"
 
 for round in 1 2; do
 	o="$out/run$round"
-	"$sipflow" run "$src/tests/isolation/proxy-fails-at-f2.yaml" \
+	"$sipflow" run --verbose "$src/tests/isolation/proxy-fails-at-f2.yaml" \
 		"$src/scenarios/yealink/basic-call.yaml" \
 		--testbed "$here/kamailio-testbed.yaml" --out "$o" --timeout 3s \
 		>"$o.txt" 2>&1

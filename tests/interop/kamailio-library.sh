@@ -45,7 +45,7 @@ PY
 
 # library RUNDIR TESTBED [DIR]: the whole library (or DIR), one invocation
 library() {
-	"$sipflow" run "${3:-$src/scenarios}" --testbed "$2" --out "$1" \
+	"$sipflow" run --verbose "${3:-$src/scenarios}" --testbed "$2" --out "$1" \
 		--timeout 3s >"$1.txt" 2>&1
 	rc=$?
 	# each failed step with the lines that say why, then the summary

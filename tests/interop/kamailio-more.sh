@@ -41,7 +41,7 @@ two=(--role P1=dut:udp:127.0.0.1:5060 --role P2=dut:udp:127.0.0.2:5060 --capture
 play() {
 	local name=$1
 	shift
-	"$sipflow" run "$flows/$name.yaml" --testbed "$testbed" "$@" \
+	"$sipflow" run --verbose "$flows/$name.yaml" --testbed "$testbed" "$@" \
 		--out "$out/$tag" --timeout 3s >"$out/$tag-$name.txt" 2>&1
 	rc=$?
 	cat "$out/$tag-$name.txt"

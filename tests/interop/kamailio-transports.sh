@@ -55,7 +55,7 @@ phones=$src/scenarios/yealink/basic-call-phones.yaml
 play() {
 	local name=$1 yaml=$2 via_a=$3 via_p=$4; shift 4
 	local pcap="$out/$name/$(basename "$yaml" .yaml).pcapng"
-	timeout 30 "$sipflow" run "$yaml" "$@" --out "$out/$name" --timeout 3s \
+	timeout 30 "$sipflow" run --verbose "$yaml" "$@" --out "$out/$name" --timeout 3s \
 		>"$out/$name.txt" 2>&1
 	local rc=$?
 	check "$name: exit 0 (got $rc)" "[ $rc -eq 0 ]"
@@ -117,7 +117,7 @@ play tls-phones "$phones" "SIP/2.0/TLS 127.0.0.10:5061" "SIP/2.0/TLS 127.0.0.1:5
 
 # negative: A trusts another CA, so its handshake with Kamailio fails;
 # the step that waits for Kamailio's forward fails, naming why
-timeout 30 "$sipflow" run "$basic" --testbed "$out/untrusted.yaml" \
+timeout 30 "$sipflow" run --verbose "$basic" --testbed "$out/untrusted.yaml" \
 	--out "$out/untrusted" --timeout 3s >"$out/untrusted.txt" 2>&1
 rc=$?
 cat "$out/untrusted.txt"

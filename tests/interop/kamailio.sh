@@ -39,7 +39,7 @@ kam_start "$here/kamailio.cfg" "$out/kam-good" ||
 	abort "kamailio did not start"
 # good NAME YAML [TESTBED]: the flow passes with this Kamailio as P
 good() {
-	"$sipflow" run "$2" --testbed "${3:-$testbed}" \
+	"$sipflow" run --verbose "$2" --testbed "${3:-$testbed}" \
 		--out "$out/good" --timeout 3s >"$out/good-$1.txt" 2>&1
 	rc=$?
 	cp "$out/good/report.json" "$out/good-$1.json" 2>/dev/null
@@ -82,7 +82,7 @@ check "verify blind-transfer against the Kamailio capture: exit 0" "[ $? -eq 0 ]
 # refused NAME SCENARIO: the flow with a wrong password (output NAME.txt);
 # it must fail (exit 1)
 refused() {
-	"$sipflow" run "$src/scenarios/rfc3665/$2.yaml" \
+	"$sipflow" run --verbose "$src/scenarios/rfc3665/$2.yaml" \
 		--testbed "$out/wrong-pw.yaml" --out "$out/wrong-pw" --timeout 2s \
 		>"$out/$1.txt" 2>&1
 	rc=$?
@@ -102,7 +102,7 @@ check "the password is in no report" \
 	"! grep -rq -e lab-secret -e not-the-secret '$out/good' '$out/wrong-pw' '$out'/*.txt"
 
 # the same scenario, bound by --role instead of a testbed file
-"$sipflow" run "$src/scenarios/yealink/no-answer-forward.yaml" \
+"$sipflow" run --verbose "$src/scenarios/yealink/no-answer-forward.yaml" \
 	--role P=dut:udp:127.0.0.1:5060 --out "$out/role" --timeout 3s \
 	>"$out/role.txt" 2>&1
 rc=$?
@@ -152,7 +152,7 @@ for name in forward-busy-server forward-no-answer-server; do
 	good "$name" "$src/scenarios/rfc5359/$name.yaml" "$out/tb-fwd.yaml"
 done
 # the unconditional flow: this set-up does not offer it, so it is skipped
-"$sipflow" run "$src/scenarios/rfc5359/forward-unconditional-server.yaml" \
+"$sipflow" run --verbose "$src/scenarios/rfc5359/forward-unconditional-server.yaml" \
 	--testbed "$out/tb-fwd.yaml" --out "$out/fwd-skip" --timeout 2s \
 	>"$out/fwd-skip.txt" 2>&1
 rc=$?
@@ -163,7 +163,7 @@ check "forward-unconditional-server against a proxy that does not offer forward-
 # first, which the flow forbids; the step waiting then (the optional 181)
 # names it
 offering forward-always tb-fwd-claims
-"$sipflow" run "$src/scenarios/rfc5359/forward-unconditional-server.yaml" \
+"$sipflow" run --verbose "$src/scenarios/rfc5359/forward-unconditional-server.yaml" \
 	--testbed "$out/tb-fwd-claims.yaml" --out "$out/fwd-late" --timeout 2s \
 	>"$out/fwd-late.txt" 2>&1
 rc=$?
@@ -191,7 +191,7 @@ kam_stop
 # forward-on-busy, so the flow is skipped, saying so
 kam_start "$here/kamailio.cfg" "$out/kam-nofwd" ||
 	abort "kamailio did not start"
-"$sipflow" run "$src/scenarios/rfc5359/forward-busy-server.yaml" \
+"$sipflow" run --verbose "$src/scenarios/rfc5359/forward-busy-server.yaml" \
 	--testbed "$testbed" --out "$out/nofwd-skip" --timeout 2s \
 	--junit "$out/nofwd-skip/junit.xml" >"$out/nofwd-skip.txt" 2>&1
 rc=$?
@@ -202,7 +202,7 @@ check "forward-busy-server, proxy without forwarding: skipped (exit 0), in the c
 # a testbed that claims it wrongly: Kamailio relays B's 486 to A, and the
 # step after the 486 names it
 offering forward-on-busy tb-nofwd-claims
-"$sipflow" run "$src/scenarios/rfc5359/forward-busy-server.yaml" \
+"$sipflow" run --verbose "$src/scenarios/rfc5359/forward-busy-server.yaml" \
 	--testbed "$out/tb-nofwd-claims.yaml" --out "$out/nofwd" --timeout 2s \
 	>"$out/nofwd.txt" 2>&1
 rc=$?
@@ -217,7 +217,7 @@ kam_stop
 # to addresses the next flow reuses)
 kam_start "$here/kamailio.cfg" "$out/kam-norr" SIPFLOW_NO_RR ||
 	abort "kamailio (no Record-Route) did not start"
-"$sipflow" run "$src/scenarios/yealink/basic-call.yaml" --testbed "$testbed" \
+"$sipflow" run --verbose "$src/scenarios/yealink/basic-call.yaml" --testbed "$testbed" \
 	--out "$out/bad" --timeout 2s >"$out/bad-basic.txt" 2>&1
 rc=$?
 cat "$out/bad-basic.txt"
@@ -228,7 +228,7 @@ kam_stop
 
 kam_start "$here/kamailio.cfg" "$out/kam-403" SIPFLOW_REFER_403 ||
 	abort "kamailio (REFER 403) did not start"
-"$sipflow" run "$src/scenarios/yealink/blind-transfer.yaml" --testbed "$testbed" \
+"$sipflow" run --verbose "$src/scenarios/yealink/blind-transfer.yaml" --testbed "$testbed" \
 	--out "$out/bad" --timeout 2s >"$out/bad-transfer.txt" 2>&1
 rc=$?
 cat "$out/bad-transfer.txt"

@@ -27,7 +27,7 @@ start_baresip dev device 127.0.45.31 30600 127.0.45.1:5060 ||
 	abort "baresip did not come up at 127.0.45.31"
 sed 's/127.0.0.1:5060/127.0.45.31:5060/; s/udp:127.0.0.10:5060/udp:127.0.45.10:5060/' \
 	"$here/rfc4475-testbed.yaml" >"$out/testbed.yaml"
-"$sipflow" run "$src/scenarios/rfc4475" --testbed "$out/testbed.yaml" \
+"$sipflow" run --verbose "$src/scenarios/rfc4475" --testbed "$out/testbed.yaml" \
 	--out "$out/run" >"$out/run.txt" 2>&1
 rc=$?
 grep -E '^(\[|scenarios:)' "$out/run.txt"

@@ -24,7 +24,7 @@ trap 'kam_stop' EXIT
 
 kam_start_stock "$out/kam" \
 	--listen=udp:127.0.0.1:5060 || abort "kamailio (stock config) did not start"
-"$sipflow" run "$src/scenarios/rfc4475" --testbed "$here/rfc4475-testbed.yaml" \
+"$sipflow" run --verbose "$src/scenarios/rfc4475" --testbed "$here/rfc4475-testbed.yaml" \
 	--out "$out/run" >"$out/run.txt" 2>&1
 rc=$?
 grep -E '^(\[|scenarios:)' "$out/run.txt"

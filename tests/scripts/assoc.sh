@@ -41,9 +41,9 @@ steps:
 YAML
 d="$out/answers"
 peer_start "$B" "$d.peer.txt" \
-	"$sipflow" run "$out/answers-at-once.yaml" --out "$d/peer" \
+	"$sipflow" run --verbose "$out/answers-at-once.yaml" --out "$d/peer" \
 	--role B=ua:udp:$B --role P=dut:udp:$P --timeout 3s
-"$sipflow" run "$src/scenarios/yealink/no-answer-cancel.yaml" --out "$d" \
+"$sipflow" run --verbose "$src/scenarios/yealink/no-answer-cancel.yaml" --out "$d" \
 	--role A=ua:udp:$A --role P=proxy:udp:$P --role B=dut:udp:$B \
 	--timeout 2s >"$d.txt" 2>&1
 rc=$?
@@ -68,7 +68,7 @@ sipp -sf "$src/tests/scripts/sipp/uas-answers-at-once.xml" \
 	-error_file "$out/sipp-errors.log" >/dev/null 2>&1 </dev/null &
 spid=$!
 wait_bound "$B" || echo "SIPp did not bind $B"
-"$sipflow" run "$src/scenarios/yealink/no-answer-cancel.yaml" \
+"$sipflow" run --verbose "$src/scenarios/yealink/no-answer-cancel.yaml" \
 	--out "$d" --role A=ua:udp:$A --role P=proxy:udp:$P \
 	--role B=dut:udp:$B --timeout 2s >"$d.txt" 2>&1
 rc=$?
@@ -119,9 +119,9 @@ YAML
 A=127.0.73.20 P=127.0.73.21
 d="$out/stray"
 peer_start "$A:5060" "$d.txt" \
-	"$sipflow" run "$out/tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
+	"$sipflow" run --verbose "$out/tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
 	--role P=dut:udp:$P:5060 --timeout 3s
-"$sipflow" run "$out/peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
+"$sipflow" run --verbose "$out/peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
 	--role P=ua:udp:$P:5060 --timeout 3s >"$d.peer.txt" 2>&1
 prc=$?
 peer_end; trc=$peer_rc
@@ -178,7 +178,7 @@ YAML
 sed '/^  - F4:/,/answers: F1/d' "$out/cross-play.yaml" >"$out/cross-silent.yaml"
 A=127.0.73.30:5060 P=127.0.73.31:5060
 for c in cross-play cross-silent; do
-	"$sipflow" run "$out/$c.yaml" --out "$out/$c" --role A=ua:udp:$A \
+	"$sipflow" run --verbose "$out/$c.yaml" --out "$out/$c" --role A=ua:udp:$A \
 		--role P=ua:udp:$P >"$out/$c.run.txt" 2>&1
 	"$sipflow" verify "$out/cross.yaml" --pcap "$out/$c/cross.pcapng" \
 		--role A=$A --role P=$P >"$out/$c.txt" 2>&1
@@ -232,9 +232,9 @@ YAML
 A=127.0.73.40 P=127.0.73.41
 d="$out/stray-401"
 peer_start "$A:5060" "$d.txt" \
-	"$sipflow" run "$out/reg-tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
+	"$sipflow" run --verbose "$out/reg-tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
 	--role P=dut:udp:$P:5060 --timeout 3s
-"$sipflow" run "$out/reg-peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
+"$sipflow" run --verbose "$out/reg-peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
 	--role P=ua:udp:$P:5060 --timeout 3s >"$d.peer.txt" 2>&1
 prc=$?
 peer_end; trc=$peer_rc
@@ -280,9 +280,9 @@ YAML
 A=127.0.73.50 P=127.0.73.51
 d="$out/late"
 peer_start "$P:5060" "$d.peer.txt" \
-	"$sipflow" run "$out/late-peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
+	"$sipflow" run --verbose "$out/late-peer.yaml" --out "$d/peer" --role A=dut:udp:$A:5060 \
 	--role P=ua:udp:$P:5060 --timeout 3s
-"$sipflow" run "$out/late-tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
+"$sipflow" run --verbose "$out/late-tester.yaml" --out "$d" --role A=ua:udp:$A:5060 \
 	--role P=dut:udp:$P:5060 --timeout 3s >"$d.txt" 2>&1
 trc=$?
 peer_end

@@ -18,12 +18,12 @@ flow="$src/scenarios/yealink/basic-call.yaml"
 A=127.0.48.10:5060 B=127.0.48.11:5060 P=127.0.48.13:5060
 tester=(--role A=ua:udp:$A --role B=dut:udp:$B --role P=dut:udp:$P)
 
-"$sipflow" run "$flow" "${tester[@]}" --out "$out/nocap" >"$out/nocap.txt" 2>&1
+"$sipflow" run --verbose "$flow" "${tester[@]}" --out "$out/nocap" >"$out/nocap.txt" 2>&1
 check "steps between two DUTs without --capture: exit 2" "[ $? -eq 2 ]"
 check "the refusal names the step" "grep -q 'step F2: P and B are both devices under test' '$out/nocap.txt'"
 
 # a device on TLS: refused before the run, saying why (exit 2)
-"$sipflow" run "$flow" --role A=ua:tls:127.0.48.10 --role B=dut:tls:127.0.48.11 \
+"$sipflow" run --verbose "$flow" --role A=ua:tls:127.0.48.10 --role B=dut:tls:127.0.48.11 \
 	--role P=dut:tls:127.0.48.13 --capture lo --out "$out/tls" \
 	>"$out/tls.txt" 2>&1
 check "--capture with devices on tls: exit 2" "[ $? -eq 2 ]"
@@ -32,14 +32,14 @@ check "--capture on TLS: says TLS cannot be decrypted" \
 
 play() { # $1: device scenario, $2: name, $3: transport (udp, tcp)
 	local t=$3
-	"$sipflow" run "$1" --role A=dut:$t:$A --role B=ua:$t:$B \
+	"$sipflow" run --verbose "$1" --role A=dut:$t:$A --role B=ua:$t:$B \
 		--role P=proxy:$t:$P --out "$out/dev-$2" --timeout 5s \
 		>"$out/dev-$2.txt" 2>&1 &
 	dpid=$!
 	# the device's roles are up when B and P listen
 	wait_bound "$B" "$t" && wait_bound "$P" "$t" ||
 		echo "the device run did not bind $B and $P ($t)"
-	"$sipflow" run "$flow" --role A=ua:$t:$A --role B=dut:$t:$B \
+	"$sipflow" run --verbose "$flow" --role A=ua:$t:$A --role B=dut:$t:$B \
 		--role P=dut:$t:$P --capture lo --out "$out/tst-$2" \
 		--timeout 3s >"$out/tst-$2.txt" 2>&1
 	trc=$?

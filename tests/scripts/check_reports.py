@@ -42,6 +42,12 @@ need(tot["passed"] + tot["failed"] + tot["skipped"] + tot["not_run"] +
 need(tot["skipped"] == sum(1 for s in rep["scenarios"] if s["result"] == "skip"),
      "totals.skipped")
 need(tot.get("refused") == 0, "a scenario was refused")
+need(all(isinstance(s.get("console"), (str, type(None)))
+         for s in rep["scenarios"]), "console: not a string or null")
+need(all(s["console"] for s in rep["scenarios"]
+         if s["result"] in ("pass", "fail") and
+         not s["name"].startswith("torture-")),
+     "a scenario played without its console text")
 
 STATUS = {"pass", "fail", "skip", "notrun"}
 for sc in rep["scenarios"]:
@@ -138,33 +144,46 @@ root = ET.parse(junit).getroot()
 need(root.tag == "testsuites", "junit root is not <testsuites>")
 suites = root.findall("testsuite")
 need(len(suites) == nscn, f"junit: {len(suites)} testsuites")
-total = fails = 0
-for ts, sc in zip(suites, rep["scenarios"]):
+need(not root.attrib, "junit: <testsuites> has attributes (Ant's has none)")
+for i, (ts, sc) in enumerate(zip(suites, rep["scenarios"])):
     need(ts.get("name") == sc["name"], "junit: suite name")
+    need(ts.get("id") == str(i), "junit: suite id")
+    for a in ("package", "hostname", "timestamp"):
+        need(bool(ts.get(a)), f"junit: testsuite without {a}")
+    need([c.tag for c in ts][0] == "properties" and
+         [c.tag for c in ts][-2:] == ["system-out", "system-err"],
+         "junit: properties, testcases, system-out, system-err in order")
     cases = ts.findall("testcase")
+    for c in cases:
+        need(c.get("classname") == ts.get("package") + "." +
+             sc["name"].replace(".", "_"), "junit: classname")
     if sc["result"] == "skip":
         sk = [c.find("skipped") for c in cases]
         need(len(cases) == 1 and sk[0] is not None and
              sk[0].get("message") == sc["skip_reason"],
              "junit: a skipped scenario is one <skipped> test case with its reason")
-        total += len(cases)
         continue
     for a in ("tests", "failures", "errors", "skipped", "time"):
         need(ts.get(a) is not None, f"junit: testsuite without {a}")
     need(int(ts.get("tests")) == len(cases), "junit: tests != testcases")
     f = [c for c in cases if c.find("failure") is not None]
+    e = [c for c in cases if c.find("error") is not None]
     need(int(ts.get("failures")) == len(f), "junit: failures count")
-    need(len(f) == sc["failed"], "junit: failures vs report.json")
+    need(int(ts.get("errors")) == len(e), "junit: errors count")
+    need(len(f) + len(e) == sc["failed"] or (not sc["failed"] and len(f) == 1),
+         "junit: failures and errors vs report.json")
+    steps = {x["id"]: x for x in sc["steps"]}
     for c in cases:
         need(c.get("classname") and c.get("name") and
              c.get("time") is not None, "junit: testcase attributes")
         float(c.get("time"))
+        x = steps.get(c.get("name").split(" ")[0])
+        need(x is None or (c.get("line") or "0") == str(x["line"]),
+             "junit: testcase line is its step's")
+        need(x is None or x["status"] != "notrun",
+             "junit: a step not run is a testcase")
     for c in f:
         need(bool(c.find("failure").get("message")), "junit: failure message")
-    total += len(cases)
-    fails += len(f)
-need(int(root.get("tests")) == total, "junit: root tests")
-need(int(root.get("failures")) == fails, "junit: root failures")
 
 for p in problems:
     print("  " + p)

@@ -34,7 +34,7 @@ for _ in $(seq 50); do
 done
 
 t0=$(date +%s%N)
-"$sipflow" run "$here/answered-fails.yaml" "$here/leftover.yaml" \
+"$sipflow" run --verbose "$here/answered-fails.yaml" "$here/leftover.yaml" \
 	"$here/ringing.yaml" "$here/chatter.yaml" --testbed "$here/testbed.yaml" \
 	--out "$out/run" --timeout 2s >"$out/run.txt" 2>&1
 rc=$?

@@ -21,7 +21,7 @@ rm -rf "$out"; mkdir -p "$out"
 need tshark
 # plays NAME N: scenarios/rfc5359/NAME.yaml passes its N steps (out/NAME)
 plays() {
-	"$sipflow" run "$src/scenarios/rfc5359/$1.yaml" --out "$out/$1" \
+	"$sipflow" run --verbose "$src/scenarios/rfc5359/$1.yaml" --out "$out/$1" \
 		--timeout 3s >"$out/$1.txt" 2>&1
 	local rc=$?
 	cat "$out/$1.txt"
@@ -39,7 +39,7 @@ broken() {
 	sed "$expr" "$flow" >"$out/$name.yaml"
 	check "$name: the copy differs in one line" \
 		"[ \$(diff '$flow' '$out/$name.yaml' | grep -c '^>') -eq 1 ]"
-	"$sipflow" run "$out/$name.yaml" --out "$out/$name" --timeout 3s \
+	"$sipflow" run --verbose "$out/$name.yaml" --out "$out/$name" --timeout 3s \
 		>"$out/$name.txt" 2>&1
 	local rc=$?
 	cat "$out/$name.txt"

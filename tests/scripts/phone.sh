@@ -21,7 +21,7 @@ lib_variant() {
 }
 
 run() {  # run NAME: the scenario tests/phone/NAME.yaml; sets rc
-	"$sipflow" run "$src/tests/phone/$1.yaml" --out "$out/$1" \
+	"$sipflow" run --verbose "$src/tests/phone/$1.yaml" --out "$out/$1" \
 		--timeout 3s >"$out/$1.txt" 2>&1
 	rc=$?
 	cat "$out/$1.txt"
@@ -91,7 +91,7 @@ PY
   - do: A play tone-$hz.wav
   - media: {from: A, to: B, expect: tone 1004Hz, for: 500ms}
 YAML
-	"$sipflow" run "$out/play/play-$hz.yaml" --out "$out/play/o" \
+	"$sipflow" run --verbose "$out/play/play-$hz.yaml" --out "$out/play/o" \
 		>"$out/play-$hz.txt" 2>&1
 	echo "rc=$?" >>"$out/play-$hz.txt"
 done
@@ -116,7 +116,7 @@ for want in 650 800; do
   - F5: BYE A -> B
   - F6: 200 OK B -> A
 YAML
-	"$sipflow" run "$out/grp/group-$want.yaml" --out "$out/grp/$want" \
+	"$sipflow" run --verbose "$out/grp/group-$want.yaml" --out "$out/grp/$want" \
 		>"$out/group-$want.txt" 2>&1
 	echo "rc=$?" >>"$out/group-$want.txt"
 	cat "$out/group-$want.txt"
@@ -142,7 +142,7 @@ mkdir -p "$out/rec"
 call_setup rec 's/tone: 1004Hz//; s/auto-answer: 0s/auto-answer: 0s, record: true/' \
 	>"$out/rec/rec.yaml"
 echo "  - wait: 1s" >>"$out/rec/rec.yaml"
-"$sipflow" run "$out/rec/rec.yaml" --out "$out/rec/o" >"$out/rec.txt" 2>&1
+"$sipflow" run --verbose "$out/rec/rec.yaml" --out "$out/rec/o" >"$out/rec.txt" 2>&1
 check "record: the run passes" "[ $? -eq 0 ]"
 python3 - "$out/rec/o/rec-B-1.wav" >"$out/rec-check.txt" 2>&1 <<'PY'
 import math, struct, sys, wave
@@ -169,13 +169,13 @@ call_setup dup 's/tone: 1004Hz/impair-sip: {duplicate: 100%}/' \
 printf '  - do: A hangup\n  - F5: BYE A -> B\n  - F6: 200 OK B -> A\n' >>"$out/imp/dup.yaml"
 sed 's/^scenario: dup/scenario: lost/; s/duplicate: 100%/loss: 100%/' \
 	"$out/imp/dup.yaml" >"$out/imp/lost.yaml"
-"$sipflow" run "$out/imp/dup.yaml" --out "$out/imp/o" >"$out/dup.txt" 2>&1
+"$sipflow" run --verbose "$out/imp/dup.yaml" --out "$out/imp/o" >"$out/dup.txt" 2>&1
 check "impair-sip duplicate: the flow passes" "[ $? -eq 0 ]"
 check "impair-sip duplicate: the duplicates are absorbed and noted" \
 	"grep -q 'absorbed a retransmission of INVITE from A at B' '$out/dup.txt'"
 n=$(tshark -r "$out/imp/o/dup.pcapng" -Y 'sip.Method == "INVITE"' 2>/dev/null | wc -l)
 check "impair-sip duplicate: the pcap holds the INVITE twice ($n)" "[ $n -eq 2 ]"
-"$sipflow" run "$out/imp/lost.yaml" --out "$out/imp/o" --timeout 1s \
+"$sipflow" run --verbose "$out/imp/lost.yaml" --out "$out/imp/o" --timeout 1s \
 	>"$out/lost.txt" 2>&1
 rc=$?
 check "impair-sip loss 100 %: exit 1" "[ $rc -eq 1 ]"
@@ -188,7 +188,7 @@ check "impair-sip loss 100 %: nothing lost is in the pcap ($n)" "[ $n -eq 0 ]"
 flow=$src/scenarios/rfc3665/early-media-phones.yaml
 sed 's/early-media: true,//; s/183 Session Progress/180 Ringing/g; /expect: {body: "~m=audio \[1-9\]/d' \
 	"$flow" >"$(lib_variant "$flow" no-early)"
-"$sipflow" run "$(lib_variant "$flow" no-early)" --out "$out/no-early" >"$out/no-early.txt" 2>&1
+"$sipflow" run --verbose "$(lib_variant "$flow" no-early)" --out "$out/no-early" >"$out/no-early.txt" 2>&1
 rc=$?
 check "no early media: exit 1" "[ $rc -eq 1 ]"
 check "no early media: the tone before the answer is not heard" \
@@ -198,7 +198,7 @@ check "no early media: the tone before the answer is not heard" \
 # script, run as NAME with a 1 s timeout; it must fail (exit 1)
 mutant() {
 	sed "$3" "$2" >"$(lib_variant "$2" "$1")"
-	"$sipflow" run "$(lib_variant "$2" "$1")" --out "$out/$1" --timeout 1s \
+	"$sipflow" run --verbose "$(lib_variant "$2" "$1")" --out "$out/$1" --timeout 1s \
 		>"$out/$1.txt" 2>&1
 	rc=$?
 	check "$1: exit 1" "[ $rc -eq 1 ]"
@@ -259,7 +259,7 @@ sed '/- F33: 200 OK C -> P/{n;s/expect: .*/expect: {header: {Contact: "~dave@"}}
 check "the variant changes F33's expectation" \
 	"grep -A1 -- '- F33: 200 OK C -> P' '$(lib_variant "$flow" xfer-bad)' | grep -q dave@"
 "$sipflow" run "$(lib_variant "$flow" xfer-bad)" "$src/scenarios/yealink/basic-call-phones.yaml" \
-	--out "$out/seq" --quiet >"$out/seq.txt" 2>&1
+	--out "$out/seq" >"$out/seq.txt" 2>&1
 cat "$out/seq.txt"
 check "a failed transfer fails at F33" \
 	"grep -q 'FAIL attended-transfer-phones: 38 passed, 1 failed' '$out/seq.txt'"

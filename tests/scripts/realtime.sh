@@ -14,7 +14,7 @@ rm -rf "$out"; mkdir -p "$out"
 # sipflow, with --real-time after "run"
 cat >"$out/sipflow-rt" <<SH
 #!/usr/bin/env bash
-if [ "\${1:-}" = run ]; then shift; exec "$sipflow" run --real-time "\$@"; fi
+if [ "\${1:-}" = run ]; then shift; exec "$sipflow" run --verbose --real-time "\$@"; fi
 exec "$sipflow" "\$@"
 SH
 chmod +x "$out/sipflow-rt"

@@ -21,7 +21,7 @@ roles:
   B: {kind: ua, address: udp:$B, register: P}
   P: {kind: proxy, address: udp:$P}
 YAML
-"$sipflow" run "$src/scenarios/yealink/basic-call.yaml" \
+"$sipflow" run --verbose "$src/scenarios/yealink/basic-call.yaml" \
 	"$src/scenarios/yealink/basic-call-phones.yaml" --testbed "$out/self.yaml" \
 	--out "$out/self" >"$out/self.txt" 2>&1
 rc=$?
@@ -55,11 +55,11 @@ roles:
   B: {kind: ua, address: udp:$B, register: P}
   P: {kind: dut, address: udp:$P}
 YAML
-"$sipflow" run "$out/refuser.yaml" --out "$out/peer" --role B=dut:udp:$B \
+"$sipflow" run --verbose "$out/refuser.yaml" --out "$out/peer" --role B=dut:udp:$B \
 	--role P=ua:udp:$P --timeout 5s >"$out/peer.txt" 2>&1 &
 pid=$!
 wait_bound "$P" || echo "the stand-in registrar did not bind $P"
-"$sipflow" run "$src/scenarios/yealink/basic-call.yaml" --testbed "$out/dut.yaml" \
+"$sipflow" run --verbose "$src/scenarios/yealink/basic-call.yaml" --testbed "$out/dut.yaml" \
 	--out "$out/refused" --timeout 2s >"$out/refused.txt" 2>&1
 rc=$?
 stop "$pid"

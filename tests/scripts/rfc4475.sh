@@ -34,7 +34,7 @@ check "a copy with one octet changed is caught, naming the file" \
 check "the set lints" "[ $? -eq 0 ] && grep -q '49 files: 49 ok' '$out/lint.txt'"
 
 # --- self-play: skipped, saying why ---------------------------------
-"$sipflow" run "$set_dir" --out "$out/self" >"$out/self.txt" 2>&1
+"$sipflow" run --verbose "$set_dir" --out "$out/self" >"$out/self.txt" 2>&1
 rc=$?
 check "self-play: exit 0, all 49 skipped" \
 	"[ $rc -eq 0 ] && grep -q '^scenarios: 0 passed, 0 failed, 49 skipped' '$out/self.txt'"
@@ -69,7 +69,7 @@ device() {
 stop() { kill "${pids[-1]}" 2>/dev/null; wait "${pids[-1]}" 2>/dev/null; }
 
 device careful || abort "fragile_device.py did not listen on $dev:5060"
-"$sipflow" run "$set_dir" --testbed "$out/testbed.yaml" --out "$out/careful" \
+"$sipflow" run --verbose "$set_dir" --testbed "$out/testbed.yaml" --out "$out/careful" \
 	>"$out/careful.txt" 2>&1
 rc=$?
 stop
@@ -86,7 +86,7 @@ device careless --careless || abort "fragile_device.py did not listen on $dev:50
 mkdir -p "$out/careless-set/rfc4475"
 cp -r "$src/scenarios/blocks" "$out/careless-set/"
 cp "$set_dir"/{esc02,mismatch01,lwsdisp,unksm2}.yaml "$out/careless-set/rfc4475/"
-"$sipflow" run "$out/careless-set/rfc4475" --testbed "$out/testbed.yaml" \
+"$sipflow" run --verbose "$out/careless-set/rfc4475" --testbed "$out/testbed.yaml" \
 	--out "$out/careless" >"$out/careless.txt" 2>&1
 rc=$?
 stop
@@ -106,7 +106,7 @@ device fragile --die-on negative-content-length ||
 mkdir -p "$out/three/rfc4475"
 cp -r "$src/scenarios/blocks" "$out/three/"
 cp "$set_dir"/{mcl01,ncl,noreason}.yaml "$out/three/rfc4475/"
-"$sipflow" run "$out/three/rfc4475" --testbed "$out/testbed.yaml" --out "$out/dies" \
+"$sipflow" run --verbose "$out/three/rfc4475" --testbed "$out/testbed.yaml" --out "$out/dies" \
 	>"$out/dies.txt" 2>&1
 rc=$?
 stop

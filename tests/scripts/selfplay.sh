@@ -10,7 +10,7 @@ rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/check.sh
 . "$src/tests/scripts/lib/check.sh"
 
-"$sipflow" run "$src/scenarios" --out "$out" --quiet --timeout 3s \
+"$sipflow" run "$src/scenarios" --out "$out" --timeout 3s \
 	>"$out/console.txt" 2>&1
 rc=$?
 cat "$out/console.txt"

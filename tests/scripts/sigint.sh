@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A run interrupted with SIGINT (and one with SIGTERM) while it waits on a
-# silent device: exit 1, the waiting step says it was interrupted, and the
-# pcap is whole (tshark reads it, with F1's verdict as its comment).
+# silent device: exit 1, the waiting step says it was interrupted (an
+# <error> in junit.xml, not a failure), and the pcap is whole (tshark reads it, with F1's verdict as its comment).
 # usage: sigint.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -12,7 +12,7 @@ need tshark
 
 for sig in INT TERM; do
 	d="$out/$sig"
-	"$sipflow" run "$src/scenarios/yealink/basic-call.yaml" --out "$d" \
+	"$sipflow" run "$src/scenarios/yealink/basic-call.yaml" --out "$d" --verbose \
 		--role P=dut:udp:127.0.43.99:5060 --role A=ua:udp:127.0.43.10:5060 \
 		--role B=ua:udp:127.0.43.11:5060 --timeout 30s \
 		--timer T1=30s --timer T2=30s >"$out/$sig.txt" 2>&1 &
@@ -40,8 +40,9 @@ for sig in INT TERM; do
 		"[ \"\$c\" = '1	F1 INVITE A -> P: pass' ]"
 	check "SIG$sig: report.json says interrupted, F2 failed" \
 		"python3 -c \"import json,sys; r=json.load(open('$d/report.json')); s=r['scenarios'][0]; f=[x for x in s['steps'] if x['id']=='F2'][0]; sys.exit(not (r['interrupted'] and f['status']=='fail' and 'interrupted' in f['reason']))\""
-	check "SIG$sig: junit.xml and report.html written" \
-		"[ -s '$d/junit.xml' ] && grep -q '<failure' '$d/junit.xml' && [ -s '$d/report.html' ]"
+	check "SIG$sig: junit.xml (F2 an error: interrupted) and report.html written" \
+		"[ -s '$d/junit.xml' ] && grep -q '<error type=\"interrupted\" message=\"interrupted (SIG$sig)\"' '$d/junit.xml' &&
+		 ! grep -q '<failure' '$d/junit.xml' && [ -s '$d/report.html' ]"
 
 done
 

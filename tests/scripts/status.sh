@@ -34,11 +34,11 @@ against() {
 		troles+=(--role "$role=${kinds%/*}:udp:$addr")
 		proles+=(--role "$role=${kinds#*/}:udp:$addr")
 	done
-	"$sipflow" run "$peer" --out "$out/$name/peer" "${proles[@]}" \
+	"$sipflow" run --verbose "$peer" --out "$out/$name/peer" "${proles[@]}" \
 		--timeout 3s >"$out/$name.peer.txt" 2>&1 &
 	local pid=$!
 	wait_bound "$paddr" || echo "peer did not bind $paddr"
-	"$sipflow" run "$tester" --out "$out/$name" "${troles[@]}" \
+	"$sipflow" run --verbose "$tester" --out "$out/$name" "${troles[@]}" \
 		--timeout 3s >"$out/$name.txt" 2>&1
 	rc=$?
 	stop "$pid"

@@ -6,7 +6,9 @@
 # default prints what --jobs 1 prints, in the suite's order; a pinned
 # address plays one job at a time by default; --shard K/N splits without
 # overlap and sipflow merge puts the shards back in the suite's order;
-# --tag filters.
+# --tag filters; merge gives the junit.xml one run gives (byte for byte
+# from one run's report; but for times and frames from the shards), valid
+# against Ant's schema.
 # usage: suite.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -22,7 +24,7 @@ check "jobs 2: exit 1 (one scenario fails by design)" "[ $? -eq 1 ]"
 src1=0
 for k in 1 2 3; do
 	"$sipflow" run "${dirs[@]}" --out "$out/s$k" --shard $k/3 --jobs 1 \
-		>"$out/s$k.txt" 2>&1
+		--verbose >"$out/s$k.txt" 2>&1
 	case $? in 0) ;; 1) src1=$((src1 + 1)) ;; *) src1=9 ;; esac
 done
 check "jobs 1 in shards: the one with the failing scenario exits 1, the others 0" \
@@ -30,7 +32,7 @@ check "jobs 1 in shards: the one with the failing scenario exits 1, the others 0
 # the default: several jobs (every role simulated, on the pool); each
 # scenario's console lines are those --jobs 1 prints, but for times and
 # frames (a phone's packets vary from run to run), in the suite's order
-"$sipflow" run "${dirs[@]}" --out "$out/jd" >"$out/jd.txt" 2>&1
+"$sipflow" run "${dirs[@]}" --out "$out/jd" --verbose >"$out/jd.txt" 2>&1
 check "default jobs: exit 1" "[ $? -eq 1 ]"
 norm() {
 	sed -E 's/\([0-9.]+ s\)//; s/-?[0-9]+ ms//g; s/(frame|frames) [0-9]+/frame N/g; s/\[[0-9]+\/[0-9]+\] //; s#pcap [^ ]*/#pcap #' "$@" |
@@ -104,6 +106,50 @@ check("--tag transfer --tag smoke picks 7 scenarios",
        "blind-transfer-phones", "failed-transfer-busy-phones",
        "failed-transfer-no-answer-phones", "options-ping"])
 sys.exit(0 if ok else 1)
+PY
+
+# junit.xml: merge writes it from the report as the run did; the shards
+# merged give the run's but for run-dependent figures; Ant's schema
+need xmllint
+xsd=$src/tests/data/junit-ant.xsd
+"$sipflow" merge "$out/remerge" "$out/j2" >/dev/null 2>&1
+check "merge of one run's report: its junit.xml byte for byte" \
+	"cmp -s '$out/j2/junit.xml' '$out/remerge/junit.xml'"
+for d in j2 merged; do
+	check "junit.xml of $d valid against Ant's JUnit schema" \
+		"xmllint --noout --schema '$xsd' '$out/$d/junit.xml' 2>'$out/$d.xsd.txt'"
+done
+python3 - "$out/j2/junit.xml" "$out/merged/junit.xml" <<'PY' || fail=1
+import re, sys, xml.etree.ElementTree as ET
+def norm(t):
+    t = t or ""
+    t = re.sub(r"\([0-9.]+ s\)|-?[0-9]+ ms|frames? [0-9]+", "N", t)
+    t = re.sub(r"\S*/(\S+\.pcapng?)", r"\1", t)
+    return "\n".join(l for l in t.split("\n") if "packets, loss" not in l)
+def shape(path):
+    r = []
+    for s in ET.parse(path).getroot():
+        r.append((s.tag, [s.get(k) for k in ("name", "package", "id", "tests",
+                 "failures", "errors", "skipped")],
+                  [(p.get("name"), norm(p.get("value"))) for p in s.find("properties")],
+                  [(c.get("classname"), c.get("name"), c.get("file"), c.get("line"),
+                    [(x.tag, x.get("type"), norm(x.get("message")), norm(x.text))
+                     for x in c]) for c in s.findall("testcase")],
+                  norm(s.find("system-out").text)))
+    return r
+a, b = shape(sys.argv[1]), shape(sys.argv[2])
+same = a == b
+print(("ok   " if same else "FAIL ") + "junit.xml of the merged shards is that of --jobs 2, "
+      "but for times, frames and the pcap's folder")
+if not same:
+    for x, y in zip(a, b):
+        if x != y:
+            print("  first difference:", x[1][0], "\n   ", x, "\n   ", y)
+            break
+out = {s.get("name"): s.find("system-out").text or "" for s in ET.parse(sys.argv[1]).getroot()}
+media = [n for n, t in out.items() if re.search(r"packets, loss [0-9.]+ %, jitter .* MOS [0-9.]+", t)]
+print(("ok   " if media else "FAIL ") + f"junit.xml <system-out> holds the media figures ({len(media)} scenarios)")
+sys.exit(0 if same and media else 1)
 PY
 
 closing

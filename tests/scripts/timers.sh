@@ -28,7 +28,7 @@ sip_lines() {
 # 1. the bundled flow with T1 = 100 ms: B's 200 OK is lost once, B
 #    resends it ~T1 later, A ACKs, the call goes on
 d="$out/dropped"
-"$sipflow" run "$src/scenarios/rfc3261/dropped-200-ok.yaml" --out "$d" \
+"$sipflow" run --verbose "$src/scenarios/rfc3261/dropped-200-ok.yaml" --out "$d" \
 	--role A=ua:udp:$A --role B=ua:udp:$B --timer T1=100ms \
 	>"$d.txt" 2>&1
 rc=$?
@@ -99,12 +99,12 @@ cp "$out/peer.yaml" "$out/peer-fast.yaml"
 # output in $out/NAME.txt, exit status in $rc
 against() { # $1: peer flow, $2: its T1, $3: tester flow, $4: name
 	local d="$out/$4"
-	"$sipflow" run "$out/$1.yaml" --out "$d/peer" --role A=dut:udp:$A \
+	"$sipflow" run --verbose "$out/$1.yaml" --out "$d/peer" --role A=dut:udp:$A \
 		--role B=ua:udp:$B --timer T1=$2 --timeout 4s \
 		>"$d.peer.txt" 2>&1 &
 	pid=$!
 	wait_bound "$B" || echo "peer did not bind $B"
-	"$sipflow" run "$out/$3.yaml" --out "$d" --role A=ua:udp:$A \
+	"$sipflow" run --verbose "$out/$3.yaml" --out "$d" --role A=ua:udp:$A \
 		--role B=dut:udp:$B --timer T1=100ms >"$d.txt" 2>&1
 	rc=$?
 	stop "$pid"
@@ -145,7 +145,7 @@ steps:
 YAML
 d="$out/silent"
 t0=$(date +%s%N)
-"$sipflow" run "$out/silent.yaml" --out "$d" --role A=ua:udp:$A \
+"$sipflow" run --verbose "$out/silent.yaml" --out "$d" --role A=ua:udp:$A \
 	--role B=dut:udp:127.0.61.99:5060 --timer T1=50ms >"$d.txt" 2>&1
 rc=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -176,7 +176,7 @@ sed 's/^    drop: true$/    drop: true\n    retransmit: false/' "$out/options.ya
 	>"$out/options-once.yaml"
 for f in options options-once; do
 	d="$out/$f"
-	"$sipflow" run "$out/$f.yaml" --out "$d" --role A=ua:udp:$A \
+	"$sipflow" run --verbose "$out/$f.yaml" --out "$d" --role A=ua:udp:$A \
 		--role B=ua:udp:$B --timer T1=100ms >"$d.txt" 2>&1
 	rc=$?
 	cat "$d.txt"
@@ -208,7 +208,7 @@ steps:
     timeout: 4s
 YAML
 d="$out/noack"
-"$sipflow" run "$out/noack.yaml" --out "$d" --role A=ua:udp:$A \
+"$sipflow" run --verbose "$out/noack.yaml" --out "$d" --role A=ua:udp:$A \
 	--role B=ua:udp:$B --timer T1=50ms --timer T2=400ms >"$d.txt" 2>&1
 cat "$d.txt"
 check "no ACK: B gives up after 64*T1 and says BYE is due" \
@@ -223,14 +223,14 @@ check "no ACK: F3, every copy lost, never arrives" \
 #    on TCP too; anything else goes once on a reliable transport (§17.1.2.2:
 #    no Timer E), so the OPTIONS whose 200 OK is lost is not recovered
 d="$out/dropped-tcp"
-"$sipflow" run "$src/scenarios/rfc3261/dropped-200-ok.yaml" --out "$d" \
+"$sipflow" run --verbose "$src/scenarios/rfc3261/dropped-200-ok.yaml" --out "$d" \
 	--role A=ua:tcp:$A --role B=ua:tcp:$B --timer T1=100ms >"$d.txt" 2>&1
 rc=$?
 cat "$d.txt"
 check "TCP: dropped 200 OK recovered by B's retransmission, the flow passes" \
 	"[ $rc -eq 0 ] && grep -E '^  F3 .*pass +frame 4$' '$d.txt' >/dev/null"
 d="$out/options-tcp"
-"$sipflow" run "$out/options.yaml" --out "$d" --role A=ua:tcp:$A \
+"$sipflow" run --verbose "$out/options.yaml" --out "$d" --role A=ua:tcp:$A \
 	--role B=ua:tcp:$B --timer T1=100ms >"$d.txt" 2>&1
 rc=$?
 cat "$d.txt"
@@ -261,7 +261,7 @@ steps:
   - F8: ACK P -> B
 YAML
 d="$out/proxy-drop"
-"$sipflow" run "$out/proxy-drop.yaml" --out "$d" --role A=ua:udp:$A \
+"$sipflow" run --verbose "$out/proxy-drop.yaml" --out "$d" --role A=ua:udp:$A \
 	--role B=ua:udp:$B --role P=proxy:udp:127.0.61.13:5060 \
 	--timer T1=100ms >"$d.txt" 2>&1
 rc=$?

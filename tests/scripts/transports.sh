@@ -44,7 +44,7 @@ play() { # $1: name, $2: scenario, $3: the top Via's start, rest: bindings
 	local name=$1 yaml=$2 via=$3; shift 3
 	local base; base=$(basename "$yaml" .yaml)
 	local pcap="$out/$name/$base.pcapng"
-	"$sipflow" run "$yaml" "$@" --out "$out/$name" --timeout 3s \
+	"$sipflow" run --verbose "$yaml" "$@" --out "$out/$name" --timeout 3s \
 		>"$out/$name.txt" 2>&1
 	local rc=$?
 	check "$name: exit 0 (got $rc)" "[ $rc -eq 0 ]"
@@ -96,7 +96,7 @@ check "tls-basic: the ladder reads all 12 messages (got $n)" "[ $n -eq 12 ]"
 # --- negatives
 # A trusts another CA: the handshake fails, F1 names why
 tlsbed "$out/untrusted.yaml" "$out/otherca.pem"
-"$sipflow" run "$direct" --testbed "$out/untrusted.yaml" --out "$out/untrusted" \
+"$sipflow" run --verbose "$direct" --testbed "$out/untrusted.yaml" --out "$out/untrusted" \
 	--timeout 3s >"$out/untrusted.txt" 2>&1
 rc=$?
 cat "$out/untrusted.txt"
@@ -106,7 +106,7 @@ check "untrusted certificate: F1 fails, naming the certificate" \
 
 # a certificate file that is not there: the testbed's place, exit 2
 sed "s#$out/ca.pem#$out/nowhere.pem#" "$out/tls.yaml" >"$out/missing.yaml"
-"$sipflow" run "$direct" --testbed "$out/missing.yaml" --out "$out/missing" \
+"$sipflow" run --verbose "$direct" --testbed "$out/missing.yaml" --out "$out/missing" \
 	>"$out/missing.txt" 2>&1
 rc=$?
 cat "$out/missing.txt"
@@ -122,7 +122,7 @@ hostile() { # $1: mode; a device B on TCP played by tcp_peer.py
 		grep -q listening "$out/peer-$1.txt" 2>/dev/null && break
 		sleep 0.1
 	done
-	timeout 20 "$sipflow" run "$direct" --role A=ua:tcp:127.0.0.10 \
+	timeout 20 "$sipflow" run --verbose "$direct" --role A=ua:tcp:127.0.0.10 \
 		--role B=dut:tcp:127.0.0.11:5060 --out "$out/peer-$1" \
 		--timeout 3s >"$out/run-$1.txt" 2>&1
 	rc=$?

@@ -20,7 +20,7 @@ run() {
 	local name=$1 t0
 	shift
 	t0=$(date +%s%N)
-	"$sipflow" run "$@" --out "$out/$name" >"$out/$name.txt" 2>&1
+	"$sipflow" run --verbose "$@" --out "$out/$name" >"$out/$name.txt" 2>&1
 	rc=$?
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }

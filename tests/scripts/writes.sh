@@ -22,7 +22,7 @@ run() {
 	local s=$1 n=$2
 	shift 2
 	# shellcheck disable=SC2086
-	"$sipflow" run "$s" --quiet $pool "$@" >"$out/$n.txt" 2>&1
+	"$sipflow" run --verbose "$s" --quiet $pool "$@" >"$out/$n.txt" 2>&1
 	rc=$?
 }
 
@@ -57,7 +57,7 @@ run "$src/tests/scenarios/expect-unmet.yaml" failwrite --out "$out/fw" \
 check "a failing run whose --junit fails: exit 2" "[ $rc -eq 2 ]"
 
 # the console is written too: stdout on /dev/full
-"$sipflow" run "$scn" $pool --out "$out/stdout" >/dev/full 2>"$out/stdout.txt"
+"$sipflow" run --verbose "$scn" $pool --out "$out/stdout" >/dev/full 2>"$out/stdout.txt"
 check "stdout on /dev/full: exit 2, saying so" \
 	"[ $? -eq 2 ] && grep -q '^sipflow run: stdout: cannot write: No space left on device' '$out/stdout.txt'"
 
@@ -113,7 +113,7 @@ else
 fi
 
 # merge and ladder --html write reports too
-"$sipflow" run "$scn" --quiet $pool --out "$out/ok" >"$out/ok.txt" 2>&1
+"$sipflow" run --verbose "$scn" --quiet $pool --out "$out/ok" >"$out/ok.txt" 2>&1
 check "a run that writes everything: exit 0" "[ $? -eq 0 ]"
 "$sipflow" ladder "$out/ok/options-ping.pcapng" --html /dev/full \
 	>"$out/ladder.txt" 2>&1

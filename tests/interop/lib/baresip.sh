@@ -59,7 +59,7 @@ CFG
 	for i in $(seq 1 50); do
 		kill -0 "${pids[-1]}" 2>/dev/null || break
 		if python3 "$src/tests/hil/ctl.py" "$3:4444" listcalls >/dev/null 2>&1 &&
-		   "$sipflow" run "$d/probe.yaml" --role "A=ua:udp:127.0.0.9:5099" \
+		   "$sipflow" run --verbose "$d/probe.yaml" --role "A=ua:udp:127.0.0.9:5099" \
 			--role "P=dut:udp:$3:5060" --timeout 200ms --quiet \
 			--out "$d/probe" >/dev/null 2>&1; then
 			return 0

@@ -73,7 +73,7 @@ _kam_alive() {
 _kam_probe() {
 	local dir=$1
 	if [ -n "${sipflow:-}" ] && [ -x "${sipflow:-}" ]; then
-		"$sipflow" run "$KAM_LIB_DIR/${KAM_PROBE:-probe.yaml}" \
+		"$sipflow" run --verbose "$KAM_LIB_DIR/${KAM_PROBE:-probe.yaml}" \
 			--role "A=ua:udp:127.0.0.9:5099" --role "P=dut:udp:$KAM_RUN_ADDR" \
 			--timeout 200ms --quiet --out "$dir/probe" >/dev/null 2>&1
 	else
