@@ -166,6 +166,32 @@ static void role_address(const struct ywalk *w, const struct ykey *row,
 }
 
 
+/* transport: udp|tcp|tls — how the role talks, on an address of the
+ * pool (address: names both where and how) */
+static void role_transport(const struct ywalk *w, const struct ykey *row,
+			   const yaml_node_t *k, const yaml_node_t *v)
+{
+	static const char *const names[] = {"udp", "tcp", "tls"};
+	static const enum sip_transp tps[] = {
+		SIP_TRANSP_UDP, SIP_TRANSP_TCP, SIP_TRANSP_TLS,
+	};
+	struct role *r = w->obj;
+	const char *vs = yscalar(v);
+	size_t i;
+	(void)row;
+	(void)k;
+
+	for (i = 0; vs && i < ARRAY_SIZE(names); i++) {
+		if (!str_casecmp(vs, names[i])) {
+			r->decl_tp = tps[i];
+			return;
+		}
+	}
+	yerr(w->yd, v, "role %s: transport '%s' is udp, tcp or tls",
+	     r->name, vs ? vs : "");
+}
+
+
 /* proxy: P — the role a phone sends its requests through */
 static void phone_proxy(const struct ywalk *w, const struct ykey *row,
 			const yaml_node_t *k, const yaml_node_t *v)
@@ -274,6 +300,7 @@ static const struct ykey role_rows[] = {
 	{"domain",       ykey_str,     offsetof(struct role, domain)},
 	{"record-route", ykey_bool,    offsetof(struct role, record_route)},
 	{"address",      role_address, 0},
+	{"transport",    role_transport, 0},
 	{"retransmit",   ykey_notbool, offsetof(struct role, no_retransmit)},
 };
 

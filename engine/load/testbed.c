@@ -28,6 +28,7 @@ static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
 
 enum {
 	AUTO_PORT = 5060,         /* the port of an address from the pool */
+	AUTO_PORT_TLS = 5061,     /* … for a role on TLS (RFC 3261 §26.2) */
 	TESTBED_MAX = 1024 * 1024 /* a testbed file's size, at most */
 };
 
@@ -929,11 +930,12 @@ static int pick_addrs(struct scenario *sc, const struct testbed *tb,
 
 	for (le = sc->roles.head; le; le = le->next) {
 		struct role *r = le->data;
+		uint16_t port = r->tp == SIP_TRANSP_TLS ? AUTO_PORT_TLS
+			      : AUTO_PORT;
 
 		if (!r->auto_addr)
 			continue;
-		if (addrpool_pick(&r->addr, blk, r->idx, AUTO_PORT, taken,
-				  nt)) {
+		if (addrpool_pick(&r->addr, blk, r->idx, port, taken, nt)) {
 			diag_err(dg, sc->file, &r->pos, "role %s has no "
 				 "address and every address of %H (the "
 				 "address pool's block for it) is taken by "

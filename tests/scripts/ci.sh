@@ -116,7 +116,7 @@ check "an empty shard: exit 2, saying so" \
 "$sipflow" run "$f/two" --tag smoke --shard 2/2 --out "$out/none" \
 	>"$out/tagshard.txt" 2>&1
 check "tags and shard together: exit 2, naming both" \
-	"[ $? -eq 2 ] && grep -qF -- '--tag smoke --shard 2/2 leaves none of the 1 scenario the tags kept' '$out/tagshard.txt'"
+	"[ $? -eq 2 ] && grep -qF -- '--tag smoke --shard 2/2 leaves none of the 2 scenarios loaded (1 past the filters' '$out/tagshard.txt'"
 cp "$src/scenarios/blocks/hangup.yaml" "$f/blocks/"
 "$sipflow" run "$f/blocks" --out "$out/none" >"$out/blocks.txt" 2>&1
 check "only blocks: exit 2, saying so" \

@@ -21,7 +21,7 @@ check "a 302 without Contact: exit 0 (a warning)" "[ $rc -eq 0 ]"
 check "the summary line says it passed with a warning, CONTACT-3XX at F2" \
 	"grep -q '^PASS moved: .*  warnings: CONTACT-3XX at F2\$' '$out/o.txt'"
 # shellcheck disable=SC2086
-rc=$(run run "$out/moved.yaml" --out "$out/plain" $roles --verbose)
+rc=$(run run "$moved" --out "$out/plain" $roles --verbose)
 check "the warning names CONTACT-3XX" \
 	"grep -q 'warning: rule CONTACT-3XX (RFC 3261 §8.3, §21.3.2, §21.3.3)' '$out/o.txt'"
 
