@@ -4,7 +4,8 @@
 #                   libyaml, libpcap, CUnit
 #   setup.sh test   and what the tests use: kamailio (proxy under test),
 #                   tshark (pcap decoding), sip-tester (SIPp), chromium
-#                   (the HTML report), python3 (report checks), baresip-core
+#                   (the HTML report), python3 (report checks; python3-yaml:
+#                   the CI definitions of docs/ci/), baresip-core
 #                   (a real phone for the phone agent and HIL tests),
 #                   openssl (TLS test certificates), kamailio-tls-modules
 #                   (Kamailio as P over TLS), clang (the libFuzzer
@@ -13,7 +14,7 @@ set -eu
 pkgs=(build-essential cmake pkg-config libre-dev librem-dev libyaml-dev
       libpcap-dev libcunit1-dev)
 if [ "${1:-}" = test ]; then
-	pkgs+=(kamailio tshark sip-tester chromium python3 iproute2
+	pkgs+=(kamailio tshark sip-tester chromium python3 python3-yaml iproute2
 	       baresip-core openssl kamailio-tls-modules clang)
 fi
 missing=()

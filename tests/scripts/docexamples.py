@@ -429,9 +429,13 @@ def main():
         print(__doc__.split("usage: ")[1].strip(), file=sys.stderr)
         return 2
     sipflow, src, out = (os.path.abspath(x) for x in sys.argv[1:4])
+    # README.md and every page of docs/ but the decision records (each
+    # tells the state of things when it was taken)
     docs = sys.argv[4:] or (["README.md"] + sorted(
-        os.path.join("docs", f) for f in os.listdir(os.path.join(src, "docs"))
-        if f.endswith(".md")))
+        os.path.relpath(os.path.join(d, f), src)
+        for d, sub, files in os.walk(os.path.join(src, "docs"))
+        if "decisions" not in os.path.relpath(d, src).split(os.sep)
+        for f in files if f.endswith(".md")))
     r = Runner(sipflow, src, out)
     for rel in docs:
         path = rel if os.path.isabs(rel) else os.path.join(src, rel)
