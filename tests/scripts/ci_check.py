@@ -34,10 +34,13 @@ What compare normalises, and why (everything else must be equal):
   pcap paths   the folder of each scenario's pcap: a shard's own --out
 """
 import json
+import os
 import re
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from docexamples import commands_of, options_of  # noqa: E402
 
 try:
     import yaml
@@ -90,23 +93,8 @@ def shards(doc):
     return 0, None
 
 
-def options(sipflow, cmd, cache={}):
-    if cmd not in cache:
-        text = ""
-        for args in ([cmd], [cmd, "--help"], [cmd, "--ci-check-no-such"]):
-            p = subprocess.run([sipflow] + args, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, timeout=10)
-            text += p.stdout.decode("utf-8", "replace")
-        text = text.replace("--ci-check-no-such", "")
-        cache[cmd] = set(re.findall(r"--[a-z][a-z0-9-]*", text))
-    return cache[cmd]
-
-
 def check(sipflow, files):
-    p = subprocess.run([sipflow, "help"], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=10)
-    commands = set(re.findall(r"^  ([a-z]+) ", p.stdout.decode(), re.M))
+    commands = commands_of(sipflow)
     bad = []
     for f in files:
         try:
@@ -134,7 +122,7 @@ def check(sipflow, files):
                                f"command {cmd}")
                     continue
                 for opt in re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", rest):
-                    if opt not in options(sipflow, cmd):
+                    if opt not in options_of(sipflow, cmd):
                         bad.append(f"{f}: '{line.strip()}': sipflow {cmd} "
                                    f"has no option {opt}")
         # the merge must run when a shard failed, and after all of them

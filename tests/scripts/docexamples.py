@@ -155,7 +155,6 @@ class Runner:
         self.sipflow, self.src, self.out = sipflow, src, out
         self.fail, self.ran, self.passed = [], 0, 0
         self.notrun = []
-        self.options = {}
         bindir = os.path.join(out, "bin")
         os.makedirs(bindir, exist_ok=True)
         link = os.path.join(bindir, "sipflow")
@@ -194,26 +193,10 @@ class Runner:
                                  p.stderr.decode("utf-8", "replace"))
 
     def known_options(self, cmd):
-        """The options `sipflow CMD` names in its help and its usage."""
-        if cmd not in self.options:
-            text = ""
-            for args in ([cmd], [cmd, "--help"],
-                         [cmd, "--doc-test-no-such-option"]):
-                p = subprocess.run([self.sipflow] + args, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, timeout=10)
-                text += p.stdout.decode("utf-8", "replace")
-            text = text.replace("--doc-test-no-such-option", "")
-            self.options[cmd] = set(re.findall(r"--[a-z][a-z0-9-]*", text))
-        return self.options[cmd]
+        return options_of(self.sipflow, cmd)
 
     def commands(self):
-        if "" not in self.options:
-            p = subprocess.run([self.sipflow, "help"], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, timeout=10)
-            self.options[""] = set(re.findall(
-                r"^  ([a-z]+) ", p.stdout.decode(), re.M))
-        return self.options[""]
+        return commands_of(self.sipflow)
 
     def synopsis(self, b):
         bad, cmd = [], None
@@ -409,6 +392,33 @@ class Runner:
                 self.ran -= 1
                 self.error(b, f"```{b.lang} {' '.join(b.words)}: say `test`, "
                            "`device` or `skip=\"why\"` (docs/doc-examples.md)")
+
+
+_known = {}
+
+
+def options_of(sipflow, cmd):
+    """The options `sipflow CMD` names in its usage and its --help."""
+    if (sipflow, cmd) not in _known:
+        text = ""
+        for args in ([cmd], [cmd, "--help"], [cmd, "--doc-test-no-such"]):
+            p = subprocess.run([sipflow] + args, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, timeout=10)
+            text += p.stdout.decode("utf-8", "replace")
+        text = text.replace("--doc-test-no-such", "")
+        _known[(sipflow, cmd)] = set(re.findall(r"--[a-z][a-z0-9-]*", text))
+    return _known[(sipflow, cmd)]
+
+
+def commands_of(sipflow):
+    """The commands `sipflow help` lists."""
+    if (sipflow, "") not in _known:
+        p = subprocess.run([sipflow, "help"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=10)
+        _known[(sipflow, "")] = set(re.findall(
+            r"^  ([a-z]+) ", p.stdout.decode("utf-8", "replace"), re.M))
+    return _known[(sipflow, "")]
 
 
 def dedent(text):

@@ -85,7 +85,7 @@ sipflow run x.yaml --role A=dut:udp:192.0.2.5:5060
 ```
 
 ```sh skip="runs for an hour"
-sleep 3600
+bash scripts/fuzz.sh run sip 3600
 ```
 
 ```yaml run
