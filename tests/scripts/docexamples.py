@@ -316,7 +316,28 @@ class Runner:
                                   f"block; it was:\n{indent(out)}")
         self.ok(b, f"{len(steps)} command(s), exit and output as shown")
 
+    def inline(self, path, rel):
+        """`sipflow CMD --opt` in the prose: a command and options it has."""
+        text, n, bad = open(path, encoding="utf-8").read(), 0, 0
+        for m in re.finditer(r"`(sipflow ([a-z]+)\b[^`]*)`", text):
+            line = text.count("\n", 0, m.start()) + 1
+            cmd, n = m.group(2), n + 1
+            if cmd not in self.commands():
+                bad = self.fail.append(f"{rel}:{line}: `{m.group(1)}`: "
+                                       f"sipflow has no command {cmd}") or 1
+                continue
+            for opt in re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", m.group(1)):
+                if opt not in self.known_options(cmd):
+                    bad = self.fail.append(f"{rel}:{line}: `{m.group(1)}`: "
+                                           f"sipflow {cmd} has no option "
+                                           f"{opt}") or 1
+        if n and not bad:
+            self.passed += 1
+            print(f"ok   {rel}: {n} sipflow command(s) in the prose name "
+                  "real commands and options")
+
     def document(self, path, rel):
+        self.inline(path, rel)
         blocks, errors = parse(path, rel)
         self.fail += errors
         w = self.workdir(rel)

@@ -22,8 +22,8 @@ grep -E '^(FAIL|  )' "$out/all.txt"
 tail -1 "$out/all.txt"
 check "every example of README.md and docs/*.md runs as shown (exit 0)" \
 	"[ $rc -eq 0 ]"
-check "the pages hold examples: at least 35 checked" \
-	"[ \$(sed -nE 's/^([0-9]+) example.*/\1/p' '$out/all.txt') -ge 35 ]"
+check "the pages hold examples: at least 50 checked" \
+	"[ \$(sed -nE 's/^([0-9]+) example.*/\1/p' '$out/all.txt') -ge 50 ]"
 check "the tutorial's every block ran, none marked away" \
 	"[ \$(grep -c '^ok   docs/tutorial.md:' '$out/all.txt') -ge 10 ] &&
 	 ! grep -q '^  docs/tutorial.md:' '$out/all.txt'"
@@ -88,6 +88,8 @@ sipflow run x.yaml --role A=dut:udp:192.0.2.5:5060
 bash scripts/fuzz.sh run sip 3600
 ```
 
+Lint it with `sipflow lint --frobnicate x.yaml` first.
+
 ```yaml run
 scenario: fine
 roles:
@@ -113,11 +115,13 @@ check "an indented command nobody marked: named at line 18" \
 check "a YAML block that says nothing: named at line 20" \
 	"grep -q \"^$p:20: a YAML block says neither\" '$out/pg.txt'"
 check "the good flow on the page passes" \
-	"grep -q \"^ok   $out/neg/page.md:32: lint accepts it and it passes in self-play\" '$out/pg.txt'"
+	"grep -q \"^ok   $out/neg/page.md:34: lint accepts it and it passes in self-play\" '$out/pg.txt'"
+check "a command in the prose with an option sipflow lacks: named at line 32" \
+	"grep -q \"^$p:32: \\\`sipflow lint --frobnicate x.yaml\\\`: sipflow lint has no option --frobnicate\" '$out/pg.txt'"
 check "device and skip blocks: counted (2) and named with their reasons" \
 	"grep -q '^2 block(s) not run on this machine, as marked:' '$out/pg.txt' &&
 	 grep -q \"^  $out/neg/page.md:24: needs a device this machine lacks\" '$out/pg.txt' &&
 	 grep -q \"^  $out/neg/page.md:28: runs for an hour\" '$out/pg.txt' &&
-	 grep -q ' 5 failed, 2 not run' '$out/pg.txt'"
+	 grep -q ' 6 failed, 2 not run' '$out/pg.txt'"
 
 closing_counted
