@@ -153,7 +153,7 @@ def shows(expected, out):
 class Runner:
     def __init__(self, sipflow, src, out):
         self.sipflow, self.src, self.out = sipflow, src, out
-        self.fail, self.ran, self.passed = [], 0, 0
+        self.fail, self.passed = [], 0
         self.notrun = []
         bindir = os.path.join(out, "bin")
         os.makedirs(bindir, exist_ok=True)
@@ -341,9 +341,6 @@ class Runner:
         blocks, errors = parse(path, rel)
         self.fail += errors
         w = self.workdir(rel)
-        saved = {}
-        scripts = " ".join(b.text for b in blocks
-                           if b.lang in ("sh", "bash", "console") and "test" in b.words)
         for i, b in enumerate(blocks):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             expected = (nxt if nxt and nxt.lang == "text" and
@@ -355,7 +352,6 @@ class Runner:
                 if cmd and b.lang == "indented" and any(
                         SYNOPSIS.match(x) for x in cmd) and not any(
                         x.lstrip().startswith("$") for x in cmd):
-                    self.ran += 1
                     b.text = dedent(b.text)
                     self.synopsis(b)
                     continue
@@ -376,12 +372,13 @@ class Runner:
                     "why", "needs a device this machine lacks")
                 self.notrun.append(f"{b.where()}: {why}")
                 continue
-            self.ran += 1
             if b.lang == "yaml":
                 if "file" in b.attrs:
-                    saved[b.attrs["file"]] = b
                     self.save(b, w, b.attrs["file"])
-                    if b.attrs["file"] not in scripts:
+                    later = " ".join(x.text for x in blocks[i + 1:]
+                                     if x.lang in ("sh", "bash", "console")
+                                     and "test" in x.words)
+                    if b.attrs["file"] not in later:
                         self.error(b, f"file={b.attrs['file']} is saved but "
                                    "no `sh test` block uses it")
                     else:
@@ -395,7 +392,6 @@ class Runner:
                 elif kind == "lint":
                     self.lint(b, w, self.save(b, w, f"block-{b.line}.yaml"))
                 else:
-                    self.ran -= 1
                     self.error(b, "a YAML block says neither file=, lint, "
                                "excerpt= nor device (docs/doc-examples.md)")
             elif b.lang in ("sh", "bash") and kind == "test":
@@ -405,12 +401,12 @@ class Runner:
             elif b.lang == "text" and kind == "synopsis":
                 self.synopsis(b)
             elif b.lang == "text" and kind == "output":
-                self.ran -= 1
                 prev = blocks[i - 1] if i else None
-                if not (prev and prev.lang in ("sh", "bash") and "test" in prev.words):
-                    self.error(b, "an output block must follow a `sh test` block")
+                if not (prev and prev.lang in ("sh", "bash") and
+                        "test" in prev.words):
+                    self.error(b, "an output block must follow a `sh test` "
+                               "block")
             else:
-                self.ran -= 1
                 self.error(b, f"```{b.lang} {' '.join(b.words)}: say `test`, "
                            "`device` or `skip=\"why\"` (docs/doc-examples.md)")
 
