@@ -4,8 +4,7 @@
 #                   libyaml, libpcap, CUnit
 #   setup.sh test   and what the tests use: kamailio (proxy under test),
 #                   tshark (pcap decoding), sip-tester (SIPp), chromium
-#                   (the HTML report), python3 (report checks; python3-yaml:
-#                   the CI definitions of docs/ci/), baresip-core
+#                   (the HTML report), python3 (report checks), baresip-core
 #                   (a real phone for the phone agent and HIL tests),
 #                   openssl (TLS test certificates), kamailio-tls-modules
 #                   (Kamailio as P over TLS), clang (the libFuzzer
@@ -14,9 +13,11 @@ set -eu
 pkgs=(build-essential cmake pkg-config libre-dev librem-dev libyaml-dev
       libpcap-dev libcunit1-dev)
 if [ "${1:-}" = test ]; then
-	pkgs+=(kamailio tshark sip-tester chromium python3 python3-yaml iproute2
+	pkgs+=(kamailio tshark sip-tester chromium python3 iproute2
 	       baresip-core openssl kamailio-tls-modules clang)
 fi
+# python3-yaml: the CI definitions of docs/ci/ (tests/scripts/ci-shards.sh)
+if [ "${1:-}" = test ]; then pkgs+=(python3-yaml); fi
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

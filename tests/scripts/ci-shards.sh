@@ -6,10 +6,10 @@
 # runner; without the right to make one, each on its own address pool),
 # each into its own --out, then merged: the merged report.json and
 # junit.xml equal one run of the whole library but for times and each
-# run's random values (ci_check.py says what it normalises and why).
+# run's random values (ci_shards.py says what it normalises and why).
 # Negative: a shard left out, a scenario whose verdict differs, an
 # unknown option, YAML that does not parse: each is caught.
-# usage: ci.sh SIPFLOW SRCDIR OUTDIR
+# usage: ci-shards.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$(realpath "$1") src=$(cd "$2" && pwd) out=$3
 rm -rf "$out"; mkdir -p "$out"
@@ -18,7 +18,7 @@ rm -rf "$out"; mkdir -p "$out"
 need python3
 python3 -c 'import yaml' 2>/dev/null ||
 	abort "python3-yaml is not installed (bash scripts/setup.sh test installs it)"
-cc() { python3 "$src/tests/scripts/ci_check.py" "$@"; }
+cc() { python3 "$src/tests/scripts/ci_shards.py" "$@"; }
 # own namespace for each process, if we may make one
 if [ "${SIPFLOW_NETNS:-1}" = 1 ] && unshare -n true 2>/dev/null; then
 	ns() { bash "$src/tests/netns.sh" "$@"; }

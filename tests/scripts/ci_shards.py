@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """The CI definitions of docs/ci/ and what their shards give.
 
-  ci_check.py check SIPFLOW FILE...
+  ci_shards.py check SIPFLOW FILE...
       each file is valid YAML and a GitLab CI (`parallel:`) or GitHub
       Actions (matrix) definition that shards `sipflow run --shard K/N`
       and collects with `sipflow merge`, naming only commands and
       options sipflow has; prints one line per problem, exit 1 if any
-  ci_check.py plan FILE
+  ci_shards.py plan FILE
       the commands to run, as shell lines with the CI's variables set:
       `N`, then one `shard K: LINE` per shard, then `merge: LINE`
-  ci_check.py compare SINGLE_DIR MERGED_DIR
+  ci_shards.py compare SINGLE_DIR MERGED_DIR
       the merged report.json and junit.xml equal the single run's once
       normalised (below); prints the first differences, exit 1 if any
 
