@@ -319,7 +319,8 @@ class Runner:
     def inline(self, path, rel):
         """`sipflow CMD --opt` in the prose: a command and options it has."""
         text, n, bad = open(path, encoding="utf-8").read(), 0, 0
-        for m in re.finditer(r"`(sipflow ([a-z]+)\b[^`]*)`", text):
+        # `sipflow run: unknown option …` is a message, not a command
+        for m in re.finditer(r"`(sipflow ([a-z]+)(?=[\s`])[^`]*)`", text):
             line = text.count("\n", 0, m.start()) + 1
             cmd, n = m.group(2), n + 1
             if cmd not in self.commands():
