@@ -29,8 +29,10 @@ What compare normalises, and why (everything else must be equal):
   phone frames in a scenario with a phone role, frame numbers: its RTP
                packets are in the pcap between the SIP messages, as many
                as the wall clock let it send
-  media        a phone's packet counts, loss, jitter, level and MOS
-               figures: its RTP is timed by the wall clock
+  media        a phone's packet counts, loss, jitter, level, MOS and
+               tone shares (in notes, and report.json's media figures,
+               with their window start_ms/end_ms and a device's
+               device_ms): its RTP is timed by the wall clock
   pcap paths   the folder of each scenario's pcap: a shard's own --out
 """
 import json
@@ -191,7 +193,13 @@ RANDOM = [
     (re.compile(r"\b\d+ (RTP )?packets?\b|\bloss [\d.]+ ?%|jitter [\d.]+|"
                 r"-?[\d.]+ dBov|MOS [\d.]+"), "FIG"),
 ]
-TIME_KEYS = {"started", "duration_ms", "t_ms", "time", "timestamp"}
+TIME_KEYS = {"started", "duration_ms", "t_ms", "time", "timestamp",
+             "device_ms", "start_ms", "end_ms"}
+# what a media: step measured (report.json's step "media"): the phones'
+# RTP is timed by the wall clock; the verdict, who talks to whom, the
+# tone expected and the frequency heard stay compared
+MEDIA_FIGS = {"packets", "expected", "lost", "loss_pct", "jitter_ms",
+              "level_dbov", "mos", "tone_share", "heard_share"}
 
 
 def norm_text(s):
@@ -203,6 +211,8 @@ def norm_text(s):
 def norm_json(v, key=None, phone=False):
     if key in TIME_KEYS or (phone and key == "frame"):
         return "T" if key in TIME_KEYS else "N"
+    if key in MEDIA_FIGS and isinstance(v, (int, float)):
+        return "FIG"
     if phone and isinstance(v, str):
         v = re.sub(r"\bframes? \d+", "frame N", v)
     if key == "pcap" and isinstance(v, str):
