@@ -99,6 +99,12 @@ size_t mstream_recent(const struct mstream *ms, int16_t *buf, size_t n);
 double mstream_level_dbov(const int16_t *s, size_t n);
 /* share of the block's energy at hz (0..1), Goertzel over the block */
 double mstream_tone_share(const int16_t *s, size_t n, uint32_t hz);
+/* the same, 20 ms frame by frame, each weighted by its energy (what a
+ * jitter buffer's dropped or repeated frame cannot cancel) */
+double mstream_tone_share_frames(const int16_t *s, size_t n, uint32_t hz);
+/* the frequency with the largest share over 100..3900 Hz (Goertzel
+ * bins, no FFT) and that share; 0 for silence */
+uint32_t mstream_dominant_hz(const int16_t *s, size_t n, double *sharep);
 /* ITU-T G.107 simplified E-model for G.711: R and MOS from loss (0..1)
  * and one-way delay in ms (network + jitter buffer) */
 double mstream_emodel_mos(double loss, double delay_ms, bool plc);

@@ -529,6 +529,9 @@ int cmd_record(int argc, char *argv[])
 
 	re_printf("recording %s%s%s to %s; SIGINT or SIGTERM stops\n", iface,
 		  filter ? " filtered by " : "", filter ? filter : "", out);
+	/* the line says the capture is on: a script waits for it (to a
+	 * file, stdout is held in a buffer until the end otherwise) */
+	(void)stdout_flush();
 	tmr_init(&tmr);
 	if (duration_ms)
 		tmr_start(&tmr, duration_ms, record_stop_h, NULL);

@@ -32,35 +32,12 @@ struct media_win {
 	bool started;
 	uint64_t until;
 	struct media_probe probe[2];   /* per direction */
+	struct media_fig fig[2];       /* what each direction measured */
+	unsigned nfig;
 };
 
 static const double TONE_SHARE = 0.5;   /* a tone owns half the energy */
 static const double PARTY_SHARE = 0.3;  /* a party's tone, with others */
-
-
-/*
- * The share of the energy at hz, 20 ms frame by frame as played out, each
- * weighted by its energy. Over one long block, a frame the jitter buffer
- * dropped or repeated turns the phase of a tone that is not a whole number
- * of cycles per frame (425 Hz: 8.5) and cancels it; per frame it cannot.
- */
-static double tone_share(const int16_t *s, size_t n, uint32_t hz)
-{
-	const size_t frame = MSTREAM_SRATE * MSTREAM_PTIME / 1000;
-	double num = 0.0, den = 0.0;
-	size_t i, k;
-
-	for (i = 0; i + frame <= n; i += frame) {
-		double e = 0.0;
-
-		for (k = 0; k < frame; k++)
-			e += (double)s[i + k] * s[i + k];
-		num += e * mstream_tone_share(s + i, frame, hz);
-		den += e;
-	}
-
-	return den > 0.0 ? num / den : 0.0;
-}
 
 
 /* the media leg of the role's agent: all zero for one that plays no
@@ -115,8 +92,56 @@ static void snap(struct run *run, struct media_win *w, unsigned i,
 }
 
 
-/* judge one direction; NULL reason when it passes */
-static char *judge(struct run *run, const struct media_win *w, unsigned i,
+/* the tone heard, for a reason: " the dominant frequency heard is …" */
+static int heard_print(struct re_printf *pf, const struct media_fig *f)
+{
+	if (!f->heard_hz)
+		return 0;
+
+	return re_hprintf(pf, "; the dominant frequency heard is %u Hz "
+			  "(share %.2f%s)", f->heard_hz, f->heard_share,
+			  f->heard_share < TONE_SHARE ? ", no clear tone"
+			  : "");
+}
+
+
+/* what one direction's listener got in the window, into f */
+static void measure(const struct media_win *w, unsigned i,
+		    struct media_fig *f, struct mstream *ms, int16_t *pcm,
+		    size_t *gotp)
+{
+	const struct media_spec *m = &w->st->media;
+	const struct media_probe *p = &w->probe[i];
+	struct mstream_stats s;
+	size_t n = (size_t)(m->for_ms > 3000 ? 3000 : m->for_ms) * 8;
+	double loss;
+
+	mstream_stats(ms, &s);
+	f->packets = s.rx_packets - p->st0.rx_packets;
+	f->lost = s.rx_lost - p->st0.rx_lost;
+	f->expected = m->for_ms / MSTREAM_PTIME;
+	f->jitter_ms = s.jitter_ms;
+
+	*gotp = pcm ? mstream_recent(ms, pcm, n) : 0;
+	f->level_dbov = f->packets ? mstream_level_dbov(pcm, *gotp) : -120.0;
+	f->audio = f->level_dbov > AUDIBLE_DBOV;
+	if (f->audio)
+		f->heard_hz = mstream_dominant_hz(pcm, *gotp,
+						  &f->heard_share);
+	if (f->tone_hz && f->audio)
+		f->tone_share = mstream_tone_share_frames(pcm, *gotp,
+							  f->tone_hz);
+	if (f->packets) {
+		loss = (double)f->lost / (double)(f->packets + f->lost);
+		f->mos = mstream_emodel_mos(loss, 20.0 + 2.0 * s.jitter_ms,
+					    true);
+	}
+}
+
+
+/* judge one direction; NULL reason when it passes. Its figures go into
+ * the window's next fig, whatever the verdict. */
+static char *judge(struct run *run, struct media_win *w, unsigned i,
 		   const struct role *from, const struct role *to)
 {
 	const struct step *st = w->st;
@@ -124,13 +149,24 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 	const struct media_probe *p = &w->probe[i];
 	struct mstream *ms = stream_of(run, to);
 	struct mstream *talker = from ? stream_of(run, from) : NULL;
+	struct media_fig *f = &w->fig[w->nfig++];
 	struct mstream_stats s;
-	uint32_t rx, lost, want, tone;
-	size_t n, got;
+	uint32_t rx, lost, want;
+	size_t got = 0;
 	int16_t *pcm;
 	double level, loss, mos;
 	char *why = NULL;
 	char dir[32];
+
+	f->from = from;
+	f->to = to;
+	f->measured = true;
+	f->start_ms = w->until - m->for_ms;
+	f->end_ms = run_now(run);
+	f->tone_hz = m->expect == MEDIA_TONE ? m->tone_hz
+		   : m->expect == MEDIA_SILENCE || m->expect == MEDIA_DTMF ? 0
+		   : from && from->dut ? from->dut_tone_hz  /* testbed's */
+		   : leg_of(run, from).tone_hz;
 
 	if (from)
 		re_snprintf(dir, sizeof(dir), "%s -> %s", from->name,
@@ -146,17 +182,15 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 		return why;
 	}
 
-	mstream_stats(ms, &s);
-	rx = s.rx_packets - p->st0.rx_packets;
-	lost = s.rx_lost - p->st0.rx_lost;
-	want = m->for_ms / MSTREAM_PTIME;
-
-	n = (size_t)(m->for_ms > 3000 ? 3000 : m->for_ms) * 8;
-	pcm = mem_zalloc(n * sizeof(*pcm), NULL);
+	pcm = mem_zalloc(3000 * 8 * sizeof(*pcm), NULL);
 	if (!pcm)
 		return NULL;
-	got = mstream_recent(ms, pcm, n);
-	level = rx ? mstream_level_dbov(pcm, got) : -120.0;
+	measure(w, i, f, ms, pcm, &got);
+	mstream_stats(ms, &s);
+	rx = f->packets;
+	lost = f->lost;
+	want = f->expected;
+	level = f->level_dbov;
 
 	if (s.rx_wrong_pt > p->st0.rx_wrong_pt) {
 		re_sdprintf(&why, "%s: %u packets with payload type %u, which "
@@ -168,10 +202,11 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 	switch (m->expect) {
 
 	case MEDIA_SILENCE:
-		if (rx && level > AUDIBLE_DBOV)
+		if (rx && f->audio)
 			re_sdprintf(&why, "%s: expected silence, heard audio "
-				    "at %.1f dBov (%u packets in %u ms)", dir,
-				    level, rx, m->for_ms);
+				    "at %.1f dBov (%u packets in %u ms)%H",
+				    dir, level, rx, m->for_ms, heard_print,
+				    f);
 		goto out;
 
 	case MEDIA_DTMF:
@@ -206,32 +241,29 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 			goto out;
 		}
 	}
-	if (level <= AUDIBLE_DBOV) {
+	if (!f->audio) {
 		re_sdprintf(&why, "%s: %u packets but only silence (%.1f "
 			    "dBov)", dir, rx, level);
 		goto out;
 	}
 
-	tone = m->expect == MEDIA_TONE ? m->tone_hz
-	     : from && from->dut ? from->dut_tone_hz   /* testbed's tone: */
-	     : leg_of(run, from).tone_hz;
-	if (tone) {
-		double share = tone_share(pcm, got, tone);
+	if (f->tone_hz) {
 		double need = m->expect == MEDIA_TONE ? TONE_SHARE
 			    : PARTY_SHARE;
 
-		if (share < need) {
+		if (f->tone_share < need) {
 			re_sdprintf(&why, "%s: expected %s%u Hz, measured a "
-				    "share of %.2f at %u Hz (level %.1f dBov)",
-				    dir, m->expect == MEDIA_TONE ? "a tone at "
-				    : "the talker's tone at ", tone, share,
-				    tone, level);
+				    "share of %.2f at %u Hz (level %.1f dBov)"
+				    "%H", dir, m->expect == MEDIA_TONE ?
+				    "a tone at " : "the talker's tone at ",
+				    f->tone_hz, f->tone_share, f->tone_hz,
+				    level, heard_print, f);
 			goto out;
 		}
 	}
 
 	loss = rx + lost ? (double)lost / (double)(rx + lost) : 0.0;
-	mos = mstream_emodel_mos(loss, 20.0 + 2.0 * s.jitter_ms, true);
+	mos = f->mos;
 
 	if (m->max_loss >= 0 && loss > m->max_loss + 1e-9)
 		re_sdprintf(&why, "%s: loss %.1f %% (%u of %u packets), at "
@@ -282,6 +314,21 @@ static void dtmf_consume(struct run *run, const struct role *to)
 }
 
 
+/* a direction a device under test listens to: noted, not measured */
+static void unmeasured(struct run *run, struct media_win *w,
+		       const struct role *from, const struct role *to)
+{
+	struct media_fig *f = &w->fig[w->nfig++];
+
+	f->from = from;
+	f->to = to;
+	f->start_ms = w->until - w->st->media.for_ms;
+	f->end_ms = run_now(run);
+	run_logf(run, "%s: %s -> %s not measured: %s is a device under test",
+		 w->st->id, from->name, to->name, to->name);
+}
+
+
 static void media_end(struct media_win *w)
 {
 	struct run *run = w->run;
@@ -295,6 +342,9 @@ static void media_end(struct media_win *w)
 	if (m->expect == MEDIA_DTMF) {
 		const char *got = dtmf_new(run, m->to);
 
+		/* the packets, for the reports: the digits judge */
+		mem_deref(judge(run, w, 0, m->from, m->to));
+		str_ncpy(w->fig[0].dtmf, got, sizeof(w->fig[0].dtmf));
 		if (strcmp(got, m->dtmf))
 			re_sdprintf(&why, "%s%s%s: expected DTMF \"%s\", "
 				    "received \"%s\" in %u ms",
@@ -304,20 +354,23 @@ static void media_end(struct media_win *w)
 		dtmf_consume(run, m->to);
 	}
 	else {
+		char *why2 = NULL;
+
 		/* a device's ears are not ours: only a simulated listener
-		 * judges (the step runs only if one direction is ours) */
+		 * judges (the step runs only if one direction is ours);
+		 * both directions are measured, the first failure told */
 		if (!m->to->dut)
 			why = judge(run, w, 0, m->from, m->to);
 		else
-			run_logf(run, "%s: %s -> %s not measured: %s is a "
-				 "device under test", st->id, m->from->name,
-				 m->to->name, m->to->name);
-		if (!why && m->between && !m->from->dut)
-			why = judge(run, w, 1, m->to, m->from);
-		else if (!why && m->between)
-			run_logf(run, "%s: %s -> %s not measured: %s is a "
-				 "device under test", st->id, m->to->name,
-				 m->from->name, m->from->name);
+			unmeasured(run, w, m->from, m->to);
+		if (m->between && !m->from->dut)
+			why2 = judge(run, w, 1, m->to, m->from);
+		else if (m->between)
+			unmeasured(run, w, m->to, m->from);
+		if (why)
+			mem_deref(why2);
+		else
+			why = why2;
 	}
 
 	if (why)
@@ -369,6 +422,28 @@ int run_media_alloc(struct run *run)
 }
 
 
+/**
+ * What a media: step measured, per direction (its first fig the step's
+ * from -> to); none before it ended or for another kind of step
+ *
+ * @param run   The run
+ * @param idx   The step's index
+ * @param figsp Set to the figures
+ *
+ * @return How many (0..2)
+ */
+unsigned run_media_figs(const struct run *run, unsigned idx,
+			const struct media_fig **figsp)
+{
+	if (!run || !run->mwin || idx >= run->sc->nsteps || !figsp)
+		return 0;
+
+	*figsp = run->mwin[idx].fig;
+
+	return run->mwin[idx].started ? 0 : run->mwin[idx].nfig;
+}
+
+
 /** Stop every window still listening (the run ends) */
 void run_media_stop(struct run *run)
 {
@@ -409,6 +484,8 @@ enum prog run_media_step(struct run *run, const struct step *st)
 	if (!w->started) {
 		w->started = true;
 		w->until = run_now(run) + m->for_ms;
+		w->nfig = 0;
+		memset(w->fig, 0, sizeof(w->fig));
 		if (!m->to->dut)
 			snap(run, w, 0, m->to);
 		if (m->between && !m->from->dut)

@@ -125,4 +125,13 @@ PY
 lints_big "a flow of 30000 steps and 30000 vars" "$d/many.yaml"
 lints_big "a flow of 30000 roles" "$d/roles.yaml"
 
+# a value made of YAML escapes ("\e", "\a") quoted back in an error: the
+# terminal gets \xNN, never the bytes (a title rewrite, a bell, colours)
+printf 'scenario: t\nroles:\n  A: {kind: ua}\n  P: {kind: proxy}\n' \
+	>"$d/esc.yaml"
+printf 'steps:\n  - "b\\e]0;x\\aad": 1\n' >>"$d/esc.yaml"
+rc=$(run lint "$d/esc.yaml")
+check "lint quoting a value with escape bytes: shown as \\xNN, no raw ESC" \
+	"[ $rc -eq 2 ] && says \"'b\\x1b]0;x\\x07ad' is not a step id\" && ! grep -q \$'\\e' '$out/o.txt'"
+
 closing_counted
