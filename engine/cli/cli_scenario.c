@@ -9,6 +9,7 @@
 #include <re.h>
 #include "scengen.h"
 #include "cli.h"
+#include "cmdtab.h"
 
 
 enum { MAX_GIVEN = 64 };
@@ -63,8 +64,7 @@ static int parse_roles(struct scengen_given *gv, size_t *np, char *list)
 
 static int usage(void)
 {
-	re_fprintf(stderr, "usage: sipflow scenario FILE.pcap [--call N] "
-		   "[--roles NAME=ADDR[,NAME=ADDR]...] [--out FILE]\n");
+	(void)cli_usage(cli_cmd_find("scenario"));
 	return EXIT_BAD;
 }
 
@@ -105,43 +105,52 @@ int cmd_scenario(int argc, char *argv[])
 	struct mbuf *mb;
 	struct re_printf pf;
 	char *why = NULL, *end, *list = NULL;
-	int i, err;
+	struct cli_args a;
+	int k, err;
 
 	memset(gv, 0, sizeof(gv));
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--call") && i + 1 < argc) {
+	cli_args_init(&a, cli_cmd_find("scenario"), argc, argv);
+	while ((k = cli_args_next(&a)) != CLI_END) {
+		switch (k) {
+
+		case 'c': {
 			unsigned long c;
 
 			errno = 0;
-			c = strtoul(argv[++i], &end, 10);
+			c = strtoul(a.arg, &end, 10);
 			if (errno || *end || !c || c > 1000000) {
 				re_fprintf(stderr, "sipflow scenario: --call "
 					   "'%s' is not a call number (1, 2 "
-					   "...)\n", argv[i]);
-				return EXIT_BAD;
-			}
-			o.call = (uint32_t)c;
-		}
-		else if (!strcmp(argv[i], "--roles") && i + 1 < argc &&
-			 !list) {
-			const char *as_given = argv[++i];
-
-			/* parsed in a copy: the message quotes it whole */
-			if (str_dup(&list, as_given) ||
-			    parse_roles(gv, &o.nroles, list)) {
-				re_fprintf(stderr, "sipflow scenario: --roles "
-					   "'%s': NAME=HOST[:PORT] a comma "
-					   "apart (A=127.0.0.1:5060,P=[::1])"
-					   "\n", as_given);
+					   "...)\n", a.arg);
 				mem_deref(list);
 				return EXIT_BAD;
 			}
+			o.call = (uint32_t)c;
+			break;
 		}
-		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-			out = argv[++i];
-		else if (argv[i][0] != '-' && !file)
-			file = argv[i];
-		else {
+		case 'r':
+			/* parsed in a copy: the message quotes it whole */
+			if (list || str_dup(&list, a.arg) ||
+			    parse_roles(gv, &o.nroles, list)) {
+				re_fprintf(stderr, "sipflow scenario: --roles "
+					   "'%s': NAME=HOST[:PORT] a comma "
+					   "apart (A=127.0.0.1:5060,P=[::1]), "
+					   "given once\n", a.arg);
+				mem_deref(list);
+				return EXIT_BAD;
+			}
+			break;
+		case 'o':
+			out = a.arg;
+			break;
+		case CLI_POS:
+			if (!file) {
+				file = a.arg;
+				break;
+			}
+			mem_deref(list);
+			return usage();   /* a second capture */
+		default:
 			mem_deref(list);
 			return usage();
 		}
