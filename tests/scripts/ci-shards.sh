@@ -39,6 +39,8 @@ ln -s "$sipflow" "$work/build/sipflow"
 	>"$out/single.txt" 2>&1
 single_rc=$?
 check "one run of the library: exit 0" "[ $single_rc -eq 0 ]"
+# on a loaded machine a phone's media may starve: say which step, if so
+grep -E -A2 '^ +[^ ]+ .* FAIL ' "$out/single.txt" | head -20
 
 cc check "$sipflow" "$src"/docs/ci/*.yml >"$out/check.txt" 2>&1
 check "docs/ci/*.yml: valid YAML, shard and merge, only commands and options sipflow has" \
@@ -59,6 +61,7 @@ for f in "$src"/docs/ci/*.yml; do
 	done
 	rcs=
 	for p in "${pids[@]}"; do wait "$p"; rcs="$rcs$?"; done
+	grep -h -E -A2 '^ +[^ ]+ .* FAIL ' "$out/$name".shard*.txt | head -20
 	check "$name: $n shards at once, each its own --out: each exits 0 ($rcs)" \
 		"[ '$rcs' = \"\$(printf '0%.0s' \$(seq $n))\" ] && [ -d '$work/out/shard-$n' ]"
 	merge=$(sed -n 's/^merge: //p' "$out/$name.plan")
