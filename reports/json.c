@@ -256,6 +256,7 @@ static int scn_fill(struct odict *o, const void *x)
 	err |= put_list(o, "steps", &s->steps, step_fill);
 	err |= put_list(o, "messages", &s->msgs, msg_fill);
 	err |= put_list(o, "findings", &s->findings, finding_fill);
+	err |= report_srtp_put(o, s);
 
 	return err;
 }

@@ -131,6 +131,7 @@ int  report_finding_alloc(struct report_finding **fp,
 int  report_role_add(struct list *l, const char *name, const char *kind,
 		     const char *addr);
 int  report_json_print(struct re_printf *pf, const struct report *rp);
+int  report_srtp_put(struct odict *o, const struct report_scn *s);
 int  report_json_odict(struct odict **odp, const struct report *rp);
 
 #endif

@@ -64,6 +64,7 @@ static void cfg_destructor(void *data)
 	size_t i;
 
 	mem_deref(cfg->control);
+	mem_deref(cfg->recording);
 	mem_deref(cfg->url);
 	mem_deref(cfg->events);
 	mem_deref(cfg->user);

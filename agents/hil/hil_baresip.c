@@ -337,7 +337,8 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 }
 
 
-static const char *const keys[] = {"type", "control", "timeout"};
+static const char *const keys[] = {"type", "control", "timeout",
+				    "recording"};
 
 const struct hil_driver hil_baresip = {
 	.type = "baresip",

@@ -1,5 +1,5 @@
 /* agents/media/mstream_dsp.c — measures of received audio: the level
- * and the tone share of a block, and the E-model MOS of a call. Pure
+ * and the tone share of a block (the E-model is memodel.c). Pure
  * functions: no sockets, no timers, no state. */
 #include <math.h>
 #include <string.h>
@@ -77,57 +77,6 @@ double mstream_tone_share(const int16_t *s, size_t n, uint32_t hz)
 	share = goertzel_result(&g) / ((double)n * energy);
 
 	return share > 1 ? 1 : share;
-}
-
-
-/**
- * ITU-T G.107 E-model, simplified for G.711 (Ie = 0) with the defaults
- *
- *   R      = 93.2 - Id - Ie_eff
- *   Ie_eff = Ie + (95 - Ie) * Ppl / (Ppl / BurstR + Bpl)
- *            Ppl in percent, BurstR = 1 (random loss),
- *            Bpl = 4.3 without PLC, 25.1 with PLC (G.113 Appendix I)
- *   Id     = 0.024 d + 0.11 (d - 177.3) H(d - 177.3)   (Cole-Rosenbluth)
- *   MOS    = 1 + 0.035 R + 7e-6 R (R - 60) (100 - R), in [1, 4.5]
- *
- * @param loss     Packet loss, 0..1
- * @param delay_ms One-way mouth-to-ear delay in ms
- * @param plc      True if the receiver conceals lost packets
- *
- * @return MOS-CQE, 1..4.5
- */
-double mstream_emodel_mos(double loss, double delay_ms, bool plc)
-{
-	const double ie = 0, burst_r = 1;
-	const double bpl = plc ? 25.1 : 4.3;
-	double ppl, ie_eff, id, r, mos;
-
-	if (!(loss >= 0))
-		loss = 0;
-	if (loss > 1)
-		loss = 1;
-	if (!(delay_ms >= 0))
-		delay_ms = 0;
-
-	ppl = loss * 100.0;
-	ie_eff = ie + (95.0 - ie) * ppl / (ppl / burst_r + bpl);
-
-	id = 0.024 * delay_ms;
-	if (delay_ms > 177.3)
-		id += 0.11 * (delay_ms - 177.3);
-
-	r = 93.2 - id - ie_eff;
-	if (r <= 0)
-		return 1.0;
-	if (r >= 100)
-		return 4.5;
-
-	mos = 1.0 + 0.035 * r + 7e-6 * r * (r - 60.0) * (100.0 - r);
-
-	if (mos < 1.0)
-		return 1.0;
-
-	return mos > 4.5 ? 4.5 : mos;
 }
 
 

@@ -12,10 +12,7 @@
 #include "run_priv.h"
 
 
-enum {
-	AUDIBLE_DBOV = -50,   /* quieter than this is silence */
-	DTMF_POLL_MS = 50,
-};
+enum { DTMF_POLL_MS = 50 };
 
 /** A media: step's window: the listener's counters when it began */
 struct media_probe {
@@ -34,10 +31,9 @@ struct media_win {
 	struct media_probe probe[2];   /* per direction */
 	struct media_fig fig[2];       /* what each direction measured */
 	unsigned nfig;
+	struct agent_heard heard[2];   /* a device's own recording, */
+	bool heard_on[2];              /* ... where it has one */
 };
-
-static const double TONE_SHARE = 0.5;   /* a tone owns half the energy */
-static const double PARTY_SHARE = 0.3;  /* a party's tone, with others */
 
 
 /* the media leg of the role's agent: all zero for one that plays no
@@ -79,6 +75,65 @@ static const struct role *simulated_source(const struct run *run,
 }
 
 
+/*
+ * The one-way delay the E-model rates (G.107 Ta): half the round trip
+ * RTCP measured (RFC 3550 §6.4.1; 0 before a report answered one of
+ * ours), the mean wait in the listener's jitter buffer over the window,
+ * and one frame of packetisation
+ */
+static double delay_ms(const struct mstream_stats *s,
+		       const struct mstream_stats *s0, double *jbp)
+{
+	const uint32_t n = s->jb_played - s0->jb_played;
+	const double jb = n ? (s->jb_wait_ms - s0->jb_wait_ms) / n : 0;
+
+	*jbp = jb;
+
+	return (s->rtt_ms > 0 ? s->rtt_ms / 2 : 0) + jb + MSTREAM_PTIME;
+}
+
+
+/** A direction's RTCP figures, as the log shows them */
+struct rtcp_view {
+	const struct mstream_stats *talker;  /* NULL: a device talks */
+	const struct role *from;
+	const struct role *to;
+	double rtt_ms;
+	uint32_t ssrc;                       /* the talker's */
+};
+
+
+/* the RTCP part of a direction's figures: the round trip, and what the
+ * listener reports (its last report block) on the talker's audio, as
+ * the talker received it */
+static int rtcp_print(struct re_printf *pf, const struct rtcp_view *v)
+{
+	const struct mstream_stats *t = v->talker;
+	int err;
+
+	if (v->rtt_ms >= 0)
+		err = re_hprintf(pf, "RTT %.1f ms", v->rtt_ms);
+	else
+		err = re_hprintf(pf, "RTT not measured");
+
+	if (!t || !v->from)
+		return err;
+
+	if (!t->peer_report)
+		return err | re_hprintf(pf, ", %u RTCP SR %u RR from %s, "
+					"none on %s's audio", t->rtcp_rx_sr,
+					t->rtcp_rx_rr, v->to->name,
+					v->from->name);
+
+	return err | re_hprintf(pf, ", %s's RTCP on %s's audio (SSRC "
+				"0x%08x): fraction lost %.1f %%, cumulative "
+				"lost %d, jitter %.2f ms", v->to->name,
+				v->from->name, v->ssrc,
+				100.0 * t->peer_fraction, t->peer_lost,
+				t->peer_jitter_ms);
+}
+
+
 /* the start of a listening window, per direction */
 static void snap(struct run *run, struct media_win *w, unsigned i,
 		 const struct role *to)
@@ -92,6 +147,25 @@ static void snap(struct run *run, struct media_win *w, unsigned i,
 }
 
 
+/* a device that records what it hears: where its recording stands */
+static void heard_snap(struct run *run, struct media_win *w, unsigned i,
+		       const struct role *to)
+{
+	/* a mark that fails for another reason (the directory is not
+	 * there) is judged: reading it then says why */
+	w->heard_on[i] = ENOTSUP != agent_heard_mark(
+		agent_find(&run->agents, to), &w->heard[i]);
+}
+
+
+static bool hears(const struct run *run, const struct role *r)
+{
+	struct agent_heard mk;
+
+	return ENOTSUP != agent_heard_mark(agent_find(&run->agents, r), &mk);
+}
+
+
 /* the tone heard, for a reason: " the dominant frequency heard is …" */
 static int heard_print(struct re_printf *pf, const struct media_fig *f)
 {
@@ -100,7 +174,8 @@ static int heard_print(struct re_printf *pf, const struct media_fig *f)
 
 	return re_hprintf(pf, "; the dominant frequency heard is %u Hz "
 			  "(share %.2f%s)", f->heard_hz, f->heard_share,
-			  f->heard_share < TONE_SHARE ? ", no clear tone"
+			  f->heard_share * 100 < MEDIA_TONE_PCT ?
+			  ", no clear tone"
 			  : "");
 }
 
@@ -108,7 +183,7 @@ static int heard_print(struct re_printf *pf, const struct media_fig *f)
 /* what one direction's listener got in the window, into f */
 static void measure(const struct media_win *w, unsigned i,
 		    struct media_fig *f, struct mstream *ms, int16_t *pcm,
-		    size_t *gotp)
+		    size_t *gotp, double talker_rtt)
 {
 	const struct media_spec *m = &w->st->media;
 	const struct media_probe *p = &w->probe[i];
@@ -124,7 +199,7 @@ static void measure(const struct media_win *w, unsigned i,
 
 	*gotp = pcm ? mstream_recent(ms, pcm, n) : 0;
 	f->level_dbov = f->packets ? mstream_level_dbov(pcm, *gotp) : -120.0;
-	f->audio = f->level_dbov > AUDIBLE_DBOV;
+	f->audio = f->level_dbov > MEDIA_AUDIBLE_DBOV;
 	if (f->audio)
 		f->heard_hz = mstream_dominant_hz(pcm, *gotp,
 						  &f->heard_share);
@@ -132,9 +207,14 @@ static void measure(const struct media_win *w, unsigned i,
 		f->tone_share = mstream_tone_share_frames(pcm, *gotp,
 							  f->tone_hz);
 	if (f->packets) {
+		double jb;
+
+		/* the round trip either end measured (RTCP) */
+		if (s.rtt_ms < 0)
+			s.rtt_ms = talker_rtt;
 		loss = (double)f->lost / (double)(f->packets + f->lost);
-		f->mos = mstream_emodel_mos(loss, 20.0 + 2.0 * s.jitter_ms,
-					    true);
+		f->mos = mstream_emodel_mos(loss, delay_ms(&s, &p->st0, &jb),
+					    MSTREAM_CONCEALS);
 	}
 }
 
@@ -154,7 +234,9 @@ static char *judge(struct run *run, struct media_win *w, unsigned i,
 	uint32_t rx, lost, want;
 	size_t got = 0;
 	int16_t *pcm;
-	double level, loss, mos;
+	double level, loss, mos, delay, jb;
+	struct mstream_stats ts;
+	struct rtcp_view rv = {NULL, from, to, -1, 0};
 	char *why = NULL;
 	char dir[32];
 
@@ -185,13 +267,27 @@ static char *judge(struct run *run, struct media_win *w, unsigned i,
 	pcm = mem_zalloc(3000 * 8 * sizeof(*pcm), NULL);
 	if (!pcm)
 		return NULL;
-	measure(w, i, f, ms, pcm, &got);
+	if (talker) {
+		mstream_stats(talker, &ts);
+		rv.talker = &ts;
+	}
+	measure(w, i, f, ms, pcm, &got, talker ? ts.rtt_ms : -1);
 	mstream_stats(ms, &s);
 	rx = f->packets;
 	lost = f->lost;
 	want = f->expected;
 	level = f->level_dbov;
 
+	/* RFC 3711 §3.3: a packet whose tag does not verify is dropped,
+	 * so a wrong key is heard as nothing: say which it was */
+	if (s.rx_srtp_auth > p->st0.rx_srtp_auth) {
+		re_sdprintf(&why, "%s: SRTP authentication failed for %u "
+			    "packets (%u passed); the key the far end's "
+			    "a=crypto gives does not authenticate what it "
+			    "sends", dir, s.rx_srtp_auth - p->st0.rx_srtp_auth,
+			    rx);
+		goto out;
+	}
 	if (s.rx_wrong_pt > p->st0.rx_wrong_pt) {
 		re_sdprintf(&why, "%s: %u packets with payload type %u, which "
 			    "was not negotiated", dir,
@@ -248,8 +344,8 @@ static char *judge(struct run *run, struct media_win *w, unsigned i,
 	}
 
 	if (f->tone_hz) {
-		double need = m->expect == MEDIA_TONE ? TONE_SHARE
-			    : PARTY_SHARE;
+		double need = (m->expect == MEDIA_TONE ? MEDIA_TONE_PCT
+			       : MEDIA_PARTY_PCT) / 100.0;
 
 		if (f->tone_share < need) {
 			re_sdprintf(&why, "%s: expected %s%u Hz, measured a "
@@ -263,7 +359,17 @@ static char *judge(struct run *run, struct media_win *w, unsigned i,
 	}
 
 	loss = rx + lost ? (double)lost / (double)(rx + lost) : 0.0;
-	mos = f->mos;
+	rv.ssrc = s.rx_ssrc;
+	rv.rtt_ms = s.rtt_ms >= 0 || !talker ? s.rtt_ms : ts.rtt_ms;
+	s.rtt_ms = rv.rtt_ms;
+	delay = delay_ms(&s, &p->st0, &jb);
+	mos = f->mos;   /* measure(): the same delay */
+
+	/* the figures, whatever the verdict */
+	run_logf(run, "%s: %s: %u packets, loss %.1f %%, jitter %.1f ms, "
+		 "level %.1f dBov, MOS %.2f (delay %.1f ms: jitter buffer "
+		 "%.1f ms); %H", st->id, dir, rx, 100.0 * loss, s.jitter_ms,
+		 level, mos, delay, jb, rtcp_print, &rv);
 
 	if (m->max_loss >= 0 && loss > m->max_loss + 1e-9)
 		re_sdprintf(&why, "%s: loss %.1f %% (%u of %u packets), at "
@@ -274,12 +380,8 @@ static char *judge(struct run *run, struct media_win *w, unsigned i,
 			    "allowed", dir, s.jitter_ms, m->max_jitter_ms);
 	else if (m->min_mos > 0 && mos < m->min_mos)
 		re_sdprintf(&why, "%s: MOS %.2f (E-model, loss %.1f %%, "
-			    "jitter %.1f ms), at least %.2f required", dir,
-			    mos, 100.0 * loss, s.jitter_ms, m->min_mos);
-	else
-		run_logf(run, "%s: %s: %u packets, loss %.1f %%, jitter "
-			 "%.1f ms, level %.1f dBov, MOS %.2f", st->id, dir,
-			 rx, 100.0 * loss, s.jitter_ms, level, mos);
+			    "delay %.0f ms), at least %.2f required", dir,
+			    mos, 100.0 * loss, delay, m->min_mos);
 
  out:
 	mem_deref(pcm);
@@ -314,9 +416,10 @@ static void dtmf_consume(struct run *run, const struct role *to)
 }
 
 
-/* a direction a device under test listens to: noted, not measured */
-static void unmeasured(struct run *run, struct media_win *w,
-		       const struct role *from, const struct role *to)
+/* a direction a device under test listens to: judged from its own
+ * recording, or noted as not measured (run_heard.c) */
+static char *heard(struct run *run, struct media_win *w, unsigned i,
+		   const struct role *from, const struct role *to)
 {
 	struct media_fig *f = &w->fig[w->nfig++];
 
@@ -324,8 +427,9 @@ static void unmeasured(struct run *run, struct media_win *w,
 	f->to = to;
 	f->start_ms = w->until - w->st->media.for_ms;
 	f->end_ms = run_now(run);
-	run_logf(run, "%s: %s -> %s not measured: %s is a device under test",
-		 w->st->id, from->name, to->name, to->name);
+
+	return run_heard_judge(run, w->st, w->heard_on[i] ? &w->heard[i]
+			       : NULL, from, to, f);
 }
 
 
@@ -356,17 +460,18 @@ static void media_end(struct media_win *w)
 	else {
 		char *why2 = NULL;
 
-		/* a device's ears are not ours: only a simulated listener
-		 * judges (the step runs only if one direction is ours);
-		 * both directions are measured, the first failure told */
+		/* a device's ears are not ours: it is judged by its own
+		 * recording where the testbed names one (run_heard.c), else
+		 * noted as not measured; both directions are measured, the
+		 * first failure told */
 		if (!m->to->dut)
 			why = judge(run, w, 0, m->from, m->to);
 		else
-			unmeasured(run, w, m->from, m->to);
+			why = heard(run, w, 0, m->from, m->to);
 		if (m->between && !m->from->dut)
 			why2 = judge(run, w, 1, m->to, m->from);
 		else if (m->between)
-			unmeasured(run, w, m->to, m->from);
+			why2 = heard(run, w, 1, m->to, m->from);
 		if (why)
 			mem_deref(why2);
 		else
@@ -472,11 +577,16 @@ enum prog run_media_step(struct run *run, const struct step *st)
 		return PROG_DONE;
 	}
 
-	if (m->to->dut && (!m->between || m->from->dut)) {
+	if (m->to->dut && (!m->between || m->from->dut) &&
+	    (m->expect == MEDIA_DTMF || !hears(run, m->to) ||
+	     (m->from && m->from->dut))) {
 		char *why = NULL;
 
 		(void)re_sdprintf(&why, "a device under test: what it hears "
-				  "is measured only by a simulated phone");
+				  "is measured by a simulated phone, or by "
+				  "its own recording (testbed driver: "
+				  "recording:) for a simulated talker's "
+				  "audio, a tone or silence");
 		run_step_done(run, st, VERDICT_SKIP, 0, why);
 		return PROG_DONE;
 	}
@@ -488,8 +598,12 @@ enum prog run_media_step(struct run *run, const struct step *st)
 		memset(w->fig, 0, sizeof(w->fig));
 		if (!m->to->dut)
 			snap(run, w, 0, m->to);
+		else
+			heard_snap(run, w, 0, m->to);
 		if (m->between && !m->from->dut)
 			snap(run, w, 1, m->from);
+		else if (m->between)
+			heard_snap(run, w, 1, m->from);
 		clock_tmr_start(&w->tmr, run->clock,
 				m->expect == MEDIA_DTMF ? DTMF_POLL_MS
 				: m->for_ms, media_tmr_h, w);

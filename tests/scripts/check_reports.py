@@ -123,6 +123,14 @@ for sc in rep["scenarios"]:
                  f"{w} frame {m['frame']}: text_base64 is not its text")
     need([m["frame"] for m in sc["messages"]] ==
          sorted(m["frame"] for m in sc["messages"]), f"{w}: frame order")
+    # SRTP keys (docs/srtp.md): exchanges of frames that exist, a note
+    for ex in sc.get("srtp", []):
+        need(ex["offer_frame"] in frames and ex["answer_frame"] in frames,
+             f"{w}: srtp frames")
+        need(len(ex["streams"]) == 2 and all(
+            st["key"].startswith("inline:") for st in ex["streams"]),
+            f"{w}: srtp streams")
+    need(("srtp" in sc) == ("srtp_note" in sc), f"{w}: srtp note")
     if want == "fail":
         need(counts["fail"] >= 1, f"{w}: no failing step")
 

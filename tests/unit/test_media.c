@@ -589,6 +589,7 @@ static void test_level_and_tone_share(void)
 		t[i] = (int16_t)(t[i] + s[i]);
 	CU_ASSERT(fabs(mstream_tone_share(t, 8000, 1004) - 0.5) < 0.1);
 	CU_ASSERT(fabs(mstream_tone_share(t, 8000, 2000) - 0.5) < 0.1);
+
 }
 
 
