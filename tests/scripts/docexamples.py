@@ -26,7 +26,8 @@ what the block is, and so what this test does with it:
                                handset): counted and named, not run
   ```sh skip="why"             cannot run in a test (installs packages,
                                runs for an hour): counted with the reason
-  ``` / ```text / ```c         prose (diagrams, messages, C): not run
+  ``` / ```text / ```c / ```json   prose (diagrams, messages, C, a
+                               report's shape): not run
 
 A fenced block with another info string, and any block (fenced as text or
 indented) that holds a command line or is unmarked YAML, is an error at
@@ -47,7 +48,7 @@ COMMAND = re.compile(r"^\s*(\$ |sipflow [a-z]+( |$)|bash |sh |kamailio |"
 # a usage line: `sipflow CMD` and a placeholder (FILE, [--opt], DIR...)
 SYNOPSIS = re.compile(r"^\s*sipflow [a-z]+ .*(\[|\b[A-Z][A-Z_.|]{2,}\b|…)")
 FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*(.*)$")
-LANGS = {"yaml", "sh", "bash", "console", "text", "c", ""}
+LANGS = {"yaml", "sh", "bash", "console", "text", "c", "json", ""}
 TIME = re.compile(r"\b\d+\.\d{6}\b|\d+(\.\d+)? ?(ms|s)\b")  # 0.027451, 35 ms
 
 
@@ -366,7 +367,7 @@ class Runner:
                 self.error(b, f"unknown info string '{b.lang}' "
                            "(docs/doc-examples.md lists them)")
                 continue
-            if b.lang in ("c",):
+            if b.lang in ("c", "json"):     # an API or a report's shape
                 continue
             if kind == "device" or "skip" in b.attrs:
                 why = b.attrs.get("skip") or b.attrs.get(
