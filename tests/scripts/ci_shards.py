@@ -22,10 +22,11 @@ What compare normalises, and why (everything else must be equal):
                loopback block of the job slot it plays in
                (docs/suites.md), and which slot is free depends on what
                else plays at once, so a shard's differ from one run's
-  run's random  tags, branches, Call-IDs, CSeq numbers, SDP o= numbers
-  values       and RTP ports a role draws for each call (RFC 3261 §19.3,
-               §8.1.1.5, RFC 3264 §5), rport/received, digest nonces
-               and responses: fresh in every run
+  run's random  tags, branches, Call-IDs, CSeq numbers, SDP o= numbers,
+  values       RTP ports and SRTP keys a role draws for each call (RFC
+               3261 §19.3, §8.1.1.5, RFC 3264 §5, RFC 4568 §6.1),
+               rport/received, digest nonces and responses: fresh in
+               every run
   phone frames in a scenario with a phone role, frame numbers: its RTP
                packets are in the pcap between the SIP messages, as many
                as the wall clock let it send
@@ -184,6 +185,7 @@ RANDOM = [
     (re.compile(r"o=(\S+) \d+ \d+"), r"o=\1 X X"),
     (re.compile(r"m=(audio|video) \d+"), r"m=\1 X"),
     (re.compile(r"a=rtcp:\d+"), "a=rtcp:X"),
+    (re.compile(r"inline:[A-Za-z0-9+/=]+"), "inline:X"),  # SDES key (RFC 4568)
     (re.compile(r"Content-Length: *\d+"), "Content-Length: X"),
     (re.compile(r"CSeq: *\d+"), "CSeq: X"),
     # a time: what is left of a subscription when the NOTIFY leaves
@@ -226,7 +228,10 @@ def norm_json(v, key=None, phone=False):
     if isinstance(v, list):
         return [norm_json(x, None, phone) for x in v]
     if isinstance(v, str):
-        return norm_text(v)
+        v = norm_text(v)
+        if key in ("sdp", "to"):      # an SRTP stream's RTP address
+            v = re.sub(r"^ADDR:\d+$", "ADDR:X", v)
+        return v
     return v
 
 
