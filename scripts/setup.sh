@@ -17,6 +17,8 @@ if [ "${1:-}" = test ]; then
 	pkgs+=(kamailio tshark sip-tester chromium python3 iproute2
 	       baresip-core openssl kamailio-tls-modules clang libxml2-utils)
 fi
+# python3-yaml: the CI definitions of docs/ci/ (tests/scripts/ci-shards.sh)
+if [ "${1:-}" = test ]; then pkgs+=(python3-yaml); fi
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
