@@ -24,7 +24,8 @@ What compare normalises, and why (everything else must be equal):
                else plays at once, so a shard's differ from one run's
   run's random  tags, branches, Call-IDs, CSeq numbers, SDP o= numbers,
   values       RTP ports and SRTP keys a role draws for each call (RFC
-               3261 §19.3, §8.1.1.5, RFC 3264 §5, RFC 4568 §6.1),
+               3261 §19.3, §8.1.1.5, RFC 3264 §5, RFC 4568 §6.1), RTP
+               SSRCs (RFC 3550 §8),
                rport/received, digest nonces and responses: fresh in
                every run
   phone frames in a scenario with a phone role, frame numbers: its RTP
@@ -186,6 +187,7 @@ RANDOM = [
     (re.compile(r"m=(audio|video) \d+"), r"m=\1 X"),
     (re.compile(r"a=rtcp:\d+"), "a=rtcp:X"),
     (re.compile(r"inline:[A-Za-z0-9+/=]+"), "inline:X"),  # SDES key (RFC 4568)
+    (re.compile(r"SSRC 0x[0-9a-f]{8}"), "SSRC X"),  # RFC 3550 §8: random
     (re.compile(r"Content-Length: *\d+"), "Content-Length: X"),
     (re.compile(r"CSeq: *\d+"), "CSeq: X"),
     # a time: what is left of a subscription when the NOTIFY leaves
