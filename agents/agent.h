@@ -168,6 +168,8 @@ struct agent {
 	struct hil *hil;            /* a device under test: its driver */
 	unsigned set_applied;       /* … the settings this run gave it
 				       (PHONE_CFG_*), undone at its end */
+	bool registered;            /* … a do: register of this run passed:
+				       unregistered at its end */
 	agent_done_h *doneh;        /* the act under way (agent_act) */
 	void *done_arg;
 	struct agent_handlers h;

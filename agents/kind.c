@@ -97,6 +97,8 @@ static int dut_start(struct agent *ag, char **why)
 		return 0;
 
 	err = hil_alloc(&ag->hil, r->driver, r->name, dut_note, ag);
+	if (!err)
+		hil_set_auth(ag->hil, r->auth_user, r->auth_pass);
 	if (err)
 		(void)re_sdprintf(why, "driver %s: cannot start: %m",
 				  hil_driver_type(r->driver->drv), err);

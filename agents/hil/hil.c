@@ -64,6 +64,7 @@ static void cfg_destructor(void *data)
 	size_t i;
 
 	mem_deref(cfg->control);
+	mem_deref(cfg->account);
 	mem_deref(cfg->url);
 	mem_deref(cfg->events);
 	mem_deref(cfg->user);
@@ -154,6 +155,19 @@ int hil_alloc(struct hil **hp, const struct hil_cfg *cfg, const char *role,
 		*hp = h;
 
 	return err;
+}
+
+
+/** The role's digest credentials (testbed auth:), for a driver that
+ *  configures the device's account; borrowed from the role, which
+ *  outlives the driver */
+void hil_set_auth(struct hil *h, const char *user, const char *pass)
+{
+	if (!h)
+		return;
+
+	h->sip_user = user;
+	h->sip_pass = pass;
 }
 
 

@@ -14,6 +14,7 @@ struct hil_driver;
 struct hil_cfg {
 	const struct hil_driver *drv;
 	char *control;            /* baresip: its ctrl_tcp host:port */
+	char *account;            /* baresip: its accounts line (register) */
 	char *url;                /* yealink-http: http://phone[:port] */
 	char *events;             /* yealink-http: host:port for Action URL */
 	char *user;               /* yealink-http: the phone's web login */
@@ -44,6 +45,7 @@ const char *hil_check(const struct hil_cfg *cfg, const struct do_spec *d);
 
 int  hil_alloc(struct hil **hp, const struct hil_cfg *cfg,
 	       const char *role, hil_note_h *noteh, void *arg);
+void hil_set_auth(struct hil *h, const char *user, const char *pass);
 bool hil_ready(const struct hil *h);
 int  hil_act(struct hil *h, const struct do_spec *d, const char *uri,
 	     hil_done_h *doneh, void *arg);

@@ -32,6 +32,8 @@ struct hil {
 	void *st;                   /* the driver's own state */
 	bool ready;                 /* the device can be acted on */
 	char *lost;                 /* why the driver is gone, or NULL */
+	const char *sip_user;       /* the role's testbed auth: (borrowed) */
+	const char *sip_pass;       /* never printed */
 
 	/* the action in progress */
 	struct tmr tmr;

@@ -51,6 +51,12 @@ static const char *check(const struct hil_cfg *cfg, const struct do_spec *d)
 {
 	(void)cfg;
 
+	if (d->verb == DO_REGISTER || d->verb == DO_UNREGISTER)
+		return "the Action URI has no key that registers or "
+		       "unregisters a line (the phone registers as its "
+		       "account settings say: account.1.enable; give the "
+		       "testbed register: {with: P, timeout:} to wait for "
+		       "it)";
 	if (!seqs[d->verb][0])
 		return "the Action URI has no key for it";
 	if (d->verb == DO_TRANSFER && d->attended)

@@ -113,6 +113,7 @@ static const struct ykey drv_rows[] = {
 	{"timeout",      drv_timeout,      0},
 	{"password-env", drv_password_env, 0},
 	{"control",      drv_str, offsetof(struct hil_cfg, control)},
+	{"account",      drv_str, offsetof(struct hil_cfg, account)},
 	{"url",          drv_str, offsetof(struct hil_cfg, url)},
 	{"events",       drv_str, offsetof(struct hil_cfg, events)},
 	{"user",         drv_str, offsetof(struct hil_cfg, user)},

@@ -123,6 +123,9 @@ struct role {
 	struct tls_cfg *tls;   /* TLS settings (testbed), or NULL */
 	char *reg_with;        /* testbed register: the registrar role's
 				  name, or NULL (engine/load/prologue.c) */
+	uint32_t reg_timeout_ms; /* … register: {timeout:}: how long a
+				  device's REGISTER may take, 0: the
+				  step default */
 	bool no_retransmit;    /* retransmit: false — send each once */
 	unsigned idx;          /* 0-based declaration index */
 	struct srcpos pos;     /* where it is declared */
