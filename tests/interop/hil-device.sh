@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# A device's registration through its driver and the testbed, with a
+# baresip (Debian package) in the handset's place on 127.0.0.30:
+#   testbed register: {with: P, timeout:} on the device: its REGISTER,
+#     challenged with digest by the simulated registrar P, before the
+#     flow's first step; pressed through the baresip driver (uanew with
+#     the testbed's account: line) or an exec command; undone at teardown
+#     so the next invocation registers afresh
+#   do: A register / unregister as steps (tests/hil/register-unregister.yaml)
+# Negatives: a REGISTER that never comes, a wrong password, register on a
+# driver that cannot (yealink-http, baresip without account:), a
+# registrar that is a device too.
+# usage: hil-device.sh SIPFLOW SRCDIR OUTDIR
+set -u
+sipflow=$1 src=$2 out=$3
+hil="$src/tests/hil"
+yl="$src/scenarios/yealink"
+rm -rf "$out"; mkdir -p "$out"
+# shellcheck source=lib/checks.sh
+. "$src/tests/interop/lib/checks.sh"
+need baresip
+# shellcheck source=lib/baresip.sh
+. "$src/tests/interop/lib/baresip.sh"
+
+check "baresip alice (A) comes up on 127.0.0.30" \
+	"start_baresip alice alice 127.0.0.30 30200 127.0.0.43:5060"
+
+CTL="127.0.0.30:4444"
+ACCOUNT='<sip:alice@example.test>;outbound=\"sip:127.0.0.43:5060\";answermode=manual'
+
+# devtb FILE DRIVER [REGISTER] [AUTH]: A is the baresip, the rest simulated
+devtb() {
+	{
+		echo "roles:"
+		echo "  B: {address: udp:127.0.0.41:5060}"
+		echo "  C: {address: udp:127.0.0.42:5060}"
+		echo "  P: {address: udp:127.0.0.43:5060}"
+		echo "  A: {kind: dut, address: udp:127.0.0.30:5060, tone: 1000Hz,"
+		[ -n "${4-}" ] && echo "      auth: $4,"
+		[ -n "${3-}" ] && echo "      register: $3,"
+		echo "      driver: $2}"
+	} >"$out/$1"
+}
+run() {
+	local name=$1 sc=$2 tb=$3; shift 3
+	"$sipflow" run "$sc" --testbed "$out/$tb" --out "$out/$name" \
+		--timeout 3s "$@" >"$out/$name.txt" 2>&1
+	rc=$?
+}
+has() { grep -qE -- "$2" "$out/$1.txt"; }
+# step NAME ID VERDICT: the console line of step ID
+step() { grep -qE "^ +$2 .* $3( |\$)" "$out/$1.txt"; }
+
+AUTH='{user: alice, password: lab-secret}'
+devtb reg.yaml "{type: baresip, control: \"$CTL\", account: \"$ACCOUNT\"}" \
+	'{with: P, timeout: 3s}' "$AUTH"
+
+# 1. the registration before the flow, through the driver, with digest
+run reg1 "$yl/basic-call-phones.yaml" reg.yaml
+check "register: {with: P}: the flow passes after the device registered" \
+	"[ $rc -eq 0 ]"
+check "… the driver pressed register first (baresip's account made anew)" \
+	"has reg1 'note: setup@A: A register through baresip at $CTL' &&
+	 step reg1 'do A register' pass"
+check "… REGISTER, P's 401 challenge, REGISTER with valid credentials, 200 OK, before F1" \
+	"step reg1 reg-A pass && step reg1 reg-A-401 pass &&
+	 step reg1 reg-A-auth pass && step reg1 reg-A-ok pass &&
+	 [ \"\$(grep -nE '^ +(reg-A-ok|F1) ' '$out/reg1.txt' | cut -d: -f2 |
+	   awk '{print \$1}' | tr '\n' ' ')\" = 'reg-A-ok F1 ' ]"
+check "… the device says it registered (its REGISTER_OK event)" \
+	"has reg1 'device A: REGISTER_OK'"
+check "… the pcap has the REGISTER with the digest answer from the device" \
+	"! command -v tshark >/dev/null ||
+	 tshark -r '$out/reg1/basic-call-phones.pcapng' \
+		-Y 'sip.Method==REGISTER && ip.src==127.0.0.30 && sip.Authorization' \
+		2>/dev/null | grep -q REGISTER"
+check "… the password is nowhere in the report or the console" \
+	"! grep -rq lab-secret '$out/reg1' '$out/reg1.txt'"
+check "… the teardown unregisters it (the next flow waits for a REGISTER of its own)" \
+	"has reg1 'note: A: unregister through baresip at $CTL'"
+
+# 2. again, in another invocation, and two flows in one: each registers
+run reg2 "$yl/basic-call-phones.yaml" reg.yaml
+check "a second invocation registers afresh and passes" \
+	"[ $rc -eq 0 ] && step reg2 reg-A-ok pass"
+"$sipflow" run "$yl/basic-call-phones.yaml" "$yl/no-answer-forward-phones.yaml" \
+	--testbed "$out/reg.yaml" --out "$out/reg3" --timeout 3s \
+	>"$out/reg3.txt" 2>&1
+rc=$?
+check "two flows in one invocation: both register and pass" \
+	"[ $rc -eq 0 ] && [ \$(grep -cE '^ +reg-A-ok .* pass' '$out/reg3.txt') -eq 2 ]"
+
+# 3. do: A register / unregister as steps of the flow
+devtb noreg.yaml "{type: baresip, control: \"$CTL\", account: \"$ACCOUNT\"}" \
+	'' "$AUTH"
+run steps "$hil/register-unregister.yaml" noreg.yaml
+check "do: A register, do: A unregister through baresip: REGISTER 401 REGISTER 200, then expires=0 and 200" \
+	"[ $rc -eq 0 ] && step steps F3 pass && step steps F5 pass &&
+	 has steps 'A unregister through baresip at $CTL'"
+
+# 4. exec: the user's own commands register the device
+X="python3 $hil/ctl.py $CTL"
+XREG="$X uadel sip:alice@example.test; $X uanew '$ACCOUNT;regint=3600;auth_user=alice;auth_pass=lab-secret' >/dev/null && $X uafind sip:alice@example.test"
+XUNREG="$X uadel sip:alice@example.test && $X uanew '$ACCOUNT;regint=0' >/dev/null && $X uafind sip:alice@example.test"
+devtb exec.yaml "{type: exec, commands: {register: \"$XREG\", unregister: \"$XUNREG\", dial: \"$X dial {uri}\", hangup: \"$X hangup\"}}" \
+	'{with: P, timeout: 3s}' "$AUTH"
+run exec1 "$yl/basic-call-phones.yaml" exec.yaml
+check "exec register: command: the device registers before the flow, which passes" \
+	"[ $rc -eq 0 ] && step exec1 'do A register' pass && step exec1 reg-A-ok pass &&
+	 has exec1 'note: A: unregister through exec'"
+
+# negative: the REGISTER never comes (a driver with no register command,
+# a device that does not register by itself): the wait fails, naming it
+devtb never.yaml "{type: exec, commands: {dial: \"$X dial {uri}\", hangup: \"$X hangup\"}}" \
+	'{with: P, timeout: 1s}' "$AUTH"
+run never "$yl/basic-call-phones.yaml" never.yaml
+check "REGISTER never comes: exit 1, reg-A fails naming the REGISTER and the bound" \
+	"[ $rc -eq 1 ] && grep -A1 -E '^ +reg-A +REGISTER +A -> P +FAIL' '$out/never.txt' |
+	 grep -q 'no REGISTER from A at P within 1.0 s'"
+check "… nothing of the flow is played" \
+	"step never F1 'not run' && ! has never 'do A register'"
+
+# negative: the device answers the challenge with a wrong password
+WRONG='<sip:alice@example.test>;outbound=\"sip:127.0.0.43:5060\";auth_pass=wrong;answermode=manual'
+devtb wrong.yaml "{type: baresip, control: \"$CTL\", account: \"$WRONG\"}" \
+	'{with: P, timeout: 3s}' "$AUTH"
+run wrong "$yl/basic-call-phones.yaml" wrong.yaml
+check "wrong password on the device: exit 1, reg-A-auth fails on its credentials" \
+	"[ $rc -eq 1 ] && grep -A1 -E '^ +reg-A-auth .*FAIL' '$out/wrong.txt' | grep -qi 'credentials\\|password\\|response'"
+
+# negative: drivers that cannot register, at lint time and skipped by run
+devtb yl.yaml '{type: yealink-http, url: "http://127.0.0.30:8080"}'
+"$sipflow" lint "$hil/register-unregister.yaml" --testbed "$out/yl.yaml" \
+	>"$out/lint-yl.txt" 2>&1
+rc=$?
+check "lint: do: A register on yealink-http is an error at the step (exit 2), saying why" \
+	"[ $rc -eq 2 ] && has lint-yl 'register-unregister.yaml:[0-9]+:[0-9]+: .*A register.*yealink-http.*no key that registers or unregisters a line'"
+devtb noacc.yaml "{type: baresip, control: \"$CTL\"}"
+"$sipflow" lint "$hil/register-unregister.yaml" --testbed "$out/noacc.yaml" \
+	>"$out/lint-noacc.txt" 2>&1
+rc=$?
+check "lint: do: A register on baresip without account: is an error naming the key" \
+	"[ $rc -eq 2 ] && has lint-noacc 'no account: line'"
+
+# negative: the registrar is a device too: nobody to answer the REGISTER
+devtb dutp.yaml "{type: baresip, control: \"$CTL\", account: \"$ACCOUNT\"}" P
+echo "  P: {kind: dut, address: udp:127.0.0.43:5060}" >>"$out/dutp.yaml"
+"$sipflow" lint "$yl/basic-call-phones.yaml" --testbed "$out/dutp.yaml" \
+	>"$out/lint-dutp.txt" 2>&1
+rc=$?
+check "lint: a device registering with a device: exit 2, named" \
+	"[ $rc -eq 2 ] && has lint-dutp 'the testbed registers device A with P, a device too'"
