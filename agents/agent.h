@@ -50,6 +50,10 @@ typedef void (agent_log_h)(struct agent *ag, const char *line, void *arg);
 typedef void (agent_note_h)(struct agent *ag, bool lost, const char *line,
 			    void *arg);
 
+/** An event the device reported through its driver (agents/hil/) */
+typedef void (agent_event_h)(struct agent *ag, const char *name,
+			     const char *detail, void *arg);
+
 /** What an agent tells the run */
 struct agent_handlers {
 	agent_recv_h *recvh;
@@ -58,6 +62,7 @@ struct agent_handlers {
 	agent_log_h *logh;
 	agent_close_h *closeh;
 	agent_note_h *noteh;
+	agent_event_h *eventh;
 };
 
 /** Build the message a step sends */

@@ -34,6 +34,11 @@ typedef void (hil_done_h)(int err, const char *why, void *arg);
  *  lost: the driver can no longer reach the device */
 typedef void (hil_note_h)(bool lost, const char *line, void *arg);
 
+/** An event the device reported (name in its driver's vocabulary,
+ *  hil_check_event), with what came with it (a peer's URI), or NULL */
+typedef void (hil_event_h)(const char *name, const char *detail,
+			   void *arg);
+
 const struct hil_driver *hil_driver_find(const char *type);
 const char *hil_driver_type(const struct hil_driver *drv);
 int  hil_driver_types(struct re_printf *pf, void *unused);
@@ -42,10 +47,13 @@ const char *const *hil_driver_keys(const struct hil_driver *drv,
 
 int  hil_cfg_alloc(struct hil_cfg **cfgp, const struct hil_driver *drv);
 const char *hil_check(const struct hil_cfg *cfg, const struct do_spec *d);
+const char *hil_check_event(const struct hil_cfg *cfg, const char *name);
+int  hil_event_names(struct re_printf *pf, const struct hil_cfg *cfg);
 
 int  hil_alloc(struct hil **hp, const struct hil_cfg *cfg,
 	       const char *role, hil_note_h *noteh, void *arg);
 void hil_set_auth(struct hil *h, const char *user, const char *pass);
+void hil_set_event_h(struct hil *h, hil_event_h *evh);
 bool hil_ready(const struct hil *h);
 int  hil_act(struct hil *h, const struct do_spec *d, const char *uri,
 	     hil_done_h *doneh, void *arg);

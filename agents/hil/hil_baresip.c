@@ -93,15 +93,41 @@ static int where(struct re_printf *pf, const struct hil *h)
 }
 
 
+/* baresip's events that mean what a Yealink's Action URL of that name
+ * means (an event: step's vocabulary, agents/hil/hil_event.c) */
+static const struct {
+	const char *type;
+	const char *name;
+} evmap[] = {
+	{"CALL_INCOMING",    "incoming_call"},
+	{"CALL_ESTABLISHED", "call_established"},
+	{"CALL_CLOSED",      "call_terminated"},
+	{"REGISTER_OK",      "log_on"},
+	{"REGISTER_FAIL",    "register_failed"},
+	{"UNREGISTERING",    "log_off"},
+};
+
+static const char *const evnames[] = {
+	"incoming_call", "call_established", "call_terminated", "log_on",
+	"register_failed", "log_off",
+};
+
+
 static void event(struct bsip *b, const struct odict *od)
 {
 	const char *type = odict_string(od, "type");
 	const char *peer = odict_string(od, "peeruri");
 	const char *param = odict_string(od, "param");
+	size_t i;
 
 	hil_note(b->h, "%s%s%s%s%s", type ? type : "event",
 		 peer ? " " : "", peer ? peer : "",
 		 param ? ": " : "", param ? param : "");
+
+	for (i = 0; type && i < ARRAY_SIZE(evmap); i++) {
+		if (!strcmp(evmap[i].type, type))
+			hil_event(b->h, evmap[i].name, peer);
+	}
 }
 
 
@@ -370,6 +396,8 @@ const struct hil_driver hil_baresip = {
 	.nkeys = ARRAY_SIZE(keys),
 	.required = "control",
 	.timeout_ms = 5000,
+	.events = evnames,
+	.nevents = ARRAY_SIZE(evnames),
 	.check = check,
 	.open = open_,
 	.act = act,

@@ -229,17 +229,77 @@ static int print_query(struct re_printf *pf, const struct pl *q)
 }
 
 
+/* the phone's Action URL events (its action_url.* settings), each set to
+ * http://EVENTS/event?name=<the setting's name>&remote=$remote */
+static const char *const evnames[] = {
+	"setup_completed", "log_on", "log_off", "register_failed",
+	"off_hook", "on_hook", "incoming_call", "outgoing_call",
+	"call_established", "call_terminated", "open_dnd", "close_dnd",
+	"open_always_fwd", "close_always_fwd", "open_busy_fwd",
+	"close_busy_fwd", "open_no_answer_fwd", "close_no_answer_fwd",
+	"transfer_call", "blind_transfer_call", "attended_transfer_call",
+	"hold", "unhold", "mute", "unmute", "missed_call", "ip_change",
+	"forward_incoming_call", "reject_incoming_call",
+	"answer_new_incoming_call", "transfer_finished", "transfer_failed",
+	"idle_to_busy", "busy_to_idle",
+};
+
+
+static const char *events_check(const struct hil_cfg *cfg)
+{
+	return cfg->events ? NULL
+		: "the testbed gives it no events: listener (HOST:PORT, "
+		  "where the phone's Action URLs go)";
+}
+
+
+/* a query parameter, decoded (%XX, '+'), or "" */
+static void query_param(char *buf, size_t sz, const struct pl *q,
+			const char *name)
+{
+	struct pl rest = *q;
+	size_t n = strlen(name);
+
+	buf[0] = '\0';
+	while (rest.l) {
+		const char *amp = pl_strchr(&rest, '&');
+		struct pl part = {rest.p, amp ? (size_t)(amp - rest.p)
+				  : rest.l};
+
+		if (part.l > n && part.p[n] == '=' &&
+		    !strncmp(part.p, name, n)) {
+			struct pl v = {part.p + n + 1, part.l - n - 1};
+
+			(void)re_snprintf(buf, sz, "%H", print_query, &v);
+			return;
+		}
+		if (!amp)
+			break;
+		pl_advance(&rest, part.l + 1);
+	}
+}
+
+
 /* Action URL: GET /event?name=incoming_call&remote=… from the phone */
 static void event_h(struct http_conn *conn, const struct http_msg *msg,
 		    void *arg)
 {
 	struct yphone *y = arg;
 	struct pl prm = msg->prm;
+	char name[64], remote[256];
+	size_t i;
 
 	if (prm.l && prm.p[0] == '?')
 		pl_advance(&prm, 1);
 	hil_note(y->h, "Action URL %r?%H", &msg->path, print_query, &prm);
 	(void)http_reply(conn, 200, "OK", "Content-Length: 0\r\n\r\n");
+
+	query_param(name, sizeof(name), &prm, "name");
+	query_param(remote, sizeof(remote), &prm, "remote");
+	for (i = 0; i < ARRAY_SIZE(evnames); i++) {
+		if (!strcmp(evnames[i], name))
+			hil_event(y->h, name, remote[0] ? remote : NULL);
+	}
 }
 
 
@@ -324,6 +384,9 @@ const struct hil_driver hil_yealink = {
 	.nkeys = ARRAY_SIZE(keys),
 	.required = "url",
 	.timeout_ms = 5000,
+	.events = evnames,
+	.nevents = ARRAY_SIZE(evnames),
+	.events_check = events_check,
 	.check = check,
 	.open = open_,
 	.act = act,

@@ -291,6 +291,37 @@ static int check_role_settings(const struct scenario *sc, struct diag *dg)
  * steps and the role's own keys), or be said at its line: a setting a
  * device silently ignores makes a verdict for the wrong reason.
  */
+/* event: A NAME — A is a device whose driver reports NAME; else an error
+ * at the step (a scenario played without the device is skipped with it:
+ * nothing else would report the event) */
+static bool check_event(const struct scenario *sc, const struct step *st,
+			struct diag *dg)
+{
+	const struct role *r = st->ev.from;
+	const char *why;
+
+	if (!r->dut || !r->driver) {
+		diag_err(dg, step_file(sc, st), &st->pos, "event: %s %s: %s is "
+			 "%s: only a device's driver reports events%s",
+			 r->name, st->ev.name, r->name, r->dut ? "a device "
+			 "under test without a driver" : "not bound to a "
+			 "device (the testbed's kind: dut, driver: …)",
+			 step_from(st));
+		return true;
+	}
+
+	why = hil_check_event(r->driver, st->ev.name);
+	if (!why)
+		return false;
+
+	diag_err(dg, step_file(sc, st), &st->pos, "event: %s %s: %s's driver "
+		 "(%s) cannot report it: %s (events: %H)%s", r->name,
+		 st->ev.name, r->name, hil_driver_type(r->driver->drv), why,
+		 hil_event_names, r->driver, step_from(st));
+	return true;
+}
+
+
 int testbed_check_drivers(const struct scenario *sc, struct diag *dg)
 {
 	unsigned i;
@@ -301,6 +332,11 @@ int testbed_check_drivers(const struct scenario *sc, struct diag *dg)
 		const struct role *r;
 		const char *why;
 
+		if (st && st->type == STEP_EVENT) {
+			if (check_event(sc, st, dg))
+				err = EINVAL;
+			continue;
+		}
 		if (!st || st->type != STEP_DO || !st->act.actor->dut)
 			continue;
 		r = st->act.actor;

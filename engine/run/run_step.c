@@ -734,6 +734,9 @@ static enum prog progress(struct run *run, const struct step *st)
 	case STEP_MEDIA:
 		return run_media_step(run, st);
 
+	case STEP_EVENT:
+		return run_event_step(run, st);
+
 	default:
 		p = msg_progress(run, st);
 		if (p == PROG_WAIT && skip_optional(run, st))
@@ -855,7 +858,7 @@ static void timeout_h(void *arg)
 
 	/* a device's driver bounds its own actions (hil_timeout) */
 	if (st->type == STEP_WAIT || st->type == STEP_MEDIA ||
-	    st->type == STEP_DO)
+	    st->type == STEP_DO || st->type == STEP_EVENT)
 		return;
 
 	t = run_step_timeout(run, st);
@@ -1010,6 +1013,7 @@ void run_finish(struct run *run)
 	clock_tmr_cancel(&run->tmr_kick);
 	run_media_stop(run);
 	clock_tmr_cancel(&run->tmr_quiet);
+	clock_tmr_cancel(&run->tmr_event);
 
 	for (i = 0; i < run->sc->nsteps; i++) {
 		const struct step *st = scenario_step_at(run->sc, i);
