@@ -20,9 +20,10 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 listen, ctrl, events, user, password, logpath, limit = sys.argv[1:8]
-EVENTS = {  # baresip's event → the phone's Action URL name
-    "CALL_INCOMING": "incoming_call", "CALL_RINGING": "ringback",
-    "CALL_ESTABLISHED": "established", "CALL_CLOSED": "call_terminated",
+EVENTS = {  # baresip's event → the phone's Action URL (action_url.* name)
+    "CALL_INCOMING": "incoming_call", "CALL_ESTABLISHED": "call_established",
+    "CALL_CLOSED": "call_terminated", "REGISTER_OK": "log_on",
+    "REGISTER_FAIL": "register_failed", "UNREGISTERING": "log_off",
 }
 
 host, port = ctrl.rsplit(":", 1)

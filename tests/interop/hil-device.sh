@@ -7,9 +7,13 @@
 #     the testbed's account: line) or an exec command; undone at teardown
 #     so the next invocation registers afresh
 #   do: A register / unregister as steps (tests/hil/register-unregister.yaml)
+#   event: steps (tests/hil/events.yaml) through baresip's control socket
+#     and through the Yealink stand-in's Action URLs
 # Negatives: a REGISTER that never comes, a wrong password, register on a
 # driver that cannot (yealink-http, baresip without account:), a
-# registrar that is a device too.
+# registrar that is a device too; an event that does not come (another
+# does), an event name the driver does not report, a driver with no
+# events, a flow with event: steps and no device.
 # usage: hil-device.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
@@ -100,8 +104,9 @@ check "do: A register, do: A unregister through baresip: REGISTER 401 REGISTER 2
 
 # 4. exec: the user's own commands register the device
 X="python3 $hil/ctl.py $CTL"
-XREG="$X uadel sip:alice@example.test; $X uanew '$ACCOUNT;regint=3600;auth_user=alice;auth_pass=lab-secret' >/dev/null && $X uafind sip:alice@example.test"
-XUNREG="$X uadel sip:alice@example.test && $X uanew '$ACCOUNT;regint=0' >/dev/null && $X uafind sip:alice@example.test"
+# (one python each: under load its start takes seconds)
+XREG="$X uadel sip:alice@example.test >/dev/null; $X uanew '$ACCOUNT;regint=3600;auth_user=alice;auth_pass=lab-secret' -- uafind sip:alice@example.test >/dev/null"
+XUNREG="$X uadel sip:alice@example.test -- uanew '$ACCOUNT;regint=0' -- uafind sip:alice@example.test >/dev/null"
 devtb exec.yaml "{type: exec, commands: {register: \"$XREG\", unregister: \"$XUNREG\", dial: \"$X dial {uri}\", hangup: \"$X hangup\"}}" \
 	'{with: P, timeout: 3s}' "$AUTH"
 run exec1 "$yl/basic-call-phones.yaml" exec.yaml
@@ -150,3 +155,70 @@ echo "  P: {kind: dut, address: udp:127.0.0.43:5060}" >>"$out/dutp.yaml"
 rc=$?
 check "lint: a device registering with a device: exit 2, named" \
 	"[ $rc -eq 2 ] && has lint-dutp 'the testbed registers device A with P, a device too'"
+
+# --- event: steps -------------------------------------------------------
+devtb ev.yaml "{type: baresip, control: \"$CTL\"}"
+run ev "$hil/events.yaml" ev.yaml
+check "event: steps through baresip: incoming_call, call_established, call_terminated pass" \
+	"[ $rc -eq 0 ] && step ev 'event A incoming_call' pass &&
+	 step ev 'event A call_established' pass && step ev 'event A call_terminated' pass"
+check "… the run's log names the event and how long after its stimulus" \
+	"has ev 'A reported incoming_call sip:bob@example.test \\(\\+[0-9]+ ms\\)'"
+
+# negative: the event expected does not come; another does
+sed 's/name: incoming_call, within: 1s/name: log_on, within: 500ms/' \
+	"$hil/events.yaml" >"$out/ev-none.yaml"
+run ev-none "$out/ev-none.yaml" ev.yaml
+check "an event that does not come: exit 1, the step fails naming its stimulus and what came instead" \
+	"[ $rc -eq 1 ] && grep -A1 -E '^ +event A log_on +FAIL' '$out/ev-none.txt' |
+	 grep -qE 'no log_on event from A within 0.5 s of F2; A reported incoming_call \\(\\+[0-9]+ ms\\)'"
+check "… the flow stops there" "step ev-none F3 'not run'"
+
+# negative: an event the device reported before the step's stimulus is
+# not taken (incoming_call expected after do: A answer, which comes at
+# least 200 ms after the device's last message)
+sed 's/^  - event: {from: A, name: incoming_call, within: 1s}$//; s/^  - do: A answer$/&\n  - event: {from: A, name: incoming_call, within: 300ms}/' \
+	"$hil/events.yaml" >"$out/ev-early.yaml"
+run ev-early "$out/ev-early.yaml" ev.yaml
+check "an event the device reported before the step's stimulus: fails, saying it came before" \
+	"[ $rc -eq 1 ] && grep -A1 -E '^ +event A incoming_call +FAIL' '$out/ev-early.txt' |
+	 grep -qE 'no incoming_call event from A within 0.3 s of do@L[0-9]+; A reported incoming_call \\([0-9]+ ms before it\\)'"
+
+# negative, at lint time: a name baresip does not report, a driver that
+# reports none, a flow with event: steps played without a device
+sed 's/name: incoming_call/name: ringing/' "$hil/events.yaml" >"$out/ev-name.yaml"
+"$sipflow" lint "$out/ev-name.yaml" --testbed "$out/ev.yaml" >"$out/lint-evname.txt" 2>&1
+rc=$?
+check "lint: an event name baresip does not report: exit 2 at the step, the names it does listed" \
+	"[ $rc -eq 2 ] && has lint-evname 'ev-name.yaml:[0-9]+:[0-9]+: event: A ringing: A.s driver \\(baresip\\) cannot report it: it reports no event of that name \\(events: incoming_call, call_established'"
+devtb evx.yaml "{type: exec, commands: {answer: true, hangup: true}}"
+"$sipflow" lint "$hil/events.yaml" --testbed "$out/evx.yaml" >"$out/lint-evx.txt" 2>&1
+rc=$?
+check "lint: event: on an exec device: exit 2, it reports no events" \
+	"[ $rc -eq 2 ] && has lint-evx 'A.s driver \\(exec\\) cannot report it: it reports no events'"
+"$sipflow" run "$hil/events.yaml" --out "$out/ev-self" >"$out/ev-self.txt" 2>&1
+rc=$?
+check "self-play: a flow with event: steps is skipped, saying only a device reports events" \
+	"[ $rc -eq 0 ] && has ev-self 'SKIP events: .*A is not bound to a device .*only a device.s driver reports events'"
+
+# --- the same through the Yealink stand-in's Action URLs ----------------
+# (it takes over alice's control socket: one client at a time, so last)
+python3 "$hil/yealink_endpoint.py" 127.0.0.30:8080 "$CTL" \
+	127.0.0.44:8081 admin lab-pw "$out/yealink.log" 120 >/dev/null 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do
+	python3 -c "import socket;socket.create_connection(('127.0.0.30',8080),1)" 2>/dev/null && break
+	sleep 0.2
+done
+YL='{type: yealink-http, url: "http://127.0.0.30:8080", user: admin, password: lab-pw'
+devtb yl.yaml "$YL, events: \"127.0.0.44:8081\"}"
+run yl-ev "$hil/events.yaml" yl.yaml
+check "event: steps through yealink-http: the phone's Action URLs pass them" \
+	"[ $rc -eq 0 ] && step yl-ev 'event A incoming_call' pass &&
+	 step yl-ev 'event A call_established' pass && step yl-ev 'event A call_terminated' pass &&
+	 has yl-ev 'device A: Action URL /event\\?name=incoming_call'"
+devtb yl-noev.yaml "$YL}"
+"$sipflow" lint "$hil/events.yaml" --testbed "$out/yl-noev.yaml" >"$out/lint-ylnoev.txt" 2>&1
+rc=$?
+check "lint: event: through yealink-http without an events: listener: exit 2, named" \
+	"[ $rc -eq 2 ] && has lint-ylnoev 'cannot report it: the testbed gives it no events: listener'"

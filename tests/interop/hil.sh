@@ -188,7 +188,7 @@ check "yealink-http: hangup is key=CALLEND" \
 check "yealink-http: every request carried the right login" \
 	"! grep -v 'auth=admin:ok\$' '$out/yealink.log' | grep -q ."
 check "yealink-http: the phone's Action URL events reached the run's log" \
-	"has yl-basic-call-phones 'device A: Action URL /event\\?name=established&remote=sip:bob@example.test'"
+	"has yl-basic-call-phones 'device A: Action URL /event\\?name=call_established&remote=sip:bob@example.test'"
 check "yealink-http: the password is in no report" \
 	"! grep -rq lab-pw '$out'/yl-*"
 run yl-badpw "$yl/basic-call-phones.yaml" y.yaml PHONE_PW=wrong-pw
