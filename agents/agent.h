@@ -171,6 +171,7 @@ struct agent {
 				       into the run's set of ledgers */
 	struct phone *phone;        /* kind phone: the autonomous agent */
 	struct hil *hil;            /* a device under test: its driver */
+	char *aor;                  /* … its role's address of record */
 	unsigned set_applied;       /* … the settings this run gave it
 				       (PHONE_CFG_*), undone at its end */
 	bool registered;            /* … a do: register of this run passed:

@@ -109,6 +109,7 @@ static int dut_start(struct agent *ag, char **why)
 	if (!err) {
 		hil_set_auth(ag->hil, r->auth_user, r->auth_pass);
 		hil_set_event_h(ag->hil, dut_event);
+		hil_set_line(ag->hil, ag->aor);
 	}
 	if (err)
 		(void)re_sdprintf(why, "driver %s: cannot start: %m",

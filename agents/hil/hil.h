@@ -10,6 +10,8 @@
 struct hil;
 struct hil_driver;
 
+enum { HIL_KEYS_MAX = 4 };  /* requests in one verb's key sequence */
+
 /** A device's driver as the testbed sets it (driver: {type: …, …}) */
 struct hil_cfg {
 	const struct hil_driver *drv;
@@ -17,6 +19,10 @@ struct hil_cfg {
 	char *account;            /* baresip: its accounts line (register) */
 	char *url;                /* yealink-http: http://phone[:port] */
 	char *events;             /* yealink-http: host:port for Action URL */
+	char *line;               /* yealink-http: the phone's own account
+				     (ext@server), NULL: the role's AOR */
+	char *keys[DO_NVERBS];    /* yealink-http: a verb's key sequence,
+				     one Action URI request a line */
 	char *user;               /* yealink-http: the phone's web login */
 	char *pass;               /* never printed */
 	char *cmd[DO_NVERBS];     /* exec: a shell command per verb */
@@ -54,6 +60,7 @@ int  hil_alloc(struct hil **hp, const struct hil_cfg *cfg,
 	       const char *role, hil_note_h *noteh, void *arg);
 void hil_set_auth(struct hil *h, const char *user, const char *pass);
 void hil_set_event_h(struct hil *h, hil_event_h *evh);
+void hil_set_line(struct hil *h, const char *aor);
 bool hil_ready(const struct hil *h);
 int  hil_act(struct hil *h, const struct do_spec *d, const char *uri,
 	     hil_done_h *doneh, void *arg);

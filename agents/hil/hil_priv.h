@@ -37,6 +37,7 @@ struct hil {
 	bool ready;                 /* the device can be acted on */
 	char *lost;                 /* why the driver is gone, or NULL */
 	hil_event_h *evh;           /* the device's events go here (arg) */
+	const char *aor;            /* the role's sip:user@domain (borrowed) */
 	const char *sip_user;       /* the role's testbed auth: (borrowed) */
 	const char *sip_pass;       /* never printed */
 

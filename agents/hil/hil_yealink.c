@@ -5,12 +5,16 @@
  * callbacks (incoming call, answered, on hook …), configured on the phone
  * to http://EVENTS/event?name=…, become notes in the run's log.
  *
- * The key sequences (Yealink administrator's guide, "Action URI"):
- *   dial      key=number={user}&outgoing_uri={uri}
+ * The key sequences (Yealink administrator's guide, "Action URI"), each
+ * replaceable per verb by the testbed (driver: {keys: {VERB: [GET, …]}}:
+ * firmware differs):
+ *   dial      key=number={user}&outgoing_uri={line} — outgoing_uri is
+ *             the phone's own account to call from (ext@server), the
+ *             number the callee
  *   answer    key=OK            reject   key=CANCEL
  *   hangup    key=CALLEND       hold     key=HOLD      resume key=UNHOLD
- *   transfer  key=F_TRANSFER, then key=number={user}&outgoing_uri={uri},
- *             then key=F_TRANSFER (blind: complete at once)
+ *   transfer  key=F_TRANSFER, then key=number={user}, then
+ *             key=F_TRANSFER (blind: complete at once)
  *   dtmf      key=1;2;STAR;POUND (one key per digit)
  */
 #include <string.h>
@@ -20,7 +24,7 @@
 #include "hil_priv.h"
 
 
-enum { MAX_GETS = 3 };
+enum { MAX_GETS = HIL_KEYS_MAX };
 
 struct yphone {
 	struct hil *h;
@@ -35,22 +39,21 @@ struct yphone {
 };
 
 static const char *const seqs[DO_NVERBS][MAX_GETS] = {
-	[DO_DIAL]     = {"number={user}&outgoing_uri={uri}"},
+	[DO_DIAL]     = {"number={user}&outgoing_uri={line}"},
 	[DO_ANSWER]   = {"OK"},
 	[DO_REJECT]   = {"CANCEL"},
 	[DO_HANGUP]   = {"CALLEND"},
 	[DO_HOLD]     = {"HOLD"},
 	[DO_RESUME]   = {"UNHOLD"},
-	[DO_TRANSFER] = {"F_TRANSFER", "number={user}&outgoing_uri={uri}",
-			 "F_TRANSFER"},
+	[DO_TRANSFER] = {"F_TRANSFER", "number={user}", "F_TRANSFER"},
 	[DO_DTMF]     = {"{keys}"},
 };
 
 
 static const char *check(const struct hil_cfg *cfg, const struct do_spec *d)
 {
-	(void)cfg;
-
+	if (d->verb != DO_SET && cfg->keys[d->verb])
+		return NULL;   /* the testbed's sequence: it knows */
 	if (d->verb == DO_REGISTER || d->verb == DO_UNREGISTER)
 		return "the Action URI has no key that registers or "
 		       "unregisters a line (the phone registers as its "
@@ -184,6 +187,29 @@ static int fill(char **out, const char *tmpl, struct hil *h,
 }
 
 
+/* the testbed's key sequence for the verb: one request a line */
+static int testbed_keys(struct yphone *y, const struct do_spec *d,
+			const char *uri)
+{
+	const char *p = y->h->cfg->keys[d->verb];
+	int err = 0;
+
+	while (*p && y->nget < MAX_GETS && !err) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *one = NULL;
+
+		err = re_sdprintf(&one, "%b", p, n);
+		if (!err)
+			err = fill(&y->gets[y->nget++], one, y->h, d, uri);
+		mem_deref(one);
+		p += n + (nl ? 1 : 0);
+	}
+
+	return err;
+}
+
+
 static int act(struct hil *h, const struct do_spec *d, const char *uri)
 {
 	struct yphone *y = h->st;
@@ -193,7 +219,10 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 	clear_gets(y);
 	y->req = mem_deref(y->req);
 
-	for (i = 0; i < MAX_GETS && seqs[d->verb][i] && !err; i++)
+	if (h->cfg->keys[d->verb])
+		err = testbed_keys(y, d, uri);
+	for (i = 0; !h->cfg->keys[d->verb] && i < MAX_GETS &&
+		     seqs[d->verb][i] && !err; i++)
 		err = fill(&y->gets[y->nget++], seqs[d->verb][i], h, d, uri);
 	if (err)
 		return err;
@@ -376,7 +405,8 @@ static int open_(struct hil *h)
 
 
 static const char *const keys[] = {"type", "url", "user", "password",
-				   "password-env", "events", "timeout"};
+				   "password-env", "events", "line", "keys",
+				   "timeout"};
 
 const struct hil_driver hil_yealink = {
 	.type = "yealink-http",

@@ -55,6 +55,76 @@ static void drv_commands(const struct ywalk *w, const struct ykey *row,
 }
 
 
+/* one request of a key sequence, onto *seq ('\n' between them) */
+static void key_add(const struct ywalk *w, const yaml_node_t *v,
+		    char **seq, unsigned *n, const char *verb)
+{
+	const char *vs = yscalar(v);
+	char *s = NULL;
+
+	if (!vs || !*vs || strchr(vs, '\n')) {
+		yerr(w->yd, v, "role %s: driver: keys: %s: each request is "
+		     "one line (key=… without the key=: \"F_TRANSFER\", "
+		     "\"number={user}\")", w->name, verb);
+		return;
+	}
+	if (++*n > HIL_KEYS_MAX) {
+		yerr(w->yd, v, "role %s: driver: keys: %s: at most %u "
+		     "requests", w->name, verb, HIL_KEYS_MAX);
+		return;
+	}
+	if (re_sdprintf(&s, "%s%s%s", *seq ? *seq : "", *seq ? "\n" : "",
+			vs))
+		return;
+	mem_deref(*seq);
+	*seq = s;
+}
+
+
+/* yealink-http: keys: {dial: "number={user}&outgoing_uri={line}",
+ * transfer: [F_TRANSFER, "number={user}", F_TRANSFER]} — the Action URI
+ * requests of a verb, as the phone's firmware takes them */
+static void drv_keyseq(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct hil_cfg *cfg = w->obj;
+	yaml_node_pair_t *p;
+	(void)row;
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_MAPPING_NODE, "keys"))
+		return;
+
+	YMAP_FOREACH(p, v) {
+		yaml_node_t *pk = ynode(w->yd, p->key);
+		yaml_node_t *pv = ynode(w->yd, p->value);
+		const char *ks = yscalar(pk);
+		const struct do_verb_def *vd;
+		yaml_node_item_t *it;
+		unsigned n = 0;
+
+		vd = ks ? doverb_find(ks, strlen(ks)) : NULL;
+		if (!vd || vd->verb == DO_SET) {
+			yerr(w->yd, pk, "role %s: driver: keys: '%s' is not "
+			     "a do: verb with keys", w->name, ks ? ks : "");
+			continue;
+		}
+		cfg->keys[vd->verb] = mem_deref(cfg->keys[vd->verb]);
+		if (pv->type != YAML_SEQUENCE_NODE) {
+			key_add(w, pv, &cfg->keys[vd->verb], &n, ks);
+			continue;
+		}
+		for (it = pv->data.sequence.items.start;
+		     it < pv->data.sequence.items.top; it++)
+			key_add(w, ynode(w->yd, *it), &cfg->keys[vd->verb],
+				&n, ks);
+		if (!n)
+			yerr(w->yd, pv, "role %s: driver: keys: %s: no "
+			     "request", w->name, ks);
+	}
+}
+
+
 /* a driver key's value: not empty, or an error (NULL) */
 static const char *drv_value(const struct ywalk *w, const struct ykey *row,
 			     const yaml_node_t *v)
@@ -110,12 +180,14 @@ static void drv_password_env(const struct ywalk *w, const struct ykey *row,
 static const struct ykey drv_rows[] = {
 	{"type",         NULL,             0},
 	{"commands",     drv_commands,     0},
+	{"keys",         drv_keyseq,       0},
 	{"timeout",      drv_timeout,      0},
 	{"password-env", drv_password_env, 0},
 	{"control",      drv_str, offsetof(struct hil_cfg, control)},
 	{"account",      drv_str, offsetof(struct hil_cfg, account)},
 	{"url",          drv_str, offsetof(struct hil_cfg, url)},
 	{"events",       drv_str, offsetof(struct hil_cfg, events)},
+	{"line",         drv_str, offsetof(struct hil_cfg, line)},
 	{"user",         drv_str, offsetof(struct hil_cfg, user)},
 	{"password",     drv_str, offsetof(struct hil_cfg, pass)},
 	{"input",        drv_str, offsetof(struct hil_cfg, input)},

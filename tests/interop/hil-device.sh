@@ -222,3 +222,28 @@ devtb yl-noev.yaml "$YL}"
 rc=$?
 check "lint: event: through yealink-http without an events: listener: exit 2, named" \
 	"[ $rc -eq 2 ] && has lint-ylnoev 'cannot report it: the testbed gives it no events: listener'"
+
+# --- Yealink fidelity: outgoing_uri is the phone's own line -----------
+run yl-call "$yl/basic-call-phones.yaml" yl.yaml
+check "yealink-http dial: number= the callee, outgoing_uri= the phone's own line (the role's AOR)" \
+	"[ $rc -eq 0 ] &&
+	 grep -qx 'GET /servlet?key=number=bob&outgoing_uri=alice@example.test auth=admin:ok' '$out/yealink.log'"
+# negative: the stand-in refuses a callee in outgoing_uri, as the phone
+# would (the old key sequence, given as the testbed's)
+devtb yl-old.yaml "$YL, keys: {dial: \"number={user}&outgoing_uri={uri}\"}}"
+run yl-old "$yl/basic-call-phones.yaml" yl-old.yaml
+check "a callee in outgoing_uri: the phone refuses it, do A dial fails naming the request" \
+	"[ $rc -eq 1 ] && grep -A1 -E '^ +do A dial B +FAIL' '$out/yl-old.txt' |
+	 grep -q 'the phone answered HTTP 400 Bad Request to ?key=number=bob&outgoing_uri=sip:bob@example.test'"
+# key sequences per verb from the testbed (firmware differs)
+devtb yl-keys.yaml "$YL, line: alice@example.test, keys: {dial: \"number={user}\", hangup: [CALLEND]}}"
+run yl-keys "$yl/basic-call-phones.yaml" yl-keys.yaml
+check "keys: from the testbed replace a verb's sequence (dial without outgoing_uri: the phone's default line)" \
+	"[ $rc -eq 0 ] && grep -qx 'GET /servlet?key=number=bob auth=admin:ok' '$out/yealink.log'"
+devtb yl-badkeys.yaml "$YL, keys: {set: OK, dial: [a, b, c, d, e]}}"
+"$sipflow" lint "$yl/basic-call-phones.yaml" --testbed "$out/yl-badkeys.yaml" \
+	>"$out/lint-ylkeys.txt" 2>&1
+rc=$?
+check "lint: keys: for set:, and more than 4 requests: exit 2 at their place" \
+	"[ $rc -eq 2 ] && has lint-ylkeys 'yl-badkeys.yaml:[0-9]+:[0-9]+: role A: driver: keys: .set. is not a do: verb with keys' &&
+	 has lint-ylkeys 'yl-badkeys.yaml:[0-9]+:[0-9]+: role A: driver: keys: dial: at most 4 requests'"

@@ -181,8 +181,8 @@ for f in basic-call-phones no-answer-forward-phones blind-transfer-phones; do
 	run "yl-$f" "$yl/$f.yaml" y.yaml PHONE_PW=lab-pw
 	check "yealink-http as A: $f passes" "[ $rc -eq 0 ]"
 done
-check "yealink-http: dial is number= and outgoing_uri=, with the login" \
-	"grep -qx 'GET /servlet?key=number=bob&outgoing_uri=sip:bob@example.test auth=admin:ok' '$out/yealink.log'"
+check "yealink-http: dial is number= the callee and outgoing_uri= the phone's own line, with the login" \
+	"grep -qx 'GET /servlet?key=number=bob&outgoing_uri=alice@example.test auth=admin:ok' '$out/yealink.log'"
 check "yealink-http: hangup is key=CALLEND" \
 	"grep -qx 'GET /servlet?key=CALLEND auth=admin:ok' '$out/yealink.log'"
 check "yealink-http: every request carried the right login" \
