@@ -373,8 +373,8 @@ static bool check_event(const struct scenario *sc, const struct step *st,
 	const char *why;
 
 	if (!r->dut || !r->driver) {
-		diag_err(dg, step_file(sc, st), &st->pos, "event: %s %s: %s is "
-			 "%s: only a device's driver reports events%s",
+		diag_err(dg, step_file(sc, st), &st->pos, "event: %s %s: %s "
+			 "is %s: only a device's driver reports events%s",
 			 r->name, st->ev.name, r->name, r->dut ? "a device "
 			 "under test without a driver" : "not bound to a "
 			 "device (the testbed's kind: dut, driver: …)",

@@ -8,9 +8,10 @@
  * stimulus happened and within the step's bound (within:, else the step
  * timeout). The stimulus is the latest step before it that is not the
  * device's own message or event — a message to the device, a do: step
- * (from when its driver's request left) — as for a message's reaction. Otherwise it fails
- * once the bound has passed, naming what the device reported instead — or
- * that it reported nothing — and events that came before the window.
+ * (from when its driver's request left) — as for a message's reaction.
+ * Otherwise it fails once the bound has passed, naming what the device
+ * reported instead — or that it reported nothing — and events that came
+ * before the window.
  */
 #include <string.h>
 #include <re.h>
@@ -113,6 +114,8 @@ static int seen_print(struct re_printf *pf, const struct seen *s)
 
 	for (le = s->run->events.head; le && !err; le = le->next) {
 		const struct devevent *e = le->data;
+		bool after = e->t >= s->from;
+		uint64_t d = after ? e->t - s->from : s->from - e->t;
 
 		if (e->from != s->st->ev.from || e->taken)
 			continue;
@@ -120,13 +123,10 @@ static int seen_print(struct re_printf *pf, const struct seen *s)
 			err = re_hprintf(pf, ", …");
 			break;
 		}
-		err = re_hprintf(pf, "%s%s", n > 1 ? ", " : "", e->name);
-		if (e->t >= s->from)
-			err |= re_hprintf(pf, " (+%llu ms)",
-					  (unsigned long long)(e->t - s->from));
-		else
-			err |= re_hprintf(pf, " (%llu ms before it)",
-					  (unsigned long long)(s->from - e->t));
+		err = re_hprintf(pf, "%s%s (%s%llu ms%s)",
+				 n > 1 ? ", " : "", e->name,
+				 after ? "+" : "", (unsigned long long)d,
+				 after ? "" : " before it");
 	}
 
 	if (!n)

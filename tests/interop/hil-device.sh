@@ -22,7 +22,7 @@ yl="$src/scenarios/yealink"
 rm -rf "$out"; mkdir -p "$out"
 # shellcheck source=lib/checks.sh
 . "$src/tests/interop/lib/checks.sh"
-need baresip
+need baresip tshark
 # shellcheck source=lib/baresip.sh
 . "$src/tests/interop/lib/baresip.sh"
 
@@ -74,8 +74,7 @@ check "… REGISTER, P's 401 challenge, REGISTER with valid credentials, 200 OK,
 check "… the device says it registered (its REGISTER_OK event)" \
 	"has reg1 'device A: REGISTER_OK'"
 check "… the pcap has the REGISTER with the digest answer from the device" \
-	"! command -v tshark >/dev/null ||
-	 tshark -r '$out/reg1/basic-call-phones.pcapng' \
+	"tshark -r '$out/reg1/basic-call-phones.pcapng' \
 		-Y 'sip.Method==REGISTER && ip.src==127.0.0.30 && sip.Authorization' \
 		2>/dev/null | grep -q REGISTER"
 check "… the password is nowhere in the report or the console" \
