@@ -138,6 +138,23 @@ typedef int (agent_record_h)(struct agent *ag, const char *prefix);
  *  file; 0 when all were */
 typedef int (agent_record_err_h)(const struct agent *ag, const char **pathp);
 
+/** Where a device's own recording of what it hears stood when a media
+ *  window opened (agent_heard_mark) */
+struct agent_heard {
+	char path[256];             /* its newest file, "" if none yet */
+	uint64_t size;
+};
+/** What the role heard since the mark, as it recorded it itself */
+struct agent_heard_pcm {
+	int16_t *pcm;               /* 8 kHz samples (mem_deref) */
+	size_t n;
+	char *path;                 /* the file read (mem_deref) */
+};
+typedef int (agent_heard_mark_h)(const struct agent *ag,
+				 struct agent_heard *mk);
+typedef int (agent_heard_h)(const struct agent *ag,
+			    const struct agent_heard *mk,
+			    struct agent_heard_pcm *hp, char **why);
 /**
  * A role kind's behaviour: one row per kind (agents/kind.c). The runner
  * reaches an agent only through these; a NULL operation is what the
@@ -156,6 +173,9 @@ struct agent_kind {
 	agent_where_h *whereh;      /* NULL: its transport and address */
 	agent_record_h *recordh;    /* NULL: it records nothing */
 	agent_record_err_h *record_errh; /* NULL: it records nothing */
+	agent_heard_mark_h *heard_markh; /* NULL: it cannot tell what it */
+	agent_heard_h *heardh;           /* heard (a simulated phone is
+					    measured by its own leg) */
 };
 
 struct agent {
@@ -204,6 +224,9 @@ bool agent_leg(const struct agent *ag, struct agent_leg *leg);
 int  agent_where(struct re_printf *pf, const struct agent *ag);
 int  agent_record_to(struct agent *ag, const char *prefix);
 int  agent_record_err(const struct agent *ag, const char **pathp);
+int  agent_heard_mark(const struct agent *ag, struct agent_heard *mk);
+int  agent_heard(const struct agent *ag, const struct agent_heard *mk,
+		 struct agent_heard_pcm *hp, char **why);
 
 /** A receiver and the role a stream connection of it comes from */
 struct agent_from {

@@ -176,6 +176,23 @@ static int dut_where(struct re_printf *pf, const struct agent *ag)
 }
 
 
+/* what the device heard: its own recording, where the testbed names one
+ * (agents/hil/hil_record.c) */
+static int dut_heard_mark(const struct agent *ag, struct agent_heard *mk)
+{
+	return hil_heard_mark(ag->hil, mk->path, sizeof(mk->path),
+			      &mk->size);
+}
+
+
+static int dut_heard(const struct agent *ag, const struct agent_heard *mk,
+		     struct agent_heard_pcm *hp, char **why)
+{
+	return hil_heard_read(ag->hil, mk->path, mk->size, &hp->pcm, &hp->n,
+			      &hp->path, why);
+}
+
+
 static const struct agent_kind kinds[] = {
 	[ROLE_UA]    = {"ua", false, ua_build, ua_teardown},
 	[ROLE_PROXY] = {"proxy", true, proxy_build, proxy_teardown},
@@ -183,7 +200,8 @@ static const struct agent_kind kinds[] = {
 			phone_act, phone_ready_h, phone_leg, NULL,
 			phone_record, phone_record_fail},
 	[ROLE_DUT]   = {"dut", false, NULL, NULL, dut_start, dut_act,
-			dut_ready, NULL, dut_where, NULL},
+			dut_ready, NULL, dut_where, NULL, NULL,
+			dut_heard_mark, dut_heard},
 };
 
 
@@ -299,6 +317,33 @@ int agent_record_err(const struct agent *ag, const char **pathp)
 		return 0;
 
 	return ag->kind->record_errh ? ag->kind->record_errh(ag, pathp) : 0;
+}
+
+
+/** Mark where the role's own recording of what it hears stands (a media
+ *  window opens); ENOTSUP: the role cannot tell what it hears */
+int agent_heard_mark(const struct agent *ag, struct agent_heard *mk)
+{
+	if (!ag || !mk)
+		return EINVAL;
+
+	return ag->kind->heard_markh ? ag->kind->heard_markh(ag, mk)
+				     : ENOTSUP;
+}
+
+
+/** What the role heard since mk, from its own recording; *why
+ *  (allocated) when it cannot be read */
+int agent_heard(const struct agent *ag, const struct agent_heard *mk,
+		struct agent_heard_pcm *hp, char **why)
+{
+	if (!ag || !mk || !hp || !why)
+		return EINVAL;
+
+	memset(hp, 0, sizeof(*hp));
+
+	return ag->kind->heardh ? ag->kind->heardh(ag, mk, hp, why)
+				: ENOTSUP;
 }
 
 

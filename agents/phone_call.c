@@ -51,6 +51,7 @@ static void destructor(void *data)
 	mem_deref(c->ltag);
 	mem_deref(c->rtag);
 	mem_deref(c->replaces);
+	mem_deref(c->srtp);
 }
 
 
@@ -129,7 +130,8 @@ static int media_setup(struct pcall *c)
 		return err;
 
 	err = sdp_media_add(&c->sdpm, c->sdp, "audio",
-			    sa_port(mstream_local(c->ms)), "RTP/AVP");
+			    sa_port(mstream_local(c->ms)),
+			    pcall_srtp_proto(c->ph));
 	if (err)
 		return err;
 
@@ -149,6 +151,8 @@ static int media_setup(struct pcall *c)
 	}
 	err |= sdp_format_add(NULL, c->sdpm, false, "101", "telephone-event",
 			      8000, 1, NULL, NULL, NULL, false, "0-15");
+	if (!err)
+		err = pcall_srtp_offer(c);
 	if (err)
 		return err;
 
@@ -184,6 +188,10 @@ void pcall_media_update(struct pcall *c)
 
 	if (!c->ms || !c->sdpm)
 		return;
+	if (!pcall_srtp_ready(c)) {
+		mstream_set_dir(c->ms, false, false);
+		return;
+	}
 
 	mu = sdp_media_rformat(c->sdpm, "PCMU");
 	a = sdp_media_rformat(c->sdpm, "PCMA");
@@ -223,6 +231,7 @@ static int offer_h(struct mbuf **descp, const struct sip_msg *msg,
 	err = sdp_decode(c->sdp, msg->mb, true);
 	if (err)
 		return err;
+	(void)pcall_srtp_remote(c, true);
 
 	err = sdp_encode(descp, c->sdp, false);
 	if (!err)
@@ -244,8 +253,10 @@ static int answer_h(const struct sip_msg *msg, void *arg)
 		return 0;
 
 	err = sdp_decode(c->sdp, msg->mb, false);
-	if (!err)
+	if (!err) {
+		(void)pcall_srtp_remote(c, false);
 		pcall_media_update(c);
+	}
 
 	return err;
 }
@@ -261,8 +272,10 @@ static void progr_h(const struct sip_msg *msg, void *arg)
 	/* early media: a provisional answer with SDP is heard at once */
 	if (mbuf_get_left(msg->mb) &&
 	    msg_ctype_cmp(&msg->ctyp, "application", "sdp") &&
-	    !sdp_decode(c->sdp, msg->mb, false))
+	    !sdp_decode(c->sdp, msg->mb, false)) {
+		(void)pcall_srtp_remote(c, false);
 		pcall_media_update(c);
+	}
 }
 
 
@@ -605,6 +618,7 @@ int pcall_incoming(struct pcall *c, const struct sip_msg *msg, bool answer)
 		err = sdp_decode(c->sdp, msg->mb, true);
 		if (err)
 			return err;
+		(void)pcall_srtp_remote(c, true);
 	}
 
 	early = !answer && ph->cfg.early_media;

@@ -67,7 +67,16 @@ struct pcall {
 	struct tmr tmr_fwd;
 	struct tmr tmr_giveup;        /* outgoing: cancel when unanswered */
 	struct tmr tmr_close;
+	struct pcall_srtp *srtp;      /* SRTP keys (phone_srtp.c), or NULL */
 };
+
+/* phone_srtp.c: SRTP with SDES keys (RFC 4568) */
+const char *pcall_srtp_proto(const struct phone *ph);
+int  pcall_srtp_offer(struct pcall *c);
+int  pcall_srtp_remote(struct pcall *c, bool offer);
+bool pcall_srtp_ready(const struct pcall *c);
+int  pcall_srtp_keys(const struct pcall *c, const char **suite,
+		     char **tx_b64, const char **rx_b64);
 
 void phone_logf(struct phone *ph, const char *fmt, ...);
 int  phone_wire_open(struct phone *ph);

@@ -114,6 +114,9 @@ static int sdp_body(struct mbuf **mbp, struct agent *ag,
 		}
 		(void)mbuf_write_pl(omb, &body);
 		omb->pos = 0;
+		/* an RTP/SAVP offer is answered, not refused: ua_crypto
+		 * writes the profile the exchange calls for */
+		(void)sdp_media_set_alt_protos(m, 2, "RTP/AVP", "RTP/SAVP");
 		err = sdp_decode(sess, omb, true);
 		mem_deref(omb);
 		if (err) {
@@ -124,6 +127,11 @@ static int sdp_body(struct mbuf **mbp, struct agent *ag,
 	}
 
 	err = sdp_encode(mbp, sess, offer == NULL);
+	if (!err) {
+		struct pl obody = offer ? msgrec_body(offer) : pl_null;
+
+		err = ua_crypto(mbp, &spec->crypto, offer ? &obody : NULL);
+	}
 
  out:
 	mem_deref(own);

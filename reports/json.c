@@ -4,6 +4,7 @@
  * with json_encode_odict, so the same shape can be read back (merge).
  */
 #include <stdio.h>
+#include <string.h>
 #include <re.h>
 #include "wfile.h"
 #include "report.h"
@@ -23,6 +24,20 @@ static int put_str(struct odict *o, const char *key, const char *val)
 static int put_int(struct odict *o, const char *key, int64_t val)
 {
 	return odict_entry_add(o, key, ODICT_INT, val);
+}
+
+
+static int put_dbl(struct odict *o, const char *key, double val)
+{
+	return odict_entry_add(o, key, ODICT_DOUBLE, val);
+}
+
+
+/* a count that is 0 for none: null then */
+static int put_opt(struct odict *o, const char *key, uint32_t val)
+{
+	return val ? put_int(o, key, val) : odict_entry_add(o, key,
+							    ODICT_NULL);
 }
 
 
@@ -83,6 +98,38 @@ static int put_list(struct odict *o, const char *key, const struct list *l,
 }
 
 
+static int media_fill(struct odict *o, const void *x)
+{
+	const struct report_media *m = x;
+	int err;
+
+	err = put_str(o, "from", m->from);
+	err |= put_str(o, "to", m->to);
+	err |= put_bool(o, "measured", m->measured);
+	err |= put_int(o, "start_ms", (int64_t)m->start_ms);
+	err |= put_int(o, "end_ms", (int64_t)m->end_ms);
+	if (!m->measured)
+		return err;
+
+	err |= put_int(o, "packets", m->packets);
+	err |= put_int(o, "expected", m->expected);
+	err |= put_int(o, "lost", m->lost);
+	err |= put_dbl(o, "loss_pct", m->loss_pct);
+	err |= put_dbl(o, "jitter_ms", m->jitter_ms);
+	err |= put_dbl(o, "level_dbov", m->level_dbov);
+	err |= put_dbl(o, "mos", m->mos);
+	err |= put_bool(o, "audio", m->audio);
+	err |= put_opt(o, "tone_hz", m->tone_hz);
+	err |= put_dbl(o, "tone_share", m->tone_share);
+	err |= put_opt(o, "heard_hz", m->heard_hz);
+	err |= put_dbl(o, "heard_share", m->heard_share);
+	if (m->dtmf)
+		err |= put_str(o, "dtmf", m->dtmf);
+
+	return err;
+}
+
+
 static int step_fill(struct odict *o, const void *x)
 {
 	const struct report_step *s = x;
@@ -107,6 +154,8 @@ static int step_fill(struct odict *o, const void *x)
 	if (s->device_ms >= 0)
 		err |= put_int(o, "device_ms", s->device_ms);
 	err |= put_str(o, "reason", s->reason);
+	if (s->type && !strcmp(s->type, "media"))
+		err |= put_list(o, "media", &s->media, media_fill);
 
 	return err;
 }
@@ -207,6 +256,7 @@ static int scn_fill(struct odict *o, const void *x)
 	err |= put_list(o, "steps", &s->steps, step_fill);
 	err |= put_list(o, "messages", &s->msgs, msg_fill);
 	err |= put_list(o, "findings", &s->findings, finding_fill);
+	err |= report_srtp_put(o, s);
 
 	return err;
 }

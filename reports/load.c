@@ -1,4 +1,5 @@
 /* reports/load.c — read a report.json back (for sipflow merge) */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,26 @@ static int64_t num(const struct odict *o, const char *key)
 	const struct odict_entry *e = odict_lookup(o, key);
 
 	return e && e->type == ODICT_INT ? e->u.integer : 0;
+}
+
+
+static double dbl(const struct odict *o, const char *key)
+{
+	const struct odict_entry *e = odict_lookup(o, key);
+
+	if (!e)
+		return 0.0;
+
+	return e->type == ODICT_DOUBLE ? e->u.dbl
+	     : e->type == ODICT_INT ? (double)e->u.integer : 0.0;
+}
+
+
+/* a media figure: kept to 0.01 as written (report.c), so a figure read
+ * back and written again is the same (libre prints doubles truncated) */
+static double fig(const struct odict *o, const char *key)
+{
+	return round(dbl(o, key) * 100.0) / 100.0;
 }
 
 
@@ -41,6 +62,50 @@ static int dup(char **out, const char *s)
 	for (struct le *le_ = (a) ? (a)->lst.head : NULL; \
 	     le_ && ((e) = le_->data, 1); le_ = le_->next) \
 		if ((e)->type == ODICT_OBJECT)
+
+
+static int load_media(struct report_step *st, const struct odict *o)
+{
+	struct report_media *m;
+	int err;
+
+	err = report_media_alloc(&m, st);
+	if (err)
+		return err;
+
+	err |= dup(&m->from, str(o, "from"));
+	err |= dup(&m->to, str(o, "to"));
+	err |= dup(&m->dtmf, str(o, "dtmf"));
+	(void)odict_get_boolean(o, &m->measured, "measured");
+	(void)odict_get_boolean(o, &m->audio, "audio");
+	m->start_ms = (uint64_t)num(o, "start_ms");
+	m->end_ms = (uint64_t)num(o, "end_ms");
+	m->packets = (uint32_t)num(o, "packets");
+	m->expected = (uint32_t)num(o, "expected");
+	m->lost = (uint32_t)num(o, "lost");
+	m->loss_pct = fig(o, "loss_pct");
+	m->jitter_ms = fig(o, "jitter_ms");
+	m->level_dbov = fig(o, "level_dbov");
+	m->mos = fig(o, "mos");
+	m->tone_hz = (uint32_t)num(o, "tone_hz");
+	m->tone_share = fig(o, "tone_share");
+	m->heard_hz = (uint32_t)num(o, "heard_hz");
+	m->heard_share = fig(o, "heard_share");
+
+	return err;
+}
+
+
+static int load_medias(struct report_step *st, const struct odict *a)
+{
+	const struct odict_entry *e;
+	int err = 0;
+
+	EACH(e, a)
+		err |= load_media(st, e->u.odict);
+
+	return err;
+}
 
 
 static int load_scn(struct report *rp, const struct odict *o)
@@ -107,6 +172,7 @@ static int load_scn(struct report *rp, const struct odict *o)
 		(void)odict_get_boolean(so, &st->setup, "setup");
 		if (odict_lookup(so, "device_ms"))
 			st->device_ms = (int64_t)num(so, "device_ms");
+		err |= load_medias(st, arr(so, "media"));
 	}
 
 	EACH(e, arr(o, "messages")) {

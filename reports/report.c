@@ -10,6 +10,7 @@
  * not hold them (docs/decisions/0025-peer-bytes-in-reports.md). Each
  * format escapes what is special to it (json.c, xml.c, html.c).
  */
+#include <math.h>
 #include <string.h>
 #include <time.h>
 #include <re.h>
@@ -38,11 +39,23 @@ static void role_destructor(void *data)
 }
 
 
+static void media_destructor(void *data)
+{
+	struct report_media *m = data;
+
+	list_unlink(&m->le);
+	mem_deref(m->from);
+	mem_deref(m->to);
+	mem_deref(m->dtmf);
+}
+
+
 static void step_destructor(void *data)
 {
 	struct report_step *s = data;
 
 	list_unlink(&s->le);
+	list_flush(&s->media);
 	mem_deref(s->id);
 	mem_deref(s->type);
 	mem_deref(s->what);
@@ -242,6 +255,53 @@ int report_msg_bytes(struct report_msg *m, const uint8_t *p, size_t n)
 }
 
 
+/* figures are kept to 0.01: what a reader compares */
+static double round2(double x)
+{
+	return round(x * 100.0) / 100.0;
+}
+
+
+static int add_media(struct report_step *rs, const struct run *run,
+		     const struct step *st)
+{
+	const struct media_fig *figs;
+	unsigned i, n = run_media_figs(run, st->idx, &figs);
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++) {
+		const struct media_fig *f = &figs[i];
+		struct report_media *m;
+
+		err = report_media_alloc(&m, rs);
+		if (err)
+			break;
+		err |= dup(&m->from, f->from ? f->from->name : NULL);
+		err |= dup(&m->to, f->to->name);
+		m->measured = f->measured;
+		m->start_ms = f->start_ms;
+		m->end_ms = f->end_ms;
+		m->packets = f->packets;
+		m->expected = f->expected;
+		m->lost = f->lost;
+		m->loss_pct = f->packets + f->lost ? round2(100.0 * f->lost /
+				(f->packets + f->lost)) : 0.0;
+		m->jitter_ms = round2(f->jitter_ms);
+		m->level_dbov = round2(f->level_dbov);
+		m->mos = round2(f->mos);
+		m->audio = f->audio;
+		m->tone_hz = f->tone_hz;
+		m->tone_share = round2(f->tone_share);
+		m->heard_hz = f->heard_hz;
+		m->heard_share = round2(f->heard_share);
+		if (st->media.expect == MEDIA_DTMF)
+			err |= dup(&m->dtmf, f->dtmf);
+	}
+
+	return err;
+}
+
+
 static int add_step(struct report_scn *s, const struct run *run,
 		    const struct step *st)
 {
@@ -284,6 +344,8 @@ static int add_step(struct report_scn *s, const struct run *run,
 	rs->absent = st->absent;
 	rs->setup = st->setup;
 	rs->device_ms = v->device_ms;
+	if (st->type == STEP_MEDIA)
+		err |= add_media(rs, run, st);
 
 	if (verdict_counts(st, v->status)) {
 		switch (v->status) {
@@ -476,6 +538,18 @@ int report_step_alloc(struct report_step **sp, struct report_scn *s)
 }
 
 
+int report_media_alloc(struct report_media **mp, struct report_step *st)
+{
+	struct report_media *m = mem_zalloc(sizeof(*m), media_destructor);
+
+	if (!m)
+		return ENOMEM;
+	list_append(&st->media, &m->le, m);
+	*mp = m;
+	return 0;
+}
+
+
 int report_msg_alloc(struct report_msg **mp, struct report_scn *s)
 {
 	struct report_msg *m = mem_zalloc(sizeof(*m), msg_destructor);
@@ -528,7 +602,7 @@ unsigned report_count(const struct report *rp, bool passed)
 
 	for (le = rp ? rp->scns.head : NULL; le; le = le->next) {
 		const struct report_scn *s = le->data;
-		if (!s->skipped && s->passed == passed)
+		if (!s->skipped && !s->capture && s->passed == passed)
 			++n;
 	}
 

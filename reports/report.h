@@ -5,6 +5,22 @@
 struct run;
 struct scenario;
 
+/** What a media: step measured in one direction (engine's media_fig) */
+struct report_media {
+	struct le le;
+	char *from, *to;       /* talker (NULL: whoever sends), listener */
+	bool measured;         /* false: a device under test listens */
+	uint64_t start_ms, end_ms;
+	uint32_t packets, expected, lost;
+	double loss_pct, jitter_ms, level_dbov, mos;
+	bool audio;
+	uint32_t tone_hz;      /* expected, 0 none */
+	double tone_share;
+	uint32_t heard_hz;     /* the dominant frequency, 0 none */
+	double heard_share;
+	char *dtmf;            /* DTMF received, or NULL */
+};
+
 /** One step's verdict, as reports print it */
 struct report_step {
 	struct le le;
@@ -23,6 +39,8 @@ struct report_step {
 	int64_t device_ms;     /* a device's reaction (or its driver's
 				  acknowledgement), ms; -1 none */
 	char *reason;
+	struct list media;     /* struct report_media: a media: step's
+				  figures, per direction */
 };
 
 /** One message of the capture, for the ladder */
@@ -104,6 +122,7 @@ int  report_write_html(const struct report *rp, const char *path);
 int  report_load_json(struct report *rp, const char *path);
 int  report_scn_alloc(struct report_scn **sp, struct report *rp);
 int  report_step_alloc(struct report_step **sp, struct report_scn *s);
+int  report_media_alloc(struct report_media **mp, struct report_step *st);
 int  report_msg_alloc(struct report_msg **mp, struct report_scn *s);
 int  report_msg_bytes(struct report_msg *m, const uint8_t *p, size_t n);
 int  report_str(char **out, const char *s);
@@ -112,6 +131,7 @@ int  report_finding_alloc(struct report_finding **fp,
 int  report_role_add(struct list *l, const char *name, const char *kind,
 		     const char *addr);
 int  report_json_print(struct re_printf *pf, const struct report *rp);
+int  report_srtp_put(struct odict *o, const struct report_scn *s);
 int  report_json_odict(struct odict **odp, const struct report *rp);
 
 #endif

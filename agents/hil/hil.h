@@ -31,6 +31,9 @@ struct hil_cfg {
 	char *output;             /* manual: prompts to this file; NULL:
 				     standard error */
 	uint32_t timeout_ms;      /* how long an action may take */
+	char *recording;          /* baresip, exec: the directory where the
+				     device writes *-dec.wav of what it
+				     hears (hil_record.c) */
 };
 
 /** The driver finished an action: err 0, or why it could not */
@@ -66,5 +69,12 @@ int  hil_act(struct hil *h, const struct do_spec *d, const char *uri,
 	     hil_done_h *doneh, void *arg);
 uint64_t hil_sent_at(const struct hil *h);
 int  hil_print(struct re_printf *pf, const struct hil *h);
+
+/* what the device heard, from its own recording (hil_record.c) */
+const char *hil_recording(const struct hil *h);
+int  hil_heard_mark(const struct hil *h, char *path, size_t sz,
+		    uint64_t *size);
+int  hil_heard_read(const struct hil *h, const char *mpath, uint64_t msize,
+		    int16_t **pcmp, size_t *np, char **pathp, char **why);
 
 #endif

@@ -388,7 +388,7 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 
 
 static const char *const keys[] = {"type", "control", "account",
-				   "timeout"};
+				   "timeout", "recording"};
 
 const struct hil_driver hil_baresip = {
 	.type = "baresip",

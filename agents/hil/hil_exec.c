@@ -203,7 +203,8 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 }
 
 
-static const char *const keys[] = {"type", "commands", "timeout"};
+static const char *const keys[] = {"type", "commands", "timeout",
+				    "recording"};
 
 const struct hil_driver hil_exec = {
 	.type = "exec",

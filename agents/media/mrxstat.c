@@ -1,6 +1,8 @@
 /* agents/media/mrxstat.c — the RFC 3550 measure of what the network did
  * to the packets on the way in: loss by sequence numbers, duplicates,
- * interarrival jitter (A.1, A.8) */
+ * interarrival jitter (A.1, A.8); and how long each frame then waited in
+ * the jitter buffer (arrival to playout: the buffer's part of the delay
+ * the E-model rates) */
 #include <string.h>
 #include <time.h>
 #include <re.h>
@@ -25,6 +27,13 @@ struct mrxstat {
 	double jitter;         /* timestamp units */
 	uint32_t transit;
 	bool transit_set;
+	struct {
+		uint16_t seq;
+		bool set;
+		uint64_t us;   /* arrival, CLOCK_MONOTONIC */
+	} arr[SEQ_WINDOW];
+	uint32_t played;       /* frames played that had an arrival */
+	double wait_ms;        /* their waits, summed */
 };
 
 
@@ -120,16 +129,23 @@ static bool seq_update(struct mrxstat *rs, uint32_t ssrc, uint16_t seq)
 }
 
 
-/* RFC 3550 A.8: J += (|D| - J) / 16, in timestamp units */
-static void jitter_update(struct mrxstat *rs, uint32_t ts)
+static uint64_t now_us(void)
 {
 	struct timespec now;
-	uint32_t arrival, transit;
 
 	(void)clock_gettime(CLOCK_MONOTONIC, &now);
-	arrival = (uint32_t)((uint64_t)now.tv_sec * MSTREAM_SRATE +
-			     (uint64_t)now.tv_nsec * MSTREAM_SRATE /
-			     1000000000u);
+
+	return (uint64_t)now.tv_sec * 1000000u +
+		(uint64_t)now.tv_nsec / 1000u;
+}
+
+
+/* RFC 3550 A.8: J += (|D| - J) / 16, in timestamp units */
+static void jitter_update(struct mrxstat *rs, uint32_t ts, uint64_t us)
+{
+	const uint32_t arrival = (uint32_t)(us * MSTREAM_SRATE / 1000000u);
+	uint32_t transit;
+
 	transit = arrival - ts;
 
 	if (rs->transit_set) {
@@ -156,14 +172,44 @@ static void jitter_update(struct mrxstat *rs, uint32_t ts)
 bool mrxstat_packet(struct mrxstat *rs, const struct rtp_header *hdr,
 		    bool timed)
 {
+	const uint64_t us = now_us();
+
 	if (!rs || !hdr)
 		return false;
 
 	if (seq_update(rs, hdr->ssrc, hdr->seq))
 		return true;
 
-	if (timed)
-		jitter_update(rs, hdr->ts);
+	if (timed) {
+		jitter_update(rs, hdr->ts, us);
+		rs->arr[hdr->seq % SEQ_WINDOW].seq = hdr->seq;
+		rs->arr[hdr->seq % SEQ_WINDOW].set = true;
+		rs->arr[hdr->seq % SEQ_WINDOW].us = us;
+	}
 
 	return false;
+}
+
+
+/** A frame leaves the jitter buffer to be played: count how long it
+ *  waited there since it arrived */
+void mrxstat_played(struct mrxstat *rs, uint16_t seq)
+{
+	const unsigned i = seq % SEQ_WINDOW;
+
+	if (!rs || !rs->arr[i].set || rs->arr[i].seq != seq)
+		return;
+
+	rs->arr[i].set = false;
+	++rs->played;
+	rs->wait_ms += (double)(now_us() - rs->arr[i].us) / 1000.0;
+}
+
+
+/** Frames played and the ms they waited in the jitter buffer, summed */
+void mrxstat_wait(const struct mrxstat *rs, uint32_t *played,
+		  double *wait_ms)
+{
+	*played = rs ? rs->played : 0;
+	*wait_ms = rs ? rs->wait_ms : 0;
 }

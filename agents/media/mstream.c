@@ -22,6 +22,7 @@
 #include <rem.h>
 #include "mstream_priv.h"
 #include "mmix.h"
+#include "msrtp.h"
 
 
 enum {
@@ -82,6 +83,8 @@ struct mstream {
 	struct sa rx_src;
 	bool rx_src_set;
 	struct mrxstat *rxs;
+	struct mrtcp *rtcp;           /* the far end's reports on ours */
+	struct msrtp *srtp;           /* SDES-keyed SRTP, or NULL: RTP */
 };
 
 
@@ -101,6 +104,8 @@ static void destructor(void *data)
 	mem_deref(ms->rtp);
 	mem_deref(ms->jb);
 	mem_deref(ms->rxs);
+	mem_deref(ms->rtcp);
+	mem_deref(ms->srtp);
 	mem_deref(ms->telev);
 	mem_deref(ms->sink);
 	mem_deref(ms->src);
@@ -120,20 +125,41 @@ static void tap(const struct mstream *ms, bool tx, const struct sa *src,
 
 /* --- sending ------------------------------------------------------- */
 
-/* one RTP datagram to the socket, below our helper; tap what left */
+/* one datagram to the socket below our helper, SRTP-protected on a
+ * keyed leg; tap what left (the pcap keeps SRTP as sent) */
+static int emit(struct mstream *ms, bool rtcp, const struct sa *dst,
+		struct mbuf *mb)
+{
+	struct mbuf *smb = NULL;
+	int err;
+
+	if (ms->srtp) {
+		err = msrtp_protect(ms->srtp, rtcp, mb, &smb);
+		if (err)
+			return err;
+		mb = smb;
+	}
+
+	err = rtcp ? udp_send_helper(rtcp_sock(ms->rtp), dst, mb,
+				     ms->uh_rtcp)
+		   : udp_send_helper(rtp_sock(ms->rtp), dst, mb, ms->uh_rtp);
+	if (!err)
+		tap(ms, true, rtcp ? &ms->local_rtcp : &ms->local, dst, mb);
+
+	mem_deref(smb);
+	return err;
+}
+
+
 static int rtp_emit(struct mstream *ms, const struct sa *dst,
 		    struct mbuf *mb)
 {
-	int err;
+	int err = emit(ms, false, dst, mb);
 
-	err = udp_send_helper(rtp_sock(ms->rtp), dst, mb, ms->uh_rtp);
-	if (err)
-		return err;
+	if (!err)
+		++ms->st.tx_packets;
 
-	++ms->st.tx_packets;
-	tap(ms, true, &ms->local, dst, mb);
-
-	return 0;
+	return err;
 }
 
 
@@ -166,7 +192,7 @@ static bool rtp_helper_recv(struct sa *src, struct mbuf *mb, void *arg)
 
 	tap(ms, false, src, &ms->local, mb);
 
-	return false;
+	return ms->srtp && msrtp_drop(ms->srtp, false, mb, &ms->st);
 }
 
 
@@ -175,9 +201,7 @@ static bool rtcp_helper_send(int *err, struct sa *dst, struct mbuf *mb,
 {
 	struct mstream *ms = arg;
 
-	*err = udp_send_helper(rtcp_sock(ms->rtp), dst, mb, ms->uh_rtcp);
-	if (!*err)
-		tap(ms, true, &ms->local_rtcp, dst, mb);
+	*err = emit(ms, true, dst, mb);
 
 	return true;
 }
@@ -189,7 +213,7 @@ static bool rtcp_helper_recv(struct sa *src, struct mbuf *mb, void *arg)
 
 	tap(ms, false, src, &ms->local_rtcp, mb);
 
-	return false;
+	return ms->srtp && msrtp_drop(ms->srtp, true, mb, &ms->st);
 }
 
 
@@ -312,6 +336,7 @@ static bool play_frame(struct mstream *ms)
 		ms->misses = 0;
 		ms->play_seq = hdr.seq;
 		ms->play_seq_set = true;
+		mrxstat_played(ms->rxs, hdr.seq);
 		decode(&hdr, mb, pcm);
 	}
 
@@ -460,6 +485,16 @@ static void rtp_recv_handler(const struct sa *src,
 }
 
 
+static void rtcp_recv_handler(const struct sa *src, struct rtcp_msg *msg,
+			      void *arg)
+{
+	struct mstream *ms = arg;
+
+	(void)src;
+	mrtcp_recv(ms->rtcp, ms->rtp, msg);
+}
+
+
 /* --- the API ------------------------------------------------------- */
 
 /**
@@ -512,7 +547,7 @@ int mstream_alloc(struct mstream **msp, const struct sa *laddr,
 		goto out;
 
 	err = rtp_listen(&ms->rtp, IPPROTO_UDP, laddr, PORT_MIN, PORT_MAX,
-			 true, rtp_recv_handler, NULL, ms);
+			 true, rtp_recv_handler, rtcp_recv_handler, ms);
 	if (err)
 		goto out;
 
@@ -531,6 +566,7 @@ int mstream_alloc(struct mstream **msp, const struct sa *laddr,
 
 	err  = jbuf_alloc(&ms->jb, JB_MIN, JB_MAX);
 	err |= mrxstat_alloc(&ms->rxs);
+	err |= mrtcp_alloc(&ms->rtcp);
 	err |= msource_alloc(&ms->src);
 	err |= msink_alloc(&ms->sink);
 	err |= telev_alloc(&ms->telev, MSTREAM_PTIME);
@@ -558,9 +594,29 @@ const struct sa *mstream_local(const struct mstream *ms)
 }
 
 
+/** Key the leg's SRTP (mstream.h) */
+int mstream_srtp(struct mstream *ms, const char *suite,
+		 const uint8_t *txkey, const uint8_t *rxkey, size_t keylen)
+{
+	struct msrtp *s = NULL;
+	int err;
+
+	if (!ms)
+		return EINVAL;
+
+	err = msrtp_alloc(&s, suite, txkey, rxkey, keylen);
+	if (err)
+		return err;
+
+	mem_deref(ms->srtp);
+	ms->srtp = s;
+	return 0;
+}
+
+
 /** Set what was negotiated: the remote RTP address (RTCP to its port + 1),
- * the codec both ways, the RFC 4733 payload type (-1: none); starts RTCP
- * and, unless send is off, sending */
+ * the codec, the RFC 4733 payload type (-1: none); starts RTCP (libre's
+ * fixed 5 s interval) and, unless send is off, sending */
 int mstream_set_remote(struct mstream *ms, const struct sa *rtp,
 		       enum mstream_codec codec, int telev_pt)
 {
@@ -582,6 +638,9 @@ int mstream_set_remote(struct mstream *ms, const struct sa *rtp,
 
 	rtcp = *rtp;
 	sa_set_port(&rtcp, sa_port(rtp) + 1);
+	/* without the rates libre's SR carries RTP timestamp 0 and its
+	 * report blocks jitter 0 */
+	rtcp_set_srate(ms->rtp, MSTREAM_SRATE, MSTREAM_SRATE);
 	rtcp_start(ms->rtp, ms->cname, &rtcp);
 
 	clock_update(ms);
@@ -726,10 +785,7 @@ int mstream_record_err(const struct mstream *ms, const char **pathp)
 }
 
 
-static double unit(double v)
-{
-	return v > 0 ? (v < 1 ? v : 1) : 0;
-}
+static double unit(double v) { return v > 0 ? (v < 1 ? v : 1) : 0; }
 
 
 /** Impair the audio sent from now on (RFC 4733 events and RTCP pass);
@@ -773,6 +829,8 @@ void mstream_stats(const struct mstream *ms, struct mstream_stats *st)
 	*st = ms->st;
 	st->rx_lost = mrxstat_lost(ms->rxs);
 	st->jitter_ms = mrxstat_jitter_ms(ms->rxs);
+	mrxstat_wait(ms->rxs, &st->jb_played, &st->jb_wait_ms);
+	mrtcp_stats(ms->rtcp, ms->rtp, st);
 }
 
 

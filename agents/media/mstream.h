@@ -50,6 +50,21 @@ struct mstream_stats {
 	uint32_t rx_ssrc;
 	double   jitter_ms;       /* RFC 3550 interarrival jitter */
 	uint32_t rx_silence;      /* frames played as silence: none due */
+	/* the jitter buffer: frames played and the ms they waited in it
+	 * (arrival to playout), summed; the mean is the buffer's delay */
+	uint32_t jb_played;
+	double   jb_wait_ms;
+	/* RTCP (RFC 3550 §6.4): the far end's reports on what we send */
+	uint32_t rtcp_rx_sr;      /* sender reports received */
+	uint32_t rtcp_rx_rr;      /* receiver reports received */
+	bool     peer_report;     /* a report block about our SSRC came */
+	double   peer_fraction;   /* its fraction lost, 0..1 */
+	int32_t  peer_lost;       /* its cumulative number of packets lost */
+	uint32_t peer_last_seq;   /* its extended highest sequence number */
+	double   peer_jitter_ms;  /* its interarrival jitter */
+	double   rtt_ms;          /* round trip, A - LSR - DLSR; -1: none */
+	uint32_t rx_srtp_auth;    /* SRTP/SRTCP whose tag did not match */
+	uint32_t rx_srtp_bad;     /* too short to be SRTP */
 };
 
 /** Every RTP/RTCP datagram the stream sends or receives (for the pcap) */
@@ -72,6 +87,13 @@ void mstream_stop(struct mstream *ms);   /* no more sending (hangup) */
 /* send this codec whatever was negotiated (a misbehaving phone; receiving
  * still expects the negotiated one); -1 for the negotiated one again */
 int  mstream_send_codec(struct mstream *ms, int codec);
+
+/* SRTP with SDES keys (RFC 4568): suite as SDP names it, our key||salt
+ * and the far end's; from then on every RTP and RTCP packet is
+ * protected, and one that fails authentication is counted
+ * (rx_srtp_auth) and dropped. ENOTSUP: a suite libre cannot key */
+int  mstream_srtp(struct mstream *ms, const char *suite,
+		  const uint8_t *txkey, const uint8_t *rxkey, size_t keylen);
 
 /* in a conference (agents/media/mmix.h): also send what the other legs
  * receive; NULL: leave it */
@@ -99,8 +121,27 @@ size_t mstream_recent(const struct mstream *ms, int16_t *buf, size_t n);
 double mstream_level_dbov(const int16_t *s, size_t n);
 /* share of the block's energy at hz (0..1), Goertzel over the block */
 double mstream_tone_share(const int16_t *s, size_t n, uint32_t hz);
-/* ITU-T G.107 simplified E-model for G.711: R and MOS from loss (0..1)
- * and one-way delay in ms (network + jitter buffer) */
+/* the same, 20 ms frame by frame, each weighted by its energy (what a
+ * jitter buffer's dropped or repeated frame cannot cancel) */
+double mstream_tone_share_frames(const int16_t *s, size_t n, uint32_t hz);
+/* the frequency with the largest share over 100..3900 Hz (Goertzel
+ * bins, no FFT) and that share; 0 for silence */
+uint32_t mstream_dominant_hz(const int16_t *s, size_t n, double *sharep);
+/* ITU-T G.107 E-model (agents/media/memodel.c): the transmission rating
+ * R of a G.711 call with every parameter at G.107's default but these */
+struct mstream_emodel {
+	double ppl;       /* random packet loss, percent */
+	double bpl;       /* packet-loss robustness (G.113 App. I) */
+	double ta_ms;     /* absolute one-way delay Ta (= T, Tr = 2 T) */
+};
+/* what the stream's receiver does for a lost frame: libre's jbuf hands
+ * out the next one and an empty buffer plays silence; nothing conceals
+ * it (for the E-model: G.711 without PLC) */
+enum { MSTREAM_CONCEALS = 0 };
+double mstream_emodel_r(const struct mstream_emodel *em);
+double mstream_emodel_r2mos(double r);
+/* MOS from loss (0..1) and one-way delay in ms; plc: the receiver
+ * conceals lost packets (G.711 Bpl 25.1) or not (4.3) */
 double mstream_emodel_mos(double loss, double delay_ms, bool plc);
 
 #endif

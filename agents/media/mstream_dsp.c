@@ -1,5 +1,5 @@
 /* agents/media/mstream_dsp.c — measures of received audio: the level
- * and the tone share of a block, and the E-model MOS of a call. Pure
+ * and the tone share of a block (the E-model is memodel.c). Pure
  * functions: no sockets, no timers, no state. */
 #include <math.h>
 #include <string.h>
@@ -81,51 +81,111 @@ double mstream_tone_share(const int16_t *s, size_t n, uint32_t hz)
 
 
 /**
- * ITU-T G.107 E-model, simplified for G.711 (Ie = 0) with the defaults
+ * Share of the energy at one frequency, 20 ms frame by frame as played
+ * out, each frame weighted by its energy. Over one long block, a frame
+ * the jitter buffer dropped or repeated turns the phase of a tone that is
+ * not a whole number of cycles per frame (425 Hz: 8.5) and cancels it;
+ * per frame it cannot.
  *
- *   R      = 93.2 - Id - Ie_eff
- *   Ie_eff = Ie + (95 - Ie) * Ppl / (Ppl / BurstR + Bpl)
- *            Ppl in percent, BurstR = 1 (random loss),
- *            Bpl = 4.3 without PLC, 25.1 with PLC (G.113 Appendix I)
- *   Id     = 0.024 d + 0.11 (d - 177.3) H(d - 177.3)   (Cole-Rosenbluth)
- *   MOS    = 1 + 0.035 R + 7e-6 R (R - 60) (100 - R), in [1, 4.5]
+ * @param s  Samples at 8 kHz
+ * @param n  Number of samples (a partial last frame is left out)
+ * @param hz Frequency, below 4000 Hz
  *
- * @param loss     Packet loss, 0..1
- * @param delay_ms One-way mouth-to-ear delay in ms
- * @param plc      True if the receiver conceals lost packets
- *
- * @return MOS-CQE, 1..4.5
+ * @return 0..1
  */
-double mstream_emodel_mos(double loss, double delay_ms, bool plc)
+double mstream_tone_share_frames(const int16_t *s, size_t n, uint32_t hz)
 {
-	const double ie = 0, burst_r = 1;
-	const double bpl = plc ? 25.1 : 4.3;
-	double ppl, ie_eff, id, r, mos;
+	const size_t frame = MSTREAM_SRATE * MSTREAM_PTIME / 1000;
+	double num = 0.0, den = 0.0;
+	size_t i, k;
 
-	if (!(loss >= 0))
-		loss = 0;
-	if (loss > 1)
-		loss = 1;
-	if (!(delay_ms >= 0))
-		delay_ms = 0;
+	if (!s)
+		return 0.0;
 
-	ppl = loss * 100.0;
-	ie_eff = ie + (95.0 - ie) * ppl / (ppl / burst_r + bpl);
+	for (i = 0; i + frame <= n; i += frame) {
+		double e = 0.0;
 
-	id = 0.024 * delay_ms;
-	if (delay_ms > 177.3)
-		id += 0.11 * (delay_ms - 177.3);
+		for (k = 0; k < frame; k++)
+			e += (double)s[i + k] * s[i + k];
+		num += e * mstream_tone_share(s + i, frame, hz);
+		den += e;
+	}
 
-	r = 93.2 - id - ie_eff;
-	if (r <= 0)
-		return 1.0;
-	if (r >= 100)
-		return 4.5;
+	return den > 0.0 ? num / den : 0.0;
+}
 
-	mos = 1.0 + 0.035 * r + 7e-6 * r * (r - 60.0) * (100.0 - r);
 
-	if (mos < 1.0)
-		return 1.0;
+/**
+ * The dominant frequency of a block: the frequency whose share of the
+ * energy (mstream_tone_share_frames) is largest over the voice band, found
+ * by Goertzel bins 25 Hz apart (a 20 ms frame's main lobe is 50 Hz wide
+ * each side, so a tone between two of them still stands out), then
+ * refined 1 Hz apart around the best. No FFT: librem's Goertzel, as the
+ * tone and DTMF detectors use.
+ *
+ * @param s      Samples at 8 kHz
+ * @param n      Number of samples; the last 200 ms are scanned, the
+ *               last 500 ms refine
+ * @param sharep Its share of the energy (0..1), or NULL
+ *
+ * @return Frequency in Hz, 0 for silence or fewer than 20 ms
+ */
+uint32_t mstream_dominant_hz(const int16_t *s, size_t n, double *sharep)
+{
+	/* the scan over the last 200 ms, the refinement over the last
+	 * 500 ms: a few ms of CPU on the loop every other stream shares */
+	enum { LO = 100, HI = 3900, COARSE = 25, SCAN = MSTREAM_SRATE / 5,
+	       FINE = MSTREAM_SRATE / 2 };
+	const int16_t *c;
+	size_t nc;
+	static const double TIE = 1e-6;
+	double best = 0.0, whole, sh;
+	uint32_t hz, f, lo, hi, top = 0;
 
-	return mos > 4.5 ? 4.5 : mos;
+	if (sharep)
+		*sharep = 0.0;
+	if (!s)
+		return 0;
+	if (n > FINE) {
+		s += n - FINE;
+		n = FINE;
+	}
+	nc = n > SCAN ? SCAN : n;
+	c = s + n - nc;
+
+	for (f = LO; f <= HI; f += COARSE) {
+		sh = mstream_tone_share_frames(c, nc, f);
+		if (sh > best) {
+			best = sh;
+			top = f;
+		}
+	}
+	if (!top)
+		return 0;
+
+	/* refined over the whole block, whose main lobe is a few Hz wide
+	 * (a 20 ms frame's is 100 Hz, and its peak leans towards its
+	 * mirror image); a share is capped at 1, so the middle of the best
+	 * run is taken */
+	lo = hi = top;
+	whole = 0.0;
+	for (f = top - COARSE + 1; f < top + COARSE; f++) {
+		sh = mstream_tone_share(s, n, f);
+		if (sh > whole + TIE) {
+			whole = sh;
+			lo = hi = f;
+		}
+		else if (sh >= whole - TIE && f == hi + 1) {
+			hi = f;
+		}
+	}
+	/* a frame the jitter buffer dropped turns the phase and blurs the
+	 * whole block's peak: then the frames' coarse one stands (best is
+	 * of 200 ms, whole of 500: a pure tone gives about 1 in both) */
+	hz = whole >= best / 2 ? (lo + hi) / 2 : top;
+
+	if (sharep)
+		*sharep = mstream_tone_share_frames(c, nc, hz);
+
+	return hz;
 }

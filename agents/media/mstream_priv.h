@@ -16,6 +16,19 @@ bool mrxstat_packet(struct mrxstat *rs, const struct rtp_header *hdr,
 		    bool timed);  /* true: a duplicate */
 uint32_t mrxstat_lost(const struct mrxstat *rs);
 double mrxstat_jitter_ms(const struct mrxstat *rs);
+void mrxstat_played(struct mrxstat *rs, uint16_t seq);
+void mrxstat_wait(const struct mrxstat *rs, uint32_t *played,
+		  double *wait_ms);
+
+/* mrtcp.c: the far end's RTCP reports on our stream (RFC 3550 §6.4) */
+struct mrtcp;
+struct rtcp_msg;
+struct rtp_sock;
+int  mrtcp_alloc(struct mrtcp **rcp);
+void mrtcp_recv(struct mrtcp *rc, const struct rtp_sock *rs,
+		const struct rtcp_msg *msg);
+void mrtcp_stats(const struct mrtcp *rc, struct rtp_sock *rs,
+		 struct mstream_stats *st);
 
 /* msource.c: the signal a stream sends, in-band DTMF keyed in */
 struct msource;

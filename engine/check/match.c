@@ -243,7 +243,8 @@ enum match_res match_step(const struct step *st,
 	if (res != MATCH_YES)
 		return res;
 
-	if (expect_check(&st->expects, r, sc, steprec, why))
+	if (expect_check(&st->expects, r, sc, steprec, why) ||
+	    expect_crypto_check(&st->expect_crypto, r, why))
 		return MATCH_BAD;
 
 	if (auth_check(st, r, ledgers, why))

@@ -130,6 +130,14 @@ static const struct rule table[] = {
 	{"SDP-ORIGIN-NEXT", "RFC 3264 §8", E, chk_sdp_origin_next,
 	 "a party's next SDP in a call keeps its o= line and raises the "
 	 "version by one, or repeats the SDP unchanged"},
+	/* SDP security descriptions: RFC 4568 */
+	{"CRYPTO-SYNTAX", "RFC 4568 §9.1, §6.1", E, chk_crypto_syntax,
+	 "an a=crypto line is <tag> <crypto-suite> inline:<key||salt>, the "
+	 "tag 1 to 9 digits, the key base64 of the suite's length"},
+	{"CRYPTO-ANSWER", "RFC 4568 §5.1.2", E, chk_crypto_answer,
+	 "an answer that accepts a stream offered with a=crypto accepts "
+	 "exactly one offered crypto attribute: one a=crypto line with an "
+	 "offered tag and that tag's crypto-suite"},
 };
 
 #undef E

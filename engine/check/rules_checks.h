@@ -52,5 +52,7 @@ bool chk_sdp_rtpmap(const struct rulectx *c, char **bad);
 bool chk_sdp_answer_mlines(const struct rulectx *c, char **bad);
 bool chk_sdp_answer_pt(const struct rulectx *c, char **bad);
 bool chk_sdp_origin_next(const struct rulectx *c, char **bad);
+bool chk_crypto_syntax(const struct rulectx *c, char **bad);
+bool chk_crypto_answer(const struct rulectx *c, char **bad);
 
 #endif

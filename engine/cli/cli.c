@@ -4,7 +4,6 @@
 #include <string.h>
 #include <stdlib.h>
 #include <errno.h>
-#include <getopt.h>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <re.h>

@@ -32,5 +32,9 @@ int cmd_verify(int argc, char *argv[]);
 int cmd_merge(int argc, char *argv[]);
 int cmd_record(int argc, char *argv[]);
 int cmd_torture(int argc, char *argv[]);
+int cmd_scenario(int argc, char *argv[]);
+int cmd_rules(int argc, char *argv[]);
+int cmd_version(int argc, char *argv[]);
+int cmd_help(int argc, char *argv[]);
 
 #endif

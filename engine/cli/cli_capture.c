@@ -1,10 +1,9 @@
-/* engine/cli/cli_capture.c — sipflow ladder, diff and verify: commands on
- * captures */
+/* engine/cli/cli_capture.c — sipflow ladder, diff and record: commands on
+ * captures (verify: cli_verify.c) */
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <errno.h>
-#include <getopt.h>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <re.h>
@@ -22,6 +21,7 @@
 #include "pcapr.h"
 #include "diff.h"
 #include "cli.h"
+#include "cmdtab.h"
 #include "live.h"
 #include <signal.h>
 
@@ -115,24 +115,22 @@ int cmd_ladder(int argc, char *argv[])
 	struct re_printf pf = {stdout_h, &werr};
 	struct trace *tr = NULL;
 	const char *html = NULL, *file = NULL;
+	struct cli_args a;
 	char *why = NULL;
-	int i, err;
+	unsigned npos = 0;
+	int c, err;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--html") && i + 1 < argc)
-			html = argv[++i];
-		else if (argv[i][0] != '-' && !file)
-			file = argv[i];
-		else {
-			file = NULL;
-			break;
-		}
+	cli_args_init(&a, cli_cmd_find("ladder"), argc, argv);
+	while ((c = cli_args_next(&a)) != CLI_END) {
+		if (c == 'H')
+			html = a.arg;
+		else if (c == CLI_POS && !npos++)
+			file = a.arg;
+		else
+			npos = 2;
 	}
-	if (!file) {
-		re_fprintf(stderr, "usage: sipflow ladder FILE.pcap "
-			   "[--html OUT.html]\n");
-		return EXIT_BAD;
-	}
+	if (npos != 1)
+		return cli_usage(a.cmd);
 
 	err = trace_alloc(&tr);
 	if (!err)
@@ -197,9 +195,10 @@ int cmd_diff(int argc, char *argv[])
 	struct diff_opts o;
 	struct diff_capture *dc[2] = {NULL, NULL};
 	struct list items = LIST_INIT;
+	struct cli_args a;
 	bool json = false;
 	unsigned nf = 0;
-	int i, err = 0, rc;
+	int i, c, err = 0, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.tolerance_ms = 500;
@@ -215,28 +214,39 @@ int cmd_diff(int argc, char *argv[])
 	o.ignore = ignore;
 	o.keep = keep;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--ignore") && i + 1 < argc)
-			ignore[o.nignore++] = argv[++i];
-		else if (!strcmp(argv[i], "--keep") && i + 1 < argc)
-			keep[o.nkeep++] = argv[++i];
-		else if (!strcmp(argv[i], "--tolerance") && i + 1 < argc) {
-			if (duration_parse(&o.tolerance_ms, argv[++i]))
+	cli_args_init(&a, cli_cmd_find("diff"), argc, argv);
+	while ((c = cli_args_next(&a)) != CLI_END) {
+		switch (c) {
+
+		case 'i':
+			ignore[o.nignore++] = a.arg;
+			break;
+		case 'k':
+			keep[o.nkeep++] = a.arg;
+			break;
+		case 'T':
+			if (duration_parse(&o.tolerance_ms, a.arg)) {
+				re_fprintf(stderr, "--tolerance: '%s' is not "
+					   "a duration (500ms, 2s)\n", a.arg);
 				err = EINVAL;
-		}
-		else if (!strcmp(argv[i], "--json"))
+			}
+			break;
+		case 'J':
 			json = true;
-		else if (argv[i][0] != '-' && nf < 2)
-			files[nf++] = argv[i];
-		else
+			break;
+		case CLI_POS:
+			if (nf < 2)
+				files[nf] = a.arg;
+			++nf;
+			break;
+		default:
 			err = EINVAL;
+			break;
+		}
 	}
 
 	if (err || nf != 2) {
-		re_fprintf(stderr, "usage: sipflow diff OLD.pcap NEW.pcap "
-			   "[--ignore HEADER]... [--keep HEADER]...\n"
-			   "         [--tolerance 500ms] [--json]\n");
-		rc = EXIT_BAD;
+		rc = err ? EXIT_BAD : cli_usage(a.cmd);
 		goto out;
 	}
 
@@ -291,188 +301,6 @@ int cmd_diff(int argc, char *argv[])
 }
 
 
-struct verify {
-	struct run *run;
-	uint64_t t0;
-	bool have_t0;
-	int err;
-};
-
-
-/* the reader only scans; what libre does not decode is not a message of
- * the flow to the runner either (it was never fed one) */
-static bool decodes(const struct pcapr_msg *m)
-{
-	struct mbuf *mb = mbuf_alloc(m->len);
-	struct sip_msg *msg = NULL;
-	bool ok;
-
-	if (!mb)
-		return false;
-	(void)mbuf_write_mem(mb, m->p, m->len);
-	mb->pos = 0;
-	ok = !sip_msg_decode(&msg, mb) && msg;
-	mem_deref(msg);
-	mem_deref(mb);
-
-	return ok;
-}
-
-
-static void verify_msg_h(const struct pcapr_msg *m, void *arg)
-{
-	struct verify *v = arg;
-	uint64_t t = (uint64_t)m->ts.tv_sec * 1000 + m->ts.tv_usec / 1000;
-
-	if (!decodes(m))
-		return;
-
-	if (!v->have_t0) {
-		v->t0 = t;
-		v->have_t0 = true;
-	}
-	if (!v->err)
-		v->err = run_inject(v->run, &m->src, &m->dst, m->p, m->len,
-				    m->frame, t - v->t0);
-}
-
-
-static void verify_step_h(const struct run *run, const struct step *st,
-			  const struct verdict *vd, void *arg)
-{
-	(void)run;
-	console_step(arg, st, vd);
-}
-
-
-static void verify_log_h(const struct run *run, const char *line,
-			 void *arg)
-{
-	(void)run;
-	console_log(arg, line);
-}
-
-
-/* sipflow verify SCENARIO --pcap FILE [--role NAME=HOST:PORT]...
- *                [--out DIR] */
-int cmd_verify(int argc, char *argv[])
-{
-	const char *file = NULL, *pcap = NULL, *outdir = NULL;
-	struct scenario *sc = NULL;
-	struct testbed *tb = NULL;
-	struct report *rp = NULL;
-	struct console con;
-	struct verify v;
-	struct run_handlers h = {verify_step_h, verify_log_h, NULL, &con};
-	struct run_opts ro = {.offline = true};
-	struct diag dg;
-	char *why = NULL;
-	struct le *le;
-	int i, err = 0, rc = EXIT_BAD;
-
-	memset(&v, 0, sizeof(v));
-	diag_init(&dg);
-	if (testbed_alloc(&tb))
-		return EXIT_BAD;
-
-	for (i = 1; i < argc && !err; i++) {
-		if (!strcmp(argv[i], "--pcap") && i + 1 < argc) {
-			pcap = argv[++i];
-		}
-		else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-			outdir = argv[++i];
-		}
-		else if (!strcmp(argv[i], "--role") && i + 1 < argc) {
-			/* NAME=HOST:PORT: where the role is in the capture */
-			const char *eq = strchr(argv[++i], '=');
-			char arg[256];
-
-			if (!eq) {
-				err = EINVAL;
-				break;
-			}
-			re_snprintf(arg, sizeof(arg), "%b=dut:%s", argv[i],
-				    (size_t)(eq - argv[i]), eq + 1);
-			if (testbed_add_arg(tb, arg, &dg))
-				err = EINVAL;
-		}
-		else if (argv[i][0] != '-' && !file) {
-			file = argv[i];
-		}
-		else {
-			err = EINVAL;
-		}
-	}
-
-	if (err || !file || !pcap) {
-		re_fprintf(stderr, "%H", diag_print, &dg);
-		re_fprintf(stderr, "usage: sipflow verify SCENARIO --pcap "
-			   "FILE [--role NAME=HOST:PORT]... [--out DIR]\n");
-		goto out;
-	}
-
-	if (scenario_load(&sc, file, &dg))
-		goto out;
-
-	/* roles not named sit where a run of this scenario alone puts
-	 * them (127.0.0.10, …, past the named ones' addresses) */
-	if (!scenario_bind(sc, tb, NULL)) {
-		for (le = sc->roles.head; le; le = le->next) {
-			struct role *r = le->data;
-			char arg[128];
-
-			if (!r->auto_addr)
-				continue;
-			re_snprintf(arg, sizeof(arg), "%s=dut:%J", r->name,
-				    &r->addr);
-			if (testbed_add_arg(tb, arg, &dg))
-				goto out;
-		}
-	}
-	if (scenario_bind(sc, tb, &dg))
-		goto out;
-
-	console_init(&con, stdout, false);
-	if (run_alloc(&v.run, sc, &ro, &h, &dg))
-		goto out;
-
-	console_begin(&con, sc, NULL);
-	run_start(v.run);
-	err = pcapr_read(pcap, verify_msg_h, &v, NULL, &why);
-	if (err) {
-		re_fprintf(stderr, "%s: %s\n", pcap,
-			   why ? why : strerror(err));
-		goto out;
-	}
-	run_end_offline(v.run);
-	console_end(&con, v.run, pcap);
-
-	rc = run_passed(v.run) ? EXIT_PASS : EXIT_FAIL;
-
-	/* reports that cannot be written fail the command */
-	if (outdir && mkdirs(outdir)) {
-		re_fprintf(stderr, "%s: cannot create: %m\n", outdir, errno);
-		rc = EXIT_BAD;
-	}
-	else if (outdir && !report_alloc(&rp) &&
-		 !report_add_run(rp, v.run, pcap, 0) &&
-		 write_reports(rp, outdir, NULL)) {
-		rc = EXIT_BAD;
-	}
-
- out:
-	if (dg.nerr)
-		re_fprintf(stderr, "%H", diag_print, &dg);
-	diag_reset(&dg);
-	mem_deref(why);
-	mem_deref(rp);
-	mem_deref(v.run);
-	mem_deref(sc);
-	mem_deref(tb);
-	return rc;
-}
-
-
 static void record_stop_h(void *arg)
 {
 	(void)arg;
@@ -495,25 +323,34 @@ int cmd_record(int argc, char *argv[])
 	uint32_t duration_ms = 0;
 	struct live *lv = NULL;
 	struct tmr tmr;
+	struct cli_args a;
 	char *why = NULL;
-	int i, err = 0;
+	int c, err = 0;
 
-	for (i = 1; i < argc && !err; i++) {
-		if (!strcmp(argv[i], "--interface") && i + 1 < argc)
-			iface = argv[++i];
-		else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
-			filter = argv[++i];
-		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
-			out = argv[++i];
-		else if (!strcmp(argv[i], "--duration") && i + 1 < argc)
-			err = duration_parse(&duration_ms, argv[++i]);
-		else
+	cli_args_init(&a, cli_cmd_find("record"), argc, argv);
+	while ((c = cli_args_next(&a)) != CLI_END && !err) {
+		if (c == 'i')
+			iface = a.arg;
+		else if (c == 'F')
+			filter = a.arg;
+		else if (c == 'o')
+			out = a.arg;
+		else if (c == 'd' && duration_parse(&duration_ms, a.arg)) {
+			re_fprintf(stderr, "--duration: '%s' is not a "
+				   "duration (10s, 1m)\n", a.arg);
 			err = EINVAL;
+		}
+		else if (c == CLI_POS) {
+			re_fprintf(stderr, "sipflow record: '%s': record "
+				   "takes no file but --out's\n", a.arg);
+			err = EINVAL;
+		}
 	}
 	if (err || !iface || !out) {
-		re_fprintf(stderr, "usage: sipflow record --interface IF "
-			   "[--filter BPF] --out FILE.pcap [--duration T]\n");
-		return EXIT_BAD;
+		if (!err)
+			re_fprintf(stderr, "sipflow record: --interface and "
+				   "--out are required\n");
+		return cli_usage(a.cmd);
 	}
 
 	err = live_open(&lv, iface, filter, NULL, NULL, &why);
@@ -529,6 +366,9 @@ int cmd_record(int argc, char *argv[])
 
 	re_printf("recording %s%s%s to %s; SIGINT or SIGTERM stops\n", iface,
 		  filter ? " filtered by " : "", filter ? filter : "", out);
+	/* the line says the capture is on: a script waits for it (to a
+	 * file, stdout is held in a buffer until the end otherwise) */
+	(void)stdout_flush();
 	tmr_init(&tmr);
 	if (duration_ms)
 		tmr_start(&tmr, duration_ms, record_stop_h, NULL);

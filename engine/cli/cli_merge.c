@@ -3,7 +3,6 @@
 #include <string.h>
 #include <stdlib.h>
 #include <errno.h>
-#include <getopt.h>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <re.h>
@@ -20,6 +19,7 @@
 #include "pcapr.h"
 #include "diff.h"
 #include "cli.h"
+#include "cmdtab.h"
 
 
 static bool by_file_h(struct le *le1, struct le *le2, void *arg)
@@ -35,25 +35,34 @@ static bool by_file_h(struct le *le1, struct le *le2, void *arg)
 int cmd_merge(int argc, char *argv[])
 {
 	struct report *rp = NULL;
+	struct cli_args a;
+	const char *outdir = NULL;
 	char path[1024];
 	struct stat st;
-	int i, err, rc = EXIT_PASS;
-
-	if (argc < 3) {
-		re_fprintf(stderr, "usage: sipflow merge OUTDIR "
-			   "DIR|REPORT.json...\n");
-		return EXIT_BAD;
-	}
+	unsigned nin = 0;
+	int c, err, rc = EXIT_PASS;
 
 	if (report_alloc(&rp))
 		return EXIT_BAD;
 
-	for (i = 2; i < argc; i++) {
-		if (!stat(argv[i], &st) && S_ISDIR(st.st_mode))
+	/* the first positional is where the merge goes, the rest are
+	 * read */
+	cli_args_init(&a, cli_cmd_find("merge"), argc, argv);
+	while ((c = cli_args_next(&a)) != CLI_END) {
+		if (c != CLI_POS) {
+			rc = EXIT_BAD;
+			continue;
+		}
+		if (!outdir) {
+			outdir = a.arg;
+			continue;
+		}
+		++nin;
+		if (!stat(a.arg, &st) && S_ISDIR(st.st_mode))
 			re_snprintf(path, sizeof(path), "%s/report.json",
-				    argv[i]);
+				    a.arg);
 		else
-			re_snprintf(path, sizeof(path), "%s", argv[i]);
+			re_snprintf(path, sizeof(path), "%s", a.arg);
 
 		err = report_load_json(rp, path);
 		if (err) {
@@ -64,18 +73,22 @@ int cmd_merge(int argc, char *argv[])
 			rc = EXIT_BAD;
 		}
 	}
+	if (!nin) {
+		mem_deref(rp);
+		return cli_usage(a.cmd);
+	}
 
 	if (rc == EXIT_PASS) {
 		list_sort(&rp->scns, by_file_h, NULL);
-		if (mkdirs(argv[1])) {
-			re_fprintf(stderr, "%s: cannot create: %m\n", argv[1],
+		if (mkdirs(outdir)) {
+			re_fprintf(stderr, "%s: cannot create: %m\n", outdir,
 				   errno);
 			rc = EXIT_BAD;
 		}
 	}
 
 	if (rc == EXIT_PASS) {
-		bool lost = write_reports(rp, argv[1], NULL) != 0;
+		bool lost = write_reports(rp, outdir, NULL) != 0;
 
 		re_printf("merged %u scenarios: %u passed, %u failed, %u "
 			  "skipped, %u not run, %u refused\n",

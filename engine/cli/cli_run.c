@@ -3,7 +3,6 @@
 #include <string.h>
 #include <stdlib.h>
 #include <errno.h>
-#include <getopt.h>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <re.h>
@@ -23,22 +22,8 @@
 #include "diff.h"
 #include "cli.h"
 #include "retrans.h"
-
-
-static void usage_run(void)
-{
-	re_fprintf(stderr,
-		   "usage: sipflow run SCENARIO|DIR... [--testbed FILE]\n"
-		   "         [--role NAME=KIND[:TRANSPORT:HOST:PORT]]... "
-		   "[--out DIR] [--junit FILE]\n"
-		   "         [--timeout DURATION] [--tag T]... [--jobs N] "
-		   "[--shard K/N] [--capture IFACE] [--quiet]\n"
-		   "         [--timer T1|T2|T4=DURATION]... "
-		   "[--var NAME=VALUE]...\n"
-		   "         [--address-pool FIRST-LAST|ADDRESS/PREFIX] "
-		   "[--real-time]\n"
-		   "         [--pcap-format pcapng|pcap] [--strict]\n");
-}
+#include "cmdtab.h"
+#include "select.h"
 
 
 /* --var NAME=VALUE onto vars; false (said why) if malformed */
@@ -72,71 +57,13 @@ static bool vars_used(const struct list *vars, struct diag *dg)
 }
 
 
-static bool has_tag(const struct scenario *sc, const char *const *tags,
-		    size_t ntags)
-{
-	struct le *le;
-	size_t i;
-
-	if (!ntags)
-		return true;
-
-	for (le = sc->tags.head; le; le = le->next) {
-		const struct strle *t = le->data;
-
-		for (i = 0; i < ntags; i++) {
-			if (!strcmp(t->str, tags[i]))
-				return true;
-		}
-	}
-
-	return false;
-}
-
-
-static int parse_shard(unsigned *k, unsigned *n, const char *s)
-{
-	char *end = NULL;
-	unsigned long a, b;
-
-	a = strtoul(s, &end, 10);
-	if (!end || *end != '/')
-		return EINVAL;
-	b = strtoul(end + 1, &end, 10);
-	if (!end || *end || !b || !a || a > b || b > 1000)
-		return EINVAL;
-
-	*k = (unsigned)a;
-	*n = (unsigned)b;
-	return 0;
-}
-
-
 int cmd_run(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{"testbed", required_argument, NULL, 't'},
-		{"role",    required_argument, NULL, 'r'},
-		{"out",     required_argument, NULL, 'o'},
-		{"timeout", required_argument, NULL, 'T'},
-		{"junit",   required_argument, NULL, 'j'},
-		{"tag",     required_argument, NULL, 'g'},
-		{"jobs",    required_argument, NULL, 'J'},
-		{"shard",   required_argument, NULL, 's'},
-		{"capture", required_argument, NULL, 'c'},
-		{"quiet",   no_argument,       NULL, 'q'},
-		{"real-time", no_argument,     NULL, 'R'},
-		{"timer",   required_argument, NULL, 'm'},
-		{"var",     required_argument, NULL, 'V'},
-		{"address-pool", required_argument, NULL, 'p'},
-		{"pcap-format", required_argument, NULL, 'f'},
-		{"strict",  no_argument,       NULL, 'S'},
-		{"help",    no_argument,       NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *tbfile = NULL, **roles = NULL, **tags = NULL;
-	const char *junit = NULL;
-	size_t nroles = 0, ntags = 0, i, idx;
+	const char *junit = NULL, **pos = NULL;
+	size_t nroles = 0, npos = 0, i;
+	struct cli_args a;
+	struct select sel;
 	struct testbed *tb = NULL;
 	struct files fl = {NULL, 0, 0};
 	struct list scs = LIST_INIT, vars = LIST_INIT;
@@ -147,8 +74,7 @@ int cmd_run(int argc, char *argv[])
 	bool has_pool = false;
 	struct console con;
 	struct diag dg;
-	unsigned shard_k = 1, shard_n = 1;
-	bool quiet = false, interrupted = false;
+	bool quiet = false, interrupted = false, list = false;
 	uint64_t t0;
 	int c, rc = EXIT_PASS;
 
@@ -158,77 +84,90 @@ int cmd_run(int argc, char *argv[])
 	so.timers = &timers;
 	so.pcapng = true;
 	diag_init(&dg);
-	optind = 1;
 
 	/* a place for every --role and --tag there can be: none is
 	 * dropped, however many are given */
 	roles = mem_zalloc((size_t)argc * sizeof(*roles), NULL);
 	tags = mem_zalloc((size_t)argc * sizeof(*tags), NULL);
-	if (!roles || !tags) {
+	pos = mem_zalloc((size_t)argc * sizeof(*pos), NULL);
+	select_init(&sel, tags);
+	if (!roles || !tags || !pos) {
 		rc = EXIT_BAD;
 		goto out;
 	}
-	while ((c = getopt_long(argc, argv, "t:r:o:T:j:g:J:s:c:m:qRSV:p:f:h",
-				longopts, NULL)) != -1) {
+	cli_args_init(&a, cli_cmd_find("run"), argc, argv);
+	while ((c = cli_args_next(&a)) != CLI_END) {
 		switch (c) {
 
+		case CLI_POS:
+			pos[npos++] = a.arg;
+			break;
+		case 'l':
+			list = true;
+			break;
+		case 'F':
+			if (select_filter(&sel, a.arg))
+				rc = EXIT_BAD;
+			break;
+		case 'X':
+			if (select_rerun(&sel, a.arg))
+				rc = EXIT_BAD;
+			break;
+
 		case 't':
-			tbfile = optarg;
+			tbfile = a.arg;
 			break;
 		case 'r':
-			roles[nroles++] = optarg;
+			roles[nroles++] = a.arg;
 			break;
 		case 'g':
-			tags[ntags++] = optarg;
+			tags[sel.ntags++] = a.arg;
 			break;
 		case 'o':
-			so.outdir = optarg;
+			so.outdir = a.arg;
 			break;
 		case 'c':
-			so.capture = optarg;
+			so.capture = a.arg;
 			break;
 		case 'j':
-			junit = optarg;
+			junit = a.arg;
 			break;
 		case 'J': {
 			char *end = NULL;
-			unsigned long n = strtoul(optarg, &end, 10);
+			unsigned long n = strtoul(a.arg, &end, 10);
 
 			if (!end || *end || !n || n > 64) {
 				re_fprintf(stderr, "--jobs: '%s' is not a "
-					   "number from 1 to 64\n", optarg);
+					   "number from 1 to 64\n", a.arg);
 				rc = EXIT_BAD;
 			}
 			so.jobs = (unsigned)n;
 			break;
 		}
 		case 's':
-			if (parse_shard(&shard_k, &shard_n, optarg)) {
-				re_fprintf(stderr, "--shard: '%s' is not K/N "
-					   "with 1 <= K <= N\n", optarg);
+			if (select_shard(&sel, a.arg))
 				rc = EXIT_BAD;
-			}
 			break;
 		case 'T':
-			if (duration_parse(&so.timeout_ms, optarg) ||
+			if (duration_parse(&so.timeout_ms, a.arg) ||
 			    !so.timeout_ms) {
 				re_fprintf(stderr, "--timeout: '%s' is not a "
 					   "duration (500ms, 2s, 1m)\n",
-					   optarg);
+					   a.arg);
 				rc = EXIT_BAD;
 			}
 			break;
 		case 'm': {
 			/* --timer T1=100ms: RFC 3261's timers, over timers: */
 			char name[4] = "";
-			const char *eq = strchr(optarg, '=');
+			const char *eq = strchr(a.arg, '=');
 
-			if (eq && eq - optarg < (long)sizeof(name))
-				memcpy(name, optarg, (size_t)(eq - optarg));
+			if (eq && eq - a.arg < (long)sizeof(name))
+				memcpy(name, a.arg, (size_t)(eq - a.arg));
 			if (!eq || sip_timer_set(&timers, name, eq + 1)) {
 				re_fprintf(stderr, "--timer: '%s' is not "
 					   "T1|T2|T4=DURATION (T1=100ms)\n",
-					   optarg);
+					   a.arg);
 				rc = EXIT_BAD;
 			}
 			break;
@@ -243,16 +182,16 @@ int cmd_run(int argc, char *argv[])
 			so.real_time = true;
 			break;
 		case 'V':
-			if (!var_opt(&vars, optarg))
+			if (!var_opt(&vars, a.arg))
 				rc = EXIT_BAD;
 			break;
 		case 'p': {
 			const char *why = NULL;
 
-			if (addrpool_parse(&pool, optarg, &why)) {
+			if (addrpool_parse(&pool, a.arg, &why)) {
 				re_fprintf(stderr, "--address-pool: '%s' is "
 					   "not an address pool: %s ("
-					   ADDRPOOL_FORMS ")\n", optarg, why);
+					   ADDRPOOL_FORMS ")\n", a.arg, why);
 				rc = EXIT_BAD;
 			}
 			has_pool = true;
@@ -261,19 +200,17 @@ int cmd_run(int argc, char *argv[])
 		case 'f': {
 			enum pcapw_fmt fmt = PCAPW_PCAPNG;
 
-			if (pcapw_format(&fmt, optarg)) {
+			if (pcapw_format(&fmt, a.arg)) {
 				re_fprintf(stderr, "--pcap-format: '%s' is "
-					   "not pcapng or pcap\n", optarg);
+					   "not pcapng or pcap\n", a.arg);
 				rc = EXIT_BAD;
 			}
 			so.pcapng = fmt == PCAPW_PCAPNG;
 			break;
 		}
-		case 'h':
-			usage_run();
-			goto out;
 		default:
-			usage_run();
+			/* main() has read them all: --help, an unknown
+			 * option, never reach here */
 			rc = EXIT_BAD;
 			goto out;
 		}
@@ -287,14 +224,14 @@ int cmd_run(int argc, char *argv[])
 			tb->pool = pool;
 	}
 
-	if (rc == EXIT_PASS && optind >= argc) {
+	if (rc == EXIT_PASS && !npos) {
 		re_fprintf(stderr, "sipflow run: no scenario given\n");
-		usage_run();
+		cli_usage(a.cmd);
 		rc = EXIT_BAD;
 	}
 
-	for (i = (size_t)optind; rc == EXIT_PASS && i < (size_t)argc; i++) {
-		if (collect(&fl, argv[i], 0))
+	for (i = 0; rc == EXIT_PASS && i < npos; i++) {
+		if (collect(&fl, pos[i], 0))
 			rc = EXIT_BAD;
 	}
 
@@ -304,16 +241,14 @@ int cmd_run(int argc, char *argv[])
 	}
 
 	/* load them all first: a broken file stops the suite before it
-	 * plays anything. --tag filters, --shard K/N keeps every Nth of
-	 * what is left, in file order, so shards never overlap */
-	for (i = 0, idx = 0; rc == EXIT_PASS && i < fl.n; i++) {
+	 * plays anything. Then the selection (select.c) */
+	for (i = 0; rc == EXIT_PASS && i < fl.n; i++) {
 		struct scenario *sc = NULL;
 
 		/* a block (ENOTSUP) is played where a flow includes it */
 		if (scenario_load_vars(&sc, fl.v[i], NULL, &vars, &dg))
 			continue;
-		if (!has_tag(sc, tags, ntags) ||
-		    (idx++ % shard_n) != shard_k - 1) {
+		if (!select_keep(&sel, sc)) {
 			mem_deref(sc);
 			continue;
 		}
@@ -330,6 +265,17 @@ int cmd_run(int argc, char *argv[])
 
 	if (rc != EXIT_PASS)
 		goto out;
+
+	/* nothing to play (exit 2, or 0 when nothing had failed), or
+	 * the selection printed instead of played */
+	rc = select_empty(&sel, &scs, fl.n);
+	if (rc >= 0)
+		goto out;
+	rc = EXIT_PASS;
+	if (list) {
+		rc = select_list(&scs);
+		goto out;
+	}
 
 	if (mkdirs(so.outdir)) {
 		re_fprintf(stderr, "%s: cannot create: %m\n", so.outdir,
@@ -369,8 +315,10 @@ int cmd_run(int argc, char *argv[])
 	files_free(&fl);
 	mem_deref(tb);
 	mem_deref(rp);
+	select_reset(&sel);
 	mem_deref(roles);
 	mem_deref(tags);
+	mem_deref(pos);
 	return rc;
 }
 
@@ -380,36 +328,45 @@ int cmd_lint(int argc, char *argv[])
 {
 	struct files fl = {NULL, 0, 0};
 	struct list vars = LIST_INIT;
+	struct cli_args a;
 	struct diag dg;
-	unsigned bad = 0;
-	int i, rc = EXIT_PASS;
+	unsigned bad = 0, npos = 0;
+	int c, rc = EXIT_PASS;
 	size_t k;
 
 	struct testbed *tb = NULL;
 
-	if (argc < 2) {
-		re_fprintf(stderr, "usage: sipflow lint FILE|DIR... "
-			   "[--testbed FILE] [--var NAME=VALUE]...\n");
-		return EXIT_BAD;
-	}
-
 	diag_init(&dg);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--testbed") && i + 1 < argc) {
+	cli_args_init(&a, cli_cmd_find("lint"), argc, argv);
+	while ((c = cli_args_next(&a)) != CLI_END) {
+		switch (c) {
+
+		case 't':
 			/* a device's driver must be able to do its do:
 			 * steps */
 			tb = mem_deref(tb);
-			if (testbed_load(&tb, argv[++i], &dg))
+			if (testbed_load(&tb, a.arg, &dg))
 				rc = EXIT_BAD;
-			continue;
-		}
-		if (!strcmp(argv[i], "--var") && i + 1 < argc) {
-			if (!var_opt(&vars, argv[++i]))
+			break;
+		case 'V':
+			if (!var_opt(&vars, a.arg))
 				rc = EXIT_BAD;
-			continue;
-		}
-		if (collect(&fl, argv[i], 0))
+			break;
+		case CLI_POS:
+			++npos;
+			if (collect(&fl, a.arg, 0))
+				rc = EXIT_BAD;
+			break;
+		default:
 			rc = EXIT_BAD;
+			break;
+		}
+	}
+	if (!npos) {
+		diag_reset(&dg);
+		mem_deref(tb);
+		list_flush(&vars);
+		return cli_usage(a.cmd);
 	}
 
 	for (k = 0; k < fl.n; k++) {

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <stdlib.h>
 #include <errno.h>
-#include <getopt.h>
 #include <re.h>
 #include "scenario.h"
 #include "diag.h"
@@ -24,20 +23,8 @@
 #include "suite.h"
 #include "pcapw.h"
 #include "cli.h"
+#include "cmdtab.h"
 #include "torture.h"
-
-
-static void usage(void)
-{
-	re_fprintf(stderr,
-		   "usage: sipflow torture SCENARIO [--testbed FILE] "
-		   "[--role NAME=KIND[:TRANSPORT:HOST:PORT]]...\n"
-		   "         [--seed N] [--count N] [--every K] [--out DIR] "
-		   "[--gap DURATION]\n"
-		   "         [--timeout DURATION] [--restart COMMAND] "
-		   "[--revive DURATION] [--var NAME=VALUE]...\n"
-		   "         [--quiet]\n");
-}
 
 
 /* the one role bound to a device; NULL (said why) if none or several */
@@ -264,22 +251,6 @@ static bool dur_opt(uint32_t *ms, const char *name, const char *arg)
 
 int cmd_torture(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{"testbed", required_argument, NULL, 't'},
-		{"role",    required_argument, NULL, 'r'},
-		{"seed",    required_argument, NULL, 's'},
-		{"count",   required_argument, NULL, 'n'},
-		{"every",   required_argument, NULL, 'k'},
-		{"out",     required_argument, NULL, 'o'},
-		{"gap",     required_argument, NULL, 'g'},
-		{"timeout", required_argument, NULL, 'T'},
-		{"restart", required_argument, NULL, 'R'},
-		{"revive",  required_argument, NULL, 'v'},
-		{"var",     required_argument, NULL, 'V'},
-		{"quiet",   no_argument,       NULL, 'q'},
-		{"help",    no_argument,       NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct tort_opts o = {1, 100, 10, 10, 2000, 0, NULL, NULL, true, 0};
 	const char *tbfile = NULL, **roles = NULL;
 	struct list scs = LIST_INIT, vars = LIST_INIT, tmpls = LIST_INIT;
@@ -295,6 +266,9 @@ int cmd_torture(int argc, char *argv[])
 	char bpcap[1024], tpcap[1024], *why = NULL;
 	bool quiet = false, interrupted = false;
 	size_t nroles = 0;
+	struct cli_args a;
+	const char *file = NULL;
+	unsigned npos = 0;
 	uint64_t v;
 	int c, rc = EXIT_PASS;
 
@@ -303,71 +277,71 @@ int cmd_torture(int argc, char *argv[])
 	so.outdir = "sipflow-out";
 	so.pcapng = true;
 	diag_init(&dg);
-	optind = 1;
 
 	roles = mem_zalloc((size_t)argc * sizeof(*roles), NULL);
 	if (!roles)
 		return EXIT_BAD;
 
-	while ((c = getopt_long(argc, argv, "t:r:s:n:k:o:g:T:R:v:V:qh",
-				longopts, NULL)) != -1) {
+	cli_args_init(&a, cli_cmd_find("torture"), argc, argv);
+	while ((c = cli_args_next(&a)) != CLI_END) {
 		switch (c) {
 
+		case CLI_POS:
+			file = npos++ ? NULL : a.arg;
+			break;
+
 		case 't':
-			tbfile = optarg;
+			tbfile = a.arg;
 			break;
 		case 'r':
-			roles[nroles++] = optarg;
+			roles[nroles++] = a.arg;
 			break;
 		case 's':
-			if (!num_opt(&o.seed, "seed", optarg, 0, UINT64_MAX))
+			if (!num_opt(&o.seed, "seed", a.arg, 0, UINT64_MAX))
 				rc = EXIT_BAD;
 			break;
 		case 'n':
-			if (num_opt(&v, "count", optarg, 1, 10000000))
+			if (num_opt(&v, "count", a.arg, 1, 10000000))
 				o.count = (unsigned)v;
 			else
 				rc = EXIT_BAD;
 			break;
 		case 'k':
-			if (num_opt(&v, "every", optarg, 1, 10000000))
+			if (num_opt(&v, "every", a.arg, 1, 10000000))
 				o.every = (unsigned)v;
 			else
 				rc = EXIT_BAD;
 			break;
 		case 'o':
-			so.outdir = optarg;
+			so.outdir = a.arg;
 			break;
 		case 'g':
-			if (!dur_opt(&o.gap_ms, "gap", optarg))
+			if (!dur_opt(&o.gap_ms, "gap", a.arg))
 				rc = EXIT_BAD;
 			break;
 		case 'T':
-			if (!dur_opt(&o.live_ms, "timeout", optarg))
+			if (!dur_opt(&o.live_ms, "timeout", a.arg))
 				rc = EXIT_BAD;
 			break;
 		case 'R':
-			o.restart = optarg;
+			o.restart = a.arg;
 			break;
 		case 'v':
-			if (!dur_opt(&o.revive_ms, "revive", optarg))
+			if (!dur_opt(&o.revive_ms, "revive", a.arg))
 				rc = EXIT_BAD;
 			break;
 		case 'V':
-			if (var_arg_add(&vars, optarg)) {
+			if (var_arg_add(&vars, a.arg)) {
 				re_fprintf(stderr, "--var: '%s' is not "
-					   "NAME=VALUE\n", optarg);
+					   "NAME=VALUE\n", a.arg);
 				rc = EXIT_BAD;
 			}
 			break;
 		case 'q':
 			quiet = true;
 			break;
-		case 'h':
-			usage();
-			goto out;
 		default:
-			usage();
+			/* main() has read them all: never here */
 			rc = EXIT_BAD;
 			goto out;
 		}
@@ -381,9 +355,9 @@ int cmd_torture(int argc, char *argv[])
 	if (!o.revive_ms)
 		o.revive_ms = o.restart ? 10000 : o.live_ms;
 
-	if (rc == EXIT_PASS && optind != argc - 1) {
+	if (rc == EXIT_PASS && npos != 1) {
 		re_fprintf(stderr, "sipflow torture: one scenario, please\n");
-		usage();
+		cli_usage(a.cmd);
 		rc = EXIT_BAD;
 	}
 	if (rc != EXIT_PASS)
@@ -392,7 +366,7 @@ int cmd_torture(int argc, char *argv[])
 	if (cli_testbed(&tb, tbfile, roles, nroles, &dg))
 		rc = EXIT_BAD;
 	if (rc == EXIT_PASS &&
-	    scenario_load_vars(&sc, argv[optind], NULL, &vars, &dg))
+	    scenario_load_vars(&sc, file, NULL, &vars, &dg))
 		rc = EXIT_BAD;
 	if (rc == EXIT_PASS && scenario_bind(sc, tb, &dg))
 		rc = EXIT_BAD;

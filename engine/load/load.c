@@ -37,6 +37,8 @@ static void role_destructor(void *data)
 	mem_deref(r->display);
 	mem_deref(r->domain);
 	list_flush(&r->codecs);
+	list_flush(&r->srtp.suites);
+	mem_deref(r->srtp.key);
 	mem_deref(r->auth_user);
 	mem_deref(r->reg_with);
 	mem_deref(r->auth_pass);
@@ -235,6 +237,20 @@ static void phone_codecs(const struct ywalk *w, const struct ykey *row,
 }
 
 
+/* srtp: [AES_CM_128_HMAC_SHA1_80] — SRTP the phone offers and accepts */
+static void phone_srtp(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct role *r = w->obj;
+	char where[64];
+	(void)row;
+	(void)k;
+
+	re_snprintf(where, sizeof(where), "role %s: srtp", r->name);
+	ld_crypto(w->yd, v, &r->srtp, where);
+}
+
+
 /* the keys only a phone has, besides its settings (ld_settings): read
  * once every role is declared, as they name other roles */
 static const struct ykey phone_rows[] = {
@@ -244,6 +260,7 @@ static const struct ykey phone_rows[] = {
 	{"impair-sip", phone_impair, offsetof(struct role, impair_sip)},
 	{"record",     ykey_bool,    offsetof(struct role, record)},
 	{"auth",       phone_auth,   0},
+	{"srtp",       phone_srtp,   0},
 };
 
 static const struct ykeys phone_keys = YKEYS_MORE(phone_rows,

@@ -51,6 +51,10 @@ void ld_status(struct loader *ld, struct step *st, const yaml_node_t *k,
 	       const yaml_node_t *v);
 void ld_expect_auth(struct loader *ld, struct step *st,
 		    const yaml_node_t *v);
+void ld_crypto(struct ydoc *yd, const yaml_node_t *v,
+	       struct crypto_spec *cs, const char *where);
+void ld_body_crypto(struct loader *ld, const struct step *st,
+		    const yaml_node_t *at);
 void load_steps(struct loader *ld, const yaml_node_t *n, struct step *group,
 		struct list *into);
 

@@ -624,6 +624,38 @@ static void expect_header(const struct ywalk *w, const struct ykey *row,
 }
 
 
+/* expect: sdp: {crypto: …} — what the SDP must say of SRTP */
+static void expect_sdp_crypto(const struct ywalk *w, const struct ykey *row,
+			      const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	char where[64];
+	(void)row;
+	(void)k;
+
+	re_snprintf(where, sizeof(where), "step %s: expect: sdp: crypto",
+		    st->id);
+	ld_crypto(w->yd, v, &st->expect_crypto, where);
+}
+
+
+static void expect_sdp(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	static const struct ykey rows[] = {
+		{"crypto", expect_sdp_crypto, 0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk sw = {.yd = w->yd, .obj = w->obj, .arg = w->arg,
+			   .where = "expect: sdp"};
+	(void)row;
+	(void)k;
+
+	if (!ywant(w->yd, v, YAML_MAPPING_NODE, "expect: sdp"))
+		(void)ymap_walk(&sw, v, &keys);
+}
+
+
 static void load_expect(const struct ywalk *sw, const struct ykey *srow,
 			const yaml_node_t *k, const yaml_node_t *n)
 {
@@ -631,6 +663,7 @@ static void load_expect(const struct ywalk *sw, const struct ykey *srow,
 		{"header", expect_header, 0},
 		{"body",   expect_body,   0},
 		{"auth",   expect_auth,   0},
+		{"sdp",    expect_sdp,    0},
 	};
 	static const struct ykeys keys = YKEYS(rows);
 	struct ywalk w = {.yd = sw->yd, .obj = sw->obj, .arg = sw->arg,
@@ -687,6 +720,20 @@ static void sdp_direction(const struct ywalk *w, const struct ykey *row,
 }
 
 
+/* sdp: crypto: AES_CM_128_HMAC_SHA1_80 (docs/srtp.md) */
+static void sdp_crypto(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct step *st = w->obj;
+	char where[64];
+	(void)row;
+	(void)k;
+
+	re_snprintf(where, sizeof(where), "step %s: sdp: crypto", st->id);
+	ld_crypto(w->yd, v, &st->sdp.crypto, where);
+}
+
+
 /* sdp: codecs: [PCMA, telephone-event] */
 static void sdp_codecs(const struct ywalk *w, const struct ykey *row,
 		       const yaml_node_t *k, const yaml_node_t *v)
@@ -720,6 +767,7 @@ static void load_sdp(const struct ywalk *sw, const struct ykey *srow,
 		{"codecs",    sdp_codecs,    0},
 		{"direction", sdp_direction, 0},
 		{"address",   sdp_address,   0},
+		{"crypto",    sdp_crypto,    0},
 	};
 	static const struct ykeys keys = YKEYS(rows);
 	struct ywalk w = {.yd = sw->yd, .obj = sw->obj, .arg = sw->arg,
@@ -734,7 +782,8 @@ static void load_sdp(const struct ywalk *sw, const struct ykey *srow,
 		if (!ybool(sw->yd, n, &b)) {
 			if (b)
 				yerr(sw->yd, n, "step %s: sdp: is false or a "
-				     "mapping {codecs, direction, address}",
+				     "mapping {codecs, direction, address, "
+				     "crypto}",
 				     st->id);
 			st->sdp.off = !b;
 		}
@@ -1120,6 +1169,7 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 			st->sdp.set))
 		yerr(yd, k0, "step %s: raw: gives the whole message; "
 		     "headers/body/sdp do not apply", st->id);
+	ld_body_crypto(ld, st, k0);
 	if (st->absent && !st->rtx_of)
 		yerr(yd, k0, "step %s: absent: asserts that no retransmission "
 		     "comes; it needs retransmission-of:", st->id);

@@ -192,6 +192,7 @@ static const struct ykey drv_rows[] = {
 	{"password",     drv_str, offsetof(struct hil_cfg, pass)},
 	{"input",        drv_str, offsetof(struct hil_cfg, input)},
 	{"output",       drv_str, offsetof(struct hil_cfg, output)},
+	{"recording",    drv_str, offsetof(struct hil_cfg, recording)},
 };
 
 static const struct ykeys drv_keys = YKEYS(drv_rows);

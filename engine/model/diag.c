@@ -3,6 +3,7 @@
 #include <re.h>
 #include "scenario.h"
 #include "diag.h"
+#include "esc.h"
 
 
 static void item_destructor(void *data)
@@ -41,6 +42,7 @@ void diag_reset(struct diag *dg)
 static int vadd(struct diag *dg, bool warning, const char *file,
 		const struct srcpos *pos, const char *fmt, va_list ap)
 {
+	const char *wtag = warning ? "warning: " : "";
 	struct diag_item *it;
 	char *msg = NULL;
 	int err;
@@ -58,16 +60,18 @@ static int vadd(struct diag *dg, bool warning, const char *file,
 		return ENOMEM;
 	}
 
+	/* a value quoted from the file may hold what YAML's escapes make
+	 * (a "\e[31m"): shown as \xNN, never sent to the terminal raw */
 	if (file && pos && pos->line)
-		err = re_sdprintf(&it->text, "%s:%u:%u: %s%s", file,
-				  pos->line, pos->col,
-				  warning ? "warning: " : "", msg);
+		err = re_sdprintf(&it->text, "%H:%u:%u: %s%H", esc_term_str,
+				  file, pos->line, pos->col, wtag,
+				  esc_term_str, msg);
 	else if (file)
-		err = re_sdprintf(&it->text, "%s: %s%s", file,
-				  warning ? "warning: " : "", msg);
+		err = re_sdprintf(&it->text, "%H: %s%H", esc_term_str, file,
+				  wtag, esc_term_str, msg);
 	else
-		err = re_sdprintf(&it->text, "%s%s",
-				  warning ? "warning: " : "", msg);
+		err = re_sdprintf(&it->text, "%s%H", wtag, esc_term_str,
+				  msg);
 	mem_deref(msg);
 	if (err) {
 		mem_deref(it);

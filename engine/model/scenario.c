@@ -15,6 +15,10 @@ static void step_destructor(void *data)
 	list_flush(&st->expects);
 	list_flush(&st->sdp.codecs);
 	mem_deref(st->sdp.direction);
+	list_flush(&st->sdp.crypto.suites);
+	list_flush(&st->expect_crypto.suites);
+	mem_deref(st->expect_crypto.key);
+	mem_deref(st->sdp.crypto.key);
 	mem_deref(st->id);
 	mem_deref(st->file);
 	mem_deref(st->incl);

@@ -27,6 +27,21 @@ struct sip_timers {
 	uint32_t t1, t2, t4;
 };
 
+/** SRTP with SDES keys (RFC 4568): a phone's srtp:, a step's sdp: crypto:
+ *  (docs/srtp.md) */
+struct crypto_spec {
+	bool set;              /* given */
+	bool off;              /* none: RTP/AVP, no a=crypto line */
+	struct list suites;    /* struct strle, in offer order */
+	uint32_t tag;          /* a step: the tag to write (0: 1, 2 … in an
+				  offer, the accepted one's in an answer) */
+	char *key;             /* a step: this inline key (base64), not a
+				  fresh one */
+	bool wrong_key;        /* a fault: SRTP keyed with another key than
+				  the one the SDP gives */
+	struct srcpos pos;
+};
+
 /** What a role is in the scenario (how it behaves in the flow) */
 enum role_kind {
 	ROLE_UA = 0, /* scripted user agent */
@@ -98,6 +113,7 @@ struct role {
 	struct impair_spec impair; /* phone: media impairment */
 	struct impair_spec impair_sip; /* phone: what its SIP stack sends */
 	bool record;           /* phone: record what each call hears (WAV) */
+	struct crypto_spec srtp; /* phone: SRTP it offers and accepts */
 	char *auth_user;       /* digest credentials (testbed), or NULL */
 	char *auth_pass;       /* never printed */
 	struct hil_cfg *driver;/* a device under test: its driver, or NULL */
@@ -218,6 +234,7 @@ struct sdp_spec {
 	char *direction;       /* sendrecv, sendonly, recvonly, inactive */
 	struct sa addr;        /* address: the media's connection address
 				* (unset: the role's) */
+	struct crypto_spec crypto; /* crypto: what a=crypto it writes */
 };
 
 /** What a received request's credentials must be: expect: {auth: …} */
@@ -286,6 +303,7 @@ struct step {
 	char *body;            /* body: text (placeholders), or NULL */
 	char *raw;             /* raw: the whole message text, or NULL */
 	struct sdp_spec sdp;
+	struct crypto_spec expect_crypto; /* expect: {sdp: {crypto: …}} */
 	struct list expects;   /* struct expect */
 	bool optional;
 	uint32_t within_ms;    /* 0 = no bound */

@@ -5,6 +5,7 @@
 struct clock;
 struct diag;
 struct msgrec;
+struct role;
 struct run;
 struct scenario;
 struct sip_timers;
@@ -29,6 +30,30 @@ struct verdict {
 				  before (its reaction); do: through a
 				  driver: ms until it acknowledged; -1 */
 	char *reason;          /* why it failed or was skipped */
+};
+
+/** What a media: step measured in one direction: the figures the
+ *  verdict was judged from, for the reports (report.json, report.html) */
+struct media_fig {
+	const struct role *from;  /* the talker, NULL: whoever sends */
+	const struct role *to;    /* the listener */
+	bool measured;         /* false: the listener is a device under
+				  test, whose ears are not ours */
+	uint64_t start_ms, end_ms; /* the window, ms since the start */
+	uint32_t packets;      /* RTP audio packets received in it */
+	uint32_t expected;     /* about how many a talker sends in it */
+	uint32_t lost;         /* by sequence number gaps */
+	double jitter_ms;      /* RFC 3550 interarrival jitter */
+	double level_dbov;     /* of what was played out, -120 silence */
+	double mos;            /* E-model (G.107) from loss and jitter, 0
+				  when nothing arrived */
+	bool audio;            /* audible: above the silence level */
+	uint32_t tone_hz;      /* the tone expected, 0: none */
+	double tone_share;     /* its share of the energy, 0..1 */
+	uint32_t heard_hz;     /* the dominant frequency measured, 0: no
+				  audio to measure */
+	double heard_share;    /* its share of the energy, 0..1 */
+	char dtmf[32];         /* DTMF: the digits received in it */
 };
 
 /** The earlier scenario of the suite that made the call callid, or NULL */
@@ -86,6 +111,8 @@ const struct scenario *run_scenario(const struct run *run);
 const struct verdict *run_verdict(const struct run *run, unsigned idx);
 const struct list *run_msgs(const struct run *run);
 const struct list *run_findings(const struct run *run);
+unsigned run_media_figs(const struct run *run, unsigned idx,
+			const struct media_fig **figsp);
 const struct msgrec *run_step_rec(const struct run *run, unsigned idx);
 unsigned run_count(const struct run *run, enum verdict_status s);
 bool run_passed(const struct run *run);

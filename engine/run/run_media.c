@@ -12,10 +12,7 @@
 #include "run_priv.h"
 
 
-enum {
-	AUDIBLE_DBOV = -50,   /* quieter than this is silence */
-	DTMF_POLL_MS = 50,
-};
+enum { DTMF_POLL_MS = 50 };
 
 /** A media: step's window: the listener's counters when it began */
 struct media_probe {
@@ -32,35 +29,11 @@ struct media_win {
 	bool started;
 	uint64_t until;
 	struct media_probe probe[2];   /* per direction */
+	struct media_fig fig[2];       /* what each direction measured */
+	unsigned nfig;
+	struct agent_heard heard[2];   /* a device's own recording, */
+	bool heard_on[2];              /* ... where it has one */
 };
-
-static const double TONE_SHARE = 0.5;   /* a tone owns half the energy */
-static const double PARTY_SHARE = 0.3;  /* a party's tone, with others */
-
-
-/*
- * The share of the energy at hz, 20 ms frame by frame as played out, each
- * weighted by its energy. Over one long block, a frame the jitter buffer
- * dropped or repeated turns the phase of a tone that is not a whole number
- * of cycles per frame (425 Hz: 8.5) and cancels it; per frame it cannot.
- */
-static double tone_share(const int16_t *s, size_t n, uint32_t hz)
-{
-	const size_t frame = MSTREAM_SRATE * MSTREAM_PTIME / 1000;
-	double num = 0.0, den = 0.0;
-	size_t i, k;
-
-	for (i = 0; i + frame <= n; i += frame) {
-		double e = 0.0;
-
-		for (k = 0; k < frame; k++)
-			e += (double)s[i + k] * s[i + k];
-		num += e * mstream_tone_share(s + i, frame, hz);
-		den += e;
-	}
-
-	return den > 0.0 ? num / den : 0.0;
-}
 
 
 /* the media leg of the role's agent: all zero for one that plays no
@@ -102,6 +75,65 @@ static const struct role *simulated_source(const struct run *run,
 }
 
 
+/*
+ * The one-way delay the E-model rates (G.107 Ta): half the round trip
+ * RTCP measured (RFC 3550 §6.4.1; 0 before a report answered one of
+ * ours), the mean wait in the listener's jitter buffer over the window,
+ * and one frame of packetisation
+ */
+static double delay_ms(const struct mstream_stats *s,
+		       const struct mstream_stats *s0, double *jbp)
+{
+	const uint32_t n = s->jb_played - s0->jb_played;
+	const double jb = n ? (s->jb_wait_ms - s0->jb_wait_ms) / n : 0;
+
+	*jbp = jb;
+
+	return (s->rtt_ms > 0 ? s->rtt_ms / 2 : 0) + jb + MSTREAM_PTIME;
+}
+
+
+/** A direction's RTCP figures, as the log shows them */
+struct rtcp_view {
+	const struct mstream_stats *talker;  /* NULL: a device talks */
+	const struct role *from;
+	const struct role *to;
+	double rtt_ms;
+	uint32_t ssrc;                       /* the talker's */
+};
+
+
+/* the RTCP part of a direction's figures: the round trip, and what the
+ * listener reports (its last report block) on the talker's audio, as
+ * the talker received it */
+static int rtcp_print(struct re_printf *pf, const struct rtcp_view *v)
+{
+	const struct mstream_stats *t = v->talker;
+	int err;
+
+	if (v->rtt_ms >= 0)
+		err = re_hprintf(pf, "RTT %.1f ms", v->rtt_ms);
+	else
+		err = re_hprintf(pf, "RTT not measured");
+
+	if (!t || !v->from)
+		return err;
+
+	if (!t->peer_report)
+		return err | re_hprintf(pf, ", %u RTCP SR %u RR from %s, "
+					"none on %s's audio", t->rtcp_rx_sr,
+					t->rtcp_rx_rr, v->to->name,
+					v->from->name);
+
+	return err | re_hprintf(pf, ", %s's RTCP on %s's audio (SSRC "
+				"0x%08x): fraction lost %.1f %%, cumulative "
+				"lost %d, jitter %.2f ms", v->to->name,
+				v->from->name, v->ssrc,
+				100.0 * t->peer_fraction, t->peer_lost,
+				t->peer_jitter_ms);
+}
+
+
 /* the start of a listening window, per direction */
 static void snap(struct run *run, struct media_win *w, unsigned i,
 		 const struct role *to)
@@ -115,8 +147,81 @@ static void snap(struct run *run, struct media_win *w, unsigned i,
 }
 
 
-/* judge one direction; NULL reason when it passes */
-static char *judge(struct run *run, const struct media_win *w, unsigned i,
+/* a device that records what it hears: where its recording stands */
+static void heard_snap(struct run *run, struct media_win *w, unsigned i,
+		       const struct role *to)
+{
+	/* a mark that fails for another reason (the directory is not
+	 * there) is judged: reading it then says why */
+	w->heard_on[i] = ENOTSUP != agent_heard_mark(
+		agent_find(&run->agents, to), &w->heard[i]);
+}
+
+
+static bool hears(const struct run *run, const struct role *r)
+{
+	struct agent_heard mk;
+
+	return ENOTSUP != agent_heard_mark(agent_find(&run->agents, r), &mk);
+}
+
+
+/* the tone heard, for a reason: " the dominant frequency heard is …" */
+static int heard_print(struct re_printf *pf, const struct media_fig *f)
+{
+	if (!f->heard_hz)
+		return 0;
+
+	return re_hprintf(pf, "; the dominant frequency heard is %u Hz "
+			  "(share %.2f%s)", f->heard_hz, f->heard_share,
+			  f->heard_share * 100 < MEDIA_TONE_PCT ?
+			  ", no clear tone"
+			  : "");
+}
+
+
+/* what one direction's listener got in the window, into f */
+static void measure(const struct media_win *w, unsigned i,
+		    struct media_fig *f, struct mstream *ms, int16_t *pcm,
+		    size_t *gotp, double talker_rtt)
+{
+	const struct media_spec *m = &w->st->media;
+	const struct media_probe *p = &w->probe[i];
+	struct mstream_stats s;
+	size_t n = (size_t)(m->for_ms > 3000 ? 3000 : m->for_ms) * 8;
+	double loss;
+
+	mstream_stats(ms, &s);
+	f->packets = s.rx_packets - p->st0.rx_packets;
+	f->lost = s.rx_lost - p->st0.rx_lost;
+	f->expected = m->for_ms / MSTREAM_PTIME;
+	f->jitter_ms = s.jitter_ms;
+
+	*gotp = pcm ? mstream_recent(ms, pcm, n) : 0;
+	f->level_dbov = f->packets ? mstream_level_dbov(pcm, *gotp) : -120.0;
+	f->audio = f->level_dbov > MEDIA_AUDIBLE_DBOV;
+	if (f->audio)
+		f->heard_hz = mstream_dominant_hz(pcm, *gotp,
+						  &f->heard_share);
+	if (f->tone_hz && f->audio)
+		f->tone_share = mstream_tone_share_frames(pcm, *gotp,
+							  f->tone_hz);
+	if (f->packets) {
+		double jb;
+
+		/* the round trip either end measured (RTCP) */
+		if (s.rtt_ms < 0)
+			s.rtt_ms = talker_rtt;
+		loss = (double)f->lost / (double)(f->packets + f->lost);
+		f->mos = mstream_emodel_mos(loss, delay_ms(&s, &p->st0, &jb),
+					    MSTREAM_CONCEALS);
+	}
+}
+
+
+/* judge one direction; NULL reason when it passes. Its figures go into
+ * the window's next fig, whatever the verdict. */
+static char *judge(struct run *run, struct media_win *w, unsigned i,
 		   const struct role *from, const struct role *to)
 {
 	const struct step *st = w->st;
@@ -124,13 +229,26 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 	const struct media_probe *p = &w->probe[i];
 	struct mstream *ms = stream_of(run, to);
 	struct mstream *talker = from ? stream_of(run, from) : NULL;
+	struct media_fig *f = &w->fig[w->nfig++];
 	struct mstream_stats s;
-	uint32_t rx, lost, want, tone;
-	size_t n, got;
+	uint32_t rx, lost, want;
+	size_t got = 0;
 	int16_t *pcm;
-	double level, loss, mos;
+	double level, loss, mos, delay, jb;
+	struct mstream_stats ts;
+	struct rtcp_view rv = {NULL, from, to, -1, 0};
 	char *why = NULL;
 	char dir[32];
+
+	f->from = from;
+	f->to = to;
+	f->measured = true;
+	f->start_ms = w->until - m->for_ms;
+	f->end_ms = run_now(run);
+	f->tone_hz = m->expect == MEDIA_TONE ? m->tone_hz
+		   : m->expect == MEDIA_SILENCE || m->expect == MEDIA_DTMF ? 0
+		   : from && from->dut ? from->dut_tone_hz  /* testbed's */
+		   : leg_of(run, from).tone_hz;
 
 	if (from)
 		re_snprintf(dir, sizeof(dir), "%s -> %s", from->name,
@@ -146,18 +264,30 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 		return why;
 	}
 
-	mstream_stats(ms, &s);
-	rx = s.rx_packets - p->st0.rx_packets;
-	lost = s.rx_lost - p->st0.rx_lost;
-	want = m->for_ms / MSTREAM_PTIME;
-
-	n = (size_t)(m->for_ms > 3000 ? 3000 : m->for_ms) * 8;
-	pcm = mem_zalloc(n * sizeof(*pcm), NULL);
+	pcm = mem_zalloc(3000 * 8 * sizeof(*pcm), NULL);
 	if (!pcm)
 		return NULL;
-	got = mstream_recent(ms, pcm, n);
-	level = rx ? mstream_level_dbov(pcm, got) : -120.0;
+	if (talker) {
+		mstream_stats(talker, &ts);
+		rv.talker = &ts;
+	}
+	measure(w, i, f, ms, pcm, &got, talker ? ts.rtt_ms : -1);
+	mstream_stats(ms, &s);
+	rx = f->packets;
+	lost = f->lost;
+	want = f->expected;
+	level = f->level_dbov;
 
+	/* RFC 3711 §3.3: a packet whose tag does not verify is dropped,
+	 * so a wrong key is heard as nothing: say which it was */
+	if (s.rx_srtp_auth > p->st0.rx_srtp_auth) {
+		re_sdprintf(&why, "%s: SRTP authentication failed for %u "
+			    "packets (%u passed); the key the far end's "
+			    "a=crypto gives does not authenticate what it "
+			    "sends", dir, s.rx_srtp_auth - p->st0.rx_srtp_auth,
+			    rx);
+		goto out;
+	}
 	if (s.rx_wrong_pt > p->st0.rx_wrong_pt) {
 		re_sdprintf(&why, "%s: %u packets with payload type %u, which "
 			    "was not negotiated", dir,
@@ -168,10 +298,11 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 	switch (m->expect) {
 
 	case MEDIA_SILENCE:
-		if (rx && level > AUDIBLE_DBOV)
+		if (rx && f->audio)
 			re_sdprintf(&why, "%s: expected silence, heard audio "
-				    "at %.1f dBov (%u packets in %u ms)", dir,
-				    level, rx, m->for_ms);
+				    "at %.1f dBov (%u packets in %u ms)%H",
+				    dir, level, rx, m->for_ms, heard_print,
+				    f);
 		goto out;
 
 	case MEDIA_DTMF:
@@ -206,32 +337,39 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 			goto out;
 		}
 	}
-	if (level <= AUDIBLE_DBOV) {
+	if (!f->audio) {
 		re_sdprintf(&why, "%s: %u packets but only silence (%.1f "
 			    "dBov)", dir, rx, level);
 		goto out;
 	}
 
-	tone = m->expect == MEDIA_TONE ? m->tone_hz
-	     : from && from->dut ? from->dut_tone_hz   /* testbed's tone: */
-	     : leg_of(run, from).tone_hz;
-	if (tone) {
-		double share = tone_share(pcm, got, tone);
-		double need = m->expect == MEDIA_TONE ? TONE_SHARE
-			    : PARTY_SHARE;
+	if (f->tone_hz) {
+		double need = (m->expect == MEDIA_TONE ? MEDIA_TONE_PCT
+			       : MEDIA_PARTY_PCT) / 100.0;
 
-		if (share < need) {
+		if (f->tone_share < need) {
 			re_sdprintf(&why, "%s: expected %s%u Hz, measured a "
-				    "share of %.2f at %u Hz (level %.1f dBov)",
-				    dir, m->expect == MEDIA_TONE ? "a tone at "
-				    : "the talker's tone at ", tone, share,
-				    tone, level);
+				    "share of %.2f at %u Hz (level %.1f dBov)"
+				    "%H", dir, m->expect == MEDIA_TONE ?
+				    "a tone at " : "the talker's tone at ",
+				    f->tone_hz, f->tone_share, f->tone_hz,
+				    level, heard_print, f);
 			goto out;
 		}
 	}
 
 	loss = rx + lost ? (double)lost / (double)(rx + lost) : 0.0;
-	mos = mstream_emodel_mos(loss, 20.0 + 2.0 * s.jitter_ms, true);
+	rv.ssrc = s.rx_ssrc;
+	rv.rtt_ms = s.rtt_ms >= 0 || !talker ? s.rtt_ms : ts.rtt_ms;
+	s.rtt_ms = rv.rtt_ms;
+	delay = delay_ms(&s, &p->st0, &jb);
+	mos = f->mos;   /* measure(): the same delay */
+
+	/* the figures, whatever the verdict */
+	run_logf(run, "%s: %s: %u packets, loss %.1f %%, jitter %.1f ms, "
+		 "level %.1f dBov, MOS %.2f (delay %.1f ms: jitter buffer "
+		 "%.1f ms); %H", st->id, dir, rx, 100.0 * loss, s.jitter_ms,
+		 level, mos, delay, jb, rtcp_print, &rv);
 
 	if (m->max_loss >= 0 && loss > m->max_loss + 1e-9)
 		re_sdprintf(&why, "%s: loss %.1f %% (%u of %u packets), at "
@@ -242,12 +380,8 @@ static char *judge(struct run *run, const struct media_win *w, unsigned i,
 			    "allowed", dir, s.jitter_ms, m->max_jitter_ms);
 	else if (m->min_mos > 0 && mos < m->min_mos)
 		re_sdprintf(&why, "%s: MOS %.2f (E-model, loss %.1f %%, "
-			    "jitter %.1f ms), at least %.2f required", dir,
-			    mos, 100.0 * loss, s.jitter_ms, m->min_mos);
-	else
-		run_logf(run, "%s: %s: %u packets, loss %.1f %%, jitter "
-			 "%.1f ms, level %.1f dBov, MOS %.2f", st->id, dir,
-			 rx, 100.0 * loss, s.jitter_ms, level, mos);
+			    "delay %.0f ms), at least %.2f required", dir,
+			    mos, 100.0 * loss, delay, m->min_mos);
 
  out:
 	mem_deref(pcm);
@@ -282,6 +416,23 @@ static void dtmf_consume(struct run *run, const struct role *to)
 }
 
 
+/* a direction a device under test listens to: judged from its own
+ * recording, or noted as not measured (run_heard.c) */
+static char *heard(struct run *run, struct media_win *w, unsigned i,
+		   const struct role *from, const struct role *to)
+{
+	struct media_fig *f = &w->fig[w->nfig++];
+
+	f->from = from;
+	f->to = to;
+	f->start_ms = w->until - w->st->media.for_ms;
+	f->end_ms = run_now(run);
+
+	return run_heard_judge(run, w->st, w->heard_on[i] ? &w->heard[i]
+			       : NULL, from, to, f);
+}
+
+
 static void media_end(struct media_win *w)
 {
 	struct run *run = w->run;
@@ -295,6 +446,9 @@ static void media_end(struct media_win *w)
 	if (m->expect == MEDIA_DTMF) {
 		const char *got = dtmf_new(run, m->to);
 
+		/* the packets, for the reports: the digits judge */
+		mem_deref(judge(run, w, 0, m->from, m->to));
+		str_ncpy(w->fig[0].dtmf, got, sizeof(w->fig[0].dtmf));
 		if (strcmp(got, m->dtmf))
 			re_sdprintf(&why, "%s%s%s: expected DTMF \"%s\", "
 				    "received \"%s\" in %u ms",
@@ -304,20 +458,24 @@ static void media_end(struct media_win *w)
 		dtmf_consume(run, m->to);
 	}
 	else {
-		/* a device's ears are not ours: only a simulated listener
-		 * judges (the step runs only if one direction is ours) */
+		char *why2 = NULL;
+
+		/* a device's ears are not ours: it is judged by its own
+		 * recording where the testbed names one (run_heard.c), else
+		 * noted as not measured; both directions are measured, the
+		 * first failure told */
 		if (!m->to->dut)
 			why = judge(run, w, 0, m->from, m->to);
 		else
-			run_logf(run, "%s: %s -> %s not measured: %s is a "
-				 "device under test", st->id, m->from->name,
-				 m->to->name, m->to->name);
-		if (!why && m->between && !m->from->dut)
-			why = judge(run, w, 1, m->to, m->from);
-		else if (!why && m->between)
-			run_logf(run, "%s: %s -> %s not measured: %s is a "
-				 "device under test", st->id, m->to->name,
-				 m->from->name, m->from->name);
+			why = heard(run, w, 0, m->from, m->to);
+		if (m->between && !m->from->dut)
+			why2 = judge(run, w, 1, m->to, m->from);
+		else if (m->between)
+			why2 = heard(run, w, 1, m->to, m->from);
+		if (why)
+			mem_deref(why2);
+		else
+			why = why2;
 	}
 
 	if (why)
@@ -369,6 +527,28 @@ int run_media_alloc(struct run *run)
 }
 
 
+/**
+ * What a media: step measured, per direction (its first fig the step's
+ * from -> to); none before it ended or for another kind of step
+ *
+ * @param run   The run
+ * @param idx   The step's index
+ * @param figsp Set to the figures
+ *
+ * @return How many (0..2)
+ */
+unsigned run_media_figs(const struct run *run, unsigned idx,
+			const struct media_fig **figsp)
+{
+	if (!run || !run->mwin || idx >= run->sc->nsteps || !figsp)
+		return 0;
+
+	*figsp = run->mwin[idx].fig;
+
+	return run->mwin[idx].started ? 0 : run->mwin[idx].nfig;
+}
+
+
 /** Stop every window still listening (the run ends) */
 void run_media_stop(struct run *run)
 {
@@ -397,11 +577,16 @@ enum prog run_media_step(struct run *run, const struct step *st)
 		return PROG_DONE;
 	}
 
-	if (m->to->dut && (!m->between || m->from->dut)) {
+	if (m->to->dut && (!m->between || m->from->dut) &&
+	    (m->expect == MEDIA_DTMF || !hears(run, m->to) ||
+	     (m->from && m->from->dut))) {
 		char *why = NULL;
 
 		(void)re_sdprintf(&why, "a device under test: what it hears "
-				  "is measured only by a simulated phone");
+				  "is measured by a simulated phone, or by "
+				  "its own recording (testbed driver: "
+				  "recording:) for a simulated talker's "
+				  "audio, a tone or silence");
 		run_step_done(run, st, VERDICT_SKIP, 0, why);
 		return PROG_DONE;
 	}
@@ -409,10 +594,16 @@ enum prog run_media_step(struct run *run, const struct step *st)
 	if (!w->started) {
 		w->started = true;
 		w->until = run_now(run) + m->for_ms;
+		w->nfig = 0;
+		memset(w->fig, 0, sizeof(w->fig));
 		if (!m->to->dut)
 			snap(run, w, 0, m->to);
+		else
+			heard_snap(run, w, 0, m->to);
 		if (m->between && !m->from->dut)
 			snap(run, w, 1, m->from);
+		else if (m->between)
+			heard_snap(run, w, 1, m->from);
 		clock_tmr_start(&w->tmr, run->clock,
 				m->expect == MEDIA_DTMF ? DTMF_POLL_MS
 				: m->for_ms, media_tmr_h, w);

@@ -130,6 +130,16 @@ bool run_do_presets(struct run *run);
 int  run_media_alloc(struct run *run);
 void run_media_stop(struct run *run);
 enum prog run_media_step(struct run *run, const struct step *st);
+/* a media: step's thresholds: quieter is silence; the share of the
+ * energy a tone owns (expect: tone), a party's tone with others */
+enum { MEDIA_AUDIBLE_DBOV = -50, MEDIA_TONE_PCT = 50, MEDIA_PARTY_PCT = 30 };
+/* what a device under test heard, from its own recording
+ * (engine/run/run_heard.c); mk NULL: it cannot tell */
+struct agent_heard;
+struct media_fig;
+char *run_heard_judge(struct run *run, const struct step *st,
+		      const struct agent_heard *mk, const struct role *from,
+		      const struct role *to, struct media_fig *f);
 void run_kick(struct run *run);
 void run_finish(struct run *run);
 

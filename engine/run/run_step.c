@@ -856,9 +856,11 @@ static void timeout_h(void *arg)
 	if (!st || run->finished)
 		return;
 
-	/* a device's driver bounds its own actions (hil_timeout) */
-	if (st->type == STEP_WAIT || st->type == STEP_MEDIA ||
-	    st->type == STEP_DO || st->type == STEP_EVENT)
+	/* a device's driver bounds its own actions (hil_timeout), a media
+	 * step its own window; a group waiting on no message (its media
+	 * members still listening, or judged and the cursor not yet moved)
+	 * is waiting for them, not for a message that is missing */
+	if (st->type != STEP_MSG)
 		return;
 
 	t = run_step_timeout(run, st);

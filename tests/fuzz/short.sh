@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 43
 # tests/fuzz/short.sh — a short run of each libFuzzer harness (a few
 # seconds each, after a clang build of only the harnesses and the libraries
 # they link): the seed corpus replayed, then fuzzed; no crash, leak or hang.

@@ -14,45 +14,12 @@ addr=127.0.0.21:5060
 
 need baresip tshark
 
-cat >"$out/cfg/config" <<CFG
-sip_listen		$addr
-audio_player		aubridge,echo
-audio_source		aubridge,echo
-audio_alert		aubridge,alert
-ausrc_srate		8000
-ausrc_channels		1
-auplay_srate		8000
-auplay_channels		1
-rtp_ports		30000-30100
-module_path		/usr/lib/baresip/modules
-module			g711.so
-module			aubridge.so
-module_app		account.so
-CFG
-echo "<sip:bob@${addr%:*}>;regint=0;answermode=auto" >"$out/cfg/accounts"
-
-# started here, stopped by its pid; -t bounds it if this script dies
-baresip -f "$out/cfg" -t 120 >"$out/baresip.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
-
-# ready when it answers an OPTIONS to its user (at most 50 probes, ~10 s)
-sed 's/to-user: ping/to-user: bob/' "$here/lib/probe.yaml" >"$out/probe.yaml"
+# shellcheck source=lib/echo.sh
+. "$here/lib/echo.sh"
 ready=0
-for _ in $(seq 1 50); do
-	kill -0 $pid 2>/dev/null || break
-	if "$sipflow" run "$out/probe.yaml" --role "A=ua:udp:127.0.0.9:5099" \
-		--role "P=dut:udp:$addr" --timeout 200ms --quiet \
-		--out "$out/probe" >/dev/null 2>&1; then
-		ready=1; break
-	fi
-	sleep 0.2
-done
+start_echo "$addr" 30000-30100 && ready=1
 check "baresip (pid $pid) answers on $addr" "[ $ready -eq 1 ]"
-if [ $ready -ne 1 ]; then
-	cat "$out/baresip.log"
-	closing
-fi
+[ $ready -eq 1 ] || closing
 
 "$sipflow" run "$here/baresip-echo.yaml" --role "B=dut:udp:$addr" \
 	--out "$out/good" --timeout 3s >"$out/good.txt" 2>&1

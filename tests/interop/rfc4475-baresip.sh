@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 61
 # The RFC 4475 robustness set (scenarios/rfc4475/) against baresip, the
 # Debian package with its own configuration (tests/interop/lib/baresip.sh:
 # no proxy reachable, manual answer): it survives every message — the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 49
 # The RFC 4475 robustness set (scenarios/rfc4475/) against Kamailio as
 # Debian ships it (/etc/kamailio/kamailio.cfg unchanged): it survives every
 # message (the alive OPTIONS after each is answered, and it still answers

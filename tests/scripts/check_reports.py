@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 out, want, nscn = sys.argv[1], sys.argv[2], int(sys.argv[3])
 junit = sys.argv[4] if len(sys.argv) > 4 else out + "/junit.xml"
 problems = []
+NUM = (int, float)
 
 
 def need(cond, what):
@@ -73,6 +74,33 @@ for sc in rep["scenarios"]:
         need(s["type"] in ("message", "wait", "group", "do", "media"), f"{w}: type")
         if s["status"] == "fail":
             need(bool(s["reason"]), f"{w} {s['id']}: failure without reason")
+        if s["type"] == "media" and s["status"] in ("pass", "fail"):
+            # what it measured, per direction (docs/reports.md)
+            typed(s, "media", list, f"{w} {s['id']}")
+            need(1 <= len(s.get("media") or []) <= 2,
+                 f"{w} {s['id']}: media figures for 1 or 2 directions")
+            for f in s.get("media") or []:
+                mw = f"{w} {s['id']} media"
+                for k, t in [("to", str), ("measured", bool),
+                             ("start_ms", int), ("end_ms", int)]:
+                    typed(f, k, t, mw)
+                if f["measured"]:
+                    for k, t in [("packets", int), ("expected", int),
+                                 ("lost", int), ("loss_pct", NUM),
+                                 ("jitter_ms", NUM), ("level_dbov", NUM),
+                                 ("mos", NUM), ("audio", bool),
+                                 ("tone_share", NUM), ("heard_share", NUM)]:
+                        typed(f, k, t, mw)
+                    for k in ("tone_hz", "heard_hz"):
+                        need(f.get(k) is None or isinstance(f[k], int),
+                             f"{mw}: {k}")
+                    need(f["audio"] or f["heard_hz"] is None,
+                         f"{mw}: a frequency heard in silence")
+    for f in sc.get("findings", []):
+        for k, t in [("rule", str), ("rfc", str), ("severity", str),
+                     ("text", str), ("frame", int)]:
+            typed(f, k, t, f"{w} finding")
+        need(f["severity"] in ("error", "warning"), f"{w}: finding severity")
         if s["type"] == "message" and s["status"] == "pass":
             # absent: passes because no message came: no frame
             if s.get("absent"):
@@ -95,6 +123,14 @@ for sc in rep["scenarios"]:
                  f"{w} frame {m['frame']}: text_base64 is not its text")
     need([m["frame"] for m in sc["messages"]] ==
          sorted(m["frame"] for m in sc["messages"]), f"{w}: frame order")
+    # SRTP keys (docs/srtp.md): exchanges of frames that exist, a note
+    for ex in sc.get("srtp", []):
+        need(ex["offer_frame"] in frames and ex["answer_frame"] in frames,
+             f"{w}: srtp frames")
+        need(len(ex["streams"]) == 2 and all(
+            st["key"].startswith("inline:") for st in ex["streams"]),
+            f"{w}: srtp streams")
+    need(("srtp" in sc) == ("srtp_note" in sc), f"{w}: srtp note")
     if want == "fail":
         need(counts["fail"] >= 1, f"{w}: no failing step")
 

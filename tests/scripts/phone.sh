@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 29
 # The phone agent's media verdicts: a good call passes every kind of media
 # check; each misbehaving phone fails its media step, naming the direction
 # and the measured figure. Also: the phone scenarios' pcaps hold both RTP
@@ -97,6 +98,8 @@ done
 check "play: A plays a 1004 Hz WAV, B hears 1004 Hz" "grep -q '^rc=0' '$out/play-1004.txt'"
 check "play: a 600 Hz WAV is not the 1004 Hz tone" \
 	"grep -q '^rc=1' '$out/play-600.txt' && verdict play-600 'media A -> B tone 1004 Hz' 'A -> B: expected a tone at 1004 Hz, measured a share of 0\.[0-4]'"
+check "play: the failure names the 600 Hz heard" \
+	"verdict play-600 'media A -> B tone 1004 Hz' 'the dominant frequency heard is (59[7-9]|60[0-3]) Hz'"
 
 # an any-order: group of media steps listens at once: each for 1 s, both
 # judged about when the first is (one after the other, 1 s apart); a wrong
@@ -124,6 +127,14 @@ check "any-order media: the two 1 s windows overlap (judged < 500 ms apart)" \
 	"python3 -c \"import json,sys; s=json.load(open('$out/grp/650/report.json'))['scenarios'][0]['steps']; t=[x['t_ms'] for x in s if x['type'] == 'media']; print(t); sys.exit(not (len(t) == 2 and abs(t[0] - t[1]) < 500))\""
 check "any-order media: a wrong tone fails its step, naming the tone measured" \
 	"grep -q '^rc=1' '$out/group-800.txt' && verdict group-800 'media B -> A tone 800 Hz' 'B -> A: expected a tone at 800 Hz, measured a share of 0\.[0-4]'"
+
+# media windows longer than the step timeout: the group waits for its
+# windows (it used to be taken for a missing message, and crash)
+sed 's/for: 1s/for: 1500ms/' "$out/grp/group-650.yaml" >"$out/grp/long.yaml"
+"$sipflow" run "$out/grp/long.yaml" --out "$out/grp/long" --timeout 1s \
+	>"$out/group-long.txt" 2>&1
+check "any-order media windows longer than --timeout: both judged, exit 0" \
+	"[ $? -eq 0 ] && [ \$(grep -cE '^ +media .* pass' '$out/group-long.txt') -eq 2 ]"
 
 # record: B records what it hears; the WAV holds A's 500 Hz tone (read
 # back here with Python, not with sipflow)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 31
 # timers.sh and status.sh once more with --real-time on every run: the
 # timer flows pass on libre's clock as they do on a virtual one (ctest
 # runs them as they are, where every flow of scripted roles only is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 30
 # The bundled suite in self-play: every scenario passes, every pcap decodes
 # in tshark without malformed packets, with the SIP messages in the order
 # of the flow's steps.

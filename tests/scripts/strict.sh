@@ -11,28 +11,18 @@ rm -rf "$out"; mkdir -p "$out"
 . "$src/tests/scripts/lib/check.sh"
 run() { "$sipflow" "$@" >"$out/o.txt" 2>&1; echo $?; }
 
-cat >"$out/moved.yaml" <<YAML
-scenario: moved
-roles:
-  A: {kind: ua, user: alice}
-  B: {kind: ua, user: bob}
-steps:
-  - F1: INVITE A -> B
-  - F2: 302 Moved Temporarily B -> A
-    headers: {Contact: null}
-  - F3: ACK A -> B
-YAML
+moved="$src/tests/reports/moved.yaml"
 roles="--role A=ua:udp:127.0.49.10:5060 --role B=ua:udp:127.0.49.11:5060"
 
 # shellcheck disable=SC2086
-rc=$(run run "$out/moved.yaml" --out "$out/plain" $roles)
+rc=$(run run "$moved" --out "$out/plain" $roles)
 cat "$out/o.txt"
 check "a 302 without Contact: exit 0 (a warning)" "[ $rc -eq 0 ]"
 check "the warning names CONTACT-3XX" \
 	"grep -q 'warning: rule CONTACT-3XX (RFC 3261 §8.3, §21.3.2, §21.3.3)' '$out/o.txt'"
 
 # shellcheck disable=SC2086
-rc=$(run run "$out/moved.yaml" --out "$out/strict" --strict $roles)
+rc=$(run run "$moved" --out "$out/strict" --strict $roles)
 cat "$out/o.txt"
 check "the same under --strict: exit 1" "[ $rc -eq 1 ]"
 check "F2 fails naming the rule and --strict" \

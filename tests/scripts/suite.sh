@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 45
 # Suite runs for CI: --jobs 2 and the default jobs give the verdicts
 # --jobs 1 gives (three shards, each one job, merged: the suite played
 # once more would cost a minute), each job on its own addresses, and the

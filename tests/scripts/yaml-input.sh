@@ -14,6 +14,9 @@ rm -rf "$out"; mkdir -p "$out"
 
 # at most 20 s each (a FIFO opened for reading blocks for ever)
 run() { timeout 20 "$sipflow" "$@" >"$out/o.txt" 2>&1; echo $?; }
+# run's output folder; lint has none (an option it does not take is
+# refused before any file is read)
+outopt() { [ "$1" = run ] && echo "--out $2"; }
 says() { grep -qF -- "$1" "$out/o.txt" || { cat "$out/o.txt"; false; }; }
 
 d=$out/files
@@ -27,7 +30,7 @@ flow() { # NAME INCLUDE: a flow whose one step includes INCLUDE
 
 # the scenario file itself
 for cmd in lint run; do
-	rc=$(run $cmd "$d/fifo.yaml" --out "$out/r-fifo")
+	rc=$(run $cmd "$d/fifo.yaml" $(outopt $cmd "$out/r-fifo"))
 	check "$cmd of a FIFO: exit 2, 'it is a FIFO'" \
 		"[ $rc -eq 2 ] && says 'fifo.yaml: cannot read: it is a FIFO, not a regular file'"
 done
@@ -43,7 +46,7 @@ for inc in blocks/fifo.yaml /dev/zero blocks /proc/self/status; do
 	flow "inc$i" "$inc" >"$d/inc$i.yaml"
 done
 for cmd in lint run; do
-	rc=$(run $cmd "$d/inc1.yaml" --out "$out/r-inc1")
+	rc=$(run $cmd "$d/inc1.yaml" $(outopt $cmd "$out/r-inc1"))
 	check "$cmd, include: of a FIFO: exit 2 at the include" \
 		"[ $rc -eq 2 ] && says 'inc1.yaml:6:14: include blocks/fifo.yaml: cannot read' && says 'it is a FIFO, not a regular file'"
 done
@@ -72,7 +75,7 @@ check "a testbed whose tls: ca: is a FIFO: exit 2 at its place" \
 printf 'scenario: play\nroles:\n  A: {kind: phone}\n  B: {kind: phone}\nsteps:\n  - do: A dial B\n  - do: B answer\n  - do: A play %s\n' \
 	"$d/fifo.yaml" >"$d/play.yaml"
 for cmd in lint run; do
-	rc=$(run $cmd "$d/play.yaml" --out "$out/r-play")
+	rc=$(run $cmd "$d/play.yaml" $(outopt $cmd "$out/r-play"))
 	check "$cmd, do: play of a FIFO: exit 2 at its place" \
 		"[ $rc -eq 2 ] && says 'play.yaml:8:9: do: play: cannot read' && says 'it is a FIFO, not a regular file'"
 done
@@ -90,7 +93,7 @@ done
 # an alias inside the node it names: a stack overflow in lint and run
 printf 'x: &s\n  - *s\n' >"$d/self.yaml"
 for cmd in lint run; do
-	rc=$(run $cmd "$d/self.yaml" --out "$out/r-self")
+	rc=$(run $cmd "$d/self.yaml" $(outopt $cmd "$out/r-self"))
 	check "$cmd of an alias inside itself: exit 2 at the alias" \
 		"[ $rc -eq 2 ] && says 'self.yaml:2:5: alias *s is inside the node it names' && ! grep -q Sanitizer '$out/o.txt'"
 done
@@ -124,5 +127,14 @@ with open(sys.argv[2], "w") as f:
 PY
 lints_big "a flow of 30000 steps and 30000 vars" "$d/many.yaml"
 lints_big "a flow of 30000 roles" "$d/roles.yaml"
+
+# a value made of YAML escapes ("\e", "\a") quoted back in an error: the
+# terminal gets \xNN, never the bytes (a title rewrite, a bell, colours)
+printf 'scenario: t\nroles:\n  A: {kind: ua}\n  P: {kind: proxy}\n' \
+	>"$d/esc.yaml"
+printf 'steps:\n  - "b\\e]0;x\\aad": 1\n' >>"$d/esc.yaml"
+rc=$(run lint "$d/esc.yaml")
+check "lint quoting a value with escape bytes: shown as \\xNN, no raw ESC" \
+	"[ $rc -eq 2 ] && says \"'b\\x1b]0;x\\x07ad' is not a step id\" && ! grep -q \$'\\e' '$out/o.txt'"
 
 closing_counted

@@ -396,7 +396,7 @@ static void test_unknown_key_names_the_keys(void)
 	fails_with("roles:\n  A: {kind: ua}\n  B: {kind: ua}\nsteps:\n"
 		   "  - F1: OPTIONS A -> B\n    sdp: {zzzzzz: 1}\n",
 		   "t.yaml:6:11: sdp: unknown key 'zzzzzz' (keys: codecs, "
-		   "direction, address)");
+		   "direction, address, crypto)");
 	fails_with("roles:\n  A: {kind: ua}\n  B: {kind: ua}\nsteps:\n"
 		   "  - F1: OPTIONS A -> B\n    sdp: {codec: [PCMU]}\n",
 		   "t.yaml:6:11: sdp: unknown key 'codec' (did you mean "

@@ -589,6 +589,45 @@ static void test_level_and_tone_share(void)
 		t[i] = (int16_t)(t[i] + s[i]);
 	CU_ASSERT(fabs(mstream_tone_share(t, 8000, 1004) - 0.5) < 0.1);
 	CU_ASSERT(fabs(mstream_tone_share(t, 8000, 2000) - 0.5) < 0.1);
+
+}
+
+
+/* the frequency heard: a tone anywhere in the band, within 2 Hz, also
+ * between two coarse bins and against noise; none in silence */
+static void test_dominant_frequency(void)
+{
+	static const double hz[] = {300, 425, 600, 650, 1004, 1013, 3400};
+	static int16_t s[16000], t[8000];
+	uint32_t x = 777, got;
+	double share;
+	size_t i, k;
+
+	for (k = 0; k < ARRAY_SIZE(hz); k++) {
+		sine(s, 16000, hz[k], 8000);
+		got = mstream_dominant_hz(s, 16000, &share);
+		CU_ASSERT(fabs(got - hz[k]) <= 2);
+		CU_ASSERT(share > 0.9);
+	}
+
+	/* 600 Hz under white noise 10 dB down still stands out */
+	for (i = 0; i < 8000; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		t[i] = (int16_t)((int)(x & 0x7ff) - 0x400);
+	}
+	sine(s, 8000, 600, 8000);
+	for (i = 0; i < 8000; i++)
+		t[i] = (int16_t)(t[i] + s[i]);
+	got = mstream_dominant_hz(t, 8000, &share);
+	CU_ASSERT(fabs(got - 600.0) <= 2);
+
+	memset(t, 0, sizeof(t));
+	CU_ASSERT_EQUAL(mstream_dominant_hz(t, 8000, &share), 0);
+	CU_ASSERT_EQUAL(share, 0);
+	CU_ASSERT_EQUAL(mstream_dominant_hz(NULL, 8000, NULL), 0);
+	CU_ASSERT_EQUAL(mstream_dominant_hz(s, 100, &share), 0);
 }
 
 
@@ -628,6 +667,7 @@ int register_suites(void)
 		 test_lost_frames_do_not_split_a_digit},
 		{"bad_arguments", test_bad_arguments},
 		{"level_and_tone_share", test_level_and_tone_share},
+		{"dominant_frequency", test_dominant_frequency},
 		{"emodel_mos", test_emodel_mos},
 		CU_TEST_INFO_NULL,
 	};

@@ -30,18 +30,33 @@
 	"m=audio 20002 RTP/AVP 0 101\n" \
 	"a=rtpmap:101 telephone-event/8000\n"
 
-static const char invite[] =
-	"INVITE sip:bob@example.test SIP/2.0\n"
-	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport\n"
-	"Max-Forwards: 70\n"
-	"From: <sip:alice@example.test>;tag=a1\n"
-	"To: <sip:bob@example.test>\n"
-	"Call-ID: c1@127.0.0.10\n"
-	"CSeq: 1 INVITE\n"
-	"Contact: <sip:alice@127.0.0.10:5060>\n"
-	"Content-Type: application/sdp\n"
+/* SRTP (RFC 4568): RFC 4568 §4's key; an offer of two suites, an answer
+ * taking the second */
+#define CKEY "inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"
+#define SRTP_OFFER \
+	"v=0\no=alice 1 1 IN IP4 127.0.0.10\ns=-\nc=IN IP4 127.0.0.10\n" \
+	"t=0 0\nm=audio 20000 RTP/SAVP 0\n" \
+	"a=crypto:1 AES_CM_128_HMAC_SHA1_80 " CKEY "\n" \
+	"a=crypto:2 AES_CM_128_HMAC_SHA1_32 " CKEY "\n"
+#define SRTP_ANSWER \
+	"v=0\no=bob 2 2 IN IP4 127.0.0.11\ns=-\nc=IN IP4 127.0.0.11\n" \
+	"t=0 0\nm=audio 20002 RTP/SAVP 0\n" \
+	"a=crypto:2 AES_CM_128_HMAC_SHA1_32 " CKEY "\n"
+
+#define INVITE_HEAD \
+	"INVITE sip:bob@example.test SIP/2.0\n" \
+	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport\n" \
+	"Max-Forwards: 70\n" \
+	"From: <sip:alice@example.test>;tag=a1\n" \
+	"To: <sip:bob@example.test>\n" \
+	"Call-ID: c1@127.0.0.10\n" \
+	"CSeq: 1 INVITE\n" \
+	"Contact: <sip:alice@127.0.0.10:5060>\n" \
+	"Content-Type: application/sdp\n" \
 	"Content-Length: ?\n"
-	"\n" SDP_OFFER;
+
+static const char invite[] = INVITE_HEAD "\n" SDP_OFFER;
+static const char invite_srtp[] = INVITE_HEAD "\n" SRTP_OFFER;
 
 static const char invite_rr[] =
 	"INVITE sip:bob@127.0.0.11:5060 SIP/2.0\n"
@@ -58,18 +73,20 @@ static const char invite_rr[] =
 	"Content-Length: ?\n"
 	"\n" SDP_OFFER;
 
-static const char ok200[] =
-	"SIP/2.0 200 OK\n"
-	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport=5060;"
-	"received=127.0.0.10\n"
-	"From: <sip:alice@example.test>;tag=a1\n"
-	"To: <sip:bob@example.test>;tag=b1\n"
-	"Call-ID: c1@127.0.0.10\n"
-	"CSeq: 1 INVITE\n"
-	"Contact: <sip:bob@127.0.0.11:5060>\n"
-	"Content-Type: application/sdp\n"
+#define OK200_HEAD \
+	"SIP/2.0 200 OK\n" \
+	"Via: SIP/2.0/UDP 127.0.0.10:5060;branch=z9hG4bKaaa;rport=5060;" \
+	"received=127.0.0.10\n" \
+	"From: <sip:alice@example.test>;tag=a1\n" \
+	"To: <sip:bob@example.test>;tag=b1\n" \
+	"Call-ID: c1@127.0.0.10\n" \
+	"CSeq: 1 INVITE\n" \
+	"Contact: <sip:bob@127.0.0.11:5060>\n" \
+	"Content-Type: application/sdp\n" \
 	"Content-Length: ?\n"
-	"\n" SDP_ANSWER;
+
+static const char ok200[] = OK200_HEAD "\n" SDP_ANSWER;
+static const char ok200_srtp[] = OK200_HEAD "\n" SRTP_ANSWER;
 
 static const char ok200_rr[] =
 	"SIP/2.0 200 OK\n"
@@ -256,6 +273,9 @@ static const struct row rows[] = {
 	{"SDP-ANSWER-PT", ok200, "RTP/AVP 0 101", "RTP/AVP 18", invite},
 	{"SDP-ORIGIN-NEXT", reinvite_b, "o=bob 2 3 ", "o=bob 2 5 ", NULL,
 	 NULL, ok200},
+	{"CRYPTO-SYNTAX", invite_srtp, "crypto:2 AES", "crypto:x AES"},
+	{"CRYPTO-ANSWER", ok200_srtp, "a=crypto:2 ", "a=crypto:3 ",
+	 invite_srtp},
 };
 
 
@@ -460,6 +480,29 @@ static const struct kase {
 	{"an accepted stream shares no format with the offer",
 	 {"SDP-ANSWER-PT", ok200, "RTP/AVP 0 101", "RTP/AVP 18 102",
 	  invite}, true},
+	/* RFC 4568 §5.1.2: the answerer "MUST either accept exactly one
+	 * of the offered crypto attributes, or the offered stream MUST be
+	 * rejected" */
+	{"an SRTP answer without a=crypto",
+	 {"CRYPTO-ANSWER", ok200_srtp, "a=crypto:2 AES_CM_128_HMAC_SHA1_32 "
+	  CKEY "\n", "", invite_srtp}, true},
+	{"an SRTP answer with a suite the tag was not offered with",
+	 {"CRYPTO-ANSWER", ok200_srtp, "crypto:2 AES_CM_128_HMAC_SHA1_32",
+	  "crypto:2 AES_CM_128_HMAC_SHA1_80", invite_srtp}, true},
+	{"an SRTP answer with two a=crypto lines",
+	 {"CRYPTO-ANSWER", ok200_srtp, "a=crypto:2 ",
+	  "a=crypto:1 AES_CM_128_HMAC_SHA1_80 " CKEY "\na=crypto:2 ",
+	  invite_srtp}, true},
+	{"an SRTP stream rejected (port 0) without a=crypto",
+	 {"CRYPTO-ANSWER", ok200_srtp, "m=audio 20002 RTP/SAVP 0\n"
+	  "a=crypto:2 AES_CM_128_HMAC_SHA1_32 " CKEY "\n",
+	  "m=audio 0 RTP/SAVP 0\n", invite_srtp}, false},
+	{"a plain RTP offer asks no a=crypto of the answer",
+	 {"CRYPTO-ANSWER", ok200, "", "", invite}, false},
+	{"an SRTP key one octet short (RFC 4568 §6.1)",
+	 {"CRYPTO-SYNTAX", invite_srtp, CKEY "\na=crypto:2", "inline:"
+	  "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVu\na=crypto:2", NULL},
+	  true},
 	/* RFC 3261 §12.1.1: "MUST maintain the order of those values" */
 	{"the Record-Route values copied in order",
 	 {"RR-ECHO", ok200_rr, RR13, RR13 RR14, invite_rr2}, false},

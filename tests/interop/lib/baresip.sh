@@ -14,6 +14,11 @@
 # played by $sipflow) answer: at most 50 tries, ~10 s. 0 ready, 1 not (its
 # log printed).
 #
+# BARESIP_RECORD=DIR (environment): baresip also loads its sndfile
+# module and writes WAV files of what it sends and hears into DIR
+# (dump-TIME-enc.wav, dump-TIME-dec.wav), for a testbed's
+# driver: {recording: DIR}.
+#
 # Uses the caller's $out, $src and $sipflow. Baresip needs a network
 # address of its own: in a network namespace with only lo, give it a
 # default route (`ip route add default dev lo`).
@@ -40,6 +45,11 @@ module_app		menu.so
 module_app		ctrl_tcp.so
 ctrl_tcp_listen		$3:4444
 CFG
+	if [ -n "${BARESIP_RECORD:-}" ]; then
+		mkdir -p "$BARESIP_RECORD"
+		printf 'module\t\t\tsndfile.so\nsnd_path\t\t%s\n' \
+			"$BARESIP_RECORD" >>"$d/config"
+	fi
 	echo "<sip:$2@example.test>;outbound=\"sip:$5\";regint=0;answermode=${6:-manual}" \
 		>"$d/accounts"
 	baresip -f "$d" -t 240 >"$d/log" 2>&1 &

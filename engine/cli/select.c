@@ -1,0 +1,254 @@
+/* engine/cli/select.c — which of the loaded scenarios a run plays.
+ *
+ * In this order: --tag (any of them), --filter REGEX (the scenario's
+ * name, POSIX extended), --rerun-failed OUTDIR (the names that did not
+ * pass in that run's report.json), then --shard K/N keeps every N-th of
+ * what is left, in file order, so shards never overlap and always
+ * cover the selection. --list prints the result instead of playing it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <regex.h>
+#include <re.h>
+#include "scenario.h"
+#include "report.h"
+#include "cli.h"
+#include "select.h"
+
+
+void select_init(struct select *s, const char **tags)
+{
+	memset(s, 0, sizeof(*s));
+	s->tags = tags;
+	s->shard_k = s->shard_n = 1;
+}
+
+
+void select_reset(struct select *s)
+{
+	size_t i;
+
+	if (s->has_re)
+		regfree(&s->re);
+	for (i = 0; i < s->nfailed; i++)
+		mem_deref(s->failed[i]);
+	mem_deref(s->failed);
+	s->has_re = false;
+	s->failed = NULL;
+	s->nfailed = 0;
+}
+
+
+/** --filter REGEX: EINVAL, said why, when it is not one */
+int select_filter(struct select *s, const char *regex)
+{
+	char why[128];
+	int err;
+
+	if (s->has_re) {
+		regfree(&s->re);
+		s->has_re = false;
+	}
+
+	err = regcomp(&s->re, regex, REG_EXTENDED | REG_NOSUB);
+	if (err) {
+		regerror(err, &s->re, why, sizeof(why));
+		re_fprintf(stderr, "--filter: '%s' is not a regular "
+			   "expression (POSIX extended): %s\n", regex, why);
+		return EINVAL;
+	}
+	s->has_re = true;
+
+	return 0;
+}
+
+
+/** --shard K/N, 1 <= K <= N <= 1000: EINVAL, said why */
+int select_shard(struct select *s, const char *arg)
+{
+	char *end = NULL;
+	unsigned long a, b;
+
+	a = strtoul(arg, &end, 10);
+	if (end && *end == '/') {
+		b = strtoul(end + 1, &end, 10);
+		if (end && !*end && b && a && a <= b && b <= 1000) {
+			s->shard_k = (unsigned)a;
+			s->shard_n = (unsigned)b;
+			return 0;
+		}
+	}
+
+	re_fprintf(stderr, "--shard: '%s' is not K/N with 1 <= K <= N\n",
+		   arg);
+	return EINVAL;
+}
+
+
+/**
+ * --rerun-failed OUTDIR: the scenarios that failed (or ended in any way
+ * but passed or skipped) in OUTDIR/report.json. EINVAL, said why, when
+ * there is no such report or it is not one
+ */
+int select_rerun(struct select *s, const char *outdir)
+{
+	struct report *rp = NULL;
+	struct le *le;
+	char path[1024];
+	size_t n = 0;
+	int err;
+
+	re_snprintf(path, sizeof(path), "%s/report.json", outdir);
+	err = report_alloc(&rp);
+	if (!err)
+		err = report_load_json(rp, path);
+	if (err) {
+		re_fprintf(stderr, "--rerun-failed: %s: %s\n", path,
+			   err == EBADMSG ? "not a sipflow report.json "
+			   "(not JSON)" : err == EPROTO ? "not a sipflow "
+			   "report.json (unknown schema)" : strerror(err));
+		mem_deref(rp);
+		return EINVAL;
+	}
+
+	s->failed = mem_zalloc((list_count(&rp->scns) + 1) *
+			       sizeof(*s->failed), NULL);
+	for (le = rp->scns.head; s->failed && le; le = le->next) {
+		const struct report_scn *sc = le->data;
+
+		if (sc->passed || sc->skipped || !sc->name)
+			continue;
+		if (str_dup(&s->failed[n], sc->name))
+			break;
+		++n;
+	}
+	s->nfailed = n;
+	s->rerun = true;
+	s->rerun_dir = outdir;
+
+	if (rp->refused || rp->notrun)
+		re_fprintf(stderr, "--rerun-failed: %s: %u scenarios were "
+			   "refused and %u not run; report.json does not "
+			   "name them, so they are not played again\n", path,
+			   rp->refused, rp->notrun);
+	mem_deref(rp);
+
+	return s->failed ? 0 : ENOMEM;
+}
+
+
+static bool has_tag(const struct scenario *sc, const char *const *tags,
+		    size_t ntags)
+{
+	struct le *le;
+	size_t i;
+
+	if (!ntags)
+		return true;
+
+	for (le = sc->tags.head; le; le = le->next) {
+		const struct strle *t = le->data;
+
+		for (i = 0; i < ntags; i++) {
+			if (!strcmp(t->str, tags[i]))
+				return true;
+		}
+	}
+
+	return false;
+}
+
+
+static bool failed_before(const struct select *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfailed; i++) {
+		if (!strcmp(s->failed[i], name))
+			return true;
+	}
+
+	return false;
+}
+
+
+/** Whether a loaded scenario is played (called once each, in order) */
+bool select_keep(struct select *s, const struct scenario *sc)
+{
+	if (!has_tag(sc, s->tags, s->ntags))
+		return false;
+	if (s->has_re && regexec(&s->re, sc->name, 0, NULL, 0))
+		return false;
+	if (s->rerun && !failed_before(s, sc->name))
+		return false;
+
+	return (s->idx++ % s->shard_n) == s->shard_k - 1;
+}
+
+
+/**
+ * Nothing selected: exit 2 saying why, or 0 with --rerun-failed when
+ * nothing had failed (there is nothing to do, and that is no mistake);
+ * -1 when there is something to play
+ */
+int select_empty(const struct select *s, const struct list *scs,
+		 size_t nfiles)
+{
+	if (!list_isempty(scs))
+		return -1;
+
+	if (s->rerun && !s->nfailed) {
+		re_printf("sipflow run: nothing failed in %s/report.json: "
+			  "nothing to rerun\n", s->rerun_dir);
+		return EXIT_PASS;
+	}
+
+	re_fprintf(stderr, "sipflow run: no scenario selected: %zu files "
+		   "read, %zu past the filters%s%s%s%s\n", nfiles, s->idx,
+		   s->ntags ? "; --tag" : "", s->has_re ? "; --filter" : "",
+		   s->rerun ? "; --rerun-failed (its failed scenarios are "
+		   "not among those given)" : "",
+		   s->shard_n > 1 ? "; --shard" : "");
+	return EXIT_BAD;
+}
+
+
+static const char *kind_name(const struct role *r)
+{
+	static const char *const names[] = {"ua", "proxy", "phone", "dut"};
+
+	return r->dut ? "dut" : (unsigned)r->kind < ARRAY_SIZE(names) ?
+		names[r->kind] : "?";
+}
+
+
+/** --list: one line a scenario: name, file, tags, roles (and kinds) */
+int select_list(const struct list *scs)
+{
+	struct le *le, *l2;
+	unsigned n = 0;
+
+	for (le = scs->head; le; le = le->next) {
+		const struct scenario *sc = le->data;
+
+		re_printf("%s  %s  tags:", sc->name, sc->file);
+		for (l2 = sc->tags.head; l2; l2 = l2->next)
+			re_printf("%s%s", l2 == sc->tags.head ? " " : ",",
+				  ((struct strle *)l2->data)->str);
+		if (list_isempty(&sc->tags))
+			re_printf(" -");
+		re_printf("  roles:");
+		for (l2 = sc->roles.head; l2; l2 = l2->next) {
+			const struct role *r = l2->data;
+
+			re_printf(" %s=%s", r->name, kind_name(r));
+		}
+		re_printf("\n");
+		++n;
+	}
+	re_printf("%u scenarios selected\n", n);
+
+	return stdout_flush() ? EXIT_BAD : EXIT_PASS;
+}
