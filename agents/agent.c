@@ -3,6 +3,7 @@
 #include <re.h>
 #include "scenario.h"
 #include "agent.h"
+#include "placeholder.h"
 #include "phone.h"
 #include "transport.h"
 
@@ -18,6 +19,7 @@ static void destructor(void *data)
 	mem_deref(ag->hil);
 	mem_deref(ag->tr);
 	mem_deref(ag->sdp);
+	mem_deref(ag->aor);
 	mem_deref(ag->rtp);
 }
 
@@ -208,14 +210,19 @@ int agent_alloc(struct agent **agp, struct role *role,
 		ag->h = *h;
 	ag->arg = arg;
 
-	if (!role->dut && role->kind == ROLE_PHONE) {
+	if (role->dut) {
+		/* a device's own line, for its driver (hil_set_line) */
+		if (sc && role->user)
+			err = role_aor(&ag->aor, sc, role);
+	}
+	else if (role->kind == ROLE_PHONE) {
 		struct phone_handlers ph = {
 			phone_sig, phone_media, phone_log, ag,
 		};
 
 		err = phone_alloc(&ag->phone, role, sc, &ph);
 	}
-	else if (!role->dut) {
+	else {
 		err = transport_listen(&ag->tr, role->tp, &role->addr,
 				       role->tls, tr_recv, tr_close, ag);
 		if (err)

@@ -50,6 +50,10 @@ typedef void (agent_log_h)(struct agent *ag, const char *line, void *arg);
 typedef void (agent_note_h)(struct agent *ag, bool lost, const char *line,
 			    void *arg);
 
+/** An event the device reported through its driver (agents/hil/) */
+typedef void (agent_event_h)(struct agent *ag, const char *name,
+			     const char *detail, void *arg);
+
 /** What an agent tells the run */
 struct agent_handlers {
 	agent_recv_h *recvh;
@@ -58,6 +62,7 @@ struct agent_handlers {
 	agent_log_h *logh;
 	agent_close_h *closeh;
 	agent_note_h *noteh;
+	agent_event_h *eventh;
 };
 
 /** Build the message a step sends */
@@ -186,8 +191,11 @@ struct agent {
 				       into the run's set of ledgers */
 	struct phone *phone;        /* kind phone: the autonomous agent */
 	struct hil *hil;            /* a device under test: its driver */
+	char *aor;                  /* … its role's address of record */
 	unsigned set_applied;       /* … the settings this run gave it
 				       (PHONE_CFG_*), undone at its end */
+	bool registered;            /* … a do: register of this run passed:
+				       unregistered at its end */
 	agent_done_h *doneh;        /* the act under way (agent_act) */
 	void *done_arg;
 	struct agent_handlers h;

@@ -88,6 +88,15 @@ static void dut_note(bool lost, const char *line, void *arg)
 }
 
 
+static void dut_event(const char *name, const char *detail, void *arg)
+{
+	struct agent *ag = arg;
+
+	if (ag->h.eventh)
+		ag->h.eventh(ag, name, detail, ag->arg);
+}
+
+
 static int dut_start(struct agent *ag, char **why)
 {
 	const struct role *r = ag->role;
@@ -97,6 +106,11 @@ static int dut_start(struct agent *ag, char **why)
 		return 0;
 
 	err = hil_alloc(&ag->hil, r->driver, r->name, dut_note, ag);
+	if (!err) {
+		hil_set_auth(ag->hil, r->auth_user, r->auth_pass);
+		hil_set_event_h(ag->hil, dut_event);
+		hil_set_line(ag->hil, ag->aor);
+	}
 	if (err)
 		(void)re_sdprintf(why, "driver %s: cannot start: %m",
 				  hil_driver_type(r->driver->drv), err);

@@ -107,8 +107,7 @@ void console_step(struct console *c, const struct step *st,
 		return;
 
 	re_snprintf(w, sizeof(w), "%H", step_print, st);
-	if (st->type == STEP_WAIT || st->type == STEP_DO ||
-	    st->type == STEP_MEDIA)
+	if (st->type != STEP_MSG)
 		dir[0] = '\0';
 	else
 		re_snprintf(dir, sizeof(dir), "%s -> %s", st->from->name,

@@ -330,7 +330,7 @@ static int add_step(struct report_scn *s, const struct run *run,
 		    const struct step *st)
 {
 	static const char *const types[] = {"message", "wait", "group", "do",
-						 "media"};
+						 "media", "event"};
 	const struct verdict *v = run_verdict(run, st->idx);
 	struct report_step *rs;
 	int err;
@@ -353,6 +353,9 @@ static int add_step(struct report_scn *s, const struct run *run,
 	}
 	else if (st->type == STEP_DO) {
 		err |= sdup(&rs->from, st->act.actor->name);
+	}
+	else if (st->type == STEP_EVENT) {
+		err |= dup(&rs->from, st->ev.from->name);
 	}
 	if (st->group)
 		err |= sdup(&rs->group, st->group->id);

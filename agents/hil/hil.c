@@ -64,15 +64,19 @@ static void cfg_destructor(void *data)
 	size_t i;
 
 	mem_deref(cfg->control);
+	mem_deref(cfg->account);
 	mem_deref(cfg->recording);
 	mem_deref(cfg->url);
 	mem_deref(cfg->events);
+	mem_deref(cfg->line);
 	mem_deref(cfg->user);
 	mem_deref(cfg->pass);
 	mem_deref(cfg->input);
 	mem_deref(cfg->output);
-	for (i = 0; i < ARRAY_SIZE(cfg->cmd); i++)
+	for (i = 0; i < ARRAY_SIZE(cfg->cmd); i++) {
 		mem_deref(cfg->cmd[i]);
+		mem_deref(cfg->keys[i]);
+	}
 }
 
 
@@ -155,6 +159,27 @@ int hil_alloc(struct hil **hp, const struct hil_cfg *cfg, const char *role,
 		*hp = h;
 
 	return err;
+}
+
+
+/** The role's digest credentials (testbed auth:), for a driver that
+ *  configures the device's account; borrowed from the role, which
+ *  outlives the driver */
+void hil_set_auth(struct hil *h, const char *user, const char *pass)
+{
+	if (!h)
+		return;
+
+	h->sip_user = user;
+	h->sip_pass = pass;
+}
+
+
+/** The role's address of record (sip:user@domain), borrowed */
+void hil_set_line(struct hil *h, const char *aor)
+{
+	if (h)
+		h->aor = aor;
 }
 
 
@@ -366,7 +391,9 @@ static int put_value(struct mbuf *mb, const char *v, bool quote)
 
 /*
  * A command or prompt with its fields filled in: {role} {verb} {uri}
- * {user} (the target's user part) {digits} {code} {file}, and for set
+ * {user} (the target's user part) {digits} {code} {file}, {line} (the
+ * device's own account, user@domain: driver: {line:}, else the role's
+ * address of record without sip:), and for set
  * (one setting at a time) {setting} {value} (forward-*: the target's
  * uri); with quote, every value goes in single quotes for /bin/sh.
  */
@@ -377,6 +404,7 @@ int hil_subst(char **out, const char *tmpl, const struct hil *h,
 	struct mbuf *mb = mbuf_alloc(256);
 	const char *p = tmpl;
 	char code[8], user[128] = "", value[160] = "";
+	const char *line = "";
 	struct do_setting ds = {&d->set, d->set.given, uri};
 	int err = 0;
 
@@ -387,6 +415,10 @@ int hil_subst(char **out, const char *tmpl, const struct hil *h,
 	if (d->verb == DO_SET)
 		re_snprintf(value, sizeof(value), "%H", doverb_setting_value,
 			    &ds);
+	if (h->cfg->line)
+		line = h->cfg->line;
+	else if (h->aor && !strncmp(h->aor, "sip:", 4))
+		line = h->aor + 4;
 	if (uri) {
 		struct pl u;
 
@@ -414,6 +446,8 @@ int hil_subst(char **out, const char *tmpl, const struct hil *h,
 			v = uri ? uri : "";
 		else if (!pl_strcmp(&name, "user"))
 			v = user;
+		else if (!pl_strcmp(&name, "line"))
+			v = line;
 		else if (!pl_strcmp(&name, "digits") ||
 			 !pl_strcmp(&name, "file"))
 			v = d->text ? d->text : "";

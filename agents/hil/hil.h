@@ -10,12 +10,19 @@
 struct hil;
 struct hil_driver;
 
+enum { HIL_KEYS_MAX = 4 };  /* requests in one verb's key sequence */
+
 /** A device's driver as the testbed sets it (driver: {type: …, …}) */
 struct hil_cfg {
 	const struct hil_driver *drv;
 	char *control;            /* baresip: its ctrl_tcp host:port */
+	char *account;            /* baresip: its accounts line (register) */
 	char *url;                /* yealink-http: http://phone[:port] */
 	char *events;             /* yealink-http: host:port for Action URL */
+	char *line;               /* yealink-http: the phone's own account
+				     (ext@server), NULL: the role's AOR */
+	char *keys[DO_NVERBS];    /* yealink-http: a verb's key sequence,
+				     one Action URI request a line */
 	char *user;               /* yealink-http: the phone's web login */
 	char *pass;               /* never printed */
 	char *cmd[DO_NVERBS];     /* exec: a shell command per verb */
@@ -36,6 +43,11 @@ typedef void (hil_done_h)(int err, const char *why, void *arg);
  *  lost: the driver can no longer reach the device */
 typedef void (hil_note_h)(bool lost, const char *line, void *arg);
 
+/** An event the device reported (name in its driver's vocabulary,
+ *  hil_check_event), with what came with it (a peer's URI), or NULL */
+typedef void (hil_event_h)(const char *name, const char *detail,
+			   void *arg);
+
 const struct hil_driver *hil_driver_find(const char *type);
 const char *hil_driver_type(const struct hil_driver *drv);
 int  hil_driver_types(struct re_printf *pf, void *unused);
@@ -44,9 +56,14 @@ const char *const *hil_driver_keys(const struct hil_driver *drv,
 
 int  hil_cfg_alloc(struct hil_cfg **cfgp, const struct hil_driver *drv);
 const char *hil_check(const struct hil_cfg *cfg, const struct do_spec *d);
+const char *hil_check_event(const struct hil_cfg *cfg, const char *name);
+int  hil_event_names(struct re_printf *pf, const struct hil_cfg *cfg);
 
 int  hil_alloc(struct hil **hp, const struct hil_cfg *cfg,
 	       const char *role, hil_note_h *noteh, void *arg);
+void hil_set_auth(struct hil *h, const char *user, const char *pass);
+void hil_set_event_h(struct hil *h, hil_event_h *evh);
+void hil_set_line(struct hil *h, const char *aor);
 bool hil_ready(const struct hil *h);
 int  hil_act(struct hil *h, const struct do_spec *d, const char *uri,
 	     hil_done_h *doneh, void *arg);

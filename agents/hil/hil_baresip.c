@@ -7,20 +7,12 @@
 #include <re.h>
 #include "scenario.h"
 #include "hil_priv.h"
+#include "hil_baresip.h"
 
 
 enum {
 	NETSTRING_MAX = 65536,   /* a longer one is not baresip talking */
 	JSON_DEPTH = 8,
-};
-
-struct bsip {
-	struct hil *h;
-	struct tcp_conn *tc;
-	struct sa addr;
-	struct mbuf *rx;         /* what came in, not yet a whole netstring */
-	uint32_t token;          /* of the command in progress */
-	const char *cmd;         /* its name, for messages */
 };
 
 /* the verbs, as baresip's long commands (menu module) */
@@ -80,10 +72,10 @@ static const char *check(const struct hil_cfg *cfg, const struct do_spec *d)
 {
 	const char *why;
 
-	(void)cfg;
-
 	if (d->verb == DO_SET)
 		return answermode(&d->set, &why) ? NULL : why;
+	if (d->verb == DO_REGISTER || d->verb == DO_UNREGISTER)
+		return bsip_reg_check(cfg);
 	if (!command_of(d->verb))
 		return "baresip's control socket has no command for it";
 	if (d->verb == DO_REJECT && d->scode != 486)
@@ -101,15 +93,41 @@ static int where(struct re_printf *pf, const struct hil *h)
 }
 
 
+/* baresip's events that mean what a Yealink's Action URL of that name
+ * means (an event: step's vocabulary, agents/hil/hil_event.c) */
+static const struct {
+	const char *type;
+	const char *name;
+} evmap[] = {
+	{"CALL_INCOMING",    "incoming_call"},
+	{"CALL_ESTABLISHED", "call_established"},
+	{"CALL_CLOSED",      "call_terminated"},
+	{"REGISTER_OK",      "log_on"},
+	{"REGISTER_FAIL",    "register_failed"},
+	{"UNREGISTERING",    "log_off"},
+};
+
+static const char *const evnames[] = {
+	"incoming_call", "call_established", "call_terminated", "log_on",
+	"register_failed", "log_off",
+};
+
+
 static void event(struct bsip *b, const struct odict *od)
 {
 	const char *type = odict_string(od, "type");
 	const char *peer = odict_string(od, "peeruri");
 	const char *param = odict_string(od, "param");
+	size_t i;
 
 	hil_note(b->h, "%s%s%s%s%s", type ? type : "event",
 		 peer ? " " : "", peer ? peer : "",
 		 param ? ": " : "", param ? param : "");
+
+	for (i = 0; type && i < ARRAY_SIZE(evmap); i++) {
+		if (!strcmp(evmap[i].type, type))
+			hil_event(b->h, evmap[i].name, peer);
+	}
 }
 
 
@@ -117,6 +135,7 @@ static void response(struct bsip *b, const struct odict *od)
 {
 	const char *tok = odict_string(od, "token");
 	const char *data = odict_string(od, "data");
+	const char *cmd = b->cmd;
 	char want[16];
 	bool ok = false;
 
@@ -125,13 +144,19 @@ static void response(struct bsip *b, const struct odict *od)
 		return;   /* not the answer to ours (another client's) */
 
 	(void)odict_get_boolean(od, &ok, "ok");
-	if (ok)
+	b->cmd = NULL;
+	if (b->then) {
+		bsip_then_h *then = b->then;
+
+		b->then = NULL;
+		then(b, ok, data);
+	}
+	else if (ok)
 		hil_done(b->h, 0, NULL);
 	else
-		hil_done(b->h, EPROTO, "baresip refused '%s'%s%s", b->cmd,
+		hil_done(b->h, EPROTO, "baresip refused '%s'%s%s", cmd,
 			 str_isset(data) ? ": " : "", str_isset(data) ? data
 			 : "");
-	b->cmd = NULL;
 }
 
 
@@ -276,38 +301,28 @@ static int open_(struct hil *h)
 }
 
 
-static int act(struct hil *h, const struct do_spec *d, const char *uri)
+/** Send one command (params may be NULL); its answer ends the action,
+ *  or goes to b->then when the caller set it */
+int bsip_send(struct bsip *b, const char *cmd, const char *params)
 {
-	struct bsip *b = h->st;
 	struct odict *od = NULL;
 	struct mbuf *js = NULL, *out = NULL;
 	char tok[16];
 	int err;
 
-	if (!b->tc || !h->ready)
+	if (!b->tc || !b->h->ready)
 		return ENOTCONN;
 
-	b->cmd = command_of(d->verb);
+	b->cmd = cmd;
 	b->token++;
 	re_snprintf(tok, sizeof(tok), "%u", b->token);
 
 	err = odict_alloc(&od, 4);
 	if (err)
 		return err;
-	err = odict_entry_add(od, "command", ODICT_STRING, b->cmd);
-	if (uri && (d->verb == DO_DIAL || d->verb == DO_TRANSFER))
-		err |= odict_entry_add(od, "params", ODICT_STRING, uri);
-	else if (d->verb == DO_DTMF)
-		err |= odict_entry_add(od, "params", ODICT_STRING, d->text);
-	else if (d->verb == DO_SET) {
-		const char *why, *mode = answermode(&d->set, &why);
-
-		if (!mode) {
-			err = ENOTSUP;
-			goto out;
-		}
-		err |= odict_entry_add(od, "params", ODICT_STRING, mode);
-	}
+	err = odict_entry_add(od, "command", ODICT_STRING, cmd);
+	if (params)
+		err |= odict_entry_add(od, "params", ODICT_STRING, params);
 	err |= odict_entry_add(od, "token", ODICT_STRING, tok);
 	if (err)
 		goto out;
@@ -326,10 +341,12 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 
 	out->pos = 0;
 	err = tcp_send(b->tc, out);
-	if (!err)
-		hil_sent(h);
 
  out:
+	if (js)
+		memset(js->buf, 0, js->size);   /* it may hold a password */
+	if (out)
+		memset(out->buf, 0, out->size);
 	mem_deref(od);
 	mem_deref(js);
 	mem_deref(out);
@@ -337,8 +354,41 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 }
 
 
-static const char *const keys[] = {"type", "control", "timeout",
-				    "recording"};
+static int act(struct hil *h, const struct do_spec *d, const char *uri)
+{
+	struct bsip *b = h->st;
+	const char *params = NULL;
+	int err;
+
+	if (!b->tc || !h->ready)
+		return ENOTCONN;
+
+	b->then = NULL;
+	if (d->verb == DO_REGISTER || d->verb == DO_UNREGISTER)
+		return bsip_reg_act(b, d->verb == DO_REGISTER);
+
+	if (uri && (d->verb == DO_DIAL || d->verb == DO_TRANSFER))
+		params = uri;
+	else if (d->verb == DO_DTMF)
+		params = d->text;
+	else if (d->verb == DO_SET) {
+		const char *why;
+
+		params = answermode(&d->set, &why);
+		if (!params)
+			return ENOTSUP;
+	}
+
+	err = bsip_send(b, command_of(d->verb), params);
+	if (!err)
+		hil_sent(h);
+
+	return err;
+}
+
+
+static const char *const keys[] = {"type", "control", "account",
+				   "timeout", "recording"};
 
 const struct hil_driver hil_baresip = {
 	.type = "baresip",
@@ -346,6 +396,8 @@ const struct hil_driver hil_baresip = {
 	.nkeys = ARRAY_SIZE(keys),
 	.required = "control",
 	.timeout_ms = 5000,
+	.events = evnames,
+	.nevents = ARRAY_SIZE(evnames),
 	.check = check,
 	.open = open_,
 	.act = act,

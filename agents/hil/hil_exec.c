@@ -13,7 +13,7 @@
 #include "hil_priv.h"
 
 
-enum { OUT_MAX = 4096, REAP_MS = 5 };
+enum { OUT_MAX = 4096, REAP_MS = 5, FD_SCAN_MAX = 65536 };
 
 struct xcmd {
 	struct hil *h;
@@ -133,6 +133,22 @@ static int open_(struct hil *h)
 }
 
 
+/* in the child: the run's sockets (every role's SIP and RTP, the pcap)
+ * are not the command's. A command that outlives the run (a slow one
+ * killed at its end leaves its children) would hold them and the next
+ * run could not listen on its addresses */
+static void close_inherited(void)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+	int fd;
+
+	if (max < 0 || max > FD_SCAN_MAX)
+		max = FD_SCAN_MAX;
+	for (fd = STDERR_FILENO + 1; fd < max; fd++)
+		(void)close(fd);
+}
+
+
 static int act(struct hil *h, const struct do_spec *d, const char *uri)
 {
 	struct xcmd *x = h->st;
@@ -171,6 +187,7 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 		(void)dup2(pfd[1], STDERR_FILENO);
 		(void)close(pfd[0]);
 		(void)close(pfd[1]);
+		close_inherited();
 		execl("/bin/sh", "sh", "-c", line, (char *)NULL);
 		_exit(127);
 	}

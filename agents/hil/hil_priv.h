@@ -12,6 +12,10 @@ struct hil_driver {
 	size_t nkeys;
 	const char *required;       /* a key it cannot do without, or NULL */
 	uint32_t timeout_ms;        /* default bound on one action */
+	const char *const *events;  /* the event names it reports */
+	size_t nevents;
+	/* NULL when this cfg lets it report events, else why not */
+	const char *(*events_check)(const struct hil_cfg *cfg);
 
 	/* NULL when the driver can do d (for this cfg), else why not */
 	const char *(*check)(const struct hil_cfg *cfg,
@@ -32,6 +36,10 @@ struct hil {
 	void *st;                   /* the driver's own state */
 	bool ready;                 /* the device can be acted on */
 	char *lost;                 /* why the driver is gone, or NULL */
+	hil_event_h *evh;           /* the device's events go here (arg) */
+	const char *aor;            /* the role's sip:user@domain (borrowed) */
+	const char *sip_user;       /* the role's testbed auth: (borrowed) */
+	const char *sip_pass;       /* never printed */
 
 	/* the action in progress */
 	struct tmr tmr;
@@ -48,6 +56,7 @@ void hil_done(struct hil *h, int err, const char *fmt, ...);
 void hil_note(struct hil *h, const char *fmt, ...);
 void hil_lost(struct hil *h, const char *fmt, ...);
 void hil_set_ready(struct hil *h);
+void hil_event(struct hil *h, const char *name, const char *detail);
 uint32_t hil_timeout(const struct hil_cfg *cfg);
 /** A piece of what a device sent, for hil_print_text */
 struct hil_text {

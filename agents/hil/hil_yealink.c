@@ -5,12 +5,16 @@
  * callbacks (incoming call, answered, on hook …), configured on the phone
  * to http://EVENTS/event?name=…, become notes in the run's log.
  *
- * The key sequences (Yealink administrator's guide, "Action URI"):
- *   dial      key=number={user}&outgoing_uri={uri}
+ * The key sequences (Yealink administrator's guide, "Action URI"), each
+ * replaceable per verb by the testbed (driver: {keys: {VERB: [GET, …]}}:
+ * firmware differs):
+ *   dial      key=number={user}&outgoing_uri={line} — outgoing_uri is
+ *             the phone's own account to call from (ext@server), the
+ *             number the callee
  *   answer    key=OK            reject   key=CANCEL
  *   hangup    key=CALLEND       hold     key=HOLD      resume key=UNHOLD
- *   transfer  key=F_TRANSFER, then key=number={user}&outgoing_uri={uri},
- *             then key=F_TRANSFER (blind: complete at once)
+ *   transfer  key=F_TRANSFER, then key=number={user}, then
+ *             key=F_TRANSFER (blind: complete at once)
  *   dtmf      key=1;2;STAR;POUND (one key per digit)
  */
 #include <string.h>
@@ -20,7 +24,7 @@
 #include "hil_priv.h"
 
 
-enum { MAX_GETS = 3 };
+enum { MAX_GETS = HIL_KEYS_MAX };
 
 struct yphone {
 	struct hil *h;
@@ -35,22 +39,27 @@ struct yphone {
 };
 
 static const char *const seqs[DO_NVERBS][MAX_GETS] = {
-	[DO_DIAL]     = {"number={user}&outgoing_uri={uri}"},
+	[DO_DIAL]     = {"number={user}&outgoing_uri={line}"},
 	[DO_ANSWER]   = {"OK"},
 	[DO_REJECT]   = {"CANCEL"},
 	[DO_HANGUP]   = {"CALLEND"},
 	[DO_HOLD]     = {"HOLD"},
 	[DO_RESUME]   = {"UNHOLD"},
-	[DO_TRANSFER] = {"F_TRANSFER", "number={user}&outgoing_uri={uri}",
-			 "F_TRANSFER"},
+	[DO_TRANSFER] = {"F_TRANSFER", "number={user}", "F_TRANSFER"},
 	[DO_DTMF]     = {"{keys}"},
 };
 
 
 static const char *check(const struct hil_cfg *cfg, const struct do_spec *d)
 {
-	(void)cfg;
-
+	if (d->verb != DO_SET && cfg->keys[d->verb])
+		return NULL;   /* the testbed's sequence: it knows */
+	if (d->verb == DO_REGISTER || d->verb == DO_UNREGISTER)
+		return "the Action URI has no key that registers or "
+		       "unregisters a line (the phone registers as its "
+		       "account settings say: account.1.enable; give the "
+		       "testbed register: {with: P, timeout:} to wait for "
+		       "it)";
 	if (!seqs[d->verb][0])
 		return "the Action URI has no key for it";
 	if (d->verb == DO_TRANSFER && d->attended)
@@ -178,6 +187,29 @@ static int fill(char **out, const char *tmpl, struct hil *h,
 }
 
 
+/* the testbed's key sequence for the verb: one request a line */
+static int testbed_keys(struct yphone *y, const struct do_spec *d,
+			const char *uri)
+{
+	const char *p = y->h->cfg->keys[d->verb];
+	int err = 0;
+
+	while (*p && y->nget < MAX_GETS && !err) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *one = NULL;
+
+		err = re_sdprintf(&one, "%b", p, n);
+		if (!err)
+			err = fill(&y->gets[y->nget++], one, y->h, d, uri);
+		mem_deref(one);
+		p += n + (nl ? 1 : 0);
+	}
+
+	return err;
+}
+
+
 static int act(struct hil *h, const struct do_spec *d, const char *uri)
 {
 	struct yphone *y = h->st;
@@ -187,7 +219,10 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 	clear_gets(y);
 	y->req = mem_deref(y->req);
 
-	for (i = 0; i < MAX_GETS && seqs[d->verb][i] && !err; i++)
+	if (h->cfg->keys[d->verb])
+		err = testbed_keys(y, d, uri);
+	for (i = 0; !h->cfg->keys[d->verb] && i < MAX_GETS &&
+		     seqs[d->verb][i] && !err; i++)
 		err = fill(&y->gets[y->nget++], seqs[d->verb][i], h, d, uri);
 	if (err)
 		return err;
@@ -223,17 +258,77 @@ static int print_query(struct re_printf *pf, const struct pl *q)
 }
 
 
+/* the phone's Action URL events (its action_url.* settings), each set to
+ * http://EVENTS/event?name=<the setting's name>&remote=$remote */
+static const char *const evnames[] = {
+	"setup_completed", "log_on", "log_off", "register_failed",
+	"off_hook", "on_hook", "incoming_call", "outgoing_call",
+	"call_established", "call_terminated", "open_dnd", "close_dnd",
+	"open_always_fwd", "close_always_fwd", "open_busy_fwd",
+	"close_busy_fwd", "open_no_answer_fwd", "close_no_answer_fwd",
+	"transfer_call", "blind_transfer_call", "attended_transfer_call",
+	"hold", "unhold", "mute", "unmute", "missed_call", "ip_change",
+	"forward_incoming_call", "reject_incoming_call",
+	"answer_new_incoming_call", "transfer_finished", "transfer_failed",
+	"idle_to_busy", "busy_to_idle",
+};
+
+
+static const char *events_check(const struct hil_cfg *cfg)
+{
+	return cfg->events ? NULL
+		: "the testbed gives it no events: listener (HOST:PORT, "
+		  "where the phone's Action URLs go)";
+}
+
+
+/* a query parameter, decoded (%XX, '+'), or "" */
+static void query_param(char *buf, size_t sz, const struct pl *q,
+			const char *name)
+{
+	struct pl rest = *q;
+	size_t n = strlen(name);
+
+	buf[0] = '\0';
+	while (rest.l) {
+		const char *amp = pl_strchr(&rest, '&');
+		struct pl part = {rest.p, amp ? (size_t)(amp - rest.p)
+				  : rest.l};
+
+		if (part.l > n && part.p[n] == '=' &&
+		    !strncmp(part.p, name, n)) {
+			struct pl v = {part.p + n + 1, part.l - n - 1};
+
+			(void)re_snprintf(buf, sz, "%H", print_query, &v);
+			return;
+		}
+		if (!amp)
+			break;
+		pl_advance(&rest, part.l + 1);
+	}
+}
+
+
 /* Action URL: GET /event?name=incoming_call&remote=… from the phone */
 static void event_h(struct http_conn *conn, const struct http_msg *msg,
 		    void *arg)
 {
 	struct yphone *y = arg;
 	struct pl prm = msg->prm;
+	char name[64], remote[256];
+	size_t i;
 
 	if (prm.l && prm.p[0] == '?')
 		pl_advance(&prm, 1);
 	hil_note(y->h, "Action URL %r?%H", &msg->path, print_query, &prm);
 	(void)http_reply(conn, 200, "OK", "Content-Length: 0\r\n\r\n");
+
+	query_param(name, sizeof(name), &prm, "name");
+	query_param(remote, sizeof(remote), &prm, "remote");
+	for (i = 0; i < ARRAY_SIZE(evnames); i++) {
+		if (!strcmp(evnames[i], name))
+			hil_event(y->h, name, remote[0] ? remote : NULL);
+	}
 }
 
 
@@ -310,7 +405,8 @@ static int open_(struct hil *h)
 
 
 static const char *const keys[] = {"type", "url", "user", "password",
-				   "password-env", "events", "timeout"};
+				   "password-env", "events", "line", "keys",
+				   "timeout"};
 
 const struct hil_driver hil_yealink = {
 	.type = "yealink-http",
@@ -318,6 +414,9 @@ const struct hil_driver hil_yealink = {
 	.nkeys = ARRAY_SIZE(keys),
 	.required = "url",
 	.timeout_ms = 5000,
+	.events = evnames,
+	.nevents = ARRAY_SIZE(evnames),
+	.events_check = events_check,
 	.check = check,
 	.open = open_,
 	.act = act,

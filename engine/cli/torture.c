@@ -128,7 +128,7 @@ static bool stream(const struct role *r);
  */
 static int fresh(struct torture *t, struct sender *sd)
 {
-	struct agent_handlers h = {recv_h, NULL, NULL, NULL, NULL, NULL};
+	struct agent_handlers h = {.recvh = recv_h};
 	struct role *r = sd->role;
 	int err;
 
@@ -723,7 +723,7 @@ int torture_play(struct tort_result *res, struct scenario *sc,
 		 struct role *dut, struct list *tmpls,
 		 const struct tort_opts *o, struct report_scn *rs)
 {
-	struct agent_handlers h = {recv_h, NULL, NULL, NULL, NULL, NULL};
+	struct agent_handlers h = {.recvh = recv_h};
 	struct torture t;
 	struct le *le;
 	int err;

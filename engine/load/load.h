@@ -39,6 +39,8 @@ bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 void ld_impair(struct loader *ld, const yaml_node_t *n,
 	       struct impair_spec *imp);
 void ld_do_step(struct loader *ld, struct step *st, const yaml_node_t *n);
+void ld_event_step(struct loader *ld, struct step *st,
+		   const yaml_node_t *n);
 void ld_media_step(struct loader *ld, struct step *st,
 		   const yaml_node_t *n);
 void ld_auth(struct loader *ld, struct step *st, const yaml_node_t *k,

@@ -1064,10 +1064,13 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 	v0 = ynode(yd, p->value);
 	id = yscalar(k0);
 
-	if (id && (!strcmp(id, "media") || !strcmp(id, "do"))) {
+	if (id && (!strcmp(id, "media") || !strcmp(id, "do") ||
+		   !strcmp(id, "event"))) {
 		bool is_do = !strcmp(id, "do");
+		bool is_ev = !strcmp(id, "event");
 
-		st = new_step(ld, is_do ? STEP_DO : STEP_MEDIA, k0);
+		st = new_step(ld, is_do ? STEP_DO : is_ev ? STEP_EVENT
+			      : STEP_MEDIA, k0);
 		if (!st)
 			return;
 		re_sdprintf(&st->id, "%s@L%u%s", id, st->pos.line,
@@ -1075,15 +1078,17 @@ static void load_step(struct loader *ld, const yaml_node_t *n,
 		st->group = group;
 		list_append(into, &st->le, st);
 		(void)ld_step_add(ld, st);
-		if (group && is_do)
-			yerr(yd, k0, "do: cannot be inside any-order: (a "
+		if (group && (is_do || is_ev))
+			yerr(yd, k0, "%s: cannot be inside any-order: (a "
 			     "group's media: steps listen at once; its "
-			     "do: steps would have no order)");
+			     "%s: steps would have no order)", id, id);
 		if (p + 1 < n->data.mapping.pairs.top)
 			yerr(yd, ynode(yd, p[1].key), "%s: takes no other "
 			     "keys", id);
 		if (is_do)
 			ld_do_step(ld, st, v0);
+		else if (is_ev)
+			ld_event_step(ld, st, v0);
 		else
 			ld_media_step(ld, st, v0);
 		return;

@@ -18,17 +18,69 @@
 #include "ynode.h"
 #include "testbed.h"
 #include "prologue.h"
+#include "duration.h"
+#include "hil/hil.h"
 
 
-/** register: P — the role this one registers with before each flow */
+/* register: {with: P, timeout: 20s} */
+static void reg_with(const struct ywalk *w, const struct ykey *row,
+		     const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (!vs || !*vs)
+		yerr(w->yd, v, "role %s: register: with: names the "
+		     "registrar's role (register: {with: P})", w->name);
+	else
+		testbed_set_str(&b->reg_with, vs);
+}
+
+
+static void reg_timeout(const struct ywalk *w, const struct ykey *row,
+			const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (!vs || duration_parse(&b->reg_timeout_ms, vs) ||
+	    !b->reg_timeout_ms)
+		yerr(w->yd, v, "role %s: register: timeout: '%s' is not a "
+		     "duration (20s, 500ms, 2m)", w->name, vs ? vs : "");
+}
+
+
+/** register: P, or register: {with: P, timeout: 20s} — the role this one
+ *  registers with before each flow; timeout: how long a device's first
+ *  REGISTER may take to come (it may be rebooting) */
 void testbed_parse_register(struct ydoc *yd, const struct yaml_node_s *v,
 			    struct binding *b, const char *name)
 {
+	static const struct ykey rows[] = {
+		{"with",    reg_with,    0},
+		{"timeout", reg_timeout, 0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk w = {.yd = yd, .obj = b, .where = "register",
+			  .name = name};
 	const char *vs = yscalar(v);
+
+	if (v->type == YAML_MAPPING_NODE) {
+		(void)ymap_walk(&w, v, &keys);
+		if (!b->reg_with)
+			yerr(yd, v, "role %s: register: needs with: (the "
+			     "registrar's role)", name);
+		return;
+	}
 
 	if (!vs || !*vs) {
 		yerr(yd, v, "role %s: register: names the registrar's role "
-		     "(register: P)", name);
+		     "(register: P, or register: {with: P, timeout: 20s})",
+		     name);
 		return;
 	}
 
@@ -82,13 +134,68 @@ static struct step *add(struct list *into, enum step_type type,
 }
 
 
-/* a phone presses its register button; both send REGISTER, get 200 */
+static struct step *message(struct list *into, const char *fmt,
+			    const char *who, struct role *from,
+			    struct role *to, const char *method)
+{
+	struct step *st = add(into, STEP_MSG, fmt, who);
+
+	if (!st)
+		return NULL;
+	st->req = true;
+	st->from = from;
+	st->to = to;
+	if (str_dup(&st->method, method))
+		return NULL;   /* freed with the list */
+
+	return st;
+}
+
+
+static struct step *reply(struct list *into, const char *fmt,
+			  const char *who, struct step *rq, uint16_t scode)
+{
+	struct step *st = add(into, STEP_MSG, fmt, who);
+
+	if (!st)
+		return NULL;
+	st->from = rq->to;
+	st->to = rq->from;
+	st->scode = scode;
+	st->assoc = rq;
+	if (str_dup(&st->reason, sip_reason_std(scode)))
+		return NULL;
+
+	return st;
+}
+
+
+/* the role presses its register button first: a phone always, a device
+ * when its driver can (else it registers by itself: booting, refreshing) */
+static bool presses_register(const struct role *r)
+{
+	struct do_spec d = {.actor = (struct role *)r, .verb = DO_REGISTER};
+
+	if (r->kind == ROLE_PHONE && !r->dut)
+		return true;
+
+	return r->dut && r->driver && !hil_check(r->driver, &d);
+}
+
+
+/*
+ * REGISTER, 200 OK. A device with credentials in the testbed is
+ * challenged first, the registrar answering as any registrar with digest
+ * does (RFC 3261 §22.4): REGISTER, 401, REGISTER with credentials
+ * (checked against the testbed's password), 200 OK. A device's first
+ * REGISTER may take register: {timeout:}.
+ */
 static int registration(struct list *into, struct role *r,
 			struct role *reg)
 {
 	struct step *rq, *ok;
 
-	if (r->kind == ROLE_PHONE) {
+	if (presses_register(r)) {
 		struct step *d = add(into, STEP_DO, "setup@%s", r->name);
 
 		if (!d)
@@ -97,22 +204,24 @@ static int registration(struct list *into, struct role *r,
 		d->act.verb = DO_REGISTER;
 	}
 
-	rq = add(into, STEP_MSG, "reg-%s", r->name);
-	ok = add(into, STEP_MSG, "reg-%s-ok", r->name);
-	if (!rq || !ok)
+	rq = message(into, "reg-%s", r->name, r, reg, "REGISTER");
+	if (!rq)
 		return ENOMEM;
+	if (r->dut)
+		rq->timeout_ms = r->reg_timeout_ms;
 
-	rq->req = true;
-	rq->from = r;
-	rq->to = reg;
-	ok->from = reg;
-	ok->to = r;
-	ok->scode = 200;
-	ok->assoc = rq;
-	if (str_dup(&rq->method, "REGISTER") || str_dup(&ok->reason, "OK"))
-		return ENOMEM;
+	if (r->dut && r->auth_user) {
+		if (!reply(into, "reg-%s-401", r->name, rq, 401))
+			return ENOMEM;
+		rq = message(into, "reg-%s-auth", r->name, r, reg,
+			     "REGISTER");
+		if (!rq)
+			return ENOMEM;
+	}
 
-	return 0;
+	ok = reply(into, "reg-%s-ok", r->name, rq, 200);
+
+	return ok ? 0 : ENOMEM;
 }
 
 
@@ -137,14 +246,24 @@ int scenario_prologue(struct scenario *sc, struct diag *dg)
 	for (le = sc->roles.head; le && !err; le = le->next) {
 		struct role *r = le->data, *reg;
 
-		if (!r->reg_with || r->dut)
+		if (!r->reg_with)
 			continue;
 
 		reg = scenario_role(sc, r->reg_with);
 		if (!reg || reg == r)
 			continue;
 
-		if (r->kind == ROLE_PHONE && r->proxy != reg) {
+		if (r->dut && reg->dut) {
+			diag_err(dg, sc->file, &r->pos, "role %s: the testbed "
+				 "registers device %s with %s, a device too: "
+				 "only a simulated registrar answers a "
+				 "device's REGISTER", r->name, r->name,
+				 reg->name);
+			err = EINVAL;
+			break;
+		}
+
+		if (r->kind == ROLE_PHONE && !r->dut && r->proxy != reg) {
 			diag_err(dg, sc->file, &r->pos, "role %s: the testbed "
 				 "registers it with %s, but the phone's proxy "
 				 "is %s: a phone registers through its proxy",

@@ -817,6 +817,7 @@ static int bind_role(struct role *r, const struct scenario *sc,
 	r->capture_if = mem_deref(r->capture_if);
 	r->tls = mem_deref(r->tls);
 	r->reg_with = mem_deref(r->reg_with);
+	r->reg_timeout_ms = 0;
 	r->dut_tone_hz = 0;
 	r->dut_name = mem_deref(r->dut_name);
 	r->dut_offers = 0;
@@ -850,8 +851,10 @@ static int bind_role(struct role *r, const struct scenario *sc,
 			share(&r->capture_if, b->capture_if);
 		if (b->tls)
 			share(&r->tls, b->tls);
-		if (b->reg_with)
+		if (b->reg_with) {
 			share(&r->reg_with, b->reg_with);
+			r->reg_timeout_ms = b->reg_timeout_ms;
+		}
 		if (b->auth_user) {
 			share(&r->auth_user, b->auth_user);
 			share(&r->auth_pass, b->auth_pass);

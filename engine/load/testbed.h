@@ -25,6 +25,7 @@ struct binding {
 	char *capture_if;      /* capture: {interface: IF}, or NULL */
 	struct tls_cfg *tls;   /* tls: {cert, key, ca, verify}, or NULL */
 	char *reg_with;        /* register: the registrar's role, or NULL */
+	uint32_t reg_timeout_ms; /* register: {timeout:}, 0: default */
 	char *name;            /* name: how messages call the device */
 	bool has_offers;
 	uint32_t offers;       /* offers: what the device does

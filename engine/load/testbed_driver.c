@@ -55,6 +55,76 @@ static void drv_commands(const struct ywalk *w, const struct ykey *row,
 }
 
 
+/* one request of a key sequence, onto *seq ('\n' between them) */
+static void key_add(const struct ywalk *w, const yaml_node_t *v,
+		    char **seq, unsigned *n, const char *verb)
+{
+	const char *vs = yscalar(v);
+	char *s = NULL;
+
+	if (!vs || !*vs || strchr(vs, '\n')) {
+		yerr(w->yd, v, "role %s: driver: keys: %s: each request is "
+		     "one line (key=… without the key=: \"F_TRANSFER\", "
+		     "\"number={user}\")", w->name, verb);
+		return;
+	}
+	if (++*n > HIL_KEYS_MAX) {
+		yerr(w->yd, v, "role %s: driver: keys: %s: at most %u "
+		     "requests", w->name, verb, HIL_KEYS_MAX);
+		return;
+	}
+	if (re_sdprintf(&s, "%s%s%s", *seq ? *seq : "", *seq ? "\n" : "",
+			vs))
+		return;
+	mem_deref(*seq);
+	*seq = s;
+}
+
+
+/* yealink-http: keys: {dial: "number={user}&outgoing_uri={line}",
+ * transfer: [F_TRANSFER, "number={user}", F_TRANSFER]} — the Action URI
+ * requests of a verb, as the phone's firmware takes them */
+static void drv_keyseq(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct hil_cfg *cfg = w->obj;
+	yaml_node_pair_t *p;
+	(void)row;
+	(void)k;
+
+	if (ywant(w->yd, v, YAML_MAPPING_NODE, "keys"))
+		return;
+
+	YMAP_FOREACH(p, v) {
+		yaml_node_t *pk = ynode(w->yd, p->key);
+		yaml_node_t *pv = ynode(w->yd, p->value);
+		const char *ks = yscalar(pk);
+		const struct do_verb_def *vd;
+		yaml_node_item_t *it;
+		unsigned n = 0;
+
+		vd = ks ? doverb_find(ks, strlen(ks)) : NULL;
+		if (!vd || vd->verb == DO_SET) {
+			yerr(w->yd, pk, "role %s: driver: keys: '%s' is not "
+			     "a do: verb with keys", w->name, ks ? ks : "");
+			continue;
+		}
+		cfg->keys[vd->verb] = mem_deref(cfg->keys[vd->verb]);
+		if (pv->type != YAML_SEQUENCE_NODE) {
+			key_add(w, pv, &cfg->keys[vd->verb], &n, ks);
+			continue;
+		}
+		for (it = pv->data.sequence.items.start;
+		     it < pv->data.sequence.items.top; it++)
+			key_add(w, ynode(w->yd, *it), &cfg->keys[vd->verb],
+				&n, ks);
+		if (!n)
+			yerr(w->yd, pv, "role %s: driver: keys: %s: no "
+			     "request", w->name, ks);
+	}
+}
+
+
 /* a driver key's value: not empty, or an error (NULL) */
 static const char *drv_value(const struct ywalk *w, const struct ykey *row,
 			     const yaml_node_t *v)
@@ -110,11 +180,14 @@ static void drv_password_env(const struct ywalk *w, const struct ykey *row,
 static const struct ykey drv_rows[] = {
 	{"type",         NULL,             0},
 	{"commands",     drv_commands,     0},
+	{"keys",         drv_keyseq,       0},
 	{"timeout",      drv_timeout,      0},
 	{"password-env", drv_password_env, 0},
 	{"control",      drv_str, offsetof(struct hil_cfg, control)},
+	{"account",      drv_str, offsetof(struct hil_cfg, account)},
 	{"url",          drv_str, offsetof(struct hil_cfg, url)},
 	{"events",       drv_str, offsetof(struct hil_cfg, events)},
+	{"line",         drv_str, offsetof(struct hil_cfg, line)},
 	{"user",         drv_str, offsetof(struct hil_cfg, user)},
 	{"password",     drv_str, offsetof(struct hil_cfg, pass)},
 	{"input",        drv_str, offsetof(struct hil_cfg, input)},
@@ -291,6 +364,37 @@ static int check_role_settings(const struct scenario *sc, struct diag *dg)
  * steps and the role's own keys), or be said at its line: a setting a
  * device silently ignores makes a verdict for the wrong reason.
  */
+/* event: A NAME — A is a device whose driver reports NAME; else an error
+ * at the step (a scenario played without the device is skipped with it:
+ * nothing else would report the event) */
+static bool check_event(const struct scenario *sc, const struct step *st,
+			struct diag *dg)
+{
+	const struct role *r = st->ev.from;
+	const char *why;
+
+	if (!r->dut || !r->driver) {
+		diag_err(dg, step_file(sc, st), &st->pos, "event: %s %s: %s "
+			 "is %s: only a device's driver reports events%s",
+			 r->name, st->ev.name, r->name, r->dut ? "a device "
+			 "under test without a driver" : "not bound to a "
+			 "device (the testbed's kind: dut, driver: …)",
+			 step_from(st));
+		return true;
+	}
+
+	why = hil_check_event(r->driver, st->ev.name);
+	if (!why)
+		return false;
+
+	diag_err(dg, step_file(sc, st), &st->pos, "event: %s %s: %s's driver "
+		 "(%s) cannot report it: %s (events: %H)%s", r->name,
+		 st->ev.name, r->name, hil_driver_type(r->driver->drv), why,
+		 hil_event_names, r->driver, step_from(st));
+	return true;
+}
+
+
 int testbed_check_drivers(const struct scenario *sc, struct diag *dg)
 {
 	unsigned i;
@@ -301,6 +405,11 @@ int testbed_check_drivers(const struct scenario *sc, struct diag *dg)
 		const struct role *r;
 		const char *why;
 
+		if (st && st->type == STEP_EVENT) {
+			if (check_event(sc, st, dg))
+				err = EINVAL;
+			continue;
+		}
 		if (!st || st->type != STEP_DO || !st->act.actor->dut)
 			continue;
 		r = st->act.actor;

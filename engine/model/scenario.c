@@ -33,6 +33,7 @@ static void step_destructor(void *data)
 	mem_deref(st->auth.realm);
 	mem_deref(st->act.text);
 	mem_deref(st->media.dtmf);
+	mem_deref(st->ev.name);
 }
 
 
@@ -255,6 +256,9 @@ int step_print(struct re_printf *pf, const struct step *st)
 		return re_hprintf(pf, "do %H", doverb_print, &st->act);
 	case STEP_MEDIA:
 		return re_hprintf(pf, "media %H", media_print, &st->media);
+	case STEP_EVENT:
+		return re_hprintf(pf, "event %s %s", st->ev.from->name,
+				  st->ev.name);
 	default:
 		if (st->req)
 			return re_hprintf(pf, "%s", st->method);

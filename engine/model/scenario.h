@@ -139,6 +139,9 @@ struct role {
 	struct tls_cfg *tls;   /* TLS settings (testbed), or NULL */
 	char *reg_with;        /* testbed register: the registrar role's
 				  name, or NULL (engine/load/prologue.c) */
+	uint32_t reg_timeout_ms; /* … register: {timeout:}: how long a
+				  device's REGISTER may take, 0: the
+				  step default */
 	bool no_retransmit;    /* retransmit: false — send each once */
 	unsigned idx;          /* 0-based declaration index */
 	struct srcpos pos;     /* where it is declared */
@@ -150,6 +153,8 @@ enum step_type {
 	STEP_GROUP,   /* "any-order: [steps…]" */
 	STEP_DO,      /* "do: B answer" — stimulate a phone or a device */
 	STEP_MEDIA,   /* "media: {between: [A, B], expect: two-way}" */
+	STEP_EVENT,   /* "event: {from: A, name: incoming_call}" — what a
+			 device's driver reports (engine/run/run_event.c) */
 };
 
 /** do: verbs, one row each in engine/model/doverb.c */
@@ -263,6 +268,12 @@ struct strle {
 /** status: lists at most this many codes */
 enum { STEP_NALT = 8 };
 
+/** event: what a device must report through its driver */
+struct event_spec {
+	struct role *from;        /* the device */
+	char *name;               /* its driver's event name */
+};
+
 /** One step of the flow */
 struct step {
 	struct le le;          /* in scenario.steps or in group.members */
@@ -320,9 +331,10 @@ struct step {
 	/* STEP_GROUP */
 	struct list members;   /* struct step */
 
-	/* STEP_DO, STEP_MEDIA */
+	/* STEP_DO, STEP_MEDIA, STEP_EVENT (within_ms bounds it too) */
 	struct do_spec act;
 	struct media_spec media;
+	struct event_spec ev;
 };
 
 /** One call flow, as loaded from one file */
@@ -378,7 +390,7 @@ const char *sip_reason_std(uint16_t scode);
 static inline bool step_is_check(const struct step *st)
 {
 	return st->type == STEP_MSG || st->type == STEP_DO ||
-	       st->type == STEP_MEDIA;
+	       st->type == STEP_MEDIA || st->type == STEP_EVENT;
 }
 
 /** The role decides what it sends (a phone or a device under test): its

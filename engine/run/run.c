@@ -41,6 +41,8 @@ static void destructor(void *data)
 	clock_tmr_cancel(&run->tmr_kick);
 	run_media_stop(run);
 	clock_tmr_cancel(&run->tmr_quiet);
+	clock_tmr_cancel(&run->tmr_event);
+	list_flush(&run->events);
 	clock_tmr_cancel(&run->tmr_settle);
 	clock_tmr_cancel(&run->tmr_settle_max);
 	list_flush(&run->rtxs);
@@ -766,6 +768,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 {
 	static const struct agent_handlers handlers = {
 		recv_h, sent_h, media_h, log_h, close_h, device_note_h,
+		run_event_h,
 	};
 	char capsrc[64] = "--capture";
 	struct run_opts o;

@@ -87,9 +87,53 @@ static int set_next(struct run *run, struct agent *ag,
 
 static void restore_done_h(int err, const char *why, uint64_t sent,
 			   void *arg);
+static void restore_next(struct run *run);
 
 
-/* the next device with settings of this run to undo: its first one */
+static void unreg_done_h(int err, const char *why, uint64_t sent,
+			 void *arg)
+{
+	struct run *run = arg;
+	struct agent *ag = run->restoring;
+	(void)sent;
+
+	if (ag && err)
+		run_logf(run, "teardown: %s's driver could not unregister it: "
+			 "%s", ag->role->name, why ? why : "no reason given");
+	restore_next(run);
+}
+
+
+/* a device this run registered goes back to unregistered, so that the
+ * next flow (of this run or another) waits for a REGISTER of its own,
+ * not one that takes the old registration down */
+static bool unregister(struct run *run, struct agent *ag)
+{
+	struct do_spec d;
+	char *why = NULL;
+	int err;
+
+	ag->registered = false;
+	memset(&d, 0, sizeof(d));
+	d.actor = ag->role;
+	d.verb = DO_UNREGISTER;
+
+	run->restoring = ag;
+	run_logf(run, "%s: unregister through %H", ag->role->name,
+		 agent_where, ag);
+	err = agent_act(ag, &d, NULL, unreg_done_h, run, &why);
+	if (err != EINPROGRESS)
+		run_logf(run, "teardown: %s's driver could not start "
+			 "unregistering it: %s", ag->role->name,
+			 why ? why : "no reason given");
+	mem_deref(why);
+
+	return err == EINPROGRESS;
+}
+
+
+/* the next device with settings of this run to undo: its first one;
+ * then the devices it registered */
 static void restore_next(struct run *run)
 {
 	struct phone_cfg dflt;
@@ -100,6 +144,9 @@ static void restore_next(struct run *run)
 	for (le = run->agents.head; le; le = le->next) {
 		struct agent *ag = le->data;
 
+		if (!ag->set_applied && ag->registered && ag->role->dut &&
+		    unregister(run, ag))
+			return;
 		if (!ag->set_applied)
 			continue;
 
@@ -242,6 +289,11 @@ static void driver_done_h(int err, const char *why, uint64_t sent,
 		run_finish(run);
 		return;
 	}
+
+	if (ag && st->act.verb == DO_REGISTER)
+		ag->registered = true;
+	else if (ag && st->act.verb == DO_UNREGISTER)
+		ag->registered = false;
 
 	/* the driver's own time, apart */
 	run->v[st->idx].device_ms = (int64_t)(run_now(run) - run->t_acted);

@@ -79,6 +79,11 @@ struct run {
 	struct clock_tmr tmr_settle;     /* no message for the settle time */
 	struct clock_tmr tmr_settle_max; /* the wait for quiet ends anyway */
 
+	/* event: steps (engine/run/run_event.c) */
+	struct list events;            /* struct devevent: what the devices
+					  reported */
+	struct clock_tmr tmr_event;    /* the bound of the one waiting */
+
 	/* media: steps (engine/run/run_media.c) */
 	struct media_win *mwin;        /* per step: its listening window */
 	struct mstream **dtmf_ms;      /* per role: the leg last checked */
@@ -116,6 +121,10 @@ bool run_step_settled(const struct run *run, const struct step *st,
 		      enum prog *p);
 void run_advance(struct run *run);
 enum prog run_do_step(struct run *run, const struct step *st);
+enum prog run_event_step(struct run *run, const struct step *st);
+struct agent;
+void run_event_h(struct agent *ag, const char *name, const char *detail,
+		 void *arg);
 bool run_do_restore(struct run *run);
 bool run_do_presets(struct run *run);
 int  run_media_alloc(struct run *run);

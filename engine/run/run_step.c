@@ -734,6 +734,9 @@ static enum prog progress(struct run *run, const struct step *st)
 	case STEP_MEDIA:
 		return run_media_step(run, st);
 
+	case STEP_EVENT:
+		return run_event_step(run, st);
+
 	default:
 		p = msg_progress(run, st);
 		if (p == PROG_WAIT && skip_optional(run, st))
@@ -1012,6 +1015,7 @@ void run_finish(struct run *run)
 	clock_tmr_cancel(&run->tmr_kick);
 	run_media_stop(run);
 	clock_tmr_cancel(&run->tmr_quiet);
+	clock_tmr_cancel(&run->tmr_event);
 
 	for (i = 0; i < run->sc->nsteps; i++) {
 		const struct step *st = scenario_step_at(run->sc, i);

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """baresip's ctrl_tcp from the tests: netstring JSON commands and events.
 
-usage: ctl.py HOST:PORT COMMAND [PARAMS]  -- send one command, print the
-answer, exit 0 when baresip says ok, 1 when it refuses, 2 when it is
+usage: ctl.py HOST:PORT COMMAND [PARAMS] [-- COMMAND [PARAMS] ...]  -- send
+each command in turn, print the answers, exit 0 when baresip says ok to
+every one, 1 when it refuses one (the rest are not sent), 2 when it is
 unreachable or silent (5 s)."""
 import json
 import socket
@@ -54,11 +55,22 @@ if __name__ == "__main__":
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    try:
-        ok, data = command(sys.argv[1], sys.argv[2],
-                           " ".join(sys.argv[3:]) or None)
-    except OSError as e:
-        print(f"baresip at {sys.argv[1]}: {e}", file=sys.stderr)
-        sys.exit(2)
-    print(data.strip())
-    sys.exit(0 if ok else 1)
+    cmds, cur = [], []
+    for a in sys.argv[2:] + ["--"]:
+        if a == "--":
+            if cur:
+                cmds.append(cur)
+            cur = []
+        else:
+            cur.append(a)
+    for i, c in enumerate(cmds):
+        try:
+            ok, data = command(sys.argv[1], c[0], " ".join(c[1:]) or None,
+                               f"t{i + 1}")
+        except OSError as e:
+            print(f"baresip at {sys.argv[1]}: {e}", file=sys.stderr)
+            sys.exit(2)
+        print(data.strip())
+        if not ok:
+            sys.exit(1)
+    sys.exit(0)

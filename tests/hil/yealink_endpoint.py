@@ -5,9 +5,15 @@ that presses the keys on a baresip through its control socket, and that
 posts the phone's Action URL events (/event?name=…) to the driver's
 listener when baresip reports them.
 
-usage: yealink_endpoint.py LISTEN CTRL EVENTS USER PASSWORD LOG SECONDS
+usage: yealink_endpoint.py LISTEN CTRL EVENTS USER PASSWORD LOG SECONDS [LINE]
 Every request is appended to LOG as "GET PATH?QUERY auth=USER:ok|bad|none"
-(never the password), so the test checks what the driver sent."""
+(never the password), so the test checks what the driver sent.
+
+As the phone's administrator's guide has it, key=number=N&outgoing_uri=U
+calls N from the phone's account U (ext@server): LINE, the phone's one
+account (default alice@example.test); a U that is not LINE (a callee put
+there) is refused with 400. N is a number or user, called at LINE's
+server; in a transfer, key=number=N names the target."""
 import base64
 import json
 import queue
@@ -20,9 +26,12 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 listen, ctrl, events, user, password, logpath, limit = sys.argv[1:8]
-EVENTS = {  # baresip's event → the phone's Action URL name
-    "CALL_INCOMING": "incoming_call", "CALL_RINGING": "ringback",
-    "CALL_ESTABLISHED": "established", "CALL_CLOSED": "call_terminated",
+line = sys.argv[8] if len(sys.argv) > 8 else "alice@example.test"
+server = line.partition("@")[2]
+EVENTS = {  # baresip's event → the phone's Action URL (action_url.* name)
+    "CALL_INCOMING": "incoming_call", "CALL_ESTABLISHED": "call_established",
+    "CALL_CLOSED": "call_terminated", "REGISTER_OK": "log_on",
+    "REGISTER_FAIL": "register_failed", "UNREGISTERING": "log_off",
 }
 
 host, port = ctrl.rsplit(":", 1)
@@ -86,7 +95,11 @@ def press(query):
     q = urllib.parse.parse_qs(query)
     key = q.get("key", [""])[0]
     if key.startswith("number="):
-        uri = q.get("outgoing_uri", [""])[0]
+        account = q.get("outgoing_uri", [line])[0]
+        if account != line:
+            return False  # not an account of this phone
+        number = key[len("number="):]
+        uri = f"sip:{number}" if "@" in number else f"sip:{number}@{server}"
         if transfer["armed"]:
             transfer["to"] = uri
             return True

@@ -182,14 +182,14 @@ for f in basic-call-phones no-answer-forward-phones blind-transfer-phones; do
 	run "yl-$f" "$yl/$f.yaml" y.yaml PHONE_PW=lab-pw
 	check "yealink-http as A: $f passes" "[ $rc -eq 0 ]"
 done
-check "yealink-http: dial is number= and outgoing_uri=, with the login" \
-	"grep -qx 'GET /servlet?key=number=bob&outgoing_uri=sip:bob@example.test auth=admin:ok' '$out/yealink.log'"
+check "yealink-http: dial is number= the callee and outgoing_uri= the phone's own line, with the login" \
+	"grep -qx 'GET /servlet?key=number=bob&outgoing_uri=alice@example.test auth=admin:ok' '$out/yealink.log'"
 check "yealink-http: hangup is key=CALLEND" \
 	"grep -qx 'GET /servlet?key=CALLEND auth=admin:ok' '$out/yealink.log'"
 check "yealink-http: every request carried the right login" \
 	"! grep -v 'auth=admin:ok\$' '$out/yealink.log' | grep -q ."
 check "yealink-http: the phone's Action URL events reached the run's log" \
-	"has yl-basic-call-phones 'device A: Action URL /event\\?name=established&remote=sip:bob@example.test'"
+	"has yl-basic-call-phones 'device A: Action URL /event\\?name=call_established&remote=sip:bob@example.test'"
 check "yealink-http: the password is in no report" \
 	"! grep -rq lab-pw '$out'/yl-*"
 run yl-badpw "$yl/basic-call-phones.yaml" y.yaml PHONE_PW=wrong-pw

@@ -531,6 +531,95 @@ static void test_not_a_file(void)
 }
 
 
+/* the ids of sc's setup steps, "reg-A reg-A-ok" */
+static void setup_ids(char *buf, size_t sz, const struct scenario *sc)
+{
+	struct le *le;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (le = sc->steps.head; le && n < sz; le = le->next) {
+		const struct step *st = le->data;
+
+		if (st->setup)
+			n += (size_t)re_snprintf(buf + n, sz - n, "%s%s",
+						 n ? " " : "", st->id);
+	}
+}
+
+
+/* register: on a device: its REGISTER waited for as setup steps, with a
+ * digest challenge when the testbed gives it credentials, the first one
+ * bounded by register: {timeout:}; its errors at their place */
+static void test_device_registers(void)
+{
+	struct scenario *sc = NULL;
+	struct testbed *tb = NULL;
+	struct diag dg;
+	char path[256], buf[128], want[320];
+
+	sc = demo_load(&dg);
+	CU_ASSERT_EQUAL_FATAL(load_text(&tb, path, sizeof(path),
+		"roles:\n"
+		"  A: {kind: dut, address: 127.0.0.30,\n"
+		"      auth: {user: alice, password: lab},\n"
+		"      register: {with: P, timeout: 2s}}\n", &dg), 0);
+	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
+	setup_ids(buf, sizeof(buf), sc);
+	CU_ASSERT_STRING_EQUAL(buf, "reg-A reg-A-401 reg-A-auth reg-A-ok");
+	CU_ASSERT_EQUAL(scenario_step(sc, "reg-A")->timeout_ms, 2000);
+	CU_ASSERT_EQUAL(scenario_step(sc, "reg-A-401")->scode, 401);
+	CU_ASSERT_PTR_EQUAL(scenario_step(sc, "reg-A-ok")->assoc,
+			    scenario_step(sc, "reg-A-auth"));
+	CU_ASSERT_STRING_EQUAL(scenario_step_at(sc, 4)->id, "F1");
+	tb = mem_deref(tb);
+
+	/* without credentials: REGISTER, 200 OK; the step default bound */
+	mem_deref(sc);
+	sc = demo_load(&dg);
+	CU_ASSERT_EQUAL_FATAL(load_text(&tb, path, sizeof(path),
+		"roles:\n  A: {kind: dut, address: 127.0.0.30, "
+		"register: P}\n", &dg), 0);
+	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
+	setup_ids(buf, sizeof(buf), sc);
+	CU_ASSERT_STRING_EQUAL(buf, "reg-A reg-A-ok");
+	CU_ASSERT_EQUAL(scenario_step(sc, "reg-A")->timeout_ms, 0);
+	tb = mem_deref(tb);
+
+	/* a registrar that is a device too cannot answer it */
+	CU_ASSERT_EQUAL_FATAL(load_text(&tb, path, sizeof(path),
+		"roles:\n  A: {kind: dut, address: 127.0.0.30, "
+		"register: P}\n  P: {kind: dut, address: 127.0.0.1}\n",
+		&dg), 0);
+	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag_first(&dg), "demo.yaml:2:3: "
+		"role A: the testbed registers device A with P, a device "
+		"too"));
+	diag_reset(&dg);
+	tb = mem_deref(tb);
+
+	/* a timeout that is no duration, a mapping without with: */
+	CU_ASSERT_EQUAL(load_text(&tb, path, sizeof(path),
+		"roles:\n  A: {kind: dut, address: 127.0.0.30,\n"
+		"      register: {with: P, timeout: soon}}\n", &dg), EINVAL);
+	re_snprintf(want, sizeof(want), "%s:3:36: role A: register: "
+		    "timeout: 'soon' is not a duration", path);
+	CU_ASSERT_EQUAL(strncmp(diag_first(&dg), want, strlen(want)), 0);
+	diag_reset(&dg);
+	CU_ASSERT_EQUAL(load_text(&tb, path, sizeof(path),
+		"roles:\n  A: {kind: dut, address: 127.0.0.30,\n"
+		"      register: {timeout: 2s, wiht: P}}\n", &dg), EINVAL);
+	re_snprintf(want, sizeof(want), "%s:3:31: register: unknown key "
+		    "'wiht' (keys: with, timeout)", path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+	CU_ASSERT_EQUAL(strncmp(diag_first(&dg), want, strlen(want)), 0);
+	CU_ASSERT_EQUAL(dg.nerr, 2);   /* and: needs with: */
+	diag_reset(&dg);
+
+	mem_deref(sc);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -545,6 +634,7 @@ int register_suites(void)
 		{"tls_needs_a_tls_address", test_tls_needs_a_tls_address},
 		{"not_a_file", test_not_a_file},
 		{"later_binding_wins", test_later_binding_wins},
+		{"device_registers", test_device_registers},
 		CU_TEST_INFO_NULL,
 	};
 

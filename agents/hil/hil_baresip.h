@@ -1,0 +1,27 @@
+/* agents/hil/hil_baresip.h — what the baresip driver's files share: its
+ * state, and one command sent over its control socket */
+#ifndef SIPFLOW_HIL_BARESIP_H
+#define SIPFLOW_HIL_BARESIP_H
+
+struct bsip;
+
+/** The answer to a command, when its sender wants to go on (b->then) */
+typedef void (bsip_then_h)(struct bsip *b, bool ok, const char *data);
+
+struct bsip {
+	struct hil *h;
+	struct tcp_conn *tc;
+	struct sa addr;
+	struct mbuf *rx;         /* what came in, not yet a whole netstring */
+	uint32_t token;          /* of the command in progress */
+	const char *cmd;         /* its name, for messages */
+	bsip_then_h *then;       /* its answer goes here, not to hil_done */
+};
+
+int bsip_send(struct bsip *b, const char *cmd, const char *params);
+
+/* hil_baresip_reg.c: register, unregister */
+const char *bsip_reg_check(const struct hil_cfg *cfg);
+int bsip_reg_act(struct bsip *b, bool reg);
+
+#endif
