@@ -355,7 +355,7 @@ static int add_step(struct report_scn *s, const struct run *run,
 		err |= sdup(&rs->from, st->act.actor->name);
 	}
 	else if (st->type == STEP_EVENT) {
-		err |= dup(&rs->from, st->ev.from->name);
+		err |= sdup(&rs->from, st->ev.from->name);
 	}
 	if (st->group)
 		err |= sdup(&rs->group, st->group->id);

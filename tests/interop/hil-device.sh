@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 80
 # A device's registration through its driver and the testbed, with a
 # baresip (Debian package) in the handset's place on 127.0.0.30:
 #   testbed register: {with: P, timeout:} on the device: its REGISTER,
@@ -47,7 +48,7 @@ devtb() {
 }
 run() {
 	local name=$1 sc=$2 tb=$3; shift 3
-	"$sipflow" run "$sc" --testbed "$out/$tb" --out "$out/$name" \
+	"$sipflow" run --verbose "$sc" --testbed "$out/$tb" --out "$out/$name" \
 		--timeout 3s "$@" >"$out/$name.txt" 2>&1
 	rc=$?
 }
@@ -91,7 +92,7 @@ check "… the teardown unregisters it (the next flow waits for a REGISTER of it
 run reg2 "$yl/basic-call-phones.yaml" reg.yaml
 check "a second invocation registers afresh and passes" \
 	"[ $rc -eq 0 ] && step reg2 reg-A-ok pass"
-"$sipflow" run "$yl/basic-call-phones.yaml" "$yl/no-answer-forward-phones.yaml" \
+"$sipflow" run --verbose "$yl/basic-call-phones.yaml" "$yl/no-answer-forward-phones.yaml" \
 	--testbed "$out/reg.yaml" --out "$out/reg3" --timeout 3s \
 	>"$out/reg3.txt" 2>&1
 rc=$?

@@ -59,7 +59,7 @@ steps:
 YAML
 }
 run() {  # run NAME TESTBED: output in $out/NAME.txt, status in rc
-	"$sipflow" run "$out/$1.yaml" --testbed "$out/$2" --out "$out/$1" \
+	"$sipflow" run --verbose "$out/$1.yaml" --testbed "$out/$2" --out "$out/$1" \
 		--timeout 3s >"$out/$1.txt" 2>&1
 	rc=$?
 	cat "$out/$1.txt"

@@ -131,7 +131,7 @@ check "any-order media: a wrong tone fails its step, naming the tone measured" \
 # media windows longer than the step timeout: the group waits for its
 # windows (it used to be taken for a missing message, and crash)
 sed 's/for: 1s/for: 1500ms/' "$out/grp/group-650.yaml" >"$out/grp/long.yaml"
-"$sipflow" run "$out/grp/long.yaml" --out "$out/grp/long" --timeout 1s \
+"$sipflow" run --verbose "$out/grp/long.yaml" --out "$out/grp/long" --timeout 1s \
 	>"$out/group-long.txt" 2>&1
 check "any-order media windows longer than --timeout: both judged, exit 0" \
 	"[ $? -eq 0 ] && [ \$(grep -cE '^ +media .* pass' '$out/group-long.txt') -eq 2 ]"
