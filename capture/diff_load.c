@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <ctype.h>
 #include <re.h>
+#include "textline.h"
 #include "hdr.h"
 #include "pcapr.h"
 #include "trace.h"
@@ -294,15 +295,10 @@ static void sdp_summary(struct diff_capture *dc, char *out, size_t sz,
 {
 	size_t o = 0;
 	bool media = false;
+	struct pl line;
 
 	out[0] = '\0';
-	while (p < end && o + 40 < sz) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		struct pl line = {p, (size_t)((eol ? eol : end) - p)};
-
-		if (line.l && line.p[line.l - 1] == '\r')
-			line.l--;
-		p = eol ? eol + 1 : end;
+	while (o + 40 < sz && text_line(&p, end, &line)) {
 
 		if (line.l > 2 && !strncmp(line.p, "o=", 2)) {
 			o += (size_t)re_snprintf(out + o, sz - o, "%s",

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <re.h>
+#include "textline.h"
 #include "msgrec.h"
 #include "ledger.h"
 #include "rules.h"
@@ -49,6 +50,7 @@ static void parse(struct sdpl *s, const struct msgrec *r)
 {
 	struct pl body = rules_body(r);
 	const char *p = body.p, *end = body.p + body.l;
+	struct pl line;
 	bool first = true;
 
 	memset(s, 0, sizeof(*s));
@@ -56,15 +58,7 @@ static void parse(struct sdpl *s, const struct msgrec *r)
 		return;
 	s->any = true;
 
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		struct pl line;
-
-		line.p = p;
-		line.l = (size_t)((eol ? eol : end) - p);
-		if (line.l && line.p[line.l - 1] == '\r')
-			--line.l;
-		p = eol ? eol + 1 : end;
+	while (text_line(&p, end, &line)) {
 
 		if (first)
 			s->v_first = !pl_strcmp(&line, "v=0");

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <ctype.h>
 #include <re.h>
+#include "textline.h"
 #include "sdpcrypto.h"
 
 
@@ -188,6 +189,7 @@ unsigned sdpcrypto_scan(const struct pl *body, struct sdpcrypto_media *mv,
 			unsigned max)
 {
 	const char *p, *end;
+	struct pl line;
 	unsigned nm = 0;
 	bool skip = false;
 
@@ -196,15 +198,7 @@ unsigned sdpcrypto_scan(const struct pl *body, struct sdpcrypto_media *mv,
 
 	p = body->p;
 	end = body->p + body->l;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		struct pl line;
-
-		line.p = p;
-		line.l = (size_t)((eol ? eol : end) - p);
-		if (line.l && line.p[line.l - 1] == '\r')
-			--line.l;
-		p = eol ? eol + 1 : end;
+	while (text_line(&p, end, &line)) {
 
 		if (line.l >= 2 && !strncmp(line.p, "m=", 2)) {
 			skip = nm >= max;
