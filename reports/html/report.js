@@ -140,12 +140,15 @@ function summary() {
 		'first failure'])
 		hr.append(el('th', {}, h));
 	tb.append(hr);
-	/* failures first, then the suite's order */
+	/* failures (and refusals) first, then the suite's order */
+	const bad = sc => sc.result === 'fail' || sc.result === 'refused';
 	const order = data.scenarios.map((sc, i) => [sc, i]).sort((a, b) =>
-		(a[0].result !== 'fail') - (b[0].result !== 'fail') ||
-		a[1] - b[1]);
+		!bad(a[0]) - !bad(b[0]) || a[1] - b[1]);
 	for (const [sc] of order) {
-		const tr = el('tr', {class: sc.result, 'data-name': sc.name});
+		/* "failed" shows the refused too: neither passed */
+		const tr = el('tr', {class: sc.result +
+			(sc.result === 'refused' ? ' fail' : ''),
+			'data-name': sc.name});
 		const ff = firstFail(sc);
 		const td = el('td');
 		td.append(el('a', {href: '#' + scnId(sc)}, sc.name));
@@ -159,10 +162,13 @@ function summary() {
 			'' : `${sc.passed} passed, ${sc.failed} failed`),
 			el('td', {}, secs(span(sc)) + ' s'), pc,
 			el('td', {class: 'reason'}, sc.result === 'skip' ?
-			sc.skip_reason : ff ? `${ff.id}: ${ff.reason || ''}` : ''));
+			sc.skip_reason : sc.result === 'refused' ?
+			sc.refuse_reason || '' :
+			ff ? `${ff.id}: ${ff.reason || ''}` : ''));
 		tr.firstChild.append(badge(sc.result));
 		tr._text = [sc.name, sc.title, sc.file, ff && ff.id,
-			ff && ff.reason, sc.skip_reason].join(' ').toLowerCase();
+			ff && ff.reason, sc.skip_reason, sc.refuse_reason]
+			.join(' ').toLowerCase();
 		tb.append(tr);
 	}
 	box.append(tb);
