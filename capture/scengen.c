@@ -430,6 +430,9 @@ int scengen_write(struct re_printf *pf, const char *path,
 		mem_deref(w);
 		goto out;
 	}
+	/* what the reader said of a capture it read to the end (frames cut
+	 * short) is told below, in this command's words */
+	*why = mem_deref(*why);
 	if (sg->err) {
 		err = sg->err;
 		goto out;

@@ -283,6 +283,23 @@ static void role_info(struct roleinfo *ri, const struct sgen *sg,
 }
 
 
+/* the transport of the endpoint's hops: a request's top Via names the
+ * one it travelled on (RFC 3261 §18.1.1); UDP when none shows */
+static enum sip_transp role_tp(const struct sgen *sg, size_t ep)
+{
+	size_t i;
+
+	for (i = 0; i < sg->n; i++) {
+		const struct sgm *m = &sg->mv[i];
+
+		if (m->g.req && m->msg && (m->g.src == ep || m->g.dst == ep))
+			return m->msg->via.tp;
+	}
+
+	return SIP_TRANSP_UDP;
+}
+
+
 static int print_roles(struct out *o, struct roleinfo *riv)
 {
 	struct re_printf *pf = o->pf;
@@ -307,6 +324,10 @@ static int print_roles(struct out *o, struct roleinfo *riv)
 			       scengen_yqs(pf, ri->domain);
 		if (r->rr)
 			err |= re_hprintf(pf, ", record-route: true");
+		if (role_tp(sg, i) != SIP_TRANSP_UDP)
+			err |= re_hprintf(pf, ", transport: %s",
+					  role_tp(sg, i) == SIP_TRANSP_TLS ?
+					  "tls" : "tcp");
 		if (ri->auth[0])
 			err |= re_hprintf(pf, ",\n      auth: {user: ") |
 			       scengen_yqs(pf, ri->auth) |

@@ -29,7 +29,7 @@ start_echo "$addr" 30200-30300 srtp.so ";mediaenc=srtp-mand" && ready=1
 check "baresip (pid $pid) answers on $addr" "[ $ready -eq 1 ]"
 [ $ready -eq 1 ] || closing
 
-"$sipflow" run "$here/baresip-srtp.yaml" --role "B=dut:udp:$addr" \
+"$sipflow" run --verbose "$here/baresip-srtp.yaml" --role "B=dut:udp:$addr" \
 	--out "$out/good" --timeout 3s >"$out/good.txt" 2>&1
 rc=$?
 cat "$out/good.txt"
