@@ -3,7 +3,11 @@
 #ifndef SIPFLOW_RUN_PRIV_H
 #define SIPFLOW_RUN_PRIV_H
 
-enum { DEFAULT_TIMEOUT_MS = 5000, READY_MS = 1000 };
+/* READY_MS: how long a role may take to come up (a phone's socket in
+ * sight, a driver at its device); 5 s, as a step: a phone's priming
+ * message waits its turn on a loop that 32 jobs share (1 s was missed
+ * under ASan on 2 cores) */
+enum { DEFAULT_TIMEOUT_MS = 5000, READY_MS = 5000 };
 
 #include "scenario.h"
 #include "clock.h"

@@ -467,9 +467,11 @@ def main():
         for f in files if f.endswith(".md")))
     r = Runner(sipflow, src, out)
     for rel in docs:
+        # a page is named as it was given: the pages of the tree by
+        # their place in it, one given by its path by that path (the
+        # build folder may lie inside the tree, or not)
         path = rel if os.path.isabs(rel) else os.path.join(src, rel)
-        inside = os.path.abspath(path).startswith(src + os.sep)
-        r.document(path, os.path.relpath(path, src) if inside else rel)
+        r.document(path, rel)
     for f in r.fail:
         print("FAIL " + f)
     print(f"{len(r.notrun)} block(s) not run on this machine, as marked:")

@@ -19,7 +19,7 @@ sed 's/^scenario: rtcp-reports-phones/scenario: loss/
 	"$flow" >"$out/lib-v/rfc3550/loss.yaml"
 
 # one run, two job slots: the flows play side by side
-"$sipflow" run "$flow" "$out/lib-v/rfc3550/loss.yaml" --jobs 2 \
+"$sipflow" run --verbose "$flow" "$out/lib-v/rfc3550/loss.yaml" --jobs 2 \
 	--out "$out/run" >"$out/run.txt" 2>&1
 rc=$?
 cat "$out/run.txt"
