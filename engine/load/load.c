@@ -171,24 +171,14 @@ static void role_address(const struct ywalk *w, const struct ykey *row,
 static void role_transport(const struct ywalk *w, const struct ykey *row,
 			   const yaml_node_t *k, const yaml_node_t *v)
 {
-	static const char *const names[] = {"udp", "tcp", "tls"};
-	static const enum sip_transp tps[] = {
-		SIP_TRANSP_UDP, SIP_TRANSP_TCP, SIP_TRANSP_TLS,
-	};
 	struct role *r = w->obj;
 	const char *vs = yscalar(v);
-	size_t i;
 	(void)row;
 	(void)k;
 
-	for (i = 0; vs && i < ARRAY_SIZE(names); i++) {
-		if (!str_casecmp(vs, names[i])) {
-			r->decl_tp = tps[i];
-			return;
-		}
-	}
-	yerr(w->yd, v, "role %s: transport '%s' is udp, tcp or tls",
-	     r->name, vs ? vs : "");
+	if (!vs || testbed_parse_transp(&r->decl_tp, vs, strlen(vs)))
+		yerr(w->yd, v, "role %s: transport '%s' is udp, tcp or tls",
+		     r->name, vs ? vs : "");
 }
 
 

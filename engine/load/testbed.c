@@ -77,6 +77,31 @@ int testbed_alloc(struct testbed **tbp)
 }
 
 
+/** "udp", "tcp" or "tls", any case, of the n bytes at s: its transport
+ *  in *tp; EINVAL for anything else (sipflow plays no other) */
+int testbed_parse_transp(enum sip_transp *tp, const char *s, size_t n)
+{
+	static const struct {
+		const char *name;
+		enum sip_transp tp;
+	} tps[] = {
+		{"udp", SIP_TRANSP_UDP},
+		{"tcp", SIP_TRANSP_TCP},
+		{"tls", SIP_TRANSP_TLS},
+	};
+	size_t k;
+
+	for (k = 0; s && n == 3 && k < ARRAY_SIZE(tps); k++) {
+		if (!strncasecmp(s, tps[k].name, 3)) {
+			*tp = tps[k].tp;
+			return 0;
+		}
+	}
+
+	return EINVAL;
+}
+
+
 /**
  * "udp:127.0.0.1:5060", "127.0.0.1:5060", "127.0.0.1", "tcp:[::1]:5062",
  * "tls:127.0.0.1", "[::1]". UDP when not given; port 5060, for TLS 5061
@@ -84,30 +109,16 @@ int testbed_alloc(struct testbed **tbp)
  */
 int testbed_parse_addr(struct sa *sa, enum sip_transp *tp, const char *s)
 {
-	static const struct {
-		const char *prefix;
-		enum sip_transp tp;
-	} tps[] = {
-		{"udp:", SIP_TRANSP_UDP},
-		{"tcp:", SIP_TRANSP_TCP},
-		{"tls:", SIP_TRANSP_TLS},
-	};
 	enum sip_transp t = SIP_TRANSP_UDP;
 	struct pl host, port = PL_INIT;
 	const char *p = s;
 	char buf[128];
-	size_t k;
 
 	if (!sa || !s || !*s)
 		return EINVAL;
 
-	for (k = 0; k < ARRAY_SIZE(tps); k++) {
-		if (!strncasecmp(p, tps[k].prefix, 4)) {
-			t = tps[k].tp;
-			p += 4;
-			break;
-		}
-	}
+	if (strlen(p) >= 4 && p[3] == ':' && !testbed_parse_transp(&t, p, 3))
+		p += 4;
 
 	if (*p == '[') {
 		const char *close = strchr(p, ']');

@@ -46,6 +46,7 @@ int testbed_alloc(struct testbed **tbp);
 int testbed_load(struct testbed **tbp, const char *file, struct diag *dg);
 int testbed_add_arg(struct testbed *tb, const char *arg, struct diag *dg);
 int testbed_parse_addr(struct sa *sa, enum sip_transp *tp, const char *s);
+int testbed_parse_transp(enum sip_transp *tp, const char *s, size_t n);
 int scenario_bind(struct scenario *sc, const struct testbed *tb,
 		  struct diag *dg);
 int scenario_bind_block(struct scenario *sc, const struct testbed *tb,
