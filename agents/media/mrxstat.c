@@ -172,7 +172,7 @@ static void jitter_update(struct mrxstat *rs, uint32_t ts, uint64_t us)
 bool mrxstat_packet(struct mrxstat *rs, const struct rtp_header *hdr,
 		    bool timed)
 {
-	const uint64_t us = now_us();
+	uint64_t us;
 
 	if (!rs || !hdr)
 		return false;
@@ -181,6 +181,8 @@ bool mrxstat_packet(struct mrxstat *rs, const struct rtp_header *hdr,
 		return true;
 
 	if (timed) {
+		/* the clock is read only for a packet it times */
+		us = now_us();
 		jitter_update(rs, hdr->ts, us);
 		rs->arr[hdr->seq % SEQ_WINDOW].seq = hdr->seq;
 		rs->arr[hdr->seq % SEQ_WINDOW].set = true;
