@@ -1,7 +1,7 @@
 /* engine/sip/sdpcrypto.h — SDP security descriptions (RFC 4568): the
  * a=crypto attribute as written, its SRTP crypto-suites and inline keys.
  * Parsing only; the agents key their media with it (agents/phone_srtp.c,
- * agents/sdpcrypto_ua.c), the rules judge answers with it
+ * agents/ua_crypto.c), the rules judge answers with it
  * (engine/check/rules_crypto.c), lint checks scripted bodies with it. */
 #ifndef SIPFLOW_SDPCRYPTO_H
 #define SIPFLOW_SDPCRYPTO_H
