@@ -46,6 +46,23 @@ static int aor_of(struct pl *aor, const char *line)
 }
 
 
+/* CMD AOR: a command on the testbed's account */
+static int send_aor(struct bsip *b, const char *cmd)
+{
+	struct pl aor;
+	char *s = NULL;
+	int err = aor_of(&aor, b->h->cfg->account);
+
+	if (!err)
+		err = pl_strdup(&s, &aor);
+	if (!err)
+		err = bsip_send(b, cmd, s);
+	mem_deref(s);
+
+	return err;
+}
+
+
 /* LINE without its regint, with ours and the role's credentials */
 static int account_line(char **out, const struct hil *h, uint32_t regint)
 {
@@ -101,21 +118,17 @@ static void current(struct bsip *b, bool ok, const char *data)
 static void created(struct bsip *b, bool ok, const char *data)
 {
 	struct pl aor = PL_INIT;
-	char *s = NULL;
 	int err;
 	(void)data;   /* it repeats the line, password and all */
 
-	(void)aor_of(&aor, b->h->cfg->account);
 	if (!ok) {
+		(void)aor_of(&aor, b->h->cfg->account);
 		hil_done(b->h, EPROTO, "baresip refused to create its account "
 			 "%r (uanew)", &aor);
 		return;
 	}
 
-	err = pl_strdup(&s, &aor);
-	if (!err)
-		err = bsip_send(b, "uafind", s);
-	mem_deref(s);
+	err = send_aor(b, "uafind");
 	if (err)
 		hil_done(b->h, err, "cannot send uafind to baresip: %m", err);
 	else
@@ -177,21 +190,12 @@ static void deleted_unreg(struct bsip *b, bool ok, const char *data)
 
 int bsip_reg_act(struct bsip *b, bool reg)
 {
-	struct pl aor;
-	char *s = NULL;
 	int err;
 
 	if (!b->h->cfg->account)
 		return ENOTSUP;
 
-	err = aor_of(&aor, b->h->cfg->account);
-	if (err)
-		return err;
-
-	err = pl_strdup(&s, &aor);
-	if (!err)
-		err = bsip_send(b, "uadel", s);
-	mem_deref(s);
+	err = send_aor(b, "uadel");
 	if (err)
 		return err;
 

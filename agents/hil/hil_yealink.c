@@ -221,9 +221,10 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 
 	if (h->cfg->keys[d->verb])
 		err = testbed_keys(y, d, uri);
-	for (i = 0; !h->cfg->keys[d->verb] && i < MAX_GETS &&
-		     seqs[d->verb][i] && !err; i++)
-		err = fill(&y->gets[y->nget++], seqs[d->verb][i], h, d, uri);
+	else
+		for (i = 0; i < MAX_GETS && seqs[d->verb][i] && !err; i++)
+			err = fill(&y->gets[y->nget++], seqs[d->verb][i], h,
+				   d, uri);
 	if (err)
 		return err;
 

@@ -114,8 +114,7 @@ static void drv_keyseq(const struct ywalk *w, const struct ykey *row,
 			key_add(w, pv, &cfg->keys[vd->verb], &n, ks);
 			continue;
 		}
-		for (it = pv->data.sequence.items.start;
-		     it < pv->data.sequence.items.top; it++)
+		YSEQ_FOREACH(it, pv)
 			key_add(w, ynode(w->yd, *it), &cfg->keys[vd->verb],
 				&n, ks);
 		if (!n)
@@ -357,13 +356,6 @@ static int check_role_settings(const struct scenario *sc, struct diag *dg)
 }
 
 
-/**
- * Every do: step of a device under test must reach it through its
- * driver, and the driver must be able to do it: said at the step's line.
- * Every phone setting of a role a device plays must reach it too (set:
- * steps and the role's own keys), or be said at its line: a setting a
- * device silently ignores makes a verdict for the wrong reason.
- */
 /* event: A NAME — A is a device whose driver reports NAME; else an error
  * at the step (a scenario played without the device is skipped with it:
  * nothing else would report the event) */
@@ -395,6 +387,13 @@ static bool check_event(const struct scenario *sc, const struct step *st,
 }
 
 
+/**
+ * Every do: step of a device under test must reach it through its
+ * driver, and the driver must be able to do it: said at the step's line.
+ * Every phone setting of a role a device plays must reach it too (set:
+ * steps and the role's own keys), or be said at its line: a setting a
+ * device silently ignores makes a verdict for the wrong reason.
+ */
 int testbed_check_drivers(const struct scenario *sc, struct diag *dg)
 {
 	unsigned i;
