@@ -22,6 +22,13 @@ static void guess(struct scengen_role *rv, size_t nep,
 }
 
 
+/* the roles of all of rv's endpoints, guessed afresh from all of mv */
+#define GUESS(rv, mv) do {						\
+		memset((rv), 0, sizeof(rv));				\
+		guess((rv), ARRAY_SIZE(rv), (mv), ARRAY_SIZE(mv));	\
+	} while (0)
+
+
 static void test_roles_caller_proxy_callee(void)
 {
 	/* 0 caller, 1 proxy (adds a Via and a Record-Route), 2 callee */
@@ -34,8 +41,7 @@ static void test_roles_caller_proxy_callee(void)
 	};
 	struct scengen_role rv[3];
 
-	memset(rv, 0, sizeof(rv));
-	guess(rv, 3, mv, ARRAY_SIZE(mv));
+	GUESS(rv, mv);
 	CU_ASSERT_STRING_EQUAL(rv[0].name, "A");
 	CU_ASSERT_FALSE(rv[0].proxy);
 	CU_ASSERT_STRING_EQUAL(rv[1].name, "P");
@@ -59,8 +65,7 @@ static void test_roles_a_is_the_inviter_not_the_first_seen(void)
 	};
 	struct scengen_role rv[4];
 
-	memset(rv, 0, sizeof(rv));
-	guess(rv, 4, mv, ARRAY_SIZE(mv));
+	GUESS(rv, mv);
 	CU_ASSERT_STRING_EQUAL(rv[2].name, "A");
 	CU_ASSERT_STRING_EQUAL(rv[1].name, "P");
 	CU_ASSERT_FALSE(rv[1].rr);             /* no Record-Route added */
@@ -78,8 +83,7 @@ static void test_roles_two_proxies_are_p1_p2(void)
 	};
 	struct scengen_role rv[4];
 
-	memset(rv, 0, sizeof(rv));
-	guess(rv, 4, mv, ARRAY_SIZE(mv));
+	GUESS(rv, mv);
 	CU_ASSERT_STRING_EQUAL(rv[0].name, "A");
 	CU_ASSERT_STRING_EQUAL(rv[1].name, "P1");
 	CU_ASSERT_STRING_EQUAL(rv[2].name, "P2");
@@ -99,14 +103,12 @@ static void test_roles_registrar_and_challenger_are_proxies(void)
 	};
 	struct scengen_role rv[2];
 
-	memset(rv, 0, sizeof(rv));
-	guess(rv, 2, reg, ARRAY_SIZE(reg));
+	GUESS(rv, reg);
 	CU_ASSERT_STRING_EQUAL(rv[0].name, "A");   /* the first request */
 	CU_ASSERT_STRING_EQUAL(rv[1].name, "P");
 	CU_ASSERT_STRING_EQUAL(rv[1].why, "answers REGISTER");
 
-	memset(rv, 0, sizeof(rv));
-	guess(rv, 2, chal, ARRAY_SIZE(chal));
+	GUESS(rv, chal);
 	CU_ASSERT_TRUE(rv[1].proxy);
 	CU_ASSERT_STRING_EQUAL(rv[1].why, "challenges with 407");
 }
@@ -124,8 +126,7 @@ static void test_roles_not_a_relay(void)
 	};
 	struct scengen_role rv[3];
 
-	memset(rv, 0, sizeof(rv));
-	guess(rv, 3, mv, ARRAY_SIZE(mv));
+	GUESS(rv, mv);
 	CU_ASSERT_FALSE(rv[1].proxy);
 	CU_ASSERT_STRING_EQUAL(rv[0].name, "A");
 	CU_ASSERT_STRING_EQUAL(rv[1].name, "B");
@@ -148,7 +149,7 @@ static void test_roles_given_names_stay(void)
 	rv[0].given = true;
 	str_ncpy(rv[2].name, "P", sizeof(rv[2].name));
 	rv[2].given = true;
-	guess(rv, 3, mv, ARRAY_SIZE(mv));
+	guess(rv, ARRAY_SIZE(rv), mv, ARRAY_SIZE(mv));
 	CU_ASSERT_STRING_EQUAL(rv[0].name, "UAC");
 	CU_ASSERT_STRING_EQUAL(rv[1].name, "P1");
 	CU_ASSERT_STRING_EQUAL(rv[2].name, "P");
