@@ -119,7 +119,7 @@ int esc_term(struct re_printf *pf, const uint8_t *p, size_t n)
 		return EINVAL;
 
 	while (i < n && !err) {
-		uint32_t cp;
+		uint32_t cp = ESC_BAD;
 		size_t len = esc_utf8_seq(p + i, n - i, &cp);
 		size_t k;
 
@@ -181,7 +181,7 @@ int esc_utf8_dup(char **strp, const uint8_t *p, size_t n, bool *exactp)
 		return ENOMEM;
 
 	while (i < n) {
-		uint32_t cp;
+		uint32_t cp = ESC_BAD;
 		size_t len = esc_utf8_seq(p + i, n - i, &cp);
 
 		if (cp != ESC_BAD && cp) {
