@@ -588,7 +588,7 @@ static int copy_noted(struct pcapw *pw, struct note **v, size_t n,
 {
 	const char **texts = NULL;
 	struct pcapng_rd rd;
-	struct wfile wf = {NULL, 0};
+	struct wfile wf = {.f = NULL};
 	struct mbuf *out;
 	uint32_t frame = 0;
 	size_t i = 0;

@@ -2,12 +2,22 @@
 #ifndef SIPFLOW_WFILE_H
 #define SIPFLOW_WFILE_H
 
+#include <stdint.h>
 #include <stdio.h>
 
-/** A file being written; err: the first write that failed (errno) */
+enum { WFILE_BUF = 8192 };
+
+/**
+ * A file being written; err: the first write that failed (errno). Small
+ * writes (a re_printf handler gets a call per character of an escaped
+ * string) gather in buf and reach stdio in one fwrite per WFILE_BUF
+ * bytes.
+ */
 struct wfile {
 	FILE *f;
 	int err;
+	size_t n;                  /* bytes waiting in buf */
+	uint8_t buf[WFILE_BUF];
 };
 
 int  wfile_open(struct wfile *wf, const char *path, const char *mode);
