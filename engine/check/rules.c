@@ -215,11 +215,19 @@ int rules_check(struct list *findings, const struct rulectx *c,
 		const struct scenario *sc, const struct step *st,
 		bool strict)
 {
+	struct rulememo memo;
+	struct rulectx mc;
 	int nerr = 0;
 	size_t i;
 
 	if (!findings || !c || !c->m)
 		return 0;
+
+	/* the checks share what they parse of this message */
+	memo.n = 0;
+	mc = *c;
+	mc.memo = &memo;
+	c = &mc;
 
 	for (i = 0; i < ARRAY_SIZE(table); i++) {
 		const struct rule *ru = &table[i];

@@ -5,6 +5,7 @@
 
 struct ledger;
 struct msgrec;
+struct rulememo;
 struct role;
 struct scenario;
 struct step;
@@ -24,6 +25,8 @@ struct rulectx {
 	const struct msgrec *req;   /* a response: the request it answers */
 	const struct msgrec *ant;   /* a forwarded request: the one received */
 	const struct ledger *rcv;   /* the receiving role's ledger */
+	struct rulememo *memo;      /* rules_check's own (callers leave it
+				       NULL): what the checks read once */
 };
 
 /**

@@ -2,6 +2,36 @@
 #ifndef SIPFLOW_RULES_CHECKS_H
 #define SIPFLOW_RULES_CHECKS_H
 
+enum { MAX_M = 8, MAX_FMT = 32 };
+
+/* what the checks need of one SDP */
+struct sdpl {
+	bool any;
+	bool v_first;
+	struct pl origin;
+	bool c_session;
+	unsigned nm;
+	struct {
+		struct pl line;
+		bool c;
+		bool rtp;        /* an RTP profile: the formats are payload
+				    types */
+		unsigned nfmt;
+		int fmt[MAX_FMT];
+		char name[MAX_FMT][32];
+	} m[MAX_M];
+};
+
+/**
+ * What the checks of one rules_check read once and share: the SDP of the
+ * message and of the request it answers.
+ */
+struct rulememo {
+	unsigned n;
+	const struct msgrec *of[2];
+	struct sdpl sdp[2];
+};
+
 struct pl rules_body(const struct msgrec *r);
 
 bool chk_version(const struct rulectx *c, char **bad);

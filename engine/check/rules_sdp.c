@@ -12,27 +12,6 @@
 #include "rules_checks.h"
 
 
-enum { MAX_M = 8, MAX_FMT = 32 };
-
-/* what the checks need of one SDP */
-struct sdpl {
-	bool any;
-	bool v_first;
-	struct pl origin;
-	bool c_session;
-	unsigned nm;
-	struct {
-		struct pl line;
-		bool c;
-		bool rtp;        /* an RTP profile: the formats are payload
-				    types */
-		unsigned nfmt;
-		int fmt[MAX_FMT];
-		char name[MAX_FMT][32];
-	} m[MAX_M];
-};
-
-
 static int fmt_index(const struct sdpl *s, unsigned mi, int pt)
 {
 	unsigned i;
@@ -53,7 +32,13 @@ static void parse(struct sdpl *s, const struct msgrec *r)
 	struct pl line;
 	bool first = true;
 
-	memset(s, 0, sizeof(*s));
+	/* fields only: the m[] arrays are read up to nm and nfmt, and are
+	 * 9 KiB to clear, on every message, for every SDP rule */
+	s->any = false;
+	s->v_first = false;
+	s->origin = (struct pl)PL_INIT;
+	s->c_session = false;
+	s->nm = 0;
 	if (!msgrec_has_sdp(r))
 		return;
 	s->any = true;
@@ -86,6 +71,9 @@ static void parse(struct sdpl *s, const struct msgrec *r)
 				unsigned k = s->nm++;
 
 				s->m[k].line = line;
+				s->m[k].c = false;
+				s->m[k].rtp = false;
+				s->m[k].nfmt = 0;
 				if (re_regex(line.p, line.l, "m=[^ ]+ [^ ]+ "
 					     "[^ ]+[ ]*[^]*", &media, &port,
 					     &proto, NULL, &fmts))
@@ -97,6 +85,7 @@ static void parse(struct sdpl *s, const struct msgrec *r)
 					if (re_regex(fmts.p, fmts.l, "[0-9]+",
 						     &f))
 						break;
+					s->m[k].name[s->m[k].nfmt][0] = '\0';
 					s->m[k].fmt[s->m[k].nfmt++] =
 						(int)pl_u32(&f);
 					fmts.l -= (size_t)(f.p + f.l - fmts.p);
@@ -122,6 +111,33 @@ static void parse(struct sdpl *s, const struct msgrec *r)
 			break;
 		}
 	}
+}
+
+
+/*
+ * The SDP of r as parse() reads it: from c's memo when rules_check keeps
+ * one (each message's SDP is read once for all the rules, not once per
+ * rule), else into own.
+ */
+static const struct sdpl *sdp_of(const struct rulectx *c,
+				  const struct msgrec *r, struct sdpl *own)
+{
+	struct rulememo *mo = c->memo;
+	unsigned i;
+
+	for (i = 0; mo && i < mo->n; i++) {
+		if (mo->of[i] == r)
+			return &mo->sdp[i];
+	}
+	if (!mo || mo->n == ARRAY_SIZE(mo->sdp)) {
+		parse(own, r);
+		return own;
+	}
+
+	i = mo->n++;
+	mo->of[i] = r;
+	parse(&mo->sdp[i], r);
+	return &mo->sdp[i];
 }
 
 
@@ -164,61 +180,61 @@ static bool port_zero(const struct pl *m)
 
 bool chk_sdp_version(const struct rulectx *c, char **bad)
 {
-	struct sdpl s;
+	struct sdpl own;
+	const struct sdpl *s = sdp_of(c, c->r, &own);
 
 	(void)bad;
-	parse(&s, c->r);
-	return s.any && !s.v_first;
+	return s->any && !s->v_first;
 }
 
 
 bool chk_sdp_origin(const struct rulectx *c, char **bad)
 {
-	struct sdpl s;
+	struct sdpl own;
+	const struct sdpl *s = sdp_of(c, c->r, &own);
 
-	parse(&s, c->r);
-	if (!s.any)
+	if (!s->any)
 		return false;
-	if (pl_isset(&s.origin) && origin_ok(&s.origin))
+	if (pl_isset(&s->origin) && origin_ok(&s->origin))
 		return false;
-	if (pl_isset(&s.origin))
-		re_sdprintf(bad, "%r", &s.origin);
+	if (pl_isset(&s->origin))
+		re_sdprintf(bad, "%r", &s->origin);
 	return true;
 }
 
 
 bool chk_sdp_connection(const struct rulectx *c, char **bad)
 {
-	struct sdpl s;
+	struct sdpl own;
+	const struct sdpl *s = sdp_of(c, c->r, &own);
 	unsigned i;
 
-	parse(&s, c->r);
-	if (!s.any || s.c_session)
+	if (!s->any || s->c_session)
 		return false;
-	for (i = 0; i < s.nm; i++) {
-		if (!s.m[i].c) {
-			re_sdprintf(bad, "%r has no c=", &s.m[i].line);
+	for (i = 0; i < s->nm; i++) {
+		if (!s->m[i].c) {
+			re_sdprintf(bad, "%r has no c=", &s->m[i].line);
 			return true;
 		}
 	}
 
-	return s.nm == 0;
+	return s->nm == 0;
 }
 
 
 bool chk_sdp_rtpmap(const struct rulectx *c, char **bad)
 {
-	struct sdpl s;
+	struct sdpl own;
+	const struct sdpl *s = sdp_of(c, c->r, &own);
 	unsigned i, j;
 
-	parse(&s, c->r);
-	for (i = 0; i < s.nm; i++) {
-		for (j = 0; s.m[i].rtp && j < s.m[i].nfmt; j++) {
-			if (s.m[i].fmt[j] >= 96 && s.m[i].fmt[j] <= 127 &&
-			    !s.m[i].name[j][0]) {
+	for (i = 0; i < s->nm; i++) {
+		for (j = 0; s->m[i].rtp && j < s->m[i].nfmt; j++) {
+			if (s->m[i].fmt[j] >= 96 && s->m[i].fmt[j] <= 127 &&
+			    !s->m[i].name[j][0]) {
 				re_sdprintf(bad, "payload type %d in %r has "
-					    "no a=rtpmap", s.m[i].fmt[j],
-					    &s.m[i].line);
+					    "no a=rtpmap", s->m[i].fmt[j],
+					    &s->m[i].line);
 				return true;
 			}
 		}
@@ -229,27 +245,32 @@ bool chk_sdp_rtpmap(const struct rulectx *c, char **bad)
 
 
 /* the offer this message answers: the SDP of the request it answers */
-static bool offer_of(struct sdpl *offer, const struct rulectx *c)
+static const struct sdpl *offer_of(const struct rulectx *c,
+				    struct sdpl *own)
 {
+	const struct sdpl *offer;
+
 	if (c->m->req || !c->req || c->m->scode < 180 ||
 	    c->m->scode >= 300)
-		return false;
-	parse(offer, c->req);
-	return offer->any;
+		return NULL;
+	offer = sdp_of(c, c->req, own);
+	return offer->any ? offer : NULL;
 }
 
 
 bool chk_sdp_answer_mlines(const struct rulectx *c, char **bad)
 {
-	struct sdpl offer, ans;
+	struct sdpl own_o, own_a;
+	const struct sdpl *offer = offer_of(c, &own_o), *ans;
 
-	if (!offer_of(&offer, c))
+	if (!offer)
 		return false;
-	parse(&ans, c->r);
-	if (!ans.any || ans.nm == offer.nm)
+	ans = sdp_of(c, c->r, &own_a);
+	if (!ans->any || ans->nm == offer->nm)
 		return false;
 
-	re_sdprintf(bad, "%u m= lines (the offer had %u)", ans.nm, offer.nm);
+	re_sdprintf(bad, "%u m= lines (the offer had %u)", ans->nm,
+		    offer->nm);
 	return true;
 }
 
@@ -280,25 +301,26 @@ static bool offered(const struct sdpl *offer, const struct sdpl *ans,
  * (port 0) lists formats that are ignored. */
 bool chk_sdp_answer_pt(const struct rulectx *c, char **bad)
 {
-	struct sdpl offer, ans;
+	struct sdpl own_o, own_a;
+	const struct sdpl *offer = offer_of(c, &own_o), *ans;
 	unsigned i, j;
 
-	if (!offer_of(&offer, c))
+	if (!offer)
 		return false;
-	parse(&ans, c->r);
+	ans = sdp_of(c, c->r, &own_a);
 
-	for (i = 0; i < ans.nm && i < offer.nm; i++) {
+	for (i = 0; i < ans->nm && i < offer->nm; i++) {
 		bool common = false;
 
-		if (port_zero(&ans.m[i].line) || !ans.m[i].nfmt ||
-		    !offer.m[i].nfmt)
+		if (port_zero(&ans->m[i].line) || !ans->m[i].nfmt ||
+		    !offer->m[i].nfmt)
 			continue;
-		for (j = 0; j < ans.m[i].nfmt && !common; j++)
-			common = offered(&offer, &ans, i, j);
+		for (j = 0; j < ans->m[i].nfmt && !common; j++)
+			common = offered(offer, ans, i, j);
 		if (!common) {
 			re_sdprintf(bad, "%r shares no format with the "
-				    "offer's %r", &ans.m[i].line,
-				    &offer.m[i].line);
+				    "offer's %r", &ans->m[i].line,
+				    &offer->m[i].line);
 			return true;
 		}
 	}
@@ -355,11 +377,11 @@ bool chk_sdp_origin_next(const struct rulectx *c, char **bad)
 {
 	struct pl now[6], was[6], body, pbody;
 	const struct msgrec *o;
-	struct sdpl s, e;
+	struct sdpl own, e;
+	const struct sdpl *s = sdp_of(c, c->r, &own);
 	uint64_t v, w;
 
-	parse(&s, c->r);
-	if (!s.any || !c->rcv || !origin_fields(&s.origin, now) ||
+	if (!s->any || !c->rcv || !origin_fields(&s->origin, now) ||
 	    !pl_isset(party_tag(c->m)))
 		return false;
 
@@ -371,7 +393,7 @@ bool chk_sdp_origin_next(const struct rulectx *c, char **bad)
 	    pl_cmp(&now[3], &was[3]) || pl_cmp(&now[4], &was[4]) ||
 	    pl_cmp(&now[5], &was[5])) {
 		re_sdprintf(bad, "%r (the party's SDP in frame %u had %r)",
-			    &s.origin, o->frame, &e.origin);
+			    &s->origin, o->frame, &e.origin);
 		return true;
 	}
 
@@ -385,11 +407,11 @@ bool chk_sdp_origin_next(const struct rulectx *c, char **bad)
 		if (!pl_cmp(&body, &pbody))
 			return false;
 		re_sdprintf(bad, "%r: the version of the party's SDP in frame "
-			    "%u, with a different SDP", &s.origin, o->frame);
+			    "%u, with a different SDP", &s->origin, o->frame);
 		return true;
 	}
 
 	re_sdprintf(bad, "%r (the party's SDP in frame %u had version %r)",
-		    &s.origin, o->frame, &was[2]);
+		    &s->origin, o->frame, &was[2]);
 	return true;
 }
