@@ -31,8 +31,8 @@ static const struct {
 };
 
 
-/* the long form of a name given in compact form, else the name itself */
-static struct pl long_form(const struct pl *name)
+/** The long form of a name given in compact form, else the name itself */
+struct pl hdr_long_form(const struct pl *name)
 {
 	struct pl pl = *name;
 	size_t i;
@@ -59,8 +59,8 @@ bool hdr_name_eq_pl(const struct pl *a, const struct pl *b)
 	if (!a || !b)
 		return false;
 
-	la = long_form(a);
-	lb = long_form(b);
+	la = hdr_long_form(a);
+	lb = hdr_long_form(b);
 
 	return 0 == pl_casecmp(&la, &lb);
 }
@@ -126,7 +126,7 @@ unsigned hdr_count(const struct sip_msg *msg, const char *name)
 
 
 struct tramp {
-	const char *name;
+	struct pl lf;          /* the name asked for, in long form */
 	hdr_value_h *h;
 	void *arg;
 };
@@ -136,9 +136,10 @@ static bool tramp_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
 		    void *arg)
 {
 	struct tramp *t = arg;
+	struct pl lf = hdr_long_form(&hdr->name);
 
 	(void)msg;
-	if (!hdr_name_eq(t->name, &hdr->name))
+	if (pl_casecmp(&t->lf, &lf))
 		return false; /* another name with the same hash */
 
 	return t->h(&hdr->val, t->arg);
@@ -154,7 +155,7 @@ static bool tramp_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
 bool hdr_apply(const struct sip_msg *msg, const char *name,
 	       hdr_value_h *h, void *arg)
 {
-	struct tramp t = {name, h, arg};
+	struct tramp t = {PL_INIT, h, arg};
 	struct pl pl, lf;
 	enum sip_hdrid id;
 
@@ -162,7 +163,8 @@ bool hdr_apply(const struct sip_msg *msg, const char *name,
 		return false;
 
 	pl_set_str(&pl, name);
-	lf = long_form(&pl);
+	lf = hdr_long_form(&pl);
+	t.lf = lf;
 
 	/* libre files X- headers under SIP_HDR_NONE */
 	if (lf.l > 1 && (lf.p[0] == 'x' || lf.p[0] == 'X') && lf.p[1] == '-')

@@ -4,6 +4,7 @@
 
 typedef bool (hdr_value_h)(const struct pl *val, void *arg);
 
+struct pl hdr_long_form(const struct pl *name);
 bool hdr_name_eq(const char *a, const struct pl *b);
 bool hdr_name_eq_pl(const struct pl *a, const struct pl *b);
 const struct pl *hdr_first(const struct sip_msg *msg, const char *name);

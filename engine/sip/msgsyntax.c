@@ -242,13 +242,15 @@ static int check_top_via(char **whyp, unsigned no, const struct pl *val)
 static int check_value(char **whyp, unsigned no, const struct pl *name,
 		       const struct pl *val, bool *via_seen)
 {
-	struct pl t = trim(val);
+	struct pl t = trim(val), lf = hdr_long_form(name);
 	size_t i;
 
+	/* vchecks name long forms: one compare each (hdr_name_eq would
+	 * map both names per row, on every header of every message) */
 	for (i = 0; i < ARRAY_SIZE(vchecks); i++) {
 		const struct vcheck *vc = &vchecks[i];
 
-		if (!hdr_name_eq(vc->name, name) || vc->ok(&t))
+		if (pl_strcasecmp(&lf, vc->name) || vc->ok(&t))
 			continue;
 
 		re_sdprintf(whyp, "line %u: %s %H does not follow its "
@@ -256,7 +258,7 @@ static int check_value(char **whyp, unsigned no, const struct pl *name,
 		return EBADMSG;
 	}
 
-	if (!*via_seen && hdr_name_eq("Via", name)) {
+	if (!*via_seen && !pl_strcasecmp(&lf, "Via")) {
 		*via_seen = true;
 		return check_top_via(whyp, no, &t);
 	}
