@@ -185,6 +185,20 @@ static __attribute__((noinline)) unsigned judge_all(const struct list *files)
 }
 
 
+/* libre's decoder draws a random tag per message: let OpenSSL seed its
+ * generator here, once, outside what is counted */
+static void warm_up(const struct list *files)
+{
+	const struct capfile *cf = list_ledata(list_head(files));
+	const struct cmsg *m = list_ledata(list_head(&cf->msgs));
+	struct msgrec *r = NULL;
+
+	m->mb->pos = 0;
+	if (!msgrec_alloc(&r, m->mb))
+		mem_deref(r);
+}
+
+
 static double cpu_s(void)
 {
 	struct timespec ts;
@@ -227,6 +241,7 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 
+	warm_up(&files);
 	t0 = cpu_s();
 	for (i = 0; i < repeat; i++)
 		nfind = judge_all(&files);

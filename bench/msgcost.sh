@@ -31,7 +31,7 @@ top10() { callgrind_annotate --inclusive=yes "$1" 2>/dev/null |
 		(index($0, bin) || index($0, "/libre.so")) {
 		n = $0; sub(/ \[.*/, "", n); sub(/.*:/, "", n);
 		if (n ~ /^(main|cmd_run|\(below main\)|0x[0-9a-f]+)$/ ||
-		    n ~ /'[0-9]+$/) next
+		    n ~ /\047[0-9]+$/) next
 		gsub(",", "", $1); print $1, n; if (++k == 10) exit }'; }
 
 i=0
