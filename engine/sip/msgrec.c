@@ -30,6 +30,7 @@ static void destructor(void *data)
  */
 int msgrec_alloc(struct msgrec **recp, struct mbuf *mb)
 {
+	const struct sip_msg *libre;
 	struct msgrec *r;
 	int err;
 
@@ -56,6 +57,8 @@ int msgrec_alloc(struct msgrec **recp, struct mbuf *mb)
 	r->decode_err = sip_msg_decode(&r->msg, r->mb);
 	if (!r->decode_err && !r->msg)
 		r->decode_err = EBADMSG;
+	/* what libre's decoder read, the grammar check need not read again */
+	libre = r->decode_err ? NULL : r->msg;
 	if (r->decode_err) {
 		/* an RFC 2543 top Via, without a branch */
 		size_t body = 0;
@@ -67,8 +70,8 @@ int msgrec_alloc(struct msgrec **recp, struct mbuf *mb)
 		}
 	}
 
-	if (!msgsyntax_check(&r->malformed, r->mb->buf, r->mb->end) &&
-	    r->decode_err)
+	if (!msgsyntax_check_msg(&r->malformed, r->mb->buf, r->mb->end,
+				 libre) && r->decode_err)
 		(void)str_dup(&r->malformed, "libre's SIP parser cannot "
 			      "read it, though each line is as RFC 3261 "
 			      "§25.1 writes one");

@@ -136,6 +136,13 @@ static struct pl first_value(const struct pl *val)
 }
 
 
+/* a and b are the same bytes of one buffer */
+static bool same_bytes(const struct pl *a, const struct pl *b)
+{
+	return a && a->p && a->p == b->p && a->l == b->l;
+}
+
+
 /* sent-protocol LWS sent-by, as libre's sip_via_decode reads it but
  * without its branch (RFC 2543 elements send none; §8.1.1.7's MUST is
  * rule VIA-BRANCH-COOKIE's) */
@@ -215,14 +222,16 @@ static int quote(struct re_printf *pf, const struct pl *v)
  * such a message; §8.1.1.7's MUST for an RFC 3261 element is rule
  * VIA-BRANCH-COOKIE's), so the value is read with a branch added.
  */
-static int check_top_via(char **whyp, unsigned no, const struct pl *val)
+static int check_top_via(char **whyp, unsigned no, const struct pl *val,
+			 const struct sip_msg *msg)
 {
 	struct pl f = first_value(val), t;
 	struct sip_via via;
 	char buf[512];
 	struct pl w;
 
-	if (!sip_via_decode(&via, &f))
+	if (same_bytes(msg ? &msg->via.val : NULL, &f) ||
+	    !sip_via_decode(&via, &f))
 		return 0;
 
 	t = trim(&f);
@@ -239,8 +248,26 @@ static int check_top_via(char **whyp, unsigned no, const struct pl *val)
 }
 
 
+/* libre's decoder read exactly these bytes as this header's value (and
+ * the message decoded, so it read them without error): the same decode
+ * here would say the same */
+static bool decoded(const struct sip_msg *msg, const struct pl *lf,
+		    const struct pl *t)
+{
+	if (!msg)
+		return false;
+	if (!pl_strcasecmp(lf, "From"))
+		return same_bytes(&msg->from.val, t);
+	if (!pl_strcasecmp(lf, "To"))
+		return same_bytes(&msg->to.val, t);
+
+	return false;
+}
+
+
 static int check_value(char **whyp, unsigned no, const struct pl *name,
-		       const struct pl *val, bool *via_seen)
+		       const struct pl *val, bool *via_seen,
+		       const struct sip_msg *msg)
 {
 	struct pl t = trim(val), lf = hdr_long_form(name);
 	size_t i;
@@ -250,7 +277,8 @@ static int check_value(char **whyp, unsigned no, const struct pl *name,
 	for (i = 0; i < ARRAY_SIZE(vchecks); i++) {
 		const struct vcheck *vc = &vchecks[i];
 
-		if (pl_strcasecmp(&lf, vc->name) || vc->ok(&t))
+		if (pl_strcasecmp(&lf, vc->name) || decoded(msg, &lf, &t) ||
+		    vc->ok(&t))
 			continue;
 
 		re_sdprintf(whyp, "line %u: %s %H does not follow its "
@@ -260,7 +288,7 @@ static int check_value(char **whyp, unsigned no, const struct pl *name,
 
 	if (!*via_seen && !pl_strcasecmp(&lf, "Via")) {
 		*via_seen = true;
-		return check_top_via(whyp, no, &t);
+		return check_top_via(whyp, no, &t, msg);
 	}
 
 	return 0;
@@ -499,6 +527,19 @@ static int check_header(char **whyp, unsigned no, const struct pl *line,
  */
 int msgsyntax_check(char **whyp, const uint8_t *p, size_t len)
 {
+	return msgsyntax_check_msg(whyp, p, len, NULL);
+}
+
+
+/**
+ * msgsyntax_check for bytes libre's sip_msg_decode decoded as msg (NULL
+ * if it did not, or another decoder did): what libre already read of
+ * them without error (the top Via, From, To) is not decoded again. The
+ * verdict is the same as msgsyntax_check's.
+ */
+int msgsyntax_check_msg(char **whyp, const uint8_t *p, size_t len,
+			const struct sip_msg *msg)
+{
 	const char *s = (const char *)p, *end = s + len;
 	struct pl name = PL_INIT, val = PL_INIT;
 	unsigned no = 0, hno = 0;
@@ -550,7 +591,7 @@ int msgsyntax_check(char **whyp, const uint8_t *p, size_t len)
 		else {
 			if (hno)
 				err = check_value(whyp, hno, &name, &val,
-						  &via_seen);
+						  &via_seen, msg);
 			if (!err && !line.l)
 				return 0;  /* the empty line: the head ends */
 			if (!err)
