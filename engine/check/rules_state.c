@@ -68,6 +68,9 @@ static bool same_via(const struct pl *a, const struct pl *b)
 {
 	struct sip_via va, vb;
 
+	/* the same bytes: the same Via, decoded or not (see below) */
+	if (!pl_cmp(a, b))
+		return true;
 	if (sip_via_decode(&va, a) || sip_via_decode(&vb, b))
 		return !pl_cmp(a, b);
 
