@@ -246,6 +246,59 @@ static void test_decoded_but_malformed_kept(void)
 }
 
 
+/* msgsyntax_check_msg skips what libre read of the same bytes: its
+ * verdict must be msgsyntax_check's, for every case above and for
+ * messages whose From, To and top Via libre reads (compact, folded,
+ * repeated) */
+static void test_decoded_message_same_verdict(void)
+{
+	static const char *const more[] = {
+		HEAD180 "CSeq: 1 INVITE\r\n" TAIL,
+		"SIP/2.0 180 Ringing\r\nv: SIP/2.0/UDP h;branch=z9hG4bK1, "
+		"SIP/2.0/TCP g;branch=z9hG4bK2\r\nf: <sip:a@h>;tag=1\r\n"
+		"t: <sip:b@h>\r\ni: c\r\nCSeq: 1 INVITE\r\n" TAIL,
+		"SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1"
+		"\r\nFrom: A\r\n <sip:a@h>;tag=1\r\nTo:  <sip:b@h>  \r\n"
+		"Call-ID: c\r\nCSeq: 1 INVITE\r\n" TAIL,
+		"SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1"
+		"\r\nFrom: <sip:a@h>;tag=1\r\nFrom: <sip:c@h>;tag=2\r\n"
+		"To: <sip:b@h>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n" TAIL,
+	};
+	size_t i, n = ARRAY_SIZE(cases) + ARRAY_SIZE(more), decoded = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *bytes = i < ARRAY_SIZE(cases) ? cases[i].bytes :
+				    more[i - ARRAY_SIZE(cases)];
+		size_t len = i < ARRAY_SIZE(cases) && cases[i].len ?
+			     cases[i].len : strlen(bytes);
+		struct mbuf *mb = mbuf_alloc(len);
+		struct sip_msg *msg = NULL;
+		char *a = NULL, *b = NULL;
+		int ea, eb;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(mb);
+		(void)mbuf_write_mem(mb, (const uint8_t *)bytes, len);
+		mb->pos = 0;
+		if (sip_msg_decode(&msg, mb) || !msg) {
+			mem_deref(mb);
+			continue;
+		}
+		++decoded;
+		ea = msgsyntax_check(&a, mb->buf, mb->end);
+		eb = msgsyntax_check_msg(&b, mb->buf, mb->end, msg);
+		CU_ASSERT_EQUAL(ea, eb);
+		CU_ASSERT((!a && !b) || (a && b && !strcmp(a, b)));
+		mem_deref(a);
+		mem_deref(b);
+		mem_deref(msg);
+		mem_deref(mb);
+	}
+
+	/* the decodable messages above, at least, were compared */
+	CU_ASSERT(decoded >= ARRAY_SIZE(more));
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
@@ -254,6 +307,8 @@ int register_suites(void)
 		 test_undecodable_named_not_strerror},
 		{"decoded_but_malformed_kept",
 		 test_decoded_but_malformed_kept},
+		{"decoded_message_same_verdict",
+		 test_decoded_message_same_verdict},
 		CU_TEST_INFO_NULL,
 	};
 
