@@ -69,6 +69,18 @@ static const uint8_t *udp_payload(const uint8_t *ip, size_t len, size_t *n)
 }
 
 
+/* a start line: "SIP/2.0 " first or " SIP/2.0" last (RTP may hold a
+ * space in its first bytes) */
+static bool looks_sip(const uint8_t *p, size_t n)
+{
+	const uint8_t *eol = memchr(p, '\r', n);
+	size_t l = eol ? (size_t)(eol - p) : 0;
+
+	return l >= 8 && (!memcmp(p, "SIP/2.0 ", 8) ||
+			  !memcmp(eol - 8, " SIP/2.0", 8));
+}
+
+
 static int capfile_load(struct list *files, const char *path,
 			unsigned *nmsg)
 {
@@ -110,8 +122,7 @@ static int capfile_load(struct list *files, const char *path,
 		if (h->caplen <= skip)
 			continue;
 		pl = udp_payload(pkt + skip, h->caplen - skip, &n);
-		if (!pl || n < 8 || (memcmp(pl, "SIP/", 4) &&
-				     !memchr(pl, ' ', n < 16 ? n : 16)))
+		if (!pl || !looks_sip(pl, n))
 			continue;  /* RTP and other UDP */
 		m = mem_zalloc(sizeof(*m), cmsg_destructor);
 		if (!m)
