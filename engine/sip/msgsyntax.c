@@ -15,6 +15,7 @@
  * Content-Length that is not the body's length).
  */
 #include <string.h>
+#include <ctype.h>
 #include <re.h>
 #include "hdr.h"
 #include "msgsyntax.h"
@@ -277,6 +278,10 @@ static int check_value(char **whyp, unsigned no, const struct pl *name,
 	for (i = 0; i < ARRAY_SIZE(vchecks); i++) {
 		const struct vcheck *vc = &vchecks[i];
 
+		/* the first letters differ: another header (most rows) */
+		if (!lf.l || tolower((unsigned char)lf.p[0]) !=
+		    tolower((unsigned char)vc->name[0]))
+			continue;
 		if (pl_strcasecmp(&lf, vc->name) || decoded(msg, &lf, &t) ||
 		    vc->ok(&t))
 			continue;
@@ -392,7 +397,7 @@ static int check_status(char **whyp, const struct pl *line,
 
 
 static int check_request(char **whyp, const struct pl *line,
-			 const struct pl *met)
+			 const struct pl *met, const struct sip_msg *msg)
 {
 	struct pl uri, ver;
 	struct uri u;
@@ -432,7 +437,9 @@ static int check_request(char **whyp, const struct pl *line,
 		return EBADMSG;
 	}
 
-	if (!uri.l || uri_decode(&u, &uri)) {
+	/* libre decoded these very bytes as the message's Request-URI */
+	if (!uri.l || (!same_bytes(msg ? &msg->ruri : NULL, &uri) &&
+		       uri_decode(&u, &uri))) {
 		re_sdprintf(whyp, "line 1 (the request line) has the "
 			    "Request-URI %H, which does not parse as a URI "
 			    "(RFC 3261 §25.1: Request-URI = SIP-URI / "
@@ -444,7 +451,8 @@ static int check_request(char **whyp, const struct pl *line,
 }
 
 
-static int check_start(char **whyp, const struct pl *line)
+static int check_start(char **whyp, const struct pl *line,
+		       const struct sip_msg *msg)
 {
 	struct pl first = *line;
 	const char *sp = pl_strchr(line, ' ');
@@ -471,7 +479,7 @@ static int check_start(char **whyp, const struct pl *line)
 	if (status || pl_strchr(&first, '/'))
 		return check_status(whyp, line, &first);
 
-	return check_request(whyp, line, &first);
+	return check_request(whyp, line, &first, msg);
 }
 
 
@@ -573,7 +581,7 @@ int msgsyntax_check_msg(char **whyp, const uint8_t *p, size_t len,
 		s = lf + 1;
 
 		if (no == 1) {
-			err = check_start(whyp, &line);
+			err = check_start(whyp, &line, msg);
 		}
 		else if (line.l && (line.p[0] == ' ' || line.p[0] == '\t')) {
 			/* a fold: the value above goes on */
