@@ -51,4 +51,71 @@ void msink_reset(struct msink *sk);
 size_t msink_recent(const struct msink *sk, int16_t *buf, size_t n);
 const char *msink_digits(const struct msink *sk);
 
+/* the leg itself, as its files share it: mstream.c (lifetime, the clock,
+ * the API), mstream_tx.c (sending, the sockets' helpers), mstream_rx.c
+ * (receiving, playout) */
+enum { MSTREAM_FRAME = MSTREAM_SRATE * MSTREAM_PTIME / 1000 }; /* 160 */
+
+struct mstream {
+	struct rtp_sock *rtp;
+	struct udp_helper *uh_rtp;    /* owned by the sockets */
+	struct udp_helper *uh_rtcp;
+	struct sa local;
+	struct sa local_rtcp;
+	struct sa remote;
+	char *cname;
+	mstream_tap_h *taph;
+	void *arg;
+	enum mstream_codec codec;     /* negotiated, both ways */
+	int tx_codec;                 /* -1, or sent in its place */
+	int telev_pt;                 /* -1: none negotiated */
+	bool has_remote;
+	bool send;
+	bool recv;
+	bool stopped;
+	struct mstream_stats st;
+
+	int tfd;                      /* the 20 ms clock, a timerfd */
+	bool clock_on;
+
+	/* sending */
+	bool tx_on;
+	uint64_t tx_last;             /* when the last frame left, ms */
+	uint32_t ts;                  /* RTP timestamp of the next frame */
+	uint32_t ts_tel;              /* RFC 4733: timestamp of the event */
+	bool tx_marker;
+	bool tx_audio;                /* the datagram in rtp_send is audio */
+	struct mbuf *txmb;
+	struct mimpair *imp;
+	struct telev *telev;
+	struct msource *src;
+	struct mmix_leg *mixleg;      /* in a conference: hears the others */
+
+	/* receiving */
+	bool play_on;                 /* the clock plays out */
+	bool playing;                 /* past the first frame */
+	uint32_t misses;
+	uint16_t play_seq;
+	bool play_seq_set;
+	struct jbuf *jb;
+	struct msink *sink;
+	struct sa rx_src;
+	bool rx_src_set;
+	struct mrxstat *rxs;
+	struct mrtcp *rtcp;           /* the far end's reports on ours */
+	struct msrtp *srtp;           /* SDES-keyed SRTP, or NULL: RTP */
+};
+
+/* mstream.c: (re)arm the clock for what the leg has to do now */
+void mstream_clock_update(struct mstream *ms);
+/* mstream_tx.c */
+int  mstream_tx_listen(struct mstream *ms);  /* the sockets' helpers */
+void mstream_send_frame(struct mstream *ms);
+/* mstream_rx.c */
+bool mstream_play_frame(struct mstream *ms);  /* false: pause playout */
+void mstream_rtp_recv(const struct sa *src, const struct rtp_header *hdr,
+		      struct mbuf *mb, void *arg);
+void mstream_rtcp_recv(const struct sa *src, struct rtcp_msg *msg,
+		       void *arg);
+
 #endif
