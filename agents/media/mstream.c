@@ -40,6 +40,7 @@ static void destructor(void *data)
 	/* the RTCP BYE sent while the socket closes is not tapped: the
 	 * tap's owner may be gone already */
 	ms->taph = NULL;
+	tmr_cancel(&ms->rtcp_tmr);
 	if (ms->tfd >= 0) {
 		fd_close(ms->tfd);
 		(void)close(ms->tfd);
@@ -240,9 +241,46 @@ int mstream_srtp(struct mstream *ms, const char *suite,
 }
 
 
+/* our own report (mrtcp.c), every rtcp_ms */
+static void rtcp_timeout(void *arg)
+{
+	struct mstream *ms = arg;
+	struct mrtcp_sender snd;
+	struct sa peer = ms->remote;
+
+	/* the RTP clock now: the least delayed frame's offset, run on */
+	snd.rtp_ts = ms->tx_clk + (uint32_t)(mrxstat_now_us() *
+					     MSTREAM_SRATE / 1000000u);
+	snd.psent = ms->tx_psent;
+	snd.osent = ms->tx_osent;
+	sa_set_port(&peer, sa_port(&ms->remote) + 1);
+	(void)mrtcp_send(ms->rtcp, ms->rtp, &peer, ms->rxs, &snd, ms->cname);
+	/* the next SR reads the clock off the frames sent until then */
+	if (ms->tx_on)
+		ms->tx_clk_set = false;
+
+	tmr_start(&ms->rtcp_tmr, ms->rtcp_ms, rtcp_timeout, ms);
+}
+
+
+/** Send RTCP reports every interval_ms (100 ms .. 60 s) of our own
+ * instead of libre's every 5 s; 0: libre's. Before mstream_set_remote. */
+int mstream_rtcp_interval(struct mstream *ms, uint32_t interval_ms)
+{
+	if (!ms || (interval_ms && (interval_ms < MSTREAM_RTCP_MIN ||
+				    interval_ms > MSTREAM_RTCP_MAX)))
+		return EINVAL;
+
+	ms->rtcp_ms = interval_ms;
+
+	return 0;
+}
+
+
 /** Set what was negotiated: the remote RTP address (RTCP to its port + 1),
  * the codec, the RFC 4733 payload type (-1: none); starts RTCP (libre's
- * fixed 5 s interval) and, unless send is off, sending */
+ * fixed 5 s interval, or ours: mstream_rtcp_interval) and, unless send
+ * is off, sending */
 int mstream_set_remote(struct mstream *ms, const struct sa *rtp,
 		       enum mstream_codec codec, int telev_pt)
 {
@@ -268,6 +306,15 @@ int mstream_set_remote(struct mstream *ms, const struct sa *rtp,
 	 * report blocks jitter 0 */
 	rtcp_set_srate(ms->rtp, MSTREAM_SRATE, MSTREAM_SRATE);
 	rtcp_start(ms->rtp, ms->cname, &rtcp);
+	if (ms->rtcp_ms) {
+		/* libre's timer off (a NULL peer disables it), its peer and
+		 * its BYE kept; ours sends the reports. RFC 3550 §6.2: the
+		 * first after half the interval */
+		rtcp_start(ms->rtp, ms->cname, NULL);
+		if (!tmr_isrunning(&ms->rtcp_tmr))
+			tmr_start(&ms->rtcp_tmr, ms->rtcp_ms / 2,
+				  rtcp_timeout, ms);
+	}
 
 	mstream_clock_update(ms);
 

@@ -19,6 +19,11 @@ double mrxstat_jitter_ms(const struct mrxstat *rs);
 void mrxstat_played(struct mrxstat *rs, uint16_t seq);
 void mrxstat_wait(const struct mrxstat *rs, uint32_t *played,
 		  double *wait_ms);
+struct rtcp_rr;
+/* the report block about the source received (RFC 3550 §6.4.1, A.3),
+ * fraction lost since the last call; false: nothing received yet */
+bool mrxstat_block(struct mrxstat *rs, struct rtcp_rr *rr);
+uint64_t mrxstat_now_us(void);   /* CLOCK_MONOTONIC, the media's clock */
 
 /* mrtcp.c: the far end's RTCP reports on our stream (RFC 3550 §6.4) */
 struct mrtcp;
@@ -29,6 +34,15 @@ void mrtcp_recv(struct mrtcp *rc, const struct rtp_sock *rs,
 		const struct rtcp_msg *msg);
 void mrtcp_stats(const struct mrtcp *rc, struct rtp_sock *rs,
 		 struct mstream_stats *st);
+/* what an SR says of our sending (RFC 3550 §6.4.1 sender info) */
+struct mrtcp_sender {
+	uint32_t rtp_ts;        /* the RTP clock at the time of the report */
+	uint32_t psent;         /* RTP packets sent */
+	uint32_t osent;         /* their payload octets */
+};
+int  mrtcp_send(struct mrtcp *rc, struct rtp_sock *rs, const struct sa *peer,
+		struct mrxstat *rx, const struct mrtcp_sender *snd,
+		const char *cname);
 
 /* msource.c: the signal a stream sends, in-band DTMF keyed in */
 struct msource;
@@ -103,6 +117,13 @@ struct mstream {
 	bool rx_src_set;
 	struct mrxstat *rxs;
 	struct mrtcp *rtcp;           /* the far end's reports on ours */
+	/* our own RTCP reports (mrtcp.c) when rtcp-interval is set */
+	uint32_t rtcp_ms;             /* their interval; 0: libre's 5 s */
+	struct tmr rtcp_tmr;
+	uint32_t tx_psent;            /* RTP packets and payload octets */
+	uint32_t tx_osent;            /* ... sent (before impairment) */
+	uint32_t tx_clk;              /* RTP clock minus the send time */
+	bool tx_clk_set;              /* ... least delayed since the SR */
 	struct msrtp *srtp;           /* SDES-keyed SRTP, or NULL: RTP */
 };
 

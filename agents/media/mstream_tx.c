@@ -124,6 +124,7 @@ void mstream_send_frame(struct mstream *ms)
 	struct mbuf *mb = ms->txmb;
 	bool marker = false;
 	int16_t pcm[MSTREAM_FRAME];
+	uint32_t clk;
 	size_t i;
 
 	mb->pos = mb->end = RTP_HEADER_SIZE;
@@ -142,6 +143,15 @@ void mstream_send_frame(struct mstream *ms)
 	}
 	ms->tx_last = tmr_jiffies();
 
+	/* our SR's RTP timestamp (RFC 3550 §6.4.1): the sampling clock is
+	 * the timestamp of the frame that left with the least delay */
+	clk = ms->ts - (uint32_t)(mrxstat_now_us() * MSTREAM_SRATE /
+				  1000000u);
+	if (!ms->tx_clk_set || (int32_t)(clk - ms->tx_clk) > 0) {
+		ms->tx_clk = clk;
+		ms->tx_clk_set = true;
+	}
+
 	/* RFC 4733 2.5: an event's packets carry the timestamp of its
 	 * start; they take the place of the audio while it lasts */
 	if (ms->telev_pt >= 0 && 0 == telev_poll(ms->telev, &marker, mb)) {
@@ -149,6 +159,8 @@ void mstream_send_frame(struct mstream *ms)
 			ms->ts_tel = ms->ts;
 		mb->pos = RTP_HEADER_SIZE;
 		ms->tx_audio = false;
+		++ms->tx_psent;
+		ms->tx_osent += (uint32_t)mbuf_get_left(mb);
 		(void)rtp_send(ms->rtp, &ms->remote, false, marker,
 			       (uint8_t)ms->telev_pt, ms->ts_tel, mb);
 		ms->ts += MSTREAM_FRAME;
@@ -165,6 +177,8 @@ void mstream_send_frame(struct mstream *ms)
 	mb->end = RTP_HEADER_SIZE + MSTREAM_FRAME;
 
 	ms->tx_audio = true;
+	++ms->tx_psent;
+	ms->tx_osent += MSTREAM_FRAME;
 	(void)rtp_send(ms->rtp, &ms->remote, false, ms->tx_marker,
 		       (uint8_t)codec, ms->ts, mb);
 	ms->tx_marker = false;

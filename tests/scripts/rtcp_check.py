@@ -11,14 +11,16 @@ mismatch:
   the second before the SR: each one's timestamp minus its capture time
   at 8 kHz, the largest of these (the packet that left with the least
   delay from the loop). libre dates its SR from when one packet left, in
-  whole ms, so a loaded machine (ASan, 2 cores) puts it some ms behind;
-  without rtcp_set_srate it is 0, at a wrong rate seconds off;
+  whole ms, so a loaded machine (ASan, 2 cores) puts it some ms behind
+  (a phone with rtcp-interval: dates its own SRs the way this check
+  does); without rtcp_set_srate it is 0, at a wrong rate seconds off;
 - each "X's RTCP on Y's audio (SSRC s): fraction lost f %, cumulative
   lost n, jitter j ms" equals the last report block about s in the pcap
   (fraction over 256, jitter in 8 kHz timestamp units);
 - each "RTT r ms" is within 5 ms of tshark's round trip of the last
   answered report (tshark and libre both count whole ms).
-Prints "blocks SSRC fraction cum jitter" of each SSRC's last block."""
+Prints "srs SSRC N" (its SRs), "gaps SSRC MIN MAX" (seconds between
+them) and "blocks SSRC fraction cum jitter" of each SSRC's last block."""
 import re
 import subprocess
 import sys
@@ -50,10 +52,11 @@ def main():
 
     srs = tshark(pcap, "rtcp.pt == 200", "frame.time_relative",
                  "rtcp.senderssrc", "rtcp.timestamp.rtp")
-    per = {}
+    per, when = {}, {}
     for t, ssrc, ts in srs:
         t, ssrc, ts = float(t), int(ssrc, 16), int(ts)
         per[ssrc] = per.get(ssrc, 0) + 1
+        when.setdefault(ssrc, []).append(t)
         before = [p for p in rtp.get(ssrc, []) if t - 1.0 <= p[0] <= t]
         if not before:
             print(f"MISMATCH SR of 0x{ssrc:08x} at {t:.3f} s: no RTP "
@@ -75,6 +78,9 @@ def main():
                   f"timestamp {ts} ({diff:+d} from the stream's clock)")
     for ssrc, n in per.items():
         print(f"srs 0x{ssrc:08x} {n}")
+        gaps = [b - a for a, b in zip(when[ssrc], when[ssrc][1:])]
+        if gaps:
+            print(f"gaps 0x{ssrc:08x} {min(gaps):.3f} {max(gaps):.3f}")
 
     last, rtt = {}, None
     for t, ssrc, frac, cum, jit, rt in tshark(
