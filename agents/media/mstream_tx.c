@@ -29,7 +29,7 @@ static void tap(const struct mstream *ms, bool tx, const struct sa *src,
 static int emit(struct mstream *ms, bool rtcp, const struct sa *dst,
 		struct mbuf *mb)
 {
-	struct mbuf *smb = NULL;
+	struct mbuf *smb;
 	int err;
 
 	if (ms->srtp) {
@@ -45,7 +45,6 @@ static int emit(struct mstream *ms, bool rtcp, const struct sa *dst,
 	if (!err)
 		tap(ms, true, rtcp ? &ms->local_rtcp : &ms->local, dst, mb);
 
-	mem_deref(smb);
 	return err;
 }
 
