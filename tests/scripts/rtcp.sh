@@ -40,10 +40,10 @@ python3 "$src/tests/scripts/rtcp_check.py" \
 rc=$?; cat "$out/good-check.txt"
 check "good: tshark's SR timestamps and report blocks agree with the run's figures" \
 	"[ $rc -eq 0 ]"
-check "good: each phone sent two or three SRs in 1.5 s (at 0.25, 0.75, 1.25 s)" \
-	"[ \$(grep -cE '^srs 0x[0-9a-f]{8} [23]\$' '$out/good-check.txt') -eq 2 ]"
-check "good: its SRs 500 ms apart (rtcp-interval), not libre's 5 s" \
-	"[ \$(awk '\$1 == \"gaps\" && \$3 >= 0.45 && \$4 <= 0.7' '$out/good-check.txt' | wc -l) -eq 2 ]"
+check "good: each phone sent at least two SRs (at 0.25, 0.75, 1.25 s … until the hangup)" \
+	"[ \$(grep -cE '^srs 0x[0-9a-f]{8} ([2-9]|[1-9][0-9])\$' '$out/good-check.txt') -eq 2 ]"
+check "good: its SRs 500 ms apart (rtcp-interval; 450 ms to 1.5 s, a loaded loop's timer fires late), not libre's 5 s" \
+	"[ \$(awk '\$1 == \"gaps\" && \$3 >= 0.45 && \$4 < 1.5' '$out/good-check.txt' | wc -l) -eq 2 ]"
 check "good: both directions show an RTT and the far end's report" \
 	"[ \$(grep -cE 'MOS [0-9.]+ \(delay [0-9.]+ ms: jitter buffer [0-9.]+ ms\); RTT [0-9.]+ ms, [AB].s RTCP on [AB].s audio' '$out/good.txt') -eq 2 ]"
 
