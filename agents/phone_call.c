@@ -101,6 +101,8 @@ static int media_setup(struct pcall *c)
 	sa_set_port(&ip, 0);
 
 	err = mstream_alloc(&c->ms, &ip, c->ph->aor, media_tap, c);
+	if (!err)
+		err = mstream_rtcp_interval(c->ms, r->rtcp_ms);
 	if (err)
 		return err;
 	if (r->impair.set) {

@@ -32,6 +32,8 @@ struct mrxstat {
 		bool set;
 		uint64_t us;   /* arrival, CLOCK_MONOTONIC */
 	} arr[SEQ_WINDOW];
+	uint32_t exp_prior;    /* A.3: expected and received at the */
+	uint32_t rcv_prior;    /* ... last report block */
 	uint32_t played;       /* frames played that had an arrival */
 	double wait_ms;        /* their waits, summed */
 };
@@ -82,6 +84,7 @@ static void seq_restart(struct mrxstat *rs, uint32_t ssrc, uint16_t seq)
 	rs->base = rs->max = 0x10000u + seq;
 	rs->received = 1;
 	rs->window = 1;
+	rs->exp_prior = rs->rcv_prior = 0;
 }
 
 
@@ -129,7 +132,8 @@ static bool seq_update(struct mrxstat *rs, uint32_t ssrc, uint16_t seq)
 }
 
 
-static uint64_t now_us(void)
+/** Now on CLOCK_MONOTONIC in µs: arrivals, and our RTCP's clock */
+uint64_t mrxstat_now_us(void)
 {
 	struct timespec now;
 
@@ -182,7 +186,7 @@ bool mrxstat_packet(struct mrxstat *rs, const struct rtp_header *hdr,
 
 	if (timed) {
 		/* the clock is read only for a packet it times */
-		us = now_us();
+		us = mrxstat_now_us();
 		jitter_update(rs, hdr->ts, us);
 		rs->arr[hdr->seq % SEQ_WINDOW].seq = hdr->seq;
 		rs->arr[hdr->seq % SEQ_WINDOW].set = true;
@@ -204,7 +208,7 @@ void mrxstat_played(struct mrxstat *rs, uint16_t seq)
 
 	rs->arr[i].set = false;
 	++rs->played;
-	rs->wait_ms += (double)(now_us() - rs->arr[i].us) / 1000.0;
+	rs->wait_ms += (double)(mrxstat_now_us() - rs->arr[i].us) / 1000.0;
 }
 
 
@@ -214,4 +218,42 @@ void mrxstat_wait(const struct mrxstat *rs, uint32_t *played,
 {
 	*played = rs ? rs->played : 0;
 	*wait_ms = rs ? rs->wait_ms : 0;
+}
+
+
+/**
+ * The report block about the source being received (RFC 3550 §6.4.1):
+ * fraction lost since the previous block (A.3), cumulative lost, the
+ * extended highest sequence number, the interarrival jitter; LSR and
+ * DLSR are left 0 (the caller knows the far end's SRs)
+ *
+ * @return false if nothing was received yet
+ */
+bool mrxstat_block(struct mrxstat *rs, struct rtcp_rr *rr)
+{
+	uint32_t expected, exp_int, rcv_int, lost;
+
+	if (!rs || !rr || !rs->init)
+		return false;
+
+	memset(rr, 0, sizeof(*rr));
+	expected = rs->max - rs->base + 1;
+	exp_int = expected - rs->exp_prior;
+	rcv_int = rs->received - rs->rcv_prior;
+	rs->exp_prior = expected;
+	rs->rcv_prior = rs->received;
+
+	/* A.3: the fraction is 0 when more came than was expected */
+	if (exp_int && exp_int > rcv_int)
+		rr->fraction = ((exp_int - rcv_int) << 8) / exp_int;
+
+	/* §6.4.1: a 24-bit signed count, clamped */
+	lost = mrxstat_lost(rs);
+	rr->lost = lost > 0x7fffff ? 0x7fffff : (int32_t)lost;
+	rr->ssrc = rs->ssrc;
+	/* counted one cycle up (seq_restart): cycles start at 0 */
+	rr->last_seq = rs->max - 0x10000u;
+	rr->jitter = (uint32_t)rs->jitter;
+
+	return true;
 }

@@ -11,7 +11,10 @@
 struct msrtp {
 	struct srtp *tx;
 	struct srtp *rx;
+	struct mbuf *out;   /* the last protected packet, reused */
 };
+
+enum { OUT_SIZE = 512 };   /* an RTP or RTCP packet of a G.711 leg */
 
 
 static void destructor(void *data)
@@ -20,6 +23,7 @@ static void destructor(void *data)
 
 	mem_deref(s->tx);
 	mem_deref(s->rx);
+	mem_deref(s->out);
 }
 
 
@@ -60,7 +64,10 @@ int msrtp_alloc(struct msrtp **sp, const char *suite, const uint8_t *txkey,
 	if (!s)
 		return ENOMEM;
 
-	err = srtp_alloc(&s->tx, su, txkey, keylen, 0);
+	s->out = mbuf_alloc(OUT_SIZE);
+	err = s->out ? 0 : ENOMEM;
+	if (!err)
+		err = srtp_alloc(&s->tx, su, txkey, keylen, 0);
 	if (!err)
 		err = srtp_alloc(&s->rx, su, rxkey, keylen, 0);
 
@@ -73,6 +80,8 @@ int msrtp_alloc(struct msrtp **sp, const char *suite, const uint8_t *txkey,
 }
 
 
+/* the leg's one output buffer, reused packet after packet (a leg sends
+ * 50 a second; one allocation per packet was two mallocs and frees) */
 int msrtp_protect(struct msrtp *s, bool rtcp, const struct mbuf *mb,
 		  struct mbuf **outp)
 {
@@ -82,22 +91,18 @@ int msrtp_protect(struct msrtp *s, bool rtcp, const struct mbuf *mb,
 	if (!s || !mb || !outp)
 		return EINVAL;
 
-	/* room for the tag (and SRTCP's index) after the packet */
-	out = mbuf_alloc(mbuf_get_left(mb) + 32);
-	if (!out)
-		return ENOMEM;
+	out = s->out;
+	out->pos = out->end = 0;
 
+	/* the tag (and SRTCP's index) go after the packet: mbuf grows if a
+	 * packet with them is ever larger than the buffer */
 	err = mbuf_write_mem(out, mbuf_buf(mb), mbuf_get_left(mb));
 	if (err)
-		goto out;
+		return err;
 	out->pos = 0;
 
 	err = rtcp ? srtcp_encrypt(s->tx, out) : srtp_encrypt(s->tx, out);
-
- out:
-	if (err)
-		mem_deref(out);
-	else
+	if (!err)
 		*outp = out;
 
 	return err;

@@ -15,7 +15,8 @@ struct mstream_stats;
 int  msrtp_alloc(struct msrtp **sp, const char *suite,
 		 const uint8_t *txkey, const uint8_t *rxkey, size_t keylen);
 /* a protected copy of mb's pos..end (mb itself stays plain: an
- * impaired leg may send it twice) */
+ * impaired leg may send it twice) in *outp, the leg's own buffer: not
+ * referenced, good until the next msrtp_protect on the leg */
 int  msrtp_protect(struct msrtp *s, bool rtcp, const struct mbuf *mb,
 		   struct mbuf **outp);
 /* a received packet, authenticated and decrypted in place: false; one

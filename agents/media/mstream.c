@@ -9,82 +9,27 @@
  * sorted list where every 20 ms re-arm would walk past the 5 s RTCP timer
  * of every other stream (bench/media.c: twice the CPU at 250 pairs).
  *
- * Every datagram leaves through a UDP helper on the socket, which passes
- * audio to the impairment queue or straight to the socket and shows the
- * tap exactly the bytes that left; received datagrams are tapped by the
- * same helpers before libre decodes them.
+ * This file holds the leg's lifetime, its clock and the API; sending is
+ * mstream_tx.c, receiving and playout mstream_rx.c.
  */
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/timerfd.h>
 #include <re.h>
-#include <rem.h>
 #include "mstream_priv.h"
 #include "mmix.h"
 #include "msrtp.h"
 
 
 enum {
-	FRAME        = MSTREAM_SRATE * MSTREAM_PTIME / 1000, /* 160 */
 	PORT_MIN     = 20000,
 	PORT_MAX     = 60000,
 	JB_MIN       = 2,     /* jbuf_get waits until more than min frames */
 	JB_MAX       = 10,
-	MISS_PAUSE   = 50,    /* playout pauses after 1 s with nothing due */
 	BEHIND_MAX   = 10,    /* ticks; further behind, skip to now */
 	CLOCK_ALIGN  = 1,     /* ms; clocks start on a multiple of it */
 	TONE_DBOV    = -10,   /* default tone level */
-};
-
-struct mstream {
-	struct rtp_sock *rtp;
-	struct udp_helper *uh_rtp;    /* owned by the sockets */
-	struct udp_helper *uh_rtcp;
-	struct sa local;
-	struct sa local_rtcp;
-	struct sa remote;
-	char *cname;
-	mstream_tap_h *taph;
-	void *arg;
-	enum mstream_codec codec;     /* negotiated, both ways */
-	int tx_codec;                 /* -1, or sent in its place */
-	int telev_pt;                 /* -1: none negotiated */
-	bool has_remote;
-	bool send;
-	bool recv;
-	bool stopped;
-	struct mstream_stats st;
-
-	int tfd;                      /* the 20 ms clock, a timerfd */
-	bool clock_on;
-
-	/* sending */
-	bool tx_on;
-	uint64_t tx_last;             /* when the last frame left, ms */
-	uint32_t ts;                  /* RTP timestamp of the next frame */
-	uint32_t ts_tel;              /* RFC 4733: timestamp of the event */
-	bool tx_marker;
-	bool tx_audio;                /* the datagram in rtp_send is audio */
-	struct mbuf *txmb;
-	struct mimpair *imp;
-	struct telev *telev;
-	struct msource *src;
-	struct mmix_leg *mixleg;      /* in a conference: hears the others */
-
-	/* receiving */
-	bool play_on;                 /* the clock plays out */
-	bool playing;                 /* past the first frame */
-	uint32_t misses;
-	uint16_t play_seq;
-	bool play_seq_set;
-	struct jbuf *jb;
-	struct msink *sink;
-	struct sa rx_src;
-	bool rx_src_set;
-	struct mrxstat *rxs;
-	struct mrtcp *rtcp;           /* the far end's reports on ours */
-	struct msrtp *srtp;           /* SDES-keyed SRTP, or NULL: RTP */
 };
 
 
@@ -95,6 +40,7 @@ static void destructor(void *data)
 	/* the RTCP BYE sent while the socket closes is not tapped: the
 	 * tap's owner may be gone already */
 	ms->taph = NULL;
+	tmr_cancel(&ms->rtcp_tmr);
 	if (ms->tfd >= 0) {
 		fd_close(ms->tfd);
 		(void)close(ms->tfd);
@@ -114,240 +60,6 @@ static void destructor(void *data)
 }
 
 
-static void tap(const struct mstream *ms, bool tx, const struct sa *src,
-		const struct sa *dst, const struct mbuf *mb)
-{
-	if (ms->taph)
-		ms->taph(tx, src, dst, mbuf_buf(mb), mbuf_get_left(mb),
-			 ms->arg);
-}
-
-
-/* --- sending ------------------------------------------------------- */
-
-/* one datagram to the socket below our helper, SRTP-protected on a
- * keyed leg; tap what left (the pcap keeps SRTP as sent) */
-static int emit(struct mstream *ms, bool rtcp, const struct sa *dst,
-		struct mbuf *mb)
-{
-	struct mbuf *smb = NULL;
-	int err;
-
-	if (ms->srtp) {
-		err = msrtp_protect(ms->srtp, rtcp, mb, &smb);
-		if (err)
-			return err;
-		mb = smb;
-	}
-
-	err = rtcp ? udp_send_helper(rtcp_sock(ms->rtp), dst, mb,
-				     ms->uh_rtcp)
-		   : udp_send_helper(rtp_sock(ms->rtp), dst, mb, ms->uh_rtp);
-	if (!err)
-		tap(ms, true, rtcp ? &ms->local_rtcp : &ms->local, dst, mb);
-
-	mem_deref(smb);
-	return err;
-}
-
-
-static int rtp_emit(struct mstream *ms, const struct sa *dst,
-		    struct mbuf *mb)
-{
-	int err = emit(ms, false, dst, mb);
-
-	if (!err)
-		++ms->st.tx_packets;
-
-	return err;
-}
-
-
-static void imp_emit(const struct sa *dst, struct mbuf *mb, void *arg)
-{
-	(void)rtp_emit(arg, dst, mb);
-}
-
-
-static bool rtp_helper_send(int *err, struct sa *dst, struct mbuf *mb,
-			    void *arg)
-{
-	struct mstream *ms = arg;
-
-	if (ms->imp && ms->tx_audio) {
-		mimpair_send(ms->imp, dst, mb);
-		*err = 0;
-	}
-	else {
-		*err = rtp_emit(ms, dst, mb);
-	}
-
-	return true;
-}
-
-
-static bool rtp_helper_recv(struct sa *src, struct mbuf *mb, void *arg)
-{
-	struct mstream *ms = arg;
-
-	tap(ms, false, src, &ms->local, mb);
-
-	return ms->srtp && msrtp_drop(ms->srtp, false, mb, &ms->st);
-}
-
-
-static bool rtcp_helper_send(int *err, struct sa *dst, struct mbuf *mb,
-			     void *arg)
-{
-	struct mstream *ms = arg;
-
-	*err = emit(ms, true, dst, mb);
-
-	return true;
-}
-
-
-static bool rtcp_helper_recv(struct sa *src, struct mbuf *mb, void *arg)
-{
-	struct mstream *ms = arg;
-
-	tap(ms, false, src, &ms->local_rtcp, mb);
-
-	return ms->srtp && msrtp_drop(ms->srtp, true, mb, &ms->st);
-}
-
-
-static void send_frame(struct mstream *ms)
-{
-	const int codec = ms->tx_codec >= 0 ? ms->tx_codec : (int)ms->codec;
-	struct mbuf *mb = ms->txmb;
-	bool marker = false;
-	int16_t pcm[FRAME];
-	size_t i;
-
-	mb->pos = mb->end = RTP_HEADER_SIZE;
-
-	/* RFC 3550 5.1: the timestamp runs on with the clock while not
-	 * sending; RFC 3551 4.1: marker on the first packet of a talkspurt */
-	if (!ms->tx_on) {
-		const uint64_t now = tmr_jiffies();
-
-		if (ms->tx_last && now > ms->tx_last + MSTREAM_PTIME)
-			ms->ts += (uint32_t)((now - ms->tx_last -
-					      MSTREAM_PTIME) *
-					     (MSTREAM_SRATE / 1000));
-		ms->tx_on = true;
-		ms->tx_marker = true;
-	}
-	ms->tx_last = tmr_jiffies();
-
-	/* RFC 4733 2.5: an event's packets carry the timestamp of its
-	 * start; they take the place of the audio while it lasts */
-	if (ms->telev_pt >= 0 && 0 == telev_poll(ms->telev, &marker, mb)) {
-		if (marker)
-			ms->ts_tel = ms->ts;
-		mb->pos = RTP_HEADER_SIZE;
-		ms->tx_audio = false;
-		(void)rtp_send(ms->rtp, &ms->remote, false, marker,
-			       (uint8_t)ms->telev_pt, ms->ts_tel, mb);
-		ms->ts += FRAME;
-		return;
-	}
-
-	msource_frame(ms->src, pcm, FRAME);
-	mmix_add(ms->mixleg, pcm, FRAME);
-
-	for (i = 0; i < FRAME; i++) {
-		mb->buf[RTP_HEADER_SIZE + i] = codec == MSTREAM_PCMA ?
-			g711_pcm2alaw(pcm[i]) : g711_pcm2ulaw(pcm[i]);
-	}
-	mb->end = RTP_HEADER_SIZE + FRAME;
-
-	ms->tx_audio = true;
-	(void)rtp_send(ms->rtp, &ms->remote, false, ms->tx_marker,
-		       (uint8_t)codec, ms->ts, mb);
-	ms->tx_marker = false;
-	ms->ts += FRAME;
-}
-
-
-/* --- receiving ----------------------------------------------------- */
-
-static void decode(const struct rtp_header *hdr, struct mbuf *mb,
-		   int16_t *pcm)
-{
-	const uint8_t *p = mbuf_buf(mb);
-	size_t n = mbuf_get_left(mb), i;
-
-	if (n > FRAME)
-		n = FRAME;
-
-	for (i = 0; i < n; i++) {
-		pcm[i] = hdr->pt == MSTREAM_PCMA ? g711_alaw2pcm(p[i])
-						 : g711_ulaw2pcm(p[i]);
-	}
-
-	memset(pcm + n, 0, (FRAME - n) * sizeof(*pcm));
-}
-
-
-/* play one frame out of the jitter buffer; false: pause the playout */
-static bool play_frame(struct mstream *ms)
-{
-	struct rtp_header hdr;
-	struct mbuf *mb = NULL;
-	int16_t pcm[FRAME];
-
-	for (;;) {
-		void *mem;
-
-		if (jbuf_get(ms->jb, &hdr, &mem))
-			break;
-
-		mb = mem;
-
-		/* after a reorder jbuf may hand out a frame older than
-		 * one already played: too late */
-		if (ms->play_seq_set &&
-		    (int16_t)(hdr.seq - ms->play_seq) <= 0) {
-			++ms->st.rx_late;
-			mb = mem_deref(mb);
-			continue;
-		}
-
-		break;
-	}
-
-	if (!mb) {
-		if (++ms->misses >= MISS_PAUSE) {
-			ms->playing = false;
-			ms->misses = 0;
-			return false;
-		}
-
-		if (!ms->playing)
-			return true;  /* still filling */
-
-		++ms->st.rx_silence;
-		memset(pcm, 0, sizeof(pcm));
-	}
-	else {
-		ms->playing = true;
-		ms->misses = 0;
-		ms->play_seq = hdr.seq;
-		ms->play_seq_set = true;
-		mrxstat_played(ms->rxs, hdr.seq);
-		decode(&hdr, mb, pcm);
-	}
-
-	msink_play(ms->sink, pcm, FRAME, !mb);
-	mmix_put(ms->mixleg, pcm, FRAME);
-	mem_deref(mb);
-
-	return true;
-}
-
-
 /* --- the clock ----------------------------------------------------- */
 
 static bool tx_wanted(const struct mstream *ms)
@@ -359,7 +71,7 @@ static bool tx_wanted(const struct mstream *ms)
 /* run the clock while there is something to send or play out. Its
  * first tick is the next whole CLOCK_ALIGN ms: streams tick in a few
  * phases only, so one wakeup of the loop serves many of them. */
-static void clock_update(struct mstream *ms)
+void mstream_clock_update(struct mstream *ms)
 {
 	const bool on = tx_wanted(ms) || ms->play_on;
 	const long align = CLOCK_ALIGN * 1000000L;
@@ -401,97 +113,18 @@ static void clock_handler(int flags, void *arg)
 	/* far behind (a stalled loop): skip the frames, not the time */
 	if (ticks > BEHIND_MAX) {
 		if (ms->tx_on)
-			ms->ts += (uint32_t)((ticks - 1) * FRAME);
+			ms->ts += (uint32_t)((ticks - 1) * MSTREAM_FRAME);
 		ticks = 1;
 	}
 
 	while (ticks--) {
 		if (tx_wanted(ms))
-			send_frame(ms);
-		if (ms->play_on && !play_frame(ms))
+			mstream_send_frame(ms);
+		if (ms->play_on && !mstream_play_frame(ms))
 			ms->play_on = false;
 	}
 
-	clock_update(ms);
-}
-
-
-static void audio_put(struct mstream *ms, const struct rtp_header *hdr,
-		      struct mbuf *mb)
-{
-	if (ETIMEDOUT == jbuf_put(ms->jb, hdr, mb))
-		++ms->st.rx_late;
-
-	if (!ms->play_on) {
-		ms->play_on = true;
-		clock_update(ms);
-	}
-}
-
-
-/* RFC 4733 2.5.1.4: an event's end packet is sent three times; telev
- * reports the end once */
-static void telev_in(struct mstream *ms, struct mbuf *mb)
-{
-	int event, digit;
-	bool end;
-
-	if (telev_recv(ms->telev, mb, &event, &end) || !end)
-		return;
-
-	digit = telev_code2digit(event);
-	if (digit > 0)
-		msink_digit(ms->sink, (char)digit);
-}
-
-
-static void rtp_recv_handler(const struct sa *src,
-			     const struct rtp_header *hdr, struct mbuf *mb,
-			     void *arg)
-{
-	struct mstream *ms = arg;
-	const bool audio = hdr->pt == (uint8_t)ms->codec;
-	bool dup;
-
-	/* a new source: the jitter buffer starts afresh */
-	if (ms->rx_src_set && hdr->ssrc != ms->st.rx_ssrc) {
-		jbuf_flush(ms->jb);
-		ms->play_seq_set = false;
-	}
-
-	ms->rx_src = *src;
-	ms->rx_src_set = true;
-	ms->st.rx_ssrc = hdr->ssrc;
-
-	dup = mrxstat_packet(ms->rxs, hdr, audio);
-	if (dup)
-		++ms->st.rx_dup;
-
-	if (audio) {
-		++ms->st.rx_packets;
-		ms->st.rx_pt = hdr->pt;
-		if (!dup && ms->recv)
-			audio_put(ms, hdr, mb);
-	}
-	else if (ms->telev_pt >= 0 && hdr->pt == ms->telev_pt) {
-		if (!dup && ms->recv)
-			telev_in(ms, mb);
-	}
-	else {
-		/* rx_pt names the offender: the far end's idea of audio */
-		++ms->st.rx_wrong_pt;
-		ms->st.rx_pt = hdr->pt;
-	}
-}
-
-
-static void rtcp_recv_handler(const struct sa *src, struct rtcp_msg *msg,
-			      void *arg)
-{
-	struct mstream *ms = arg;
-
-	(void)src;
-	mrtcp_recv(ms->rtcp, ms->rtp, msg);
+	mstream_clock_update(ms);
 }
 
 
@@ -547,20 +180,14 @@ int mstream_alloc(struct mstream **msp, const struct sa *laddr,
 		goto out;
 
 	err = rtp_listen(&ms->rtp, IPPROTO_UDP, laddr, PORT_MIN, PORT_MAX,
-			 true, rtp_recv_handler, rtcp_recv_handler, ms);
+			 true, mstream_rtp_recv, mstream_rtcp_recv, ms);
 	if (err)
 		goto out;
 
 	ms->local = ms->local_rtcp = *rtp_local(ms->rtp);
 	sa_set_port(&ms->local_rtcp, sa_port(&ms->local) + 1);
 
-	err = udp_register_helper(&ms->uh_rtp, rtp_sock(ms->rtp), 0,
-				  rtp_helper_send, rtp_helper_recv, ms);
-	if (err)
-		goto out;
-
-	err = udp_register_helper(&ms->uh_rtcp, rtcp_sock(ms->rtp), 0,
-				  rtcp_helper_send, rtcp_helper_recv, ms);
+	err = mstream_tx_listen(ms);
 	if (err)
 		goto out;
 
@@ -573,7 +200,7 @@ int mstream_alloc(struct mstream **msp, const struct sa *laddr,
 	if (err)
 		goto out;
 
-	ms->txmb = mbuf_alloc(RTP_HEADER_SIZE + FRAME);
+	ms->txmb = mbuf_alloc(RTP_HEADER_SIZE + MSTREAM_FRAME);
 	if (!ms->txmb)
 		err = ENOMEM;
 
@@ -614,9 +241,46 @@ int mstream_srtp(struct mstream *ms, const char *suite,
 }
 
 
+/* our own report (mrtcp.c), every rtcp_ms */
+static void rtcp_timeout(void *arg)
+{
+	struct mstream *ms = arg;
+	struct mrtcp_sender snd;
+	struct sa peer = ms->remote;
+
+	/* the RTP clock now: the least delayed frame's offset, run on */
+	snd.rtp_ts = ms->tx_clk + (uint32_t)(mrxstat_now_us() *
+					     MSTREAM_SRATE / 1000000u);
+	snd.psent = ms->tx_psent;
+	snd.osent = ms->tx_osent;
+	sa_set_port(&peer, sa_port(&ms->remote) + 1);
+	(void)mrtcp_send(ms->rtcp, ms->rtp, &peer, ms->rxs, &snd, ms->cname);
+	/* the next SR reads the clock off the frames sent until then */
+	if (ms->tx_on)
+		ms->tx_clk_set = false;
+
+	tmr_start(&ms->rtcp_tmr, ms->rtcp_ms, rtcp_timeout, ms);
+}
+
+
+/** Send RTCP reports every interval_ms (100 ms .. 60 s) of our own
+ * instead of libre's every 5 s; 0: libre's. Before mstream_set_remote. */
+int mstream_rtcp_interval(struct mstream *ms, uint32_t interval_ms)
+{
+	if (!ms || (interval_ms && (interval_ms < MSTREAM_RTCP_MIN ||
+				    interval_ms > MSTREAM_RTCP_MAX)))
+		return EINVAL;
+
+	ms->rtcp_ms = interval_ms;
+
+	return 0;
+}
+
+
 /** Set what was negotiated: the remote RTP address (RTCP to its port + 1),
  * the codec, the RFC 4733 payload type (-1: none); starts RTCP (libre's
- * fixed 5 s interval) and, unless send is off, sending */
+ * fixed 5 s interval, or ours: mstream_rtcp_interval) and, unless send
+ * is off, sending */
 int mstream_set_remote(struct mstream *ms, const struct sa *rtp,
 		       enum mstream_codec codec, int telev_pt)
 {
@@ -642,8 +306,17 @@ int mstream_set_remote(struct mstream *ms, const struct sa *rtp,
 	 * report blocks jitter 0 */
 	rtcp_set_srate(ms->rtp, MSTREAM_SRATE, MSTREAM_SRATE);
 	rtcp_start(ms->rtp, ms->cname, &rtcp);
+	if (ms->rtcp_ms) {
+		/* libre's timer off (a NULL peer disables it), its peer and
+		 * its BYE kept; ours sends the reports. RFC 3550 §6.2: the
+		 * first after half the interval */
+		rtcp_start(ms->rtp, ms->cname, NULL);
+		if (!tmr_isrunning(&ms->rtcp_tmr))
+			tmr_start(&ms->rtcp_tmr, ms->rtcp_ms / 2,
+				  rtcp_timeout, ms);
+	}
 
-	clock_update(ms);
+	mstream_clock_update(ms);
 
 	return 0;
 }
@@ -669,7 +342,7 @@ void mstream_set_dir(struct mstream *ms, bool send, bool recv)
 	ms->send = send;
 	ms->recv = recv;
 
-	clock_update(ms);
+	mstream_clock_update(ms);
 }
 
 
@@ -708,7 +381,7 @@ void mstream_stop(struct mstream *ms)
 		return;
 
 	ms->stopped = true;
-	clock_update(ms);
+	mstream_clock_update(ms);
 }
 
 
@@ -782,36 +455,6 @@ int mstream_record_wav(struct mstream *ms, const char *path)
 int mstream_record_err(const struct mstream *ms, const char **pathp)
 {
 	return ms ? msink_record_err(ms->sink, pathp) : 0;
-}
-
-
-static double unit(double v) { return v > 0 ? (v < 1 ? v : 1) : 0; }
-
-
-/** Impair the audio sent from now on (RFC 4733 events and RTCP pass);
- * rates clamped to 0..1, all zero or NULL for none. Packets still held by
- * an earlier impairment are dropped. */
-void mstream_impair(struct mstream *ms, const struct mstream_impair *imp)
-{
-	struct mstream_impair prm;
-
-	if (!ms)
-		return;
-
-	ms->imp = mem_deref(ms->imp);
-
-	if (!imp)
-		return;
-
-	prm = *imp;
-	prm.loss = unit(prm.loss);
-	prm.reorder = unit(prm.reorder);
-	prm.duplicate = unit(prm.duplicate);
-
-	if (!prm.loss && !prm.reorder && !prm.duplicate && !prm.jitter_ms)
-		return;
-
-	(void)mimpair_alloc(&ms->imp, &prm, imp_emit, ms);
 }
 
 

@@ -78,6 +78,12 @@ int  mstream_alloc(struct mstream **msp, const struct sa *laddr,
 		   const char *cname, mstream_tap_h *taph, void *arg);
 const struct sa *mstream_local(const struct mstream *ms);
 
+/* RTCP reports every interval_ms of our own (RFC 3550 §6.4: SR or RR,
+ * a report block, SDES CNAME; the first after half of it, §6.2) in place
+ * of libre's fixed 5 s; 0: libre's. Set before mstream_set_remote. */
+enum { MSTREAM_RTCP_MIN = 100, MSTREAM_RTCP_MAX = 60000 };
+int  mstream_rtcp_interval(struct mstream *ms, uint32_t interval_ms);
+
 /* negotiated parameters; the stream sends only when it has a remote
  * address and send is true; it analyses only when recv is true */
 int  mstream_set_remote(struct mstream *ms, const struct sa *rtp,

@@ -253,6 +253,25 @@ static void phone_codecs(const struct ywalk *w, const struct ykey *row,
 }
 
 
+/* rtcp-interval: 500ms — the phone sends its own RTCP reports this often
+ * instead of libre's every 5 s (the media leg's bounds,
+ * MSTREAM_RTCP_MIN and _MAX of agents/media/mstream.h) */
+static void phone_rtcp_interval(const struct ywalk *w,
+				const struct ykey *row, const yaml_node_t *k,
+				const yaml_node_t *v)
+{
+	struct role *r = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (!vs || duration_parse(&r->rtcp_ms, vs) || r->rtcp_ms < 100 ||
+	    r->rtcp_ms > 60000)
+		yerr(w->yd, v, "role %s: rtcp-interval: '%s' is a duration "
+		     "from 100ms to 60s", r->name, vs ? vs : "");
+}
+
+
 /* srtp: [AES_CM_128_HMAC_SHA1_80] — SRTP the phone offers and accepts */
 static void phone_srtp(const struct ywalk *w, const struct ykey *row,
 		       const yaml_node_t *k, const yaml_node_t *v)
@@ -277,6 +296,7 @@ static const struct ykey phone_rows[] = {
 	{"record",     ykey_bool,    offsetof(struct role, record)},
 	{"auth",       phone_auth,   0},
 	{"srtp",       phone_srtp,   0},
+	{"rtcp-interval", phone_rtcp_interval, 0},
 };
 
 static const struct ykeys phone_keys = YKEYS_MORE(phone_rows,

@@ -350,6 +350,13 @@ static int check_role_settings(const struct scenario *sc, struct diag *dg)
 				 r->impair.set ? "" : "-sip");
 			err = EINVAL;
 		}
+		if (r->rtcp_ms) {
+			diag_err(dg, sc->file, &r->pos, "%s is bound to "
+				 "device %H, which cannot apply "
+				 "rtcp-interval: (a device sends RTCP when "
+				 "it will)", r->name, testbed_device_print, r);
+			err = EINVAL;
+		}
 	}
 
 	return err;

@@ -113,6 +113,7 @@ struct role {
 	struct impair_spec impair; /* phone: media impairment */
 	struct impair_spec impair_sip; /* phone: what its SIP stack sends */
 	bool record;           /* phone: record what each call hears (WAV) */
+	uint32_t rtcp_ms;      /* phone: its RTCP interval; 0: libre's 5 s */
 	struct crypto_spec srtp; /* phone: SRTP it offers and accepts */
 	char *auth_user;       /* digest credentials (testbed), or NULL */
 	char *auth_pass;       /* never printed */

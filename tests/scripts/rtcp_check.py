@@ -11,14 +11,19 @@ mismatch:
   the second before the SR: each one's timestamp minus its capture time
   at 8 kHz, the largest of these (the packet that left with the least
   delay from the loop). libre dates its SR from when one packet left, in
-  whole ms, so a loaded machine (ASan, 2 cores) puts it some ms behind;
-  without rtcp_set_srate it is 0, at a wrong rate seconds off;
+  whole ms, so a loaded machine (ASan, 2 cores) puts it some ms behind
+  (a phone with rtcp-interval: dates its own SRs the way this check
+  does); without rtcp_set_srate it is 0, at a wrong rate seconds off;
 - each "X's RTCP on Y's audio (SSRC s): fraction lost f %, cumulative
-  lost n, jitter j ms" equals the last report block about s in the pcap
-  (fraction over 256, jitter in 8 kHz timestamp units);
-- each "RTT r ms" is within 5 ms of tshark's round trip of the last
+  lost n, jitter j ms" equals, all three at once, a report block about s
+  in the pcap (fraction over 256, jitter in 8 kHz timestamp units): the
+  run reads them when its media step ends, and with reports every
+  500 ms a later one may go before the hangup, so it need not be the
+  last;
+- each "RTT r ms" is within 5 ms of one of tshark's round trips of an
   answered report (tshark and libre both count whole ms).
-Prints "blocks SSRC fraction cum jitter" of each SSRC's last block."""
+Prints "srs SSRC N" (its SRs), "gaps SSRC MIN MAX" (seconds between
+them) and "blocks SSRC fraction cum jitter" of each SSRC's last block."""
 import re
 import subprocess
 import sys
@@ -50,10 +55,11 @@ def main():
 
     srs = tshark(pcap, "rtcp.pt == 200", "frame.time_relative",
                  "rtcp.senderssrc", "rtcp.timestamp.rtp")
-    per = {}
+    per, when = {}, {}
     for t, ssrc, ts in srs:
         t, ssrc, ts = float(t), int(ssrc, 16), int(ts)
         per[ssrc] = per.get(ssrc, 0) + 1
+        when.setdefault(ssrc, []).append(t)
         before = [p for p in rtp.get(ssrc, []) if t - 1.0 <= p[0] <= t]
         if not before:
             print(f"MISMATCH SR of 0x{ssrc:08x} at {t:.3f} s: no RTP "
@@ -75,8 +81,11 @@ def main():
                   f"timestamp {ts} ({diff:+d} from the stream's clock)")
     for ssrc, n in per.items():
         print(f"srs 0x{ssrc:08x} {n}")
+        gaps = [b - a for a, b in zip(when[ssrc], when[ssrc][1:])]
+        if gaps:
+            print(f"gaps 0x{ssrc:08x} {min(gaps):.3f} {max(gaps):.3f}")
 
-    last, rtt = {}, None
+    last, every, rtts = {}, {}, []
     for t, ssrc, frac, cum, jit, rt in tshark(
             pcap, "rtcp.pt == 200 or rtcp.pt == 201",
             "frame.time_relative", "rtcp.ssrc.identifier",
@@ -85,9 +94,11 @@ def main():
             prefs=("rtcp.show_roundtrip_calculation:TRUE",
                    "rtcp.roundtrip_min_threshhold:0")):
         if frac != "":
-            last[int(ssrc, 16)] = (int(frac), int(cum), int(jit))
+            blk = (int(frac), int(cum), int(jit))
+            last[int(ssrc, 16)] = blk
+            every.setdefault(int(ssrc, 16), []).append(blk)
         if rt != "":
-            rtt = float(rt)
+            rtts.append(float(rt))
     for ssrc, (frac, cum, jit) in last.items():
         print(f"blocks 0x{ssrc:08x} {frac} {cum} {jit}")
 
@@ -102,27 +113,33 @@ def main():
         seen += 1
         r, ssrc = float(m.group(1)), int(m.group(2), 16)
         f, n, j = float(m.group(3)), int(m.group(4)), float(m.group(5))
-        got = last.get(ssrc)
-        if not got:
+        blocks = every.get(ssrc)
+        if not blocks:
             print(f"MISMATCH 0x{ssrc:08x}: the report names a block "
                   "tshark never saw")
             bad += 1
             continue
-        frac, cum, jit = got
         # the run prints %.1f and %.2f (libre's printf truncates)
-        if (abs(f - 100.0 * frac / 256) > 0.1001 or n != cum or
-                abs(j - jit / 8.0) > 0.0101):
+        same = [i for i, (frac, cum, jit) in enumerate(blocks)
+                if abs(f - 100.0 * frac / 256) <= 0.1001 and n == cum and
+                abs(j - jit / 8.0) <= 0.0101]
+        if not same:
+            frac, cum, jit = blocks[-1]
             print(f"MISMATCH 0x{ssrc:08x}: report {f} % {n} {j} ms, "
-                  f"tshark {frac}/256 {cum} {jit}/8000 s")
+                  f"no block of {len(blocks)} says so (the last: "
+                  f"tshark {frac}/256 {cum} {jit}/8000 s)")
             bad += 1
         else:
             print(f"ok   0x{ssrc:08x}: fraction {f} %, cumulative {n}, "
-                  f"jitter {j} ms as tshark decodes the last block")
-        if rtt is None or abs(r - rtt) > TOL_RTT:
-            print(f"MISMATCH RTT: report {r} ms, tshark {rtt}")
+                  f"jitter {j} ms as tshark decodes block "
+                  f"{same[-1] + 1} of {len(blocks)}")
+        near = [x for x in rtts if abs(r - x) <= TOL_RTT]
+        if not near:
+            print(f"MISMATCH RTT: report {r} ms, tshark "
+                  f"{rtts[-1] if rtts else None}")
             bad += 1
         else:
-            print(f"ok   RTT {r} ms, tshark {rtt} ms")
+            print(f"ok   RTT {r} ms, tshark {near[-1]} ms")
     if not seen:
         print("MISMATCH no media note with RTCP figures in the log")
         bad += 1

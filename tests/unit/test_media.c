@@ -531,6 +531,12 @@ static void test_bad_arguments(void)
 	CU_ASSERT_EQUAL(mstream_recent(l.ms, buf, 10), 0);
 	CU_ASSERT_PTR_NULL(mstream_rx_src(l.ms));
 	CU_ASSERT_STRING_EQUAL(mstream_dtmf(l.ms), "");
+	CU_ASSERT_EQUAL(mstream_rtcp_interval(NULL, 500), EINVAL);
+	CU_ASSERT_EQUAL(mstream_rtcp_interval(l.ms, MSTREAM_RTCP_MIN - 1),
+			EINVAL);
+	CU_ASSERT_EQUAL(mstream_rtcp_interval(l.ms, MSTREAM_RTCP_MAX + 1),
+			EINVAL);
+	CU_ASSERT_EQUAL(mstream_rtcp_interval(l.ms, 0), 0);
 
 	/* an even port in 20000..60000, RTCP on the next */
 	CU_ASSERT(sa_port(mstream_local(l.ms)) >= 20000);
@@ -538,6 +544,69 @@ static void test_bad_arguments(void)
 	CU_ASSERT_EQUAL(sa_port(mstream_local(l.ms)) & 1, 0);
 
 	l.ms = mem_deref(l.ms);
+}
+
+
+static void rx_seq(struct mrxstat *rs, uint16_t seq)
+{
+	struct rtp_header h;
+
+	memset(&h, 0, sizeof(h));
+	h.ssrc = 0xabcd;
+	h.seq = seq;
+	h.ts = 160u * seq;
+	(void)mrxstat_packet(rs, &h, true);
+}
+
+
+/* RFC 3550 §6.4.1 and A.3: a report block's fraction lost counts the
+ * interval since the previous block, the cumulative count all of it,
+ * the extended highest sequence number its cycles */
+static void test_report_block_counts_the_interval(void)
+{
+	struct mrxstat *rs = NULL;
+	struct rtcp_rr rr;
+	uint16_t s;
+
+	CU_ASSERT_EQUAL_FATAL(mrxstat_alloc(&rs), 0);
+	CU_ASSERT_FALSE(mrxstat_block(rs, &rr));  /* nothing received */
+
+	/* 65530..65539 (wrapping) without 65533 and 0: 2 of 10 lost, and
+	 * 65531 twice (a duplicate is no packet received) */
+	for (s = 65530; s != 4; s++) {
+		if (s != 65533 && s != 0)
+			rx_seq(rs, s);
+	}
+	rx_seq(rs, 65531);
+	CU_ASSERT_FATAL(mrxstat_block(rs, &rr));
+	CU_ASSERT_EQUAL(rr.ssrc, 0xabcd);
+	CU_ASSERT_EQUAL(rr.fraction, (2 << 8) / 10);
+	CU_ASSERT_EQUAL(rr.lost, 2);
+	CU_ASSERT_EQUAL(rr.last_seq, 0x10003u);   /* one cycle, seq 3 */
+	CU_ASSERT_EQUAL(rr.lsr, 0);
+
+	/* the next ten all came: fraction 0, the count stays */
+	for (s = 4; s < 14; s++)
+		rx_seq(rs, s);
+	CU_ASSERT_FATAL(mrxstat_block(rs, &rr));
+	CU_ASSERT_EQUAL(rr.fraction, 0);
+	CU_ASSERT_EQUAL(rr.lost, 2);
+	CU_ASSERT_EQUAL(rr.last_seq, 0x1000du);
+
+	/* one of the next four lost: 64/256 */
+	rx_seq(rs, 14);
+	rx_seq(rs, 16);
+	rx_seq(rs, 17);
+	CU_ASSERT_FATAL(mrxstat_block(rs, &rr));
+	CU_ASSERT_EQUAL(rr.fraction, 64);
+	CU_ASSERT_EQUAL(rr.lost, 3);
+
+	/* nothing since: nothing lost in the interval */
+	CU_ASSERT_FATAL(mrxstat_block(rs, &rr));
+	CU_ASSERT_EQUAL(rr.fraction, 0);
+	CU_ASSERT_EQUAL(rr.lost, 3);
+
+	mem_deref(rs);
 }
 
 
@@ -666,6 +735,8 @@ int register_suites(void)
 		{"lost_frames_do_not_split_a_digit",
 		 test_lost_frames_do_not_split_a_digit},
 		{"bad_arguments", test_bad_arguments},
+		{"report_block_counts_the_interval",
+		 test_report_block_counts_the_interval},
 		{"level_and_tone_share", test_level_and_tone_share},
 		{"dominant_frequency", test_dominant_frequency},
 		{"emodel_mos", test_emodel_mos},

@@ -1,6 +1,7 @@
 /* tests/unit/test_msrtp.c — SRTP on a media leg: what one side protects
  * the other authenticates and decrypts; a wrong key fails authentication
- * and is counted, a replay is a duplicate; the tag is 10 or 4 octets */
+ * and is counted, a replay is a duplicate; the tag is 10 or 4 octets;
+ * the protected copy is the leg's one buffer, grown for a large packet */
 #include <string.h>
 #include <re.h>
 #include <CUnit/CUnit.h>
@@ -34,7 +35,7 @@ static void round_trip(const char *suite, size_t taglen)
 	uint8_t ka[30], kb[30];
 	struct msrtp *a = NULL, *b = NULL, *evil = NULL;
 	struct mstream_stats st;
-	struct mbuf *plain, *sec = NULL, *copy;
+	struct mbuf *plain, *sec = NULL, *copy, *first = NULL;
 	uint16_t seq;
 
 	rand_bytes(ka, sizeof(ka));
@@ -49,6 +50,10 @@ static void round_trip(const char *suite, size_t taglen)
 		plain = rtp_packet(seq);
 		CU_ASSERT_EQUAL_FATAL(msrtp_protect(a, false, plain, &sec), 0);
 		CU_ASSERT_EQUAL(mbuf_get_left(sec), 172 + taglen);
+		/* the leg's one buffer, packet after packet */
+		if (!first)
+			first = sec;
+		CU_ASSERT_PTR_EQUAL(sec, first);
 		/* the payload on the wire is not the plain one */
 		CU_ASSERT_NOT_EQUAL(memcmp(sec->buf + 12, plain->buf + 12,
 					   160), 0);
@@ -64,7 +69,6 @@ static void round_trip(const char *suite, size_t taglen)
 		CU_ASSERT_TRUE(msrtp_drop(b, false, copy, &st));
 		mem_deref(copy);
 		mem_deref(plain);
-		sec = mem_deref(sec);
 	}
 	CU_ASSERT_EQUAL(st.rx_dup, 3);
 	CU_ASSERT_EQUAL(st.rx_srtp_auth, 0);
@@ -76,9 +80,20 @@ static void round_trip(const char *suite, size_t taglen)
 				      0);
 		CU_ASSERT_TRUE(msrtp_drop(b, false, sec, &st));
 		mem_deref(plain);
-		sec = mem_deref(sec);
 	}
 	CU_ASSERT_EQUAL(st.rx_srtp_auth, 5);
+
+	/* a packet larger than the buffer: it grows, and still decrypts */
+	plain = rtp_packet(20);
+	plain->pos = plain->end;
+	for (seq = 0; seq < 6; seq++)
+		(void)mbuf_fill(plain, 0x33, 160);
+	plain->pos = 0;
+	CU_ASSERT_EQUAL_FATAL(msrtp_protect(a, false, plain, &sec), 0);
+	CU_ASSERT_EQUAL(mbuf_get_left(sec), 172 + 960 + taglen);
+	CU_ASSERT_FALSE(msrtp_drop(b, false, sec, &st));
+	CU_ASSERT_EQUAL(memcmp(mbuf_buf(sec), plain->buf, 172 + 960), 0);
+	mem_deref(plain);
 
 	mem_deref(a);
 	mem_deref(b);
