@@ -91,6 +91,10 @@ void scengen_sdp_read(struct sdpinfo *si, const struct sip_msg *q);
 int  scengen_print_sdp(struct out *o, const char *ind, const struct sgm *m);
 int  scengen_print_expect(struct out *o, const char *ind,
 			  const struct sgm *m);
+bool scengen_challenged(const struct sgen *sg, const struct sgm *r);
+bool scengen_chal_default(const struct sip_hdr *h);
+int  scengen_print_auth(struct out *o, const char *ind,
+			const struct sgm *const *sv, size_t i);
 bool scengen_listed(const char *const *v, size_t n, const struct pl *name);
 
 #endif

@@ -43,6 +43,33 @@ static bool outside(const struct out *o, const struct sgm *m)
 }
 
 
+/* a REGISTER that keeps the From tag of an earlier one of its role's
+ * where a scripted ua would take a new one: its REGISTER before it was
+ * not challenged (a resubmission keeps the tag by itself) */
+static bool reg_keeps_tag(const struct out *o, const struct sgm *m)
+{
+	const struct sgen *sg = o->sg;
+	const struct sgm *last = NULL;
+	bool kept = false;
+	size_t j;
+
+	if (pl_strcmp(&m->msg->met, "REGISTER") || !scengen_ood(m->msg))
+		return false;
+	for (j = 0; j < sg->n && &sg->mv[j] != m; j++) {
+		const struct sgm *r = &sg->mv[j];
+
+		if (r->rtx_of >= 0 || r->g.src != m->g.src ||
+		    r->g.dst != m->g.dst || !r->g.req ||
+		    strcmp(r->g.met, "REGISTER"))
+			continue;
+		last = r;
+		kept |= !pl_cmp(&r->msg->from.tag, &m->msg->from.tag);
+	}
+
+	return kept && last && !scengen_challenged(sg, last);
+}
+
+
 /* the header's default value, which a scripted role writes itself */
 static bool hdr_default(const struct out *o, const struct sgm *m,
 			const struct sip_hdr *h)
@@ -51,6 +78,14 @@ static bool hdr_default(const struct out *o, const struct sgm *m,
 	const struct roleinfo *ri = &o->riv[m->g.src];
 	const struct scengen_role *r = &o->sg->rv[m->g.src];
 
+	if (h->id == SIP_HDR_WWW_AUTHENTICATE ||
+	    h->id == SIP_HDR_PROXY_AUTHENTICATE)
+		return scengen_chal_default(h);
+	if (h->id == SIP_HDR_AUTHORIZATION ||
+	    h->id == SIP_HDR_PROXY_AUTHORIZATION)
+		return scengen_ood(q);
+	if (h->id == SIP_HDR_FROM)
+		return !q->req || r->proxy || m->relay || !reg_keeps_tag(o, m);
 	if (scengen_listed(scengen_stack_hdrs, SCENGEN_NSTACK, &h->name))
 		return true;
 	if (!pl_strcasecmp(&h->name, "Content-Type"))
@@ -153,42 +188,6 @@ static int print_body(struct out *o, const char *ind, const struct sgm *m)
 		      scengen_yqs(o->pf, v) | re_hprintf(o->pf, "\n");
 	mem_deref(v);
 	return err;
-}
-
-
-/* challenge: the realm, algorithm and qop a 401/407 offered */
-static int print_challenge(struct out *o, const char *ind,
-			   const struct sgm *m)
-{
-	const struct sip_msg *q = m->msg;
-	const struct sip_hdr *h;
-	struct pl realm, alg, qop;
-	int err;
-
-	h = sip_msg_hdr(q, q->scode == 401 ? SIP_HDR_WWW_AUTHENTICATE
-			: SIP_HDR_PROXY_AUTHENTICATE);
-	if (!h || re_regex(h->val.p, h->val.l, "realm=\"[^\"]*\"", &realm))
-		return 0;
-	/* the defaults (MD5, qop auth, the role's domain) said by none */
-	if (!pl_strcmp(&realm, o->riv[m->g.src].domain) &&
-	    (re_regex(h->val.p, h->val.l, "algorithm=[\"]*[^,\" \t\r\n]+",
-		      NULL, &alg) || !pl_strcasecmp(&alg, "MD5")) &&
-	    !re_regex(h->val.p, h->val.l, "qop=\"[^\"]*\"", &qop) &&
-	    !pl_strcmp(&qop, "auth"))
-		return 0;
-	err = re_hprintf(o->pf, "%schallenge: {realm: ", ind);
-	err |= scengen_yq(o->pf, realm.p, realm.l);
-	if (!re_regex(h->val.p, h->val.l, "algorithm=[\"]*[^,\" \t\r\n]+",
-		      NULL, &alg))
-		err |= re_hprintf(o->pf, ", algorithm: %r", &alg);
-	if (!re_regex(h->val.p, h->val.l, "qop=\"[^\"]*\"", &qop))
-		err |= re_hprintf(o->pf, ", qop: %s",
-				  scengen_pfind(&qop, "auth") ? "auth"
-				  : "none");
-	else
-		err |= re_hprintf(o->pf, ", qop: none");
-
-	return err | re_hprintf(o->pf, "}\n");
 }
 
 
@@ -441,8 +440,7 @@ static int print_step(struct out *o, const struct sgm *const *sv, size_t i,
 		err |= re_hprintf(pf, "%slose: %u\n", ind,
 				  min(m->answered - 1, 64u));
 	if (!m->relay) {
-		if (!q->req && (q->scode == 401 || q->scode == 407))
-			err |= print_challenge(o, ind, m);
+		err |= scengen_print_auth(o, ind, sv, i);
 		err |= scengen_print_sdp(o, ind, m);
 		err |= print_headers(o, ind, m);
 		err |= print_body(o, ind, m);

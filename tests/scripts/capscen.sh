@@ -21,10 +21,7 @@ rm -rf "$out"; mkdir -p "$out/gen"
 # Flows whose capture a scenario cannot play back as it was, and why
 # (each must still generate, lint and play; only the diff may differ)
 declare -A cannot=(
-	[registration-auth-phones]="the phone's digest answer (libre's) lists its parameters in another order and echoes algorithm and opaque; a scripted ua writes its own, which no scenario key sets"
-	[registration-refresh-phones]="the phone's digest answer (libre's) is written otherwise than a scripted ua's (as registration-auth-phones)"
-	[registration-unsuccessful-phones]="the phone's digest answer (libre's) is written otherwise than a scripted ua's (as registration-auth-phones)"
-	[session-auth-phones]="the phone's digest answer (libre's) is written otherwise than a scripted ua's (as registration-auth-phones)"
+	[session-auth-phones]="the phone resends its first offer unchanged (the same o= version) in the INVITE that answers the 407; a scripted ua raises the version of every SDP of a call (agents/sdporigin.c), and no scenario key keeps it"
 	[always-forward-phones]="the phone follows the 302 in the same call (Call-ID, From tag, CSeq + 1: RFC 3261 8.1.3.4) with the same SDP origin; a scripted ua's new INVITE starts a new call, and told to keep Call-ID, From and CSeq it still starts a new SDP origin (rule SDP-ORIGIN-NEXT fails it)"
 	[busy-forward-phones]="the phone follows the 302 in the same call (as always-forward-phones)"
 	[no-answer-forward-phones]="the phone follows the 302 in the same call (as always-forward-phones)"
@@ -45,6 +42,15 @@ import json, sys
 print(sum(s["result"] != "skip" for s in json.load(open(sys.argv[1]))["scenarios"]))
 PY
 )
+# the flows self-play skips (the RFC 4475 torture messages are sent to a
+# device under test; a scripted peer has none to judge) have no capture
+# to turn into a scenario: counted, not round-tripped
+skipped=$(python3 - "$out/r1/report.json" <<'PY'
+import json, sys
+print(sum(s["result"] == "skip" for s in json.load(open(sys.argv[1]))["scenarios"]))
+PY
+)
+echo "     $skipped flows skipped in self-play (they need a device: RFC 4475 robustness), not round-tripped"
 flows=$(python3 - "$out/r1/report.json" <<'PY' | sort
 import json, sys
 for s in json.load(open(sys.argv[1]))["scenarios"]:
@@ -193,6 +199,32 @@ check "no Call-ID, tag, branch or nonce of the capture in the scenario (leaked:$
 	"[ -z '$leak' ] && [ -n '$cid' ]"
 check "a Replaces is written with the placeholders of the step that made the dialog" \
 	"grep -qE 'Replaces: \"\{F[0-9]+\.call-id\};to-tag=\{F[0-9]+\.(from|to)-tag\};from-tag=\{F[0-9]+\.(from|to)-tag\}\"' '$g/call-park.yaml'"
+
+# digest authentication: no password in a capture, a variable for it
+check "a role that answered a challenge: its password is \${password}, a vars: entry" \
+	"grep -q '^  password: secret ' '$g/registration-auth-phones.yaml' &&
+	 grep -qF 'auth: {user: \"alice\", password: \"\${password}\"}' '$g/registration-auth-phones.yaml'"
+check "a REGISTER the phone sent without credentials after a challenge: auth: false" \
+	"grep -A1 'F5: REGISTER A -> P' '$g/registration-auth-phones.yaml' | grep -q 'auth: false'"
+check "a challenge without opaque (the scripted one has it) is sent as captured" \
+	"grep -A3 'F2: 401 Unauthorized P -> A' '$g/registration-auth-phones.yaml' | grep -q 'WWW-Authenticate: \"Digest realm='"
+
+# diff compares digest parameters as a set (their order and an
+# algorithm=MD5 said or implied are not differences), but a parameter
+# renamed or missing still is: registration-auth's capture with F3's
+# qop=auth made qop=aut2 (same length: the frame stays whole)
+python3 - "$out/r1/registration-auth.pcapng" "$out/qop.pcapng" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+i = b.index(b"Authorization: Digest")
+j = b.index(b"qop=auth", i)
+open(sys.argv[2], "wb").write(b[:j] + b"qop=aut2" + b[j + 8:])
+PY
+"$sipflow" diff "$out/r1/registration-auth.pcapng" "$out/qop.pcapng" \
+	>"$out/qop.txt" 2>&1
+check "a digest parameter changed is still a difference (F3 Authorization qop)" \
+	"grep -q '^1 difference' '$out/qop.txt' &&
+	 grep -qE 'F3 REGISTER .*header Authorization: .*qop=auth,.*qop=aut2' '$out/qop.txt'"
 
 # --call and --roles
 "$sipflow" scenario "$out/r1/blind-transfer.pcapng" --call 2 \
