@@ -240,6 +240,58 @@ addr=$(sed -n 's/^  B: .*# \([0-9.:]*\) .*/\1/p' "$g/blind-transfer.yaml")
 check "--roles BOB=$addr names B's address BOB" \
 	"grep -q '^  BOB: {kind: ua, user: \"bob\"' '$out/roles.yaml' && grep -q 'REFER BOB -> P' '$out/roles.yaml'"
 
+# --- a B2BUA: the legs are two calls, correlated by time -----------------
+# X answers A's call and calls B with a new Call-ID 0 ms later: not a
+# relay (the Call-ID changes), so not a proxy; guessed a B2BUA, M, a ua
+# that plays both legs, and the flow round-trips
+mkdir -p "$out/b2b/gen"
+cat >"$out/b2b/b2bua.yaml" <<'YAML'
+scenario: b2bua
+title: A calls B through a B2BUA
+source: sipflow tests (capscen.sh)
+roles:
+  A: {kind: ua, user: alice}
+  X: {kind: ua, user: pbx}
+  B: {kind: ua, user: bob}
+steps:
+  - F1: INVITE A -> X
+    dialog: a
+  - F2: 100 Trying X -> A
+  - F3: INVITE X -> B
+    to-user: B
+    dialog: b
+  - F4: 180 Ringing B -> X
+  - F5: 180 Ringing X -> A
+  - F6: 200 OK B -> X
+  - F7: ACK X -> B
+    dialog: b
+  - F8: 200 OK X -> A
+  - F9: ACK A -> X
+    dialog: a
+  - F10: BYE A -> X
+    dialog: a
+  - F11: 200 OK X -> A
+  - F12: BYE X -> B
+    dialog: b
+  - F13: 200 OK B -> X
+YAML
+"$sipflow" run "$out/b2b/b2bua.yaml" --out "$out/b2b/r1" --quiet \
+	--address-pool 127.53.0.0/16 >"$out/b2b-r1.txt" 2>&1 ||
+	abort "the B2BUA flow: $(tail -1 "$out/b2b-r1.txt")"
+"$sipflow" scenario "$out/b2b/r1/b2bua.pcapng" --out "$out/b2b/gen/b2bua.yaml" \
+	2>"$out/b2b-gen.err"
+"$sipflow" run "$out/b2b/gen/b2bua.yaml" --out "$out/b2b/r2" --quiet \
+	--address-pool 127.54.0.0/16 >"$out/b2b-r2.txt" 2>&1
+rc=$?
+"$sipflow" diff --tolerance 2s "$out/b2b/r1/b2bua.pcapng" \
+	"$out/b2b/r2/b2bua.pcapng" >"$out/b2b-diff.txt" 2>&1
+sed -n '/^roles:/,/^steps:/p' "$out/b2b/gen/b2bua.yaml"
+check "a B2BUA (a new Call-ID on its other leg, at once): role M, a ua, so named" \
+	"grep -q '^  M: {kind: ua, user: \"pbx\"}.* is a B2BUA: it calls on (a new Call-ID) within 1 s of being called' '$out/b2b/gen/b2bua.yaml' &&
+	 grep -q 'INVITE M -> B' '$out/b2b/gen/b2bua.yaml'"
+check "... and its flow plays (exit $rc) and diffs equal" \
+	"[ $rc -eq 0 ] && grep -q '^0 differences' '$out/b2b-diff.txt'"
+
 # --- bad input: exit 2, named ---------------------------------------------
 "$sipflow" scenario "$out/r1/blind-transfer.pcapng" --call 9 \
 	>"$out/call9.yaml" 2>"$out/call9.err"
