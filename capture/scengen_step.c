@@ -450,6 +450,44 @@ static int print_step(struct out *o, const struct sgm *const *sv, size_t i,
 }
 
 
+static int mb_print(const char *p, size_t size, void *arg)
+{
+	return mbuf_write_mem(arg, (const uint8_t *)p, size);
+}
+
+
+/* step i as written (an any-order: line first, the wait: of wait_ms
+ * before the next step after it) into a chunk of its own: a repeated
+ * exchange starts with its first message and ends with its pause */
+static int chunk_step(struct out *o, struct scengen_chunk *c,
+		      const struct sgm *const *sv, size_t i, size_t n,
+		      bool grouped, unsigned wait_ms, bool starts,
+		      uint32_t timeout_ms)
+{
+	struct mbuf *mb = mbuf_alloc(512);
+	struct re_printf pf = {mb_print, mb}, *top = o->pf;
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+	o->pf = &pf;
+	err = grouped && starts ? re_hprintf(&pf, "  - any-order:\n") : 0;
+	err |= print_step(o, sv, i, n, grouped, timeout_ms);
+	if (wait_ms)
+		err |= re_hprintf(&pf, "  - wait: %ums\n", wait_ms);
+	o->pf = top;
+	c->step = sv[i]->step;
+	c->grouped = grouped;
+	if (!err) {
+		mbuf_set_pos(mb, 0);
+		err = mbuf_strdup(mb, &c->text, mb->end);
+	}
+	mem_deref(mb);
+
+	return err;
+}
+
+
 /**
  * The steps: a wait: where the capture paused longer than GAP_MS (a
  * timeout: instead where the pause followed a message resent for want
@@ -460,6 +498,7 @@ int scengen_steps(struct out *o)
 	struct sgen *sg = o->sg;
 	struct scengen_msg *gv;
 	const struct sgm **sv;
+	struct scengen_chunk *cv = NULL;
 	uint32_t *first, *tmo;
 	double *gapv;
 	bool *brk;
@@ -499,19 +538,30 @@ int scengen_steps(struct out *o)
 	}
 	scengen_groups(first, gv, brk, n);
 
+	cv = mem_zalloc((n + 1) * sizeof(*cv), NULL);
+	if (!cv) {
+		err = ENOMEM;
+		goto out;
+	}
 	err = re_hprintf(o->pf, "steps:\n");
 	for (i = 0; i < n && !err; i++) {
 		bool grouped = (i + 1 < n && first[i + 1] == first[i]) ||
 			       first[i] != i;
 
-		if (brk[i])
+		if (i == 0 && brk[0])
 			err = re_hprintf(o->pf, "  - wait: %ums\n",
-					 (unsigned)(gapv[i] * 1000 + 0.5));
-		if (grouped && first[i] == i)
-			err |= re_hprintf(o->pf, "  - any-order:\n");
-		err |= print_step(o, sv, i, n, grouped, tmo[i]);
+					 (unsigned)(gapv[0] * 1000 + 0.5));
+		err |= chunk_step(o, &cv[i], sv, i, n, grouped,
+				  i + 1 < n && brk[i + 1] ?
+				  (unsigned)(gapv[i + 1] * 1000 + 0.5) : 0,
+				  first[i] == i, tmo[i]);
 		scengen_tok_step(o, sv[i]);
 	}
+	if (!err)
+		err = scengen_print_repeats(o->pf, cv, n);
+	for (i = 0; cv && i < n; i++)
+		mem_deref(cv[i].text);
+	mem_deref(cv);
 
  out:
 	mem_deref(gv);

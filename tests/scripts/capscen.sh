@@ -240,11 +240,33 @@ addr=$(sed -n 's/^  B: .*# \([0-9.:]*\) .*/\1/p' "$g/blind-transfer.yaml")
 check "--roles BOB=$addr names B's address BOB" \
 	"grep -q '^  BOB: {kind: ua, user: \"bob\"' '$out/roles.yaml' && grep -q 'REFER BOB -> P' '$out/roles.yaml'"
 
+# round_trip DIR POOL FLOW: every flow of DIR/*.yaml played (addresses from
+# 127.POOL.0.0/16), a scenario written from each capture into DIR/gen,
+# those played (127.POOL+1), FLOW's two captures diffed into DIR/diff.txt;
+# rc: the second run's exit status
+round_trip() {
+	local dir=$1 pool=$2 flow=$3 f
+	"$sipflow" run "$dir" --out "$dir/r1" --quiet \
+		--address-pool "127.$pool.0.0/16" >"$dir/r1.txt" 2>&1 ||
+		abort "$dir: $(tail -1 "$dir/r1.txt")"
+	mkdir -p "$dir/gen"
+	for f in "$dir"/*.yaml; do
+		f=$(basename "$f" .yaml)
+		"$sipflow" scenario "$dir/r1/$f.pcapng" \
+			--out "$dir/gen/$f.yaml" 2>"$dir/gen-$f.err"
+	done
+	"$sipflow" run "$dir/gen" --out "$dir/r2" --quiet \
+		--address-pool "127.$((pool + 1)).0.0/16" >"$dir/r2.txt" 2>&1
+	rc=$?
+	"$sipflow" diff --tolerance 2s "$dir/r1/$flow.pcapng" \
+		"$dir/r2/$flow.pcapng" >"$dir/diff.txt" 2>&1
+}
+
 # --- a B2BUA: the legs are two calls, correlated by time -----------------
 # X answers A's call and calls B with a new Call-ID 0 ms later: not a
 # relay (the Call-ID changes), so not a proxy; guessed a B2BUA, M, a ua
 # that plays both legs, and the flow round-trips
-mkdir -p "$out/b2b/gen"
+mkdir -p "$out/b2b"
 cat >"$out/b2b/b2bua.yaml" <<'YAML'
 scenario: b2bua
 title: A calls B through a B2BUA
@@ -275,22 +297,55 @@ steps:
     dialog: b
   - F13: 200 OK B -> X
 YAML
-"$sipflow" run "$out/b2b/b2bua.yaml" --out "$out/b2b/r1" --quiet \
-	--address-pool 127.53.0.0/16 >"$out/b2b-r1.txt" 2>&1 ||
-	abort "the B2BUA flow: $(tail -1 "$out/b2b-r1.txt")"
-"$sipflow" scenario "$out/b2b/r1/b2bua.pcapng" --out "$out/b2b/gen/b2bua.yaml" \
-	2>"$out/b2b-gen.err"
-"$sipflow" run "$out/b2b/gen/b2bua.yaml" --out "$out/b2b/r2" --quiet \
-	--address-pool 127.54.0.0/16 >"$out/b2b-r2.txt" 2>&1
-rc=$?
-"$sipflow" diff --tolerance 2s "$out/b2b/r1/b2bua.pcapng" \
-	"$out/b2b/r2/b2bua.pcapng" >"$out/b2b-diff.txt" 2>&1
+round_trip "$out/b2b" 53 b2bua
 sed -n '/^roles:/,/^steps:/p' "$out/b2b/gen/b2bua.yaml"
 check "a B2BUA (a new Call-ID on its other leg, at once): role M, a ua, so named" \
 	"grep -q '^  M: {kind: ua, user: \"pbx\"}.* is a B2BUA: it calls on (a new Call-ID) within 1 s of being called' '$out/b2b/gen/b2bua.yaml' &&
 	 grep -q 'INVITE M -> B' '$out/b2b/gen/b2bua.yaml'"
 check "... and its flow plays (exit $rc) and diffs equal" \
-	"[ $rc -eq 0 ] && grep -q '^0 differences' '$out/b2b-diff.txt'"
+	"[ $rc -eq 0 ] && grep -q '^0 differences' '$out/b2b/diff.txt'"
+
+# --- repeat: a run of the same exchange is written once --------------------
+# four OPTIONS pings a second apart: the first three (each with the pause
+# after it) are one repeat: 3, the last (no pause after it) a step; then a
+# capture whose pings differ (each its own Subject) has no repeat:
+mkdir -p "$out/rep"
+cat >"$out/rep/pings.yaml" <<'YAML'
+scenario: pings
+title: four pings
+source: sipflow tests (capscen.sh)
+roles:
+  A: {kind: ua, user: alice}
+  B: {kind: ua, user: bob}
+steps:
+  - F1: OPTIONS A -> B
+  - F2: 200 OK B -> A
+  - wait: 1s
+  - F3: OPTIONS A -> B
+  - F4: 200 OK B -> A
+  - wait: 1s
+  - F5: OPTIONS A -> B
+  - F6: 200 OK B -> A
+  - wait: 1s
+  - F7: OPTIONS A -> B
+  - F8: 200 OK B -> A
+YAML
+sed -e 's/^scenario: pings/scenario: pings-differ/' \
+	-e 's/^  - F\([0-9]\): OPTIONS.*/&\n    headers: {Subject: "ping F\1"}/' \
+	"$out/rep/pings.yaml" >"$out/rep/pings-differ.yaml"
+round_trip "$out/rep" 55 pings
+sed -n '/^steps:/,$p' "$out/rep/gen/pings.yaml"
+check "four pings: repeat: 3 of the first ping, its 200 and the pause; the fourth alone" \
+	"grep -q '^  - repeat: 3    # steps F1 to F6: the same exchange 3 times' '$out/rep/gen/pings.yaml' &&
+	 [ \$(grep -c 'OPTIONS A -> B' '$out/rep/gen/pings.yaml') -eq 2 ] &&
+	 grep -q '^      - F1: OPTIONS A -> B' '$out/rep/gen/pings.yaml' &&
+	 grep -q '^      - wait: 1[0-9][0-9][0-9]ms' '$out/rep/gen/pings.yaml' &&
+	 grep -q '^  - F7: OPTIONS A -> B' '$out/rep/gen/pings.yaml'"
+check "... it plays (exit $rc) and diffs equal" \
+	"[ $rc -eq 0 ] && grep -q '^0 differences' '$out/rep/diff.txt'"
+check "pings that differ (each its own Subject): no repeat:" \
+	"[ \$(grep -c 'Subject: \"ping F' '$out/rep/gen/pings-differ.yaml') -eq 4 ] &&
+	 ! grep -q 'repeat:' '$out/rep/gen/pings-differ.yaml'"
 
 # --- bad input: exit 2, named ---------------------------------------------
 "$sipflow" scenario "$out/r1/blind-transfer.pcapng" --call 9 \
