@@ -21,7 +21,6 @@ rm -rf "$out"; mkdir -p "$out/gen"
 # Flows whose capture a scenario cannot play back as it was, and why
 # (each must still generate, lint and play; only the diff may differ)
 declare -A cannot=(
-	[session-auth-phones]="the phone resends its first offer unchanged (the same o= version) in the INVITE that answers the 407; a scripted ua raises the version of every SDP of a call (agents/sdporigin.c), and no scenario key keeps it"
 	[always-forward-phones]="the phone follows the 302 in the same call (Call-ID, From tag, CSeq + 1: RFC 3261 8.1.3.4) with the same SDP origin; a scripted ua's new INVITE starts a new call, and told to keep Call-ID, From and CSeq it still starts a new SDP origin (rule SDP-ORIGIN-NEXT fails it)"
 	[busy-forward-phones]="the phone follows the 302 in the same call (as always-forward-phones)"
 	[no-answer-forward-phones]="the phone follows the 302 in the same call (as always-forward-phones)"
@@ -225,6 +224,15 @@ PY
 check "a digest parameter changed is still a difference (F3 Authorization qop)" \
 	"grep -q '^1 difference' '$out/qop.txt' &&
 	 grep -qE 'F3 REGISTER .*header Authorization: .*qop=auth,.*qop=aut2' '$out/qop.txt'"
+
+check "a media's own c= that is not its sender's: sdp: address: (reinvite-address-change)" \
+	"grep -A3 'F5: INVITE B -> A' '$g/reinvite-address-change.yaml' | grep -q 'address: 192.0.2.201}'"
+# a scripted ua resending its INVITE with credentials makes the same offer
+# (the same o= line, version too), as the phone does
+o1=$(strings -n 3 "$out/r1/session-auth.pcapng" | grep '^o=' | sed -n 1p)
+o2=$(strings -n 3 "$out/r1/session-auth.pcapng" | grep '^o=' | sed -n 2p)
+check "an INVITE resent with credentials keeps its offer's o= version (session-auth: $o2)" \
+	"[ -n '$o1' ] && [ '$o1' = '$o2' ]"
 
 # --call and --roles
 "$sipflow" scenario "$out/r1/blind-transfer.pcapng" --call 2 \
