@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# cost: 30
+# cost: 34
 # tests/scripts/capscen.sh — sipflow scenario (capture -> scenario) round
 # trip over the WHOLE bundled library: every flow that plays in self-play
 # is run, its capture turned into a scenario, the scenarios linted and
 # played in self-play (one `sipflow run DIR`, virtual time: they are all
 # scripted), and the two captures diffed. A flow that cannot round-trip
-# is named with why, and the count printed. Then what the generated files
+# is named with why, and the count printed (the flows self-play skips are
+# counted). Then what the generated files
 # say (any-order where no causality orders, optional provisional
-# responses, expectations, no volatile values) and the negative cases: a
+# responses, expectations, no volatile values, the password a variable,
+# digest parameters compared as a set), a B2BUA guessed (role M) and a
+# run of pings written as repeat:, and the negative cases: a
 # capture with no SIP, --call past the calls, a truncated or garbled
 # capture (exit 2, named), a generated flow played against a proxy that
 # drops the Record-Route the capture had (fails, naming the step).
