@@ -5,7 +5,11 @@
  * counts per session object, and a scripted role shares one between its
  * calls (and makes a fresh one for a step that names its codecs or its
  * address), so the line it writes is replaced here per call: the o= line
- * of the call's first SDP, its version plus one for each SDP after it. */
+ * of the call's first SDP, its version plus one for each SDP after it —
+ * but for an offer made again in a request resent with credentials after
+ * a 401/407 (RFC 3261 §22.2): the one it repeats was refused with its
+ * request, the session did not change, and a phone (libre) resends it
+ * as it was. */
 #include <re.h>
 #include "sdporigin.h"
 
@@ -71,10 +75,11 @@ static struct sdpcall *call_add(struct list *calls, const char *callid,
 
 /**
  * Give the SDP in *mbp (whole, pos ignored) the o= line of the next SDP
- * of call callid in calls: *mbp is replaced. An SDP without an o= line
- * is left as it is.
+ * of call callid in calls (again: the same version as the last, the
+ * offer made again): *mbp is replaced. An SDP without an o= line is left
+ * as it is.
  */
-int sdporigin_apply(struct list *calls, const char *callid,
+int sdporigin_apply(struct list *calls, const char *callid, bool again,
 		    struct mbuf **mbp)
 {
 	struct mbuf *mb, *out;
@@ -93,10 +98,10 @@ int sdporigin_apply(struct list *calls, const char *callid,
 		return 0;
 
 	c = call_find(calls, callid);
-	if (c)
-		++c->ver;
-	else
+	if (!c)
 		c = call_add(calls, callid, &user, &id, &ver, &rest);
+	else if (!again)
+		++c->ver;
 	if (!c)
 		return ENOMEM;
 

@@ -3,7 +3,7 @@
 #ifndef SIPFLOW_SDPORIGIN_H
 #define SIPFLOW_SDPORIGIN_H
 
-int sdporigin_apply(struct list *calls, const char *callid,
+int sdporigin_apply(struct list *calls, const char *callid, bool again,
 		    struct mbuf **mbp);
 
 #endif

@@ -140,9 +140,11 @@ static int sdp_body(struct mbuf **mbp, struct agent *ag,
 
 
 /* the SDP of b, an offer or the answer to offer, numbered as the next of
- * b's call (its Call-ID is in b already) */
-static int add_sdp(struct msgb *b, struct agent *ag, struct buildctx *ctx,
-		   const struct msgrec *offer)
+ * b's call (its Call-ID is in b already) — or as the last, when b makes
+ * the same offer again (again) */
+static int add_sdp_as(struct msgb *b, struct agent *ag,
+		      struct buildctx *ctx, const struct msgrec *offer,
+		      bool again)
 {
 	const struct msgb_hdr *cid = msgb_find(b, "Call-ID");
 	struct mbuf *mb = NULL;
@@ -153,12 +155,19 @@ static int add_sdp(struct msgb *b, struct agent *ag, struct buildctx *ctx,
 		return err;
 
 	if (cid)
-		err = sdporigin_apply(&ag->sdpcalls, cid->value, &mb);
+		err = sdporigin_apply(&ag->sdpcalls, cid->value, again, &mb);
 	if (!err)
 		err = msgb_body(b, "application/sdp", mb->buf, mb->end);
 	mem_deref(mb);
 
 	return err;
+}
+
+
+static int add_sdp(struct msgb *b, struct agent *ag, struct buildctx *ctx,
+		   const struct msgrec *offer)
+{
+	return add_sdp_as(b, ag, ctx, offer, false);
 }
 
 
@@ -576,8 +585,9 @@ static int newreq(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx)
 	err |= msgb_add(b, "User-Agent", "sipflow/%s", SIPFLOW_VERSION);
 	if (!err)
 		err = ua_add_credentials(b, ag, ctx, prev, ruri);
+	/* resent with credentials: the offer of the one challenged */
 	if (!err && !pl_strcmp(&met, "INVITE"))
-		err = add_sdp(b, ag, ctx, NULL);
+		err = add_sdp_as(b, ag, ctx, NULL, prev != NULL);
 	if (err)
 		goto out;
 

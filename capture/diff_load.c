@@ -100,6 +100,10 @@ static const struct dname *dname_of(struct diff_capture *dc,
 		     hdr_name_eq("Join", name) ||
 		     hdr_name_eq("Target-Dialog", name);
 	dn->countdown = hdr_name_eq("Subscription-State", name);
+	dn->digest = hdr_name_eq("Authorization", name) ||
+		     hdr_name_eq("Proxy-Authorization", name) ||
+		     hdr_name_eq("WWW-Authenticate", name) ||
+		     hdr_name_eq("Proxy-Authenticate", name);
 	if (!dn->skip)
 		dc->err = trace_strs_add(dc->strs, &dn->sid, name->p,
 					 name->l);
@@ -135,7 +139,8 @@ static int collect(struct diff_capture *dc, struct hdrs *h,
 		h->flags[h->n] = (uint8_t)(
 			(dn->keep ? HDR_KEEP : 0) | (dn->cseq ? HDR_CSEQ : 0) |
 			(dn->dialog ? HDR_DIALOG : 0) |
-			(dn->countdown ? HDR_COUNTDOWN : 0));
+			(dn->countdown ? HDR_COUNTDOWN : 0) |
+			(dn->digest ? HDR_DIGEST : 0));
 		h->n++;
 	}
 

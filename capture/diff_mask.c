@@ -20,6 +20,7 @@
  * subscription has left (Subscription-State expires=) count down with
  * the clock: '*', but 0 stays 0.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
 #include <re.h>
@@ -448,6 +449,70 @@ static void mask_into(struct mctx *x, const struct pl *v, unsigned flags)
 }
 
 
+static int param_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+
+/*
+ * A digest challenge or credentials (masked already) as a set of
+ * parameters: sorted, and algorithm=MD5 left out. RFC 7616 §3.3, §3.4
+ * (RFC 2617 §3.2.1, §3.2.2) list them as name=value pairs in no order,
+ * and an algorithm not said is MD5; two implementations write them in
+ * their own order, and one says algorithm=MD5 where another leaves it
+ * out. A value with a comma in its quotes (a domain list) is left as
+ * written: it is compared as text.
+ */
+static void digest_params(char *s, size_t sz)
+{
+	char copy[VAL_MAX], *pv[32], *p;
+	size_t n = 0, i, o, len = strlen(s);
+	struct pl scheme = {s, 7};
+	bool quoted = false;
+
+	if (len >= sizeof(copy) || len < 7 ||
+	    pl_strcasecmp(&scheme, "Digest "))
+		return;
+	memcpy(copy, s + 7, len - 6);
+	pv[n++] = copy;
+	for (p = copy; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == ',' && quoted)
+			return;
+		else if (*p == ',') {
+			if (n == ARRAY_SIZE(pv))
+				return;
+			*p = '\0';
+			pv[n++] = p + 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		char *e;
+
+		while (*pv[i] == ' ' || *pv[i] == '\t')
+			pv[i]++;
+		e = pv[i] + strlen(pv[i]);
+		while (e > pv[i] && (e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+	}
+	for (i = 0, o = 0; i < n; i++) {
+		if (!str_casecmp(pv[i], "algorithm=MD5") ||
+		    !str_casecmp(pv[i], "algorithm=\"MD5\""))
+			continue;
+		pv[o++] = pv[i];
+	}
+	n = o;
+	qsort(pv, n, sizeof(*pv), param_cmp);
+	o = 7;
+	for (i = 0; i < n && o < sz; i++)
+		o += (size_t)re_snprintf(s + o, sz - o, "%s%s",
+					 i ? ", " : "", pv[i]);
+	s[min(o, sz - 1)] = '\0';
+}
+
+
 /**
  * The value as compared, masked, into out (at most sz - 12 characters
  * kept before the last word); c is the message's call. CSeq: the method
@@ -460,6 +525,9 @@ void diff_mask(struct diff_capture *dc, char *out, size_t sz,
 
 	mask_into(&x, v, flags);
 	out[x.o] = '\0';
+
+	if (flags & HDR_DIGEST)
+		digest_params(out, sz);
 
 	if (flags & HDR_CSEQ) {
 		char *sp = strchr(out, ' ');

@@ -76,9 +76,11 @@ struct dname {
 	bool cseq;             /* its number is masked */
 	bool dialog;           /* names a dialog: Call-ID;tags */
 	bool countdown;        /* its expires= counts down */
+	bool digest;           /* digest credentials or a challenge */
 };
 
-enum { HDR_KEEP = 1, HDR_CSEQ = 2, HDR_DIALOG = 4, HDR_COUNTDOWN = 8 };
+enum { HDR_KEEP = 1, HDR_CSEQ = 2, HDR_DIALOG = 4, HDR_COUNTDOWN = 8,
+	HDR_DIGEST = 16 };
 
 /* the headers compared, in message order: from a message as read (raw
  * values) or from the capture's table (values as compared) */

@@ -350,6 +350,8 @@ static int analyse(struct sgen *sg, const struct scengen_opts *o, char **why)
 		m->g.cseq = q->cseq.num;
 		m->g.nvia = sip_msg_hdr_count(q, SIP_HDR_VIA);
 		m->g.nrr = sip_msg_hdr_count(q, SIP_HDR_RECORD_ROUTE);
+		m->g.t_ms = (uint32_t)(m->t * 1000 + 0.5);
+		m->g.initial = q->req && !pl_isset(&q->to.tag);
 	}
 	if (sg->err)
 		return sg->err;

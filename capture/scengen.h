@@ -14,7 +14,13 @@ struct scengen_msg {
 	uint32_t cseq;
 	uint32_t nvia;           /* Via values */
 	uint32_t nrr;            /* Record-Route values */
+	uint32_t t_ms;           /* when, in ms since the capture's first */
+	bool initial;            /* a request outside a dialog (no To tag) */
 };
+
+/* a B2BUA's new INVITE on its other leg follows the one it received by
+ * at most this long */
+enum { SCENGEN_B2BUA_MS = 1000 };
 
 enum { SCENGEN_NAME = 8 };
 
@@ -23,6 +29,7 @@ struct scengen_role {
 	char name[SCENGEN_NAME]; /* A, B, C…, P or P1, P2… */
 	bool proxy;              /* relays, registers or challenges */
 	bool rr;                 /* adds Record-Route when it relays */
+	bool b2bua;              /* calls on when called: a new Call-ID */
 	bool given;              /* named by --roles */
 	const char *why;         /* "sends the first INVITE", "relays" … */
 };

@@ -37,6 +37,42 @@ static long relayed_from(const struct scengen_msg *mv, size_t j)
 }
 
 
+/* an initial INVITE of another call */
+static bool new_invite(const struct scengen_msg *m, uint32_t call)
+{
+	return m->req && m->initial && m->met && !strcmp(m->met, "INVITE") &&
+	       m->call != call;
+}
+
+
+/*
+ * Message j is a B2BUA's INVITE on its other leg: an endpoint that
+ * received an initial INVITE sends one of another call (a new Call-ID,
+ * so not a relay) to a third endpoint within SCENGEN_B2BUA_MS of it —
+ * the legs correlated in time, as nothing else ties them (RFC 7092 §3.1:
+ * a B2BUA's legs are separate dialogs). The INVITE it received, or -1.
+ */
+static long b2bua_leg(const struct scengen_msg *mv, size_t j)
+{
+	const struct scengen_msg *m = &mv[j];
+	size_t i;
+
+	if (!new_invite(m, UINT32_MAX))
+		return -1;
+	for (i = j; i-- > 0;) {
+		const struct scengen_msg *r = &mv[i];
+
+		if (m->t_ms - r->t_ms > SCENGEN_B2BUA_MS)
+			break;
+		if (r->dst == m->src && r->src != m->dst &&
+		    new_invite(r, m->call))
+			return (long)i;
+	}
+
+	return -1;
+}
+
+
 static bool used(const struct scengen_role *rv, size_t nep, const char *name)
 {
 	size_t i;
@@ -50,26 +86,30 @@ static bool used(const struct scengen_role *rv, size_t nep, const char *name)
 }
 
 
-/* the next free name: P, or P1, P2 … when there are several proxies; B, C
- * … for the rest (P and A skipped), then U1, U2 … */
+/* the next free name: P, or P1, P2 … when there are several proxies; M,
+ * or M1, M2 …, for B2BUAs (in the middle); B, C … for the rest (P and M
+ * skipped), then U1, U2 … */
 static void name_next(struct scengen_role *rv, size_t nep, size_t k,
-		      bool proxy, unsigned nproxies)
+		      unsigned nproxies, unsigned nb2b)
 {
+	const char *one = rv[k].proxy ? "P" : "M";
+	bool mid = rv[k].proxy || rv[k].b2bua;
 	char name[SCENGEN_NAME];
 	unsigned i;
 
-	if (proxy && nproxies == 1 && !used(rv, nep, "P")) {
-		str_ncpy(rv[k].name, "P", sizeof(rv[k].name));
+	if (mid && (rv[k].proxy ? nproxies : nb2b) == 1 &&
+	    !used(rv, nep, one)) {
+		str_ncpy(rv[k].name, one, sizeof(rv[k].name));
 		return;
 	}
 	for (i = 0; i < 1000; i++) {
-		if (proxy)
-			re_snprintf(name, sizeof(name), "P%u", i + 1);
-		else if (i < 24)
+		if (mid)
+			re_snprintf(name, sizeof(name), "%s%u", one, i + 1);
+		else if (i < 23)   /* B … Z, no M, no P */
 			re_snprintf(name, sizeof(name), "%c",
-				    'B' + i + (i >= 14));   /* no P */
+				    'B' + i + (i >= 11) + (i >= 13));
 		else
-			re_snprintf(name, sizeof(name), "U%u", i - 23);
+			re_snprintf(name, sizeof(name), "U%u", i - 22);
 		if (!used(rv, nep, name)) {
 			str_ncpy(rv[k].name, name, sizeof(rv[k].name));
 			return;
@@ -90,16 +130,18 @@ static void first_seen(uint32_t *order, size_t *no, bool *seen, uint32_t ep)
 /**
  * Name the nep endpoints of a capture: those rv gives a name already
  * (given, from --roles) keep it; an endpoint that relays a request, answers
- * a REGISTER or challenges with a 407 is a proxy; the sender of the first
- * INVITE (else of the first request) is A; proxies are P (P1, P2 … when
- * there are more), the others B, C … in order of first appearance.
+ * a REGISTER or challenges with a 407 is a proxy; one that, called, calls
+ * on with a new Call-ID within SCENGEN_B2BUA_MS is a B2BUA (a ua that
+ * plays both legs); the sender of the first INVITE (else of the first
+ * request) is A; proxies are P (P1, P2 … when there are more), B2BUAs M
+ * (M1, M2 …), the others B, C … in order of first appearance.
  */
 int scengen_roles(struct scengen_role *rv, size_t nep,
 		  const struct scengen_msg *mv, size_t n)
 {
 	uint32_t *order;
 	bool *seen;
-	unsigned nproxies = 0;
+	unsigned nproxies = 0, nb2b = 0;
 	size_t i, no = 0;
 	long a = -1;
 
@@ -139,6 +181,12 @@ int scengen_roles(struct scengen_role *rv, size_t nep,
 			rv[m->src].proxy = true;
 			rv[m->src].why = "challenges with 407";
 		}
+		if (r < 0 && !rv[m->src].proxy && !rv[m->src].b2bua &&
+		    b2bua_leg(mv, i) >= 0) {
+			rv[m->src].b2bua = true;
+			rv[m->src].why = "is a B2BUA: it calls on (a new "
+				"Call-ID) within 1 s of being called";
+		}
 		if (m->req && a < 0 && !strcmp(m->met, "INVITE") &&
 		    r < 0)
 			a = m->src;
@@ -152,7 +200,9 @@ int scengen_roles(struct scengen_role *rv, size_t nep,
 
 	for (i = 0; i < nep; i++) {
 		if (rv[i].proxy)
-			++nproxies;
+			rv[i].b2bua = false;
+		nproxies += rv[i].proxy;
+		nb2b += rv[i].b2bua;
 	}
 
 	if (a >= 0 && !rv[a].name[0] && !used(rv, nep, "A") &&
@@ -170,7 +220,7 @@ int scengen_roles(struct scengen_role *rv, size_t nep,
 
 		if (r->name[0])
 			continue;
-		name_next(rv, nep, order[i], r->proxy, nproxies);
+		name_next(rv, nep, order[i], nproxies, nb2b);
 		if (!r->why)
 			r->why = i ? "is reached" : "sends first";
 	}

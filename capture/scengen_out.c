@@ -300,11 +300,70 @@ static enum sip_transp role_tp(const struct sgen *sg, size_t ep)
 }
 
 
+/* how many roles answered a challenge (their auth: user) */
+static size_t nauth(const struct sgen *sg, const struct roleinfo *riv)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sg->nep; i++)
+		n += riv[i].auth[0] != '\0';
+
+	return n;
+}
+
+
+/* the variable a role's password is: password, or password-A when
+ * several roles have one */
+static const char *pw_var(char *buf, size_t sz, const struct sgen *sg,
+			  const struct roleinfo *riv,
+			  const struct scengen_role *r)
+{
+	if (nauth(sg, riv) > 1)
+		(void)re_snprintf(buf, sz, "password-%s", r->name);
+	else
+		str_ncpy(buf, "password", sz);
+
+	return buf;
+}
+
+
+/*
+ * A capture has no passwords: each role that answered a challenge gets
+ * a variable for its own (vars:), 'secret' by default, which self-play
+ * accepts (the scripted registrar checks against the same role) and
+ * `sipflow run --var password=…` (or a testbed's auth:) replaces.
+ */
+static int print_vars(struct out *o, const struct roleinfo *riv)
+{
+	struct re_printf *pf = o->pf;
+	struct sgen *sg = o->sg;
+	char pw[48];
+	size_t i;
+	int err;
+
+	if (!nauth(sg, riv))
+		return 0;
+
+	err = re_hprintf(pf, "vars:    # not in the capture: sipflow run "
+			 "--var NAME=VALUE, or a testbed's auth:\n");
+	for (i = 0; i < sg->nep && !err; i++) {
+		if (riv[i].auth[0])
+			err = re_hprintf(pf, "  %s: secret    # %s's "
+					 "password\n",
+					 pw_var(pw, sizeof(pw), sg, riv,
+						&sg->rv[i]), sg->rv[i].name);
+	}
+
+	return err;
+}
+
+
 static int print_roles(struct out *o, struct roleinfo *riv)
 {
 	struct re_printf *pf = o->pf;
 	struct sgen *sg = o->sg;
 	int err = re_hprintf(pf, "roles:\n");
+	char pw[48];
 	size_t i;
 
 	for (i = 0; i < sg->nep && !err; i++) {
@@ -331,7 +390,8 @@ static int print_roles(struct out *o, struct roleinfo *riv)
 		if (ri->auth[0])
 			err |= re_hprintf(pf, ",\n      auth: {user: ") |
 			       scengen_yqs(pf, ri->auth) |
-			       re_hprintf(pf, ", password: secret}");
+			       re_hprintf(pf, ", password: \"${%s}\"}",
+					  pw_var(pw, sizeof(pw), sg, riv, r));
 		err |= re_hprintf(pf, "}    # %J %s\n", &sg->epv[i], r->why);
 	}
 
@@ -379,7 +439,8 @@ static int print_head(struct out *o)
 		"NAME=ADDR overrides).\n"
 		"# Call-IDs, tags, branches and nonces are not expected: "
 		"they change\n# from run to run. A role's password is not in "
-		"a capture: 'secret' stands\n# for it.\n");
+		"a capture: the\n# variable ${password} stands for it "
+		"(vars: below).\n");
 	err |= re_hprintf(pf, "scenario: %s\n", name);
 	err |= re_hprintf(pf, "title: ") |
 	       scengen_yqs(pf, name) | re_hprintf(pf, "\n");
@@ -410,6 +471,7 @@ int scengen_out(struct re_printf *pf, struct sgen *sg)
 	o.riv = riv;
 	tok_roles(&o);
 	err = print_head(&o);
+	err |= print_vars(&o, riv);
 	err |= print_roles(&o, riv);
 	if (!err)
 		err = scengen_steps(&o);

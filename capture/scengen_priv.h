@@ -74,6 +74,14 @@ struct out {
 	int err;
 };
 
+/* a step as written (its wait: and any-order: lines before it), before
+ * runs of the same exchange become repeat: (scengen_repeat.c) */
+struct scengen_chunk {
+	char *text;
+	uint32_t step;           /* its number */
+	bool grouped;            /* in an any-order group */
+};
+
 extern const char *const scengen_stack_hdrs[];
 enum { SCENGEN_NSTACK = 16 };
 
@@ -91,6 +99,12 @@ void scengen_sdp_read(struct sdpinfo *si, const struct sip_msg *q);
 int  scengen_print_sdp(struct out *o, const char *ind, const struct sgm *m);
 int  scengen_print_expect(struct out *o, const char *ind,
 			  const struct sgm *m);
+bool scengen_challenged(const struct sgen *sg, const struct sgm *r);
+bool scengen_chal_default(const struct sip_hdr *h);
+int  scengen_print_auth(struct out *o, const char *ind,
+			const struct sgm *const *sv, size_t i);
+int  scengen_print_repeats(struct re_printf *pf,
+			  const struct scengen_chunk *cv, size_t n);
 bool scengen_listed(const char *const *v, size_t n, const struct pl *name);
 
 #endif

@@ -91,13 +91,16 @@ void scengen_sdp_read(struct sdpinfo *si, const struct sip_msg *q)
 	memset(si, 0, sizeof(*si));
 	si->all_known = true;
 	pl_set_mbuf(&body, q->mb);
-	if (!re_regex(body.p, body.l, "c=IN IP[46] [^ \r\n]+", NULL, &addr))
+	if (!re_regex(body.p, body.l, "c=IN IP[46]1 [^ \r\n]+", NULL, &addr))
 		pl_strcpy(&addr, si->caddr, sizeof(si->caddr));
 	mline = scengen_pfind(&body, "m=");
 	if (!mline)
 		return;
 	rest.p = mline;
 	rest.l = body.l - (size_t)(mline - body.p);
+	/* the media's own c= (RFC 4566 §5.7) over the session's */
+	if (!re_regex(rest.p, rest.l, "c=IN IP[46]1 [^ \r\n]+", NULL, &addr))
+		pl_strcpy(&addr, si->caddr, sizeof(si->caddr));
 	if (re_regex(rest.p, rest.l, "m=[a-z]+ [0-9/]+ [^ ]+ [^\r\n]+",
 		     &media, NULL, NULL, &fmts))
 		return;

@@ -43,6 +43,33 @@ static bool outside(const struct out *o, const struct sgm *m)
 }
 
 
+/* a REGISTER that keeps the From tag of an earlier one of its role's
+ * where a scripted ua would take a new one: its REGISTER before it was
+ * not challenged (a resubmission keeps the tag by itself) */
+static bool reg_keeps_tag(const struct out *o, const struct sgm *m)
+{
+	const struct sgen *sg = o->sg;
+	const struct sgm *last = NULL;
+	bool kept = false;
+	size_t j;
+
+	if (pl_strcmp(&m->msg->met, "REGISTER") || !scengen_ood(m->msg))
+		return false;
+	for (j = 0; j < sg->n && &sg->mv[j] != m; j++) {
+		const struct sgm *r = &sg->mv[j];
+
+		if (r->rtx_of >= 0 || r->g.src != m->g.src ||
+		    r->g.dst != m->g.dst || !r->g.req ||
+		    strcmp(r->g.met, "REGISTER"))
+			continue;
+		last = r;
+		kept |= !pl_cmp(&r->msg->from.tag, &m->msg->from.tag);
+	}
+
+	return kept && last && !scengen_challenged(sg, last);
+}
+
+
 /* the header's default value, which a scripted role writes itself */
 static bool hdr_default(const struct out *o, const struct sgm *m,
 			const struct sip_hdr *h)
@@ -51,6 +78,14 @@ static bool hdr_default(const struct out *o, const struct sgm *m,
 	const struct roleinfo *ri = &o->riv[m->g.src];
 	const struct scengen_role *r = &o->sg->rv[m->g.src];
 
+	if (h->id == SIP_HDR_WWW_AUTHENTICATE ||
+	    h->id == SIP_HDR_PROXY_AUTHENTICATE)
+		return scengen_chal_default(h);
+	if (h->id == SIP_HDR_AUTHORIZATION ||
+	    h->id == SIP_HDR_PROXY_AUTHORIZATION)
+		return scengen_ood(q);
+	if (h->id == SIP_HDR_FROM)
+		return !q->req || r->proxy || m->relay || !reg_keeps_tag(o, m);
 	if (scengen_listed(scengen_stack_hdrs, SCENGEN_NSTACK, &h->name))
 		return true;
 	if (!pl_strcasecmp(&h->name, "Content-Type"))
@@ -153,42 +188,6 @@ static int print_body(struct out *o, const char *ind, const struct sgm *m)
 		      scengen_yqs(o->pf, v) | re_hprintf(o->pf, "\n");
 	mem_deref(v);
 	return err;
-}
-
-
-/* challenge: the realm, algorithm and qop a 401/407 offered */
-static int print_challenge(struct out *o, const char *ind,
-			   const struct sgm *m)
-{
-	const struct sip_msg *q = m->msg;
-	const struct sip_hdr *h;
-	struct pl realm, alg, qop;
-	int err;
-
-	h = sip_msg_hdr(q, q->scode == 401 ? SIP_HDR_WWW_AUTHENTICATE
-			: SIP_HDR_PROXY_AUTHENTICATE);
-	if (!h || re_regex(h->val.p, h->val.l, "realm=\"[^\"]*\"", &realm))
-		return 0;
-	/* the defaults (MD5, qop auth, the role's domain) said by none */
-	if (!pl_strcmp(&realm, o->riv[m->g.src].domain) &&
-	    (re_regex(h->val.p, h->val.l, "algorithm=[\"]*[^,\" \t\r\n]+",
-		      NULL, &alg) || !pl_strcasecmp(&alg, "MD5")) &&
-	    !re_regex(h->val.p, h->val.l, "qop=\"[^\"]*\"", &qop) &&
-	    !pl_strcmp(&qop, "auth"))
-		return 0;
-	err = re_hprintf(o->pf, "%schallenge: {realm: ", ind);
-	err |= scengen_yq(o->pf, realm.p, realm.l);
-	if (!re_regex(h->val.p, h->val.l, "algorithm=[\"]*[^,\" \t\r\n]+",
-		      NULL, &alg))
-		err |= re_hprintf(o->pf, ", algorithm: %r", &alg);
-	if (!re_regex(h->val.p, h->val.l, "qop=\"[^\"]*\"", &qop))
-		err |= re_hprintf(o->pf, ", qop: %s",
-				  scengen_pfind(&qop, "auth") ? "auth"
-				  : "none");
-	else
-		err |= re_hprintf(o->pf, ", qop: none");
-
-	return err | re_hprintf(o->pf, "}\n");
 }
 
 
@@ -441,14 +440,51 @@ static int print_step(struct out *o, const struct sgm *const *sv, size_t i,
 		err |= re_hprintf(pf, "%slose: %u\n", ind,
 				  min(m->answered - 1, 64u));
 	if (!m->relay) {
-		if (!q->req && (q->scode == 401 || q->scode == 407))
-			err |= print_challenge(o, ind, m);
+		err |= scengen_print_auth(o, ind, sv, i);
 		err |= scengen_print_sdp(o, ind, m);
 		err |= print_headers(o, ind, m);
 		err |= print_body(o, ind, m);
 	}
 
 	return err | scengen_print_expect(o, ind, m);
+}
+
+
+static int mb_print(const char *p, size_t size, void *arg)
+{
+	return mbuf_write_mem(arg, (const uint8_t *)p, size);
+}
+
+
+/* step i as written (an any-order: line first, the wait: of wait_ms
+ * before the next step after it) into a chunk of its own: a repeated
+ * exchange starts with its first message and ends with its pause */
+static int chunk_step(struct out *o, struct scengen_chunk *c,
+		      const struct sgm *const *sv, size_t i, size_t n,
+		      bool grouped, unsigned wait_ms, bool starts,
+		      uint32_t timeout_ms)
+{
+	struct mbuf *mb = mbuf_alloc(512);
+	struct re_printf pf = {mb_print, mb}, *top = o->pf;
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+	o->pf = &pf;
+	err = grouped && starts ? re_hprintf(&pf, "  - any-order:\n") : 0;
+	err |= print_step(o, sv, i, n, grouped, timeout_ms);
+	if (wait_ms)
+		err |= re_hprintf(&pf, "  - wait: %ums\n", wait_ms);
+	o->pf = top;
+	c->step = sv[i]->step;
+	c->grouped = grouped;
+	if (!err) {
+		mbuf_set_pos(mb, 0);
+		err = mbuf_strdup(mb, &c->text, mb->end);
+	}
+	mem_deref(mb);
+
+	return err;
 }
 
 
@@ -462,6 +498,7 @@ int scengen_steps(struct out *o)
 	struct sgen *sg = o->sg;
 	struct scengen_msg *gv;
 	const struct sgm **sv;
+	struct scengen_chunk *cv = NULL;
 	uint32_t *first, *tmo;
 	double *gapv;
 	bool *brk;
@@ -501,19 +538,30 @@ int scengen_steps(struct out *o)
 	}
 	scengen_groups(first, gv, brk, n);
 
+	cv = mem_zalloc((n + 1) * sizeof(*cv), NULL);
+	if (!cv) {
+		err = ENOMEM;
+		goto out;
+	}
 	err = re_hprintf(o->pf, "steps:\n");
 	for (i = 0; i < n && !err; i++) {
 		bool grouped = (i + 1 < n && first[i + 1] == first[i]) ||
 			       first[i] != i;
 
-		if (brk[i])
+		if (i == 0 && brk[0])
 			err = re_hprintf(o->pf, "  - wait: %ums\n",
-					 (unsigned)(gapv[i] * 1000 + 0.5));
-		if (grouped && first[i] == i)
-			err |= re_hprintf(o->pf, "  - any-order:\n");
-		err |= print_step(o, sv, i, n, grouped, tmo[i]);
+					 (unsigned)(gapv[0] * 1000 + 0.5));
+		err |= chunk_step(o, &cv[i], sv, i, n, grouped,
+				  i + 1 < n && brk[i + 1] ?
+				  (unsigned)(gapv[i + 1] * 1000 + 0.5) : 0,
+				  first[i] == i, tmo[i]);
 		scengen_tok_step(o, sv[i]);
 	}
+	if (!err)
+		err = scengen_print_repeats(o->pf, cv, n);
+	for (i = 0; cv && i < n; i++)
+		mem_deref(cv[i].text);
+	mem_deref(cv);
 
  out:
 	mem_deref(gv);

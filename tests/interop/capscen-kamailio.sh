@@ -136,5 +136,36 @@ check "an expectation Kamailio does not meet fails, naming the step and header" 
 	"grep -q 'X-Never: present' '$out/flow-bad.yaml' && [ $rc -eq 1 ] &&
 	 grep -A1 -E '^ +F[0-9]+ +200 OK +P -> A +FAIL' '$out/play-bad.txt' | grep -q 'X-Never'"
 check "Kamailio is still running" "kill -0 $KAM_PID"
+kam_stop
+
+# --- a password not in the capture, supplied at replay -------------------
+# registration-auth played in self-play, its capture turned into a
+# scenario (the password a variable: ${password}), played with P bound to
+# Kamailio with the project's config (every password "lab-secret"): the
+# right --var password passes, a wrong one fails F4 naming the 401
+"$sipflow" run "$src/scenarios/rfc3665/registration-auth.yaml" \
+	--out "$out/auth" --quiet >"$out/auth.txt" 2>&1 ||
+	abort "registration-auth in self-play: $(tail -1 "$out/auth.txt")"
+"$sipflow" scenario "$out/auth/registration-auth.pcapng" \
+	--out "$out/auth.yaml" 2>"$out/auth-gen.err"
+rc=$?
+check "registration-auth's capture: a scenario whose password is \${password} (exit 0, got $rc)" \
+	"[ $rc -eq 0 ] && grep -q '^  password: secret ' '$out/auth.yaml' &&
+	 grep -qF 'password: \"\${password}\"' '$out/auth.yaml'"
+kam_start "$here/kamailio.cfg" "$out/kam-auth" ||
+	abort "kamailio (the project's config) did not start"
+for pw in lab-secret wrong; do
+	"$sipflow" run "$out/auth.yaml" --role P=dut:udp:127.0.0.1:5060 \
+		--role A=ua:udp:127.0.0.10:5060 --var password=$pw \
+		--out "$out/auth-$pw" --timeout 3s >"$out/auth-$pw.txt" 2>&1
+	echo $? >"$out/auth-$pw.rc"
+done
+grep -A1 'FAIL' "$out/auth-wrong.txt" | head -2
+check "replayed against Kamailio with --var password=lab-secret: passes" \
+	"[ \$(cat '$out/auth-lab-secret.rc') -eq 0 ]"
+check "... with a wrong password: F4 fails, naming the 401 and the credentials" \
+	"[ \$(cat '$out/auth-wrong.rc') -eq 1 ] &&
+	 grep -qE '^ +F4 +200 OK +P -> A +FAIL' '$out/auth-wrong.txt' &&
+	 grep -q 'got 401 Unauthorized .*rejected the credentials' '$out/auth-wrong.txt'"
 
 closing_counted

@@ -134,6 +134,77 @@ static void test_roles_not_a_relay(void)
 }
 
 
+/* an initial INVITE of call c at t ms, with one Via */
+#define INV(s, d, c, t) {s, d, true, "INVITE", 0, c, 1, 1, 0, t, true}
+
+
+static void test_roles_b2bua_by_time(void)
+{
+	/* 1, called by 0 (call 0), calls 2 with a new Call-ID (call 1)
+	 * 20 ms later: a B2BUA, M, not a proxy; 0 is A, 2 is B */
+	static const struct scengen_msg mv[] = {
+		INV(0, 1, 0, 0),
+		RSP(1, 0, "INVITE", 100, 1),
+		INV(1, 2, 1, 20),
+		RSP(2, 1, "INVITE", 180, 1),
+	};
+	/* the same a second and a half later: two calls, no B2BUA */
+	static const struct scengen_msg late[] = {
+		INV(0, 1, 0, 0),
+		INV(1, 2, 1, 1500),
+	};
+	/* a new INVITE back to the caller is no other leg; one of the same
+	 * call (a re-INVITE's To tag aside: not initial) is no new call */
+	static const struct scengen_msg back[] = {
+		INV(0, 1, 0, 0),
+		INV(1, 0, 1, 10),
+		INV(1, 2, 0, 20),
+	};
+	struct scengen_role rv[3];
+
+	GUESS(rv, mv);
+	CU_ASSERT_TRUE(rv[1].b2bua);
+	CU_ASSERT_FALSE(rv[1].proxy);
+	CU_ASSERT_STRING_EQUAL(rv[1].name, "M");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rv[1].why);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rv[1].why, "B2BUA"));
+	CU_ASSERT_STRING_EQUAL(rv[0].name, "A");
+	CU_ASSERT_STRING_EQUAL(rv[2].name, "B");
+	CU_ASSERT_FALSE(rv[2].b2bua);
+
+	GUESS(rv, late);
+	CU_ASSERT_FALSE(rv[1].b2bua);
+	CU_ASSERT_STRING_EQUAL(rv[1].name, "B");
+
+	GUESS(rv, back);
+	CU_ASSERT_FALSE(rv[1].b2bua);
+	CU_ASSERT_STRING_EQUAL(rv[1].name, "B");
+}
+
+
+static void test_roles_many_uas_skip_m_and_p(void)
+{
+	/* 0 calls 1 … 25 (calls 0 … 24, a second apart: no B2BUA): B … L,
+	 * N, O, Q … Z, then U1 */
+	struct scengen_msg mv[25];
+	struct scengen_role rv[26];
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(mv); i++)
+		mv[i] = (struct scengen_msg)INV(0, i + 1, i, i * 2000);
+	GUESS(rv, mv);
+	CU_ASSERT_STRING_EQUAL(rv[0].name, "A");
+	CU_ASSERT_STRING_EQUAL(rv[1].name, "B");
+	CU_ASSERT_STRING_EQUAL(rv[11].name, "L");
+	CU_ASSERT_STRING_EQUAL(rv[12].name, "N");
+	CU_ASSERT_STRING_EQUAL(rv[13].name, "O");
+	CU_ASSERT_STRING_EQUAL(rv[14].name, "Q");
+	CU_ASSERT_STRING_EQUAL(rv[23].name, "Z");
+	CU_ASSERT_STRING_EQUAL(rv[24].name, "U1");
+	CU_ASSERT_STRING_EQUAL(rv[25].name, "U2");
+}
+
+
 static void test_roles_given_names_stay(void)
 {
 	/* --roles named endpoint 2 "P": the proxy guessed (1) is then P1;
@@ -240,6 +311,9 @@ int register_suites(void)
 		{"roles_registrar_and_challenger_are_proxies",
 		 test_roles_registrar_and_challenger_are_proxies},
 		{"roles_not_a_relay", test_roles_not_a_relay},
+		{"roles_b2bua_by_time", test_roles_b2bua_by_time},
+		{"roles_many_uas_skip_m_and_p",
+		 test_roles_many_uas_skip_m_and_p},
 		{"roles_given_names_stay", test_roles_given_names_stay},
 		{"causal", test_causal},
 		{"groups", test_groups},
