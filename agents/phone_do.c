@@ -379,6 +379,18 @@ static int do_register(struct phone *ph, const struct do_spec *d,
 }
 
 
+/* a simulated phone starts each flow afresh: there is nothing to restart
+ * (a device's reset goes to its driver, agents/hil/) */
+static int do_reset(struct phone *ph, const struct do_spec *d, char **why)
+{
+	(void)d;
+	(void)re_sdprintf(why, "%s is a simulated phone: it has nothing to "
+			  "restart (reset is a device's: testbed kind: dut "
+			  "with a driver)", ph->role->name);
+	return ENOTSUP;
+}
+
+
 static verb_h *const handlers[DO_NVERBS] = {
 	[DO_DIAL]     = do_dial,
 	[DO_ANSWER]   = do_answer,
@@ -393,6 +405,7 @@ static verb_h *const handlers[DO_NVERBS] = {
 	[DO_REGISTER] = do_register,
 	[DO_UNREGISTER] = do_register,
 	[DO_CONFERENCE] = do_conference,
+	[DO_RESET]    = do_reset,
 };
 
 

@@ -37,6 +37,8 @@ static const char *const asks[DO_NVERBS] = {
 	[DO_REGISTER]   = "register the phone (its SIP account on)",
 	[DO_UNREGISTER] = "unregister the phone (its SIP account off)",
 	[DO_SET]        = "set the phone's {setting} to {value}",
+	[DO_RESET]      = "restart the phone (power it off and on); answer "
+			  "once it is back (idle, its line registered)",
 };
 
 
@@ -180,7 +182,7 @@ static int open_(struct hil *h)
 static int act(struct hil *h, const struct do_spec *d, const char *uri)
 {
 	struct person *p = h->st;
-	uint32_t t = hil_timeout(h->cfg);
+	uint32_t t = h->bound_ms;
 	char *what = NULL;
 	int err;
 

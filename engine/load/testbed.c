@@ -516,6 +516,15 @@ static void bind_register(const struct ywalk *w, const struct ykey *row,
 }
 
 
+static void bind_reset(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	(void)row;
+	(void)k;
+	testbed_parse_reset(w->yd, v, w->obj, w->name);
+}
+
+
 /* offers: [registrar, …] — what the device does */
 static void bind_offers(const struct ywalk *w, const struct ykey *row,
 			const yaml_node_t *k, const yaml_node_t *v)
@@ -614,6 +623,7 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 		{"capture",  bind_capture,  0},
 		{"tls",      bind_tls,      0},
 		{"register", bind_register, 0},
+		{"reset",    bind_reset,    0},
 		{"name",     bind_name,     0},
 		{"offers",   bind_offers,   0},
 	};
@@ -635,7 +645,8 @@ static void load_role(struct testbed *tb, struct ydoc *yd,
 	b->pos = ypos(k);
 
 	w.obj = b;
-	(void)ymap_walk(&w, v, &keys);
+	if (!ymap_walk(&w, v, &keys) && b->has_reset)
+		testbed_check_reset(yd, ymap_value(yd, v, "reset"), b);
 }
 
 
@@ -829,6 +840,8 @@ static int bind_role(struct role *r, const struct scenario *sc,
 	r->tls = mem_deref(r->tls);
 	r->reg_with = mem_deref(r->reg_with);
 	r->reg_timeout_ms = 0;
+	r->reset_between = r->reset_after_failure = false;
+	r->reset_timeout_ms = 0;
 	r->dut_tone_hz = 0;
 	r->dut_name = mem_deref(r->dut_name);
 	r->dut_offers = 0;
@@ -865,6 +878,11 @@ static int bind_role(struct role *r, const struct scenario *sc,
 		if (b->reg_with) {
 			share(&r->reg_with, b->reg_with);
 			r->reg_timeout_ms = b->reg_timeout_ms;
+		}
+		if (b->has_reset) {
+			r->reset_between = b->reset_between;
+			r->reset_after_failure = b->reset_after_failure;
+			r->reset_timeout_ms = b->reset_timeout_ms;
 		}
 		if (b->auth_user) {
 			share(&r->auth_user, b->auth_user);

@@ -184,6 +184,7 @@ static const struct ykey drv_rows[] = {
 	{"password-env", drv_password_env, 0},
 	{"control",      drv_str, offsetof(struct hil_cfg, control)},
 	{"account",      drv_str, offsetof(struct hil_cfg, account)},
+	{"start",        drv_str, offsetof(struct hil_cfg, start)},
 	{"url",          drv_str, offsetof(struct hil_cfg, url)},
 	{"events",       drv_str, offsetof(struct hil_cfg, events)},
 	{"line",         drv_str, offsetof(struct hil_cfg, line)},
