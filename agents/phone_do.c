@@ -379,14 +379,14 @@ static int do_register(struct phone *ph, const struct do_spec *d,
 }
 
 
-/* a simulated phone starts each flow afresh: there is nothing to restart
- * (a device's reset goes to its driver, agents/hil/) */
+/* a simulated phone starts each flow afresh as the scenario says: there
+ * is nothing to restart or provision (a device's driver does) */
 static int do_reset(struct phone *ph, const struct do_spec *d, char **why)
 {
 	(void)d;
 	(void)re_sdprintf(why, "%s is a simulated phone: it has nothing to "
-			  "restart (reset is a device's: testbed kind: dut "
-			  "with a driver)", ph->role->name);
+			  "restart or provision (a device's driver does: "
+			  "testbed kind: dut)", ph->role->name);
 	return ENOTSUP;
 }
 
@@ -406,6 +406,7 @@ static verb_h *const handlers[DO_NVERBS] = {
 	[DO_UNREGISTER] = do_register,
 	[DO_CONFERENCE] = do_conference,
 	[DO_RESET]    = do_reset,
+	[DO_PROVISION] = do_reset,
 };
 
 

@@ -65,6 +65,7 @@ static void cfg_destructor(void *data)
 
 	mem_deref(cfg->control);
 	mem_deref(cfg->start);
+	mem_deref(cfg->provision);
 	mem_deref(cfg->account);
 	mem_deref(cfg->recording);
 	mem_deref(cfg->url);

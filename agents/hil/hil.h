@@ -21,6 +21,8 @@ struct hil_cfg {
 	char *control;            /* baresip: its ctrl_tcp host:port */
 	char *start;              /* baresip: the shell command that starts
 				     it again after a reset's quit */
+	char *provision;          /* baresip: its config directory, where
+				     the provision verb writes accounts */
 	char *account;            /* baresip: its accounts line (register) */
 	char *url;                /* yealink-http: http://phone[:port] */
 	char *events;             /* yealink-http: host:port for Action URL */

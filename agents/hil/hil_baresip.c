@@ -68,6 +68,21 @@ static const char *answermode(const struct phone_cfg *c, const char **why)
 }
 
 
+/* provision: its accounts file into provision:, then restarted */
+static const char *provision_check(const struct hil_cfg *cfg,
+				   const struct do_spec *d)
+{
+	if (!cfg->provision)
+		return "the testbed gives it no provision: directory (its "
+		       "config directory, where sipflow writes its accounts "
+		       "file)";
+	if (bsip_reset_check(cfg))
+		return bsip_reset_check(cfg);
+
+	return hil_prov_check(d->actor);
+}
+
+
 static const char *check(const struct hil_cfg *cfg, const struct do_spec *d)
 {
 	const char *why;
@@ -75,9 +90,11 @@ static const char *check(const struct hil_cfg *cfg, const struct do_spec *d)
 	if (d->verb == DO_SET)
 		return answermode(&d->set, &why) ? NULL : why;
 	if (d->verb == DO_REGISTER || d->verb == DO_UNREGISTER)
-		return bsip_reg_check(cfg);
+		return bsip_reg_check(cfg, d->verb == DO_REGISTER);
 	if (d->verb == DO_RESET)
 		return bsip_reset_check(cfg);
+	if (d->verb == DO_PROVISION)
+		return provision_check(cfg, d);
 	if (!command_of(d->verb))
 		return "baresip's control socket has no command for it";
 	if (d->verb == DO_REJECT && d->scode != 486)
@@ -388,6 +405,8 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 		return bsip_reg_act(b, d->verb == DO_REGISTER);
 	if (d->verb == DO_RESET)
 		return bsip_reset_act(b);
+	if (d->verb == DO_PROVISION)
+		return bsip_provision_act(b, d->actor);
 
 	if (uri && (d->verb == DO_DIAL || d->verb == DO_TRANSFER))
 		params = uri;
@@ -410,7 +429,8 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 
 
 static const char *const keys[] = {"type", "control", "account",
-				   "start", "timeout", "recording"};
+				   "start", "provision", "timeout",
+				   "recording"};
 
 const struct hil_driver hil_baresip = {
 	.type = "baresip",

@@ -37,9 +37,10 @@ const char *bsip_reset_check(const struct hil_cfg *cfg);
 int  bsip_reset_act(struct bsip *b);
 void bsip_reset_closed(struct bsip *b, int err);
 void bsip_reset_back(struct bsip *b);
+int  bsip_provision_act(struct bsip *b, const struct role *r);
 
 /* hil_baresip_reg.c: register, unregister */
-const char *bsip_reg_check(const struct hil_cfg *cfg);
+const char *bsip_reg_check(const struct hil_cfg *cfg, bool reg);
 int bsip_reg_act(struct bsip *b, bool reg);
 
 #endif

@@ -118,6 +118,23 @@ static void quit_answered(struct bsip *b, bool ok, const char *data)
 }
 
 
+/** provision: its accounts file written for role r, then the reset that
+ *  makes baresip read it (it registers by itself, regint) */
+int bsip_provision_act(struct bsip *b, const struct role *r)
+{
+	char *why = NULL;
+	int err = hil_prov_baresip(b->h, r, &why);
+
+	if (err) {
+		hil_done(b->h, err, "%s", why ? why : "cannot provision it");
+		mem_deref(why);
+		return 0;
+	}
+
+	return bsip_reset_act(b);
+}
+
+
 int bsip_reset_act(struct bsip *b)
 {
 	int err;

@@ -79,6 +79,10 @@ typedef void (hil_cmd_h)(int err, const char *why, void *arg);
 int  hil_cmd_start(struct hil_cmd **xp, const char *line, hil_cmd_h *endh,
 		   void *arg);
 
+/* a device's configuration for a flow (hil_provision.c) */
+const char *hil_prov_check(const struct role *r);
+int  hil_prov_baresip(struct hil *h, const struct role *r, char **why);
+
 /* the drivers (one file each) */
 extern const struct hil_driver hil_baresip;
 extern const struct hil_driver hil_yealink;

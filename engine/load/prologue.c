@@ -262,14 +262,24 @@ static struct step *reply(struct list *into, const char *fmt,
 }
 
 
+/* a device sipflow provisions before each flow (driver: {provision:}) */
+static bool provisions(const struct role *r)
+{
+	return r->dut && r->driver && r->driver->provision;
+}
+
+
 /* the role presses its register button first: a phone always, a device
- * when its driver can (else it registers by itself: booting, refreshing) */
+ * when its driver can (else it registers by itself: booting, refreshing,
+ * or as provisioned) */
 static bool presses_register(const struct role *r)
 {
 	struct do_spec d = {.actor = (struct role *)r, .verb = DO_REGISTER};
 
 	if (r->kind == ROLE_PHONE && !r->dut)
 		return true;
+	if (provisions(r))
+		return false;
 
 	return r->dut && r->driver && !hil_check(r->driver, &d);
 }
@@ -317,16 +327,18 @@ static int registration(struct list *into, struct role *r,
 }
 
 
-/* the device restarts (its driver's reset) and is back before the flow:
- * after the flow before it, or only after a failed one (testbed reset:) */
-static int reset(struct list *into, struct role *r)
+/* a setup do: step of device r: its reset before the flow (after the
+ * flow before it, or only after a failed one: testbed reset:), or its
+ * provisioning, which restarts it too */
+static int setup_do(struct list *into, const char *fmt, struct role *r,
+		    enum do_verb verb)
 {
-	struct step *d = add(into, STEP_DO, "reset@%s", r->name);
+	struct step *d = add(into, STEP_DO, fmt, r->name);
 
 	if (!d)
 		return ENOMEM;
 	d->act.actor = r;
-	d->act.verb = DO_RESET;
+	d->act.verb = verb;
 
 	return 0;
 }
@@ -353,10 +365,12 @@ int scenario_prologue(struct scenario *sc, struct diag *dg)
 	for (le = sc->roles.head; le && !err; le = le->next) {
 		struct role *r = le->data, *reg;
 
-		if (r->dut && ((r->reset_between && sc->follows) ||
-			       (r->reset_after_failure &&
-				sc->follows_failure)))
-			err = reset(&pro, r);
+		if (provisions(r))
+			err = setup_do(&pro, "provision@%s", r, DO_PROVISION);
+		else if (r->dut && ((r->reset_between && sc->follows) ||
+				    (r->reset_after_failure &&
+				     sc->follows_failure)))
+			err = setup_do(&pro, "reset@%s", r, DO_RESET);
 		if (err || !r->reg_with)
 			continue;
 

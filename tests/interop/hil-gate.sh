@@ -47,7 +47,8 @@ trap stop_restarted EXIT
 
 CTL=127.0.0.30:4444
 ACC="${ACCOUNT//\"/\\\"}"
-# gatetb FILE RESET START: A the baresip, B a phone, P the registrar
+# gatetb FILE RESET START [ACCOUNT-KEY]: A the baresip, B a phone, P the
+# registrar; its account line from the testbed (or the key given)
 gatetb() {
 	cat >"$out/$1" <<YAML
 roles:
@@ -57,7 +58,7 @@ roles:
       auth: {user: alice, password: lab-secret},
       register: {with: P, timeout: 3s},
       reset: $2,
-      driver: {type: baresip, control: "$CTL", account: "$ACC",
+      driver: {type: baresip, control: "$CTL", ${4:-account: \"$ACC\"},
                start: "$3", recording: "$rec"}}
 YAML
 }
@@ -110,6 +111,7 @@ run() {  # run NAME TESTBED SCENARIO...: output in $out/NAME.txt, rc
 	cat "$out/$name.txt"
 }
 has() { grep -qE -- "$2" "$out/$1.txt"; }
+step() { grep -qE "^ +$2 .* $3( |\$)" "$out/$1.txt"; }
 # verdict NAME N PASS|FAIL SCENARIO: the Nth flow's closing line
 verdict() { grep -qE "^\[$2/[0-9]+\] $3 $4:" "$out/$1.txt"; }
 # nth NAME N ID VERDICT: step ID of the Nth flow of the run has VERDICT
@@ -158,6 +160,34 @@ check "… the device is reset before the flow after the failure, not before the
 	"nth af 2 'do A reset' pass && ! nth af 3 'do A reset' pass &&
 	 ! nth af 1 'do A reset' pass"
 
+# 3. provisioning: sipflow writes baresip's accounts file for the flow
+# (its role's account, P as outbound proxy, the testbed's credentials,
+# SRTP as the role's srtp: says) and restarts it; it registers by itself
+provtb() {  # provtb FILE DIR: A provisioned into DIR, no account: line
+	gatetb "$1" '{between: true, timeout: 5s}' "$START" "provision: \"$2\""
+}
+sed "s/  A: {kind: phone, user: alice, proxy: P}/  A: {kind: phone, user: alice, proxy: P$CRYPTO}/" \
+	"$out/gate-out.yaml" >"$out/gate-prov.yaml"
+sed -i 's/^scenario: gate-out/scenario: gate-prov/' "$out/gate-prov.yaml"
+# negative first, while baresip's own accounts file does not register:
+# the provision goes where the device does not read it
+mkdir -p "$out/elsewhere"
+provtb notaken.yaml "$out/elsewhere"
+sed -i 's/register: {with: P, timeout: 3s}/register: {with: P, timeout: 1s}/' "$out/notaken.yaml"
+run notaken notaken.yaml "$out/gate-prov.yaml"
+check "a provision the device does not take: exit 1, reg-A fails for want of its REGISTER" \
+	"[ $rc -eq 1 ] && step notaken 'do A provision' pass &&
+	 grep -A1 -E '^ +reg-A +REGISTER +A -> P +FAIL' '$out/notaken.txt' |
+	 grep -q 'no REGISTER from A at P within 1.0 s'"
+provtb prov.yaml "$dev"
+run prov prov.yaml "$out/gate-prov.yaml"
+check "provision: the flow passes after the device took its provisioned account" \
+	"[ $rc -eq 0 ] && step prov 'do A provision' pass && step prov reg-A-ok pass &&
+	 ! has prov 'do A register'"
+check "… the accounts file sipflow wrote: the role's account, P, digest, regint, SRTP as srtp: says, mode 0600" \
+	"grep -qE '^<sip:alice@example.test>;outbound=\"sip:127.0.0.43:5060\";auth_user=alice;auth_pass=lab-secret;regint=3600;answermode=manual${MEDIAENC}\$' '$dev/accounts' &&
+	 [ \$(stat -c %a '$dev/accounts') = 600 ] && ! grep -q lab-secret '$out/prov.txt'"
+
 # negatives at load: reset: where nothing can reset
 lint() {  # lint NAME: gate-out against $out/NAME.yaml, output NAME.txt
 	"$sipflow" lint "$out/gate-out.yaml" --testbed "$out/$1.yaml" \
@@ -182,7 +212,13 @@ lint yl
 check "lint: reset: {between: maybe} is an error at its value (exit 2)" \
 	"[ $rc -eq 2 ] && has yl \"yl.yaml:2:[0-9]+: role A: reset: between: 'maybe' is not true or false\""
 
-# 3. negative: the device does not come back (its start: starts nothing)
+"$sipflow" lint "$out/gate-prov.yaml" --testbed "$out/gate.yaml" >"$out/srtp.txt" 2>&1
+rc=$?
+[ -n "$SRTP" ] &&
+check "lint: srtp: on the device's role without provision: is an error at srtp: (exit 2)" \
+	"[ $rc -eq 2 ] && has srtp 'gate-prov.yaml:3:[0-9]+: A is bound to device udp:127.0.0.30:5060 \\(driver baresip\\), which cannot apply srtp:'"
+
+# 4. negative: the device does not come back (its start: starts nothing)
 gatetb gone.yaml '{between: true, timeout: 1s}' "true"
 run gone gone.yaml "$out/gate-out.yaml" "$out/gate-in.yaml"
 check "a device that does not come back: exit 1, the second flow fails at reset@A" \
