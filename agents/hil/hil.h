@@ -86,5 +86,6 @@ int  hil_heard_mark(const struct hil *h, char *path, size_t sz,
 		    uint64_t *size);
 int  hil_heard_read(const struct hil *h, const char *mpath, uint64_t msize,
 		    int16_t **pcmp, size_t *np, char **pathp, char **why);
+int  hil_heard_word(const struct hil *h, int *said, char **words);
 
 #endif

@@ -24,6 +24,10 @@ struct hil_driver {
 	int (*open)(struct hil *h);
 	/* start the action; report its end with hil_done() */
 	int (*act)(struct hil *h, const struct do_spec *d, const char *uri);
+	/* a person listens at the device for a media window: ask (NULL:
+	 * nobody can), and what they said when it closes (HEARD_*) */
+	int (*listen)(const struct hil *h);
+	int (*heard)(const struct hil *h, int *said, char **words);
 	/* where it reaches the device, for messages */
 	int (*where)(struct re_printf *pf, const struct hil *h);
 };
