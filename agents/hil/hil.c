@@ -261,10 +261,12 @@ static void timeout_h(void *arg)
 
 	h->err = ETIMEDOUT;
 	h->why = mem_deref(h->why);
-	if (h->verb == DO_RESET)
+	if (h->verb == DO_RESET || h->verb == DO_PROVISION)
 		(void)re_sdprintf(&h->why, "the device was not back within "
-				  "%u.%u s of its reset%s%s%s", t / 1000,
-				  t % 1000 / 100, h->waiting ? " (" : "",
+				  "%u.%u s of its %s%s%s%s", t / 1000,
+				  t % 1000 / 100, h->verb == DO_RESET ?
+				  "reset" : "provisioning's restart",
+				  h->waiting ? " (" : "",
 				  h->waiting ? h->waiting : "",
 				  h->waiting ? ")" : "");
 	else
@@ -341,7 +343,7 @@ int hil_act(struct hil *h, const struct do_spec *d, const char *uri,
 	h->verb = d->verb;
 	h->waiting = mem_deref(h->waiting);
 	h->bound_ms = hil_timeout(h->cfg);
-	if (d->verb == DO_RESET)
+	if (d->verb == DO_RESET || d->verb == DO_PROVISION)
 		h->bound_ms = h->cfg->reset_ms ? h->cfg->reset_ms
 			: HIL_RESET_MS;
 

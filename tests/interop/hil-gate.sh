@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cost: 35
+# cost: 45
 # The phone-firmware CI gate, end to end, with a baresip (Debian package)
 # as the handset A on 127.0.0.30: a suite of two flows in one invocation
 # (A calls B, B calls A), each with the device
@@ -12,10 +12,14 @@
 #     Debian's baresip has it, both audio directions judged: B's 650 Hz
 #     from the device's own recording, its 1000 Hz by B's ears
 # and a flow that fails followed by one that passes with reset:
-# {after-failure: true}: reset only after the failure.
+# {after-failure: true}: reset only after the failure; a person at the
+# device (the manual driver, tests/hil/person.py) saying whether they
+# hear the call judges the direction towards it; the device provisioned
+# by sipflow (its accounts file written, restarted, registering itself).
 # Negatives: a device that does not come back after its reset (its start:
 # starts nothing): the next flow fails at reset@A naming the scenario and
-# the wait; reset: on a driver that cannot (yealink-http, a baresip
+# the wait; a person who hears nothing; a provision the device does not
+# take (no REGISTER); srtp: on a device not provisioned; reset: on a driver that cannot (yealink-http, a baresip
 # without start:) and on a simulated role: an error at reset: (exit 2).
 # usage: hil-gate.sh SIPFLOW SRCDIR OUTDIR
 set -u
@@ -160,7 +164,40 @@ check "… the device is reset before the flow after the failure, not before the
 	"nth af 2 'do A reset' pass && ! nth af 3 'do A reset' pass &&
 	 ! nth af 1 'do A reset' pass"
 
-# 3. provisioning: sipflow writes baresip's accounts file for the flow
+# 3. a person listening at the device (manual driver, no recording):
+# their y or n is the verdict of the direction towards it; person.py
+# presses the keys on the baresip for them (through its control socket)
+cat >"$out/man.yaml" <<YAML
+roles:
+  B: {address: udp:127.0.0.41:5060}
+  P: {address: udp:127.0.0.43:5060}
+  A: {kind: dut, address: udp:127.0.0.30:5060, tone: 1000Hz,
+      driver: {type: manual, timeout: 10s}}
+YAML
+person() {  # person NAME SCENARIO [--deaf]: a person at A
+	python3 "$src/tests/hil/person.py" "$CTL" ${3:-} -- "$sipflow" run \
+		--verbose "$out/$2.yaml" --testbed "$out/man.yaml" \
+		--out "$out/$1" --timeout 3s >"$out/$1.txt" 2>&1
+	rc=$?
+	cat "$out/$1.txt"
+}
+person man gate-in
+check "a person at the device: asked to listen when the audio towards it plays, says y: the flow passes" \
+	"[ $rc -eq 0 ] && has man '^prompt: \\[sipflow\\] Phone A: listen: do you hear' &&
+	 has man 'B -> A: the person at A heard it' && ! has man '-> A not measured'"
+person deaf gate-out --deaf
+# the failed flow leaves its call at the baresip, whose BYE nobody
+# answers once the run is over (baresip would wait for it at quit): a
+# fresh baresip for what follows
+kill -9 "$(cat "$dev/pid")" 2>/dev/null
+for _ in $(seq 1 50); do kill -0 "$(cat "$dev/pid")" 2>/dev/null || break; sleep 0.1; done
+BARESIP_RECORD="$rec" BARESIP_MODULES="$SRTP" BARESIP_ACCOUNT="$ACCOUNT" \
+	start_baresip alice alice 127.0.0.30 30200 127.0.0.43:5060 >/dev/null
+check "… says n (A calling B this time): the media step fails with their words" \
+	"[ $rc -eq 1 ] && grep -A1 -E '^ +media A <-> B two-way +FAIL' '$out/deaf.txt' |
+	 grep -q 'B -> A: the person at A said they heard nothing: the handset is silent'"
+
+# 4. provisioning: sipflow writes baresip's accounts file for the flow
 # (its role's account, P as outbound proxy, the testbed's credentials,
 # SRTP as the role's srtp: says) and restarts it; it registers by itself
 provtb() {  # provtb FILE DIR: A provisioned into DIR, no account: line
@@ -218,7 +255,7 @@ rc=$?
 check "lint: srtp: on the device's role without provision: is an error at srtp: (exit 2)" \
 	"[ $rc -eq 2 ] && has srtp 'gate-prov.yaml:3:[0-9]+: A is bound to device udp:127.0.0.30:5060 \\(driver baresip\\), which cannot apply srtp:'"
 
-# 4. negative: the device does not come back (its start: starts nothing)
+# 5. negative: the device does not come back (its start: starts nothing)
 gatetb gone.yaml '{between: true, timeout: 1s}' "true"
 run gone gone.yaml "$out/gate-out.yaml" "$out/gate-in.yaml"
 check "a device that does not come back: exit 1, the second flow fails at reset@A" \
