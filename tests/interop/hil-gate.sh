@@ -19,8 +19,9 @@
 # Negatives: a device that does not come back after its reset (its start:
 # starts nothing): the next flow fails at reset@A naming the scenario and
 # the wait; a person who hears nothing; a provision the device does not
-# take (no REGISTER); srtp: on a device not provisioned; reset: on a driver that cannot (yealink-http, a baresip
-# without start:) and on a simulated role: an error at reset: (exit 2).
+# take (no REGISTER); at load (exit 2): srtp: on a device not
+# provisioned, reset: on a baresip without start:, on a simulated role,
+# or not true/false.
 # usage: hil-gate.sh SIPFLOW SRCDIR OUTDIR
 set -u
 sipflow=$1 src=$2 out=$3
