@@ -106,7 +106,7 @@ int hil_heard_mark(const struct hil *h, char *path, size_t sz,
 
 	path[0] = '\0';
 	*size = 0;
-	if (!dir && h && h->cfg->drv->listen)
+	if (!dir && h && h->cfg->drv && h->cfg->drv->listen)
 		return h->cfg->drv->listen(h);   /* a person listens */
 	if (!dir)
 		return ENOTSUP;
@@ -121,7 +121,7 @@ int hil_heard_word(const struct hil *h, int *said, char **words)
 {
 	if (!h || !said || !words)
 		return EINVAL;
-	if (hil_recording(h) || !h->cfg->drv->heard)
+	if (hil_recording(h) || !h->cfg->drv || !h->cfg->drv->heard)
 		return ENOTSUP;
 
 	return h->cfg->drv->heard(h, said, words);
