@@ -144,11 +144,22 @@ struct agent_heard {
 	char path[256];             /* its newest file, "" if none yet */
 	uint64_t size;
 };
-/** What the role heard since the mark, as it recorded it itself */
+/** What the role heard since the mark, as it recorded it itself, or as
+ *  a person listening at it said */
 struct agent_heard_pcm {
 	int16_t *pcm;               /* 8 kHz samples (mem_deref) */
 	size_t n;
 	char *path;                 /* the file read (mem_deref) */
+	int said;                   /* a person listened instead: HEARD_* */
+	char *words;                /* … what they typed, or NULL */
+};
+
+/** A person's word on what a device played (agent_heard_pcm.said) */
+enum {
+	HEARD_NOBODY = 0,           /* a recording, not a person */
+	HEARD_AUDIO = 1,            /* "y": audio in the handset */
+	HEARD_NONE = -1,            /* "n": nothing */
+	HEARD_NO_WORD = -2,         /* no answer while the window lasted */
 };
 typedef int (agent_heard_mark_h)(const struct agent *ag,
 				 struct agent_heard *mk);

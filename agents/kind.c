@@ -188,6 +188,9 @@ static int dut_heard_mark(const struct agent *ag, struct agent_heard *mk)
 static int dut_heard(const struct agent *ag, const struct agent_heard *mk,
 		     struct agent_heard_pcm *hp, char **why)
 {
+	if (!hil_heard_word(ag->hil, &hp->said, &hp->words))
+		return 0;   /* a person listened */
+
 	return hil_heard_read(ag->hil, mk->path, mk->size, &hp->pcm, &hp->n,
 			      &hp->path, why);
 }

@@ -379,6 +379,18 @@ static int do_register(struct phone *ph, const struct do_spec *d,
 }
 
 
+/* a simulated phone starts each flow afresh as the scenario says: there
+ * is nothing to restart or provision (a device's driver does) */
+static int do_reset(struct phone *ph, const struct do_spec *d, char **why)
+{
+	(void)d;
+	(void)re_sdprintf(why, "%s is a simulated phone: it has nothing to "
+			  "restart or provision (a device's driver does: "
+			  "testbed kind: dut)", ph->role->name);
+	return ENOTSUP;
+}
+
+
 static verb_h *const handlers[DO_NVERBS] = {
 	[DO_DIAL]     = do_dial,
 	[DO_ANSWER]   = do_answer,
@@ -393,6 +405,8 @@ static verb_h *const handlers[DO_NVERBS] = {
 	[DO_REGISTER] = do_register,
 	[DO_UNREGISTER] = do_register,
 	[DO_CONFERENCE] = do_conference,
+	[DO_RESET]    = do_reset,
+	[DO_PROVISION] = do_reset,
 };
 
 

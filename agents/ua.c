@@ -185,6 +185,60 @@ static int add_contact(struct msgb *b, const struct agent *ag)
 }
 
 
+enum { REG_EXPIRES_DFLT = 3600 };
+
+struct bindings {
+	struct msgb *b;
+	const struct sip_msg *m;
+	int err;
+};
+
+
+/* one Contact of the REGISTER: still bound unless it asks expires=0 (or
+ * is '*', which removes every binding) */
+static bool binding_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
+		      void *arg)
+{
+	struct bindings *bd = arg;
+	struct sip_addr addr;
+	struct pl ex;
+	uint32_t expires = REG_EXPIRES_DFLT;
+	(void)msg;
+
+	if (!pl_strcmp(&hdr->val, "*") ||
+	    sip_addr_decode(&addr, &hdr->val))
+		return false;
+
+	if (!msg_param_decode(&addr.params, "expires", &ex))
+		expires = pl_u32(&ex);
+	else if (pl_isset(&bd->m->expires))
+		expires = pl_u32(&bd->m->expires);
+	if (!expires)
+		return false;
+
+	bd->err = msgb_add(bd->b, "Contact", "<%r>;expires=%u", &addr.auri,
+			   expires);
+	return bd->err != 0;
+}
+
+
+/*
+ * RFC 3261 §10.3 step 8: "The registrar returns a 200 (OK). The response
+ * MUST contain Contact header field values enumerating all current
+ * bindings." The testbed's registrar (a device's setup registration,
+ * engine/load/prologue.c) holds one registration: what this REGISTER
+ * binds, each Contact with the expires it was granted.
+ */
+static int add_bindings(struct msgb *b, const struct sip_msg *m)
+{
+	struct bindings bd = {b, m, 0};
+
+	(void)sip_msg_hdr_apply(m, true, SIP_HDR_CONTACT, binding_h, &bd);
+
+	return bd.err;
+}
+
+
 /**
  * The request a response step answers: its request step's message
  * (engine/load/assoc.c), once it has arrived — never a stray or another
@@ -270,6 +324,9 @@ int ua_respond(struct mbuf **mbp, struct agent *ag, struct buildctx *ctx,
 	if (contact && st->scode > 100 && st->scode < 300 &&
 	    build_is_dialog_creating(&m->met))
 		err = add_contact(b, ag);
+	if (!err && st->setup && st->scode >= 200 && st->scode < 300 &&
+	    !pl_strcmp(&m->met, "REGISTER"))
+		err = add_bindings(b, m);
 	if (!err && (st->scode == 401 || st->scode == 407))
 		err = ua_add_challenge(b, ag, ctx);
 

@@ -64,6 +64,8 @@ static void cfg_destructor(void *data)
 	size_t i;
 
 	mem_deref(cfg->control);
+	mem_deref(cfg->start);
+	mem_deref(cfg->provision);
 	mem_deref(cfg->account);
 	mem_deref(cfg->recording);
 	mem_deref(cfg->url);
@@ -127,6 +129,7 @@ static void destructor(void *data)
 	mem_deref(h->role);
 	mem_deref(h->lost);
 	mem_deref(h->why);
+	mem_deref(h->waiting);
 	mem_deref((void *)h->cfg);
 }
 
@@ -254,13 +257,35 @@ void hil_done(struct hil *h, int err, const char *fmt, ...)
 static void timeout_h(void *arg)
 {
 	struct hil *h = arg;
-	uint32_t t = hil_timeout(h->cfg);
+	uint32_t t = h->bound_ms;
 
 	h->err = ETIMEDOUT;
 	h->why = mem_deref(h->why);
-	(void)re_sdprintf(&h->why, "the device did not acknowledge within "
-			  "%u.%u s", t / 1000, t % 1000 / 100);
+	if (h->verb == DO_RESET || h->verb == DO_PROVISION)
+		(void)re_sdprintf(&h->why, "the device was not back within "
+				  "%u.%u s of its %s%s%s%s", t / 1000,
+				  t % 1000 / 100, h->verb == DO_RESET ?
+				  "reset" : "provisioning's restart",
+				  h->waiting ? " (" : "",
+				  h->waiting ? h->waiting : "",
+				  h->waiting ? ")" : "");
+	else
+		(void)re_sdprintf(&h->why, "the device did not acknowledge "
+				  "within %u.%u s", t / 1000, t % 1000 / 100);
 	done_tmr_h(h);
+}
+
+
+/** What the driver waits for now, for the message of a bound that runs
+ *  out ("baresip's control socket at … refuses connections") */
+void hil_waiting(struct hil *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	h->waiting = mem_deref(h->waiting);
+	va_start(ap, fmt);
+	(void)re_vsdprintf(&h->waiting, fmt, ap);
+	va_end(ap);
 }
 
 
@@ -315,13 +340,19 @@ int hil_act(struct hil *h, const struct do_spec *d, const char *uri,
 	h->doneh = doneh;
 	h->done_arg = arg;
 	h->sent = 0;
+	h->verb = d->verb;
+	h->waiting = mem_deref(h->waiting);
+	h->bound_ms = hil_timeout(h->cfg);
+	if (d->verb == DO_RESET || d->verb == DO_PROVISION)
+		h->bound_ms = h->cfg->reset_ms ? h->cfg->reset_ms
+			: HIL_RESET_MS;
 
 	if (h->lost) {
 		hil_done(h, ENOTCONN, "%s", h->lost);
 		return 0;
 	}
 
-	tmr_start(&h->tmr, hil_timeout(h->cfg), timeout_h, h);
+	tmr_start(&h->tmr, h->bound_ms, timeout_h, h);
 	/* a driver either reports the end itself or returns an error */
 	err = h->cfg->drv->act(h, d, uri);
 	if (err)

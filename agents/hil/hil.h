@@ -10,12 +10,19 @@
 struct hil;
 struct hil_driver;
 
-enum { HIL_KEYS_MAX = 4 };  /* requests in one verb's key sequence */
+enum {
+	HIL_KEYS_MAX = 4,      /* requests in one verb's key sequence */
+	HIL_RESET_MS = 60000,  /* a reset's default bound */
+};
 
 /** A device's driver as the testbed sets it (driver: {type: …, …}) */
 struct hil_cfg {
 	const struct hil_driver *drv;
 	char *control;            /* baresip: its ctrl_tcp host:port */
+	char *start;              /* baresip: the shell command that starts
+				     it again after a reset's quit */
+	char *provision;          /* baresip: its config directory, where
+				     the provision verb writes accounts */
 	char *account;            /* baresip: its accounts line (register) */
 	char *url;                /* yealink-http: http://phone[:port] */
 	char *events;             /* yealink-http: host:port for Action URL */
@@ -31,6 +38,9 @@ struct hil_cfg {
 	char *output;             /* manual: prompts to this file; NULL:
 				     standard error */
 	uint32_t timeout_ms;      /* how long an action may take */
+	uint32_t reset_ms;        /* how long a reset may take until the
+				     device is back (testbed reset:
+				     {timeout:}), 0: HIL_RESET_MS */
 	char *recording;          /* baresip, exec: the directory where the
 				     device writes *-dec.wav of what it
 				     hears (hil_record.c) */
@@ -76,5 +86,6 @@ int  hil_heard_mark(const struct hil *h, char *path, size_t sz,
 		    uint64_t *size);
 int  hil_heard_read(const struct hil *h, const char *mpath, uint64_t msize,
 		    int16_t **pcmp, size_t *np, char **pathp, char **why);
+int  hil_heard_word(const struct hil *h, int *said, char **words);
 
 #endif

@@ -68,6 +68,21 @@ static const char *answermode(const struct phone_cfg *c, const char **why)
 }
 
 
+/* provision: its accounts file into provision:, then restarted */
+static const char *provision_check(const struct hil_cfg *cfg,
+				   const struct do_spec *d)
+{
+	if (!cfg->provision)
+		return "the testbed gives it no provision: directory (its "
+		       "config directory, where sipflow writes its accounts "
+		       "file)";
+	if (bsip_reset_check(cfg))
+		return bsip_reset_check(cfg);
+
+	return hil_prov_check(d->actor);
+}
+
+
 static const char *check(const struct hil_cfg *cfg, const struct do_spec *d)
 {
 	const char *why;
@@ -75,7 +90,11 @@ static const char *check(const struct hil_cfg *cfg, const struct do_spec *d)
 	if (d->verb == DO_SET)
 		return answermode(&d->set, &why) ? NULL : why;
 	if (d->verb == DO_REGISTER || d->verb == DO_UNREGISTER)
-		return bsip_reg_check(cfg);
+		return bsip_reg_check(cfg, d->verb == DO_REGISTER);
+	if (d->verb == DO_RESET)
+		return bsip_reset_check(cfg);
+	if (d->verb == DO_PROVISION)
+		return provision_check(cfg, d);
 	if (!command_of(d->verb))
 		return "baresip's control socket has no command for it";
 	if (d->verb == DO_REJECT && d->scode != 486)
@@ -249,6 +268,8 @@ static void estab_h(void *arg)
 	struct bsip *b = arg;
 
 	hil_set_ready(b->h);
+	if (b->rs)
+		bsip_reset_back(b);
 }
 
 
@@ -257,7 +278,11 @@ static void close_h(int err, void *arg)
 	struct bsip *b = arg;
 
 	b->tc = mem_deref(b->tc);
-	if (b->h->ready && !err)
+	mbuf_rewind(b->rx);
+	b->cmd = NULL;
+	if (b->rs)
+		bsip_reset_closed(b, err);
+	else if (b->h->ready && !err)
 		hil_lost(b->h, "baresip's control connection at %s closed "
 			 "by baresip: did it exit?", b->h->cfg->control);
 	else if (b->h->ready)
@@ -273,8 +298,19 @@ static void destructor(void *data)
 {
 	struct bsip *b = data;
 
+	tmr_cancel(&b->retry);
+	mem_deref(b->cmd_run);
 	mem_deref(b->tc);
 	mem_deref(b->rx);
+}
+
+
+/** Connect to baresip's control socket (again, after a reset) */
+int bsip_connect(struct bsip *b)
+{
+	b->tc = mem_deref(b->tc);
+
+	return tcp_connect(&b->tc, &b->addr, estab_h, recv_h, close_h, b);
 }
 
 
@@ -288,6 +324,7 @@ static int open_(struct hil *h)
 		return ENOMEM;
 	b->h = h;
 	h->st = b;
+	tmr_init(&b->retry);
 
 	b->rx = mbuf_alloc(1024);
 	if (!b->rx)
@@ -297,7 +334,7 @@ static int open_(struct hil *h)
 	if (err)
 		return err;
 
-	return tcp_connect(&b->tc, &b->addr, estab_h, recv_h, close_h, b);
+	return bsip_connect(b);
 }
 
 
@@ -366,6 +403,10 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 	b->then = NULL;
 	if (d->verb == DO_REGISTER || d->verb == DO_UNREGISTER)
 		return bsip_reg_act(b, d->verb == DO_REGISTER);
+	if (d->verb == DO_RESET)
+		return bsip_reset_act(b);
+	if (d->verb == DO_PROVISION)
+		return bsip_provision_act(b, d->actor);
 
 	if (uri && (d->verb == DO_DIAL || d->verb == DO_TRANSFER))
 		params = uri;
@@ -388,7 +429,8 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 
 
 static const char *const keys[] = {"type", "control", "account",
-				   "timeout", "recording"};
+				   "start", "provision", "timeout",
+				   "recording"};
 
 const struct hil_driver hil_baresip = {
 	.type = "baresip",

@@ -27,8 +27,13 @@
 enum { REGINT = 3600 };
 
 
-const char *bsip_reg_check(const struct hil_cfg *cfg)
+const char *bsip_reg_check(const struct hil_cfg *cfg, bool reg)
 {
+	/* a provisioned baresip's account is in its accounts file: deleting
+	 * it unregisters it, and the next provision makes it anew */
+	if (!reg && cfg->provision)
+		return NULL;
+
 	return cfg->account ? NULL
 		: "the testbed gives it no account: line (baresip 1.0.0 "
 		  "registers only an account it creates: driver: {account: "
@@ -46,12 +51,20 @@ static int aor_of(struct pl *aor, const char *line)
 }
 
 
+/* the testbed's account line, else (provisioned) the role's AOR */
+static const char *line_of(const struct bsip *b)
+{
+	return b->h->cfg->account ? b->h->cfg->account
+		: b->h->aor ? b->h->aor : "";
+}
+
+
 /* CMD AOR: a command on the testbed's account */
 static int send_aor(struct bsip *b, const char *cmd)
 {
 	struct pl aor;
 	char *s = NULL;
-	int err = aor_of(&aor, b->h->cfg->account);
+	int err = aor_of(&aor, line_of(b));
 
 	if (!err)
 		err = pl_strdup(&s, &aor);
@@ -107,7 +120,7 @@ static void current(struct bsip *b, bool ok, const char *data)
 		return;
 	}
 
-	(void)aor_of(&aor, b->h->cfg->account);
+	(void)aor_of(&aor, line_of(b));
 	hil_done(b->h, EPROTO, "baresip did not find its new account %r "
 		 "(uafind: %s)", &aor, str_isset(data) ? data : "refused");
 }
@@ -122,7 +135,7 @@ static void created(struct bsip *b, bool ok, const char *data)
 	(void)data;   /* it repeats the line, password and all */
 
 	if (!ok) {
-		(void)aor_of(&aor, b->h->cfg->account);
+		(void)aor_of(&aor, line_of(b));
 		hil_done(b->h, EPROTO, "baresip refused to create its account "
 			 "%r (uanew)", &aor);
 		return;
@@ -175,10 +188,14 @@ static void deleted_unreg(struct bsip *b, bool ok, const char *data)
 	int err;
 
 	if (!ok) {
-		(void)aor_of(&aor, b->h->cfg->account);
+		(void)aor_of(&aor, line_of(b));
 		hil_done(b->h, EPROTO, "baresip has no account %r to "
 			 "unregister (uadel: %s)", &aor,
 			 str_isset(data) ? data : "refused");
+		return;
+	}
+	if (!b->h->cfg->account) {
+		hil_done(b->h, 0, NULL);
 		return;
 	}
 
@@ -192,7 +209,7 @@ int bsip_reg_act(struct bsip *b, bool reg)
 {
 	int err;
 
-	if (!b->h->cfg->account)
+	if (bsip_reg_check(b->h->cfg, reg))
 		return ENOTSUP;
 
 	err = send_aor(b, "uadel");

@@ -10,6 +10,7 @@
 #include <re.h>
 #include "scenario.h"
 #include "hil_priv.h"
+#include "agent.h"
 
 
 enum { LINE_MAX_ = 512 };
@@ -22,6 +23,9 @@ struct person {
 	bool own_out;
 	struct mbuf *line;       /* an answer being typed */
 	bool asking;
+	bool listening;          /* asked whether they hear the call */
+	int said;                /* … their word: HEARD_* */
+	char *words;
 };
 
 /* what to ask a person to do, per verb */
@@ -37,6 +41,8 @@ static const char *const asks[DO_NVERBS] = {
 	[DO_REGISTER]   = "register the phone (its SIP account on)",
 	[DO_UNREGISTER] = "unregister the phone (its SIP account off)",
 	[DO_SET]        = "set the phone's {setting} to {value}",
+	[DO_RESET]      = "restart the phone (power it off and on); answer "
+			  "once it is back (idle, its line registered)",
 };
 
 
@@ -51,9 +57,38 @@ static const char *check(const struct hil_cfg *cfg, const struct do_spec *d)
 }
 
 
+/* "y" or "yes" (then their words): audio in the handset; "n", "no" or
+ * anything else: nothing */
+static void heard(struct person *p, const char *s)
+{
+	size_t w;
+
+	while (*s == ' ' || *s == '\t')
+		++s;
+	w = strcspn(s, " \t:,");
+
+	p->listening = false;
+	p->said = (w == 1 && (*s == 'y' || *s == 'Y')) ||
+		(w == 3 && !strncasecmp(s, "yes", 3)) ? HEARD_AUDIO
+		: HEARD_NONE;
+	if ((w == 1 && (*s == 'n' || *s == 'N')) ||
+	    (w == 2 && !strncasecmp(s, "no", 2)) || p->said == HEARD_AUDIO)
+		s += w;
+	while (*s == ' ' || *s == '\t' || *s == ':' || *s == ',')
+		++s;
+	p->words = mem_deref(p->words);
+	if (*s)
+		(void)str_dup(&p->words, s);
+}
+
+
 /* one answer: empty, ok, y, done → done; n, no, fail WHY → failed */
 static void answer(struct person *p, const char *s)
 {
+	if (p->listening) {
+		heard(p, s);
+		return;
+	}
 	if (!p->asking)
 		return;
 	p->asking = false;
@@ -110,6 +145,7 @@ static void destructor(void *data)
 {
 	struct person *p = data;
 
+	mem_deref(p->words);
 	if (p->in >= 0) {
 		fd_close(p->in);
 		if (p->own_in)
@@ -180,7 +216,7 @@ static int open_(struct hil *h)
 static int act(struct hil *h, const struct do_spec *d, const char *uri)
 {
 	struct person *p = h->st;
-	uint32_t t = hil_timeout(h->cfg);
+	uint32_t t = h->bound_ms;
 	char *what = NULL;
 	int err;
 
@@ -203,6 +239,41 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 }
 
 
+/*
+ * A media window towards the device opens: the person is asked whether
+ * they hear the call in the handset (the device has no recording). Their
+ * y or n while the window lasts is the verdict of that direction (the
+ * runner's run_heard.c); no answer by its end is said as such.
+ */
+static int listen_ask(const struct hil *h)
+{
+	struct person *p = h->st;
+
+	p->listening = true;
+	p->said = HEARD_NO_WORD;
+	p->words = mem_deref(p->words);
+	(void)re_fprintf(p->out, "[sipflow] Phone %s: listen: do you hear "
+			 "the call's audio (a tone) in the handset now? — "
+			 "press y or n, then Enter, before the tone ends\n",
+			 h->role);
+	(void)fflush(p->out);
+
+	return 0;
+}
+
+
+static int said(const struct hil *h, int *saidp, char **words)
+{
+	struct person *p = h->st;
+
+	*saidp = p->said;
+	*words = p->words ? mem_ref(p->words) : NULL;
+	p->listening = false;
+
+	return 0;
+}
+
+
 static const char *const keys[] = {"type", "timeout", "input", "output"};
 
 const struct hil_driver hil_manual = {
@@ -214,5 +285,7 @@ const struct hil_driver hil_manual = {
 	.check = check,
 	.open = open_,
 	.act = act,
+	.listen = listen_ask,
+	.heard = said,
 	.where = NULL,
 };

@@ -24,6 +24,10 @@ struct hil_driver {
 	int (*open)(struct hil *h);
 	/* start the action; report its end with hil_done() */
 	int (*act)(struct hil *h, const struct do_spec *d, const char *uri);
+	/* a person listens at the device for a media window: ask (NULL:
+	 * nobody can), and what they said when it closes (HEARD_*) */
+	int (*listen)(const struct hil *h);
+	int (*heard)(const struct hil *h, int *said, char **words);
 	/* where it reaches the device, for messages */
 	int (*where)(struct re_printf *pf, const struct hil *h);
 };
@@ -45,6 +49,10 @@ struct hil {
 	struct tmr tmr;
 	hil_done_h *doneh;
 	void *done_arg;
+	enum do_verb verb;          /* … its verb */
+	uint32_t bound_ms;          /* … how long it may take */
+	char *waiting;              /* … what the driver waits for now
+				       (hil_waiting), or NULL */
 	uint64_t sent;              /* tmr_jiffies() when its stimulus left
 				       (hil_sent), 0 before */
 	int err;                    /* its end, reported from the loop */
@@ -54,6 +62,7 @@ struct hil {
 void hil_sent(struct hil *h);
 void hil_done(struct hil *h, int err, const char *fmt, ...);
 void hil_note(struct hil *h, const char *fmt, ...);
+void hil_waiting(struct hil *h, const char *fmt, ...);
 void hil_lost(struct hil *h, const char *fmt, ...);
 void hil_set_ready(struct hil *h);
 void hil_event(struct hil *h, const char *name, const char *detail);
@@ -67,6 +76,16 @@ struct hil_text {
 int  hil_print_text(struct re_printf *pf, const struct hil_text *t);
 int  hil_subst(char **out, const char *tmpl, const struct hil *h,
 	       const struct do_spec *d, const char *uri, bool quote);
+
+/* a shell command for a driver (hil_cmd.c) */
+struct hil_cmd;
+typedef void (hil_cmd_h)(int err, const char *why, void *arg);
+int  hil_cmd_start(struct hil_cmd **xp, const char *line, hil_cmd_h *endh,
+		   void *arg);
+
+/* a device's configuration for a flow (hil_provision.c) */
+const char *hil_prov_check(const struct role *r);
+int  hil_prov_baresip(struct hil *h, const struct role *r, char **why);
 
 /* the drivers (one file each) */
 extern const struct hil_driver hil_baresip;

@@ -106,10 +106,25 @@ int hil_heard_mark(const struct hil *h, char *path, size_t sz,
 
 	path[0] = '\0';
 	*size = 0;
+	if (!dir && h && h->cfg->drv && h->cfg->drv->listen)
+		return h->cfg->drv->listen(h);   /* a person listens */
 	if (!dir)
 		return ENOTSUP;
 
 	return newest(dir, path, sz, size);
+}
+
+
+/** What the person listening at the device said (HEARD_*): ENOTSUP when
+ *  its driver has no person, or its recording is read instead */
+int hil_heard_word(const struct hil *h, int *said, char **words)
+{
+	if (!h || !said || !words)
+		return EINVAL;
+	if (hil_recording(h) || !h->cfg->drv || !h->cfg->drv->heard)
+		return ENOTSUP;
+
+	return h->cfg->drv->heard(h, said, words);
 }
 
 

@@ -16,6 +16,8 @@
  *   transfer  key=F_TRANSFER, then key=number={user}, then
  *             key=F_TRANSFER (blind: complete at once)
  *   dtmf      key=1;2;STAR;POUND (one key per digit)
+ *   reset     key=Reboot (the phone answers 200, then restarts: it is
+ *             back when it registers again, testbed register:)
  */
 #include <string.h>
 #include <ctype.h>
@@ -47,6 +49,7 @@ static const char *const seqs[DO_NVERBS][MAX_GETS] = {
 	[DO_RESUME]   = {"UNHOLD"},
 	[DO_TRANSFER] = {"F_TRANSFER", "number={user}", "F_TRANSFER"},
 	[DO_DTMF]     = {"{keys}"},
+	[DO_RESET]    = {"Reboot"},
 };
 
 

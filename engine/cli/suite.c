@@ -49,6 +49,9 @@ struct slot {
 	const char *cut;           /* the suite's interruption cut its run
 				      short: the reason its step got */
 	time_t t0;                 /* when its run started (wall clock) */
+	bool played;               /* it played a flow: a device may be
+				      reset before the next (reset:) */
+	bool failed;               /* … and that flow failed */
 	char pcap[1024];
 };
 
@@ -178,6 +181,8 @@ static void finish_slot(struct suite *su, struct slot *sl)
 
 	++su->done;
 	rc = run_passed(sl->run) ? EXIT_PASS : EXIT_FAIL;
+	sl->played = true;
+	sl->failed = rc != EXIT_PASS;
 
 	/* a report or a capture that is not whole fails the suite,
 	 * whatever the verdicts: the evidence is lost */
@@ -518,6 +523,8 @@ static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
 	int err;
 
 	diag_init(&dg);
+	sc->follows = sl->played;
+	sc->follows_failure = sl->failed;
 	err = scenario_bind_block(sc, o->tb, &sl->blk, &dg);
 	if (!err && skipped(su, sc, sl->order)) {
 		diag_reset(&dg);

@@ -1,4 +1,11 @@
-/* engine/load/prologue.c — steps a testbed adds before a flow: registration
+/* engine/load/prologue.c — steps a testbed adds before a flow: a device's
+ * reset, registration
+ *
+ * A device reset between flows (testbed reset: {between: true}, or
+ * after-failure: true after a failed one) gets a do: A reset first: its
+ * driver restarts it and the step passes once the device is back (its
+ * driver reaches it again), within reset: {timeout:}; its registration,
+ * when the testbed asks for one, follows and waits for its REGISTER.
  *
  * A registrar-based proxy (Kamailio as shipped: lookup("location"))
  * reaches a user only once that user has registered, as a handset on the
@@ -88,6 +95,91 @@ void testbed_parse_register(struct ydoc *yd, const struct yaml_node_s *v,
 }
 
 
+static void reset_flag(const struct ywalk *w, const struct ykey *row,
+		       const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	bool *f = row->off ? &b->reset_after_failure : &b->reset_between;
+	const char *vs = yscalar(v);
+	(void)k;
+
+	if (vs && !strcmp(vs, "true"))
+		*f = true;
+	else if (vs && !strcmp(vs, "false"))
+		*f = false;
+	else
+		yerr(w->yd, v, "role %s: reset: %s: '%s' is not true or "
+		     "false", w->name, row->key, vs ? vs : "");
+}
+
+
+static void reset_timeout(const struct ywalk *w, const struct ykey *row,
+			  const yaml_node_t *k, const yaml_node_t *v)
+{
+	struct binding *b = w->obj;
+	const char *vs = yscalar(v);
+	(void)row;
+	(void)k;
+
+	if (!vs || duration_parse(&b->reset_timeout_ms, vs) ||
+	    !b->reset_timeout_ms)
+		yerr(w->yd, v, "role %s: reset: timeout: '%s' is not a "
+		     "duration (60s, 500ms, 2m)", w->name, vs ? vs : "");
+}
+
+
+/** reset: {between: true, after-failure: true, timeout: 60s} — when the
+ *  device is reset (its driver's reset) before a flow, and how long it
+ *  may take to be back */
+void testbed_parse_reset(struct ydoc *yd, const struct yaml_node_s *v,
+			 struct binding *b, const char *name)
+{
+	static const struct ykey rows[] = {
+		{"between",       reset_flag,    0},
+		{"after-failure", reset_flag,    1},
+		{"timeout",       reset_timeout, 0},
+	};
+	static const struct ykeys keys = YKEYS(rows);
+	struct ywalk w = {.yd = yd, .obj = b, .where = "reset",
+			  .name = name};
+
+	b->has_reset = true;
+	if (ywant(yd, v, YAML_MAPPING_NODE, "reset: {between: true, "
+		  "after-failure: true, timeout: 60s}"))
+		return;
+	(void)ymap_walk(&w, v, &keys);
+	if (!b->reset_between && !b->reset_after_failure)
+		yerr(yd, v, "role %s: reset: says neither between: true nor "
+		     "after-failure: true (when to reset the device)", name);
+}
+
+
+/** reset: needs a device whose driver can reset it: said at reset:, as
+ *  the testbed is loaded (lint and run alike) */
+void testbed_check_reset(struct ydoc *yd, const struct yaml_node_s *v,
+			 const struct binding *b)
+{
+	struct do_spec d = {.verb = DO_RESET};
+	const char *why;
+
+	if (!b->has_reset)
+		return;
+	if (!b->has_kind || b->kind != ROLE_DUT || !b->driver) {
+		yerr(yd, v, "role %s: reset: needs a device with a "
+		     "driver (kind: dut, driver: {type: …}) to reset it",
+		     b->role);
+		return;
+	}
+	why = hil_check(b->driver, &d);
+	if (why)
+		yerr(yd, v, "role %s: reset: its driver (%s) cannot "
+		     "reset it: %s", b->role,
+		     hil_driver_type(b->driver->drv), why);
+	else
+		b->driver->reset_ms = b->reset_timeout_ms;
+}
+
+
 static void renumber(struct list *steps, unsigned *idx)
 {
 	struct le *le;
@@ -170,14 +262,24 @@ static struct step *reply(struct list *into, const char *fmt,
 }
 
 
+/* a device sipflow provisions before each flow (driver: {provision:}) */
+static bool provisions(const struct role *r)
+{
+	return r->dut && r->driver && r->driver->provision;
+}
+
+
 /* the role presses its register button first: a phone always, a device
- * when its driver can (else it registers by itself: booting, refreshing) */
+ * when its driver can (else it registers by itself: booting, refreshing,
+ * or as provisioned) */
 static bool presses_register(const struct role *r)
 {
 	struct do_spec d = {.actor = (struct role *)r, .verb = DO_REGISTER};
 
 	if (r->kind == ROLE_PHONE && !r->dut)
 		return true;
+	if (provisions(r))
+		return false;
 
 	return r->dut && r->driver && !hil_check(r->driver, &d);
 }
@@ -225,6 +327,23 @@ static int registration(struct list *into, struct role *r,
 }
 
 
+/* a setup do: step of device r: its reset before the flow (after the
+ * flow before it, or only after a failed one: testbed reset:), or its
+ * provisioning, which restarts it too */
+static int setup_do(struct list *into, const char *fmt, struct role *r,
+		    enum do_verb verb)
+{
+	struct step *d = add(into, STEP_DO, fmt, r->name);
+
+	if (!d)
+		return ENOMEM;
+	d->act.actor = r;
+	d->act.verb = verb;
+
+	return 0;
+}
+
+
 /**
  * Put the registrations the testbed asks for (role->reg_with) before the
  * flow. A registrar the scenario does not have is no error (the flow has
@@ -246,7 +365,13 @@ int scenario_prologue(struct scenario *sc, struct diag *dg)
 	for (le = sc->roles.head; le && !err; le = le->next) {
 		struct role *r = le->data, *reg;
 
-		if (!r->reg_with)
+		if (provisions(r))
+			err = setup_do(&pro, "provision@%s", r, DO_PROVISION);
+		else if (r->dut && ((r->reset_between && sc->follows) ||
+				    (r->reset_after_failure &&
+				     sc->follows_failure)))
+			err = setup_do(&pro, "reset@%s", r, DO_RESET);
+		if (err || !r->reg_with)
 			continue;
 
 		reg = scenario_role(sc, r->reg_with);

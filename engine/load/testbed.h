@@ -26,6 +26,10 @@ struct binding {
 	struct tls_cfg *tls;   /* tls: {cert, key, ca, verify}, or NULL */
 	char *reg_with;        /* register: the registrar's role, or NULL */
 	uint32_t reg_timeout_ms; /* register: {timeout:}, 0: default */
+	bool has_reset;        /* reset: given */
+	bool reset_between;    /* reset: {between: true} */
+	bool reset_after_failure; /* reset: {after-failure: true} */
+	uint32_t reset_timeout_ms; /* reset: {timeout:}, 0: default */
 	char *name;            /* name: how messages call the device */
 	bool has_offers;
 	uint32_t offers;       /* offers: what the device does
@@ -62,6 +66,10 @@ void testbed_password_env(struct ydoc *yd, const struct yaml_node_s *v,
 			  char **pass, const char *name, const char *where);
 void testbed_parse_register(struct ydoc *yd, const struct yaml_node_s *v,
 			    struct binding *b, const char *name);
+void testbed_parse_reset(struct ydoc *yd, const struct yaml_node_s *v,
+			 struct binding *b, const char *name);
+void testbed_check_reset(struct ydoc *yd, const struct yaml_node_s *v,
+			 const struct binding *b);
 void testbed_parse_driver(struct ydoc *yd, const struct yaml_node_s *v,
 			  struct hil_cfg **cfgp, const char *name);
 int  testbed_check_drivers(const struct scenario *sc, struct diag *dg);

@@ -184,6 +184,8 @@ static const struct ykey drv_rows[] = {
 	{"password-env", drv_password_env, 0},
 	{"control",      drv_str, offsetof(struct hil_cfg, control)},
 	{"account",      drv_str, offsetof(struct hil_cfg, account)},
+	{"start",        drv_str, offsetof(struct hil_cfg, start)},
+	{"provision",    drv_str, offsetof(struct hil_cfg, provision)},
 	{"url",          drv_str, offsetof(struct hil_cfg, url)},
 	{"events",       drv_str, offsetof(struct hil_cfg, events)},
 	{"line",         drv_str, offsetof(struct hil_cfg, line)},
@@ -328,6 +330,31 @@ static int check_settings(const struct role *r, const struct phone_cfg *c,
 }
 
 
+/* srtp: on a role a device plays: its SRTP is its own configuration,
+ * which sipflow sets only by provisioning it (driver: {provision:}); a
+ * device that keeps its own would make the flow pass or fail for the
+ * wrong reason */
+static int check_srtp(const struct role *r, const char *file,
+		      struct diag *dg)
+{
+	struct do_spec d = {.actor = (struct role *)r,
+			    .verb = DO_PROVISION};
+
+	if (!r->srtp.set)
+		return 0;
+	if (r->driver && r->driver->provision && !hil_check(r->driver, &d))
+		return 0;
+
+	diag_err(dg, file, &r->srtp.pos, "%s is bound to device %H (%s%s), "
+		 "which cannot apply srtp: (a device's SRTP is its own "
+		 "configuration; a baresip driver with provision: sets it)",
+		 r->name, testbed_device_print, r, r->driver ? "driver " :
+		 "no driver", r->driver ? hil_driver_type(r->driver->drv)
+		 : "");
+	return EINVAL;
+}
+
+
 /* the settings a scenario gives a role it declares a phone, when a
  * device plays it */
 static int check_role_settings(const struct scenario *sc, struct diag *dg)
@@ -341,6 +368,7 @@ static int check_role_settings(const struct scenario *sc, struct diag *dg)
 		if (!r->dut || r->kind != ROLE_PHONE)
 			continue;
 		err |= check_settings(r, &r->cfg, sc->file, NULL, dg);
+		err |= check_srtp(r, sc->file, dg);
 		if (r->impair.set || r->impair_sip.set) {
 			diag_err(dg, sc->file, &r->pos, "%s is bound to "
 				 "device %H, which cannot apply impair%s: "

@@ -37,6 +37,12 @@ static const struct do_verb_def verbs[] = {
 	{DO_CONFERENCE, "conference", DO_ARG_NONE,
 	 "conference — join its established calls into a three-way call, "
 	 "held ones resumed, mixed in the phone"},
+	{DO_RESET,    "reset",    DO_ARG_NONE,
+	 "reset — restart a device (its driver: baresip restarted, a "
+	 "Yealink rebooted, a command, a person); done once it is back"},
+	{DO_PROVISION, "provision", DO_ARG_NONE,
+	 "provision — a device takes the configuration sipflow makes for "
+	 "the flow (baresip: its accounts file, then restarted)"},
 };
 
 

@@ -143,6 +143,13 @@ struct role {
 	uint32_t reg_timeout_ms; /* … register: {timeout:}: how long a
 				  device's REGISTER may take, 0: the
 				  step default */
+	bool reset_between;    /* testbed reset: {between: true}: the
+				  device is reset before each flow but
+				  the first (engine/load/prologue.c) */
+	bool reset_after_failure; /* … {after-failure: true}: before a
+				  flow that follows a failed one */
+	uint32_t reset_timeout_ms; /* … {timeout:}: how long it may take
+				  to be back, 0: the driver's default */
 	bool no_retransmit;    /* retransmit: false — send each once */
 	unsigned idx;          /* 0-based declaration index */
 	struct srcpos pos;     /* where it is declared */
@@ -162,7 +169,7 @@ enum step_type {
 enum do_verb {
 	DO_DIAL = 0, DO_ANSWER, DO_REJECT, DO_HANGUP, DO_HOLD, DO_RESUME,
 	DO_TRANSFER, DO_DTMF, DO_PLAY, DO_SET, DO_REGISTER, DO_UNREGISTER,
-	DO_CONFERENCE,
+	DO_CONFERENCE, DO_RESET, DO_PROVISION,
 	DO_NVERBS
 };
 
@@ -358,6 +365,9 @@ struct scenario {
 	char *rules_reason;    /* rules: reason: why they are tuned */
 	struct sip_timers timers; /* timers: {T1, T2, T4} */
 	bool no_retransmit;    /* retransmit: false — for every role */
+	bool follows;          /* played after another flow of the same
+				  suite slot (a device reset between) */
+	bool follows_failure;  /* … and that flow failed */
 };
 
 /** --var NAME=VALUE: overrides the flow's vars: entry NAME */

@@ -290,7 +290,8 @@ static void driver_done_h(int err, const char *why, uint64_t sent,
 		return;
 	}
 
-	if (ag && st->act.verb == DO_REGISTER)
+	if (ag && (st->act.verb == DO_REGISTER ||
+		   st->act.verb == DO_PROVISION))
 		ag->registered = true;
 	else if (ag && st->act.verb == DO_UNREGISTER)
 		ag->registered = false;

@@ -34,6 +34,32 @@ static uint32_t talker(const struct run *run, const struct role *from,
 }
 
 
+/* a person listened at the device (the manual driver): their word is
+ * the verdict of this direction, an answer that does not fit fails */
+static char *heard_said(struct run *run, const struct step *st,
+			struct agent_heard_pcm *hp, const char *dir,
+			const struct role *to)
+{
+	bool want = st->media.expect != MEDIA_SILENCE;
+	char *why = NULL;
+
+	if (hp->said == HEARD_NO_WORD)
+		re_sdprintf(&why, "%s: the person at %s gave no answer "
+			    "while the audio played", dir, to->name);
+	else if ((hp->said == HEARD_AUDIO) != want)
+		re_sdprintf(&why, "%s: the person at %s said they heard "
+			    "%s%s%s", dir, to->name, want ? "nothing" :
+			    "audio", hp->words ? ": " : "",
+			    hp->words ? hp->words : "");
+	else
+		run_logf(run, "%s: %s: the person at %s heard %s", st->id,
+			 dir, to->name, want ? "it" : "nothing, as expected");
+	mem_deref(hp->words);
+
+	return why;
+}
+
+
 /**
  * Judge what the device `to` heard during the step's window
  *
@@ -76,7 +102,10 @@ char *run_heard_judge(struct run *run, const struct step *st,
 		return NULL;
 	}
 
+	memset(&hp, 0, sizeof(hp));
 	err = agent_heard(agent_find(&run->agents, to), mk, &hp, &err_why);
+	if (!err && hp.said)
+		return heard_said(run, st, &hp, dir, to);
 	if (err) {
 		re_sdprintf(&why, "%s: the device's recording cannot be "
 			    "read: %s", dir, err_why ? err_why : "");

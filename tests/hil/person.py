@@ -3,8 +3,10 @@
 its standard input and error on pipes, reads each prompt, does what it
 asks on a baresip (through its control socket, as fingers would on a
 keypad) and answers Enter; with --refuse it answers "fail WHY" instead.
+Asked whether it hears the call ("listen: …"), it answers y, or with
+--deaf "n".
 
-usage: person.py CTRL_ADDR [--refuse] -- SIPFLOW ARGS...
+usage: person.py CTRL_ADDR [--refuse] [--deaf] -- SIPFLOW ARGS...
 Prints sipflow's output, then the prompts it saw; exits with sipflow's
 status."""
 import os
@@ -17,13 +19,15 @@ import ctl  # noqa: E402
 
 args = sys.argv[1:]
 ctrl = args.pop(0)
-refuse = False
-if args and args[0] == "--refuse":
-    refuse = True
+refuse = deaf = False
+while args and args[0] in ("--refuse", "--deaf"):
+    refuse = refuse or args[0] == "--refuse"
+    deaf = deaf or args[0] == "--deaf"
     args.pop(0)
 assert args.pop(0) == "--"
 
 PROMPT = re.compile(r"^\[sipflow\] Phone (\S+): (.*) — press Enter")
+LISTEN = re.compile(r"^\[sipflow\] Phone (\S+): listen: ")
 ACTIONS = [  # what the prompt asks → baresip's command
     (re.compile(r"^dial \S+ \((sip:[^)]+)\)"), "dial"),
     (re.compile(r"^answer"), "accept"),
@@ -34,6 +38,11 @@ proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                         stderr=subprocess.PIPE, text=True)
 prompts = []
 for line in proc.stderr:
+    if LISTEN.match(line):
+        prompts.append(line.rstrip())
+        proc.stdin.write("n the handset is silent\n" if deaf else "y\n")
+        proc.stdin.flush()
+        continue
     m = PROMPT.match(line)
     if not m:
         sys.stderr.write(line)

@@ -169,7 +169,8 @@ static void test_phone_steps(void)
 		   "t.yaml:5:9: do: unknown verb 'anwser' (did you mean "
 		   "'answer'?) "
 		   "(dial, answer, reject, hangup, hold, resume, transfer, "
-		   "dtmf, play, set, register, unregister, conference)");
+		   "dtmf, play, set, register, unregister, conference, "
+		   "reset, provision)");
 	fails_with("roles:\n  A: {kind: phone, auth: {user: alice}}\n"
 		   "steps:\n  - do: A register\n",
 		   "t.yaml:2:26: role A: auth: needs user and password (or "

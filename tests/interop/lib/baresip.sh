@@ -14,6 +14,10 @@
 # played by $sipflow) answer: at most 50 tries, ~10 s. 0 ready, 1 not (its
 # log printed).
 #
+# BARESIP_MODULES="srtp.so …" (environment): more modules it loads.
+# BARESIP_ACCOUNT=LINE (environment): its accounts line instead of the
+# one above.
+#
 # BARESIP_RECORD=DIR (environment): baresip also loads its sndfile
 # module and writes WAV files of what it sends and hears into DIR
 # (dump-TIME-enc.wav, dump-TIME-dec.wav), for a testbed's
@@ -50,7 +54,10 @@ CFG
 		printf 'module\t\t\tsndfile.so\nsnd_path\t\t%s\n' \
 			"$BARESIP_RECORD" >>"$d/config"
 	fi
-	echo "<sip:$2@example.test>;outbound=\"sip:$5\";regint=0;answermode=${6:-manual}" \
+	for m in ${BARESIP_MODULES:-}; do
+		printf 'module\t\t\t%s\n' "$m" >>"$d/config"
+	done
+	echo "${BARESIP_ACCOUNT:-<sip:$2@example.test>;outbound=\"sip:$5\";regint=0;answermode=${6:-manual}}" \
 		>"$d/accounts"
 	baresip -f "$d" -t 240 >"$d/log" 2>&1 &
 	pids+=($!)
