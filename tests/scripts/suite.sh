@@ -49,6 +49,21 @@ for k in 1 2 3; do norm "$out/s$k.txt"; echo; done | blocks | sort \
 norm "$out/jd.txt" | blocks >"$out/jd.norm"
 check "default jobs: each scenario's console lines those of --jobs 1" \
 	"sort '$out/jd.norm' | diff '$out/shards.norm' - >'$out/jd.diff'"
+# the default jobs play at most 2 phone scenarios a core at once (a
+# phone's audio and timers are real time: 32 of them on 2 busy cores
+# missed their READY): the most whose captures, first packet to last,
+# overlap in time (capinfos: times the pcap writer took from the wall
+# clock)
+need capinfos
+cap=$(($(getconf _NPROCESSORS_ONLN) * 2))
+mapfile -t phones < <(grep -rl 'kind: phone' "${dirs[@]}" | xargs -n1 basename |
+	sed "s#^\(.*\)\.yaml\$#$out/jd/\1.pcapng#")
+capinfos -T -r -a -e -S "${phones[@]}" >"$out/jd.spans" 2>&1
+most=$(awk -F'\t' 'NF == 3 { print $2, 1; print $3, -1 }' "$out/jd.spans" |
+	sort -k1,1n -k2,2n | awk '{ n += $2; if (n > m) m = n } END { print m + 0 }')
+check "default jobs: at most $cap phone scenarios at once, of ${#phones[@]} ($most at most)" \
+	"[ $(wc -l <"$out/jd.spans") -eq ${#phones[@]} ] && [ $most -ge 2 ] &&
+	 [ $most -le $cap ]"
 # a role pinned to an address: one job at a time by default (two at
 # once could not both listen there)
 "$sipflow" run "$src/tests/scenarios/options-ping.yaml" \
