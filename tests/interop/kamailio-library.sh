@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cost: 118
+# cost: 144
 # The whole library in ONE invocation against one Kamailio (issue #13's
 # acceptance): every flow passes or is skipped with its reason; twice in
 # a row against the same Kamailio process, the second time with a failure
