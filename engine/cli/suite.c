@@ -12,6 +12,7 @@
  * Call-IDs of every finished scenario, so a later run names what a
  * device still sends of one ("left over from scenario no-answer-cancel").
  */
+#include <limits.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,7 @@ enum {
 	DEFAULT_JOBS_PER_CORE = 16,
 	DEFAULT_JOBS_MAX = 32,
 	FDS_PER_JOB = 32,          /* ~10 measured with phones, and room */
+	PHONES_PER_CORE = 2,       /* phone scenarios played at once */
 };
 
 struct slot {
@@ -79,6 +81,12 @@ struct suite {
 	struct slot slots[MAX_JOBS];
 	struct pending again[MAX_JOBS]; /* played before next, in order */
 	unsigned nagain;
+	struct pending *held;      /* phone scenarios passed over while
+				      the phones were at their cap, in
+				      order: played first when one ends */
+	unsigned nheld;
+	unsigned phones;           /* phone scenarios playing now */
+	unsigned phone_cap;        /* at most this many at once */
 	unsigned jobs;
 	unsigned retired;          /* slots retired */
 	char why[256];             /* the last slot retired: why */
@@ -170,6 +178,22 @@ static void remember_h(const char *callid, void *arg)
 }
 
 
+/* a phone scenario: one of its roles acts on its own in real time (a
+ * phone agent, or a device), so it costs what its audio and timers take
+ * however idle the event loop is */
+static bool has_phone(const struct scenario *sc)
+{
+	struct le *le;
+
+	for (le = sc->roles.head; le; le = le->next) {
+		if (role_acts(le->data))
+			return true;
+	}
+
+	return false;
+}
+
+
 static void finish_slot(struct suite *su, struct slot *sl)
 {
 	struct remember rm = {su, sl->sc->name};
@@ -214,6 +238,8 @@ static void finish_slot(struct suite *su, struct slot *sl)
 	if (rc > su->rc)
 		su->rc = rc;
 
+	if (has_phone(sl->sc))
+		--su->phones;
 	sl->run = mem_deref(sl->run);
 	sl->sc = NULL;
 }
@@ -227,7 +253,9 @@ static void done_h(struct run *run, void *arg)
 
 	(void)run;
 	finish_slot(su, sl);
-	start_next(su, sl);
+	/* every idle slot: one may have waited for the phones' cap */
+	for (i = 0; i < su->jobs; i++)
+		start_next(su, &su->slots[i]);
 
 	for (i = 0; i < su->jobs; i++) {
 		if (su->slots[i].run)
@@ -324,6 +352,17 @@ static unsigned default_jobs(struct list *scenarios, const struct testbed *tb)
 }
 
 
+/* how many phone scenarios play at once, whatever the jobs: their audio
+ * and timers run in real time, and a phone must be up within READY_MS
+ * (docs/decisions/0040-phone-cap.md) */
+static unsigned phone_cap(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return (unsigned)(cores > 0 ? cores : 1) * PHONES_PER_CORE;
+}
+
+
 /* the slots a suite of scenarios plays in: --jobs or the default, at
  * most one a scenario */
 static unsigned slot_count(const struct suite_opts *o,
@@ -387,29 +426,48 @@ static bool skipped(struct suite *su, const struct scenario *sc,
 }
 
 
-/* the next scenario to play: one a retired slot gave back, else the next
- * of the suite (it takes its place in the suite's order) */
-static struct scenario *take_next(struct suite *su, unsigned *order)
+/* the first of n pending scenarios, taken off the queue */
+static struct scenario *pop_first(struct pending *q, unsigned *n,
+				  unsigned *order)
 {
-	struct scenario *sc;
+	struct scenario *sc = q[0].sc;
 
-	if (su->nagain) {
-		sc = su->again[0].sc;
-		*order = su->again[0].order;
-		--su->nagain;
-		memmove(su->again, su->again + 1,
-			su->nagain * sizeof(su->again[0]));
-		return sc;
-	}
-
-	if (!su->next)
-		return NULL;
-
-	sc = su->next->data;
-	su->next = su->next->next;
-	*order = su->order++;
+	*order = q[0].order;
+	--*n;
+	memmove(q, q + 1, *n * sizeof(*q));
 
 	return sc;
+}
+
+
+/* the next scenario to play: one a retired slot gave back, else (the
+ * phones below their cap) a phone scenario held back, else the next of
+ * the suite, holding back phone scenarios while the phones are at their
+ * cap. Each keeps its place in the suite's order. NULL: none left, or
+ * only held ones (a slot looks again when a run ends). */
+static struct scenario *take_next(struct suite *su, unsigned *order)
+{
+	bool room = su->phones < su->phone_cap;
+	struct scenario *sc;
+
+	if (su->nagain)
+		return pop_first(su->again, &su->nagain, order);
+	if (su->nheld && room)
+		return pop_first(su->held, &su->nheld, order);
+
+	while (su->next) {
+		sc = su->next->data;
+		su->next = su->next->next;
+		if (room || !has_phone(sc)) {
+			*order = su->order++;
+			return sc;
+		}
+		su->held[su->nheld].sc = sc;
+		su->held[su->nheld].order = su->order++;
+		++su->nheld;
+	}
+
+	return NULL;
 }
 
 
@@ -451,6 +509,7 @@ static void refuse_rest(struct suite *su)
 	struct scenario *sc;
 	unsigned order;
 
+	su->phone_cap = UINT_MAX;  /* every one left, held or not */
 	while ((sc = take_next(su, &order)) != NULL) {
 		char why[384];
 
@@ -573,8 +632,12 @@ static int start_one(struct suite *su, struct slot *sl, struct scenario *sc,
 
 	sl->sc = sc;
 	sl->t0 = time(NULL);
+	if (has_phone(sc))
+		++su->phones;
 	suite_out_begin(su->out, sl->order, sc, sl->pcap);
 	if (run_start(sl->run)) {
+		if (has_phone(sc))
+			--su->phones;
 		sl->run = mem_deref(sl->run);
 		sl->sc = NULL;
 		suite_out_clear(su->out);
@@ -660,6 +723,17 @@ int suite_check_pool(struct list *scenarios, const struct suite_opts *opts)
 }
 
 
+static void suite_destructor(void *data)
+{
+	struct suite *su = data;
+
+	hash_flush(su->earlier);
+	mem_deref(su->earlier);
+	mem_deref(su->out);
+	mem_deref(su->held);
+}
+
+
 /**
  * Play the scenarios (a list of struct scenario), jobs at a time; every
  * finished run is added to rp. Returns the exit status: 0 all passed,
@@ -676,22 +750,20 @@ int suite_run(struct list *scenarios, const struct suite_opts *opts,
 	if (!scenarios || !opts || !opts->tb || !con || !rp)
 		return EXIT_BAD;
 
-	su = mem_zalloc(sizeof(*su), NULL);
+	su = mem_zalloc(sizeof(*su), suite_destructor);
 	if (!su)
 		return EXIT_BAD;
 
-	if (hash_alloc(&su->earlier, 256)) {
-		mem_deref(su);
-		return EXIT_BAD;
-	}
 	su->opts = opts;
 	su->con = con;
 	su->rp = rp;
 	su->next = scenarios->head;
 	su->total = list_count(scenarios);
 	su->jobs = slot_count(opts, scenarios);
-	if (suite_out_alloc(&su->out, con, su->total, su->jobs > 1)) {
-		mem_deref(su->earlier);
+	su->phone_cap = phone_cap();
+	su->held = mem_zalloc((su->total + 1) * sizeof(*su->held), NULL);
+	if (!su->held || hash_alloc(&su->earlier, 256) ||
+	    suite_out_alloc(&su->out, con, su->total, su->jobs > 1)) {
 		mem_deref(su);
 		return EXIT_BAD;
 	}
@@ -731,9 +803,6 @@ int suite_run(struct list *scenarios, const struct suite_opts *opts,
 	if (su->interrupted && rc == EXIT_PASS)
 		rc = EXIT_FAIL;
 
-	hash_flush(su->earlier);
-	mem_deref(su->earlier);
-	mem_deref(su->out);
 	mem_deref(su);
 	return rc;
 }

@@ -13,16 +13,15 @@ set -u
 sipflow=$1 src=$2 out=$3
 here="$src/tests/interop"
 rm -rf "$out"; mkdir -p "$out"
-pids=()
-# shellcheck source=../scripts/lib/check.sh
-. "$src/tests/scripts/lib/check.sh"
+# shellcheck source=lib/checks.sh
+. "$here/lib/checks.sh"
 need kamailio baresip
 # shellcheck source=lib/kamailio.sh
 . "$here/lib/kamailio.sh"
 # shellcheck source=lib/baresip.sh
 . "$here/lib/baresip.sh"
 cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	stop_all "${pids[@]}"
 	kam_stop
 }
 trap cleanup EXIT

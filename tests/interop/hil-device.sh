@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cost: 80
+# cost: 45
 # A device's registration through its driver and the testbed, with a
 # baresip (Debian package) in the handset's place on 127.0.0.30:
 #   testbed register: {with: P, timeout:} on the device: its REGISTER,

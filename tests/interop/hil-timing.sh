@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cost: 90
+# cost: 45
 # A device's reaction time, with drivers that take time and a device that
 # acts on its own (docs/hil.md "Timing"; docs/decisions/0013-…).
 #   slow drivers: a baresip (alice) as A behind a control socket that

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cost: 80
+# cost: 60
 # Hardware in the loop with real software in the handset's place: two
 # baresip (Debian package) on loopback, driven through each driver kind.
 #   baresip driver: the three Yealink flows with baresip as A (it dials,

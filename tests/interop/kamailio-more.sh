@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 60
 # Interop, continued (tests/interop/kamailio.sh plays the rest): the
 # scripted rfc3665/ flows with a proxy or registrar role, each with the
 # Kamailio set-up it needs, and for each set-up a deliberately wrong one

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 70
 # Interop: a real Kamailio as P over TCP, TLS and UDP/IPv6. The basic call
 # with scripted roles (yealink/basic-call) and with phones
 # (yealink/basic-call-phones) passes through it on each; each pcap decodes

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# cost: 55
 # Interop: a real Kamailio as P (the device under test) in set-ups of its
 # own (the whole library against the plain one is kamailio-library.sh):
 # blind-transfer's capture read back by ladder and verify, and a

@@ -3,7 +3,9 @@
 code a line. Written apart from engine/load/expand.c on purpose (PyYAML, a few
 lines), so the self-play check compares the capture with an expansion of
 include:, repeat: and ${vars} that is not the code under test.
-usage: flow_messages.py FLOW.yaml"""
+usage: flow_messages.py FLOW.yaml
+       flow_messages.py --to DIR FLOW.yaml...   each flow's in DIR/NAME.want
+                                                (one python for a library)"""
 import os
 import re
 import sys
@@ -43,18 +45,32 @@ def steps(items, env, path, out):
             out.append(sub(val, env).split()[0])
 
 
-def main():
-    path = sys.argv[1]
+def messages(path):
     with open(path) as f:
         flow = yaml.safe_load(f)
     if "block" in flow:
-        return
+        return None
     env = {}
     for name, v in (flow.get("vars") or {}).items():
         env[name] = sub(v, env)
     out = []
     steps(flow["steps"], env, path, out)
-    print("\n".join(out))
+    return "\n".join(out)
+
+
+def main():
+    if sys.argv[1] != "--to":
+        text = messages(sys.argv[1])
+        if text is not None:
+            print(text)
+        return
+    for path in sys.argv[3:]:
+        text = messages(path)
+        if text is None:
+            continue
+        name = os.path.splitext(os.path.basename(path))[0]
+        with open(os.path.join(sys.argv[2], name + ".want"), "w") as f:
+            f.write(text + "\n")
 
 
 main()
