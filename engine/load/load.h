@@ -55,6 +55,14 @@ void ld_crypto(struct ydoc *yd, const yaml_node_t *v,
 	       struct crypto_spec *cs, const char *where);
 void ld_body_crypto(struct loader *ld, const struct step *st,
 		    const yaml_node_t *at);
+/* a message step's parts: its line and placeholders (load_line.c), its
+ * headers: and expect: (load_hdr.c), its sdp: (load_sdp.c) */
+void ld_msg_line(struct loader *ld, struct step *st, const yaml_node_t *n);
+bool ld_placeholders(struct loader *ld, const yaml_node_t *n,
+		     const char *text, const char *id);
+ykey_h ld_headers_key;
+ykey_h ld_expect_key;
+ykey_h ld_sdp_key;
 void load_steps(struct loader *ld, const yaml_node_t *n, struct step *group,
 		struct list *into);
 

@@ -256,6 +256,34 @@ static void test_errors_have_places(void)
 }
 
 
+/* a step's first key is a kind (media:, do:, event:, wait:,
+ * any-order:) or a message step's id; one close to a kind, or with no
+ * message line, is named as an unknown kind */
+static void test_step_kinds(void)
+{
+	fails_with(ROLES "steps:\n  - wiat: 2s\n",
+		   "t.yaml:5:5: unknown step kind 'wiat' (did you mean "
+		   "'wait:'?)");
+	fails_with(ROLES "steps:\n  - any-ordre:\n      - F1: INVITE A -> "
+		   "B\n",
+		   "t.yaml:5:5: unknown step kind 'any-ordre' (did you mean "
+		   "'any-order:'?)");
+	fails_with(ROLES "steps:\n  - sleep: {for: 2s}\n",
+		   "t.yaml:5:5: unknown step kind 'sleep' (kinds: media:, "
+		   "do:, event:, wait:, any-order:; a message step is 'F1: "
+		   "INVITE A -> B')");
+	/* a message step's id may be close to a kind: D1, Do1 */
+	fails_with(ROLES "steps:\n  - D1: INVITE A -> B\n"
+		   "  - Do1: 200 OK B -> A\n  - wait: 0s\n",
+		   "t.yaml:7:11: wait: '0s' is not a duration (500ms, 2s, "
+		   "1m)");
+	fails_with(ROLES "steps:\n  - wait: 1s\n    for: 2s\n",
+		   "t.yaml:6:5: wait: takes no other keys");
+	fails_with(ROLES "steps:\n  - any-order:\n      - wait: 1s\n",
+		   "t.yaml:6:9: wait: cannot be inside any-order:");
+}
+
+
 static void test_all_errors_reported(void)
 {
 	struct scenario *sc = NULL;
@@ -544,6 +572,7 @@ int register_suites(void)
 	static CU_TestInfo tests[] = {
 		{"model_from_flow", test_model_from_flow},
 		{"errors_have_places", test_errors_have_places},
+		{"step_kinds", test_step_kinds},
 		{"phone_steps", test_phone_steps},
 		{"status_alternatives", test_status_alternatives},
 		{"all_errors_reported", test_all_errors_reported},
