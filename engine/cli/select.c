@@ -97,22 +97,26 @@ int select_rerun(struct select *s, const char *outdir)
 {
 	struct report *rp = NULL;
 	struct le *le;
-	char path[1024];
+	char *path = NULL;
 	size_t n = 0;
 	int err;
 
-	re_snprintf(path, sizeof(path), "%s/report.json", outdir);
-	err = report_alloc(&rp);
+	err = re_sdprintf(&path, "%s/report.json", outdir);
+	if (!err)
+		err = report_alloc(&rp);
 	if (!err)
 		err = report_load_json(rp, path);
 	if (err) {
-		re_fprintf(stderr, "--rerun-failed: %s: %s\n", path,
-			   err == EBADMSG ? "not a sipflow report.json "
-			   "(not JSON)" : err == EPROTO ? "not a sipflow "
-			   "report.json (unknown schema)" : strerror(err));
+		re_fprintf(stderr, "--rerun-failed: %s/report.json: %s\n",
+			   outdir, err == EBADMSG ? "not a sipflow "
+			   "report.json (not JSON)" : err == EPROTO ? "not a "
+			   "sipflow report.json (unknown schema)" :
+			   strerror(err));
+		mem_deref(path);
 		mem_deref(rp);
 		return EINVAL;
 	}
+	path = mem_deref(path);
 
 	s->failed = mem_zalloc((list_count(&rp->scns) + 1) *
 			       sizeof(*s->failed), NULL);

@@ -258,12 +258,10 @@ static void phone_srtp(const struct ywalk *w, const struct ykey *row,
 		       const yaml_node_t *k, const yaml_node_t *v)
 {
 	struct role *r = w->obj;
-	char where[64];
 	(void)row;
 	(void)k;
 
-	re_snprintf(where, sizeof(where), "role %s: srtp", r->name);
-	ld_crypto(w->yd, v, &r->srtp, where);
+	ld_crypto(w->yd, v, &r->srtp, "role %s: srtp", r->name);
 }
 
 

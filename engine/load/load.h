@@ -52,7 +52,7 @@ void ld_status(struct loader *ld, struct step *st, const yaml_node_t *k,
 void ld_expect_auth(struct loader *ld, struct step *st,
 		    const yaml_node_t *v);
 void ld_crypto(struct ydoc *yd, const yaml_node_t *v,
-	       struct crypto_spec *cs, const char *where);
+	       struct crypto_spec *cs, const char *fmt, ...);
 void ld_body_crypto(struct loader *ld, const struct step *st,
 		    const yaml_node_t *at);
 /* a message step's parts: its line and placeholders (load_line.c), its

@@ -348,13 +348,11 @@ static void expect_sdp_crypto(const struct ywalk *w, const struct ykey *row,
 			      const yaml_node_t *k, const yaml_node_t *v)
 {
 	struct step *st = w->obj;
-	char where[64];
 	(void)row;
 	(void)k;
 
-	re_snprintf(where, sizeof(where), "step %s: expect: sdp: crypto",
-		    st->id);
-	ld_crypto(w->yd, v, &st->expect_crypto, where);
+	ld_crypto(w->yd, v, &st->expect_crypto, "step %s: expect: sdp: "
+		  "crypto", st->id);
 }
 
 

@@ -76,12 +76,10 @@ static void sdp_crypto(const struct ywalk *w, const struct ykey *row,
 		       const yaml_node_t *k, const yaml_node_t *v)
 {
 	struct step *st = w->obj;
-	char where[64];
 	(void)row;
 	(void)k;
 
-	re_snprintf(where, sizeof(where), "step %s: sdp: crypto", st->id);
-	ld_crypto(w->yd, v, &st->sdp.crypto, where);
+	ld_crypto(w->yd, v, &st->sdp.crypto, "step %s: sdp: crypto", st->id);
 }
 
 

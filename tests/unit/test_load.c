@@ -414,6 +414,56 @@ static void test_no_truncation(void)
 }
 
 
+/* the error about a long-named step or role names it whole (its prefix
+ * was cut at 64 characters: "step Fbcd…: sdp: cr") */
+static void test_long_names_in_errors(void)
+{
+	static const struct {
+		const char *yaml;       /* %s: the name, as often as used */
+		const char *want;       /* in the first error */
+	} cases[] = {
+		{ROLES "steps:\n  - %s: INVITE A -> B\n"
+		 "    sdp: {crypto: X}\n",
+		 "t.yaml:6:19: step %s: sdp: crypto: crypto-suite 'X'"},
+		{ROLES "steps:\n  - %s: INVITE A -> B\n"
+		 "    expect: {sdp: {crypto: X}}\n",
+		 "t.yaml:6:28: step %s: expect: sdp: crypto: crypto-suite "
+		 "'X'"},
+		{"roles:\n  %s: {kind: phone, srtp: [X]}\n"
+		 "  B: {kind: phone}\nsteps:\n  - do: B dial %s\n",
+		 "role %s: srtp: crypto-suite 'X'"},
+		{"roles:\n  %s: {kind: ua}\n  B: {kind: ua}\nrequires:\n"
+		 "  %s: [zzz]\nsteps:\n  - F1: OPTIONS %s -> B\n",
+		 "requires: %s: unknown capability 'zzz'"},
+	};
+	char id[80], text[512], want[256];
+	size_t i;
+
+	id[0] = 'F';
+	for (i = 1; i < 70; i++)
+		id[i] = 'a' + (char)(i % 26);
+	id[i] = '\0';
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct scenario *sc = NULL;
+		struct diag dg;
+
+		re_snprintf(text, sizeof(text), cases[i].yaml, id, id, id);
+		re_snprintf(want, sizeof(want), cases[i].want, id);
+		diag_init(&dg);
+		CU_ASSERT_EQUAL(scenario_load_str(&sc, "t.yaml", text, &dg),
+				EINVAL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+		if (!strstr(diag_first(&dg), want))
+			re_fprintf(stderr, "\n  got:  %s\n  want: %s\n",
+				   diag_first(&dg), want);
+		CU_ASSERT_PTR_NOT_NULL(strstr(diag_first(&dg), want));
+		mem_deref(sc);
+		diag_reset(&dg);
+	}
+}
+
+
 /* an unknown key names the nearest known one, else all of them; every
  * phone setting the model names (doverb_settings) is a role key */
 static void test_unknown_key_names_the_keys(void)
@@ -573,6 +623,7 @@ int register_suites(void)
 		{"model_from_flow", test_model_from_flow},
 		{"errors_have_places", test_errors_have_places},
 		{"step_kinds", test_step_kinds},
+		{"long_names_in_errors", test_long_names_in_errors},
 		{"phone_steps", test_phone_steps},
 		{"status_alternatives", test_status_alternatives},
 		{"all_errors_reported", test_all_errors_reported},
