@@ -13,9 +13,11 @@
 #include <regex.h>
 #include <re.h>
 #include "scenario.h"
+#include "diag.h"
 #include "report.h"
 #include "cli.h"
 #include "select.h"
+#include "testbed.h"
 
 
 void select_init(struct select *s, const char **tags)
@@ -276,23 +278,41 @@ int select_empty(const struct select *s, const struct list *scs,
 }
 
 
-static const char *kind_name(const struct role *r)
+/* " A=ua", or bound to tb: " A=ua@udp:127.0.0.10:5060",
+ * " B=dut@bob-phone" (the testbed's name of the device) */
+static void roles_list(struct scenario *sc, const struct testbed *tb)
 {
-	static const char *const names[] = {"ua", "proxy", "phone", "dut"};
+	struct diag dg;
+	struct le *le;
+	bool bound;
 
-	return r->dut ? "dut" : (unsigned)r->kind < ARRAY_SIZE(names) ?
-		names[r->kind] : "?";
+	diag_init(&dg);
+	bound = tb && !scenario_bind(sc, tb, &dg);
+	for (le = sc->roles.head; le; le = le->next) {
+		const struct role *r = le->data;
+
+		re_printf(" %s=%s", r->name, r->dut ? "dut"
+			  : role_kind_name(r->kind));
+		if (bound)
+			re_printf("@%H", testbed_device_print, r);
+	}
+	/* the testbed does not fit: say so on its line (run says how) */
+	if (tb && !bound)
+		re_printf("  (not bound: %s)", diag_first(&dg) ?
+			  diag_first(&dg) : "?");
+	diag_reset(&dg);
 }
 
 
-/** --list: one line a scenario: name, file, tags, roles (and kinds) */
-int select_list(const struct list *scs)
+/** --list: one line a scenario: name, file, tags, roles (and kinds);
+ *  with a testbed (tb), where each role is bound */
+int select_list(const struct list *scs, const struct testbed *tb)
 {
 	struct le *le, *l2;
 	unsigned n = 0;
 
 	for (le = scs->head; le; le = le->next) {
-		const struct scenario *sc = le->data;
+		struct scenario *sc = le->data;
 
 		re_printf("%s  %s  tags:", sc->name, sc->file);
 		for (l2 = sc->tags.head; l2; l2 = l2->next)
@@ -301,11 +321,7 @@ int select_list(const struct list *scs)
 		if (list_isempty(&sc->tags))
 			re_printf(" -");
 		re_printf("  roles:");
-		for (l2 = sc->roles.head; l2; l2 = l2->next) {
-			const struct role *r = l2->data;
-
-			re_printf(" %s=%s", r->name, kind_name(r));
-		}
+		roles_list(sc, tb);
 		re_printf("\n");
 		++n;
 	}

@@ -21,17 +21,6 @@
 #include "torture.h"
 
 
-static const char *kind_name(enum role_kind k)
-{
-	static const char *const names[] = {
-		[ROLE_UA] = "ua", [ROLE_PROXY] = "proxy",
-		[ROLE_PHONE] = "phone", [ROLE_DUT] = "dut",
-	};
-
-	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : "ua";
-}
-
-
 /* the length of the UTF-8 sequence at p (RFC 3629 §4), 0 if invalid */
 static size_t utf8_len(const uint8_t *p, size_t left)
 {
@@ -282,7 +271,7 @@ int torture_repro(const char *path, const struct scenario *sc,
 			used = ((struct tort_sent *)s->data)->t->from == r;
 		if (used)
 			fprintf(f, "  %s: {kind: %s}\n", r->name,
-				kind_name(r->kind));
+				role_kind_name(r->kind));
 	}
 	fputs("steps:\n", f);
 

@@ -284,6 +284,37 @@ static void test_step_kinds(void)
 }
 
 
+/* the role kinds: one table of names (engine/model/scenario.c), read
+ * back by kind:, and the unknown kind lists them */
+static void test_role_kinds(void)
+{
+	const char *const *names;
+	enum role_kind k;
+	size_t i, n;
+
+	names = role_kind_names(&n);
+	CU_ASSERT_EQUAL_FATAL(n, 4);
+	for (i = 0; i < n; i++) {
+		CU_ASSERT_EQUAL(role_kind_parse(&k, names[i],
+						strlen(names[i])), 0);
+		CU_ASSERT_EQUAL((size_t)k, i);
+		CU_ASSERT_STRING_EQUAL(role_kind_name(k), names[i]);
+	}
+	CU_ASSERT_STRING_EQUAL(role_kind_name(ROLE_PROXY), "proxy");
+	CU_ASSERT_STRING_EQUAL(role_kind_name((enum role_kind)9), "?");
+	CU_ASSERT_EQUAL(role_kind_parse(&k, "uax", 2), 0);
+	CU_ASSERT_EQUAL(k, ROLE_UA);
+	CU_ASSERT_EQUAL(role_kind_parse(&k, "uax", 3), ENOENT);
+
+	fails_with("roles:\n  A: {kind: prxoy}\nsteps: []\n",
+		   "t.yaml:2:13: role A: unknown kind 'prxoy' (did you mean "
+		   "'proxy'?) (kinds: ua, proxy, phone, dut)");
+	fails_with("roles:\n  A: {kind: martian}\nsteps: []\n",
+		   "t.yaml:2:13: role A: unknown kind 'martian' (kinds: ua, "
+		   "proxy, phone, dut)");
+}
+
+
 static void test_all_errors_reported(void)
 {
 	struct scenario *sc = NULL;
@@ -623,6 +654,7 @@ int register_suites(void)
 		{"model_from_flow", test_model_from_flow},
 		{"errors_have_places", test_errors_have_places},
 		{"step_kinds", test_step_kinds},
+		{"role_kinds", test_role_kinds},
 		{"long_names_in_errors", test_long_names_in_errors},
 		{"phone_steps", test_phone_steps},
 		{"status_alternatives", test_status_alternatives},
