@@ -34,6 +34,10 @@ int  ld_role_names(struct re_printf *pf, const struct scenario *sc);
 bool ld_valid_name(const char *s, bool dots);
 struct role *ld_role_n(const struct loader *ld, const char *p, size_t l);
 uint32_t ld_hz(const char *s);
+bool ld_share(const char *s, double *out);
+bool ld_acts(const struct role *r);
+struct role *ld_actor_role(struct loader *ld, const yaml_node_t *n,
+			   const char *name, size_t len, const char *what);
 bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 		  const yaml_node_t *v, struct phone_cfg *cfg);
 void ld_impair(struct loader *ld, const yaml_node_t *n,
