@@ -35,23 +35,25 @@ static int unknown(const struct cli_args *a, const char *word, size_t len)
 {
 	const struct cli_opt *o;
 	const char *names[64];
-	char name[64], spelled[64];
-	const char *hint;
+	char *spelled = NULL;
+	const char *hint = NULL;
 	size_t n = 0;
 
-	re_snprintf(spelled, sizeof(spelled), "%b", word, len);
+	/* the word as long as it was typed */
+	(void)re_sdprintf(&spelled, "%b", word, len);
 	for (o = a->cmd->opts; o->name && n < ARRAY_SIZE(names); o++)
 		names[n++] = o->name;
 
 	/* compare without the dashes: "--tga" is one edit from "--tag" */
-	re_snprintf(name, sizeof(name), "%s", spelled + strspn(spelled, "-"));
-	hint = diag_suggest(name, names, n);
+	if (spelled)
+		hint = diag_suggest(spelled + strspn(spelled, "-"), names, n);
 
-	re_fprintf(stderr, "sipflow%s%s: unknown option '%s'", *prog(a) ?
-		   " " : "", prog(a), spelled);
+	re_fprintf(stderr, "sipflow%s%s: unknown option '%b'", *prog(a) ?
+		   " " : "", prog(a), word, len);
 	if (hint)
 		re_fprintf(stderr, " (did you mean '--%s'?)", hint);
 	re_fprintf(stderr, "\n");
+	mem_deref(spelled);
 
 	return CLI_BAD;
 }

@@ -97,20 +97,25 @@ int collect(struct files *fl, const char *path, unsigned depth)
 	}
 
 	while (!err && (de = readdir(d))) {
-		char sub[1024];
+		char *sub = NULL;
 
 		if (de->d_name[0] == '.')
 			continue;
 
-		re_snprintf(sub, sizeof(sub), "%s%s%s", path,
-			    path[strlen(path) - 1] == '/' ? "" : "/",
-			    de->d_name);
+		/* as long as the path is (PATH_MAX, not a buffer of ours) */
+		if (re_sdprintf(&sub, "%s%s%s", path,
+				path[strlen(path) - 1] == '/' ? "" : "/",
+				de->d_name)) {
+			err = ENOMEM;
+			break;
+		}
 		if (stat(sub, &st))
-			continue;
-		if (S_ISDIR(st.st_mode))
+			;
+		else if (S_ISDIR(st.st_mode))
 			err = collect(fl, sub, depth + 1);
 		else if (is_yaml(de->d_name))
 			err = files_add(fl, sub);
+		mem_deref(sub);
 	}
 	closedir(d);
 
@@ -145,22 +150,26 @@ int cli_testbed(struct testbed **tbp, const char *file,
 
 int mkdirs(const char *path)
 {
-	char buf[1024];
+	char *buf = NULL;
 	char *p;
+	int err = 0;
 
-	re_snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
+	/* the whole path: a cut one would make another directory */
+	if (str_dup(&buf, path))
+		return ENOMEM;
+	for (p = buf + 1; *p && !err; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
 		if (mkdir(buf, 0755) && errno != EEXIST)
-			return errno;
+			err = errno;
 		*p = '/';
 	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return errno;
+	if (!err && mkdir(buf, 0755) && errno != EEXIST)
+		err = errno;
+	mem_deref(buf);
 
-	return 0;
+	return err;
 }
 
 
@@ -192,22 +201,25 @@ int write_reports(const struct report *rp, const char *outdir,
 		{"junit.xml", report_write_junit},
 		{"report.html", report_write_html},
 	};
-	char path[1024];
 	size_t i;
 	int err, first = 0;
 
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		char *path = NULL;
+
 		if (junit && files[i].write == report_write_junit)
-			re_snprintf(path, sizeof(path), "%s", junit);
+			err = str_dup(&path, junit);
 		else
-			re_snprintf(path, sizeof(path), "%s/%s", outdir,
-				    files[i].name);
-		err = files[i].write(rp, path);
+			err = re_sdprintf(&path, "%s/%s", outdir,
+					  files[i].name);
+		if (!err)
+			err = files[i].write(rp, path);
 		if (err)
-			re_fprintf(stderr, "%s: cannot write: %m\n", path,
-				   err);
+			re_fprintf(stderr, "%s: cannot write: %m\n",
+				   path ? path : files[i].name, err);
 		if (err && !first)
 			first = err;
+		mem_deref(path);
 	}
 
 	return first;

@@ -64,7 +64,8 @@ int cmd_merge(int argc, char *argv[])
 	struct report *rp = NULL;
 	struct cli_args a;
 	const char *outdir = NULL;
-	char path[1024];
+	char *path = NULL;
+	bool dir;
 	struct stat st;
 	unsigned nin = 0;
 	int c, err, rc = EXIT_PASS;
@@ -85,20 +86,23 @@ int cmd_merge(int argc, char *argv[])
 			continue;
 		}
 		++nin;
-		if (!stat(a.arg, &st) && S_ISDIR(st.st_mode))
-			re_snprintf(path, sizeof(path), "%s/report.json",
-				    a.arg);
+		dir = !stat(a.arg, &st) && S_ISDIR(st.st_mode);
+		if (dir)
+			err = re_sdprintf(&path, "%s/report.json", a.arg);
 		else
-			re_snprintf(path, sizeof(path), "%s", a.arg);
+			err = str_dup(&path, a.arg);
 
-		err = report_load_json(rp, path);
+		if (!err)
+			err = report_load_json(rp, path);
 		if (err) {
-			re_fprintf(stderr, "%s: %s\n", path,
+			re_fprintf(stderr, "%s%s: %s\n", a.arg,
+				   dir ? "/report.json" : "",
 				   err == EBADMSG ? "not a sipflow report.json"
 				   : err == EPROTO ? "unknown report schema"
 				   : strerror(err));
 			rc = EXIT_BAD;
 		}
+		path = mem_deref(path);
 	}
 	if (!nin) {
 		mem_deref(rp);

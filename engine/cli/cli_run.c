@@ -277,7 +277,9 @@ int cmd_run(int argc, char *argv[])
 		goto out;
 	rc = EXIT_PASS;
 	if (list) {
-		rc = select_list(&scs);
+		/* where each role is bound, when a testbed or --role binds
+		 * them */
+		rc = select_list(&scs, tbfile || nroles ? tb : NULL);
 		goto out;
 	}
 

@@ -150,7 +150,7 @@ static int report_death(const struct tort_result *res,
 	const struct tort_sent *s = res->killer ? res->killer
 		: list_ledata(res->last.tail);
 	const struct tort_sent *first = list_ledata(res->last.head);
-	char path[1024];
+	char *path = NULL;
 	struct le *le;
 	int err;
 
@@ -187,17 +187,20 @@ static int report_death(const struct tort_result *res,
 		re_printf("  the last of them:\n%H", msg_print, s->m.mb);
 	}
 
-	re_snprintf(path, sizeof(path), "%s/reproducer.yaml", outdir);
+	if (re_sdprintf(&path, "%s/reproducer.yaml", outdir))
+		return ENOMEM;
 	err = torture_repro(path, sc, dut, res, o);
-	if (err) {
+	if (err)
 		re_fprintf(stderr, "%s: cannot write the reproducer: %m\n",
 			   path, err);
-		return err;
-	}
-	re_printf("  reproducer: %s (sipflow run %s --role %s=dut:%s:%J)\n",
-		  path, path, dut->name, tp_name(dut->tp), &dut->addr);
-	re_printf("  exact bytes: %s/reproducer-M*.raw\n", outdir);
-	return 0;
+	else
+		re_printf("  reproducer: %s (sipflow run %s --role "
+			  "%s=dut:%s:%J)\n  exact bytes: "
+			  "%s/reproducer-M*.raw\n", path, path, dut->name,
+			  tp_name(dut->tp), &dut->addr, outdir);
+	mem_deref(path);
+
+	return err;
 }
 
 
@@ -263,7 +266,7 @@ int cmd_torture(int argc, char *argv[])
 	struct role *dut = NULL;
 	struct console con;
 	struct diag dg;
-	char bpcap[1024], tpcap[1024], *why = NULL;
+	char *bpcap = NULL, *tpcap = NULL, *why = NULL;
 	bool quiet = false, interrupted = false;
 	size_t nroles = 0;
 	struct cli_args a;
@@ -393,8 +396,13 @@ int cmd_torture(int argc, char *argv[])
 		goto out;
 	}
 
-	re_snprintf(bpcap, sizeof(bpcap), "%s/%s%s", so.outdir, sc->name,
-		    pcapw_ext(PCAPW_PCAPNG));
+	if (re_sdprintf(&bpcap, "%s/%s%s", so.outdir, sc->name,
+			pcapw_ext(PCAPW_PCAPNG)) ||
+	    re_sdprintf(&tpcap, "%s/torture-%s%s", so.outdir, sc->name,
+			pcapw_ext(PCAPW_PCAPNG))) {
+		rc = EXIT_BAD;
+		goto out;
+	}
 	if (tort_tmpls_read(&tmpls, bpcap, sc, dut, &why)) {
 		re_fprintf(stderr, "%s: %s\n", bpcap, why ? why
 			   : "cannot read");
@@ -414,8 +422,6 @@ int cmd_torture(int argc, char *argv[])
 			  list_count(&tmpls), list_count(&tmpls) == 1 ? ""
 			  : "s", dut->name, o.seed, o.count, o.every);
 
-	re_snprintf(tpcap, sizeof(tpcap), "%s/torture-%s%s", so.outdir,
-		    sc->name, pcapw_ext(PCAPW_PCAPNG));
 	o.pcap = tpcap;
 	if (report_scn_alloc(&rs, rp) || report_roles(rs, sc)) {
 		rc = EXIT_BAD;
@@ -473,6 +479,8 @@ int cmd_torture(int argc, char *argv[])
 	mem_deref(sc);
 	list_flush(&vars);
 	mem_deref(why);
+	mem_deref(bpcap);
+	mem_deref(tpcap);
 	mem_deref(tb);
 	mem_deref(rp);
 	mem_deref(roles);

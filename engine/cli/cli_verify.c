@@ -30,8 +30,9 @@ struct verify {
 	bool have_t0;
 	int err;
 	struct list eps;       /* struct endpoint, in order of first sight */
-	uint64_t auto_roles;   /* bit idx: a role no --role or --testbed
-				  placed */
+	bool *auto_roles;      /* by role idx: a role no --role or
+				  --testbed placed (mem) */
+	size_t nauto;
 };
 
 
@@ -90,7 +91,8 @@ static bool claimed(const struct scenario *sc, const struct endpoint *ep)
  * it is, when there is one).
  */
 static unsigned addresses_check(const struct scenario *sc,
-				const struct list *eps, uint64_t auto_roles)
+				const struct list *eps,
+				const struct verify *v)
 {
 	struct le *le, *l2;
 	unsigned missing = 0, spare = 0;
@@ -115,7 +117,7 @@ static unsigned addresses_check(const struct scenario *sc,
 		re_fprintf(stderr, "sipflow verify: role %s: expected at %J "
 			   "(%s); the capture has no SIP message from or to "
 			   "that address\n", r->name, &r->addr,
-			   r->idx < 64 && (auto_roles >> r->idx & 1) ?
+			   r->idx < v->nauto && v->auto_roles[r->idx] ?
 			   "given by no --role or --testbed: where a run of "
 			   "this scenario alone puts it" : "--role or "
 			   "--testbed");
@@ -290,18 +292,25 @@ int cmd_verify(int argc, char *argv[])
 
 	/* roles not named sit where a run of this scenario alone puts
 	 * them (127.0.0.10, …, past the named ones' addresses) */
+	v.nauto = list_count(&sc->roles);
+	v.auto_roles = mem_zalloc(v.nauto * sizeof(*v.auto_roles) + 1,
+				  NULL);
+	if (!v.auto_roles)
+		goto out;
 	if (!scenario_bind(sc, tb, NULL)) {
 		for (le = sc->roles.head; le; le = le->next) {
 			struct role *r = le->data;
-			char arg[128];
+			char *arg = NULL;
 
 			if (!r->auto_addr)
 				continue;
-			if (r->idx < 64)
-				v.auto_roles |= (uint64_t)1 << r->idx;
-			re_snprintf(arg, sizeof(arg), "%s=dut:%J", r->name,
-				    &r->addr);
-			if (testbed_add_arg(tb, arg, &dg))
+			if (r->idx < v.nauto)
+				v.auto_roles[r->idx] = true;
+			if (re_sdprintf(&arg, "%s=dut:%J", r->name, &r->addr))
+				goto out;
+			err = testbed_add_arg(tb, arg, &dg);
+			mem_deref(arg);
+			if (err)
 				goto out;
 		}
 	}
@@ -322,7 +331,7 @@ int cmd_verify(int argc, char *argv[])
 	}
 	run_end_offline(v.run);
 	console_end(&con, v.run, pcap);
-	(void)addresses_check(sc, &v.eps, v.auto_roles);
+	(void)addresses_check(sc, &v.eps, &v);
 
 	rc = run_passed(v.run) ? EXIT_PASS : EXIT_FAIL;
 
@@ -342,6 +351,7 @@ int cmd_verify(int argc, char *argv[])
 		re_fprintf(stderr, "%H", diag_print, &dg);
 	diag_reset(&dg);
 	mem_deref(why);
+	mem_deref(v.auto_roles);
 	mem_deref(rp);
 	mem_deref(v.run);
 	mem_deref(sc);

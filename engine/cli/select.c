@@ -13,9 +13,11 @@
 #include <regex.h>
 #include <re.h>
 #include "scenario.h"
+#include "diag.h"
 #include "report.h"
 #include "cli.h"
 #include "select.h"
+#include "testbed.h"
 
 
 void select_init(struct select *s, const char **tags)
@@ -97,22 +99,26 @@ int select_rerun(struct select *s, const char *outdir)
 {
 	struct report *rp = NULL;
 	struct le *le;
-	char path[1024];
+	char *path = NULL;
 	size_t n = 0;
 	int err;
 
-	re_snprintf(path, sizeof(path), "%s/report.json", outdir);
-	err = report_alloc(&rp);
+	err = re_sdprintf(&path, "%s/report.json", outdir);
+	if (!err)
+		err = report_alloc(&rp);
 	if (!err)
 		err = report_load_json(rp, path);
 	if (err) {
-		re_fprintf(stderr, "--rerun-failed: %s: %s\n", path,
-			   err == EBADMSG ? "not a sipflow report.json "
-			   "(not JSON)" : err == EPROTO ? "not a sipflow "
-			   "report.json (unknown schema)" : strerror(err));
+		re_fprintf(stderr, "--rerun-failed: %s/report.json: %s\n",
+			   outdir, err == EBADMSG ? "not a sipflow "
+			   "report.json (not JSON)" : err == EPROTO ? "not a "
+			   "sipflow report.json (unknown schema)" :
+			   strerror(err));
+		mem_deref(path);
 		mem_deref(rp);
 		return EINVAL;
 	}
+	path = mem_deref(path);
 
 	s->failed = mem_zalloc((list_count(&rp->scns) + 1) *
 			       sizeof(*s->failed), NULL);
@@ -272,23 +278,41 @@ int select_empty(const struct select *s, const struct list *scs,
 }
 
 
-static const char *kind_name(const struct role *r)
+/* " A=ua", or bound to tb: " A=ua@udp:127.0.0.10:5060",
+ * " B=dut@bob-phone" (the testbed's name of the device) */
+static void roles_list(struct scenario *sc, const struct testbed *tb)
 {
-	static const char *const names[] = {"ua", "proxy", "phone", "dut"};
+	struct diag dg;
+	struct le *le;
+	bool bound;
 
-	return r->dut ? "dut" : (unsigned)r->kind < ARRAY_SIZE(names) ?
-		names[r->kind] : "?";
+	diag_init(&dg);
+	bound = tb && !scenario_bind(sc, tb, &dg);
+	for (le = sc->roles.head; le; le = le->next) {
+		const struct role *r = le->data;
+
+		re_printf(" %s=%s", r->name, r->dut ? "dut"
+			  : role_kind_name(r->kind));
+		if (bound)
+			re_printf("@%H", testbed_device_print, r);
+	}
+	/* the testbed does not fit: say so on its line (run says how) */
+	if (tb && !bound)
+		re_printf("  (not bound: %s)", diag_first(&dg) ?
+			  diag_first(&dg) : "?");
+	diag_reset(&dg);
 }
 
 
-/** --list: one line a scenario: name, file, tags, roles (and kinds) */
-int select_list(const struct list *scs)
+/** --list: one line a scenario: name, file, tags, roles (and kinds);
+ *  with a testbed (tb), where each role is bound */
+int select_list(const struct list *scs, const struct testbed *tb)
 {
 	struct le *le, *l2;
 	unsigned n = 0;
 
 	for (le = scs->head; le; le = le->next) {
-		const struct scenario *sc = le->data;
+		struct scenario *sc = le->data;
 
 		re_printf("%s  %s  tags:", sc->name, sc->file);
 		for (l2 = sc->tags.head; l2; l2 = l2->next)
@@ -297,11 +321,7 @@ int select_list(const struct list *scs)
 		if (list_isempty(&sc->tags))
 			re_printf(" -");
 		re_printf("  roles:");
-		for (l2 = sc->roles.head; l2; l2 = l2->next) {
-			const struct role *r = l2->data;
-
-			re_printf(" %s=%s", r->name, kind_name(r));
-		}
+		roles_list(sc, tb);
 		re_printf("\n");
 		++n;
 	}

@@ -6,6 +6,7 @@
 #include <regex.h>
 
 struct scenario;
+struct testbed;
 
 struct select {
 	const char **tags;       /* --tag, any of them */
@@ -31,6 +32,6 @@ bool select_keep(struct select *s, const struct scenario *sc);
 void select_all(struct select *s, struct list *scs, struct list *all);
 int  select_empty(const struct select *s, const struct list *scs,
 		  size_t nflows);
-int  select_list(const struct list *scs);
+int  select_list(const struct list *scs, const struct testbed *tb);
 
 #endif

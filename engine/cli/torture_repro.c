@@ -21,17 +21,6 @@
 #include "torture.h"
 
 
-static const char *kind_name(enum role_kind k)
-{
-	static const char *const names[] = {
-		[ROLE_UA] = "ua", [ROLE_PROXY] = "proxy",
-		[ROLE_PHONE] = "phone", [ROLE_DUT] = "dut",
-	};
-
-	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : "ua";
-}
-
-
 /* the length of the UTF-8 sequence at p (RFC 3629 §4), 0 if invalid */
 static size_t utf8_len(const uint8_t *p, size_t left)
 {
@@ -60,10 +49,12 @@ static size_t utf8_len(const uint8_t *p, size_t left)
 }
 
 
-/* one substitution: these bytes are written as this placeholder */
+/* one substitution: these bytes are written as this placeholder, or as
+ * the role's address ({NAME.addr}, however long its name) */
 struct subst {
 	char from[80];
-	char to[24];
+	const char *to;
+	const char *role;
 };
 
 
@@ -98,7 +89,10 @@ static void yaml_raw(FILE *f, const uint8_t *p, size_t len,
 				break;
 		}
 		if (k < ns) {
-			fputs(sv[k].to, f);
+			if (sv[k].role)
+				fprintf(f, "{%s.addr}", sv[k].role);
+			else
+				fputs(sv[k].to, f);
 			i += strlen(sv[k].from) - 1;
 			bol = false;
 			continue;
@@ -156,17 +150,16 @@ static size_t substs(struct subst *sv, const struct tort_sent *s,
 
 	tort_ids(cid, br, tag, sizeof(cid), seed, s->n);
 	re_snprintf(sv[0].from, sizeof(sv[0].from), "%J", &dut->addr);
-	re_snprintf(sv[0].to, sizeof(sv[0].to), "{%s.addr}", dut->name);
+	sv[0].role = dut->name;
 	re_snprintf(sv[1].from, sizeof(sv[1].from), "%J",
 		    &s->t->from->addr);
-	re_snprintf(sv[1].to, sizeof(sv[1].to), "{%s.addr}",
-		    s->t->from->name);
+	sv[1].role = s->t->from->name;
 	str_ncpy(sv[2].from, br, sizeof(sv[2].from));
-	str_ncpy(sv[2].to, "{branch}", sizeof(sv[2].to));
+	sv[2].to = "{branch}";
 	str_ncpy(sv[3].from, cid, sizeof(sv[3].from));
-	str_ncpy(sv[3].to, "{call-id}", sizeof(sv[3].to));
+	sv[3].to = "{call-id}";
 	str_ncpy(sv[4].from, tag, sizeof(sv[4].from));
-	str_ncpy(sv[4].to, "{tag}", sizeof(sv[4].to));
+	sv[4].to = "{tag}";
 	return 5;
 }
 
@@ -185,17 +178,20 @@ static void method_of(char *buf, size_t sz, const struct tort_sent *s)
 static int write_bin(const char *path, const struct tort_sent *s)
 {
 	size_t l = strlen(path);
-	char bin[1100];
+	char *bin = NULL;
 	FILE *f;
 	int err = 0;
 
 	/* reproducer.yaml: reproducer-M37.raw */
 	if (l > 5 && !strcmp(path + l - 5, ".yaml"))
 		l -= 5;
-	re_snprintf(bin, sizeof(bin), "%b-M%llu.raw", path, l, s->n);
+	if (re_sdprintf(&bin, "%b-M%llu.raw", path, l, s->n))
+		return ENOMEM;
 	f = fopen(bin, "wb");
+	err = f ? 0 : errno;
+	mem_deref(bin);
 	if (!f)
-		return errno;
+		return err;
 	if (fwrite(s->m.mb->buf, 1, s->m.mb->end, f) != s->m.mb->end)
 		err = EIO;
 	if (fclose(f) && !err)
@@ -207,7 +203,7 @@ static int write_bin(const char *path, const struct tort_sent *s)
 static void write_step(FILE *f, const struct tort_sent *s,
 		       const struct role *dut, const struct tort_opts *o)
 {
-	struct subst sv[5];
+	struct subst sv[5] = {{"", NULL, NULL}};
 	size_t ns = substs(sv, s, dut, o->seed);
 	char met[32];
 
@@ -275,7 +271,7 @@ int torture_repro(const char *path, const struct scenario *sc,
 			used = ((struct tort_sent *)s->data)->t->from == r;
 		if (used)
 			fprintf(f, "  %s: {kind: %s}\n", r->name,
-				kind_name(r->kind));
+				role_kind_name(r->kind));
 	}
 	fputs("steps:\n", f);
 

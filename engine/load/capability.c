@@ -174,16 +174,18 @@ void capability_load_requires(struct ydoc *yd, const struct yaml_node_s *v,
 		yaml_node_t *k = ynode(yd, p->key);
 		const char *ks = yscalar(k);
 		struct role *r = ks ? scenario_role(sc, ks) : NULL;
-		char where[64];
+		char *where = NULL;
 
 		if (!r) {
 			yerr(yd, k, "requires: role '%s' is not declared",
 			     ks ? ks : "");
 			continue;
 		}
-		re_snprintf(where, sizeof(where), "requires: %s", r->name);
+		/* as long as the role's name is */
+		(void)re_sdprintf(&where, "requires: %s", r->name);
 		r->requires |= capability_parse(yd, ynode(yd, p->value),
-						where);
+						where ? where : "requires");
+		mem_deref(where);
 	}
 }
 

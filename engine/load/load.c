@@ -25,7 +25,6 @@
 #include "textfile.h"
 
 
-static const char *const kinds[] = {"ua", "proxy", "phone", "dut"};
 
 static void role_destructor(void *data)
 {
@@ -128,25 +127,24 @@ static void role_kind(const struct ywalk *w, const struct ykey *row,
 {
 	struct role *r = w->obj;
 	const char *vs = yscalar(v);
-	size_t i;
+	enum role_kind kind;
 	(void)row;
 	(void)k;
 
-	for (i = 0; vs && i < ARRAY_SIZE(kinds); i++) {
-		if (!strcmp(vs, kinds[i]))
-			break;
-	}
-	if (!vs || i == ARRAY_SIZE(kinds)) {
-		const char *h = vs ? diag_suggest(vs, kinds,
-						  ARRAY_SIZE(kinds)) : NULL;
+	if (!vs || role_kind_parse(&kind, vs, strlen(vs))) {
+		const char *const *names;
+		const char *h;
+		size_t n;
 
-		yerr(w->yd, v, "role %s: unknown kind '%s'%s%s%s (kinds: ua, "
-		     "proxy, phone, dut)", r->name, vs ? vs : "",
-		     h ? " (did you mean '" : "", h ? h : "", h ? "'?)" : "");
+		names = role_kind_names(&n);
+		h = vs ? diag_suggest(vs, names, n) : NULL;
+		yerr(w->yd, v, "role %s: unknown kind '%s'%s%s%s (kinds: %H)",
+		     r->name, vs ? vs : "", h ? " (did you mean '" : "",
+		     h ? h : "", h ? "'?)" : "", role_kinds_print, NULL);
 		return;
 	}
 
-	r->kind = (enum role_kind)i;
+	r->kind = kind;
 	r->dut = r->kind == ROLE_DUT;
 }
 
@@ -277,12 +275,10 @@ static void phone_srtp(const struct ywalk *w, const struct ykey *row,
 		       const yaml_node_t *k, const yaml_node_t *v)
 {
 	struct role *r = w->obj;
-	char where[64];
 	(void)row;
 	(void)k;
 
-	re_snprintf(where, sizeof(where), "role %s: srtp", r->name);
-	ld_crypto(w->yd, v, &r->srtp, where);
+	ld_crypto(w->yd, v, &r->srtp, "role %s: srtp", r->name);
 }
 
 

@@ -34,6 +34,10 @@ int  ld_role_names(struct re_printf *pf, const struct scenario *sc);
 bool ld_valid_name(const char *s, bool dots);
 struct role *ld_role_n(const struct loader *ld, const char *p, size_t l);
 uint32_t ld_hz(const char *s);
+bool ld_share(const char *s, double *out);
+bool ld_acts(const struct role *r);
+struct role *ld_actor_role(struct loader *ld, const yaml_node_t *n,
+			   const char *name, size_t len, const char *what);
 bool ld_phone_cfg(struct loader *ld, const yaml_node_t *k,
 		  const yaml_node_t *v, struct phone_cfg *cfg);
 void ld_impair(struct loader *ld, const yaml_node_t *n,
@@ -52,9 +56,17 @@ void ld_status(struct loader *ld, struct step *st, const yaml_node_t *k,
 void ld_expect_auth(struct loader *ld, struct step *st,
 		    const yaml_node_t *v);
 void ld_crypto(struct ydoc *yd, const yaml_node_t *v,
-	       struct crypto_spec *cs, const char *where);
+	       struct crypto_spec *cs, const char *fmt, ...);
 void ld_body_crypto(struct loader *ld, const struct step *st,
 		    const yaml_node_t *at);
+/* a message step's parts: its line and placeholders (load_line.c), its
+ * headers: and expect: (load_hdr.c), its sdp: (load_sdp.c) */
+void ld_msg_line(struct loader *ld, struct step *st, const yaml_node_t *n);
+bool ld_placeholders(struct loader *ld, const yaml_node_t *n,
+		     const char *text, const char *id);
+ykey_h ld_headers_key;
+ykey_h ld_expect_key;
+ykey_h ld_sdp_key;
 void load_steps(struct loader *ld, const yaml_node_t *n, struct step *group,
 		struct list *into);
 

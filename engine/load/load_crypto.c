@@ -6,6 +6,7 @@
 #include "scenario.h"
 #include "ynode.h"
 #include "sdpcrypto.h"
+#include "textline.h"
 #include "load.h"
 
 
@@ -116,12 +117,8 @@ static void check_key(struct ydoc *yd, const yaml_node_t *n,
 }
 
 
-/**
- * A crypto spec: a suite, a list of them, none (RTP, no a=crypto), or
- * {suites, tag, key, wrong-key}. where prefixes every error.
- */
-void ld_crypto(struct ydoc *yd, const yaml_node_t *v,
-	       struct crypto_spec *cs, const char *where)
+static void crypto_spec(struct ydoc *yd, const yaml_node_t *v,
+			struct crypto_spec *cs, const char *where)
 {
 	static const struct ykey rows[] = {
 		{"suites",    k_suites, 0},
@@ -157,13 +154,56 @@ void ld_crypto(struct ydoc *yd, const yaml_node_t *v,
 
 
 /**
+ * A crypto spec: a suite, a list of them, none (RTP, no a=crypto), or
+ * {suites, tag, key, wrong-key}. The text of fmt prefixes every error
+ * ("step %s: sdp: crypto"), as long as the names in it are.
+ */
+void ld_crypto(struct ydoc *yd, const yaml_node_t *v,
+	       struct crypto_spec *cs, const char *fmt, ...)
+{
+	char *where = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)re_vsdprintf(&where, fmt, ap);
+	va_end(ap);
+
+	crypto_spec(yd, v, cs, where ? where : "crypto");
+	mem_deref(where);
+}
+
+
+/* more a=crypto lines in body (after its first m=) than the nm sections
+ * of mv kept */
+static bool more_crypto(const struct pl *body,
+			const struct sdpcrypto_media *mv, unsigned nm)
+{
+	const char *p = body->p, *end = body->p + body->l;
+	unsigned kept = 0, seen = 0, i;
+	bool media = false;
+	struct pl line;
+
+	for (i = 0; i < nm; i++)
+		kept += mv[i].n;
+
+	while (text_line(&p, end, &line)) {
+		media |= line.l >= 2 && !strncmp(line.p, "m=", 2);
+		if (media && line.l > 9 && !strncmp(line.p, "a=crypto:", 9))
+			++seen;
+	}
+
+	return seen > kept;
+}
+
+
+/**
  * The a=crypto lines of a body a scripted role sends: each must be what
  * RFC 4568 §9.1 and §6.1 write, else lint refuses it
  */
 void ld_body_crypto(struct loader *ld, const struct step *st,
 		    const yaml_node_t *at)
 {
-	struct sdpcrypto_media mv[SDPCRYPTO_M_MAX];
+	struct sdpcrypto_media mv[SDPCRYPTO_M_MAX + 1];
 	unsigned nm, i, j;
 	struct pl body;
 
@@ -172,6 +212,15 @@ void ld_body_crypto(struct loader *ld, const struct step *st,
 
 	pl_set_str(&body, st->body);
 	nm = sdpcrypto_scan(&body, mv, ARRAY_SIZE(mv));
+	if (nm > SDPCRYPTO_M_MAX || more_crypto(&body, mv, nm)) {
+		/* what sdpcrypto_scan does not keep is neither checked
+		 * here nor keyed by the role that sends it */
+		yerr(&ld->yd, at, "step %s: body: more than %u m= sections "
+		     "or %u a=crypto lines in one (sipflow reads no more)",
+		     st->id, (unsigned)SDPCRYPTO_M_MAX,
+		     (unsigned)SDPCRYPTO_MAX);
+		return;
+	}
 	for (i = 0; i < nm; i++) {
 		for (j = 0; j < mv[i].n; j++) {
 			struct sdpcrypto c;

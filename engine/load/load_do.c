@@ -1,5 +1,6 @@
-/* engine/load/load_do.c — load what phones do and hear: do: steps, media:
- * steps, and the phone settings (role keys and set: in a do: step) */
+/* engine/load/load_do.c — load what phones do: do: steps and the phone
+ * settings (role keys and set: in a do: step), and impair:; what they
+ * hear (media: steps) is load_media.c */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +20,8 @@ static const char *const dtmf_modes[] = {"rfc4733", "inband", "info"};
 
 
 /* a role that can act or listen: a phone, or a device under test */
-static struct role *actor_role(struct loader *ld, const yaml_node_t *n,
-			       const char *name, size_t len, const char *what)
+struct role *ld_actor_role(struct loader *ld, const yaml_node_t *n,
+			   const char *name, size_t len, const char *what)
 {
 	struct role *r;
 
@@ -40,7 +41,7 @@ static struct role *actor_role(struct loader *ld, const yaml_node_t *n,
 }
 
 
-static bool acts(const struct role *r)
+bool ld_acts(const struct role *r)
 {
 	return r->kind == ROLE_PHONE || r->kind == ROLE_DUT;
 }
@@ -68,7 +69,7 @@ uint32_t ld_hz(const char *s)
 
 
 /* "10%" or "0.1" → 0.1; false when it is not a share */
-static bool share(const char *s, double *out)
+bool ld_share(const char *s, double *out)
 {
 	char *end = NULL;
 	double v;
@@ -140,9 +141,9 @@ static void set_role(const struct ywalk *w, const struct ykey *row,
 	const char *vs = yscalar(v);
 	(void)k;
 
-	*YFIELD(w, row, struct role *) = actor_role(w->arg, v, vs,
-						    vs ? strlen(vs) : 0,
-						    row->key);
+	*YFIELD(w, row, struct role *) = ld_actor_role(w->arg, v, vs,
+						       vs ? strlen(vs) : 0,
+						       row->key);
 }
 
 
@@ -309,7 +310,7 @@ static void impair_share(const struct ywalk *w, const struct ykey *row,
 	const char *vs = yscalar(v);
 	(void)k;
 
-	if (!share(vs, YFIELD(w, row, double)))
+	if (!ld_share(vs, YFIELD(w, row, double)))
 		yerr(w->yd, v, "impair: %s: '%s' is not a share (10%% or 0.1)",
 		     row->key, vs ? vs : "");
 }
@@ -351,8 +352,8 @@ static void transfer_to(const struct ywalk *w, const struct ykey *row,
 	(void)row;
 	(void)k;
 
-	d->target = actor_role(w->arg, v, vs, vs ? strlen(vs) : 0,
-			       "transfer");
+	d->target = ld_actor_role(w->arg, v, vs, vs ? strlen(vs) : 0,
+				  "transfer");
 }
 
 
@@ -383,7 +384,7 @@ static void do_arg(struct loader *ld, struct step *st,
 			     vd->usage);
 			break;
 		}
-		d->target = actor_role(ld, n, text, strlen(text), vd->name);
+		d->target = ld_actor_role(ld, n, text, strlen(text), vd->name);
 		break;
 
 	case DO_ARG_SCODE:
@@ -431,8 +432,8 @@ static void do_arg(struct loader *ld, struct step *st,
 
 	case DO_ARG_TRANSFER:
 		if (text) {
-			d->target = actor_role(ld, n, text, strlen(text),
-					       "transfer");
+			d->target = ld_actor_role(ld, n, text, strlen(text),
+						  "transfer");
 		}
 		else if (n && n->type == YAML_MAPPING_NODE) {
 			static const struct ykey rows[] = {
@@ -542,7 +543,7 @@ void ld_do_step(struct loader *ld, struct step *st, const yaml_node_t *n)
 			     "(B answer, A dial C)", s);
 			return;
 		}
-		d->actor = actor_role(ld, n, s, (size_t)(sp - s), "do");
+		d->actor = ld_actor_role(ld, n, s, (size_t)(sp - s), "do");
 		for (vp = sp; *vp == ' '; vp++)
 			;
 		for (ap = vp; *ap && *ap != ' '; ap++)
@@ -574,7 +575,7 @@ void ld_do_step(struct loader *ld, struct step *st, const yaml_node_t *n)
 		k = ynode(yd, p->key);
 		v = ynode(yd, p->value);
 		ks = yscalar(k);
-		d->actor = actor_role(ld, k, ks, ks ? strlen(ks) : 0, "do");
+		d->actor = ld_actor_role(ld, k, ks, ks ? strlen(ks) : 0, "do");
 
 		if (v->type == YAML_SCALAR_NODE) {
 			const char *vs = yscalar(v);
@@ -607,228 +608,11 @@ void ld_do_step(struct loader *ld, struct step *st, const yaml_node_t *n)
 		return;
 	}
 
-	if (d->actor && !acts(d->actor))
+	if (d->actor && !ld_acts(d->actor))
 		yerr(yd, n, "do: %s is a %s; only a phone or a device under "
 		     "test acts on do: (kind: phone)", d->actor->name,
 		     d->actor->kind == ROLE_PROXY ? "proxy" : "scripted ua");
 	if (d->actor && d->target == d->actor)
 		yerr(yd, n, "do: %s cannot %s itself", d->actor->name,
 		     vd ? vd->name : "call");
-}
-
-
-/* expect: two-way | audio | silence | tone 1004Hz | dtmf "123#" */
-static void media_expect(struct loader *ld, struct media_spec *m,
-			 const yaml_node_t *v)
-{
-	const char *s = yscalar(v);
-
-	if (!s) {
-		ywant(&ld->yd, v, YAML_SCALAR_NODE, "media: expect");
-		return;
-	}
-
-	if (!strcmp(s, "two-way")) {
-		m->expect = MEDIA_TWO_WAY;
-	}
-	else if (!strcmp(s, "audio")) {
-		m->expect = MEDIA_AUDIO;
-	}
-	else if (!strcmp(s, "silence")) {
-		m->expect = MEDIA_SILENCE;
-	}
-	else if (!strncmp(s, "tone ", 5)) {
-		m->expect = MEDIA_TONE;
-		m->tone_hz = ld_hz(s + 5);
-		if (!m->tone_hz)
-			yerr(&ld->yd, v, "media: '%s': the tone is not a "
-			     "frequency from 50 to 3950 Hz (tone 1004Hz)", s);
-	}
-	else if (!strncmp(s, "dtmf ", 5)) {
-		const char *dg = s + 5;
-		size_t l;
-
-		while (*dg == ' ' || *dg == '"')
-			++dg;
-		l = strcspn(dg, "\"");
-		m->expect = MEDIA_DTMF;
-		(void)re_sdprintf(&m->dtmf, "%b", dg, l);
-		if (!l || strspn(m->dtmf, "0123456789*#ABCD") != l)
-			yerr(&ld->yd, v, "media: '%s': not DTMF digits "
-			     "(dtmf \"123#\")", s);
-	}
-	else {
-		yerr(&ld->yd, v, "media: expect '%s' is not two-way, audio, "
-		     "silence, tone NHz or dtmf \"DIGITS\"", s);
-	}
-}
-
-
-/* media: between: [A, B] — both talk and listen */
-static void media_between(const struct ywalk *w, const struct ykey *row,
-			  const yaml_node_t *k, const yaml_node_t *v)
-{
-	struct media_spec *m = w->obj;
-	yaml_node_item_t *it;
-	unsigned i = 0;
-	(void)row;
-	(void)k;
-
-	if (ywant(w->yd, v, YAML_SEQUENCE_NODE, "between"))
-		return;
-	YSEQ_FOREACH(it, v) {
-		yaml_node_t *e = ynode(w->yd, *it);
-		const char *es = yscalar(e);
-		struct role *r = actor_role(w->arg, e, es, es ? strlen(es) : 0,
-					    "between");
-		if (i == 0)
-			m->from = r;
-		else if (i == 1)
-			m->to = r;
-		++i;
-	}
-	if (i != 2)
-		yerr(w->yd, v, "media: between: names two roles");
-	m->between = true;
-}
-
-
-/* media: from: A / to: B — the role into the struct role * at off */
-static void media_role(const struct ywalk *w, const struct ykey *row,
-		       const yaml_node_t *k, const yaml_node_t *v)
-{
-	const char *vs = yscalar(v);
-	(void)k;
-
-	*YFIELD(w, row, struct role *) = actor_role(w->arg, v, vs,
-						    vs ? strlen(vs) : 0,
-						    row->key);
-}
-
-
-static void media_expect_key(const struct ywalk *w, const struct ykey *row,
-			     const yaml_node_t *k, const yaml_node_t *v)
-{
-	(void)row;
-	(void)k;
-	media_expect(w->arg, w->obj, v);
-}
-
-
-/* media: for: 1s — how long it listens */
-static void media_for(const struct ywalk *w, const struct ykey *row,
-		      const yaml_node_t *k, const yaml_node_t *v)
-{
-	struct media_spec *m = w->obj;
-	const char *vs = yscalar(v);
-	(void)row;
-	(void)k;
-
-	if (!vs || duration_parse(&m->for_ms, vs) || m->for_ms < 100)
-		yerr(w->yd, v, "media: for: '%s' is not a duration of at "
-		     "least 100ms", vs ? vs : "");
-}
-
-
-static void media_max_loss(const struct ywalk *w, const struct ykey *row,
-			   const yaml_node_t *k, const yaml_node_t *v)
-{
-	struct media_spec *m = w->obj;
-	const char *vs = yscalar(v);
-	(void)row;
-	(void)k;
-
-	if (!share(vs, &m->max_loss))
-		yerr(w->yd, v, "media: max-loss: '%s' is not a share (1%% or "
-		     "0.01)", vs ? vs : "");
-}
-
-
-static void media_max_jitter(const struct ywalk *w, const struct ykey *row,
-			     const yaml_node_t *k, const yaml_node_t *v)
-{
-	struct media_spec *m = w->obj;
-	const char *vs = yscalar(v);
-	(void)row;
-	(void)k;
-
-	if (!vs || duration_parse(&m->max_jitter_ms, vs))
-		yerr(w->yd, v, "media: max-jitter: '%s' is not a duration "
-		     "(30ms)", vs ? vs : "");
-}
-
-
-static void media_min_mos(const struct ywalk *w, const struct ykey *row,
-			  const yaml_node_t *k, const yaml_node_t *v)
-{
-	struct media_spec *m = w->obj;
-	const char *vs = yscalar(v);
-	char *end = NULL;
-	(void)row;
-	(void)k;
-
-	m->min_mos = vs ? strtod(vs, &end) : 0;
-	if (!vs || !end || *end || m->min_mos < 1 || m->min_mos > 4.5)
-		yerr(w->yd, v, "media: min-mos: '%s' is not a MOS from 1 to "
-		     "4.5", vs ? vs : "");
-}
-
-
-/**
- * media: {between: [A, B], expect: two-way}
- * media: {from: A, to: B, expect: tone 1004Hz, for: 1s,
- *         max-loss: 1%, max-jitter: 30ms, min-mos: 4.0}
- */
-void ld_media_step(struct loader *ld, struct step *st, const yaml_node_t *n)
-{
-	static const struct ykey rows[] = {
-		{"between",    media_between,    0},
-		{"from",       media_role, offsetof(struct media_spec, from)},
-		{"to",         media_role, offsetof(struct media_spec, to)},
-		{"expect",     media_expect_key, 0},
-		{"for",        media_for,        0},
-		{"max-loss",   media_max_loss,   0},
-		{"max-jitter", media_max_jitter, 0},
-		{"min-mos",    media_min_mos,    0},
-	};
-	static const struct ykeys keys = YKEYS(rows);
-	struct media_spec *m = &st->media;
-	struct ydoc *yd = &ld->yd;
-	struct ywalk w = {.yd = yd, .obj = m, .arg = ld, .where = "media"};
-	bool have_expect;
-
-	m->max_loss = -1;
-	m->for_ms = 1000;
-	if (ywant(yd, n, YAML_MAPPING_NODE, "media"))
-		return;
-
-	(void)ymap_walk(&w, n, &keys);
-	have_expect = ymap_value(yd, n, "expect") != NULL;
-
-	if (!have_expect)
-		m->expect = m->between ? MEDIA_TWO_WAY : MEDIA_AUDIO;
-	if (m->between && m->expect != MEDIA_TWO_WAY &&
-	    m->expect != MEDIA_SILENCE)
-		yerr(yd, n, "media: between: goes with expect: two-way or "
-		     "silence; use from:/to: for one direction");
-	if (!m->between && m->expect == MEDIA_TWO_WAY)
-		yerr(yd, n, "media: expect: two-way needs between: [X, Y]");
-	if (!m->to)
-		yerr(yd, n, "media: who listens? (to: B, or between: [A, B])");
-	if (!m->from && m->expect != MEDIA_DTMF && m->expect != MEDIA_TONE &&
-	    m->expect != MEDIA_SILENCE)
-		yerr(yd, n, "media: who talks? (from: A)");
-	if (m->from && m->from == m->to)
-		yerr(yd, n, "media: %s cannot listen to itself",
-		     m->to->name);
-	if (m->to && !acts(m->to))
-		yerr(yd, n, "media: %s is a scripted %s without an audio "
-		     "path; make it kind: phone", m->to->name,
-		     m->to->kind == ROLE_PROXY ? "proxy" : "ua");
-	if (m->between && m->from && !acts(m->from))
-		yerr(yd, n, "media: %s is a scripted %s without an audio "
-		     "path; make it kind: phone", m->from->name,
-		     m->from->kind == ROLE_PROXY ? "proxy" : "ua");
-	if (m->expect == MEDIA_DTMF && m->for_ms == 1000)
-		m->for_ms = 500 + 250 * (uint32_t)str_len(m->dtmf);
 }

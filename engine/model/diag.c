@@ -152,40 +152,58 @@ const char *diag_first(const struct diag *dg)
 }
 
 
+static bool same(char a, char b)
+{
+	return (a | 0x20) == (b | 0x20);
+}
+
+
+/* optimal string alignment distance, letters compared without case: an
+ * insertion, a deletion, a substitution or two neighbours swapped is one
+ * edit each ("tga" is one from "tag") */
 static size_t distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	size_t row[64];
+	size_t rows[3][64];
+	size_t *prev2 = rows[0], *prev = rows[1], *row = rows[2];
 	size_t i, j;
 
 	if (la >= 63 || lb >= 63)
 		return (size_t)-1;
 
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		prev[j] = j;
 
 	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
+		size_t *t;
+
 		row[0] = i;
 		for (j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20)
-					      ? 0 : 1;
-			size_t best = diag + cost;
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
+			size_t best = prev[j - 1] +
+				(same(a[i - 1], b[j - 1]) ? 0 : 1);
+
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
 			if (row[j - 1] + 1 < best)
 				best = row[j - 1] + 1;
+			if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) &&
+			    same(a[i - 2], b[j - 1]) &&
+			    prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
 			row[j] = best;
-			diag = up;
 		}
+		t = prev2;
+		prev2 = prev;
+		prev = row;
+		row = t;
 	}
 
-	return row[lb];
+	return prev[lb];
 }
 
 
-/** The choice closest to word (edit distance), or NULL if none is close */
+/** The choice closest to word (edit distance, a swap of neighbours one
+ *  edit), or NULL if none is close */
 const char *diag_suggest(const char *word, const char *const *choices,
 			 size_t n)
 {

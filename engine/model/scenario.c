@@ -117,6 +117,65 @@ struct step *scenario_step_at(const struct scenario *sc, unsigned idx)
 }
 
 
+/* the kinds a role is declared with (kind:, --role NAME=KIND), by enum
+ * role_kind: the one list of their names */
+static const char *const kind_names[] = {
+	[ROLE_UA] = "ua",
+	[ROLE_PROXY] = "proxy",
+	[ROLE_PHONE] = "phone",
+	[ROLE_DUT] = "dut",
+};
+
+
+/** A role kind's name ("ua", "proxy", "phone", "dut"), or "?" */
+const char *role_kind_name(enum role_kind k)
+{
+	return (unsigned)k < ARRAY_SIZE(kind_names) ? kind_names[k] : "?";
+}
+
+
+/** The kind named by the l characters at s; ENOENT if none is */
+int role_kind_parse(enum role_kind *k, const char *s, size_t l)
+{
+	size_t i;
+
+	for (i = 0; s && i < ARRAY_SIZE(kind_names); i++) {
+		if (strlen(kind_names[i]) == l &&
+		    !strncmp(s, kind_names[i], l)) {
+			if (k)
+				*k = (enum role_kind)i;
+			return 0;
+		}
+	}
+
+	return ENOENT;
+}
+
+
+/** Every kind's name, n of them (for suggestions) */
+const char *const *role_kind_names(size_t *n)
+{
+	if (n)
+		*n = ARRAY_SIZE(kind_names);
+
+	return kind_names;
+}
+
+
+/** "ua, proxy, phone, dut" (a print handler; arg unused) */
+int role_kinds_print(struct re_printf *pf, void *arg)
+{
+	size_t i;
+	int err = 0;
+	(void)arg;
+
+	for (i = 0; i < ARRAY_SIZE(kind_names) && !err; i++)
+		err = re_hprintf(pf, "%s%s", i ? ", " : "", kind_names[i]);
+
+	return err;
+}
+
+
 /** The standard reason phrase of a status code (RFC 3261 §21 and on) */
 const char *sip_reason_std(uint16_t scode)
 {

@@ -395,6 +395,10 @@ struct step *step_alloc(enum step_type type);
 void phone_cfg_defaults(struct phone_cfg *c);
 const char *step_from(const struct step *st);
 const char *sip_reason_std(uint16_t scode);
+const char *role_kind_name(enum role_kind k);
+int  role_kind_parse(enum role_kind *k, const char *s, size_t l);
+const char *const *role_kind_names(size_t *n);
+int  role_kinds_print(struct re_printf *pf, void *arg);
 
 /** A step with a verdict of its own: a message, a stimulus, a media
  *  check (waits and groups only pace the others) */

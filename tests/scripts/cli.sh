@@ -56,6 +56,18 @@ rc=$(run run "$src/scenarios/rfc3665/direct-call.yaml" --out "$out/tags" --quiet
 check "the 41st --tag is read: the scenario with that tag plays" \
 	"[ $rc -eq 0 ] && grep -q '^scenarios: 1 passed' '$out/o.txt'"
 
+# --list with a testbed shows where each role is bound, not only its kind
+cat >"$out/tb-list.yaml" <<'YAML'
+roles:
+  B: {kind: dut, name: bob-phone, address: udp:127.0.0.77:5070}
+YAML
+rc=$(run run "$src/tests/scenarios/options-ping.yaml" --list --testbed "$out/tb-list.yaml" --role A=ua:udp:127.0.0.78:5060)
+check "--list --testbed: each role with its binding (B the testbed's device)" \
+	"[ $rc -eq 0 ] && grep -qE '^options-ping  .*  roles: A=ua@udp:127.0.0.78:5060 B=dut@bob-phone$' '$out/o.txt'"
+rc=$(run run "$src/tests/scenarios/options-ping.yaml" --list)
+check "--list alone: the declared kinds" \
+	"[ $rc -eq 0 ] && grep -qE '^options-ping  .*  roles: A=ua B=ua$' '$out/o.txt'"
+
 # the rules table: sipflow rules lists it, docs/rules.md lists every id
 rc=$(run rules)
 n=$(grep -cE '^[A-Z0-9]+(-[A-Z0-9]+)+ ' "$out/o.txt")

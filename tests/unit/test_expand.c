@@ -361,6 +361,49 @@ static void test_repeat(void)
 }
 
 
+/* every kind of step repeats as itself: its key is no step id to suffix
+ * (an event: step inside a repeat: was read as a message step "event.1") */
+static void test_repeat_kinds(void)
+{
+	struct scenario *sc = NULL;
+	struct diag dg;
+	unsigned k;
+
+	diag_init(&dg);
+	CU_ASSERT_EQUAL_FATAL(load(&sc, "roles:\n"
+		"  A: {kind: phone, proxy: P}\n"
+		"  B: {kind: phone, proxy: P}\n"
+		"  P: {kind: proxy}\n"
+		"steps:\n"
+		"  - repeat: 2\n"
+		"    steps:\n"
+		"      - do: B dial A\n"
+		"      - F1: INVITE B -> P\n"
+		"      - event: {from: A, name: incoming_call}\n"
+		"      - media: {from: A, to: B}\n"
+		"      - wait: 10ms\n"
+		"      - any-order:\n"
+		"          - F2: 100 Trying P -> B\n", NULL, &dg), 0);
+	if (diag_first(&dg))
+		re_fprintf(stderr, "%H", diag_print, &dg);
+	CU_ASSERT_EQUAL_FATAL(sc->nsteps, 2 * 7);
+	for (k = 0; k < 2; k++) {
+		CU_ASSERT_EQUAL(scenario_step_at(sc, 7 * k)->type, STEP_DO);
+		CU_ASSERT_EQUAL(scenario_step_at(sc, 7 * k + 2)->type,
+				STEP_EVENT);
+		CU_ASSERT_EQUAL(scenario_step_at(sc, 7 * k + 3)->type,
+				STEP_MEDIA);
+		CU_ASSERT_EQUAL(scenario_step_at(sc, 7 * k + 4)->type,
+				STEP_WAIT);
+		CU_ASSERT_EQUAL(scenario_step_at(sc, 7 * k + 5)->type,
+				STEP_GROUP);
+	}
+	CU_ASSERT_PTR_NOT_NULL(scenario_step(sc, "F2.2"));
+	mem_deref(sc);
+	diag_reset(&dg);
+}
+
+
 static void test_repeat_error_once(void)
 {
 	struct scenario *sc = NULL;
@@ -652,6 +695,7 @@ int register_suites(void)
 		{"depth_bound", test_depth_bound},
 		{"variables", test_variables},
 		{"repeat", test_repeat},
+		{"repeat_kinds", test_repeat_kinds},
 		{"repeat_error_once", test_repeat_error_once},
 		{"block_is_not_a_flow", test_block_is_not_a_flow},
 		{"no_truncation", test_no_truncation},

@@ -257,6 +257,65 @@ static void test_errors_have_places(void)
 }
 
 
+/* a step's first key is a kind (media:, do:, event:, wait:,
+ * any-order:) or a message step's id; one close to a kind, or with no
+ * message line, is named as an unknown kind */
+static void test_step_kinds(void)
+{
+	fails_with(ROLES "steps:\n  - wiat: 2s\n",
+		   "t.yaml:5:5: unknown step kind 'wiat' (did you mean "
+		   "'wait:'?)");
+	fails_with(ROLES "steps:\n  - any-ordre:\n      - F1: INVITE A -> "
+		   "B\n",
+		   "t.yaml:5:5: unknown step kind 'any-ordre' (did you mean "
+		   "'any-order:'?)");
+	fails_with(ROLES "steps:\n  - sleep: {for: 2s}\n",
+		   "t.yaml:5:5: unknown step kind 'sleep' (kinds: media:, "
+		   "do:, event:, wait:, any-order:; a message step is 'F1: "
+		   "INVITE A -> B')");
+	/* a message step's id may be close to a kind: D1, Do1 */
+	fails_with(ROLES "steps:\n  - D1: INVITE A -> B\n"
+		   "  - Do1: 200 OK B -> A\n  - wait: 0s\n",
+		   "t.yaml:7:11: wait: '0s' is not a duration (500ms, 2s, "
+		   "1m)");
+	fails_with(ROLES "steps:\n  - wait: 1s\n    for: 2s\n",
+		   "t.yaml:6:5: wait: takes no other keys");
+	fails_with(ROLES "steps:\n  - any-order:\n      - wait: 1s\n",
+		   "t.yaml:6:9: wait: cannot be inside any-order:");
+}
+
+
+/* the role kinds: one table of names (engine/model/scenario.c), read
+ * back by kind:, and the unknown kind lists them */
+static void test_role_kinds(void)
+{
+	const char *const *names;
+	enum role_kind k;
+	size_t i, n;
+
+	names = role_kind_names(&n);
+	CU_ASSERT_EQUAL_FATAL(n, 4);
+	for (i = 0; i < n; i++) {
+		CU_ASSERT_EQUAL(role_kind_parse(&k, names[i],
+						strlen(names[i])), 0);
+		CU_ASSERT_EQUAL((size_t)k, i);
+		CU_ASSERT_STRING_EQUAL(role_kind_name(k), names[i]);
+	}
+	CU_ASSERT_STRING_EQUAL(role_kind_name(ROLE_PROXY), "proxy");
+	CU_ASSERT_STRING_EQUAL(role_kind_name((enum role_kind)9), "?");
+	CU_ASSERT_EQUAL(role_kind_parse(&k, "uax", 2), 0);
+	CU_ASSERT_EQUAL(k, ROLE_UA);
+	CU_ASSERT_EQUAL(role_kind_parse(&k, "uax", 3), ENOENT);
+
+	fails_with("roles:\n  A: {kind: prxoy}\nsteps: []\n",
+		   "t.yaml:2:13: role A: unknown kind 'prxoy' (did you mean "
+		   "'proxy'?) (kinds: ua, proxy, phone, dut)");
+	fails_with("roles:\n  A: {kind: martian}\nsteps: []\n",
+		   "t.yaml:2:13: role A: unknown kind 'martian' (kinds: ua, "
+		   "proxy, phone, dut)");
+}
+
+
 static void test_all_errors_reported(void)
 {
 	struct scenario *sc = NULL;
@@ -384,6 +443,56 @@ static void test_no_truncation(void)
 	mem_deref(text);
 	mem_deref(mb);
 	diag_reset(&dg);
+}
+
+
+/* the error about a long-named step or role names it whole (its prefix
+ * was cut at 64 characters: "step Fbcd…: sdp: cr") */
+static void test_long_names_in_errors(void)
+{
+	static const struct {
+		const char *yaml;       /* %s: the name, as often as used */
+		const char *want;       /* in the first error */
+	} cases[] = {
+		{ROLES "steps:\n  - %s: INVITE A -> B\n"
+		 "    sdp: {crypto: X}\n",
+		 "t.yaml:6:19: step %s: sdp: crypto: crypto-suite 'X'"},
+		{ROLES "steps:\n  - %s: INVITE A -> B\n"
+		 "    expect: {sdp: {crypto: X}}\n",
+		 "t.yaml:6:28: step %s: expect: sdp: crypto: crypto-suite "
+		 "'X'"},
+		{"roles:\n  %s: {kind: phone, srtp: [X]}\n"
+		 "  B: {kind: phone}\nsteps:\n  - do: B dial %s\n",
+		 "role %s: srtp: crypto-suite 'X'"},
+		{"roles:\n  %s: {kind: ua}\n  B: {kind: ua}\nrequires:\n"
+		 "  %s: [zzz]\nsteps:\n  - F1: OPTIONS %s -> B\n",
+		 "requires: %s: unknown capability 'zzz'"},
+	};
+	char id[80], text[512], want[256];
+	size_t i;
+
+	id[0] = 'F';
+	for (i = 1; i < 70; i++)
+		id[i] = 'a' + (char)(i % 26);
+	id[i] = '\0';
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct scenario *sc = NULL;
+		struct diag dg;
+
+		re_snprintf(text, sizeof(text), cases[i].yaml, id, id, id);
+		re_snprintf(want, sizeof(want), cases[i].want, id);
+		diag_init(&dg);
+		CU_ASSERT_EQUAL(scenario_load_str(&sc, "t.yaml", text, &dg),
+				EINVAL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
+		if (!strstr(diag_first(&dg), want))
+			re_fprintf(stderr, "\n  got:  %s\n  want: %s\n",
+				   diag_first(&dg), want);
+		CU_ASSERT_PTR_NOT_NULL(strstr(diag_first(&dg), want));
+		mem_deref(sc);
+		diag_reset(&dg);
+	}
 }
 
 
@@ -545,6 +654,9 @@ int register_suites(void)
 	static CU_TestInfo tests[] = {
 		{"model_from_flow", test_model_from_flow},
 		{"errors_have_places", test_errors_have_places},
+		{"step_kinds", test_step_kinds},
+		{"role_kinds", test_role_kinds},
+		{"long_names_in_errors", test_long_names_in_errors},
 		{"phone_steps", test_phone_steps},
 		{"status_alternatives", test_status_alternatives},
 		{"all_errors_reported", test_all_errors_reported},

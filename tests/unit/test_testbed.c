@@ -610,7 +610,7 @@ static void test_device_registers(void)
 		"roles:\n  A: {kind: dut, address: 127.0.0.30,\n"
 		"      register: {timeout: 2s, wiht: P}}\n", &dg), EINVAL);
 	re_snprintf(want, sizeof(want), "%s:3:31: register: unknown key "
-		    "'wiht' (keys: with, timeout)", path);
+		    "'wiht' (did you mean 'with'?)", path);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_first(&dg));
 	CU_ASSERT_EQUAL(strncmp(diag_first(&dg), want, strlen(want)), 0);
 	CU_ASSERT_EQUAL(dg.nerr, 2);   /* and: needs with: */

@@ -185,10 +185,81 @@ static void test_every_mutation_reproduces(void)
 }
 
 
+/* a role's address is written as {NAME.addr} however long NAME is (it
+ * was cut at 24 characters: "{Device_under_test_with" and no brace) */
+static void test_long_role_names(void)
+{
+	static const char longflow[] =
+		"roles:\n"
+		"  Caller_with_a_long_name: {kind: ua}\n"
+		"  Device_under_test_with_a_long_name: {kind: dut}\n"
+		"steps:\n"
+		"  - F1: INVITE Caller_with_a_long_name -> "
+		"Device_under_test_with_a_long_name\n";
+	struct scenario *sc = NULL;
+	struct role *a, *p;
+	struct tort_tmpl tmpl;
+	struct tort_result res;
+	struct tort_sent s;
+	struct tort_opts o;
+	struct mbuf *mb = NULL;
+	char path[256], bin[300];
+	char *text;
+
+	memset(&tmpl, 0, sizeof(tmpl));
+	memset(&res, 0, sizeof(res));
+	memset(&s, 0, sizeof(s));
+	memset(&o, 0, sizeof(o));
+	o.seed = SEED;
+
+	CU_ASSERT_EQUAL_FATAL(scenario_load_str(&sc, "flow.yaml", longflow,
+						NULL), 0);
+	a = scenario_role(sc, "Caller_with_a_long_name");
+	p = scenario_role(sc, "Device_under_test_with_a_long_name");
+	CU_ASSERT_FATAL(a && p);
+	sa_set_str(&a->addr, "127.0.0.10", 5060);
+	sa_set_str(&p->addr, "127.0.0.1", 5060);
+	p->dut = true;
+	CU_ASSERT_EQUAL_FATAL(fx_file(path, sizeof(path), ".yaml", ""), 0);
+
+	tmpl.mb = mbuf_alloc(sizeof(invite));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmpl.mb);
+	mbuf_write_str(tmpl.mb, invite);
+	tmpl.from = a;
+	tmpl.callid = "oldcallid";
+	tmpl.branch = "z9hG4bKold";
+	tmpl.tag = "oldtag";
+	CU_ASSERT_EQUAL_FATAL(tort_renew(&mb, &tmpl, SEED, 1), 0);
+	CU_ASSERT_EQUAL_FATAL(mutate(&s.m, mb->buf, mb->end, SEED, 1, false,
+				     65507), 0);
+	mem_deref(mb);
+	s.n = 1;
+	s.t = &tmpl;
+	res.killer = &s;
+	res.live_status = 200;
+
+	CU_ASSERT_EQUAL_FATAL(torture_repro(path, sc, p, &res, &o), 0);
+	re_snprintf(bin, sizeof(bin), "%b-M1.raw", path, strlen(path) - 5);
+	(void)unlink(bin);
+	text = slurp(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "{Caller_with_a_long_name.addr}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+			       "{Device_under_test_with_a_long_name.addr}"));
+
+	mem_deref(text);
+	(void)unlink(path);
+	mutation_reset(&s.m);
+	mem_deref(tmpl.mb);
+	mem_deref(sc);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
 		{"every_mutation_reproduces", test_every_mutation_reproduces},
+		{"long_role_names", test_long_role_names},
 		CU_TEST_INFO_NULL,
 	};
 
