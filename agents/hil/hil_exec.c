@@ -6,6 +6,7 @@
 #include <string.h>
 #include <re.h>
 #include "scenario.h"
+#include "secret.h"
 #include "hil_priv.h"
 
 
@@ -64,7 +65,8 @@ static int act(struct hil *h, const struct do_spec *d, const char *uri)
 	if (err)
 		return err;
 
-	hil_note(h, "exec: %s", line);
+	/* the log line never shows a credential the command carries */
+	hil_note(h, "exec: %H", secret_mask_print, line);
 	err = hil_cmd_start(&x->cmd, line, end_h, x);
 	if (!err)
 		hil_sent(h);
