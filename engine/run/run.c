@@ -34,11 +34,10 @@
 static void destructor(void *data)
 {
 	struct run *run = data;
-	unsigned i;
+	int t;
 
-	clock_tmr_cancel(&run->tmr_to);
-	clock_tmr_cancel(&run->tmr_wait);
-	clock_tmr_cancel(&run->tmr_kick);
+	for (t = 0; t < CALL_TMR_N; t++)
+		clock_tmr_cancel(&run->ctmr[t]);
 	run_media_stop(run);
 	clock_tmr_cancel(&run->tmr_quiet);
 	clock_tmr_cancel(&run->tmr_event);
@@ -49,21 +48,10 @@ static void destructor(void *data)
 	mem_deref(run->live);
 	mem_deref(run->feed);
 	list_flush(&run->agents);
-	list_clear(&run->inbox);
 	list_flush(&run->findings);
 	list_flush(&run->msgs);
-	hash_flush(run->calls);
-	mem_deref(run->calls);
-	for (i = 0; run->v && i < run->sc->nsteps; i++)
-		mem_deref(run->v[i].reason);
-	for (i = 0; run->defer && i < run->sc->nsteps; i++)
-		mem_deref(run->defer[i]);
-	mem_deref(run->defer);
+	mem_deref(run->call);
 	mem_deref(run->icmp);
-	mem_deref(run->v);
-	mem_deref(run->steprec);
-	mem_deref(run->sent);
-	mem_deref(run->at);
 	mem_deref(run->dtmf_ms);
 	mem_deref(run->mwin);
 	mem_deref(run->dtmf_mark);
@@ -102,159 +90,17 @@ static void pcap_time_h(struct timeval *tv, void *arg)
 }
 
 
+/** A note, to the log handler (through the call's port, as its own) */
 void run_logf(struct run *run, const char *fmt, ...)
 {
-	char *line = NULL;
 	va_list ap;
 
-	if (!run->h.logh)
+	if (!run->call)
 		return;
 
 	va_start(ap, fmt);
-	(void)re_vsdprintf(&line, fmt, ap);
+	call_vlogf(run->call, fmt, ap);
 	va_end(ap);
-
-	if (line)
-		run->h.logh(run, line, run->h.arg);
-	mem_deref(line);
-}
-
-
-uint32_t run_step_timeout(const struct run *run, const struct step *st)
-{
-	uint32_t t = st->timeout_ms ? st->timeout_ms
-		   : run->sc->timeout_ms ? run->sc->timeout_ms
-		   : run->opts.timeout_ms ? run->opts.timeout_ms
-		   : DEFAULT_TIMEOUT_MS;
-
-	if (st->rtx_of && !st->timeout_ms)
-		return run_rtx_timeout(run, st);
-
-	if (st->within_ms && st->within_ms + 500 > t)
-		t = st->within_ms + 500;
-
-	return t;
-}
-
-
-/*
- * When st happened, for the reaction of what follows: its message when
- * it arrived (a device's may have waited in the inbox while a driver was
- * busy), a driven do: when its stimulus left (run_do.c set it), a group
- * when its last member happened, anything else now.
- */
-static uint64_t moment(const struct run *run, const struct step *st)
-{
-	const struct msgrec *r = run->steprec[st->idx];
-	uint64_t t = 0;
-	struct le *le;
-
-	switch (st->type) {
-
-	case STEP_DO:
-		if (run->v[st->idx].stimulus)
-			return run->at[st->idx];
-		break;
-
-	case STEP_MSG:
-		if (r)
-			return msgrec_time(r);
-		break;
-
-	case STEP_GROUP:
-		for (le = st->members.head; le; le = le->next) {
-			const struct step *m = le->data;
-
-			if (run->v[m->idx].status == VERDICT_PASS &&
-			    run->at[m->idx] > t)
-				t = run->at[m->idx];
-		}
-		return t;
-
-	default:
-		break;
-	}
-
-	return run_now(run);
-}
-
-
-void run_step_done(struct run *run, const struct step *st,
-		      enum verdict_status s, uint32_t frame, char *reason)
-{
-	struct verdict *v = &run->v[st->idx];
-	const struct msgrec *r = run->steprec[st->idx];
-
-	v->status = s;
-	v->frame = frame;
-	v->t_ms = run_now(run);
-	if (!v->stimulus)
-		v->device_ms = -1;
-	if (s == VERDICT_PASS && st->type == STEP_MSG && st->from->dut &&
-	    !st->absent && r)
-		v->device_ms = (int64_t)run_reaction(run, r);
-	run->at[st->idx] = moment(run, st);
-	mem_deref(v->reason);
-	v->reason = reason;
-
-	if (run->h.steph)
-		run->h.steph(run, st, v, run->h.arg);
-}
-
-
-void run_step_fail(struct run *run, const struct step *st,
-		      uint32_t frame, const char *fmt, ...)
-{
-	char *reason = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)re_vsdprintf(&reason, fmt, ap);
-	va_end(ap);
-
-	run_step_done(run, st, VERDICT_FAIL, frame, reason);
-}
-
-
-int run_step_line(struct re_printf *pf, const struct step *st)
-{
-	if (st->type != STEP_MSG)
-		return re_hprintf(pf, "%s", st->id);
-
-	return step_print(pf, st);
-}
-
-
-int run_rec_line(struct re_printf *pf, const struct msgrec *r)
-{
-	if (!r->msg)
-		return re_hprintf(pf, "an unparsable message");
-
-	return msgrec_print_line(pf, r);
-}
-
-
-/**
- * A message's reaction time: from the latest step that had happened when
- * it arrived (its stimulus: the message sent to the device, the driver's
- * request) to its arrival. A device's step and within: use it; the time
- * it then waited in the inbox (a driver still busy) is not the device's.
- */
-uint64_t run_reaction(const struct run *run, const struct msgrec *r)
-{
-	uint64_t from = 0;
-	struct le *le;
-
-	for (le = run->sc->steps.head; le && le != run->cur; le = le->next) {
-		const struct step *st = le->data;
-		uint64_t t = run->at[st->idx];
-
-		if (run->v[st->idx].status == VERDICT_PASS && t <= r->t_rx &&
-		    t > from)
-			from = t;
-	}
-
-	return r->t_rx - from;
 }
 
 
@@ -296,95 +142,11 @@ void run_write_pcap(struct run *run, struct msgrec *r)
 }
 
 
-/* build and send a step's message; PROG_DONE when it went out */
-int run_role_name(struct re_printf *pf, const struct role *r)
-{
-	return re_hprintf(pf, "%s", r ? r->name : "an unknown address");
-}
-
 static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
 		   void *arg);
 static void live_msg_h(const struct pcapr_msg *m, void *arg);
 static int capture_filter(char *buf, size_t sz, const struct scenario *sc);
 static const struct role *capture_tls_dut(const struct scenario *sc);
-
-
-/* a Call-ID the run has seen a call begin with, or a step touch */
-struct callid {
-	struct le he;
-	char *id;
-};
-
-
-static void callid_destructor(void *data)
-{
-	struct callid *c = data;
-
-	hash_unlink(&c->he);
-	mem_deref(c->id);
-}
-
-
-static bool callid_cmp(struct le *le, void *arg)
-{
-	const struct callid *c = le->data;
-
-	return !pl_strcmp(arg, c->id);
-}
-
-
-/**
- * What r's call is known by: its Call-ID (read as text when r does not
- * decode), or for a message without one (a torture request, RFC 4475
- * §3.1.2.12) "branch " and its top Via branch, which an answer copies;
- * buf holds that. Empty when r has neither.
- */
-struct pl run_call_key(const struct msgrec *r, char *buf, size_t sz)
-{
-	struct pl id = r->msg && pl_isset(&r->msg->callid) ? r->msg->callid
-		     : msgtext_callid(r->mb);
-	struct pl br;
-
-	if (pl_isset(&id))
-		return id;
-	br = msgtext_branch(r->mb);
-	if (!pl_isset(&br) || re_snprintf(buf, sz, "branch %r", &br) <= 0) {
-		id.p = NULL;
-		id.l = 0;
-		return id;
-	}
-	pl_set_str(&id, buf);
-
-	return id;
-}
-
-
-/** A call of this run: r starts it, or a step sent or took r */
-void run_call_note(struct run *run, const struct msgrec *r)
-{
-	struct callid *c;
-	char buf[256];
-	struct pl id = run_call_key(r, buf, sizeof(buf));
-
-	if (!pl_isset(&id) || run_call_known(run, &id))
-		return;
-
-	c = mem_zalloc(sizeof(*c), callid_destructor);
-	if (!c)
-		return;
-	if (pl_strdup(&c->id, &id)) {
-		mem_deref(c);
-		return;
-	}
-	hash_append(run->calls, hash_joaat_pl(&id), &c->he, c);
-}
-
-
-bool run_call_known(const struct run *run, const struct pl *callid)
-{
-	return hash_lookup(run->calls, hash_joaat_pl(callid), callid_cmp,
-			   (void *)callid) != NULL;
-}
 
 
 /*
@@ -413,8 +175,8 @@ static struct msgrec *record(struct run *run, struct agent *snd,
 	list_append(&run->msgs, &r->le, r);
 	if (snd)
 		track_sent(&snd->led, r);
-	if (msgrec_starts_call(r) && !run_earlier(run, &r->msg->callid))
-		run_call_note(run, r);
+	if (msgrec_starts_call(r) && !call_earlier(run->call, &r->msg->callid))
+		call_note(run->call, r);
 
 	return r;
 }
@@ -440,23 +202,19 @@ static void arrived(struct run *run, struct agent *rcv, struct msgrec *r)
 	}
 
 	if (r->retrans) {
-		bool wanted = run_rtx_wanted(run, r);
+		bool wanted = call_rtx_wanted(run->call, r);
 
 		run_logf(run, "%s a retransmission of %H from %H at %H "
 			 "(frame %u)", wanted ? "received" : "absorbed",
-			 run_rec_line, r, run_role_name, r->from,
-			 run_role_name, r->to, r->frame);
+			 call_rec_line, r, call_role_name, r->from,
+			 call_role_name, r->to, r->frame);
 		if (rcv)
 			run_rtx_answer(run, rcv, r);
 		if (!wanted)
 			return;
 	}
 
-	list_append(&run->inbox, &r->in_le, r);
-	if (run->offline)
-		run_advance(run);
-	else
-		run_kick(run);
+	call_on_msg(run->call, r);
 }
 
 
@@ -471,7 +229,7 @@ static void recv_h(struct agent *ag, const struct sa *src,
 	struct msgrec *r = NULL;
 	struct le *le;
 
-	if (run->finished && !run->tearing)
+	if (run->call->finished && !run->tearing)
 		return;
 
 	/* from a simulated role: the record made when it was sent (a
@@ -569,7 +327,7 @@ static void unreachable(struct run *run, struct agent *ag,
 	if (!sa_cmp(&run->icmp_peer, peer, SA_ALL)) {
 		run->icmp_peer = *peer;
 		run_logf(run, "%s: %H's address %J %s", ag->role->name,
-			 run_role_name, pr, peer, why);
+			 call_role_name, pr, peer, why);
 	}
 	if (!pr || !pr->dut)
 		return;
@@ -581,14 +339,15 @@ static void unreachable(struct run *run, struct agent *ag,
 	run->icmp_from = pr;
 
 	last = last_from(run, pr);
-	st = run_waiting_step(run, pr, ag->role);
+	st = call_waiting_step(run->call, pr, ag->role);
 	if (!last || !st || st->type != STEP_MSG || st->from != pr ||
-	    run->v[st->idx].status != VERDICT_PENDING)
+	    run->call->v[st->idx].status != VERDICT_PENDING)
 		return;
 
-	run_step_fail(run, st, 0, "no %H from %s at %s: %s; it was heard "
-		      "from before (frame %u), so it has gone", run_step_line,
-		      st, pr->name, st->to->name, run->icmp, last->frame);
+	call_step_fail(run->call, st, 0, "no %H from %s at %s: %s; it was "
+		      "heard from before (frame %u), so it has gone",
+		      call_step_line, st, pr->name, st->to->name, run->icmp,
+		      last->frame);
 	run_finish(run);
 }
 
@@ -609,7 +368,7 @@ static void close_h(struct agent *ag, const struct sa *peer, bool up,
 	const struct role *pr = pa ? pa->role : NULL;
 	const struct step *st;
 
-	if (run->finished)
+	if (run->call->finished)
 		return;
 
 	if (ag->role->tp == SIP_TRANSP_UDP) {
@@ -618,23 +377,23 @@ static void close_h(struct agent *ag, const struct sa *peer, bool up,
 	}
 
 	run_logf(run, "%s: %s connection with %H (%J): %s", ag->role->name,
-		 sip_transp_name(ag->role->tp), run_role_name, pr, peer, why);
+		 sip_transp_name(ag->role->tp), call_role_name, pr, peer, why);
 
-	st = run_waiting_step(run, pr, ag->role);
+	st = call_waiting_step(run->call, pr, ag->role);
 	if (st && (st->from != pr || st->to != ag->role))
-		st = run_waiting_step(run, ag->role, pr);
+		st = call_waiting_step(run->call, ag->role, pr);
 	if (!st || st->type != STEP_MSG ||
-	    run->v[st->idx].status != VERDICT_PENDING)
+	    run->call->v[st->idx].status != VERDICT_PENDING)
 		return;
 	if (!((st->from == ag->role && st->to == pr) ||
 	      (st->to == ag->role && st->from == pr)) &&
 	    !(pr && pr->dut && !up && st->from == pr))
 		return;
 
-	run_step_fail(run, st, 0, "%s connection between %s and %H (%J) "
-		      "ended while step %s (%H %s -> %s) waited: %s",
+	call_step_fail(run->call, st, 0, "%s connection between %s and %H "
+		      "(%J) ended while step %s (%H %s -> %s) waited: %s",
 		      sip_transp_name(ag->role->tp), ag->role->name,
-		      run_role_name, pr, peer, st->id, run_step_line, st,
+		      call_role_name, pr, peer, st->id, call_step_line, st,
 		      st->from->name, st->to->name, why);
 	run_finish(run);
 }
@@ -654,7 +413,7 @@ static void sent_h(struct agent *ag, const struct sa *src,
 	struct agent *rcv = agent_by_addr(&run->agents, dst);
 	struct msgrec *r;
 
-	if (run->finished && !run->tearing)
+	if (run->call->finished && !run->tearing)
 		return;
 
 	r = record(run, ag, rcv ? rcv->role : NULL, src, dst, pkt, len,
@@ -716,7 +475,7 @@ static void device_note_h(struct agent *ag, bool lost, const char *line,
 	struct run *run = arg;
 	const struct step *st;
 
-	if (run->finished)
+	if (run->call->finished)
 		return;
 
 	if (!lost) {
@@ -724,9 +483,10 @@ static void device_note_h(struct agent *ag, bool lost, const char *line,
 		return;
 	}
 
-	st = run_pending_step(run);
+	st = call_pending_step(run->call);
 	if (st)
-		run_step_fail(run, st, 0, "device %s is out of reach: %s",
+		call_step_fail(run->call, st, 0, "device %s is out of "
+			       "reach: %s",
 			      ag->role->name, line);
 	run_finish(run);
 }
@@ -841,24 +601,16 @@ int run_alloc(struct run **runp, struct scenario *sc,
 		goto out;
 	}
 
-	run->v = mem_zalloc(sizeof(*run->v) * (sc->nsteps + 1), NULL);
-	run->steprec = mem_zalloc(sizeof(*run->steprec) * (sc->nsteps + 1),
-				  NULL);
-	run->sent = mem_zalloc(sizeof(*run->sent) * (sc->nsteps + 1), NULL);
-	run->at = mem_zalloc(sizeof(*run->at) * (sc->nsteps + 1), NULL);
-	run->defer = mem_zalloc(sizeof(*run->defer) * (sc->nsteps + 1), NULL);
 	run->dtmf_ms = mem_zalloc(sizeof(*run->dtmf_ms) *
 				  (list_count(&sc->roles) + 1), NULL);
 	run->dtmf_mark = mem_zalloc(sizeof(*run->dtmf_mark) *
 				    (list_count(&sc->roles) + 1), NULL);
-	err = hash_alloc(&run->calls, 64);
+	err = run_call_alloc(run);
 	if (!err)
 		err = run_media_alloc(run);
 	if (err)
 		goto out;
-	if (!run->v || !run->steprec || !run->sent || !run->defer ||
-	    !run->at || !run->dtmf_ms ||
-	    !run->dtmf_mark) {
+	if (!run->dtmf_ms || !run->dtmf_mark) {
 		err = ENOMEM;
 		goto out;
 	}
@@ -969,11 +721,11 @@ int run_start(struct run *run)
 
 	run->started = true;
 	run->t0 = clock_now(run->clock);
-	run->cur = run->sc->steps.head;
+	call_start(run->call);
 	if (run->offline)
 		run_advance(run);
 	else
-		run_kick(run);
+		call_kick(run->call);
 
 	return 0;
 }
@@ -1012,7 +764,7 @@ int run_inject(struct run *run, const struct sa *src, const struct sa *dst,
 
 	if (!run || !run->offline || !src || !dst || !p)
 		return EINVAL;
-	if (run->finished)
+	if (run->call->finished)
 		return 0;
 
 	snd = agent_by_addr(&run->agents, src);
@@ -1033,7 +785,7 @@ static void live_msg_h(const struct pcapr_msg *m, void *arg)
 	struct agent *snd = agent_by_addr(&run->agents, &m->src);
 	struct agent *rcv = agent_by_addr(&run->agents, &m->dst);
 
-	if (run->finished || !snd || !rcv || !snd->role->dut ||
+	if (run->call->finished || !snd || !rcv || !snd->role->dut ||
 	    !rcv->role->dut)
 		return;
 
@@ -1058,7 +810,7 @@ static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
 	uint32_t frame = 0;
 	size_t off;
 
-	if (run->finished ||
+	if (run->call->finished ||
 	    pcapr_link_ip(live_datalink(run->live), data, h->caplen, &off) ||
 	    pcapr_addrs(data + off, h->caplen - off, &src, &dst))
 		return;
@@ -1123,17 +875,17 @@ void run_end_offline(struct run *run)
 {
 	const struct step *st;
 
-	if (!run || run->finished)
+	if (!run || run->call->finished)
 		return;
 
 	run_advance(run);
-	if (run->finished)
+	if (run->call->finished)
 		return;
 
-	st = run_waiting_step(run, NULL, NULL);
+	st = call_waiting_step(run->call, NULL, NULL);
 	if (st && st->type == STEP_MSG &&
-	    run->v[st->idx].status == VERDICT_PENDING)
-		run_step_missing(run, st, "in the capture");
+	    run->call->v[st->idx].status == VERDICT_PENDING)
+		call_step_missing(run->call, st, "in the capture");
 
 	run_finish(run);
 }
@@ -1147,12 +899,12 @@ void run_interrupt(struct run *run, const char *why)
 
 	if (run && run->tearing)
 		run_teardown_cut(run, why);
-	if (!run || run->finished)
+	if (!run || run->call->finished)
 		return;
 
-	st = run_pending_step(run);
+	st = call_pending_step(run->call);
 	if (st)
-		run_step_fail(run, st, 0, "%s", why);
+		call_step_fail(run->call, st, 0, "%s", why);
 
 	run_finish(run);
 }
@@ -1169,7 +921,7 @@ const struct verdict *run_verdict(const struct run *run, unsigned idx)
 	if (!run || idx >= run->sc->nsteps)
 		return NULL;
 
-	return &run->v[idx];
+	return &run->call->v[idx];
 }
 
 
@@ -1193,7 +945,7 @@ const struct msgrec *run_step_rec(const struct run *run, unsigned idx)
 	if (!run || idx >= run->sc->nsteps)
 		return NULL;
 
-	return run->steprec[idx];
+	return run->call->steprec[idx];
 }
 
 
@@ -1205,7 +957,7 @@ unsigned run_count(const struct run *run, enum verdict_status s)
 	for (i = 0; run && i < run->sc->nsteps; i++) {
 		const struct step *st = scenario_step_at(run->sc, i);
 
-		if (st && run->v[i].status == s && verdict_counts(st, s))
+		if (st && run->call->v[i].status == s && verdict_counts(st, s))
 			++n;
 	}
 
@@ -1227,7 +979,7 @@ bool verdict_counts(const struct step *st, enum verdict_status s)
 /** True when the run ended and no step failed or went unreached */
 bool run_passed(const struct run *run)
 {
-	return run && run->finished && !run_count(run, VERDICT_FAIL) &&
+	return run && run->call->finished && !run_count(run, VERDICT_FAIL) &&
 	       !run_count(run, VERDICT_NOTRUN);
 }
 
@@ -1240,10 +992,9 @@ struct calls_apply {
 
 static bool call_apply_h(struct le *le, void *arg)
 {
-	const struct callid *c = le->data;
 	struct calls_apply *ca = arg;
 
-	ca->h(c->id, ca->arg);
+	ca->h(call_id_of(le), ca->arg);
 	return false;
 }
 
@@ -1254,7 +1005,7 @@ void run_calls_apply(const struct run *run, run_call_h *h, void *arg)
 	struct calls_apply ca = {h, arg};
 
 	if (run && h)
-		(void)hash_apply(run->calls, call_apply_h, &ca);
+		(void)hash_apply(run->call->ids, call_apply_h, &ca);
 }
 
 
