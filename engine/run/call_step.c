@@ -21,6 +21,8 @@ static enum prog send_step(struct call *call, const struct step *st)
 	int err;
 
 	err = call->port.sendh(call, st, &r, &why, call->port.arg);
+	if (r)
+		call_note(call, r);   /* a Call-ID of this call now */
 	if (err == ENOENT && st->group) {
 		/* in a group, what it answers may simply not be there yet;
 		 * kept, so a timeout can say why it never left */

@@ -74,7 +74,6 @@ static int send_h(struct call *call, const struct step *st,
 	if (st->dialog)
 		(void)str_dup(&r->dialog, st->dialog);
 	list_append(&run->msgs, &r->le, r);
-	call_note(call, r);
 	*rp = r;
 
 	r->lose_left = st->lose;
