@@ -87,6 +87,10 @@ struct icmp_of {
 int  run_icmp_print(struct re_printf *pf, const struct icmp_of *ic);
 void run_write_pcap(struct run *run, struct msgrec *r);
 void run_pcap_comments(struct run *run);
+/* engine/run/run_recv.c: what the stage hears */
+struct diag;
+extern const struct agent_handlers run_agent_handlers;
+int  run_capture_open(struct run *run, const char *capsrc, struct diag *dg);
 /* engine/run/run_port.c: the stage's side of its call */
 int  run_call_alloc(struct run *run);
 void run_finish(struct run *run);
