@@ -535,7 +535,8 @@ int run_capture_open(struct run *run, const char *capsrc, struct diag *dg)
 	if (!err)
 		err = pcapr_feed_alloc(&run->feed, live_msg_h, run);
 	if (err) {
-		diag_err(dg, NULL, NULL, "%s: %s", capsrc, why ? why : "failed");
+		diag_err(dg, NULL, NULL, "%s: %s", capsrc,
+			 why ? why : "failed");
 		mem_deref(why);
 		return err;
 	}
