@@ -49,7 +49,7 @@ bool call_rtx_wanted(const struct call *call, const struct msgrec *r)
 /** r may be taken by st: a retransmission only by the step that asserts
  *  one, and then only a copy of that step's message */
 bool call_rtx_fits(const struct call *call, const struct step *st,
-		  const struct msgrec *r)
+		   const struct msgrec *r)
 {
 	const struct msgrec *o = rtx_orig(call, st);
 
@@ -78,7 +78,7 @@ static uint32_t expected_ival(const struct call *call, const struct step *st,
  * caller owns it).
  */
 char *call_rtx_check(const struct call *call, const struct step *st,
-		    const struct msgrec *r)
+		     const struct msgrec *r)
 {
 	const struct msgrec *o = rtx_orig(call, st), *prev = o;
 	const struct ledger *rcv = ledger_find(call->cfg.ledgers, r->to);
@@ -161,9 +161,9 @@ uint32_t call_rtx_timeout(const struct call *call, const struct step *st)
 void call_rtx_missing(struct call *call, const struct step *st, uint32_t t)
 {
 	call_step_fail(call, st, 0, "no retransmission of %H (%s) from %s at "
-		      "%s within %u ms (T1 = %u ms)", call_step_line,
-		      st->rtx_of, st->rtx_of->id, st->from->name,
-		      st->to->name, t, call->cfg.timers->t1);
+		       "%s within %u ms (T1 = %u ms)", call_step_line,
+		       st->rtx_of, st->rtx_of->id, st->from->name,
+		       st->to->name, t, call->cfg.timers->t1);
 }
 
 

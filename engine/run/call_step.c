@@ -141,7 +141,7 @@ const struct step *call_pending_step(const struct call *call)
 
 /** True when st has its verdict already; *p: how the cursor goes on */
 bool call_step_settled(const struct call *call, const struct step *st,
-		      enum prog *p)
+		       enum prog *p)
 {
 	switch (call->v[st->idx].status) {
 
@@ -330,28 +330,30 @@ static int other_method(struct re_printf *pf, const struct sent *sn)
  * capture"): it fails, naming what its sender sent instead, if anything
  */
 void call_step_missing(struct call *call, const struct step *st,
-		      const char *when)
+		       const char *when)
 {
 	const struct msgrec *r = instead(call, st);
 	struct auth_reject rj = {r, call->cfg.ledgers};
 
 	if (r)
 		call_step_fail(call, st, r->frame, "no %H from %s at %s %s; "
-			      "%s sent %H%H%s%s instead (frame %u)%H",
-			      call_step_line, st, st->from->name, st->to->name,
-			      when, st->from->name, call_rec_line, r,
-			      other_method, &(struct sent){st, r},
-			      r->to != st->to && r->to ? " to " : "",
-			      r->to != st->to && r->to ? r->to->name : "",
-			      r->frame, auth_rejected_print, &rj);
+			       "%s sent %H%H%s%s instead (frame %u)%H",
+			       call_step_line, st, st->from->name,
+			       st->to->name, when, st->from->name,
+			       call_rec_line, r,
+			       other_method, &(struct sent){st, r},
+			       r->to != st->to && r->to ? " to " : "",
+			       r->to != st->to && r->to ? r->to->name : "",
+			       r->frame, auth_rejected_print, &rj);
 	else if (call->defer[st->idx])
 		call_step_fail(call, st, 0, "no %H from %s at %s %s: %s",
-			      call_step_line, st, st->from->name, st->to->name,
-			      when, call->defer[st->idx]);
+			       call_step_line, st, st->from->name,
+			       st->to->name, when, call->defer[st->idx]);
 	else
 		call_step_fail(call, st, 0, "no %H from %s at %s %s%H",
-			      call_step_line, st, st->from->name, st->to->name,
-			      when, why_print, &(struct why_of){call, st});
+			       call_step_line, st, st->from->name,
+			       st->to->name, when, why_print,
+			       &(struct why_of){call, st});
 }
 
 
@@ -377,8 +379,8 @@ static void timed_out(struct call *call)
 	if (st->type == STEP_MSG && (st->absent ||
 				     (st->optional && role_acts(st->from)))) {
 		call_step_done(call, st,
-			      st->absent ? VERDICT_PASS : VERDICT_SKIP, 0,
-			      NULL);
+			       st->absent ? VERDICT_PASS : VERDICT_SKIP, 0,
+			       NULL);
 		call_kick(call);
 		return;
 	}
@@ -388,8 +390,8 @@ static void timed_out(struct call *call)
 	}
 	else if (call->sent[st->idx]) {
 		call_step_fail(call, st, 0, "%H was sent to %s but never "
-			      "arrived within %u.%u s", call_step_line, st,
-			      st->to->name, t / 1000, t % 1000 / 100);
+			       "arrived within %u.%u s", call_step_line, st,
+			       st->to->name, t / 1000, t % 1000 / 100);
 	}
 	else {
 		char when[32];

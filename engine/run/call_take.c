@@ -58,8 +58,8 @@ static const struct finding *check_rules(struct call *call, struct msgrec *r,
 			first = f;
 		else if (f->sev == RULE_WARNING)
 			call_logf(call, "%s: warning: %H (frame %u)",
-				 st ? st->id : "-", finding_print, f,
-				 f->frame);
+				  st ? st->id : "-", finding_print, f,
+				  f->frame);
 	}
 
 	return first;
@@ -210,8 +210,8 @@ enum prog call_take(struct call *call, const struct step *st)
 
 		if (res == MATCH_BAD) {
 			call_step_fail(call, st, r->frame, "%s%H",
-				      why ? why : "", broken_print,
-				      check_rules(call, r, ant, st));
+				       why ? why : "", broken_print,
+				       check_rules(call, r, ant, st));
 			mem_deref(why);
 			return PROG_FAIL;
 		}
@@ -244,8 +244,8 @@ enum prog call_take(struct call *call, const struct step *st)
 
 		if (st->within_ms && call_reaction(call, r) > st->within_ms) {
 			call_step_fail(call, st, r->frame, "%H arrived after "
-				      "%llu ms; within: allows %u ms",
-				      call_step_line, st,
+				       "%llu ms; within: allows %u ms",
+				       call_step_line, st,
 				  (unsigned long long)call_reaction(call, r),
 				  st->within_ms);
 			return PROG_FAIL;
@@ -270,11 +270,6 @@ bool call_later_step(const struct call *call, const struct msgrec *r)
 }
 
 
-/*
- * Messages in the inbox that no step from the cursor on can take: an
- * unlisted 100 Trying is absorbed (it is hop by hop); anything else fails
- * the step that was waiting. Returns true if the call failed.
- */
 /* an optional step skipped (its next step's message came first) whose
  * message r is, arriving late: a proxy's 180 may follow its 200 */
 static const struct step *late_optional(const struct call *call,
@@ -303,6 +298,11 @@ static const struct step *late_optional(const struct call *call,
 }
 
 
+/**
+ * Messages in the inbox that no step from the cursor on can take: an
+ * unlisted 100 Trying is absorbed (it is hop by hop); anything else fails
+ * the step that was waiting. Returns true if the call failed.
+ */
 bool call_unexpected(struct call *call)
 {
 	struct le *le = call->inbox.head;
@@ -330,10 +330,10 @@ bool call_unexpected(struct call *call)
 			}
 			list_unlink(&r->in_le);
 			call_step_fail(call, st, r->frame, "malformed message "
-				      "from %H at %H (frame %u): %s",
-				      call_role_name, r->from, call_role_name,
-				      r->to, r->frame, r->bad ? r->bad
-				      : r->malformed);
+				       "from %H at %H (frame %u): %s",
+				       call_role_name, r->from, call_role_name,
+				       r->to, r->frame, r->bad ? r->bad
+				       : r->malformed);
 			return true;
 		}
 
@@ -358,16 +358,16 @@ bool call_unexpected(struct call *call)
 
 				w = call_waiting_step(call, r->from, r->to);
 				call_step_fail(call, w ? w : st, r->frame,
-					      "%H in the late message of "
-					      "optional %s", finding_print,
-					      f, st->id);
+					       "%H in the late message of "
+					       "optional %s", finding_print,
+					       f, st->id);
 				return true;
 			}
 			call_logf(call, "absorbed %H from %H to %H (frame "
-				 "%u): the message of optional step %s, "
-				 "skipped, came late", call_rec_line, r,
-				 call_role_name, r->from, call_role_name,
-				 r->to, r->frame, st->id);
+				  "%u): the message of optional step %s, "
+				  "skipped, came late", call_rec_line, r,
+				  call_role_name, r->from, call_role_name,
+				  r->to, r->frame, st->id);
 			continue;
 		}
 
@@ -380,14 +380,14 @@ bool call_unexpected(struct call *call)
 				st = call_waiting_step(call, r->from, r->to);
 				if (st)
 					call_step_fail(call, st, r->frame,
-						      "%H in an unlisted "
-						      "100 Trying",
-						      finding_print, f);
+						       "%H in an unlisted "
+						       "100 Trying",
+						       finding_print, f);
 				return true;
 			}
 			call_logf(call, "absorbed an unlisted 100 Trying "
-				 "from %H to %H (frame %u)", call_role_name,
-				 r->from, call_role_name, r->to, r->frame);
+				  "from %H to %H (frame %u)", call_role_name,
+				  r->from, call_role_name, r->to, r->frame);
 			continue;
 		}
 
@@ -408,20 +408,20 @@ bool call_unexpected(struct call *call)
 			struct auth_reject rj = {r, call->cfg.ledgers};
 
 			call_step_fail(call, st, r->frame, "expected %H from "
-				      "%s, got %H (frame %u)%H%H",
-				      call_step_line, st, st->from->name,
-				      call_rec_line, r, r->frame,
-				      auth_rejected_print, &rj, broken_print,
-				      check_rules(call, r, NULL, st));
+				       "%s, got %H (frame %u)%H%H",
+				       call_step_line, st, st->from->name,
+				       call_rec_line, r, r->frame,
+				       auth_rejected_print, &rj, broken_print,
+				       check_rules(call, r, NULL, st));
 		}
 		else {
 			call_step_fail(call, st, r->frame, "unexpected %H "
-				      "from %H to %H (frame %u) while "
-				      "waiting for %H%H", call_rec_line, r,
-				      call_role_name, r->from, call_role_name,
-				      r->to, r->frame, call_step_line, st,
-				      broken_print,
-				      check_rules(call, r, NULL, st));
+				       "from %H to %H (frame %u) while "
+				       "waiting for %H%H", call_rec_line, r,
+				       call_role_name, r->from, call_role_name,
+				       r->to, r->frame, call_step_line, st,
+				       broken_print,
+				       check_rules(call, r, NULL, st));
 		}
 		return true;
 	}

@@ -26,7 +26,7 @@
  * device's.
  */
 bool call_answers_raw(const struct call *call, const struct step *st,
-		     const struct msgrec *r)
+		      const struct msgrec *r)
 {
 	const struct msgrec *req;
 	struct pl cid, rcid;
@@ -65,7 +65,7 @@ static const char *why_text(char *buf, size_t sz, const struct msgrec *r)
 
 /** Whether st takes r, which does not decode, by its status line */
 bool call_unparsed_takes(const struct call *call, const struct step *st,
-			const struct msgrec *r)
+			 const struct msgrec *r)
 {
 	return answers_raw(call, st, r) &&
 	       step_accepts(st, msgtext_status(r->mb));
@@ -74,7 +74,7 @@ bool call_unparsed_takes(const struct call *call, const struct step *st,
 
 /** st takes r (call_unparsed_takes): passed, saying how it was judged */
 void call_unparsed_take(struct call *call, const struct step *st,
-		       struct msgrec *r)
+			struct msgrec *r)
 {
 	char *note = NULL, buf[64];
 
@@ -94,7 +94,7 @@ void call_unparsed_take(struct call *call, const struct step *st,
  * answers the raw: request st answers, st fails naming its status (true)
  */
 bool call_unparsed_unexpected(struct call *call, const struct step *st,
-			     struct msgrec *r)
+			      struct msgrec *r)
 {
 	struct pl cid = msgtext_callid(r->mb);
 	const char *scn = pl_isset(&cid) ? call_earlier(call, &cid) : NULL;
@@ -103,9 +103,9 @@ bool call_unparsed_unexpected(struct call *call, const struct step *st,
 	if (scn) {
 		list_unlink(&r->in_le);
 		call_logf(call, "absorbed %u from %s (frame %u), which does "
-			 "not parse (%s): left over from scenario %s",
-			 msgtext_status(r->mb), r->from ? r->from->name : "?",
-			 r->frame, why_text(buf, sizeof(buf), r), scn);
+			  "not parse (%s): left over from scenario %s",
+			  msgtext_status(r->mb), r->from ? r->from->name : "?",
+			  r->frame, why_text(buf, sizeof(buf), r), scn);
 		return false;
 	}
 	if (!answers_raw(call, st, r))
@@ -113,8 +113,8 @@ bool call_unparsed_unexpected(struct call *call, const struct step *st,
 
 	list_unlink(&r->in_le);
 	call_step_fail(call, st, r->frame, "expected %H from %s, got %u "
-		      "(frame %u), which does not parse (%s)", call_step_line,
-		      st, st->from->name, msgtext_status(r->mb), r->frame,
-		      why_text(buf, sizeof(buf), r));
+		       "(frame %u), which does not parse (%s)", call_step_line,
+		       st, st->from->name, msgtext_status(r->mb), r->frame,
+		       why_text(buf, sizeof(buf), r));
 	return true;
 }

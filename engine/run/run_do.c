@@ -238,13 +238,13 @@ static void fail_acted(struct run *run, const struct step *st,
 	const char *verb = vd ? vd->name : "act";
 
 	call_step_fail(run->call, st, r->frame, "%s acted before it was "
-		      "asked: it sent %H to %H (frame %u) %llu ms before the "
-		      "driver %s %s%s; the flow has it act only when asked "
-		      "(is it set to act on its own, as with auto-answer?)",
-		      st->act.actor->name, call_rec_line, r, call_role_name,
-		      r->to, r->frame, (unsigned long long)(t - r->t_rx),
-		      asked ? "told it to" : "was to tell it to", verb,
-		      asked ? "" : " (the driver was not asked)");
+		       "asked: it sent %H to %H (frame %u) %llu ms before the "
+		       "driver %s %s%s; the flow has it act only when asked "
+		       "(is it set to act on its own, as with auto-answer?)",
+		       st->act.actor->name, call_rec_line, r, call_role_name,
+		       r->to, r->frame, (unsigned long long)(t - r->t_rx),
+		       asked ? "told it to" : "was to tell it to", verb,
+		       asked ? "" : " (the driver was not asked)");
 }
 
 
@@ -272,8 +272,8 @@ static void driver_done_h(int err, const char *why, uint64_t sent,
 	run->acting = NULL;
 	if (err) {
 		call_step_fail(run->call, st, 0, "%s's driver (%H) failed: %s",
-			      st->act.actor->name, agent_where, ag,
-			      why ? why : "no reason given");
+			       st->act.actor->name, agent_where, ag,
+			       why ? why : "no reason given");
 		run_finish(run);
 		return;
 	}
@@ -381,8 +381,8 @@ static enum prog act(struct run *run, const struct step *st,
 
 	if (err == ENOTSUP)
 		call_step_fail(run->call, st, 0, "do: %H (step %s): %s",
-			      doverb_print, d, st->id,
-			      why ? why : "the role cannot act");
+			       doverb_print, d, st->id,
+			       why ? why : "the role cannot act");
 	else if (err)
 		call_step_fail(run->call, st, 0, "%s", why ? why : "failed");
 	else
@@ -415,7 +415,7 @@ static enum prog drive(struct run *run, const struct step *st,
 		err = role_aor(&uri, run->sc, d->target);
 		if (err) {
 			call_step_fail(run->call, st, 0, "no URI for %s: %m",
-				      d->target->name, err);
+				       d->target->name, err);
 			return PROG_FAIL;
 		}
 	}
@@ -447,7 +447,7 @@ static enum prog drive(struct run *run, const struct step *st,
 		run->acting = NULL;
 		call_step_fail(run->call, st, 0, "%s's driver (%H) is "
 			       "busy: %m",
-			      d->actor->name, agent_where, ag, err);
+			       d->actor->name, agent_where, ag, err);
 		return PROG_FAIL;
 	}
 
@@ -477,7 +477,7 @@ enum prog run_do_step(struct run *run, const struct step *st)
 	if (!ag) {
 		/* every role has its agent; a guard, not a path */
 		call_step_fail(run->call, st, 0, "%s has no agent to act",
-			      d->actor->name);
+			       d->actor->name);
 		return PROG_FAIL;
 	}
 
@@ -513,10 +513,10 @@ static void preset_done_h(int err, const char *why, uint64_t sent,
 		if (run->call->cur)
 			call_step_fail(run->call, run->call->cur->data,
 				       0, "%s's driver "
-				      "(%H) could not apply the scenario's "
-				      "settings for %s: %s", r->name,
-				      agent_where, ag, r->name,
-				      why ? why : "no reason given");
+				       "(%H) could not apply the scenario's "
+				       "settings for %s: %s", r->name,
+				       agent_where, ag, r->name,
+				       why ? why : "no reason given");
 		run_finish(run);
 		return;
 	}

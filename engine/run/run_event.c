@@ -185,11 +185,11 @@ enum prog run_event_step(struct run *run, const struct step *st)
 
 	if (e) {
 		call_step_fail(run->call, st, 0, "%s reported %s %llu ms "
-			      "after %s, later than within: %u.%u s",
-			      st->ev.from->name,
-			      st->ev.name, (unsigned long long)(e->t - from),
-			      prev ? prev->id : "the start", within / 1000,
-			      within % 1000 / 100);
+			       "after %s, later than within: %u.%u s",
+			       st->ev.from->name,
+			       st->ev.name, (unsigned long long)(e->t - from),
+			       prev ? prev->id : "the start", within / 1000,
+			       within % 1000 / 100);
 		return PROG_FAIL;
 	}
 
@@ -200,10 +200,10 @@ enum prog run_event_step(struct run *run, const struct step *st)
 	}
 
 	call_step_fail(run->call, st, 0, "no %s event from %s within "
-		      "%u.%u s of %s; %s reported %H", st->ev.name,
-		      st->ev.from->name,
-		      within / 1000, within % 1000 / 100,
-		      prev ? prev->id : "the start", st->ev.from->name,
-		      seen_print, &s);
+		       "%u.%u s of %s; %s reported %H", st->ev.name,
+		       st->ev.from->name,
+		       within / 1000, within % 1000 / 100,
+		       prev ? prev->id : "the start", st->ev.from->name,
+		       seen_print, &s);
 	return PROG_FAIL;
 }

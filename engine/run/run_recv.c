@@ -222,9 +222,9 @@ static void unreachable(struct run *run, struct agent *ag,
 		return;
 
 	call_step_fail(run->call, st, 0, "no %H from %s at %s: %s; it was "
-		      "heard from before (frame %u), so it has gone",
-		      call_step_line, st, pr->name, st->to->name, run->icmp,
-		      last->frame);
+		       "heard from before (frame %u), so it has gone",
+		       call_step_line, st, pr->name, st->to->name, run->icmp,
+		       last->frame);
 	run_finish(run);
 }
 
@@ -268,10 +268,10 @@ static void close_h(struct agent *ag, const struct sa *peer, bool up,
 		return;
 
 	call_step_fail(run->call, st, 0, "%s connection between %s and %H "
-		      "(%J) ended while step %s (%H %s -> %s) waited: %s",
-		      sip_transp_name(ag->role->tp), ag->role->name,
-		      call_role_name, pr, peer, st->id, call_step_line, st,
-		      st->from->name, st->to->name, why);
+		       "(%J) ended while step %s (%H %s -> %s) waited: %s",
+		       sip_transp_name(ag->role->tp), ag->role->name,
+		       call_role_name, pr, peer, st->id, call_step_line, st,
+		       st->from->name, st->to->name, why);
 	run_finish(run);
 }
 
@@ -364,7 +364,7 @@ static void device_note_h(struct agent *ag, bool lost, const char *line,
 	if (st)
 		call_step_fail(run->call, st, 0, "device %s is out of "
 			       "reach: %s",
-			      ag->role->name, line);
+			       ag->role->name, line);
 	run_finish(run);
 }
 

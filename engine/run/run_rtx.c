@@ -245,12 +245,12 @@ static void end_h(void *arg)
 	}
 
 	call_step_fail(run->call, st, 0, "no %sresponse to %r %s from "
-		      "%H: %s fired after %u.%u s (64*T1; sent %u times)%H",
-		      x->kind == RTX_INVITE ? "" : "final ", &o->msg->met,
-		      rec_step_id(o), call_role_name, o->to,
-		      retrans_timer_name(x->kind), lim / 1000,
-		      lim % 1000 / 100, x->copies + 1, run_icmp_print,
-		      &(struct icmp_of){run, o->to});
+		       "%H: %s fired after %u.%u s (64*T1; sent %u times)%H",
+		       x->kind == RTX_INVITE ? "" : "final ", &o->msg->met,
+		       rec_step_id(o), call_role_name, o->to,
+		       retrans_timer_name(x->kind), lim / 1000,
+		       lim % 1000 / 100, x->copies + 1, run_icmp_print,
+		       &(struct icmp_of){run, o->to});
 	run_finish(run);
 }
 
