@@ -1,14 +1,17 @@
-/* engine/run/run.c — play one scenario: the step cursor on libre's loop
+/* engine/run/run.c — play one scenario: the stage and its one call
  *
- * One cursor walks the top-level steps. A step whose sender is simulated
- * is built by that role's agent and sent; if its receiver is simulated
- * too, the step completes when the message arrives there and passes the
- * same checks as a message from a device. A step whose sender is a DUT
- * waits (bounded) for its message. An any-order group completes when all
- * its members have, in whatever order they happen; a member that cannot
- * be built yet (what it answers has not arrived) waits for the others.
- * Everything received goes to an inbox first; a message no remaining
- * step can take fails the step that was waiting, naming what arrived.
+ * The stage (struct run) holds the scenario, the roles' agents and
+ * ledgers, the pcap, the clock, the live capture and the findings; its
+ * call (engine/run/call.h) holds the cursor and the verdicts. One cursor
+ * walks the top-level steps (call_step.c). A step whose sender is
+ * simulated is built by that role's agent and sent (the port, run_port.c);
+ * if its receiver is simulated too, the step completes when the message
+ * arrives there and passes the same checks as a message from a device. A
+ * step whose sender is a DUT waits (bounded) for its message. An
+ * any-order group completes when all its members have, in whatever order
+ * they happen. Everything received (run_recv.c) goes to the call's inbox
+ * first; a message no remaining step can take fails the step that was
+ * waiting, naming what arrived.
  */
 #include <string.h>
 #include <re.h>
@@ -34,11 +37,10 @@
 static void destructor(void *data)
 {
 	struct run *run = data;
-	unsigned i;
+	int t;
 
-	clock_tmr_cancel(&run->tmr_to);
-	clock_tmr_cancel(&run->tmr_wait);
-	clock_tmr_cancel(&run->tmr_kick);
+	for (t = 0; t < CALL_TMR_N; t++)
+		clock_tmr_cancel(&run->ctmr[t]);
 	run_media_stop(run);
 	clock_tmr_cancel(&run->tmr_quiet);
 	clock_tmr_cancel(&run->tmr_event);
@@ -49,21 +51,10 @@ static void destructor(void *data)
 	mem_deref(run->live);
 	mem_deref(run->feed);
 	list_flush(&run->agents);
-	list_clear(&run->inbox);
 	list_flush(&run->findings);
 	list_flush(&run->msgs);
-	hash_flush(run->calls);
-	mem_deref(run->calls);
-	for (i = 0; run->v && i < run->sc->nsteps; i++)
-		mem_deref(run->v[i].reason);
-	for (i = 0; run->defer && i < run->sc->nsteps; i++)
-		mem_deref(run->defer[i]);
-	mem_deref(run->defer);
+	mem_deref(run->call);
 	mem_deref(run->icmp);
-	mem_deref(run->v);
-	mem_deref(run->steprec);
-	mem_deref(run->sent);
-	mem_deref(run->at);
 	mem_deref(run->dtmf_ms);
 	mem_deref(run->mwin);
 	mem_deref(run->dtmf_mark);
@@ -102,159 +93,17 @@ static void pcap_time_h(struct timeval *tv, void *arg)
 }
 
 
+/** A note, to the log handler (through the call's port, as its own) */
 void run_logf(struct run *run, const char *fmt, ...)
 {
-	char *line = NULL;
 	va_list ap;
 
-	if (!run->h.logh)
+	if (!run->call)
 		return;
 
 	va_start(ap, fmt);
-	(void)re_vsdprintf(&line, fmt, ap);
+	call_vlogf(run->call, fmt, ap);
 	va_end(ap);
-
-	if (line)
-		run->h.logh(run, line, run->h.arg);
-	mem_deref(line);
-}
-
-
-uint32_t run_step_timeout(const struct run *run, const struct step *st)
-{
-	uint32_t t = st->timeout_ms ? st->timeout_ms
-		   : run->sc->timeout_ms ? run->sc->timeout_ms
-		   : run->opts.timeout_ms ? run->opts.timeout_ms
-		   : DEFAULT_TIMEOUT_MS;
-
-	if (st->rtx_of && !st->timeout_ms)
-		return run_rtx_timeout(run, st);
-
-	if (st->within_ms && st->within_ms + 500 > t)
-		t = st->within_ms + 500;
-
-	return t;
-}
-
-
-/*
- * When st happened, for the reaction of what follows: its message when
- * it arrived (a device's may have waited in the inbox while a driver was
- * busy), a driven do: when its stimulus left (run_do.c set it), a group
- * when its last member happened, anything else now.
- */
-static uint64_t moment(const struct run *run, const struct step *st)
-{
-	const struct msgrec *r = run->steprec[st->idx];
-	uint64_t t = 0;
-	struct le *le;
-
-	switch (st->type) {
-
-	case STEP_DO:
-		if (run->v[st->idx].stimulus)
-			return run->at[st->idx];
-		break;
-
-	case STEP_MSG:
-		if (r)
-			return msgrec_time(r);
-		break;
-
-	case STEP_GROUP:
-		for (le = st->members.head; le; le = le->next) {
-			const struct step *m = le->data;
-
-			if (run->v[m->idx].status == VERDICT_PASS &&
-			    run->at[m->idx] > t)
-				t = run->at[m->idx];
-		}
-		return t;
-
-	default:
-		break;
-	}
-
-	return run_now(run);
-}
-
-
-void run_step_done(struct run *run, const struct step *st,
-		      enum verdict_status s, uint32_t frame, char *reason)
-{
-	struct verdict *v = &run->v[st->idx];
-	const struct msgrec *r = run->steprec[st->idx];
-
-	v->status = s;
-	v->frame = frame;
-	v->t_ms = run_now(run);
-	if (!v->stimulus)
-		v->device_ms = -1;
-	if (s == VERDICT_PASS && st->type == STEP_MSG && st->from->dut &&
-	    !st->absent && r)
-		v->device_ms = (int64_t)run_reaction(run, r);
-	run->at[st->idx] = moment(run, st);
-	mem_deref(v->reason);
-	v->reason = reason;
-
-	if (run->h.steph)
-		run->h.steph(run, st, v, run->h.arg);
-}
-
-
-void run_step_fail(struct run *run, const struct step *st,
-		      uint32_t frame, const char *fmt, ...)
-{
-	char *reason = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)re_vsdprintf(&reason, fmt, ap);
-	va_end(ap);
-
-	run_step_done(run, st, VERDICT_FAIL, frame, reason);
-}
-
-
-int run_step_line(struct re_printf *pf, const struct step *st)
-{
-	if (st->type != STEP_MSG)
-		return re_hprintf(pf, "%s", st->id);
-
-	return step_print(pf, st);
-}
-
-
-int run_rec_line(struct re_printf *pf, const struct msgrec *r)
-{
-	if (!r->msg)
-		return re_hprintf(pf, "an unparsable message");
-
-	return msgrec_print_line(pf, r);
-}
-
-
-/**
- * A message's reaction time: from the latest step that had happened when
- * it arrived (its stimulus: the message sent to the device, the driver's
- * request) to its arrival. A device's step and within: use it; the time
- * it then waited in the inbox (a driver still busy) is not the device's.
- */
-uint64_t run_reaction(const struct run *run, const struct msgrec *r)
-{
-	uint64_t from = 0;
-	struct le *le;
-
-	for (le = run->sc->steps.head; le && le != run->cur; le = le->next) {
-		const struct step *st = le->data;
-		uint64_t t = run->at[st->idx];
-
-		if (run->v[st->idx].status == VERDICT_PASS && t <= r->t_rx &&
-		    t > from)
-			from = t;
-	}
-
-	return r->t_rx - from;
 }
 
 
@@ -296,441 +145,6 @@ void run_write_pcap(struct run *run, struct msgrec *r)
 }
 
 
-/* build and send a step's message; PROG_DONE when it went out */
-int run_role_name(struct re_printf *pf, const struct role *r)
-{
-	return re_hprintf(pf, "%s", r ? r->name : "an unknown address");
-}
-
-static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
-		   void *arg);
-static void live_msg_h(const struct pcapr_msg *m, void *arg);
-static int capture_filter(char *buf, size_t sz, const struct scenario *sc);
-static const struct role *capture_tls_dut(const struct scenario *sc);
-
-
-/* a Call-ID the run has seen a call begin with, or a step touch */
-struct callid {
-	struct le he;
-	char *id;
-};
-
-
-static void callid_destructor(void *data)
-{
-	struct callid *c = data;
-
-	hash_unlink(&c->he);
-	mem_deref(c->id);
-}
-
-
-static bool callid_cmp(struct le *le, void *arg)
-{
-	const struct callid *c = le->data;
-
-	return !pl_strcmp(arg, c->id);
-}
-
-
-/**
- * What r's call is known by: its Call-ID (read as text when r does not
- * decode), or for a message without one (a torture request, RFC 4475
- * §3.1.2.12) "branch " and its top Via branch, which an answer copies;
- * buf holds that. Empty when r has neither.
- */
-struct pl run_call_key(const struct msgrec *r, char *buf, size_t sz)
-{
-	struct pl id = r->msg && pl_isset(&r->msg->callid) ? r->msg->callid
-		     : msgtext_callid(r->mb);
-	struct pl br;
-
-	if (pl_isset(&id))
-		return id;
-	br = msgtext_branch(r->mb);
-	if (!pl_isset(&br) || re_snprintf(buf, sz, "branch %r", &br) <= 0) {
-		id.p = NULL;
-		id.l = 0;
-		return id;
-	}
-	pl_set_str(&id, buf);
-
-	return id;
-}
-
-
-/** A call of this run: r starts it, or a step sent or took r */
-void run_call_note(struct run *run, const struct msgrec *r)
-{
-	struct callid *c;
-	char buf[256];
-	struct pl id = run_call_key(r, buf, sizeof(buf));
-
-	if (!pl_isset(&id) || run_call_known(run, &id))
-		return;
-
-	c = mem_zalloc(sizeof(*c), callid_destructor);
-	if (!c)
-		return;
-	if (pl_strdup(&c->id, &id)) {
-		mem_deref(c);
-		return;
-	}
-	hash_append(run->calls, hash_joaat_pl(&id), &c->he, c);
-}
-
-
-bool run_call_known(const struct run *run, const struct pl *callid)
-{
-	return hash_lookup(run->calls, hash_joaat_pl(callid), callid_cmp,
-			   (void *)callid) != NULL;
-}
-
-
-/*
- * A message becomes a record: copied once, decoded, in the run's list,
- * and in its sender's (when a role sent it). The pcap is the caller's.
- */
-static struct msgrec *record(struct run *run, struct agent *snd,
-			     struct role *to, const struct sa *src,
-			     const struct sa *dst, const uint8_t *p,
-			     size_t len, uint64_t t_ms)
-{
-	struct msgrec *r = NULL;
-	struct mbuf mb;
-
-	mbuf_init(&mb);
-	mb.buf = (uint8_t *)p;
-	mb.size = mb.end = len;
-	if (msgrec_alloc(&r, &mb))
-		return NULL;
-
-	r->from = snd ? snd->role : NULL;
-	r->to = to;
-	r->src = *src;
-	r->dst = *dst;
-	r->t_ms = t_ms;
-	list_append(&run->msgs, &r->le, r);
-	if (snd)
-		track_sent(&snd->led, r);
-	if (msgrec_starts_call(r) && !run_earlier(run, &r->msg->callid))
-		run_call_note(run, r);
-
-	return r;
-}
-
-
-/*
- * r arrived at rcv (or, with no rcv, was seen leaving for an address no
- * role has): a retransmission is absorbed and noted, anything else goes
- * to the inbox for the steps.
- */
-static void arrived(struct run *run, struct agent *rcv, struct msgrec *r)
-{
-	if (run->tearing) {
-		run_teardown_arrived(run, rcv, r);
-		return;
-	}
-
-	r->t_rx = run_now(run);
-	if (rcv) {
-		r->retrans = r->msg && !r->malformed &&
-			     track_is_retrans(&rcv->led, r);
-		track_received(&rcv->led, r);
-	}
-
-	if (r->retrans) {
-		bool wanted = run_rtx_wanted(run, r);
-
-		run_logf(run, "%s a retransmission of %H from %H at %H "
-			 "(frame %u)", wanted ? "received" : "absorbed",
-			 run_rec_line, r, run_role_name, r->from,
-			 run_role_name, r->to, r->frame);
-		if (rcv)
-			run_rtx_answer(run, rcv, r);
-		if (!wanted)
-			return;
-	}
-
-	list_append(&run->inbox, &r->in_le, r);
-	if (run->offline)
-		run_advance(run);
-	else
-		run_kick(run);
-}
-
-
-/* a message at a simulated role's socket (bad: a stream that could not
- * be framed, its bytes) */
-static void recv_h(struct agent *ag, const struct sa *src,
-		   const struct sa *dst, struct mbuf *mb, const char *bad,
-		   void *arg)
-{
-	struct run *run = arg;
-	struct agent *snd = agent_by_addr(&run->agents, src);
-	struct msgrec *r = NULL;
-	struct le *le;
-
-	if (run->finished && !run->tearing)
-		return;
-
-	/* from a simulated role: the record made when it was sent (a
-	 * phone's stack connects from an address the system chose, so an
-	 * unknown source may be one too) */
-	if (!snd || !snd->role->dut) {
-		for (le = run->msgs.head; le; le = le->next) {
-			struct msgrec *o = le->data;
-
-			if (o->rx_le.list || o->lost || o->to != ag->role ||
-			    !o->from || o->from->dut ||
-			    (snd && o->from != snd->role))
-				continue;
-			if (o->mb->end == mbuf_get_left(mb) &&
-			    !memcmp(o->mb->buf, mbuf_buf(mb), o->mb->end)) {
-				r = o;
-				break;
-			}
-		}
-	}
-
-	/* a datagram a scripted role sent to another (run_xmit) is here */
-	if (r && r->from && !role_acts(r->from) && !role_acts(ag->role))
-		clock_arrived(run->clock);
-
-	if (r && !r->frame) {
-		/* a phone's, over a stream: the wire's addresses are the
-		 * connection's, which its stack's trace does not give */
-		r->src = *src;
-		r->dst = *dst;
-		run_write_pcap(run, r);
-	}
-	else if (!r) {
-		r = record(run, snd, ag->role, src, dst, mb->buf, mb->end,
-			   run_now(run));
-		if (!r)
-			return;
-		r->tp = ag->role->tp;
-		if (bad) {
-			r->msg = mem_deref(r->msg);
-			r->bad = bad;
-		}
-		run_write_pcap(run, r);
-	}
-
-	arrived(run, ag, r);
-}
-
-
-/** "; B's address … answered ICMP port unreachable …" when the device
- *  ic->dev's address did: why what was sent to it drew no answer */
-int run_icmp_print(struct re_printf *pf, const struct icmp_of *ic)
-{
-	if (!ic->run->icmp || !ic->dev || ic->run->icmp_from != ic->dev)
-		return 0;
-
-	return re_hprintf(pf, "; %s", ic->run->icmp);
-}
-
-
-/* the last message the run heard from role, or NULL */
-static const struct msgrec *last_from(const struct run *run,
-				      const struct role *role)
-{
-	struct le *le;
-
-	for (le = run->msgs.tail; le; le = le->prev) {
-		const struct msgrec *r = le->data;
-
-		if (r->from == role && r->t_rx)
-			return r;
-	}
-
-	return NULL;
-}
-
-
-/*
- * UDP: the address of peer (role pr, if any) answered what ag sent there
- * with an ICMP unreachable. A device that was heard from in this run has
- * gone (crashed, or closed its socket): the step waiting for it fails at
- * once. One not heard from yet may still be starting and take a
- * retransmission (RFC 3261 §17.1.1.2, Timer A): the ICMP is kept for the
- * timeout of the step waiting for it. A simulated role's is the run's
- * own doing (a socket closed in teardown): noted only.
- */
-static void unreachable(struct run *run, struct agent *ag,
-			const struct role *pr, const struct sa *peer,
-			const char *why)
-{
-	const struct msgrec *last;
-	const struct step *st;
-
-	/* noted once, not for every retransmission it answers */
-	if (!sa_cmp(&run->icmp_peer, peer, SA_ALL)) {
-		run->icmp_peer = *peer;
-		run_logf(run, "%s: %H's address %J %s", ag->role->name,
-			 run_role_name, pr, peer, why);
-	}
-	if (!pr || !pr->dut)
-		return;
-
-	run->icmp = mem_deref(run->icmp);
-	re_sdprintf(&run->icmp, "%s's address %J %s (%s sent there from "
-		    "%J)", pr->name, peer, why, ag->role->name,
-		    &ag->role->addr);
-	run->icmp_from = pr;
-
-	last = last_from(run, pr);
-	st = run_waiting_step(run, pr, ag->role);
-	if (!last || !st || st->type != STEP_MSG || st->from != pr ||
-	    run->v[st->idx].status != VERDICT_PENDING)
-		return;
-
-	run_step_fail(run, st, 0, "no %H from %s at %s: %s; it was heard "
-		      "from before (frame %u), so it has gone", run_step_line,
-		      st, pr->name, st->to->name, run->icmp, last->frame);
-	run_finish(run);
-}
-
-
-/*
- * A connection of a simulated role ended. The step waiting for a message
- * between it and that peer fails: nothing will come over it now. A
- * connection to a device that never came up (refused, TLS handshake
- * failed) also fails a step waiting for a message from that device: what
- * the role sent it never reached it (a proxy's forward, P -> B, after A's
- * INVITE to P was lost so).
- */
-static void close_h(struct agent *ag, const struct sa *peer, bool up,
-		    const char *why, void *arg)
-{
-	struct run *run = arg;
-	struct agent *pa = agent_by_addr(&run->agents, peer);
-	const struct role *pr = pa ? pa->role : NULL;
-	const struct step *st;
-
-	if (run->finished)
-		return;
-
-	if (ag->role->tp == SIP_TRANSP_UDP) {
-		unreachable(run, ag, pr, peer, why);
-		return;
-	}
-
-	run_logf(run, "%s: %s connection with %H (%J): %s", ag->role->name,
-		 sip_transp_name(ag->role->tp), run_role_name, pr, peer, why);
-
-	st = run_waiting_step(run, pr, ag->role);
-	if (st && (st->from != pr || st->to != ag->role))
-		st = run_waiting_step(run, ag->role, pr);
-	if (!st || st->type != STEP_MSG ||
-	    run->v[st->idx].status != VERDICT_PENDING)
-		return;
-	if (!((st->from == ag->role && st->to == pr) ||
-	      (st->to == ag->role && st->from == pr)) &&
-	    !(pr && pr->dut && !up && st->from == pr))
-		return;
-
-	run_step_fail(run, st, 0, "%s connection between %s and %H (%J) "
-		      "ended while step %s (%H %s -> %s) waited: %s",
-		      sip_transp_name(ag->role->tp), ag->role->name,
-		      run_role_name, pr, peer, st->id, run_step_line, st,
-		      st->from->name, st->to->name, why);
-	run_finish(run);
-}
-
-
-/*
- * A message a phone sent. If it goes to a simulated role, the record
- * waits for its arrival there (recv_h finds it); if it goes to a device
- * or to an address no role has, the run saw it leave and that is all it
- * will see of it.
- */
-static void sent_h(struct agent *ag, const struct sa *src,
-		   const struct sa *dst, const uint8_t *pkt, size_t len,
-		   void *arg)
-{
-	struct run *run = arg;
-	struct agent *rcv = agent_by_addr(&run->agents, dst);
-	struct msgrec *r;
-
-	if (run->finished && !run->tearing)
-		return;
-
-	r = record(run, ag, rcv ? rcv->role : NULL, src, dst, pkt, len,
-		   run_now(run));
-	if (!r)
-		return;
-	r->tp = ag->role->tp;
-	if (!rcv || rcv->role->dut || !agent_reliable(ag))
-		run_write_pcap(run, r);
-
-	if (!rcv || rcv->role->dut)
-		arrived(run, rcv, r);
-}
-
-
-/* the media address of a role that plays media itself (a simulated
- * phone): its packets are written once, when they leave */
-static bool simulated_ip(const struct run *run, const struct sa *sa)
-{
-	struct le *le;
-
-	for (le = run->agents.head; le; le = le->next) {
-		const struct agent *ag = le->data;
-
-		if (agent_leg(ag, NULL) &&
-		    sa_cmp(&ag->role->addr, sa, SA_ADDR))
-			return true;
-	}
-
-	return false;
-}
-
-
-static void media_h(struct agent *ag, bool tx, const struct sa *src,
-		    const struct sa *dst, const uint8_t *pkt, size_t len,
-		    void *arg)
-{
-	struct run *run = arg;
-	(void)ag;
-
-	if (!run->pcap || (!tx && simulated_ip(run, src)))
-		return;
-
-	(void)pcapw_write(run->pcap, src, dst, pkt, len, NULL);
-}
-
-
-static void log_h(struct agent *ag, const char *line, void *arg)
-{
-	(void)ag;
-	run_logf(arg, "%s", line);
-}
-
-
-/* the device's driver: an event it reported, or the device is lost */
-static void device_note_h(struct agent *ag, bool lost, const char *line,
-			  void *arg)
-{
-	struct run *run = arg;
-	const struct step *st;
-
-	if (run->finished)
-		return;
-
-	if (!lost) {
-		run_logf(run, "device %s: %s", ag->role->name, line);
-		return;
-	}
-
-	st = run_pending_step(run);
-	if (st)
-		run_step_fail(run, st, 0, "device %s is out of reach: %s",
-			      ag->role->name, line);
-	run_finish(run);
-}
-
 
 /* a step between two devices under test is out of sight */
 static int check_visible(const struct scenario *sc, struct diag *dg)
@@ -766,10 +180,6 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	      const struct run_opts *opts, const struct run_handlers *h,
 	      struct diag *dg)
 {
-	static const struct agent_handlers handlers = {
-		recv_h, sent_h, media_h, log_h, close_h, device_note_h,
-		run_event_h,
-	};
 	char capsrc[64] = "--capture";
 	struct run_opts o;
 	struct run *run;
@@ -841,24 +251,16 @@ int run_alloc(struct run **runp, struct scenario *sc,
 		goto out;
 	}
 
-	run->v = mem_zalloc(sizeof(*run->v) * (sc->nsteps + 1), NULL);
-	run->steprec = mem_zalloc(sizeof(*run->steprec) * (sc->nsteps + 1),
-				  NULL);
-	run->sent = mem_zalloc(sizeof(*run->sent) * (sc->nsteps + 1), NULL);
-	run->at = mem_zalloc(sizeof(*run->at) * (sc->nsteps + 1), NULL);
-	run->defer = mem_zalloc(sizeof(*run->defer) * (sc->nsteps + 1), NULL);
 	run->dtmf_ms = mem_zalloc(sizeof(*run->dtmf_ms) *
 				  (list_count(&sc->roles) + 1), NULL);
 	run->dtmf_mark = mem_zalloc(sizeof(*run->dtmf_mark) *
 				    (list_count(&sc->roles) + 1), NULL);
-	err = hash_alloc(&run->calls, 64);
+	err = run_call_alloc(run);
 	if (!err)
 		err = run_media_alloc(run);
 	if (err)
 		goto out;
-	if (!run->v || !run->steprec || !run->sent || !run->defer ||
-	    !run->at || !run->dtmf_ms ||
-	    !run->dtmf_mark) {
+	if (!run->dtmf_ms || !run->dtmf_mark) {
 		err = ENOMEM;
 		goto out;
 	}
@@ -867,7 +269,7 @@ int run_alloc(struct run **runp, struct scenario *sc,
 		struct role *role = le->data;
 		struct agent *ag;
 
-		err = agent_alloc(&ag, role, sc, &handlers, run);
+		err = agent_alloc(&ag, role, sc, &run_agent_handlers, run);
 		if (err) {
 			role->listen_err = err;
 			diag_err(dg, sc->file, &role->pos, "role %s: cannot "
@@ -919,36 +321,9 @@ int run_alloc(struct run **runp, struct scenario *sc,
 	}
 
 	if (opts->capture) {
-		char filter[1024], *why = NULL;
-		const struct role *sr = capture_tls_dut(sc);
-
-		if (sr) {
-			/* refused rather than a capture that sees nothing */
-			diag_err(dg, sc->file, NULL, "%s: %s is a device "
-				 "on TLS (%J): its SIP over TLS cannot be "
-				 "read off the wire (the capture has no keys "
-				 "to decrypt it)", capsrc, sr->name,
-				 &sr->addr);
-			err = EINVAL;
+		err = run_capture_open(run, capsrc, dg);
+		if (err)
 			goto out;
-		}
-		if (capture_filter(filter, sizeof(filter), sc)) {
-			diag_err(dg, sc->file, NULL, "%s: no role is bound "
-				 "to a DUT; there is nothing to capture",
-				 capsrc);
-			err = EINVAL;
-			goto out;
-		}
-		err = live_open(&run->live, opts->capture, filter, live_h,
-				run, &why);
-		if (!err)
-			err = pcapr_feed_alloc(&run->feed, live_msg_h, run);
-		if (err) {
-			diag_err(dg, NULL, NULL, "%s: %s", capsrc,
-				 why ? why : "failed");
-			mem_deref(why);
-			goto out;
-		}
 	}
 
  out:
@@ -969,153 +344,15 @@ int run_start(struct run *run)
 
 	run->started = true;
 	run->t0 = clock_now(run->clock);
-	run->cur = run->sc->steps.head;
+	call_start(run->call);
 	if (run->offline)
 		run_advance(run);
 	else
-		run_kick(run);
+		call_kick(run->call);
 
 	return 0;
 }
 
-
-/*
- * A message the run observed rather than sent or received on its own
- * sockets: from a capture (offline) or from the live capture of DUTs.
- */
-static int observed(struct run *run, struct agent *snd, struct agent *rcv,
-		    const struct sa *src, const struct sa *dst,
-		    const uint8_t *p, size_t len, uint32_t frame,
-		    uint64_t t_ms)
-{
-	struct msgrec *r;
-
-	r = record(run, snd, rcv ? rcv->role : NULL, src, dst, p, len, t_ms);
-	if (!r)
-		return ENOMEM;
-
-	r->frame = frame;
-	arrived(run, rcv, r);
-
-	return 0;
-}
-
-
-/**
- * Offline: one message of the capture, as it went from src to dst at
- * t_ms. Messages between addresses no role has are ignored (0).
- */
-int run_inject(struct run *run, const struct sa *src, const struct sa *dst,
-	       const uint8_t *p, size_t len, uint32_t frame, uint64_t t_ms)
-{
-	struct agent *snd, *rcv;
-
-	if (!run || !run->offline || !src || !dst || !p)
-		return EINVAL;
-	if (run->finished)
-		return 0;
-
-	snd = agent_by_addr(&run->agents, src);
-	rcv = agent_by_addr(&run->agents, dst);
-	if (!snd && !rcv)
-		return 0;
-
-	clock_set(run->clock, run->t0 + t_ms);
-	return observed(run, snd, rcv, src, dst, p, len, frame, t_ms);
-}
-
-
-/* a message the capture read (a datagram, or cut out of a TCP stream):
- * between two DUTs it goes to the steps */
-static void live_msg_h(const struct pcapr_msg *m, void *arg)
-{
-	struct run *run = arg;
-	struct agent *snd = agent_by_addr(&run->agents, &m->src);
-	struct agent *rcv = agent_by_addr(&run->agents, &m->dst);
-
-	if (run->finished || !snd || !rcv || !snd->role->dut ||
-	    !rcv->role->dut)
-		return;
-
-	(void)observed(run, snd, rcv, &m->src, &m->dst, m->p, m->len,
-		       m->frame, run_now(run));
-}
-
-
-/*
- * --capture: a packet from the interface. What a simulated role sent or
- * received is already in the pcap; the rest (DUT to DUT, DUT to others)
- * goes in now, and into the reader, which hands on the messages of
- * datagrams and of TCP streams (in sequence order, framed by
- * Content-Length) with the frame that completed each.
- */
-static void live_h(const struct pcap_pkthdr *h, const uint8_t *data,
-		   void *arg)
-{
-	struct run *run = arg;
-	struct agent *snd, *rcv;
-	struct sa src, dst;
-	uint32_t frame = 0;
-	size_t off;
-
-	if (run->finished ||
-	    pcapr_link_ip(live_datalink(run->live), data, h->caplen, &off) ||
-	    pcapr_addrs(data + off, h->caplen - off, &src, &dst))
-		return;
-
-	snd = agent_by_addr(&run->agents, &src);
-	rcv = agent_by_addr(&run->agents, &dst);
-	if ((snd && !snd->role->dut) || (rcv && !rcv->role->dut))
-		return;
-
-	if (run->pcap)
-		(void)pcapw_write_ip(run->pcap, &h->ts, data + off,
-				     h->caplen - off, &frame);
-
-	(void)pcapr_feed(run->feed, &h->ts, data + off, h->caplen - off,
-			 frame);
-}
-
-
-/* a device on TLS, whose SIP the live capture cannot read */
-static const struct role *capture_tls_dut(const struct scenario *sc)
-{
-	struct le *le;
-
-	for (le = sc->roles.head; le; le = le->next) {
-		const struct role *r = le->data;
-
-		if (r->dut && r->tp == SIP_TRANSP_TLS)
-			return r;
-	}
-
-	return NULL;
-}
-
-
-/* BPF: UDP or TCP to or from any DUT's address and port (a DUT's TCP
- * connection from another port is seen where it reaches another DUT) */
-static int capture_filter(char *buf, size_t sz, const struct scenario *sc)
-{
-	struct le *le;
-	size_t o;
-	bool any = false;
-
-	o = (size_t)re_snprintf(buf, sz, "(udp or tcp) and (");
-	for (le = sc->roles.head; le && o + 40 < sz; le = le->next) {
-		const struct role *r = le->data;
-
-		if (!r->dut)
-			continue;
-		o += (size_t)re_snprintf(buf + o, sz - o, "%s(host %j and "
-					 "port %u)", any ? " or " : "",
-					 &r->addr, sa_port(&r->addr));
-		any = true;
-	}
-	re_snprintf(buf + o, sz - o, ")");
-
-	return any ? 0 : ENOENT;
-}
 
 
 /** Offline: the capture ended; what is still awaited is not in it */
@@ -1123,17 +360,17 @@ void run_end_offline(struct run *run)
 {
 	const struct step *st;
 
-	if (!run || run->finished)
+	if (!run || run->call->finished)
 		return;
 
 	run_advance(run);
-	if (run->finished)
+	if (run->call->finished)
 		return;
 
-	st = run_waiting_step(run, NULL, NULL);
+	st = call_waiting_step(run->call, NULL, NULL);
 	if (st && st->type == STEP_MSG &&
-	    run->v[st->idx].status == VERDICT_PENDING)
-		run_step_missing(run, st, "in the capture");
+	    run->call->v[st->idx].status == VERDICT_PENDING)
+		call_step_missing(run->call, st, "in the capture");
 
 	run_finish(run);
 }
@@ -1147,12 +384,12 @@ void run_interrupt(struct run *run, const char *why)
 
 	if (run && run->tearing)
 		run_teardown_cut(run, why);
-	if (!run || run->finished)
+	if (!run || run->call->finished)
 		return;
 
-	st = run_pending_step(run);
+	st = call_pending_step(run->call);
 	if (st)
-		run_step_fail(run, st, 0, "%s", why);
+		call_step_fail(run->call, st, 0, "%s", why);
 
 	run_finish(run);
 }
@@ -1169,7 +406,7 @@ const struct verdict *run_verdict(const struct run *run, unsigned idx)
 	if (!run || idx >= run->sc->nsteps)
 		return NULL;
 
-	return &run->v[idx];
+	return &run->call->v[idx];
 }
 
 
@@ -1193,7 +430,7 @@ const struct msgrec *run_step_rec(const struct run *run, unsigned idx)
 	if (!run || idx >= run->sc->nsteps)
 		return NULL;
 
-	return run->steprec[idx];
+	return run->call->steprec[idx];
 }
 
 
@@ -1205,7 +442,7 @@ unsigned run_count(const struct run *run, enum verdict_status s)
 	for (i = 0; run && i < run->sc->nsteps; i++) {
 		const struct step *st = scenario_step_at(run->sc, i);
 
-		if (st && run->v[i].status == s && verdict_counts(st, s))
+		if (st && run->call->v[i].status == s && verdict_counts(st, s))
 			++n;
 	}
 
@@ -1227,7 +464,7 @@ bool verdict_counts(const struct step *st, enum verdict_status s)
 /** True when the run ended and no step failed or went unreached */
 bool run_passed(const struct run *run)
 {
-	return run && run->finished && !run_count(run, VERDICT_FAIL) &&
+	return run && run->call->finished && !run_count(run, VERDICT_FAIL) &&
 	       !run_count(run, VERDICT_NOTRUN);
 }
 
@@ -1240,10 +477,9 @@ struct calls_apply {
 
 static bool call_apply_h(struct le *le, void *arg)
 {
-	const struct callid *c = le->data;
 	struct calls_apply *ca = arg;
 
-	ca->h(c->id, ca->arg);
+	ca->h(call_id_of(le), ca->arg);
 	return false;
 }
 
@@ -1254,7 +490,7 @@ void run_calls_apply(const struct run *run, run_call_h *h, void *arg)
 	struct calls_apply ca = {h, arg};
 
 	if (run && h)
-		(void)hash_apply(run->calls, call_apply_h, &ca);
+		(void)hash_apply(run->call->ids, call_apply_h, &ca);
 }
 
 

@@ -33,7 +33,7 @@ static bool stated(const struct run *run, const struct finding *f)
 		return false;
 
 	for (i = 0; i < run->sc->nsteps; i++) {
-		const struct verdict *v = &run->v[i];
+		const struct verdict *v = &run->call->v[i];
 
 		if (v->frame == f->frame && v->status == VERDICT_FAIL &&
 		    v->reason && strstr(v->reason, f->rule->id))
@@ -78,7 +78,8 @@ void run_pcap_comments(struct run *run)
 		return;
 
 	for (i = 0; !err && i < run->sc->nsteps; i++) {
-		struct judged j = {scenario_step_at(run->sc, i), &run->v[i]};
+		struct judged j = {scenario_step_at(run->sc, i),
+				   &run->call->v[i]};
 
 		if (!j.st || !j.v->frame)
 			continue;

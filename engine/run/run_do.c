@@ -216,11 +216,11 @@ static const struct msgrec *acted_before(const struct run *run,
 {
 	struct le *le;
 
-	for (le = run->inbox.head; le; le = le->next) {
+	for (le = run->call->inbox.head; le; le = le->next) {
 		const struct msgrec *r = le->data;
 
 		if (r->from == st->act.actor && !r->retrans && r->t_rx < t &&
-		    run_later_step(run, r))
+		    call_later_step(run->call, r))
 			return r;
 	}
 
@@ -237,14 +237,14 @@ static void fail_acted(struct run *run, const struct step *st,
 	const struct do_verb_def *vd = doverb_def(st->act.verb);
 	const char *verb = vd ? vd->name : "act";
 
-	run_step_fail(run, st, r->frame, "%s acted before it was asked: it "
-		      "sent %H to %H (frame %u) %llu ms before the driver "
-		      "%s %s%s; the flow has it act only when asked (is it "
-		      "set to act on its own, as with auto-answer?)",
-		      st->act.actor->name, run_rec_line, r, run_role_name,
-		      r->to, r->frame, (unsigned long long)(t - r->t_rx),
-		      asked ? "told it to" : "was to tell it to", verb,
-		      asked ? "" : " (the driver was not asked)");
+	call_step_fail(run->call, st, r->frame, "%s acted before it was "
+		       "asked: it sent %H to %H (frame %u) %llu ms before the "
+		       "driver %s %s%s; the flow has it act only when asked "
+		       "(is it set to act on its own, as with auto-answer?)",
+		       st->act.actor->name, call_rec_line, r, call_role_name,
+		       r->to, r->frame, (unsigned long long)(t - r->t_rx),
+		       asked ? "told it to" : "was to tell it to", verb,
+		       asked ? "" : " (the driver was not asked)");
 }
 
 
@@ -256,7 +256,7 @@ static void driver_done_h(int err, const char *why, uint64_t sent,
 	const struct msgrec *early;
 	struct agent *ag;
 
-	if (!st || run->finished) {
+	if (!st || run->call->finished) {
 		run->acting = NULL;
 		return;
 	}
@@ -271,21 +271,21 @@ static void driver_done_h(int err, const char *why, uint64_t sent,
 	}
 	run->acting = NULL;
 	if (err) {
-		run_step_fail(run, st, 0, "%s's driver (%H) failed: %s",
-			      st->act.actor->name, agent_where, ag,
-			      why ? why : "no reason given");
+		call_step_fail(run->call, st, 0, "%s's driver (%H) failed: %s",
+			       st->act.actor->name, agent_where, ag,
+			       why ? why : "no reason given");
 		run_finish(run);
 		return;
 	}
 
 	/* the stimulus: when the driver's request left, else when it was
 	 * asked; the device's reaction counts from there */
-	run->at[st->idx] = sent ? clock_of_jiffies(run->clock, sent) - run->t0
-		: run->t_acted;
+	run->call->at[st->idx] = sent ?
+		clock_of_jiffies(run->clock, sent) - run->t0 : run->t_acted;
 
-	early = acted_before(run, st, run->at[st->idx]);
+	early = acted_before(run, st, run->call->at[st->idx]);
 	if (early) {
-		fail_acted(run, st, early, run->at[st->idx], true);
+		fail_acted(run, st, early, run->call->at[st->idx], true);
 		run_finish(run);
 		return;
 	}
@@ -297,15 +297,18 @@ static void driver_done_h(int err, const char *why, uint64_t sent,
 		ag->registered = false;
 
 	/* the driver's own time, apart */
-	run->v[st->idx].device_ms = (int64_t)(run_now(run) - run->t_acted);
-	run_step_done(run, st, VERDICT_PASS, 0, NULL);
-	run_kick(run);
+	run->call->v[st->idx].device_ms =
+		(int64_t)(run_now(run) - run->t_acted);
+	call_step_done(run->call, st, VERDICT_PASS, 0, NULL);
+	call_on_act_done(run->call);
 }
 
 
 static void quiet_h(void *arg)
 {
-	run_kick(arg);
+	struct run *run = arg;
+
+	call_on_act_done(run->call);
 }
 
 
@@ -378,13 +381,13 @@ static enum prog act(struct run *run, const struct step *st,
 		run->acting = NULL;
 
 	if (err == ENOTSUP)
-		run_step_fail(run, st, 0, "do: %H (step %s): %s",
-			      doverb_print, d, st->id,
-			      why ? why : "the role cannot act");
+		call_step_fail(run->call, st, 0, "do: %H (step %s): %s",
+			       doverb_print, d, st->id,
+			       why ? why : "the role cannot act");
 	else if (err)
-		run_step_fail(run, st, 0, "%s", why ? why : "failed");
+		call_step_fail(run->call, st, 0, "%s", why ? why : "failed");
 	else
-		run_step_done(run, st, VERDICT_PASS, 0, NULL);
+		call_step_done(run->call, st, VERDICT_PASS, 0, NULL);
 	mem_deref(why);
 
 	return err ? PROG_FAIL : PROG_DONE;
@@ -406,14 +409,14 @@ static enum prog drive(struct run *run, const struct step *st,
 
 	if (!quiet(run, st))
 		return PROG_WAIT;
-	if (run->v[st->idx].status == VERDICT_FAIL)
+	if (run->call->v[st->idx].status == VERDICT_FAIL)
 		return PROG_FAIL;
 
 	if (d->target) {
 		err = role_aor(&uri, run->sc, d->target);
 		if (err) {
-			run_step_fail(run, st, 0, "no URI for %s: %m",
-				      d->target->name, err);
+			call_step_fail(run->call, st, 0, "no URI for %s: %m",
+				       d->target->name, err);
 			return PROG_FAIL;
 		}
 	}
@@ -421,14 +424,14 @@ static enum prog drive(struct run *run, const struct step *st,
 	if (d->verb == DO_SET && !(d->set.given & ~PHONE_CFG_TONE)) {
 		/* nothing to send: the tone is the device's own, and lint
 		 * made sure the testbed's agrees */
-		run_step_done(run, st, VERDICT_PASS, 0, NULL);
+		call_step_done(run->call, st, VERDICT_PASS, 0, NULL);
 		return PROG_DONE;
 	}
 
 	run->acting = st;
 	run->t_acted = run_now(run);
-	run->v[st->idx].stimulus = true;
-	run->v[st->idx].device_ms = -1;
+	run->call->v[st->idx].stimulus = true;
+	run->call->v[st->idx].device_ms = -1;
 	if (d->verb != DO_SET) {
 		run_logf(run, "%s: %H through %H%s%s", st->id, doverb_print,
 			 d, agent_where, ag, uri ? ": " : "",
@@ -443,8 +446,9 @@ static enum prog drive(struct run *run, const struct step *st,
 	mem_deref(uri);
 	if (err) {
 		run->acting = NULL;
-		run_step_fail(run, st, 0, "%s's driver (%H) is busy: %m",
-			      d->actor->name, agent_where, ag, err);
+		call_step_fail(run->call, st, 0, "%s's driver (%H) is "
+			       "busy: %m",
+			       d->actor->name, agent_where, ag, err);
 		return PROG_FAIL;
 	}
 
@@ -459,12 +463,12 @@ enum prog run_do_step(struct run *run, const struct step *st)
 	struct agent *ag = agent_find(&run->agents, d->actor);
 	enum prog p;
 
-	if (run_step_settled(run, st, &p))
+	if (call_step_settled(run->call, st, &p))
 		return p;
 
 	if (run->offline) {
 		/* a capture holds what was done, not the doing */
-		run_step_done(run, st, VERDICT_SKIP, 0, NULL);
+		call_step_done(run->call, st, VERDICT_SKIP, 0, NULL);
 		return PROG_DONE;
 	}
 
@@ -473,8 +477,8 @@ enum prog run_do_step(struct run *run, const struct step *st)
 
 	if (!ag) {
 		/* every role has its agent; a guard, not a path */
-		run_step_fail(run, st, 0, "%s has no agent to act",
-			      d->actor->name);
+		call_step_fail(run->call, st, 0, "%s has no agent to act",
+			       d->actor->name);
 		return PROG_FAIL;
 	}
 
@@ -493,7 +497,7 @@ static void preset_done_h(int err, const char *why, uint64_t sent,
 	const struct role *r = run->presetting;
 	struct agent *ag = r ? agent_find(&run->agents, r) : NULL;
 
-	if (!r || !ag || run->finished) {
+	if (!r || !ag || run->call->finished) {
 		run->presetting = NULL;
 		return;
 	}
@@ -507,17 +511,18 @@ static void preset_done_h(int err, const char *why, uint64_t sent,
 	run->presetting = NULL;
 
 	if (err) {
-		if (run->cur)
-			run_step_fail(run, run->cur->data, 0, "%s's driver "
-				      "(%H) could not apply the scenario's "
-				      "settings for %s: %s", r->name,
-				      agent_where, ag, r->name,
-				      why ? why : "no reason given");
+		if (run->call->cur)
+			call_step_fail(run->call, run->call->cur->data,
+				       0, "%s's driver "
+				       "(%H) could not apply the scenario's "
+				       "settings for %s: %s", r->name,
+				       agent_where, ag, r->name,
+				       why ? why : "no reason given");
 		run_finish(run);
 		return;
 	}
 
-	run_kick(run);
+	call_on_act_done(run->call);
 }
 
 

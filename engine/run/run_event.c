@@ -50,7 +50,7 @@ void run_event_h(struct agent *ag, const char *name, const char *detail,
 	struct run *run = arg;
 	struct devevent *e;
 
-	if (run->finished || !name)
+	if (run->call->finished || !name)
 		return;
 
 	e = mem_zalloc(sizeof(*e), devevent_destructor);
@@ -64,7 +64,7 @@ void run_event_h(struct agent *ag, const char *name, const char *detail,
 		return;
 	}
 	list_append(&run->events, &e->le, e);
-	run_kick(run);
+	call_on_act_done(run->call);
 }
 
 
@@ -77,7 +77,8 @@ static const struct step *stimulus(const struct run *run,
 {
 	const struct le *le;
 
-	for (le = run->cur ? run->cur->prev : NULL; le; le = le->prev) {
+	le = run->call->cur ? run->call->cur->prev : NULL;
+	for (; le; le = le->prev) {
 		const struct step *st = le->data;
 
 		if (st->type == STEP_MSG && st->from == ev->ev.from)
@@ -159,13 +160,14 @@ static struct devevent *find(const struct run *run, const struct step *st,
 enum prog run_event_step(struct run *run, const struct step *st)
 {
 	const struct step *prev = stimulus(run, st);
-	uint64_t from = prev ? run->at[prev->idx] : 0, now = run_now(run);
+	uint64_t from = prev ? run->call->at[prev->idx] : 0;
+	uint64_t now = run_now(run);
 	uint32_t within = st->within_ms ? st->within_ms
-		: run_step_timeout(run, st);
+		: call_step_timeout(run->call, st);
 	struct seen s = {run, st, from};
 	struct devevent *e;
 
-	if (run->v[st->idx].status != VERDICT_PENDING)
+	if (run->call->v[st->idx].status != VERDICT_PENDING)
 		return PROG_DONE;
 
 	e = find(run, st, from);
@@ -176,17 +178,18 @@ enum prog run_event_step(struct run *run, const struct step *st)
 			 st->ev.from->name, e->name, e->detail ? " " : "",
 			 e->detail ? e->detail : "",
 			 (unsigned long long)(e->t - from));
-		run_step_done(run, st, VERDICT_PASS, 0, NULL);
-		run->at[st->idx] = e->t;
+		call_step_done(run->call, st, VERDICT_PASS, 0, NULL);
+		run->call->at[st->idx] = e->t;
 		return PROG_DONE;
 	}
 
 	if (e) {
-		run_step_fail(run, st, 0, "%s reported %s %llu ms after %s, "
-			      "later than within: %u.%u s", st->ev.from->name,
-			      st->ev.name, (unsigned long long)(e->t - from),
-			      prev ? prev->id : "the start", within / 1000,
-			      within % 1000 / 100);
+		call_step_fail(run->call, st, 0, "%s reported %s %llu ms "
+			       "after %s, later than within: %u.%u s",
+			       st->ev.from->name,
+			       st->ev.name, (unsigned long long)(e->t - from),
+			       prev ? prev->id : "the start", within / 1000,
+			       within % 1000 / 100);
 		return PROG_FAIL;
 	}
 
@@ -196,10 +199,11 @@ enum prog run_event_step(struct run *run, const struct step *st)
 		return PROG_WAIT;
 	}
 
-	run_step_fail(run, st, 0, "no %s event from %s within %u.%u s of %s; "
-		      "%s reported %H", st->ev.name, st->ev.from->name,
-		      within / 1000, within % 1000 / 100,
-		      prev ? prev->id : "the start", st->ev.from->name,
-		      seen_print, &s);
+	call_step_fail(run->call, st, 0, "no %s event from %s within "
+		       "%u.%u s of %s; %s reported %H", st->ev.name,
+		       st->ev.from->name,
+		       within / 1000, within % 1000 / 100,
+		       prev ? prev->id : "the start", st->ev.from->name,
+		       seen_print, &s);
 	return PROG_FAIL;
 }

@@ -479,9 +479,9 @@ static void media_end(struct media_win *w)
 	}
 
 	if (why)
-		run_step_done(run, st, VERDICT_FAIL, 0, why);
+		call_step_done(run->call, st, VERDICT_FAIL, 0, why);
 	else
-		run_step_done(run, st, VERDICT_PASS, 0, NULL);
+		call_step_done(run->call, st, VERDICT_PASS, 0, NULL);
 }
 
 
@@ -491,8 +491,8 @@ static void media_tmr_h(void *arg)
 	struct run *run = w->run;
 	const struct step *st = w->st;
 
-	if (!w->started || run->finished ||
-	    run->v[st->idx].status != VERDICT_PENDING)
+	if (!w->started || run->call->finished ||
+	    run->call->v[st->idx].status != VERDICT_PENDING)
 		return;
 
 	if (st->media.expect == MEDIA_DTMF &&
@@ -504,7 +504,7 @@ static void media_tmr_h(void *arg)
 	}
 
 	media_end(w);
-	run_kick(run);
+	call_on_act_done(run->call);
 }
 
 
@@ -569,11 +569,11 @@ enum prog run_media_step(struct run *run, const struct step *st)
 	struct media_win *w = &run->mwin[st->idx];
 	enum prog p;
 
-	if (run_step_settled(run, st, &p))
+	if (call_step_settled(run->call, st, &p))
 		return p;
 
 	if (run->offline) {
-		run_step_done(run, st, VERDICT_SKIP, 0, NULL);
+		call_step_done(run->call, st, VERDICT_SKIP, 0, NULL);
 		return PROG_DONE;
 	}
 
@@ -587,7 +587,7 @@ enum prog run_media_step(struct run *run, const struct step *st)
 				  "its own recording (testbed driver: "
 				  "recording:) for a simulated talker's "
 				  "audio, a tone or silence");
-		run_step_done(run, st, VERDICT_SKIP, 0, why);
+		call_step_done(run->call, st, VERDICT_SKIP, 0, why);
 		return PROG_DONE;
 	}
 

@@ -73,9 +73,9 @@ int run_xmit(struct run *run, struct agent *ag, struct msgrec *r)
 		r->lost = true;
 		run_logf(run, "%s: %H from %H to %H (frame %u) lost on "
 			 "purpose: it is in the capture, %H never gets it",
-			 rec_step_id(r), run_rec_line, r, run_role_name,
-			 r->from, run_role_name, r->to, r->frame,
-			 run_role_name, r->to);
+			 rec_step_id(r), call_rec_line, r, call_role_name,
+			 r->from, call_role_name, r->to, r->frame,
+			 call_role_name, r->to);
 		return 0;
 	}
 
@@ -146,7 +146,7 @@ static struct msgrec *rtx_copy(struct run *run, struct agent *ag,
 	err = run_xmit(run, ag, c);
 	if (err)
 		run_logf(run, "%s: cannot resend %H from %J to %J: %m",
-			 rec_step_id(c), run_rec_line, c, &c->src, &c->dst,
+			 rec_step_id(c), call_rec_line, c, &c->src, &c->dst,
 			 err);
 
 	return c;
@@ -196,7 +196,7 @@ static void rtx_h(void *arg)
 	struct run *run = x->run;
 	bool proceeding = false;
 
-	if (run->finished || rtx_over(x, &proceeding))
+	if (run->call->finished || rtx_over(x, &proceeding))
 		return;
 
 	if (!rtx_copy(run, x->ag, x->orig))
@@ -219,14 +219,14 @@ static void end_h(void *arg)
 	uint32_t lim = retrans_limit(&run->timers);
 
 	clock_tmr_cancel(&x->tmr);
-	if (run->finished || rtx_over(x, &proceeding))
+	if (run->call->finished || rtx_over(x, &proceeding))
 		return;
 
 	if (x->kind == RTX_2XX || x->kind == RTX_FINAL) {
 		run_logf(run, "%s: no ACK for %H from %H at %H within "
 			 "%u.%u s (%s); sent %u times%s",
-			 rec_step_id(o), run_rec_line, o, run_role_name,
-			 o->to, run_role_name, o->from, lim / 1000,
+			 rec_step_id(o), call_rec_line, o, call_role_name,
+			 o->to, call_role_name, o->from, lim / 1000,
 			 lim % 1000 / 100, x->kind == RTX_2XX ? "64*T1"
 			 : "Timer H, 64*T1", x->copies + 1,
 			 x->kind == RTX_2XX
@@ -236,21 +236,21 @@ static void end_h(void *arg)
 	}
 
 	/* §17.1.1.2, §17.1.2.2: the transaction timed out */
-	st = run_waiting_step(run, NULL, NULL);
-	if (!st || run->v[st->idx].status != VERDICT_PENDING) {
+	st = call_waiting_step(run->call, NULL, NULL);
+	if (!st || run->call->v[st->idx].status != VERDICT_PENDING) {
 		run_logf(run, "%s: %s fired for %H to %H", rec_step_id(o),
-			 retrans_timer_name(x->kind), run_rec_line, o,
-			 run_role_name, o->to);
+			 retrans_timer_name(x->kind), call_rec_line, o,
+			 call_role_name, o->to);
 		return;
 	}
 
-	run_step_fail(run, st, 0, "no %sresponse to %r %s from %H: %s fired "
-		      "after %u.%u s (64*T1; sent %u times)%H",
-		      x->kind == RTX_INVITE ? "" : "final ", &o->msg->met,
-		      rec_step_id(o), run_role_name, o->to,
-		      retrans_timer_name(x->kind), lim / 1000,
-		      lim % 1000 / 100, x->copies + 1, run_icmp_print,
-		      &(struct icmp_of){run, o->to});
+	call_step_fail(run->call, st, 0, "no %sresponse to %r %s from "
+		       "%H: %s fired after %u.%u s (64*T1; sent %u times)%H",
+		       x->kind == RTX_INVITE ? "" : "final ", &o->msg->met,
+		       rec_step_id(o), call_role_name, o->to,
+		       retrans_timer_name(x->kind), lim / 1000,
+		       lim % 1000 / 100, x->copies + 1, run_icmp_print,
+		       &(struct icmp_of){run, o->to});
 	run_finish(run);
 }
 
@@ -346,166 +346,13 @@ void run_rtx_answer(struct run *run, struct agent *rcv, struct msgrec *r)
 	c = rtx_copy(run, rcv, a);
 	if (c && a->fwd_of)
 		run_logf(run, "%H passed on the retransmitted %H (frame %u) "
-			 "as frame %u (RFC 3261 §16.7)", run_role_name,
-			 rcv->role, run_rec_line, r, r->frame, c->frame);
+			 "as frame %u (RFC 3261 §16.7)", call_role_name,
+			 rcv->role, call_rec_line, r, r->frame, c->frame);
 	else if (c)
 		run_logf(run, "%H resent %H (frame %u) for the retransmitted "
-			 "%H (frame %u)", run_role_name, rcv->role,
-			 run_rec_line, c, c->frame, run_rec_line, r,
+			 "%H (frame %u)", call_role_name, rcv->role,
+			 call_rec_line, c, c->frame, call_rec_line, r,
 			 r->frame);
-}
-
-
-/* the message a retransmission-of: step repeats, once it is known */
-static const struct msgrec *rtx_orig(const struct run *run,
-				     const struct step *st)
-{
-	return st->rtx_of ? run->steprec[st->rtx_of->idx] : NULL;
-}
-
-
-/** r, a retransmission, is what a pending retransmission-of: step waits
- *  for: it goes to the steps instead of being absorbed */
-bool run_rtx_wanted(const struct run *run, const struct msgrec *r)
-{
-	unsigned i;
-
-	for (i = 0; i < run->sc->nsteps; i++) {
-		const struct step *st = scenario_step_at(run->sc, i);
-		const struct msgrec *o = st ? rtx_orig(run, st) : NULL;
-
-		/* an absent: step only minds the copies that come while it
-		 * waits; one before is absorbed as usual */
-		if (st->absent && st != run_waiting_step(run, NULL, NULL))
-			continue;
-		if (o && run->v[i].status == VERDICT_PENDING &&
-		    st->from == r->from && st->to == r->to &&
-		    track_same_msg(o, r))
-			return true;
-	}
-
-	return false;
-}
-
-
-/** r may be taken by st: a retransmission only by the step that asserts
- *  one, and then only a copy of that step's message */
-bool run_rtx_fits(const struct run *run, const struct step *st,
-		  const struct msgrec *r)
-{
-	const struct msgrec *o = rtx_orig(run, st);
-
-	if (!st->rtx_of)
-		return !r->retrans;
-
-	return o && r->retrans && track_same_msg(o, r);
-}
-
-
-/* the interval the copy before r's, at r's receiver, and which copy r is */
-static uint32_t expected_ival(const struct run *run, const struct step *st,
-			      unsigned n)
-{
-	const struct msgrec *o = rtx_orig(run, st);
-	enum rtx_kind kind = o ? retrans_kind(o->msg, true) : RTX_NONE;
-
-	return kind == RTX_NONE ? 0 : retrans_ival(kind, n, &run->timers);
-}
-
-
-/**
- * A retransmission-of: step took r: it must have come about one interval
- * after the copy before it (the first: T1 after the original) — or, for
- * an absent: step, not at all. NULL when it fits, else why not (the
- * caller owns it).
- */
-char *run_rtx_check(const struct run *run, const struct step *st,
-		    const struct msgrec *r)
-{
-	const struct msgrec *o = rtx_orig(run, st), *prev = o;
-	const struct ledger *rcv = ledger_find(&run->ledgers, r->to);
-	uint32_t exp, lo, hi, gap;
-	unsigned n = 0;
-	char *why = NULL;
-	struct le *le;
-
-	if (st->absent) {
-		(void)re_sdprintf(&why, "a retransmission of %H (%s) from %s "
-				  "came (frame %u) %llu ms after the step "
-				  "before; absent: asserts none within %u ms",
-				  run_step_line, st->rtx_of, st->rtx_of->id,
-				  st->from->name, r->frame,
-				  (unsigned long long)run_reaction(run, r),
-				  run_step_timeout(run, st));
-		return why;
-	}
-
-	for (le = rcv ? rcv->rx.head : NULL; le && le->data != r;
-	     le = le->next) {
-		const struct msgrec *x = le->data;
-
-		if (x == o || track_same_msg(o, x)) {
-			prev = x;
-			++n;
-		}
-	}
-
-	exp = expected_ival(run, st, n ? n : 1);
-	if (!exp)
-		return NULL;   /* resent on request, not on a timer */
-
-	retrans_window(exp, &lo, &hi);
-	gap = (uint32_t)(r->t_rx - prev->t_rx);
-	if (gap >= lo && gap <= hi)
-		return NULL;
-
-	(void)re_sdprintf(&why, "retransmission %u of %H (%s) arrived %u ms "
-			  "after the copy before it (frame %u); RFC 3261 "
-			  "timers (T1 = %u ms, T2 = %u ms) put it %u ms "
-			  "after, accepted %u..%u ms", n ? n : 1,
-			  run_step_line, st->rtx_of, st->rtx_of->id, gap,
-			  prev->frame, run->timers.t1, run->timers.t2, exp,
-			  lo, hi);
-	return why;
-}
-
-
-/* which retransmission of its message st asserts: 1 for the first */
-static unsigned rtx_nth(const struct run *run, const struct step *st)
-{
-	unsigned i, n = 1;
-
-	for (i = 0; i < st->idx; i++) {
-		const struct step *o = scenario_step_at(run->sc, i);
-
-		if (o && o->rtx_of == st->rtx_of)
-			++n;
-	}
-
-	return n;
-}
-
-
-/** How long a retransmission-of: step waits: to the end of its window */
-uint32_t run_rtx_timeout(const struct run *run, const struct step *st)
-{
-	uint32_t exp = expected_ival(run, st, rtx_nth(run, st)), lo, hi;
-
-	if (!exp)
-		exp = run->timers.t2;
-	retrans_window(exp, &lo, &hi);
-
-	return hi + 100;
-}
-
-
-/** A retransmission-of: step saw none in time */
-void run_rtx_missing(struct run *run, const struct step *st, uint32_t t)
-{
-	run_step_fail(run, st, 0, "no retransmission of %H (%s) from %s at "
-		      "%s within %u ms (T1 = %u ms)", run_step_line,
-		      st->rtx_of, st->rtx_of->id, st->from->name,
-		      st->to->name, t, run->timers.t1);
 }
 
 

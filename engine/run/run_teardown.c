@@ -30,44 +30,6 @@
 enum { SETTLE_MS = 300, SETTLE_MAX_MS = 5000 };
 
 
-/** The earlier scenario of the suite whose call callid is, or NULL */
-const char *run_earlier(const struct run *run, const struct pl *callid)
-{
-	if (!run->opts.earlierh || !callid || run_call_known(run, callid))
-		return NULL;
-
-	return run->opts.earlierh(callid, run->opts.earlier_arg);
-}
-
-
-/**
- * r is no step's: a message of a call this run never saw begin and no
- * step touched, other than a new request (left over from an earlier run
- * against the same device: a BYE it still retransmits, a phone's 481 to
- * it) — or any message of a call of an earlier scenario of the suite
- */
-bool run_stray(const struct run *run, const struct msgrec *r)
-{
-	char buf[256];
-	struct pl key;
-
-	if (!r->msg)
-		return false;
-	/* without a Call-ID it is the leftover of an earlier scenario's
-	 * request of that top Via branch (one without a Call-ID either),
-	 * else nobody's: the steps judge it */
-	if (!pl_isset(&r->msg->callid)) {
-		key = run_call_key(r, buf, sizeof(buf));
-		return pl_isset(&key) && run_earlier(run, &key);
-	}
-	if (run_earlier(run, &r->msg->callid))
-		return true;
-
-	return !msgrec_starts_call(r) &&
-	       !run_call_known(run, &r->msg->callid);
-}
-
-
 static void settle_h(void *arg);
 
 
@@ -112,11 +74,11 @@ static int tsend_h(struct agent *ag, struct role *to, struct mbuf *mb,
 	if (reply_to)
 		run_logf(run, "%s: %s sent %H to %s (frame %u) for %H "
 			 "(frame %u)", run->tearing ? "teardown" : "leftover",
-			 ag->role->name, run_rec_line, r, to->name, r->frame,
-			 run_rec_line, reply_to, reply_to->frame);
+			 ag->role->name, call_rec_line, r, to->name, r->frame,
+			 call_rec_line, reply_to, reply_to->frame);
 	else
 		run_logf(run, "teardown: %s sent %H to %s (frame %u)",
-			 ag->role->name, run_rec_line, r, to->name, r->frame);
+			 ag->role->name, call_rec_line, r, to->name, r->frame);
 	if (err)
 		run_logf(run, "teardown: cannot send from %J to %J: %m",
 			 &r->src, &r->dst, err);
@@ -139,7 +101,7 @@ static void role_teardown(struct run *run, struct agent *ag,
 
 
 /**
- * r, a stray (run_stray), is absorbed: a note says whose it is, and a
+ * r, a stray (call_stray), is absorbed: a note says whose it is, and a
  * scripted receiver answers a request of an earlier scenario's call as a
  * teardown would
  */
@@ -147,20 +109,20 @@ void run_stray_absorb(struct run *run, struct msgrec *r)
 {
 	struct agent *rcv = agent_find(&run->agents, r->to);
 	char buf[256];
-	struct pl key = run_call_key(r, buf, sizeof(buf));
-	const char *scn = run_earlier(run, &key);
+	struct pl key = call_key(r, buf, sizeof(buf));
+	const char *scn = call_earlier(run->call, &key);
 	struct agent_teardown td = {tsend_h, run, r};
 
 	if (scn)
 		run_logf(run, "absorbed %H from %H to %H (frame %u): left "
-			 "over from scenario %s", run_rec_line, r,
-			 run_role_name, r->from, run_role_name, r->to,
+			 "over from scenario %s", call_rec_line, r,
+			 call_role_name, r->from, call_role_name, r->to,
 			 r->frame, scn);
 	else
 		run_logf(run, "absorbed %H from %H to %H (frame %u): its "
 			 "Call-ID %r belongs to no call of this run",
-			 run_rec_line, r, run_role_name, r->from,
-			 run_role_name, r->to, r->frame, &r->msg->callid);
+			 call_rec_line, r, call_role_name, r->from,
+			 call_role_name, r->to, r->frame, &r->msg->callid);
 
 	/* one of an earlier scenario's calls: the device is told, so it
 	 * stops resending it (a stray of unknown origin is left alone) */
@@ -200,7 +162,7 @@ static int busy_print(struct re_printf *pf, const struct run *run)
 	}
 
 	return re_hprintf(pf, "; it kept sending %H (%u times, the last "
-			  "frame %u)", run_rec_line, last, n, last->frame);
+			  "frame %u)", call_rec_line, last, n, last->frame);
 }
 
 
@@ -338,11 +300,11 @@ void run_teardown_arrived(struct run *run, struct agent *rcv,
 		return;
 	}
 
-	if (r->msg && run_earlier(run, &r->msg->callid))
+	if (r->msg && call_earlier(run->call, &r->msg->callid))
 		run_logf(run, "absorbed %H from %H to %H (frame %u): left "
-			 "over from scenario %s", run_rec_line, r,
-			 run_role_name, r->from, run_role_name, r->to,
-			 r->frame, run_earlier(run, &r->msg->callid));
+			 "over from scenario %s", call_rec_line, r,
+			 call_role_name, r->from, call_role_name, r->to,
+			 r->frame, call_earlier(run->call, &r->msg->callid));
 
 	role_teardown(run, rcv, r);
 }

@@ -1,4 +1,4 @@
-/* engine/run/run_unparsed.c — a device's message that does not decode.
+/* engine/run/call_unparsed.c — a device's message that does not decode.
  *
  * A device's answer to a raw: request (an RFC 4475 torture message)
  * copies the nonsense it was sent (RFC 3261 §8.2.6.2) and may not decode
@@ -14,10 +14,8 @@
 #include "scenario.h"
 #include "msgrec.h"
 #include "msgtext.h"
-#include "agent.h"
-#include "track.h"
 #include "run.h"
-#include "run_priv.h"
+#include "call.h"
 
 
 /**
@@ -27,8 +25,8 @@
  * asks, so what it breaks of the grammar is the request's, not the
  * device's.
  */
-bool run_answers_raw(const struct run *run, const struct step *st,
-		     const struct msgrec *r)
+bool call_answers_raw(const struct call *call, const struct step *st,
+		      const struct msgrec *r)
 {
 	const struct msgrec *req;
 	struct pl cid, rcid;
@@ -37,7 +35,7 @@ bool run_answers_raw(const struct run *run, const struct step *st,
 	    st->type != STEP_MSG || st->req || st->from != r->from ||
 	    st->to != r->to || !st->assoc || !st->assoc->raw)
 		return false;
-	req = run->steprec[st->assoc->idx];
+	req = call->steprec[st->assoc->idx];
 	if (!req)
 		return false;
 	cid = msgtext_callid(r->mb);
@@ -48,11 +46,11 @@ bool run_answers_raw(const struct run *run, const struct step *st,
 
 
 /* does r, which does not decode, answer the raw: request st answers? */
-static bool answers_raw(const struct run *run, const struct step *st,
+static bool answers_raw(const struct call *call, const struct step *st,
 			const struct msgrec *r)
 {
 	return !r->msg && msgtext_status(r->mb) &&
-	       run_answers_raw(run, st, r);
+	       call_answers_raw(call, st, r);
 }
 
 
@@ -66,57 +64,57 @@ static const char *why_text(char *buf, size_t sz, const struct msgrec *r)
 
 
 /** Whether st takes r, which does not decode, by its status line */
-bool run_unparsed_takes(const struct run *run, const struct step *st,
-			const struct msgrec *r)
+bool call_unparsed_takes(const struct call *call, const struct step *st,
+			 const struct msgrec *r)
 {
-	return answers_raw(run, st, r) &&
+	return answers_raw(call, st, r) &&
 	       step_accepts(st, msgtext_status(r->mb));
 }
 
 
-/** st takes r (run_unparsed_takes): passed, saying how it was judged */
-void run_unparsed_take(struct run *run, const struct step *st,
-		       struct msgrec *r)
+/** st takes r (call_unparsed_takes): passed, saying how it was judged */
+void call_unparsed_take(struct call *call, const struct step *st,
+			struct msgrec *r)
 {
 	char *note = NULL, buf[64];
 
 	list_unlink(&r->in_le);
 	r->step = st;
-	run->steprec[st->idx] = r;
+	call->steprec[st->idx] = r;
 	(void)re_sdprintf(&note, "judged by its status line: %u from %s, "
 			  "which does not parse (%s)", msgtext_status(r->mb),
 			  st->from->name, why_text(buf, sizeof(buf), r));
-	run_step_done(run, st, VERDICT_PASS, r->frame, note);
+	call_step_done(call, st, VERDICT_PASS, r->frame, note);
 }
 
 
 /**
  * r does not decode and no step takes it: absorbed when it is of an
- * earlier scenario's call (false: the run goes on), else, when it
+ * earlier scenario's call (false: the call goes on), else, when it
  * answers the raw: request st answers, st fails naming its status (true)
  */
-bool run_unparsed_unexpected(struct run *run, const struct step *st,
-			     struct msgrec *r)
+bool call_unparsed_unexpected(struct call *call, const struct step *st,
+			      struct msgrec *r)
 {
 	struct pl cid = msgtext_callid(r->mb);
-	const char *scn = pl_isset(&cid) ? run_earlier(run, &cid) : NULL;
+	const char *scn = pl_isset(&cid) ? call_earlier(call, &cid) : NULL;
 	char buf[64];
 
 	if (scn) {
 		list_unlink(&r->in_le);
-		run_logf(run, "absorbed %u from %s (frame %u), which does "
-			 "not parse (%s): left over from scenario %s",
-			 msgtext_status(r->mb), r->from ? r->from->name : "?",
-			 r->frame, why_text(buf, sizeof(buf), r), scn);
+		call_logf(call, "absorbed %u from %s (frame %u), which does "
+			  "not parse (%s): left over from scenario %s",
+			  msgtext_status(r->mb), r->from ? r->from->name : "?",
+			  r->frame, why_text(buf, sizeof(buf), r), scn);
 		return false;
 	}
-	if (!answers_raw(run, st, r))
+	if (!answers_raw(call, st, r))
 		return false;
 
 	list_unlink(&r->in_le);
-	run_step_fail(run, st, r->frame, "expected %H from %s, got %u "
-		      "(frame %u), which does not parse (%s)", run_step_line,
-		      st, st->from->name, msgtext_status(r->mb), r->frame,
-		      why_text(buf, sizeof(buf), r));
+	call_step_fail(call, st, r->frame, "expected %H from %s, got %u "
+		       "(frame %u), which does not parse (%s)", call_step_line,
+		       st, st->from->name, msgtext_status(r->mb), r->frame,
+		       why_text(buf, sizeof(buf), r));
 	return true;
 }
