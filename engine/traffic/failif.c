@@ -11,6 +11,7 @@
 /* the figures a threshold can name: a row each */
 struct figure {
 	const char *name;
+	enum failif_what what;
 	enum failif_kind kind;
 	bool step;             /* a step's figure (STEP.name) */
 	bool share_ok;         /* may be given as a share (%) */
@@ -18,25 +19,25 @@ struct figure {
 };
 
 static const struct figure figures[] = {
-	{"attempted",  FAILIF_COUNT, false, false, 0},
-	{"completed",  FAILIF_COUNT, false, true,  0},
-	{"failed",     FAILIF_COUNT, false, true,  0},
-	{"timeouts",   FAILIF_COUNT, false, true,  0},
-	{"unexpected", FAILIF_COUNT, false, true,  0},
-	{"rtx",        FAILIF_COUNT, false, true,  0},
-	{"rate",       FAILIF_RATE,  false, false, 0},
-	{"concurrent", FAILIF_COUNT, false, false, 0},
-	{"failed",     FAILIF_COUNT, true,  true,  0},
-	{"timeouts",   FAILIF_COUNT, true,  true,  0},
-	{"rtx",        FAILIF_COUNT, true,  true,  0},
-	{"min",        FAILIF_TIME,  true,  false, 0},
-	{"mean",       FAILIF_TIME,  true,  false, 0},
-	{"p50",        FAILIF_TIME,  true,  false, 50},
-	{"p90",        FAILIF_TIME,  true,  false, 90},
-	{"p95",        FAILIF_TIME,  true,  false, 95},
-	{"p99",        FAILIF_TIME,  true,  false, 99},
-	{"p999",       FAILIF_TIME,  true,  false, 99.9},
-	{"max",        FAILIF_TIME,  true,  false, 0},
+	{"attempted",  FAILIF_ATTEMPTED, FAILIF_COUNT, false, false, 0},
+	{"completed",  FAILIF_COMPLETED, FAILIF_COUNT, false, true,  0},
+	{"failed",     FAILIF_FAILED, FAILIF_COUNT, false, true,  0},
+	{"timeouts",   FAILIF_TIMEOUTS, FAILIF_COUNT, false, true,  0},
+	{"unexpected", FAILIF_UNEXPECTED, FAILIF_COUNT, false, true,  0},
+	{"rtx",        FAILIF_RTX, FAILIF_COUNT, false, true,  0},
+	{"rate",       FAILIF_RATE_ACHIEVED, FAILIF_RATE,  false, false, 0},
+	{"concurrent", FAILIF_CONCURRENT, FAILIF_COUNT, false, false, 0},
+	{"failed",     FAILIF_FAILED, FAILIF_COUNT, true,  true,  0},
+	{"timeouts",   FAILIF_TIMEOUTS, FAILIF_COUNT, true,  true,  0},
+	{"rtx",        FAILIF_RTX, FAILIF_COUNT, true,  true,  0},
+	{"min",        FAILIF_MIN, FAILIF_TIME,  true,  false, 0},
+	{"mean",       FAILIF_MEAN, FAILIF_TIME,  true,  false, 0},
+	{"p50",        FAILIF_PCT, FAILIF_TIME,  true,  false, 50},
+	{"p90",        FAILIF_PCT, FAILIF_TIME,  true,  false, 90},
+	{"p95",        FAILIF_PCT, FAILIF_TIME,  true,  false, 95},
+	{"p99",        FAILIF_PCT, FAILIF_TIME,  true,  false, 99},
+	{"p999",       FAILIF_PCT, FAILIF_TIME,  true,  false, 99.9},
+	{"max",        FAILIF_MAX, FAILIF_TIME,  true,  false, 0},
 };
 
 /* the operators, longest first so ">=" is not read as ">" */
@@ -143,6 +144,7 @@ static int metric_parse(struct failif *f, const struct pl *metric,
 	if (fig) {
 		*figp = fig;
 		f->figure = fig->name;
+		f->what = fig->what;
 		f->kind = fig->kind;
 		f->pct = fig->pct;
 		return 0;
@@ -235,8 +237,8 @@ static int value_parse(struct failif *f, const struct pl *val,
 			f->value = v;
 			return 0;
 		}
-		return diag_err(dg, NULL, NULL, "--fail-if '%s': rate is calls "
-				"per second: '%s' is not its unit",
+		return diag_err(dg, NULL, NULL, "--fail-if '%s': rate is "
+				"calls per second: '%s' is not its unit",
 				f->text, end), EINVAL;
 	}
 
@@ -343,8 +345,9 @@ enum failif_result failif_judge(const struct failif *f,
 }
 
 
-/** What was measured, in the threshold's own unit: "61.204ms", "0.250% (3 of 1200)",
- *  "3", "7981.5/s"; "no sample" when there was none */
+/** What was measured, in the threshold's own unit: "61.204ms",
+ *  "0.250% (3 of 1200)", "3", "7981.5/s"; "no sample" when there was
+ *  none */
 int failif_print_fig(struct re_printf *pf, const struct failif_fig *fig)
 {
 	const struct failif *f = fig ? fig->f : NULL;

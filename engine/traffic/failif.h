@@ -27,6 +27,13 @@ enum failif_kind {
 	FAILIF_RATE,
 };
 
+/* what a figure is, for whoever measures it */
+enum failif_what {
+	FAILIF_ATTEMPTED, FAILIF_COMPLETED, FAILIF_FAILED, FAILIF_TIMEOUTS,
+	FAILIF_UNEXPECTED, FAILIF_RTX, FAILIF_RATE_ACHIEVED,
+	FAILIF_CONCURRENT, FAILIF_MIN, FAILIF_MEAN, FAILIF_PCT, FAILIF_MAX,
+};
+
 enum failif_op {
 	FAILIF_GT, FAILIF_GE, FAILIF_LT, FAILIF_LE, FAILIF_EQ, FAILIF_NE,
 };
@@ -35,6 +42,7 @@ struct failif {
 	char *text;            /* as given, for the report */
 	char *step;            /* the step's id, NULL for a run figure */
 	const char *figure;    /* "failed", "p99", … (static) */
+	enum failif_what what;
 	enum failif_kind kind;
 	enum failif_op op;
 	bool share;            /* VALUE was a share (%) */
