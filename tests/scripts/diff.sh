@@ -103,7 +103,7 @@ unequal digest-nonce \
 edited digest-opaque "$ra" \
 	sub 'Authorization: ' 'opaque="[0-9a-f]*"' 'opaque="0badcafe"'
 unequal digest-opaque \
-	'REGISTER .*header Authorization: ".*opaque="<opaque 1>"" -> ".*opaque="<opaque 2>""'
+	'REGISTER .*header Authorization: ".*opaque="<opaque 1>".*" -> ".*opaque="<opaque 2>"'
 
 ruc=registration-update-cancel
 auth1=$(strings -n 8 "$r2/$ruc.pcapng" | grep -m1 '^Authorization:')
