@@ -5,6 +5,7 @@
 #include <re.h>
 #include "rules.h"
 #include "cli.h"
+#include "suite.h"
 #include "cmdtab.h"
 
 
@@ -31,8 +32,13 @@ int cmd_version(int argc, char *argv[])
 {
 	(void)argc;
 	(void)argv;
+	bool san = false;
+	unsigned phones = suite_phones_per_core(&san);
+
 	re_printf("sipflow %s (libre %s)\n", SIPFLOW_VERSION,
 		  sys_libre_version_get());
+	re_printf("phone scenarios at once: %u a core%s\n", phones,
+		  san ? " (a sanitizer build)" : "");
 	return EXIT_PASS;
 }
 

@@ -26,4 +26,6 @@ int suite_check_pool(struct list *scenarios, const struct suite_opts *opts);
 int suite_run(struct list *scenarios, const struct suite_opts *opts,
 	      struct console *con, struct report *rp, bool *interrupted);
 
+unsigned suite_phones_per_core(bool *sanitizedp);
+
 #endif

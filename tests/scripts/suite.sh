@@ -59,13 +59,22 @@ for k in 1 2 3; do norm "$out/s$k.txt"; echo; done | blocks | sort \
 norm "$out/jd.txt" | blocks >"$out/jd.norm"
 check "default jobs: each scenario's console lines those of --jobs 1" \
 	"sort '$out/jd.norm' | diff '$out/shards.norm' - >'$out/jd.diff'"
-# the default jobs play at most 2 phone scenarios a core at once (a
+# the default jobs play at most N phone scenarios a core at once (a
 # phone's audio and timers are real time: 32 of them on 2 busy cores
-# missed their READY): the most whose captures, first packet to last,
-# overlap in time (capinfos: times the pcap writer took from the wall
+# missed their READY under ASan): the most whose captures, first packet
+# to last, overlap in time (capinfos: times the pcap writer took from the wall
 # clock)
 need capinfos
-cap=$(($(getconf _NPROCESSORS_ONLN) * 2))
+# the cap a core, as this build says (sipflow -V: fewer in a sanitizer
+# build), checked against its range and the decision's figures
+"$sipflow" -V >"$out/version.txt"
+per=$(sed -n 's/^phone scenarios at once: \([0-9]*\) a core.*/\1/p' \
+	"$out/version.txt")
+san=0
+grep -q 'sanitizer build' "$out/version.txt" && san=1
+check "sipflow -V says the phones a core (2 sanitized, 8 optimised): '$per'" \
+	"{ [ '$per' = 2 ] && [ $san = 1 ]; } || { [ '$per' = 8 ] && [ $san = 0 ]; }"
+cap=$(($(getconf _NPROCESSORS_ONLN) * ${per:-2}))
 mapfile -t phones < <(grep -rl 'kind: phone' "${dirs[@]}" | xargs -n1 basename |
 	sed "s#^\(.*\)\.yaml\$#$out/jd/\1.pcapng#")
 capinfos -T -r -a -e -S "${phones[@]}" >"$out/jd.spans" 2>&1
