@@ -3,7 +3,7 @@
  * device's answer to a torture message copies the nonsense it was sent
  * (RFC 3261 §8.2.6.2) and may not decode (an isbn: To, RFC 4475 §3.3.4);
  * these fields are enough to tell which request it answers and how
- * (engine/run/run_unparsed.c), and which call a message without a
+ * (engine/run/call_unparsed.c), and which call a message without a
  * Call-ID belongs to (RFC 4475 §3.1.2.12 has none).
  */
 #include <string.h>
