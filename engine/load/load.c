@@ -41,6 +41,8 @@ static void role_destructor(void *data)
 	mem_deref(r->auth_user);
 	mem_deref(r->reg_with);
 	mem_deref(r->auth_pass);
+	mem_deref(r->decl_auth_user);
+	mem_deref(r->decl_auth_pass);
 	mem_deref(r->driver);
 	mem_deref(r->capture_if);
 	mem_deref(r->tls);
@@ -218,7 +220,12 @@ static void phone_auth(const struct ywalk *w, const struct ykey *row,
 	(void)row;
 	(void)k;
 
-	testbed_parse_auth(w->yd, v, &r->auth_user, &r->auth_pass, r->name);
+	testbed_parse_auth(w->yd, v, &r->decl_auth_user, &r->decl_auth_pass,
+			   r->name);
+	mem_deref(r->auth_user);
+	mem_deref(r->auth_pass);
+	r->auth_user = mem_ref(r->decl_auth_user);
+	r->auth_pass = mem_ref(r->decl_auth_pass);
 }
 
 

@@ -57,6 +57,9 @@ static int bind_role(struct role *r, const struct scenario *sc,
 	r->reset_timeout_ms = 0;
 	r->dut_tone_hz = 0;
 	r->dut_name = mem_deref(r->dut_name);
+	/* a previous binding's credentials go; the scenario's own stay */
+	share(&r->auth_user, r->decl_auth_user);
+	share(&r->auth_pass, r->decl_auth_pass);
 	r->dut_offers = 0;
 	r->dut_has_offers = false;
 	for (be = tb ? tb->bindings.head : NULL; be; be = be->next) {

@@ -117,6 +117,9 @@ struct role {
 	struct crypto_spec srtp; /* phone: SRTP it offers and accepts */
 	char *auth_user;       /* digest credentials (testbed), or NULL */
 	char *auth_pass;       /* never printed */
+	char *decl_auth_user;  /* … as the scenario declares them (auth:):
+				  what binding again starts from */
+	char *decl_auth_pass;
 	struct hil_cfg *driver;/* a device under test: its driver, or NULL */
 	uint32_t dut_tone_hz;  /* a device under test: the tone it sends */
 	char *dut_name;        /* a device under test: its testbed name:,

@@ -620,11 +620,46 @@ static void test_device_registers(void)
 }
 
 
+/* binding again forgets a previous testbed's credentials: a suite binds
+ * each scenario anew, and one testbed's auth: must not reach the next */
+static void test_rebinding_forgets_credentials(void)
+{
+	static const char text[] =
+		"roles:\n"
+		"  B: {kind: ua, auth: {user: bob, password: secret}}\n";
+	struct testbed *tb = NULL, *bare = NULL;
+	struct scenario *sc;
+	struct diag dg;
+	char path[256];
+
+	diag_init(&dg);
+	sc = demo_load(&dg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+	CU_ASSERT_EQUAL_FATAL(load_text(&tb, path, sizeof(path), text, &dg),
+			      0);
+	CU_ASSERT_EQUAL(scenario_bind(sc, tb, &dg), 0);
+	CU_ASSERT_STRING_EQUAL(scenario_role(sc, "B")->auth_user, "bob");
+
+	CU_ASSERT_EQUAL_FATAL(testbed_alloc(&bare), 0);
+	CU_ASSERT_EQUAL(scenario_bind(sc, bare, &dg), 0);
+	CU_ASSERT_PTR_NULL(scenario_role(sc, "B")->auth_user);
+	CU_ASSERT_PTR_NULL(scenario_role(sc, "B")->auth_pass);
+	CU_ASSERT_EQUAL(dg.nerr, 0);
+
+	mem_deref(bare);
+	mem_deref(tb);
+	mem_deref(sc);
+	diag_reset(&dg);
+}
+
+
 int register_suites(void)
 {
 	static CU_TestInfo tests[] = {
 		{"addr_transports", test_addr_transports},
 		{"args_and_binding", test_args_and_binding},
+		{"rebinding_forgets_credentials",
+		 test_rebinding_forgets_credentials},
 		{"default_addresses_skip_bound_ones",
 		 test_default_addresses_skip_bound_ones},
 		{"load_file", test_load_file},
